@@ -1,0 +1,100 @@
+/**
+ * `kiln build FILE.ts[#attr]`: realise the derivations of a config, print
+ * their output paths and make `result` links (garbage-collector roots), as
+ * `nix-build` does.
+ */
+import { resolve } from "node:path";
+import { buildDerivationGraph, instantiate, LocalStore, targetsOf, type Derivation, type RealiseResult } from "@kiln/core";
+import type { Command, CommandIO, ParsedArgs } from "../command.js";
+import { evaluateOptions, singleInstallable } from "../config-options.js";
+import { ProgressRenderer } from "../progress.js";
+import { makeRealiser, maxJobs, REALISE_OPTIONS, realiserName, storeDirFor } from "../store-options.js";
+
+/** The `result` link names for the outputs of the i-th derivation built, as nix-build names them. */
+function linkName(base: string, index: number, output: string, firstOutput: string): string {
+  const numbered = index === 0 ? base : `${base}-${index + 1}`;
+  return output === firstOutput ? numbered : `${numbered}-${output}`;
+}
+
+function reportFailures(result: RealiseResult, io: CommandIO, keepGoing: boolean): void {
+  const real = result.failed.filter((failure) => !failure.message.startsWith("dependency "));
+  if (keepGoing && result.failed.length > 0) {
+    io.stderr.write(`error: ${result.failed.length} of the builds failed:\n`);
+    for (const failure of result.failed) io.stderr.write(`  ${failure.drvPath}${failure.message.startsWith("dependency ") ? ` (${failure.message})` : ""}\n`);
+  } else if (real.length === 0 && result.failed.length > 0) {
+    io.stderr.write(`error: ${result.failed[0]?.message}\n`);
+  }
+}
+
+/** Makes the result links of a successful build. */
+function makeResultLinks(args: ParsedArgs, roots: readonly Derivation[], result: RealiseResult, store: LocalStore | undefined): string[] {
+  const base = typeof args.options["out-link"] === "string" ? args.options["out-link"] : "result";
+  const links: string[] = [];
+  roots.forEach((root, index) => {
+    const outputs = result.outputs.get(root.drvPath) ?? {};
+    for (const output of root.outputNames) {
+      const target = outputs[output];
+      if (target === undefined) continue;
+      const link = resolve(linkName(base, index, output, root.outputNames[0] ?? "out"));
+      store?.addRootLink(link, target);
+      links.push(link);
+    }
+  });
+  return links;
+}
+
+export const buildCommand: Command = {
+  name: "build",
+  summary: "Build the derivations of a config and link their outputs as ./result",
+  usage: "build FILE.ts[#attr.path] [--realiser local|nix|dry-run] [-j N] [--keep-going] [--out-link NAME] [--no-link] [-L] [--json]",
+  description:
+    "Evaluates the config, hands its derivation graph to the realiser, prints the output paths, and makes ./result links (garbage-collector roots) as nix-build does: result, result-dev, result-2, …",
+  options: [
+    ...REALISE_OPTIONS,
+    { name: "out-link", short: "o", type: "string", value: "NAME", description: "Name of the result links (default: result)" },
+    { name: "no-link", type: "boolean", description: "Make no result links" },
+    { name: "print-build-logs", short: "L", type: "boolean", description: "Print build logs as they come" },
+    { name: "json", type: "boolean", description: "Print events as JSON lines on stderr and the outputs as JSON on stdout" },
+  ],
+  async run(args, io) {
+    const realiser = realiserName(args);
+    const storeDir = storeDirFor(args);
+    const found = await instantiate(singleInstallable(args, "build"), { ...evaluateOptions(args), storeDir });
+    const roots = found.map(({ derivation }) => derivation);
+    if (roots.length === 0) {
+      io.stderr.write("warning: the config has no derivations; nothing to build\n");
+      return 0;
+    }
+    const graph = buildDerivationGraph(roots);
+    const store = realiser === "nix" ? undefined : LocalStore.open({ storeDir });
+    try {
+      const renderer = new ProgressRenderer(io, { json: args.options["json"] === true, printBuildLogs: args.options["print-build-logs"] === true });
+      let result: RealiseResult;
+      try {
+        const jobs = maxJobs(args);
+        result = await (await makeRealiser(args, store)).realise(graph, targetsOf(roots), {
+          ...(jobs !== undefined ? { jobs } : {}),
+          keepGoing: args.options["keep-going"] === true,
+          onEvent: renderer.onEvent,
+        });
+      } finally {
+        renderer.finish();
+      }
+      if (result.failed.length > 0) {
+        reportFailures(result, io, args.options["keep-going"] === true);
+        return 1;
+      }
+      if (realiser === "dry-run") return 0;
+      if (args.options["no-link"] !== true) makeResultLinks(args, roots, result, store);
+      if (args.options["json"] === true) {
+        const summary = roots.map((root) => ({ drvPath: root.drvPath, outputs: result.outputs.get(root.drvPath) ?? {} }));
+        io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+      } else {
+        for (const root of roots) for (const path of Object.values(result.outputs.get(root.drvPath) ?? {})) io.stdout.write(`${path}\n`);
+      }
+      return 0;
+    } finally {
+      store?.close();
+    }
+  },
+};

@@ -1,0 +1,23 @@
+import type { Command } from "../command.js";
+import { buildCommand } from "./build.js";
+import { evalCommand } from "./eval.js";
+import { gcCommand } from "./gc.js";
+import { graphCommand } from "./graph.js";
+import { instantiateCommand } from "./instantiate.js";
+import { logCommand } from "./log.js";
+import { pathInfoCommand } from "./path-info.js";
+import { storeCommand } from "./store.js";
+import { showDerivationCommand } from "./show-derivation.js";
+
+/** Every `kiln` command, in the order `kiln help` lists them. */
+export const COMMANDS: readonly Command[] = [
+  buildCommand,
+  instantiateCommand,
+  showDerivationCommand,
+  evalCommand,
+  graphCommand,
+  pathInfoCommand,
+  logCommand,
+  gcCommand,
+  storeCommand,
+];

@@ -1,0 +1,36 @@
+/**
+ * Shared by commands that read a config: where the `@kiln/*` packages a
+ * config may import without installing them live (this CLI's own copies).
+ */
+import type { EvaluateOptions } from "@kiln/core";
+import type { ParsedArgs } from "./command.js";
+import { UsageError } from "./usage-error.js";
+
+const FALLBACK_NAMES = ["@kiln/core", "@kiln/modules", "@kiln/pkgs"] as const;
+
+/** URLs of this CLI's own `@kiln/*` packages. */
+export function fallbackPackages(): Record<string, string> {
+  const packages: Record<string, string> = {};
+  for (const name of FALLBACK_NAMES) {
+    try {
+      packages[name] = import.meta.resolve(name);
+    } catch {
+      // A package this CLI was installed without cannot be offered.
+    }
+  }
+  return packages;
+}
+
+/** The evaluation options the command line asks for. */
+export function evaluateOptions(args: ParsedArgs): EvaluateOptions {
+  const storeDir = args.options["store-dir"];
+  return { fallbackPackages: fallbackPackages(), ...(typeof storeDir === "string" ? { storeDir } : {}) };
+}
+
+/** The single installable argument of a command, or a usage error. */
+export function singleInstallable(args: ParsedArgs, command: string): string {
+  const [installable, ...rest] = args.positionals;
+  if (installable === undefined) throw new UsageError(`'kiln ${command}' needs a config, e.g. 'kiln ${command} ./kiln.ts#hello'`);
+  if (rest.length > 0) throw new UsageError(`'kiln ${command}' takes one config, but got also: ${rest.join(" ")}`);
+  return installable;
+}

@@ -1,0 +1,9 @@
+/**
+ * `@kiln/cli`: the `kiln` command line, also callable from a program.
+ *
+ * @packageDocumentation
+ */
+export { main, commandHelp, generalHelp, reportError } from "./main.js";
+export { COMMANDS } from "./commands/index.js";
+export { GLOBAL_OPTIONS, type Command, type CommandIO, type OptionSpec, type ParsedArgs } from "./command.js";
+export { UsageError } from "./usage-error.js";

@@ -1,0 +1,109 @@
+/**
+ * The `kiln` command line: finds the command, parses its options, runs it,
+ * and turns errors into one line that names the user's file and line.
+ */
+import { readFileSync } from "node:fs";
+import { relative } from "node:path";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { ConfigError, KilnError, formatLocation } from "@kiln/core";
+import { GLOBAL_OPTIONS, type Command, type CommandIO, type OptionSpec, type ParsedArgs } from "./command.js";
+import { COMMANDS } from "./commands/index.js";
+import { UsageError } from "./usage-error.js";
+
+const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+
+function optionHelp(option: OptionSpec): string {
+  const names = `${option.short ? `-${option.short}, ` : "    "}--${option.name}${option.value ? ` ${option.value}` : ""}`;
+  return `  ${names.padEnd(28)} ${option.description}`;
+}
+
+/** The help text of one command. */
+export function commandHelp(command: Command): string {
+  const lines = [`Usage: kiln ${command.usage}`, "", command.summary + "."];
+  if (command.description) lines.push("", command.description);
+  lines.push("", "Options:", ...[...command.options, ...GLOBAL_OPTIONS].map(optionHelp));
+  return `${lines.join("\n")}\n`;
+}
+
+/** The help text of `kiln` itself. */
+export function generalHelp(): string {
+  const width = Math.max(...COMMANDS.map((command) => command.name.length));
+  return [
+    "Usage: kiln COMMAND [OPTIONS] [ARGS]",
+    "",
+    "Declare packages and machines in TypeScript; build them with Nix's semantics.",
+    "",
+    "Commands:",
+    ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    "",
+    "Run 'kiln COMMAND --help' for a command's options.",
+    "",
+  ].join("\n");
+}
+
+function parseCommandLine(command: Command, argv: readonly string[]): ParsedArgs {
+  const options: NonNullable<ParseArgsConfig["options"]> = {};
+  for (const option of [...command.options, ...GLOBAL_OPTIONS]) {
+    options[option.name] = { type: option.type, ...(option.short ? { short: option.short } : {}), ...(option.multiple ? { multiple: true } : {}) };
+  }
+  try {
+    const { values, positionals } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    return { positionals, options: values as ParsedArgs["options"] };
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.replace(/\. To specify a positional argument.*$/s, "")}\n(run 'kiln ${command.name} --help' for its options)`);
+  }
+}
+
+function displayPath(file: string): string {
+  const fromHere = relative(process.cwd(), file);
+  return fromHere.startsWith("..") || fromHere === "" ? file : fromHere;
+}
+
+/** Writes an error as `error: file:line:col: what is wrong`, with Kiln's stack only when asked. */
+export function reportError(error: unknown, io: CommandIO, showTrace: boolean): void {
+  if (error instanceof ConfigError) {
+    const where = error.location ? `${formatLocation({ ...error.location, file: displayPath(error.location.file) })}: ` : "";
+    io.stderr.write(`error: ${where}${error.problem}\n`);
+  } else if (error instanceof KilnError) {
+    io.stderr.write(`error: ${error.message}\n`);
+  } else {
+    io.stderr.write(`error: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (!showTrace) io.stderr.write("(this is a bug in Kiln; run again with --show-trace and report the output)\n");
+  }
+  if (showTrace) {
+    let current: unknown = error;
+    while (current instanceof Error) {
+      io.stderr.write(`${current.stack ?? current.message}\n`);
+      current = current.cause;
+      if (current !== undefined) io.stderr.write("caused by: ");
+    }
+  }
+}
+
+/** Runs `kiln` with `argv` (without the program name); returns the exit code. */
+export async function main(argv: readonly string[], io: CommandIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    const topic = name === "help" ? COMMANDS.find((command) => command.name === rest[0]) : undefined;
+    io.stdout.write(topic ? commandHelp(topic) : generalHelp());
+    return name === undefined ? 1 : 0;
+  }
+  if (name === "--version" || name === "version") {
+    io.stdout.write(`kiln ${VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  const showTrace = rest.includes("--show-trace");
+  try {
+    if (command === undefined) throw new UsageError(`unknown command '${name}' (run 'kiln help' for the list)`);
+    const args = parseCommandLine(command, rest);
+    if (args.options["help"] === true) {
+      io.stdout.write(commandHelp(command));
+      return 0;
+    }
+    return await command.run(args, io);
+  } catch (error) {
+    reportError(error, io, showTrace);
+    return error instanceof UsageError ? 2 : 1;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Which store and realiser a command works with, from its options.
+ */
+import { DryRunRealiser, LocalRealiser, LocalStore, defaultStoreDir, type Realiser } from "@kiln/core";
+import type { OptionSpec, ParsedArgs } from "./command.js";
+import { UsageError } from "./usage-error.js";
+
+/** Nix's store directory: where the nix realiser's paths live. */
+export const NIX_STORE_DIR = "/nix/store";
+
+/** The realisers `--realiser` accepts. */
+export const REALISER_NAMES = ["local", "nix", "dry-run"] as const;
+
+/** Options of commands that realise. */
+export const REALISE_OPTIONS: readonly OptionSpec[] = [
+  { name: "realiser", type: "string", value: "NAME", description: "Who builds: local (default), nix (your Nix and its remote builders) or dry-run" },
+  { name: "max-jobs", short: "j", type: "string", value: "N", description: "Builds to run at once (default: the number of cores)" },
+  { name: "keep-going", short: "k", type: "boolean", description: "Go on with independent builds after a failure" },
+  { name: "sandbox", type: "boolean", description: "Require the bubblewrap sandbox" },
+  { name: "no-sandbox", type: "boolean", description: "Build without a sandbox" },
+];
+
+/** The realiser named by `--realiser`. */
+export function realiserName(args: ParsedArgs): (typeof REALISER_NAMES)[number] {
+  const name = args.options["realiser"] ?? "local";
+  if (typeof name !== "string" || !(REALISER_NAMES as readonly string[]).includes(name)) {
+    throw new UsageError(`unknown realiser '${String(name)}' (expected one of ${REALISER_NAMES.join(", ")})`);
+  }
+  return name as (typeof REALISER_NAMES)[number];
+}
+
+/** The store directory a command works with: `--store-dir`, else Nix's for the nix realiser, else the local store's. */
+export function storeDirFor(args: ParsedArgs): string {
+  const given = args.options["store-dir"];
+  if (typeof given === "string") return given;
+  const realiser = args.options["realiser"];
+  return realiser === "nix" ? NIX_STORE_DIR : defaultStoreDir();
+}
+
+/** `-j N` as a number. */
+export function maxJobs(args: ParsedArgs): number | undefined {
+  const text = args.options["max-jobs"];
+  if (text === undefined) return undefined;
+  const jobs = Number(text);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--max-jobs needs a positive whole number, not '${String(text)}'`);
+  return jobs;
+}
+
+/** The sandbox setting from `--sandbox` / `--no-sandbox`. */
+export function sandboxSetting(args: ParsedArgs): boolean | "auto" {
+  if (args.options["sandbox"] === true && args.options["no-sandbox"] === true) throw new UsageError("--sandbox and --no-sandbox contradict each other");
+  if (args.options["sandbox"] === true) return true;
+  if (args.options["no-sandbox"] === true) return false;
+  return "auto";
+}
+
+/** Opens the local store at the command's store directory. */
+export function openLocalStore(args: ParsedArgs): LocalStore {
+  return LocalStore.open({ storeDir: storeDirFor(args) });
+}
+
+/** Makes the realiser a command asked for. The nix realiser is loaded only when used. */
+export async function makeRealiser(args: ParsedArgs, store: LocalStore | undefined): Promise<Realiser> {
+  const name = realiserName(args);
+  if (name === "nix") throw new UsageError("the nix realiser is not available yet");
+  if (name === "dry-run") return new DryRunRealiser(store === undefined ? { storeDir: storeDirFor(args) } : { store });
+  return new LocalRealiser({ ...(store === undefined ? { storeDir: storeDirFor(args) } : { store }), sandbox: sandboxSetting(args) });
+}

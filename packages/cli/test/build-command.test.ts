@@ -1,0 +1,155 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { StoreDatabase } from "@kiln/core";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { KILN_BIN, runKiln } from "./run-kiln.js";
+
+let root = "";
+let env: NodeJS.ProcessEnv = {};
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), "kiln-build-"));
+  env = { KILN_STORE_DIR: join(root, "store") };
+});
+afterEach(() => rmSync(root, { recursive: true, force: true, maxRetries: 3 }));
+
+/** Writes a config whose default export is `body` (TypeScript), with `sh()` to make shell derivations. */
+function config(body: string): string {
+  const file = join(root, "kiln.ts");
+  writeFileSync(
+    file,
+    `import { derivation, type Derivation } from "@kiln/core";
+const sh = (name: string, script: string, extra: Record<string, string> = {}): Derivation =>
+  derivation({ name, system: "x86_64-linux", builder: "/bin/sh", args: ["-c", script], PATH: "/usr/bin:/bin", ...extra });
+${body}
+`,
+  );
+  return file;
+}
+
+function validPaths(): string[] {
+  const database = new StoreDatabase(join(root, "var", "kiln", "db", "db.sqlite"));
+  try {
+    return database.allValidPaths();
+  } finally {
+    database.close();
+  }
+}
+
+function startKiln(args: readonly string[]): { child: ReturnType<typeof spawn>; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, [KILN_BIN, ...args], { cwd: root, env: { ...process.env, ...env } });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+  return { child, done };
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error("timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe("kiln build", () => {
+  it("builds, prints the output paths and makes result links that are gc roots", () => {
+    writeFileSync(
+      join(root, "kiln.ts"),
+      `import { derivation } from "@kiln/core";
+export default derivation({ name: "multi", system: "x86_64-linux", builder: "/bin/sh", args: ["-c", 'echo out > "$out"; echo dev > "$dev"'], outputs: ["out", "dev"] });
+`,
+    );
+    const run = runKiln(["build", "kiln.ts"], root, env);
+    expect(run.status).toBe(0);
+    const [out, dev] = run.stdout.trim().split("\n");
+    expect(out).toMatch(/-multi$/);
+    expect(dev).toMatch(/-multi-dev$/);
+    expect(readlinkSync(join(root, "result"))).toBe(out);
+    expect(readlinkSync(join(root, "result-dev"))).toBe(dev);
+    expect(readFileSync(join(root, "result-dev"), "utf8")).toBe("dev\n");
+    // The links keep the outputs alive; removing them lets gc take everything.
+    expect(runKiln(["gc"], root, env).stdout).not.toContain(out as string);
+    rmSync(join(root, "result"));
+    rmSync(join(root, "result-dev"));
+    const gc = runKiln(["gc"], root, env);
+    expect(gc.stdout).toContain(`deleted '${out}'`);
+    expect(existsSync(out as string)).toBe(false);
+  });
+
+  it("reports a failure with the log and exits 1", () => {
+    config(`export default sh("broken", 'echo "about to fail"; exit 4');`);
+    const run = runKiln(["build", "kiln.ts"], root, env);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/error: builder for '.*-broken\.drv' failed with exit code 4;\nlast 1 log lines:\n> about to fail\n/);
+    const drvPath = /builder for '([^']+)'/.exec(run.stderr)?.[1] ?? "";
+    expect(runKiln(["log", drvPath], root, env).stdout).toBe("about to fail\n");
+  });
+
+  it("after kill -9 in the middle of a build, nothing is registered and the next run completes", async () => {
+    const marker = join(root, "first-run");
+    config(`export default sh("interrupted", 'mkdir -p "$out"; echo partial > "$out/a"; if [ ! -e ${marker} ]; then touch ${marker}; sleep 60; fi; echo done > "$out/b"');`);
+    const first = startKiln(["build", "kiln.ts", "--no-sandbox"]);
+    await waitFor(() => existsSync(marker));
+    first.child.kill("SIGKILL");
+    await first.done;
+    expect(validPaths().filter((path) => path.endsWith("-interrupted"))).toEqual([]);
+    const second = runKiln(["build", "kiln.ts", "--no-sandbox"], root, env);
+    expect(second.stderr).not.toContain("error");
+    expect(second.status).toBe(0);
+    const out = second.stdout.trim();
+    expect(readFileSync(join(out, "b"), "utf8")).toBe("done\n");
+    expect(validPaths()).toContain(out);
+    expect(runKiln(["store", "verify", "--check-contents"], root, env).status).toBe(0);
+  });
+
+  it("two processes building one graph build each output once", async () => {
+    const counter = join(root, "counter");
+    config(`export default sh("shared", 'echo run >> ${counter}; sleep 1; echo built > "$out"');`);
+    const a = startKiln(["build", "kiln.ts", "--no-sandbox", "--no-link"]);
+    const b = startKiln(["build", "kiln.ts", "--no-sandbox", "--no-link"]);
+    const [resultA, resultB] = await Promise.all([a.done, b.done]);
+    expect(resultA.code).toBe(0);
+    expect(resultB.code).toBe(0);
+    expect(resultA.stdout).toBe(resultB.stdout);
+    expect(readFileSync(counter, "utf8")).toBe("run\n");
+  });
+
+  it("--realiser dry-run says what would be built and builds nothing", () => {
+    config(`const a = sh("a", 'echo a > "$out"');\nexport default sh("b", \`cat \${a} > "$out"\`);`);
+    const run = runKiln(["build", "kiln.ts", "--realiser", "dry-run"], root, env);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain("these 2 derivations will be built; 0 outputs are already valid");
+    expect(run.stdout).toBe("");
+    expect(existsSync(join(root, "result"))).toBe(false);
+  });
+
+  it("--json prints one event a line", () => {
+    config(`export default sh("evented", 'echo hi; echo x > "$out"');`);
+    const run = runKiln(["build", "kiln.ts", "--json", "--no-link"], root, env);
+    const events = run.stderr.trim().split("\n").map((line) => JSON.parse(line) as { type: string; line?: string });
+    expect(events.map((event) => event.type)).toEqual(expect.arrayContaining(["plan", "build-started", "log-line", "build-finished", "progress"]));
+    expect(events.find((event) => event.type === "log-line")?.line).toBe("hi");
+  });
+
+  it("refuses to manage Nix's own store", () => {
+    config(`export default sh("x", 'echo > "$out"');`);
+    const run = runKiln(["build", "kiln.ts", "--store-dir", "/nix/store"], root, env);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/refusing to manage '\/nix\/store': it belongs to Nix/);
+  });
+});
+
+describe("kiln graph", () => {
+  it("prints DOT, Mermaid and JSON", () => {
+    config(`const a = sh("a", 'echo a > "$out"');\nexport default sh("b", \`cat \${a} > "$out"\`);`);
+    expect(runKiln(["graph", "kiln.ts"], root, env).stdout).toMatch(/^digraph kiln \{[\s\S]*-a\.drv" -> ".*-b\.drv";\n\}\n$/);
+    expect(runKiln(["graph", "kiln.ts", "--format", "mermaid"], root, env).stdout).toBe('graph LR\n  d0["a"]\n  d1["b"]\n  d0 --> d1\n');
+    const json = JSON.parse(runKiln(["graph", "kiln.ts", "--format", "json"], root, env).stdout) as { nodes: { name: string; inputDrvs: string[] }[] };
+    expect(json.nodes.map((node) => node.name)).toEqual(["a", "b"]);
+    expect(json.nodes[1]?.inputDrvs).toHaveLength(1);
+  });
+});

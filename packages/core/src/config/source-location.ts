@@ -1,0 +1,46 @@
+/**
+ * Finds where in the user's files an error happened.
+ *
+ * Stack traces are source-mapped (Kiln turns source maps on before loading a
+ * config), so frames already name `.ts` lines. The interesting frame is the
+ * first one outside Kiln's own packages and `node_modules`: the user's line
+ * that called `derivation()` with a bad attribute, say.
+ */
+import { fileURLToPath } from "node:url";
+import type { SourceLocation } from "./config-errors.js";
+
+const FRAME = /\(?((?:file:\/\/)?\/[^():]*?(?:\?[^():]*)?):(\d+):(\d+)\)?\s*$/;
+
+function frameFile(raw: string): string {
+  if (!raw.startsWith("file://")) return raw;
+  const url = new URL(raw);
+  url.search = "";
+  return fileURLToPath(url);
+}
+
+/** The locations of a stack trace's frames that lie in files, innermost first. */
+export function stackLocations(stack: string): SourceLocation[] {
+  const locations: SourceLocation[] = [];
+  for (const line of stack.split("\n")) {
+    if (!/^\s+at /.test(line)) continue;
+    const match = FRAME.exec(line);
+    if (match === null) continue;
+    locations.push({ file: frameFile(match[1] as string), line: Number(match[2]), column: Number(match[3]) });
+  }
+  return locations;
+}
+
+/**
+ * The innermost location of `error` that is in a user's file: not in
+ * `node_modules`, not in any of `excludedRoots` (Kiln's own package folders).
+ */
+export function userLocation(error: unknown, excludedRoots: readonly string[]): SourceLocation | undefined {
+  const stack = error instanceof Error ? error.stack : undefined;
+  if (stack === undefined) return undefined;
+  for (const location of stackLocations(stack)) {
+    if (location.file.includes("/node_modules/")) continue;
+    if (excludedRoots.some((root) => location.file.startsWith(`${root}/`))) continue;
+    return location;
+  }
+  return undefined;
+}

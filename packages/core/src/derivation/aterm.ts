@@ -1,0 +1,77 @@
+/**
+ * The ATerm text of a `.drv` file, byte for byte as Nix writes it.
+ *
+ * `Derive([outputs],[inputDrvs],[inputSrcs],"system","builder",[args],[env])`.
+ * Every list is sorted as C++ `std::map`/`std::set` sort strings (by UTF-8
+ * bytes). Strings escape only `"`, `\`, newline, carriage return and tab;
+ * every other byte, control characters included, is written raw.
+ */
+import { compareUtf8 } from "../util/compare-utf8.js";
+import type { Drv } from "./drv.js";
+
+const NEEDS_ESCAPE = /["\\\n\r\t]/;
+const ESCAPES: Record<string, string> = { '"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+/** Quotes a string as Nix's ATerm printer does. */
+export function escapeAtermString(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return `"${text}"`;
+  return `"${text.replace(/["\\\n\r\t]/g, (character) => ESCAPES[character] ?? character)}"`;
+}
+
+function printStringList(items: Iterable<string>): string {
+  let out = "[";
+  let first = true;
+  for (const item of items) {
+    if (!first) out += ",";
+    out += escapeAtermString(item);
+    first = false;
+  }
+  return `${out}]`;
+}
+
+function sortedKeys<T>(map: ReadonlyMap<string, T>): string[] {
+  return [...map.keys()].sort(compareUtf8);
+}
+
+/** Options of {@link printAterm} that produce the variants Nix hashes. */
+export interface PrintAtermOptions {
+  /** Print every output path, and each output's environment variable, as `""`, as for the masked hash. */
+  readonly maskOutputs?: boolean;
+  /**
+   * Print these instead of `inputDrvs`: hash-modulo hex of each input to the output names used.
+   * This is how `hashDerivationModulo` makes a derivation's hash independent of its inputs' `.drv` paths.
+   */
+  readonly inputDrvsOverride?: ReadonlyMap<string, readonly string[]>;
+}
+
+/** Prints a derivation as the ATerm text of its `.drv` file. */
+export function printAterm(drv: Drv, options: PrintAtermOptions = {}): string {
+  const mask = options.maskOutputs === true;
+  let out = "Derive([";
+  let first = true;
+  for (const name of sortedKeys(drv.outputs)) {
+    const output = drv.outputs.get(name);
+    if (output === undefined) continue;
+    if (!first) out += ",";
+    first = false;
+    out += `(${escapeAtermString(name)},${escapeAtermString(mask ? "" : output.path)},${escapeAtermString(output.hashAlgo)},${escapeAtermString(output.hash)})`;
+  }
+  out += "],[";
+  const inputDrvs = options.inputDrvsOverride ?? drv.inputDrvs;
+  first = true;
+  for (const path of sortedKeys(inputDrvs)) {
+    if (!first) out += ",";
+    first = false;
+    out += `(${escapeAtermString(path)},${printStringList([...new Set(inputDrvs.get(path) ?? [])].sort(compareUtf8))})`;
+  }
+  out += `],${printStringList([...new Set(drv.inputSrcs)].sort(compareUtf8))},`;
+  out += `${escapeAtermString(drv.system)},${escapeAtermString(drv.builder)},${printStringList(drv.args)},[`;
+  first = true;
+  for (const key of sortedKeys(drv.env)) {
+    if (!first) out += ",";
+    first = false;
+    const value = mask && drv.outputs.has(key) ? "" : (drv.env.get(key) ?? "");
+    out += `(${escapeAtermString(key)},${escapeAtermString(value)})`;
+  }
+  return `${out}])`;
+}

@@ -1,0 +1,227 @@
+/**
+ * String context: how a string remembers the store paths it depends on.
+ *
+ * In Nix every string carries a hidden set of store paths (its context), and
+ * a derivation whose attributes mention such a string depends on them. Kiln
+ * keeps strings as plain JavaScript strings, so that users write ordinary
+ * template literals. Instead, every store path Kiln creates (derivation
+ * outputs, `.drv` files, sources, text files) is registered by its hash part,
+ * and a string's context is recovered by scanning it for registered store
+ * paths. A store path hash is 160 bits of sha256, so a string mentions one
+ * only if it was made from it.
+ *
+ * Two things scanning alone cannot express use invisible marks, Unicode
+ * noncharacters placed just before a store path:
+ * - U+FDD0: the path must not be a dependency (`unsafeDiscardStringContext`).
+ * - U+FDD1, once per step: the path is the n-th of several things with the
+ *   same path. Fixed-output derivations that differ only in how they fetch
+ *   ("twins") share their output path, and Nix still records which one a
+ *   string came from. The first registration needs no mark, so ordinary
+ *   strings carry none.
+ * Every string that leaves Kiln (into a `.drv`, a file, the terminal) has the
+ * marks removed ({@link stripContextMarks}).
+ */
+import { compareUtf8 } from "../util/compare-utf8.js";
+import { isNixBase32 } from "../store/nix-base32.js";
+import { STORE_PATH_HASH_LENGTH } from "../store/store-path.js";
+import { getStoreDir } from "../store/current-store-dir.js";
+import type { Drv } from "./drv.js";
+import type { HashModulo } from "./hash-modulo.js";
+
+/** The mark that {@link unsafeDiscardStringContext} puts before a store path. */
+export const DISCARDED_CONTEXT_MARK = "\uFDD0";
+
+/** The mark repeated before the path of the second, third, … registration of one store path. */
+export const TWIN_MARK = "\uFDD1";
+
+const ANY_MARK = /[\uFDD0\uFDD1]/;
+const ALL_MARKS = /[\uFDD0\uFDD1]/g;
+
+/** What the registry needs to know of a derivation. */
+export interface ContextDerivation {
+  readonly drvPath: string;
+  readonly drv: Drv;
+  /** Its hash modulo, which derivations depending on it hash in place of its `.drv` path. */
+  readonly hashModulo: HashModulo;
+}
+
+/** Where a source's contents come from, so that a store can add it when it is needed. */
+export type SourceOrigin = { readonly kind: "path"; readonly path: string } | { readonly kind: "text"; readonly text: string };
+
+/** What a registered store path is. */
+export type ContextEntry =
+  | { readonly kind: "output"; readonly path: string; readonly derivation: ContextDerivation; readonly output: string }
+  | { readonly kind: "drv"; readonly path: string; readonly derivation: ContextDerivation }
+  | { readonly kind: "source"; readonly path: string; readonly references: readonly string[]; readonly origin: SourceOrigin };
+
+const REGISTRY_KEY = Symbol.for("kiln.core.contextRegistry");
+
+interface RegistryHolder {
+  [REGISTRY_KEY]?: Map<string, Map<string, ContextEntry[]>>;
+}
+
+/** The registry for `storeDir`, shared by every copy of `@kiln/core` in the process. */
+function registryFor(storeDir: string): Map<string, ContextEntry[]> {
+  const holder = globalThis as RegistryHolder;
+  const all = (holder[REGISTRY_KEY] ??= new Map());
+  let registry = all.get(storeDir);
+  if (registry === undefined) {
+    registry = new Map();
+    all.set(storeDir, registry);
+  }
+  return registry;
+}
+
+function hashPartOf(path: string, storeDir: string): string {
+  return path.slice(storeDir.length + 1, storeDir.length + 1 + STORE_PATH_HASH_LENGTH);
+}
+
+/** Whether two entries stand for the same dependency (the same thing evaluated twice). */
+function sameDependency(a: ContextEntry, b: ContextEntry): boolean {
+  if (a.kind !== b.kind || a.path !== b.path) return false;
+  if (a.kind === "output" && b.kind === "output") return a.derivation.drvPath === b.derivation.drvPath && a.output === b.output;
+  return true;
+}
+
+/**
+ * Registers a store path so that strings mentioning it carry it as context.
+ * Returns the marks to put before the path in strings that stand for this
+ * entry: `""` unless another entry already has the same path.
+ */
+export function registerContextEntry(entry: ContextEntry, storeDir: string = getStoreDir()): string {
+  const registry = registryFor(storeDir);
+  const hashPart = hashPartOf(entry.path, storeDir);
+  const entries = registry.get(hashPart);
+  if (entries === undefined) {
+    registry.set(hashPart, [entry]);
+    return "";
+  }
+  let index = entries.findIndex((known) => sameDependency(known, entry));
+  if (index < 0) index = entries.push(entry) - 1;
+  else entries[index] = entry;
+  return TWIN_MARK.repeat(index);
+}
+
+/** The first thing registered at `path`, or `undefined` for a path Kiln did not make. */
+export function lookupContextEntry(path: string, storeDir: string = getStoreDir()): ContextEntry | undefined {
+  if (!path.startsWith(`${storeDir}/`)) return undefined;
+  return registryFor(storeDir).get(hashPartOf(path, storeDir))?.[0];
+}
+
+/** Everything registered at `path` (several only for twins), first registration first. */
+export function lookupContextEntries(path: string, storeDir: string = getStoreDir()): readonly ContextEntry[] {
+  if (!path.startsWith(`${storeDir}/`)) return [];
+  return registryFor(storeDir).get(hashPartOf(path, storeDir)) ?? [];
+}
+
+/** The dependencies found in strings, before they are turned into a derivation's inputs. */
+export class StringContext {
+  /** Derivation outputs used, by `.drv` path. */
+  readonly outputs = new Map<string, { readonly derivation: ContextDerivation; readonly names: Set<string> }>();
+  /** `.drv` paths used as such (`drvPath`): they bring their whole closure. */
+  readonly derivations = new Map<string, ContextDerivation>();
+  /** Sources and text files used, with their references. */
+  readonly sources = new Map<string, readonly string[]>();
+
+  /** Adds one registered entry. */
+  add(entry: ContextEntry): void {
+    if (entry.kind === "output") {
+      const known = this.outputs.get(entry.derivation.drvPath);
+      if (known === undefined) this.outputs.set(entry.derivation.drvPath, { derivation: entry.derivation, names: new Set([entry.output]) });
+      else known.names.add(entry.output);
+    } else if (entry.kind === "drv") {
+      this.derivations.set(entry.path, entry.derivation);
+    } else {
+      this.sources.set(entry.path, entry.references);
+    }
+  }
+
+  /** Whether nothing was found. */
+  get isEmpty(): boolean {
+    return this.outputs.size === 0 && this.derivations.size === 0 && this.sources.size === 0;
+  }
+}
+
+/** Reads the marks just before `at`: whether the path is discarded, and which registration it means. */
+function marksBefore(text: string, at: number): { discarded: boolean; index: number } {
+  let discarded = false;
+  let index = 0;
+  for (let i = at - 1; i >= 0; i--) {
+    const character = text[i];
+    if (character === DISCARDED_CONTEXT_MARK) discarded = true;
+    else if (character === TWIN_MARK) index++;
+    else break;
+  }
+  return { discarded, index };
+}
+
+/**
+ * Scans `text` for registered store paths, adds them to `context`, and returns
+ * the text with all marks removed: the string as Nix would have it.
+ */
+export function takeStringContext(text: string, context: StringContext, storeDir: string = getStoreDir()): string {
+  const prefix = `${storeDir}/`;
+  let at = text.indexOf(prefix);
+  if (at >= 0) {
+    const registry = registryFor(storeDir);
+    while (at >= 0) {
+      const hashStart = at + prefix.length;
+      const entries = registry.get(text.slice(hashStart, hashStart + STORE_PATH_HASH_LENGTH));
+      if (entries !== undefined) {
+        const { discarded, index } = marksBefore(text, at);
+        const entry = entries[index] ?? entries[0];
+        if (!discarded && entry !== undefined) context.add(entry);
+      }
+      at = text.indexOf(prefix, hashStart);
+    }
+  }
+  return stripContextMarks(text);
+}
+
+/** Removes Kiln's invisible context marks, leaving the text Nix would print. */
+export function stripContextMarks(text: string): string {
+  return ANY_MARK.test(text) ? text.replace(ALL_MARKS, "") : text;
+}
+
+/**
+ * Returns `text` such that the store paths in it no longer make a derivation
+ * depend on them, as `builtins.unsafeDiscardStringContext`. The result prints
+ * the same once it reaches a derivation; in JavaScript it holds an invisible
+ * U+FDD0 mark before each store path.
+ */
+export function unsafeDiscardStringContext(text: string, storeDir: string = getStoreDir()): string {
+  const prefix = `${storeDir}/`;
+  let out = "";
+  let from = 0;
+  let at = text.indexOf(prefix);
+  while (at >= 0) {
+    const hashPart = text.slice(at + prefix.length, at + prefix.length + STORE_PATH_HASH_LENGTH);
+    if (!marksBefore(text, at).discarded && hashPart.length === STORE_PATH_HASH_LENGTH && isNixBase32(hashPart)) {
+      out += `${text.slice(from, at)}${DISCARDED_CONTEXT_MARK}`;
+      from = at;
+    }
+    at = text.indexOf(prefix, at + prefix.length);
+  }
+  return out + text.slice(from);
+}
+
+/** One element of a string's context, as `builtins.getContext` lists it. */
+export interface StringContextInfo {
+  /** Whether the `.drv` file itself (and so its closure) is depended on. */
+  readonly allOutputs?: boolean;
+  /** The outputs depended on. */
+  readonly outputs?: readonly string[];
+  /** Whether the path itself is depended on (sources). */
+  readonly path?: boolean;
+}
+
+/** The store paths `text` depends on, keyed like `builtins.getContext`. */
+export function getStringContext(text: string, storeDir: string = getStoreDir()): Record<string, StringContextInfo> {
+  const context = new StringContext();
+  takeStringContext(text, context, storeDir);
+  const result: Record<string, StringContextInfo> = {};
+  for (const path of [...context.sources.keys()].sort(compareUtf8)) result[path] = { path: true };
+  for (const [drvPath, { names }] of context.outputs) result[drvPath] = { outputs: [...names].sort(compareUtf8) };
+  for (const drvPath of context.derivations.keys()) result[drvPath] = { ...result[drvPath], allOutputs: true };
+  return result;
+}

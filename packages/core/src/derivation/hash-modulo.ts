@@ -1,0 +1,101 @@
+/**
+ * `hashDerivationModulo`: the hash that input-addressed output paths are made from.
+ *
+ * A derivation's output paths cannot depend on its own `.drv` path (that
+ * would be circular), nor should a change in how a fixed-output source is
+ * fetched change everything downstream. So Nix hashes the ATerm text with
+ * each input `.drv` path replaced by that input's own hash modulo, and gives
+ * fixed-output derivations a hash of only their declared content hash and
+ * output path. Two fetchers of the same content are thus interchangeable.
+ */
+import { KilnError } from "../errors.js";
+import { hashString, type Hash } from "../store/hash.js";
+import { printAterm } from "./aterm.js";
+import { isFixedOutput, type Drv } from "./drv.js";
+
+/** A derivation's hash modulo, per output (all equal unless fixed-output). */
+export type HashModulo = ReadonlyMap<string, Hash>;
+
+/** A `.drv` path that a derivation refers to but that cannot be found. */
+export class MissingDerivationError extends KilnError {
+  override name = "MissingDerivationError";
+}
+
+/** The hash a fixed-output derivation contributes: `fixed:out:<method+algo>:<hex>:<path>`. */
+function hashFixedOutput(drv: Drv): HashModulo {
+  const hashes = new Map<string, Hash>();
+  for (const [name, output] of drv.outputs) {
+    hashes.set(name, hashString("sha256", `fixed:out:${output.hashAlgo}:${output.hash}:${output.path}`));
+  }
+  return hashes;
+}
+
+/**
+ * Computes `drv`'s hash modulo. `resolveInput` gives the hash modulo of an
+ * input `.drv` path (memoise it: {@link DerivationHasher} does). With
+ * `maskOutputs`, output paths print as `""`: that is the hash output paths are
+ * made from; without, it is the hash dependents use.
+ */
+export function hashDerivationModulo(drv: Drv, resolveInput: (drvPath: string) => HashModulo, maskOutputs: boolean): HashModulo {
+  if (isFixedOutput(drv)) return hashFixedOutput(drv);
+  const inputs = new Map<string, string[]>();
+  for (const [drvPath, outputNames] of drv.inputDrvs) {
+    const inputHashes = resolveInput(drvPath);
+    for (const outputName of outputNames) {
+      const hash = inputHashes.get(outputName);
+      if (hash === undefined) throw new MissingDerivationError(`derivation '${drvPath}' has no output '${outputName}'`);
+      const key = hash.toBase16();
+      const names = inputs.get(key);
+      if (names === undefined) inputs.set(key, [outputName]);
+      else if (!names.includes(outputName)) names.push(outputName);
+    }
+  }
+  const hash = hashString("sha256", printAterm(drv, { maskOutputs, inputDrvsOverride: inputs }));
+  const hashes = new Map<string, Hash>();
+  for (const name of drv.outputs.keys()) hashes.set(name, hash);
+  return hashes;
+}
+
+/**
+ * Hashes derivations of a graph modulo their inputs, each `.drv` once.
+ * `lookup` finds a `.drv` by path (in memory, or read from a store).
+ */
+export class DerivationHasher {
+  private readonly memo = new Map<string, HashModulo>();
+
+  constructor(private readonly lookup: (drvPath: string) => Drv | undefined) {}
+
+  /**
+   * The (unmasked) hash modulo of the derivation at `drvPath`. Inputs are
+   * visited with an explicit stack, so a chain of any length cannot overflow
+   * the call stack.
+   */
+  hashModulo(drvPath: string): HashModulo {
+    const known = this.memo.get(drvPath);
+    if (known !== undefined) return known;
+    const onPath = new Set<string>();
+    const stack: { path: string; drv?: Drv }[] = [{ path: drvPath }];
+    while (stack.length > 0) {
+      const frame = stack.pop() as { path: string; drv?: Drv };
+      if (frame.drv !== undefined) {
+        this.memo.set(frame.path, hashDerivationModulo(frame.drv, (input) => this.memo.get(input) as HashModulo, false));
+        onPath.delete(frame.path);
+        continue;
+      }
+      if (this.memo.has(frame.path)) continue;
+      if (onPath.has(frame.path)) throw new MissingDerivationError(`derivation '${frame.path}' depends on itself`);
+      const drv = this.lookup(frame.path);
+      if (drv === undefined) throw new MissingDerivationError(`cannot find derivation '${frame.path}' to hash it`);
+      onPath.add(frame.path);
+      stack.push({ path: frame.path, drv });
+      if (isFixedOutput(drv)) continue;
+      for (const input of drv.inputDrvs.keys()) if (!this.memo.has(input)) stack.push({ path: input });
+    }
+    return this.memo.get(drvPath) as HashModulo;
+  }
+
+  /** Records a hash computed elsewhere, so it is not computed again. */
+  remember(drvPath: string, hashes: HashModulo): void {
+    this.memo.set(drvPath, hashes);
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * `@kiln/core`: Nix-exact store paths, NAR, derivations, and config loading.
+ *
+ * @packageDocumentation
+ */
+export { KilnError } from "./errors.js";
+export { reportWarning, setWarningHandler, type WarningHandler } from "./warnings.js";
+
+export { NIX_BASE32_ALPHABET, NixBase32Error, decodeNixBase32, encodeNixBase32, isNixBase32, nixBase32Length } from "./store/nix-base32.js";
+export {
+  HASH_ALGORITHMS,
+  Hash,
+  HashParseError,
+  compressHash,
+  hashByteLength,
+  hashString,
+  isHashAlgorithm,
+  parseHash,
+  parseHashAlgorithm,
+  parseHashAllowEmpty,
+  zeroHash,
+  type HashAlgorithm,
+  type HashFormat,
+} from "./store/hash.js";
+export {
+  DEFAULT_NIX_STORE_DIR,
+  STORE_PATH_HASH_LENGTH,
+  STORE_PATH_NAME_MAX_LENGTH,
+  InvalidStorePathError,
+  InvalidStorePathNameError,
+  computeTextPath,
+  isDerivationPath,
+  isStorePath,
+  makeFixedOutputPath,
+  makeOutputPath,
+  makeStorePath,
+  makeTextPath,
+  makeTypeWithReferences,
+  outputPathName,
+  parseStorePath,
+  storePathNameProblem,
+  toStorePath,
+  validateStoreDir,
+  validateStorePathName,
+  type FileIngestionMethod,
+  type ParsedStorePath,
+} from "./store/store-path.js";
+export { defaultStoreDir, getStoreDir, setStoreDir } from "./store/current-store-dir.js";
+
+export { drvReferences, isFixedOutput, type Drv, type DrvOutput } from "./derivation/drv.js";
+export { escapeAtermString, printAterm, type PrintAtermOptions } from "./derivation/aterm.js";
+export { AtermParseError, parseAterm } from "./derivation/aterm-parser.js";
+export { DerivationHasher, MissingDerivationError, hashDerivationModulo, type HashModulo } from "./derivation/hash-modulo.js";
+export {
+  DISCARDED_CONTEXT_MARK,
+  StringContext,
+  getStringContext,
+  lookupContextEntry,
+  lookupContextEntries,
+  registerContextEntry,
+  stripContextMarks,
+  TWIN_MARK,
+  takeStringContext,
+  unsafeDiscardStringContext,
+  type ContextDerivation,
+  type ContextEntry,
+  type SourceOrigin,
+  type StringContextInfo,
+} from "./derivation/context.js";
+export { coerceToJson, coerceToString, nixJsonString, type CoercionSite, type DerivationAttrValue } from "./derivation/coerce.js";
+export { DerivationError } from "./derivation/derivation-error.js";
+export { Derivation, DerivationOutput, derivation, findDerivation, isDerivation, type DerivationAttrs } from "./derivation/derivation.js";
+export { placeholder } from "./derivation/placeholder.js";
+export { currentSystem } from "./derivation/current-system.js";
+export { toShowDerivation, type ShowDerivation, type ShowDerivationOutput } from "./derivation/show-derivation.js";
+
+export { SourcePathError, path, type PathOptions } from "./source/path.js";
+export { ToFileError, toFile } from "./source/to-file.js";
+
+
+export { collectDerivations, derivationClosure, type FoundDerivation } from "./graph/collect-derivations.js";
+export {
+  AttributeNotFoundError,
+  ConfigError,
+  ConfigEvaluationError,
+  ConfigNotFoundError,
+  ConfigSyntaxError,
+  formatLocation,
+  type SourceLocation,
+} from "./config/config-errors.js";
+export { formatAttrPath, parseAttrPath, selectAttrPath } from "./config/attr-path.js";
+export { evaluateInConfig, loadConfig, parseInstallable, resolveConfigFile, type LoadConfigOptions, type LoadedConfig } from "./config/load-config.js";
+export { evaluateInstallable, findDerivations, instantiate, type EvaluateOptions, type EvaluatedInstallable } from "./config/evaluate.js";
+export { stackLocations, userLocation } from "./config/source-location.js";
+
+export { buildDerivationGraph, IncompleteGraphError, targetsOf, topologicalOrder, type DerivationGraph, type GraphSource, type RealiseTarget } from "./graph/derivation-graph.js";
+
+export { ForeignStoreError, assertNotNixManaged, defaultStateDir, resolveStoreLocation, type StoreLocation } from "./local-store/store-location.js";
+export { StoreDatabase, type NewPathInfo, type PathInfo } from "./local-store/store-database.js";
+export { PathLocks } from "./local-store/path-locks.js";
+export { canonicalisePathMetadata, deletePathRecursively } from "./local-store/canonicalise.js";
+export { scanForReferences } from "./local-store/reference-scanner.js";
+export { LocalStore, StoreError, readRootLink, type OpenStoreOptions } from "./local-store/local-store.js";
+export { collectGarbage, findRoots, type GarbageCollectOptions, type GarbageCollectResult } from "./local-store/garbage-collector.js";
+export { verifyStore, type StoreProblem, type VerifyResult } from "./local-store/verify-store.js";
+
+export type { BuildFailure, Realiser, RealiseEvent, RealiseOptions, RealisePlan, RealiseResult } from "./realise/realiser.js";
+export { BuildFailedError, HashMismatchError } from "./realise/build-errors.js";
+export { builderEnvironment, structuredAttrsShell, type BuilderEnvironment, type BuilderEnvironmentOptions, type BuildDirectoryFile } from "./realise/build-environment.js";
+export { DEFAULT_SANDBOX_PATHS, SANDBOX_BUILD_DIR, bubblewrapArguments, findBubblewrap, sandboxPathsFromEnv, type SandboxSpec } from "./realise/sandbox.js";
+export { LocalRealiser, type LocalRealiserOptions } from "./realise/local-realiser.js";
+export { DryRunRealiser } from "./realise/dry-run-realiser.js";

@@ -1,0 +1,41 @@
+/**
+ * Canonicalising a path's metadata after it enters the store, as Nix does:
+ * read-only (0444, or 0555 when executable, directories 0555), no setuid,
+ * setgid or sticky bits, and modification time 1 (one second past the
+ * epoch), so that nothing about a store path depends on when it was built.
+ */
+import { chmodSync, lstatSync, lutimesSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+
+/** Makes `path` and everything under it read-only with mtime 1. */
+export function canonicalisePathMetadata(path: string): void {
+  const stats = lstatSync(path);
+  if (stats.isDirectory()) {
+    for (const entry of readdirSync(path)) canonicalisePathMetadata(join(path, entry));
+    chmodSync(path, 0o555);
+  } else if (!stats.isSymbolicLink()) {
+    chmodSync(path, stats.mode & 0o100 ? 0o555 : 0o444);
+  }
+  lutimesSync(path, 1, 1);
+}
+
+/** Makes a read-only tree writable again so that it can be deleted or replaced. */
+function makeWritable(path: string): void {
+  let stats;
+  try {
+    stats = lstatSync(path);
+  } catch {
+    return;
+  }
+  if (stats.isSymbolicLink()) return;
+  if (stats.isDirectory()) {
+    chmodSync(path, 0o755);
+    for (const entry of readdirSync(path)) makeWritable(join(path, entry));
+  }
+}
+
+/** Deletes a (possibly read-only) store path, if it exists. */
+export function deletePathRecursively(path: string): void {
+  makeWritable(path);
+  rmSync(path, { recursive: true, force: true });
+}

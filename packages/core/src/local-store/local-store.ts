@@ -1,0 +1,244 @@
+/**
+ * A local Kiln store: a store directory of immutable paths plus a state
+ * directory with the database (valid paths and their metadata), build logs,
+ * roots and profiles.
+ *
+ * Every addition follows one rule: write into a temporary name inside the
+ * store directory, make it canonical, rename it into place, then register it
+ * in one database transaction. A path on disk that is not registered is
+ * garbage from an interrupted run and is removed before it is made again.
+ */
+import { mkdirSync, readdirSync, renameSync, writeFileSync, cpSync, existsSync, symlinkSync, lstatSync, readlinkSync } from "node:fs";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { KilnError } from "../errors.js";
+import { printAterm } from "../derivation/aterm.js";
+import { drvReferences, type Drv } from "../derivation/drv.js";
+import type { DerivationGraph, GraphSource } from "../graph/derivation-graph.js";
+import { hashPathSync } from "../store/nar.js";
+import { makeFixedOutputPath, parseStorePath, STORE_PATH_HASH_LENGTH } from "../store/store-path.js";
+import { canonicalisePathMetadata, deletePathRecursively } from "./canonicalise.js";
+import { PathLocks } from "./path-locks.js";
+import { StoreDatabase, type NewPathInfo, type PathInfo } from "./store-database.js";
+import { assertNotNixManaged, resolveStoreLocation, type StoreLocation } from "./store-location.js";
+
+/** A store operation that cannot be done; the message says why. */
+export class StoreError extends KilnError {
+  override name = "StoreError";
+}
+
+/** Options of {@link LocalStore.open}. */
+export interface OpenStoreOptions {
+  readonly storeDir?: string;
+  readonly stateDir?: string;
+}
+
+/** A local store. Open it with {@link LocalStore.open}; close it when done. */
+export class LocalStore implements StoreLocation {
+  readonly storeDir: string;
+  readonly stateDir: string;
+  readonly database: StoreDatabase;
+  readonly locks: PathLocks;
+
+  private constructor(location: StoreLocation) {
+    this.storeDir = location.storeDir;
+    this.stateDir = location.stateDir;
+    mkdirSync(this.storeDir, { recursive: true });
+    mkdirSync(join(this.stateDir, "log"), { recursive: true });
+    mkdirSync(join(this.stateDir, "builds"), { recursive: true });
+    this.database = new StoreDatabase(join(this.stateDir, "db", "db.sqlite"));
+    this.locks = new PathLocks(this.database);
+  }
+
+  /** Opens (creating if needed) the store at the given or default location. Refuses Nix's own store. */
+  static open(options: OpenStoreOptions = {}): LocalStore {
+    const location = resolveStoreLocation(options);
+    assertNotNixManaged(location);
+    return new LocalStore(location);
+  }
+
+  /** Closes the database. */
+  close(): void {
+    this.database.close();
+  }
+
+  /** Whether `path` is a valid (complete, registered) store path. */
+  isValid(path: string): boolean {
+    return this.database.isValid(path);
+  }
+
+  /** What the store knows of a valid path. */
+  pathInfo(path: string): PathInfo | undefined {
+    return this.database.pathInfo(path);
+  }
+
+  /** The closure of `paths`: they and everything they refer to, transitively. */
+  closure(paths: Iterable<string>): Set<string> {
+    const result = new Set<string>();
+    const pending = [...paths];
+    while (pending.length > 0) {
+      const path = pending.pop() as string;
+      if (result.has(path)) continue;
+      result.add(path);
+      const info = this.database.pathInfo(path);
+      if (info !== undefined) pending.push(...info.references);
+    }
+    return result;
+  }
+
+  /** Where the build log of `drvPath` is kept: `log/<first two hash chars>/<rest>`. */
+  logPath(drvPath: string): string {
+    const base = drvPath.slice(this.storeDir.length + 1);
+    return join(this.stateDir, "log", base.slice(0, 2), base.slice(2));
+  }
+
+  /** A fresh temporary name inside the store directory, on the same file system as the final path. */
+  temporaryPath(label: string): string {
+    return join(this.storeDir, `.tmp-${randomBytes(6).toString("hex")}-${label}`);
+  }
+
+  /** Removes what is at `path` if it is not a valid path (the remains of an interrupted run). */
+  removeInvalid(path: string): void {
+    if (!this.database.isValid(path) && existsSync(path)) deletePathRecursively(path);
+  }
+
+  /**
+   * Moves a finished temporary tree to `path`, canonical and read-only. The
+   * caller registers it afterwards.
+   */
+  private install(temporary: string, path: string): void {
+    canonicalisePathMetadata(temporary);
+    this.removeInvalid(path);
+    renameSync(temporary, path);
+  }
+
+  /** Adds a text file with references (a `toFile` or `.drv`) if it is not valid yet. */
+  addText(path: string, text: string, references: readonly string[], deriver?: string): void {
+    if (this.database.isValid(path)) return;
+    const temporary = this.temporaryPath("text");
+    writeFileSync(temporary, text);
+    const { hash, narSize } = hashPathSync(temporary, "sha256");
+    this.install(temporary, path);
+    this.database.registerPaths([{ path, narHash: `sha256:${hash.toBase16()}`, narSize, deriver, references: [...new Set(references)].sort(), ca: undefined }]);
+  }
+
+  /** Writes a `.drv` file to the store, where Nix would put it. */
+  addDerivation(drvPath: string, drv: Drv): void {
+    this.addText(drvPath, printAterm(drv), drvReferences(drv));
+  }
+
+  /**
+   * Copies a local file or directory into the store at `path` (computed by
+   * `path()`), checking that what was copied hashes to that path.
+   */
+  addLocalPath(path: string, source: string): void {
+    if (this.database.isValid(path)) return;
+    const temporary = this.temporaryPath("source");
+    try {
+      cpSync(source, temporary, { recursive: true, verbatimSymlinks: true, preserveTimestamps: false });
+    } catch (error) {
+      deletePathRecursively(temporary);
+      throw new StoreError(`cannot copy '${source}' into the store: ${(error as Error).message}`);
+    }
+    const { hash, narSize } = hashPathSync(temporary, "sha256");
+    const { name } = parseStorePath(path, this.storeDir);
+    if (makeFixedOutputPath("recursive", hash, name, this.storeDir) !== path) {
+      deletePathRecursively(temporary);
+      throw new StoreError(`'${source}' changed since it was evaluated (it no longer hashes to '${path}'); run again`);
+    }
+    this.install(temporary, path);
+    this.database.registerPaths([{ path, narHash: `sha256:${hash.toBase16()}`, narSize, deriver: undefined, references: [], ca: `fixed:r:sha256:${hash.toNixBase32()}` }]);
+  }
+
+  /** Adds a graph source (a `path()` or `toFile()`) if it is not valid yet. */
+  addSource(source: GraphSource): void {
+    if (this.database.isValid(source.path)) return;
+    if (source.origin.kind === "text") this.addText(source.path, source.origin.text, source.references);
+    else this.addLocalPath(source.path, source.origin.path);
+  }
+
+  /**
+   * Makes every source and `.drv` of a graph valid, each after what it
+   * refers to, so that the store holds the whole recipe before any build.
+   */
+  addGraph(graph: DerivationGraph): void {
+    if (graph.storeDir !== this.storeDir) {
+      throw new StoreError(`the derivations were computed for store '${graph.storeDir}', but this store is '${this.storeDir}'; evaluate with --store-dir ${this.storeDir}`);
+    }
+    const done = new Set<string>();
+    const visit = (root: string): void => {
+      const stack: { path: string; expanded: boolean }[] = [{ path: root, expanded: false }];
+      while (stack.length > 0) {
+        const frame = stack.pop() as { path: string; expanded: boolean };
+        if (done.has(frame.path)) continue;
+        const drv = graph.derivations.get(frame.path);
+        const source = graph.sources.get(frame.path);
+        if (frame.expanded) {
+          done.add(frame.path);
+          if (drv !== undefined) this.addDerivation(frame.path, drv);
+          else if (source !== undefined) this.addSource(source);
+          continue;
+        }
+        if (this.database.isValid(frame.path)) {
+          done.add(frame.path);
+          continue;
+        }
+        stack.push({ path: frame.path, expanded: true });
+        const references = drv !== undefined ? drvReferences(drv) : (source?.references ?? []);
+        for (const reference of references) if (!done.has(reference)) stack.push({ path: reference, expanded: false });
+      }
+    };
+    for (const path of [...graph.sources.keys(), ...graph.derivations.keys()]) visit(path);
+  }
+
+  /** Registers finished build outputs (already in place) and the derivation's output mapping, in one transaction. */
+  registerOutputs(infos: readonly NewPathInfo[], drvPath: string, outputs: ReadonlyMap<string, string>): void {
+    this.database.registerPaths(
+      infos,
+      [...outputs].map(([output, path]) => ({ drvPath, output, path })),
+    );
+  }
+
+  /** Names in the store directory that are not valid paths: leftovers of interrupted runs. */
+  invalidEntries(): string[] {
+    const names = readdirSync(this.storeDir);
+    const candidates = names.map((name) => join(this.storeDir, name));
+    const valid = this.database.validSubset(candidates);
+    return candidates.filter((path) => !valid.has(path));
+  }
+
+  /** Makes `link` a symlink to `target` and registers it as a garbage-collector root. */
+  addRootLink(link: string, target: string): void {
+    if (existsSync(link) || isSymlink(link)) {
+      const stats = lstatSync(link);
+      if (!stats.isSymbolicLink()) throw new StoreError(`cannot create root '${link}': a file that is not a symlink is in the way`);
+      deletePathRecursively(link);
+    }
+    const temporary = `${link}.tmp-${process.pid}`;
+    symlinkSync(target, temporary);
+    renameSync(temporary, link);
+    this.database.addRoot(link, target);
+  }
+
+  /** The hash part of a path of this store. */
+  hashPart(path: string): string {
+    return parseStorePath(path, this.storeDir).hashPart.slice(0, STORE_PATH_HASH_LENGTH);
+  }
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** The target of a root link, if it is still a symlink. */
+export function readRootLink(link: string): string | undefined {
+  try {
+    return readlinkSync(link);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * Per-output build locks shared by every Kiln process using one store.
+ *
+ * Node has no `flock`, so locks are rows in the store database, taken in a
+ * transaction (SQLite serialises writers, so two processes can never both
+ * take one lock). A lock whose owner process is gone (killed with -9, or
+ * from before a reboot) is stale and is taken over. The owner is identified
+ * by boot id, pid and process start time, so a reused pid is not mistaken
+ * for the owner.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import type { StoreDatabase } from "./store-database.js";
+
+function bootId(): string {
+  try {
+    return readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+  } catch {
+    return "unknown-boot";
+  }
+}
+
+/** The start time of process `pid` in clock ticks since boot, or `undefined` if it is not running. */
+function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The command name (field 2) may hold spaces and parentheses; fields after the last ')' are plain.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return fields[19];
+  } catch {
+    return undefined;
+  }
+}
+
+const BOOT_ID = bootId();
+
+/** This process's owner token. */
+export function currentLockOwner(): string {
+  return `${BOOT_ID}:${process.pid}:${processStartTime(process.pid) ?? "?"}`;
+}
+
+/** Whether the process that wrote `owner` is still running. */
+export function isLockOwnerAlive(owner: string): boolean {
+  const [boot, pidText, start] = owner.split(":");
+  if (boot !== BOOT_ID) return false;
+  const pid = Number(pidText);
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (!existsSync(`/proc/${pid}`)) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return false;
+    }
+  }
+  const actualStart = processStartTime(pid);
+  return actualStart === undefined || start === "?" || actualStart === start;
+}
+
+/** Kills the process group of a builder whose Kiln process died, if it still runs. */
+function killStaleBuilder(builder: string): void {
+  if (!isLockOwnerAlive(builder)) return;
+  const pid = Number(builder.split(":")[1]);
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // It ended meanwhile.
+  }
+}
+
+/** Locks on store paths (usually the outputs of one derivation). */
+export class PathLocks {
+  private readonly owner = currentLockOwner();
+  private readonly held = new Set<string>();
+
+  constructor(private readonly database: StoreDatabase) {}
+
+  /** Takes all of `paths` or none; `false` if another live process holds one. */
+  tryAcquire(paths: readonly string[]): boolean {
+    if (paths.some((path) => this.held.has(path))) return false;
+    const db = this.database.db;
+    const select = db.prepare<[string], { owner: string; builder: string | null }>("SELECT owner, builder FROM Locks WHERE path = ?");
+    const upsert = db.prepare("INSERT OR REPLACE INTO Locks (path, pid, owner, acquired) VALUES (?, ?, ?, ?)");
+    const acquired = db
+      .transaction(() => {
+        const stale: string[] = [];
+        for (const path of paths) {
+          const row = select.get(path);
+          if (row === undefined) continue;
+          if (isLockOwnerAlive(row.owner)) return false;
+          if (row.builder !== null) stale.push(row.builder);
+        }
+        // A builder left running by a killed Kiln would go on writing into the output: stop it first.
+        for (const builder of stale) killStaleBuilder(builder);
+        const now = Date.now();
+        for (const path of paths) upsert.run(path, process.pid, this.owner, now);
+        return true;
+      })
+      .immediate();
+    if (acquired) for (const path of paths) this.held.add(path);
+    return acquired;
+  }
+
+  /** Waits until all of `paths` can be taken. `onWait` is called once if it has to wait. */
+  async acquire(paths: readonly string[], options: { signal?: AbortSignal; onWait?: () => void } = {}): Promise<void> {
+    let delay = 20;
+    let waited = false;
+    while (!this.tryAcquire(paths)) {
+      options.signal?.throwIfAborted();
+      if (!waited) {
+        waited = true;
+        options.onWait?.();
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 500);
+    }
+  }
+
+  /** Records the process group of the builder working under these locks, so a later run can stop it if this process dies. */
+  setBuilder(paths: readonly string[], pid: number): void {
+    const update = this.database.db.prepare("UPDATE Locks SET builder = ? WHERE path = ? AND owner = ?");
+    const builder = `${BOOT_ID}:${pid}:${processStartTime(pid) ?? "?"}`;
+    this.database.db.transaction(() => {
+      for (const path of paths) if (this.held.has(path)) update.run(builder, path, this.owner);
+    })();
+  }
+
+  /** Releases locks this process holds. */
+  release(paths: readonly string[]): void {
+    const remove = this.database.db.prepare("DELETE FROM Locks WHERE path = ? AND owner = ?");
+    this.database.db.transaction(() => {
+      for (const path of paths) if (this.held.delete(path)) remove.run(path, this.owner);
+    })();
+  }
+
+  /** Every path locked by a live process. */
+  lockedPaths(): string[] {
+    const rows = this.database.db.prepare<[], { path: string; owner: string }>("SELECT path, owner FROM Locks").all();
+    return rows.filter((row) => isLockOwnerAlive(row.owner)).map((row) => row.path);
+  }
+
+  /** Whether any live process holds a lock on `path`. */
+  isLocked(path: string): boolean {
+    const row = this.database.db.prepare<[string], { owner: string }>("SELECT owner FROM Locks WHERE path = ?").get(path);
+    return row !== undefined && isLockOwnerAlive(row.owner);
+  }
+}

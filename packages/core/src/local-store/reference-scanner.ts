@@ -1,0 +1,83 @@
+/**
+ * Finding a build output's references: which of the candidate store paths
+ * (the build's inputs and its own outputs) its files mention.
+ *
+ * As Nix does, the scan looks for the 32-character hash parts of the
+ * candidates in every file's bytes and symlink targets. A hash part is 160
+ * bits, so finding one means the output really refers to that path. Only
+ * runs of Nix base32 characters at least 32 long can hold a hash part, so
+ * the scan skips everything else quickly.
+ */
+import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync } from "node:fs";
+import { join } from "node:path";
+import { NIX_BASE32_ALPHABET } from "../store/nix-base32.js";
+import { STORE_PATH_HASH_LENGTH } from "../store/store-path.js";
+
+const IS_BASE32 = new Uint8Array(256);
+for (const character of NIX_BASE32_ALPHABET) IS_BASE32[character.charCodeAt(0)] = 1;
+
+/** Accumulates hash parts found across chunks of a stream (a hash may straddle two chunks). */
+class HashPartScanner {
+  private carry = Buffer.alloc(0);
+  readonly found = new Set<string>();
+
+  constructor(private readonly candidates: ReadonlySet<string>) {}
+
+  feed(chunk: Buffer): void {
+    const data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
+    let runStart = -1;
+    for (let i = 0; i <= data.length; i++) {
+      const inRun = i < data.length && IS_BASE32[data[i] as number] === 1;
+      if (inRun) {
+        if (runStart < 0) runStart = i;
+        continue;
+      }
+      if (runStart >= 0 && i - runStart >= STORE_PATH_HASH_LENGTH) this.checkRun(data, runStart, i);
+      runStart = -1;
+    }
+    // Keep the tail that could begin a hash part continued in the next chunk.
+    this.carry = Buffer.from(data.subarray(Math.max(0, data.length - (STORE_PATH_HASH_LENGTH - 1))));
+  }
+
+  private checkRun(data: Buffer, start: number, end: number): void {
+    for (let at = start; at + STORE_PATH_HASH_LENGTH <= end; at++) {
+      const hashPart = data.toString("latin1", at, at + STORE_PATH_HASH_LENGTH);
+      if (this.candidates.has(hashPart)) this.found.add(hashPart);
+    }
+  }
+
+  /** Starts a new file: a hash part cannot span two files. */
+  reset(): void {
+    this.carry = Buffer.alloc(0);
+  }
+}
+
+function scanTree(path: string, scanner: HashPartScanner, buffer: Buffer): void {
+  const stats = lstatSync(path);
+  scanner.reset();
+  if (stats.isSymbolicLink()) {
+    scanner.feed(readlinkSync(path, { encoding: "buffer" }));
+  } else if (stats.isDirectory()) {
+    for (const entry of readdirSync(path)) scanTree(join(path, entry), scanner, buffer);
+  } else if (stats.isFile()) {
+    const fd = openSync(path, "r");
+    try {
+      let read: number;
+      while ((read = readSync(fd, buffer, 0, buffer.length, null)) > 0) scanner.feed(buffer.subarray(0, read));
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+/**
+ * The store paths among `candidates` whose hash parts occur in the files
+ * under `path`. `storeDir` is needed to find each candidate's hash part.
+ */
+export function scanForReferences(path: string, candidates: Iterable<string>, storeDir: string): Set<string> {
+  const byHashPart = new Map<string, string>();
+  for (const candidate of candidates) byHashPart.set(candidate.slice(storeDir.length + 1, storeDir.length + 1 + STORE_PATH_HASH_LENGTH), candidate);
+  const scanner = new HashPartScanner(new Set(byHashPart.keys()));
+  scanTree(path, scanner, Buffer.alloc(1 << 16));
+  return new Set([...scanner.found].map((hashPart) => byHashPart.get(hashPart) as string));
+}

@@ -1,0 +1,250 @@
+/**
+ * The local store's SQLite database: which store paths are valid, with
+ * their NAR hash and size, deriver, registration time and references; which
+ * outputs each derivation has; garbage-collector roots; and build locks.
+ *
+ * A path is valid exactly when it has a row in `ValidPaths`, and rows are
+ * written in one transaction only after the path is complete on disk, so a
+ * crash at any moment leaves no incomplete path registered. The layout
+ * follows Nix's own `db.sqlite` (ValidPaths, Refs, DerivationOutputs).
+ */
+import Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+
+/** What the store knows of a valid path, as `nix path-info --json` shows it. */
+export interface PathInfo {
+  readonly path: string;
+  /** `sha256:<base16>`, as Nix stores it. */
+  readonly narHash: string;
+  readonly narSize: number;
+  readonly deriver: string | undefined;
+  /** Seconds since the epoch. */
+  readonly registrationTime: number;
+  readonly references: readonly string[];
+  /** Content address for fixed-output and source paths, e.g. `fixed:r:sha256:<base32>`. */
+  readonly ca: string | undefined;
+}
+
+/** What is needed to register a new valid path. */
+export type NewPathInfo = Omit<PathInfo, "registrationTime">;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS ValidPaths (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  path TEXT UNIQUE NOT NULL,
+  hash TEXT NOT NULL,
+  registrationTime INTEGER NOT NULL,
+  deriver TEXT,
+  narSize INTEGER,
+  ca TEXT
+);
+CREATE TABLE IF NOT EXISTS Refs (
+  referrer INTEGER NOT NULL REFERENCES ValidPaths(id) ON DELETE CASCADE,
+  reference INTEGER NOT NULL REFERENCES ValidPaths(id) ON DELETE RESTRICT,
+  PRIMARY KEY (referrer, reference)
+);
+CREATE INDEX IF NOT EXISTS IndexReferrer ON Refs(referrer);
+CREATE INDEX IF NOT EXISTS IndexReference ON Refs(reference);
+CREATE TABLE IF NOT EXISTS DerivationOutputs (
+  drv INTEGER NOT NULL REFERENCES ValidPaths(id) ON DELETE CASCADE,
+  id TEXT NOT NULL,
+  path TEXT NOT NULL,
+  PRIMARY KEY (drv, id)
+);
+CREATE INDEX IF NOT EXISTS IndexDerivationOutputs ON DerivationOutputs(path);
+CREATE TABLE IF NOT EXISTS Roots (
+  link TEXT PRIMARY KEY,
+  target TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS TempRoots (
+  path TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  PRIMARY KEY (path, owner)
+);
+CREATE TABLE IF NOT EXISTS Locks (
+  path TEXT PRIMARY KEY,
+  pid INTEGER NOT NULL,
+  owner TEXT NOT NULL,
+  acquired INTEGER NOT NULL,
+  builder TEXT
+);
+`;
+
+interface ValidPathRow {
+  id: number;
+  path: string;
+  hash: string;
+  registrationTime: number;
+  deriver: string | null;
+  narSize: number | null;
+  ca: string | null;
+}
+
+/** Typed access to the store database. One instance per process and store. */
+export class StoreDatabase {
+  /** The underlying connection, for transactions spanning several calls. */
+  readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(file: string) {
+    mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file, { timeout: 120_000 });
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = NORMAL");
+    this.db.pragma("foreign_keys = ON");
+    this.db.exec(SCHEMA);
+    // Stores made before builders were recorded with their locks lack the column.
+    const lockColumns = this.db.prepare<[], { name: string }>("PRAGMA table_info(Locks)").all();
+    if (!lockColumns.some((column) => column.name === "builder")) this.db.exec("ALTER TABLE Locks ADD COLUMN builder TEXT");
+    const db = this.db;
+    this.statements = {
+      idOf: db.prepare<[string], { id: number }>("SELECT id FROM ValidPaths WHERE path = ?"),
+      row: db.prepare<[string], ValidPathRow>("SELECT * FROM ValidPaths WHERE path = ?"),
+      references: db.prepare<[number], { path: string }>("SELECT v.path AS path FROM Refs r JOIN ValidPaths v ON v.id = r.reference WHERE r.referrer = ? ORDER BY v.path"),
+      referrers: db.prepare<[number], { path: string }>("SELECT v.path AS path FROM Refs r JOIN ValidPaths v ON v.id = r.referrer WHERE r.reference = ? ORDER BY v.path"),
+      insert: db.prepare("INSERT INTO ValidPaths (path, hash, registrationTime, deriver, narSize, ca) VALUES (?, ?, ?, ?, ?, ?)"),
+      insertRef: db.prepare("INSERT OR IGNORE INTO Refs (referrer, reference) VALUES (?, ?)"),
+      insertOutput: db.prepare("INSERT OR REPLACE INTO DerivationOutputs (drv, id, path) VALUES (?, ?, ?)"),
+      outputs: db.prepare<[number], { id: string; path: string }>("SELECT id, path FROM DerivationOutputs WHERE drv = ? ORDER BY id"),
+      deriversOf: db.prepare<[string], { path: string }>("SELECT v.path AS path FROM DerivationOutputs o JOIN ValidPaths v ON v.id = o.drv WHERE o.path = ?"),
+      deleteRefsFrom: db.prepare("DELETE FROM Refs WHERE referrer = ?"),
+      deletePath: db.prepare("DELETE FROM ValidPaths WHERE id = ?"),
+      allPaths: db.prepare<[], { path: string }>("SELECT path FROM ValidPaths ORDER BY path"),
+      allRoots: db.prepare<[], { link: string; target: string }>("SELECT link, target FROM Roots ORDER BY link"),
+      addRoot: db.prepare("INSERT OR REPLACE INTO Roots (link, target) VALUES (?, ?)"),
+      removeRoot: db.prepare("DELETE FROM Roots WHERE link = ?"),
+    };
+  }
+
+  /** Whether `path` is valid. */
+  isValid(path: string): boolean {
+    return this.statements.idOf.get(path) !== undefined;
+  }
+
+  /** The subset of `paths` that is valid, in one query per 500 paths. */
+  validSubset(paths: readonly string[]): Set<string> {
+    const valid = new Set<string>();
+    for (let start = 0; start < paths.length; start += 500) {
+      const chunk = paths.slice(start, start + 500);
+      const rows = this.db.prepare<string[], { path: string }>(`SELECT path FROM ValidPaths WHERE path IN (${chunk.map(() => "?").join(",")})`).all(...chunk);
+      for (const row of rows) valid.add(row.path);
+    }
+    return valid;
+  }
+
+  /** Everything known of a valid path, or `undefined`. */
+  pathInfo(path: string): PathInfo | undefined {
+    const row = this.statements.row.get(path);
+    if (row === undefined) return undefined;
+    return {
+      path: row.path,
+      narHash: row.hash,
+      narSize: row.narSize ?? 0,
+      deriver: row.deriver ?? undefined,
+      registrationTime: row.registrationTime,
+      references: this.statements.references.all(row.id).map((reference) => reference.path),
+      ca: row.ca ?? undefined,
+    };
+  }
+
+  /** The valid paths that refer to `path`. */
+  referrers(path: string): string[] {
+    const id = this.statements.idOf.get(path)?.id;
+    return id === undefined ? [] : this.statements.referrers.all(id).map((row) => row.path);
+  }
+
+  /**
+   * Registers paths as valid, all or none. References may point at each other
+   * or at paths already valid; each must be valid once the transaction ends.
+   */
+  registerPaths(infos: readonly NewPathInfo[], derivationOutputs: readonly { drvPath: string; output: string; path: string }[] = []): void {
+    const now = Math.floor(Date.now() / 1000);
+    this.db.transaction(() => {
+      for (const info of infos) {
+        if (this.isValid(info.path)) continue;
+        this.statements.insert.run(info.path, info.narHash, now, info.deriver ?? null, info.narSize, info.ca ?? null);
+      }
+      for (const info of infos) {
+        const referrer = this.statements.idOf.get(info.path)?.id as number;
+        for (const reference of info.references) {
+          const target = this.statements.idOf.get(reference)?.id;
+          if (target === undefined) throw new Error(`cannot register '${info.path}': its reference '${reference}' is not valid`);
+          this.statements.insertRef.run(referrer, target);
+        }
+      }
+      for (const { drvPath, output, path } of derivationOutputs) {
+        const drv = this.statements.idOf.get(drvPath)?.id;
+        if (drv !== undefined) this.statements.insertOutput.run(drv, output, path);
+      }
+    })();
+  }
+
+  /** Records the outputs of a derivation whose `.drv` is valid. */
+  registerDerivationOutputs(drvPath: string, outputs: ReadonlyMap<string, string>): void {
+    this.registerPaths([], [...outputs].map(([output, path]) => ({ drvPath, output, path })));
+  }
+
+  /** The outputs recorded for a derivation. */
+  derivationOutputs(drvPath: string): Map<string, string> {
+    const id = this.statements.idOf.get(drvPath)?.id;
+    return new Map(id === undefined ? [] : this.statements.outputs.all(id).map((row) => [row.id, row.path]));
+  }
+
+  /** The valid `.drv` paths recorded as producing `path`. */
+  derivers(path: string): string[] {
+    return this.statements.deriversOf.all(path).map((row) => row.path);
+  }
+
+  /** Every valid path, sorted. */
+  allValidPaths(): string[] {
+    return this.statements.allPaths.all().map((row) => row.path);
+  }
+
+  /** Makes paths invalid (in one transaction). Fails if a path still referred to by another valid path stays. */
+  invalidatePaths(paths: readonly string[]): void {
+    this.db.transaction(() => {
+      const ids = paths.map((path) => this.statements.idOf.get(path)?.id).filter((id): id is number => id !== undefined);
+      for (const id of ids) this.statements.deleteRefsFrom.run(id);
+      for (const id of ids) this.statements.deletePath.run(id);
+    })();
+  }
+
+  /** Every registered root: a symlink and the store path it pointed at when registered. */
+  roots(): { link: string; target: string }[] {
+    return this.statements.allRoots.all();
+  }
+
+  /** Registers `link` (a symlink to `target`) as a garbage-collector root. */
+  addRoot(link: string, target: string): void {
+    this.statements.addRoot.run(link, target);
+  }
+
+  /** Forgets a root. */
+  removeRoot(link: string): void {
+    this.statements.removeRoot.run(link);
+  }
+
+  /** Protects `paths` from garbage collection while the process `owner` lives. */
+  addTempRoots(paths: Iterable<string>, owner: string): void {
+    const insert = this.db.prepare("INSERT OR IGNORE INTO TempRoots (path, owner) VALUES (?, ?)");
+    this.db.transaction(() => {
+      for (const path of paths) insert.run(path, owner);
+    })();
+  }
+
+  /** Drops the temporary roots of `owner`. */
+  removeTempRoots(owner: string): void {
+    this.db.prepare("DELETE FROM TempRoots WHERE owner = ?").run(owner);
+  }
+
+  /** Every temporary root with its owner. */
+  tempRoots(): { path: string; owner: string }[] {
+    return this.db.prepare<[], { path: string; owner: string }>("SELECT path, owner FROM TempRoots").all();
+  }
+
+  /** Closes the connection. */
+  close(): void {
+    this.db.close();
+  }
+}

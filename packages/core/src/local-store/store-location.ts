@@ -1,0 +1,52 @@
+/**
+ * Where a local Kiln store lives: its store directory (the paths) and its
+ * state directory (database, logs, locks, roots, profiles).
+ *
+ * The default follows the XDG base directories: `$XDG_DATA_HOME/kiln/store`
+ * (`~/.local/share/kiln/store`). The state directory sits beside the store
+ * as Nix's `/nix/var/nix` sits beside `/nix/store`: `<parent>/var/kiln`.
+ */
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { KilnError } from "../errors.js";
+import { validateStoreDir } from "../store/store-path.js";
+import { defaultStoreDir } from "../store/current-store-dir.js";
+
+/** A store directory Kiln must not manage. */
+export class ForeignStoreError extends KilnError {
+  override name = "ForeignStoreError";
+}
+
+/** The directories of a local store. */
+export interface StoreLocation {
+  /** Where store paths live, e.g. `~/.local/share/kiln/store`. */
+  readonly storeDir: string;
+  /** Where the database, logs, locks, roots and profiles live. */
+  readonly stateDir: string;
+}
+
+/** The state directory for `storeDir`: `$KILN_STATE_DIR`, else `<parent of storeDir>/var/kiln`. */
+export function defaultStateDir(storeDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  return env["KILN_STATE_DIR"] || join(dirname(storeDir), "var", "kiln");
+}
+
+/** The location of a local store, from explicit options, then the environment, then the defaults. */
+export function resolveStoreLocation(options: { storeDir?: string; stateDir?: string } = {}, env: NodeJS.ProcessEnv = process.env): StoreLocation {
+  const storeDir = options.storeDir ?? defaultStoreDir(env);
+  validateStoreDir(storeDir);
+  return { storeDir, stateDir: options.stateDir ?? defaultStateDir(storeDir, env) };
+}
+
+/**
+ * Refuses a store directory that a real Nix manages (it has a Nix database
+ * beside it), since writing to it behind Nix's back would corrupt Nix's
+ * store. The nix realiser is the way to build into Nix's store.
+ */
+export function assertNotNixManaged(location: StoreLocation): void {
+  const nixDatabase = join(dirname(location.storeDir), "var", "nix", "db");
+  if (existsSync(nixDatabase) || location.storeDir === "/nix/store") {
+    throw new ForeignStoreError(
+      `refusing to manage '${location.storeDir}': it belongs to Nix (${nixDatabase}). Use '--realiser nix' to build with Nix, or choose another '--store-dir'.`,
+    );
+  }
+}

@@ -1,0 +1,218 @@
+/**
+ * One build by the local realiser: lock the outputs, run the builder (in the
+ * sandbox when there is one), check and canonicalise what it made, find its
+ * references, and register it, all or nothing.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import type { Drv } from "../derivation/drv.js";
+import { isFixedOutput } from "../derivation/drv.js";
+import type { LocalStore } from "../local-store/local-store.js";
+import { canonicalisePathMetadata, deletePathRecursively } from "../local-store/canonicalise.js";
+import { scanForReferences } from "../local-store/reference-scanner.js";
+import type { NewPathInfo } from "../local-store/store-database.js";
+import { parseHashAlgorithm, Hash, type HashAlgorithm } from "../store/hash.js";
+import { hashFileSync, hashPathSync } from "../store/nar.js";
+import { BuildLog } from "./build-log.js";
+import { BuildFailedError, HashMismatchError } from "./build-errors.js";
+import { builderEnvironment } from "./build-environment.js";
+import { bubblewrapArguments, SANDBOX_BUILD_DIR, sandboxEtcFiles } from "./sandbox.js";
+import type { RealiseEvent } from "./realiser.js";
+
+/** How builds are isolated. */
+export interface SandboxSettings {
+  /** The `bwrap` program. */
+  readonly bubblewrap: string;
+  /** Host paths visible read-only. */
+  readonly paths: readonly string[];
+}
+
+/** Everything one build needs. */
+export interface BuildRequest {
+  readonly store: LocalStore;
+  readonly drvPath: string;
+  readonly drv: Drv;
+  readonly name: string;
+  readonly sandbox: SandboxSettings | undefined;
+  readonly cores: number;
+  readonly emit: (event: RealiseEvent) => void;
+  readonly signal: AbortSignal | undefined;
+}
+
+/** The paths a build may read: the closure of its sources and of the input outputs it uses. */
+function inputClosure(store: LocalStore, drv: Drv): Set<string> {
+  const roots: string[] = [...drv.inputSrcs];
+  for (const [inputDrv, outputNames] of drv.inputDrvs) {
+    const outputs = store.database.derivationOutputs(inputDrv);
+    for (const name of outputNames) {
+      const path = outputs.get(name);
+      if (path === undefined || !store.isValid(path)) throw new BuildFailedError(`input '${inputDrv}' output '${name}' is not built`, inputDrv);
+      roots.push(path);
+    }
+  }
+  return store.closure(roots);
+}
+
+/** Runs the builder; resolves with its exit code (or signal). */
+function runBuilder(request: BuildRequest, command: string, args: readonly string[], env: Record<string, string>, cwd: string, log: BuildLog): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    if (child.pid !== undefined) request.store.locks.setBuilder([...request.drv.outputs.values()].map((output) => output.path), child.pid);
+    const kill = (): void => {
+      if (child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+          // Already gone.
+        }
+      }
+    };
+    request.signal?.addEventListener("abort", kill, { once: true });
+    child.stdout.on("data", (chunk: Buffer) => log.write(chunk));
+    child.stderr.on("data", (chunk: Buffer) => log.write(chunk));
+    child.on("error", (error) => {
+      request.signal?.removeEventListener("abort", kill);
+      reject(new BuildFailedError(`cannot run builder '${command}' of '${request.drvPath}': ${error.message}`, request.drvPath, log.path));
+    });
+    child.on("close", (code, signal) => {
+      request.signal?.removeEventListener("abort", kill);
+      resolve({ code, signal });
+    });
+  });
+}
+
+/** The declared hash of a fixed-output derivation's output. */
+function declaredHash(drv: Drv): { hash: Hash; recursive: boolean } {
+  const output = drv.outputs.get("out");
+  const algoText = output?.hashAlgo ?? "";
+  const recursive = algoText.startsWith("r:");
+  const algorithm: HashAlgorithm = parseHashAlgorithm(recursive ? algoText.slice(2) : algoText);
+  return { hash: new Hash(algorithm, new Uint8Array(Buffer.from(output?.hash ?? "", "hex"))), recursive };
+}
+
+/** Checks a fixed-output derivation's output against its declared hash; returns the content address. */
+function checkFixedOutput(request: BuildRequest, path: string, logPath: string): string {
+  const { hash: specified, recursive } = declaredHash(request.drv);
+  let got: Hash;
+  if (recursive) {
+    got = hashPathSync(path, specified.algorithm).hash;
+  } else {
+    const stats = lstatSync(path);
+    if (!stats.isFile() || (stats.mode & 0o100) !== 0) {
+      throw new BuildFailedError(`output path '${path}' should be a non-executable regular file since recursive hashing is not enabled (outputHashMode=flat)`, request.drvPath, logPath);
+    }
+    got = hashFileSync(path, specified.algorithm);
+  }
+  if (!got.equals(specified)) throw new HashMismatchError(request.drvPath, specified.toSri(), got.toSri(), logPath);
+  return `fixed:${recursive ? "r:" : ""}${specified.algorithm}:${specified.toNixBase32()}`;
+}
+
+/** Builds one derivation and registers its outputs. Returns its output paths. */
+export async function buildDerivation(request: BuildRequest): Promise<Record<string, string>> {
+  const { store, drv, drvPath, name } = request;
+  const outputs = new Map([...drv.outputs].map(([output, { path }]) => [output, path]));
+  const outputPaths = [...outputs.values()];
+  await store.locks.acquire(outputPaths, {
+    signal: request.signal,
+    onWait: () => request.emit({ type: "build-waiting", drvPath, name, reason: "another process is building it" }),
+  });
+  let buildRoot: string | undefined;
+  try {
+    if (outputPaths.every((path) => store.isValid(path))) {
+      store.database.registerDerivationOutputs(drvPath, outputs);
+      return Object.fromEntries(outputs);
+    }
+    for (const path of outputPaths) store.removeInvalid(path);
+    const inputs = inputClosure(store, drv);
+    buildRoot = mkdtempSync(join(store.stateDir, "builds", `${name.slice(0, 40)}-`));
+    const buildDir = join(buildRoot, "build");
+    mkdirSync(buildDir);
+    const sandbox = request.sandbox;
+    const { env, files } = builderEnvironment(drv, { buildDir: sandbox ? SANDBOX_BUILD_DIR : buildDir, storeDir: store.storeDir, cores: request.cores });
+    for (const file of files) writeFileSync(join(buildDir, file.name), file.contents);
+    const logPath = store.logPath(drvPath);
+    const log = new BuildLog(logPath, (line) => request.emit({ type: "log-line", drvPath, name, line }));
+    request.emit({ type: "build-started", drvPath, name, logPath });
+
+    let command = drv.builder;
+    let args: string[] = [...drv.args];
+    const chrootStoreDir = join(buildRoot, "store");
+    if (sandbox !== undefined) {
+      mkdirSync(chrootStoreDir);
+      const etcDir = join(buildRoot, "etc");
+      mkdirSync(etcDir);
+      for (const [file, contents] of Object.entries(sandboxEtcFiles())) writeFileSync(join(etcDir, file), contents);
+      args = [
+        ...bubblewrapArguments({ buildDir, chrootStoreDir, storeDir: store.storeDir, inputs, sandboxPaths: sandbox.paths, etcDir, network: isFixedOutput(drv) }),
+        "--",
+        command,
+        ...args,
+      ];
+      command = sandbox.bubblewrap;
+    }
+    let exit;
+    try {
+      exit = await runBuilder(request, command, args, env, buildDir, log);
+    } finally {
+      await log.close();
+    }
+    request.signal?.throwIfAborted();
+    if (exit.code !== 0) {
+      const status = exit.signal !== null ? `was killed by signal ${exit.signal}` : `failed with exit code ${exit.code}`;
+      const tail = log.lastLines();
+      throw new BuildFailedError(
+        `builder for '${drvPath}' ${status}${tail.length > 0 ? `;\nlast ${tail.length} log lines:\n${tail.map((line) => `> ${line}`).join("\n")}` : ""}\nFor full logs, run 'kiln log ${drvPath}' (${logPath}).`,
+        drvPath,
+        logPath,
+      );
+    }
+
+    // Move each output into place (from the sandbox's private store), canonical and read-only.
+    for (const [output, path] of outputs) {
+      const made = sandbox !== undefined ? join(chrootStoreDir, basename(path)) : path;
+      if (!existsSync(made) && !isDanglingSymlink(made)) {
+        throw new BuildFailedError(`builder for '${drvPath}' failed to produce output path for output '${output}' at '${path}'`, drvPath, logPath);
+      }
+      canonicalisePathMetadata(made);
+      if (made !== path) {
+        store.removeInvalid(path);
+        renameSync(made, path);
+      }
+    }
+    const ca = isFixedOutput(drv) ? checkFixedOutput(request, outputs.get("out") as string, logPath) : undefined;
+    const candidates = new Set([...inputs, ...outputPaths]);
+    const infos: NewPathInfo[] = [];
+    for (const path of outputPaths) {
+      const references = [...scanForReferences(path, candidates, store.storeDir)].sort();
+      if (ca !== undefined && references.length > 0) {
+        throw new BuildFailedError(`fixed-output derivation '${drvPath}' refers to other store paths (${references.join(", ")}), which it may not`, drvPath, logPath);
+      }
+      const { hash, narSize } = hashPathSync(path, "sha256");
+      infos.push({ path, narHash: `sha256:${hash.toBase16()}`, narSize, deriver: drvPath, references, ca });
+    }
+    store.registerOutputs(infos, drvPath, outputs);
+    return Object.fromEntries(outputs);
+  } catch (error) {
+    // Nothing of a failed build stays: unregistered outputs are removed now rather than at the next run.
+    for (const path of outputPaths) {
+      try {
+        store.removeInvalid(path);
+      } catch {
+        // Left for the next run to clean.
+      }
+    }
+    throw error;
+  } finally {
+    if (buildRoot !== undefined) deletePathRecursively(buildRoot);
+    store.locks.release(outputPaths);
+  }
+}
+
+function isDanglingSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * The local realiser, Kiln's default: builds a derivation graph on this
+ * machine into a local store, in dependency order, several builds at once,
+ * skipping outputs that are already valid.
+ */
+import { randomBytes } from "node:crypto";
+import { availableParallelism } from "node:os";
+import { isFixedOutput } from "../derivation/drv.js";
+import type { DerivationGraph, RealiseTarget } from "../graph/derivation-graph.js";
+import { topologicalOrder } from "../graph/derivation-graph.js";
+import { LocalStore, type OpenStoreOptions } from "../local-store/local-store.js";
+import { parseStorePath } from "../store/store-path.js";
+import { BuildFailedError } from "./build-errors.js";
+import { buildDerivation, type SandboxSettings } from "./local-build.js";
+import type { BuildFailure, Realiser, RealiseEvent, RealiseOptions, RealiseResult } from "./realiser.js";
+import { findBubblewrap, sandboxPathsFromEnv } from "./sandbox.js";
+import { currentLockOwner } from "../local-store/path-locks.js";
+
+/** Options of {@link LocalRealiser}. */
+export interface LocalRealiserOptions extends OpenStoreOptions {
+  /** A store to use (else one is opened at `storeDir`/`stateDir` or the defaults). */
+  readonly store?: LocalStore;
+  /** `true` requires bubblewrap, `false` never sandboxes, `"auto"` (the default) sandboxes where bubblewrap is installed. */
+  readonly sandbox?: boolean | "auto";
+  /** Host paths visible in the sandbox (default: `KILN_SANDBOX_PATHS` or the host's `/usr`, `/bin`, `/lib`…). */
+  readonly sandboxPaths?: readonly string[];
+  /** `NIX_BUILD_CORES` for each build (default: the number of cores). */
+  readonly cores?: number;
+}
+
+/** The derivation's name, from its `.drv` path. */
+function nameOf(drvPath: string, storeDir: string): string {
+  return parseStorePath(drvPath, storeDir).name.replace(/\.drv$/, "");
+}
+
+/** Builds on this machine into a local store. */
+export class LocalRealiser implements Realiser {
+  readonly name = "local";
+  private warnedUnsandboxed = false;
+
+  constructor(private readonly options: LocalRealiserOptions = {}) {}
+
+  /** The sandbox to use, or `undefined` to build unsandboxed. */
+  private sandbox(emit: (event: RealiseEvent) => void): SandboxSettings | undefined {
+    const wanted = this.options.sandbox ?? "auto";
+    if (wanted === false) return undefined;
+    const bubblewrap = findBubblewrap();
+    if (bubblewrap === undefined) {
+      if (wanted === true) throw new BuildFailedError("sandboxing was requested, but bubblewrap (bwrap) is not installed; install it (Debian: apt-get install bubblewrap) or pass --no-sandbox", "");
+      if (!this.warnedUnsandboxed) {
+        this.warnedUnsandboxed = true;
+        emit({ type: "message", level: "warning", text: "bubblewrap (bwrap) is not installed: building without a sandbox (builds see the whole machine)" });
+      }
+      return undefined;
+    }
+    return { bubblewrap, paths: this.options.sandboxPaths ?? sandboxPathsFromEnv() };
+  }
+
+  async realise(graph: DerivationGraph, targets: readonly RealiseTarget[], options: RealiseOptions = {}): Promise<RealiseResult> {
+    const store = this.options.store ?? LocalStore.open({ storeDir: this.options.storeDir ?? graph.storeDir, stateDir: this.options.stateDir });
+    try {
+      return await this.realiseInto(store, graph, targets, options);
+    } finally {
+      if (this.options.store === undefined) store.close();
+    }
+  }
+
+  private async realiseInto(store: LocalStore, graph: DerivationGraph, targets: readonly RealiseTarget[], options: RealiseOptions): Promise<RealiseResult> {
+    const emit = options.onEvent ?? ((): void => {});
+    const order = topologicalOrder(graph, targets);
+    const outputPathsOf = (drvPath: string): string[] => [...(graph.derivations.get(drvPath)?.outputs.values() ?? [])].map((output) => output.path);
+    const valid = store.database.validSubset(order.flatMap(outputPathsOf));
+    const toBuild = order.filter((drvPath) => outputPathsOf(drvPath).some((path) => !valid.has(path)));
+    emit({
+      type: "plan",
+      plan: { toBuild, toFetch: toBuild.filter((drvPath) => { const drv = graph.derivations.get(drvPath); return drv !== undefined && isFixedOutput(drv); }), valid: [...valid].sort() },
+    });
+    const outputs = new Map<string, Readonly<Record<string, string>>>();
+    const recordOutputs = (drvPath: string): void => {
+      const drv = graph.derivations.get(drvPath);
+      if (drv !== undefined) outputs.set(drvPath, Object.fromEntries([...drv.outputs].map(([name, output]) => [name, output.path])));
+    };
+    if (options.dryRun === true || toBuild.length === 0) {
+      for (const drvPath of order) recordOutputs(drvPath);
+      return { outputs, built: [], failed: [] };
+    }
+    // Temporary roots keep a concurrent garbage collection away from what this realisation uses.
+    const owner = `${currentLockOwner()}:${randomBytes(4).toString("hex")}`;
+    store.database.addTempRoots([...graph.derivations.keys(), ...graph.sources.keys(), ...order.flatMap(outputPathsOf)], owner);
+    try {
+      store.addGraph(graph);
+      return await this.build(store, graph, order, toBuild, outputs, recordOutputs, options);
+    } finally {
+      store.database.removeTempRoots(owner);
+    }
+  }
+
+  private async build(
+    store: LocalStore,
+    graph: DerivationGraph,
+    order: readonly string[],
+    toBuild: readonly string[],
+    outputs: Map<string, Readonly<Record<string, string>>>,
+    recordOutputs: (drvPath: string) => void,
+    options: RealiseOptions,
+  ): Promise<RealiseResult> {
+    const emit = options.onEvent ?? ((): void => {});
+    const building = new Set(toBuild);
+    for (const drvPath of order) if (!building.has(drvPath)) recordOutputs(drvPath);
+    const built: string[] = [];
+    const failed: BuildFailure[] = [];
+
+    const sandbox = this.sandbox(emit);
+    const jobs = Math.max(1, options.jobs ?? availableParallelism());
+    const cores = this.options.cores ?? availableParallelism();
+    const pending = new Set(toBuild);
+    const running = new Map<string, Promise<void>>();
+    const finished = new Set<string>();
+    const abort = new AbortController();
+    const signal = options.signal === undefined ? abort.signal : AbortSignal.any([options.signal, abort.signal]);
+    let stopping = false;
+    const progress = (): void =>
+      emit({ type: "progress", done: finished.size, total: toBuild.length, running: [...running.keys()].map((drvPath) => nameOf(drvPath, store.storeDir)), failed: failed.length });
+
+    const blockedBy = (drvPath: string): string | undefined => {
+      const drv = graph.derivations.get(drvPath);
+      for (const input of drv?.inputDrvs.keys() ?? []) if (failed.some((failure) => failure.drvPath === input)) return input;
+      return undefined;
+    };
+    const isReady = (drvPath: string): boolean => {
+      const drv = graph.derivations.get(drvPath);
+      for (const input of drv?.inputDrvs.keys() ?? []) if (pending.has(input) || running.has(input)) return false;
+      return true;
+    };
+
+    const start = (drvPath: string): void => {
+      pending.delete(drvPath);
+      const name = nameOf(drvPath, store.storeDir);
+      const drv = graph.derivations.get(drvPath);
+      if (drv === undefined) return;
+      const task = buildDerivation({ store, drvPath, drv, name, sandbox, cores, emit, signal })
+        .then((made) => {
+          built.push(drvPath);
+          outputs.set(drvPath, made);
+          emit({ type: "build-finished", drvPath, name, outputs: made });
+        })
+        .catch((error: unknown) => {
+          if (stopping && signal.aborted && !(options.signal?.aborted ?? false)) return;
+          const message = error instanceof Error ? error.message : String(error);
+          const logPath = error instanceof BuildFailedError ? error.logPath : undefined;
+          failed.push({ drvPath, name, message, ...(logPath !== undefined ? { logPath } : {}) });
+          emit({ type: "build-failed", drvPath, name, message, ...(logPath !== undefined ? { logPath } : {}) });
+          if (options.keepGoing !== true) {
+            stopping = true;
+            abort.abort();
+          }
+        })
+        .finally(() => {
+          running.delete(drvPath);
+          finished.add(drvPath);
+          progress();
+        });
+      running.set(drvPath, task);
+      progress();
+    };
+
+    while ((pending.size > 0 && !stopping) || running.size > 0) {
+      options.signal?.throwIfAborted();
+      if (!stopping) {
+        for (const drvPath of [...pending]) {
+          if (running.size >= jobs) break;
+          const failedInput = blockedBy(drvPath);
+          if (failedInput !== undefined) {
+            pending.delete(drvPath);
+            finished.add(drvPath);
+            const name = nameOf(drvPath, store.storeDir);
+            const message = `dependency '${failedInput}' failed`;
+            failed.push({ drvPath, name, message });
+            emit({ type: "build-failed", drvPath, name, message });
+            continue;
+          }
+          if (isReady(drvPath)) start(drvPath);
+        }
+      }
+      if (running.size === 0) {
+        if (pending.size > 0 && !stopping && [...pending].every((drvPath) => !isReady(drvPath) && blockedBy(drvPath) === undefined)) {
+          throw new BuildFailedError("internal error: builds are waiting on each other", [...pending][0] ?? "");
+        }
+        continue;
+      }
+      await Promise.race(running.values());
+    }
+    options.signal?.throwIfAborted();
+    return { outputs, built, failed };
+  }
+}

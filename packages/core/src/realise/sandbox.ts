@@ -1,0 +1,78 @@
+/**
+ * The build sandbox: bubblewrap (`bwrap`) gives each build private mount,
+ * PID, IPC, UTS and (unless fixed-output) network namespaces, in which only
+ * the build's input closure, its build directory, its own store directory
+ * for outputs and the declared sandbox paths exist. Inputs and sandbox paths
+ * are read-only, so the builder can write only its outputs and `/build`.
+ */
+import { existsSync, lstatSync, readlinkSync } from "node:fs";
+import { delimiter, join } from "node:path";
+
+/** Host paths visible read-only in every sandbox unless configured otherwise: the host's tools. */
+export const DEFAULT_SANDBOX_PATHS: readonly string[] = ["/bin", "/usr", "/lib", "/lib64", "/lib32", "/libx32", "/sbin", "/etc/alternatives"];
+
+/** The build directory's path inside the sandbox, as in Nix. */
+export const SANDBOX_BUILD_DIR = "/build";
+
+/** The `bwrap` program on `PATH`, or `undefined`. */
+export function findBubblewrap(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  for (const directory of (env["PATH"] ?? "/usr/bin:/bin").split(delimiter)) {
+    const candidate = join(directory, "bwrap");
+    if (directory !== "" && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** The sandbox paths to use: `KILN_SANDBOX_PATHS` (colon-separated) or the defaults. */
+export function sandboxPathsFromEnv(env: NodeJS.ProcessEnv = process.env): readonly string[] {
+  const configured = env["KILN_SANDBOX_PATHS"];
+  return configured === undefined ? DEFAULT_SANDBOX_PATHS : configured.split(":").filter((path) => path !== "");
+}
+
+/** What a sandboxed build needs mounted. */
+export interface SandboxSpec {
+  /** The real build directory, mounted at `/build`. */
+  readonly buildDir: string;
+  /** A real, writable directory mounted at the store directory, where outputs are made. */
+  readonly chrootStoreDir: string;
+  readonly storeDir: string;
+  /** Store paths the build may read (its input closure). */
+  readonly inputs: Iterable<string>;
+  /** Host paths visible read-only. */
+  readonly sandboxPaths: readonly string[];
+  /** Files mounted read-only at `/etc/passwd`, `/etc/group`, `/etc/hosts`. */
+  readonly etcDir: string;
+  /** Whether the build may use the network (fixed-output derivations only). */
+  readonly network: boolean;
+}
+
+/** The `bwrap` arguments (before `--` and the command) for a build. */
+export function bubblewrapArguments(spec: SandboxSpec): string[] {
+  const args = ["--unshare-all", "--die-with-parent", "--new-session", "--hostname", "localhost", "--dev", "/dev", "--proc", "/proc"];
+  if (spec.network) args.push("--share-net");
+  for (const path of spec.sandboxPaths) {
+    let stats;
+    try {
+      stats = lstatSync(path);
+    } catch {
+      continue;
+    }
+    // Merged-/usr hosts make /bin a symlink; it must stay one so that /bin/sh finds its libraries under /usr.
+    if (stats.isSymbolicLink()) args.push("--symlink", readlinkSync(path), path);
+    else args.push("--ro-bind", path, path);
+  }
+  for (const name of ["passwd", "group", "hosts"]) args.push("--ro-bind", join(spec.etcDir, name), `/etc/${name}`);
+  args.push("--bind", spec.chrootStoreDir, spec.storeDir);
+  for (const input of spec.inputs) args.push("--ro-bind", input, input);
+  args.push("--bind", spec.buildDir, SANDBOX_BUILD_DIR, "--chdir", SANDBOX_BUILD_DIR);
+  return args;
+}
+
+/** The `/etc` files of a sandbox: a `nixbld` user, as in Nix's sandbox. */
+export function sandboxEtcFiles(): Record<string, string> {
+  return {
+    passwd: "root:x:0:0:Nix build user:/build:/noshell\nnixbld:x:1000:100:Nix build user:/build:/noshell\nnobody:x:65534:65534:Nobody:/:/noshell\n",
+    group: "root:x:0:\nnixbld:!:100:\nnogroup:x:65534:\n",
+    hosts: "127.0.0.1 localhost\n::1 localhost\n",
+  };
+}

@@ -1,0 +1,183 @@
+/**
+ * Store paths: `<storeDir>/<hash>-<name>`.
+ *
+ * The hash part is 160 bits (32 Nix base32 characters): a sha256 of a
+ * "fingerprint" string `type:sha256:<inner hash>:<storeDir>:<name>`, folded to
+ * 20 bytes. The `type` says how the path was made (build output, text, fixed
+ * output, source), so the same bytes added two different ways get different
+ * paths. Because the store directory is part of the fingerprint, the same
+ * derivation has different paths in different stores.
+ */
+import { KilnError } from "../errors.js";
+import { compressHash, hashString, type Hash } from "./hash.js";
+import { encodeNixBase32, isNixBase32 } from "./nix-base32.js";
+
+/** The store directory Nix uses unless told otherwise. */
+export const DEFAULT_NIX_STORE_DIR = "/nix/store";
+
+/** The number of characters of a store path's hash part. */
+export const STORE_PATH_HASH_LENGTH = 32;
+
+/** Nix refuses store path names longer than this. */
+export const STORE_PATH_NAME_MAX_LENGTH = 211;
+
+/** How a file tree is turned into bytes to be hashed. */
+export type FileIngestionMethod = "flat" | "recursive";
+
+/** A name that Nix would not accept as the name part of a store path. */
+export class InvalidStorePathNameError extends KilnError {
+  override name = "InvalidStorePathNameError";
+}
+
+/** A string that is not a store path of the given store directory. */
+export class InvalidStorePathError extends KilnError {
+  override name = "InvalidStorePathError";
+}
+
+const NAME_CHARACTER = /^[A-Za-z0-9+\-._?=]$/;
+
+/**
+ * Returns why `name` cannot be a store path name, or `undefined` if it can.
+ * The rules are Nix 2.8's: not empty, at most 211 characters, and only
+ * `A-Za-z0-9+-._?=` (a leading `.` is allowed; later Nix versions refuse it).
+ */
+export function storePathNameProblem(name: string): string | undefined {
+  if (name.length === 0) return "it is empty";
+  if (name.length > STORE_PATH_NAME_MAX_LENGTH) {
+    return `it is longer than ${STORE_PATH_NAME_MAX_LENGTH} characters (${name.length})`;
+  }
+  for (const character of name) {
+    if (!NAME_CHARACTER.test(character)) {
+      return `it contains the character ${JSON.stringify(character)}; only letters, digits and + - . _ ? = are allowed`;
+    }
+  }
+  return undefined;
+}
+
+/** Throws {@link InvalidStorePathNameError} unless `name` is a valid store path name. */
+export function validateStorePathName(name: string, what = "store path name"): void {
+  const problem = storePathNameProblem(name);
+  if (problem !== undefined) throw new InvalidStorePathNameError(`invalid ${what} ${JSON.stringify(name)}: ${problem}`);
+}
+
+/** Checks that a store directory is an absolute path without a trailing slash. */
+export function validateStoreDir(storeDir: string): void {
+  if (!storeDir.startsWith("/") || (storeDir.length > 1 && storeDir.endsWith("/")) || storeDir.includes("//")) {
+    throw new InvalidStorePathError(`store directory '${storeDir}' must be an absolute path without a trailing slash`);
+  }
+}
+
+/**
+ * Makes a store path from its type, inner hash and name, as Nix's
+ * `Store::makeStorePath`. `type` is e.g. `output:out`, `text:<refs>` or `source`.
+ */
+export function makeStorePath(type: string, hash: Hash, name: string, storeDir: string = DEFAULT_NIX_STORE_DIR): string {
+  validateStorePathName(name);
+  const fingerprint = `${type}:${hash.algorithm}:${hash.toBase16()}:${storeDir}:${name}`;
+  const digest = hashString("sha256", fingerprint).bytes;
+  return `${storeDir}/${encodeNixBase32(compressHash(digest, 20))}-${name}`;
+}
+
+/** The type string for a path with references: `kind:ref1:ref2[:self]`, references sorted. */
+export function makeTypeWithReferences(kind: string, references: Iterable<string>, hasSelfReference = false): string {
+  let type = kind;
+  for (const reference of [...new Set(references)].sort()) type += `:${reference}`;
+  if (hasSelfReference) type += ":self";
+  return type;
+}
+
+/** The name of output `outputName` of a derivation named `drvName`: `out` adds nothing, others add `-<output>`. */
+export function outputPathName(drvName: string, outputName: string): string {
+  return outputName === "out" ? drvName : `${drvName}-${outputName}`;
+}
+
+/** The path of an input-addressed output, from the derivation's masked hash. */
+export function makeOutputPath(outputName: string, drvHash: Hash, drvName: string, storeDir: string = DEFAULT_NIX_STORE_DIR): string {
+  return makeStorePath(`output:${outputName}`, drvHash, outputPathName(drvName, outputName), storeDir);
+}
+
+/**
+ * The path of content-addressed data with a known hash, as `nix-store --add-fixed`.
+ * `recursive` + sha256 is the `source` type (the one `nix-store --add` and
+ * path literals use) and may have references; every other combination is
+ * hashed once more through a `fixed:out:` fingerprint and cannot have references.
+ */
+export function makeFixedOutputPath(
+  method: FileIngestionMethod,
+  hash: Hash,
+  name: string,
+  storeDir: string = DEFAULT_NIX_STORE_DIR,
+  references: Iterable<string> = [],
+  hasSelfReference = false,
+): string {
+  if (method === "recursive" && hash.algorithm === "sha256") {
+    return makeStorePath(makeTypeWithReferences("source", references, hasSelfReference), hash, name, storeDir);
+  }
+  if (hasSelfReference || [...references].length > 0) {
+    throw new InvalidStorePathError(`fixed-output path '${name}' cannot have references unless it is recursive sha256`);
+  }
+  const prefix = method === "recursive" ? "r:" : "";
+  const inner = hashString("sha256", `fixed:out:${prefix}${hash.algorithm}:${hash.toBase16()}:`);
+  return makeStorePath("output:out", inner, name, storeDir);
+}
+
+/** The path of a text file with references, as `builtins.toFile` and `.drv` files get. */
+export function makeTextPath(name: string, hash: Hash, references: Iterable<string>, storeDir: string = DEFAULT_NIX_STORE_DIR): string {
+  return makeStorePath(makeTypeWithReferences("text", references), hash, name, storeDir);
+}
+
+/** The store path `text` would get as a text file named `name`. */
+export function computeTextPath(name: string, text: string | Uint8Array, references: Iterable<string>, storeDir: string = DEFAULT_NIX_STORE_DIR): string {
+  return makeTextPath(name, hashString("sha256", text), references, storeDir);
+}
+
+/** A store path split into its parts. */
+export interface ParsedStorePath {
+  readonly storeDir: string;
+  readonly hashPart: string;
+  readonly name: string;
+}
+
+/** Splits `path` (with no trailing components) into store dir, hash part and name, validating each. */
+export function parseStorePath(path: string, storeDir: string = DEFAULT_NIX_STORE_DIR): ParsedStorePath {
+  const prefix = `${storeDir}/`;
+  if (!path.startsWith(prefix)) throw new InvalidStorePathError(`path '${path}' is not in the Nix store ${storeDir}`);
+  const base = path.slice(prefix.length);
+  if (base.includes("/")) throw new InvalidStorePathError(`path '${path}' is not a store path (it is inside one)`);
+  const hashPart = base.slice(0, STORE_PATH_HASH_LENGTH);
+  if (base.length < STORE_PATH_HASH_LENGTH + 2 || base[STORE_PATH_HASH_LENGTH] !== "-" || !isNixBase32(hashPart)) {
+    throw new InvalidStorePathError(`path '${path}' is not a valid store path`);
+  }
+  const name = base.slice(STORE_PATH_HASH_LENGTH + 1);
+  const problem = storePathNameProblem(name);
+  if (problem !== undefined) throw new InvalidStorePathError(`store path '${path}' has an invalid name: ${problem}`);
+  return { storeDir, hashPart, name };
+}
+
+/** Whether `path` is exactly a store path of `storeDir`. */
+export function isStorePath(path: string, storeDir: string = DEFAULT_NIX_STORE_DIR): boolean {
+  try {
+    parseStorePath(path, storeDir);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The store path that `path` lies in: `<storeDir>/<hash>-<name>/bin/x` gives
+ * `<storeDir>/<hash>-<name>`.
+ */
+export function toStorePath(path: string, storeDir: string = DEFAULT_NIX_STORE_DIR): string {
+  const prefix = `${storeDir}/`;
+  if (!path.startsWith(prefix)) throw new InvalidStorePathError(`path '${path}' is not in the Nix store ${storeDir}`);
+  const slash = path.indexOf("/", prefix.length);
+  const storePath = slash < 0 ? path : path.slice(0, slash);
+  parseStorePath(storePath, storeDir);
+  return storePath;
+}
+
+/** Whether a store path names a derivation file. */
+export function isDerivationPath(path: string): boolean {
+  return path.endsWith(".drv");
+}
