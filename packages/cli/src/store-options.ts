@@ -1,7 +1,7 @@
 /**
  * Which store and realiser a command works with, from its options.
  */
-import { DryRunRealiser, LocalRealiser, LocalStore, defaultStoreDir, type Realiser } from "@kiln/core";
+import { DryRunRealiser, LocalRealiser, LocalStore, NixRealiser, defaultStoreDir, type Realiser } from "@kiln/core";
 import type { OptionSpec, ParsedArgs } from "./command.js";
 import { UsageError } from "./usage-error.js";
 
@@ -18,7 +18,19 @@ export const REALISE_OPTIONS: readonly OptionSpec[] = [
   { name: "keep-going", short: "k", type: "boolean", description: "Go on with independent builds after a failure" },
   { name: "sandbox", type: "boolean", description: "Require the bubblewrap sandbox" },
   { name: "no-sandbox", type: "boolean", description: "Build without a sandbox" },
+  { name: "nix-option", type: "string", value: "NAME=VALUE", multiple: true, description: "With --realiser nix: pass '--option NAME VALUE' to Nix (e.g. builders=ssh://big-box)" },
 ];
+
+/** `--nix-option NAME=VALUE` as Nix's `--option NAME VALUE` arguments. */
+export function nixOptions(args: ParsedArgs): string[] {
+  const given = args.options["nix-option"];
+  const list = Array.isArray(given) ? given : typeof given === "string" ? [given] : [];
+  return list.flatMap((option) => {
+    const equals = option.indexOf("=");
+    if (equals <= 0) throw new UsageError(`--nix-option needs NAME=VALUE, not '${option}'`);
+    return ["--option", option.slice(0, equals), option.slice(equals + 1)];
+  });
+}
 
 /** The realiser named by `--realiser`. */
 export function realiserName(args: ParsedArgs): (typeof REALISER_NAMES)[number] {
@@ -59,10 +71,10 @@ export function openLocalStore(args: ParsedArgs): LocalStore {
   return LocalStore.open({ storeDir: storeDirFor(args) });
 }
 
-/** Makes the realiser a command asked for. The nix realiser is loaded only when used. */
-export async function makeRealiser(args: ParsedArgs, store: LocalStore | undefined): Promise<Realiser> {
+/** Makes the realiser a command asked for. */
+export function makeRealiser(args: ParsedArgs, store: LocalStore | undefined): Realiser {
   const name = realiserName(args);
-  if (name === "nix") throw new UsageError("the nix realiser is not available yet");
+  if (name === "nix") return new NixRealiser({ extraArgs: nixOptions(args) });
   if (name === "dry-run") return new DryRunRealiser(store === undefined ? { storeDir: storeDirFor(args) } : { store });
   return new LocalRealiser({ ...(store === undefined ? { storeDir: storeDirFor(args) } : { store }), sandbox: sandboxSetting(args) });
 }

@@ -110,3 +110,4 @@ export { builderEnvironment, structuredAttrsShell, type BuilderEnvironment, type
 export { DEFAULT_SANDBOX_PATHS, SANDBOX_BUILD_DIR, bubblewrapArguments, findBubblewrap, sandboxPathsFromEnv, type SandboxSpec } from "./realise/sandbox.js";
 export { LocalRealiser, type LocalRealiserOptions } from "./realise/local-realiser.js";
 export { DryRunRealiser } from "./realise/dry-run-realiser.js";
+export { NixRealiser, type NixRealiserOptions } from "./realise/nix-realiser.js";

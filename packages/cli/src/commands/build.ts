@@ -4,7 +4,7 @@
  * `nix-build` does.
  */
 import { resolve } from "node:path";
-import { buildDerivationGraph, instantiate, LocalStore, targetsOf, type Derivation, type RealiseResult } from "@kiln/core";
+import { buildDerivationGraph, instantiate, LocalStore, NixRealiser, targetsOf, type Derivation, type RealiseResult } from "@kiln/core";
 import type { Command, CommandIO, ParsedArgs } from "../command.js";
 import { evaluateOptions, singleInstallable } from "../config-options.js";
 import { ProgressRenderer } from "../progress.js";
@@ -27,9 +27,9 @@ function reportFailures(result: RealiseResult, io: CommandIO, keepGoing: boolean
 }
 
 /** Makes the result links of a successful build. */
-function makeResultLinks(args: ParsedArgs, roots: readonly Derivation[], result: RealiseResult, store: LocalStore | undefined): string[] {
+function makeResultLinks(args: ParsedArgs, roots: readonly Derivation[], result: RealiseResult, store: LocalStore | undefined): [string, string][] {
   const base = typeof args.options["out-link"] === "string" ? args.options["out-link"] : "result";
-  const links: string[] = [];
+  const links: [string, string][] = [];
   roots.forEach((root, index) => {
     const outputs = result.outputs.get(root.drvPath) ?? {};
     for (const output of root.outputNames) {
@@ -37,7 +37,7 @@ function makeResultLinks(args: ParsedArgs, roots: readonly Derivation[], result:
       if (target === undefined) continue;
       const link = resolve(linkName(base, index, output, root.outputNames[0] ?? "out"));
       store?.addRootLink(link, target);
-      links.push(link);
+      links.push([link, target]);
     }
   });
   return links;
@@ -68,11 +68,12 @@ export const buildCommand: Command = {
     const graph = buildDerivationGraph(roots);
     const store = realiser === "nix" ? undefined : LocalStore.open({ storeDir });
     try {
+      const realiserInstance = makeRealiser(args, store);
       const renderer = new ProgressRenderer(io, { json: args.options["json"] === true, printBuildLogs: args.options["print-build-logs"] === true });
       let result: RealiseResult;
       try {
         const jobs = maxJobs(args);
-        result = await (await makeRealiser(args, store)).realise(graph, targetsOf(roots), {
+        result = await realiserInstance.realise(graph, targetsOf(roots), {
           ...(jobs !== undefined ? { jobs } : {}),
           keepGoing: args.options["keep-going"] === true,
           onEvent: renderer.onEvent,
@@ -85,7 +86,11 @@ export const buildCommand: Command = {
         return 1;
       }
       if (realiser === "dry-run") return 0;
-      if (args.options["no-link"] !== true) makeResultLinks(args, roots, result, store);
+      if (args.options["no-link"] !== true) {
+        const links = makeResultLinks(args, roots, result, store);
+        // Nix's store keeps its own roots: register the links with Nix too.
+        if (realiserInstance instanceof NixRealiser) for (const [link, target] of links) await realiserInstance.addRoot(link, target);
+      }
       if (args.options["json"] === true) {
         const summary = roots.map((root) => ({ drvPath: root.drvPath, outputs: result.outputs.get(root.drvPath) ?? {} }));
         io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);

@@ -6,7 +6,7 @@
  * load imports the file afresh (a query string defeats the module cache), so
  * an embedding program can reload a config after editing it.
  */
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { register } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -68,7 +68,29 @@ function ensureHooks(fallbackPackages: Readonly<Record<string, string>>): void {
 
 const SYNTAX_MARKER = /^KILN_TS_SYNTAX (.*):(\d+):(\d+): ([\s\S]*)$/;
 
-/** Turns what `import()` threw into a located config error. */
+/** Where the import that Node could not resolve is: Node names the importing file, the line is found by the specifier. */
+function importLocation(message: string): SourceLocation | undefined {
+  const match = /Cannot find (?:module|package) '([^']+)' imported from (.+)$/m.exec(message);
+  if (match === null) return undefined;
+  const [, missing = "", importer = ""] = match;
+  const file = importer.startsWith("file:") ? fileURLToPath(importer) : importer;
+  let lines: string[];
+  try {
+    lines = readFileSync(file, "utf8").split("\n");
+  } catch {
+    return undefined;
+  }
+  // Node reports the resolved path or the package name; the source has the specifier as written.
+  const wanted = missing.startsWith("/") ? missing.slice(missing.lastIndexOf("/") + 1) : missing;
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] as string;
+    const quoted = [`"${wanted}`, `'${wanted}`, `/${wanted}"`, `/${wanted}'`].map((needle) => line.indexOf(needle)).find((at) => at >= 0);
+    if (quoted !== undefined && /\b(?:import|from|export)\b/.test(line)) return { file, line: index + 1, column: quoted + 1 };
+  }
+  return { file, line: 1, column: 1 };
+}
+
+/** Turns what `import()` (or the config's own code) threw into a located config error. */
 function explainImportFailure(error: unknown, file: string): KilnError {
   const message = error instanceof Error ? error.message : String(error);
   const syntax = SYNTAX_MARKER.exec(message);
@@ -76,16 +98,13 @@ function explainImportFailure(error: unknown, file: string): KilnError {
     const location: SourceLocation = { file: syntax[1] as string, line: Number(syntax[2]), column: Number(syntax[3]) };
     return new ConfigSyntaxError(syntax[4] as string, location, { cause: error });
   }
-  if (error instanceof KilnError && !(error instanceof Error && "code" in error)) {
-    return new ConfigEvaluationError(error.message, userLocation(error, kilnRoots()), { cause: error });
+  const location = userLocation(error, kilnRoots());
+  if (error instanceof KilnError) return new ConfigEvaluationError(error.message, location, { cause: error });
+  if ((error as { code?: unknown } | null)?.code === "ERR_MODULE_NOT_FOUND") {
+    return new ConfigEvaluationError(message.replace(/ imported from .*$/s, ""), importLocation(message) ?? location ?? { file, line: 1, column: 1 }, { cause: error });
   }
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === "ERR_MODULE_NOT_FOUND") {
-    return new ConfigEvaluationError(message.replace(/ imported from .*$/s, ""), userLocation(error, kilnRoots()) ?? { file, line: 1, column: 1 }, { cause: error });
-  }
-  return new ConfigEvaluationError(error instanceof Error ? `${error.name === "Error" ? "" : `${error.name}: `}${message}` : `threw ${message}`, userLocation(error, kilnRoots()), {
-    cause: error,
-  });
+  const problem = error instanceof Error ? `${error.name === "Error" ? "" : `${error.name}: `}${message}` : `threw ${message}`;
+  return new ConfigEvaluationError(problem, location, { cause: error });
 }
 
 /** Imports the TypeScript (or JavaScript) config at `file` and returns its value. */

@@ -9,7 +9,8 @@
 import { fileURLToPath } from "node:url";
 import type { SourceLocation } from "./config-errors.js";
 
-const FRAME = /\(?((?:file:\/\/)?\/[^():]*?(?:\?[^():]*)?):(\d+):(\d+)\)?\s*$/;
+// "at fn (/path/file.ts:1:2)" or "at /path/file.ts:1:2"; Node's own frames (node:internal/…) do not match.
+const FRAME = /(?:\(|at )((?:file:\/\/)?\/[^():]*?(?:\?[^():]*)?):(\d+):(\d+)\)?\s*$/;
 
 function frameFile(raw: string): string {
   if (!raw.startsWith("file://")) return raw;

@@ -44,9 +44,52 @@ export interface PrintAtermOptions {
   readonly inputDrvsOverride?: ReadonlyMap<string, readonly string[]>;
 }
 
+/**
+ * The parts of a derivation's ATerm that do not change between the variants
+ * Kiln prints of one derivation (masked, modulo its inputs, final): the
+ * sources/system/builder/args section and the escaped environment entries
+ * that are not outputs. Cached by the environment map, which the variants
+ * share, so that a derivation's three prints sort and escape once.
+ */
+interface StablePieces {
+  readonly size: number;
+  readonly inputSrcs: readonly string[];
+  readonly system: string;
+  readonly builder: string;
+  readonly args: readonly string[];
+  readonly middle: string;
+  /** Sorted environment keys, each with its escaped `("key","value")` unless it names an output. */
+  readonly env: readonly { readonly key: string; readonly escapedKey: string; readonly printed: string | undefined }[];
+}
+
+const stablePiecesCache = new WeakMap<ReadonlyMap<string, string>, StablePieces>();
+
+function stablePieces(drv: Drv): StablePieces {
+  const cached = stablePiecesCache.get(drv.env);
+  if (
+    cached !== undefined &&
+    cached.size === drv.env.size &&
+    cached.inputSrcs === drv.inputSrcs &&
+    cached.system === drv.system &&
+    cached.builder === drv.builder &&
+    cached.args === drv.args
+  ) {
+    return cached;
+  }
+  const middle = `${printStringList([...new Set(drv.inputSrcs)].sort(compareUtf8))},${escapeAtermString(drv.system)},${escapeAtermString(drv.builder)},${printStringList(drv.args)}`;
+  const env = sortedKeys(drv.env).map((key) => {
+    const escapedKey = escapeAtermString(key);
+    return { key, escapedKey, printed: drv.outputs.has(key) ? undefined : `(${escapedKey},${escapeAtermString(drv.env.get(key) ?? "")})` };
+  });
+  const pieces: StablePieces = { size: drv.env.size, inputSrcs: drv.inputSrcs, system: drv.system, builder: drv.builder, args: drv.args, middle, env };
+  stablePiecesCache.set(drv.env, pieces);
+  return pieces;
+}
+
 /** Prints a derivation as the ATerm text of its `.drv` file. */
 export function printAterm(drv: Drv, options: PrintAtermOptions = {}): string {
   const mask = options.maskOutputs === true;
+  const pieces = stablePieces(drv);
   let out = "Derive([";
   let first = true;
   for (const name of sortedKeys(drv.outputs)) {
@@ -64,14 +107,13 @@ export function printAterm(drv: Drv, options: PrintAtermOptions = {}): string {
     first = false;
     out += `(${escapeAtermString(path)},${printStringList([...new Set(inputDrvs.get(path) ?? [])].sort(compareUtf8))})`;
   }
-  out += `],${printStringList([...new Set(drv.inputSrcs)].sort(compareUtf8))},`;
-  out += `${escapeAtermString(drv.system)},${escapeAtermString(drv.builder)},${printStringList(drv.args)},[`;
+  out += `],${pieces.middle},[`;
   first = true;
-  for (const key of sortedKeys(drv.env)) {
+  for (const entry of pieces.env) {
     if (!first) out += ",";
     first = false;
-    const value = mask && drv.outputs.has(key) ? "" : (drv.env.get(key) ?? "");
-    out += `(${escapeAtermString(key)},${escapeAtermString(value)})`;
+    // Output variables are the only entries that differ between variants.
+    out += entry.printed ?? `(${entry.escapedKey},${escapeAtermString(mask ? "" : (drv.env.get(entry.key) ?? ""))})`;
   }
   return `${out}])`;
 }

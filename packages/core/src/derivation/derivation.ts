@@ -24,7 +24,7 @@ import { coerceToJson, coerceToString, nixJsonString, type CoercionSite, type De
 import { lookupContextEntry, registerContextEntry, StringContext, stripContextMarks, type ContextDerivation } from "./context.js";
 import { DerivationError } from "./derivation-error.js";
 import type { Drv, DrvOutput } from "./drv.js";
-import { hashDerivationModulo, type HashModulo } from "./hash-modulo.js";
+import { hashDerivationModulo, hashWithInputsModulo, inputsModulo, type HashModulo } from "./hash-modulo.js";
 import { reportWarning } from "../warnings.js";
 
 export type { DerivationAttrValue } from "./coerce.js";
@@ -314,14 +314,15 @@ export function derivation<const Outputs extends readonly string[] = readonly ["
   const { inputDrvs, inputSrcs } = resolveInputs(context, storeDir);
   const base = { inputDrvs, inputSrcs: [...inputSrcs], system: gathered.system, builder: gathered.builder, args: gathered.args, env: gathered.env };
   let outputs: Map<string, DrvOutput>;
+  let inputs: Map<string, string[]> | undefined;
   if (gathered.outputHash !== undefined) {
     outputs = fixedOutput(name, gathered, storeDir);
   } else {
     const empty: DrvOutput = { path: "", hashAlgo: "", hash: "" };
     outputs = new Map(gathered.outputs.map((output) => [output, empty]));
     for (const output of gathered.outputs) gathered.env.set(output, "");
-    const resolve = (drvPath: string): HashModulo => inputHashModulo(drvPath, storeDir);
-    const masked = hashDerivationModulo({ ...base, outputs }, resolve, true);
+    inputs = inputsModulo({ ...base, outputs }, (drvPath: string): HashModulo => inputHashModulo(drvPath, storeDir));
+    const masked = hashWithInputsModulo({ ...base, outputs }, inputs, true);
     outputs = new Map();
     for (const output of gathered.outputs) {
       const path = makeOutputPath(output, masked.get(output) ?? hashString("sha256", ""), name, storeDir);
@@ -332,7 +333,8 @@ export function derivation<const Outputs extends readonly string[] = readonly ["
   const drv: Drv = { ...base, outputs };
   const aterm = printAterm(drv);
   const drvPath = computeTextPath(`${name}.drv`, aterm, [...inputSrcs, ...inputDrvs.keys()], storeDir);
-  const hashModulo = hashDerivationModulo(drv, (input) => inputHashModulo(input, storeDir), false);
+  // Dependents hash this derivation modulo its inputs: reuse the inputs' hashes already gathered.
+  const hashModulo = inputs === undefined ? hashDerivationModulo(drv, (input) => inputHashModulo(input, storeDir), false) : hashWithInputsModulo(drv, inputs, false);
   return new Derivation<Outputs[number]>(name, drvPath, drv, gathered.outputs as Outputs[number][], hashModulo, storeDir, attrs);
 }
 

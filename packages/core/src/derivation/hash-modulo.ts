@@ -38,6 +38,15 @@ function hashFixedOutput(drv: Drv): HashModulo {
  */
 export function hashDerivationModulo(drv: Drv, resolveInput: (drvPath: string) => HashModulo, maskOutputs: boolean): HashModulo {
   if (isFixedOutput(drv)) return hashFixedOutput(drv);
+  return hashWithInputsModulo(drv, inputsModulo(drv, resolveInput), maskOutputs);
+}
+
+/**
+ * The `inputDrvs` that hashing modulo prints instead of the real ones: each
+ * input's hash modulo (hex) to the outputs used. Inputs whose hashes are equal
+ * (twins) merge into one entry, as in Nix.
+ */
+export function inputsModulo(drv: Drv, resolveInput: (drvPath: string) => HashModulo): Map<string, string[]> {
   const inputs = new Map<string, string[]>();
   for (const [drvPath, outputNames] of drv.inputDrvs) {
     const inputHashes = resolveInput(drvPath);
@@ -50,6 +59,11 @@ export function hashDerivationModulo(drv: Drv, resolveInput: (drvPath: string) =
       else if (!names.includes(outputName)) names.push(outputName);
     }
   }
+  return inputs;
+}
+
+/** The hash modulo of a derivation that is not fixed-output, given its {@link inputsModulo}. */
+export function hashWithInputsModulo(drv: Drv, inputs: ReadonlyMap<string, readonly string[]>, maskOutputs: boolean): HashModulo {
   const hash = hashString("sha256", printAterm(drv, { maskOutputs, inputDrvsOverride: inputs }));
   const hashes = new Map<string, Hash>();
   for (const name of drv.outputs.keys()) hashes.set(name, hash);

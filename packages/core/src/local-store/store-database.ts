@@ -8,8 +8,16 @@
  * crash at any moment leaves no incomplete path registered. The layout
  * follows Nix's own `db.sqlite` (ValidPaths, Refs, DerivationOutputs).
  */
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+
+// Loaded on first use: commands that never open a store should not pay for the native module.
+let DatabaseConstructor: typeof Database | undefined;
+function openDatabase(file: string, options: Database.Options): Database.Database {
+  DatabaseConstructor ??= createRequire(import.meta.url)("better-sqlite3") as typeof Database;
+  return new DatabaseConstructor(file, options);
+}
 import { dirname } from "node:path";
 
 /** What the store knows of a valid path, as `nix path-info --json` shows it. */
@@ -89,7 +97,7 @@ export class StoreDatabase {
 
   constructor(file: string) {
     mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file, { timeout: 120_000 });
+    this.db = openDatabase(file, { timeout: 120_000 });
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma("foreign_keys = ON");

@@ -35,6 +35,7 @@ export class InvalidStorePathError extends KilnError {
 }
 
 const NAME_CHARACTER = /^[A-Za-z0-9+\-._?=]$/;
+const VALID_NAME = /^[A-Za-z0-9+\-._?=]+$/;
 
 /**
  * Returns why `name` cannot be a store path name, or `undefined` if it can.
@@ -42,6 +43,7 @@ const NAME_CHARACTER = /^[A-Za-z0-9+\-._?=]$/;
  * `A-Za-z0-9+-._?=` (a leading `.` is allowed; later Nix versions refuse it).
  */
 export function storePathNameProblem(name: string): string | undefined {
+  if (name.length <= STORE_PATH_NAME_MAX_LENGTH && VALID_NAME.test(name)) return undefined;
   if (name.length === 0) return "it is empty";
   if (name.length > STORE_PATH_NAME_MAX_LENGTH) {
     return `it is longer than ${STORE_PATH_NAME_MAX_LENGTH} characters (${name.length})`;

@@ -1,0 +1,200 @@
+/**
+ * The nix realiser: hands Kiln's derivation graph to a real Nix.
+ *
+ * The `.drv` files and sources are imported into Nix's store byte for byte
+ * (so they land at the paths Kiln computed), then `nix-store --realise`
+ * builds them with Nix's own settings: `--max-jobs`, remote `--builders`,
+ * substituters, its sandbox. The outputs Nix reports must be the paths Kiln
+ * predicted; anything else is an error.
+ */
+import { spawn } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { printAterm } from "../derivation/aterm.js";
+import { drvReferences, isFixedOutput } from "../derivation/drv.js";
+import type { DerivationGraph, RealiseTarget } from "../graph/derivation-graph.js";
+import { topologicalOrder } from "../graph/derivation-graph.js";
+import { writeNarOfPath, writeNarOfText } from "../store/nar.js";
+import { parseStorePath } from "../store/store-path.js";
+import { BuildFailedError } from "./build-errors.js";
+import { writeNixExport, type ExportEntry } from "./nix-export.js";
+import type { BuildFailure, Realiser, RealiseOptions, RealiseResult } from "./realiser.js";
+
+/** Options of {@link NixRealiser}. */
+export interface NixRealiserOptions {
+  /** Extra arguments for every Nix command, e.g. `["--option", "builders", "ssh://big-box"]` or `["--store", "/tmp/chroot"]`. */
+  readonly extraArgs?: readonly string[];
+  /** The environment of Nix's processes (default: this process's). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** The directory holding `nix-store` (default: found on `PATH`). */
+  readonly binDir?: string;
+}
+
+interface CommandResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Builds through the Nix installation on this machine (and its remote builders). */
+export class NixRealiser implements Realiser {
+  readonly name = "nix";
+
+  constructor(private readonly options: NixRealiserOptions = {}) {}
+
+  private command(): string {
+    return this.options.binDir === undefined ? "nix-store" : join(this.options.binDir, "nix-store");
+  }
+
+  /** Runs `nix-store ARGS`; `onStderrLine` sees its stderr as it comes. */
+  private run(args: readonly string[], options: { stdinFile?: string; onStderrLine?: (line: string) => void; signal?: AbortSignal } = {}): Promise<CommandResult> {
+    return new Promise((resolve, reject) => {
+      const stdin = options.stdinFile === undefined ? "ignore" : openSync(options.stdinFile, "r");
+      const child = spawn(this.command(), [...args, ...(this.options.extraArgs ?? [])], {
+        env: this.options.env ?? process.env,
+        stdio: [stdin, "pipe", "pipe"],
+        ...(options.signal !== undefined ? { signal: options.signal } : {}),
+      });
+      let stdout = "";
+      let stderr = "";
+      let partial = "";
+      child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr?.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+        const lines = (partial + chunk.toString()).split("\n");
+        partial = lines.pop() ?? "";
+        for (const line of lines) options.onStderrLine?.(line);
+      });
+      if (typeof stdin === "number") closeSync(stdin);
+      child.on("error", (error) => reject(new BuildFailedError(`cannot run Nix ('${this.command()}'): ${error.message}; is Nix installed?`, "")));
+      child.on("close", (code) => {
+        if (partial !== "") options.onStderrLine?.(partial);
+        resolve({ code, stdout, stderr });
+      });
+    });
+  }
+
+  /** The subset of `paths` that are not valid in Nix's store. */
+  private async invalidPaths(paths: readonly string[]): Promise<Set<string>> {
+    const invalid = new Set<string>();
+    for (let start = 0; start < paths.length; start += 1000) {
+      const chunk = paths.slice(start, start + 1000);
+      const result = await this.run(["--check-validity", "--print-invalid", ...chunk]);
+      if (result.code !== 0) throw new BuildFailedError(`nix-store --check-validity failed: ${result.stderr.trim()}`, "");
+      for (const line of result.stdout.split("\n")) if (line !== "") invalid.add(line);
+    }
+    return invalid;
+  }
+
+  /** Imports the graph's missing `.drv` files and sources into Nix's store, each after its references. */
+  private async importGraph(graph: DerivationGraph, missing: ReadonlySet<string>): Promise<void> {
+    if (missing.size === 0) return;
+    const entries: ExportEntry[] = [];
+    const done = new Set<string>();
+    const visit = (path: string): void => {
+      if (done.has(path) || !missing.has(path)) return;
+      done.add(path);
+      const drv = graph.derivations.get(path);
+      const source = graph.sources.get(path);
+      const references = drv !== undefined ? drvReferences(drv) : (source?.references ?? []);
+      for (const reference of references) visit(reference);
+      if (drv !== undefined) {
+        const text = printAterm(drv);
+        entries.push({ path, references, writeNar: (write) => writeNarOfText(text, write) });
+      } else if (source !== undefined) {
+        const origin = source.origin;
+        entries.push({ path, references, writeNar: (write) => (origin.kind === "text" ? writeNarOfText(origin.text, write) : writeNarOfPath(origin.path, write)) });
+      }
+    };
+    for (const path of [...graph.sources.keys(), ...graph.derivations.keys()]) visit(path);
+    const directory = mkdtempSync(join(tmpdir(), "kiln-nix-import-"));
+    try {
+      const file = join(directory, "export");
+      writeNixExport(file, entries);
+      const result = await this.run(["--import"], { stdinFile: file });
+      if (result.code !== 0) throw new BuildFailedError(`nix-store --import failed: ${result.stderr.trim()}`, "");
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  }
+
+  async realise(graph: DerivationGraph, targets: readonly RealiseTarget[], options: RealiseOptions = {}): Promise<RealiseResult> {
+    const emit = options.onEvent ?? ((): void => {});
+    const order = topologicalOrder(graph, targets);
+    const outputsOf = (drvPath: string): Record<string, string> =>
+      Object.fromEntries([...(graph.derivations.get(drvPath)?.outputs ?? [])].map(([name, output]) => [name, output.path]));
+    const allOutputs = order.flatMap((drvPath) => Object.values(outputsOf(drvPath)));
+    const invalidOutputs = await this.invalidPaths(allOutputs);
+    const toBuild = order.filter((drvPath) => Object.values(outputsOf(drvPath)).some((path) => invalidOutputs.has(path)));
+    emit({
+      type: "plan",
+      plan: {
+        toBuild,
+        toFetch: toBuild.filter((drvPath) => {
+          const drv = graph.derivations.get(drvPath);
+          return drv !== undefined && isFixedOutput(drv);
+        }),
+        valid: allOutputs.filter((path) => !invalidOutputs.has(path)).sort(),
+      },
+    });
+    const outputs = new Map(order.map((drvPath) => [drvPath, outputsOf(drvPath)] as const));
+    if (options.dryRun === true || toBuild.length === 0) return { outputs, built: [], failed: [] };
+
+    await this.importGraph(graph, await this.invalidPaths([...graph.sources.keys(), ...graph.derivations.keys()]));
+    const nameOf = (drvPath: string): string => parseStorePath(drvPath, graph.storeDir).name.replace(/\.drv$/, "");
+    let current = "";
+    const started: string[] = [];
+    const args = ["--realise", ...targets.map((target) => target.drvPath)];
+    if (options.jobs !== undefined) args.push("--max-jobs", String(options.jobs));
+    if (options.keepGoing === true) args.push("--keep-going");
+    const result = await this.run(args, {
+      ...(options.signal !== undefined ? { signal: options.signal } : {}),
+      onStderrLine: (line) => {
+        if (line.startsWith("warning: you did not specify '--add-root'")) return;
+        const building = /^building '([^']+\.drv)'/.exec(line);
+        if (building !== null) {
+          current = building[1] as string;
+          started.push(current);
+          emit({ type: "build-started", drvPath: current, name: nameOf(current) });
+          emit({ type: "progress", done: started.length - 1, total: toBuild.length, running: [nameOf(current)], failed: 0 });
+        } else if (current !== "") {
+          emit({ type: "log-line", drvPath: current, name: nameOf(current), line });
+        } else if (line.trim() !== "") {
+          emit({ type: "message", level: "info", text: `nix: ${line}` });
+        }
+      },
+    });
+    if (result.code !== 0) {
+      const failed: BuildFailure[] = [];
+      for (const match of result.stderr.matchAll(/builder for '([^']+\.drv)' failed[^\n]*/g)) {
+        const drvPath = match[1] as string;
+        failed.push({ drvPath, name: nameOf(drvPath), message: match[0] });
+        emit({ type: "build-failed", drvPath, name: nameOf(drvPath), message: match[0] });
+      }
+      if (failed.length === 0) {
+        const drvPath = targets[0]?.drvPath ?? "";
+        failed.push({ drvPath, name: nameOf(drvPath), message: `nix-store --realise failed:\n${result.stderr.trim()}` });
+      }
+      return { outputs, built: [], failed };
+    }
+    const reported = new Set(result.stdout.split("\n").filter((line) => line !== ""));
+    for (const target of targets) {
+      for (const name of target.outputs) {
+        const predicted = outputsOf(target.drvPath)[name] as string;
+        if (!reported.has(predicted)) {
+          throw new BuildFailedError(`Nix built '${target.drvPath}' but did not report the output path Kiln predicted for '${name}' (${predicted}); it reported: ${[...reported].join(", ")}`, target.drvPath);
+        }
+      }
+    }
+    for (const drvPath of toBuild) emit({ type: "build-finished", drvPath, name: nameOf(drvPath), outputs: outputsOf(drvPath) });
+    emit({ type: "progress", done: toBuild.length, total: toBuild.length, running: [], failed: 0 });
+    return { outputs, built: toBuild, failed: [] };
+  }
+
+  /** Makes `link` a symlink to `path` registered as an indirect garbage-collector root of Nix's store. */
+  async addRoot(link: string, path: string): Promise<void> {
+    const result = await this.run(["--realise", path, "--add-root", link]);
+    if (result.code !== 0) throw new BuildFailedError(`cannot add Nix root '${link}': ${result.stderr.trim()}`, "");
+  }
+}
