@@ -111,3 +111,9 @@ export { DEFAULT_SANDBOX_PATHS, SANDBOX_BUILD_DIR, bubblewrapArguments, findBubb
 export { LocalRealiser, type LocalRealiserOptions } from "./realise/local-realiser.js";
 export { DryRunRealiser } from "./realise/dry-run-realiser.js";
 export { NixRealiser, type NixRealiserOptions } from "./realise/nix-realiser.js";
+
+export { NarDumpError, NarParseError } from "./store/nar-errors.js";
+export { NAR_MAGIC, narChunks, narChunksOfText, narStream, writeNarOfPath, writeNarOfText } from "./store/nar-writer.js";
+export { hashFileSync, hashPath, hashPathSync, type NarHashResult } from "./store/nar-hash.js";
+export { parseNar, type NarSource, type NarVisitor } from "./store/nar-reader.js";
+export { unpackNar } from "./store/nar-unpack.js";

@@ -15,7 +15,7 @@ import { KilnError } from "../errors.js";
 import { printAterm } from "../derivation/aterm.js";
 import { drvReferences, type Drv } from "../derivation/drv.js";
 import type { DerivationGraph, GraphSource } from "../graph/derivation-graph.js";
-import { hashPathSync } from "../store/nar.js";
+import { hashPathSync } from "../store/nar-hash.js";
 import { makeFixedOutputPath, parseStorePath, STORE_PATH_HASH_LENGTH } from "../store/store-path.js";
 import { canonicalisePathMetadata, deletePathRecursively } from "./canonicalise.js";
 import { PathLocks } from "./path-locks.js";

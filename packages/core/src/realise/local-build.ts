@@ -13,7 +13,7 @@ import { canonicalisePathMetadata, deletePathRecursively } from "../local-store/
 import { scanForReferences } from "../local-store/reference-scanner.js";
 import type { NewPathInfo } from "../local-store/store-database.js";
 import { parseHashAlgorithm, Hash, type HashAlgorithm } from "../store/hash.js";
-import { hashFileSync, hashPathSync } from "../store/nar.js";
+import { hashFileSync, hashPathSync } from "../store/nar-hash.js";
 import { BuildLog } from "./build-log.js";
 import { BuildFailedError, HashMismatchError } from "./build-errors.js";
 import { builderEnvironment } from "./build-environment.js";

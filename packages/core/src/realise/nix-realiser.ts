@@ -15,7 +15,7 @@ import { printAterm } from "../derivation/aterm.js";
 import { drvReferences, isFixedOutput } from "../derivation/drv.js";
 import type { DerivationGraph, RealiseTarget } from "../graph/derivation-graph.js";
 import { topologicalOrder } from "../graph/derivation-graph.js";
-import { writeNarOfPath, writeNarOfText } from "../store/nar.js";
+import { writeNarOfPath, writeNarOfText } from "../store/nar-writer.js";
 import { parseStorePath } from "../store/store-path.js";
 import { BuildFailedError } from "./build-errors.js";
 import { writeNixExport, type ExportEntry } from "./nix-export.js";

@@ -12,7 +12,7 @@ import { basename, dirname, isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { KilnError } from "../errors.js";
 import { getStoreDir } from "../store/current-store-dir.js";
-import { hashPathSync } from "../store/nar.js";
+import { hashPathSync } from "../store/nar-hash.js";
 import { makeFixedOutputPath, storePathNameProblem } from "../store/store-path.js";
 import { registerContextEntry } from "../derivation/context.js";
 import { callerFile } from "./caller-file.js";

@@ -59,9 +59,13 @@ export class Hash {
     this.bytes = bytes;
   }
 
+  private hex: string | undefined;
+
   /** Lowercase hex, as `nix-hash --type ALGO` prints. */
   toBase16(): string {
-    return Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length).toString("hex");
+    // Hashes modulo are printed once for every dependent; compute the hex once.
+    this.hex ??= Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length).toString("hex");
+    return this.hex;
   }
 
   /** Nix base32, as in store paths and `nix-hash --base32`. */

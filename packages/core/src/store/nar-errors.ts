@@ -1,0 +1,11 @@
+import { KilnError } from "../errors.js";
+
+/** A file tree that cannot be put in a NAR (a socket, a device, an unreadable file). */
+export class NarDumpError extends KilnError {
+  override name = "NarDumpError";
+}
+
+/** Bytes that are not a valid NAR, or a NAR that would unpack to something unsafe. */
+export class NarParseError extends KilnError {
+  override name = "NarParseError";
+}

@@ -1,0 +1,58 @@
+/**
+ * Hashing file trees the way Nix does: the hash of their NAR (`nix-hash`,
+ * recursive ingestion) or, for a single file, of its bytes (`--flat`).
+ * Both stream, so a tree of any size is hashed in constant memory.
+ */
+import { createHash } from "node:crypto";
+import { closeSync, openSync, readSync } from "node:fs";
+import { setImmediate } from "node:timers/promises";
+import { Hash, type HashAlgorithm } from "./hash.js";
+import { narChunks } from "./nar-writer.js";
+
+/** A NAR hash and the NAR's size in bytes. */
+export interface NarHashResult {
+  readonly hash: Hash;
+  readonly narSize: number;
+}
+
+/** The NAR hash and size of `path`, computed synchronously. */
+export function hashPathSync(path: string, algorithm: HashAlgorithm = "sha256"): NarHashResult {
+  const hasher = createHash(algorithm);
+  let narSize = 0;
+  for (const chunk of narChunks(path)) {
+    hasher.update(chunk);
+    narSize += chunk.length;
+  }
+  return { hash: new Hash(algorithm, hasher.digest()), narSize };
+}
+
+/** The NAR hash and size of `path`, letting other work run between chunks. */
+export async function hashPath(path: string, algorithm: HashAlgorithm = "sha256"): Promise<NarHashResult> {
+  const hasher = createHash(algorithm);
+  let narSize = 0;
+  let sinceYield = 0;
+  for (const chunk of narChunks(path)) {
+    hasher.update(chunk);
+    narSize += chunk.length;
+    sinceYield += chunk.length;
+    if (sinceYield >= 1 << 22) {
+      sinceYield = 0;
+      await setImmediate();
+    }
+  }
+  return { hash: new Hash(algorithm, hasher.digest()), narSize };
+}
+
+/** The hash of a file's bytes (`nix-hash --flat`). */
+export function hashFileSync(path: string, algorithm: HashAlgorithm = "sha256"): Hash {
+  const hasher = createHash(algorithm);
+  const fd = openSync(path, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(1 << 16);
+    let read: number;
+    while ((read = readSync(fd, buffer, 0, buffer.length, null)) > 0) hasher.update(buffer.subarray(0, read));
+  } finally {
+    closeSync(fd);
+  }
+  return new Hash(algorithm, hasher.digest());
+}

@@ -1,0 +1,199 @@
+/**
+ * Reading NARs: a streaming parser that checks what Nix checks, and more.
+ *
+ * It refuses anything that could make an unpacked tree differ from what was
+ * hashed or escape its destination: bad magic or tokens, truncated input,
+ * non-zero padding, entry names that are empty, `.`, `..`, or contain `/`
+ * or NUL, duplicate names, and entries out of byte order. File contents are
+ * handed on in chunks, never held whole.
+ */
+import { NAR_MAGIC } from "./nar-writer.js";
+import { NarParseError } from "./nar-errors.js";
+
+/** What the parser reports, in order, for each node of the tree. */
+export interface NarVisitor {
+  /** A directory at `path` (`[]` for the root), before its entries. */
+  directory(path: readonly string[]): void | Promise<void>;
+  /** A regular file; `contents` yields its bytes in order and must be consumed. */
+  file(path: readonly string[], executable: boolean, size: number, contents: AsyncIterable<Uint8Array>): void | Promise<void>;
+  /** A symbolic link. */
+  symlink(path: readonly string[], target: string): void | Promise<void>;
+}
+
+/** The longest token other than file contents that the parser accepts (names, link targets). */
+const MAX_TOKEN = 1 << 16;
+
+/** Pulls exact byte counts out of a chunked source. */
+class ByteReader {
+  private buffered: Buffer[] = [];
+  private available = 0;
+  /** Bytes consumed so far, for error messages. */
+  offset = 0;
+
+  constructor(private readonly source: AsyncIterator<Uint8Array>) {}
+
+  private async fill(wanted: number): Promise<void> {
+    while (this.available < wanted) {
+      const next = await this.source.next();
+      if (next.done === true) throw new NarParseError(`NAR ends early (at byte ${this.offset + this.available}, while reading ${wanted} bytes)`);
+      const chunk = Buffer.from(next.value.buffer, next.value.byteOffset, next.value.length);
+      if (chunk.length > 0) {
+        this.buffered.push(chunk);
+        this.available += chunk.length;
+      }
+    }
+  }
+
+  /** Exactly `count` bytes. */
+  async read(count: number): Promise<Buffer> {
+    await this.fill(count);
+    const joined = this.buffered.length === 1 ? (this.buffered[0] as Buffer) : Buffer.concat(this.buffered);
+    const result = joined.subarray(0, count);
+    const rest = joined.subarray(count);
+    this.buffered = rest.length > 0 ? [rest] : [];
+    this.available = rest.length;
+    this.offset += count;
+    return result;
+  }
+
+  /** Up to `limit` bytes that are already buffered (or one more chunk). */
+  async readSome(limit: number): Promise<Buffer> {
+    await this.fill(1);
+    return this.read(Math.min(limit, this.available));
+  }
+
+  /** Whether the source has nothing more. */
+  async atEnd(): Promise<boolean> {
+    if (this.available > 0) return false;
+    const next = await this.source.next();
+    if (next.done === true) return true;
+    const chunk = Buffer.from(next.value.buffer, next.value.byteOffset, next.value.length);
+    this.buffered.push(chunk);
+    this.available += chunk.length;
+    return chunk.length === 0 ? this.atEnd() : false;
+  }
+}
+
+async function readLength(reader: ByteReader): Promise<number> {
+  const bytes = await reader.read(8);
+  const length = bytes.readBigUInt64LE(0);
+  if (length > BigInt(Number.MAX_SAFE_INTEGER)) throw new NarParseError(`NAR string length ${length} at byte ${reader.offset - 8} is too large`);
+  return Number(length);
+}
+
+async function readPadding(reader: ByteReader, length: number): Promise<void> {
+  const padding = (8 - (length % 8)) % 8;
+  if (padding === 0) return;
+  const bytes = await reader.read(padding);
+  if (bytes.some((byte) => byte !== 0)) throw new NarParseError(`NAR has non-zero padding at byte ${reader.offset - padding}`);
+}
+
+async function readBytes(reader: ByteReader): Promise<Buffer> {
+  const length = await readLength(reader);
+  if (length > MAX_TOKEN) throw new NarParseError(`NAR token of ${length} bytes at byte ${reader.offset - 8} is too long`);
+  const bytes = Buffer.from(await reader.read(length));
+  await readPadding(reader, length);
+  return bytes;
+}
+
+async function readString(reader: ByteReader): Promise<string> {
+  return (await readBytes(reader)).toString("utf8");
+}
+
+async function expect(reader: ByteReader, token: string): Promise<void> {
+  const at = reader.offset;
+  const found = await readString(reader);
+  if (found !== token) throw new NarParseError(`NAR expected '${token}' at byte ${at}, found '${found.slice(0, 40)}'`);
+}
+
+/** Checks a directory entry name; the parent path is for the message. */
+function checkName(name: Buffer, path: readonly string[]): string {
+  const text = name.toString("utf8");
+  const where = path.length === 0 ? "the root directory" : `'${path.join("/")}'`;
+  if (name.length === 0) throw new NarParseError(`NAR entry in ${where} has an empty name`);
+  if (text === "." || text === "..") throw new NarParseError(`NAR entry '${text}' in ${where} is not allowed`);
+  if (name.includes(0x2f) || name.includes(0)) throw new NarParseError(`NAR entry name ${JSON.stringify(text)} in ${where} contains '/' or NUL`);
+  if (!Buffer.from(text, "utf8").equals(name)) throw new NarParseError(`NAR entry name in ${where} is not UTF-8`);
+  return text;
+}
+
+async function parseNode(reader: ByteReader, path: string[], visitor: NarVisitor): Promise<void> {
+  await expect(reader, "(");
+  await expect(reader, "type");
+  const type = await readString(reader);
+  if (type === "regular") {
+    let next = await readString(reader);
+    let executable = false;
+    if (next === "executable") {
+      await expect(reader, "");
+      executable = true;
+      next = await readString(reader);
+    }
+    if (next !== "contents") throw new NarParseError(`NAR expected 'contents' for '${path.join("/")}', found '${next}'`);
+    const size = await readLength(reader);
+    let consumed = 0;
+    const contents: AsyncIterable<Uint8Array> = {
+      async *[Symbol.asyncIterator]() {
+        while (consumed < size) {
+          const chunk = await reader.readSome(Math.min(size - consumed, 1 << 16));
+          consumed += chunk.length;
+          yield chunk;
+        }
+      },
+    };
+    await visitor.file(path, executable, size, contents);
+    // Whatever the visitor did not read is skipped, so the stream stays in step.
+    for await (const chunk of contents) void chunk;
+    await readPadding(reader, size);
+  } else if (type === "symlink") {
+    await expect(reader, "target");
+    const target = await readBytes(reader);
+    await visitor.symlink(path, target.toString("utf8"));
+  } else if (type === "directory") {
+    await visitor.directory(path);
+    let previous: Buffer | undefined;
+    for (;;) {
+      const at = reader.offset;
+      const token = await readString(reader);
+      if (token === ")") return;
+      if (token !== "entry") throw new NarParseError(`NAR expected 'entry' or ')' at byte ${at}, found '${token.slice(0, 40)}'`);
+      await expect(reader, "(");
+      await expect(reader, "name");
+      const rawName = await readBytes(reader);
+      const name = checkName(rawName, path);
+      if (previous !== undefined) {
+        const order = Buffer.compare(previous, rawName);
+        if (order === 0) throw new NarParseError(`NAR directory '${path.join("/")}' has a duplicate entry '${name}'`);
+        if (order > 0) throw new NarParseError(`NAR directory '${path.join("/")}' is not sorted ('${name}' after '${previous.toString("utf8")}')`);
+      }
+      previous = rawName;
+      await expect(reader, "node");
+      await parseNode(reader, [...path, name], visitor);
+      await expect(reader, ")");
+    }
+  } else {
+    throw new NarParseError(`NAR node '${path.join("/")}' has unknown type '${type.slice(0, 40)}'`);
+  }
+  await expect(reader, ")");
+}
+
+/** Anything the parser can read from. */
+export type NarSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array> | Uint8Array;
+
+function iteratorOf(source: NarSource): AsyncIterator<Uint8Array> {
+  if (source instanceof Uint8Array) return (async function* () { yield source; })();
+  if (Symbol.asyncIterator in source) return source[Symbol.asyncIterator]();
+  const iterator = source[Symbol.iterator]();
+  return { next: async () => iterator.next() };
+}
+
+/** Parses a whole NAR, reporting each node to `visitor`; trailing bytes are an error. */
+export async function parseNar(source: NarSource, visitor: NarVisitor): Promise<void> {
+  const reader = new ByteReader(iteratorOf(source));
+  const magic = await readBytes(reader).catch((error: unknown) => {
+    throw error instanceof NarParseError ? new NarParseError(`not a NAR: ${error.message}`) : error;
+  });
+  if (magic.toString("utf8") !== NAR_MAGIC) throw new NarParseError("not a NAR: it does not start with 'nix-archive-1'");
+  await parseNode(reader, [], visitor);
+  if (!(await reader.atEnd())) throw new NarParseError(`NAR has trailing data after byte ${reader.offset}`);
+}

@@ -1,0 +1,130 @@
+/**
+ * Writing NARs (Nix ARchives): the canonical serialisation of a file tree
+ * that Nix hashes to make content-addressed store paths.
+ *
+ * A NAR holds only what Nix considers content: file bytes, the owner's
+ * executable bit, symlink targets, and directory entries in byte order of
+ * their names. Every token is a string framed as an 8-byte little-endian
+ * length, the bytes, and zero padding to a multiple of 8. Modes, owners and
+ * times are left out, so a tree hashes the same wherever it lies.
+ *
+ * The tree is produced as a sequence of chunks, read lazily: a file's
+ * contents are read 64 KiB at a time, so hashing a tree never holds it in
+ * memory, and the same sequence serves hashing, writing and streaming.
+ */
+import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync } from "node:fs";
+import { Readable } from "node:stream";
+import { NarDumpError } from "./nar-errors.js";
+
+/** The magic string every NAR starts with. */
+export const NAR_MAGIC = "nix-archive-1";
+
+const CHUNK_SIZE = 1 << 16;
+const ZEROS = new Uint8Array(8);
+
+function lengthPrefix(length: number): Uint8Array {
+  const bytes = new Uint8Array(8);
+  new DataView(bytes.buffer).setBigUint64(0, BigInt(length), true);
+  return bytes;
+}
+
+/** The chunks of one framed NAR string. */
+function* narString(text: string | Uint8Array): Generator<Uint8Array> {
+  const bytes = typeof text === "string" ? Buffer.from(text, "utf8") : text;
+  yield lengthPrefix(bytes.length);
+  if (bytes.length > 0) yield bytes;
+  const padding = (8 - (bytes.length % 8)) % 8;
+  if (padding > 0) yield ZEROS.subarray(0, padding);
+}
+
+function* tokens(...texts: (string | Uint8Array)[]): Generator<Uint8Array> {
+  for (const text of texts) yield* narString(text);
+}
+
+/** A file's contents as a framed NAR string, read in chunks. */
+function* fileContents(path: string, size: number): Generator<Uint8Array> {
+  yield lengthPrefix(size);
+  const fd = openSync(path, "r");
+  try {
+    let remaining = size;
+    while (remaining > 0) {
+      // A fresh buffer per chunk: consumers may keep chunks (streams do).
+      const buffer = Buffer.allocUnsafe(Math.min(CHUNK_SIZE, remaining));
+      const read = readSync(fd, buffer, 0, buffer.length, null);
+      if (read === 0) throw new NarDumpError(`file '${path}' shrank while it was being read`);
+      remaining -= read;
+      yield buffer.subarray(0, read);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  const padding = (8 - (size % 8)) % 8;
+  if (padding > 0) yield ZEROS.subarray(0, padding);
+}
+
+function* node(path: string): Generator<Uint8Array> {
+  let stats;
+  try {
+    stats = lstatSync(path);
+  } catch (error) {
+    throw new NarDumpError(`cannot read '${path}': ${(error as Error).message}`);
+  }
+  yield* tokens("(", "type");
+  if (stats.isSymbolicLink()) {
+    yield* tokens("symlink", "target", readlinkSync(path, { encoding: "buffer" }));
+  } else if (stats.isFile()) {
+    yield* tokens("regular");
+    // Nix keeps only the owner's executable bit.
+    if ((stats.mode & 0o100) !== 0) yield* tokens("executable", "");
+    yield* tokens("contents");
+    yield* fileContents(path, stats.size);
+  } else if (stats.isDirectory()) {
+    yield* tokens("directory");
+    // Names are read as bytes and sorted as bytes, as Nix sorts them; a name need not be UTF-8.
+    const names = readdirSync(path, { encoding: "buffer" }).sort(Buffer.compare);
+    for (const name of names) {
+      yield* tokens("entry", "(", "name", name, "node");
+      yield* node(childPath(path, name));
+      yield* tokens(")");
+    }
+  } else {
+    throw new NarDumpError(`'${path}' has an unsupported file type (only regular files, directories and symlinks can be in a NAR)`);
+  }
+  yield* tokens(")");
+}
+
+/** The path of a directory entry whose name is raw bytes. */
+function childPath(directory: string, name: Buffer): string {
+  const decoded = name.toString("utf8");
+  // A name that is not valid UTF-8 cannot round-trip through a JavaScript string.
+  if (!Buffer.from(decoded, "utf8").equals(name)) throw new NarDumpError(`'${directory}' holds a file name that is not UTF-8, which Kiln cannot read`);
+  return `${directory}/${decoded}`;
+}
+
+/** The NAR of the file, directory or symlink at `path`, as lazily read chunks. */
+export function* narChunks(path: string): Generator<Uint8Array> {
+  yield* tokens(NAR_MAGIC);
+  yield* node(path);
+}
+
+/** The NAR of a single regular file holding `text` (what a text file in the store serialises to). */
+export function* narChunksOfText(text: string | Uint8Array, executable = false): Generator<Uint8Array> {
+  yield* tokens(NAR_MAGIC, "(", "type", "regular");
+  if (executable) yield* tokens("executable", "");
+  yield* tokens("contents", text, ")");
+}
+
+/** Writes the NAR of `path` through `write`, chunk by chunk. */
+export function writeNarOfPath(path: string, write: (chunk: Uint8Array) => void): void {
+  for (const chunk of narChunks(path)) write(chunk);
+}
+
+/** Writes the NAR of a regular file holding `text` through `write`. */
+export function writeNarOfText(text: string | Uint8Array, write: (chunk: Uint8Array) => void): void {
+  for (const chunk of narChunksOfText(text)) write(chunk);
+}
+
+/** The NAR of `path` as a readable stream, as `nix-store --dump` writes it. */
+export function narStream(path: string): Readable {
+  return Readable.from(narChunks(path), { objectMode: false });
+}
