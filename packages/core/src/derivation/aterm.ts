@@ -4,7 +4,8 @@
  * `Derive([outputs],[inputDrvs],[inputSrcs],"system","builder",[args],[env])`.
  * Every list is sorted as C++ `std::map`/`std::set` sort strings (by UTF-8
  * bytes). Strings escape only `"`, `\`, newline, carriage return and tab;
- * every other byte, control characters included, is written raw.
+ * every other byte, control characters included, is written raw. One quirk
+ * of Nix is kept: the system is written without any escaping at all.
  */
 import { compareUtf8 } from "../util/compare-utf8.js";
 import type { Drv } from "./drv.js";
@@ -76,7 +77,8 @@ function stablePieces(drv: Drv): StablePieces {
   ) {
     return cached;
   }
-  const middle = `${printStringList([...new Set(drv.inputSrcs)].sort(compareUtf8))},${escapeAtermString(drv.system)},${escapeAtermString(drv.builder)},${printStringList(drv.args)}`;
+  // Nix writes the platform without escaping it (its `printUnquotedString`), unlike every other string.
+  const middle = `${printStringList([...new Set(drv.inputSrcs)].sort(compareUtf8))},"${drv.system}",${escapeAtermString(drv.builder)},${printStringList(drv.args)}`;
   const env = sortedKeys(drv.env).map((key) => {
     const escapedKey = escapeAtermString(key);
     return { key, escapedKey, printed: drv.outputs.has(key) ? undefined : `(${escapedKey},${escapeAtermString(drv.env.get(key) ?? "")})` };
