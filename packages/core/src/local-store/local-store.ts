@@ -20,6 +20,7 @@ import { makeFixedOutputPath, parseStorePath, STORE_PATH_HASH_LENGTH } from "../
 import { canonicalisePathMetadata, deletePathRecursively } from "./canonicalise.js";
 import { PathLocks } from "./path-locks.js";
 import { StoreDatabase, type NewPathInfo, type PathInfo } from "./store-database.js";
+import { ValidPathIndex } from "./valid-path-index.js";
 import { assertNotNixManaged, resolveStoreLocation, type StoreLocation } from "./store-location.js";
 
 /** A store operation that cannot be done; the message says why. */
@@ -39,6 +40,8 @@ export class LocalStore implements StoreLocation {
   readonly stateDir: string;
   readonly database: StoreDatabase;
   readonly locks: PathLocks;
+  /** Every valid path by hash part; call `refresh()` before relying on it. */
+  readonly validPaths: ValidPathIndex;
 
   private constructor(location: StoreLocation) {
     this.storeDir = location.storeDir;
@@ -48,6 +51,7 @@ export class LocalStore implements StoreLocation {
     mkdirSync(join(this.stateDir, "builds"), { recursive: true });
     this.database = new StoreDatabase(join(this.stateDir, "db", "db.sqlite"));
     this.locks = new PathLocks(this.database);
+    this.validPaths = new ValidPathIndex(this.database, this.storeDir);
   }
 
   /** Opens (creating if needed) the store at the given or default location. Refuses Nix's own store. */
@@ -72,17 +76,14 @@ export class LocalStore implements StoreLocation {
     return this.database.pathInfo(path);
   }
 
-  /** The closure of `paths`: they and everything they refer to, transitively. */
+  /**
+   * The closure of `paths`: they and everything they refer to, transitively.
+   * Paths that are not valid are included as themselves.
+   */
   closure(paths: Iterable<string>): Set<string> {
-    const result = new Set<string>();
-    const pending = [...paths];
-    while (pending.length > 0) {
-      const path = pending.pop() as string;
-      if (result.has(path)) continue;
-      result.add(path);
-      const info = this.database.pathInfo(path);
-      if (info !== undefined) pending.push(...info.references);
-    }
+    const list = [...new Set(paths)];
+    const result = this.database.closure(list);
+    for (const path of list) result.add(path);
     return result;
   }
 

@@ -21,7 +21,7 @@ class HashPartScanner {
   private carry = Buffer.alloc(0);
   readonly found = new Set<string>();
 
-  constructor(private readonly candidates: ReadonlySet<string>) {}
+  constructor(private readonly candidates: { has(hashPart: string): boolean }) {}
 
   feed(chunk: Buffer): void {
     const data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
@@ -77,7 +77,18 @@ function scanTree(path: string, scanner: HashPartScanner, buffer: Buffer): void 
 export function scanForReferences(path: string, candidates: Iterable<string>, storeDir: string): Set<string> {
   const byHashPart = new Map<string, string>();
   for (const candidate of candidates) byHashPart.set(candidate.slice(storeDir.length + 1, storeDir.length + 1 + STORE_PATH_HASH_LENGTH), candidate);
-  const scanner = new HashPartScanner(new Set(byHashPart.keys()));
+  return scanForHashParts(path, byHashPart);
+}
+
+/** Hash part to store path: a map, or anything that looks up like one. */
+export interface HashPartLookup {
+  has(hashPart: string): boolean;
+  get(hashPart: string): string | undefined;
+}
+
+/** The paths of `byHashPart` whose hash parts occur in the files under `path`. */
+export function scanForHashParts(path: string, byHashPart: HashPartLookup): Set<string> {
+  const scanner = new HashPartScanner(byHashPart);
   scanTree(path, scanner, Buffer.alloc(1 << 16));
   return new Set([...scanner.found].map((hashPart) => byHashPart.get(hashPart) as string));
 }

@@ -156,6 +156,24 @@ export class StoreDatabase {
     };
   }
 
+  /** The closure of `paths` (they and everything they refer to, transitively), in one recursive query. */
+  closure(paths: readonly string[]): Set<string> {
+    const result = new Set<string>();
+    for (let start = 0; start < paths.length; start += 500) {
+      const chunk = paths.slice(start, start + 500);
+      const rows = this.db
+        .prepare<string[], { path: string }>(
+          `WITH RECURSIVE closure(id) AS (
+             SELECT id FROM ValidPaths WHERE path IN (${chunk.map(() => "?").join(",")})
+             UNION SELECT r.reference FROM Refs r JOIN closure c ON r.referrer = c.id
+           ) SELECT v.path AS path FROM ValidPaths v JOIN closure c ON v.id = c.id`,
+        )
+        .all(...chunk);
+      for (const row of rows) result.add(row.path);
+    }
+    return result;
+  }
+
   /** The valid paths that refer to `path`. */
   referrers(path: string): string[] {
     const id = this.statements.idOf.get(path)?.id;
@@ -202,6 +220,11 @@ export class StoreDatabase {
   /** The valid `.drv` paths recorded as producing `path`. */
   derivers(path: string): string[] {
     return this.statements.deriversOf.all(path).map((row) => row.path);
+  }
+
+  /** Valid paths registered after row `afterId`, with their row ids, in order. */
+  validPathsSince(afterId: number): { id: number; path: string }[] {
+    return this.db.prepare<[number], { id: number; path: string }>("SELECT id, path FROM ValidPaths WHERE id > ? ORDER BY id").all(afterId);
   }
 
   /** Every valid path, sorted. */

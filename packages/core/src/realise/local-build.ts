@@ -10,7 +10,7 @@ import type { Drv } from "../derivation/drv.js";
 import { isFixedOutput } from "../derivation/drv.js";
 import type { LocalStore } from "../local-store/local-store.js";
 import { canonicalisePathMetadata, deletePathRecursively } from "../local-store/canonicalise.js";
-import { scanForReferences } from "../local-store/reference-scanner.js";
+import { scanForHashParts } from "../local-store/reference-scanner.js";
 import type { NewPathInfo } from "../local-store/store-database.js";
 import { parseHashAlgorithm, Hash, type HashAlgorithm } from "../store/hash.js";
 import { hashFileSync, hashPathSync } from "../store/nar-hash.js";
@@ -40,8 +40,8 @@ export interface BuildRequest {
   readonly signal: AbortSignal | undefined;
 }
 
-/** The paths a build may read: the closure of its sources and of the input outputs it uses. */
-function inputClosure(store: LocalStore, drv: Drv): Set<string> {
+/** The store paths a build uses directly: its sources and the outputs of its inputs it names. */
+function directInputs(store: LocalStore, drv: Drv): string[] {
   const roots: string[] = [...drv.inputSrcs];
   for (const [inputDrv, outputNames] of drv.inputDrvs) {
     const outputs = store.database.derivationOutputs(inputDrv);
@@ -51,7 +51,28 @@ function inputClosure(store: LocalStore, drv: Drv): Set<string> {
       roots.push(path);
     }
   }
-  return store.closure(roots);
+  return roots;
+}
+
+/**
+ * The references of a build's outputs: the paths of its input closure and
+ * its own outputs that the outputs mention. The outputs are scanned once
+ * against every valid path; the input closure is computed only if something
+ * beyond the direct inputs turns up (for a long chain it is as long as the chain).
+ */
+function findReferences(store: LocalStore, output: string, outputPaths: readonly string[], direct: readonly string[], closure: () => ReadonlySet<string>): string[] {
+  store.validPaths.refresh();
+  const index = store.validPaths.entries();
+  const own = new Map(outputPaths.map((path) => [store.validPaths.hashPartOf(path), path]));
+  const found = scanForHashParts(output, { has: (hashPart) => own.has(hashPart) || index.has(hashPart), get: (hashPart) => own.get(hashPart) ?? index.get(hashPart) });
+  const allowed = new Set([...direct, ...outputPaths]);
+  const references = [...found].filter((path) => allowed.has(path));
+  const further = [...found].filter((path) => !allowed.has(path));
+  if (further.length > 0) {
+    const inputs = closure();
+    references.push(...further.filter((path) => inputs.has(path)));
+  }
+  return references.sort();
 }
 
 /** Runs the builder; resolves with its exit code (or signal). */
@@ -124,7 +145,9 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
       return Object.fromEntries(outputs);
     }
     for (const path of outputPaths) store.removeInvalid(path);
-    const inputs = inputClosure(store, drv);
+    const direct = directInputs(store, drv);
+    let inputClosure: ReadonlySet<string> | undefined;
+    const closure = (): ReadonlySet<string> => (inputClosure ??= store.closure(direct));
     buildRoot = mkdtempSync(join(store.stateDir, "builds", `${name.slice(0, 40)}-`));
     const buildDir = join(buildRoot, "build");
     mkdirSync(buildDir);
@@ -144,7 +167,7 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
       mkdirSync(etcDir);
       for (const [file, contents] of Object.entries(sandboxEtcFiles())) writeFileSync(join(etcDir, file), contents);
       args = [
-        ...bubblewrapArguments({ buildDir, chrootStoreDir, storeDir: store.storeDir, inputs, sandboxPaths: sandbox.paths, etcDir, network: isFixedOutput(drv) }),
+        ...bubblewrapArguments({ buildDir, chrootStoreDir, storeDir: store.storeDir, inputs: closure(), sandboxPaths: sandbox.paths, etcDir, network: isFixedOutput(drv) }),
         "--",
         command,
         ...args,
@@ -181,10 +204,9 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
       }
     }
     const ca = isFixedOutput(drv) ? checkFixedOutput(request, outputs.get("out") as string, logPath) : undefined;
-    const candidates = new Set([...inputs, ...outputPaths]);
     const infos: NewPathInfo[] = [];
     for (const path of outputPaths) {
-      const references = [...scanForReferences(path, candidates, store.storeDir)].sort();
+      const references = findReferences(store, path, outputPaths, direct, closure);
       if (ca !== undefined && references.length > 0) {
         throw new BuildFailedError(`fixed-output derivation '${drvPath}' refers to other store paths (${references.join(", ")}), which it may not`, drvPath, logPath);
       }

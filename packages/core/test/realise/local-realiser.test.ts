@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { collectGarbage, derivation, findBubblewrap, hashString, toFile, verifyStore, type Derivation } from "../../src/index.js";
+import { collectGarbage, derivation, findBubblewrap, hashString, toFile, unsafeDiscardStringContext, verifyStore, type Derivation } from "../../src/index.js";
 import { temporaryStore, type TemporaryStore } from "./temporary-store.js";
 
 const system = "x86_64-linux";
@@ -38,6 +38,17 @@ describe("the local realiser", () => {
     // Outputs are canonical: read-only, mtime 1.
     expect(statSync(top.outPath).mode & 0o777).toBe(0o444);
     expect(statSync(top.outPath).mtimeMs).toBe(1000);
+  });
+
+  it("records references to indirect inputs, and none to unrelated paths", async () => {
+    const base = sh("ref-base", 'echo base > "$out"');
+    const mid = sh("ref-mid", `echo ${base} > "$out"`);
+    const unrelated = sh("ref-unrelated", 'echo unrelated > "$out"');
+    await t.realise([unrelated]);
+    // top copies mid's text (which names base) and also names a valid path it does not depend on.
+    const top = sh("ref-top", `cat ${mid} > "$out"; echo ${unsafeDiscardStringContext(unrelated.outPath)} >> "$out"`);
+    await t.realise([top]);
+    expect(t.store.pathInfo(top.outPath)?.references).toEqual([base.outPath]);
   });
 
   it("skips what is already built", async () => {
