@@ -1,15 +1,21 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runKiln } from "./run-kiln.js";
 
 const EXAMPLE = fileURLToPath(new URL("../../../examples/hello", import.meta.url));
 
+const made: string[] = [];
+afterAll(() => {
+  for (const root of made) rmSync(root, { recursive: true, force: true });
+});
+
 /** A directory outside any Node project, holding the given files. */
 function project(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), "kiln-cli-"));
+  made.push(root);
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(root, name, ".."), { recursive: true });
     writeFileSync(join(root, name), text);

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -129,5 +129,6 @@ describe("path() and toFile()", () => {
     writeFileSync(join(directory, "bad name"), "x");
     expect(() => path(join(directory, "bad name"))).toThrow(/store name "bad name" is invalid/);
     expect(path(join(directory, "bad name"), { name: "good-name" })).toMatch(/-good-name$/);
+    rmSync(directory, { recursive: true, force: true });
   });
 });

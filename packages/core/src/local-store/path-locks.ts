@@ -77,8 +77,8 @@ export class PathLocks {
   tryAcquire(paths: readonly string[]): boolean {
     if (paths.some((path) => this.held.has(path))) return false;
     const db = this.database.db;
-    const select = db.prepare<[string], { owner: string; builder: string | null }>("SELECT owner, builder FROM Locks WHERE path = ?");
-    const upsert = db.prepare("INSERT OR REPLACE INTO Locks (path, pid, owner, acquired) VALUES (?, ?, ?, ?)");
+    const select = this.database.statement<[string], { owner: string; builder: string | null }>("SELECT owner, builder FROM Locks WHERE path = ?");
+    const upsert = this.database.statement("INSERT OR REPLACE INTO Locks (path, pid, owner, acquired) VALUES (?, ?, ?, ?)");
     const acquired = db
       .transaction(() => {
         const stale: string[] = [];
@@ -116,7 +116,7 @@ export class PathLocks {
 
   /** Records the process group of the builder working under these locks, so a later run can stop it if this process dies. */
   setBuilder(paths: readonly string[], pid: number): void {
-    const update = this.database.db.prepare("UPDATE Locks SET builder = ? WHERE path = ? AND owner = ?");
+    const update = this.database.statement("UPDATE Locks SET builder = ? WHERE path = ? AND owner = ?");
     const builder = `${BOOT_ID}:${pid}:${processStartTime(pid) ?? "?"}`;
     this.database.db.transaction(() => {
       for (const path of paths) if (this.held.has(path)) update.run(builder, path, this.owner);
@@ -125,7 +125,7 @@ export class PathLocks {
 
   /** Releases locks this process holds. */
   release(paths: readonly string[]): void {
-    const remove = this.database.db.prepare("DELETE FROM Locks WHERE path = ? AND owner = ?");
+    const remove = this.database.statement("DELETE FROM Locks WHERE path = ? AND owner = ?");
     this.database.db.transaction(() => {
       for (const path of paths) if (this.held.delete(path)) remove.run(path, this.owner);
     })();
@@ -133,13 +133,13 @@ export class PathLocks {
 
   /** Every path locked by a live process. */
   lockedPaths(): string[] {
-    const rows = this.database.db.prepare<[], { path: string; owner: string }>("SELECT path, owner FROM Locks").all();
+    const rows = this.database.statement<[], { path: string; owner: string }>("SELECT path, owner FROM Locks").all();
     return rows.filter((row) => isLockOwnerAlive(row.owner)).map((row) => row.path);
   }
 
   /** Whether any live process holds a lock on `path`. */
   isLocked(path: string): boolean {
-    const row = this.database.db.prepare<[string], { owner: string }>("SELECT owner FROM Locks WHERE path = ?").get(path);
+    const row = this.database.statement<[string], { owner: string }>("SELECT owner FROM Locks WHERE path = ?").get(path);
     return row !== undefined && isLockOwnerAlive(row.owner);
   }
 }

@@ -125,6 +125,18 @@ export class StoreDatabase {
     };
   }
 
+  private readonly prepared = new Map<string, Database.Statement>();
+
+  /** A prepared statement for `sql`, prepared once per connection. */
+  statement<Parameters extends unknown[] = unknown[], Row = unknown>(sql: string): Database.Statement<Parameters, Row> {
+    let prepared = this.prepared.get(sql);
+    if (prepared === undefined) {
+      prepared = this.db.prepare(sql);
+      this.prepared.set(sql, prepared);
+    }
+    return prepared as Database.Statement<Parameters, Row>;
+  }
+
   /** Whether `path` is valid. */
   isValid(path: string): boolean {
     return this.statements.idOf.get(path) !== undefined;
@@ -135,7 +147,7 @@ export class StoreDatabase {
     const valid = new Set<string>();
     for (let start = 0; start < paths.length; start += 500) {
       const chunk = paths.slice(start, start + 500);
-      const rows = this.db.prepare<string[], { path: string }>(`SELECT path FROM ValidPaths WHERE path IN (${chunk.map(() => "?").join(",")})`).all(...chunk);
+      const rows = this.statement<string[], { path: string }>(`SELECT path FROM ValidPaths WHERE path IN (${chunk.map(() => "?").join(",")})`).all(...chunk);
       for (const row of rows) valid.add(row.path);
     }
     return valid;
@@ -161,8 +173,8 @@ export class StoreDatabase {
     const result = new Set<string>();
     for (let start = 0; start < paths.length; start += 500) {
       const chunk = paths.slice(start, start + 500);
-      const rows = this.db
-        .prepare<string[], { path: string }>(
+      const rows = this
+        .statement<string[], { path: string }>(
           `WITH RECURSIVE closure(id) AS (
              SELECT id FROM ValidPaths WHERE path IN (${chunk.map(() => "?").join(",")})
              UNION SELECT r.reference FROM Refs r JOIN closure c ON r.referrer = c.id
@@ -224,7 +236,7 @@ export class StoreDatabase {
 
   /** Valid paths registered after row `afterId`, with their row ids, in order. */
   validPathsSince(afterId: number): { id: number; path: string }[] {
-    return this.db.prepare<[number], { id: number; path: string }>("SELECT id, path FROM ValidPaths WHERE id > ? ORDER BY id").all(afterId);
+    return this.statement<[number], { id: number; path: string }>("SELECT id, path FROM ValidPaths WHERE id > ? ORDER BY id").all(afterId);
   }
 
   /** Every valid path, sorted. */
@@ -258,7 +270,7 @@ export class StoreDatabase {
 
   /** Protects `paths` from garbage collection while the process `owner` lives. */
   addTempRoots(paths: Iterable<string>, owner: string): void {
-    const insert = this.db.prepare("INSERT OR IGNORE INTO TempRoots (path, owner) VALUES (?, ?)");
+    const insert = this.statement("INSERT OR IGNORE INTO TempRoots (path, owner) VALUES (?, ?)");
     this.db.transaction(() => {
       for (const path of paths) insert.run(path, owner);
     })();
@@ -266,12 +278,12 @@ export class StoreDatabase {
 
   /** Drops the temporary roots of `owner`. */
   removeTempRoots(owner: string): void {
-    this.db.prepare("DELETE FROM TempRoots WHERE owner = ?").run(owner);
+    this.statement("DELETE FROM TempRoots WHERE owner = ?").run(owner);
   }
 
   /** Every temporary root with its owner. */
   tempRoots(): { path: string; owner: string }[] {
-    return this.db.prepare<[], { path: string; owner: string }>("SELECT path, owner FROM TempRoots").all();
+    return this.statement<[], { path: string; owner: string }>("SELECT path, owner FROM TempRoots").all();
   }
 
   /** Closes the connection. */
