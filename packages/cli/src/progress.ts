@@ -13,6 +13,8 @@ export interface ProgressOptions {
   readonly printBuildLogs: boolean;
   /** Redraw a status line (defaults to whether stderr is a terminal). */
   readonly live?: boolean;
+  /** List every path of the plan, as a dry run does, not only the counts. */
+  readonly listPlan?: boolean;
 }
 
 function plural(count: number, word: string): string {
@@ -51,7 +53,15 @@ export class ProgressRenderer {
       case "plan": {
         const { toBuild, toFetch, valid } = event.plan;
         this.total = toBuild.length;
-        if (toBuild.length > 0) this.line(`these ${plural(toBuild.length, "derivation")} will be built${toFetch.length > 0 ? ` (${toFetch.length} fixed-output)` : ""}; ${valid.length} output${valid.length === 1 ? " is" : "s are"} already valid`);
+        if (this.options.listPlan === true) {
+          const fetched = new Set(toFetch);
+          const built = toBuild.filter((drvPath) => !fetched.has(drvPath));
+          this.line(`these ${plural(built.length, "derivation")} will be built:${built.map((path) => `\n  ${path}`).join("")}`);
+          this.line(`these ${plural(toFetch.length, "fixed-output derivation")} will be fetched:${toFetch.map((path) => `\n  ${path}`).join("")}`);
+          this.line(`${plural(valid.length, "output")} already valid:${valid.map((path) => `\n  ${path}`).join("")}`);
+        } else if (toBuild.length > 0) {
+          this.line(`these ${plural(toBuild.length, "derivation")} will be built${toFetch.length > 0 ? ` (${toFetch.length} fixed-output)` : ""}; ${valid.length} output${valid.length === 1 ? " is" : "s are"} already valid`);
+        }
         break;
       }
       case "build-started":

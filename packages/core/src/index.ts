@@ -100,7 +100,7 @@ export { StoreDatabase, type NewPathInfo, type PathInfo } from "./local-store/st
 export { PathLocks } from "./local-store/path-locks.js";
 export { canonicalisePathMetadata, deletePathRecursively } from "./local-store/canonicalise.js";
 export { scanForReferences } from "./local-store/reference-scanner.js";
-export { LocalStore, StoreError, readRootLink, type OpenStoreOptions } from "./local-store/local-store.js";
+export { LocalStore, StoreError, type OpenStoreOptions } from "./local-store/local-store.js";
 export { collectGarbage, findRoots, type GarbageCollectOptions, type GarbageCollectResult } from "./local-store/garbage-collector.js";
 export { verifyStore, type StoreProblem, type VerifyResult } from "./local-store/verify-store.js";
 

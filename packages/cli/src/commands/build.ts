@@ -69,7 +69,11 @@ export const buildCommand: Command = {
     const store = realiser === "nix" ? undefined : LocalStore.open({ storeDir });
     try {
       const realiserInstance = makeRealiser(args, store);
-      const renderer = new ProgressRenderer(io, { json: args.options["json"] === true, printBuildLogs: args.options["print-build-logs"] === true });
+      const renderer = new ProgressRenderer(io, {
+        json: args.options["json"] === true,
+        printBuildLogs: args.options["print-build-logs"] === true,
+        listPlan: realiser === "dry-run",
+      });
       let result: RealiseResult;
       try {
         const jobs = maxJobs(args);

@@ -8,7 +8,7 @@
  * in one database transaction. A path on disk that is not registered is
  * garbage from an interrupted run and is removed before it is made again.
  */
-import { mkdirSync, readdirSync, renameSync, writeFileSync, cpSync, existsSync, symlinkSync, lstatSync, readlinkSync } from "node:fs";
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { KilnError } from "../errors.js";
@@ -16,7 +16,7 @@ import { printAterm } from "../derivation/aterm.js";
 import { drvReferences, type Drv } from "../derivation/drv.js";
 import type { DerivationGraph, GraphSource } from "../graph/derivation-graph.js";
 import { hashPathSync } from "../store/nar-hash.js";
-import { makeFixedOutputPath, parseStorePath, STORE_PATH_HASH_LENGTH } from "../store/store-path.js";
+import { makeFixedOutputPath, parseStorePath } from "../store/store-path.js";
 import { canonicalisePathMetadata, deletePathRecursively } from "./canonicalise.js";
 import { PathLocks } from "./path-locks.js";
 import { StoreDatabase, type NewPathInfo, type PathInfo } from "./store-database.js";
@@ -210,20 +210,12 @@ export class LocalStore implements StoreLocation {
 
   /** Makes `link` a symlink to `target` and registers it as a garbage-collector root. */
   addRootLink(link: string, target: string): void {
-    if (existsSync(link) || isSymlink(link)) {
-      const stats = lstatSync(link);
-      if (!stats.isSymbolicLink()) throw new StoreError(`cannot create root '${link}': a file that is not a symlink is in the way`);
-      deletePathRecursively(link);
-    }
+    if (existsSync(link) && !isSymlink(link)) throw new StoreError(`cannot create root '${link}': a file that is not a symlink is in the way`);
+    // Renaming over the old link replaces it atomically: there is always a link.
     const temporary = `${link}.tmp-${process.pid}`;
     symlinkSync(target, temporary);
     renameSync(temporary, link);
     this.database.addRoot(link, target);
-  }
-
-  /** The hash part of a path of this store. */
-  hashPart(path: string): string {
-    return parseStorePath(path, this.storeDir).hashPart.slice(0, STORE_PATH_HASH_LENGTH);
   }
 }
 
@@ -232,14 +224,5 @@ function isSymlink(path: string): boolean {
     return lstatSync(path).isSymbolicLink();
   } catch {
     return false;
-  }
-}
-
-/** The target of a root link, if it is still a symlink. */
-export function readRootLink(link: string): string | undefined {
-  try {
-    return readlinkSync(link);
-  } catch {
-    return undefined;
   }
 }
