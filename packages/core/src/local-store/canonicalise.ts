@@ -36,6 +36,11 @@ function makeWritable(path: string): void {
 
 /** Deletes a (possibly read-only) store path, if it exists. */
 export function deletePathRecursively(path: string): void {
-  makeWritable(path);
-  rmSync(path, { recursive: true, force: true });
+  try {
+    // Most trees (build directories) are writable: try the cheap way first.
+    rmSync(path, { recursive: true, force: true });
+  } catch {
+    makeWritable(path);
+    rmSync(path, { recursive: true, force: true });
+  }
 }
