@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { ConfigError, KilnError, formatLocation } from "@kiln/core";
+import { ConfigError, InterruptedError, KilnError, formatLocation } from "@kiln/core";
 import { GLOBAL_OPTIONS, type Command, type CommandIO, type OptionSpec, type ParsedArgs } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
 import { UsageError } from "./usage-error.js";
@@ -104,6 +104,7 @@ export async function main(argv: readonly string[], io: CommandIO = { stdout: pr
     return await command.run(args, io);
   } catch (error) {
     reportError(error, io, showTrace);
-    return error instanceof UsageError ? 2 : 1;
+    // 130 is what a shell reports for a command stopped by Ctrl-C.
+    return error instanceof UsageError ? 2 : error instanceof InterruptedError ? 130 : 1;
   }
 }

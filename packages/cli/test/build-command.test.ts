@@ -107,6 +107,20 @@ export default derivation({ name: "multi", system: "x86_64-linux", builder: "/bi
     expect(runKiln(["store", "verify", "--check-contents"], root, env).status).toBe(0);
   });
 
+  it("Ctrl-C stops the running builder and registers nothing", async () => {
+    const pidFile = join(root, "builder.pid");
+    config(`export default sh("stopped", 'echo $$ > ${pidFile}.tmp; mv ${pidFile}.tmp ${pidFile}; exec sleep 60');`);
+    const build = startKiln(["build", "kiln.ts", "--no-sandbox"]);
+    await waitFor(() => existsSync(pidFile));
+    build.child.kill("SIGINT");
+    const { code, stderr } = await build.done;
+    expect(code).toBe(130);
+    expect(stderr).toContain("error: interrupted");
+    expect(validPaths().filter((path) => path.endsWith("-stopped"))).toEqual([]);
+    const builder = Number(readFileSync(pidFile, "utf8"));
+    expect(() => process.kill(builder, 0)).toThrow();
+  });
+
   it("two processes building one graph build each output once", async () => {
     const counter = join(root, "counter");
     config(`export default sh("shared", 'echo run >> ${counter}; sleep 1; echo built > "$out"');`);

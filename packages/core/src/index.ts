@@ -105,7 +105,7 @@ export { collectGarbage, findRoots, type GarbageCollectOptions, type GarbageColl
 export { verifyStore, type StoreProblem, type VerifyResult } from "./local-store/verify-store.js";
 
 export type { BuildFailure, Realiser, RealiseEvent, RealiseOptions, RealisePlan, RealiseResult } from "./realise/realiser.js";
-export { BuildFailedError, HashMismatchError } from "./realise/build-errors.js";
+export { BuildFailedError, HashMismatchError, InterruptedError } from "./realise/build-errors.js";
 export { builderEnvironment, structuredAttrsShell, type BuilderEnvironment, type BuilderEnvironmentOptions, type BuildDirectoryFile } from "./realise/build-environment.js";
 export { DEFAULT_SANDBOX_PATHS, SANDBOX_BUILD_DIR, bubblewrapArguments, findBubblewrap, sandboxPathsFromEnv, type SandboxSpec } from "./realise/sandbox.js";
 export { LocalRealiser, type LocalRealiserOptions } from "./realise/local-realiser.js";

@@ -4,7 +4,7 @@
  * `nix-build` does.
  */
 import { resolve } from "node:path";
-import { buildDerivationGraph, instantiate, LocalStore, NixRealiser, targetsOf, type Derivation, type RealiseResult } from "@kiln/core";
+import { buildDerivationGraph, instantiate, InterruptedError, LocalStore, NixRealiser, targetsOf, type Derivation, type RealiseResult } from "@kiln/core";
 import type { Command, CommandIO, ParsedArgs } from "../command.js";
 import { evaluateOptions, singleInstallable } from "../config-options.js";
 import { ProgressRenderer } from "../progress.js";
@@ -75,14 +75,22 @@ export const buildCommand: Command = {
         listPlan: realiser === "dry-run",
       });
       let result: RealiseResult;
+      // Ctrl-C stops running builders too (they run in their own process groups) and registers nothing.
+      const interrupt = new AbortController();
+      const onSignal = (): void => interrupt.abort(new InterruptedError());
+      process.once("SIGINT", onSignal);
+      process.once("SIGTERM", onSignal);
       try {
         const jobs = maxJobs(args);
         result = await realiserInstance.realise(graph, targetsOf(roots), {
           ...(jobs !== undefined ? { jobs } : {}),
           keepGoing: args.options["keep-going"] === true,
           onEvent: renderer.onEvent,
+          signal: interrupt.signal,
         });
       } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
         renderer.finish();
       }
       if (result.failed.length > 0) {

@@ -30,3 +30,12 @@ export class HashMismatchError extends BuildFailedError {
     super(`hash mismatch in fixed-output derivation '${drvPath}':\n  specified: ${specified}\n       got: ${got}`, drvPath, logPath);
   }
 }
+
+/** A realisation stopped from outside (Ctrl-C, an abort signal): nothing unfinished was registered. */
+export class InterruptedError extends KilnError {
+  override name = "InterruptedError";
+
+  constructor() {
+    super("interrupted: running builds were stopped and nothing unfinished was registered");
+  }
+}

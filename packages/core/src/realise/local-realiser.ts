@@ -145,7 +145,8 @@ export class LocalRealiser implements Realiser {
           emit({ type: "build-finished", drvPath, name, outputs: made });
         })
         .catch((error: unknown) => {
-          if (stopping && signal.aborted && !(options.signal?.aborted ?? false)) return;
+          // A build killed because another failed, or because the caller stopped everything, is not a failure of its own.
+          if (signal.aborted && (stopping || options.signal?.aborted === true)) return;
           const message = error instanceof Error ? error.message : String(error);
           const logPath = error instanceof BuildFailedError ? error.logPath : undefined;
           failed.push({ drvPath, name, message, ...(logPath !== undefined ? { logPath } : {}) });
