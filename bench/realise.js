@@ -1,78 +1,232 @@
-// `pnpm bench realise`: building a graph of trivial derivations with Kiln's
-// local realiser and with Nix (`nix-build`), both unsandboxed, side by side;
-// then the no-op: realising an already built graph again.
+// `pnpm bench realise`: Kiln's local realiser against Nix, both unsandboxed
+// with two jobs, side by side in one run (rounds interleaved, the order
+// alternating), on the same graph (the same .drv paths, checked first).
 //
-// Both timings are whole processes: evaluation, planning and building.
-import { mkdtempSync, rmSync } from "node:fs";
+// 1. Throughput: a graph of trivial derivations nothing has built (a fresh nonce
+//    each round; Kiln into a fresh temporary store). Kiln is timed as one whole
+//    `kiln build`; Nix as `nix-instantiate` and `nix-store --realise` apart, so
+//    that Kiln's whole run can be set against Nix's building alone and against
+//    Nix's whole run.
+// 2. No-op: a graph built once by each side (untimed), then built again:
+//    `kiln build` against `nix-build` (evaluation included, as for Kiln) and
+//    against `nix-store --realise` of the .drv (the validity check alone).
+//    Side by side with fewer nodes than Kiln's goal is stated for, because
+//    Nix's first build of this graph slows down as the chain grows (about
+//    55 s for 2,500 nodes; for 10,000, 6,500 nodes took 10 minutes and each
+//    further build took longer); Kiln alone at 10,000.
+//
+// BENCH_NODES (1000), BENCH_NOOP_NODES (2500), BENCH_KILN_NOOP_NODES (10000;
+// 0 skips it) and BENCH_ROUNDS (3) resize it. This run's graphs are deleted
+// from /nix/store afterwards (nothing else is: no garbage collection).
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { KILN, has, median, mib, ms, timed } from "./common.js";
+import { has, median, mib, ms } from "./common.js";
+import { kilnBuild, kilnBuildUntimed, kilnDrvPathInNixStore, nixBuild, nixBuildUntimed, nixDelete, nixInstantiate, nixRealise, stopUntimed } from "./realise/sides.js";
 
-const throughputNodes = Number(process.env.BENCH_NODES ?? 1000);
-const noopNodes = Number(process.env.BENCH_NOOP_NODES ?? 10000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-const kilnConfig = fileURLToPath(new URL("./realise/kiln.ts", import.meta.url));
-const nixFile = fileURLToPath(new URL("./realise/graph.nix", import.meta.url));
-const withNix = has("nix-build");
 const runId = `${process.pid}-${Date.now()}`;
+/** @type {import("./realise/sides.js").Graph} */
+const throughputGraph = { nodes: Number(process.env.BENCH_NODES ?? 1000), fanout: 10, nonce: "" };
+/** @type {import("./realise/sides.js").Graph} */
+const noopGraph = { nodes: Number(process.env.BENCH_NOOP_NODES ?? 2500), fanout: 2, nonce: `${runId}-noop` };
+/** @type {import("./realise/sides.js").Graph} */
+const kilnNoopGraph = { nodes: Number(process.env.BENCH_KILN_NOOP_NODES ?? 10000), fanout: 2, nonce: `${runId}-noop-kiln` };
+const withNix = has("nix-instantiate") && has("nix-store") && has("nix-build");
 const root = mkdtempSync(join(tmpdir(), "kiln-bench-realise-"));
-const nixOptions = ["--option", "sandbox", "false", "--option", "substituters", "", "--max-jobs", "2", "--no-out-link"];
+/** .drv paths whose graphs go from /nix/store at the end. */
+const nixGraphs = [];
 
-function kilnBuild(nodes, nonce, store) {
-  const env = { ...process.env, BENCH_NODES: String(nodes), BENCH_NONCE: nonce, KILN_SHOW_STATS: "1", KILN_STORE_DIR: join(store, "store") };
-  return timed(process.execPath, [KILN, "build", kilnConfig, "--no-sandbox", "-j", "2", "--no-link"], { env });
+/** Removes a directory holding Kiln stores, whose canonical directories are read-only. */
+function removeTree(directory) {
+  spawnSync("chmod", ["-R", "u+w", directory], { stdio: "ignore" });
+  rmSync(directory, { recursive: true, force: true });
 }
 
-function nixBuild(nodes, nonce) {
-  const env = { ...process.env, NIX_REMOTE: "" };
-  return timed("nix-build", [nixFile, "--arg", "n", String(nodes), "--argstr", "nonce", nonce, ...nixOptions], { env });
+/** A fresh store directory under the run's temporary root. */
+function freshStoreDir(name) {
+  const directory = join(root, name);
+  mkdirSync(directory);
+  return join(directory, "store");
+}
+
+/** Fails unless a build printed an output path that exists. */
+function expectBuilt(side, stdout) {
+  const path = stdout.trim().split("\n").pop() ?? "";
+  if (!existsSync(path)) throw new Error(`${side} printed '${path}', which does not exist`);
+}
+
+function rate(nodes, milliseconds) {
+  return `${(nodes / (milliseconds / 1000)).toFixed(0)} derivations/s`;
+}
+
+function roundsOf(values) {
+  return `rounds [${values.map((value) => value.toFixed(0)).join(", ")}] ms`;
+}
+
+/** Runs both sides of a round: Kiln first in even rounds, Nix first in odd ones. */
+function interleaved(round, kiln, nix) {
+  if (round % 2 === 0) {
+    kiln();
+    nix();
+  } else {
+    nix();
+    kiln();
+  }
+}
+
+function throughput() {
+  const { nodes } = throughputGraph;
+  console.log(`throughput: ${nodes} trivial derivations (node i needs i-1 and i/10), unsandboxed, 2 jobs, ${rounds} rounds, a fresh nonce each round`);
+  const kiln = { times: [], peak: 0 };
+  const nix = { instantiate: [], realise: [], total: [], peak: 0 };
+  for (let round = 0; round < rounds; round++) {
+    const graph = { ...throughputGraph, nonce: `${runId}-${round}` };
+    interleaved(
+      round,
+      () => {
+        const storeDir = freshStoreDir(`throughput-${round}`);
+        const run = kilnBuild(graph, storeDir);
+        expectBuilt("kiln build", run.stdout);
+        kiln.times.push(run.ms);
+        kiln.peak = Math.max(kiln.peak, run.stats?.maxRssBytes ?? 0);
+        removeTree(join(storeDir, ".."));
+      },
+      () => {
+        if (!withNix) return;
+        const instantiated = nixInstantiate(graph, root);
+        const drvPath = instantiated.stdout.trim();
+        nixGraphs.push(drvPath);
+        if (round === 0) {
+          const kilnDrvPath = kilnDrvPathInNixStore(graph);
+          if (kilnDrvPath !== drvPath) throw new Error(`Kiln and Nix compute different graphs: ${kilnDrvPath} vs ${drvPath}`);
+        }
+        const realised = nixRealise(drvPath, root);
+        expectBuilt("nix-store --realise", realised.stdout);
+        nix.instantiate.push(instantiated.ms);
+        nix.realise.push(realised.ms);
+        nix.total.push(instantiated.ms + realised.ms);
+        nix.peak = Math.max(nix.peak, instantiated.maxRssBytes ?? 0, realised.maxRssBytes ?? 0);
+      },
+    );
+  }
+  const kilnMedian = median(kiln.times);
+  console.log(`  kiln build, whole process (load config, write .drvs, build, register):`);
+  console.log(`    median ${ms(kilnMedian)}, ${rate(nodes, kilnMedian)}; ${roundsOf(kiln.times)}; peak memory ${mib(kiln.peak)}`);
+  if (!withNix) {
+    console.log("  Nix is not installed: Kiln's figures only");
+    return;
+  }
+  const realiseMedian = median(nix.realise);
+  const totalMedian = median(nix.total);
+  console.log(`  nix-store --realise, building only:`);
+  console.log(`    median ${ms(realiseMedian)}, ${rate(nodes, realiseMedian)}; ${roundsOf(nix.realise)}`);
+  console.log(`  nix-instantiate, evaluating and writing .drvs: median ${ms(median(nix.instantiate))}; ${roundsOf(nix.instantiate)}`);
+  console.log(`  nix-instantiate + nix-store --realise, whole:`);
+  console.log(`    median ${ms(totalMedian)}, ${rate(nodes, totalMedian)}; ${roundsOf(nix.total)}; peak memory ${mib(nix.peak)}`);
+  console.log(`  Kiln's throughput / Nix's: ${(realiseMedian / kilnMedian).toFixed(2)}x against Nix's building alone, ${(totalMedian / kilnMedian).toFixed(2)}x against Nix's whole run (goal: 3x)`);
+}
+
+/**
+ * The no-op graphs' first builds, all at once and untimed: Kiln's and Nix's
+ * side-by-side graph, and Kiln's larger graph. Everything finishes before a
+ * failure is reported, so no build is left running behind.
+ */
+async function firstBuilds(sideBySideStore, kilnAloneStore) {
+  const builds = [
+    kilnBuildUntimed(noopGraph, sideBySideStore),
+    withNix ? nixBuildUntimed(noopGraph, (drvPath) => nixGraphs.push(drvPath)) : Promise.resolve(""),
+    kilnNoopGraph.nodes > 0 ? kilnBuildUntimed(kilnNoopGraph, kilnAloneStore) : Promise.resolve(""),
+  ];
+  const results = await Promise.allSettled(builds);
+  const failure = results.find((result) => result.status === "rejected");
+  if (failure !== undefined) throw failure.reason;
+  const [sideBySideOutput, nixDrvPath, kilnAloneOutput] = results.map((result) => result.value);
+  return { sideBySideOutput, nixDrvPath, kilnAloneOutput };
+}
+
+/** Times `kiln build` of an already built graph; fails if it prints other outputs than the first build did. */
+function kilnNoop(graph, storeDir, firstOutput, figures) {
+  const run = kilnBuild(graph, storeDir);
+  if (run.stdout !== firstOutput) throw new Error(`kiln build of ${graph.nodes} built derivations printed other outputs than the first build`);
+  figures.times.push(run.ms);
+  figures.peak = Math.max(figures.peak, run.stats?.maxRssBytes ?? 0);
+}
+
+async function noop() {
+  console.log(`no-op: building an already built graph (node i needs i-1 and i/2) again; first builds untimed, then ${rounds} rounds`);
+  const sideBySideStore = freshStoreDir("noop");
+  const kilnAloneStore = freshStoreDir("noop-kiln");
+  const started = performance.now();
+  const first = await firstBuilds(sideBySideStore, kilnAloneStore);
+  console.log(`  (first builds, all at once: ${((performance.now() - started) / 1000).toFixed(0)} s)`);
+
+  const kiln = { times: [], peak: 0 };
+  const kilnAlone = { times: [], peak: 0 };
+  const nix = { build: [], realise: [], peak: 0 };
+  for (let round = 0; round < rounds; round++) {
+    interleaved(
+      round,
+      () => kilnNoop(noopGraph, sideBySideStore, first.sideBySideOutput, kiln),
+      () => {
+        if (!withNix) return;
+        const built = nixBuild(noopGraph, root);
+        const realised = nixRealise(first.nixDrvPath, root);
+        nix.build.push(built.ms);
+        nix.realise.push(realised.ms);
+        nix.peak = Math.max(nix.peak, built.maxRssBytes ?? 0, realised.maxRssBytes ?? 0);
+      },
+    );
+    if (kilnNoopGraph.nodes > 0) kilnNoop(kilnNoopGraph, kilnAloneStore, first.kilnAloneOutput, kilnAlone);
+  }
+
+  const kilnMedian = median(kiln.times);
+  const why = noopGraph.nodes < 10000 ? " (fewer than 10,000: Nix's first build of 10,000 takes about 20 minutes)" : "";
+  console.log(`  ${noopGraph.nodes} derivations, side by side${why}:`);
+  console.log(`    kiln build, whole process (load config, compute .drvs, find all valid): median ${ms(kilnMedian)}; ${roundsOf(kiln.times)}; peak memory ${mib(kiln.peak)}`);
+  if (withNix) {
+    const buildMedian = median(nix.build);
+    const realiseMedian = median(nix.realise);
+    console.log(`    nix-build, whole process (evaluate, write .drvs, find all valid):      median ${ms(buildMedian)}; ${roundsOf(nix.build)}; peak memory ${mib(nix.peak)}`);
+    console.log(`    nix-store --realise of the .drv (find all valid):                      median ${ms(realiseMedian)}; ${roundsOf(nix.realise)}`);
+    console.log(`    Nix's time / Kiln's: ${(buildMedian / kilnMedian).toFixed(2)}x against nix-build, ${(realiseMedian / kilnMedian).toFixed(2)}x against nix-store --realise alone (goal: above 1x)`);
+  } else {
+    console.log("    Nix is not installed: Kiln's figures only");
+  }
+  if (kilnNoopGraph.nodes > 0) {
+    console.log(`  ${kilnNoopGraph.nodes} derivations, Kiln alone:`);
+    console.log(`    kiln build, whole process: median ${ms(median(kilnAlone.times))}; ${roundsOf(kilnAlone.times)}; peak memory ${mib(kilnAlone.peak)} (goal: under 1 s)`);
+  }
+}
+
+/** Deletes what this run made: its temporary stores, and its graphs in /nix/store. */
+function cleanUp() {
+  removeTree(root);
+  if (!withNix || nixGraphs.length === 0) return;
+  let deleted = 0;
+  let kept = 0;
+  for (const drvPath of nixGraphs.splice(0)) {
+    const result = nixDelete(drvPath);
+    deleted += result.deleted;
+    kept += result.kept;
+  }
+  console.log(`deleted this run's ${deleted} paths from /nix/store${kept > 0 ? `; ${kept} stayed (still alive)` : ""}`);
+}
+
+// Interrupted (Ctrl-C, a timeout), the run still cleans up once the command in hand has stopped.
+for (const [signal, number] of [["SIGINT", 2], ["SIGTERM", 15]]) {
+  process.once(signal, async () => {
+    console.log(`${signal}: stopping`);
+    await stopUntimed();
+    cleanUp();
+    process.exit(128 + number);
+  });
 }
 
 try {
-  console.log(`throughput: ${throughputNodes} trivial derivations (a chain with fan-out), unsandboxed, -j 2, ${rounds} rounds`);
-  const kilnTimes = [];
-  const nixTimes = [];
-  let peak = 0;
-  for (let round = 0; round < rounds; round++) {
-    const nonce = `${runId}-${round}`;
-    const kiln = kilnBuild(throughputNodes, nonce, join(root, `round-${round}`));
-    kilnTimes.push(kiln.ms);
-    peak = Math.max(peak, kiln.stats?.maxRssBytes ?? 0);
-    if (withNix) {
-      const nix = nixBuild(throughputNodes, nonce);
-      nixTimes.push(nix.ms);
-    }
-  }
-  const kilnRate = throughputNodes / (median(kilnTimes) / 1000);
-  console.log(`  kiln build:  median ${ms(median(kilnTimes))} (${kilnRate.toFixed(0)} derivations/s); peak memory ${mib(peak)}`);
-  if (withNix) {
-    const nixRate = throughputNodes / (median(nixTimes) / 1000);
-    console.log(`  nix-build:   median ${ms(median(nixTimes))} (${nixRate.toFixed(0)} derivations/s)`);
-    console.log(`  throughput ratio (Kiln / Nix): ${(kilnRate / nixRate).toFixed(2)}x (goal: 3x)`);
-  }
-
-  console.log(`no-op: realising an already built graph of ${noopNodes} derivations again (the first build is not timed)`);
-  const noopStore = join(root, "noop");
-  const nonce = `${runId}-noop`;
-  kilnBuild(noopNodes, nonce, noopStore);
-  if (withNix) nixBuild(noopNodes, nonce);
-  const kilnNoop = [];
-  const nixNoop = [];
-  let noopPeak = 0;
-  for (let round = 0; round < rounds; round++) {
-    const run = kilnBuild(noopNodes, nonce, noopStore);
-    kilnNoop.push(run.ms);
-    noopPeak = Math.max(noopPeak, run.stats?.maxRssBytes ?? 0);
-    if (withNix) nixNoop.push(nixBuild(noopNodes, nonce).ms);
-  }
-  console.log(`  kiln build:  median ${ms(median(kilnNoop))}; peak memory ${mib(noopPeak)} (goal: under 1 s)`);
-  if (withNix) {
-    console.log(`  nix-build:   median ${ms(median(nixNoop))}`);
-    console.log(`  ratio (Nix time / Kiln time): ${(median(nixNoop) / median(kilnNoop)).toFixed(2)}x (goal: above 1x)`);
-  } else {
-    console.log("nix-build not found: Kiln's figures only");
-  }
+  throughput();
+  await noop();
 } finally {
-  rmSync(root, { recursive: true, force: true });
+  cleanUp();
 }

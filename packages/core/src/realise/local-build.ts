@@ -149,9 +149,10 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
     let inputClosure: ReadonlySet<string> | undefined;
     const closure = (): ReadonlySet<string> => (inputClosure ??= store.closure(direct));
     buildRoot = mkdtempSync(join(store.stateDir, "builds", `${name.slice(0, 40)}-`));
-    const buildDir = join(buildRoot, "build");
-    mkdirSync(buildDir);
     const sandbox = request.sandbox;
+    // Unsandboxed, the temporary directory is the build directory; sandboxed, it also holds the private store and /etc.
+    const buildDir = sandbox === undefined ? buildRoot : join(buildRoot, "build");
+    if (sandbox !== undefined) mkdirSync(buildDir);
     const { env, files } = builderEnvironment(drv, { buildDir: sandbox ? SANDBOX_BUILD_DIR : buildDir, storeDir: store.storeDir, cores: request.cores });
     for (const file of files) writeFileSync(join(buildDir, file.name), file.contents);
     const logPath = store.logPath(drvPath);

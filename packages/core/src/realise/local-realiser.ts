@@ -113,28 +113,49 @@ export class LocalRealiser implements Realiser {
     const sandbox = this.sandbox(emit);
     const jobs = Math.max(1, options.jobs ?? availableParallelism());
     const cores = this.options.cores ?? availableParallelism();
-    const pending = new Set(toBuild);
     const running = new Map<string, Promise<void>>();
-    const finished = new Set<string>();
+    let finishedCount = 0;
     const abort = new AbortController();
     const signal = options.signal === undefined ? abort.signal : AbortSignal.any([options.signal, abort.signal]);
     let stopping = false;
     const progress = (): void =>
-      emit({ type: "progress", done: finished.size, total: toBuild.length, running: [...running.keys()].map((drvPath) => nameOf(drvPath, store.storeDir)), failed: failed.length });
+      emit({ type: "progress", done: finishedCount, total: toBuild.length, running: [...running.keys()].map((drvPath) => nameOf(drvPath, store.storeDir)), failed: failed.length });
 
-    const blockedBy = (drvPath: string): string | undefined => {
-      const drv = graph.derivations.get(drvPath);
-      for (const input of drv?.inputDrvs.keys() ?? []) if (failed.some((failure) => failure.drvPath === input)) return input;
-      return undefined;
-    };
-    const isReady = (drvPath: string): boolean => {
-      const drv = graph.derivations.get(drvPath);
-      for (const input of drv?.inputDrvs.keys() ?? []) if (pending.has(input) || running.has(input)) return false;
-      return true;
+    // Each build waits for the inputs still to be built; a finished build releases its dependents.
+    // Kept as counts and a ready queue, so scheduling stays linear in the size of the graph.
+    const waitingOn = new Map<string, number>();
+    const dependents = new Map<string, string[]>();
+    for (const drvPath of toBuild) {
+      let count = 0;
+      for (const input of graph.derivations.get(drvPath)?.inputDrvs.keys() ?? []) {
+        if (!building.has(input)) continue;
+        count++;
+        const list = dependents.get(input);
+        if (list === undefined) dependents.set(input, [drvPath]);
+        else list.push(drvPath);
+      }
+      waitingOn.set(drvPath, count);
+    }
+    const ready: string[] = toBuild.filter((drvPath) => waitingOn.get(drvPath) === 0).reverse();
+
+    /** Marks everything that needs `failedInput` as failed too. */
+    const failDependents = (failedInput: string): void => {
+      const stack = [...(dependents.get(failedInput) ?? [])];
+      while (stack.length > 0) {
+        const drvPath = stack.pop() as string;
+        if (!waitingOn.has(drvPath)) continue;
+        waitingOn.delete(drvPath);
+        finishedCount++;
+        const name = nameOf(drvPath, store.storeDir);
+        const message = `dependency '${failedInput}' failed`;
+        failed.push({ drvPath, name, message });
+        emit({ type: "build-failed", drvPath, name, message });
+        stack.push(...(dependents.get(drvPath) ?? []));
+      }
     };
 
     const start = (drvPath: string): void => {
-      pending.delete(drvPath);
+      waitingOn.delete(drvPath);
       const name = nameOf(drvPath, store.storeDir);
       const drv = graph.derivations.get(drvPath);
       if (drv === undefined) return;
@@ -143,6 +164,12 @@ export class LocalRealiser implements Realiser {
           built.push(drvPath);
           outputs.set(drvPath, made);
           emit({ type: "build-finished", drvPath, name, outputs: made });
+          for (const dependent of dependents.get(drvPath) ?? []) {
+            const left = (waitingOn.get(dependent) ?? 0) - 1;
+            if (!waitingOn.has(dependent)) continue;
+            waitingOn.set(dependent, left);
+            if (left === 0) ready.push(dependent);
+          }
         })
         .catch((error: unknown) => {
           // A build killed because another failed, or because the caller stopped everything, is not a failure of its own.
@@ -151,45 +178,29 @@ export class LocalRealiser implements Realiser {
           const logPath = error instanceof BuildFailedError ? error.logPath : undefined;
           failed.push({ drvPath, name, message, ...(logPath !== undefined ? { logPath } : {}) });
           emit({ type: "build-failed", drvPath, name, message, ...(logPath !== undefined ? { logPath } : {}) });
-          if (options.keepGoing !== true) {
+          if (options.keepGoing === true) {
+            failDependents(drvPath);
+          } else {
             stopping = true;
             abort.abort();
           }
         })
         .finally(() => {
           running.delete(drvPath);
-          finished.add(drvPath);
+          finishedCount++;
           progress();
         });
       running.set(drvPath, task);
       progress();
     };
 
-    while ((pending.size > 0 && !stopping) || running.size > 0) {
+    while ((ready.length > 0 && !stopping) || running.size > 0) {
       options.signal?.throwIfAborted();
-      if (!stopping) {
-        for (const drvPath of [...pending]) {
-          if (running.size >= jobs) break;
-          const failedInput = blockedBy(drvPath);
-          if (failedInput !== undefined) {
-            pending.delete(drvPath);
-            finished.add(drvPath);
-            const name = nameOf(drvPath, store.storeDir);
-            const message = `dependency '${failedInput}' failed`;
-            failed.push({ drvPath, name, message });
-            emit({ type: "build-failed", drvPath, name, message });
-            continue;
-          }
-          if (isReady(drvPath)) start(drvPath);
-        }
-      }
-      if (running.size === 0) {
-        if (pending.size > 0 && !stopping && [...pending].every((drvPath) => !isReady(drvPath) && blockedBy(drvPath) === undefined)) {
-          throw new BuildFailedError("internal error: builds are waiting on each other", [...pending][0] ?? "");
-        }
-        continue;
-      }
-      await Promise.race(running.values());
+      while (!stopping && running.size < jobs && ready.length > 0) start(ready.pop() as string);
+      if (running.size > 0) await Promise.race(running.values());
+    }
+    if (!stopping && waitingOn.size > 0 && failed.length === 0) {
+      throw new BuildFailedError("internal error: builds are waiting on each other", [...waitingOn.keys()][0] ?? "");
     }
     options.signal?.throwIfAborted();
     return { outputs, built, failed };
