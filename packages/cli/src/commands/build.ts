@@ -26,6 +26,12 @@ function reportFailures(result: RealiseResult, io: CommandIO, keepGoing: boolean
   }
 }
 
+/** The result of realising roots whose outputs are all valid already. */
+function alreadyBuilt(roots: readonly Derivation[]): RealiseResult {
+  const outputs = new Map(roots.map((root) => [root.drvPath, Object.fromEntries(root.outputNames.map((name) => [name, root.outputs[name]?.path ?? ""]))] as const));
+  return { outputs, built: [], failed: [] };
+}
+
 /** Makes the result links of a successful build. */
 function makeResultLinks(args: ParsedArgs, roots: readonly Derivation[], result: RealiseResult, store: LocalStore | undefined): [string, string][] {
   const base = typeof args.options["out-link"] === "string" ? args.options["out-link"] : "result";
@@ -65,10 +71,13 @@ export const buildCommand: Command = {
       io.stderr.write("warning: the config has no derivations; nothing to build\n");
       return 0;
     }
-    const graph = buildDerivationGraph(roots);
     const store = realiser === "nix" ? undefined : LocalStore.open({ storeDir });
     try {
       const realiserInstance = makeRealiser(args, store);
+      // Everything already built (the usual case when nothing changed): no graph to walk, nothing to plan.
+      const rootOutputs = roots.flatMap((root) => root.outputNames.map((name) => root.outputs[name]?.path ?? ""));
+      const allValid = realiser === "local" && store !== undefined && store.database.validSubset(rootOutputs).size === new Set(rootOutputs).size;
+      const graph = allValid ? { storeDir, derivations: new Map(), sources: new Map() } : buildDerivationGraph(roots);
       const renderer = new ProgressRenderer(io, {
         json: args.options["json"] === true,
         printBuildLogs: args.options["print-build-logs"] === true,
@@ -82,7 +91,7 @@ export const buildCommand: Command = {
       process.once("SIGTERM", onSignal);
       try {
         const jobs = maxJobs(args);
-        result = await realiserInstance.realise(graph, targetsOf(roots), {
+        result = allValid ? alreadyBuilt(roots) : await realiserInstance.realise(graph, targetsOf(roots), {
           ...(jobs !== undefined ? { jobs } : {}),
           keepGoing: args.options["keep-going"] === true,
           onEvent: renderer.onEvent,

@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { closeSync, openSync, readSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { setImmediate } from "node:timers/promises";
 import { Hash, type HashAlgorithm } from "./hash.js";
 import { narChunks } from "./nar-writer.js";
@@ -16,7 +17,7 @@ export interface NarHashResult {
 }
 
 /** The NAR hash and size of `path`, computed synchronously. */
-export function hashPathSync(path: string, algorithm: HashAlgorithm = "sha256"): NarHashResult {
+export function hashPathSync(path: string | Buffer, algorithm: HashAlgorithm = "sha256"): NarHashResult {
   const hasher = createHash(algorithm);
   let narSize = 0;
   for (const chunk of narChunks(path)) {
@@ -26,8 +27,13 @@ export function hashPathSync(path: string, algorithm: HashAlgorithm = "sha256"):
   return { hash: new Hash(algorithm, hasher.digest()), narSize };
 }
 
-/** The NAR hash and size of `path`, letting other work run between chunks. */
-export async function hashPath(path: string, algorithm: HashAlgorithm = "sha256"): Promise<NarHashResult> {
+/**
+ * The NAR hash and size of `path`, letting other work run between chunks.
+ * It walks the tree with the same chunk generator as {@link hashPathSync}, so
+ * the two cannot disagree; each read is a small synchronous 64 KiB read, and
+ * every 4 MiB it yields to the event loop so a big tree does not starve it.
+ */
+export async function hashPath(path: string | Buffer, algorithm: HashAlgorithm = "sha256"): Promise<NarHashResult> {
   const hasher = createHash(algorithm);
   let narSize = 0;
   let sinceYield = 0;
@@ -43,16 +49,35 @@ export async function hashPath(path: string, algorithm: HashAlgorithm = "sha256"
   return { hash: new Hash(algorithm, hasher.digest()), narSize };
 }
 
-/** The hash of a file's bytes (`nix-hash --flat`). */
-export function hashFileSync(path: string, algorithm: HashAlgorithm = "sha256"): Hash {
+const FILE_CHUNK_SIZE = 1 << 16;
+
+/** The hash of a file's bytes (`nix-hash --flat`); a symlink is followed, as Nix follows it. */
+export function hashFileSync(path: string | Buffer, algorithm: HashAlgorithm = "sha256"): Hash {
   const hasher = createHash(algorithm);
   const fd = openSync(path, "r");
   try {
-    const buffer = Buffer.allocUnsafe(1 << 16);
+    const buffer = Buffer.allocUnsafe(FILE_CHUNK_SIZE);
     let read: number;
     while ((read = readSync(fd, buffer, 0, buffer.length, null)) > 0) hasher.update(buffer.subarray(0, read));
   } finally {
     closeSync(fd);
+  }
+  return new Hash(algorithm, hasher.digest());
+}
+
+/** The hash of a file's bytes (`nix-hash --flat`), read without blocking; a symlink is followed, as Nix follows it. */
+export async function hashFile(path: string | Buffer, algorithm: HashAlgorithm = "sha256"): Promise<Hash> {
+  const hasher = createHash(algorithm);
+  const file = await open(path, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(FILE_CHUNK_SIZE);
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      hasher.update(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await file.close();
   }
   return new Hash(algorithm, hasher.digest());
 }

@@ -6,18 +6,39 @@
  * non-zero padding, entry names that are empty, `.`, `..`, or contain `/`
  * or NUL, duplicate names, and entries out of byte order. File contents are
  * handed on in chunks, never held whole.
+ *
+ * It is stricter than Nix 2.8 in two ways, both on purpose. It accepts only the
+ * canonical token order that `nix-store --dump` writes (Nix's parser also takes
+ * `contents` before `executable`, say), because only canonical NARs hash to
+ * what their tree hashes to. And it enforces entry order: Nix 2.8 means to
+ * (`name <= prevName`), but resets `prevName` for every entry, so
+ * `nix-store --restore` in fact accepts unsorted and duplicate names.
+ *
+ * Names and symlink targets are handed on as raw bytes: NAR names need not
+ * be UTF-8, and decoding them would silently change what is unpacked.
  */
 import { NAR_MAGIC } from "./nar-writer.js";
 import { NarParseError } from "./nar-errors.js";
 
+/**
+ * Where a node lies in a NAR: the raw bytes of each entry name from the root
+ * down, `[]` for the root itself. Bytes, because a name need not be UTF-8.
+ */
+export type NarPath = readonly Buffer[];
+
+/** A {@link NarPath} for messages: names joined by `/` (bytes that are not UTF-8 show as U+FFFD). */
+export function formatNarPath(path: NarPath): string {
+  return path.length === 0 ? "the root" : `'${path.map((name) => name.toString("utf8")).join("/")}'`;
+}
+
 /** What the parser reports, in order, for each node of the tree. */
 export interface NarVisitor {
-  /** A directory at `path` (`[]` for the root), before its entries. */
-  directory(path: readonly string[]): void | Promise<void>;
-  /** A regular file; `contents` yields its bytes in order and must be consumed. */
-  file(path: readonly string[], executable: boolean, size: number, contents: AsyncIterable<Uint8Array>): void | Promise<void>;
-  /** A symbolic link. */
-  symlink(path: readonly string[], target: string): void | Promise<void>;
+  /** A directory at `path`, before its entries. */
+  directory(path: NarPath): void | Promise<void>;
+  /** A regular file; `contents` yields its bytes in order (the parser skips what is not read). */
+  file(path: NarPath, executable: boolean, size: number, contents: AsyncIterable<Uint8Array>): void | Promise<void>;
+  /** A symbolic link, with its target as raw bytes. */
+  symlink(path: NarPath, target: Buffer): void | Promise<void>;
 }
 
 /** The longest token other than file contents that the parser accepts (names, link targets). */
@@ -106,18 +127,16 @@ async function expect(reader: ByteReader, token: string): Promise<void> {
   if (found !== token) throw new NarParseError(`NAR expected '${token}' at byte ${at}, found '${found.slice(0, 40)}'`);
 }
 
-/** Checks a directory entry name; the parent path is for the message. */
-function checkName(name: Buffer, path: readonly string[]): string {
+/** Refuses an entry name that could name something other than a new child of its directory. */
+function checkName(name: Buffer, directory: NarPath): void {
   const text = name.toString("utf8");
-  const where = path.length === 0 ? "the root directory" : `'${path.join("/")}'`;
+  const where = directory.length === 0 ? "the root directory" : `directory ${formatNarPath(directory)}`;
   if (name.length === 0) throw new NarParseError(`NAR entry in ${where} has an empty name`);
   if (text === "." || text === "..") throw new NarParseError(`NAR entry '${text}' in ${where} is not allowed`);
   if (name.includes(0x2f) || name.includes(0)) throw new NarParseError(`NAR entry name ${JSON.stringify(text)} in ${where} contains '/' or NUL`);
-  if (!Buffer.from(text, "utf8").equals(name)) throw new NarParseError(`NAR entry name in ${where} is not UTF-8`);
-  return text;
 }
 
-async function parseNode(reader: ByteReader, path: string[], visitor: NarVisitor): Promise<void> {
+async function parseNode(reader: ByteReader, path: NarPath, visitor: NarVisitor): Promise<void> {
   await expect(reader, "(");
   await expect(reader, "type");
   const type = await readString(reader);
@@ -129,7 +148,7 @@ async function parseNode(reader: ByteReader, path: string[], visitor: NarVisitor
       executable = true;
       next = await readString(reader);
     }
-    if (next !== "contents") throw new NarParseError(`NAR expected 'contents' for '${path.join("/")}', found '${next}'`);
+    if (next !== "contents") throw new NarParseError(`NAR expected 'contents' for ${formatNarPath(path)}, found '${next.slice(0, 40)}'`);
     const size = await readLength(reader);
     let consumed = 0;
     const contents: AsyncIterable<Uint8Array> = {
@@ -148,7 +167,7 @@ async function parseNode(reader: ByteReader, path: string[], visitor: NarVisitor
   } else if (type === "symlink") {
     await expect(reader, "target");
     const target = await readBytes(reader);
-    await visitor.symlink(path, target.toString("utf8"));
+    await visitor.symlink(path, target);
   } else if (type === "directory") {
     await visitor.directory(path);
     let previous: Buffer | undefined;
@@ -159,25 +178,26 @@ async function parseNode(reader: ByteReader, path: string[], visitor: NarVisitor
       if (token !== "entry") throw new NarParseError(`NAR expected 'entry' or ')' at byte ${at}, found '${token.slice(0, 40)}'`);
       await expect(reader, "(");
       await expect(reader, "name");
-      const rawName = await readBytes(reader);
-      const name = checkName(rawName, path);
+      const name = await readBytes(reader);
+      checkName(name, path);
       if (previous !== undefined) {
-        const order = Buffer.compare(previous, rawName);
-        if (order === 0) throw new NarParseError(`NAR directory '${path.join("/")}' has a duplicate entry '${name}'`);
-        if (order > 0) throw new NarParseError(`NAR directory '${path.join("/")}' is not sorted ('${name}' after '${previous.toString("utf8")}')`);
+        const order = Buffer.compare(previous, name);
+        const where = path.length === 0 ? "the root directory" : `directory ${formatNarPath(path)}`;
+        if (order === 0) throw new NarParseError(`NAR ${where} has a duplicate entry '${name.toString("utf8")}'`);
+        if (order > 0) throw new NarParseError(`NAR ${where} is not sorted ('${name.toString("utf8")}' after '${previous.toString("utf8")}')`);
       }
-      previous = rawName;
+      previous = name;
       await expect(reader, "node");
       await parseNode(reader, [...path, name], visitor);
       await expect(reader, ")");
     }
   } else {
-    throw new NarParseError(`NAR node '${path.join("/")}' has unknown type '${type.slice(0, 40)}'`);
+    throw new NarParseError(`NAR node ${formatNarPath(path)} has unknown type '${type.slice(0, 40)}'`);
   }
   await expect(reader, ")");
 }
 
-/** Anything the parser can read from. */
+/** Anything the parser can read from: a whole NAR, its chunks, or a stream of them (a Node `Readable` is one). */
 export type NarSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array> | Uint8Array;
 
 function iteratorOf(source: NarSource): AsyncIterator<Uint8Array> {

@@ -1,34 +1,45 @@
 /**
  * Unpacking a NAR into a directory tree (`nix-store --restore`).
  *
- * The parser has already refused names that could climb out (`..`, `/`);
- * every node is created inside a directory this unpack created, never
- * through a symlink, so nothing is written outside the destination. Files
- * get mode 0644, or 0755 if executable; callers entering the result into a
- * store canonicalise it afterwards.
+ * The parser has already refused names that could climb out (`..`, `/`,
+ * empty) and names given twice, so every node is a new child of a directory
+ * this unpack created itself, never reached through a symlink: nothing is
+ * written outside the destination. Files are created exclusively (`wx`), so
+ * a race cannot make one replace something else either.
+ *
+ * Files get mode 0644, or 0755 if executable, and directories 0755 (all
+ * subject to the umask, as with Nix): writable, so the caller can still
+ * move or delete the tree; a store canonicalises modes to 0444/0555 when it
+ * registers the path. Paths are Buffers throughout, so names that are not
+ * UTF-8 are restored byte for byte.
  */
-import { createWriteStream, existsSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
-import { join } from "node:path";
+import { createWriteStream, lstatSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { once } from "node:events";
 import { NarParseError } from "./nar-errors.js";
-import { parseNar, type NarSource } from "./nar-reader.js";
+import { parseNar, type NarPath, type NarSource } from "./nar-reader.js";
+
+const SLASH = Buffer.from("/");
 
 /**
- * Restores the NAR from `source` at `destination`, which must not exist yet.
- * If the NAR is refused part-way, what was unpacked is removed again.
+ * Restores the NAR from `source` at `destination`, which must not exist yet
+ * (not even as a dangling symlink); its parent must. If the NAR is refused
+ * part-way, what was unpacked is removed again.
  */
 export async function unpackNar(source: NarSource, destination: string): Promise<void> {
-  if (existsSync(destination)) throw new NarParseError(`cannot unpack a NAR to '${destination}': it already exists`);
+  // lstat rather than exists: a dangling symlink "does not exist" but must not be replaced, nor removed on failure.
+  if (lstatSync(destination, { throwIfNoEntry: false }) !== undefined) {
+    throw new NarParseError(`cannot unpack a NAR to '${destination}': it already exists`);
+  }
   try {
-    await restore(source, destination);
+    await restore(source, Buffer.from(destination, "utf8"));
   } catch (error) {
     rmSync(destination, { recursive: true, force: true });
     throw error;
   }
 }
 
-async function restore(source: NarSource, destination: string): Promise<void> {
-  const target = (path: readonly string[]): string => (path.length === 0 ? destination : join(destination, ...path));
+async function restore(source: NarSource, destination: Buffer): Promise<void> {
+  const target = (path: NarPath): Buffer => Buffer.concat([destination, ...path.flatMap((name) => [SLASH, name])]);
   await parseNar(source, {
     directory(path) {
       mkdirSync(target(path), { mode: 0o755 });

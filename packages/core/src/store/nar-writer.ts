@@ -21,6 +21,7 @@ export const NAR_MAGIC = "nix-archive-1";
 
 const CHUNK_SIZE = 1 << 16;
 const ZEROS = new Uint8Array(8);
+const SLASH = Buffer.from("/");
 
 function lengthPrefix(length: number): Uint8Array {
   const bytes = new Uint8Array(8);
@@ -42,7 +43,7 @@ function* tokens(...texts: (string | Uint8Array)[]): Generator<Uint8Array> {
 }
 
 /** A file's contents as a framed NAR string, read in chunks. */
-function* fileContents(path: string, size: number): Generator<Uint8Array> {
+function* fileContents(path: Buffer, size: number): Generator<Uint8Array> {
   yield lengthPrefix(size);
   const fd = openSync(path, "r");
   try {
@@ -51,7 +52,7 @@ function* fileContents(path: string, size: number): Generator<Uint8Array> {
       // A fresh buffer per chunk: consumers may keep chunks (streams do).
       const buffer = Buffer.allocUnsafe(Math.min(CHUNK_SIZE, remaining));
       const read = readSync(fd, buffer, 0, buffer.length, null);
-      if (read === 0) throw new NarDumpError(`file '${path}' shrank while it was being read`);
+      if (read === 0) throw new NarDumpError(`file '${display(path)}' shrank while it was being read`);
       remaining -= read;
       yield buffer.subarray(0, read);
     }
@@ -62,49 +63,51 @@ function* fileContents(path: string, size: number): Generator<Uint8Array> {
   if (padding > 0) yield ZEROS.subarray(0, padding);
 }
 
-function* node(path: string): Generator<Uint8Array> {
+/** A path for messages; a name that is not UTF-8 shows with replacement characters. */
+function display(path: Buffer): string {
+  return path.toString("utf8");
+}
+
+function* node(path: Buffer): Generator<Uint8Array> {
   let stats;
   try {
     stats = lstatSync(path);
   } catch (error) {
-    throw new NarDumpError(`cannot read '${path}': ${(error as Error).message}`);
+    throw new NarDumpError(`cannot read '${display(path)}': ${(error as Error).message}`);
   }
   yield* tokens("(", "type");
   if (stats.isSymbolicLink()) {
     yield* tokens("symlink", "target", readlinkSync(path, { encoding: "buffer" }));
   } else if (stats.isFile()) {
     yield* tokens("regular");
-    // Nix keeps only the owner's executable bit.
+    // Nix keeps only the owner's executable bit (`st_mode & S_IXUSR`); group and other x bits do not count.
     if ((stats.mode & 0o100) !== 0) yield* tokens("executable", "");
     yield* tokens("contents");
     yield* fileContents(path, stats.size);
   } else if (stats.isDirectory()) {
     yield* tokens("directory");
-    // Names are read as bytes and sorted as bytes, as Nix sorts them; a name need not be UTF-8.
+    // Names are read and sorted as raw bytes, as Nix sorts them; a name need not be UTF-8,
+    // so paths stay Buffers all the way down rather than passing through JavaScript strings.
     const names = readdirSync(path, { encoding: "buffer" }).sort(Buffer.compare);
     for (const name of names) {
       yield* tokens("entry", "(", "name", name, "node");
-      yield* node(childPath(path, name));
+      yield* node(Buffer.concat([path, SLASH, name]));
       yield* tokens(")");
     }
   } else {
-    throw new NarDumpError(`'${path}' has an unsupported file type (only regular files, directories and symlinks can be in a NAR)`);
+    throw new NarDumpError(`'${display(path)}' has an unsupported file type (only regular files, directories and symlinks can be in a NAR)`);
   }
   yield* tokens(")");
 }
 
-/** The path of a directory entry whose name is raw bytes. */
-function childPath(directory: string, name: Buffer): string {
-  const decoded = name.toString("utf8");
-  // A name that is not valid UTF-8 cannot round-trip through a JavaScript string.
-  if (!Buffer.from(decoded, "utf8").equals(name)) throw new NarDumpError(`'${directory}' holds a file name that is not UTF-8, which Kiln cannot read`);
-  return `${directory}/${decoded}`;
-}
-
-/** The NAR of the file, directory or symlink at `path`, as lazily read chunks. */
-export function* narChunks(path: string): Generator<Uint8Array> {
+/**
+ * The NAR of the file, directory or symlink at `path`, as lazily read chunks
+ * (`nix-store --dump`). A symlink at `path` is archived as a symlink, not followed.
+ * `path` may be a Buffer to name a file whose name is not UTF-8.
+ */
+export function* narChunks(path: string | Buffer): Generator<Uint8Array> {
   yield* tokens(NAR_MAGIC);
-  yield* node(path);
+  yield* node(typeof path === "string" ? Buffer.from(path, "utf8") : path);
 }
 
 /** The NAR of a single regular file holding `text` (what a text file in the store serialises to). */
@@ -115,7 +118,7 @@ export function* narChunksOfText(text: string | Uint8Array, executable = false):
 }
 
 /** Writes the NAR of `path` through `write`, chunk by chunk. */
-export function writeNarOfPath(path: string, write: (chunk: Uint8Array) => void): void {
+export function writeNarOfPath(path: string | Buffer, write: (chunk: Uint8Array) => void): void {
   for (const chunk of narChunks(path)) write(chunk);
 }
 
@@ -125,6 +128,6 @@ export function writeNarOfText(text: string | Uint8Array, write: (chunk: Uint8Ar
 }
 
 /** The NAR of `path` as a readable stream, as `nix-store --dump` writes it. */
-export function narStream(path: string): Readable {
+export function narStream(path: string | Buffer): Readable {
   return Readable.from(narChunks(path), { objectMode: false });
 }
