@@ -4,7 +4,7 @@
  * references, and register it, all or nothing.
  */
 import { spawn } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Drv } from "../derivation/drv.js";
 import { isFixedOutput } from "../derivation/drv.js";
@@ -198,11 +198,11 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
       if (!existsSync(made) && !isDanglingSymlink(made)) {
         throw new BuildFailedError(`builder for '${drvPath}' failed to produce output path for output '${output}' at '${path}'`, drvPath, logPath);
       }
-      canonicalisePathMetadata(made);
       if (made !== path) {
         store.removeInvalid(path);
-        renameSync(made, path);
+        moveIntoStore(made, path);
       }
+      canonicalisePathMetadata(path);
     }
     const ca = isFixedOutput(drv) ? checkFixedOutput(request, outputs.get("out") as string, logPath) : undefined;
     const infos: NewPathInfo[] = [];
@@ -229,6 +229,16 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
   } finally {
     if (buildRoot !== undefined) deletePathRecursively(buildRoot);
     store.locks.release(outputPaths);
+  }
+}
+
+/** Moves a finished output into the store; across file systems (state and store apart) it is copied. */
+function moveIntoStore(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
+    cpSync(from, to, { recursive: true, verbatimSymlinks: true });
   }
 }
 

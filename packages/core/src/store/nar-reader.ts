@@ -11,8 +11,8 @@
  * canonical token order that `nix-store --dump` writes (Nix's parser also takes
  * `contents` before `executable`, say), because only canonical NARs hash to
  * what their tree hashes to. And it enforces entry order: Nix 2.8 means to
- * (`name <= prevName`), but resets `prevName` for every entry, so
- * `nix-store --restore` in fact accepts unsorted and duplicate names.
+ * (`name <= prevName`), but resets `prevName` for every entry, so its parser
+ * lets unsorted names through (`nix-store --restore` unpacks `b` before `a`).
  *
  * Names and symlink targets are handed on as raw bytes: NAR names need not
  * be UTF-8, and decoding them would silently change what is unpacked.
@@ -127,10 +127,15 @@ async function expect(reader: ByteReader, token: string): Promise<void> {
   if (found !== token) throw new NarParseError(`NAR expected '${token}' at byte ${at}, found '${found.slice(0, 40)}'`);
 }
 
+/** A directory for messages. */
+function describeDirectory(path: NarPath): string {
+  return path.length === 0 ? "the root directory" : `directory ${formatNarPath(path)}`;
+}
+
 /** Refuses an entry name that could name something other than a new child of its directory. */
 function checkName(name: Buffer, directory: NarPath): void {
   const text = name.toString("utf8");
-  const where = directory.length === 0 ? "the root directory" : `directory ${formatNarPath(directory)}`;
+  const where = describeDirectory(directory);
   if (name.length === 0) throw new NarParseError(`NAR entry in ${where} has an empty name`);
   if (text === "." || text === "..") throw new NarParseError(`NAR entry '${text}' in ${where} is not allowed`);
   if (name.includes(0x2f) || name.includes(0)) throw new NarParseError(`NAR entry name ${JSON.stringify(text)} in ${where} contains '/' or NUL`);
@@ -182,7 +187,7 @@ async function parseNode(reader: ByteReader, path: NarPath, visitor: NarVisitor)
       checkName(name, path);
       if (previous !== undefined) {
         const order = Buffer.compare(previous, name);
-        const where = path.length === 0 ? "the root directory" : `directory ${formatNarPath(path)}`;
+        const where = describeDirectory(path);
         if (order === 0) throw new NarParseError(`NAR ${where} has a duplicate entry '${name.toString("utf8")}'`);
         if (order > 0) throw new NarParseError(`NAR ${where} is not sorted ('${name.toString("utf8")}' after '${previous.toString("utf8")}')`);
       }
