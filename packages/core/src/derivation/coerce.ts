@@ -8,6 +8,7 @@
  * Both collect the string context of what they print.
  */
 import { compareUtf8 } from "../util/compare-utf8.js";
+import { formatCFixed, formatCGeneral } from "../util/c-number-format.js";
 import { takeStringContext, type StringContext } from "./context.js";
 import { DerivationError } from "./derivation-error.js";
 
@@ -46,9 +47,7 @@ function describe(value: unknown): string {
 /** Prints a number as Nix prints an integer or (`std::to_string`) a float. */
 function numberToString(value: number): string {
   if (Number.isInteger(value)) return Number.isSafeInteger(value) ? String(value) : BigInt(value).toString();
-  if (Number.isNaN(value)) return "nan";
-  if (!Number.isFinite(value)) return value > 0 ? "inf" : "-inf";
-  return value.toFixed(6);
+  return formatCFixed(value);
 }
 
 function hasOutPath(value: object): value is { readonly outPath: unknown } {
@@ -119,29 +118,13 @@ export function nixJsonString(text: string): string {
   return `${out}${text.slice(from)}"`;
 }
 
-/** Prints a float as C++ `ostream << double` does (`%g`, six significant digits). */
-function cppDouble(value: number): string {
-  if (Number.isNaN(value)) return "nan";
-  if (!Number.isFinite(value)) return value > 0 ? "inf" : "-inf";
-  if (value === 0) return "0";
-  const exponent = Math.floor(Math.log10(Math.abs(Number(value.toPrecision(6)))));
-  if (exponent < -4 || exponent >= 6) {
-    const [mantissa = "", power = "0"] = value.toExponential(5).split("e");
-    const trimmed = mantissa.includes(".") ? mantissa.replace(/\.?0+$/, "") : mantissa;
-    const sign = power.startsWith("-") ? "-" : "+";
-    return `${trimmed}e${sign}${power.replace(/^[+-]/, "").padStart(2, "0")}`;
-  }
-  const fixed = value.toFixed(Math.max(0, 5 - exponent));
-  return fixed.includes(".") ? fixed.replace(/\.?0+$/, "") : fixed;
-}
-
 /** Prints `value` as Nix's `printValueAsJSON` for structured attributes, collecting its context. */
 export function coerceToJson(value: unknown, site: CoercionSite): string {
   switch (typeof value) {
     case "string":
       return nixJsonString(takeStringContext(value, site.context, site.storeDir));
     case "number":
-      return Number.isInteger(value) ? numberToString(value) : cppDouble(value);
+      return Number.isInteger(value) ? numberToString(value) : formatCGeneral(value);
     case "bigint":
       return value.toString();
     case "boolean":

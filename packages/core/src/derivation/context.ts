@@ -172,7 +172,8 @@ export function takeStringContext(text: string, context: StringContext, storeDir
         const entry = entries[index] ?? entries[0];
         if (!discarded && entry !== undefined) context.add(entry);
       }
-      at = text.indexOf(prefix, hashStart);
+      // Resume just past this occurrence: "/nix/store/nix/store/<hash>" holds a path that starts inside it.
+      at = text.indexOf(prefix, at + 1);
     }
   }
   return stripContextMarks(text);
@@ -200,7 +201,7 @@ export function unsafeDiscardStringContext(text: string, storeDir: string = getS
       out += `${text.slice(from, at)}${DISCARDED_CONTEXT_MARK}`;
       from = at;
     }
-    at = text.indexOf(prefix, at + prefix.length);
+    at = text.indexOf(prefix, at + 1);
   }
   return out + text.slice(from);
 }

@@ -55,6 +55,21 @@ describe("derivation()", () => {
     expect(getStringContext(`${dep}`)).toEqual({ [dep.drvPath]: { outputs: ["out"] } });
   });
 
+  it("finds a store path that starts right after the text /nix/store", () => {
+    const text = toFile("a", "x");
+    // nix-instantiate gives xlgxfrbl…-n.drv, with the text in inputSrcs.
+    const d = derivation({ name: "n", system: "x", builder: "/bin/sh", v: `/nix/store${text}` });
+    expect(d.drv.inputSrcs).toEqual([text]);
+  });
+
+  it("prints floats as C does, ties to even", () => {
+    const d = derivation({ name: "floats", system, builder: "/bin/sh", tie: 0.0078125, plain: 1.5 });
+    expect(d.drv.env.get("tie")).toBe("0.007812");
+    expect(d.drv.env.get("plain")).toBe("1.500000");
+    const structured = derivation({ name: "floats-json", system, builder: "/bin/sh", __structuredAttrs: true, v: 123456.5 });
+    expect(structured.drv.env.get("__json")).toContain('"v":123456');
+  });
+
   it("placeholder is builtins.placeholder", () => {
     // nix-instantiate --eval -E 'builtins.placeholder "out"'
     expect(placeholder("out")).toBe("/1rz4g4znpzjwh1xymhjpm42vipw92pr73vdgl6xs1hycac8kf2n9");
@@ -105,6 +120,11 @@ describe("derivation() refuses what Nix refuses", () => {
   it.each(cases)("%s", (_label, attrs, message) => {
     expect(() => derivation(attrs as never)).toThrow(DerivationError);
     expect(() => derivation(attrs as never)).toThrow(message);
+  });
+
+  it("a structured system that refers to a store path", () => {
+    const attrs = { name: "a", system: `x${toFile("sys", "x")}`, builder: "/bin/sh", __structuredAttrs: true };
+    expect(() => derivation(attrs)).toThrow(/attribute 'system': the string 'x\/nix\/store\/[0-9a-z]{32}-sys' is not allowed to refer to a store path/);
   });
 });
 

@@ -184,6 +184,17 @@ function stringOf(value: unknown, site: CoercionSite): string {
   return coerceToString(value, site);
 }
 
+/** Like {@link stringOf}, but refusing store paths, as Nix's `forceStringNoCtx` does for structured attributes. */
+function stringWithoutContext(value: unknown, site: CoercionSite): string {
+  const context = new StringContext();
+  const text = stringOf(value, { ...site, context });
+  if (!context.isEmpty) {
+    const example = [...context.sources.keys(), ...context.outputs.keys(), ...context.derivations.keys()][0];
+    throw new DerivationError(`derivation '${site.derivationName}': attribute '${site.attribute}': the string '${text}' is not allowed to refer to a store path (such as '${example}')`);
+  }
+  return text;
+}
+
 /** Walks the attributes in Nix's order (sorted names), filling environment, arguments and special fields. */
 function gatherAttributes(attrs: Readonly<Record<string, unknown>>, derivationName: string, context: StringContext, storeDir: string): Gathered {
   const structured = attrs["__structuredAttrs"] === true;
@@ -202,13 +213,13 @@ function gatherAttributes(attrs: Readonly<Record<string, unknown>>, derivationNa
       if (key === "__structuredAttrs") continue;
       gathered.json.push(`${nixJsonString(key)}:${coerceToJson(value, site)}`);
       if (key === "builder") gathered.builder = stringOf(value, site);
-      else if (key === "system") gathered.system = stringOf(value, site);
-      else if (key === "outputHash") gathered.outputHash = stringOf(value, site);
-      else if (key === "outputHashAlgo") gathered.outputHashAlgo = stringOf(value, site);
-      else if (key === "outputHashMode") gathered.outputHashMode = readHashMode(derivationName, stringOf(value, site));
+      else if (key === "system") gathered.system = stringWithoutContext(value, site);
+      else if (key === "outputHash") gathered.outputHash = stringWithoutContext(value, site);
+      else if (key === "outputHashAlgo") gathered.outputHashAlgo = stringWithoutContext(value, site);
+      else if (key === "outputHashMode") gathered.outputHashMode = readHashMode(derivationName, stringWithoutContext(value, site));
       else if (key === "outputs") {
         if (!Array.isArray(value)) throw new DerivationError(`derivation '${derivationName}': attribute 'outputs' must be a list of strings`);
-        gathered.outputs = checkOutputs(derivationName, value.map((name: unknown) => stringOf(name, site)));
+        gathered.outputs = checkOutputs(derivationName, value.map((name: unknown) => stringWithoutContext(name, site)));
       }
       continue;
     }

@@ -42,6 +42,14 @@ export function splitInterpolations(text: string): (string | Interpolation)[] {
   return parts.map((part, index) => (index % 2 === 0 ? part : (JSON.parse(part) as Interpolation))).filter((part) => part !== "");
 }
 
+/** Applies `change` to the literal text of a generated string, leaving its interpolations alone. */
+export function mapLiteralText(text: string, change: (literal: string) => string): string {
+  return text
+    .split(MARK)
+    .map((part, index) => (index % 2 === 0 ? change(part) : part))
+    .join(MARK);
+}
+
 /** A value other than a plain JSON-like one. */
 export class SpecialValue {
   constructor(
@@ -68,8 +76,8 @@ export interface LiveSpec {
   readonly builder: LiveValue;
   readonly args: readonly LiveValue[];
   readonly env: Readonly<Record<string, LiveValue>>;
-  /** Passed as a list, or (non-structured only) as one whitespace-separated string. */
-  readonly outputs?: readonly string[] | string;
+  /** Passed as a list (Nix's `derivation` wrapper maps over it, so a string would not do). */
+  readonly outputs?: readonly string[];
   /** The output names in order (`["out"]` when `outputs` is absent). */
   readonly outputNames: readonly string[];
   readonly fixedOutput?: { readonly outputHash: string; readonly outputHashAlgo?: string; readonly outputHashMode?: string };
@@ -89,4 +97,22 @@ export interface LiveText {
 export interface LiveCases {
   readonly specs: readonly LiveSpec[];
   readonly texts: readonly LiveText[];
+}
+
+/** The ids of the derivations a spec refers to (as interpolations or as values). */
+export function dependenciesOf(spec: LiveSpec): Set<string> {
+  const ids = new Set<string>();
+  const visit = (value: LiveValue): void => {
+    if (typeof value === "string") {
+      for (const piece of splitInterpolations(value)) if (typeof piece !== "string" && "id" in piece && piece.kind !== "text") ids.add(piece.id);
+    } else if (value instanceof SpecialValue) {
+      if (value.value.kind === "derivation") ids.add(value.value.id);
+    } else if (Array.isArray(value)) {
+      for (const element of value as readonly LiveValue[]) visit(element);
+    } else if (typeof value === "object" && value !== null) {
+      for (const element of Object.values(value)) visit(element);
+    }
+  };
+  visit([spec.system, spec.builder, ...spec.args, ...Object.values(spec.env)]);
+  return ids;
 }

@@ -6,8 +6,8 @@
  * sources, that share one store path), `.drv` closures, and structured
  * attributes.
  */
-import { Hash, hashString, type HashAlgorithm } from "../../src/index.js";
-import { type Interpolation, type LiveCases, type LiveSpec, type LiveText, type LiveValue, SpecialValue, interpolate } from "./live-spec.js";
+import { Hash, hashString, zeroHash, type HashAlgorithm } from "../../src/index.js";
+import { type Interpolation, type LiveCases, type LiveSpec, type LiveText, type LiveValue, SpecialValue, interpolate, mapLiteralText } from "./live-spec.js";
 import { SeededRandom } from "./seeded-random.js";
 import { IMPORTABLE_SOURCES } from "./source-tree.js";
 
@@ -50,6 +50,7 @@ class CaseGenerator {
   private readonly random: SeededRandom;
   private readonly made: Made[] = [];
   private readonly texts: LiveText[] = [];
+  private textCount = 0;
   /** Tags of the spec being generated. */
   private tags = new Set<string>();
 
@@ -60,19 +61,11 @@ class CaseGenerator {
   run(): LiveCases {
     const specs: LiveSpec[] = [];
     for (let index = 0; index < this.options.count; index++) {
-      const spec = this.derivation(`d${index}`);
+      const { spec, fixedOutput } = this.derivation(`d${index}`);
       specs.push(spec);
-      this.made.push({ id: spec.id, outputNames: spec.outputNames, ...this.fixedOutputOf(spec) });
+      this.made.push({ id: spec.id, outputNames: spec.outputNames, ...(fixedOutput !== undefined ? { fixedOutput } : {}) });
     }
     return { specs, texts: this.texts };
-  }
-
-  private lastFixedOutput: Made["fixedOutput"];
-
-  private fixedOutputOf(spec: LiveSpec): Pick<Made, "fixedOutput"> {
-    const fixed = spec.fixedOutput === undefined ? undefined : this.lastFixedOutput;
-    this.lastFixedOutput = undefined;
-    return fixed === undefined ? {} : { fixedOutput: fixed };
   }
 
   // ---- names ----------------------------------------------------------------
@@ -150,7 +143,8 @@ class CaseGenerator {
 
   /** A new `toFile` text, which may mention sources, earlier texts and placeholders (never outputs). */
   private newText(): string {
-    const id = `t${this.texts.length}`;
+    // Numbered before its content is made, which may make texts of its own; pushed after, so that those come first.
+    const id = `t${this.textCount++}`;
     const name = this.random.chance(0.5) ? `${this.storeName(40)}.txt` : this.storeName(STORE_NAME_MAX);
     const content = this.random.chance(0.5) ? this.stringValue(false) : this.trickyText();
     this.texts.push({ id, name, content });
@@ -242,7 +236,7 @@ class CaseGenerator {
   }
 
   /** Name and fixed-output attributes: new, a twin of an earlier one, or one with the path of a source. */
-  private fixedOutput(): { name: string; fixedOutput: NonNullable<LiveSpec["fixedOutput"]> } {
+  private fixedOutput(): { name: string; fixedOutput: NonNullable<LiveSpec["fixedOutput"]>; made: NonNullable<Made["fixedOutput"]> } {
     const earlier = this.made.filter((made) => made.fixedOutput !== undefined);
     const sources = Object.entries(this.options.sourceNarHashes ?? {});
     const roll = this.random.next();
@@ -260,39 +254,32 @@ class CaseGenerator {
       const algorithm = this.random.pick(ALGORITHMS);
       empty = this.random.chance(0.05);
       // A small pool of contents, so that different fixed-output derivations sometimes share a hash.
-      const hash = empty ? new Hash(algorithm, new Uint8Array(hashString(algorithm, "").toBase16().length / 2)) : hashString(algorithm, `content ${this.random.int(3)}`);
+      const hash = empty ? zeroHash(algorithm) : hashString(algorithm, `content ${this.random.int(3)}`);
       fixed = { name: this.storeName(STORE_NAME_MAX - 4), algorithm, mode: this.random.pick(["flat", "recursive"]), hash };
     }
-    this.lastFixedOutput = fixed;
     this.tags.add(`fixed-output-${fixed.algorithm}-${fixed.mode}`);
     const mode = fixed.mode === "flat" && this.random.chance(0.4) ? {} : { outputHashMode: fixed.mode };
-    return { name: fixed.name, fixedOutput: { ...this.hashAttributes(fixed.algorithm, fixed.hash, empty), ...mode } };
+    return { name: fixed.name, fixedOutput: { ...this.hashAttributes(fixed.algorithm, fixed.hash, empty), ...mode }, made: fixed };
   }
 
   // ---- derivations ----------------------------------------------------------------
 
-  private outputsFor(structured: boolean, fixed: boolean): { outputs?: readonly string[] | string; outputNames: readonly string[] } {
+  private outputsFor(fixed: boolean): { outputs?: readonly string[]; outputNames: readonly string[] } {
     if (fixed) return this.random.chance(0.2) ? { outputs: ["out"], outputNames: ["out"] } : { outputNames: ["out"] };
     if (this.random.chance(0.65)) return { outputNames: ["out"] };
     const names = [...new Set(Array.from({ length: 1 + this.random.int(4) }, () => this.outputName()))];
     this.tags.add(names[0] === "out" ? "outputs" : "outputs-first-not-out");
-    if (!structured && this.random.chance(0.25)) {
-      // Outside structured attributes `outputs` is coerced to a string and split at whitespace.
-      this.tags.add("outputs-as-string");
-      const gap = (): string => this.random.pick([" ", "  ", "\t", "\n", " \r\n "]);
-      return { outputs: `${this.random.chance(0.3) ? gap() : ""}${names.join(gap())}${this.random.chance(0.3) ? gap() : ""}`, outputNames: names };
-    }
     return { outputs: names, outputNames: names };
   }
 
-  private derivation(id: string): LiveSpec {
+  private derivation(id: string): { spec: LiveSpec; fixedOutput?: Made["fixedOutput"] } {
     this.tags = new Set();
     const structured = this.random.chance(0.15);
     if (structured) this.tags.add("structured-attrs");
     const fixed = this.random.chance(0.18);
-    const { outputs, outputNames } = this.outputsFor(structured, fixed);
+    const { outputs, outputNames } = this.outputsFor(fixed);
     const longestSuffix = Math.max(...outputNames.map((output) => (output === "out" ? 0 : output.length + 1)));
-    const { name, fixedOutput } = fixed ? this.fixedOutput() : { name: this.storeName(Math.min(STORE_NAME_MAX - 4, STORE_NAME_MAX - longestSuffix)), fixedOutput: undefined };
+    const { name, fixedOutput, made } = fixed ? this.fixedOutput() : { name: this.storeName(Math.min(STORE_NAME_MAX - 4, STORE_NAME_MAX - longestSuffix)), fixedOutput: undefined, made: undefined };
     if (name.length > 100) this.tags.add("long-name");
 
     const env: Record<string, LiveValue> = {};
@@ -301,9 +288,10 @@ class CaseGenerator {
       env[this.random.pick(outputNames)] = this.stringValue();
       this.tags.add("env-shadows-output");
     }
-    // Nix refuses a system with context in structured attributes only when it is not a string; keep `"` and `\` out,
-    // since Nix writes the system unescaped and could not read such a `.drv` back.
-    const system = this.random.chance(0.6) ? this.random.pick(["x86_64-linux", "aarch64-darwin", "x", "my system"]) : this.nonEmptyString().replace(/["\\]/g, "") || "x";
+    // Nix writes the system unescaped and could not read a `.drv` back with `"` or `\` in it, so neither appears;
+    // with structured attributes Nix wants it without context.
+    const plainSystem = structured || this.random.chance(0.6);
+    const system = plainSystem ? this.random.pick(["x86_64-linux", "aarch64-darwin", "x", "my system"]) : mapLiteralText(this.nonEmptyString(), (literal) => literal.replace(/["\\]/g, "")) || "x";
     let builder: LiveValue = this.random.chance(0.3) ? this.random.pick(["/bin/sh", "builtin:fetchurl"]) : this.nonEmptyString();
     if (!structured && this.random.chance(0.15)) {
       this.tags.add("builder-not-a-string");
@@ -317,7 +305,7 @@ class CaseGenerator {
     for (const [tag, present] of [["pass-as-file", passAsFile !== undefined], ["ignore-nulls", ignoreNulls], ["structured-attrs-false", structuredFalse]] as const) {
       if (present) this.tags.add(tag);
     }
-    return {
+    const spec: LiveSpec = {
       id,
       tags: [...this.tags].sort(),
       name,
@@ -332,5 +320,6 @@ class CaseGenerator {
       ...(passAsFile !== undefined ? { passAsFile } : {}),
       ...(ignoreNulls ? { ignoreNulls: true } : {}),
     };
+    return { spec, ...(made !== undefined ? { fixedOutput: made } : {}) };
   }
 }
