@@ -114,6 +114,6 @@ export { NixRealiser, type NixRealiserOptions } from "./realise/nix-realiser.js"
 
 export { NarDumpError, NarParseError } from "./store/nar-errors.js";
 export { NAR_MAGIC, narChunks, narChunksOfText, narStream, writeNarOfPath, writeNarOfText } from "./store/nar-writer.js";
-export { hashFileSync, hashPath, hashPathSync, type NarHashResult } from "./store/nar-hash.js";
-export { parseNar, type NarSource, type NarVisitor } from "./store/nar-reader.js";
+export { hashFile, hashFileSync, hashPath, hashPathSync, type NarHashResult } from "./store/nar-hash.js";
+export { formatNarPath, parseNar, type NarPath, type NarSource, type NarVisitor } from "./store/nar-reader.js";
 export { unpackNar } from "./store/nar-unpack.js";
