@@ -136,10 +136,4 @@ export class PathLocks {
     const rows = this.database.statement<[], { path: string; owner: string }>("SELECT path, owner FROM Locks").all();
     return rows.filter((row) => isLockOwnerAlive(row.owner)).map((row) => row.path);
   }
-
-  /** Whether any live process holds a lock on `path`. */
-  isLocked(path: string): boolean {
-    const row = this.database.statement<[string], { owner: string }>("SELECT owner FROM Locks WHERE path = ?").get(path);
-    return row !== undefined && isLockOwnerAlive(row.owner);
-  }
 }

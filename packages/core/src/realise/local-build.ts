@@ -13,7 +13,7 @@ import { canonicalisePathMetadata, deletePathRecursively } from "../local-store/
 import { scanForHashParts } from "../local-store/reference-scanner.js";
 import type { NewPathInfo } from "../local-store/store-database.js";
 import { parseHashAlgorithm, Hash, type HashAlgorithm } from "../store/hash.js";
-import { hashFileSync, hashPathSync } from "../store/nar-hash.js";
+import { hashFileSync, hashPathSync, type NarHashResult } from "../store/nar-hash.js";
 import { BuildLog } from "./build-log.js";
 import { BuildFailedError, HashMismatchError } from "./build-errors.js";
 import { builderEnvironment } from "./build-environment.js";
@@ -112,12 +112,18 @@ function declaredHash(drv: Drv): { hash: Hash; recursive: boolean } {
   return { hash: new Hash(algorithm, new Uint8Array(Buffer.from(output?.hash ?? "", "hex"))), recursive };
 }
 
-/** Checks a fixed-output derivation's output against its declared hash; returns the content address. */
-function checkFixedOutput(request: BuildRequest, path: string, logPath: string): string {
+/**
+ * Checks a fixed-output derivation's output against its declared hash.
+ * Returns the content address and, when the check already hashed the NAR
+ * with sha256, that result, so registration need not hash it again.
+ */
+function checkFixedOutput(request: BuildRequest, path: string, logPath: string): { ca: string; narHash?: NarHashResult } {
   const { hash: specified, recursive } = declaredHash(request.drv);
   let got: Hash;
+  let narHash: NarHashResult | undefined;
   if (recursive) {
-    got = hashPathSync(path, specified.algorithm).hash;
+    narHash = hashPathSync(path, specified.algorithm);
+    got = narHash.hash;
   } else {
     const stats = lstatSync(path);
     if (!stats.isFile() || (stats.mode & 0o100) !== 0) {
@@ -126,7 +132,8 @@ function checkFixedOutput(request: BuildRequest, path: string, logPath: string):
     got = hashFileSync(path, specified.algorithm);
   }
   if (!got.equals(specified)) throw new HashMismatchError(request.drvPath, specified.toSri(), got.toSri(), logPath);
-  return `fixed:${recursive ? "r:" : ""}${specified.algorithm}:${specified.toNixBase32()}`;
+  const ca = `fixed:${recursive ? "r:" : ""}${specified.algorithm}:${specified.toNixBase32()}`;
+  return specified.algorithm === "sha256" && narHash !== undefined ? { ca, narHash } : { ca };
 }
 
 /** Builds one derivation and registers its outputs. Returns its output paths. */
@@ -204,14 +211,15 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
       }
       canonicalisePathMetadata(path);
     }
-    const ca = isFixedOutput(drv) ? checkFixedOutput(request, outputs.get("out") as string, logPath) : undefined;
+    const fixed = isFixedOutput(drv) ? checkFixedOutput(request, outputs.get("out") as string, logPath) : undefined;
+    const ca = fixed?.ca;
     const infos: NewPathInfo[] = [];
     for (const path of outputPaths) {
       const references = findReferences(store, path, outputPaths, direct, closure);
       if (ca !== undefined && references.length > 0) {
         throw new BuildFailedError(`fixed-output derivation '${drvPath}' refers to other store paths (${references.join(", ")}), which it may not`, drvPath, logPath);
       }
-      const { hash, narSize } = hashPathSync(path, "sha256");
+      const { hash, narSize } = fixed?.narHash ?? hashPathSync(path, "sha256");
       infos.push({ path, narHash: `sha256:${hash.toBase16()}`, narSize, deriver: drvPath, references, ca });
     }
     store.registerOutputs(infos, drvPath, outputs);
