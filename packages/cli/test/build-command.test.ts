@@ -127,8 +127,8 @@ export default derivation({ name: "multi", system: "x86_64-linux", builder: "/bi
     const a = startKiln(["build", "kiln.ts", "--no-sandbox", "--no-link"]);
     const b = startKiln(["build", "kiln.ts", "--no-sandbox", "--no-link"]);
     const [resultA, resultB] = await Promise.all([a.done, b.done]);
-    expect(resultA.code).toBe(0);
-    expect(resultB.code).toBe(0);
+    expect(resultA.code, resultA.stderr).toBe(0);
+    expect(resultB.code, resultB.stderr).toBe(0);
     expect(resultA.stdout).toBe(resultB.stdout);
     expect(readFileSync(counter, "utf8")).toBe("run\n");
   });

@@ -104,13 +104,24 @@ export class LocalStore implements StoreLocation {
   }
 
   /**
-   * Moves a finished temporary tree to `path`, canonical and read-only. The
-   * caller registers it afterwards.
+   * Moves a finished temporary tree to `path`, canonical and read-only, and
+   * registers it. Check, move and registration happen inside one write
+   * transaction: SQLite lets one writer in at a time, so two Kiln processes
+   * adding the same path never delete or overwrite each other's copy. If
+   * another process registered it meanwhile, the temporary copy is dropped.
    */
-  private install(temporary: string, path: string): void {
+  private installAndRegister(temporary: string, info: NewPathInfo): void {
     canonicalisePathMetadata(temporary);
-    this.removeInvalid(path);
-    renameSync(temporary, path);
+    const installed = this.database.db
+      .transaction(() => {
+        if (this.database.isValid(info.path)) return false;
+        this.removeInvalid(info.path);
+        renameSync(temporary, info.path);
+        this.database.registerPaths([info]);
+        return true;
+      })
+      .immediate();
+    if (!installed) deletePathRecursively(temporary);
   }
 
   /** Adds a text file with references (a `toFile` or `.drv`) if it is not valid yet. */
@@ -119,8 +130,7 @@ export class LocalStore implements StoreLocation {
     const temporary = this.temporaryPath("text");
     writeFileSync(temporary, text);
     const { hash, narSize } = hashPathSync(temporary, "sha256");
-    this.install(temporary, path);
-    this.database.registerPaths([{ path, narHash: `sha256:${hash.toBase16()}`, narSize, deriver, references: [...new Set(references)].sort(), ca: undefined }]);
+    this.installAndRegister(temporary, { path, narHash: `sha256:${hash.toBase16()}`, narSize, deriver, references: [...new Set(references)].sort(), ca: undefined });
   }
 
   /** Writes a `.drv` file to the store, where Nix would put it. */
@@ -147,8 +157,7 @@ export class LocalStore implements StoreLocation {
       deletePathRecursively(temporary);
       throw new StoreError(`'${source}' changed since it was evaluated (it no longer hashes to '${path}'); run again`);
     }
-    this.install(temporary, path);
-    this.database.registerPaths([{ path, narHash: `sha256:${hash.toBase16()}`, narSize, deriver: undefined, references: [], ca: `fixed:r:sha256:${hash.toNixBase32()}` }]);
+    this.installAndRegister(temporary, { path, narHash: `sha256:${hash.toBase16()}`, narSize, deriver: undefined, references: [], ca: `fixed:r:sha256:${hash.toNixBase32()}` });
   }
 
   /** Adds a graph source (a `path()` or `toFile()`) if it is not valid yet. */

@@ -120,7 +120,7 @@ export class PathLocks {
     const builder = `${BOOT_ID}:${pid}:${processStartTime(pid) ?? "?"}`;
     this.database.db.transaction(() => {
       for (const path of paths) if (this.held.has(path)) update.run(builder, path, this.owner);
-    })();
+    }).immediate();
   }
 
   /** Releases locks this process holds. */
@@ -128,7 +128,7 @@ export class PathLocks {
     const remove = this.database.statement("DELETE FROM Locks WHERE path = ? AND owner = ?");
     this.database.db.transaction(() => {
       for (const path of paths) if (this.held.delete(path)) remove.run(path, this.owner);
-    })();
+    }).immediate();
   }
 
   /** Every path locked by a live process. */

@@ -89,6 +89,25 @@ interface ValidPathRow {
   ca: string | null;
 }
 
+/**
+ * Switches the database to WAL mode. On a new database two processes may do
+ * this at once, and SQLite then answers SQLITE_BUSY without waiting for the
+ * busy timeout, so retry for a while.
+ */
+function setWalMode(db: Database.Database): void {
+  const deadline = Date.now() + 60_000;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      db.pragma("journal_mode = WAL");
+      return;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== "SQLITE_BUSY" || Date.now() > deadline) throw error;
+      Atomics.wait(pause, 0, 0, 10 + Math.random() * 40);
+    }
+  }
+}
+
 /** Typed access to the store database. One instance per process and store. */
 export class StoreDatabase {
   /** The underlying connection, for transactions spanning several calls. */
@@ -98,13 +117,20 @@ export class StoreDatabase {
   constructor(file: string) {
     mkdirSync(dirname(file), { recursive: true });
     this.db = openDatabase(file, { timeout: 120_000 });
-    this.db.pragma("journal_mode = WAL");
+    setWalMode(this.db);
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma("foreign_keys = ON");
-    this.db.exec(SCHEMA);
-    // Stores made before builders were recorded with their locks lack the column.
-    const lockColumns = this.db.prepare<[], { name: string }>("PRAGMA table_info(Locks)").all();
-    if (!lockColumns.some((column) => column.name === "builder")) this.db.exec("ALTER TABLE Locks ADD COLUMN builder TEXT");
+    // Every write transaction begins IMMEDIATE: in WAL mode a deferred one that
+    // reads, then writes, fails at once with SQLITE_BUSY when another process
+    // committed in between, instead of waiting for the busy timeout.
+    this.db
+      .transaction(() => {
+        this.db.exec(SCHEMA);
+        // Stores made before builders were recorded with their locks lack the column.
+        const lockColumns = this.db.prepare<[], { name: string }>("PRAGMA table_info(Locks)").all();
+        if (!lockColumns.some((column) => column.name === "builder")) this.db.exec("ALTER TABLE Locks ADD COLUMN builder TEXT");
+      })
+      .immediate();
     const db = this.db;
     this.statements = {
       idOf: db.prepare<[string], { id: number }>("SELECT id FROM ValidPaths WHERE path = ?"),
@@ -215,7 +241,7 @@ export class StoreDatabase {
         const drv = this.statements.idOf.get(drvPath)?.id;
         if (drv !== undefined) this.statements.insertOutput.run(drv, output, path);
       }
-    })();
+    }).immediate();
   }
 
   /** Records the outputs of a derivation whose `.drv` is valid. */
@@ -250,7 +276,7 @@ export class StoreDatabase {
       const ids = paths.map((path) => this.statements.idOf.get(path)?.id).filter((id): id is number => id !== undefined);
       for (const id of ids) this.statements.deleteRefsFrom.run(id);
       for (const id of ids) this.statements.deletePath.run(id);
-    })();
+    }).immediate();
   }
 
   /** Every registered root: a symlink and the store path it pointed at when registered. */
@@ -273,7 +299,7 @@ export class StoreDatabase {
     const insert = this.statement("INSERT OR IGNORE INTO TempRoots (path, owner) VALUES (?, ?)");
     this.db.transaction(() => {
       for (const path of paths) insert.run(path, owner);
-    })();
+    }).immediate();
   }
 
   /** Drops the temporary roots of `owner`. */
