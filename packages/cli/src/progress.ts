@@ -31,7 +31,8 @@ function formatBytes(bytes: number): string {
 export class ProgressRenderer {
   private readonly live: boolean;
   private status = "";
-  private bytes = 0;
+  /** Bytes received so far by each fetching derivation. */
+  private readonly fetched = new Map<string, number>();
   private done = 0;
   private total = 0;
   private running: readonly string[] = [];
@@ -80,7 +81,7 @@ export class ProgressRenderer {
         this.line(`error: ${event.message}`);
         break;
       case "bytes-fetched":
-        this.bytes += event.bytes;
+        this.fetched.set(event.drvPath, event.bytes);
         break;
       case "progress":
         this.done = event.done;
@@ -109,7 +110,9 @@ export class ProgressRenderer {
   private redraw(): void {
     if (!this.live || this.total === 0) return;
     const names = this.running.slice(0, 3).join(", ") + (this.running.length > 3 ? ` +${this.running.length - 3}` : "");
-    const text = `[${this.done}/${this.total} built${this.bytes > 0 ? `, ${formatBytes(this.bytes)} fetched` : ""}]${names ? ` building ${names}` : ""}`;
+    let bytes = 0;
+    for (const count of this.fetched.values()) bytes += count;
+    const text = `[${this.done}/${this.total} built${bytes > 0 ? `, ${formatBytes(bytes)} fetched` : ""}]${names ? ` building ${names}` : ""}`;
     const width = (this.io.stderr as { columns?: number }).columns ?? 100;
     this.clear();
     this.status = text.length > width - 1 ? `${text.slice(0, width - 2)}…` : text;

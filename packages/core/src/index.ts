@@ -47,7 +47,7 @@ export {
 } from "./store/store-path.js";
 export { defaultStoreDir, getStoreDir, setStoreDir } from "./store/current-store-dir.js";
 
-export { drvReferences, isFixedOutput, type Drv, type DrvOutput } from "./derivation/drv.js";
+export { drvReferences, declaredOutputHash, isFixedOutput, type Drv, type DrvOutput } from "./derivation/drv.js";
 export { escapeAtermString, printAterm, type PrintAtermOptions } from "./derivation/aterm.js";
 export { AtermParseError, parseAterm } from "./derivation/aterm-parser.js";
 export { DerivationHasher, MissingDerivationError, hashDerivationModulo, type HashModulo } from "./derivation/hash-modulo.js";
@@ -117,3 +117,21 @@ export { NAR_MAGIC, narChunks, narChunksOfText, narStream, writeNarOfPath, write
 export { hashFile, hashFileSync, hashPath, hashPathSync, type NarHashResult } from "./store/nar-hash.js";
 export { formatNarPath, parseNar, type NarPath, type NarSource, type NarVisitor } from "./store/nar-reader.js";
 export { unpackNar } from "./store/nar-unpack.js";
+
+export { fetchurl, fetcherUrls, nameFromUrl, type FetchurlArgs } from "./fetch/fetchurl.js";
+export { fetchzip, type FetchzipArgs } from "./fetch/fetchzip.js";
+export { fetchFromGitHub, fetchFromGitLab, type FetchFromGitHubArgs, type FetchFromGitLabArgs } from "./fetch/fetch-from-forge.js";
+export { fetchgit, gitCheckoutName, type FetchgitArgs } from "./fetch/fetchgit.js";
+export { fetchpatch, type FetchpatchArgs } from "./fetch/fetchpatch.js";
+export { normalisePatch, type PatchNormaliseOptions } from "./fetch/patch-normalise.js";
+export { FetchError, FetcherArgumentError } from "./fetch/fetch-errors.js";
+export { fetcherOutputHash, pickHashArgs, type FetcherHashArgs, type FetcherOutputHash } from "./fetch/fetcher-hash.js";
+export { fetcherCallOf, type FetcherCall } from "./fetch/fetcher-registry.js";
+export { fetchSettingsFromEnvironment, type FetchSettings } from "./fetch/fetch-settings.js";
+export { MIRRORS, parseMirrorOverrides, resolveMirrorUrl } from "./fetch/mirrors.js";
+export { hashedMirrorUrls, parseHashedMirrors } from "./fetch/hashed-mirrors.js";
+export { downloadFile, type DownloadOptions } from "./fetch/download.js";
+export { isBuiltinBuilder, runBuiltinBuilder, type BuiltinBuildContext } from "./fetch/builtin-fetchers.js";
+export { fetchFixedOutput, type FetchedOutput, type FetchFixedOutputOptions } from "./fetch/fetch-fixed-output.js";
+export { parsePrefetchTarget, prefetch, prefetchDerivation, type PrefetchResult, type PrefetchStore, type PrefetchTarget } from "./fetch/prefetch.js";
+export { callerLocation } from "./source/caller-location.js";

@@ -1,11 +1,13 @@
 import type { Command } from "../command.js";
 import { buildCommand } from "./build.js";
 import { evalCommand } from "./eval.js";
+import { fixHashesCommand } from "./fix-hashes.js";
 import { gcCommand } from "./gc.js";
 import { graphCommand } from "./graph.js";
 import { instantiateCommand } from "./instantiate.js";
 import { logCommand } from "./log.js";
 import { pathInfoCommand } from "./path-info.js";
+import { prefetchCommand } from "./prefetch.js";
 import { storeCommand } from "./store.js";
 import { showDerivationCommand } from "./show-derivation.js";
 
@@ -16,6 +18,8 @@ export const COMMANDS: readonly Command[] = [
   showDerivationCommand,
   evalCommand,
   graphCommand,
+  prefetchCommand,
+  fixHashesCommand,
   pathInfoCommand,
   logCommand,
   gcCommand,

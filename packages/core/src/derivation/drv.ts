@@ -6,6 +6,8 @@
  * Maps keep keys in Nix's order (UTF-8 byte order) once printed; the printer
  * sorts, so callers may insert in any order.
  */
+import { Hash, parseHashAlgorithm } from "../store/hash.js";
+import type { FileIngestionMethod } from "../store/store-path.js";
 
 /** One output of a derivation as the `.drv` file records it. */
 export interface DrvOutput {
@@ -40,6 +42,18 @@ export function isFixedOutput(drv: Drv): boolean {
   if (drv.outputs.size !== 1) return false;
   const out = drv.outputs.get("out");
   return out !== undefined && out.hash !== "";
+}
+
+/**
+ * The hash a fixed-output derivation declares for its output, and whether
+ * it is of the file (`flat`) or of its NAR (`recursive`).
+ */
+export function declaredOutputHash(drv: Drv): { method: FileIngestionMethod; hash: Hash } {
+  const output = drv.outputs.get("out");
+  const algoText = output?.hashAlgo ?? "";
+  const recursive = algoText.startsWith("r:");
+  const algorithm = parseHashAlgorithm(recursive ? algoText.slice(2) : algoText);
+  return { method: recursive ? "recursive" : "flat", hash: new Hash(algorithm, new Uint8Array(Buffer.from(output?.hash ?? "", "hex"))) };
 }
 
 /** The store paths a `.drv` file refers to: its sources and input derivations. */

@@ -15,8 +15,9 @@ import { KilnError } from "../errors.js";
 import { printAterm } from "../derivation/aterm.js";
 import { drvReferences, type Drv } from "../derivation/drv.js";
 import type { DerivationGraph, GraphSource } from "../graph/derivation-graph.js";
-import { hashPathSync } from "../store/nar-hash.js";
-import { makeFixedOutputPath, parseStorePath } from "../store/store-path.js";
+import type { Hash, HashAlgorithm } from "../store/hash.js";
+import { hashFileSync, hashPathSync } from "../store/nar-hash.js";
+import { makeFixedOutputPath, parseStorePath, type FileIngestionMethod } from "../store/store-path.js";
 import { canonicalisePathMetadata, deletePathRecursively } from "./canonicalise.js";
 import { PathLocks } from "./path-locks.js";
 import { StoreDatabase, type NewPathInfo, type PathInfo } from "./store-database.js";
@@ -158,6 +159,33 @@ export class LocalStore implements StoreLocation {
       throw new StoreError(`'${source}' changed since it was evaluated (it no longer hashes to '${path}'); run again`);
     }
     this.installAndRegister(temporary, { path, narHash: `sha256:${hash.toBase16()}`, narSize, deriver: undefined, references: [], ca: `fixed:r:sha256:${hash.toNixBase32()}` });
+  }
+
+  /**
+   * Adds a file or tree by its content, as `nix-store --add-fixed` does: the
+   * path is the fixed-output path for `name` and the `method` hash with
+   * `algorithm`. Returns the path and that hash.
+   */
+  addFixed(source: string, name: string, method: FileIngestionMethod, algorithm: HashAlgorithm): { path: string; hash: Hash } {
+    const temporary = this.temporaryPath("fixed");
+    try {
+      cpSync(source, temporary, { recursive: true, verbatimSymlinks: true, preserveTimestamps: false });
+    } catch (error) {
+      deletePathRecursively(temporary);
+      throw new StoreError(`cannot copy '${source}' into the store: ${(error as Error).message}`);
+    }
+    const nar = hashPathSync(temporary, "sha256");
+    const hash = method === "recursive" ? (algorithm === "sha256" ? nar.hash : hashPathSync(temporary, algorithm).hash) : hashFileSync(temporary, algorithm);
+    const path = makeFixedOutputPath(method, hash, name, this.storeDir);
+    this.installAndRegister(temporary, {
+      path,
+      narHash: `sha256:${nar.hash.toBase16()}`,
+      narSize: nar.narSize,
+      deriver: undefined,
+      references: [],
+      ca: `fixed:${method === "recursive" ? "r:" : ""}${algorithm}:${hash.toNixBase32()}`,
+    });
+    return { path, hash };
   }
 
   /** Adds a graph source (a `path()` or `toFile()`) if it is not valid yet. */

@@ -7,13 +7,15 @@ import { spawn } from "node:child_process";
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Drv } from "../derivation/drv.js";
-import { isFixedOutput } from "../derivation/drv.js";
+import { declaredOutputHash, isFixedOutput } from "../derivation/drv.js";
 import type { LocalStore } from "../local-store/local-store.js";
 import { canonicalisePathMetadata, deletePathRecursively } from "../local-store/canonicalise.js";
 import { scanForHashParts } from "../local-store/reference-scanner.js";
 import type { NewPathInfo } from "../local-store/store-database.js";
-import { parseHashAlgorithm, Hash, type HashAlgorithm } from "../store/hash.js";
+import type { Hash } from "../store/hash.js";
 import { hashFileSync, hashPathSync, type NarHashResult } from "../store/nar-hash.js";
+import { isBuiltinBuilder, runBuiltinBuilder } from "../fetch/builtin-fetchers.js";
+import type { FetchSettings } from "../fetch/fetch-settings.js";
 import { BuildLog } from "./build-log.js";
 import { BuildFailedError, HashMismatchError } from "./build-errors.js";
 import { builderEnvironment } from "./build-environment.js";
@@ -38,6 +40,8 @@ export interface BuildRequest {
   readonly cores: number;
   readonly emit: (event: RealiseEvent) => void;
   readonly signal: AbortSignal | undefined;
+  /** How built-in fetchers download. */
+  readonly fetchSettings: FetchSettings;
 }
 
 /** The store paths a build uses directly: its sources and the outputs of its inputs it names. */
@@ -75,6 +79,27 @@ function findReferences(store: LocalStore, output: string, outputPaths: readonly
   return references.sort();
 }
 
+/** Runs a built-in builder (a fetch) in this process; a failure is logged and reported as exit code 1. */
+async function runBuiltin(request: BuildRequest, scratch: string, log: BuildLog): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  const writeLine = (line: string): void => log.write(Buffer.from(`${line}\n`));
+  try {
+    await runBuiltinBuilder({
+      drv: request.drv,
+      output: request.drv.outputs.get("out")?.path ?? "",
+      scratch,
+      settings: request.fetchSettings,
+      log: writeLine,
+      onBytes: (url, bytes, total) => request.emit({ type: "bytes-fetched", drvPath: request.drvPath, url, bytes, ...(total !== undefined ? { total } : {}) }),
+      ...(request.signal !== undefined ? { signal: request.signal } : {}),
+    });
+    return { code: 0, signal: null };
+  } catch (error) {
+    if (request.signal?.aborted === true) throw error;
+    writeLine(`error: ${error instanceof Error ? error.message : String(error)}`);
+    return { code: 1, signal: null };
+  }
+}
+
 /** Runs the builder; resolves with its exit code (or signal). */
 function runBuilder(request: BuildRequest, command: string, args: readonly string[], env: Record<string, string>, cwd: string, log: BuildLog): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
@@ -103,22 +128,14 @@ function runBuilder(request: BuildRequest, command: string, args: readonly strin
   });
 }
 
-/** The declared hash of a fixed-output derivation's output. */
-function declaredHash(drv: Drv): { hash: Hash; recursive: boolean } {
-  const output = drv.outputs.get("out");
-  const algoText = output?.hashAlgo ?? "";
-  const recursive = algoText.startsWith("r:");
-  const algorithm: HashAlgorithm = parseHashAlgorithm(recursive ? algoText.slice(2) : algoText);
-  return { hash: new Hash(algorithm, new Uint8Array(Buffer.from(output?.hash ?? "", "hex"))), recursive };
-}
-
 /**
  * Checks a fixed-output derivation's output against its declared hash.
  * Returns the content address and, when the check already hashed the NAR
  * with sha256, that result, so registration need not hash it again.
  */
 function checkFixedOutput(request: BuildRequest, path: string, logPath: string): { ca: string; narHash?: NarHashResult } {
-  const { hash: specified, recursive } = declaredHash(request.drv);
+  const { hash: specified, method } = declaredOutputHash(request.drv);
+  const recursive = method === "recursive";
   let got: Hash;
   let narHash: NarHashResult | undefined;
   if (recursive) {
@@ -143,7 +160,7 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
   const outputPaths = [...outputs.values()];
   await store.locks.acquire(outputPaths, {
     signal: request.signal,
-    onWait: () => request.emit({ type: "build-waiting", drvPath, name, reason: "another process is building it" }),
+    onWait: () => request.emit({ type: "build-waiting", drvPath, name, reason: "another build (here or in another process) is making the same output" }),
   });
   let buildRoot: string | undefined;
   try {
@@ -156,7 +173,9 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
     let inputClosure: ReadonlySet<string> | undefined;
     const closure = (): ReadonlySet<string> => (inputClosure ??= store.closure(direct));
     buildRoot = mkdtempSync(join(store.stateDir, "builds", `${name.slice(0, 40)}-`));
-    const sandbox = request.sandbox;
+    const builtin = isBuiltinBuilder(drv);
+    // Built-in fetchers run inside Kiln and write the output path directly; there is nothing to sandbox.
+    const sandbox = builtin ? undefined : request.sandbox;
     // Unsandboxed, the temporary directory is the build directory; sandboxed, it also holds the private store and /etc.
     const buildDir = sandbox === undefined ? buildRoot : join(buildRoot, "build");
     if (sandbox !== undefined) mkdirSync(buildDir);
@@ -184,7 +203,7 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
     }
     let exit;
     try {
-      exit = await runBuilder(request, command, args, env, buildDir, log);
+      exit = builtin ? await runBuiltin(request, buildDir, log) : await runBuilder(request, command, args, env, buildDir, log);
     } finally {
       await log.close();
     }

@@ -10,7 +10,8 @@ import type { DerivationGraph, RealiseTarget } from "../graph/derivation-graph.j
 import { topologicalOrder } from "../graph/derivation-graph.js";
 import { LocalStore, type OpenStoreOptions } from "../local-store/local-store.js";
 import { parseStorePath } from "../store/store-path.js";
-import { BuildFailedError } from "./build-errors.js";
+import { fetchSettingsFromEnvironment, type FetchSettings } from "../fetch/fetch-settings.js";
+import { BuildFailedError, HashMismatchError } from "./build-errors.js";
 import { buildDerivation, type SandboxSettings } from "./local-build.js";
 import type { BuildFailure, Realiser, RealiseEvent, RealiseOptions, RealiseResult } from "./realiser.js";
 import { findBubblewrap, sandboxPathsFromEnv } from "./sandbox.js";
@@ -26,6 +27,8 @@ export interface LocalRealiserOptions extends OpenStoreOptions {
   readonly sandboxPaths?: readonly string[];
   /** `NIX_BUILD_CORES` for each build (default: the number of cores). */
   readonly cores?: number;
+  /** How fetchers download: timeouts, retries, mirrors (default: from the environment, see {@link fetchSettingsFromEnvironment}). */
+  readonly fetchSettings?: FetchSettings;
 }
 
 /** The derivation's name, from its `.drv` path. */
@@ -113,6 +116,7 @@ export class LocalRealiser implements Realiser {
     const sandbox = this.sandbox(emit);
     const jobs = Math.max(1, options.jobs ?? availableParallelism());
     const cores = this.options.cores ?? availableParallelism();
+    const fetchSettings = this.options.fetchSettings ?? fetchSettingsFromEnvironment();
     const running = new Map<string, Promise<void>>();
     let finishedCount = 0;
     const abort = new AbortController();
@@ -159,7 +163,7 @@ export class LocalRealiser implements Realiser {
       const name = nameOf(drvPath, store.storeDir);
       const drv = graph.derivations.get(drvPath);
       if (drv === undefined) return;
-      const task = buildDerivation({ store, drvPath, drv, name, sandbox, cores, emit, signal })
+      const task = buildDerivation({ store, drvPath, drv, name, sandbox, cores, emit, signal, fetchSettings })
         .then((made) => {
           built.push(drvPath);
           outputs.set(drvPath, made);
@@ -176,7 +180,8 @@ export class LocalRealiser implements Realiser {
           if (signal.aborted && (stopping || options.signal?.aborted === true)) return;
           const message = error instanceof Error ? error.message : String(error);
           const logPath = error instanceof BuildFailedError ? error.logPath : undefined;
-          failed.push({ drvPath, name, message, ...(logPath !== undefined ? { logPath } : {}) });
+          const mismatch = error instanceof HashMismatchError ? { hashMismatch: { specified: error.specified, got: error.got } } : {};
+          failed.push({ drvPath, name, message, ...(logPath !== undefined ? { logPath } : {}), ...mismatch });
           emit({ type: "build-failed", drvPath, name, message, ...(logPath !== undefined ? { logPath } : {}) });
           if (options.keepGoing === true) {
             failDependents(drvPath);

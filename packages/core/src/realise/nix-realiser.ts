@@ -10,14 +10,18 @@
 import { spawn } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { printAterm } from "../derivation/aterm.js";
 import { drvReferences, isFixedOutput } from "../derivation/drv.js";
 import type { DerivationGraph, RealiseTarget } from "../graph/derivation-graph.js";
 import { topologicalOrder } from "../graph/derivation-graph.js";
 import { writeNarOfPath, writeNarOfText } from "../store/nar-writer.js";
-import { parseStorePath } from "../store/store-path.js";
-import { BuildFailedError } from "./build-errors.js";
+import type { HashAlgorithm } from "../store/hash.js";
+import { parseStorePath, type FileIngestionMethod } from "../store/store-path.js";
+import { isBuiltinBuilder } from "../fetch/builtin-fetchers.js";
+import { fetchFixedOutput, type FetchedOutput } from "../fetch/fetch-fixed-output.js";
+import { fetchSettingsFromEnvironment, type FetchSettings } from "../fetch/fetch-settings.js";
+import { BuildFailedError, HashMismatchError } from "./build-errors.js";
 import { writeNixExport, type ExportEntry } from "./nix-export.js";
 import type { BuildFailure, Realiser, RealiseOptions, RealiseResult } from "./realiser.js";
 
@@ -29,6 +33,8 @@ export interface NixRealiserOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** The directory holding `nix-store` (default: found on `PATH`). */
   readonly binDir?: string;
+  /** How Kiln downloads fixed-output sources for Nix (default: from the environment). */
+  readonly fetchSettings?: FetchSettings;
 }
 
 interface CommandResult {
@@ -119,6 +125,58 @@ export class NixRealiser implements Realiser {
     }
   }
 
+  /**
+   * Adds a file or tree to Nix's store by content (`nix-store --add-fixed`).
+   * Nix names it after the file, so `source` must already be called `name`.
+   */
+  async addFixed(source: string, name: string, method: FileIngestionMethod, algorithm: HashAlgorithm): Promise<{ path: string }> {
+    if (basename(source) !== name) throw new BuildFailedError(`cannot add '${source}' to Nix's store as '${name}': nix-store --add-fixed names a path after its file`, "");
+    const added = await this.run(["--add-fixed", ...(method === "recursive" ? ["--recursive"] : []), algorithm, source]);
+    if (added.code !== 0) throw new BuildFailedError(`nix-store --add-fixed failed for '${source}': ${added.stderr.trim()}`, "");
+    return { path: added.stdout.trim() };
+  }
+
+  /**
+   * Fetches the sources of Kiln's built-in fetchers among `toBuild` and adds
+   * each to Nix's store by content (`nix-store --add-fixed`), which lands on
+   * exactly the predicted path, so Nix never runs a fetcher of its own.
+   */
+  private async fetchSources(graph: DerivationGraph, toBuild: readonly string[], options: RealiseOptions): Promise<BuildFailure[]> {
+    const emit = options.onEvent ?? ((): void => {});
+    const settings = this.options.fetchSettings ?? fetchSettingsFromEnvironment(this.options.env ?? process.env);
+    const failures: BuildFailure[] = [];
+    for (const drvPath of toBuild) {
+      const drv = graph.derivations.get(drvPath);
+      if (drv === undefined || !isFixedOutput(drv) || !isBuiltinBuilder(drv)) continue;
+      const name = parseStorePath(drvPath, graph.storeDir).name.replace(/\.drv$/, "");
+      const predicted = drv.outputs.get("out")?.path ?? "";
+      emit({ type: "build-started", drvPath, name });
+      let fetched: FetchedOutput | undefined;
+      try {
+        fetched = await fetchFixedOutput(drv, {
+          settings,
+          log: (line) => emit({ type: "log-line", drvPath, name, line }),
+          onBytes: (url, bytes, total) => emit({ type: "bytes-fetched", drvPath, url, bytes, ...(total !== undefined ? { total } : {}) }),
+          ...(options.signal !== undefined ? { signal: options.signal } : {}),
+        });
+        if (!fetched.hash.equals(fetched.declared)) throw new HashMismatchError(drvPath, fetched.declared.toSri(), fetched.hash.toSri());
+        const added = await this.addFixed(fetched.path, name, fetched.method, fetched.hash.algorithm);
+        if (added.path !== predicted) throw new BuildFailedError(`Nix added the source of '${drvPath}' at '${added.path}', not at the predicted '${predicted}'`, drvPath);
+        emit({ type: "build-finished", drvPath, name, outputs: { out: predicted } });
+      } catch (error) {
+        options.signal?.throwIfAborted();
+        const message = error instanceof Error ? error.message : String(error);
+        const mismatch = error instanceof HashMismatchError ? { hashMismatch: { specified: error.specified, got: error.got } } : {};
+        failures.push({ drvPath, name, message, ...mismatch });
+        emit({ type: "build-failed", drvPath, name, message });
+        if (options.keepGoing !== true) break;
+      } finally {
+        fetched?.dispose();
+      }
+    }
+    return failures;
+  }
+
   async realise(graph: DerivationGraph, targets: readonly RealiseTarget[], options: RealiseOptions = {}): Promise<RealiseResult> {
     const emit = options.onEvent ?? ((): void => {});
     const order = topologicalOrder(graph, targets);
@@ -141,6 +199,8 @@ export class NixRealiser implements Realiser {
     const outputs = new Map(order.map((drvPath) => [drvPath, outputsOf(drvPath)] as const));
     if (options.dryRun === true || toBuild.length === 0) return { outputs, built: [], failed: [] };
 
+    const fetchFailures = await this.fetchSources(graph, toBuild, options);
+    if (fetchFailures.length > 0) return { outputs, built: [], failed: fetchFailures };
     await this.importGraph(graph, await this.invalidPaths([...graph.sources.keys(), ...graph.derivations.keys()]));
     const nameOf = (drvPath: string): string => parseStorePath(drvPath, graph.storeDir).name.replace(/\.drv$/, "");
     let current = "";

@@ -41,6 +41,7 @@ export type RealiseEvent =
   | { readonly type: "log-line"; readonly drvPath: string; readonly name: string; readonly line: string }
   | { readonly type: "build-finished"; readonly drvPath: string; readonly name: string; readonly outputs: Readonly<Record<string, string>> }
   | { readonly type: "build-failed"; readonly drvPath: string; readonly name: string; readonly message: string; readonly logPath?: string }
+  /** A download's progress: `bytes` received so far from `url` for `drvPath`, of `total` if the server said. */
   | { readonly type: "bytes-fetched"; readonly drvPath: string; readonly url?: string; readonly bytes: number; readonly total?: number }
   | { readonly type: "progress"; readonly done: number; readonly total: number; readonly running: readonly string[]; readonly failed: number }
   | { readonly type: "message"; readonly level: "info" | "warning"; readonly text: string };
@@ -51,6 +52,8 @@ export interface BuildFailure {
   readonly name: string;
   readonly message: string;
   readonly logPath?: string;
+  /** For a fixed-output derivation whose output had another hash: both, in SRI form. */
+  readonly hashMismatch?: { readonly specified: string; readonly got: string };
 }
 
 /** What a realisation did. */

@@ -34,7 +34,12 @@ export function temporaryStore(): TemporaryStore {
     store,
     async realise(roots, options = {}) {
       const events: RealiseEvent[] = [];
-      const realiser = new LocalRealiser({ store, sandbox: options.sandbox ?? false, ...(options.sandboxPaths ? { sandboxPaths: options.sandboxPaths } : {}) });
+      const realiser = new LocalRealiser({
+        store,
+        sandbox: options.sandbox ?? false,
+        ...(options.sandboxPaths ? { sandboxPaths: options.sandboxPaths } : {}),
+        ...(options.fetchSettings ? { fetchSettings: options.fetchSettings } : {}),
+      });
       const result = await realiser.realise(buildDerivationGraph(roots), targetsOf(roots), { ...options, onEvent: (event) => events.push(event) });
       return { ...result, events };
     },

@@ -1,0 +1,56 @@
+/**
+ * `kiln fix-hashes FILE.ts[#attr]`: fetch every source under the attribute
+ * and rewrite each wrong or empty `hash` literal in the config in place.
+ */
+import { InterruptedError, LocalStore } from "@kiln/core";
+import type { Command } from "../command.js";
+import { evaluateOptions, singleInstallable } from "../config-options.js";
+import { fixHashes } from "../hash-repair/fix-hashes.js";
+import { ProgressRenderer } from "../progress.js";
+import { makeRealiser, maxJobs, realiserName, REALISE_OPTIONS, storeDirFor } from "../store-options.js";
+
+export const fixHashesCommand: Command = {
+  name: "fix-hashes",
+  summary: "Fetch the sources of a config and write the right hashes into its source code",
+  usage: "fix-hashes FILE.ts[#attr.path] [--realiser local|nix] [-j N]",
+  description:
+    "Realises every fetcher (fetchurl, fetchzip, fetchFromGitHub, fetchgit, fetchpatch) under the attribute. Where a hash is wrong or empty, the string literal in your TypeScript is replaced in place (formatting kept) and the change is printed.",
+  options: REALISE_OPTIONS.filter((option) => option.name !== "keep-going"),
+  async run(args, io) {
+    const realiser = realiserName(args);
+    const storeDir = storeDirFor(args);
+    const store = realiser === "local" ? LocalStore.open({ storeDir }) : undefined;
+    const renderer = new ProgressRenderer(io, { json: false, printBuildLogs: false });
+    const interrupt = new AbortController();
+    const onSignal = (): void => interrupt.abort(new InterruptedError());
+    process.once("SIGINT", onSignal);
+    try {
+      const jobs = maxJobs(args);
+      const result = await fixHashes(singleInstallable(args, "fix-hashes"), {
+        ...evaluateOptions(args),
+        storeDir,
+        realiser: makeRealiser(args, store),
+        ...(jobs !== undefined ? { jobs } : {}),
+        onEvent: (event) => {
+          // Mismatches are what this command is for; they are reported as fixes below.
+          if (event.type === "build-failed" && event.message.startsWith("hash mismatch")) return;
+          renderer.onEvent(event);
+        },
+        signal: interrupt.signal,
+      });
+      renderer.finish();
+      for (const change of result.changes) {
+        io.stdout.write(`${change.file}:${change.line}: ${change.attribute} ${JSON.stringify(change.from)} -> ${JSON.stringify(change.to)}\n`);
+      }
+      for (const { reason } of result.unfixed) io.stderr.write(`error: ${reason}\n`);
+      for (const { message } of result.failed) io.stderr.write(`error: ${message}\n`);
+      const fine = result.checked - result.changes.length - result.unfixed.length - result.failed.length;
+      io.stderr.write(`${result.checked} fetcher${result.checked === 1 ? "" : "s"} checked: ${result.changes.length} hash${result.changes.length === 1 ? "" : "es"} fixed, ${fine} already right\n`);
+      return result.unfixed.length > 0 || result.failed.length > 0 ? 1 : 0;
+    } finally {
+      process.off("SIGINT", onSignal);
+      renderer.finish();
+      store?.close();
+    }
+  },
+};

@@ -1,0 +1,172 @@
+/**
+ * `kiln prefetch` and `kiln fix-hashes` as a user runs them, against a
+ * loopback HTTP(S) server: hashes printed and checked against Nix, sources
+ * added to the store, and wrong hashes repaired in the user's TypeScript so
+ * that the next build succeeds.
+ */
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { serve, startLoopbackServer, TEST_CERTIFICATE, type LoopbackServer } from "../../core/test/fetch/loopback-server.js";
+import { runKilnAsync } from "./run-kiln.js";
+
+const hasNix = spawnSync("nix-prefetch-url", ["--version"]).status === 0;
+
+/** A .tar.gz with one top-level directory, made by Python's tarfile. */
+function makeTarball(path: string, top: string): Buffer {
+  const script = `
+import io, tarfile, sys
+with tarfile.open(sys.argv[1], "w:gz") as archive:
+    for name, data, mode in [("${top}/README", b"hello\\n", 0o644), ("${top}/bin/tool", b"#!/bin/sh\\necho tool\\n", 0o755)]:
+        info = tarfile.TarInfo(name)
+        info.size = len(data)
+        info.mode = mode
+        archive.addfile(info, io.BytesIO(data))
+`;
+  const result = spawnSync("python3", ["-c", script, path], { encoding: "utf8" });
+  if (result.status !== 0) throw new Error(result.stderr);
+  return readFileSync(path);
+}
+
+function sri(bytes: Buffer | string): string {
+  return `sha256-${createHash("sha256").update(bytes).digest("base64")}`;
+}
+
+let server: LoopbackServer;
+let secure: LoopbackServer;
+let root: string;
+let env: NodeJS.ProcessEnv;
+let tarball: Buffer;
+beforeAll(async () => {
+  server = await startLoopbackServer();
+  secure = await startLoopbackServer({ https: true });
+  const scratch = mkdtempSync(join(tmpdir(), "kiln-tarball-"));
+  tarball = makeTarball(join(scratch, "project-1.0.tar.gz"), "project-1.0");
+  rmSync(scratch, { recursive: true });
+  server.route("/dist/project-1.0.tar.gz", serve(tarball));
+  server.route("/notes.txt", serve("release notes\n"));
+  secure.route("/owner/project/archive/v1.0.tar.gz", serve(tarball));
+});
+afterAll(async () => {
+  await server.close();
+  await secure.close();
+});
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), "kiln-fetch-cli-"));
+  env = { KILN_STORE_DIR: join(root, "store"), NIX_SSL_CERT_FILE: TEST_CERTIFICATE, KILN_FETCH_ATTEMPTS: "1" };
+});
+afterEach(() => rmSync(root, { recursive: true, force: true, maxRetries: 3 }));
+
+describe("kiln prefetch", () => {
+  it("prints the SRI hash and the store path of a file, and adds it to the store", async () => {
+    const run = await runKilnAsync(["prefetch", `${server.url}/notes.txt`], root, env);
+    expect(run.status, run.stderr).toBe(0);
+    const [hash, path] = run.stdout.trim().split("\n");
+    expect(hash).toBe(sri("release notes\n"));
+    expect(path).toMatch(new RegExp(`^${join(root, "store")}/[0-9a-z]{32}-notes\\.txt$`));
+    expect(readFileSync(path as string, "utf8")).toBe("release notes\n");
+    const info = await runKilnAsync(["path-info", path as string], root, env);
+    expect(info.status, info.stderr).toBe(0);
+  });
+
+  it.skipIf(!hasNix)("with --unpack prints the hash nix-prefetch-url --unpack prints, and the store path fetchzip gives", async () => {
+    const run = await runKilnAsync(["prefetch", "--unpack", "--json", `${server.url}/dist/project-1.0.tar.gz`], root, env);
+    expect(run.status, run.stderr).toBe(0);
+    const printed = JSON.parse(run.stdout) as { hash: string; nixBase32: string; path: string };
+    writeFileSync(join(root, "t.tar.gz"), tarball);
+    const nix = spawnSync("nix-prefetch-url", ["--unpack", "--type", "sha256", `file://${join(root, "t.tar.gz")}`, "--option", "substituters", "", "--store", join(root, "nix")], {
+      encoding: "utf8",
+      env: { ...process.env, NIX_REMOTE: "" },
+    });
+    expect(nix.status, nix.stderr).toBe(0);
+    expect(printed.nixBase32).toBe(nix.stdout.trim());
+    expect(printed.path.endsWith("-source")).toBe(true);
+    expect(readFileSync(join(printed.path, "README"), "utf8")).toBe("hello\n");
+  });
+
+  it("prefetches github:OWNER/REPO/REV over https", async () => {
+    const run = await runKilnAsync(["prefetch", "github:owner/project/v1.0", "--github-base", secure.host], root, env);
+    expect(run.status, run.stderr).toBe(0);
+    const [hash, path] = run.stdout.trim().split("\n");
+    expect(hash).toMatch(/^sha256-/);
+    expect(path?.endsWith("-source")).toBe(true);
+    expect(spawnSync(join(path as string, "bin", "tool"), { encoding: "utf8" }).stdout).toBe("tool\n");
+  });
+
+  it("says what is wrong with a URL that does not exist", async () => {
+    const run = await runKilnAsync(["prefetch", `${server.url}/nothing-here.tar.gz`], root, env);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`error: unable to download '${server.url}/nothing-here.tar.gz': HTTP error 404`);
+  });
+});
+
+describe("kiln fix-hashes", () => {
+  it("rewrites wrong and empty hashes in place, keeping the formatting, and the next build succeeds", async () => {
+    const wrong = sri("not the notes");
+    const source = `import { derivation, fetchurl, fetchzip, fetchFromGitHub } from "@kiln/core";
+
+// The notes: hash left empty on purpose.
+const notes = fetchurl({ url: "${server.url}/notes.txt", hash: '' });
+
+const project = fetchzip({
+  url: "${server.url}/dist/project-1.0.tar.gz",
+  hash: "${wrong}", // copied from the wrong release
+});
+
+const fromGitHub = fetchFromGitHub({ owner: "owner", repo: "project", rev: "v1.0", githubBase: "${secure.host}", hash: "" });
+
+export default derivation({
+  name: "uses-sources",
+  system: "x86_64-linux",
+  builder: "/bin/sh",
+  PATH: "/usr/bin:/bin",
+  args: ["-c", \`cat \${notes} \${project}/README \${fromGitHub}/README > "$out"\`],
+});
+`;
+    const file = join(root, "kiln.ts");
+    writeFileSync(file, source);
+    const failing = await runKilnAsync(["build", "kiln.ts", "--no-link", "--no-sandbox"], root, env);
+    expect(failing.status).toBe(1);
+    expect(failing.stderr).toContain("hash mismatch in fixed-output derivation");
+
+    const fix = await runKilnAsync(["fix-hashes", "kiln.ts"], root, env);
+    expect(fix.status, fix.stderr).toBe(0);
+    const fixed = readFileSync(file, "utf8");
+    const notesHash = sri("release notes\n");
+    expect(fixed).toContain(`const notes = fetchurl({ url: "${server.url}/notes.txt", hash: '${notesHash}' });`);
+    expect(fixed).toMatch(/ {2}hash: "sha256-[A-Za-z0-9+/]{43}=", \/\/ copied from the wrong release\n/);
+    expect(fixed).not.toContain(wrong);
+    // Only the literals changed: the rest of the file is byte for byte the same.
+    const blank = (text: string): string => text.replace(/(hash: )(['"])[^'"]*\2/g, "$1$2$2");
+    expect(blank(fixed)).toBe(blank(source));
+    expect(fix.stdout).toContain(`${file}:4: hash "" -> "${notesHash}"`);
+    expect(fix.stdout.trim().split("\n")).toHaveLength(3);
+    expect(fix.stderr).toContain("3 fetchers checked: 3 hashes fixed, 0 already right");
+
+    const build = await runKilnAsync(["build", "kiln.ts", "--no-link", "--no-sandbox"], root, env);
+    expect(build.status, build.stderr).toBe(0);
+    expect(readFileSync(build.stdout.trim(), "utf8")).toBe("release notes\nhello\nhello\n");
+
+    const again = await runKilnAsync(["fix-hashes", "kiln.ts"], root, env);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toBe("");
+    expect(again.stderr).toContain("3 fetchers checked: 0 hashes fixed, 3 already right");
+  });
+
+  it("changes nothing and says so when the hash cannot be located", async () => {
+    const file = join(root, "kiln.ts");
+    const source = `import { fetchurl } from "@kiln/core";
+const hash = ["", ""].join("");
+export default fetchurl({ url: "${server.url}/notes.txt", hash });
+`;
+    writeFileSync(file, source);
+    const fix = await runKilnAsync(["fix-hashes", "kiln.ts"], root, env);
+    expect(fix.status).toBe(1);
+    expect(fix.stderr).toMatch(/cannot find hash: "" as a string literal; set it to "sha256-.*" by hand/);
+    expect(readFileSync(file, "utf8")).toBe(source);
+    expect(existsSync(join(root, "result"))).toBe(false);
+  });
+});

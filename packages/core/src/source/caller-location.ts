@@ -1,0 +1,34 @@
+/**
+ * The `file:line:column` in the user's code that called into Kiln, e.g. the
+ * line of a `fetchurl({...})` call, so that `kiln fix-hashes` can find the
+ * hash to repair and errors can point at it.
+ *
+ * Unlike {@link callerFile}, this reads the stack trace text: Kiln turns on
+ * source maps before loading a config, so the text names the `.ts` line the
+ * user wrote, not the transpiled one.
+ */
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { SourceLocation } from "../config/config-errors.js";
+import { stackLocations } from "../config/source-location.js";
+
+// dist/source/caller-location.js (or src/…) → dist (or src): Kiln's own code.
+const CODE_ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+
+/** The innermost stack location outside `@kiln/core` and `node_modules`, or `undefined`. */
+export function callerLocation(): SourceLocation | undefined {
+  const limit = Error.stackTraceLimit;
+  let stack: string | undefined;
+  try {
+    Error.stackTraceLimit = 50;
+    stack = new Error().stack;
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  for (const location of stackLocations(stack ?? "")) {
+    if (location.file.includes("/node_modules/")) continue;
+    if (location.file.startsWith(`${CODE_ROOT}/`) && !location.file.endsWith(".test.ts")) continue;
+    return location;
+  }
+  return undefined;
+}
