@@ -139,19 +139,25 @@ export class LocalStore implements StoreLocation {
     this.addText(drvPath, printAterm(drv), drvReferences(drv));
   }
 
-  /**
-   * Copies a local file or directory into the store at `path` (computed by
-   * `path()`), checking that what was copied hashes to that path.
-   */
-  addLocalPath(path: string, source: string): void {
-    if (this.database.isValid(path)) return;
-    const temporary = this.temporaryPath("source");
+  /** Copies a file or tree to a fresh temporary name inside the store directory. */
+  private copyToTemporary(source: string): string {
+    const temporary = this.temporaryPath("copy");
     try {
       cpSync(source, temporary, { recursive: true, verbatimSymlinks: true, preserveTimestamps: false });
     } catch (error) {
       deletePathRecursively(temporary);
       throw new StoreError(`cannot copy '${source}' into the store: ${(error as Error).message}`);
     }
+    return temporary;
+  }
+
+  /**
+   * Copies a local file or directory into the store at `path` (computed by
+   * `path()`), checking that what was copied hashes to that path.
+   */
+  addLocalPath(path: string, source: string): void {
+    if (this.database.isValid(path)) return;
+    const temporary = this.copyToTemporary(source);
     const { hash, narSize } = hashPathSync(temporary, "sha256");
     const { name } = parseStorePath(path, this.storeDir);
     if (makeFixedOutputPath("recursive", hash, name, this.storeDir) !== path) {
@@ -167,13 +173,7 @@ export class LocalStore implements StoreLocation {
    * `algorithm`. Returns the path and that hash.
    */
   addFixed(source: string, name: string, method: FileIngestionMethod, algorithm: HashAlgorithm): { path: string; hash: Hash } {
-    const temporary = this.temporaryPath("fixed");
-    try {
-      cpSync(source, temporary, { recursive: true, verbatimSymlinks: true, preserveTimestamps: false });
-    } catch (error) {
-      deletePathRecursively(temporary);
-      throw new StoreError(`cannot copy '${source}' into the store: ${(error as Error).message}`);
-    }
+    const temporary = this.copyToTemporary(source);
     const nar = hashPathSync(temporary, "sha256");
     const hash = method === "recursive" ? (algorithm === "sha256" ? nar.hash : hashPathSync(temporary, algorithm).hash) : hashFileSync(temporary, algorithm);
     const path = makeFixedOutputPath(method, hash, name, this.storeDir);
