@@ -9,3 +9,4 @@ export { GLOBAL_OPTIONS, type Command, type CommandIO, type OptionSpec, type Par
 export { UsageError } from "./usage-error.js";
 export { fixHashes, type FixHashesOptions, type FixHashesResult } from "./hash-repair/fix-hashes.js";
 export { HashRepairError, rewriteHashLiterals, type HashLiteralChange, type HashLiteralFix } from "./hash-repair/rewrite-hash-literals.js";
+export { checkConfig, formatConfigDiagnostic, type CheckConfigOptions, type ConfigDiagnostic } from "./check/check-config.js";

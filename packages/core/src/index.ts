@@ -135,3 +135,4 @@ export { isBuiltinBuilder, runBuiltinBuilder, type BuiltinBuildContext } from ".
 export { fetchFixedOutput, type FetchedOutput, type FetchFixedOutputOptions } from "./fetch/fetch-fixed-output.js";
 export { parsePrefetchTarget, prefetch, prefetchDerivation, type PrefetchResult, type PrefetchStore, type PrefetchTarget } from "./fetch/prefetch.js";
 export { callerLocation } from "./source/caller-location.js";
+export { ArchiveFormatError, UnsafeArchiveError, detectArchiveFormat, unpackArchive, type ArchiveFormat, type UnpackOptions } from "./fetch/archive/index.js";

@@ -1,5 +1,6 @@
 import type { Command } from "../command.js";
 import { buildCommand } from "./build.js";
+import { checkCommand } from "./check.js";
 import { evalCommand } from "./eval.js";
 import { fixHashesCommand } from "./fix-hashes.js";
 import { gcCommand } from "./gc.js";
@@ -15,6 +16,7 @@ import { showDerivationCommand } from "./show-derivation.js";
 export const COMMANDS: readonly Command[] = [
   buildCommand,
   instantiateCommand,
+  checkCommand,
   showDerivationCommand,
   evalCommand,
   graphCommand,

@@ -23,6 +23,7 @@ export interface TarEntry {
   readonly name: string;
   /** The member name exactly as stored. */
   readonly rawName: Buffer;
+  /** What the entry is, from its typeflag (unknown typeflags are `other`). */
   readonly type: TarEntryType;
   /** The header's type character as stored (`"0"`, `"\0"`, `"3"`, `"6"`, ...), for `other` entries above all. */
   readonly typeflag: string;
@@ -47,7 +48,8 @@ const MAX_META_SIZE = 1 << 20;
 const EMPTY = Buffer.alloc(0);
 
 /**
- * Reads the tar archive whose bytes `source` yields, entry by entry.
+ * Reads the tar archive whose bytes `source` yields (a stream, or an array of
+ * buffers), entry by entry.
  *
  * It stops at the end-of-archive marker (a zero block) but still reads the
  * input to its end, so that a decompressor in front gets to check its trailer.
@@ -57,7 +59,7 @@ const EMPTY = Buffer.alloc(0);
  * @throws ArchiveFormatError for a bad header checksum, a malformed number or
  *   extended header, GNU sparse members, or input that ends inside an entry.
  */
-export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerator<TarEntry, void, undefined> {
+export async function* readTar(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<TarEntry, void, undefined> {
   const reader = new ChunkReader(source);
   let global = new Map<string, Buffer>();
   let local: Map<string, Buffer> | undefined;
@@ -106,6 +108,7 @@ export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerato
       }
       const rawName = pax("path") ?? longName ?? headerName;
       const rawLinkName = pax("linkpath") ?? longLink ?? field(header, 157, 100);
+      const paxSize = pax("size");
       local = undefined;
       longName = undefined;
       longLink = undefined;
@@ -115,7 +118,6 @@ export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerato
       const type = entryType(typeflag, rawName);
       // POSIX: links, directories, devices and fifos carry no data whatever their size field says.
       const hasData = !"123456".includes(typeflag);
-      const paxSize = pax("size");
       const size = !hasData ? 0 : paxSize === undefined ? headerSize : parsePaxSize(paxSize, `${where}: pax size`);
       const mode = parseNumber(header, 100, 8, `${where}: mode`) & 0o7777;
 
@@ -293,13 +295,13 @@ function decode(bytes: Buffer): string {
 class ChunkReader {
   /** Bytes consumed so far, for messages. */
   position = 0;
-  readonly #iterator: AsyncIterator<Uint8Array>;
+  readonly #iterator: AsyncIterator<Uint8Array> | Iterator<Uint8Array>;
   #chunk: Buffer = EMPTY;
   #offset = 0;
   #done = false;
 
-  constructor(source: AsyncIterable<Uint8Array>) {
-    this.#iterator = source[Symbol.asyncIterator]();
+  constructor(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>) {
+    this.#iterator = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
   }
 
   /** Makes sure some unread bytes are buffered; false at the end of input. */

@@ -155,6 +155,8 @@ async function* gunzip(file: string): AsyncGenerator<Buffer, void, undefined> {
     for await (const chunk of inflater as AsyncIterable<Buffer>) yield chunk;
   } catch (error) {
     const code = (error as { code?: unknown }).code;
+    // Node's zlib reads any non-zero bytes after a member as another member, so trailing garbage is an error here,
+    // as it is for GNU tar (libarchive ignores it).
     if (typeof code === "string" && code.startsWith("Z_")) {
       throw new ArchiveFormatError(`gzip data is corrupt or truncated (${(error as Error).message})`, { cause: error });
     }
@@ -187,6 +189,7 @@ type UnsafeKind = "character device" | "block device" | "fifo" | "socket";
 async function* tarEntries(entries: AsyncIterable<TarEntry>): AsyncGenerator<Entry, void, undefined> {
   for await (const entry of entries) {
     const common = { name: entry.name, rawName: entry.rawName, rawLinkName: entry.rawLinkName, body: entry.body };
+    // A NAR records only whether the owner may execute (S_IXUSR), so that is all that is kept.
     const executable = (entry.mode & 0o100) !== 0;
     if (entry.type !== "other") {
       yield { ...common, kind: entry.type, executable };
@@ -338,6 +341,11 @@ class TreeWriter {
     return undefined;
   }
 
+  /** A path key as the archive names it (with the stripped top directory), for messages. */
+  #archiveName(key: string): string {
+    return display(this.#stripRoot && this.#top !== undefined ? `${this.#top}/${key}` : key);
+  }
+
   #fsPath(key: string): Buffer {
     return Buffer.concat([this.#root, Buffer.from("/" + key, "latin1")]);
   }
@@ -347,8 +355,8 @@ class TreeWriter {
     for (let depth = 1; depth < path.length; depth++) {
       const key = path.slice(0, depth).join("/");
       const node = this.#nodes.get(key);
-      if (node?.kind === "symlink") throw this.#unsafe(name, `path through the symlink '${display(key)}'`);
-      if (node?.kind === "file") throw new ArchiveFormatError(`entry '${name}' needs '${display(key)}' to be a directory, but it is a file`);
+      if (node?.kind === "symlink") throw this.#unsafe(name, `path through the symlink '${this.#archiveName(key)}'`);
+      if (node?.kind === "file") throw new ArchiveFormatError(`entry '${name}' needs '${this.#archiveName(key)}' to be a directory, but it is a file`);
     }
   }
 

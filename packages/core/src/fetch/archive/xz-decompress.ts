@@ -17,7 +17,7 @@
  * xz uses them only when asked to (`xz --x86`), and release tarballs do not.
  */
 import { createHash } from "node:crypto";
-import { crc32 } from "node:zlib";
+import { crc32 } from "node:zlib"; // Node >= 20.15
 import { ArchiveFormatError } from "./archive-errors.js";
 
 const STREAM_MAGIC = Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]);
@@ -494,8 +494,9 @@ class LzmaDecoder {
   readonly #matchLength = new Uint16Array(LEN_PROBS);
   readonly #repLength = new Uint16Array(LEN_PROBS);
 
-  // The range decoder, reading one chunk's packed bytes.
-  #input: Uint8Array = new Uint8Array(0);
+  // The range decoder, reading one chunk's packed bytes. `range` and `code` are unsigned 32-bit values kept in
+  // signed int32 form (`| 0`), which the JIT keeps in integer registers; they are compared as unsigned via `>>> 0`.
+  #input: Uint8Array = Buffer.alloc(0);
   #inPosition = 0;
   #range = 0;
   #code = 0;
@@ -540,21 +541,21 @@ class LzmaDecoder {
 
   #bit(probabilities: Uint16Array, index: number): number {
     const probability = probabilities[index] ?? 0;
-    const bound = (this.#range >>> 11) * probability;
+    const bound = Math.imul(this.#range >>> 11, probability);
     let bit: number;
-    if (this.#code < bound) {
+    if (this.#code >>> 0 < bound >>> 0) {
       this.#range = bound;
       probabilities[index] = probability + ((2048 - probability) >>> 5);
       bit = 0;
     } else {
-      this.#range -= bound;
-      this.#code -= bound;
+      this.#range = (this.#range - bound) | 0;
+      this.#code = (this.#code - bound) | 0;
       probabilities[index] = probability - (probability >>> 5);
       bit = 1;
     }
-    if (this.#range < 0x1000000) {
-      this.#range = (this.#range << 8) >>> 0;
-      this.#code = ((this.#code << 8) | (this.#input[this.#inPosition++] ?? 0)) >>> 0;
+    if (this.#range >>> 24 === 0) {
+      this.#range <<= 8;
+      this.#code = (this.#code << 8) | (this.#input[this.#inPosition++] ?? 0);
     }
     return bit;
   }
@@ -563,16 +564,16 @@ class LzmaDecoder {
   #directBits(count: number): number {
     let value = 0;
     for (let i = 0; i < count; i++) {
-      this.#range >>>= 1;
+      this.#range = this.#range >>> 1;
       let bit = 0;
-      if (this.#code >= this.#range) {
-        this.#code -= this.#range;
+      if (this.#code >>> 0 >= this.#range >>> 0) {
+        this.#code = (this.#code - this.#range) | 0;
         bit = 1;
       }
       value = value * 2 + bit;
-      if (this.#range < 0x1000000) {
-        this.#range = (this.#range << 8) >>> 0;
-        this.#code = ((this.#code << 8) | (this.#input[this.#inPosition++] ?? 0)) >>> 0;
+      if (this.#range >>> 24 === 0) {
+        this.#range <<= 8;
+        this.#code = (this.#code << 8) | (this.#input[this.#inPosition++] ?? 0);
       }
     }
     return value;
@@ -619,8 +620,8 @@ class LzmaDecoder {
   decodeChunk(input: Uint8Array, start: number, packedSize: number, unpackedSize: number): void {
     if (input[start] !== 0) throw corrupt("LZMA chunk does not start with a zero byte");
     this.#input = input;
-    this.#code = ((input[start + 1] ?? 0) * 0x1000000 + (input[start + 2] ?? 0) * 0x10000 + (input[start + 3] ?? 0) * 0x100 + (input[start + 4] ?? 0)) >>> 0;
-    this.#range = 0xffffffff;
+    this.#code = ((input[start + 1] ?? 0) << 24) | ((input[start + 2] ?? 0) << 16) | ((input[start + 3] ?? 0) << 8) | (input[start + 4] ?? 0);
+    this.#range = 0xffffffff | 0;
     this.#inPosition = start + 5;
     const window = this.#window;
     const end = window.total + unpackedSize;

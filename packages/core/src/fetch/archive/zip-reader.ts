@@ -15,7 +15,7 @@
  */
 import { open, type FileHandle } from "node:fs/promises";
 import { Readable } from "node:stream";
-import { createInflateRaw, crc32 } from "node:zlib";
+import { createInflateRaw, crc32, inflateRawSync } from "node:zlib"; // crc32: Node >= 20.15
 import { ArchiveFormatError } from "./archive-errors.js";
 import { bzip2Decompress } from "./bzip2-decompress.js";
 
@@ -28,6 +28,7 @@ export interface ZipEntry {
   readonly name: string;
   /** The entry name exactly as stored (or from the Info-ZIP Unicode path field, when it is valid). */
   readonly rawName: Buffer;
+  /** What the entry is, from its Unix mode if it has one, else from its name's trailing slash or DOS attributes. */
   readonly type: ZipEntryType;
   /** Permission bits (`0o7777` at most): the Unix mode if the archive has one, else 0o755 for directories and 0o644 for files. */
   readonly mode: number;
@@ -37,7 +38,7 @@ export interface ZipEntry {
   readonly linkName: string;
   /** A symlink's target exactly as stored. */
   readonly rawLinkName: Buffer;
-  /** The uncompressed size. */
+  /** How many bytes {@link ZipEntry.body} yields: the uncompressed size, or 0 for directories and symlinks. */
   readonly size: number;
   /**
    * The uncompressed contents, in pieces, checked against the recorded size
@@ -55,6 +56,8 @@ const LOCAL_SIGNATURE = 0x04034b50;
 /** The end-of-central-directory record is 22 bytes plus a comment of at most 65535. */
 const MAX_EOCD_SEARCH = 22 + 0xffff;
 const READ_SIZE = 1 << 18;
+/** Entries up to this size (compressed and not) are inflated in one call rather than streamed. */
+const SMALL_ENTRY = 1 << 20;
 /** Symlink targets are held in memory; real ones are far below this (PATH_MAX is 4096). */
 const MAX_LINK_SIZE = 1 << 16;
 
@@ -309,7 +312,13 @@ async function* readCompressed(handle: FileHandle, offset: number, length: numbe
 async function* readBody(handle: FileHandle, entry: CentralEntry, dataOffset: number): AsyncGenerator<Buffer, void, undefined> {
   const compressed = readCompressed(handle, dataOffset, entry.compressedSize);
   const pieces =
-    entry.method === 8 ? inflateRaw(compressed, entry.name) : entry.method === 12 ? bunzip(compressed, entry.name) : compressed;
+    entry.method === 8
+      ? entry.compressedSize <= SMALL_ENTRY && entry.size <= SMALL_ENTRY
+        ? inflateSmall(compressed, entry)
+        : inflateRaw(compressed, entry.name)
+      : entry.method === 12
+        ? bunzip(compressed, entry.name)
+        : compressed;
   let size = 0;
   let crc = 0;
   for await (const piece of pieces) {
@@ -328,6 +337,28 @@ async function* readBody(handle: FileHandle, entry: CentralEntry, dataOffset: nu
     });
   }
   if (crc !== entry.crc) throw new ArchiveFormatError(`zip entry '${entry.name}' has a bad CRC-32`, { entryName: entry.name });
+}
+
+/**
+ * Inflates a small entry in one call: most entries are small, and setting up a stream for each costs more than
+ * inflating it. The output is capped just above the recorded size, so a lying header cannot make it balloon.
+ */
+async function* inflateSmall(compressed: AsyncIterable<Buffer>, entry: CentralEntry): AsyncGenerator<Buffer, void, undefined> {
+  const pieces: Buffer[] = [];
+  for await (const piece of compressed) pieces.push(piece);
+  let output: Buffer;
+  try {
+    output = inflateRawSync(Buffer.concat(pieces), { maxOutputLength: entry.size + 1 });
+  } catch (error) {
+    if ((error as { code?: unknown }).code === "ERR_BUFFER_TOO_LARGE") {
+      throw new ArchiveFormatError(`zip entry '${entry.name}' is larger than the ${entry.size} bytes its header says`, { entryName: entry.name });
+    }
+    throw new ArchiveFormatError(`zip entry '${entry.name}': corrupt deflate data (${(error as Error).message})`, {
+      entryName: entry.name,
+      cause: error,
+    });
+  }
+  yield output;
 }
 
 async function* inflateRaw(compressed: AsyncIterable<Buffer>, name: string): AsyncGenerator<Buffer, void, undefined> {

@@ -1,0 +1,105 @@
+/**
+ * `checkConfig`: type-checks a `kiln.ts` and everything it imports with the
+ * TypeScript compiler (through ts-morph), before anything runs. Option
+ * paths, derivation attributes and fetcher arguments are all typed, so a
+ * misspelt option or a wrong value is reported here with its position.
+ *
+ * A config outside any Node project still sees `@kiln/*` (this CLI's own
+ * copies) and Node's types, as when it is loaded.
+ */
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { DiagnosticCategory, ModuleKind, ModuleResolutionKind, Project, ScriptTarget, ts, type Diagnostic } from "ts-morph";
+
+/** One problem the compiler found. */
+export interface ConfigDiagnostic {
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+  /** 1-based. */
+  readonly column: number;
+  readonly severity: "error" | "warning";
+  /** `TS2322` and the like. */
+  readonly code: string;
+  readonly message: string;
+}
+
+/** Options of {@link checkConfig}. */
+export interface CheckConfigOptions {
+  /** `@kiln/*` packages the config may import without installing them: name → URL of the package's entry. */
+  readonly fallbackPackages?: Readonly<Record<string, string>>;
+}
+
+/** The declaration file next to a package entry (`dist/index.js` → `dist/index.d.ts`). */
+function declarationsOf(entryUrl: string): string | undefined {
+  const entry = fileURLToPath(entryUrl);
+  const declarations = entry.replace(/\.js$/, ".d.ts");
+  return existsSync(declarations) ? declarations : undefined;
+}
+
+/** Where the `@types` folder that holds Node's types is, for configs with none of their own. */
+function nodeTypesRoot(): string | undefined {
+  try {
+    return dirname(dirname(fileURLToPath(import.meta.resolve("@types/node/package.json"))));
+  } catch {
+    return undefined;
+  }
+}
+
+function toDiagnostic(diagnostic: Diagnostic): ConfigDiagnostic | undefined {
+  const sourceFile = diagnostic.getSourceFile();
+  if (sourceFile === undefined) return undefined;
+  const start = diagnostic.getStart() ?? 0;
+  const { line, column } = sourceFile.getLineAndColumnAtPos(start);
+  const text = diagnostic.getMessageText();
+  const message = typeof text === "string" ? text : ts.flattenDiagnosticMessageText(text.compilerObject, "\n");
+  return {
+    file: sourceFile.getFilePath(),
+    line,
+    column,
+    severity: diagnostic.getCategory() === DiagnosticCategory.Error ? "error" : "warning",
+    code: `TS${diagnostic.getCode()}`,
+    message,
+  };
+}
+
+/** Type-checks `file` and its imports; returns the problems in the user's own files, in order. */
+export function checkConfig(file: string, options: CheckConfigOptions = {}): ConfigDiagnostic[] {
+  const path = resolve(file);
+  const paths: Record<string, string[]> = {};
+  for (const [name, url] of Object.entries(options.fallbackPackages ?? {})) {
+    const declarations = declarationsOf(url);
+    if (declarations !== undefined) paths[name] = [declarations];
+  }
+  const typesRoot = nodeTypesRoot();
+  const project = new Project({
+    skipAddingFilesFromTsConfig: true,
+    compilerOptions: {
+      strict: true,
+      noEmit: true,
+      target: ScriptTarget.ES2022,
+      module: ModuleKind.ESNext,
+      // Configs import siblings without extensions, as Kiln's loader allows.
+      moduleResolution: ModuleResolutionKind.Bundler,
+      allowImportingTsExtensions: true,
+      skipLibCheck: true,
+      esModuleInterop: true,
+      // A package the config's own project installs wins; Kiln's copies are the fallback.
+      baseUrl: dirname(path),
+      paths: Object.fromEntries(Object.entries(paths).map(([name, targets]) => [name, [...targets]])),
+      ...(typesRoot !== undefined ? { typeRoots: [join(dirname(path), "node_modules", "@types"), typesRoot], types: ["node"] } : {}),
+    },
+  });
+  project.addSourceFileAtPath(path);
+  project.resolveSourceFileDependencies();
+  const diagnostics = project.getPreEmitDiagnostics().map(toDiagnostic);
+  return diagnostics
+    .filter((diagnostic): diagnostic is ConfigDiagnostic => diagnostic !== undefined && !diagnostic.file.includes("/node_modules/") && !Object.values(paths).some((targets) => targets.some((target) => diagnostic.file.startsWith(dirname(target)))))
+    .sort((left, right) => (left.file === right.file ? left.line - right.line || left.column - right.column : left.file < right.file ? -1 : 1));
+}
+
+/** Formats a diagnostic as `file:line:col: error TS2322: message`. */
+export function formatConfigDiagnostic(diagnostic: ConfigDiagnostic): string {
+  return `${diagnostic.file}:${diagnostic.line}:${diagnostic.column}: ${diagnostic.severity} ${diagnostic.code}: ${diagnostic.message}`;
+}

@@ -1,0 +1,46 @@
+/** `kiln check`: the TypeScript compiler over a config, errors with their positions, before anything runs. */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { runKiln } from "./run-kiln.js";
+
+let root = "";
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), "kiln-check-"));
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+it("passes a well-typed config that imports a sibling without an extension and uses Node's types", () => {
+  writeFileSync(join(root, "common.ts"), `export const greeting: string = "hi";\n`);
+  writeFileSync(
+    join(root, "kiln.ts"),
+    `import { derivation, fetchurl } from "@kiln/core";
+import { join } from "node:path";
+import { greeting } from "./common";
+const src = fetchurl({ url: "https://example.org/a.tar.gz", hash: "" });
+export default derivation({ name: "ok", system: "x86_64-linux", builder: "/bin/sh", args: ["-c", join("a", greeting)], src });
+`,
+  );
+  const run = runKiln(["check", "kiln.ts"], root);
+  expect(run.stderr).toBe("kiln.ts: no type errors\n");
+  expect(run.status).toBe(0);
+});
+
+it("reports misspelt arguments and wrong value types at their line and column", () => {
+  const file = join(root, "kiln.ts");
+  writeFileSync(
+    file,
+    `import { fetchFromGitHub, fetchurl } from "@kiln/core";
+const a = fetchurl({ url: "https://example.org/a.tar.gz", hsah: "" });
+const b = fetchFromGitHub({ owner: "o", repo: "r", rev: 42, hash: "" });
+export default [a, b];
+`,
+  );
+  const run = runKiln(["check", "kiln.ts"], root);
+  expect(run.status).toBe(1);
+  const lines = run.stderr.trim().split("\n");
+  expect(lines[0]).toMatch(new RegExp(`^${file}:2:59: error TS2353: Object literal may only specify known properties, and 'hsah' does not exist`));
+  expect(lines[1]).toMatch(new RegExp(`^${file}:3:52: error TS2322: Type 'number' is not assignable to type 'string'`));
+  expect(lines.at(-1)).toBe("kiln.ts: 2 type errors");
+});
