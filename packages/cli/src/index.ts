@@ -10,3 +10,4 @@ export { UsageError } from "./usage-error.js";
 export { fixHashes, type FixHashesOptions, type FixHashesResult } from "./hash-repair/fix-hashes.js";
 export { HashRepairError, rewriteHashLiterals, type HashLiteralChange, type HashLiteralFix } from "./hash-repair/rewrite-hash-literals.js";
 export { checkConfig, formatConfigDiagnostic, type CheckConfigOptions, type ConfigDiagnostic } from "./check/check-config.js";
+export { asEvaluatedOptions, formatOptionMatch, renderOptionValue, searchOptions, type EvaluatedOptions, type OptionMatch } from "./options/search-options.js";

@@ -1,5 +1,6 @@
 /** `kiln check`: the TypeScript compiler over a config, errors with their positions, before anything runs. */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
@@ -43,4 +44,14 @@ export default [a, b];
   expect(lines[0]).toMatch(new RegExp(`^${file}:2:59: error TS2353: Object literal may only specify known properties, and 'hsah' does not exist`));
   expect(lines[1]).toMatch(new RegExp(`^${file}:3:52: error TS2322: Type 'number' is not assignable to type 'string'`));
   expect(lines.at(-1)).toBe("kiln.ts: 2 type errors");
+});
+
+it("catches a misspelt option in a machine of the modules example, outside any Node project", () => {
+  const example = fileURLToPath(new URL("../../../examples/modules", import.meta.url));
+  cpSync(example, root, { recursive: true, filter: (source) => !source.includes("node_modules") && !source.endsWith(".test.ts") });
+  const studio = join(root, "machines", "studio.ts");
+  writeFileSync(studio, readFileSync(studio, "utf8").replace('hostName: "studio"', 'hostNmae: "studio"'));
+  const run = runKiln(["check", "kiln.ts"], root);
+  expect(run.status).toBe(1);
+  expect(run.stderr).toMatch(new RegExp(`^${studio}:\\d+:\\d+: error TS2353: Object literal may only specify known properties, and 'hostNmae' does not exist`));
 });

@@ -7,6 +7,7 @@ import { gcCommand } from "./gc.js";
 import { graphCommand } from "./graph.js";
 import { instantiateCommand } from "./instantiate.js";
 import { logCommand } from "./log.js";
+import { optionsCommand } from "./options.js";
 import { pathInfoCommand } from "./path-info.js";
 import { prefetchCommand } from "./prefetch.js";
 import { storeCommand } from "./store.js";
@@ -20,6 +21,7 @@ export const COMMANDS: readonly Command[] = [
   showDerivationCommand,
   evalCommand,
   graphCommand,
+  optionsCommand,
   prefetchCommand,
   fixHashesCommand,
   pathInfoCommand,

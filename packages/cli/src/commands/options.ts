@@ -1,0 +1,36 @@
+/**
+ * `kiln options FILE.ts#attr [QUERY]`: search the options of a configuration
+ * (an `evalModules` result, or modules) by name and description, showing
+ * type, default, current value, and where each is declared and defined.
+ */
+import { evaluateInstallable } from "@kiln/core";
+import type { Command } from "../command.js";
+import { evaluateOptions } from "../config-options.js";
+import { asEvaluatedOptions, formatOptionMatch, searchOptions } from "../options/search-options.js";
+import { UsageError } from "../usage-error.js";
+
+export const optionsCommand: Command = {
+  name: "options",
+  summary: "Search the options of a configuration: type, default, value, declarations and definitions",
+  usage: "options FILE.ts#attr [QUERY…] [--json] [--names]",
+  description:
+    "The attribute is an evalModules result (or a module, or a list of modules, which are evaluated). Every word of QUERY must appear in an option's name or description. --names lists only the names.",
+  options: [
+    { name: "json", type: "boolean", description: "Print the matches as JSON" },
+    { name: "names", type: "boolean", description: "Print only the option names" },
+  ],
+  async run(args, io) {
+    const [installable, ...query] = args.positionals;
+    if (installable === undefined) throw new UsageError("'kiln options' needs a configuration, e.g. 'kiln options ./kiln.ts#machines.studio nginx'");
+    const { value } = await evaluateInstallable(installable, evaluateOptions(args));
+    const found = searchOptions(asEvaluatedOptions(value), query.join(" "));
+    if (args.options["json"] === true) io.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
+    else if (args.options["names"] === true) for (const match of found) io.stdout.write(`${match.name}\n`);
+    else io.stdout.write(found.map(formatOptionMatch).join("\n\n") + (found.length > 0 ? "\n" : ""));
+    if (found.length === 0) {
+      io.stderr.write(`no option matches '${query.join(" ")}'\n`);
+      return 1;
+    }
+    return 0;
+  },
+};

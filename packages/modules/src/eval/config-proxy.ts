@@ -1,0 +1,152 @@
+/**
+ * The lazy `config` and `options` objects.
+ *
+ * `config` is a Proxy: reading `config.a.b` resolves the path against the
+ * evaluation's option tree at that moment and merges only the option found
+ * there (memoised). Prefixes are Proxies too, so `const cfg =
+ * config.services.foo` reads nothing. `Object.keys`, spreading and
+ * `JSON.stringify` list the declared names (and freeform attributes), which
+ * also makes deep equality in tests work. The objects are read-only.
+ */
+import { Option } from "../options/option.js";
+import type { Evaluation } from "./evaluation.js";
+import type { OptionNode } from "./option-tree.js";
+
+/** What a proxy resolves against. */
+export interface ProxyHost {
+  /** The evaluation to read from now (provisional while modules are being collected). */
+  evaluation(): Evaluation;
+  /** Whether reads first run the undeclared-option check (results given to callers), as NixOS's `checked`. */
+  readonly checked: boolean;
+  /** What reading a missing path gives (or throws). */
+  missing(path: readonly string[]): unknown;
+}
+
+const configCache = new WeakMap<ProxyHost, Map<string, object>>();
+const optionsCache = new WeakMap<ProxyHost, Map<string, object>>();
+const optionViews = new WeakMap<Evaluation, WeakMap<OptionNode, Option>>();
+
+function cached(cache: WeakMap<ProxyHost, Map<string, object>>, host: ProxyHost, path: readonly string[], create: () => object): object {
+  let byPath = cache.get(host);
+  if (byPath === undefined) {
+    byPath = new Map();
+    cache.set(host, byPath);
+  }
+  const key = path.join("\u0000");
+  let proxy = byPath.get(key);
+  if (proxy === undefined) {
+    proxy = create();
+    byPath.set(key, proxy);
+  }
+  return proxy;
+}
+
+function prefixNames(evaluation: Evaluation, path: readonly string[]): string[] {
+  const resolution = evaluation.resolve(path);
+  if (resolution.kind !== "prefix") return [];
+  const names = evaluation.namesAt(resolution.node);
+  return path.length === 0 ? names.filter((name) => name !== "_module") : names;
+}
+
+function readOnlyTraps(get: (name: string) => unknown, names: () => string[], has: (name: string) => boolean): ProxyHandler<object> {
+  return {
+    get: (_target, name) => (typeof name === "symbol" ? undefined : get(name)),
+    has: (_target, name) => typeof name === "string" && has(name),
+    ownKeys: () => names(),
+    getOwnPropertyDescriptor: (_target, name) => (typeof name === "string" && has(name) ? { value: get(name), writable: false, enumerable: true, configurable: true } : undefined),
+    set: () => false,
+    defineProperty: () => false,
+    deleteProperty: () => false,
+  };
+}
+
+/** The lazy config object at `path` of `host`'s evaluation. */
+export function configProxy(host: ProxyHost, path: readonly string[]): object {
+  return cached(configCache, host, path, () => makeConfigProxy(host, path));
+}
+
+function makeConfigProxy(host: ProxyHost, path: readonly string[]): object {
+  // Children are cached on their parent, so walking `config.a.b.c` allocates nothing after the first time.
+  const children = new Map<string, object>();
+  const evaluation = (): Evaluation => {
+    const current = host.evaluation();
+    if (host.checked) current.ensureChecked();
+    return current;
+  };
+  const get = (name: string): unknown => {
+    const known = children.get(name);
+    if (known !== undefined) return known;
+    const childPath = [...path, name];
+    const resolution = evaluation().resolve(childPath);
+    switch (resolution.kind) {
+      case "value":
+      case "freeform":
+        return resolution.value;
+      case "prefix": {
+        const child = makeConfigProxy(host, childPath);
+        children.set(name, child);
+        return child;
+      }
+      case "missing":
+        return host.missing(childPath);
+    }
+  };
+  const names = (): string[] => prefixNames(evaluation(), path);
+  const has = (name: string): boolean => names().includes(name);
+  return new Proxy({}, readOnlyTraps(get, names, has));
+}
+
+function optionView(evaluation: Evaluation, node: OptionNode): Option {
+  let views = optionViews.get(evaluation);
+  if (views === undefined) {
+    views = new WeakMap();
+    optionViews.set(evaluation, views);
+  }
+  let view = views.get(node);
+  if (view === undefined) {
+    const record = node.record;
+    view = new Option({
+      value: () => evaluation.valueOf(node),
+      finalDefinitions: () => evaluation.merged(node).definitionsFinal,
+      highestPriority: () => evaluation.merged(node).highestPriority,
+      declarations: record.declarations,
+      declaration: record.declaration as unknown as Readonly<Record<string, unknown>>,
+      type: record.type,
+      loc: node.loc,
+    });
+    views.set(node, view);
+  }
+  return view;
+}
+
+/** The `options` tree at `path`: {@link Option} objects at options, nested objects at prefixes. */
+export function optionsProxy(host: ProxyHost, path: readonly string[]): object {
+  return cached(optionsCache, host, path, () => {
+    const evaluation = (): Evaluation => {
+      const current = host.evaluation();
+      if (host.checked) current.ensureChecked();
+      return current;
+    };
+    const nodeAt = (current: Evaluation, childPath: readonly string[]): OptionNode | undefined => {
+      let node: OptionNode | undefined = current.root;
+      for (const name of childPath) {
+        node = node.children.get(name);
+        if (node === undefined) return undefined;
+      }
+      return node;
+    };
+    const get = (name: string): unknown => {
+      const current = evaluation();
+      const childPath = [...path, name];
+      const node = nodeAt(current, childPath);
+      current.noteRead(childPath, node?.isOption === true ? "value" : "prefix");
+      if (node === undefined) return undefined;
+      return node.isOption ? optionView(current, node) : optionsProxy(host, childPath);
+    };
+    const names = (): string[] => {
+      const node = nodeAt(evaluation(), path);
+      return node === undefined ? [] : [...node.children.keys()];
+    };
+    return new Proxy({}, readOnlyTraps(get, names, (name) => names().includes(name)));
+  });
+}

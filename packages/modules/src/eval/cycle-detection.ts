@@ -1,0 +1,83 @@
+/**
+ * Detects options whose value depends on itself.
+ *
+ * Every option being merged is pushed on one stack shared by all
+ * evaluations (submodules included, so their paths are shown in full).
+ * Re-entering an option that is still on the stack is a cycle; the error
+ * names the chain from its first visit: "a.x -> b.y -> a.x".
+ *
+ * The stack also tells when a read of `config` has finished: some checks
+ * cannot run in the middle of a merge (they would re-enter it) and are queued
+ * with {@link afterEvaluation} until the outermost merge has returned and
+ * memoised its value ({@link settle}).
+ */
+import { InfiniteRecursionError } from "../errors/infinite-recursion-error.js";
+import { LazyCycleError } from "../properties/lazy.js";
+
+const stack: string[] = [];
+const settleTasks: Array<() => void> = [];
+
+/** The option paths currently being evaluated, outermost first. */
+export function evaluationStack(): readonly string[] {
+  return stack;
+}
+
+/** The error for re-entering `label`, naming the chain of option paths. */
+export function infiniteRecursion(label: string): InfiniteRecursionError {
+  const start = stack.lastIndexOf(label);
+  const chain = [...stack.slice(start === -1 ? 0 : start), label];
+  return new InfiniteRecursionError(`infinite recursion encountered while evaluating: ${chain.join(" -> ")}`, chain);
+}
+
+/** Runs `compute` with `label` on the evaluation stack, turning a lazy value's self-reference into an InfiniteRecursionError. */
+export function withEvaluationOf<T>(label: string, compute: () => T): T {
+  stack.push(label);
+  let result: T;
+  try {
+    result = compute();
+  } catch (error) {
+    if (error instanceof LazyCycleError) throw infiniteRecursion(label);
+    throw error;
+  } finally {
+    stack.pop();
+  }
+  return result;
+}
+
+/**
+ * Runs `task` once no option is being merged any more: right away if none
+ * is, otherwise when the outermost merge has finished (or failed). A task
+ * that throws makes that read throw; a task must record its failure where
+ * later reads will see it, since the read may be failing already.
+ */
+export function afterEvaluation(task: () => void): void {
+  settleTasks.push(task);
+  settle();
+}
+
+/** Whether {@link settle} is running its tasks. */
+let settling = false;
+
+/**
+ * Runs the queued tasks if no option is being merged; called when a merge
+ * has finished and memoised its result. All tasks run; the first failure is
+ * rethrown unless `quietly` (when the read is failing with its own error).
+ */
+export function settle(quietly = false): void {
+  // A task's own reads finish merges too; the outer loop takes any task they queue.
+  if (settling || stack.length > 0) return;
+  settling = true;
+  let failure: { error: unknown } | undefined;
+  try {
+    for (let task = settleTasks.shift(); task !== undefined; task = settleTasks.shift()) {
+      try {
+        task();
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  } finally {
+    settling = false;
+  }
+  if (failure !== undefined && !quietly) throw failure.error;
+}

@@ -1,0 +1,97 @@
+/**
+ * `evalModules`: evaluate a list of modules into `config` and `options`
+ * (nixpkgs' `lib.evalModules`).
+ *
+ * Collecting the modules happens here: every module function is called
+ * once with a placeholder `config`, which gives its imports and which
+ * options it declares and defines. Merging happens later, one option at a
+ * time, as `config` is read; a module function that read the placeholder is
+ * called a second time, with the real `config`, when one of the options it
+ * defines is merged (see `module-calls.ts`).
+ */
+import { AssertionsFailedError } from "../errors/assertions-failed-error.js";
+import type { OptionPath } from "../options/show-option.js";
+import { EvaluationContext, type EvaluationSpec } from "./evaluation-context.js";
+import { callerLocation } from "./module-location.js";
+import { lib } from "../lib.js";
+import type { BuiltinConfig, ConfigOfModules } from "../typing/config-of.js";
+
+/** The arguments of {@link evalModules}. */
+export interface EvalModulesArgs<Modules extends readonly unknown[] = readonly unknown[]> {
+  /** The modules: objects, or functions of the module arguments returning one. */
+  readonly modules: Modules;
+  /** Arguments available to modules while they are collected (usable in `imports`). */
+  readonly specialArgs?: Readonly<Record<string, unknown>>;
+  /** Path of the configuration root, prepended to option paths in messages. */
+  readonly prefix?: OptionPath;
+}
+
+/** One failing assertion. */
+export interface Assertion {
+  /** Whether the condition holds. */
+  readonly assertion: boolean;
+  /** What to tell the user when it does not. */
+  readonly message: string;
+}
+
+/** The result of {@link evalModules}. */
+export interface EvaluatedModules<Config> {
+  /** The lazy configuration: reading an option merges it. */
+  readonly config: Config;
+  /** The option tree: {@link Option} objects with values, definitions and declarations. */
+  readonly options: Readonly<Record<string, unknown>>;
+  /** Evaluates these modules plus more (nixpkgs' `extendModules`). */
+  extendModules(args?: Partial<EvalModulesArgs>): EvaluatedModules<Config>;
+  /** Messages of the assertions whose condition is false. */
+  readonly assertionFailures: readonly string[];
+  /** The `warnings` option's value. */
+  readonly warnings: readonly string[];
+}
+
+/** Builds and collects an evaluation; used by `evalModules` and by submodule types. */
+export function evaluateModules(spec: Omit<EvaluationSpec, "lib">): EvaluationContext {
+  const context = new EvaluationContext({ ...spec, lib: () => lib });
+  context.evaluate();
+  return context;
+}
+
+function evaluatedModules<Config>(args: EvalModulesArgs, fallbackFile: string): EvaluatedModules<Config> {
+  const context = evaluateModules({ modules: args.modules, specialArgs: args.specialArgs ?? {}, prefix: args.prefix ?? [], fallbackFile, topLevel: true });
+  const config = context.checkedConfig as { assertions?: readonly Assertion[]; warnings?: readonly string[] };
+  return {
+    config: config as Config,
+    options: context.checkedOptions as Readonly<Record<string, unknown>>,
+    extendModules: (extra = {}) =>
+      evaluatedModules<Config>(
+        {
+          modules: [...args.modules, ...(extra.modules ?? [])],
+          specialArgs: { ...args.specialArgs, ...extra.specialArgs },
+          prefix: extra.prefix ?? args.prefix ?? [],
+        },
+        fallbackFile,
+      ),
+    get assertionFailures() {
+      return (config.assertions ?? []).filter((assertion) => !assertion.assertion).map((assertion) => assertion.message);
+    },
+    get warnings() {
+      return config.warnings ?? [];
+    },
+  };
+}
+
+/**
+ * Evaluates `modules` into a lazy `config` and an `options` tree.
+ *
+ * Modules without a recorded location (see `defineModule`) are reported at
+ * the line that called `evalModules`.
+ */
+export function evalModules<const Modules extends readonly unknown[]>(args: EvalModulesArgs<Modules>): EvaluatedModules<ConfigOfModules<Modules> & BuiltinConfig> {
+  return evaluatedModules<ConfigOfModules<Modules> & BuiltinConfig>(args, callerLocation() ?? "<unknown-file>");
+}
+
+/** Throws {@link AssertionsFailedError} listing every failed assertion; returns the warnings otherwise. */
+export function checkAssertions(result: Pick<EvaluatedModules<unknown>, "assertionFailures" | "warnings">): readonly string[] {
+  const failures = result.assertionFailures;
+  if (failures.length > 0) throw new AssertionsFailedError(failures);
+  return result.warnings;
+}

@@ -1,0 +1,256 @@
+/**
+ * Runs one `evalModules` (top level or a submodule): collects the modules,
+ * builds the final {@link Evaluation}, and serves the lazy `config` and
+ * `options` objects the modules receive.
+ *
+ * JavaScript runs a module function's body at once, while its structure is
+ * needed before any option can be merged. So module functions are first
+ * called with placeholders (`ghost.ts`) for `config`, `options` and the
+ * `_module.args` arguments, and again with the real lazy objects when their
+ * values are needed (`module-calls.ts`). `specialArgs`, `lib` and a
+ * submodule's `name` are real in both calls.
+ *
+ * A function whose first call throws is opaque: it is called once, for real,
+ * after the other modules are collected. Its reads are answered from a
+ * provisional evaluation of the modules complete so far, and verified when
+ * collection ends (see `premature-reads.ts`). Nested early reads are followed
+ * up to a fixed depth, beyond which the provisional answer is used and the
+ * verification decides.
+ */
+import { InvalidModuleError } from "../errors/invalid-module-error.js";
+import { PrematureReadError } from "../errors/premature-read-error.js";
+import { showOption, type OptionPath } from "../options/show-option.js";
+import { ModuleCollector, type CollectedModule } from "./collect-modules.js";
+import { configProxy, optionsProxy, type ProxyHost } from "./config-proxy.js";
+import { Evaluation } from "./evaluation.js";
+import { internalModule } from "./internal-module.js";
+import { ModuleCalls, type ModuleCallsHost } from "./module-calls.js";
+import { verifyPrematureReads, type PrematureRead } from "./premature-reads.js";
+
+/** How deep early reads may nest collection before the provisional answer is used. */
+const MAX_NESTED_COLLECTION = 64;
+
+/** What an evaluation is asked to do. */
+export interface EvaluationSpec {
+  /** The modules (objects or functions). */
+  readonly modules: readonly unknown[];
+  /** Extra module arguments available while collecting (NixOS's `specialArgs`). */
+  readonly specialArgs: Readonly<Record<string, unknown>>;
+  /** Module arguments set by the enclosing evaluation (a submodule's `name`). */
+  readonly moduleArguments?: Readonly<Record<string, unknown>>;
+  /** The path of the evaluation's root. */
+  readonly prefix: OptionPath;
+  /** File reported for modules without a known location. */
+  readonly fallbackFile: string;
+  /** Whether this is a top-level evaluation (declares `assertions`/`warnings`). */
+  readonly topLevel: boolean;
+  /** The `lib` argument given to module functions. */
+  readonly lib: () => unknown;
+}
+
+/** See the file comment. */
+export class EvaluationContext {
+  readonly #spec: EvaluationSpec;
+  readonly #collector: ModuleCollector;
+  #final: Evaluation | undefined;
+  #building = false;
+  #provisional: { readonly count: number; readonly evaluation: Evaluation } | undefined;
+  readonly #reads: PrematureRead[] = [];
+  readonly #earlyModules = new Set<CollectedModule>();
+  #nesting = 0;
+  /** Proxies for module code (no undeclared-option check). */
+  readonly #internal: ProxyHost;
+  /** Proxies for callers of `evalModules` (run the undeclared-option check first). */
+  readonly #external: ProxyHost;
+  /** What module functions' two calls need from here. */
+  readonly #callsHost: ModuleCallsHost;
+  /** A module whose two calls disagree after values were handed out: those may be wrong, so every later read fails too. */
+  #failure: { readonly error: unknown } | undefined;
+  /** What every first call's arguments share (`config` and `options` are per module). */
+  #placeholderBase: Record<string, unknown> | undefined;
+  /** `_module.args` arguments asked for by first calls, checked when collection ends. */
+  readonly #requestedArguments: Array<{ readonly calls: ModuleCalls; readonly name: string; readonly file: string }> = [];
+
+  /** Prepares an evaluation; nothing runs until {@link evaluate}. */
+  constructor(spec: EvaluationSpec) {
+    this.#spec = spec;
+    this.#callsHost = {
+      prefix: spec.prefix,
+      callReal: (module, file) => module(this.#argumentsFor(file) as never),
+      secondCallDone: (calls) => (this.#final ?? this.#provisional?.evaluation)?.index.reconcile(calls),
+      checkFailed: (error) => {
+        this.#failure ??= { error };
+      },
+    };
+    this.#collector = new ModuleCollector([...spec.modules, internalModule(spec.topLevel)], spec.fallbackFile, {
+      first: (module, file) => {
+        const calls = new ModuleCalls(module, this.#callsHost);
+        const value = calls.scope.run(() => module(this.#placeholderArgumentsFor(calls, file) as never));
+        return { calls, value };
+      },
+      real: (module, file) => module(this.#argumentsFor(file) as never),
+    });
+    const missing = (path: readonly string[]): unknown => this.#missing(path);
+    this.#internal = { evaluation: () => this.current(), checked: false, missing };
+    this.#external = { evaluation: () => this.evaluate(), checked: true, missing };
+  }
+
+  /** The `config` modules see. */
+  get config(): object {
+    return configProxy(this.#internal, []);
+  }
+
+  /** The `options` modules see. */
+  get options(): object {
+    return optionsProxy(this.#internal, []);
+  }
+
+  /** The `config` given to callers (checks for undeclared options on first use). */
+  get checkedConfig(): object {
+    return configProxy(this.#external, []);
+  }
+
+  /** The `options` given to callers. */
+  get checkedOptions(): object {
+    return optionsProxy(this.#external, []);
+  }
+
+  /** Collects every module and builds the final evaluation (once). */
+  evaluate(): Evaluation {
+    if (this.#failure !== undefined) throw this.#failure.error;
+    if (this.#final !== undefined) return this.#final;
+    if (this.#building) throw new InvalidModuleError("Option declarations must not read `config`: the option tree is being built.");
+    this.#collector.drain();
+    this.#building = true;
+    try {
+      const final = new Evaluation(this.#collector.orderedModules(), { prefix: this.#spec.prefix, partial: false });
+      verifyPrematureReads(this.#reads, final, this.#spec.prefix, this.#earlyModules);
+      this.#checkRequestedArguments(final);
+      this.#final = final;
+      return final;
+    } finally {
+      this.#building = false;
+    }
+  }
+
+  /** The evaluation to answer a read from now: the final one, or a provisional one while collecting. */
+  current(): Evaluation {
+    if (this.#failure !== undefined) throw this.#failure.error;
+    if (this.#final !== undefined) return this.#final;
+    if (this.#building) throw new InvalidModuleError("Option declarations must not read `config`: the option tree is being built.");
+    if (this.#nesting < MAX_NESTED_COLLECTION) {
+      this.#nesting++;
+      try {
+        this.#collector.drain();
+      } finally {
+        this.#nesting--;
+      }
+    }
+    if (this.#collector.isDone) return this.evaluate();
+    const count = this.#collector.completedCount;
+    if (this.#provisional?.count !== count) {
+      const modules = this.#collector.orderedModules();
+      for (const module of modules) this.#earlyModules.add(module);
+      const evaluation = new Evaluation(modules, {
+        prefix: this.#spec.prefix,
+        partial: true,
+        onRead: (path, kind) => this.#reads.push({ path, kind, completedCount: count, reader: this.#collector.inProgress.at(-1) ?? this.#spec.fallbackFile }),
+      });
+      this.#provisional = { count, evaluation };
+    }
+    return this.#provisional.evaluation;
+  }
+
+  /**
+   * A first call asked for a `_module.args` argument and got a placeholder.
+   * If no module's structure defines that argument, say so now rather than
+   * when the module's values are first needed.
+   */
+  #checkRequestedArguments(final: Evaluation): void {
+    if (this.#requestedArguments.length === 0) return;
+    const node = final.optionAt(["_module", "args"]);
+    const names = node === undefined ? undefined : final.index.attributeNames(node);
+    if (names === undefined) return;
+    const collected = new Set(final.modules.map((module) => module.calls));
+    for (const { calls, name, file } of this.#requestedArguments) {
+      if (!names.has(name) && collected.has(calls)) {
+        throw new InvalidModuleError(`The module argument \`${name}' requested by \`${file}' is not defined. Pass it in \`specialArgs\` or set \`_module.args.${name}\`.`);
+      }
+    }
+  }
+
+  #missing(path: readonly string[]): unknown {
+    if (this.#final !== undefined || this.#collector.isDone) return undefined;
+    const shown = showOption([...this.#spec.prefix, ...path]);
+    const reader = this.#collector.inProgress.at(-1) ?? this.#spec.fallbackFile;
+    throw new PrematureReadError(
+      `infinite recursion encountered while evaluating: module \`${reader}' reads \`${shown}', which no module collected so far declares; it may be declared by a module still being evaluated (maybe the reading module itself). The reading module is called before all modules are known because its first call, with a placeholder config, threw. Read it lazily: \`mkIf(() => …, …)\`, \`lazy(() => …)\`, a getter at the option, or \`get config() { … }\` in the module.`,
+      [shown, shown],
+    );
+  }
+
+  /**
+   * The arguments of a module function's first call: placeholders for
+   * everything that comes from option values, real `specialArgs`, `lib` and
+   * submodule `name`. Asking for a `_module.args` argument counts as touching
+   * config, since its value (even unread) may end up in a definition.
+   */
+  #placeholderArgumentsFor(calls: ModuleCalls, file: string): object {
+    const scope = calls.scope;
+    const base = (this.#placeholderBase ??= {
+      ...this.#spec.specialArgs,
+      ...this.#spec.moduleArguments,
+      config: undefined,
+      options: undefined,
+      lib: this.#spec.lib(),
+      specialArgs: this.#spec.specialArgs,
+    });
+    return new Proxy(base, {
+      get: (object, name) => {
+        // Made on demand: most modules never look at `options`.
+        if (name === "config") return scope.root("config", () => this.config);
+        if (name === "options") return scope.root("options", () => this.options);
+        if (typeof name === "symbol" || name in object) return Reflect.get(object, name);
+        scope.touched = true;
+        this.#requestedArguments.push({ calls, name, file });
+        return scope.root(`_module.args.${name}`, () => this.#moduleArgument(name, file));
+      },
+      getOwnPropertyDescriptor: (object, name) => {
+        const descriptor = Reflect.getOwnPropertyDescriptor(object, name);
+        return descriptor === undefined || (name !== "config" && name !== "options") ? descriptor : { ...descriptor, value: scope.root(name, () => (name === "config" ? this.config : this.options)) };
+      },
+      set: () => false,
+    });
+  }
+
+  #argumentsFor(file: string): object {
+    const target: Record<string, unknown> = {
+      ...this.#spec.specialArgs,
+      ...this.#spec.moduleArguments,
+      config: this.config,
+      options: this.options,
+      lib: this.#spec.lib(),
+      specialArgs: this.#spec.specialArgs,
+    };
+    return new Proxy(target, {
+      get: (object, name) => {
+        if (typeof name === "symbol" || name in object) return Reflect.get(object, name);
+        return this.#moduleArgument(name, file);
+      },
+    });
+  }
+
+  // Arguments not given by specialArgs come from `_module.args`, read when the module asks for them.
+  #moduleArgument(name: string, file: string): unknown {
+    const evaluation = this.current();
+    const node = evaluation.optionAt(["_module", "args"]);
+    const args = node === undefined ? undefined : (evaluation.resolve(["_module", "args", name]) as { kind: string; value?: unknown });
+    if (args === undefined || args.kind !== "value" || args.value === undefined) {
+      const definedYet = this.#final !== undefined || this.#collector.isDone;
+      throw new InvalidModuleError(
+        `The module argument \`${name}' requested by \`${file}' is not defined${definedYet ? "" : " by the modules collected so far"}. Pass it in \`specialArgs\` or set \`_module.args.${name}\`.`,
+      );
+    }
+    return args.value;
+  }
+}

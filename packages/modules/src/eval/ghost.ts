@@ -1,0 +1,291 @@
+/**
+ * Ghosts: the placeholder `config` a module function sees on its first call.
+ *
+ * To know which options a module declares and defines, the module system
+ * must call the module function before any option can be merged (the
+ * declarations make the option tree). In Nix that first look is lazy; in
+ * JavaScript the function body runs at once, and a body that reads
+ * `config.services.foo.enable` for an `mkIf` condition would need values
+ * that do not exist yet. So the first call gets a ghost instead: a Proxy
+ * that answers every property read with another ghost, so
+ * `mkIf(config.services.foo.enable, { … })` builds a structure whose
+ * condition is a ghost. The structure (which paths a module declares and
+ * defines) is what the first call is for; a ghost is never used as a value:
+ * it is replaced by the real value at its path, or the value is taken from
+ * the module's second call (see `module-calls.ts`).
+ *
+ * A {@link GhostScope} belongs to one module. It records whether the module
+ * touched a ghost at all (if not, its first result is final) and when a
+ * ghost was first turned into a primitive (a template string, arithmetic):
+ * option declarations made after that may hold values silently derived from
+ * ghosts (`default: \`${config.my.name}-host\``), so their values are
+ * distrusted; declarations made before it (the usual `options` before
+ * `config`) are not.
+ *
+ * Outside the scope's active windows (the first call and walks of its
+ * result), a ghost forwards to the real value at its path. Closures the first
+ * call created — `lazy(() => cfg.port)`, `apply`, `mkIf(() => …)` — may run
+ * long after that call and then read the real configuration, which is what
+ * they mean.
+ */
+
+/** Where a ghost's real value comes from, once the first call is over. */
+interface GhostOrigin {
+  readonly scope: GhostScope;
+  /** The root's name, for the scope's cache. */
+  readonly root: string;
+  /** The real value of the ghost's root (the config proxy, the options proxy, a module argument). */
+  readonly base: () => unknown;
+  /** Attribute names from the root; "()" marks a call, which cannot be forwarded. */
+  readonly path: readonly string[];
+}
+
+/** Coercions of ghosts so far, in any scope: a clock for "made after a coercion". */
+let coercions = 0;
+
+/** Option declarations made after some coercion, with the clock's value then. */
+const madeAt = new WeakMap<object, number>();
+
+/** Records when an option declaration was made (called by `mkOption`). */
+export function noteDeclarationMade(declaration: object): void {
+  if (coercions > 0) madeAt.set(declaration, coercions);
+}
+
+/** Ghost proxies and their Proxy targets, each to its origin. */
+const origins = new WeakMap<object, GhostOrigin>();
+
+const CALL = "()";
+
+/** Whether `value` is a ghost. */
+export function isGhost(value: unknown): boolean {
+  return (typeof value === "function" || typeof value === "object") && value !== null && origins.has(value);
+}
+
+/** The real value a ghost stands for, read now (outside the first call). */
+export function realValueOfGhost(value: unknown): unknown {
+  const origin = (typeof value === "function" || typeof value === "object") && value !== null ? origins.get(value) : undefined;
+  return origin === undefined ? value : realValueAt(origin);
+}
+
+function realValueAt(origin: GhostOrigin): unknown {
+  let value = origin.base();
+  for (const name of origin.path) {
+    if (name === CALL || value === null || value === undefined) return undefined;
+    value = (value as Record<string, unknown>)[name];
+  }
+  return value;
+}
+
+/**
+ * Whether `value` is a ghost or holds one in a plain list or object (a few
+ * levels deep; getters are not run). Functions and class instances are not
+ * searched: their ghosts, if any, forward when used later.
+ */
+export function containsGhost(value: unknown, depth = 4): boolean {
+  if (isGhost(value)) return true;
+  if (depth === 0 || typeof value !== "object" || value === null) return false;
+  if (Array.isArray(value)) return value.some((item) => containsGhost(item, depth - 1));
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  for (const name of Object.keys(value)) {
+    const descriptor = Object.getOwnPropertyDescriptor(value, name);
+    if (descriptor !== undefined && descriptor.get === undefined && containsGhost(descriptor.value, depth - 1)) return true;
+  }
+  return false;
+}
+
+/**
+ * `value` with every ghost (in plain lists and objects, as {@link containsGhost}
+ * finds them) replaced by the real value it stands for, read now; `undefined`
+ * if a ghost stands for the result of a call, which cannot be replayed.
+ */
+export function resolveGhosts(value: unknown, depth = 4): { readonly value: unknown } | undefined {
+  const origin = (typeof value === "function" || typeof value === "object") && value !== null ? origins.get(value) : undefined;
+  if (origin !== undefined) return origin.path.includes(CALL) ? undefined : { value: realValueAt(origin) };
+  if (depth === 0 || typeof value !== "object" || value === null || !containsGhost(value, depth)) return { value };
+  if (Array.isArray(value)) {
+    const items: unknown[] = [];
+    for (const item of value) {
+      const resolved = resolveGhosts(item, depth - 1);
+      if (resolved === undefined) return undefined;
+      items.push(resolved.value);
+    }
+    return { value: items };
+  }
+  const copy: Record<string, unknown> = {};
+  for (const name of Object.keys(value)) {
+    const descriptor = Object.getOwnPropertyDescriptor(value, name) as PropertyDescriptor;
+    if (descriptor.get !== undefined) {
+      Object.defineProperty(copy, name, descriptor);
+      continue;
+    }
+    const resolved = resolveGhosts(descriptor.value, depth - 1);
+    if (resolved === undefined) return undefined;
+    copy[name] = resolved.value;
+  }
+  return { value: copy };
+}
+
+function primitiveOf(value: unknown, hint: string): unknown {
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) return value;
+  return hint === "number" ? Number(value) : String(value);
+}
+
+/** The ghosts of one module, and what its code did with them. See the file comment. */
+export class GhostScope {
+  /** Whether the module read, called, enumerated or coerced a ghost, or asked for a `_module.args` argument. */
+  touched = false;
+  /** The coercion clock at this scope's first coercion (a ghost turned into a primitive, enumerated or iterated). */
+  #firstCoercion: number | undefined;
+
+  /** Records a coercion of one of this scope's ghosts. */
+  noteCoercion(): void {
+    coercions++;
+    this.#firstCoercion ??= coercions;
+  }
+
+  /** Whether `declaration` was made after this scope first coerced a ghost, so its values may come from one. */
+  coercedBefore(declaration: object): boolean {
+    return this.#firstCoercion !== undefined && (madeAt.get(declaration) ?? 0) >= this.#firstCoercion;
+  }
+  #active = 0;
+  #cache: Map<string, object> | undefined;
+  #config: object | undefined;
+
+  /** Whether ghosts answer with ghosts now (rather than forwarding to real values). */
+  get active(): boolean {
+    return this.#active > 0;
+  }
+
+  /** Runs `body` with this scope's ghosts active (the first call, or a walk of its result). */
+  run<T>(body: () => T): T {
+    this.#active++;
+    try {
+      return body();
+    } finally {
+      this.#active--;
+    }
+  }
+
+  /**
+   * The ghost standing for a whole module argument (`config`, `options`,
+   * `pkgs`, …), whose real value is `base()`. A root is an object (`typeof
+   * config === "object"`, as for the real one); what is read from it is
+   * callable (`pkgs.writeText(…)`, `config.lib.foo(…)`).
+   */
+  root(name: string, base: () => unknown): object {
+    return this.ghost(name, base, []);
+  }
+
+  /** The ghost at `path` below the root `root` (cached, so reading the same path twice gives the same object). */
+  ghost(root: string, base: () => unknown, path: readonly string[]): object {
+    // Most modules only ever get the `config` root: keep it out of the map.
+    if (root === "config" && path.length === 0) return (this.#config ??= makeGhost({ scope: this, root, base, path }));
+    const key = path.length === 0 ? root : `${root}\u0000${path.join("\u0000")}`;
+    this.#cache ??= new Map();
+    let ghost = this.#cache.get(key);
+    if (ghost === undefined) {
+      ghost = makeGhost({ scope: this, root, base, path });
+      this.#cache.set(key, ghost);
+    }
+    return ghost;
+  }
+}
+
+function makeGhost(origin: GhostOrigin): object {
+  const target = origin.path.length === 0 ? {} : () => undefined;
+  origins.set(target, origin);
+  const ghost = new Proxy(target, handler);
+  origins.set(ghost, origin);
+  return ghost;
+}
+
+function originOf(target: object): GhostOrigin {
+  return origins.get(target) as GhostOrigin;
+}
+
+function child(origin: GhostOrigin, name: string): object {
+  return origin.scope.ghost(origin.root, origin.base, [...origin.path, name]);
+}
+
+function touch(origin: GhostOrigin, coerced: boolean): void {
+  origin.scope.touched = true;
+  if (coerced) origin.scope.noteCoercion();
+}
+
+function realObject(origin: GhostOrigin): object | undefined {
+  const value = realValueAt(origin);
+  return (typeof value === "object" || typeof value === "function") && value !== null ? value : undefined;
+}
+
+/** One handler for all ghosts; the target identifies the ghost. */
+const handler: ProxyHandler<object> = {
+  get: (target, name) => {
+    const origin = originOf(target);
+    if (!origin.scope.active) return forwardGet(origin, name);
+    if (name === Symbol.toPrimitive) {
+      touch(origin, true);
+      return (hint: string) => (hint === "number" ? 0 : "");
+    }
+    if (name === Symbol.iterator) {
+      touch(origin, true);
+      return function* empty(): Generator<never> {};
+    }
+    // Not a thenable: `await config.x` must not hang or call a ghost.
+    if (typeof name === "symbol" || name === "then") return undefined;
+    touch(origin, false);
+    if (name === "toJSON") return () => (touch(origin, true), null);
+    if (name === "toString") return () => (touch(origin, true), "");
+    if (name === "valueOf") return () => (touch(origin, true), 0);
+    return child(origin, name);
+  },
+  apply: (target, thisArgument, args) => {
+    const origin = originOf(target);
+    if (!origin.scope.active) return Reflect.apply(realValueAt(origin) as (...args: unknown[]) => unknown, thisArgument, args);
+    touch(origin, false);
+    return child(origin, CALL);
+  },
+  has: (target, name) => {
+    const origin = originOf(target);
+    if (!origin.scope.active) {
+      const value = realObject(origin);
+      return value !== undefined && name in value;
+    }
+    touch(origin, false);
+    // Guess "present": structure built on a missing attribute would be smaller than the real one.
+    return typeof name === "string";
+  },
+  ownKeys: (target) => {
+    const origin = originOf(target);
+    if (!origin.scope.active) {
+      const value = realObject(origin);
+      return value === undefined ? [] : Reflect.ownKeys(value);
+    }
+    touch(origin, true);
+    return [];
+  },
+  getOwnPropertyDescriptor: (target, name) => {
+    const origin = originOf(target);
+    if (!origin.scope.active) {
+      const value = realObject(origin);
+      const descriptor = value === undefined ? undefined : Reflect.getOwnPropertyDescriptor(value, name);
+      return descriptor === undefined ? undefined : { ...descriptor, configurable: true };
+    }
+    touch(origin, false);
+    return undefined;
+  },
+  set: () => false,
+  defineProperty: () => false,
+  deleteProperty: () => false,
+};
+
+function forwardGet(origin: GhostOrigin, name: string | symbol): unknown {
+  if (name === Symbol.toPrimitive) return (hint: string) => primitiveOf(realValueAt(origin), hint);
+  const value = realValueAt(origin);
+  if (value === null || value === undefined) return undefined;
+  if (typeof value !== "object" && typeof value !== "function") {
+    if (name === "valueOf") return () => value;
+    if (name === "toString") return () => String(value);
+  }
+  return Reflect.get(Object(value) as object, name);
+}

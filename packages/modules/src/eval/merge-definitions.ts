@@ -1,0 +1,58 @@
+/**
+ * The merge pipeline of one option (nixpkgs' `mergeDefinitions`):
+ * discharge conditions → filter overrides → sort by order → check each
+ * definition against the type → let the type merge them.
+ *
+ * Used for top-level options and, recursively, for each list element and
+ * attribute of `listOf`/`attrsOf`, so every level gets its own priorities and
+ * conditions, as in NixOS.
+ */
+import { TypeMismatchError } from "../errors/type-mismatch-error.js";
+import { showDefinitions } from "../options/show-definitions.js";
+import { showOption, type OptionPath } from "../options/show-option.js";
+import type { AnyOptionType } from "../types/option-type.js";
+import type { Definition } from "./definition.js";
+import { dischargeConditions } from "./discharge-conditions.js";
+import { filterOverrides } from "./filter-overrides.js";
+import { sortByOrder } from "./sort-by-order.js";
+
+/** The outcome of merging an option's definitions. */
+export interface MergedDefinitions<T> {
+  /** The definitions that count, after discharge, priority filtering and ordering. */
+  readonly definitionsFinal: readonly Definition[];
+  /** The best priority among the definitions. */
+  readonly highestPriority: number;
+  /** Whether any definition remains. */
+  readonly isDefined: boolean;
+  /** The merged (and checked) value; throws if there is none. */
+  readonly mergedValue: () => T;
+}
+
+/** Steps 1–3: the definitions of an option that count, in merge order. */
+export function finalDefinitions(loc: OptionPath, definitions: readonly Definition[]): { values: Definition[]; highestPriority: number } {
+  const discharged = dischargeConditions(loc, definitions);
+  const filtered = filterOverrides(discharged);
+  return { values: sortByOrder(filtered.values), highestPriority: filtered.highestPriority };
+}
+
+/** Step 4: every final definition must pass the type's check; all failures are listed together. */
+export function checkDefinitions(loc: OptionPath, type: AnyOptionType, definitions: readonly Definition[]): void {
+  const invalid = definitions.filter((definition) => !type.check(definition.value));
+  if (invalid.length > 0) {
+    throw new TypeMismatchError(`A definition for option \`${showOption(loc)}' is not of type \`${type.description}'. Definition values:${showDefinitions(invalid)}`, loc);
+  }
+}
+
+/** Runs the whole pipeline; the value is computed on demand. */
+export function mergeDefinitions<T>(loc: OptionPath, type: AnyOptionType, definitions: readonly Definition[]): MergedDefinitions<T> {
+  const { values, highestPriority } = finalDefinitions(loc, definitions);
+  return {
+    definitionsFinal: values,
+    highestPriority,
+    isDefined: values.length > 0,
+    mergedValue: () => {
+      checkDefinitions(loc, type, values);
+      return type.merge(loc, values) as T;
+    },
+  };
+}

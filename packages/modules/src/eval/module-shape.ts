@@ -1,0 +1,100 @@
+/**
+ * Brings a module into canonical form (nixpkgs' `unifyModuleSyntax`):
+ * `{ imports, options, config, key, _file, disabledModules, freeformType }`.
+ *
+ * An object with neither `options` nor `config` is shorthand: everything but
+ * the meta attributes is config. `config` is kept as a source to read later,
+ * and a getter is not called here, so a module may compute its config from
+ * `config` once all declarations are known (`get config() { … }`).
+ *
+ * The first call of a module function sees a placeholder `config` (see
+ * `ghost.ts`); `imports`, `key` and `disabledModules` are taken from that
+ * call alone, so they may not come from `config` (in NixOS that is infinite
+ * recursion, for the same reason: imports decide which options exist).
+ */
+import { InvalidModuleError } from "../errors/invalid-module-error.js";
+import { isGhost } from "./ghost.js";
+import { MkIf } from "../properties/mk-if.js";
+import { MkOverride } from "../properties/mk-override.js";
+
+/**
+ * Where a module's config comes from: a value, or a getter to call when
+ * definitions are indexed. A `structural` value (the `freeformType`
+ * attribute) is taken from a module function's first call only.
+ */
+export type ConfigSource =
+  | { readonly kind: "value"; readonly value: unknown; readonly structural?: boolean }
+  | { readonly kind: "getter"; readonly read: () => unknown }
+  | { readonly kind: "shorthand"; readonly object: object; readonly excluded: ReadonlySet<string> };
+
+/** A module in canonical form. */
+export interface ShapedModule {
+  /** Where the module was written. */
+  readonly file: string;
+  /** An explicit identity for deduplication and `disabledModules`. */
+  readonly key: string | undefined;
+  /** Modules this one imports. */
+  readonly imports: readonly unknown[];
+  /** Modules to leave out of the evaluation. */
+  readonly disabledModules: readonly unknown[];
+  /** The option declarations (a nested object of `mkOption` results). */
+  readonly options: unknown;
+  /** The config, possibly unread. */
+  readonly config: readonly ConfigSource[];
+}
+
+const META_ATTRIBUTES = new Set(["_class", "_file", "key", "disabledModules", "imports", "require", "options", "config", "meta", "freeformType"]);
+const SHORTHAND_EXCLUDED = new Set(["_class", "_file", "key", "disabledModules", "require", "imports", "freeformType"]);
+
+function ownValue(object: object, name: string): unknown {
+  const descriptor = Object.getOwnPropertyDescriptor(object, name);
+  if (descriptor === undefined) return undefined;
+  return descriptor.get !== undefined ? descriptor.get.call(object) : descriptor.value;
+}
+
+function dependsOnConfig(name: string, file: string): InvalidModuleError {
+  return new InvalidModuleError(
+    `infinite recursion encountered while evaluating the \`${name}' of module \`${file}': it depends on \`config' (or another module argument from \`_module.args'). Which modules are imported decides which options exist, so it may only depend on \`specialArgs'. Import the module unconditionally and guard its definitions with \`mkIf', or pass what you need in \`specialArgs'.`,
+  );
+}
+
+function listAttribute(object: object, name: string, file: string): readonly unknown[] {
+  const value = ownValue(object, name);
+  if (value === undefined) return [];
+  if (isGhost(value)) throw dependsOnConfig(name, file);
+  if (!Array.isArray(value)) throw new InvalidModuleError(`The \`${name}' of module \`${file}' must be a list, not ${typeof value}.`);
+  if (value.some(isGhost)) throw dependsOnConfig(name, file);
+  return value;
+}
+
+/** The canonical form of a module value (after calling it, if it was a function). */
+export function shapeModule(module: unknown, fallbackFile: string): ShapedModule {
+  if (module instanceof MkIf || module instanceof MkOverride) return shapeModule({ config: module }, fallbackFile);
+  if (isGhost(module)) throw dependsOnConfig("result", fallbackFile);
+  if (typeof module !== "object" || module === null || Array.isArray(module)) {
+    throw new InvalidModuleError(`module \`${fallbackFile}' does not look like a module: expected an object or a function returning one, got ${Array.isArray(module) ? "a list" : typeof module}.`);
+  }
+  const declaredFile = ownValue(module, "_file");
+  const file = typeof declaredFile === "string" ? declaredFile : fallbackFile;
+  const declaredKey = ownValue(module, "key");
+  if (isGhost(declaredKey)) throw dependsOnConfig("key", file);
+  const key = declaredKey === undefined ? undefined : String(declaredKey);
+  const names = Object.keys(module);
+  const freeformType = ownValue(module, "freeformType");
+  const freeformSource: ConfigSource[] = freeformType === undefined ? [] : [{ kind: "value", value: { _module: { freeformType } }, structural: true }];
+  const imports = [...listAttribute(module, "require", file), ...listAttribute(module, "imports", file)];
+  const disabledModules = listAttribute(module, "disabledModules", file);
+  if (names.includes("config") || names.includes("options")) {
+    const unsupported = names.filter((name) => !META_ATTRIBUTES.has(name));
+    if (unsupported.length > 0) {
+      throw new InvalidModuleError(
+        `Module \`${key ?? file}' has an unsupported attribute \`${unsupported[0] ?? ""}'. This is caused by introducing a top-level \`config' or \`options' attribute. Add configuration attributes immediately on the top level instead, or move all of them (namely: ${unsupported.join(" ")}) into the explicit \`config' attribute.`,
+      );
+    }
+    const descriptor = Object.getOwnPropertyDescriptor(module, "config");
+    const getter = descriptor?.get;
+    const config: ConfigSource[] = descriptor === undefined ? [] : getter !== undefined ? [{ kind: "getter", read: () => getter.call(module) }] : [{ kind: "value", value: descriptor.value }];
+    return { file, key, imports, disabledModules, options: ownValue(module, "options") ?? {}, config: [...config, ...freeformSource] };
+  }
+  return { file, key, imports, disabledModules, options: {}, config: [{ kind: "shorthand", object: module, excluded: SHORTHAND_EXCLUDED }, ...freeformSource] };
+}

@@ -1,0 +1,123 @@
+/**
+ * The tree of declared options of one evaluation, built once from every
+ * module's `options`: inner nodes are attribute names, nodes with
+ * declarations are options. Lookups by path are a walk down this tree, so
+ * finding an option costs its depth, not the number of options.
+ *
+ * For a module function the declarations are those of its first call: the
+ * paths and types are taken as they are, while value fields (`default`,
+ * `apply`, …) are looked up when needed through a `DeclarationView`, which
+ * knows whether the first call's value can be trusted (see
+ * `module-calls.ts`).
+ */
+import { InvalidModuleError } from "../errors/invalid-module-error.js";
+import { isOptionDeclaration } from "../options/mk-option.js";
+import { showOption, type OptionPath } from "../options/show-option.js";
+import type { CollectedModule } from "./collect-modules.js";
+import { isGhost } from "./ghost.js";
+import type { ModuleCalls } from "./module-calls.js";
+import { mergeOptionDeclarations, type LocatedDeclaration, type OptionRecord } from "./merge-option-declarations.js";
+
+/** A declaration in the tree, with the calls of the module function that made it, if any. */
+export interface TreeDeclaration extends LocatedDeclaration {
+  /** Set for module functions: value fields are then read through a `DeclarationView`. */
+  readonly calls: ModuleCalls | undefined;
+}
+
+/** A node of the option tree: an option, or a prefix of options. */
+export class OptionNode {
+  /** The path from the evaluation root (without prefix). */
+  readonly path: readonly string[];
+  /** The full path (with the evaluation's prefix), for messages. */
+  readonly loc: OptionPath;
+  /** Child nodes by attribute name. */
+  readonly children = new Map<string, OptionNode>();
+  /** Declarations made at exactly this path (as written; see {@link record} for the ones of module functions). */
+  readonly declarations: TreeDeclaration[] = [];
+  #record: OptionRecord | undefined;
+
+  /** Prefer {@link buildOptionTree}. */
+  constructor(path: readonly string[], loc: OptionPath) {
+    this.path = path;
+    this.loc = loc;
+  }
+
+  #label: string | undefined;
+
+  /** The full path shown with dots, as in messages and cycle chains. */
+  get label(): string {
+    this.#label ??= showOption(this.loc);
+    return this.#label;
+  }
+
+  /** Whether this node is an option (rather than a prefix). */
+  get isOption(): boolean {
+    return this.declarations.length > 0;
+  }
+
+  /** The merged declaration; only for options. */
+  get record(): OptionRecord {
+    this.#record ??= mergeOptionDeclarations(
+      this.loc,
+      this.declarations.map((located) => (located.calls === undefined ? located : { file: located.file, declaration: located.calls.declaration(this.path, located.declaration) })),
+    );
+    return this.#record;
+  }
+
+  /** The child named `name`, created if missing. */
+  child(name: string): OptionNode {
+    let node = this.children.get(name);
+    if (node === undefined) {
+      node = new OptionNode([...this.path, name], [...this.loc, name]);
+      this.children.set(name, node);
+    }
+    return node;
+  }
+}
+
+function dependsOnConfig(loc: OptionPath, file: string, what: string): InvalidModuleError {
+  return new InvalidModuleError(
+    `infinite recursion encountered while evaluating the ${what} \`${showOption(loc)}' in \`${file}': it depends on \`config'. Which options exist, and their types, may not depend on option values; compute values lazily instead (\`default: lazy(() => …)\`).`,
+  );
+}
+
+function declareAll(options: unknown, node: OptionNode, file: string, calls: ModuleCalls | undefined): void {
+  for (const name of Object.keys(options as object)) {
+    const value = (options as Record<string, unknown>)[name];
+    const child = node.child(name);
+    if (isOptionDeclaration(value)) {
+      if (calls !== undefined && isGhost(value.type)) throw dependsOnConfig(child.loc, file, "type of option");
+      child.declarations.push({ file, declaration: value, calls });
+    } else if (isGhost(value)) {
+      throw dependsOnConfig(child.loc, file, "option declarations at");
+    } else if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+      declareAll(value, child, file, calls);
+    } else {
+      throw new InvalidModuleError(`An option declaration for \`${showOption(child.loc)}' in \`${file}' has type \`${value === null ? "null" : typeof value}' rather than an attribute set. Did you mean to define this outside of \`options'?`);
+    }
+  }
+}
+
+function checkNesting(node: OptionNode): void {
+  for (const child of node.children.values()) {
+    if (child.isOption && child.children.size > 0) {
+      const nested = [...child.children.keys()].map((name) => showOption([...child.loc, name]));
+      throw new InvalidModuleError(`The option \`${showOption(child.loc)}' in \`${child.declarations[0]?.file ?? ""}' would be a parent of the following options, but its type \`${child.record.type.description}' does not support nested options.\n${nested.map((name) => `- ${name}`).join("\n")}`);
+    }
+    checkNesting(child);
+  }
+}
+
+/** Builds the option tree from `modules` (in merge order). */
+export function buildOptionTree(modules: readonly CollectedModule[], prefix: OptionPath): OptionNode {
+  const root = new OptionNode([], prefix);
+  for (const module of modules) {
+    if (isGhost(module.options)) throw dependsOnConfig(prefix, module.file, "options of the module at");
+    if (typeof module.options !== "object" || module.options === null || Array.isArray(module.options)) {
+      throw new InvalidModuleError(`The options of module \`${module.file}' must be an attribute set.`);
+    }
+    declareAll(module.options, root, module.file, module.calls);
+  }
+  checkNesting(root);
+  return root;
+}

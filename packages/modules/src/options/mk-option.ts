@@ -1,0 +1,93 @@
+/**
+ * `mkOption`: an option declaration. It names the option's type, default,
+ * documentation and flags; `evalModules` merges the declarations of all
+ * modules by path.
+ *
+ * The declaration carries the TypeScript type of the option's value (after
+ * `apply`) and of its definitions, so `ConfigOf` can derive the type of
+ * `config` from a module's `options`.
+ */
+import { InvalidModuleError } from "../errors/invalid-module-error.js";
+import { noteDeclarationMade } from "../eval/ghost.js";
+import type { Lazy } from "../properties/lazy.js";
+import type { AnyOptionType, OptionType } from "../types/option-type.js";
+
+declare const declaredValue: unique symbol;
+declare const declaredDefinition: unique symbol;
+
+/** A declared option whose value has type `Value` and whose definitions have type `Definition`. */
+export interface OptionDeclaration<out Value, out Definition = Value> {
+  /** Marks an option declaration (nixpkgs' `_type = "option"`). */
+  readonly _type: "option";
+  /** Phantom: the value type. */
+  readonly [declaredValue]?: Value;
+  /** Phantom: the definition type. */
+  readonly [declaredDefinition]?: Definition;
+  /** The option's type; `unspecified` when omitted. */
+  readonly type?: AnyOptionType;
+  /** Whether a default was given (a default may be `undefined`-free `null`). */
+  readonly hasDefault: boolean;
+  /** The default, a definition at priority 1500 (`mkOptionDefault`). */
+  readonly default?: unknown;
+  /** How the default is shown in documentation, when the value itself is not helpful. */
+  readonly defaultText?: string;
+  /** An example value for documentation. */
+  readonly example?: unknown;
+  /** Documentation (Markdown). */
+  readonly description?: string;
+  /** Whether the option may be defined at most once. */
+  readonly readOnly?: boolean;
+  /** Whether the option is for the module system's internal use (hidden from docs). */
+  readonly internal?: boolean;
+  /** Whether the option appears in documentation (`"shallow"`: without its sub-options). */
+  readonly visible?: boolean | "shallow";
+  /** A function applied to the merged value. */
+  readonly apply?: (value: never) => unknown;
+}
+
+/** Any option declaration. */
+export type AnyOptionDeclaration = OptionDeclaration<unknown, unknown>;
+
+/** The fields of {@link mkOption}. */
+export interface MkOptionSpec<Value, Definition, Applied> {
+  /** The option type; determines check and merge. */
+  readonly type?: OptionType<Value, Definition>;
+  /** The default value (priority 1500); `lazy(() => …)` computes it when the option is merged (with `defaultText` for documentation). */
+  readonly default?: NoInfer<Definition> | Lazy<NoInfer<Definition>>;
+  /** Documentation text for the default. */
+  readonly defaultText?: string;
+  /** An example for documentation. */
+  readonly example?: NoInfer<Definition>;
+  /** Documentation. */
+  readonly description?: string;
+  /** At most one definition allowed. */
+  readonly readOnly?: boolean;
+  /** Internal option: hidden from documentation. */
+  readonly internal?: boolean;
+  /** Documentation visibility. */
+  readonly visible?: boolean | "shallow";
+  /** Transforms the merged value; `config` holds the result. */
+  readonly apply?: (value: Value) => Applied;
+}
+
+/**
+ * Declares an option (nixpkgs' `mkOption`).
+ *
+ * @example
+ * mkOption({ type: types.port, default: 80, description: "Port to listen on." })
+ */
+export function mkOption<Value = unknown, Definition = Value, Applied = Value>(spec: MkOptionSpec<Value, Definition, Applied>): OptionDeclaration<NoInfer<Applied>, NoInfer<Definition>> {
+  if (typeof spec !== "object" || spec === null) throw new InvalidModuleError("mkOption expects an object of option attributes");
+  const declaration: Record<string, unknown> = { _type: "option", hasDefault: Object.prototype.hasOwnProperty.call(spec, "default") };
+  for (const field of ["type", "default", "defaultText", "example", "description", "readOnly", "internal", "visible", "apply"] as const) {
+    if (Object.prototype.hasOwnProperty.call(spec, field)) declaration[field] = spec[field];
+  }
+  // For module functions' first calls: a declaration made after a placeholder was coerced may hold a value derived from it.
+  noteDeclarationMade(declaration);
+  return declaration as unknown as OptionDeclaration<Applied, Definition>;
+}
+
+/** Whether `value` is an option declaration made by {@link mkOption}. */
+export function isOptionDeclaration(value: unknown): value is AnyOptionDeclaration {
+  return typeof value === "object" && value !== null && (value as { _type?: unknown })._type === "option";
+}

@@ -1,0 +1,106 @@
+/**
+ * Submodules: option values that are themselves module evaluations
+ * (`types.submodule`, `types.submoduleWith`), and `types.deferredModule`,
+ * a module kept for another evaluation.
+ *
+ * Each definition becomes a module of a nested `evalModules` whose prefix is
+ * the option's path; an attribute set is config (shorthand), a function is a
+ * module. Modules see `name`: the last component of the option path, which
+ * for `attrsOf (submodule …)` is the attribute name. The merged value is the
+ * nested evaluation's lazy `config`.
+ */
+import { evaluateModules } from "../eval/eval-modules.js";
+import type { OptionPath } from "../options/show-option.js";
+import { isAttrs } from "./merge-helpers.js";
+import { mkOptionType, type AnyOptionType, type OptionType } from "./option-type.js";
+import type { ConfigOfModules, ConfigValue, Definable, OptionsBrand } from "../typing/config-of.js";
+
+/** The fields of {@link submoduleWith}. */
+export interface SubmoduleWithSpec {
+  /** Modules making up the submodule (declaring its options). */
+  readonly modules: readonly unknown[];
+  /** `specialArgs` for the nested evaluation. */
+  readonly specialArgs?: Readonly<Record<string, unknown>>;
+  /** Whether an attribute-set definition is config only (true for `types.submodule`). */
+  readonly shorthandOnlyDefinesConfig?: boolean;
+  /** Overrides the description ("submodule"). */
+  readonly description?: string;
+}
+
+function definitionModule(value: unknown, file: string, shorthandOnlyDefinesConfig: boolean): unknown {
+  if (typeof value === "function") return { _file: file, imports: [value] };
+  if (isAttrs(value) && shorthandOnlyDefinesConfig) return { _file: file, config: value };
+  return { _file: file, imports: [value] };
+}
+
+/** The configuration type of a submodule's module (or list of modules), from their declared options. */
+export type SubmoduleValue<Module> = Module extends readonly unknown[]
+  ? ConfigOfModules<Module> extends infer Config
+    ? keyof Config extends never
+      ? Record<string, unknown>
+      : Config
+    : never
+  : Module extends { readonly options: infer Declared }
+    ? ConfigValue<Declared>
+    : Module extends OptionsBrand<infer Options>
+      ? unknown extends Options
+        ? Record<string, unknown>
+        : {} extends Options
+          ? Record<string, unknown>
+          : ConfigValue<Options>
+      : Record<string, unknown>;
+
+/** What a definition of a submodule option may be: a (partial) config, or a module function. */
+export type SubmoduleDefinition<Value> = Definable<Value> | ((args: never) => unknown);
+
+/** A submodule type from the given modules (nixpkgs' `submoduleWith`). */
+export function submoduleWith<Value extends object>(spec: SubmoduleWithSpec): OptionType<Value, SubmoduleDefinition<Value>> {
+  const shorthand = spec.shorthandOnlyDefinesConfig ?? false;
+  const type: OptionType<Value, SubmoduleDefinition<Value>> = mkOptionType<Value, SubmoduleDefinition<Value>>({
+    name: "submodule",
+    description: spec.description ?? "submodule",
+    check: (value) => isAttrs(value) || typeof value === "function",
+    merge: (loc: OptionPath, definitions) => {
+      const context = evaluateModules({
+        modules: [...spec.modules, ...definitions.map((definition) => definitionModule(definition.value, definition.file, shorthand))],
+        specialArgs: spec.specialArgs ?? {},
+        moduleArguments: { name: loc[loc.length - 1] ?? "" },
+        prefix: loc,
+        fallbackFile: definitions[0]?.file ?? "<unknown-file>",
+        topLevel: false,
+      });
+      return context.checkedConfig as Value;
+    },
+    typeMerge: (other: AnyOptionType) => {
+      const otherSpec = submoduleSpecs.get(other);
+      if (otherSpec === undefined) return undefined;
+      return submoduleWith<Value>({
+        modules: [...spec.modules, ...otherSpec.modules],
+        specialArgs: { ...spec.specialArgs, ...otherSpec.specialArgs },
+        shorthandOnlyDefinesConfig: shorthand && (otherSpec.shorthandOnlyDefinesConfig ?? false),
+        ...(spec.description === undefined ? {} : { description: spec.description }),
+      });
+    },
+    getSubOptions: (prefix) => {
+      const context = evaluateModules({ modules: spec.modules, specialArgs: spec.specialArgs ?? {}, moduleArguments: { name: "<name>" }, prefix, fallbackFile: "<docs>", topLevel: false });
+      return context.options as Readonly<Record<string, unknown>>;
+    },
+  });
+  submoduleSpecs.set(type, spec);
+  return type;
+}
+
+const submoduleSpecs = new WeakMap<AnyOptionType, SubmoduleWithSpec>();
+
+/** A submodule: one module or a list of modules; attribute-set definitions are config (nixpkgs' `submodule`). The value type follows from the modules' options. */
+export function submodule<const Module>(modules: Module): OptionType<SubmoduleValue<Module>, SubmoduleDefinition<SubmoduleValue<Module>>> {
+  return submoduleWith<SubmoduleValue<Module>>({ modules: Array.isArray(modules) ? modules : [modules], shorthandOnlyDefinesConfig: true });
+}
+
+/** A module value, kept unevaluated for use in another evaluation; all definitions are collected as imports (nixpkgs' `deferredModule`). */
+export const deferredModule: OptionType<{ readonly imports: readonly unknown[] }, unknown> = mkOptionType<{ readonly imports: readonly unknown[] }, unknown>({
+  name: "deferredModule",
+  description: "module",
+  check: (value) => isAttrs(value) || typeof value === "function",
+  merge: (_loc, definitions) => ({ imports: definitions.map((definition) => ({ _file: definition.file, imports: [definition.value] })) }),
+});
