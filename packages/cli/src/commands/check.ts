@@ -3,7 +3,6 @@
  * each problem with its position, before anything is evaluated.
  */
 import type { Command } from "../command.js";
-import { checkConfig, formatConfigDiagnostic } from "../check/check-config.js";
 import { fallbackPackages } from "../config-options.js";
 import { UsageError } from "../usage-error.js";
 
@@ -16,6 +15,8 @@ export const checkCommand: Command = {
   async run(args, io) {
     const [file, ...rest] = args.positionals;
     if (file === undefined || rest.length > 0) throw new UsageError("'kiln check' takes one config file, e.g. 'kiln check ./kiln.ts'");
+    // The TypeScript compiler is large: load it only for this command.
+    const { checkConfig, formatConfigDiagnostic } = await import("../check/check-config.js");
     const diagnostics = checkConfig(file.replace(/#.*$/, ""), { fallbackPackages: fallbackPackages() });
     for (const diagnostic of diagnostics) io.stderr.write(`${formatConfigDiagnostic(diagnostic)}\n`);
     const errors = diagnostics.filter((diagnostic) => diagnostic.severity === "error").length;

@@ -5,7 +5,6 @@
 import { InterruptedError, LocalStore } from "@kiln/core";
 import type { Command } from "../command.js";
 import { evaluateOptions, singleInstallable } from "../config-options.js";
-import { fixHashes } from "../hash-repair/fix-hashes.js";
 import { ProgressRenderer } from "../progress.js";
 import { makeRealiser, maxJobs, realiserName, REALISE_OPTIONS, storeDirFor } from "../store-options.js";
 
@@ -26,6 +25,8 @@ export const fixHashesCommand: Command = {
     process.once("SIGINT", onSignal);
     try {
       const jobs = maxJobs(args);
+      // ts-morph (and the TypeScript compiler) is large: load it only for this command.
+      const { fixHashes } = await import("../hash-repair/fix-hashes.js");
       const result = await fixHashes(singleInstallable(args, "fix-hashes"), {
         ...evaluateOptions(args),
         storeDir,
