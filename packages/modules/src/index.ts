@@ -62,6 +62,8 @@ export { mkChangedOptionModule } from "./renames/mk-changed-option-module.js";
 export { mkAliasOptionModule } from "./renames/mk-alias-option-module.js";
 
 export { optionsToJson, type OptionDocumentation } from "./docs/options-to-json.js";
+/** {@link optionsToJson} under the name NixOS users know (`optionsToJSON`, as in `nixos/lib/make-options-doc`). */
+export { optionsToJson as optionsToJSON } from "./docs/options-to-json.js";
 export { optionsToMarkdown } from "./docs/options-to-markdown.js";
 
 export type { ConfigOf, ConfigOfModules, ConfigValue, Definable, DefinitionsOf, OptionsTree, BuiltinConfig, Wrapped, OptionsBrand } from "./typing/config-of.js";

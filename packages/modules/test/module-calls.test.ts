@@ -17,6 +17,7 @@ import {
   mkDefault,
   mkEnableOption,
   mkIf,
+  mkMerge,
   mkOption,
   mkPackageOption,
   optionsToJson,
@@ -165,6 +166,101 @@ describe("mutual dependencies and cycles", () => {
     expect(error).toBeInstanceOf(InfiniteRecursionError);
     expect(error.message).toMatch(/^infinite recursion encountered while evaluating: a\.x -> a\.z: module `.*' is being called with the real config to evaluate `a\.x', and its body needs its own definition of `a\.z'.*lazy\(\(\) => …\)/);
     expect((error as InfiniteRecursionError).chain).toEqual(["a.x", "a.z"]);
+  });
+});
+
+describe("definitions of the first call that cannot come from config are final", () => {
+  const declarations = {
+    options: {
+      a: { enable: mkEnableOption("a"), x: mkOption({ type: types.int, default: 0 }) },
+      b: { enable: mkEnableOption("b"), x: mkOption({ type: types.int, default: 0 }) },
+      labels: mkOption({ type: types.listOf(types.str), default: [] }),
+    },
+  };
+  it("a ring: each module sets its own enable with mkDefault and reads the other's in an mkIf condition; merging enable needs no second call", () => {
+    const calls = { a: 0, b: 0 };
+    const moduleA = ({ config }: Args) => (calls.a++, { config: mkMerge([{ a: { enable: mkDefault(true) } }, mkIf(config.b.enable, { a: { x: 1 } })]) });
+    const moduleB = ({ config }: Args) => (calls.b++, { config: mkMerge([{ b: { enable: mkDefault(false) } }, mkIf(config.a.enable, { b: { x: 2 } })]) });
+    const { config } = evaluate([declarations, moduleA, moduleB]);
+    expect([config.a.enable, config.b.enable]).toEqual([true, false]);
+    expect(calls).toEqual({ a: 1, b: 1 });
+    expect(config.a.x).toBe(0);
+    expect(calls).toEqual({ a: 2, b: 1 });
+    expect(config.b.x).toBe(2);
+    expect(calls).toEqual({ a: 2, b: 2 });
+  });
+  it("a value that is another option's value is read from config without a second call", () => {
+    let calls = 0;
+    const module = ({ config }: Args) => (calls++, { b: { x: config.a.x }, a: { enable: mkIf(config.b.enable, true) } });
+    const { config } = evaluate([declarations, module, { a: { x: 7 } }]);
+    expect([config.b.x, calls]).toEqual([7, 1]);
+  });
+  it("a definition under a placeholder condition, or holding a placeholder, still makes the second call", () => {
+    let calls = 0;
+    const module = ({ config }: Args) => (calls++, { a: { enable: mkDefault(true), x: mkIf(config.b.enable, 5) }, labels: [config.b.enable ? "on" : "off", config.a.enable] });
+    const { config } = evaluate([declarations, module]);
+    expect([config.a.enable, calls]).toEqual([true, 1]);
+    expect([config.a.x, calls]).toEqual([0, 2]);
+    const holding = ({ config }: Args) => (calls++, { a: { enable: mkDefault(true) }, b: { x: mkDefault([config.a.x][0]) } });
+    calls = 0;
+    const other = evaluate([declarations, holding]).config;
+    expect([other.a.enable, calls]).toEqual([true, 1]);
+    expect([other.b.x, calls]).toEqual([0, 2]);
+  });
+  it("clean definitions without an option are taken by a freeform type without a second call", () => {
+    let calls = 0;
+    const base = { freeformType: types.attrsOf(types.anything), options: { flag: mkOption({ type: types.bool, default: true }), count: mkOption({ type: types.int, default: 0 }) } };
+    const module = ({ config }: Args) => (calls++, { extra: { name: "x" }, count: mkIf(config.flag, 1) });
+    const { config } = evaluate([base, module]);
+    expect([config.extra, calls]).toEqual([{ name: "x" }, 1]);
+    expect([config.count, calls]).toEqual([1, 2]);
+  });
+  it("tainted definitions in a ring are still a cycle, named as such", () => {
+    const moduleA = ({ config }: Args) => ({ a: { enable: mkIf(config.b.enable, true) } });
+    const moduleB = ({ config }: Args) => ({ b: { enable: mkIf(config.a.enable, true) } });
+    const error = errorOf(() => evaluate([declarations, moduleA, moduleB]).config.a.enable);
+    expect(error).toBeInstanceOf(InfiniteRecursionError);
+    expect(error.message).toMatch(/^infinite recursion encountered while evaluating: a\.enable -> b\.enable -> a\.enable/);
+  });
+  it("a module whose first call turned a placeholder into a string has every definition from its second call", () => {
+    let calls = 0;
+    const module = ({ config }: Args) => (calls++, { a: { enable: mkDefault(true) }, labels: [`b is ${config.b.enable}`] });
+    const { config } = evaluate([declarations, module]);
+    expect([config.a.enable, calls]).toEqual([true, 2]);
+    expect(config.labels).toEqual(["b is false"]);
+  });
+  it("a module that asks a placeholder whether it has an attribute has every definition from its second call", () => {
+    let calls = 0;
+    const module = ({ config }: Args) => (calls++, { a: { x: "extra" in config.b ? 1 : 2 } });
+    expect([evaluate([declarations, module]).config.a.x, calls]).toEqual([2, 2]);
+  });
+  it("a JavaScript condition on a placeholder the module uses nowhere else makes every definition come from the second call", () => {
+    let calls = 0;
+    const module = ({ config }: Args) => (calls++, { a: { x: config.b.enable ? 80 : 443 } });
+    expect([evaluate([declarations, module]).config.a.x, calls]).toEqual([443, 2]);
+  });
+  it("a condition computed from a placeholder (mkIf(!cfg.enable, …)) is not trusted, even when the placeholder is used elsewhere", () => {
+    let calls = 0;
+    const module = ({ config }: Args) => (calls++, { config: mkMerge([mkIf(config.b.enable, { a: { x: 1 } }), mkIf(!config.b.enable, { labels: ["b is off"] })]) });
+    const { config } = evaluate([declarations, module]);
+    expect([config.labels, calls]).toEqual([["b is off"], 2]);
+  });
+  it("a JavaScript condition on a placeholder also used in mkIf is detected when the second call comes, naming the module and option", () => {
+    const web = ({ config }: Args) => {
+      const cfg = config.b;
+      return { config: mkMerge([mkIf(cfg.enable, { labels: ["web"] }), { a: { x: cfg.enable ? 80 : 443 } }]) };
+    };
+    const { config } = evaluate([declarations, web]);
+    // The placeholder is truthy: the first call's value is wrong, and nothing shows it until the second call.
+    expect(config.a.x).toBe(80);
+    const error = errorOf(() => config.labels);
+    expect(error).toBeInstanceOf(ConfigDependentStructureError);
+    expect(error.message).toMatch(/^Module `[^`]+' gives `a\.x' a different definition when called with the real config than when called with a placeholder config, and the definition from the placeholder call was already used\. The value depends on config through JavaScript control flow .*mkIf\(cfg\.x, …\)/);
+    expect((error as ConfigDependentStructureError).loc).toEqual(["a", "x"]);
+    expect(() => config.a.enable).toThrow(ConfigDependentStructureError);
+    // Read in the other order, the second call comes first and gives the right value.
+    const fresh = evaluate([declarations, web]).config;
+    expect([fresh.labels, fresh.a.x]).toEqual([[], 443]);
   });
 });
 

@@ -134,7 +134,18 @@ export class ModuleCollector {
   }
 
   #complete(module: object, shaped: ShapedModule, calls: ModuleCalls | undefined): void {
-    const collected: CollectedModule = { ...shaped, sequence: this.#completed.length, identity: module, calls };
+    // Spelled out rather than spread: a spread gives every module an object shape of its own.
+    const collected: CollectedModule = {
+      file: shaped.file,
+      key: shaped.key,
+      imports: shaped.imports,
+      disabledModules: shaped.disabledModules,
+      options: shaped.options,
+      config: shaped.config,
+      sequence: this.#completed.length,
+      identity: module,
+      calls,
+    };
     this.#byIdentity.set(module, collected);
     this.#completed.push(collected);
     for (const imported of shaped.imports) this.#queue.push({ module: imported, parentFile: shaped.file });

@@ -65,36 +65,71 @@ export function configProxy(host: ProxyHost, path: readonly string[]): object {
   return cached(configCache, host, path, () => makeConfigProxy(host, path));
 }
 
-function makeConfigProxy(host: ProxyHost, path: readonly string[]): object {
-  // Children are cached on their parent, so walking `config.a.b.c` allocates nothing after the first time.
-  const children = new Map<string, object>();
-  const evaluation = (): Evaluation => {
-    const current = host.evaluation();
-    if (host.checked) current.ensureChecked();
-    return current;
-  };
-  const get = (name: string): unknown => {
-    const known = children.get(name);
-    if (known !== undefined) return known;
-    const childPath = [...path, name];
-    const resolution = evaluation().resolve(childPath);
-    switch (resolution.kind) {
-      case "value":
-      case "freeform":
-        return resolution.value;
-      case "prefix": {
-        const child = makeConfigProxy(host, childPath);
-        children.set(name, child);
-        return child;
-      }
-      case "missing":
-        return host.missing(childPath);
-    }
-  };
-  const names = (): string[] => prefixNames(evaluation(), path);
-  const has = (name: string): boolean => names().includes(name);
-  return new Proxy({}, readOnlyTraps(get, names, has));
+/**
+ * What a config proxy knows, kept in its Proxy target so that all config
+ * proxies share one handler (there is one per prefix of every evaluation).
+ * The target's own properties are never seen: every operation is trapped.
+ */
+interface ConfigTarget {
+  readonly host: ProxyHost;
+  readonly path: readonly string[];
+  /** Proxies of child prefixes, so walking `config.a.b.c` allocates nothing after the first time. */
+  children: Map<string, object> | undefined;
+  /** The names at this prefix in the evaluation they were listed for (fixed per evaluation). */
+  names: { readonly evaluation: Evaluation; readonly list: string[]; readonly set: ReadonlySet<string> } | undefined;
 }
+
+function makeConfigProxy(host: ProxyHost, path: readonly string[]): object {
+  const target: ConfigTarget = { host, path, children: undefined, names: undefined };
+  return new Proxy(target, configTraps);
+}
+
+function currentEvaluation(target: ConfigTarget): Evaluation {
+  const current = target.host.evaluation();
+  if (target.host.checked) current.ensureChecked();
+  return current;
+}
+
+function configGet(target: ConfigTarget, name: string): unknown {
+  const known = target.children?.get(name);
+  if (known !== undefined) return known;
+  const childPath = target.path.concat(name);
+  const resolution = currentEvaluation(target).resolve(childPath);
+  switch (resolution.kind) {
+    case "value":
+    case "freeform":
+      return resolution.value;
+    case "prefix": {
+      const child = makeConfigProxy(target.host, childPath);
+      (target.children ??= new Map()).set(name, child);
+      return child;
+    }
+    case "missing":
+      return target.host.missing(childPath);
+  }
+}
+
+function configNames(target: ConfigTarget): { readonly list: string[]; readonly set: ReadonlySet<string> } {
+  const evaluation = currentEvaluation(target);
+  if (target.names?.evaluation !== evaluation) {
+    const list = prefixNames(evaluation, target.path);
+    target.names = { evaluation, list, set: new Set(list) };
+  }
+  return target.names;
+}
+
+const configTraps: ProxyHandler<ConfigTarget> = {
+  get: (target, name) => (typeof name === "symbol" ? undefined : configGet(target, name)),
+  has: (target, name) => typeof name === "string" && configNames(target).set.has(name),
+  ownKeys: (target) => [...configNames(target).list],
+  getOwnPropertyDescriptor: (target, name) =>
+    typeof name === "string" && configNames(target).set.has(name) ? { value: configGet(target, name), writable: false, enumerable: true, configurable: true } : undefined,
+  // The target holds the proxy's state, not config: it must not show through.
+  getPrototypeOf: () => Object.prototype,
+  set: () => false,
+  defineProperty: () => false,
+  deleteProperty: () => false,
+};
 
 function optionView(evaluation: Evaluation, node: OptionNode): Option {
   let views = optionViews.get(evaluation);

@@ -14,29 +14,41 @@
 import { InfiniteRecursionError } from "../errors/infinite-recursion-error.js";
 import { LazyCycleError } from "../properties/lazy.js";
 
-const stack: string[] = [];
+/** What is on the stack: an option node, whose label (its path shown with dots) is only made for messages. */
+export interface Labelled {
+  readonly label: string;
+}
+
+const stack: Labelled[] = [];
 const settleTasks: Array<() => void> = [];
 
 /** The option paths currently being evaluated, outermost first. */
 export function evaluationStack(): readonly string[] {
-  return stack;
+  return stack.map((entry) => entry.label);
 }
 
-/** The error for re-entering `label`, naming the chain of option paths. */
-export function infiniteRecursion(label: string): InfiniteRecursionError {
-  const start = stack.lastIndexOf(label);
-  const chain = [...stack.slice(start === -1 ? 0 : start), label];
+/** How many options are being evaluated (the length of {@link evaluationStack}). */
+export function evaluationDepth(): number {
+  return stack.length;
+}
+
+/** The error for re-entering `entry`, naming the chain of option paths. */
+export function infiniteRecursion(entry: Labelled): InfiniteRecursionError {
+  const labels = evaluationStack();
+  const label = entry.label;
+  const start = labels.lastIndexOf(label);
+  const chain = [...labels.slice(start === -1 ? 0 : start), label];
   return new InfiniteRecursionError(`infinite recursion encountered while evaluating: ${chain.join(" -> ")}`, chain);
 }
 
-/** Runs `compute` with `label` on the evaluation stack, turning a lazy value's self-reference into an InfiniteRecursionError. */
-export function withEvaluationOf<T>(label: string, compute: () => T): T {
-  stack.push(label);
+/** Runs `compute` with `entry` on the evaluation stack, turning a lazy value's self-reference into an InfiniteRecursionError. */
+export function withEvaluationOf<T>(entry: Labelled, compute: () => T): T {
+  stack.push(entry);
   let result: T;
   try {
     result = compute();
   } catch (error) {
-    if (error instanceof LazyCycleError) throw infiniteRecursion(label);
+    if (error instanceof LazyCycleError) throw infiniteRecursion(entry);
     throw error;
   } finally {
     stack.pop();

@@ -5,17 +5,27 @@
  * For a module function the pass walks the result of its first call, made
  * with a placeholder `config` (see `module-calls.ts`): that tells which
  * options the module defines. If the module never touched the placeholder,
- * those definitions are final. Otherwise the module's entries are deferred:
- * its values come from its second call, made only when an option it defines
- * is merged. Every other module's definitions are unaffected, so reading an
- * option calls at most the modules that define it.
+ * those definitions are final. Otherwise the walk also classifies each
+ * definition (see `taint.ts`): the module's clean definitions of an option
+ * are final too, and are remembered once handed out; for an option where it
+ * has a tainted one, its values come from its second call, made only when
+ * that option is merged. Every other module's definitions are unaffected, so
+ * reading an option calls at most the modules with a tainted definition of
+ * it. Once a second call is made (for whatever reason), its definitions
+ * replace the first call's for options not merged yet, and must equal them
+ * for options already merged from clean definitions, or the evaluation fails
+ * with a {@link ConfigDependentStructureError}.
+ *
+ * The final evaluation's index is the last to walk the modules: once it
+ * has a module function's definitions, the rest of that call's result is let
+ * go (`releaseConfig`), so a large configuration is not kept twice.
  *
  * Two refinements keep real configurations free of false cycles:
  *
  * - For an `attrsOf`, `lazyAttrsOf` or `submodule` option that the first
- *   call defined with a plain object, the module's definition is handed out
- *   as an object with the same attribute names whose values come from the
- *   second call when read. A module that sets `_module.args.foo` and reads
+ *   call defined with a plain object, tainted, the module's definition is
+ *   handed out as an object with the same attribute names whose values come
+ *   from the second call when read. A module that sets `_module.args.foo` and reads
  *   the argument `pkgs` does not need itself.
  * - When a second call defines other options than the first said, options
  *   not merged yet simply gain or lose its definitions; for options already
@@ -42,9 +52,10 @@ import type { CollectedModule } from "./collect-modules.js";
 import type { Definition } from "./definition.js";
 import { containsGhost } from "./ghost.js";
 import type { ModuleCalls } from "./module-calls.js";
-import type { ConfigSource } from "./module-shape.js";
+import { releaseConfig, type ConfigSource } from "./module-shape.js";
 import type { OptionNode } from "./option-tree.js";
 import { pushDownProperties } from "./push-down-properties.js";
+import { sameDefinitionValue } from "./taint.js";
 
 /** A definition that matched no declared option. */
 export interface UnmatchedDefinition extends Definition {
@@ -56,28 +67,51 @@ export interface UnmatchedDefinition extends Definition {
 interface Found {
   readonly nodes: Map<OptionNode, unknown[]>;
   readonly unmatched: Array<{ readonly path: readonly string[]; readonly value: unknown }>;
+  /** Options with a tainted definition (when the walk classified, see `taint.ts`). */
+  readonly tainted: Set<OptionNode>;
+  /** Whether a definition without an option is tainted. */
+  unmatchedTainted: boolean;
 }
 
-/** A module whose definitions wait for its second call. */
-interface Deferred {
+/** A module function that touched a placeholder: its clean definitions are final, the others wait for its second call. */
+class Deferred {
   readonly module: CollectedModule;
   readonly calls: ModuleCalls;
   readonly order: number;
-  /** The structure seen in the first call (values not to be used). */
-  readonly first: Found;
-  /** The second call's definitions, once taken. */
-  materialized: Found | undefined;
-  reconciling: boolean;
+  /**
+   * The module's definitions: the first call's (the structure, and the values
+   * of clean definitions) until the second call's are taken (see #reconcile).
+   */
+  found: Found;
+  /** Whether {@link found} holds the second call's definitions. */
+  materialized = false;
+  /** Whether every definition of the first call is tainted (see `taint.ts`). */
+  readonly allTainted: boolean;
+  reconciling = false;
   /** Attribute-wise stand-ins handed out before the second call (see the file comment). */
-  readonly presented: Map<OptionNode, { readonly keys: readonly string[]; readonly object: object }>;
+  presented: Map<OptionNode, { readonly keys: readonly string[]; readonly object: object }> | undefined;
+  /** Options whose clean first-call definitions were handed out: the second call, if it comes, must agree. */
+  used: Set<OptionNode> | undefined;
+  /** Whether the first call's definitions without an option were handed out. */
+  unmatchedUsed = false;
+
+  constructor(module: CollectedModule, calls: ModuleCalls, order: number, first: Found, allTainted: boolean) {
+    this.module = module;
+    this.calls = calls;
+    this.order = order;
+    this.found = first;
+    this.allTainted = allTainted;
+  }
 }
 
-/** One module's contribution to an option: a definition, or a deferred module. */
-interface Entry {
+/** A final definition of a module, with the module's position in merge order. */
+interface Committed {
   readonly order: number;
-  readonly definition: Definition | undefined;
-  readonly deferred: Deferred | undefined;
+  readonly definition: Definition;
 }
+
+/** One module's contribution to an option: a final definition, or a module function's definitions (all of them at that option). */
+type Entry = Committed | Deferred;
 
 interface WalkingModule {
   readonly module: CollectedModule;
@@ -108,6 +142,11 @@ function collectNames(value: unknown, names: Set<string>): boolean {
   return true;
 }
 
+/** Whether a deferred module's first-call definitions of `node` are all clean, so they are final (before the second call's are taken). */
+function isClean(deferred: Deferred, node: OptionNode): boolean {
+  return !deferred.allTainted && !deferred.found.tainted.has(node) && deferred.found.nodes.has(node);
+}
+
 function pathKey(path: readonly string[]): string {
   return path.join("\u0000");
 }
@@ -116,22 +155,32 @@ function isStructural(source: ConfigSource): boolean {
   return source.kind === "value" && source.structural === true;
 }
 
-/** Walks `sources` against the option tree at `root`. */
-function walkSources(sources: readonly ConfigSource[], root: OptionNode, file: string): Found {
-  const found: Found = { nodes: new Map(), unmatched: [] };
+/** Walks `sources` against the option tree at `root`; with `classify`, notes tainted definitions (see `taint.ts`). */
+function walkSources(sources: readonly ConfigSource[], root: OptionNode, file: string, classify = false): Found {
+  const found: Found = { nodes: new Map(), unmatched: [], tainted: new Set(), unmatchedTainted: false };
   const sink = {
-    definition: (node: OptionNode, value: unknown) => {
+    definition: (node: OptionNode, value: unknown, tainted: boolean) => {
       const list = found.nodes.get(node);
       if (list === undefined) found.nodes.set(node, [value]);
       else list.push(value);
+      if (tainted) found.tainted.add(node);
     },
-    unmatched: (path: readonly string[], value: unknown) => found.unmatched.push({ path, value }),
+    unmatched: (path: readonly string[], value: unknown, tainted: boolean) => {
+      found.unmatched.push({ path, value });
+      if (tainted) found.unmatchedTainted = true;
+    },
   };
   for (const source of sources) {
-    if (source.kind === "shorthand") pushDownProperties(source.object, root, file, sink, source.excluded);
-    else pushDownProperties(source.kind === "getter" ? source.read() : source.value, root, file, sink);
+    if (source.kind === "released") throw new Error(`internal error: the config of module \`${file}' was walked after the final evaluation took its definitions`);
+    if (source.kind === "shorthand") pushDownProperties(source.object, root, file, sink, source.excluded, classify);
+    else pushDownProperties(source.kind === "getter" ? source.read() : source.value, root, file, sink, undefined, classify);
   }
   return found;
+}
+
+/** Whether a module's clean first-call definitions of an option match its second call's. */
+function sameDefinitions(first: readonly unknown[], second: readonly unknown[]): boolean {
+  return first.length === second.length && first.every((value, index) => sameDefinitionValue(value, second[index]));
 }
 
 /** The definitions of an evaluation by option node, plus the unmatched ones. */
@@ -148,11 +197,23 @@ export class DefinitionIndex {
   #cursor = 0;
   #outOfOrder = false;
   readonly #walking: WalkingModule[] = [];
+  /** Whether this is the index of the final evaluation, the last to walk the modules' configs (see {@link markFinal}). */
+  #final = false;
 
   /** Indexes `modules`, given in merge order, against the option tree `root`. Nothing is walked until needed. */
   constructor(modules: readonly CollectedModule[], root: OptionNode) {
     this.#modules = modules;
     this.#root = root;
+  }
+
+  /**
+   * Called once this index's evaluation is the final one, which no other
+   * evaluation of the same modules follows: from then on, the results of
+   * module functions are let go once this index has their definitions
+   * (see `releaseConfig`).
+   */
+  markFinal(): void {
+    this.#final = true;
   }
 
   /** Whether a module's config is being walked right now. */
@@ -190,26 +251,37 @@ export class DefinitionIndex {
     const second = calls.second;
     if (second !== undefined) {
       this.#walkReal(module, () => [...second.config.filter((source) => !isStructural(source)), ...structural], order);
+      this.#release(calls);
       return;
     }
     let first: Found;
     try {
-      first = calls.scope.run(() => walkSources(others, this.#root, module.file));
+      first = calls.scope.run(() => walkSources(others, this.#root, module.file, true));
     } catch (error) {
       if (!calls.touched) throw error;
       // The structure could not be seen through the placeholders: take it from the real call, whose reads are checked like a getter's.
       this.#walkReal(module, () => [...calls.callSecond().config.filter((source) => !isStructural(source)), ...structural], order);
+      this.#release(calls);
       return;
     }
     if (!calls.touched) {
       this.#commit(module, first, order);
     } else {
-      const deferred: Deferred = { module, calls, order, first, materialized: undefined, reconciling: false, presented: new Map() };
+      const allTainted = calls.taintsAllDefinitions();
+      const deferred = new Deferred(module, calls, order, first, allTainted);
       this.#deferred.push(deferred);
       this.#deferredByCalls.set(calls, deferred);
-      for (const node of first.nodes.keys()) this.#add(node, { order, definition: undefined, deferred });
+      for (const node of first.nodes.keys()) this.#add(node, deferred);
     }
     if (structural.length > 0) this.#walkReal(module, () => structural, order);
+    if (this.#final) releaseConfig(calls.first);
+  }
+
+  /** After the final index has walked a module function's second result: neither call's config is needed any more. */
+  #release(calls: ModuleCalls): void {
+    if (!this.#final) return;
+    releaseConfig(calls.first);
+    if (calls.second !== undefined) releaseConfig(calls.second);
   }
 
   #add(node: OptionNode, entry: Entry): void {
@@ -223,7 +295,7 @@ export class DefinitionIndex {
   }
 
   #commit(module: CollectedModule, found: Found, order: number): void {
-    for (const [node, values] of found.nodes) for (const value of values) this.#add(node, { order, definition: { file: module.file, value }, deferred: undefined });
+    for (const [node, values] of found.nodes) for (const value of values) this.#add(node, { order, definition: { file: module.file, value } });
     for (const { path, value } of found.unmatched) this.#unmatched.push({ file: module.file, value, path, order });
   }
 
@@ -257,7 +329,10 @@ export class DefinitionIndex {
     for (const walking of this.#walking) walking.reads.push(path);
   }
 
-  /** The definitions of the option at `node`, in merge order; makes the second calls of the modules defining it. */
+  /**
+   * The definitions of the option at `node`, in merge order; makes the
+   * second calls of the modules with a tainted definition of it.
+   */
   definitionsOf(node: OptionNode): readonly Definition[] {
     this.complete();
     if (this.#walking.length > 0) this.noteRead(node.path);
@@ -265,8 +340,8 @@ export class DefinitionIndex {
     if (list !== undefined) {
       // The list may grow while second calls run (they can newly define this option); those are included.
       for (let index = 0; index < list.length; index++) {
-        const deferred = (list[index] as Entry).deferred;
-        if (deferred !== undefined && deferred.materialized === undefined && !this.#presentable(deferred, node)) this.#materialize(deferred);
+        const deferred = list[index];
+        if (deferred instanceof Deferred && !deferred.materialized && !isClean(deferred, node) && !this.#presentable(deferred, node)) this.#materialize(deferred);
       }
     }
     this.#handedOut.add(node);
@@ -274,27 +349,31 @@ export class DefinitionIndex {
     const entries = this.#outOfOrder ? [...list].sort((a, b) => a.order - b.order) : list;
     const result: Definition[] = [];
     for (const entry of entries) {
-      if (entry.definition !== undefined) {
+      if (!(entry instanceof Deferred)) {
         result.push(entry.definition);
         continue;
       }
-      const deferred = entry.deferred as Deferred;
+      const deferred = entry;
       const file = deferred.module.file;
-      if (deferred.materialized === undefined) result.push({ file, value: this.#presentation(deferred, node) });
-      else for (const value of deferred.materialized.nodes.get(node) ?? []) result.push({ file, value });
+      if (deferred.materialized || isClean(deferred, node)) {
+        if (!deferred.materialized) (deferred.used ??= new Set()).add(node);
+        for (const value of deferred.found.nodes.get(node) ?? []) result.push({ file, value });
+      } else {
+        result.push({ file, value: this.#presentation(deferred, node) });
+      }
     }
     return result;
   }
 
   #presentable(deferred: Deferred, node: OptionNode): boolean {
-    const values = deferred.first.nodes.get(node);
+    const values = deferred.found.nodes.get(node);
     return values !== undefined && values.length === 1 && isPlainObject(values[0]) && KEYED_TYPES.has(node.record.type.name);
   }
 
   #presentation(deferred: Deferred, node: OptionNode): object {
-    const known = deferred.presented.get(node);
+    const known = deferred.presented?.get(node);
     if (known !== undefined) return known.object;
-    const keys = Object.keys(deferred.first.nodes.get(node)?.[0] as object);
+    const keys = Object.keys(deferred.found.nodes.get(node)?.[0] as object);
     const object: Record<string, unknown> = {};
     for (const key of keys) {
       Object.defineProperty(object, key, {
@@ -303,18 +382,18 @@ export class DefinitionIndex {
         get: () => {
           this.#materialize(deferred);
           // Checked in #reconcile: one plain object with exactly these attributes.
-          const value = deferred.materialized?.nodes.get(node)?.[0] as object;
+          const value = deferred.found.nodes.get(node)?.[0] as object;
           const descriptor = Object.getOwnPropertyDescriptor(value, key);
           return descriptor?.get !== undefined ? descriptor.get.call(value) : descriptor?.value;
         },
       });
     }
-    deferred.presented.set(node, { keys, object });
+    (deferred.presented ??= new Map()).set(node, { keys, object });
     return object;
   }
 
   #materialize(deferred: Deferred): void {
-    if (deferred.materialized !== undefined) return;
+    if (deferred.materialized) return;
     if (deferred.reconciling) {
       const stack = showOption(this.#root.loc);
       throw new InfiniteRecursionError(
@@ -329,7 +408,7 @@ export class DefinitionIndex {
   /** Takes the definitions of a module's second call, made for whatever reason (see `module-calls.ts`). */
   reconcile(calls: ModuleCalls): void {
     const deferred = this.#deferredByCalls.get(calls);
-    if (deferred !== undefined && deferred.materialized === undefined && !deferred.reconciling) this.#reconcile(deferred);
+    if (deferred !== undefined && !deferred.materialized && !deferred.reconciling) this.#reconcile(deferred);
   }
 
   /** The error for a second call that defines other options than the first said; the evaluation fails from now on (values already handed out missed it). */
@@ -343,9 +422,21 @@ export class DefinitionIndex {
     return deferred.calls.fail(error);
   }
 
+  /** The error for a clean definition that was used but differs in the second call; the evaluation fails from now on. */
+  #valueDrift(deferred: Deferred, path: readonly string[], what: string): unknown {
+    const loc = [...this.#root.loc, ...path];
+    const shown = `\`${showOption(loc)}'`;
+    const error = new ConfigDependentStructureError(
+      `Module \`${deferred.module.file}' ${what.replaceAll("@", shown)} when called with the real config than when called with a placeholder config, and the definition from the placeholder call was already used. The value depends on config through JavaScript control flow (\`cfg.x ? a : b\`, \`&&\`, \`if\`), which the placeholder cannot see. Write the condition with \`mkIf(cfg.x, …)\`, or compute the value in \`lazy(() => …)\`.`,
+      deferred.module.file,
+      loc,
+    );
+    return deferred.calls.fail(error);
+  }
+
   #reconcile(deferred: Deferred): void {
     const second = deferred.calls.second;
-    if (second === undefined) return;
+    if (second === undefined || deferred.materialized) return;
     deferred.reconciling = true;
     let found: Found;
     try {
@@ -357,11 +448,23 @@ export class DefinitionIndex {
     } finally {
       deferred.reconciling = false;
     }
-    if (deferred.materialized !== undefined) return;
-    for (const node of found.nodes.keys()) {
-      if (!deferred.first.nodes.has(node) && this.#handedOut.has(node)) throw this.#drift(deferred, node.path, "defines @ only when called with the real config, and @ was already evaluated without that definition");
+    const first = deferred.found;
+    for (const node of deferred.used ?? []) {
+      if (!sameDefinitions(first.nodes.get(node) ?? [], found.nodes.get(node) ?? [])) throw this.#valueDrift(deferred, node.path, "gives @ a different definition");
     }
-    for (const [node, presented] of deferred.presented) {
+    if (deferred.unmatchedUsed) {
+      const before = first.unmatched;
+      const after = found.unmatched;
+      const index = before.findIndex((entry, at) => {
+        const other = after[at];
+        return other === undefined || pathKey(other.path) !== pathKey(entry.path) || !sameDefinitionValue(entry.value, other.value);
+      });
+      if (index !== -1 || after.length !== before.length) throw this.#valueDrift(deferred, (before[index] ?? after[before.length])?.path ?? [], "defines @ (which has no declared option) differently");
+    }
+    for (const node of found.nodes.keys()) {
+      if (!first.nodes.has(node) && this.#handedOut.has(node)) throw this.#drift(deferred, node.path, "defines @ only when called with the real config, and @ was already evaluated without that definition");
+    }
+    for (const [node, presented] of deferred.presented ?? []) {
       const values = found.nodes.get(node);
       const value = values?.length === 1 ? values[0] : undefined;
       const keys = isPlainObject(value) ? Object.keys(value) : undefined;
@@ -370,23 +473,31 @@ export class DefinitionIndex {
       }
     }
     if (this.#unmatchedConsumed) {
-      const before = new Set(deferred.first.unmatched.map(({ path }) => pathKey(path)));
+      const before = new Set(first.unmatched.map(({ path }) => pathKey(path)));
       const after = new Set(found.unmatched.map(({ path }) => pathKey(path)));
-      const changed = found.unmatched.find(({ path }) => !before.has(pathKey(path))) ?? deferred.first.unmatched.find(({ path }) => !after.has(pathKey(path)));
+      const changed = found.unmatched.find(({ path }) => !before.has(pathKey(path))) ?? first.unmatched.find(({ path }) => !after.has(pathKey(path)));
       if (changed !== undefined) throw this.#drift(deferred, changed.path, "defines @ (which has no declared option) in only one of its two calls, after definitions without options were already checked");
     }
-    deferred.materialized = found;
-    for (const node of found.nodes.keys()) if (!deferred.first.nodes.has(node)) this.#add(node, { order: deferred.order, definition: undefined, deferred });
+    this.#release(deferred.calls);
+    deferred.found = found;
+    deferred.materialized = true;
+    deferred.used = undefined;
+    deferred.presented = undefined;
+    for (const node of found.nodes.keys()) if (!first.nodes.has(node)) this.#add(node, deferred);
   }
 
-  /** Definitions that matched no option, in merge order (makes the second calls of deferred modules that have such definitions). */
+  /** Definitions that matched no option, in merge order (makes the second calls of modules with a tainted one). */
   unmatched(): readonly UnmatchedDefinition[] {
     this.complete();
-    for (const deferred of this.#deferred) if (deferred.materialized === undefined && deferred.first.unmatched.length > 0) this.#materialize(deferred);
+    for (const deferred of this.#deferred) {
+      if (!deferred.materialized && deferred.found.unmatched.length > 0 && (deferred.allTainted || deferred.found.unmatchedTainted)) this.#materialize(deferred);
+    }
     this.#unmatchedConsumed = true;
     const all: Array<UnmatchedDefinition & { readonly order: number }> = [...this.#unmatched];
     for (const deferred of this.#deferred) {
-      for (const { path, value } of deferred.materialized?.unmatched ?? []) all.push({ file: deferred.module.file, value, path, order: deferred.order });
+      const found = deferred.found;
+      if (!deferred.materialized && found.unmatched.length > 0) deferred.unmatchedUsed = true;
+      for (const { path, value } of found.unmatched) all.push({ file: deferred.module.file, value, path, order: deferred.order });
     }
     return all.sort((a, b) => a.order - b.order);
   }
@@ -400,7 +511,7 @@ export class DefinitionIndex {
     this.complete();
     const names = new Set<string>();
     for (const entry of this.#byNode.get(node) ?? []) {
-      const values = entry.definition !== undefined ? [entry.definition.value] : ((entry.deferred?.materialized ?? entry.deferred?.first)?.nodes.get(node) ?? []);
+      const values = entry instanceof Deferred ? (entry.found.nodes.get(node) ?? []) : [entry.definition.value];
       for (const value of values) if (!collectNames(value, names)) return undefined;
     }
     return names;
@@ -412,9 +523,9 @@ export class DefinitionIndex {
     const result: Array<{ path: readonly string[]; value: unknown; node: OptionNode | undefined; module: CollectedModule }> = [];
     for (const [node, list] of this.#byNode) {
       for (const entry of list) {
-        const module = entry.deferred?.module ?? this.#modules[entry.order];
+        const module = entry instanceof Deferred ? entry.module : this.#modules[entry.order];
         if (module === undefined || !modules.has(module)) continue;
-        const values = entry.definition !== undefined ? [entry.definition.value] : ((entry.deferred?.materialized ?? entry.deferred?.first)?.nodes.get(node) ?? []);
+        const values = entry instanceof Deferred ? (entry.found.nodes.get(node) ?? []) : [entry.definition.value];
         for (const value of values) result.push({ path: node.path, value, node, module });
       }
     }
@@ -424,7 +535,7 @@ export class DefinitionIndex {
     }
     for (const deferred of this.#deferred) {
       if (!modules.has(deferred.module)) continue;
-      for (const { path, value } of (deferred.materialized ?? deferred.first).unmatched) result.push({ path, value, node: undefined, module: deferred.module });
+      for (const { path, value } of deferred.found.unmatched) result.push({ path, value, node: undefined, module: deferred.module });
     }
     return result;
   }

@@ -48,9 +48,19 @@ export interface EvaluatedModules<Config> {
   readonly warnings: readonly string[];
 }
 
+const getLib = (): typeof lib => lib;
+
 /** Builds and collects an evaluation; used by `evalModules` and by submodule types. */
 export function evaluateModules(spec: Omit<EvaluationSpec, "lib">): EvaluationContext {
-  const context = new EvaluationContext({ ...spec, lib: () => lib });
+  const context = new EvaluationContext({
+    modules: spec.modules,
+    specialArgs: spec.specialArgs,
+    moduleArguments: spec.moduleArguments,
+    prefix: spec.prefix,
+    fallbackFile: spec.fallbackFile,
+    topLevel: spec.topLevel,
+    lib: getLib,
+  });
   context.evaluate();
   return context;
 }

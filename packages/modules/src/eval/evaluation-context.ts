@@ -51,12 +51,13 @@ export interface EvaluationSpec {
 /** See the file comment. */
 export class EvaluationContext {
   readonly #spec: EvaluationSpec;
-  readonly #collector: ModuleCollector;
+  /** The collector, until the final evaluation is built (then nothing needs it). */
+  #collector: ModuleCollector | undefined;
   #final: Evaluation | undefined;
   #building = false;
   #provisional: { readonly count: number; readonly evaluation: Evaluation } | undefined;
   readonly #reads: PrematureRead[] = [];
-  readonly #earlyModules = new Set<CollectedModule>();
+  #earlyModules: Set<CollectedModule> | undefined;
   #nesting = 0;
   /** Proxies for module code (no undeclared-option check). */
   readonly #internal: ProxyHost;
@@ -68,6 +69,8 @@ export class EvaluationContext {
   #failure: { readonly error: unknown } | undefined;
   /** What every first call's arguments share (`config` and `options` are per module). */
   #placeholderBase: Record<string, unknown> | undefined;
+  /** What every real call's arguments share. */
+  #realBase: Record<string, unknown> | undefined;
   /** `_module.args` arguments asked for by first calls, checked when collection ends. */
   readonly #requestedArguments: Array<{ readonly calls: ModuleCalls; readonly name: string; readonly file: string }> = [];
 
@@ -115,18 +118,32 @@ export class EvaluationContext {
     return optionsProxy(this.#external, []);
   }
 
+  /** The collector, while modules are being collected. */
+  get #collecting(): ModuleCollector {
+    if (this.#collector === undefined) throw new Error("internal error: modules are collected after the final evaluation was built");
+    return this.#collector;
+  }
+
   /** Collects every module and builds the final evaluation (once). */
   evaluate(): Evaluation {
     if (this.#failure !== undefined) throw this.#failure.error;
     if (this.#final !== undefined) return this.#final;
     if (this.#building) throw new InvalidModuleError("Option declarations must not read `config`: the option tree is being built.");
-    this.#collector.drain();
+    const collector = this.#collecting;
+    collector.drain();
     this.#building = true;
     try {
-      const final = new Evaluation(this.#collector.orderedModules(), { prefix: this.#spec.prefix, partial: false });
-      verifyPrematureReads(this.#reads, final, this.#spec.prefix, this.#earlyModules);
+      const final = new Evaluation(collector.orderedModules(), { prefix: this.#spec.prefix, partial: false });
+      verifyPrematureReads(this.#reads, final, this.#spec.prefix, this.#earlyModules ?? new Set());
       this.#checkRequestedArguments(final);
       this.#final = final;
+      final.index.markFinal();
+      // Only the final evaluation is used from now on.
+      this.#collector = undefined;
+      this.#provisional = undefined;
+      this.#earlyModules = undefined;
+      this.#reads.length = 0;
+      this.#requestedArguments.length = 0;
       return final;
     } finally {
       this.#building = false;
@@ -138,23 +155,25 @@ export class EvaluationContext {
     if (this.#failure !== undefined) throw this.#failure.error;
     if (this.#final !== undefined) return this.#final;
     if (this.#building) throw new InvalidModuleError("Option declarations must not read `config`: the option tree is being built.");
+    const collector = this.#collecting;
     if (this.#nesting < MAX_NESTED_COLLECTION) {
       this.#nesting++;
       try {
-        this.#collector.drain();
+        collector.drain();
       } finally {
         this.#nesting--;
       }
     }
-    if (this.#collector.isDone) return this.evaluate();
-    const count = this.#collector.completedCount;
+    if (collector.isDone) return this.evaluate();
+    const count = collector.completedCount;
     if (this.#provisional?.count !== count) {
-      const modules = this.#collector.orderedModules();
-      for (const module of modules) this.#earlyModules.add(module);
+      const modules = collector.orderedModules();
+      const earlyModules = (this.#earlyModules ??= new Set());
+      for (const module of modules) earlyModules.add(module);
       const evaluation = new Evaluation(modules, {
         prefix: this.#spec.prefix,
         partial: true,
-        onRead: (path, kind) => this.#reads.push({ path, kind, completedCount: count, reader: this.#collector.inProgress.at(-1) ?? this.#spec.fallbackFile }),
+        onRead: (path, kind) => this.#reads.push({ path, kind, completedCount: count, reader: collector.inProgress.at(-1) ?? this.#spec.fallbackFile }),
       });
       this.#provisional = { count, evaluation };
     }
@@ -180,9 +199,9 @@ export class EvaluationContext {
   }
 
   #missing(path: readonly string[]): unknown {
-    if (this.#final !== undefined || this.#collector.isDone) return undefined;
+    if (this.#final !== undefined || this.#collecting.isDone) return undefined;
     const shown = showOption([...this.#spec.prefix, ...path]);
-    const reader = this.#collector.inProgress.at(-1) ?? this.#spec.fallbackFile;
+    const reader = this.#collecting.inProgress.at(-1) ?? this.#spec.fallbackFile;
     throw new PrematureReadError(
       `infinite recursion encountered while evaluating: module \`${reader}' reads \`${shown}', which no module collected so far declares; it may be declared by a module still being evaluated (maybe the reading module itself). The reading module is called before all modules are known because its first call, with a placeholder config, threw. Read it lazily: \`mkIf(() => …, …)\`, \`lazy(() => …)\`, a getter at the option, or \`get config() { … }\` in the module.`,
       [shown, shown],
@@ -224,19 +243,24 @@ export class EvaluationContext {
   }
 
   #argumentsFor(file: string): object {
-    const target: Record<string, unknown> = {
+    // Shared by all real calls (the proxy below only adds the file, for messages).
+    const target = (this.#realBase ??= {
       ...this.#spec.specialArgs,
       ...this.#spec.moduleArguments,
       config: this.config,
       options: this.options,
       lib: this.#spec.lib(),
       specialArgs: this.#spec.specialArgs,
-    };
+    });
     return new Proxy(target, {
       get: (object, name) => {
         if (typeof name === "symbol" || name in object) return Reflect.get(object, name);
         return this.#moduleArgument(name, file);
       },
+      // Read-only, as in the first call.
+      set: () => false,
+      defineProperty: () => false,
+      deleteProperty: () => false,
     });
   }
 
@@ -246,7 +270,7 @@ export class EvaluationContext {
     const node = evaluation.optionAt(["_module", "args"]);
     const args = node === undefined ? undefined : (evaluation.resolve(["_module", "args", name]) as { kind: string; value?: unknown });
     if (args === undefined || args.kind !== "value" || args.value === undefined) {
-      const definedYet = this.#final !== undefined || this.#collector.isDone;
+      const definedYet = this.#final !== undefined || this.#collecting.isDone;
       throw new InvalidModuleError(
         `The module argument \`${name}' requested by \`${file}' is not defined${definedYet ? "" : " by the modules collected so far"}. Pass it in \`specialArgs\` or set \`_module.args.${name}\`.`,
       );

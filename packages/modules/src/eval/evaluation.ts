@@ -35,7 +35,9 @@ export type Resolution =
 
 interface OptionState {
   merged: MergedDefinitions<unknown> | undefined;
-  value: { readonly value: unknown } | undefined;
+  /** Whether {@link value} is known. */
+  done: boolean;
+  value: unknown;
   busy: boolean;
 }
 
@@ -60,7 +62,6 @@ export class Evaluation {
   /** The definitions by option. */
   readonly index: DefinitionIndex;
   readonly #settings: EvaluationSettings;
-  readonly #states = new Map<OptionNode, OptionState>();
   #freeform: { value: unknown } | undefined;
   #checked = false;
 
@@ -78,21 +79,21 @@ export class Evaluation {
   }
 
   #state(node: OptionNode): OptionState {
-    let state = this.#states.get(node);
+    // The tree is this evaluation's own, so the state lives on the node.
+    let state = node.state as OptionState | undefined;
     if (state === undefined) {
-      state = { merged: undefined, value: undefined, busy: false };
-      this.#states.set(node, state);
+      state = { merged: undefined, done: false, value: undefined, busy: false };
+      node.state = state;
     }
     return state;
   }
 
   #guard<T>(node: OptionNode, compute: () => T): T {
     const state = this.#state(node);
-    const label = node.label;
-    if (state.busy) throw infiniteRecursion(label);
+    if (state.busy) throw infiniteRecursion(node);
     state.busy = true;
     try {
-      return withEvaluationOf(label, compute);
+      return withEvaluationOf(node, compute);
     } finally {
       state.busy = false;
     }
@@ -139,7 +140,7 @@ export class Evaluation {
   /** The value of the option at `node`: merged, checked, `apply`d; memoised. */
   valueOf(node: OptionNode): unknown {
     const state = this.#state(node);
-    if (state.value !== undefined) return state.value.value;
+    if (state.done) return state.value;
     let value: unknown;
     try {
       value = this.#guard(node, () => {
@@ -158,7 +159,8 @@ export class Evaluation {
       settle(true);
       throw error;
     }
-    state.value = { value };
+    state.value = value;
+    state.done = true;
     // Only the value is needed from now on; the Option view recomputes the rest if asked.
     state.merged = undefined;
     settle();

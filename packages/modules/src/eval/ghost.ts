@@ -20,7 +20,10 @@
  * option declarations made after that may hold values silently derived from
  * ghosts (`default: \`${config.my.name}-host\``), so their values are
  * distrusted; declarations made before it (the usual `options` before
- * `config`) are not.
+ * `config`) are not. For definitions (see `taint.ts`) it also tells whether
+ * the module asked a ghost about its attributes (`"x" in cfg`, answered with
+ * a guess) and which ghosts it read but neither read further nor put in its
+ * result: those it used itself, most likely in a JavaScript condition.
  *
  * Outside the scope's active windows (the first call and walks of its
  * result), a ghost forwards to the real value at its path. Closures the first
@@ -38,6 +41,10 @@ interface GhostOrigin {
   readonly base: () => unknown;
   /** Attribute names from the root; "()" marks a call, which cannot be forwarded. */
   readonly path: readonly string[];
+  /** Whether an attribute of this ghost was read (or it was called) while the scope was active. */
+  read: boolean;
+  /** Whether this ghost was found in the module's result (a condition, a value, a declaration field). */
+  placed: boolean;
 }
 
 /** Coercions of ghosts so far, in any scope: a clock for "made after a coercion". */
@@ -59,6 +66,18 @@ const CALL = "()";
 /** Whether `value` is a ghost. */
 export function isGhost(value: unknown): boolean {
   return (typeof value === "function" || typeof value === "object") && value !== null && origins.has(value);
+}
+
+/**
+ * Records that the ghost `value` was found in its module's result (see
+ * {@link GhostScope.escaped}); returns whether its real value can be read
+ * later (false for the result of a call, which cannot be replayed).
+ */
+export function placeGhost(value: object): boolean {
+  const origin = origins.get(value);
+  if (origin === undefined) return true;
+  origin.placed = true;
+  return !origin.path.includes(CALL);
 }
 
 /** The real value a ghost stands for, read now (outside the first call). */
@@ -137,11 +156,42 @@ export class GhostScope {
   touched = false;
   /** The coercion clock at this scope's first coercion (a ghost turned into a primitive, enumerated or iterated). */
   #firstCoercion: number | undefined;
+  /** Whether the module asked a ghost whether it has an attribute (`"x" in cfg`), which is answered with a guess. */
+  #guessed = false;
+  /** The ghosts below the roots, in the order they were made. */
+  readonly #made: GhostOrigin[] = [];
 
   /** Records a coercion of one of this scope's ghosts. */
   noteCoercion(): void {
     coercions++;
     this.#firstCoercion ??= coercions;
+  }
+
+  /** Records that a question about a ghost's attributes was answered with a guess. */
+  noteGuess(): void {
+    this.#guessed = true;
+  }
+
+  /** Whether a ghost was turned into a primitive, enumerated or iterated (a template string, arithmetic, a spread). */
+  get coerced(): boolean {
+    return this.#firstCoercion !== undefined;
+  }
+
+  /** Whether the module asked a ghost whether it has an attribute. */
+  get guessed(): boolean {
+    return this.#guessed;
+  }
+
+  /**
+   * Whether a ghost was read but went nowhere: no attribute of it was read,
+   * and it is not in the module's result (call after the result has been
+   * searched, see `taint.ts`). Such a ghost was used by the module's own
+   * code, most likely in a condition (`cfg.flag ? a : b`, `cfg.enable &&
+   * …`, `lib.optional(cfg.enable, …)`), which a ghost cannot answer.
+   */
+  escaped(): boolean {
+    for (const origin of this.#made) if (!origin.read && !origin.placed) return true;
+    return false;
   }
 
   /** Whether `declaration` was made after this scope first coerced a ghost, so its values may come from one. */
@@ -180,13 +230,15 @@ export class GhostScope {
   /** The ghost at `path` below the root `root` (cached, so reading the same path twice gives the same object). */
   ghost(root: string, base: () => unknown, path: readonly string[]): object {
     // Most modules only ever get the `config` root: keep it out of the map.
-    if (root === "config" && path.length === 0) return (this.#config ??= makeGhost({ scope: this, root, base, path }));
+    if (root === "config" && path.length === 0) return (this.#config ??= makeGhost({ scope: this, root, base, path, read: false, placed: false }));
     const key = path.length === 0 ? root : `${root}\u0000${path.join("\u0000")}`;
     this.#cache ??= new Map();
     let ghost = this.#cache.get(key);
     if (ghost === undefined) {
-      ghost = makeGhost({ scope: this, root, base, path });
+      const origin: GhostOrigin = { scope: this, root, base, path, read: false, placed: false };
+      ghost = makeGhost(origin);
       this.#cache.set(key, ghost);
+      if (path.length > 0) this.#made.push(origin);
     }
     return ghost;
   }
@@ -205,6 +257,7 @@ function originOf(target: object): GhostOrigin {
 }
 
 function child(origin: GhostOrigin, name: string): object {
+  origin.read = true;
   return origin.scope.ghost(origin.root, origin.base, [...origin.path, name]);
 }
 
@@ -252,6 +305,7 @@ const handler: ProxyHandler<object> = {
       return value !== undefined && name in value;
     }
     touch(origin, false);
+    origin.scope.noteGuess();
     // Guess "present": structure built on a missing attribute would be smaller than the real one.
     return typeof name === "string";
   },
@@ -272,6 +326,7 @@ const handler: ProxyHandler<object> = {
       return descriptor === undefined ? undefined : { ...descriptor, configurable: true };
     }
     touch(origin, false);
+    origin.scope.noteGuess();
     return undefined;
   },
   set: () => false,

@@ -14,8 +14,14 @@ import { str } from "../types/string-types.js";
 /** The file name shown for definitions made by the module system itself. */
 export const INTERNAL_MODULE_FILE = "@kiln/modules (internal)";
 
-/** A fresh internal module; `topLevel` adds `assertions` and `warnings`. */
+const made: { topLevel?: object; nested?: object } = {};
+
+/** The internal module (one object, shared by all evaluations: nothing in it changes); `topLevel` adds `assertions` and `warnings`. */
 export function internalModule(topLevel: boolean): object {
+  return topLevel ? (made.topLevel ??= makeInternalModule(true)) : (made.nested ??= makeInternalModule(false));
+}
+
+function makeInternalModule(topLevel: boolean): object {
   return {
     _file: INTERNAL_MODULE_FILE,
     options: {

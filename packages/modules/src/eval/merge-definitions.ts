@@ -10,6 +10,8 @@
 import { TypeMismatchError } from "../errors/type-mismatch-error.js";
 import { showDefinitions } from "../options/show-definitions.js";
 import { showOption, type OptionPath } from "../options/show-option.js";
+import { DEFAULT_OVERRIDE_PRIORITY } from "../properties/mk-override.js";
+import { isProperty } from "../properties/property.js";
 import type { AnyOptionType } from "../types/option-type.js";
 import type { Definition } from "./definition.js";
 import { dischargeConditions } from "./discharge-conditions.js";
@@ -30,6 +32,8 @@ export interface MergedDefinitions<T> {
 
 /** Steps 1–3: the definitions of an option that count, in merge order. */
 export function finalDefinitions(loc: OptionPath, definitions: readonly Definition[]): { values: Definition[]; highestPriority: number } {
+  // The common case, plain values only: every step would keep them all, in order.
+  if (!definitions.some((definition) => isProperty(definition.value))) return { values: definitions.slice(), highestPriority: DEFAULT_OVERRIDE_PRIORITY };
   const discharged = dischargeConditions(loc, definitions);
   const filtered = filterOverrides(discharged);
   return { values: sortByOrder(filtered.values), highestPriority: filtered.highestPriority };

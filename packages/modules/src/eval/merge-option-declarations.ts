@@ -51,14 +51,37 @@ function mergeTypes(loc: OptionPath, current: AnyOptionType, next: AnyOptionType
   throw new InvalidModuleError(`The option \`${showOption(loc)}' in \`${file}' is already declared in ${showFiles(previousFiles)}.`);
 }
 
+/** The common case, one declaration used as is (made for every option merged, so kept small). */
+class SingleDeclaration implements OptionRecord {
+  readonly loc: OptionPath;
+  readonly #only: LocatedDeclaration;
+
+  constructor(loc: OptionPath, only: LocatedDeclaration) {
+    this.loc = loc;
+    this.#only = only;
+  }
+
+  get declarations(): readonly string[] {
+    return [this.#only.file];
+  }
+
+  get type(): AnyOptionType {
+    return this.#only.declaration.type ?? unspecified;
+  }
+
+  get defaultDeclaration(): LocatedDeclaration | undefined {
+    return this.#only.declaration.hasDefault ? this.#only : undefined;
+  }
+
+  get declaration(): AnyOptionDeclaration {
+    return this.#only.declaration;
+  }
+}
+
 /** Merges all declarations of the option at `loc`. */
 export function mergeOptionDeclarations(loc: OptionPath, declarations: readonly LocatedDeclaration[]): OptionRecord {
   const [only] = declarations;
-  if (declarations.length === 1 && only !== undefined) {
-    // The common case: one declaration, used as is.
-    const type = only.declaration.type ?? unspecified;
-    return { loc, declarations: [only.file], type, defaultDeclaration: only.declaration.hasDefault ? only : undefined, declaration: only.declaration };
-  }
+  if (declarations.length === 1 && only !== undefined) return new SingleDeclaration(loc, only);
   const merged: Record<string, unknown> = { _type: "option", hasDefault: false };
   const files: string[] = [];
   let type: AnyOptionType | undefined;

@@ -14,11 +14,29 @@
  *    find those, so a ghost condition does no harm. A module that never
  *    touched a ghost is done: its first result is final (object modules,
  *    and most functions, are called once).
- * 2. **Values.** A module that touched a ghost is called again, with the
- *    real lazy `config`, only when something of it is needed: a definition
- *    of an option being merged (the index decides that from the phase-1
- *    structure), or a declaration value that phase 1 could not give. The
- *    second result is memoised; the function is never called a third time.
+ * 2. **Values.** Each definition of the first result is classified (see
+ *    `taint.ts`). A *clean* one — no ghost in its value (but a ghost that is
+ *    the whole value, a lazy read of the real one) nor in its `mkIf`
+ *    conditions, in a module that never turned a ghost into a primitive nor
+ *    used one in a JavaScript condition that could be seen — is the value the
+ *    real call would give, and is used as it is. Only merging an option for
+ *    which the module has a *tainted* definition (or whose structure needs
+ *    the real call, see `definition-index.ts`), or a declaration value that
+ *    phase 1 could not give, calls the module again, with the real lazy
+ *    `config`. The second result is memoised; the function is never called a
+ *    third time. So, as in Nix, needing one definition of a module does not
+ *    evaluate its others: `enable = mkDefault(true)` next to
+ *    `mkIf(config.other.enable, …)` can be merged while `other` needs this
+ *    module's `mkIf`.
+ *
+ *    When the second call happens, the clean definitions already used must
+ *    be the same in it (compared structurally; derivations by `drvPath`,
+ *    functions by identity or source text). A difference means the value
+ *    depended on config through JavaScript control flow that the ghost could
+ *    not show (`cfg.enable ? 80 : 443` where `cfg.enable` also is an `mkIf`
+ *    condition): a {@link ConfigDependentStructureError}, never a silently
+ *    kept value. If the second call never happens, such a difference goes
+ *    unnoticed: conditions on config belong in `mkIf` (or `lazy()`).
  *
  * Declaration values (`default`, `example`, `apply`, …) come from the first
  * call unless they are tainted:
@@ -40,8 +58,8 @@
  * {@link ConfigDependentStructureError} that fails the evaluation from then
  * on, never a silently wrong value.
  *
- * While the second call runs, the module's own definitions are not known:
- * a read in its body that needs them is a cycle (InfiniteRecursionError
+ * While the second call runs, the module's own tainted definitions are not
+ * known: a read in its body that needs them is a cycle (InfiniteRecursionError
  * naming the option paths), to be broken with `lazy(() => …)` or a getter.
  */
 import { ConfigDependentStructureError } from "../errors/config-dependent-structure-error.js";
@@ -50,9 +68,10 @@ import { isOptionDeclaration, type AnyOptionDeclaration } from "../options/mk-op
 import { showOption, type OptionPath } from "../options/show-option.js";
 import { Lazy } from "../properties/lazy.js";
 import type { AnyOptionType } from "../types/option-type.js";
-import { afterEvaluation, evaluationStack } from "./cycle-detection.js";
+import { afterEvaluation, evaluationDepth, evaluationStack } from "./cycle-detection.js";
 import { GhostScope, containsGhost, resolveGhosts } from "./ghost.js";
 import { shapeModule, type ShapedModule } from "./module-shape.js";
+import { taintedValue } from "./taint.js";
 
 /** What the two calls need from the evaluation they belong to. */
 export interface ModuleCallsHost {
@@ -69,6 +88,8 @@ export interface ModuleCallsHost {
 /** Declaration fields that are values (as opposed to the structural `type`). */
 export type DeclarationField = "default" | "defaultText" | "example" | "description" | "readOnly" | "internal" | "visible" | "apply";
 
+const DECLARATION_FIELDS: readonly DeclarationField[] = ["default", "defaultText", "example", "description", "readOnly", "internal", "visible", "apply"];
+
 interface UsedValue {
   readonly path: readonly string[];
   readonly field: DeclarationField;
@@ -77,6 +98,13 @@ interface UsedValue {
 
 function usedKey(path: readonly string[], field: DeclarationField): string {
   return `${field}\u0000${path.join("\u0000")}`;
+}
+
+const NO_DECLARATIONS: ReadonlyMap<string, { path: readonly string[]; declaration: AnyOptionDeclaration }> = new Map();
+
+function hasKeys(object: object): boolean {
+  for (const name in object) if (Object.prototype.hasOwnProperty.call(object, name)) return true;
+  return false;
 }
 
 function declarationsOf(options: unknown, path: readonly string[], into: Map<string, { path: readonly string[]; declaration: AnyOptionDeclaration }>): void {
@@ -191,15 +219,17 @@ export class ModuleCalls {
   readonly #module: (args: never) => unknown;
   readonly #host: ModuleCallsHost;
   #first: ShapedModule | undefined;
-  #firstDeclarations: Map<string, { path: readonly string[]; declaration: AnyOptionDeclaration }> | undefined;
+  #firstDeclarations: ReadonlyMap<string, { path: readonly string[]; declaration: AnyOptionDeclaration }> | undefined;
   #second: ShapedModule | undefined;
-  #secondDeclarations: Map<string, { path: readonly string[]; declaration: AnyOptionDeclaration }> | undefined;
+  #secondDeclarations: ReadonlyMap<string, { path: readonly string[]; declaration: AnyOptionDeclaration }> | undefined;
   /** Evaluation-stack depth when the running second call started. */
   #running: number | undefined;
   #used: Map<string, UsedValue> | undefined;
   #failure: { error: unknown } | undefined;
   /** Whether a second call is queued to check first-call values used in the meantime. */
   #checkScheduled = false;
+  /** Whether the first call's declarations were searched for ghosts (see {@link taintsAllDefinitions}). */
+  #declarationsSearched = false;
 
   /** Prepares the calls of `module`; the first call is made by the collector. */
   constructor(module: (args: never) => unknown, host: ModuleCallsHost) {
@@ -223,9 +253,33 @@ export class ModuleCalls {
     return this.first.file;
   }
 
-  /** Whether the first call (or a walk of its result) touched a ghost, so values need the second call. */
+  /** Whether the first call (or a walk of its result) touched a ghost, so some values may need the second call. */
   get touched(): boolean {
     return this.scope.touched;
+  }
+
+  /**
+   * Whether none of the first call's definitions can be trusted (see
+   * `taint.ts`): the call coerced a ghost, asked one about its attributes,
+   * or read one that it did not put in its result. Call after the first
+   * result's config was searched for ghosts (the definition index's walk);
+   * this searches the declarations.
+   */
+  taintsAllDefinitions(): boolean {
+    const scope = this.scope;
+    if (scope.coerced || scope.guessed) return true;
+    if (!this.#declarationsSearched) {
+      this.#declarationsSearched = true;
+      this.#firstDeclarations ??= this.#declarations(this.first);
+      for (const { declaration } of this.#firstDeclarations.values()) {
+        for (const field of DECLARATION_FIELDS) {
+          // Only to mark the ghosts placed there. A getter (`mkPackageOption`'s default) runs later, against the real config.
+          const descriptor = Object.getOwnPropertyDescriptor(declaration, field);
+          if (descriptor !== undefined && descriptor.get === undefined) taintedValue(descriptor.value);
+        }
+      }
+    }
+    return scope.escaped();
   }
 
   /** The second call's shaped result, if it was made. */
@@ -246,7 +300,7 @@ export class ModuleCalls {
   callSecond(): ShapedModule {
     if (this.#second !== undefined) return this.#second;
     if (this.#running !== undefined) throw this.cycle(undefined);
-    this.#running = evaluationStack().length;
+    this.#running = evaluationDepth();
     let shaped: ShapedModule;
     try {
       shaped = shapeModule(this.#host.callReal(this.#module, this.file), this.file);
@@ -301,7 +355,7 @@ export class ModuleCalls {
     }
     // Without a coercion before it, nothing in the declaration came from a placeholder's value: it stands (and is compared if a second call comes).
     if (this.#running !== undefined || this.#checkScheduled || !this.scope.coercedBefore(first)) return this.#use(path, field, value);
-    if (evaluationStack().length === 0) {
+    if (evaluationDepth() === 0) {
       this.callSecond();
       return this.#secondDeclaration(path)[field];
     }
@@ -344,7 +398,9 @@ export class ModuleCalls {
     return error;
   }
 
-  #declarations(shaped: ShapedModule): Map<string, { path: readonly string[]; declaration: AnyOptionDeclaration }> {
+  #declarations(shaped: ShapedModule): ReadonlyMap<string, { path: readonly string[]; declaration: AnyOptionDeclaration }> {
+    // Most module functions only define: they share one empty map.
+    if (typeof shaped.options !== "object" || shaped.options === null || !hasKeys(shaped.options)) return NO_DECLARATIONS;
     const into = new Map<string, { path: readonly string[]; declaration: AnyOptionDeclaration }>();
     declarationsOf(shaped.options, [], into);
     return into;

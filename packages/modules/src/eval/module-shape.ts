@@ -25,7 +25,22 @@ import { MkOverride } from "../properties/mk-override.js";
 export type ConfigSource =
   | { readonly kind: "value"; readonly value: unknown; readonly structural?: boolean }
   | { readonly kind: "getter"; readonly read: () => unknown }
-  | { readonly kind: "shorthand"; readonly object: object; readonly excluded: ReadonlySet<string> };
+  | { readonly kind: "shorthand"; readonly object: object; readonly excluded: ReadonlySet<string> }
+  | { readonly kind: "released" };
+
+const RELEASED: ConfigSource = { kind: "released" };
+
+/**
+ * Lets go of the config of a module function's call once the last
+ * evaluation that walks it (the final one) has taken its definitions, which
+ * hold what they need: the rest of the call's result can be garbage
+ * collected. Walking it afterwards is an internal error.
+ */
+export function releaseConfig(shaped: ShapedModule): void {
+  const config = shaped.config as ConfigSource[];
+  config.length = 0;
+  config.push(RELEASED);
+}
 
 /** A module in canonical form. */
 export interface ShapedModule {
@@ -58,9 +73,11 @@ function dependsOnConfig(name: string, file: string): InvalidModuleError {
   );
 }
 
+const NONE: readonly unknown[] = Object.freeze([]);
+
 function listAttribute(object: object, name: string, file: string): readonly unknown[] {
   const value = ownValue(object, name);
-  if (value === undefined) return [];
+  if (value === undefined) return NONE;
   if (isGhost(value)) throw dependsOnConfig(name, file);
   if (!Array.isArray(value)) throw new InvalidModuleError(`The \`${name}' of module \`${file}' must be a list, not ${typeof value}.`);
   if (value.some(isGhost)) throw dependsOnConfig(name, file);
@@ -82,7 +99,9 @@ export function shapeModule(module: unknown, fallbackFile: string): ShapedModule
   const names = Object.keys(module);
   const freeformType = ownValue(module, "freeformType");
   const freeformSource: ConfigSource[] = freeformType === undefined ? [] : [{ kind: "value", value: { _module: { freeformType } }, structural: true }];
-  const imports = [...listAttribute(module, "require", file), ...listAttribute(module, "imports", file)];
+  const required = listAttribute(module, "require", file);
+  const imported = listAttribute(module, "imports", file);
+  const imports = required.length === 0 ? imported : imported.length === 0 ? required : [...required, ...imported];
   const disabledModules = listAttribute(module, "disabledModules", file);
   if (names.includes("config") || names.includes("options")) {
     const unsupported = names.filter((name) => !META_ATTRIBUTES.has(name));

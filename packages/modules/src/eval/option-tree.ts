@@ -24,17 +24,25 @@ export interface TreeDeclaration extends LocatedDeclaration {
   readonly calls: ModuleCalls | undefined;
 }
 
-/** A node of the option tree: an option, or a prefix of options. */
+const NO_CHILDREN: ReadonlyMap<string, OptionNode> = new Map();
+const NO_DECLARATIONS: readonly TreeDeclaration[] = [];
+
+/**
+ * A node of the option tree: an option, or a prefix of options. There is one
+ * per declared path, so nodes are kept small: leaves share an empty map of
+ * children, and the path is the location when there is no prefix.
+ */
 export class OptionNode {
   /** The path from the evaluation root (without prefix). */
   readonly path: readonly string[];
   /** The full path (with the evaluation's prefix), for messages. */
   readonly loc: OptionPath;
-  /** Child nodes by attribute name. */
-  readonly children = new Map<string, OptionNode>();
-  /** Declarations made at exactly this path (as written; see {@link record} for the ones of module functions). */
-  readonly declarations: TreeDeclaration[] = [];
+  #children: Map<string, OptionNode> | undefined;
+  #declarations: readonly TreeDeclaration[] = NO_DECLARATIONS;
   #record: OptionRecord | undefined;
+  #label: string | undefined;
+  /** The merge state of this option, kept by the one evaluation whose tree this is (see `evaluation.ts`). */
+  state: unknown;
 
   /** Prefer {@link buildOptionTree}. */
   constructor(path: readonly string[], loc: OptionPath) {
@@ -42,7 +50,20 @@ export class OptionNode {
     this.loc = loc;
   }
 
-  #label: string | undefined;
+  /** Child nodes by attribute name. */
+  get children(): ReadonlyMap<string, OptionNode> {
+    return this.#children ?? NO_CHILDREN;
+  }
+
+  /** Declarations made at exactly this path (as written; see {@link record} for the ones of module functions). */
+  get declarations(): readonly TreeDeclaration[] {
+    return this.#declarations;
+  }
+
+  /** Adds a declaration made at exactly this path. */
+  declare(declaration: TreeDeclaration): void {
+    this.#declarations = this.#declarations.length === 0 ? [declaration] : [...this.#declarations, declaration];
+  }
 
   /** The full path shown with dots, as in messages and cycle chains. */
   get label(): string {
@@ -52,24 +73,26 @@ export class OptionNode {
 
   /** Whether this node is an option (rather than a prefix). */
   get isOption(): boolean {
-    return this.declarations.length > 0;
+    return this.#declarations.length > 0;
   }
 
   /** The merged declaration; only for options. */
   get record(): OptionRecord {
     this.#record ??= mergeOptionDeclarations(
       this.loc,
-      this.declarations.map((located) => (located.calls === undefined ? located : { file: located.file, declaration: located.calls.declaration(this.path, located.declaration) })),
+      this.#declarations.map((located) => (located.calls === undefined ? located : { file: located.file, declaration: located.calls.declaration(this.path, located.declaration) })),
     );
     return this.#record;
   }
 
   /** The child named `name`, created if missing. */
   child(name: string): OptionNode {
-    let node = this.children.get(name);
+    const children = (this.#children ??= new Map());
+    let node = children.get(name);
     if (node === undefined) {
-      node = new OptionNode([...this.path, name], [...this.loc, name]);
-      this.children.set(name, node);
+      const path = this.path.concat(name);
+      node = new OptionNode(path, this.loc === this.path ? path : this.loc.concat(name));
+      children.set(name, node);
     }
     return node;
   }
@@ -87,7 +110,7 @@ function declareAll(options: unknown, node: OptionNode, file: string, calls: Mod
     const child = node.child(name);
     if (isOptionDeclaration(value)) {
       if (calls !== undefined && isGhost(value.type)) throw dependsOnConfig(child.loc, file, "type of option");
-      child.declarations.push({ file, declaration: value, calls });
+      child.declare({ file, declaration: value, calls });
     } else if (isGhost(value)) {
       throw dependsOnConfig(child.loc, file, "option declarations at");
     } else if (typeof value === "object" && value !== null && !Array.isArray(value)) {
@@ -108,9 +131,14 @@ function checkNesting(node: OptionNode): void {
   }
 }
 
+function rootWithoutPrefix(): OptionNode {
+  const path: readonly string[] = [];
+  return new OptionNode(path, path);
+}
+
 /** Builds the option tree from `modules` (in merge order). */
 export function buildOptionTree(modules: readonly CollectedModule[], prefix: OptionPath): OptionNode {
-  const root = new OptionNode([], prefix);
+  const root = prefix.length === 0 ? rootWithoutPrefix() : new OptionNode([], prefix);
   for (const module of modules) {
     if (isGhost(module.options)) throw dependsOnConfig(prefix, module.file, "options of the module at");
     if (typeof module.options !== "object" || module.options === null || Array.isArray(module.options)) {

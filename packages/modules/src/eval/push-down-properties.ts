@@ -13,6 +13,10 @@
  * A value at an option may be a placeholder from a module function's first
  * call (`{ port: config.other.port }` in a module object that function
  * imports): it becomes a lazy read of the real value it stands for.
+ *
+ * The walk of a module function's first result also classifies each
+ * definition as clean or tainted (see `taint.ts`), marking the placeholders
+ * it finds on the way.
  */
 import { InvalidModuleError } from "../errors/invalid-module-error.js";
 import { showOption } from "../options/show-option.js";
@@ -21,20 +25,31 @@ import { MkIf } from "../properties/mk-if.js";
 import { MkMerge } from "../properties/mk-merge.js";
 import { MkOrder } from "../properties/mk-order.js";
 import { MkOverride } from "../properties/mk-override.js";
-import { isGhost, realValueOfGhost } from "./ghost.js";
+import { isGhost, placeGhost, realValueOfGhost } from "./ghost.js";
 import type { OptionNode } from "./option-tree.js";
-
-/** Wraps a definition value in the properties met on the way down. */
-type Wrap = (value: unknown) => unknown;
-
-const identity: Wrap = (value) => value;
+import { taintedValue, untrustedCondition } from "./taint.js";
 
 /** Receives what the walk finds. */
 export interface DefinitionSink {
-  /** A definition for the option at `node`. */
-  definition(node: OptionNode, value: unknown): void;
+  /** A definition for the option at `node`; `tainted` is false unless the walk classifies (see `taint.ts`). */
+  definition(node: OptionNode, value: unknown, tainted: boolean): void;
   /** A definition below no declared option, at `path` (relative to the evaluation root). */
-  unmatched(path: readonly string[], value: unknown): void;
+  unmatched(path: readonly string[], value: unknown, tainted: boolean): void;
+}
+
+/** A property met on the way down, to be wrapped around each definition below it. */
+type Wrapper = MkIf<unknown> | MkOverride<unknown> | MkOrder<unknown>;
+
+/** The state of one walk. */
+interface Walk {
+  readonly file: string;
+  readonly sink: DefinitionSink;
+  /** Whether to classify definitions (the walk of a first call's result). */
+  readonly classify: boolean;
+  /** The properties above the current position, outermost first. */
+  readonly wrappers: Wrapper[];
+  /** How many of them taint the definitions below (see `taint.ts`). */
+  tainting: number;
 }
 
 function isPlainAttrs(value: unknown): value is object {
@@ -47,29 +62,53 @@ function describeKind(value: unknown): string {
   return typeof value;
 }
 
-/** Walks one config value at `node` (a prefix, not an option), reporting definitions to `sink`. */
-export function pushDownProperties(value: unknown, node: OptionNode, file: string, sink: DefinitionSink, excluded?: ReadonlySet<string>, wrap: Wrap = identity): void {
+/** `value` wrapped in the properties met on the way down (new objects: a property applies to each definition separately). */
+function rewrap(wrappers: readonly Wrapper[], value: unknown): unknown {
+  let wrapped = value;
+  for (let index = wrappers.length - 1; index >= 0; index--) {
+    const wrapper = wrappers[index] as Wrapper;
+    if (wrapper instanceof MkIf) wrapped = new MkIf(wrapper.condition, wrapped);
+    else if (wrapper instanceof MkOverride) wrapped = new MkOverride(wrapper.priority, wrapped);
+    else wrapped = new MkOrder(wrapper.priority, wrapped);
+  }
+  return wrapped;
+}
+
+/**
+ * Walks one config value at `node` (a prefix, not an option), reporting
+ * definitions to `sink`; with `classify`, each is reported clean or tainted.
+ */
+export function pushDownProperties(value: unknown, node: OptionNode, file: string, sink: DefinitionSink, excluded?: ReadonlySet<string>, classify = false): void {
+  pushDown({ file, sink, classify, wrappers: [], tainting: 0 }, value, node, excluded);
+}
+
+function pushDownWrapped(walk: Walk, wrapper: Wrapper, tainting: boolean, node: OptionNode, excluded: ReadonlySet<string> | undefined): void {
+  // An exception abandons the whole walk, so there is nothing to restore then.
+  walk.wrappers.push(wrapper);
+  if (tainting) walk.tainting++;
+  pushDown(walk, wrapper.content, node, excluded);
+  walk.wrappers.pop();
+  if (tainting) walk.tainting--;
+}
+
+function pushDown(walk: Walk, value: unknown, node: OptionNode, excluded: ReadonlySet<string> | undefined): void {
   const forced = forceLazy(value);
   if (forced instanceof MkMerge) {
-    for (const content of forced.contents) pushDownProperties(content, node, file, sink, excluded, wrap);
+    for (const content of forced.contents) pushDown(walk, content, node, excluded);
     return;
   }
   if (forced instanceof MkIf) {
-    pushDownProperties(forced.content, node, file, sink, excluded, (inner) => wrap(new MkIf(forced.condition, inner)));
+    pushDownWrapped(walk, forced, walk.classify && untrustedCondition(forced.condition), node, excluded);
     return;
   }
-  if (forced instanceof MkOverride) {
-    pushDownProperties(forced.content, node, file, sink, excluded, (inner) => wrap(new MkOverride(forced.priority, inner)));
-    return;
-  }
-  if (forced instanceof MkOrder) {
-    pushDownProperties(forced.content, node, file, sink, excluded, (inner) => wrap(new MkOrder(forced.priority, inner)));
+  if (forced instanceof MkOverride || forced instanceof MkOrder) {
+    pushDownWrapped(walk, forced, walk.classify && taintedValue(forced.priority), node, excluded);
     return;
   }
   if (!isPlainAttrs(forced)) {
     const where = node.loc.length === 0 ? "the configuration root" : `the option\n\`${showOption(node.loc)}'`;
     throw new InvalidModuleError(
-      `In module \`${file}', you're trying to define a value of type \`${describeKind(forced)}'\nrather than an attribute set for ${where}!\n\nThis usually happens if \`${showOption(node.loc)}' has option\ndefinitions inside that are not matched. Please check how to properly define\nthis option.`,
+      `In module \`${walk.file}', you're trying to define a value of type \`${describeKind(forced)}'\nrather than an attribute set for ${where}!\n\nThis usually happens if \`${showOption(node.loc)}' has option\ndefinitions inside that are not matched. Please check how to properly define\nthis option.`,
     );
   }
   for (const name of Object.keys(forced)) {
@@ -78,13 +117,22 @@ export function pushDownProperties(value: unknown, node: OptionNode, file: strin
     if (descriptor === undefined) continue;
     const getter = descriptor.get;
     const child = node.children.get(name);
-    if (child !== undefined && child.isOption) {
-      const value: unknown = descriptor.value;
-      sink.definition(child, wrap(getter !== undefined ? new Lazy(() => getter.call(forced)) : isGhost(value) ? new Lazy(() => realValueOfGhost(value)) : value));
-    } else if (child !== undefined) {
-      pushDownProperties(getter === undefined ? descriptor.value : getter.call(forced), child, file, sink, undefined, wrap);
-    } else {
-      sink.unmatched([...node.path, name], wrap(getter === undefined ? descriptor.value : new Lazy(() => getter.call(forced))));
+    if (child !== undefined && !child.isOption) {
+      pushDown(walk, getter === undefined ? descriptor.value : getter.call(forced), child, undefined);
+      continue;
     }
+    const raw: unknown = descriptor.value;
+    let leaf: unknown = raw;
+    let tainted = false;
+    if (getter !== undefined) leaf = new Lazy(() => getter.call(forced));
+    else if (child !== undefined && isGhost(raw)) {
+      // A placeholder as the whole value: a lazy read of the real value (unless it stands for a call's result).
+      leaf = new Lazy(() => realValueOfGhost(raw));
+      tainted = walk.classify && !placeGhost(raw as object);
+    } else if (walk.classify) tainted = taintedValue(raw);
+    if (walk.tainting > 0) tainted = true;
+    const wrapped = walk.wrappers.length === 0 ? leaf : rewrap(walk.wrappers, leaf);
+    if (child !== undefined) walk.sink.definition(child, wrapped, tainted);
+    else walk.sink.unmatched([...node.path, name], wrapped, tainted);
   }
 }

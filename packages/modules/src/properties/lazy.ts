@@ -39,6 +39,11 @@ export class Lazy<out T> {
       this.#forcing = false;
     }
   }
+
+  /** The value, if the thunk has run; `undefined` otherwise (it is not run). */
+  settled(): { readonly value: T } | undefined {
+    return this.#thunk === undefined ? { value: this.#value as T } : undefined;
+  }
 }
 
 /** Internal signal: a lazy value needed itself; turned into an InfiniteRecursionError by the evaluator. */

@@ -1,0 +1,159 @@
+/**
+ * Which definitions of a module function's first call can be used as they
+ * are (see `module-calls.ts`), and whether a second call agrees with them.
+ *
+ * After the first call (made with ghosts for `config`), each definition —
+ * a leaf of the module's config after properties are pushed down to the
+ * options, with its chain of `mkIf`, `mkOverride` and `mkOrder` — is
+ *
+ * - **tainted** if its value holds a ghost (searched through properties,
+ *   plain objects and lists; `lazy()` values, getters, functions and class
+ *   instances are not searched: they run later, when the ghosts they captured
+ *   forward to the real config), or an enclosing `mkIf` condition is a ghost
+ *   or a plain value (in a module that touched a ghost, a computed boolean is
+ *   most likely computed from one: `mkIf(!cfg.enable, …)`, `mkIf(cfg.mode
+ *   === "x", …)`; a function or `lazy()` condition runs later and is fine),
+ *   or a priority is a ghost. A ghost that is the whole value at an option
+ *   (`port: config.other.port`) is a lazy read of the real value, so it is
+ *   clean — unless it stands for the result of a call (`pkgs.foo(…)`),
+ *   which cannot be replayed.
+ * - **clean** otherwise: it cannot have come from a ghost, so it is the
+ *   value the real call would give, and is used without a second call.
+ *
+ * Every definition of the module is tainted when its first call did
+ * something a ghost cannot answer faithfully: turned a ghost into a
+ * primitive, enumerated or iterated one (`${cfg.name}`, `cfg.port + 1`,
+ * `{ ...cfg }`), asked whether it has an attribute (`"x" in cfg`), or read a
+ * ghost that went nowhere ({@link GhostScope.escaped}: most likely a JS
+ * condition, `cfg.flag ? a : b`). Those are told by the module's
+ * {@link GhostScope} once the search below has marked the ghosts it found.
+ *
+ * One JavaScript condition goes unseen: a ghost used both in the result and
+ * in a condition (`mkIf(cfg.enable, …)` and `port: cfg.enable ? 80 : 443`).
+ * When the module's second call happens, the clean definitions that were
+ * already used are compared with it ({@link sameDefinitionValue}), and a
+ * difference is an error; if the second call never happens, the difference
+ * goes unnoticed. Hence the advice: conditions on config go in `mkIf`.
+ */
+import { Lazy } from "../properties/lazy.js";
+import { MkIf } from "../properties/mk-if.js";
+import { MkMerge } from "../properties/mk-merge.js";
+import { MkOrder } from "../properties/mk-order.js";
+import { MkOverride } from "../properties/mk-override.js";
+import { isGhost, placeGhost } from "./ghost.js";
+
+/** How deep the search and the comparison go; deeper data counts as tainted (or as equal when compared). */
+const MAX_DEPTH = 64;
+
+function isPlainObject(value: object): boolean {
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
+}
+
+/**
+ * Whether a first-call definition value (below its option, properties
+ * included) is tainted: it holds a ghost, or an `mkIf` whose condition is
+ * not trusted ({@link untrustedCondition}). Searches the whole value, marking
+ * every ghost it finds as placed (see {@link GhostScope.escaped}).
+ */
+export function taintedValue(value: unknown, depth = 0): boolean {
+  if (typeof value !== "object" && typeof value !== "function") return false;
+  if (value === null) return false;
+  if (isGhost(value)) {
+    placeGhost(value);
+    return true;
+  }
+  if (typeof value === "function" || value instanceof Lazy) return false;
+  if (depth > MAX_DEPTH) return true;
+  if (value instanceof MkIf) {
+    const untrusted = untrustedCondition(value.condition);
+    return taintedValue(value.content, depth + 1) || untrusted;
+  }
+  if (value instanceof MkOverride || value instanceof MkOrder) {
+    const untrusted = taintedValue(value.priority, depth + 1);
+    return taintedValue(value.content, depth + 1) || untrusted;
+  }
+  if (value instanceof MkMerge) return anyTainted(value.contents, depth);
+  if (Array.isArray(value)) return anyTainted(value, depth);
+  if (!isPlainObject(value)) return false;
+  let found = false;
+  for (const name of Object.keys(value)) {
+    const descriptor = Object.getOwnPropertyDescriptor(value, name);
+    if (descriptor !== undefined && descriptor.get === undefined && taintedValue(descriptor.value, depth + 1)) found = true;
+  }
+  return found;
+}
+
+/**
+ * Whether an `mkIf` condition of a first call makes the definitions below it
+ * tainted: a ghost (marked as placed), or a plain value, which the module
+ * may have computed from one in a way no ghost records (`!cfg.enable`).
+ * A ghost condition could be read later instead (it stands for the value at
+ * its path), but tainting it makes the second call that catches a JS
+ * conditional on the same value elsewhere in the module (`cfg.enable ? a : b`).
+ */
+export function untrustedCondition(condition: unknown): boolean {
+  if (isGhost(condition)) {
+    placeGhost(condition as object);
+    return true;
+  }
+  return typeof condition !== "function" && !(condition instanceof Lazy);
+}
+
+function anyTainted(values: readonly unknown[], depth: number): boolean {
+  let found = false;
+  for (const item of values) if (taintedValue(item, depth + 1)) found = true;
+  return found;
+}
+
+function isDerivationLike(value: object): value is { drvPath: unknown } {
+  return (value as { type?: unknown }).type === "derivation" && "drvPath" in value;
+}
+
+/**
+ * Whether a clean first-call definition value matches the second call's
+ * value at the same place: structurally for data and properties; derivations
+ * by `drvPath`; functions by identity or, as the second call makes new
+ * closures, by source text. A `lazy()` value of the first call stands for
+ * what it computes: if it has been computed, that value is compared, else it
+ * was not used and matches anything (two `lazy()` values match).
+ */
+export function sameDefinitionValue(first: unknown, second: unknown, depth = 0): boolean {
+  if (Object.is(first, second)) return true;
+  if (first instanceof Lazy) {
+    if (second instanceof Lazy) return true;
+    const settled = first.settled();
+    return settled === undefined || sameDefinitionValue(settled.value, second, depth + 1);
+  }
+  if (typeof first === "function" && typeof second === "function") return Function.prototype.toString.call(first) === Function.prototype.toString.call(second);
+  if (typeof first !== "object" || typeof second !== "object" || first === null || second === null) return false;
+  if (depth > MAX_DEPTH) return true;
+  if (Object.getPrototypeOf(first) !== Object.getPrototypeOf(second)) return false;
+  if (first instanceof MkIf) return sameDefinitionValue(first.condition, (second as MkIf<unknown>).condition, depth + 1) && sameDefinitionValue(first.content, (second as MkIf<unknown>).content, depth + 1);
+  if (first instanceof MkOverride || first instanceof MkOrder) {
+    const other = second as MkOverride<unknown> | MkOrder<unknown>;
+    return first.priority === other.priority && sameDefinitionValue(first.content, other.content, depth + 1);
+  }
+  if (first instanceof MkMerge) return sameList(first.contents, (second as MkMerge<unknown>).contents, depth);
+  if (Array.isArray(first)) return sameList(first, second as unknown[], depth);
+  if (isDerivationLike(first)) return isDerivationLike(second) && first.drvPath === second.drvPath;
+  const firstKeys = Object.keys(first);
+  const secondKeys = Object.keys(second);
+  if (firstKeys.length !== secondKeys.length) return false;
+  for (let index = 0; index < firstKeys.length; index++) {
+    const key = firstKeys[index] as string;
+    if (key !== secondKeys[index]) return false;
+    const a = Object.getOwnPropertyDescriptor(first, key) as PropertyDescriptor;
+    const b = Object.getOwnPropertyDescriptor(second, key) as PropertyDescriptor;
+    if (a.get !== undefined || b.get !== undefined) {
+      if (a.get === undefined || b.get === undefined || !sameDefinitionValue(a.get, b.get, depth + 1)) return false;
+    } else if (!sameDefinitionValue(a.value, b.value, depth + 1)) return false;
+  }
+  return true;
+}
+
+function sameList(first: readonly unknown[], second: readonly unknown[], depth: number): boolean {
+  if (first.length !== second.length) return false;
+  for (let index = 0; index < first.length; index++) if (!sameDefinitionValue(first[index], second[index], depth + 1)) return false;
+  return true;
+}
