@@ -1,0 +1,74 @@
+/**
+ * `callPackage`: calls a package function with the package set, as
+ * nixpkgs' `callPackage`, and makes the result overridable.
+ *
+ * Nix passes a function exactly the arguments its parameter names; JavaScript
+ * cannot read parameter names reliably, so the function gets a view of the
+ * whole set (the overrides first) and its destructuring picks what it
+ * needs: `({ stdenv, zlib }) => stdenv.mkDerivation({ … })`. The view is
+ * lazy, so only what the function reads is evaluated. The result's
+ * `override({ zlib: myZlib })` (or `override((args) => ({ … }))`) calls the
+ * function again with those arguments changed; `overrideArgs` records the
+ * overrides so far. `overrideAttrs` on the result keeps `override` working.
+ */
+import { isDerivation, type Derivation } from "@kiln/core";
+import { isPackage, withOverride } from "./stdenv/make-derivation.js";
+
+/** What `override` accepts: new arguments, or a function of the current ones. */
+export type ArgsUpdate<Args> = Partial<Args> | ((args: Args) => Partial<Args>);
+
+/** What `callPackage` adds to an object result. */
+export interface Overridable<Result, Args> {
+  /** The result of calling the function again with some arguments changed. */
+  override(update: ArgsUpdate<Args>): WithOverride<Result, Args>;
+  /** The arguments overridden so far (not the whole package set). */
+  readonly overrideArgs: Partial<Args>;
+}
+
+/** `callPackage`'s result: an object result becomes overridable; other values stay as they are. */
+export type WithOverride<Result, Args> = Result extends object ? (Result extends (...args: never[]) => unknown ? Result : Result & Overridable<Result, Args>) : Result;
+
+/** The arguments a package function receives: the set, with `overrides` taking precedence, read lazily. */
+function argumentsView<Args extends object>(set: object, overrides: Partial<Args>): Args {
+  const has = (key: PropertyKey): boolean => Object.prototype.hasOwnProperty.call(overrides, key);
+  return new Proxy(Object.create(null) as Args, {
+    get: (_target, key) => (has(key) ? (overrides as Record<PropertyKey, unknown>)[key] : Reflect.get(set, key)),
+    has: (_target, key) => has(key) || Reflect.has(set, key),
+    ownKeys: () => [...new Set([...Reflect.ownKeys(set), ...Reflect.ownKeys(overrides)])],
+    getOwnPropertyDescriptor: (_target, key) => (has(key) || Reflect.has(set, key) ? { enumerable: true, configurable: true, get: () => (has(key) ? (overrides as Record<PropertyKey, unknown>)[key] : Reflect.get(set, key)) } : undefined),
+  });
+}
+
+/** Adds `override` and `overrideArgs` to `result` (a copy: the function's own value is not changed). */
+function makeOverridable<Result, Args extends object>(result: Result, overrides: Partial<Args>, again: (update: ArgsUpdate<Args>) => unknown): WithOverride<Result, Args> {
+  if (typeof result !== "object" || result === null) return result as WithOverride<Result, Args>;
+  const override = (update: object): object => again(update as ArgsUpdate<Args>) as object;
+  if (isPackage(result)) {
+    const pkg = withOverride(result, override);
+    Object.defineProperty(pkg, "overrideArgs", { value: overrides });
+    return pkg as unknown as WithOverride<Result, Args>;
+  }
+  // A derivation (or another object): an object on top of it, so that it stays what it was.
+  const wrapped = isDerivation(result) ? (Object.create(result as Derivation) as object) : Object.create(Object.getPrototypeOf(result) as object | null, Object.getOwnPropertyDescriptors(result));
+  Object.defineProperties(wrapped, { override: { value: override }, overrideArgs: { value: overrides } });
+  return wrapped as WithOverride<Result, Args>;
+}
+
+/** The signature of a package set's `callPackage`. */
+export type CallPackage<Set extends object> = <Args extends object, Result>(fn: (args: Args & Set) => Result, overrides?: Partial<Args & Set>) => WithOverride<Result, Args & Set>;
+
+/**
+ * Calls `fn` with `set` (and `overrides` over it), and makes the result
+ * overridable (nixpkgs' `callPackageWith`).
+ *
+ * @example
+ * const greeter = callPackageWith(pkgs, ({ stdenv, greeting = "Hello" }) => stdenv.mkDerivation({ … }));
+ * greeter.override({ greeting: "Hi" });
+ */
+export function callPackageWith<Set extends object, Args extends object, Result>(set: Set, fn: (args: Args) => Result, overrides: Partial<Args> = {}): WithOverride<Result, Args> {
+  const result = fn(argumentsView<Args>(set, overrides));
+  return makeOverridable<Result, Args>(result, overrides, (update) => {
+    const changed = typeof update === "function" ? update(argumentsView<Args>(set, overrides)) : update;
+    return callPackageWith(set, fn, { ...overrides, ...changed });
+  });
+}

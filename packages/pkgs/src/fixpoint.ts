@@ -1,0 +1,166 @@
+/**
+ * The lazy fixpoint of layers, behind both `finalAttrs` (mkDerivation and
+ * its `overrideAttrs` layers) and package sets (the base and its overlays):
+ * nixpkgs' `lib.fix` of `lib.extends`, for a language that is not lazy.
+ *
+ * Each layer is a function `(final, prev) => ({ … })`. `final.x` looks
+ * through the layers from the last one down; a layer runs the first time a
+ * lookup reaches it (and only once), and an attribute defined by a getter
+ * (`get src() { … }`) is evaluated the first time it is read (and only
+ * once). So nothing is computed until it is needed, as in Nix.
+ *
+ * What JavaScript cannot do is hand a layer the final value of an attribute
+ * while that same layer is still running and about to define it, since an
+ * object literal evaluates all its values at once. A lookup that reaches a
+ * layer still running passes over it; if that layer then turns out to
+ * define what was looked up, the value seen was not the final one, and a
+ * {@link FixpointError} says so and suggests a getter. Every other read,
+ * eager or not, gives the final value.
+ */
+import { FixpointError } from "./errors.js";
+
+/** One layer: what it defines, given the final result and the result of the layers below. */
+export interface FixpointLayer {
+  readonly apply: (final: object, prev: object) => object;
+  /** How messages name it, e.g. `overlay 2`. */
+  readonly label: string;
+}
+
+/** How a fixpoint presents itself. */
+export interface FixpointOptions {
+  /** How the final result is called in messages: `finalAttrs` or `final`. */
+  readonly finalName: string;
+  /** The prototype of the views (`null` for attributes, `Object.prototype` for package sets). */
+  readonly prototype: object | null;
+  /** Whether getters run with the final result as `this` (else the layer's own object). */
+  readonly gettersOnFinal: boolean;
+  /** Names that no layer defines but that have a value (`finalPackage`), and how to get it. */
+  readonly fallback?: { readonly names: readonly string[]; readonly value: (key: string) => unknown };
+  /** Why the views cannot be changed. */
+  readonly readOnlyMessage: string;
+}
+
+interface LayerState {
+  readonly layer: FixpointLayer;
+  state: "pending" | "running" | "done";
+  result: object | undefined;
+  /** Names looked up past this layer while it was running. */
+  readonly readPast: Set<string>;
+  /** The values of its getters, once evaluated. */
+  readonly values: Map<string, { readonly value: unknown } | "evaluating">;
+}
+
+/** The lazy fixpoint of a list of layers. */
+export class LayeredFixpoint {
+  /** The final result: every layer applied. */
+  readonly final: object;
+  private readonly layers: LayerState[];
+
+  constructor(
+    layers: readonly FixpointLayer[],
+    private readonly options: FixpointOptions,
+  ) {
+    this.layers = layers.map((layer) => ({ layer, state: "pending", result: undefined, readPast: new Set(), values: new Map() }));
+    this.final = this.view(this.layers.length - 1);
+  }
+
+  /** The result as seen from layer `top` down: the final result, or a layer's `prev`. */
+  view(top: number): object {
+    const readOnly = (): never => {
+      throw new FixpointError(this.options.readOnlyMessage);
+    };
+    const known = (key: string): boolean => this.owner(key, top) !== undefined || (this.options.fallback?.names.includes(key) ?? false);
+    return new Proxy(Object.create(this.options.prototype) as object, {
+      get: (_target, key) => (typeof key === "string" ? this.resolve(key, top) : undefined),
+      has: (_target, key) => typeof key === "string" && known(key),
+      ownKeys: () => this.keys(top),
+      getOwnPropertyDescriptor: (_target, key) =>
+        typeof key === "string" && this.owner(key, top) !== undefined ? { enumerable: true, configurable: true, get: () => this.resolve(key, top) } : undefined,
+      set: readOnly,
+      defineProperty: readOnly,
+      deleteProperty: readOnly,
+    });
+  }
+
+  /** Runs layer `index` if it has not run, and checks what was read past it meanwhile. */
+  private evaluate(index: number): LayerState {
+    const layer = this.layers[index] as LayerState;
+    if (layer.state === "done") return layer;
+    layer.state = "running";
+    let result: unknown;
+    try {
+      result = layer.layer.apply(this.final, index === 0 ? this.emptyPrev() : this.view(index - 1));
+    } catch (error) {
+      layer.state = "pending";
+      layer.readPast.clear();
+      throw error;
+    }
+    const conflict = typeof result === "object" && result !== null ? [...layer.readPast].find((key) => Object.prototype.hasOwnProperty.call(result, key)) : undefined;
+    layer.readPast.clear();
+    if (typeof result !== "object" || result === null) {
+      layer.state = "pending";
+      throw new FixpointError(`${layer.layer.label} returned ${result === null ? "null" : typeof result}, not an object`);
+    }
+    if (conflict !== undefined) {
+      layer.state = "pending";
+      const { finalName } = this.options;
+      throw new FixpointError(
+        `${layer.layer.label} read ${finalName}.${conflict} while it was being evaluated, but it defines '${conflict}' itself, so it could not see the final value: ` +
+          `JavaScript evaluates an object literal all at once. Read ${finalName}.${conflict} inside a getter instead (get src() { return … ${finalName}.${conflict} … })`,
+      );
+    }
+    layer.result = result;
+    layer.state = "done";
+    return layer;
+  }
+
+  private emptyPrev(): object {
+    return Object.freeze(Object.create(this.options.prototype) as object);
+  }
+
+  /** The index of the layer that defines `key`, looking down from `top` and running layers as needed. */
+  private owner(key: string, top: number): number | undefined {
+    for (let index = top; index >= 0; index--) {
+      const layer = this.layers[index] as LayerState;
+      if (layer.state === "running") {
+        layer.readPast.add(key);
+        continue;
+      }
+      if (Object.prototype.hasOwnProperty.call(this.evaluate(index).result, key)) return index;
+    }
+    return undefined;
+  }
+
+  /** The value of `key` seen from `top`. */
+  private resolve(key: string, top: number): unknown {
+    const index = this.owner(key, top);
+    if (index === undefined) return this.options.fallback?.names.includes(key) === true ? this.options.fallback.value(key) : undefined;
+    const layer = this.layers[index] as LayerState;
+    const result = layer.result as object;
+    const descriptor = Object.getOwnPropertyDescriptor(result, key) as PropertyDescriptor;
+    if (descriptor.get === undefined) return descriptor.value;
+    const known = layer.values.get(key);
+    if (known === "evaluating") throw new FixpointError(`infinite recursion: '${key}' (from ${layer.layer.label}) needs its own value`);
+    if (known !== undefined) return known.value;
+    layer.values.set(key, "evaluating");
+    try {
+      const value: unknown = descriptor.get.call(this.options.gettersOnFinal ? this.final : result);
+      layer.values.set(key, { value });
+      return value;
+    } catch (error) {
+      layer.values.delete(key);
+      throw error;
+    }
+  }
+
+  /** Every name seen from `top` (runs every layer, but no getter), in definition order. */
+  keys(top: number = this.layers.length - 1): string[] {
+    const names = new Set<string>();
+    for (let index = 0; index <= top; index++) {
+      const layer = this.layers[index] as LayerState;
+      if (layer.state === "running") continue;
+      for (const key of Object.keys(this.evaluate(index).result as object)) names.add(key);
+    }
+    return [...names];
+  }
+}

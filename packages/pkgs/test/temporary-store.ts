@@ -1,0 +1,50 @@
+/**
+ * A fresh local store in a temporary directory for real builds, sandboxed
+ * with bubblewrap when it is installed (as in CI).
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LocalRealiser, LocalStore, buildDerivationGraph, findBubblewrap, setStoreDir, targetsOf, type Derivation, type RealiseResult } from "@kiln/core";
+
+/** Whether builds run in the sandbox: when bubblewrap is installed, unless KILN_TEST_SANDBOX=0. */
+export const sandboxed = process.env["KILN_TEST_SANDBOX"] !== "0" && findBubblewrap() !== undefined;
+
+/** A temporary store; `dispose()` deletes it. */
+export interface TemporaryStore {
+  readonly root: string;
+  readonly store: LocalStore;
+  /** Builds `roots`, whatever happens. */
+  realise(roots: readonly Derivation[]): Promise<RealiseResult>;
+  /** Builds `roots` and fails with the build errors if any failed. */
+  build(...roots: readonly Derivation[]): Promise<void>;
+  /** The build log of a derivation. */
+  log(derivation: Derivation): string;
+  dispose(): void;
+}
+
+/** Makes a store under a new temporary directory and points `derivation()` at it. */
+export function temporaryStore(): TemporaryStore {
+  const root = mkdtempSync(join(tmpdir(), "kiln-pkgs-"));
+  const storeDir = join(root, "store");
+  setStoreDir(storeDir);
+  const store = LocalStore.open({ storeDir, stateDir: join(root, "state") });
+  const realise = (roots: readonly Derivation[]): Promise<RealiseResult> =>
+    new LocalRealiser({ store, sandbox: sandboxed }).realise(buildDerivationGraph(roots), targetsOf(roots), { jobs: 2 });
+  return {
+    root,
+    store,
+    realise,
+    async build(...roots) {
+      const result = await realise(roots);
+      if (result.failed.length > 0) throw new Error(result.failed.map((failure) => failure.message).join("\n\n"));
+    },
+    log(derivation) {
+      return readFileSync(store.logPath(derivation.drvPath), "utf8");
+    },
+    dispose() {
+      store.close();
+      rmSync(root, { recursive: true, force: true, maxRetries: 3 });
+    },
+  };
+}
