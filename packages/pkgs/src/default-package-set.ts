@@ -1,20 +1,24 @@
 /**
- * The default package set (`makePkgs()` without overlays), behind the
- * top-level `callPackage`. Packages are bound to the store directory they
+ * The default package set (`makePkgs()` with the packages of `packages/`),
+ * behind the top-level `callPackage`. Packages are bound to the store directory they
  * were made for, so there is one set per store directory.
  */
 import { getStoreDir } from "@kiln/core";
 import { callPackageWith, type WithOverride } from "./call-package.js";
 import { makePkgs, type PackageSet } from "./package-set.js";
+import { packagesOverlay, type RealPackages } from "./packages/index.js";
 
-const sets = new Map<string, PackageSet>();
+/** The default set: the base and the packages of `packages/`. */
+export type DefaultPackageSet = PackageSet & RealPackages;
+
+const sets = new Map<string, DefaultPackageSet>();
 
 /** The default package set for the current store directory. */
-export function defaultPackageSet(): PackageSet {
+export function defaultPackageSet(): DefaultPackageSet {
   const storeDir = getStoreDir();
   let set = sets.get(storeDir);
   if (set === undefined) {
-    set = makePkgs<PackageSet>();
+    set = makePkgs<DefaultPackageSet>({ overlays: [packagesOverlay] });
     sets.set(storeDir, set);
   }
   return set;

@@ -91,4 +91,11 @@ export const makeSetupHook = builders.makeSetupHook;
  * `callPackage(fn, overrides)` with the default package set (`makePkgs()`,
  * one per store directory): `fn` receives the set, `overrides` over it.
  */
-export { callPackage } from "./default-package-set.js";
+export { callPackage, defaultPackageSet, type DefaultPackageSet } from "./default-package-set.js";
+
+/**
+ * Packages built from real upstream sources (GNU hello, gzip, diffutils,
+ * patch, sed), as `callPackage`-style functions, and the overlay adding them
+ * (the default package set has it): `makePkgs({ overlays: [packagesOverlay] })`.
+ */
+export { diffutils, gnupatch, gnused, gzip, hello, packagesOverlay, type RealPackages } from "./packages/index.js";
