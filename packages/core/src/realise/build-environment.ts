@@ -11,6 +11,7 @@
 import { hashString } from "../store/hash.js";
 import type { Drv } from "../derivation/drv.js";
 import { isFixedOutput } from "../derivation/drv.js";
+import { placeholder } from "../derivation/placeholder.js";
 
 /** A file to write into the build directory before the builder starts. */
 export interface BuildDirectoryFile {
@@ -69,7 +70,22 @@ export interface BuilderEnvironmentOptions {
 }
 
 /** The environment and build-directory files for running `drv`'s builder. */
+/**
+ * Replaces each output's placeholder (`builtins.placeholder "out"`) in `text`
+ * with the output's path, as Nix rewrites the environment, `passAsFile`
+ * files, structured attributes and arguments before the builder starts.
+ */
+export function rewriteOutputPlaceholders(drv: Drv, text: string): string {
+  let rewritten = text;
+  for (const [name, output] of drv.outputs) {
+    const hashPlaceholder = placeholder(name);
+    if (rewritten.includes(hashPlaceholder)) rewritten = rewritten.split(hashPlaceholder).join(output.path);
+  }
+  return rewritten;
+}
+
 export function builderEnvironment(drv: Drv, options: BuilderEnvironmentOptions): BuilderEnvironment {
+  const rewrite = (text: string): string => rewriteOutputPlaceholders(drv, text);
   const env: Record<string, string> = Object.create(null) as Record<string, string>;
   const files: BuildDirectoryFile[] = [];
   env["PATH"] = "/path-not-set";
@@ -81,20 +97,20 @@ export function builderEnvironment(drv: Drv, options: BuilderEnvironmentOptions)
     const passAsFile = new Set((drv.env.get("passAsFile") ?? "").split(/[ \t\n\r]+/).filter((name) => name !== ""));
     for (const [name, value] of drv.env) {
       if (!passAsFile.has(name)) {
-        env[name] = value;
+        env[name] = rewrite(value);
         continue;
       }
       const file = `.attr-${hashString("sha256", name).toNixBase32()}`;
-      files.push({ name: file, contents: value });
+      files.push({ name: file, contents: rewrite(value) });
       env[`${name}Path`] = `${options.buildDir}/${file}`;
     }
   } else {
-    for (const [name, value] of drv.env) if (name !== "__json") env[name] = value;
+    for (const [name, value] of drv.env) if (name !== "__json") env[name] = rewrite(value);
     const json = JSON.parse(structured) as Record<string, unknown>;
     // The builder sees `outputs` as a map from output name to path.
     json["outputs"] = Object.fromEntries([...drv.outputs].map(([name, output]) => [name, output.path]));
-    files.push({ name: ".attrs.json", contents: JSON.stringify(json) });
-    files.push({ name: ".attrs.sh", contents: structuredAttrsShell(json) });
+    files.push({ name: ".attrs.json", contents: rewrite(JSON.stringify(json)) });
+    files.push({ name: ".attrs.sh", contents: rewrite(structuredAttrsShell(json)) });
     env["NIX_ATTRS_JSON_FILE"] = `${options.buildDir}/.attrs.json`;
     env["NIX_ATTRS_SH_FILE"] = `${options.buildDir}/.attrs.sh`;
   }

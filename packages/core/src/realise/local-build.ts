@@ -18,7 +18,7 @@ import { isBuiltinBuilder, runBuiltinBuilder } from "../fetch/builtin-fetchers.j
 import type { FetchSettings } from "../fetch/fetch-settings.js";
 import { BuildLog } from "./build-log.js";
 import { BuildFailedError, HashMismatchError } from "./build-errors.js";
-import { builderEnvironment } from "./build-environment.js";
+import { builderEnvironment, rewriteOutputPlaceholders } from "./build-environment.js";
 import { bubblewrapArguments, SANDBOX_BUILD_DIR, sandboxEtcFiles } from "./sandbox.js";
 import type { RealiseEvent } from "./realiser.js";
 
@@ -186,7 +186,7 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
     request.emit({ type: "build-started", drvPath, name, logPath });
 
     let command = drv.builder;
-    let args: string[] = [...drv.args];
+    let args: string[] = drv.args.map((arg) => rewriteOutputPlaceholders(drv, arg));
     const chrootStoreDir = join(buildRoot, "store");
     if (sandbox !== undefined) {
       mkdirSync(chrootStoreDir);

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { collectGarbage, derivation, findBubblewrap, hashString, toFile, unsafeDiscardStringContext, verifyStore, type Derivation } from "../../src/index.js";
+import { collectGarbage, derivation, findBubblewrap, hashString, placeholder, toFile, unsafeDiscardStringContext, verifyStore, type Derivation } from "../../src/index.js";
 import { temporaryStore, type TemporaryStore } from "./temporary-store.js";
 
 const system = "x86_64-linux";
@@ -57,6 +57,39 @@ describe("the local realiser", () => {
     const again = await t.realise([d]);
     expect(again.built).toEqual([]);
     expect(again.outputs.get(d.drvPath)).toEqual({ out: d.outPath });
+  });
+
+  it("replaces output placeholders with the output paths in the environment, arguments, passAsFile and structured attributes", async () => {
+    const out = placeholder("out");
+    const dev = placeholder("dev");
+    const plain = derivation({
+      name: "placeholders",
+      system: "x86_64-linux",
+      builder: "/bin/sh",
+      outputs: ["out", "dev"],
+      args: ["-c", `mkdir -p ${out} ${dev}; echo "$flags" > ${out}/flags; cat "$notePath" > ${out}/note; echo ${dev} > ${dev}/self`],
+      flags: `PREFIX=${out} INCLUDE=${dev}/include`,
+      note: `in ${out}`,
+      passAsFile: ["note"],
+      PATH: "/usr/bin:/bin",
+    });
+    const structured = derivation({
+      name: "placeholders-json",
+      system: "x86_64-linux",
+      builder: "/bin/bash",
+      args: ["-c", '. "$NIX_ATTRS_SH_FILE"; mkdir -p "${outputs[out]}"; echo "$prefix" > "${outputs[out]}/prefix"'],
+      __structuredAttrs: true,
+      prefix: out,
+      PATH: "/usr/bin:/bin",
+    });
+    const result = await t.realise([plain, structured]);
+    expect(result.failed).toEqual([]);
+    const outPath = plain.outputs.out.path;
+    const devPath = plain.outputs.dev.path;
+    expect(readFileSync(`${outPath}/flags`, "utf8")).toBe(`PREFIX=${outPath} INCLUDE=${devPath}/include\n`);
+    expect(readFileSync(`${outPath}/note`, "utf8")).toBe(`in ${outPath}`);
+    expect(readFileSync(`${devPath}/self`, "utf8")).toBe(`${devPath}\n`);
+    expect(readFileSync(`${structured.outputs.out.path}/prefix`, "utf8")).toBe(`${structured.outputs.out.path}\n`);
   });
 
   it("runs the builder with Nix's environment", async () => {
