@@ -141,10 +141,11 @@ export class NixRealiser implements Realiser {
    * each to Nix's store by content (`nix-store --add-fixed`), which lands on
    * exactly the predicted path, so Nix never runs a fetcher of its own.
    */
-  private async fetchSources(graph: DerivationGraph, toBuild: readonly string[], options: RealiseOptions): Promise<BuildFailure[]> {
+  private async fetchSources(graph: DerivationGraph, toBuild: readonly string[], options: RealiseOptions): Promise<{ added: Set<string>; failures: BuildFailure[] }> {
     const emit = options.onEvent ?? ((): void => {});
     const settings = this.options.fetchSettings ?? fetchSettingsFromEnvironment(this.options.env ?? process.env);
     const failures: BuildFailure[] = [];
+    const addedSources = new Set<string>();
     for (const drvPath of toBuild) {
       const drv = graph.derivations.get(drvPath);
       if (drv === undefined || !isFixedOutput(drv) || !isBuiltinBuilder(drv)) continue;
@@ -162,6 +163,7 @@ export class NixRealiser implements Realiser {
         if (!fetched.hash.equals(fetched.declared)) throw new HashMismatchError(drvPath, fetched.declared.toSri(), fetched.hash.toSri());
         const added = await this.addFixed(fetched.path, name, fetched.method, fetched.hash.algorithm);
         if (added.path !== predicted) throw new BuildFailedError(`Nix added the source of '${drvPath}' at '${added.path}', not at the predicted '${predicted}'`, drvPath);
+        addedSources.add(drvPath);
         emit({ type: "build-finished", drvPath, name, outputs: { out: predicted } });
       } catch (error) {
         options.signal?.throwIfAborted();
@@ -174,7 +176,7 @@ export class NixRealiser implements Realiser {
         fetched?.dispose();
       }
     }
-    return failures;
+    return { added: addedSources, failures };
   }
 
   async realise(graph: DerivationGraph, targets: readonly RealiseTarget[], options: RealiseOptions = {}): Promise<RealiseResult> {
@@ -199,8 +201,8 @@ export class NixRealiser implements Realiser {
     const outputs = new Map(order.map((drvPath) => [drvPath, outputsOf(drvPath)] as const));
     if (options.dryRun === true || toBuild.length === 0) return { outputs, built: [], failed: [] };
 
-    const fetchFailures = await this.fetchSources(graph, toBuild, options);
-    if (fetchFailures.length > 0) return { outputs, built: [], failed: fetchFailures };
+    const sources = await this.fetchSources(graph, toBuild, options);
+    if (sources.failures.length > 0) return { outputs, built: [...sources.added], failed: sources.failures };
     await this.importGraph(graph, await this.invalidPaths([...graph.sources.keys(), ...graph.derivations.keys()]));
     const nameOf = (drvPath: string): string => parseStorePath(drvPath, graph.storeDir).name.replace(/\.drv$/, "");
     let current = "";
@@ -247,7 +249,8 @@ export class NixRealiser implements Realiser {
         }
       }
     }
-    for (const drvPath of toBuild) emit({ type: "build-finished", drvPath, name: nameOf(drvPath), outputs: outputsOf(drvPath) });
+    // Fetched sources were reported as they finished.
+    for (const drvPath of toBuild) if (!sources.added.has(drvPath)) emit({ type: "build-finished", drvPath, name: nameOf(drvPath), outputs: outputsOf(drvPath) });
     emit({ type: "progress", done: toBuild.length, total: toBuild.length, running: [], failed: 0 });
     return { outputs, built: toBuild, failed: [] };
   }
