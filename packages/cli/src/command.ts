@@ -24,6 +24,8 @@ export interface OptionSpec {
 export interface ParsedArgs {
   readonly positionals: readonly string[];
   readonly options: Readonly<Record<string, string | boolean | string[] | undefined>>;
+  /** The arguments after a {@link Command.restMarkers} token (e.g. `--`), untouched; `undefined` when none was given. */
+  readonly rest?: readonly string[];
 }
 
 /** What a command writes to; tests and embedders can capture it. */
@@ -42,6 +44,8 @@ export interface Command {
   /** Longer help. */
   readonly description?: string;
   readonly options: readonly OptionSpec[];
+  /** Tokens after which every argument is passed on as {@link ParsedArgs.rest} instead of parsed, e.g. `--` for `kiln run`. */
+  readonly restMarkers?: readonly string[];
   /** Runs the command; returns the exit code. */
   run(args: ParsedArgs, io: CommandIO): Promise<number>;
 }

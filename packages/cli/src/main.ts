@@ -41,14 +41,18 @@ export function generalHelp(): string {
   ].join("\n");
 }
 
-function parseCommandLine(command: Command, argv: readonly string[]): ParsedArgs {
+function parseCommandLine(command: Command, given: readonly string[]): ParsedArgs {
+  const markers = command.restMarkers ?? [];
+  const marker = given.findIndex((token) => markers.includes(token));
+  const argv = marker < 0 ? given : given.slice(0, marker);
+  const rest = marker < 0 ? {} : { rest: given.slice(marker + 1) };
   const options: NonNullable<ParseArgsConfig["options"]> = {};
   for (const option of [...command.options, ...GLOBAL_OPTIONS]) {
     options[option.name] = { type: option.type, ...(option.short ? { short: option.short } : {}), ...(option.multiple ? { multiple: true } : {}) };
   }
   try {
     const { values, positionals } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
-    return { positionals, options: values as ParsedArgs["options"] };
+    return { positionals, options: values as ParsedArgs["options"], ...rest };
   } catch (error) {
     throw new UsageError(`${(error as Error).message.replace(/\. To specify a positional argument.*$/s, "")}\n(run 'kiln ${command.name} --help' for its options)`);
   }
@@ -93,7 +97,8 @@ export async function main(argv: readonly string[], io: CommandIO = { stdout: pr
     return 0;
   }
   const command = COMMANDS.find((candidate) => candidate.name === name);
-  const showTrace = rest.includes("--show-trace");
+  const markerAt = rest.findIndex((token) => command?.restMarkers?.includes(token) === true);
+  const showTrace = (markerAt < 0 ? rest : rest.slice(0, markerAt)).includes("--show-trace");
   try {
     if (command === undefined) throw new UsageError(`unknown command '${name}' (run 'kiln help' for the list)`);
     const args = parseCommandLine(command, rest);

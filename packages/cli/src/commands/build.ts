@@ -4,32 +4,16 @@
  * `nix-build` does.
  */
 import { resolve } from "node:path";
-import { buildDerivationGraph, instantiate, InterruptedError, LocalStore, NixRealiser, targetsOf, type Derivation, type RealiseResult } from "@kiln/core";
+import { instantiate, NixRealiser, type Derivation, type LocalStore, type RealiseResult } from "@kiln/core";
 import type { Command, CommandIO, ParsedArgs } from "../command.js";
 import { evaluateOptions, singleInstallable } from "../config-options.js";
-import { ProgressRenderer } from "../progress.js";
-import { makeRealiser, maxJobs, REALISE_OPTIONS, realiserName, storeDirFor } from "../store-options.js";
+import { realiseRoots, reportFailures } from "../realise-roots.js";
+import { REALISE_OPTIONS, realiserName, storeDirFor } from "../store-options.js";
 
 /** The `result` link names for the outputs of the i-th derivation built, as nix-build names them. */
 function linkName(base: string, index: number, output: string, firstOutput: string): string {
   const numbered = index === 0 ? base : `${base}-${index + 1}`;
   return output === firstOutput ? numbered : `${numbered}-${output}`;
-}
-
-function reportFailures(result: RealiseResult, io: CommandIO, keepGoing: boolean): void {
-  const real = result.failed.filter((failure) => !failure.message.startsWith("dependency "));
-  if (keepGoing && result.failed.length > 0) {
-    io.stderr.write(`error: ${result.failed.length} of the builds failed:\n`);
-    for (const failure of result.failed) io.stderr.write(`  ${failure.drvPath}${failure.message.startsWith("dependency ") ? ` (${failure.message})` : ""}\n`);
-  } else if (real.length === 0 && result.failed.length > 0) {
-    io.stderr.write(`error: ${result.failed[0]?.message}\n`);
-  }
-}
-
-/** The result of realising roots whose outputs are all valid already. */
-function alreadyBuilt(roots: readonly Derivation[]): RealiseResult {
-  const outputs = new Map(roots.map((root) => [root.drvPath, Object.fromEntries(root.outputNames.map((name) => [name, root.outputs[name]?.path ?? ""]))] as const));
-  return { outputs, built: [], failed: [] };
 }
 
 /** Makes the result links of a successful build. */
@@ -71,37 +55,8 @@ export const buildCommand: Command = {
       io.stderr.write("warning: the config has no derivations; nothing to build\n");
       return 0;
     }
-    const store = realiser === "nix" ? undefined : LocalStore.open({ storeDir });
+    const { result, realiser: realiserInstance, store } = await realiseRoots(args, io, roots);
     try {
-      const realiserInstance = makeRealiser(args, store);
-      // Everything already built (the usual case when nothing changed): no graph to walk, nothing to plan.
-      const rootOutputs = roots.flatMap((root) => root.outputNames.map((name) => root.outputs[name]?.path ?? ""));
-      const allValid = realiser === "local" && store !== undefined && store.database.validSubset(rootOutputs).size === new Set(rootOutputs).size;
-      const graph = allValid ? { storeDir, derivations: new Map(), sources: new Map() } : buildDerivationGraph(roots);
-      const renderer = new ProgressRenderer(io, {
-        json: args.options["json"] === true,
-        printBuildLogs: args.options["print-build-logs"] === true,
-        listPlan: realiser === "dry-run",
-      });
-      let result: RealiseResult;
-      // Ctrl-C stops running builders too (they run in their own process groups) and registers nothing.
-      const interrupt = new AbortController();
-      const onSignal = (): void => interrupt.abort(new InterruptedError());
-      process.once("SIGINT", onSignal);
-      process.once("SIGTERM", onSignal);
-      try {
-        const jobs = maxJobs(args);
-        result = allValid ? alreadyBuilt(roots) : await realiserInstance.realise(graph, targetsOf(roots), {
-          ...(jobs !== undefined ? { jobs } : {}),
-          keepGoing: args.options["keep-going"] === true,
-          onEvent: renderer.onEvent,
-          signal: interrupt.signal,
-        });
-      } finally {
-        process.off("SIGINT", onSignal);
-        process.off("SIGTERM", onSignal);
-        renderer.finish();
-      }
       if (result.failed.length > 0) {
         reportFailures(result, io, args.options["keep-going"] === true);
         return 1;

@@ -10,12 +10,16 @@ import { logCommand } from "./log.js";
 import { optionsCommand } from "./options.js";
 import { pathInfoCommand } from "./path-info.js";
 import { prefetchCommand } from "./prefetch.js";
+import { runCommand } from "./run.js";
+import { shellCommand } from "./shell.js";
 import { storeCommand } from "./store.js";
 import { showDerivationCommand } from "./show-derivation.js";
 
 /** Every `kiln` command, in the order `kiln help` lists them. */
 export const COMMANDS: readonly Command[] = [
   buildCommand,
+  runCommand,
+  shellCommand,
   instantiateCommand,
   checkCommand,
   showDerivationCommand,

@@ -19,7 +19,7 @@ import type { Hash, HashAlgorithm } from "../store/hash.js";
 import { hashFileSync, hashPathSync } from "../store/nar-hash.js";
 import { makeFixedOutputPath, parseStorePath, type FileIngestionMethod } from "../store/store-path.js";
 import { canonicalisePathMetadata, deletePathRecursively } from "./canonicalise.js";
-import { PathLocks } from "./path-locks.js";
+import { currentLockOwner, PathLocks } from "./path-locks.js";
 import { StoreDatabase, type NewPathInfo, type PathInfo } from "./store-database.js";
 import { ValidPathIndex } from "./valid-path-index.js";
 import { assertNotNixManaged, resolveStoreLocation, type StoreLocation } from "./store-location.js";
@@ -253,6 +253,17 @@ export class LocalStore implements StoreLocation {
     symlinkSync(target, temporary);
     renameSync(temporary, link);
     this.database.addRoot(link, target);
+  }
+
+  /**
+   * Keeps `paths` (and their closures) from garbage collection while this
+   * process runs, e.g. while `kiln run` runs a program from the store; call
+   * the function returned to let go of them earlier.
+   */
+  holdTemporarily(paths: Iterable<string>): () => void {
+    const owner = `${currentLockOwner()}:${randomBytes(4).toString("hex")}`;
+    this.database.addTempRoots(paths, owner);
+    return () => this.database.removeTempRoots(owner);
   }
 }
 
