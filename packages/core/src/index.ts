@@ -136,3 +136,14 @@ export { fetchFixedOutput, type FetchedOutput, type FetchFixedOutputOptions } fr
 export { parsePrefetchTarget, prefetch, prefetchDerivation, type PrefetchResult, type PrefetchStore, type PrefetchTarget } from "./fetch/prefetch.js";
 export { callerLocation } from "./source/caller-location.js";
 export { ArchiveFormatError, UnsafeArchiveError, detectArchiveFormat, unpackArchive, type ArchiveFormat, type UnpackOptions } from "./fetch/archive/index.js";
+
+export {
+  ACTIVATION_MANIFEST_FILE,
+  ACTIVATION_MANIFEST_VERSION,
+  type ActivationManifest,
+  type ActivationScript,
+  type ManagedFile,
+  type ManagedGroup,
+  type ManagedUser,
+  type ManifestPackage,
+} from "./activation/activation-manifest.js";

@@ -69,3 +69,6 @@ export { optionsToMarkdown } from "./docs/options-to-markdown.js";
 export type { ConfigOf, ConfigOfModules, ConfigValue, Definable, DefinitionsOf, OptionsTree, BuiltinConfig, Wrapped, OptionsBrand } from "./typing/config-of.js";
 
 export * from "./errors/index.js";
+
+export * from "./machine/index.js";
+export * from "./home/index.js";

@@ -49,8 +49,8 @@ export interface PackageSet extends TrivialBuilders {
   readonly stdenvNoCC: Stdenv;
   /** Calls a package function with this set (see `callPackage.ts`). */
   readonly callPackage: CallPackage<this>;
-  /** This set with one more overlay. */
-  extend<Added extends object = Record<never, never>>(overlay: (final: this & Added, prev: this) => object): this & Added;
+  /** This set with one more overlay; what the overlay returns is typed on the result (and on `final`). */
+  extend<Added extends object>(overlay: (final: this & Added, prev: this) => Added): this & Added;
   /** The `makeWrapper` setup hook (put it in `nativeBuildInputs`). */
   readonly makeWrapper: Package;
   /** Licenses for `meta.license`. */

@@ -1,18 +1,23 @@
 import type { Command } from "../command.js";
+import { addCommand } from "./add.js";
 import { buildCommand } from "./build.js";
 import { checkCommand } from "./check.js";
+import { diffCommand } from "./diff.js";
 import { evalCommand } from "./eval.js";
 import { fixHashesCommand } from "./fix-hashes.js";
 import { gcCommand } from "./gc.js";
+import { generationsCommand } from "./generations.js";
 import { graphCommand } from "./graph.js";
 import { instantiateCommand } from "./instantiate.js";
 import { logCommand } from "./log.js";
 import { optionsCommand } from "./options.js";
 import { pathInfoCommand } from "./path-info.js";
+import { rollbackCommand } from "./rollback.js";
 import { prefetchCommand } from "./prefetch.js";
 import { runCommand } from "./run.js";
 import { shellCommand } from "./shell.js";
 import { storeCommand } from "./store.js";
+import { switchCommand } from "./switch.js";
 import { showDerivationCommand } from "./show-derivation.js";
 
 /** Every `kiln` command, in the order `kiln help` lists them. */
@@ -20,6 +25,11 @@ export const COMMANDS: readonly Command[] = [
   buildCommand,
   runCommand,
   shellCommand,
+  switchCommand,
+  rollbackCommand,
+  generationsCommand,
+  diffCommand,
+  addCommand,
   instantiateCommand,
   checkCommand,
   showDerivationCommand,

@@ -1,0 +1,2 @@
+/** Modules describing a user's home (being written). */
+export {};

@@ -1,0 +1,2 @@
+/** Modules describing a machine (being written). */
+export {};
