@@ -1,0 +1,98 @@
+/**
+ * `services.nginx`: the nginx web server with virtual hosts (a subset of
+ * NixOS's `services/web-servers/nginx`): `/etc/nginx/nginx.conf`, the
+ * `nginx` user and group its workers run as, and a service that checks the
+ * configuration, runs nginx in the foreground and reloads it with
+ * `systemctl reload nginx`.
+ */
+import { defineModule, withOptions } from "../../modules/define-module.js";
+import { mkEnableOption } from "../../options/mk-enable-option.js";
+import { mkOption } from "../../options/mk-option.js";
+import { lazy } from "../../properties/lazy.js";
+import { mkIf } from "../../properties/mk-if.js";
+import { types } from "../../types/index.js";
+import { etcOptions } from "../environment/etc.js";
+import { systemPackagesOptions } from "../environment/system-packages.js";
+import { mkMachinePackageOption } from "../package-option.js";
+import { machinePackageSet } from "../package-set.js";
+import { packagePath } from "../package-values.js";
+import { systemdOptions } from "../systemd/systemd.js";
+import { usersOptions } from "../users/users.js";
+import { nginxConfigText } from "./nginx-config.js";
+import { nginxVirtualHostOptions } from "./nginx-virtual-host.js";
+import { located } from "../module-file.js";
+
+const FILE = "@kiln/modules/machine/services/nginx.ts";
+
+/** Where the service reads its configuration. */
+export const NGINX_CONFIG_PATH = "/etc/nginx/nginx.conf";
+
+/** The options of `services.nginx`. */
+export const nginxOptions = withOptions().module(located(FILE, (args) => {
+  const pkgs = machinePackageSet(args.pkgs);
+  return {
+    options: {
+      services: {
+        nginx: {
+          enable: mkEnableOption("nginx, the web server and reverse proxy"),
+          package: mkMachinePackageOption(pkgs, ["services", "nginx", "package"], "nginx"),
+          user: mkOption({ type: types.str, default: "nginx", description: "The user nginx's worker processes run as; created as a system user when it is `nginx`." }),
+          group: mkOption({ type: types.str, default: "nginx", description: "The group nginx's worker processes run as; created when it is `nginx`." }),
+          defaultListenAddresses: mkOption({
+            type: types.listOf(types.str),
+            default: ["0.0.0.0", "[::0]"],
+            description: "The addresses virtual hosts without `listen` listen on.",
+          }),
+          defaultHTTPListenPort: mkOption({ type: types.port, default: 80, description: "The port virtual hosts without `listen` listen on." }),
+          virtualHosts: mkOption({
+            type: types.attrsOf(types.submodule(nginxVirtualHostOptions)),
+            default: {},
+            example: { "example.org": { root: "/var/www/example.org", locations: { "/api/": { proxyPass: "http://127.0.0.1:3000" } } } },
+            description: "The virtual hosts (`server` blocks), by name (the default `server_name`).",
+          }),
+          appendHttpConfig: mkOption({ type: types.lines, default: "", description: "More nginx directives at the end of the `http` block." }),
+        },
+      },
+    },
+  };
+}));
+
+/** Writes `nginx.conf`, declares the user and group, and runs nginx. */
+export const nginx = withOptions(nginxOptions, etcOptions, systemPackagesOptions, systemdOptions, usersOptions).module(located(FILE, ({ config }) => {
+  const cfg = config.services.nginx;
+  const nginxCommand = lazy(() => `${packagePath(cfg.package)}/bin/nginx -c ${NGINX_CONFIG_PATH}`);
+  return {
+    key: FILE,
+    imports: [nginxOptions],
+    config: mkIf(cfg.enable, {
+      environment: {
+        etc: { "nginx/nginx.conf": { text: lazy(() => nginxConfigText(cfg)) } },
+        systemPackages: lazy(() => [cfg.package]),
+      },
+      users: {
+        users: mkIf(lazy(() => cfg.user === "nginx"), { nginx: { isSystemUser: true, group: lazy(() => cfg.group), description: "nginx web server user" } }),
+        groups: mkIf(lazy(() => cfg.group === "nginx"), { nginx: {} }),
+      },
+      systemd: {
+        services: {
+          nginx: {
+            description: "Nginx Web Server",
+            wantedBy: ["multi-user.target"],
+            after: ["network.target"],
+            // Check the configuration first, so that a broken one leaves the running nginx alone.
+            preStart: lazy(() => `${nginxCommand.force()} -t`),
+            serviceConfig: {
+              ExecStart: lazy(() => nginxCommand.force()),
+              ExecReload: lazy(() => `${nginxCommand.force()} -s reload`),
+              Restart: "always",
+              RestartSec: "10s",
+              RuntimeDirectory: "nginx",
+              CacheDirectory: "nginx",
+              LogsDirectory: "nginx",
+            },
+          },
+        },
+      },
+    }),
+  };
+}));

@@ -1,0 +1,171 @@
+/**
+ * `services.openssh`: the OpenSSH server (a subset of NixOS's
+ * `services/networking/ssh/sshd.nix`): `/etc/ssh/sshd_config` from typed
+ * `settings` (with NixOS's names and defaults) and the ports, host keys
+ * generated on first start, the `sshd` privilege separation user, and the
+ * `sshd` service.
+ */
+import { defineModule, withOptions } from "../../modules/define-module.js";
+import { renderSshdConfig, type SshdValue } from "../../formats/sshd-config.js";
+import { mkEnableOption } from "../../options/mk-enable-option.js";
+import { mkOption } from "../../options/mk-option.js";
+import { lazy } from "../../properties/lazy.js";
+import { mkIf } from "../../properties/mk-if.js";
+import { types } from "../../types/index.js";
+import type { OptionType } from "../../types/option-type.js";
+import type { ConfigOf, Definable } from "../../typing/config-of.js";
+import { etcOptions } from "../environment/etc.js";
+import { systemPackagesOptions } from "../environment/system-packages.js";
+import { mkMachinePackageOption } from "../package-option.js";
+import { machinePackageSet } from "../package-set.js";
+import { packagePath } from "../package-values.js";
+import { systemdOptions } from "../systemd/systemd.js";
+import { usersOptions } from "../users/users.js";
+import { located } from "../module-file.js";
+
+const FILE = "@kiln/modules/machine/services/openssh.ts";
+
+/** Where the service reads its configuration. */
+export const SSHD_CONFIG_PATH = "/etc/ssh/sshd_config";
+
+const nullableNames = (description: string) => mkOption({ type: types.nullOr(types.listOf(types.str)), default: null, description });
+
+/** The typed settings of `services.openssh.settings` (others may be added freely). */
+export const sshdSettingsOptions = defineModule({
+  freeformType: types.attrsOf(types.nullOr(types.oneOf([types.bool, types.int, types.str, types.listOf(types.oneOf([types.bool, types.int, types.str]))]))),
+  options: {
+    PasswordAuthentication: mkOption({ type: types.bool, default: true, description: "Whether users may log in with a password." }),
+    KbdInteractiveAuthentication: mkOption({ type: types.bool, default: true, description: "Whether keyboard-interactive authentication (one-time passwords, PAM prompts) is allowed." }),
+    PermitRootLogin: mkOption({
+      type: types.enum(["yes", "without-password", "prohibit-password", "forced-commands-only", "no"]),
+      default: "prohibit-password",
+      description: "Whether and how root may log in.",
+    }),
+    X11Forwarding: mkOption({ type: types.bool, default: false, description: "Whether X11 connections are forwarded." }),
+    UseDns: mkOption({ type: types.bool, default: false, description: "Whether sshd looks up the remote host's name (and checks it resolves back)." }),
+    StrictModes: mkOption({ type: types.bool, default: true, description: "Whether sshd checks the permissions of users' files before accepting a login." }),
+    LogLevel: mkOption({
+      type: types.nullOr(types.enum(["QUIET", "FATAL", "ERROR", "INFO", "VERBOSE", "DEBUG", "DEBUG1", "DEBUG2", "DEBUG3"])),
+      default: "INFO",
+      description: "How much sshd logs.",
+    }),
+    GatewayPorts: mkOption({ type: types.str, default: "no", description: "Whether remote hosts may connect to ports forwarded for the client (`no`, `yes`, `clientspecified`)." }),
+    AllowUsers: nullableNames("Only these users may log in (patterns); `null`: anyone."),
+    AllowGroups: nullableNames("Only members of these groups may log in; `null`: anyone."),
+    DenyUsers: nullableNames("These users may not log in."),
+    DenyGroups: nullableNames("Members of these groups may not log in."),
+    Ciphers: nullableNames("The ciphers allowed; `null`: sshd's defaults."),
+    Macs: nullableNames("The MAC algorithms allowed; `null`: sshd's defaults."),
+    KexAlgorithms: nullableNames("The key exchange algorithms allowed; `null`: sshd's defaults."),
+  },
+});
+
+/** The value of `services.openssh.settings`: the typed settings, and any other sshd keyword. */
+export type SshdSettings = ConfigOf<typeof sshdSettingsOptions> & { readonly [keyword: string]: SshdValue };
+
+// The submodule's static type knows only the declared settings; the freeform type takes the others.
+const sshdSettingsType = types.submodule(sshdSettingsOptions) as unknown as OptionType<SshdSettings, Definable<SshdSettings>>;
+
+/** One host key. */
+export const sshHostKeyOptions = defineModule({
+  options: {
+    type: mkOption({ type: types.enum(["rsa", "ecdsa", "ed25519"]), description: "The key's type (`ssh-keygen -t`)." }),
+    path: mkOption({ type: types.str, description: "Where the key is kept; generated on the service's first start." }),
+    bits: mkOption({ type: types.nullOr(types.int), default: null, description: "The key's size (`ssh-keygen -b`), for RSA and ECDSA keys." }),
+  },
+});
+
+/** The options of `services.openssh`. */
+export const opensshOptions = withOptions().module(located(FILE, (args) => {
+  const pkgs = machinePackageSet(args.pkgs);
+  return {
+    options: {
+      services: {
+        openssh: {
+          enable: mkEnableOption("the OpenSSH server"),
+          package: mkMachinePackageOption(pkgs, ["services", "openssh", "package"], "openssh"),
+          ports: mkOption({ type: types.listOf(types.port), default: [22], description: "The ports sshd listens on." }),
+          hostKeys: mkOption({
+            type: types.listOf(types.submodule(sshHostKeyOptions)),
+            default: [
+              { type: "rsa", bits: 4096, path: "/etc/ssh/ssh_host_rsa_key" },
+              { type: "ed25519", path: "/etc/ssh/ssh_host_ed25519_key" },
+            ],
+            description: "The host keys, generated when missing.",
+          }),
+          allowSFTP: mkOption({ type: types.bool, default: true, description: "Whether to run the package's SFTP server for `sftp` clients." }),
+          settings: mkOption({
+            type: sshdSettingsType,
+            default: {},
+            example: { PasswordAuthentication: false, PermitRootLogin: "no", MaxAuthTries: 3 },
+            description: "Settings of `/etc/ssh/sshd_config` (sshd_config(5)): the typed ones here, and any other keyword; booleans are written `yes`/`no`.",
+          }),
+          extraConfig: mkOption({ type: types.lines, default: "", description: "Text appended to `sshd_config` (`Match` blocks go here)." }),
+        },
+      },
+    },
+  };
+}));
+
+/** The shell code that makes missing host keys (NixOS's `preStart`). */
+function hostKeyScript(keygen: string, keys: readonly { readonly type: string; readonly path: string; readonly bits: number | null }[]): string {
+  const lines = ["# Messages go to the journal, never to a client.", "exec >&2"];
+  for (const key of keys) {
+    const path = JSON.stringify(key.path);
+    lines.push(
+      `if ! [ -s ${path} ]; then`,
+      `  if ! [ -h ${path} ]; then rm -f ${path}; fi`,
+      `  mkdir -m 0755 -p "$(dirname ${path})"`,
+      `  ${keygen} -t ${key.type}${key.bits === null ? "" : ` -b ${key.bits}`} -f ${path} -N ""`,
+      "fi",
+    );
+  }
+  return lines.join("\n");
+}
+
+/** The text of `sshd_config`. */
+function sshdConfigText(cfg: { readonly package: unknown; readonly ports: readonly number[]; readonly hostKeys: readonly { readonly path: string }[]; readonly allowSFTP: boolean; readonly settings: SshdSettings; readonly extraConfig: string }, sftpServer: string): string {
+  const fixed: Record<string, SshdValue> = {
+    Port: cfg.ports,
+    HostKey: cfg.hostKeys.map((key) => key.path),
+    ...(cfg.allowSFTP ? { Subsystem: `sftp ${sftpServer}` } : {}),
+  };
+  return renderSshdConfig({ ...fixed, ...cfg.settings }, cfg.extraConfig);
+}
+
+/** Writes `sshd_config`, declares the `sshd` user, and runs sshd. */
+export const openssh = withOptions(opensshOptions, etcOptions, systemPackagesOptions, systemdOptions, usersOptions).module(located(FILE, ({ config }) => {
+  const cfg = config.services.openssh;
+  const bin = lazy(() => `${packagePath(cfg.package)}/bin`);
+  return {
+    key: FILE,
+    imports: [opensshOptions],
+    config: mkIf(cfg.enable, {
+      environment: {
+        etc: { "ssh/sshd_config": { text: lazy(() => sshdConfigText(cfg, `${packagePath(cfg.package)}/libexec/sftp-server`)) } },
+        systemPackages: lazy(() => [cfg.package]),
+      },
+      users: {
+        users: { sshd: { isSystemUser: true, group: "sshd", description: "SSH privilege separation user" } },
+        groups: { sshd: {} },
+      },
+      systemd: {
+        services: {
+          sshd: {
+            description: "SSH Daemon",
+            wantedBy: ["multi-user.target"],
+            after: ["network.target"],
+            preStart: lazy(() => hostKeyScript(`${bin.force()}/ssh-keygen`, cfg.hostKeys)),
+            serviceConfig: {
+              ExecStart: lazy(() => `${bin.force()}/sshd -D -f ${SSHD_CONFIG_PATH}`),
+              KillMode: "process",
+              Restart: "always",
+              Type: "simple",
+              RuntimeDirectory: "sshd",
+            },
+          },
+        },
+      },
+    }),
+  };
+}));

@@ -1,0 +1,34 @@
+/**
+ * The activation manifest of a machine (`kiln-activation.json`, the
+ * contract in `@kiln/core`'s `activation-manifest.ts`): its files from
+ * `environment.etc`, its accounts from `users`, its activation scripts in
+ * order, and its packages, read from the evaluated configuration.
+ */
+import { ACTIVATION_MANIFEST_VERSION, type ActivationManifest } from "@kiln/core";
+import type { PackageValue } from "../../types/primitive-types.js";
+import type { MachinePackageSet } from "../package-set.js";
+import { manifestPackage } from "../package-values.js";
+import { activationScripts, type ActivationSnippet } from "./activation-scripts.js";
+import { managedGroups, managedUsers, type UserAccount, type UserGroup } from "./managed-accounts.js";
+import { managedFiles, type EtcEntry } from "./managed-files.js";
+
+/** The part of a machine's configuration the manifest is made from. */
+export interface ManifestConfig {
+  readonly system: { readonly name: string; readonly activationScripts: Readonly<Record<string, ActivationSnippet>> };
+  readonly environment: { readonly etc: Readonly<Record<string, EtcEntry>>; readonly systemPackages: readonly PackageValue[] };
+  readonly users: { readonly users: Readonly<Record<string, UserAccount>>; readonly groups: Readonly<Record<string, UserGroup>>; readonly defaultUserShell: PackageValue };
+}
+
+/** The manifest of the machine configured by `config`. */
+export function machineManifest(pkgs: MachinePackageSet, config: ManifestConfig): ActivationManifest {
+  return {
+    version: ACTIVATION_MANIFEST_VERSION,
+    kind: "machine",
+    name: config.system.name,
+    files: managedFiles(config.environment.etc),
+    users: managedUsers(config.users.users, config.users.defaultUserShell),
+    groups: managedGroups(config.users.groups),
+    activationScripts: activationScripts(pkgs, config.system.activationScripts),
+    packages: config.environment.systemPackages.map(manifestPackage),
+  };
+}

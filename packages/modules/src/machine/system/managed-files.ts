@@ -1,0 +1,76 @@
+/**
+ * `environment.etc` as the manifest's `files`: each enabled entry under its
+ * target path, checked so that activation can apply it: targets are
+ * relative paths without `.`/`..` segments, no two entries claim one file,
+ * no entry is inside another (a directory linked from the store cannot hold
+ * more files), and every source is in the store.
+ */
+import { getStoreDir, type ManagedFile } from "@kiln/core";
+import { showOption } from "../../options/show-option.js";
+import type { PackageValue } from "../../types/primitive-types.js";
+import { MachineConfigError } from "../machine-config-error.js";
+import { packagePath } from "../package-values.js";
+
+/** An `environment.etc` entry as read from `config`. */
+export interface EtcEntry {
+  readonly enable: boolean;
+  readonly target: string;
+  readonly source: string | PackageValue;
+  readonly mode: string;
+  readonly user: string;
+  readonly group: string;
+}
+
+const CONTEXT_MARKS = /[\uFDD0\uFDD1]/g;
+
+function etcOption(name: string, field: string): string {
+  return showOption(["environment", "etc", name, field]);
+}
+
+/** The target as a clean relative path: leading `/` dropped, no empty, `.` or `..` segments. */
+function normalTarget(name: string, target: string): string {
+  const relative = target.replace(/^\/+/, "").replace(/\/+$/, "");
+  const segments = relative.split("/");
+  if (relative === "" || segments.some((segment) => segment === "" || segment === "." || segment === "..") || /[\x00-\x1f]/.test(relative)) {
+    throw new MachineConfigError(`${etcOption(name, "target")} is \`${target}', which is not a path inside /etc: give a relative path such as \`ssh/sshd_config', without \`.' or \`..' segments.`);
+  }
+  return relative;
+}
+
+function storeSource(name: string, source: string | PackageValue): string {
+  const path = packagePath(source);
+  const storeDir = getStoreDir();
+  if (!path.replace(CONTEXT_MARKS, "").startsWith(`${storeDir}/`)) {
+    throw new MachineConfigError(
+      `${etcOption(name, "source")} is \`${path}', which is not in the store (${storeDir}): use \`text', a package, or a local file copied into the store with path("./file") from @kiln/core.`,
+    );
+  }
+  return path;
+}
+
+/** The manifest's `files`, sorted by target. */
+export function managedFiles(etc: Readonly<Record<string, EtcEntry>>): Record<string, ManagedFile> {
+  const byTarget = new Map<string, { readonly name: string; readonly file: ManagedFile }>();
+  for (const [name, entry] of Object.entries(etc)) {
+    if (!entry.enable) continue;
+    const target = normalTarget(name, entry.target);
+    const previous = byTarget.get(target);
+    if (previous !== undefined) {
+      throw new MachineConfigError(`/etc/${target} is defined twice, by ${showOption(["environment", "etc", previous.name])} and ${showOption(["environment", "etc", name])}: disable one of them (\`enable = false') or give it another \`target'.`);
+    }
+    byTarget.set(target, { name, file: { source: storeSource(name, entry.source), mode: entry.mode, user: entry.user, group: entry.group } });
+  }
+  const targets = [...byTarget.keys()].sort();
+  for (const inner of targets) {
+    const segments = inner.split("/");
+    for (let length = 1; length < segments.length; length++) {
+      const outer = segments.slice(0, length).join("/");
+      const outerEntry = byTarget.get(outer);
+      if (outerEntry === undefined) continue;
+      throw new MachineConfigError(
+        `/etc/${inner} (${showOption(["environment", "etc", byTarget.get(inner)?.name ?? inner])}) is inside /etc/${outer} (${showOption(["environment", "etc", outerEntry.name])}), which is one entry linked as a whole: manage the files one by one, or put the file into that entry's source.`,
+      );
+    }
+  }
+  return Object.fromEntries(targets.map((target) => [target, (byTarget.get(target) as { file: ManagedFile }).file]));
+}

@@ -1,0 +1,105 @@
+/**
+ * `system.build.toplevel`: the whole machine as one derivation, what
+ * `kiln build` builds and `kiln switch` activates (NixOS's
+ * `top-level.nix`). Its output holds
+ *
+ * - `kiln-activation.json`: the activation manifest (`machine-manifest.ts`);
+ * - `sw`: a link to `system.path`, the installed packages;
+ * - `etc/`: a tree of links mirroring the manifest's files, to browse;
+ * - `config.json`: the evaluated configuration (`config-json.ts`).
+ *
+ * Every store path the manifest names is written into the output, so it is
+ * a reference: the generation's closure holds all it links to. Building it
+ * checks the assertions first, as NixOS does, and `system.name` (the
+ * manifest's name and the derivation's) defaults to the host name.
+ */
+import { ACTIVATION_MANIFEST_FILE, type Derivation } from "@kiln/core";
+import { AssertionsFailedError } from "../../errors/assertions-failed-error.js";
+import { withOptions } from "../../modules/define-module.js";
+import { mkOption } from "../../options/mk-option.js";
+import { lazy } from "../../properties/lazy.js";
+import { types } from "../../types/index.js";
+import type { PackageValue } from "../../types/primitive-types.js";
+import { etcOptions } from "../environment/etc.js";
+import { systemPackagesOptions } from "../environment/system-packages.js";
+import { hostNameOptions } from "../networking/host-name.js";
+import { usersOptions } from "../users/users.js";
+import { activationScriptsOptions } from "./activation-scripts.js";
+import { machinePackageSet, type MachinePackageSet } from "../package-set.js";
+import { storePathName } from "../package-values.js";
+import { configJson } from "./config-json.js";
+import { machineManifest, type ManifestConfig } from "./machine-manifest.js";
+import { located } from "../module-file.js";
+
+const FILE = "@kiln/modules/machine/system/toplevel.ts";
+
+/** The options `system.name` and `system.build.toplevel`. */
+export const toplevelOptions = withOptions(hostNameOptions).module(located(FILE, ({ config }) => ({
+  options: {
+    system: {
+      name: mkOption({
+        type: types.str,
+        default: lazy(() => (config.networking.hostName === "" ? "unnamed" : config.networking.hostName)),
+        defaultText: 'networking.hostName, or "unnamed" when that is empty',
+        description: "The machine's name: in the toplevel's store path (`kiln-system-<name>`) and the activation manifest.",
+      }),
+      build: {
+        toplevel: mkOption({
+          type: types.package,
+          readOnly: true,
+          description: "The machine as one derivation: the activation manifest, the installed packages (`sw`), the files of `/etc` and the configuration. `kiln build` builds it, `kiln switch` activates it.",
+        }),
+      },
+    },
+  },
+})));
+
+/** The builder of the toplevel: copy the manifest and configuration, link `sw` and the `etc` tree. */
+const TOPLEVEL_SCRIPT = `mkdir -p "$out/etc"
+cp "$manifestPath" "$out/${ACTIVATION_MANIFEST_FILE}"
+cp "$machineConfigPath" "$out/config.json"
+ln -s "$sw" "$out/sw"
+while IFS=$'\\t' read -r target source; do
+    [ -n "$target" ] || continue
+    mkdir -p "$(dirname "$out/etc/$target")"
+    ln -s "$source" "$out/etc/$target"
+done < "$etcLinksPath"
+`;
+
+/** What the toplevel is made from. */
+export interface ToplevelConfig extends ManifestConfig {
+  readonly assertions: readonly { readonly assertion: boolean; readonly message: string }[];
+  readonly system: ManifestConfig["system"] & { readonly path: PackageValue };
+}
+
+/** Builds the toplevel derivation of the machine configured by `config` (whose option tree is `options`). */
+export function machineToplevel(pkgs: MachinePackageSet, config: ToplevelConfig, options: Readonly<Record<string, unknown>>): Derivation {
+  const failures = config.assertions.filter((assertion) => !assertion.assertion).map((assertion) => assertion.message);
+  if (failures.length > 0) throw new AssertionsFailedError(failures);
+  const manifest = machineManifest(pkgs, config);
+  const etcLinks = Object.entries(manifest.files).map(([target, file]) => `${target}\t${file.source}\n`);
+  return pkgs.runCommand(
+    `kiln-system-${storePathName(config.system.name)}`,
+    {
+      manifest: `${JSON.stringify(manifest, null, 2)}\n`,
+      machineConfig: configJson(options),
+      etcLinks: etcLinks.join(""),
+      sw: config.system.path,
+      preferLocalBuild: true,
+      allowSubstitutes: false,
+      passAsFile: ["manifest", "machineConfig", "etcLinks"],
+    },
+    TOPLEVEL_SCRIPT,
+  );
+}
+
+/** Defines `system.build.toplevel`. */
+export const toplevel = withOptions(toplevelOptions, systemPackagesOptions, etcOptions, usersOptions, activationScriptsOptions).module(located(FILE, (args) => {
+  const pkgs = machinePackageSet(args.pkgs);
+  const { config, options } = args;
+  return {
+    key: FILE,
+    imports: [toplevelOptions, activationScriptsOptions],
+    config: { system: { build: { toplevel: lazy(() => machineToplevel(pkgs, config, options)) } } },
+  };
+}));

@@ -1,0 +1,69 @@
+/**
+ * `users.users` and `users.groups`: the accounts a machine declares, which
+ * activation creates or updates (NixOS's `users-groups.nix`), with NixOS's
+ * checks: a user is exactly one of normal or system user, and has a primary
+ * group.
+ */
+import { defineModule, withOptions } from "../../modules/define-module.js";
+import { mkOption } from "../../options/mk-option.js";
+import { lazy } from "../../properties/lazy.js";
+import { showOption } from "../../options/show-option.js";
+import { types } from "../../types/index.js";
+import { userAccountDefaults, userAccountOptions } from "./user-account.js";
+import { userGroupDefaults, userGroupOptions } from "./user-group.js";
+import { located } from "../module-file.js";
+
+const FILE = "@kiln/modules/machine/users/users.ts";
+
+/** The options `users.users`, `users.groups`, `users.defaultUserShell`. */
+export const usersOptions = defineModule({
+  _file: FILE,
+  options: {
+    users: {
+      users: mkOption({
+        type: types.attrsOf(types.submodule([userAccountOptions, userAccountDefaults])),
+        default: {},
+        example: { alice: { isNormalUser: true, extraGroups: ["wheel"] } },
+        description: "The user accounts of the machine, by name. Accounts not listed are left alone.",
+      }),
+      groups: mkOption({
+        type: types.attrsOf(types.submodule([userGroupOptions, userGroupDefaults])),
+        default: {},
+        example: { students: { gid: 1001 } },
+        description: "The groups of the machine, by name. Groups not listed are left alone.",
+      }),
+      defaultUserShell: mkOption({
+        type: types.either(types.package, types.path),
+        default: "/bin/bash",
+        description: "The login shell of normal users whose `shell` is not set: a package or an absolute path (the host's bash by default).",
+      }),
+    },
+  },
+});
+
+/** The assertions NixOS makes about an account. */
+export function userAssertions(users: Readonly<Record<string, { readonly isNormalUser: boolean; readonly isSystemUser: boolean; readonly group: string }>>): { assertion: boolean; message: string }[] {
+  return Object.entries(users).flatMap(([name, user]) => {
+    const option = (field: string): string => showOption(["users", "users", name, field]);
+    const key = JSON.stringify(name);
+    return [
+      {
+        assertion: user.isNormalUser !== user.isSystemUser,
+        message: `Exactly one of ${option("isSystemUser")} and ${option("isNormalUser")} must be set.`,
+      },
+      {
+        assertion: user.group !== "",
+        message: `${option("group")} is unset. A system user needs a group of its own; create one with: users: { users: { ${key}: { group: ${key} } }, groups: { ${key}: {} } }.`,
+      },
+    ];
+  });
+}
+
+/** The checks on `users.users`. */
+export const users = withOptions(usersOptions).module(located(FILE, ({ config }) => ({
+  key: FILE,
+  imports: [usersOptions],
+  config: {
+    assertions: lazy(() => userAssertions(config.users.users)),
+  },
+})));
