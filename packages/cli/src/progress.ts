@@ -4,6 +4,7 @@
  */
 import type { RealiseEvent } from "@kiln/core";
 import type { CommandIO } from "./command.js";
+import { formatBytes } from "./format-bytes.js";
 
 /** How to show build logs and progress. */
 export interface ProgressOptions {
@@ -19,12 +20,6 @@ export interface ProgressOptions {
 
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 /** Turns realiser events into output; call `finish()` when the realisation ends. */

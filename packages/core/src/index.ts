@@ -147,3 +147,18 @@ export {
   type ManagedUser,
   type ManifestPackage,
 } from "./activation/activation-manifest.js";
+export { ActivationConflictError, ActivationError, ActivationManifestError } from "./activation/activation-errors.js";
+export { readActivationManifest, validateActivationManifest } from "./activation/read-activation-manifest.js";
+export { homeTarget, isLiveMachine, machineTarget, type ActivationTarget } from "./activation/activation-target.js";
+export { BACKUP_SUFFIX, planFileChanges, type FileChange, type FilePlan } from "./activation/file-changes.js";
+export { planAccountChanges, type AccountChanges, type AccountFiles, type CreatedAccounts, type HomeToCreate } from "./activation/account-changes.js";
+export { planUnitChanges, type UnitChanges } from "./activation/unit-changes.js";
+export type { ScriptOutput } from "./activation/run-activation-scripts.js";
+export { activeGeneration, activeLink, type RegisterRoot } from "./activation/activation-state.js";
+export { activate, type ActivateOptions, type ActivationReport } from "./activation/activate.js";
+export { rollbackConfiguration, switchConfiguration, targetProfile, type SwitchMode, type SwitchOptions, type SwitchResult } from "./activation/switch-configuration.js";
+export { Profile, type Generation } from "./profile/profile.js";
+export { GenerationError } from "./profile/profile-errors.js";
+export { parseAge } from "./profile/age.js";
+export { diffGenerations, type ChangedPackage, type GenerationDiff } from "./profile/generation-diff.js";
+export { parseDrvName, type DrvName } from "./derivation/parse-drv-name.js";

@@ -1,13 +1,60 @@
-/** `kiln diff` (being written). */
+/**
+ * `kiln diff [GEN1 GEN2] [--root DIR] [--home]`: what changed between two
+ * generations: packages added, removed and changed in version, and the
+ * closure size, like `nix store diff-closures`. Without numbers, the
+ * previous generation against the current one.
+ */
+import { diffGenerations, LocalStore, readActivationManifest, targetProfile, type Generation } from "@kiln/core";
 import type { Command } from "../command.js";
+import { formatBytes } from "../format-bytes.js";
+import { closureBytes } from "../machines/closure-size.js";
+import { flaggedTarget, HOME_FLAG, ROOT_OPTION } from "../machines/target-options.js";
+import { storeDirFor } from "../store-options.js";
 import { UsageError } from "../usage-error.js";
+
+function generationNumber(text: string): number {
+  const number = Number(text);
+  if (!Number.isInteger(number) || number < 1) throw new UsageError(`'${text}' is not a generation number (see 'kiln generations')`);
+  return number;
+}
 
 export const diffCommand: Command = {
   name: "diff",
-  summary: "(not yet available)",
-  usage: "diff",
-  options: [],
-  async run() {
-    throw new UsageError("'kiln diff' is not available yet");
+  summary: "Show the packages and closure size that changed between two generations",
+  usage: "diff [GEN1 GEN2] [--root DIR] [--home] [--json]",
+  options: [ROOT_OPTION, HOME_FLAG, { name: "json", type: "boolean", description: "Print the difference as JSON" }],
+  async run(args, io) {
+    const profile = targetProfile(flaggedTarget(args));
+    let from: Generation;
+    let to: Generation;
+    if (args.positionals.length === 0) {
+      from = profile.previous();
+      to = profile.current() as Generation;
+    } else if (args.positionals.length === 2) {
+      from = profile.generation(generationNumber(args.positionals[0] as string));
+      to = profile.generation(generationNumber(args.positionals[1] as string));
+    } else {
+      throw new UsageError("'kiln diff' takes two generation numbers, or none (the previous generation against the current one)");
+    }
+    const store = LocalStore.open({ storeDir: storeDirFor(args) });
+    try {
+      const diff = diffGenerations(readActivationManifest(from.path), from.path, readActivationManifest(to.path), to.path, (path) => closureBytes(store, path) ?? Number.NaN);
+      if (args.options["json"] === true) {
+        io.stdout.write(`${JSON.stringify({ from: from.number, to: to.number, ...diff }, null, 2)}\n`);
+        return 0;
+      }
+      const out = (line: string): void => void io.stdout.write(`${line}\n`);
+      out(`generation ${from.number} → ${to.number}`);
+      for (const pkg of diff.added) out(`  added    ${pkg.name}`);
+      for (const pkg of diff.removed) out(`  removed  ${pkg.name}`);
+      for (const change of diff.changed) out(`  changed  ${change.name}: ${change.from} → ${change.to}`);
+      if (diff.added.length + diff.removed.length + diff.changed.length === 0) out("  no package changes");
+      const { before, after } = diff.closureBytes;
+      if (Number.isNaN(before) || Number.isNaN(after)) out("  closure size: unknown (a generation is not in this store)");
+      else out(`  closure size: ${formatBytes(before)} → ${formatBytes(after)} (${after >= before ? "+" : ""}${formatBytes(after - before)})`);
+      return 0;
+    } finally {
+      store.close();
+    }
   },
 };

@@ -1,30 +1,40 @@
 /**
- * `kiln gc [--dry-run]`: delete every store path no root needs.
+ * `kiln gc [--dry-run] [--delete-older-than AGE]`: delete every store path
+ * no root needs. Generations are roots and stay unless asked:
+ * `--delete-older-than 30d` first deletes the profile's old generations (as
+ * `nix-collect-garbage --delete-older-than` does).
  */
-import { collectGarbage } from "@kiln/core";
+import { collectGarbage, parseAge, targetProfile } from "@kiln/core";
 import type { Command } from "../command.js";
+import { formatBytes } from "../format-bytes.js";
+import { flaggedTarget, HOME_FLAG, ROOT_OPTION } from "../machines/target-options.js";
 import { openLocalStore } from "../store-options.js";
-
-function formatMiB(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
-}
 
 export const gcCommand: Command = {
   name: "gc",
   summary: "Delete store paths that no root (result link, profile generation, running build) needs",
-  usage: "gc [--dry-run] [--print-roots]",
+  usage: "gc [--dry-run] [--print-roots] [--delete-older-than AGE [--root DIR] [--home]]",
   options: [
     { name: "dry-run", type: "boolean", description: "Only list what would be deleted" },
     { name: "print-roots", type: "boolean", description: "List the roots and what they keep" },
+    { name: "delete-older-than", type: "string", value: "AGE", description: "First delete the profile's generations older than AGE (e.g. 30d), keeping the current one" },
+    ROOT_OPTION,
+    HOME_FLAG,
   ],
   async run(args, io) {
     const store = openLocalStore(args);
     try {
       const dryRun = args.options["dry-run"] === true;
+      const age = args.options["delete-older-than"];
+      if (typeof age === "string") {
+        const ageMs = parseAge(age);
+        if (dryRun) io.stderr.write("--dry-run: no generations are deleted\n");
+        else for (const generation of targetProfile(flaggedTarget(args)).deleteOlderThan(ageMs)) io.stderr.write(`deleted generation ${generation.number} (${generation.path})\n`);
+      }
       const result = collectGarbage(store, { dryRun });
       if (args.options["print-roots"] === true) for (const [link, target] of result.roots) io.stdout.write(`${link} -> ${target}\n`);
       for (const path of result.deleted) io.stdout.write(`${dryRun ? "would delete" : "deleted"} '${path}'\n`);
-      io.stderr.write(`${result.deleted.length} store paths ${dryRun ? "would be deleted" : "deleted"}, ${formatMiB(result.freedBytes)} ${dryRun ? "would be freed" : "freed"}; ${result.live} kept alive by ${result.roots.size} roots\n`);
+      io.stderr.write(`${result.deleted.length} store paths ${dryRun ? "would be deleted" : "deleted"}, ${formatBytes(result.freedBytes)} ${dryRun ? "would be freed" : "freed"}; ${result.live} kept alive by ${result.roots.size} roots\n`);
       return 0;
     } finally {
       store.close();

@@ -2,7 +2,7 @@
  * Which program `kiln run` runs, as `nix run` chooses: `meta.mainProgram`,
  * else `pname`, else the name without its version.
  */
-import type { Derivation } from "@kiln/core";
+import { parseDrvName, type Derivation } from "@kiln/core";
 
 /** The parts of a package `kiln run` reads; plain derivations have only `name`. */
 interface RunnablePackage {
@@ -11,13 +11,9 @@ interface RunnablePackage {
   readonly meta?: { readonly mainProgram?: unknown };
 }
 
-/**
- * The name part of a derivation name, as Nix's `parseDrvName`: everything
- * before the first `-` that is followed by something other than a letter.
- */
+/** The name part of a derivation name, as Nix's `parseDrvName` finds it. */
 export function drvNameWithoutVersion(name: string): string {
-  const match = /-[^A-Za-z]/.exec(name);
-  return match === null ? name : name.slice(0, match.index);
+  return parseDrvName(name).name;
 }
 
 /** The program name of a package: `meta.mainProgram`, `pname`, or the name without its version. */

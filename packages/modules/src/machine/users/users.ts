@@ -11,6 +11,7 @@ import { showOption } from "../../options/show-option.js";
 import { types } from "../../types/index.js";
 import { userAccountDefaults, userAccountOptions } from "./user-account.js";
 import { userGroupDefaults, userGroupOptions } from "./user-group.js";
+import { mkDefault } from "../../properties/mk-override.js";
 import { located } from "../module-file.js";
 
 const FILE = "@kiln/modules/machine/users/users.ts";
@@ -65,5 +66,7 @@ export const users = withOptions(usersOptions).module(located(FILE, ({ config })
   imports: [usersOptions],
   config: {
     assertions: lazy(() => userAssertions(config.users.users)),
+    // Normal users' default group, with the id every distribution gives it, as NixOS declares it.
+    users: { groups: { users: { gid: mkDefault(100) } } },
   },
 })));

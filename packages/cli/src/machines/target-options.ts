@@ -1,0 +1,38 @@
+/**
+ * The options that say where generations live and are activated, shared by
+ * `kiln switch`, `rollback`, `generations`, `diff` and `gc`: `--root DIR`
+ * (a machine activated into a directory tree instead of `/`; for a home,
+ * the home directory) and `--home` (the home profile instead of the
+ * machine's).
+ */
+import { homedir } from "node:os";
+import { homeTarget, machineTarget, type ActivationTarget, type LocalStore, type RegisterRoot } from "@kiln/core";
+import type { OptionSpec, ParsedArgs } from "../command.js";
+
+/** `--root DIR`. */
+export const ROOT_OPTION: OptionSpec = {
+  name: "root",
+  type: "string",
+  value: "DIR",
+  description: "Activate into DIR instead of / (a machine's /etc becomes DIR/etc; for a home, DIR is the home directory)",
+};
+
+/** `--home`, for commands that read an existing profile. */
+export const HOME_FLAG: OptionSpec = { name: "home", type: "boolean", description: "The home profile (of --root, else of $HOME) instead of the machine's" };
+
+/** The target named by `--root` for a machine, or for a home (`homeDirectory` from its configuration when no `--root`). */
+export function targetFor(args: ParsedArgs, kind: "machine" | "home", homeDirectory?: string): ActivationTarget {
+  const root = typeof args.options["root"] === "string" ? args.options["root"] : undefined;
+  if (kind === "machine") return machineTarget(root ?? "/");
+  return homeTarget(root ?? homeDirectory ?? homedir());
+}
+
+/** The target of commands that take the `--home` flag. */
+export function flaggedTarget(args: ParsedArgs): ActivationTarget {
+  return targetFor(args, args.options["home"] === true ? "home" : "machine");
+}
+
+/** Registers links as roots of the local store, when there is one. */
+export function rootRegistrar(store: LocalStore | undefined): RegisterRoot | undefined {
+  return store === undefined ? undefined : (link, target) => store.addRootLink(link, target);
+}

@@ -1,0 +1,195 @@
+/**
+ * Activating a generation: making a machine's `/etc`, accounts and units
+ * (or a home's files) those of one toplevel, as NixOS's
+ * `switch-to-configuration` and home-manager's activation do.
+ *
+ * Everything that can fail for a reason the user must fix (a file in the
+ * way, a manifest from another Kiln, an unknown group) is found while
+ * planning, before anything changes. If applying still fails (an
+ * activation snippet exits non-zero, the disk is full), the previous
+ * generation's files and accounts are put back, the active link keeps
+ * pointing at it, and the error says what failed.
+ */
+import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { writeFileAtomically } from "../util/write-file-atomically.js";
+import { planAccountChanges, type AccountChanges, type AccountFiles } from "./account-changes.js";
+import { parseAccountFile } from "./account-files.js";
+import { ActivationError, ActivationManifestError } from "./activation-errors.js";
+import type { ActivationManifest } from "./activation-manifest.js";
+import { activeGeneration, clearActiveGeneration, readCreatedAccounts, setActiveGeneration, writeCreatedAccounts, type RegisterRoot } from "./activation-state.js";
+import { isLiveMachine, type ActivationTarget } from "./activation-target.js";
+import { applyFileChanges, type OwnerLookup } from "./apply-file-changes.js";
+import { planFileChanges, type FilePlan } from "./file-changes.js";
+import { readActivationManifest } from "./read-activation-manifest.js";
+import { runActivationScripts, type ScriptOutput } from "./run-activation-scripts.js";
+import { canManageSystemd, planUnitChanges, startUnits, stopUnits, type UnitChanges } from "./unit-changes.js";
+
+/** What an activation changes (or, planned with `dryRun`, would change). */
+export interface ActivationReport {
+  /** The toplevel activated. */
+  readonly toplevel: string;
+  /** The toplevel that was active before, if any. */
+  readonly previous: string | undefined;
+  readonly files: FilePlan;
+  /** Account changes (machines only). */
+  readonly accounts: Omit<AccountChanges, "files" | "created"> | undefined;
+  /** Unit changes, and whether they were carried out (only on the running machine). */
+  readonly units: UnitChanges & { readonly applied: boolean };
+  /** The activation snippets, in order, with their output once run. */
+  readonly scripts: readonly ScriptOutput[];
+  readonly warnings: readonly string[];
+}
+
+/** Options of {@link activate}. */
+export interface ActivateOptions {
+  /** Only plan: report what would change, change nothing. */
+  readonly dryRun?: boolean;
+  /** Makes the active link a garbage-collector root (e.g. `store.addRootLink`). */
+  readonly registerRoot?: RegisterRoot;
+}
+
+const ACCOUNT_FILES = { passwd: 0o644, group: 0o644, shadow: 0o640 } as const;
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+function readAccountFiles(target: ActivationTarget): AccountFiles {
+  const etc = join(target.root, "etc");
+  return { passwd: readText(join(etc, "passwd")) ?? "", group: readText(join(etc, "group")) ?? "", shadow: readText(join(etc, "shadow")) };
+}
+
+function writeAccountFiles(target: ActivationTarget, files: AccountFiles, before: AccountFiles): void {
+  const etc = join(target.root, "etc");
+  for (const name of ["passwd", "group", "shadow"] as const) {
+    const text = files[name];
+    if (text === undefined || text === before[name]) continue;
+    const path = join(etc, name);
+    // Only a restore writes an empty file: the root had none.
+    if (text === "") {
+      rmSync(path, { force: true });
+      continue;
+    }
+    const mode = existsSync(path) ? statSync(path).mode & 0o7777 : ACCOUNT_FILES[name];
+    writeFileAtomically(path, text, mode);
+  }
+}
+
+function accountSummary({ files: _files, created: _created, ...summary }: AccountChanges): Omit<AccountChanges, "files" | "created"> {
+  return summary;
+}
+
+/** Numeric owners from the root's own account files, used only when running as root. */
+function ownerLookup(target: ActivationTarget): OwnerLookup | undefined {
+  if (process.getuid?.() !== 0 || target.kind !== "machine") return undefined;
+  return (user, group) => {
+    const { passwd, group: groups } = readAccountFiles(target);
+    const uid = parseAccountFile(passwd).find((line) => line.name === user)?.fields[2];
+    const gid = parseAccountFile(groups).find((line) => line.name === group)?.fields[2];
+    if (uid === undefined || gid === undefined) throw new ActivationError(`cannot give a file to ${user}:${group}: no such ${uid === undefined ? "user" : "group"} in ${join(target.root, "etc")}`);
+    return { uid: Number(uid), gid: Number(gid) };
+  };
+}
+
+function readPrevious(target: ActivationTarget, warnings: string[]): { path: string | undefined; manifest: ActivationManifest | undefined } {
+  const path = activeGeneration(target);
+  if (path === undefined) return { path, manifest: undefined };
+  try {
+    return { path, manifest: readActivationManifest(path) };
+  } catch (error) {
+    warnings.push(`the active generation ${path} cannot be read (${(error as Error).message}); its files are treated as not Kiln's`);
+    return { path, manifest: undefined };
+  }
+}
+
+function createHomes(target: ActivationTarget, changes: AccountChanges): void {
+  for (const home of changes.homes) {
+    const path = join(target.root, home.path);
+    if (existsSync(path)) continue;
+    mkdirSync(path, { recursive: true, mode: 0o700 });
+    if (process.getuid?.() === 0) chownSync(path, home.uid, home.gid);
+  }
+}
+
+/** Activates the toplevel at `toplevel` on `target` (see the file comment). */
+export function activate(toplevel: string, target: ActivationTarget, options: ActivateOptions = {}): ActivationReport {
+  const next = readActivationManifest(toplevel);
+  if (next.kind !== target.kind) {
+    throw new ActivationManifestError(`${toplevel} is a ${next.kind}, but it is being activated as a ${target.kind}; use ${next.kind === "home" ? "--home" : "--machine"}`);
+  }
+  const warnings: string[] = [];
+  const previous = readPrevious(target, warnings);
+  const files = planFileChanges(target.filesDir, previous.manifest, next);
+  const accountsBefore = target.kind === "machine" ? readAccountFiles(target) : undefined;
+  const createdBefore = readCreatedAccounts(target);
+  const accounts = accountsBefore === undefined ? undefined : planAccountChanges(accountsBefore, createdBefore, previous.manifest, next);
+  const units = planUnitChanges(previous.manifest, next);
+  const live = isLiveMachine(target) && canManageSystemd();
+  if (accounts !== undefined) warnings.push(...accounts.warnings);
+  const report = (scripts: readonly ScriptOutput[], left: readonly string[]): ActivationReport => ({
+    toplevel,
+    previous: previous.path,
+    files,
+    accounts: accounts === undefined ? undefined : accountSummary(accounts),
+    units: { ...units, applied: live && options.dryRun !== true },
+    scripts,
+    warnings: [...warnings, ...left],
+  });
+  if (options.dryRun === true) return report(next.activationScripts.map(({ name }) => ({ name, output: "" })), []);
+
+  try {
+    if (live) stopUnits(units);
+    if (accounts !== undefined && accountsBefore !== undefined) {
+      writeAccountFiles(target, accounts.files, accountsBefore);
+      writeCreatedAccounts(target, accounts.created);
+      createHomes(target, accounts);
+    }
+    const left = applyFileChanges(target.filesDir, files.changes, ownerLookup(target));
+    if (live) startUnits(units);
+    const scripts = runActivationScripts(next.activationScripts, target);
+    setActiveGeneration(target, toplevel, options.registerRoot);
+    return report(scripts, left);
+  } catch (error) {
+    const problems = restore(target, next, previous.manifest, accountsBefore, createdBefore, accounts);
+    if (previous.path === undefined) clearActiveGeneration(target);
+    const cause = error instanceof Error ? error.message : String(error);
+    const state =
+      problems.length > 0
+        ? `and putting back the previous state failed too: ${problems.join("; ")}`
+        : previous.path === undefined
+          ? "the files and accounts it had put in place were removed again"
+          : `${previous.path} is still the active generation`;
+    throw new ActivationError(`activating ${toplevel} failed (${state}): ${cause}`, { cause: error });
+  }
+}
+
+/** Puts back the previous generation's files and the account files as they were; returns what could not be. */
+function restore(
+  target: ActivationTarget,
+  next: ActivationManifest,
+  previous: ActivationManifest | undefined,
+  accountsBefore: AccountFiles | undefined,
+  createdBefore: ReturnType<typeof readCreatedAccounts>,
+  accounts: AccountChanges | undefined,
+): string[] {
+  const problems: string[] = [];
+  try {
+    applyFileChanges(target.filesDir, planFileChanges(target.filesDir, next, previous).changes);
+  } catch (error) {
+    problems.push(`files: ${(error as Error).message}`);
+  }
+  if (accountsBefore !== undefined && accounts !== undefined) {
+    try {
+      writeAccountFiles(target, accountsBefore, accounts.files);
+      writeCreatedAccounts(target, createdBefore);
+    } catch (error) {
+      problems.push(`accounts: ${(error as Error).message}`);
+    }
+  }
+  return problems;
+}

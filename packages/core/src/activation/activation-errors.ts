@@ -1,0 +1,21 @@
+/**
+ * The errors of activating a generation. A failed activation has already
+ * put the previous generation's files and accounts back when one of these
+ * reaches the caller, and the message says what failed and why.
+ */
+import { KilnError } from "../errors.js";
+
+/** A store path is not a toplevel or activation package, or its manifest is malformed. */
+export class ActivationManifestError extends KilnError {
+  override name = "ActivationManifestError";
+}
+
+/** Activation failed; the target was restored to what was active before. */
+export class ActivationError extends KilnError {
+  override name = "ActivationError";
+}
+
+/** A file Kiln must place is in the way and cannot be moved aside without losing something. */
+export class ActivationConflictError extends KilnError {
+  override name = "ActivationConflictError";
+}

@@ -1,0 +1,76 @@
+/**
+ * Reading `kiln-activation.json` from a toplevel (or a home's activation
+ * package) and checking it, since activation acts on every path it names:
+ * a manifest written by another Kiln version, or edited by hand, fails here
+ * with the field at fault instead of half-way through activation.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ActivationManifestError } from "./activation-errors.js";
+import { ACTIVATION_MANIFEST_FILE, ACTIVATION_MANIFEST_VERSION, type ActivationManifest } from "./activation-manifest.js";
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A managed path must stay inside its target directory. */
+function isCleanRelativePath(path: string): boolean {
+  if (path === "" || path.startsWith("/") || path.includes("\0")) return false;
+  return path.split("/").every((segment) => segment !== "" && segment !== "." && segment !== "..");
+}
+
+function check(condition: boolean, where: string, what: string): void {
+  if (!condition) throw new ActivationManifestError(`${where}: ${what}`);
+}
+
+/** Checks the shape of a parsed manifest; `where` names it in errors. */
+export function validateActivationManifest(value: unknown, where: string): ActivationManifest {
+  check(isRecord(value), where, "the manifest is not a JSON object");
+  const manifest = value as Record<string, unknown>;
+  check(
+    manifest["version"] === ACTIVATION_MANIFEST_VERSION,
+    where,
+    `manifest version ${JSON.stringify(manifest["version"])} is not ${ACTIVATION_MANIFEST_VERSION}, the version this Kiln reads; rebuild the configuration with this Kiln`,
+  );
+  check(manifest["kind"] === "machine" || manifest["kind"] === "home", where, `"kind" must be "machine" or "home"`);
+  check(typeof manifest["name"] === "string", where, `"name" must be a string`);
+  check(isRecord(manifest["files"]), where, `"files" must be an object`);
+  for (const [path, file] of Object.entries(manifest["files"] as Record<string, unknown>)) {
+    check(isCleanRelativePath(path), where, `files: '${path}' is not a relative path without '.' or '..' segments`);
+    check(isRecord(file) && typeof file["source"] === "string" && file["source"].startsWith("/"), where, `files.${path}.source must be an absolute store path`);
+    const mode = (file as Record<string, unknown>)["mode"];
+    check(mode === "symlink" || (typeof mode === "string" && /^0?[0-7]{3,4}$/.test(mode)), where, `files.${path}.mode must be "symlink" or an octal mode such as "0644"`);
+  }
+  check(isRecord(manifest["users"]) && isRecord(manifest["groups"]), where, `"users" and "groups" must be objects`);
+  for (const [name, user] of Object.entries(manifest["users"] as Record<string, unknown>)) {
+    check(/^[a-z_][a-z0-9_.-]*\$?$/i.test(name), where, `users: '${name}' is not a valid user name`);
+    check(isRecord(user) && typeof user["group"] === "string" && typeof user["home"] === "string" && typeof user["shell"] === "string", where, `users.${name} needs "group", "home" and "shell"`);
+  }
+  for (const name of Object.keys(manifest["groups"] as Record<string, unknown>)) {
+    check(/^[a-z_][a-z0-9_.-]*$/i.test(name), where, `groups: '${name}' is not a valid group name`);
+  }
+  check(Array.isArray(manifest["activationScripts"]), where, `"activationScripts" must be a list`);
+  for (const script of manifest["activationScripts"] as unknown[]) {
+    check(isRecord(script) && typeof script["name"] === "string" && typeof script["script"] === "string", where, `each activation script needs "name" and "script"`);
+  }
+  check(Array.isArray(manifest["packages"]), where, `"packages" must be a list`);
+  return value as unknown as ActivationManifest;
+}
+
+/** Reads and checks the manifest of the toplevel at `toplevel`. */
+export function readActivationManifest(toplevel: string): ActivationManifest {
+  const file = join(toplevel, ACTIVATION_MANIFEST_FILE);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new ActivationManifestError(`${toplevel} is not a machine or home: it has no ${ACTIVATION_MANIFEST_FILE} (build 'machines.NAME' or 'homes.NAME' of a project file)`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ActivationManifestError(`${file}: not valid JSON (${(error as Error).message})`);
+  }
+  return validateActivationManifest(parsed, file);
+}
