@@ -210,6 +210,13 @@ describe("helpers", () => {
     expect(options.hello.description).toBe("The hello package to use.");
     expect(options.hello.defaultText).toBe("pkgs.hello");
   });
+  it("mkPackageOption's default is not looked up when a definition overrides it", async () => {
+    const { mkPackageOption } = await import("../src/index.js");
+    const mine = { type: "derivation", name: "my-git" };
+    const { config } = evaluate([{ options: { git: mkPackageOption({}, "git") } }, { git: mine }]);
+    expect(config.git).toBe(mine);
+    expect(() => evaluate([{ options: { git: mkPackageOption({}, "git") } }]).config.git).toThrow(/the package set has no attribute `git'/);
+  });
   it("submoduleWith passes specialArgs to the submodule's modules", () => {
     const type = types.submoduleWith({ modules: [({ greeting }: { greeting: string }) => ({ options: { text: mkOption({ type: types.str, default: greeting }) } })], specialArgs: { greeting: "hello" } });
     expect(valueOf([{ options: { s: mkOption({ type, default: {} }) } }], "s")).toEqual({ text: "hello" });

@@ -17,6 +17,7 @@ import { MkOrder } from "../properties/mk-order.js";
 import { MkOverride } from "../properties/mk-override.js";
 import { isProperty } from "../properties/property.js";
 import type { Definition } from "./definition.js";
+import { DeferredDefault } from "./deferred-default.js";
 import { isGhost, realValueOfGhost } from "./ghost.js";
 
 /** Evaluates an `mkIf` condition, which must be a boolean. */
@@ -35,6 +36,8 @@ function dischargeInto(value: unknown, loc: OptionPath, file: string, out: unkno
     for (const content of forced.contents) dischargeInto(content, loc, file, out);
   } else if (forced instanceof MkIf) {
     if (evaluateCondition(forced.condition, loc, file)) dischargeInto(forced.content, loc, file, out);
+  } else if (forced instanceof MkOverride && forced.content instanceof DeferredDefault) {
+    out.push(forced);
   } else if (forced instanceof MkOverride || forced instanceof MkOrder) {
     const inner: unknown[] = [];
     dischargeInto(forced.content, loc, file, inner);

@@ -18,6 +18,7 @@ import type { AnyOptionType } from "../types/option-type.js";
 import type { CollectedModule } from "./collect-modules.js";
 import { infiniteRecursion, settle, withEvaluationOf } from "./cycle-detection.js";
 import type { Definition } from "./definition.js";
+import { DeferredDefault } from "./deferred-default.js";
 import { DefinitionIndex } from "./definition-index.js";
 import { closestNames } from "./levenshtein.js";
 import { mergeDefinitions, type MergedDefinitions } from "./merge-definitions.js";
@@ -105,7 +106,9 @@ export class Evaluation {
     const record = node.record;
     if (record.defaultDeclaration === undefined) return definitions;
     const declaration = record.defaultDeclaration.declaration;
-    const defaultDefinition: Definition = { file: record.defaultDeclaration.file, value: new MkOverride(OPTION_DEFAULT_PRIORITY, declaration.default) };
+    // Read only when the default wins, as Nix never forces an overridden default (mkPackageOption's may not exist).
+    const value = Object.getOwnPropertyDescriptor(declaration, "default")?.get === undefined ? declaration.default : new DeferredDefault(() => declaration.default);
+    const defaultDefinition: Definition = { file: record.defaultDeclaration.file, value: new MkOverride(OPTION_DEFAULT_PRIORITY, value) };
     return [defaultDefinition, ...definitions];
   }
 

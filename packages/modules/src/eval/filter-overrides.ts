@@ -6,6 +6,7 @@
  */
 import { DEFAULT_OVERRIDE_PRIORITY, MkOverride } from "../properties/mk-override.js";
 import type { Definition } from "./definition.js";
+import { readDeferredDefault } from "./deferred-default.js";
 
 /** The winning definitions and their priority. */
 export interface FilteredDefinitions {
@@ -26,7 +27,7 @@ export function filterOverrides(definitions: readonly Definition[]): FilteredDef
   const values: Definition[] = [];
   for (const definition of definitions) {
     if (priorityOf(definition.value) !== highestPriority) continue;
-    values.push(definition.value instanceof MkOverride ? { file: definition.file, value: definition.value.content } : definition);
+    values.push(definition.value instanceof MkOverride ? { file: definition.file, value: readDeferredDefault(definition.value.content) } : definition);
   }
   return { values, highestPriority: definitions.length === 0 ? DEFAULT_OVERRIDE_PRIORITY : highestPriority };
 }

@@ -9,9 +9,8 @@
  * priorities have been applied. So a machine that never enables git needs
  * no git in its package set, one that sets `programs.git.package` needs
  * none either, and one that uses the default of a set without git gets a
- * {@link MissingPackageError} naming the option and saying to set it.
- * (`mkPackageOption`'s default is read whenever the option is merged, even
- * when a definition overrides it, and its error does not name the option.)
+ * {@link MissingPackageError} naming the option and saying to set it
+ * (`mkPackageOption`'s error names only the missing attribute).
  */
 import { mkOption, type OptionDeclaration } from "../options/mk-option.js";
 import type { OptionPath } from "../options/show-option.js";

@@ -149,7 +149,7 @@ describe("a machine's toplevel", () => {
     expect(manifest.users["backup"]).toEqual({ uid: 400, isSystemUser: true, description: "", group: "backup", extraGroups: [], home: "/var/empty", createHome: false, shell: "/usr/sbin/nologin" });
     expect(manifest.users["nginx"]).toMatchObject({ isSystemUser: true, group: "nginx" });
     expect(manifest.users["sshd"]).toMatchObject({ isSystemUser: true, group: "sshd", description: "SSH privilege separation user" });
-    expect(manifest.groups).toEqual({ deploy: { gid: 2000, members: ["bob"] }, backup: { gid: null, members: [] }, nginx: { gid: null, members: [] }, sshd: { gid: null, members: [] } });
+    expect(manifest.groups).toEqual({ deploy: { gid: 2000, members: ["bob"] }, backup: { gid: null, members: [] }, nginx: { gid: null, members: [] }, sshd: { gid: null, members: [] }, users: { gid: 100, members: [] } });
   });
 
   it("orders activation scripts by their deps, then by name, each a script in the store", () => {
