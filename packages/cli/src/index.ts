@@ -11,3 +11,4 @@ export { fixHashes, type FixHashesOptions, type FixHashesResult } from "./hash-r
 export { HashRepairError, rewriteHashLiterals, type HashLiteralChange, type HashLiteralFix } from "./hash-repair/rewrite-hash-literals.js";
 export { checkConfig, formatConfigDiagnostic, type CheckConfigOptions, type ConfigDiagnostic } from "./check/check-config.js";
 export { asEvaluatedOptions, formatOptionMatch, renderOptionValue, searchOptions, type EvaluatedOptions, type OptionMatch } from "./options/search-options.js";
+export { addSystemPackage, ConfigEditError, EditTypeError, MachineChoiceError, MachineNotFoundError, UnknownPackageError, type AddSystemPackageOptions, type AddSystemPackageResult } from "./config-edit/index.js";

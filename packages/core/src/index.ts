@@ -161,4 +161,5 @@ export { Profile, type Generation } from "./profile/profile.js";
 export { GenerationError } from "./profile/profile-errors.js";
 export { parseAge } from "./profile/age.js";
 export { diffGenerations, type ChangedPackage, type GenerationDiff } from "./profile/generation-diff.js";
+export { closeNames, editDistance } from "./util/close-names.js";
 export { parseDrvName, type DrvName } from "./derivation/parse-drv-name.js";

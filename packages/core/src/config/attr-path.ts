@@ -3,6 +3,7 @@
  * `#` on the command line and in `nix-build -A`.
  */
 import { AttributeNotFoundError } from "./config-errors.js";
+import { closeNames } from "../util/close-names.js";
 
 /** Splits an attribute path at dots outside double quotes. */
 export function parseAttrPath(attrPath: string): string[] {
@@ -31,23 +32,6 @@ function isSelectable(value: unknown): value is Record<string, unknown> {
   return (typeof value === "object" && value !== null) || typeof value === "function";
 }
 
-/** Closest names to `wanted`, for "did you mean" hints. */
-function suggestions(wanted: string, names: readonly string[]): string[] {
-  const distance = (a: string, b: string): number => {
-    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-      let previous = row[0] as number;
-      row[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const saved = row[j] as number;
-        row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-        previous = saved;
-      }
-    }
-    return row[b.length] as number;
-  };
-  return names.filter((name) => distance(wanted, name) <= Math.max(1, Math.floor(wanted.length / 3))).slice(0, 3);
-}
 
 /** Follows `attrPath` into `value`; a missing attribute is an error listing what is there. */
 export function selectAttrPath(value: unknown, attrPath: string, file: string): unknown {
@@ -58,7 +42,7 @@ export function selectAttrPath(value: unknown, attrPath: string, file: string): 
     const so = formatAttrPath(parts.slice(0, i));
     if (!isSelectable(current) || !(part in current)) {
       const available = isSelectable(current) ? Object.keys(current) : [];
-      const near = suggestions(part, available);
+      const near = closeNames(part, available);
       const hint = near.length > 0 ? ` Did you mean ${near.map((name) => `'${name}'`).join(" or ")}?` : available.length > 0 ? ` It has: ${available.slice(0, 12).join(", ")}${available.length > 12 ? ", …" : ""}.` : "";
       const where = so === "" ? `in '${file}'` : `in '${so}' of '${file}'`;
       throw new AttributeNotFoundError(`attribute '${part}' in selection path '${attrPath}' not found ${where}.${hint}`);
