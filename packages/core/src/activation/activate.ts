@@ -122,6 +122,9 @@ export function activate(toplevel: string, target: ActivationTarget, options: Ac
   if (next.kind !== target.kind) {
     throw new ActivationManifestError(`${toplevel} is a ${next.kind}, but it is being activated as a ${target.kind}; use ${next.kind === "home" ? "--home" : "--machine"}`);
   }
+  if (options.dryRun !== true && isLiveMachine(target) && process.getuid?.() !== 0) {
+    throw new ActivationError(`activating a machine on / changes /etc and its accounts, which needs root: run it with sudo, or activate into a directory with --root DIR`);
+  }
   const warnings: string[] = [];
   const previous = readPrevious(target, warnings);
   const files = planFileChanges(target.filesDir, previous.manifest, next);
