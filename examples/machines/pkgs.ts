@@ -8,21 +8,14 @@
  */
 import { defaultPackageSet } from "@kiln/pkgs";
 import type { Derivation } from "@kiln/core";
+import type { MyPackageNeeds } from "@example/my-modules";
 
 /** The stand-ins and tools this example adds to the default set. */
-export interface ExamplePackages {
-  readonly "obs-studio": Derivation;
-  readonly obsPlugins: { readonly "obs-backgroundremoval": Derivation; readonly "obs-pipewire-audio-capture": Derivation };
-  readonly steam: Derivation;
-  readonly mangohud: Derivation;
-  readonly htop: Derivation;
-  readonly git: Derivation;
-  readonly openssh: Derivation;
+export interface ExamplePackages extends MyPackageNeeds {
   readonly ripgrep: Derivation;
   readonly "nvidia-vaapi-driver": Derivation;
   readonly "intel-media-driver": Derivation;
   readonly "util-linux": Derivation;
-  readonly backup: Derivation;
 }
 
 export const pkgs = defaultPackageSet().extend<ExamplePackages>((final) => {

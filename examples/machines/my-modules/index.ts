@@ -12,7 +12,7 @@ import type { Derivation } from "@kiln/core";
 import { defineMachineModule, defineModule, mkDefault, mkEnableOption, mkIf, mkMerge, type MachinePackageSet } from "@kiln/modules";
 
 /** The packages this module needs from the machine's package set: the type checks that every machine's set has them. */
-export interface MyPackages extends MachinePackageSet {
+export interface MyPackageNeeds {
   readonly "obs-studio": Derivation;
   readonly obsPlugins: { readonly "obs-backgroundremoval": Derivation; readonly "obs-pipewire-audio-capture": Derivation };
   readonly steam: Derivation;
@@ -22,6 +22,9 @@ export interface MyPackages extends MachinePackageSet {
   readonly openssh: Derivation;
   readonly backup: Derivation;
 }
+
+/** A machine package set with what this module needs. */
+export type MyPackages = MachinePackageSet & MyPackageNeeds;
 
 /** The options of my module. */
 export const myOptions = defineModule({
