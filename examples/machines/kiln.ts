@@ -5,9 +5,14 @@
  *   kiln build ./examples/machines/kiln.ts#machines.streaming
  *   kiln switch ./examples/machines/kiln.ts --machine laptop --root /tmp/laptop
  *   kiln generations --root /tmp/laptop
+ *
+ * and Alice's home (`home.ts`), for any of them:
+ *
+ *   kiln switch ./examples/machines/kiln.ts --home alice --root /tmp/alice
  */
-import { defineMachine } from "@kiln/modules";
+import { defineHome, defineMachine } from "@kiln/modules";
 import { my } from "@example/my-modules";
+import { alice } from "./home.js";
 import { laptop } from "./machines/laptop.js";
 import { streaming } from "./machines/streaming.js";
 import { pkgs } from "./pkgs.js";
@@ -16,6 +21,9 @@ export default {
   machines: {
     streaming: defineMachine({ pkgs, modules: [my, streaming] }),
     laptop: defineMachine({ pkgs, modules: [my, laptop] }),
+  },
+  homes: {
+    alice: defineHome({ pkgs, modules: [alice] }),
   },
   packages: { backup: pkgs.backup },
 };

@@ -4,9 +4,10 @@
  *
  * - {@link shellSingleQuote}: the text exactly, nothing expanded
  *   (nixpkgs' `escapeShellArg`);
- * - {@link shellDoubleQuote}: the text in double quotes with `"`, `\` and
- *   `` ` `` escaped, so that only `$NAME`/`${NAME}` expand, as NixOS's
- *   `environment.variables` values do in `/etc/set-environment`.
+ * - {@link shellDoubleQuote}: the text in double quotes with `"`, `\`,
+ *   `` ` `` and every `$` but those of `$NAME`/`${NAME}` escaped, so that
+ *   parameters expand, as NixOS's `environment.variables` values do in
+ *   `/etc/set-environment`, but `$(…)` and `$((…))` do not run.
  */
 
 /** `'text'`, with each `'` written as `'\''`. */
@@ -14,9 +15,9 @@ export function shellSingleQuote(text: string): string {
   return `'${text.replace(/'/g, "'\\''")}'`;
 }
 
-/** `"text"` in which parameters (`$HOME`) still expand, but nothing else is special. */
+/** `"text"` in which parameters (`$HOME`, `${XDG_DATA_HOME}`) still expand, but nothing else is special. */
 export function shellDoubleQuote(text: string): string {
-  return `"${text.replace(/[\\"`]/g, "\\$&")}"`;
+  return `"${text.replace(/[\\"`]|\$(?![A-Za-z_]|\{[A-Za-z_][A-Za-z0-9_]*\})/g, "\\$&")}"`;
 }
 
 /** Whether `name` is a valid shell variable (and environment variable) name. */

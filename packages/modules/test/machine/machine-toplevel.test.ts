@@ -275,6 +275,6 @@ describe("a machine's toplevel", () => {
     expect(config["system"]?.["build"]).toBeUndefined();
     expect(config["_module"]).toBeUndefined();
     // The disabled git has no package in this set: left out, not an error.
-    expect(config["programs"]?.["git"]).toEqual({ enable: false });
+    expect(config["programs"]?.["git"]).toEqual({ enable: false, config: {} });
   });
 });

@@ -59,9 +59,10 @@ function snippetText(snippet: ActivationSnippet): string {
 /**
  * The snippet names in the order they run: for each name in alphabetical
  * order, its dependencies (recursively) first, each name once. A missing
- * dependency or a cycle is an error naming the option.
+ * dependency or a cycle is an error naming the option (`option`:
+ * `system.activationScripts` of a machine, `home.activation` of a home).
  */
-export function activationOrder(snippets: Readonly<Record<string, ActivationSnippet>>): string[] {
+export function activationOrder(snippets: Readonly<Record<string, ActivationSnippet>>, option: readonly string[] = ["system", "activationScripts"]): string[] {
   const order: string[] = [];
   const done = new Set<string>();
   const visiting: string[] = [];
@@ -70,7 +71,7 @@ export function activationOrder(snippets: Readonly<Record<string, ActivationSnip
     const cycleStart = visiting.indexOf(name);
     if (cycleStart >= 0) {
       const cycle = [...visiting.slice(cycleStart), name].join(" -> ");
-      throw new MachineConfigError(`The activation scripts depend on each other in a cycle: ${cycle}. Remove one of these from the \`deps' of ${showOption(["system", "activationScripts", visiting[visiting.length - 1] ?? name, "deps"])}.`);
+      throw new MachineConfigError(`The activation scripts depend on each other in a cycle: ${cycle}. Remove one of these from the \`deps' of ${showOption([...option, visiting[visiting.length - 1] ?? name, "deps"])}.`);
     }
     const snippet = snippets[name];
     if (snippet === undefined) throw new MachineConfigError(`activation script \`${name}' does not exist`);
@@ -78,7 +79,7 @@ export function activationOrder(snippets: Readonly<Record<string, ActivationSnip
     for (const dependency of snippetDeps(snippet)) {
       if (!Object.prototype.hasOwnProperty.call(snippets, dependency)) {
         throw new MachineConfigError(
-          `${showOption(["system", "activationScripts", name, "deps"])} names \`${dependency}', but there is no activation script of that name (${showOption(["system", "activationScripts", dependency])}). Known: ${Object.keys(snippets).sort().join(", ") || "none"}.`,
+          `${showOption([...option, name, "deps"])} names \`${dependency}', but there is no activation script of that name (${showOption([...option, dependency])}). Known: ${Object.keys(snippets).sort().join(", ") || "none"}.`,
         );
       }
       visit(dependency);
@@ -92,8 +93,8 @@ export function activationOrder(snippets: Readonly<Record<string, ActivationSnip
 }
 
 /** The manifest's activation scripts: each snippet written to the store as a bash script, in order. */
-export function activationScripts(pkgs: MachinePackageSet, snippets: Readonly<Record<string, ActivationSnippet>>): ActivationScript[] {
-  return activationOrder(snippets).map((name) => ({
+export function activationScripts(pkgs: MachinePackageSet, snippets: Readonly<Record<string, ActivationSnippet>>, option: readonly string[] = ["system", "activationScripts"]): ActivationScript[] {
+  return activationOrder(snippets, option).map((name) => ({
     name,
     script: `${pkgs.writeShellScript(`activation-script-${storePathName(name)}`, `# Activation script snippet ${name}\n${snippetText(snippets[name] as ActivationSnippet)}`)}`,
   }));

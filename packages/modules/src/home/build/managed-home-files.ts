@@ -1,0 +1,101 @@
+/**
+ * `home.file` as the manifest's `files`: each enabled entry under its path
+ * relative to the home directory, checked so that activation can apply it:
+ * targets stay inside the home (an absolute target must be below
+ * `home.homeDirectory`), no two entries claim one path, no entry is inside
+ * another (a directory linked from the store cannot hold more files), and
+ * every source is in the store. Entries with `executable` set link to a
+ * store copy of their source with that mode.
+ */
+import { getStoreDir, type ManagedFile } from "@kiln/core";
+import { showOption } from "../../options/show-option.js";
+import type { PackageValue } from "../../types/primitive-types.js";
+import type { MachinePackageSet } from "../../machine/package-set.js";
+import { packagePath, storePathName } from "../../machine/package-values.js";
+import { HomeConfigError } from "../home-config-error.js";
+
+/** A `home.file` entry as read from `config`. */
+export interface HomeFileEntry {
+  readonly enable: boolean;
+  readonly target: string;
+  readonly source: string | PackageValue;
+  readonly executable: boolean | null;
+}
+
+/** Whose files they are: the owner written into the manifest, and the directory absolute targets must be in. */
+export interface HomeOwner {
+  readonly username: string;
+  readonly homeDirectory: string;
+}
+
+const CONTEXT_MARKS = /[\uFDD0\uFDD1]/g;
+
+function fileOption(name: string, field: string): string {
+  return showOption(["home", "file", name, field]);
+}
+
+/** The target as a clean path relative to the home: `~/`, or the home directory, dropped from its start. */
+function normalTarget(name: string, target: string, homeDirectory: string): string {
+  const home = homeDirectory.replace(/\/+$/, "");
+  let relative = target.startsWith("~/") ? target.slice(2) : target;
+  if (relative.startsWith("/")) {
+    if (!relative.startsWith(`${home}/`)) {
+      throw new HomeConfigError(`${fileOption(name, "target")} is \`${target}', which is outside the home directory ${home}: give a path relative to it, such as \`.config/app/config.toml'.`);
+    }
+    relative = relative.slice(home.length + 1);
+  }
+  relative = relative.replace(/\/+$/, "");
+  const segments = relative.split("/");
+  if (relative === "" || segments.some((segment) => segment === "" || segment === "." || segment === "..") || /[\x00-\x1f]/.test(relative)) {
+    throw new HomeConfigError(`${fileOption(name, "target")} is \`${target}', which is not a path inside the home directory: give a relative path such as \`.config/app/config.toml', without \`.' or \`..' segments.`);
+  }
+  return relative;
+}
+
+function storeSource(name: string, source: string | PackageValue): string {
+  const path = packagePath(source);
+  const storeDir = getStoreDir();
+  if (!path.replace(CONTEXT_MARKS, "").startsWith(`${storeDir}/`)) {
+    throw new HomeConfigError(
+      `${fileOption(name, "source")} is \`${path}', which is not in the store (${storeDir}): use \`text', a package, or a local file copied into the store with path("./file") from @kiln/core.`,
+    );
+  }
+  return path;
+}
+
+/** The source with the mode `executable` asks for: a store copy, made executable or not. */
+function withMode(pkgs: MachinePackageSet, target: string, source: string, executable: boolean | null): string {
+  if (executable === null) return source;
+  const mode = executable ? "0555" : "0444";
+  const copy = pkgs.runCommand(`home-file-${storePathName(target.replace(/\//g, "-"))}`, { src: source, preferLocalBuild: true, allowSubstitutes: false }, `cp "$src" "$out"\nchmod ${mode} "$out"\n`);
+  return String(copy);
+}
+
+/** The manifest's `files`, sorted by target. */
+export function managedHomeFiles(pkgs: MachinePackageSet, files: Readonly<Record<string, HomeFileEntry>>, owner: HomeOwner): Record<string, ManagedFile> {
+  const byTarget = new Map<string, { readonly name: string; readonly file: ManagedFile }>();
+  for (const [name, entry] of Object.entries(files)) {
+    if (!entry.enable) continue;
+    const target = normalTarget(name, entry.target, owner.homeDirectory);
+    const previous = byTarget.get(target);
+    if (previous !== undefined) {
+      throw new HomeConfigError(`~/${target} is defined twice, by ${showOption(["home", "file", previous.name])} and ${showOption(["home", "file", name])}: disable one of them (\`enable = false') or give it another \`target'.`);
+    }
+    const source = withMode(pkgs, target, storeSource(name, entry.source), entry.executable);
+    // Owner and group only matter for copies; home files are links, but the manifest names them anyway.
+    byTarget.set(target, { name, file: { source, mode: "symlink", user: owner.username, group: owner.username } });
+  }
+  const targets = [...byTarget.keys()].sort();
+  for (const inner of targets) {
+    const segments = inner.split("/");
+    for (let length = 1; length < segments.length; length++) {
+      const outer = segments.slice(0, length).join("/");
+      const outerEntry = byTarget.get(outer);
+      if (outerEntry === undefined) continue;
+      throw new HomeConfigError(
+        `~/${inner} (${showOption(["home", "file", byTarget.get(inner)?.name ?? inner])}) is inside ~/${outer} (${showOption(["home", "file", outerEntry.name])}), which is one entry linked as a whole: manage the files one by one, or put the file into that entry's source.`,
+      );
+    }
+  }
+  return Object.fromEntries(targets.map((target) => [target, (byTarget.get(target) as { file: ManagedFile }).file]));
+}

@@ -1,0 +1,76 @@
+/**
+ * `home.file.<path>`: the files of the home directory the home manages
+ * (home-manager's `home.file`). Each is a store path (`source`, or `text`
+ * written to the store) that activation links to from
+ * `~/<target>`; every other home module produces its files here, so
+ * `config.home.file` lists everything the home puts in the home directory.
+ *
+ * `executable`: the home is made of links only (a rollback is a relink),
+ * so an executable file is not a copy with mode 0755 but a store copy of
+ * the source made executable (`true`) or not (`false`), which the entry
+ * links to; `null` keeps the source's own mode.
+ */
+import { defineModule, withOptions } from "../../modules/define-module.js";
+import { mkOption } from "../../options/mk-option.js";
+import { lazy } from "../../properties/lazy.js";
+import { mkIf } from "../../properties/mk-if.js";
+import { mkDefault } from "../../properties/mk-override.js";
+import { types } from "../../types/index.js";
+import { located } from "../../machine/module-file.js";
+import { machinePackageSet, type MachinePackageSet } from "../../machine/package-set.js";
+import { storePathName } from "../../machine/package-values.js";
+
+const FILE = "@kiln/modules/home/files/home-file.ts";
+
+/** The options of one `home.file` entry. */
+export const homeFileEntryOptions = defineModule({
+  options: {
+    enable: mkOption({ type: types.bool, default: true, description: "Whether this file is created. Set it to false to drop a file another module defines." }),
+    target: mkOption({ type: types.str, example: ".config/app/config.toml", description: "The file's path relative to the home directory; defaults to the attribute name." }),
+    text: mkOption({ type: types.nullOr(types.lines), default: null, description: "The file's contents; when set, `source` is this text written to the store." }),
+    source: mkOption({
+      type: types.either(types.path, types.package),
+      description: "The store path (a file, a directory or a package) the entry links to. Copy a local file into the store with `path(\"./file\")` from @kiln/core.",
+    }),
+    executable: mkOption({
+      type: types.nullOr(types.bool),
+      default: null,
+      description: "`true`: the entry links to a store copy of the file that is executable; `false`: to one that is not; `null`: to the source as it is. Home files are always links, so that switching and rolling back only relink.",
+    }),
+  },
+});
+
+/** `target` defaults to the name, and `source` to the `text` in the store. */
+function homeFileEntryDefaults(pkgs: MachinePackageSet): object {
+  return withOptions(homeFileEntryOptions).module(
+    located(FILE, ({ name, config }) => ({
+      config: {
+        target: mkDefault(name),
+        source: mkIf(
+          lazy(() => config.text !== null),
+          lazy(() => pkgs.writeText(`home-file-${storePathName(name.replace(/\//g, "-"))}`, config.text ?? "")),
+        ),
+      },
+    })),
+  );
+}
+
+/** The option `home.file`. */
+export const homeFileOptions = withOptions().module(
+  located(FILE, (args) => {
+    const pkgs = machinePackageSet(args.pkgs);
+    return {
+      options: {
+        home: {
+          file: mkOption({
+            type: types.attrsOf(types.submodule([homeFileEntryOptions, homeFileEntryDefaults(pkgs)])),
+            default: {},
+            example: { ".inputrc": { text: "set editing-mode vi\n" }, "bin/hello": { text: "#!/bin/sh\necho hello\n", executable: true } },
+            description:
+              "Files of the home directory, by path relative to it (the default target). Activation links each to its store path, moves a file of yours that is in the way to `<name>.before-kiln`, and removes the links the previous generation made that are gone.",
+          }),
+        },
+      },
+    };
+  }),
+);
