@@ -98,4 +98,4 @@ export { callPackage, defaultPackageSet, type DefaultPackageSet } from "./defaul
  * patch, sed), as `callPackage`-style functions, and the overlay adding them
  * (the default package set has it): `makePkgs({ overlays: [packagesOverlay] })`.
  */
-export { diffutils, gnupatch, gnused, gzip, hello, packagesOverlay, type RealPackages } from "./packages/index.js";
+export { bc, bzip2, diffutils, findutils, gdbm, gnugrep, gnum4, gnupatch, gnused, gperf, gzip, hello, less, lua5_4, units, xz, packagesOverlay, type RealPackages } from "./packages/index.js";

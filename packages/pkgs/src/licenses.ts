@@ -36,6 +36,8 @@ export const licenses = Object.freeze({
   bsd0: spdx("bsd0", "0BSD", "BSD Zero Clause License"),
   bsd2: spdx("bsd2", "BSD-2-Clause", 'BSD 2-clause "Simplified" License'),
   bsd3: spdx("bsd3", "BSD-3-Clause", 'BSD 3-clause "New" or "Revised" License'),
+  bsdOriginal: spdx("bsdOriginal", "BSD-4-Clause", "BSD 4-clause \"Original\" or \"Old\" License"),
+  bzip2: spdx("bzip2", "bzip2-1.0.6", "bzip2 and libbzip2 License v1.0.6"),
   cc0: spdx("cc0", "CC0-1.0", "Creative Commons Zero v1.0 Universal"),
   ccBy40: spdx("ccBy40", "CC-BY-4.0", "Creative Commons Attribution 4.0"),
   curl: spdx("curl", "curl", "curl License"),

@@ -9,13 +9,24 @@
  */
 import type { PackageSet } from "../package-set.js";
 import type { Package } from "../stdenv/package.js";
+import { bc } from "./bc.js";
+import { bzip2 } from "./bzip2.js";
 import { diffutils } from "./diffutils.js";
+import { findutils } from "./findutils.js";
+import { gdbm } from "./gdbm.js";
+import { gnugrep } from "./gnugrep.js";
+import { gnum4 } from "./gnum4.js";
 import { gnupatch } from "./gnupatch.js";
 import { gnused } from "./gnused.js";
+import { gperf } from "./gperf.js";
 import { gzip } from "./gzip.js";
 import { hello } from "./hello.js";
+import { less } from "./less.js";
+import { lua5_4 } from "./lua5_4.js";
+import { units } from "./units.js";
+import { xz } from "./xz.js";
 
-export { diffutils, gnupatch, gnused, gzip, hello };
+export { bc, bzip2, diffutils, findutils, gdbm, gnugrep, gnum4, gnupatch, gnused, gperf, gzip, hello, less, lua5_4, units, xz };
 
 /** The packages {@link packagesOverlay} adds. */
 export interface RealPackages {
@@ -24,6 +35,17 @@ export interface RealPackages {
   readonly diffutils: Package;
   readonly gnupatch: Package;
   readonly gnused: Package;
+  readonly gnugrep: Package;
+  readonly gnum4: Package;
+  readonly units: Package;
+  readonly findutils: Package;
+  readonly bc: Package;
+  readonly xz: Package;
+  readonly bzip2: Package;
+  readonly lua5_4: Package;
+  readonly less: Package;
+  readonly gperf: Package;
+  readonly gdbm: Package;
 }
 
 /** An overlay adding the packages of this directory (each evaluated when first read). */
@@ -42,5 +64,38 @@ export const packagesOverlay = (final: PackageSet): RealPackages => ({
   },
   get gnused() {
     return final.callPackage(gnused);
+  },
+  get gnugrep() {
+    return final.callPackage(gnugrep);
+  },
+  get gnum4() {
+    return final.callPackage(gnum4);
+  },
+  get units() {
+    return final.callPackage(units);
+  },
+  get findutils() {
+    return final.callPackage(findutils);
+  },
+  get bc() {
+    return final.callPackage(bc);
+  },
+  get xz() {
+    return final.callPackage(xz);
+  },
+  get bzip2() {
+    return final.callPackage(bzip2);
+  },
+  get lua5_4() {
+    return final.callPackage(lua5_4);
+  },
+  get less() {
+    return final.callPackage(less);
+  },
+  get gperf() {
+    return final.callPackage(gperf);
+  },
+  get gdbm() {
+    return final.callPackage(gdbm);
   },
 });
