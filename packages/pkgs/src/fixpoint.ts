@@ -55,12 +55,15 @@ export class LayeredFixpoint {
   /** The final result: every layer applied. */
   readonly final: object;
   private readonly layers: LayerState[];
+  /** For each view (by its top layer), the values it has looked up that can no longer change. */
+  private readonly settled: Map<string, unknown>[];
 
   constructor(
     layers: readonly FixpointLayer[],
     private readonly options: FixpointOptions,
   ) {
     this.layers = layers.map((layer) => ({ layer, state: "pending", result: undefined, readPast: new Set(), values: new Map() }));
+    this.settled = layers.map(() => new Map());
     this.final = this.view(this.layers.length - 1);
   }
 
@@ -70,12 +73,15 @@ export class LayeredFixpoint {
       throw new FixpointError(this.options.readOnlyMessage);
     };
     const known = (key: string): boolean => this.owner(key, top) !== undefined || (this.options.fallback?.names.includes(key) ?? false);
+    // Bound, not wrapped in an arrow: a chain of packages each reading the next through
+    // `final` recurses through this trap, and a bound function adds no frame of its own.
+    const lookup = this.lookup.bind(this, top);
     return new Proxy(Object.create(this.options.prototype) as object, {
-      get: (_target, key) => (typeof key === "string" ? this.resolve(key, top) : undefined),
+      get: lookup,
       has: (_target, key) => typeof key === "string" && known(key),
       ownKeys: () => this.keys(top),
-      getOwnPropertyDescriptor: (_target, key) =>
-        typeof key === "string" && this.owner(key, top) !== undefined ? { enumerable: true, configurable: true, get: () => this.resolve(key, top) } : undefined,
+      getOwnPropertyDescriptor: (target, key) =>
+        typeof key === "string" && this.owner(key, top) !== undefined ? { enumerable: true, configurable: true, get: () => lookup(target, key) } : undefined,
       set: readOnly,
       defineProperty: readOnly,
       deleteProperty: readOnly,
@@ -131,26 +137,49 @@ export class LayeredFixpoint {
     return undefined;
   }
 
-  /** The value of `key` seen from `top`. */
-  private resolve(key: string, top: number): unknown {
+  /**
+   * The value of `key` seen from `top`: the proxy's `get` trap itself, so
+   * that each level of a chain of lookups costs one frame on the stack.
+   */
+  private lookup(top: number, _target: object, key: string | symbol): unknown {
+    if (typeof key !== "string") return undefined;
+    const settled = this.settled[top] as Map<string, unknown>;
+    const known = settled.get(key);
+    if (known !== undefined || settled.has(key)) return known;
     const index = this.owner(key, top);
     if (index === undefined) return this.options.fallback?.names.includes(key) === true ? this.options.fallback.value(key) : undefined;
     const layer = this.layers[index] as LayerState;
     const result = layer.result as object;
+    // A value found past a layer still running may not be the final one (see evaluate): keep it out of the cache.
+    const final = this.noneRunning(index + 1, top);
     const descriptor = Object.getOwnPropertyDescriptor(result, key) as PropertyDescriptor;
-    if (descriptor.get === undefined) return descriptor.value;
-    const known = layer.values.get(key);
-    if (known === "evaluating") throw new FixpointError(`infinite recursion: '${key}' (from ${layer.layer.label}) needs its own value`);
-    if (known !== undefined) return known.value;
+    if (descriptor.get === undefined) {
+      if (final) settled.set(key, descriptor.value);
+      return descriptor.value;
+    }
+    const evaluated = layer.values.get(key);
+    if (evaluated === "evaluating") throw new FixpointError(`infinite recursion: '${key}' (from ${layer.layer.label}) needs its own value`);
+    if (evaluated !== undefined) {
+      if (final) settled.set(key, evaluated.value);
+      return evaluated.value;
+    }
     layer.values.set(key, "evaluating");
+    let value: unknown;
     try {
-      const value: unknown = descriptor.get.call(this.options.gettersOnFinal ? this.final : result);
-      layer.values.set(key, { value });
-      return value;
+      value = descriptor.get.call(this.options.gettersOnFinal ? this.final : result);
     } catch (error) {
       layer.values.delete(key);
       throw error;
     }
+    layer.values.set(key, { value });
+    if (final) settled.set(key, value);
+    return value;
+  }
+
+  /** Whether every layer from `bottom` to `top` has finished running. */
+  private noneRunning(bottom: number, top: number): boolean {
+    for (let index = bottom; index <= top; index++) if ((this.layers[index] as LayerState).state === "running") return false;
+    return true;
   }
 
   /** Every name seen from `top` (runs every layer, but no getter), in definition order. */

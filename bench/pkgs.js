@@ -1,0 +1,100 @@
+// `pnpm bench pkgs`: a package set of BENCH_PACKAGES (2,000) generated
+// packages (package i depends on packages i-1 and i/2 through the set) with
+// three overlays, 100 of them instantiated: `kiln instantiate` of
+// bench/pkgs/kiln.ts (makePkgs, extend, callPackage, override,
+// overrideAttrs) against `nix-instantiate --readonly-mode` of
+// bench/pkgs/pkgs.nix (the same set with `fix` and `extends`), as whole
+// processes, side by side. Both must print the same .drv paths. Neither
+// writes .drv files. BENCH_ROUNDS changes the number of timed rounds.
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { KILN, has, median, mib, ms, timed } from "./common.js";
+
+const packages = Number(process.env.BENCH_PACKAGES ?? 2000);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+const kilnConfig = fileURLToPath(new URL("./pkgs/kiln.ts", import.meta.url));
+const phasesScript = fileURLToPath(new URL("./pkgs/phases.js", import.meta.url));
+const nixFile = fileURLToPath(new URL("./pkgs/pkgs.nix", import.meta.url));
+const env = { ...process.env, BENCH_PACKAGES: String(packages), KILN_SHOW_STATS: "1", NIX_REMOTE: "" };
+const kilnArgs = [KILN, "instantiate", kilnConfig, "--store-dir", "/nix/store", "--read-only"];
+const nixArgs = ["--readonly-mode", "--arg", "n", String(packages), nixFile];
+/** V8's stack in KiB when its default (about 1 MiB) is too small: well under the usual 8 MiB of the main thread. */
+const KILN_STACK_KIB = 4000;
+
+const overflowed = (stderr) => /Maximum call stack size exceeded|stack overflow/.test(stderr);
+
+/**
+ * Each package reads the one before it while it is evaluated, so the chain
+ * recurses 2,000 deep, in Kiln as in Nix. If Kiln's default stack is too
+ * small, every Kiln run gets a larger V8 stack (`node --stack-size`), as
+ * Nix's gets `ulimit -s` below; neither costs time.
+ */
+function kilnCommand() {
+  const plain = spawnSync(process.execPath, kilnArgs, { encoding: "utf8", env, maxBuffer: 1 << 28 });
+  if (plain.status === 0) return { nodeOptions: [], note: "" };
+  if (!overflowed(plain.stderr)) throw new Error(`kiln instantiate failed:\n${plain.stderr}`);
+  return { nodeOptions: [`--stack-size=${KILN_STACK_KIB}`], note: ` (V8 stack raised with --stack-size=${KILN_STACK_KIB}: the plain command overflowed)` };
+}
+
+/** As in instantiate.js: Nix's stack limit is raised only if the plain command overflows. */
+function nixCommand() {
+  const plain = spawnSync("nix-instantiate", nixArgs, { encoding: "utf8", env, maxBuffer: 1 << 28 });
+  if (plain.status === 0) return { command: "nix-instantiate", args: nixArgs, note: "" };
+  if (!overflowed(plain.stderr)) throw new Error(`nix-instantiate failed:\n${plain.stderr}`);
+  const script = 'ulimit -s unlimited 2>/dev/null || ulimit -s 1048576; exec nix-instantiate "$@"';
+  return { command: "bash", args: ["-c", script, "bash", ...nixArgs], note: " (stack limit raised with ulimit -s: the plain command overflowed)" };
+}
+
+/** Nix's peak memory, from getrusage of a child (nix-instantiate has no such figure of its own). */
+function nixPeakBytes() {
+  const script = "import resource, subprocess, sys; subprocess.run(sys.argv[1:], capture_output=True, check=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)";
+  const run = spawnSync("python3", ["-c", script, nixRun.command, ...nixRun.args], { encoding: "utf8", env });
+  return run.status === 0 ? Number(run.stdout.trim()) * 1024 : undefined;
+}
+
+const paths = (stdout) => stdout.trim().split("\n").sort();
+const kilnRun = kilnCommand();
+const kiln = () => timed(process.execPath, [...kilnRun.nodeOptions, ...kilnArgs], { env });
+const phases = () => JSON.parse(timed(process.execPath, [...kilnRun.nodeOptions, phasesScript, kilnConfig], { env }).stdout);
+const withNix = has("nix-instantiate");
+const nixRun = withNix ? nixCommand() : undefined;
+const nix = () => timed(nixRun.command, nixRun.args, { env });
+
+// Warm-up, and a check that both compute the same derivations.
+const kilnPaths = paths(kiln().stdout);
+const expected = Math.min(95, packages) + 5;
+if (kilnPaths.length !== expected) throw new Error(`Kiln instantiated ${kilnPaths.length} derivations, not ${expected}`);
+if (withNix) {
+  const nixPaths = paths(nix().stdout);
+  const differing = kilnPaths.filter((path, index) => path !== nixPaths[index]);
+  if (nixPaths.length !== kilnPaths.length || differing.length > 0) {
+    throw new Error(`Kiln and Nix disagree on ${differing.length || "the number of"} derivations, e.g. Kiln's ${differing[0] ?? kilnPaths.length} (Nix: ${nixPaths.length} paths)`);
+  }
+}
+console.log(`package set: ${packages} packages, 3 overlays, ${expected} instantiated${withNix ? " (the same .drv paths in Kiln and Nix)" : ""}`);
+
+const kilnTimes = [];
+const nixTimes = [];
+const phaseRuns = [];
+let peak = 0;
+for (let round = 0; round < rounds; round++) {
+  const run = kiln();
+  kilnTimes.push(run.ms);
+  peak = Math.max(peak, run.stats?.maxRssBytes ?? 0);
+  if (withNix) nixTimes.push(nix().ms);
+  phaseRuns.push(phases());
+}
+const phase = (name) => ms(median(phaseRuns.map((run) => run[name])));
+console.log(`kiln instantiate:            median ${ms(median(kilnTimes))} over ${rounds} runs (${kilnTimes.map(ms).join(", ")}); peak memory ${mib(peak)}${kilnRun.note}`);
+console.log(
+  `  in one process (medians):  Node's startup ${phase("startupMs")}, loading Kiln's modules ${phase("modulesMs")}, ` +
+    `loading the config (module hooks, esbuild, @kiln/pkgs) ${phase("configMs")}, evaluating it (fixpoint, callPackage, hashing) ${phase("evaluationMs")}`,
+);
+if (withNix) {
+  const nixPeak = nixPeakBytes();
+  console.log(`nix-instantiate --readonly:  median ${ms(median(nixTimes))} over ${rounds} runs (${nixTimes.map(ms).join(", ")})${nixPeak === undefined ? "" : `; peak memory ${mib(nixPeak)}`}${nixRun.note}`);
+  const ratio = median(nixTimes) / median(kilnTimes);
+  console.log(`ratio (Nix time / Kiln time): ${ratio.toFixed(2)}x ${ratio >= 3 ? "(goal of 3x met)" : "(goal: 3x, not met)"}`);
+} else {
+  console.log("nix-instantiate not found: Kiln's figures only");
+}

@@ -1,0 +1,23 @@
+// Where `kiln instantiate bench/pkgs/kiln.ts` spends its time, measured in
+// one process doing what the CLI does: load the CLI's modules, load the
+// config (module hooks, esbuild, the config's own imports), then evaluate
+// it (the package set's fixpoint, callPackage, derivation hashing).
+// Prints one JSON line of milliseconds; the CLI itself has no such figures.
+const startup = performance.now(); // Node's own start, before this module runs
+const config = process.argv[2];
+await import(new URL("../../packages/cli/dist/main.js", import.meta.url).href);
+const modulesLoaded = performance.now();
+const { evaluateInstallable, findDerivations } = await import("@kiln/core");
+const evaluated = await evaluateInstallable(config, { storeDir: "/nix/store" });
+const configLoaded = performance.now();
+const found = findDerivations(evaluated);
+const evaluatedAt = performance.now();
+process.stdout.write(
+  `${JSON.stringify({
+    startupMs: startup,
+    modulesMs: modulesLoaded - startup,
+    configMs: configLoaded - modulesLoaded,
+    evaluationMs: evaluatedAt - configLoaded,
+    derivations: found.length,
+  })}\n`,
+);
