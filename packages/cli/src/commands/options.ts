@@ -6,7 +6,6 @@
 import { evaluateInstallable } from "@kiln/core";
 import type { Command } from "../command.js";
 import { evaluateOptions } from "../config-options.js";
-import { asEvaluatedOptions, formatOptionMatch, searchOptions } from "../options/search-options.js";
 import { UsageError } from "../usage-error.js";
 
 export const optionsCommand: Command = {
@@ -23,6 +22,8 @@ export const optionsCommand: Command = {
     const [installable, ...query] = args.positionals;
     if (installable === undefined) throw new UsageError("'kiln options' needs a configuration, e.g. 'kiln options ./kiln.ts#machines.studio nginx'");
     const { value } = await evaluateInstallable(installable, evaluateOptions(args));
+    // @kiln/modules is large: load it only for this command, so that the others start faster.
+    const { asEvaluatedOptions, formatOptionMatch, searchOptions } = await import("../options/search-options.js");
     const found = searchOptions(asEvaluatedOptions(value), query.join(" "));
     if (args.options["json"] === true) io.stdout.write(`${JSON.stringify(found, null, 2)}\n`);
     else if (args.options["names"] === true) for (const match of found) io.stdout.write(`${match.name}\n`);
