@@ -7,11 +7,12 @@
  * every source is in the store. Entries with `executable` set link to a
  * store copy of their source with that mode.
  */
-import { getStoreDir, type ManagedFile } from "@kiln/core";
+import type { ManagedFile } from "@kiln/core";
 import { showOption } from "../../options/show-option.js";
 import type { PackageValue } from "../../types/primitive-types.js";
 import type { MachinePackageSet } from "../../machine/package-set.js";
-import { packagePath, storePathName } from "../../machine/package-values.js";
+import { isCleanRelativePath, storeSourcePath } from "../../machine/managed-file-paths.js";
+import { storePathName } from "../../machine/package-values.js";
 import { HomeConfigError } from "../home-config-error.js";
 
 /** A `home.file` entry as read from `config`. */
@@ -28,8 +29,6 @@ export interface HomeOwner {
   readonly homeDirectory: string;
 }
 
-const CONTEXT_MARKS = /[\uFDD0\uFDD1]/g;
-
 function fileOption(name: string, field: string): string {
   return showOption(["home", "file", name, field]);
 }
@@ -45,22 +44,14 @@ function normalTarget(name: string, target: string, homeDirectory: string): stri
     relative = relative.slice(home.length + 1);
   }
   relative = relative.replace(/\/+$/, "");
-  const segments = relative.split("/");
-  if (relative === "" || segments.some((segment) => segment === "" || segment === "." || segment === "..") || /[\x00-\x1f]/.test(relative)) {
+  if (!isCleanRelativePath(relative)) {
     throw new HomeConfigError(`${fileOption(name, "target")} is \`${target}', which is not a path inside the home directory: give a relative path such as \`.config/app/config.toml', without \`.' or \`..' segments.`);
   }
   return relative;
 }
 
 function storeSource(name: string, source: string | PackageValue): string {
-  const path = packagePath(source);
-  const storeDir = getStoreDir();
-  if (!path.replace(CONTEXT_MARKS, "").startsWith(`${storeDir}/`)) {
-    throw new HomeConfigError(
-      `${fileOption(name, "source")} is \`${path}', which is not in the store (${storeDir}): use \`text', a package, or a local file copied into the store with path("./file") from @kiln/core.`,
-    );
-  }
-  return path;
+  return storeSourcePath(source, (message) => new HomeConfigError(message), fileOption(name, "source"));
 }
 
 /** The source with the mode `executable` asks for: a store copy, made executable or not. */

@@ -5,11 +5,11 @@
  * no entry is inside another (a directory linked from the store cannot hold
  * more files), and every source is in the store.
  */
-import { getStoreDir, type ManagedFile } from "@kiln/core";
+import type { ManagedFile } from "@kiln/core";
 import { showOption } from "../../options/show-option.js";
 import type { PackageValue } from "../../types/primitive-types.js";
 import { MachineConfigError } from "../machine-config-error.js";
-import { packagePath } from "../package-values.js";
+import { isCleanRelativePath, storeSourcePath } from "../managed-file-paths.js";
 
 /** An `environment.etc` entry as read from `config`. */
 export interface EtcEntry {
@@ -21,8 +21,6 @@ export interface EtcEntry {
   readonly group: string;
 }
 
-const CONTEXT_MARKS = /[\uFDD0\uFDD1]/g;
-
 function etcOption(name: string, field: string): string {
   return showOption(["environment", "etc", name, field]);
 }
@@ -30,22 +28,14 @@ function etcOption(name: string, field: string): string {
 /** The target as a clean relative path: leading `/` dropped, no empty, `.` or `..` segments. */
 function normalTarget(name: string, target: string): string {
   const relative = target.replace(/^\/+/, "").replace(/\/+$/, "");
-  const segments = relative.split("/");
-  if (relative === "" || segments.some((segment) => segment === "" || segment === "." || segment === "..") || /[\x00-\x1f]/.test(relative)) {
+  if (!isCleanRelativePath(relative)) {
     throw new MachineConfigError(`${etcOption(name, "target")} is \`${target}', which is not a path inside /etc: give a relative path such as \`ssh/sshd_config', without \`.' or \`..' segments.`);
   }
   return relative;
 }
 
 function storeSource(name: string, source: string | PackageValue): string {
-  const path = packagePath(source);
-  const storeDir = getStoreDir();
-  if (!path.replace(CONTEXT_MARKS, "").startsWith(`${storeDir}/`)) {
-    throw new MachineConfigError(
-      `${etcOption(name, "source")} is \`${path}', which is not in the store (${storeDir}): use \`text', a package, or a local file copied into the store with path("./file") from @kiln/core.`,
-    );
-  }
-  return path;
+  return storeSourcePath(source, (message) => new MachineConfigError(message), etcOption(name, "source"));
 }
 
 /** The manifest's `files`, sorted by target. */
