@@ -2,6 +2,7 @@
  * `@kiln/cli`: the `kiln` command line, also callable from a program.
  *
  * @packageDocumentation
+ * @module @kiln/cli
  */
 export { main, commandHelp, generalHelp, reportError } from "./main.js";
 export { COMMANDS } from "./commands/index.js";

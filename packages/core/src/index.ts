@@ -2,6 +2,7 @@
  * `@kiln/core`: Nix-exact store paths, NAR, derivations, and config loading.
  *
  * @packageDocumentation
+ * @module @kiln/core
  */
 export { KilnError } from "./errors.js";
 export { reportWarning, setWarningHandler, type WarningHandler } from "./warnings.js";

@@ -14,6 +14,7 @@
  * made only when its definitions are needed, gives the values.
  *
  * @packageDocumentation
+ * @module @kiln/modules
  */
 export { evalModules, checkAssertions, type Assertion, type EvalModulesArgs, type EvaluatedModules } from "./eval/eval-modules.js";
 export { defineModule, withOptions, type Lib, type ModuleArgs, type ModuleBuilder, type ModuleFunction, type ModuleObject, type TypedModule, type ConfigDefinitions } from "./modules/define-module.js";

@@ -19,25 +19,46 @@ import { types } from "./types/index.js";
 
 /** The module library. */
 export const lib = {
+  /** {@link evalModules}, as a member of `lib`. */
   evalModules,
+  /** {@link mkOption}, as a member of `lib`. */
   mkOption,
+  /** {@link mkEnableOption}, as a member of `lib`. */
   mkEnableOption,
+  /** {@link mkPackageOption}, as a member of `lib`. */
   mkPackageOption,
+  /** {@link mkIf}, as a member of `lib`. */
   mkIf,
+  /** {@link mkMerge}, as a member of `lib`. */
   mkMerge,
+  /** {@link mkOverride}, as a member of `lib`. */
   mkOverride,
+  /** {@link mkDefault}, as a member of `lib`. */
   mkDefault,
+  /** {@link mkOptionDefault}, as a member of `lib`. */
   mkOptionDefault,
+  /** {@link mkForce}, as a member of `lib`. */
   mkForce,
+  /** {@link mkVMOverride}, as a member of `lib`. */
   mkVMOverride,
+  /** {@link mkImageMediaOverride}, as a member of `lib`. */
   mkImageMediaOverride,
+  /** {@link mkOrder}, as a member of `lib`. */
   mkOrder,
+  /** {@link mkBefore}, as a member of `lib`. */
   mkBefore,
+  /** {@link mkAfter}, as a member of `lib`. */
   mkAfter,
+  /** {@link lazy}, as a member of `lib`. */
   lazy,
+  /** {@link mkRenamedOptionModule}, as a member of `lib`. */
   mkRenamedOptionModule,
+  /** {@link mkRemovedOptionModule}, as a member of `lib`. */
   mkRemovedOptionModule,
+  /** {@link mkChangedOptionModule}, as a member of `lib`. */
   mkChangedOptionModule,
+  /** {@link mkAliasOptionModule}, as a member of `lib`. */
   mkAliasOptionModule,
+  /** {@link types}, as a member of `lib`. */
   types,
 } as const;

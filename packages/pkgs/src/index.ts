@@ -10,6 +10,7 @@
  *   `symlinkJoin`, `buildEnv`, `makeWrapper`…), `licenses`, `platforms`.
  *
  * @packageDocumentation
+ * @module @kiln/pkgs
  */
 import { defaultBuilderStdenvs } from "./trivial-builders/builder-stdenvs.js";
 import { trivialBuilders } from "./trivial-builders/trivial-builders.js";

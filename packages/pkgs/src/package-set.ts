@@ -32,6 +32,7 @@ import { trivialBuilders, type TrivialBuilders } from "./trivial-builders/trivia
 export interface PkgsLib {
   readonly licenses: typeof licenses;
   readonly platforms: typeof platforms;
+  /** {@link getExe}: a package's main program. */
   readonly getExe: typeof getExe;
 }
 
@@ -59,11 +60,17 @@ export interface PackageSet extends TrivialBuilders {
   readonly platforms: typeof platforms;
   /** The few `lib` functions Kiln has. */
   readonly lib: PkgsLib;
+  /** `fetchurl` of `@kiln/core`, in the set as in nixpkgs. */
   readonly fetchurl: typeof fetchurl;
+  /** `fetchzip` of `@kiln/core`, in the set as in nixpkgs. */
   readonly fetchzip: typeof fetchzip;
+  /** `fetchFromGitHub` of `@kiln/core`, in the set as in nixpkgs. */
   readonly fetchFromGitHub: typeof fetchFromGitHub;
+  /** `fetchFromGitLab` of `@kiln/core`, in the set as in nixpkgs. */
   readonly fetchFromGitLab: typeof fetchFromGitLab;
+  /** `fetchgit` of `@kiln/core`, in the set as in nixpkgs. */
   readonly fetchgit: typeof fetchgit;
+  /** `fetchpatch` of `@kiln/core`, in the set as in nixpkgs. */
   readonly fetchpatch: typeof fetchpatch;
   /** Whatever overlays add. */
   readonly [name: string]: unknown;

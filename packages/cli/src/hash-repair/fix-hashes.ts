@@ -21,6 +21,7 @@ import { HashRepairError, rewriteHashLiterals, type HashLiteralChange, type Hash
 export interface FixHashesOptions extends EvaluateOptions {
   readonly realiser: Realiser;
   readonly jobs?: number;
+  /** Receives the realiser's events while the sources are fetched. */
   readonly onEvent?: (event: RealiseEvent) => void;
   readonly signal?: AbortSignal;
 }

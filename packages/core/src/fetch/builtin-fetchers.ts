@@ -26,7 +26,9 @@ export interface BuiltinBuildContext {
   /** An empty scratch directory, removed afterwards. */
   readonly scratch: string;
   readonly settings: FetchSettings;
+  /** Receives each line the fetcher reports. */
   readonly log: (line: string) => void;
+  /** Receives download progress: the bytes so far, and the total when known. */
   readonly onBytes: (url: string, bytes: number, total: number | undefined) => void;
   readonly signal?: AbortSignal;
 }

@@ -24,13 +24,16 @@ export interface FetchedOutput {
   readonly hash: Hash;
   /** The hash the derivation declared (all zeros for `hash: ""`). */
   readonly declared: Hash;
+  /** Removes the temporary directory. */
   dispose(): void;
 }
 
 /** Options of {@link fetchFixedOutput}. */
 export interface FetchFixedOutputOptions {
   readonly settings: FetchSettings;
+  /** Receives each line the fetcher reports. */
   readonly log?: (line: string) => void;
+  /** Receives download progress: the bytes so far, and the total when known. */
   readonly onBytes?: (url: string, bytes: number, total: number | undefined) => void;
   readonly signal?: AbortSignal;
 }

@@ -50,6 +50,7 @@ export function prefetchDerivation(target: PrefetchTarget, algorithm: HashAlgori
 
 /** Where a prefetched source is added: a Kiln store, or Nix's through the nix realiser. */
 export interface PrefetchStore {
+  /** Adds the file or directory at `source` as a fixed-output path, returning that path. */
   addFixed(source: string, name: string, method: FileIngestionMethod, algorithm: HashAlgorithm): { path: string } | Promise<{ path: string }>;
 }
 

@@ -84,6 +84,7 @@ export function rewriteOutputPlaceholders(drv: Drv, text: string): string {
   return rewritten;
 }
 
+/** The environment, arguments and files a builder of `drv` starts with, as Nix sets them up. */
 export function builderEnvironment(drv: Drv, options: BuilderEnvironmentOptions): BuilderEnvironment {
   const rewrite = (text: string): string => rewriteOutputPlaceholders(drv, text);
   const env: Record<string, string> = Object.create(null) as Record<string, string>;

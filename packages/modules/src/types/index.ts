@@ -13,41 +13,78 @@ import { zodType } from "./zod-type.js";
 
 /** All option types. */
 export const types = {
+  /** `true` or `false`. */
   bool,
+  /** A signed integer. */
   int,
+  /** Bounded integer types (nixpkgs' `types.ints`). */
   ints,
+  /** A TCP/UDP port number, 0…65535 (nixpkgs' `port = ints.u16`). */
   port,
+  /** A floating point number. */
   float,
+  /** An integer or a float (nixpkgs' `number = either int float`). */
   number,
+  /** A string. */
   str,
+  /** A string with at least one non-space character. */
   nonEmptyStr,
+  /** A string without newlines, except possibly one at the end. */
   singleLineStr,
+  /** A string matching `pattern` entirely (like Nix's `builtins.match`). */
   strMatching,
+  /** Strings joined with `separator` when defined several times. */
   separatedString,
+  /** Lines joined with "\n". */
   lines,
+  /** Strings joined with ",". */
   commas,
+  /** Strings joined with ":" (a `PATH`-like variable). */
   envVar,
+  /** An absolute path. */
   path,
+  /** A package. */
   package: packageType,
+  /** One of the given values (nixpkgs' `enum`). */
   enum: enumType,
+  /** A list whose elements have type `elemType`. */
   listOf,
+  /** Like `types.listOf`, but the merged list must not be empty. */
   nonEmptyListOf,
+  /** An attribute set whose values have type `elemType`, merged per attribute. */
   attrsOf,
+  /** Like `types.attrsOf`, but each attribute is merged only when read. */
   lazyAttrsOf,
+  /** `null`, or a value of `elemType`. */
   nullOr,
+  /** A value of `left` or of `right`. */
   either,
+  /** A value of any of `types` (nixpkgs' `oneOf`, a chain of `either`). */
   oneOf,
+  /** Like `elemType`, but only one definition is allowed (nixpkgs' `uniq`). */
   uniq,
+  /** Like `elemType`, but only one definition is allowed. */
   unique,
+  /** A value of `finalType`. */
   coercedTo,
+  /** A submodule. */
   submodule,
+  /** A submodule type from the given modules (nixpkgs' `submoduleWith`). */
   submoduleWith,
+  /** A module value, kept unevaluated for use in another evaluation. */
   deferredModule,
+  /** A function whose results have type `elemType`. */
   functionTo,
+  /** Anything. */
   anything,
+  /** Any value, taken as is. */
   raw,
+  /** A plain attribute set, merged shallowly with later definitions winning per key (nixpkgs' `attrs`). */
   attrs,
+  /** A value of unspecified type. */
   unspecified,
+  /** An option type as a value. */
   optionType,
+  /** An option type checked and merged by a zod schema. */
   zod: zodType,
 } as const;

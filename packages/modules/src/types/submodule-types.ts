@@ -15,7 +15,7 @@ import { isAttrs } from "./merge-helpers.js";
 import { mkOptionType, type AnyOptionType, type OptionType } from "./option-type.js";
 import type { ConfigOfModules, ConfigValue, Definable, OptionsBrand } from "../typing/config-of.js";
 
-/** The fields of {@link submoduleWith}. */
+/** The fields of `types.submoduleWith`. */
 export interface SubmoduleWithSpec {
   /** Modules making up the submodule (declaring its options). */
   readonly modules: readonly unknown[];

@@ -204,7 +204,9 @@ export interface PackageMembers<Passthru extends object = NoPassthru> {
    * attributes (`(finalAttrs, prevAttrs) => ({ … })`).
    */
   overrideAttrs(update: (finalAttrs: FinalAttrs<Passthru>, prevAttrs: MkDerivationAttrs<Passthru>) => Partial<MkDerivationAttrs<Passthru>>): this;
+  /** The package with attributes computed from the previous ones. */
   overrideAttrs(update: (prevAttrs: MkDerivationAttrs<Passthru>) => Partial<MkDerivationAttrs<Passthru>>): this;
+  /** The package with some attributes replaced. */
   overrideAttrs(update: Partial<MkDerivationAttrs<Passthru>>): this;
 }
 

@@ -14,7 +14,7 @@ import type { InputValue, MkDerivationAttrs, NoPassthru, Package } from "../stde
 import type { BuilderStdenvs } from "./builder-stdenvs.js";
 import { runCommandWith } from "./run-command.js";
 
-/** Arguments of {@link buildEnvOf}. */
+/** Arguments of `buildEnv` (`pkgs.buildEnv`). */
 export interface BuildEnvArgs<Passthru extends object = NoPassthru> {
   /** The package's name. */
   readonly name: string;

@@ -12,7 +12,7 @@ import type { InputValue, NoPassthru, Package } from "../stdenv/package.js";
 import type { BuilderStdenvs } from "./builder-stdenvs.js";
 import { runCommandWith } from "./run-command.js";
 
-/** Arguments of {@link makeSetupHookOf}. */
+/** Arguments of `makeSetupHook` (`pkgs.makeSetupHook`). */
 export interface MakeSetupHookArgs<Passthru extends object = NoPassthru> {
   /** The package's name. */
   readonly name: string;

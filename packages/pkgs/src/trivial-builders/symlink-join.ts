@@ -9,7 +9,7 @@ import { shippedFile } from "../shipped-files.js";
 import type { BuilderStdenvs } from "./builder-stdenvs.js";
 import { runCommandWith } from "./run-command.js";
 
-/** Arguments of {@link symlinkJoinOf}. */
+/** Arguments of `symlinkJoin` (`pkgs.symlinkJoin`). */
 export interface SymlinkJoinArgs<Passthru extends object = NoPassthru> {
   /** The package's name. */
   readonly name: string;

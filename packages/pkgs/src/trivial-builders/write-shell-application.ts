@@ -13,7 +13,7 @@ import type { BuilderStdenvs } from "./builder-stdenvs.js";
 import { shellSyntaxCheck } from "./write-shell-script.js";
 import { writeTextFileOf } from "./write-text-file.js";
 
-/** Arguments of {@link writeShellApplicationOf}. */
+/** Arguments of `writeShellApplication` (`pkgs.writeShellApplication`). */
 export interface WriteShellApplicationArgs<Passthru extends object = NoPassthru> {
   /** The program's name (`$out/bin/${name}`). */
   readonly name: string;

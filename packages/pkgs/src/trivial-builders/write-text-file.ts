@@ -11,7 +11,7 @@ import type { MkDerivationAttrs, NoPassthru, Package } from "../stdenv/package.j
 import type { BuilderStdenvs } from "./builder-stdenvs.js";
 import { runCommandWith } from "./run-command.js";
 
-/** Arguments of {@link writeTextFileOf}. */
+/** Arguments of `writeTextFile` (`pkgs.writeTextFile`). */
 export interface WriteTextFileArgs<Passthru extends object = NoPassthru> {
   /** The store path's name. */
   readonly name: string;
