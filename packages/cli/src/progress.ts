@@ -22,6 +22,11 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
+/** "these 2 derivations" but "1 derivation". */
+function these(count: number, word: string): string {
+  return `${count === 1 ? "" : "these "}${plural(count, word)}`;
+}
+
 /** Turns realiser events into output; call `finish()` when the realisation ends. */
 export class ProgressRenderer {
   private readonly live: boolean;
@@ -52,11 +57,11 @@ export class ProgressRenderer {
         if (this.options.listPlan === true) {
           const fetched = new Set(toFetch);
           const built = toBuild.filter((drvPath) => !fetched.has(drvPath));
-          this.line(`these ${plural(built.length, "derivation")} will be built:${built.map((path) => `\n  ${path}`).join("")}`);
-          this.line(`these ${plural(toFetch.length, "fixed-output derivation")} will be fetched:${toFetch.map((path) => `\n  ${path}`).join("")}`);
+          this.line(`${these(built.length, "derivation")} will be built:${built.map((path) => `\n  ${path}`).join("")}`);
+          this.line(`${these(toFetch.length, "fixed-output derivation")} will be fetched:${toFetch.map((path) => `\n  ${path}`).join("")}`);
           this.line(`${plural(valid.length, "output")} already valid:${valid.map((path) => `\n  ${path}`).join("")}`);
         } else if (toBuild.length > 0) {
-          this.line(`these ${plural(toBuild.length, "derivation")} will be built${toFetch.length > 0 ? ` (${toFetch.length} fixed-output)` : ""}; ${valid.length} output${valid.length === 1 ? " is" : "s are"} already valid`);
+          this.line(`${these(toBuild.length, "derivation")} will be built${toFetch.length > 0 ? ` (${toFetch.length} fixed-output)` : ""}; ${valid.length} output${valid.length === 1 ? " is" : "s are"} already valid`);
         }
         break;
       }

@@ -126,6 +126,20 @@ describe("errors point at the user's file, line and column", () => {
     expect(run.stdout).toBe("");
   });
 
+  it("an error found while the command reads the config names the definition, not Kiln's own code", () => {
+    const text = [
+      `import { evalModules, mkOption, types } from "@kiln/modules";`,
+      `const options = { options: { server: { port: mkOption({ type: types.port, default: 80 }) } } };`,
+      `export const config = evalModules({ modules: [options, { config: { server: { prot: 8080 } } }] }).config;`,
+      "",
+    ].join("\n");
+    const run = runKiln(["eval", "kiln.ts#config"], project({ "kiln.ts": text }));
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^error: The option `server\.prot' does not exist\. Did you mean `server\.port'\?/);
+    expect(run.stderr).toMatch(/In `kiln\.ts:3:\d+': 8080/);
+    expect(run.stderr).not.toMatch(/packages\/(cli|core|modules)\//);
+  });
+
   it("a missing attribute names it and suggests a near one", () => {
     const run = runKiln(["eval", ".#helo"], EXAMPLE);
     expect(run.status).toBe(1);

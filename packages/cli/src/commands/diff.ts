@@ -8,7 +8,7 @@ import { diffGenerations, LocalStore, readActivationManifest, targetProfile, typ
 import type { Command } from "../command.js";
 import { formatBytes } from "../format-bytes.js";
 import { closureBytes } from "../machines/closure-size.js";
-import { flaggedTarget, HOME_FLAG, ROOT_OPTION } from "../machines/target-options.js";
+import { flaggedTarget, HOME_FLAG, PROFILE_ROOT_OPTION } from "../machines/target-options.js";
 import { storeDirFor } from "../store-options.js";
 import { UsageError } from "../usage-error.js";
 
@@ -22,7 +22,7 @@ export const diffCommand: Command = {
   name: "diff",
   summary: "Show the packages and closure size that changed between two generations",
   usage: "diff [GEN1 GEN2] [--root DIR] [--home] [--json]",
-  options: [ROOT_OPTION, HOME_FLAG, { name: "json", type: "boolean", description: "Print the difference as JSON" }],
+  options: [PROFILE_ROOT_OPTION, HOME_FLAG, { name: "json", type: "boolean", description: "Print the difference as JSON" }],
   async run(args, io) {
     const profile = targetProfile(flaggedTarget(args));
     let from: Generation;

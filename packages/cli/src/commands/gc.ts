@@ -7,7 +7,7 @@
 import { collectGarbage, parseAge, targetProfile } from "@kiln/core";
 import type { Command } from "../command.js";
 import { formatBytes } from "../format-bytes.js";
-import { flaggedTarget, HOME_FLAG, ROOT_OPTION } from "../machines/target-options.js";
+import { flaggedTarget, HOME_FLAG, PROFILE_ROOT_OPTION } from "../machines/target-options.js";
 import { openLocalStore } from "../store-options.js";
 
 export const gcCommand: Command = {
@@ -18,7 +18,7 @@ export const gcCommand: Command = {
     { name: "dry-run", type: "boolean", description: "Only list what would be deleted" },
     { name: "print-roots", type: "boolean", description: "List the roots and what they keep" },
     { name: "delete-older-than", type: "string", value: "AGE", description: "First delete the profile's generations older than AGE (e.g. 30d), keeping the current one" },
-    ROOT_OPTION,
+    PROFILE_ROOT_OPTION,
     HOME_FLAG,
   ],
   async run(args, io) {

@@ -9,7 +9,7 @@ import { LocalStore, parseAge, targetProfile, type Generation } from "@kiln/core
 import type { Command } from "../command.js";
 import { formatBytes } from "../format-bytes.js";
 import { closureBytes } from "../machines/closure-size.js";
-import { flaggedTarget, HOME_FLAG, ROOT_OPTION } from "../machines/target-options.js";
+import { flaggedTarget, HOME_FLAG, PROFILE_ROOT_OPTION } from "../machines/target-options.js";
 import { storeDirFor } from "../store-options.js";
 import { UsageError } from "../usage-error.js";
 
@@ -24,7 +24,7 @@ export const generationsCommand: Command = {
   summary: "List (or delete) the generations of the machine or home profile",
   usage: "generations [--root DIR] [--home] [--delete-older-than AGE | --delete N...] [--json]",
   options: [
-    ROOT_OPTION,
+    PROFILE_ROOT_OPTION,
     HOME_FLAG,
     { name: "delete-older-than", type: "string", value: "AGE", description: "Delete generations older than AGE (e.g. 30d, 12h, 2w), keeping the current one and the one in use then" },
     { name: "delete", type: "string", value: "N", multiple: true, description: "Delete generation N (repeatable)" },

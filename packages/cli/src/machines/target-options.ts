@@ -17,6 +17,14 @@ export const ROOT_OPTION: OptionSpec = {
   description: "Activate into DIR instead of / (a machine's /etc becomes DIR/etc; for a home, DIR is the home directory)",
 };
 
+/** `--root DIR`, for commands that only read or prune the generations activated there. */
+export const PROFILE_ROOT_OPTION: OptionSpec = {
+  name: "root",
+  type: "string",
+  value: "DIR",
+  description: "The generations of the machine activated into DIR (see 'kiln switch --root') instead of /; with --home, of the home directory DIR",
+};
+
 /** `--home`, for commands that read an existing profile. */
 export const HOME_FLAG: OptionSpec = { name: "home", type: "boolean", description: "The home profile (of --root, else of $HOME) instead of the machine's" };
 

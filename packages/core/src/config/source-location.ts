@@ -6,6 +6,8 @@
  * first one outside Kiln's own packages and `node_modules`: the user's line
  * that called `derivation()` with a bad attribute, say.
  */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { SourceLocation } from "./config-errors.js";
 
@@ -31,9 +33,40 @@ export function stackLocations(stack: string): SourceLocation[] {
   return locations;
 }
 
+/** Kiln's own packages: their frames are never the user's, wherever they are installed. */
+const KILN_PACKAGES = new Set(["@kiln/core", "@kiln/modules", "@kiln/pkgs", "@kiln/cli"]);
+const packageNames = new Map<string, string | undefined>();
+
+/** The `name` of the nearest `package.json` above `directory` (cached: a stack has many frames). */
+function packageNameAbove(directory: string): string | undefined {
+  if (packageNames.has(directory)) return packageNames.get(directory);
+  const manifest = join(directory, "package.json");
+  let name: string | undefined;
+  if (existsSync(manifest)) {
+    try {
+      const parsed = JSON.parse(readFileSync(manifest, "utf8")) as { name?: unknown };
+      name = typeof parsed.name === "string" ? parsed.name : "";
+    } catch {
+      name = "";
+    }
+  } else {
+    const parent = dirname(directory);
+    name = parent === directory ? undefined : packageNameAbove(parent);
+  }
+  packageNames.set(directory, name);
+  return name;
+}
+
+/** Whether `file` belongs to one of Kiln's own packages (a frame of a lazily read option, say). */
+export function isKilnPackageFile(file: string): boolean {
+  const name = packageNameAbove(dirname(file));
+  return name !== undefined && KILN_PACKAGES.has(name);
+}
+
 /**
  * The innermost location of `error` that is in a user's file: not in
- * `node_modules`, not in any of `excludedRoots` (Kiln's own package folders).
+ * `node_modules`, not in any of `excludedRoots` (Kiln's own package
+ * folders), not in any other copy of Kiln's packages.
  */
 export function userLocation(error: unknown, excludedRoots: readonly string[]): SourceLocation | undefined {
   const stack = error instanceof Error ? error.stack : undefined;
@@ -41,6 +74,7 @@ export function userLocation(error: unknown, excludedRoots: readonly string[]): 
   for (const location of stackLocations(stack)) {
     if (location.file.includes("/node_modules/")) continue;
     if (excludedRoots.some((root) => location.file.startsWith(`${root}/`))) continue;
+    if (isKilnPackageFile(location.file)) continue;
     return location;
   }
   return undefined;
