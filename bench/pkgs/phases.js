@@ -1,6 +1,6 @@
 // Where `kiln instantiate bench/pkgs/kiln.ts` spends its time, measured in
 // one process doing what the CLI does: load the CLI's modules, load the
-// config (module hooks, esbuild, the config's own imports), then evaluate
+// config (its bundle, cached after the first run, and @kiln/pkgs), then evaluate
 // it (the package set's fixpoint, callPackage, derivation hashing).
 // Prints one JSON line of milliseconds; the CLI itself has no such figures.
 const startup = performance.now(); // Node's own start, before this module runs

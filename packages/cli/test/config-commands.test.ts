@@ -113,7 +113,7 @@ describe("errors point at the user's file, line and column", () => {
       `import { derivation } from "@kiln/core";\nexport default derivation({\n  name: "src", system: "x", builder: "/bin/sh",\n  outputHash: "sha256-abc",\n});\n`,
       /^error: kiln\.ts:2:16: derivation 'src': attribute 'outputHash': hash 'sha256-abc' has wrong length for hash type 'sha256'\n$/,
     ],
-    ["an import of a missing module", "kiln.ts", `import { x } from "./nothere";\nexport default { x };\n`, /^error: kiln\.ts:1:21: Cannot find module '.*\/nothere'\n$/],
+    ["an import of a missing module", "kiln.ts", `import { x } from "./nothere";\nexport default { x };\n`, /^error: kiln\.ts:1:19: Cannot find module '.*\/nothere'\n$/],
     ["an import of a package that is not installed", "kiln.ts", `\nimport thing from "not-installed-anywhere";\nexport default thing;\n`, /^error: kiln\.ts:2:19: Cannot find package 'not-installed-anywhere'\n$/],
     ["a missing file", "other.ts", "export default 1;\n", /^error: config file '.*\/kiln\.ts' does not exist\n$/],
   ];

@@ -1,16 +1,18 @@
 /**
  * Loading a user's `kiln.ts`: TypeScript in, evaluated value out.
  *
- * The first load registers Kiln's module hooks (see `ts-loader-hooks.ts`)
- * and turns on source maps, so that errors point at the user's lines. Each
- * load imports the file afresh (a query string defeats the module cache), so
- * an embedding program can reload a config after editing it.
+ * The config and its local imports are bundled into one module (see
+ * `config-bundle.ts`), which is imported with source maps on, so that
+ * errors point at the user's lines. Each load imports the module afresh (a
+ * query string defeats the module cache), so an embedding program can
+ * reload a config after editing it.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { register } from "node:module";
+import { existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { AttributeNotFoundError, ConfigEvaluationError, ConfigNotFoundError, ConfigSyntaxError, type SourceLocation } from "./config-errors.js";
+import { AttributeNotFoundError, ConfigError, ConfigEvaluationError, ConfigNotFoundError } from "./config-errors.js";
+import { configBundle } from "./config-bundle.js";
+import { registerConfigBundle } from "./bundle-source-maps.js";
 import { userLocation } from "./source-location.js";
 import { KilnError } from "../errors.js";
 
@@ -32,7 +34,8 @@ export interface LoadedConfig {
   readonly value: unknown;
 }
 
-let registeredFallbacks: Record<string, string> | undefined;
+/** Every fallback package location any load used: their frames are Kiln's, not the user's. */
+const fallbackLocations = new Set<string>();
 let loadCounter = 0;
 
 /** The folder holding the nearest `package.json` above `file`. */
@@ -48,60 +51,18 @@ function packageRootOf(file: string): string {
 const CORE_ENTRY = new URL("../index.js", import.meta.url).href;
 
 function kilnRoots(): string[] {
-  const urls = [CORE_ENTRY, ...Object.values(registeredFallbacks ?? {})];
+  const urls = [CORE_ENTRY, ...fallbackLocations];
   return [...new Set(urls.map((url) => packageRootOf(fileURLToPath(url))))];
 }
 
-function ensureHooks(fallbackPackages: Readonly<Record<string, string>>): void {
-  const wanted = { "@kiln/core": CORE_ENTRY, ...fallbackPackages };
-  if (registeredFallbacks !== undefined) {
-    // Hooks can be registered once per process; later loads may only repeat the same fallbacks.
-    for (const [name, url] of Object.entries(wanted)) {
-      if (registeredFallbacks[name] === undefined) registeredFallbacks[name] = url;
-    }
-    return;
-  }
-  process.setSourceMapsEnabled(true);
-  registeredFallbacks = { ...wanted };
-  register(new URL("./ts-loader-hooks.js", import.meta.url), { data: { fallbackPackages: wanted } });
-}
-
-const SYNTAX_MARKER = /^KILN_TS_SYNTAX (.*):(\d+):(\d+): ([\s\S]*)$/;
-
-/** Where the import that Node could not resolve is: Node names the importing file, the line is found by the specifier. */
-function importLocation(message: string): SourceLocation | undefined {
-  const match = /Cannot find (?:module|package) '([^']+)' imported from (.+)$/m.exec(message);
-  if (match === null) return undefined;
-  const [, missing = "", importer = ""] = match;
-  const file = importer.startsWith("file:") ? fileURLToPath(importer) : importer;
-  let lines: string[];
-  try {
-    lines = readFileSync(file, "utf8").split("\n");
-  } catch {
-    return undefined;
-  }
-  // Node reports the resolved path or the package name; the source has the specifier as written.
-  const wanted = missing.startsWith("/") ? missing.slice(missing.lastIndexOf("/") + 1) : missing;
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines[index] as string;
-    const quoted = [`"${wanted}`, `'${wanted}`, `/${wanted}"`, `/${wanted}'`].map((needle) => line.indexOf(needle)).find((at) => at >= 0);
-    if (quoted !== undefined && /\b(?:import|from|export)\b/.test(line)) return { file, line: index + 1, column: quoted + 1 };
-  }
-  return { file, line: 1, column: 1 };
-}
-
 /** Turns what `import()` (or the config's own code) threw into a located config error. */
-function explainImportFailure(error: unknown, file: string): KilnError {
+function explainImportFailure(error: unknown): KilnError {
+  if (error instanceof ConfigError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  const syntax = SYNTAX_MARKER.exec(message);
-  if (syntax !== null) {
-    const location: SourceLocation = { file: syntax[1] as string, line: Number(syntax[2]), column: Number(syntax[3]) };
-    return new ConfigSyntaxError(syntax[4] as string, location, { cause: error });
-  }
   const location = userLocation(error, kilnRoots());
   if (error instanceof KilnError) return new ConfigEvaluationError(error.message, location, { cause: error });
   if ((error as { code?: unknown } | null)?.code === "ERR_MODULE_NOT_FOUND") {
-    return new ConfigEvaluationError(message.replace(/ imported from .*$/s, ""), importLocation(message) ?? location ?? { file, line: 1, column: 1 }, { cause: error });
+    return new ConfigEvaluationError(message.replace(/ imported from .*$/s, ""), location, { cause: error });
   }
   const problem = error instanceof Error ? `${error.name === "Error" ? "" : `${error.name}: `}${message}` : `threw ${message}`;
   return new ConfigEvaluationError(problem, location, { cause: error });
@@ -111,20 +72,24 @@ function explainImportFailure(error: unknown, file: string): KilnError {
 export async function loadConfig(file: string, options: LoadConfigOptions = {}): Promise<LoadedConfig> {
   const absolute = resolve(file);
   if (!existsSync(absolute) || !statSync(absolute).isFile()) throw new ConfigNotFoundError(`config file '${absolute}' does not exist`);
-  ensureHooks(options.fallbackPackages ?? {});
-  const url = `${pathToFileURL(absolute).href}?kiln-load=${++loadCounter}`;
+  const fallbackPackages = { "@kiln/core": CORE_ENTRY, ...options.fallbackPackages };
+  for (const url of Object.values(fallbackPackages)) fallbackLocations.add(url);
+  const bundle = await configBundle(absolute, { fallbackPackages });
+  registerConfigBundle(bundle);
+  process.setSourceMapsEnabled(true);
+  const url = `${pathToFileURL(bundle).href}?kiln-load=${++loadCounter}`;
   let namespace: Record<string, unknown>;
   try {
     namespace = (await import(url)) as Record<string, unknown>;
   } catch (error) {
-    throw explainImportFailure(error, absolute);
+    throw explainImportFailure(error);
   }
   let value: unknown = "default" in namespace ? namespace["default"] : { ...namespace };
   try {
     if (typeof value === "function") value = await (value as () => unknown)();
     else value = await value;
   } catch (error) {
-    throw explainImportFailure(error, absolute);
+    throw explainImportFailure(error);
   }
   return { file: absolute, value };
 }
@@ -135,7 +100,7 @@ export function evaluateInConfig<T>(read: () => T): T {
     return read();
   } catch (error) {
     if (error instanceof AttributeNotFoundError) throw error;
-    throw explainImportFailure(error, "");
+    throw explainImportFailure(error);
   }
 }
 

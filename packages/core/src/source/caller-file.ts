@@ -3,12 +3,13 @@
  * resolves relative to the file that contains it, as a Nix path literal does.
  *
  * V8's structured stack trace gives each frame's file; frames inside
- * `@kiln/core` itself are skipped. Config files loaded by Kiln keep their
- * own file names (they are transpiled one by one, not bundled), so the
- * frame names the user's `.ts` file.
+ * `@kiln/core` itself are skipped. A config loaded by Kiln runs as one
+ * bundle with a source map, which gives the user's own `.ts` file of a
+ * frame (structured frames, unlike a printed stack, are not source-mapped).
  */
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { originalFileInBundle } from "../config/bundle-source-maps.js";
 
 // dist/source/caller-file.js (or src/source/caller-file.ts) → dist (or src): Kiln's own code.
 const CODE_ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -19,6 +20,15 @@ function toFilePath(name: string): string {
   url.search = "";
   url.hash = "";
   return fileURLToPath(url);
+}
+
+/** The file a frame's code came from: through the source map of a bundled config, if it has one. */
+function originalFile(name: string, site: NodeJS.CallSite): string {
+  // A test runner's loader may name the module by path, with the query that made it fresh.
+  const file = toFilePath(name).replace(/\?kiln-load=\d+$/, "");
+  const line = site.getLineNumber();
+  const column = site.getColumnNumber();
+  return (line !== null && column !== null ? originalFileInBundle(file, line, column) : undefined) ?? file;
 }
 
 /** The absolute path of the first file on the call stack outside `@kiln/core`, or `undefined`. */
@@ -39,7 +49,7 @@ export function callerFile(): string | undefined {
   for (const site of sites) {
     const name = site.getFileName() ?? site.getScriptNameOrSourceURL();
     if (!name || name.startsWith("node:")) continue;
-    const file = toFilePath(name);
+    const file = originalFile(name, site);
     if (file.startsWith(`${CODE_ROOT}/`) && !file.endsWith(".test.ts")) continue;
     return file;
   }

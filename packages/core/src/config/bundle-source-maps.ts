@@ -1,0 +1,46 @@
+/**
+ * The source maps of the config bundles this process loaded, read by Kiln
+ * itself: a structured stack frame in a bundle gives the bundle's position,
+ * and `path("./src")` needs the user's file. Node's own source-map cache
+ * holds them only when Node itself loaded the bundle (not under a test
+ * runner's loader, say), so Kiln keeps its own.
+ */
+import { readFileSync } from "node:fs";
+import { SourceMap, type SourceMapPayload } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const INLINE_MAP = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/;
+
+/** Shared by every copy of `@kiln/core` in the process: one loads the config, another may read the stack. */
+const BUNDLES_KEY = Symbol.for("kiln.config-bundles");
+const bundles: Map<string, SourceMap | null> = ((globalThis as { [BUNDLES_KEY]?: Map<string, SourceMap | null> })[BUNDLES_KEY] ??= new Map());
+
+/** Notes that `bundle` (an absolute path) is a config bundle with an inline source map. */
+export function registerConfigBundle(bundle: string): void {
+  if (!bundles.has(bundle)) bundles.set(bundle, null);
+}
+
+function mapOf(bundle: string): SourceMap | undefined {
+  const known = bundles.get(bundle);
+  if (known === undefined) return undefined;
+  if (known !== null) return known;
+  const inline = INLINE_MAP.exec(readFileSync(bundle, "utf8"));
+  if (inline === null) return undefined;
+  const payload = JSON.parse(Buffer.from(inline[1] as string, "base64").toString("utf8")) as SourceMapPayload;
+  const map = new SourceMap(payload);
+  bundles.set(bundle, map);
+  return map;
+}
+
+/**
+ * The original file of a position (1-based line and column) in a config
+ * bundle, or `undefined` when `file` is not one.
+ */
+export function originalFileInBundle(file: string, line: number, column: number): string | undefined {
+  const map = mapOf(file);
+  if (map === undefined) return undefined;
+  const entry = map.findEntry(line - 1, column - 1) as { originalSource?: string };
+  if (entry.originalSource === undefined || entry.originalSource === "") return undefined;
+  // Sources are relative to the bundle's own location.
+  return fileURLToPath(new URL(entry.originalSource, pathToFileURL(file)));
+}
