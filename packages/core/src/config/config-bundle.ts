@@ -174,7 +174,8 @@ function bundleError(message: Message, workingDir: string, cause: unknown): Erro
  */
 export async function configBundle(file: string, options: ConfigBundleOptions): Promise<string> {
   const cacheDir = configCacheDir();
-  const key = sha256(`${file}\0${KILN_VERSION}`).slice(0, 32);
+  // The fallbacks are part of the key: the CLI and an embedding program may load one config with different ones.
+  const key = sha256(`${file}\0${KILN_VERSION}\0${JSON.stringify(options.fallbackPackages)}`).slice(0, 32);
   const bundlePath = join(cacheDir, `${key}.mjs`);
   const manifestPath = join(cacheDir, `${key}.json`);
   const known = readManifest(manifestPath);
