@@ -98,7 +98,7 @@ function pruneCache(cacheDir: string): void {
   }
 }
 
-/** `node:fs`, `fs`, `fs/promises`: Node's own modules, which stay imports. */
+/** Whether `specifier` names a package (`zod`, `@kiln/core`, `fs`), not a path or a URL (`./x`, `/x`, `node:fs`). */
 function isBareSpecifier(specifier: string): boolean {
   return !specifier.startsWith(".") && !specifier.startsWith("/") && !/^[a-z][\w+.-]*:/i.test(specifier);
 }
