@@ -2,7 +2,7 @@
  * `buildSite`: the whole documentation site in one directory: the guides,
  * the CLI reference, the options references, the API reference (typedoc)
  * and a search over all of them that runs in the browser (also from
- * `file://`). What `pnpm docs` runs.
+ * `file://`). What `pnpm run docs` runs.
  */
 import { cpSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";

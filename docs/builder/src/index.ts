@@ -1,5 +1,5 @@
 /**
- * Kiln's documentation builder: the site `pnpm docs` makes, and the
+ * Kiln's documentation builder: the site `pnpm run docs` makes, and the
  * extraction of the guides' samples the tests check.
  *
  * @packageDocumentation

@@ -1,5 +1,5 @@
 /**
- * `pnpm docs`: builds the documentation site into `docs/site` (or the
+ * `pnpm run docs`: builds the documentation site into `docs/site` (or the
  * directory given), failing with typedoc's findings if an export lacks
  * documentation or a link is broken.
  */

@@ -1,5 +1,5 @@
 /**
- * The documentation site, built as `pnpm docs` builds it (typedoc failing on
+ * The documentation site, built as `pnpm run docs` builds it (typedoc failing on
  * any warning), opened in headless Chromium (Debian's `chromium`, driven by
  * playwright-core): the guides, an API page and an option's entry render,
  * and the search finds `mkDerivation` and an option by name.
