@@ -14,8 +14,8 @@
  * command a hooks thread and a round trip to it for each module imported.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir, userInfo } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Message, Plugin } from "esbuild";
@@ -57,6 +57,20 @@ export function configCacheDir(): string {
   if (configured !== undefined && configured !== "") return resolve(configured, "configs");
   const xdg = process.env["XDG_CACHE_HOME"];
   return join(xdg !== undefined && isAbsolute(xdg) ? xdg : join(homedir(), ".cache"), "kiln", "configs");
+}
+
+/** The cache directory, made if need be; a private one under the temporary directory when it cannot be written (a read-only home). */
+function writableCacheDir(): string {
+  const wanted = configCacheDir();
+  try {
+    mkdirSync(wanted, { recursive: true });
+    accessSync(wanted, constants.W_OK);
+    return wanted;
+  } catch {
+    const fallback = join(tmpdir(), `kiln-configs-${userInfo().uid}`);
+    mkdirSync(fallback, { recursive: true, mode: 0o700 });
+    return fallback;
+  }
 }
 
 function sha256(data: string | Buffer): string {
@@ -173,7 +187,7 @@ function bundleError(message: Message, workingDir: string, cause: unknown): Erro
  * the cache: the path of an `.mjs` file to import.
  */
 export async function configBundle(file: string, options: ConfigBundleOptions): Promise<string> {
-  const cacheDir = configCacheDir();
+  const cacheDir = writableCacheDir();
   // The fallbacks are part of the key: the CLI and an embedding program may load one config with different ones.
   const key = sha256(`${file}\0${KILN_VERSION}\0${JSON.stringify(options.fallbackPackages)}`).slice(0, 32);
   const bundlePath = join(cacheDir, `${key}.mjs`);
@@ -217,7 +231,6 @@ export async function configBundle(file: string, options: ConfigBundleOptions): 
       const path = resolve(workingDir, input);
       return { file: path, sha256: sha256(readFileSync(path)) };
     });
-  mkdirSync(cacheDir, { recursive: true });
   pruneCache(cacheDir);
   rmSync(manifestPath, { force: true });
   writeWhole(bundlePath, output.text);

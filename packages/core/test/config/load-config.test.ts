@@ -119,3 +119,19 @@ describe("the config cache", () => {
     expect(readdirSync(join(cache, "configs")).filter((file) => file.endsWith(".mjs")).length).toBe(cachedConfigs().length);
   });
 });
+
+describe("a cache directory that cannot be written", () => {
+  it("still loads the config, caching it under the temporary directory instead", async () => {
+    const readOnly = join(root, "read-only-cache");
+    mkdirSync(readOnly);
+    // A file where the cache's directory would go: it cannot be made, whoever runs the test.
+    writeFileSync(join(readOnly, "configs"), "not a directory\n");
+    const dir = project("uncached", { "kiln.ts": "export default 42;\n" });
+    process.env["KILN_CACHE_DIR"] = readOnly;
+    try {
+      expect((await loadConfig(join(dir, "kiln.ts"))).value).toBe(42);
+    } finally {
+      process.env["KILN_CACHE_DIR"] = cache;
+    }
+  });
+});
