@@ -1,8 +1,8 @@
 /**
  * Checks shared by the managed files of machines (`environment.etc`) and
- * homes (`home.file`): a target is a clean relative path, and a source is
- * in the store, so that activation links only what the generation's
- * closure holds.
+ * homes (`home.file`): a target is a clean relative path, not inside
+ * another target, and a source is in the store, so that activation links
+ * only what the generation's closure holds.
  */
 import { getStoreDir } from "@kiln/core";
 import type { PackageValue } from "../types/primitive-types.js";
@@ -25,4 +25,20 @@ export function storeSourcePath(source: string | PackageValue, fail: (message: s
     throw fail(`${option} is \`${path}', which is not in the store (${storeDir}): use \`text', a package, or a local file copied into the store with path("./file") from @kiln/core.`);
   }
   return path;
+}
+
+/**
+ * The first target (in sorted order) that lies inside another target, with
+ * that outer one: an entry linked as a whole cannot also have files managed
+ * inside it.
+ */
+export function findNestedTarget(targets: ReadonlySet<string> | ReadonlyMap<string, unknown>): { readonly inner: string; readonly outer: string } | undefined {
+  for (const inner of [...targets.keys()].sort()) {
+    const segments = inner.split("/");
+    for (let length = 1; length < segments.length; length++) {
+      const outer = segments.slice(0, length).join("/");
+      if (targets.has(outer)) return { inner, outer };
+    }
+  }
+  return undefined;
 }

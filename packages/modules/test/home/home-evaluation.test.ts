@@ -77,6 +77,13 @@ describe("home.file", () => {
     const twice = (): unknown => defineHome({ pkgs, modules: [alice, { config: { home: { file: { a: { target: "x", text: "1" }, b: { target: "/home/alice/x", text: "2" } } } } }] });
     expect(errorOf(twice).message).toContain("~/x is defined twice, by home.file.a and home.file.b");
   });
+
+  it("refuses a file inside another entry, which is linked as a whole", () => {
+    const nested = (): unknown => defineHome({ pkgs, modules: [alice, { config: { home: { file: { dir: { target: ".config/app", text: "1" }, inner: { target: ".config/app/x", text: "2" } } } } }] });
+    const error = errorOf(nested);
+    expect(error).toBeInstanceOf(HomeConfigError);
+    expect(error.message).toContain("~/.config/app/x (home.file.inner) is inside ~/.config/app (home.file.dir)");
+  });
 });
 
 describe("home.sessionVariables", () => {

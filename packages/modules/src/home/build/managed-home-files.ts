@@ -11,7 +11,7 @@ import type { ManagedFile } from "@kiln/core";
 import { showOption } from "../../options/show-option.js";
 import type { PackageValue } from "../../types/primitive-types.js";
 import type { MachinePackageSet } from "../../machine/package-set.js";
-import { isCleanRelativePath, storeSourcePath } from "../../machine/managed-file-paths.js";
+import { findNestedTarget, isCleanRelativePath, storeSourcePath } from "../../machine/managed-file-paths.js";
 import { storePathName } from "../../machine/package-values.js";
 import { HomeConfigError } from "../home-config-error.js";
 
@@ -76,17 +76,13 @@ export function managedHomeFiles(pkgs: MachinePackageSet, files: Readonly<Record
     // Owner and group only matter for copies; home files are links, but the manifest names them anyway.
     byTarget.set(target, { name, file: { source, mode: "symlink", user: owner.username, group: owner.username } });
   }
-  const targets = [...byTarget.keys()].sort();
-  for (const inner of targets) {
-    const segments = inner.split("/");
-    for (let length = 1; length < segments.length; length++) {
-      const outer = segments.slice(0, length).join("/");
-      const outerEntry = byTarget.get(outer);
-      if (outerEntry === undefined) continue;
-      throw new HomeConfigError(
-        `~/${inner} (${showOption(["home", "file", byTarget.get(inner)?.name ?? inner])}) is inside ~/${outer} (${showOption(["home", "file", outerEntry.name])}), which is one entry linked as a whole: manage the files one by one, or put the file into that entry's source.`,
-      );
-    }
+  const nested = findNestedTarget(byTarget);
+  if (nested !== undefined) {
+    const { inner, outer } = nested;
+    throw new HomeConfigError(
+      `~/${inner} (${showOption(["home", "file", byTarget.get(inner)?.name ?? inner])}) is inside ~/${outer} (${showOption(["home", "file", byTarget.get(outer)?.name ?? outer])}), which is one entry linked as a whole: manage the files one by one, or put the file into that entry's source.`,
+    );
   }
+  const targets = [...byTarget.keys()].sort();
   return Object.fromEntries(targets.map((target) => [target, (byTarget.get(target) as { file: ManagedFile }).file]));
 }

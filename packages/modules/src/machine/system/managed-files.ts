@@ -9,7 +9,7 @@ import type { ManagedFile } from "@kiln/core";
 import { showOption } from "../../options/show-option.js";
 import type { PackageValue } from "../../types/primitive-types.js";
 import { MachineConfigError } from "../machine-config-error.js";
-import { isCleanRelativePath, storeSourcePath } from "../managed-file-paths.js";
+import { findNestedTarget, isCleanRelativePath, storeSourcePath } from "../managed-file-paths.js";
 
 /** An `environment.etc` entry as read from `config`. */
 export interface EtcEntry {
@@ -50,17 +50,13 @@ export function managedFiles(etc: Readonly<Record<string, EtcEntry>>): Record<st
     }
     byTarget.set(target, { name, file: { source: storeSource(name, entry.source), mode: entry.mode, user: entry.user, group: entry.group } });
   }
-  const targets = [...byTarget.keys()].sort();
-  for (const inner of targets) {
-    const segments = inner.split("/");
-    for (let length = 1; length < segments.length; length++) {
-      const outer = segments.slice(0, length).join("/");
-      const outerEntry = byTarget.get(outer);
-      if (outerEntry === undefined) continue;
-      throw new MachineConfigError(
-        `/etc/${inner} (${showOption(["environment", "etc", byTarget.get(inner)?.name ?? inner])}) is inside /etc/${outer} (${showOption(["environment", "etc", outerEntry.name])}), which is one entry linked as a whole: manage the files one by one, or put the file into that entry's source.`,
-      );
-    }
+  const nested = findNestedTarget(byTarget);
+  if (nested !== undefined) {
+    const { inner, outer } = nested;
+    throw new MachineConfigError(
+      `/etc/${inner} (${showOption(["environment", "etc", byTarget.get(inner)?.name ?? inner])}) is inside /etc/${outer} (${showOption(["environment", "etc", byTarget.get(outer)?.name ?? outer])}), which is one entry linked as a whole: manage the files one by one, or put the file into that entry's source.`,
+    );
   }
+  const targets = [...byTarget.keys()].sort();
   return Object.fromEntries(targets.map((target) => [target, (byTarget.get(target) as { file: ManagedFile }).file]));
 }
