@@ -2,7 +2,7 @@
  * The guides: `docs/*.md`, in reading order, each rendered into a page
  * named after its file (`docs/modules.md` → `modules.html`).
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { renderMarkdown, type Heading } from "./render-markdown.js";
 import type { SearchEntry } from "./search-entry.js";
@@ -66,9 +66,4 @@ export function guideSearchEntries(guide: Guide): SearchEntry[] {
     entries.push({ title: heading.text, url: `${guide.url}#${heading.id}`, kind: "guide", detail: guide.title });
   }
   return entries;
-}
-
-/** Whether `docsDir` looks like Kiln's docs. */
-export function hasGuides(docsDir: string): boolean {
-  return existsSync(docsDir) && readdirSync(docsDir).some((file) => file.endsWith(".md"));
 }

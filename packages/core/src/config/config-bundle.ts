@@ -22,15 +22,21 @@ import type { Message, Plugin } from "esbuild";
 import { ConfigEvaluationError, ConfigSyntaxError, type SourceLocation } from "./config-errors.js";
 
 const TYPESCRIPT = /\.(?:ts|mts|cts|tsx)$/;
-const KILN_VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
-/** esbuild's version, read without loading esbuild: a cached bundle needs no esbuild at all. */
-const ESBUILD_VERSION = (() => {
+/** Kiln's and esbuild's versions, read once, when a config is first loaded (not when Kiln starts): a change of either makes new bundles. */
+let versions: { readonly kiln: string; readonly esbuild: string } | undefined;
+function toolVersions(): { readonly kiln: string; readonly esbuild: string } {
+  if (versions !== undefined) return versions;
+  const read = (url: URL): string => (JSON.parse(readFileSync(url, "utf8")) as { version: string }).version;
+  let esbuild = "unknown";
   try {
-    return (JSON.parse(readFileSync(new URL(import.meta.resolve("esbuild/package.json")), "utf8")) as { version: string }).version;
+    // Read, not imported: a cached bundle needs no esbuild at all.
+    esbuild = read(new URL(import.meta.resolve("esbuild/package.json")));
   } catch {
-    return "unknown";
+    // Without esbuild's version, bundles are still rebuilt when Kiln's changes.
   }
-})();
+  versions = { kiln: read(new URL("../../package.json", import.meta.url)), esbuild };
+  return versions;
+}
 
 /** What {@link configBundle} needs. */
 export interface ConfigBundleOptions {
@@ -78,7 +84,8 @@ function sha256(data: string | Buffer): string {
 }
 
 function isCurrent(manifest: BundleManifest, options: ConfigBundleOptions): boolean {
-  if (manifest.kiln !== KILN_VERSION || manifest.esbuild !== ESBUILD_VERSION || manifest.config === undefined) return false;
+  const { kiln, esbuild } = toolVersions();
+  if (manifest.kiln !== kiln || manifest.esbuild !== esbuild || manifest.config === undefined) return false;
   if (JSON.stringify(manifest.fallbacks) !== JSON.stringify(options.fallbackPackages)) return false;
   for (const input of manifest.inputs) {
     if (!existsSync(input.file) || sha256(readFileSync(input.file)) !== input.sha256) return false;
@@ -189,7 +196,7 @@ function bundleError(message: Message, workingDir: string, cause: unknown): Erro
 export async function configBundle(file: string, options: ConfigBundleOptions): Promise<string> {
   const cacheDir = writableCacheDir();
   // The fallbacks are part of the key: the CLI and an embedding program may load one config with different ones.
-  const key = sha256(`${file}\0${KILN_VERSION}\0${JSON.stringify(options.fallbackPackages)}`).slice(0, 32);
+  const key = sha256(`${file}\0${toolVersions().kiln}\0${JSON.stringify(options.fallbackPackages)}`).slice(0, 32);
   const bundlePath = join(cacheDir, `${key}.mjs`);
   const manifestPath = join(cacheDir, `${key}.json`);
   const known = readManifest(manifestPath);
@@ -234,7 +241,7 @@ export async function configBundle(file: string, options: ConfigBundleOptions): 
   pruneCache(cacheDir);
   rmSync(manifestPath, { force: true });
   writeWhole(bundlePath, output.text);
-  const manifest: BundleManifest = { config: file, kiln: KILN_VERSION, esbuild: ESBUILD_VERSION, fallbacks: options.fallbackPackages, inputs, externals: [...externals] };
+  const manifest: BundleManifest = { config: file, ...toolVersions(), fallbacks: options.fallbackPackages, inputs, externals: [...externals] };
   writeWhole(manifestPath, JSON.stringify(manifest));
   return bundlePath;
 }

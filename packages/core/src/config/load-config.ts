@@ -8,8 +8,8 @@
  * reload a config after editing it.
  */
 import { existsSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { AttributeNotFoundError, ConfigError, ConfigEvaluationError, ConfigNotFoundError } from "./config-errors.js";
 import { configBundle } from "./config-bundle.js";
 import { registerConfigBundle } from "./bundle-source-maps.js";
@@ -34,32 +34,14 @@ export interface LoadedConfig {
   readonly value: unknown;
 }
 
-/** Every fallback package location any load used: their frames are Kiln's, not the user's. */
-const fallbackLocations = new Set<string>();
-let loadCounter = 0;
-
-/** The folder holding the nearest `package.json` above `file`. */
-function packageRootOf(file: string): string {
-  let directory = dirname(file);
-  while (directory !== dirname(directory)) {
-    if (existsSync(join(directory, "package.json"))) return directory;
-    directory = dirname(directory);
-  }
-  return dirname(file);
-}
-
 const CORE_ENTRY = new URL("../index.js", import.meta.url).href;
-
-function kilnRoots(): string[] {
-  const urls = [CORE_ENTRY, ...fallbackLocations];
-  return [...new Set(urls.map((url) => packageRootOf(fileURLToPath(url))))];
-}
+let loadCounter = 0;
 
 /** Turns what `import()` (or the config's own code) threw into a located config error. */
 function explainImportFailure(error: unknown): KilnError {
   if (error instanceof ConfigError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  const location = userLocation(error, kilnRoots());
+  const location = userLocation(error);
   if (error instanceof KilnError) return new ConfigEvaluationError(error.message, location, { cause: error });
   if ((error as { code?: unknown } | null)?.code === "ERR_MODULE_NOT_FOUND") {
     return new ConfigEvaluationError(message.replace(/ imported from .*$/s, ""), location, { cause: error });
@@ -73,7 +55,6 @@ export async function loadConfig(file: string, options: LoadConfigOptions = {}):
   const absolute = resolve(file);
   if (!existsSync(absolute) || !statSync(absolute).isFile()) throw new ConfigNotFoundError(`config file '${absolute}' does not exist`);
   const fallbackPackages = { "@kiln/core": CORE_ENTRY, ...options.fallbackPackages };
-  for (const url of Object.values(fallbackPackages)) fallbackLocations.add(url);
   const bundle = await configBundle(absolute, { fallbackPackages });
   registerConfigBundle(bundle);
   process.setSourceMapsEnabled(true);

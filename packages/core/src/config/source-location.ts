@@ -65,10 +65,10 @@ export function isKilnPackageFile(file: string): boolean {
 
 /**
  * The innermost location of `error` that is in a user's file: not in
- * `node_modules`, not in any of `excludedRoots` (Kiln's own package
- * folders), not in any other copy of Kiln's packages.
+ * `node_modules`, not in any of Kiln's own packages (wherever they are),
+ * not in any of `excludedRoots`.
  */
-export function userLocation(error: unknown, excludedRoots: readonly string[]): SourceLocation | undefined {
+export function userLocation(error: unknown, excludedRoots: readonly string[] = []): SourceLocation | undefined {
   const stack = error instanceof Error ? error.stack : undefined;
   if (stack === undefined) return undefined;
   for (const location of stackLocations(stack)) {
