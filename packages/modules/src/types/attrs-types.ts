@@ -42,7 +42,7 @@ export function definitionsByAttribute(definitions: readonly MergeDefinition[]):
   return byName;
 }
 
-/** Options of {@link attrsOf} and {@link lazyAttrsOf}. */
+/** Options of `types.attrsOf` and `types.lazyAttrsOf`. */
 export interface AttrsOfOptions {
   /** The type every attribute name must have; names it merges to one value may not both be used. */
   readonly nameType?: OptionType<string>;
