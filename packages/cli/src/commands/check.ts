@@ -12,7 +12,7 @@ import { UsageError } from "../usage-error.js";
 
 export const checkCommand: Command = {
   name: "check",
-  summary: "Type-check a config: misspelt options and wrong values, with their positions",
+  summary: "Type-check, then evaluate, a config: misspelt options and refused values, with their positions",
   usage: "check FILE.ts [--types-only]",
   description:
     "Runs the TypeScript compiler over the config and its imports (strict), with @kiln/* and Node's types available, and prints each problem as file:line:col. A well-typed config is then evaluated, as 'kiln instantiate --read-only' would, so that values the option types refuse (a user name with ':', a home with '..', an /etc name outside /etc) are reported with the file and line that defined them. Exits 1 if there are errors.",
