@@ -19,7 +19,7 @@ it("passes a well-typed config that imports a sibling without an extension and u
     `import { derivation, fetchurl } from "@kiln/core";
 import { join } from "node:path";
 import { greeting } from "./common";
-const src = fetchurl({ url: "https://example.org/a.tar.gz", hash: "" });
+const src = fetchurl({ url: "https://example.org/a.tar.gz", hash: "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=" });
 export default derivation({ name: "ok", system: "x86_64-linux", builder: "/bin/sh", args: ["-c", join("a", greeting)], src });
 `,
   );

@@ -53,6 +53,7 @@ export { mkOptionType, isOptionType, type OptionType, type AnyOptionType, type M
 export { mergeEqualOption, mergeOneOption, mergeUniqueOption } from "./types/merge-helpers.js";
 export type { PackageValue } from "./types/primitive-types.js";
 export type { SubmoduleWithSpec } from "./types/submodule-types.js";
+export type { AttrsOfOptions } from "./types/attrs-types.js";
 
 export { mergeDefinitions, type MergedDefinitions } from "./eval/merge-definitions.js";
 export type { Definition } from "./eval/definition.js";

@@ -117,6 +117,39 @@ describe("attrsOf", () => {
   });
 });
 
+describe("attrsOf with a nameType (a Kiln extension)", () => {
+  it("refuses a name the type does not accept, eagerly even for lazyAttrsOf, naming the attribute", () => {
+    expect(() => merged(types.attrsOf(types.int, { nameType: types.accountName }), { alice: 1, "Bob": 2 })).toThrow(/^A definition for option `x.Bob' has a name that is not of type `user or group name/);
+    expect(() => merged(types.lazyAttrsOf(types.int, { nameType: types.relativePath }), { "../up": 1 })).toThrow(TypeMismatchError);
+  });
+  it("refuses two names the type normalises to one, and keeps names as written otherwise", () => {
+    expect(() => merged(types.attrsOf(types.int, { nameType: types.relativePath }), { "a/b": 1 }, { "a//b": 2 })).toThrow(ConflictingDefinitionsError);
+    expect(merged(types.attrsOf(types.int, { nameType: types.relativePath }), { "./a": 1 })).toEqual({ "./a": 1 });
+  });
+  it("merges with another declaration only if both check names the same way", () => {
+    const named = types.attrsOf(types.int, { nameType: types.accountName });
+    expect(named.typeMerge?.(types.attrsOf(types.int, { nameType: types.accountName }))).toBeDefined();
+    expect(named.typeMerge?.(types.attrsOf(types.int))).toBeUndefined();
+  });
+});
+
+describe("passwdEntry, accountName and the normalised paths", () => {
+  it("passwdEntry refuses `:', newline and NUL, and reads as nixpkgs' does", () => {
+    expect(["Alice Q. User", "a,b", "a:b", "a\nb", "a\0b"].map((value) => accepts(types.passwdEntry(types.str), value))).toEqual([true, true, false, false, false]);
+    expect(types.passwdEntry(types.str).description).toBe("string, not containing newlines, colons or NUL");
+  });
+  it("accountName follows adduser's rule", () => {
+    const names = ["alice", "_apt", "a-b_1", "host$", "a".repeat(32), "a".repeat(33), "Alice", "1a", "-a", "a.b", "a$b", "a b", ""];
+    expect(names.map((name) => accepts(types.accountName, name))).toEqual([true, true, true, true, true, false, false, false, false, false, false, false, false]);
+  });
+  it("absolutePath and relativePath normalise, and refuse .. and the other kind", () => {
+    expect(merged(types.absolutePath, "/home//a/./", "/home/a")).toBe("/home/a");
+    expect(merged(types.relativePath, "./ssh//ssh_config/")).toBe("ssh/ssh_config");
+    expect(["/a/../b", "a", "/a\tb"].map((value) => accepts(types.absolutePath, value))).toEqual([false, false, false]);
+    expect(["../a", "a/..", "/a", ".", ""].map((value) => accepts(types.relativePath, value))).toEqual([false, false, false, false, false]);
+  });
+});
+
 describe("composite types", () => {
   it("nullOr: all null is null, none null uses the element type, a mix is an error", () => {
     expect(merged(types.nullOr(types.int), null, null)).toBe(null);

@@ -1,17 +1,22 @@
 /**
  * `kiln check FILE.ts`: type-check a config and what it imports, reporting
- * each problem with its position, before anything is evaluated.
+ * each problem with its position, before anything is evaluated; then, if
+ * it is well typed, evaluate it, since what TypeScript cannot express (a
+ * user name with a `:`, a home with `..`) the option types refuse only when
+ * the modules are evaluated, also naming the file and line.
  */
+import { evaluateInstallable, findDerivations } from "@kiln/core";
 import type { Command } from "../command.js";
-import { fallbackPackages } from "../config-options.js";
+import { evaluateOptions, fallbackPackages, resolveInstallable } from "../config-options.js";
 import { UsageError } from "../usage-error.js";
 
 export const checkCommand: Command = {
   name: "check",
-  summary: "Type-check a config: misspelt options and wrong values, with their positions",
-  usage: "check FILE.ts",
-  description: "Runs the TypeScript compiler over the config and its imports (strict), with @kiln/* and Node's types available, and prints each problem as file:line:col. Exits 1 if there are errors.",
-  options: [],
+  summary: "Type-check, then evaluate, a config: misspelt options and refused values, with their positions",
+  usage: "check FILE.ts [--types-only]",
+  description:
+    "Runs the TypeScript compiler over the config and its imports (strict), with @kiln/* and Node's types available, and prints each problem as file:line:col. A well-typed config is then evaluated, as 'kiln instantiate --read-only' would, so that values the option types refuse (a user name with ':', a home with '..', an /etc name outside /etc) are reported with the file and line that defined them. Exits 1 if there are errors.",
+  options: [{ name: "types-only", type: "boolean", description: "Only type-check; do not evaluate the config" }],
   async run(args, io) {
     const [file, ...rest] = args.positionals;
     if (file === undefined || rest.length > 0) throw new UsageError("'kiln check' takes one config file, e.g. 'kiln check ./kiln.ts'");
@@ -21,6 +26,9 @@ export const checkCommand: Command = {
     for (const diagnostic of diagnostics) io.stderr.write(`${formatConfigDiagnostic(diagnostic)}\n`);
     const errors = diagnostics.filter((diagnostic) => diagnostic.severity === "error").length;
     io.stderr.write(errors === 0 ? `${file}: no type errors\n` : `${file}: ${errors} type error${errors === 1 ? "" : "s"}\n`);
-    return errors === 0 ? 0 : 1;
+    if (errors > 0) return 1;
+    // Evaluating runs the config's code: its errors are reported (with their files and lines) as every command reports them.
+    if (args.options["types-only"] !== true) findDerivations(await evaluateInstallable(resolveInstallable(file.replace(/#.*$/, "")), evaluateOptions(args)));
+    return 0;
   },
 };

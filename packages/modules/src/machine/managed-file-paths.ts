@@ -1,8 +1,9 @@
 /**
  * Checks shared by the managed files of machines (`environment.etc`) and
- * homes (`home.file`): a target is a clean relative path, not inside
- * another target, and a source is in the store, so that activation links
- * only what the generation's closure holds.
+ * homes (`home.file`): a target is not inside another target, and a
+ * source is in the store, so that activation links only what the
+ * generation's closure holds. (The option types normalise the targets and
+ * refuse `..`; see `types/normal-path-types.ts`.)
  */
 import { getStoreDir } from "@kiln/core";
 import type { PackageValue } from "../types/primitive-types.js";
@@ -10,12 +11,6 @@ import { packagePath } from "./package-values.js";
 
 /** String-context marks Kiln puts into strings that name store paths. */
 const CONTEXT_MARKS = /[\uFDD0\uFDD1]/g;
-
-/** Whether `relative` is non-empty, without empty, `.` or `..` segments, and without control characters. */
-export function isCleanRelativePath(relative: string): boolean {
-  const segments = relative.split("/");
-  return relative !== "" && !segments.some((segment) => segment === "" || segment === "." || segment === "..") && !/[\x00-\x1f]/.test(relative);
-}
 
 /** The store path of a file's `source`; `fail` makes the error (naming the option) when it is not in the store. */
 export function storeSourcePath(source: string | PackageValue, fail: (message: string) => Error, option: string): string {

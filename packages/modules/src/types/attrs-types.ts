@@ -9,10 +9,21 @@
  * merges an attribute when it is read (its presence is decided without
  * evaluating conditions, as in nixpkgs, so `mkIf false` leaves a key that
  * throws when read).
+ *
+ * A Kiln extension: `{ nameType }` checks the attribute names as well, for
+ * options whose names become user names or file paths. nixpkgs leaves that
+ * to the `name` option inside the submodule, but its default comes from the
+ * attribute name, so an error there would name the module that sets the
+ * default instead of the file that wrote the name. Names that `nameType`
+ * merges to one value (`a/b` and `a//b`) are refused as the same name
+ * written twice; the attribute set keeps the names as written.
  */
 import { mergeDefinitions } from "../eval/merge-definitions.js";
 import type { Definition } from "../eval/definition.js";
+import { ConflictingDefinitionsError } from "../errors/conflicting-definitions-error.js";
 import { OptionNotDefinedError } from "../errors/option-not-defined-error.js";
+import { TypeMismatchError } from "../errors/type-mismatch-error.js";
+import { showDefinitions } from "../options/show-definitions.js";
 import { showOption, type OptionPath } from "../options/show-option.js";
 import { entriesOf } from "./entries-of.js";
 import { isAttrs } from "./merge-helpers.js";
@@ -31,7 +42,33 @@ export function definitionsByAttribute(definitions: readonly MergeDefinition[]):
   return byName;
 }
 
-function attrsWith<Value, Definition>(elemType: OptionType<Value, Definition>, lazy: boolean): OptionType<Record<string, Value>, Record<string, Definition>> {
+/** Options of `types.attrsOf` and `types.lazyAttrsOf`. */
+export interface AttrsOfOptions {
+  /** The type every attribute name must have; names it merges to one value may not both be used. */
+  readonly nameType?: OptionType<string>;
+}
+
+/** Refuses names that are not of `nameType`, and two names it merges to one value, each with the definitions that wrote them. */
+function checkNames(loc: OptionPath, nameType: OptionType<string>, byName: ReadonlyMap<string, readonly Definition[]>): void {
+  const seen = new Map<string, string>();
+  for (const [name, definitions] of byName) {
+    const attributeLoc = [...loc, name];
+    if (!nameType.check(name)) {
+      throw new TypeMismatchError(`A definition for option \`${showOption(attributeLoc)}' has a name that is not of type \`${nameType.description}'. Definition values:${showDefinitions(definitions)}`, attributeLoc);
+    }
+    const normal = nameType.merge(attributeLoc, [{ file: definitions[0]?.file ?? "<unknown-file>", value: name }]);
+    const other = seen.get(normal);
+    if (other !== undefined) {
+      throw new ConflictingDefinitionsError(
+        `The option \`${showOption(loc)}' has the attributes ${JSON.stringify(other)} and ${JSON.stringify(name)}, which are the same name (${JSON.stringify(normal)}). Definition values:${showDefinitions([...(byName.get(other) ?? []), ...definitions])}`,
+        attributeLoc,
+      );
+    }
+    seen.set(normal, name);
+  }
+}
+
+function attrsWith<Value, Definition>(elemType: OptionType<Value, Definition>, lazy: boolean, nameType: OptionType<string> | undefined): OptionType<Record<string, Value>, Record<string, Definition>> {
   const elementPhrase = descriptionPhrase((kind) => kind === "noun" || kind === "composite", elemType);
   return mkOptionType<Record<string, Value>, Record<string, Definition>>({
     name: lazy ? "lazyAttrsOf" : "attrsOf",
@@ -40,7 +77,9 @@ function attrsWith<Value, Definition>(elemType: OptionType<Value, Definition>, l
     check: isAttrs,
     merge: (loc: OptionPath, definitions) => {
       const result: Record<string, Value> = {};
-      for (const [name, attributeDefinitions] of definitionsByAttribute(definitions)) {
+      const byName = definitionsByAttribute(definitions);
+      if (nameType !== undefined) checkNames(loc, nameType, byName);
+      for (const [name, attributeDefinitions] of byName) {
         const attributeLoc = [...loc, name];
         if (lazy) {
           let memo: { value: Value } | undefined;
@@ -62,24 +101,24 @@ function attrsWith<Value, Definition>(elemType: OptionType<Value, Definition>, l
       }
       return result;
     },
-    nestedTypes: { elemType },
+    nestedTypes: nameType === undefined ? { elemType } : { elemType, nameType },
     ...(elemType.getSubOptions === undefined ? {} : { getSubOptions: (prefix) => elemType.getSubOptions?.([...prefix, "<name>"]) ?? {} }),
     typeMerge: (other) => {
       if (other.name !== (lazy ? "lazyAttrsOf" : "attrsOf")) return undefined;
       const otherElement = other.nestedTypes["elemType"];
-      if (otherElement === undefined) return undefined;
+      if (otherElement === undefined || other.nestedTypes["nameType"] !== nameType) return undefined;
       const element = elemType.typeMerge?.(otherElement) ?? (otherElement.name === elemType.name && otherElement.description === elemType.description ? elemType : undefined);
-      return element === undefined ? undefined : attrsWith(element, lazy);
+      return element === undefined ? undefined : attrsWith(element, lazy, nameType);
     },
   });
 }
 
-/** An attribute set whose values have type `elemType`, merged per attribute. */
-export function attrsOf<Value, Definition>(elemType: OptionType<Value, Definition>): OptionType<Record<string, Value>, Record<string, Definition>> {
-  return attrsWith(elemType, false);
+/** An attribute set whose values have type `elemType`, merged per attribute; `options.nameType` checks the names. */
+export function attrsOf<Value, Definition>(elemType: OptionType<Value, Definition>, options: AttrsOfOptions = {}): OptionType<Record<string, Value>, Record<string, Definition>> {
+  return attrsWith(elemType, false, options.nameType);
 }
 
 /** Like {@link attrsOf}, but each attribute is merged only when read. */
-export function lazyAttrsOf<Value, Definition>(elemType: OptionType<Value, Definition>): OptionType<Record<string, Value>, Record<string, Definition>> {
-  return attrsWith(elemType, true);
+export function lazyAttrsOf<Value, Definition>(elemType: OptionType<Value, Definition>, options: AttrsOfOptions = {}): OptionType<Record<string, Value>, Record<string, Definition>> {
+  return attrsWith(elemType, true, options.nameType);
 }

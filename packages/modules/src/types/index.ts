@@ -3,9 +3,12 @@
  */
 import { attrsOf, lazyAttrsOf } from "./attrs-types.js";
 import { coercedTo, either, functionTo, nullOr, oneOf, uniq, unique } from "./composite-types.js";
+import { accountName } from "./account-name.js";
 import { int, ints, port } from "./int-types.js";
 import { listOf, nonEmptyListOf } from "./list-types.js";
+import { absolutePath, relativePath } from "./normal-path-types.js";
 import { optionType } from "./option-type-type.js";
+import { passwdEntry } from "./passwd-entry.js";
 import { anything, attrs, bool, enumType, float, number, packageType, path, raw, unspecified } from "./primitive-types.js";
 import { commas, envVar, lines, nonEmptyStr, separatedString, singleLineStr, str, strMatching } from "./string-types.js";
 import { deferredModule, submodule, submoduleWith } from "./submodule-types.js";
@@ -43,6 +46,14 @@ export const types = {
   envVar,
   /** An absolute path. */
   path,
+  /** An absolute path without `..` segments, normalised (`/home//alice/` is `/home/alice`). */
+  absolutePath,
+  /** A relative path without `..` segments, normalised (`./ssh//ssh_config` is `ssh/ssh_config`). */
+  relativePath,
+  /** `elemType` restricted to strings without `:`, newline or NUL: one field of `/etc/passwd` or `/etc/group` (nixpkgs' `passwdEntry`). */
+  passwdEntry,
+  /** A user or group name: a lowercase letter or `_`, then lowercase letters, digits, `_` or `-`, optionally a final `$`; at most 32 characters. */
+  accountName,
   /** A package. */
   package: packageType,
   /** One of the given values (nixpkgs' `enum`). */
@@ -51,7 +62,7 @@ export const types = {
   listOf,
   /** Like `types.listOf`, but the merged list must not be empty. */
   nonEmptyListOf,
-  /** An attribute set whose values have type `elemType`, merged per attribute. */
+  /** An attribute set whose values have type `elemType`, merged per attribute (`{ nameType }` checks the names). */
   attrsOf,
   /** Like `types.attrsOf`, but each attribute is merged only when read. */
   lazyAttrsOf,

@@ -113,7 +113,6 @@ describe("mistakes are reported with the option to change", () => {
     expect(errorOf(() => machineOf({ config: { environment: { etc: { hosts: { source: "/home/me/hosts" } } } } })).message).toContain(
       "environment.etc.hosts.source is `/home/me/hosts', which is not in the store",
     );
-    expect(errorOf(() => machineOf({ config: { environment: { etc: { up: { text: "x", target: "../passwd" } } } } })).message).toContain("environment.etc.up.target is `../passwd', which is not a path inside /etc");
   });
 
   it("a service setting with a line break, and an environment variable name systemd cannot take", () => {

@@ -33,11 +33,11 @@ export const homeAccountOptions = withOptions(homeUsernameOptions).module(
     options: {
       home: {
         homeDirectory: mkOption({
-          type: types.strMatching(/^\/.*/),
+          type: types.absolutePath,
           default: lazy(() => `/home/${config.home.username}`),
           defaultText: '"/home/" + home.username',
           example: "/home/alice",
-          description: "The home directory, an absolute path: where `kiln switch --home` puts the files unless `--root DIR` says otherwise.",
+          description: "The home directory, an absolute path without `..` segments (normalised: `/home//alice/` is `/home/alice`): where `kiln switch --home` puts the files unless `--root DIR` says otherwise.",
         }),
       },
     },

@@ -11,7 +11,8 @@ import type { ManagedFile } from "@kiln/core";
 import { showOption } from "../../options/show-option.js";
 import type { PackageValue } from "../../types/primitive-types.js";
 import type { MachinePackageSet } from "../../machine/package-set.js";
-import { findNestedTarget, isCleanRelativePath, storeSourcePath } from "../../machine/managed-file-paths.js";
+import { findNestedTarget, storeSourcePath } from "../../machine/managed-file-paths.js";
+import { normaliseAbsolutePath, normaliseRelativePath } from "../../types/normal-path-types.js";
 import { storePathName } from "../../machine/package-values.js";
 import { HomeConfigError } from "../home-config-error.js";
 
@@ -35,19 +36,21 @@ function fileOption(name: string, field: string): string {
 
 /** The target as a clean path relative to the home: `~/`, or the home directory, dropped from its start. */
 function normalTarget(name: string, target: string, homeDirectory: string): string {
-  const home = homeDirectory.replace(/\/+$/, "");
+  const home = normaliseAbsolutePath(homeDirectory) ?? homeDirectory;
   let relative = target.startsWith("~/") ? target.slice(2) : target;
   if (relative.startsWith("/")) {
-    if (!relative.startsWith(`${home}/`)) {
+    const absolute = normaliseAbsolutePath(relative);
+    const inside = home === "/" ? "/" : `${home}/`;
+    if (absolute === undefined || !absolute.startsWith(inside)) {
       throw new HomeConfigError(`${fileOption(name, "target")} is \`${target}', which is outside the home directory ${home}: give a path relative to it, such as \`.config/app/config.toml'.`);
     }
-    relative = relative.slice(home.length + 1);
+    relative = absolute.slice(inside.length);
   }
-  relative = relative.replace(/\/+$/, "");
-  if (!isCleanRelativePath(relative)) {
-    throw new HomeConfigError(`${fileOption(name, "target")} is \`${target}', which is not a path inside the home directory: give a relative path such as \`.config/app/config.toml', without \`.' or \`..' segments.`);
+  const normal = normaliseRelativePath(relative);
+  if (normal === undefined) {
+    throw new HomeConfigError(`${fileOption(name, "target")} is \`${target}', which is not a path inside the home directory: give a relative path such as \`.config/app/config.toml', without \`..' segments.`);
   }
-  return relative;
+  return normal;
 }
 
 function storeSource(name: string, source: string | PackageValue): string {

@@ -16,6 +16,7 @@ import { lazy } from "../../properties/lazy.js";
 import { mkIf } from "../../properties/mk-if.js";
 import { mkDefault } from "../../properties/mk-override.js";
 import { types } from "../../types/index.js";
+import { homeFileTarget } from "./home-file-target.js";
 import { located } from "../../machine/module-file.js";
 import { machinePackageSet, type MachinePackageSet } from "../../machine/package-set.js";
 import { storePathName } from "../../machine/package-values.js";
@@ -26,7 +27,11 @@ const FILE = "@kiln/modules/home/files/home-file.ts";
 export const homeFileEntryOptions = defineModule({
   options: {
     enable: mkOption({ type: types.bool, default: true, description: "Whether this file is created. Set it to false to drop a file another module defines." }),
-    target: mkOption({ type: types.str, example: ".config/app/config.toml", description: "The file's path relative to the home directory; defaults to the attribute name." }),
+    target: mkOption({
+      type: homeFileTarget,
+      example: ".config/app/config.toml",
+      description: "The file's path relative to the home directory (or starting with `~/`, or absolute inside `home.homeDirectory`); defaults to the attribute name. It is normalised (`./.config//app` is `.config/app`) and may not have `..` segments or control characters.",
+    }),
     text: mkOption({ type: types.nullOr(types.lines), default: null, description: "The file's contents; when set, `source` is this text written to the store." }),
     source: mkOption({
       type: types.either(types.path, types.package),
@@ -63,11 +68,11 @@ export const homeFileOptions = withOptions().module(
       options: {
         home: {
           file: mkOption({
-            type: types.attrsOf(types.submodule([homeFileEntryOptions, homeFileEntryDefaults(pkgs)])),
+            type: types.attrsOf(types.submodule([homeFileEntryOptions, homeFileEntryDefaults(pkgs)]), { nameType: homeFileTarget }),
             default: {},
             example: { ".inputrc": { text: "set editing-mode vi\n" }, "bin/hello": { text: "#!/bin/sh\necho hello\n", executable: true } },
             description:
-              "Files of the home directory, by path relative to it (the default target). Activation links each to its store path, moves a file of yours that is in the way to `<name>.before-kiln`, and removes the links the previous generation made that are gone.",
+              "Files of the home directory, by path relative to it (the default target). Activation links each to its store path, moves a file of yours that is in the way to `<name>.before-kiln`, and removes the links the previous generation made that are gone. A name with a `..` segment or a control character is an error, and so are two names that are one path once normalised (`.inputrc` and `./.inputrc`).",
           }),
         },
       },

@@ -22,7 +22,11 @@ const FILE = "@kiln/modules/machine/environment/etc.ts";
 export const etcEntryOptions = defineModule({
   options: {
     enable: mkOption({ type: types.bool, default: true, description: "Whether this file is created. Set it to false to drop a file another module defines." }),
-    target: mkOption({ type: types.str, example: "ssh/ssh_config", description: "The file's path relative to `/etc`; defaults to the attribute name." }),
+    target: mkOption({
+      type: types.relativePath,
+      example: "ssh/ssh_config",
+      description: "The file's path relative to `/etc`; defaults to the attribute name. It is normalised (`./ssh//ssh_config` is `ssh/ssh_config`) and may not be absolute or have `..` segments or control characters.",
+    }),
     text: mkOption({ type: types.nullOr(types.lines), default: null, description: "The file's contents; when set, `source` is this text written to the store." }),
     source: mkOption({
       type: types.either(types.path, types.package),
@@ -61,10 +65,11 @@ export const etcOptions = withOptions().module(located(FILE, (args) => {
     options: {
       environment: {
         etc: mkOption({
-          type: types.attrsOf(types.submodule([etcEntryOptions, etcEntryDefaults(pkgs)])),
+          type: types.attrsOf(types.submodule([etcEntryOptions, etcEntryDefaults(pkgs)]), { nameType: types.relativePath }),
           default: {},
           example: { "issue": { text: "Welcome\n" }, "sudoers.d/alice": { text: "alice ALL=(ALL) ALL\n", mode: "0440" } },
-          description: "Files of `/etc`, by name (the default target). Activation links each to its store path (or copies it, when `mode` is not `symlink`), and removes the files the previous generation managed that are gone.",
+          description:
+            "Files of `/etc`, by name (the default target). Activation links each to its store path (or copies it, when `mode` is not `symlink`), and removes the files the previous generation managed that are gone. A name is a path relative to `/etc`: an absolute name, a `..` segment or a control character is an error, and so are two names that are one path once normalised (`a/b` and `./a//b`).",
         }),
       },
     },

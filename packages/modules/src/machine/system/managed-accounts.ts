@@ -5,6 +5,9 @@
  */
 import type { ManagedGroup, ManagedUser } from "@kiln/core";
 import type { PackageValue } from "../../types/primitive-types.js";
+import { showOption } from "../../options/show-option.js";
+import { isPasswdField } from "../../types/passwd-entry.js";
+import { MachineConfigError } from "../machine-config-error.js";
 import { shellPath } from "../package-values.js";
 
 /** The login shell of accounts that are not normal users and have none set. */
@@ -31,9 +34,14 @@ export interface UserGroup {
   readonly members: readonly string[];
 }
 
+/** The shell's path; a package's `shellPath` is not checked by the option's type, so it is checked here. */
 function loginShell(user: UserAccount, defaultUserShell: PackageValue): string {
-  if (user.shell !== null) return shellPath(user.shell);
-  return user.isNormalUser ? shellPath(defaultUserShell) : NO_LOGIN_SHELL;
+  const shell = user.shell !== null ? shellPath(user.shell) : user.isNormalUser ? shellPath(defaultUserShell) : NO_LOGIN_SHELL;
+  if (!isPasswdField(shell)) {
+    const option = showOption(user.shell !== null ? ["users", "users", user.name, "shell"] : ["users", "defaultUserShell"]);
+    throw new MachineConfigError(`${option} gives the login shell ${JSON.stringify(shell)}, which has a \`:', newline or NUL and cannot be written into /etc/passwd: use a package whose shell path has none.`);
+  }
+  return shell;
 }
 
 /** The manifest's `users`. */

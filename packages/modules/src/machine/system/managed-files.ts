@@ -9,7 +9,8 @@ import type { ManagedFile } from "@kiln/core";
 import { showOption } from "../../options/show-option.js";
 import type { PackageValue } from "../../types/primitive-types.js";
 import { MachineConfigError } from "../machine-config-error.js";
-import { findNestedTarget, isCleanRelativePath, storeSourcePath } from "../managed-file-paths.js";
+import { normaliseRelativePath } from "../../types/normal-path-types.js";
+import { findNestedTarget, storeSourcePath } from "../managed-file-paths.js";
 
 /** An `environment.etc` entry as read from `config`. */
 export interface EtcEntry {
@@ -25,11 +26,11 @@ function etcOption(name: string, field: string): string {
   return showOption(["environment", "etc", name, field]);
 }
 
-/** The target as a clean relative path: leading `/` dropped, no empty, `.` or `..` segments. */
+/** The target as a clean relative path (the option's type has normalised it already, unless the entry did not come from `config`). */
 function normalTarget(name: string, target: string): string {
-  const relative = target.replace(/^\/+/, "").replace(/\/+$/, "");
-  if (!isCleanRelativePath(relative)) {
-    throw new MachineConfigError(`${etcOption(name, "target")} is \`${target}', which is not a path inside /etc: give a relative path such as \`ssh/sshd_config', without \`.' or \`..' segments.`);
+  const relative = normaliseRelativePath(target);
+  if (relative === undefined) {
+    throw new MachineConfigError(`${etcOption(name, "target")} is \`${target}', which is not a path inside /etc: give a relative path such as \`ssh/sshd_config', without \`..' segments.`);
   }
   return relative;
 }

@@ -16,7 +16,10 @@ import { located } from "../module-file.js";
 /** The options of a user account. */
 export const userAccountOptions = defineModule({
   options: {
-    name: mkOption({ type: types.str, description: "The user's name; defaults to the attribute name." }),
+    name: mkOption({
+      type: types.accountName,
+      description: "The user's name; defaults to the attribute name. Like every user and group name: a lowercase letter or `_`, then lowercase letters, digits, `_` or `-`, optionally a final `$`, at most 32 characters (the rule of Debian's `adduser`).",
+    }),
     isNormalUser: mkOption({
       type: types.bool,
       default: false,
@@ -28,18 +31,27 @@ export const userAccountOptions = defineModule({
       description: "Whether this is a system user (one a service runs as): it gets a uid below 1000 and no login shell, and must name its `group`. Exactly one of `isNormalUser` and `isSystemUser` must be set.",
     }),
     uid: mkOption({ type: types.nullOr(types.int), default: null, description: "The user's numeric id; `null` lets activation pick a free one (and keep it)." }),
-    group: mkOption({ type: types.str, default: "", description: "The user's primary group." }),
-    extraGroups: mkOption({ type: types.listOf(types.str), default: [], example: ["wheel", "video"], description: "The user's supplementary groups." }),
-    home: mkOption({ type: types.str, default: "/var/empty", description: "The user's home directory." }),
+    group: mkOption({ type: types.either(types.enum([""]), types.accountName), default: "", description: "The user's primary group (a group name); `\"\"` means unset." }),
+    extraGroups: mkOption({ type: types.listOf(types.accountName), default: [], example: ["wheel", "video"], description: "The user's supplementary groups, by name." }),
+    home: mkOption({
+      type: types.passwdEntry(types.absolutePath),
+      default: "/var/empty",
+      description: "The user's home directory: an absolute path, normalised (`/home//alice/` is `/home/alice`), without `..` segments, `:` or control characters, so that it stays inside the root activation works on.",
+    }),
     createHome: mkOption({ type: types.bool, default: false, description: "Whether activation creates the home directory (owned by the user, mode 0700) if it does not exist." }),
     shell: mkOption({
-      type: types.nullOr(types.either(types.package, types.path)),
+      type: types.nullOr(types.either(types.package, types.passwdEntry(types.path))),
       default: null,
       example: "/bin/zsh",
       description:
-        "The login shell: a package (its `shellPath`, or `bin/<mainProgram>`) or an absolute path. `null`: `users.defaultUserShell` for normal users, `/usr/sbin/nologin` for the others.",
+        "The login shell: a package (its `shellPath`, or `bin/<mainProgram>`) or an absolute path without `:`, newline or NUL. `null`: `users.defaultUserShell` for normal users, `/usr/sbin/nologin` for the others.",
     }),
-    description: mkOption({ type: types.singleLineStr, default: "", example: "Alice Q. User", description: "A short description of the user (the GECOS field), usually the full name." }),
+    description: mkOption({
+      type: types.passwdEntry(types.str),
+      default: "",
+      example: "Alice Q. User",
+      description: "A short description of the user (the GECOS field of `/etc/passwd`), usually the full name; without `:`, newline or NUL, which would break the line into other fields or accounts.",
+    }),
   },
 });
 

@@ -10,12 +10,12 @@ import { located } from "../module-file.js";
 /** The options of a group. */
 export const userGroupOptions = defineModule({
   options: {
-    name: mkOption({ type: types.str, description: "The group's name; defaults to the attribute name." }),
+    name: mkOption({ type: types.accountName, description: "The group's name; defaults to the attribute name. A lowercase letter or `_`, then lowercase letters, digits, `_` or `-`, optionally a final `$`, at most 32 characters." }),
     gid: mkOption({ type: types.nullOr(types.int), default: null, description: "The group's numeric id; `null` lets activation pick a free one (and keep it)." }),
     members: mkOption({
-      type: types.listOf(types.str),
+      type: types.listOf(types.accountName),
       default: [],
-      description: "Users in the group besides those naming it in `users.users.<name>.group` or `extraGroups`.",
+      description: "Users in the group besides those naming it in `users.users.<name>.group` or `extraGroups`: user names, so none contains the `,` that separates members in `/etc/group`.",
     }),
   },
 });

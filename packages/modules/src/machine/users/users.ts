@@ -22,21 +22,22 @@ export const usersOptions = defineModule({
   options: {
     users: {
       users: mkOption({
-        type: types.attrsOf(types.submodule([userAccountOptions, userAccountDefaults])),
+        type: types.attrsOf(types.submodule([userAccountOptions, userAccountDefaults]), { nameType: types.accountName }),
         default: {},
         example: { alice: { isNormalUser: true, extraGroups: ["wheel"] } },
-        description: "The user accounts of the machine, by name. Accounts not listed are left alone.",
+        description:
+          "The user accounts of the machine, by name. Accounts not listed are left alone. A name is a lowercase letter or `_`, then lowercase letters, digits, `_` or `-`, optionally a final `$`, at most 32 characters (the rule of Debian's `adduser`); no field may contain `:`, a newline or NUL. A value that breaks these rules is an error naming the option and the file and line that defined it.",
       }),
       groups: mkOption({
-        type: types.attrsOf(types.submodule([userGroupOptions, userGroupDefaults])),
+        type: types.attrsOf(types.submodule([userGroupOptions, userGroupDefaults]), { nameType: types.accountName }),
         default: {},
         example: { students: { gid: 1001 } },
-        description: "The groups of the machine, by name. Groups not listed are left alone.",
+        description: "The groups of the machine, by name (following the same rule as user names). Groups not listed are left alone.",
       }),
       defaultUserShell: mkOption({
-        type: types.either(types.package, types.path),
+        type: types.either(types.package, types.passwdEntry(types.path)),
         default: "/bin/bash",
-        description: "The login shell of normal users whose `shell` is not set: a package or an absolute path (the host's bash by default).",
+        description: "The login shell of normal users whose `shell` is not set: a package or an absolute path without `:`, newline or NUL (the host's bash by default).",
       }),
     },
   },
