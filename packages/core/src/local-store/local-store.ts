@@ -22,7 +22,8 @@ import { canonicalisePathMetadata, deletePathRecursively } from "./canonicalise.
 import { currentLockOwner, PathLocks } from "./path-locks.js";
 import { StoreDatabase, type NewPathInfo, type PathInfo } from "./store-database.js";
 import { ValidPathIndex } from "./valid-path-index.js";
-import { assertNotNixManaged, resolveStoreLocation, type StoreLocation } from "./store-location.js";
+import { ensureGcReserve } from "./gc-reserve.js";
+import { assertNotNixManaged, resolveStoreLocation, stateDirInUse, type StoreLocation } from "./store-location.js";
 
 /** A store operation that cannot be done; the message says why. */
 export class StoreError extends KilnError {
@@ -51,6 +52,12 @@ export class LocalStore implements StoreLocation {
     mkdirSync(join(this.stateDir, "log"), { recursive: true });
     mkdirSync(join(this.stateDir, "builds"), { recursive: true });
     this.database = new StoreDatabase(join(this.stateDir, "db", "db.sqlite"));
+    const recorded = this.database.bindStoreDir(this.storeDir);
+    if (recorded !== this.storeDir) {
+      this.database.close();
+      throw stateDirInUse(location, recorded);
+    }
+    ensureGcReserve(this.stateDir);
     this.locks = new PathLocks(this.database);
     this.validPaths = new ValidPathIndex(this.database, this.storeDir);
   }

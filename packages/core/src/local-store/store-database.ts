@@ -70,6 +70,10 @@ CREATE TABLE IF NOT EXISTS TempRoots (
   owner TEXT NOT NULL,
   PRIMARY KEY (path, owner)
 );
+CREATE TABLE IF NOT EXISTS StoreInfo (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS Locks (
   path TEXT PRIMARY KEY,
   pid INTEGER NOT NULL,
@@ -302,14 +306,45 @@ export class StoreDatabase {
     }).immediate();
   }
 
-  /** Drops the temporary roots of `owner`. */
-  removeTempRoots(owner: string): void {
-    this.statement("DELETE FROM TempRoots WHERE owner = ?").run(owner);
+  /** Drops the temporary roots of `owner`; returns how many there were. */
+  removeTempRoots(owner: string): number {
+    return this.statement("DELETE FROM TempRoots WHERE owner = ?").run(owner).changes;
+  }
+
+  /** The owners of temporary roots. */
+  tempRootOwners(): string[] {
+    return this.statement<[], { owner: string }>("SELECT DISTINCT owner FROM TempRoots").all().map((row) => row.owner);
   }
 
   /** Every temporary root with its owner. */
   tempRoots(): { path: string; owner: string }[] {
     return this.statement<[], { path: string; owner: string }>("SELECT path, owner FROM TempRoots").all();
+  }
+
+  /**
+   * The store directory this database belongs to, recorded on first use.
+   * Databases made by older Kiln versions record none; the first store to
+   * open one claims it.
+   */
+  boundStoreDir(): string | undefined {
+    return this.statement<[], { value: string }>("SELECT value FROM StoreInfo WHERE name = 'storeDir'").get()?.value;
+  }
+
+  /**
+   * Records `storeDir` as this database's store directory, unless one is
+   * recorded already. Returns the recorded one.
+   */
+  bindStoreDir(storeDir: string): string {
+    const recorded = this.boundStoreDir();
+    if (recorded !== undefined) return recorded;
+    return this.db
+      .transaction(() => {
+        const bound = this.boundStoreDir();
+        if (bound !== undefined) return bound;
+        this.statement("INSERT INTO StoreInfo (name, value) VALUES ('storeDir', ?)").run(storeDir);
+        return storeDir;
+      })
+      .immediate();
   }
 
   /** Closes the connection. */

@@ -4,13 +4,14 @@
  * references, and register it, all or nothing.
  */
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, lstatSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Drv } from "../derivation/drv.js";
 import { declaredOutputHash, isFixedOutput } from "../derivation/drv.js";
 import type { LocalStore } from "../local-store/local-store.js";
 import { canonicalisePathMetadata, deletePathRecursively } from "../local-store/canonicalise.js";
 import { scanForHashParts } from "../local-store/reference-scanner.js";
+import { makeBuildRoot } from "../local-store/build-directories.js";
 import type { NewPathInfo } from "../local-store/store-database.js";
 import type { Hash } from "../store/hash.js";
 import { hashFileSync, hashPathSync, type NarHashResult } from "../store/nar-hash.js";
@@ -172,7 +173,7 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
     const direct = directInputs(store, drv);
     let inputClosure: ReadonlySet<string> | undefined;
     const closure = (): ReadonlySet<string> => (inputClosure ??= store.closure(direct));
-    buildRoot = mkdtempSync(join(store.stateDir, "builds", `${name.slice(0, 40)}-`));
+    buildRoot = makeBuildRoot(store.stateDir, name);
     const builtin = isBuiltinBuilder(drv);
     // Built-in fetchers run inside Kiln and write the output path directly; there is nothing to sandbox.
     const sandbox = builtin ? undefined : request.sandbox;
