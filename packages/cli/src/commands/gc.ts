@@ -24,9 +24,11 @@ export const gcCommand: Command = {
     HOME_FLAG,
   ],
   async run(args, io) {
-    const store = openLocalStore(args);
+    const printRoots = args.options["print-roots"] === true;
+    // A collection gives back the space reserve first: on a full disk the database needs it even to open.
+    const store = openLocalStore(args, { releaseGcReserve: !printRoots && args.options["dry-run"] !== true });
     try {
-      if (args.options["print-roots"] === true) {
+      if (printRoots) {
         const roots = listRoots(store);
         for (const root of roots) {
           io.stdout.write(`${root.root} -> ${root.targets.join(" ")} (keeps ${root.closurePaths} paths, ${formatBytes(root.closureBytes)})\n`);

@@ -22,7 +22,7 @@ import { canonicalisePathMetadata, deletePathRecursively } from "./canonicalise.
 import { currentLockOwner, PathLocks } from "./path-locks.js";
 import { StoreDatabase, type NewPathInfo, type PathInfo } from "./store-database.js";
 import { ValidPathIndex } from "./valid-path-index.js";
-import { ensureGcReserve } from "./gc-reserve.js";
+import { ensureGcReserve, releaseGcReserve } from "./gc-reserve.js";
 import { assertNotNixManaged, resolveStoreLocation, stateDirInUse, type StoreLocation } from "./store-location.js";
 
 /** A store operation that cannot be done; the message says why. */
@@ -34,6 +34,12 @@ export class StoreError extends KilnError {
 export interface OpenStoreOptions {
   readonly storeDir?: string;
   readonly stateDir?: string;
+  /**
+   * Give the garbage collector's space reserve back before opening, for a
+   * collection on a full disk (SQLite cannot even open its database without
+   * some room); `collectGarbage` makes it again when done.
+   */
+  readonly releaseGcReserve?: boolean;
 }
 
 /** A local store. Open it with {@link LocalStore.open}; close it when done. */
@@ -45,9 +51,10 @@ export class LocalStore implements StoreLocation {
   /** Every valid path by hash part; call `refresh()` before relying on it. */
   readonly validPaths: ValidPathIndex;
 
-  private constructor(location: StoreLocation) {
+  private constructor(location: StoreLocation, releaseReserve: boolean) {
     this.storeDir = location.storeDir;
     this.stateDir = location.stateDir;
+    if (releaseReserve) releaseGcReserve(this.stateDir);
     mkdirSync(this.storeDir, { recursive: true });
     mkdirSync(join(this.stateDir, "log"), { recursive: true });
     mkdirSync(join(this.stateDir, "builds"), { recursive: true });
@@ -57,7 +64,7 @@ export class LocalStore implements StoreLocation {
       this.database.close();
       throw stateDirInUse(location, recorded);
     }
-    ensureGcReserve(this.stateDir);
+    if (!releaseReserve) ensureGcReserve(this.stateDir);
     this.locks = new PathLocks(this.database);
     this.validPaths = new ValidPathIndex(this.database, this.storeDir);
   }
@@ -66,7 +73,7 @@ export class LocalStore implements StoreLocation {
   static open(options: OpenStoreOptions = {}): LocalStore {
     const location = resolveStoreLocation(options);
     assertNotNixManaged(location);
-    return new LocalStore(location);
+    return new LocalStore(location, options.releaseGcReserve === true);
   }
 
   /** Closes the database. */

@@ -17,7 +17,7 @@ import type { Hash } from "../store/hash.js";
 import { hashFileSync, hashPathSync, type NarHashResult } from "../store/nar-hash.js";
 import { isBuiltinBuilder, runBuiltinBuilder } from "../fetch/builtin-fetchers.js";
 import type { FetchSettings } from "../fetch/fetch-settings.js";
-import { BuildLog } from "./build-log.js";
+import { BuildLog, logWriteFailed } from "./build-log.js";
 import { BuildFailedError, HashMismatchError } from "./build-errors.js";
 import { builderEnvironment, rewriteOutputPlaceholders } from "./build-environment.js";
 import { bubblewrapArguments, SANDBOX_BUILD_DIR, sandboxEtcFiles } from "./sandbox.js";
@@ -209,6 +209,7 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
       await log.close();
     }
     request.signal?.throwIfAborted();
+    if (log.writeError !== undefined) throw logWriteFailed(drvPath, log, exit);
     if (exit.code !== 0) {
       const status = exit.signal !== null ? `was killed by signal ${exit.signal}` : `failed with exit code ${exit.code}`;
       const tail = log.lastLines();
