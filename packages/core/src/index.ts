@@ -112,6 +112,7 @@ export { builderEnvironment, rewriteOutputPlaceholders, structuredAttrsShell, ty
 export { DEFAULT_SANDBOX_PATHS, SANDBOX_BUILD_DIR, bubblewrapArguments, findBubblewrap, sandboxPathsFromEnv, type SandboxSpec } from "./realise/sandbox.js";
 export { LocalRealiser, type LocalRealiserOptions } from "./realise/local-realiser.js";
 export { DryRunRealiser } from "./realise/dry-run-realiser.js";
+export { repairStore, type RepairOptions, type RepairResult } from "./realise/repair-store.js";
 export { NixRealiser, type NixRealiserOptions } from "./realise/nix-realiser.js";
 
 export { NarDumpError, NarParseError } from "./store/nar-errors.js";

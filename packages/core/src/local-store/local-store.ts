@@ -243,11 +243,16 @@ export class LocalStore implements StoreLocation {
     for (const path of [...graph.sources.keys(), ...graph.derivations.keys()]) visit(path);
   }
 
-  /** Registers finished build outputs (already in place) and the derivation's output mapping, in one transaction. */
-  registerOutputs(infos: readonly NewPathInfo[], drvPath: string, outputs: ReadonlyMap<string, string>): void {
+  /**
+   * Registers finished build outputs (already in place) and the
+   * derivation's output mapping, in one transaction. With `replace`, outputs
+   * already valid (rebuilt by a repair) get the new information.
+   */
+  registerOutputs(infos: readonly NewPathInfo[], drvPath: string, outputs: ReadonlyMap<string, string>, replace = false): void {
     this.database.registerPaths(
       infos,
       [...outputs].map(([output, path]) => ({ drvPath, output, path })),
+      { replace },
     );
   }
 

@@ -225,12 +225,21 @@ export class StoreDatabase {
   /**
    * Registers paths as valid, all or none. References may point at each other
    * or at paths already valid; each must be valid once the transaction ends.
+   * Paths already valid are left as they are, unless `replace` is set.
    */
-  registerPaths(infos: readonly NewPathInfo[], derivationOutputs: readonly { drvPath: string; output: string; path: string }[] = []): void {
+  registerPaths(infos: readonly NewPathInfo[], derivationOutputs: readonly { drvPath: string; output: string; path: string }[] = [], options: { readonly replace?: boolean } = {}): void {
     const now = Math.floor(Date.now() / 1000);
     this.db.transaction(() => {
       for (const info of infos) {
-        if (this.isValid(info.path)) continue;
+        const existing = this.statements.idOf.get(info.path)?.id;
+        if (existing !== undefined) {
+          // A repaired path keeps its row (others refer to it) and gets what the new copy is.
+          if (options.replace === true) {
+            this.statement("UPDATE ValidPaths SET hash = ?, registrationTime = ?, deriver = ?, narSize = ?, ca = ? WHERE id = ?").run(info.narHash, now, info.deriver ?? null, info.narSize, info.ca ?? null, existing);
+            this.statements.deleteRefsFrom.run(existing);
+          }
+          continue;
+        }
         this.statements.insert.run(info.path, info.narHash, now, info.deriver ?? null, info.narSize, info.ca ?? null);
       }
       for (const info of infos) {

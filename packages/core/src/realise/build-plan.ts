@@ -26,8 +26,12 @@ export function outputPathsOf(graph: DerivationGraph, drvPath: string): string[]
   return [...(graph.derivations.get(drvPath)?.outputs.values() ?? [])].map((output) => output.path);
 }
 
-/** Plans the realisation of `targets`; `validSubset` tells which of some paths are valid. */
-export function planBuilds(graph: DerivationGraph, targets: readonly RealiseTarget[], validSubset: (paths: readonly string[]) => Set<string>): BuildPlan {
+/**
+ * Plans the realisation of `targets`; `validSubset` tells which of some
+ * paths are valid. Derivations in `rebuild` are built even if their outputs
+ * are valid (a repair).
+ */
+export function planBuilds(graph: DerivationGraph, targets: readonly RealiseTarget[], validSubset: (paths: readonly string[]) => Set<string>, rebuild: ReadonlySet<string> = new Set()): BuildPlan {
   const all = topologicalOrder(graph, targets);
   const valid = validSubset(all.flatMap((drvPath) => outputPathsOf(graph, drvPath)));
   const reached = new Set(targets.map((target) => target.drvPath));
@@ -35,7 +39,7 @@ export function planBuilds(graph: DerivationGraph, targets: readonly RealiseTarg
   // Dependents come after their inputs in `all`: walking it backwards decides each derivation before its inputs.
   for (let index = all.length - 1; index >= 0; index--) {
     const drvPath = all[index] as string;
-    if (!reached.has(drvPath) || outputPathsOf(graph, drvPath).every((path) => valid.has(path))) continue;
+    if (!reached.has(drvPath) || (!rebuild.has(drvPath) && outputPathsOf(graph, drvPath).every((path) => valid.has(path)))) continue;
     building.add(drvPath);
     for (const input of graph.derivations.get(drvPath)?.inputDrvs.keys() ?? []) reached.add(input);
   }

@@ -18,6 +18,8 @@ import { hashFileSync, hashPathSync, type NarHashResult } from "../store/nar-has
 import { isBuiltinBuilder, runBuiltinBuilder } from "../fetch/builtin-fetchers.js";
 import type { FetchSettings } from "../fetch/fetch-settings.js";
 import { BuildLog, logWriteFailed } from "./build-log.js";
+import { assertInputsPresent } from "./input-check.js";
+import { setOutputsAside, type OutputsSetAside } from "./repair-outputs.js";
 import { BuildFailedError, HashMismatchError } from "./build-errors.js";
 import { builderEnvironment, rewriteOutputPlaceholders } from "./build-environment.js";
 import { bubblewrapArguments, SANDBOX_BUILD_DIR, sandboxEtcFiles } from "./sandbox.js";
@@ -43,6 +45,8 @@ export interface BuildRequest {
   readonly signal: AbortSignal | undefined;
   /** How built-in fetchers download. */
   readonly fetchSettings: FetchSettings;
+  /** Build even though the outputs are valid, replacing them (they are missing or damaged). */
+  readonly repair?: boolean;
 }
 
 /** The store paths a build uses directly: its sources and the outputs of its inputs it names. */
@@ -164,8 +168,9 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
     onWait: () => request.emit({ type: "build-waiting", drvPath, name, reason: "another build (here or in another process) is making the same output" }),
   });
   let buildRoot: string | undefined;
+  let setAside: OutputsSetAside | undefined;
   try {
-    if (outputPaths.every((path) => store.isValid(path))) {
+    if (request.repair !== true && outputPaths.every((path) => store.isValid(path))) {
       store.database.registerDerivationOutputs(drvPath, outputs);
       return Object.fromEntries(outputs);
     }
@@ -173,6 +178,8 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
     const direct = directInputs(store, drv);
     let inputClosure: ReadonlySet<string> | undefined;
     const closure = (): ReadonlySet<string> => (inputClosure ??= store.closure(direct));
+    assertInputsPresent(request.sandbox !== undefined ? closure() : direct, drvPath);
+    if (request.repair === true) setAside = setOutputsAside(store, outputPaths);
     buildRoot = makeBuildRoot(store.stateDir, name);
     const builtin = isBuiltinBuilder(drv);
     // Built-in fetchers run inside Kiln and write the output path directly; there is nothing to sandbox.
@@ -243,9 +250,11 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
       const { hash, narSize } = fixed?.narHash ?? hashPathSync(path, "sha256");
       infos.push({ path, narHash: `sha256:${hash.toBase16()}`, narSize, deriver: drvPath, references, ca });
     }
-    store.registerOutputs(infos, drvPath, outputs);
+    store.registerOutputs(infos, drvPath, outputs, request.repair === true);
+    setAside?.discard();
     return Object.fromEntries(outputs);
   } catch (error) {
+    setAside?.restore();
     // Nothing of a failed build stays: unregistered outputs are removed now rather than at the next run.
     for (const path of outputPaths) {
       try {

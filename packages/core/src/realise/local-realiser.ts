@@ -30,6 +30,8 @@ export interface LocalRealiserOptions extends OpenStoreOptions {
   readonly cores?: number;
   /** How fetchers download: timeouts, retries, mirrors (default: from the environment, see {@link fetchSettingsFromEnvironment}). */
   readonly fetchSettings?: FetchSettings;
+  /** `.drv` paths to build again although their outputs are valid, replacing them: they are missing or damaged (`kiln store verify --repair`). */
+  readonly repair?: ReadonlySet<string>;
 }
 
 /** The derivation's name, from its `.drv` path. */
@@ -91,7 +93,7 @@ export class LocalRealiser implements Realiser {
 
   private async realiseInto(store: LocalStore, graph: DerivationGraph, targets: readonly RealiseTarget[], options: RealiseOptions): Promise<RealiseResult> {
     const emit = options.onEvent ?? ((): void => {});
-    const { order, toBuild, valid } = planBuilds(graph, targets, (paths) => store.database.validSubset(paths));
+    const { order, toBuild, valid } = planBuilds(graph, targets, (paths) => store.database.validSubset(paths), this.options.repair);
     const outputPathsOf = (drvPath: string): string[] => planOutputPaths(graph, drvPath);
     emit({
       type: "plan",
@@ -188,7 +190,7 @@ export class LocalRealiser implements Realiser {
       const name = nameOf(drvPath, store.storeDir);
       const drv = graph.derivations.get(drvPath);
       if (drv === undefined) return;
-      const task = buildDerivation({ store, drvPath, drv, name, sandbox, cores, emit, signal, fetchSettings })
+      const task = buildDerivation({ store, drvPath, drv, name, sandbox, cores, emit, signal, fetchSettings, repair: this.options.repair?.has(drvPath) === true })
         .then((made) => {
           built.push(drvPath);
           outputs.set(drvPath, made);
