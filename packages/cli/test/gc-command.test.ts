@@ -114,7 +114,7 @@ describe("cleanup after Kiln processes killed with -9", () => {
     const builds = join(root, "var", "kiln", "builds");
     return readdirSync(builds).flatMap((owner) => readdirSync(join(builds, owner)).map((entry) => join(owner, entry)));
   };
-  const tempRootOwners = (): string[] => withDatabase(join(root, "var", "kiln"), (database) => database.tempRootOwners().map((owner) => owner.split(":")[1] as string));
+  const tempRootOwners = (): string[] => withDatabase(join(root, "var", "kiln"), (database) => database.db.prepare<[], { owner: string }>("SELECT DISTINCT owner FROM TempRoots").all().map((row) => row.owner.split(":")[1] as string));
 
   it("kiln gc removes the build directories, temporary roots and locks of dead processes, and leaves a live one's alone", async () => {
     const env = { KILN_STORE_DIR: join(root, "store") };
