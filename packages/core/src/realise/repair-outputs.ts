@@ -5,7 +5,8 @@
  * are registered, and put back if the build fails, so a failed repair loses
  * nothing that was there.
  */
-import { lstatSync, renameSync } from "node:fs";
+import { renameSync } from "node:fs";
+import { lexists } from "../util/lexists.js";
 import { deletePathRecursively } from "../local-store/canonicalise.js";
 import type { LocalStore } from "../local-store/local-store.js";
 
@@ -17,20 +18,11 @@ export interface OutputsSetAside {
   restore(): void;
 }
 
-function exists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Moves whatever is at each of `paths` aside, so the build can make them anew. */
 export function setOutputsAside(store: LocalStore, paths: readonly string[]): OutputsSetAside {
   const moved = new Map<string, string>();
   for (const path of paths) {
-    if (!exists(path)) continue;
+    if (!lexists(path)) continue;
     const aside = store.temporaryPath("repair");
     renameSync(path, aside);
     moved.set(path, aside);
@@ -41,7 +33,7 @@ export function setOutputsAside(store: LocalStore, paths: readonly string[]): Ou
     },
     restore() {
       for (const [path, aside] of moved) {
-        if (exists(path)) deletePathRecursively(path);
+        if (lexists(path)) deletePathRecursively(path);
         renameSync(aside, path);
       }
     },

@@ -8,7 +8,8 @@
  * forgets a path that disappeared; one that valid paths still refer to
  * cannot be repaired, and says why.
  */
-import { lstatSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { lexists } from "../util/lexists.js";
 import { parseAterm } from "../derivation/aterm-parser.js";
 import type { Drv } from "../derivation/drv.js";
 import type { DerivationGraph } from "../graph/derivation-graph.js";
@@ -41,15 +42,6 @@ export interface RepairResult {
   readonly failed: readonly BuildFailure[];
 }
 
-function onDisk(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Reads `roots` and every `.drv` they need from the store into a graph. */
 function graphFromStore(store: LocalStore, roots: Iterable<string>): DerivationGraph {
   const derivations = new Map<string, Drv>();
@@ -75,7 +67,7 @@ export async function repairStore(store: LocalStore, problems: readonly StorePro
     const info = store.pathInfo(path);
     if (info === undefined) continue;
     const candidates = [...(info.deriver !== undefined ? [info.deriver] : []), ...store.database.derivers(path)];
-    const deriver = candidates.find((drvPath) => store.isValid(drvPath) && !broken.has(drvPath) && onDisk(drvPath));
+    const deriver = candidates.find((drvPath) => store.isValid(drvPath) && !broken.has(drvPath) && lexists(drvPath));
     if (deriver !== undefined) {
       derivers.add(deriver);
       rebuilt.push(path);
