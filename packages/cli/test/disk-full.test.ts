@@ -77,6 +77,10 @@ export const after = sh("after", 'echo fine > "$out"');`,
 
     // Something else takes every last byte: gc must still be able to delete the garbage.
     fillDisk(join(disk, "other-program"));
+    const refused = runKiln(["build", "kiln.ts#after", "--no-link", "--no-sandbox"], root, env);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain("(the disk is full? 'kiln gc' frees space even then)");
+    expect(refused.stderr).not.toContain("this is a bug");
     const gc = runKiln(["gc"], root, env);
     expect(gc.stderr).not.toContain("database or disk is full");
     expect(gc.status, gc.stderr).toBe(0);
