@@ -98,18 +98,20 @@ function isFreshTemporary(path: string): boolean {
  * The registered roots whose link still points into this store, and the
  * registered links that are gone (no longer there, or no longer a
  * symlink), which a collection forgets. A link that now points somewhere
- * else, such as into another store, is neither: its row stays.
+ * else, such as into another store, is neither: its row stays, as does
+ * the row of a link registered for another store's path.
  */
 function registeredRoots(store: LocalStore): { roots: Map<string, string>; gone: string[] } {
   const roots = new Map<string, string>();
   const gone: string[] = [];
-  for (const { link } of store.database.roots()) {
+  for (const { link, target: registered } of store.database.roots()) {
     let target: string;
     try {
       target = readlinkSync(link);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === "ENOENT" || code === "EINVAL" || code === "ENOTDIR") gone.push(link);
+      // A row registered for another store's path (an older Kiln's shared database) is that store's to forget.
+      if ((code === "ENOENT" || code === "EINVAL" || code === "ENOTDIR") && inStore(store, registered)) gone.push(link);
       continue;
     }
     const path = storePathOf(resolve(dirname(link), target), store.storeDir);
