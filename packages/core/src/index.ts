@@ -96,7 +96,7 @@ export { stackLocations, userLocation } from "./config/source-location.js";
 
 export { buildDerivationGraph, IncompleteGraphError, targetsOf, topologicalOrder, type DerivationGraph, type GraphSource, type RealiseTarget } from "./graph/derivation-graph.js";
 
-export { ForeignStoreError, StateDirInUseError, assertNotNixManaged, defaultStateDir, resolveStoreLocation, type StoreLocation } from "./local-store/store-location.js";
+export { ForeignStoreError, StateDirInUseError, StoreWithoutStateError, assertNotNixManaged, defaultStateDir, resolveStoreLocation, type StoreLocation } from "./local-store/store-location.js";
 export { StoreDatabase, type NewPathInfo, type PathInfo } from "./local-store/store-database.js";
 export { PathLocks } from "./local-store/path-locks.js";
 export { canonicalisePathMetadata, deletePathRecursively } from "./local-store/canonicalise.js";

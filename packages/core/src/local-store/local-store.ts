@@ -23,7 +23,7 @@ import { currentLockOwner, PathLocks } from "./path-locks.js";
 import { StoreDatabase, type NewPathInfo, type PathInfo } from "./store-database.js";
 import { ValidPathIndex } from "./valid-path-index.js";
 import { ensureGcReserve, releaseGcReserve } from "./gc-reserve.js";
-import { assertNotNixManaged, resolveStoreLocation, stateDirInUse, type StoreLocation } from "./store-location.js";
+import { assertNotNixManaged, resolveStoreLocation, stateDirInUse, storeWithoutState, type StoreLocation } from "./store-location.js";
 
 /** A store operation that cannot be done; the message says why. */
 export class StoreError extends KilnError {
@@ -59,6 +59,7 @@ export class LocalStore implements StoreLocation {
     mkdirSync(join(this.stateDir, "log"), { recursive: true });
     mkdirSync(join(this.stateDir, "builds"), { recursive: true });
     this.database = new StoreDatabase(join(this.stateDir, "db", "db.sqlite"));
+    if (this.database.boundStoreDir() === undefined) this.refuseUnknownPaths(location);
     const recorded = this.database.bindStoreDir(this.storeDir);
     if (recorded !== this.storeDir) {
       this.database.close();
@@ -67,6 +68,20 @@ export class LocalStore implements StoreLocation {
     if (!releaseReserve) ensureGcReserve(this.stateDir);
     this.locks = new PathLocks(this.database);
     this.validPaths = new ValidPathIndex(this.database, this.storeDir);
+  }
+
+  /**
+   * Before a database is bound to this store for the first time: refuses a
+   * store directory full of paths the database does not know, since its
+   * first gc would delete them all (a state directory moved or lost).
+   */
+  private refuseUnknownPaths(location: StoreLocation): void {
+    const paths = readdirSync(this.storeDir)
+      .filter((name) => !name.startsWith(".tmp-"))
+      .map((name) => join(this.storeDir, name));
+    if (paths.length === 0 || this.database.validSubset(paths).size > 0) return;
+    this.database.close();
+    throw storeWithoutState(location, paths.length, paths[0] as string);
   }
 
   /** Opens (creating if needed) the store at the given or default location. Refuses Nix's own store. */

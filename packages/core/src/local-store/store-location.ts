@@ -35,6 +35,20 @@ export function stateDirInUse(location: StoreLocation, recorded: string): StateD
   );
 }
 
+/** A store directory full of paths met a state directory that knows none of them. */
+export class StoreWithoutStateError extends KilnError {
+  override name = "StoreWithoutStateError";
+}
+
+/** The error for a store directory holding `count` paths (e.g. `example`) that `location`'s fresh database does not know. */
+export function storeWithoutState(location: StoreLocation, count: number, example: string): StoreWithoutStateError {
+  return new StoreWithoutStateError(
+    `the store '${location.storeDir}' already holds ${count} paths (e.g. '${example}'), but the state directory '${location.stateDir}' has no database that knows them ` +
+      `(was KILN_STATE_DIR changed, or the state directory deleted?). Point KILN_STATE_DIR at this store's state directory; ` +
+      `or, to start afresh, empty '${location.storeDir}' (as it is, 'kiln gc' would delete every path in it).`,
+  );
+}
+
 /** The directories of a local store. */
 export interface StoreLocation {
   /** Where store paths live, e.g. `~/.local/share/kiln/store`. */

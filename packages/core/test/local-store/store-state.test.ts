@@ -24,6 +24,17 @@ describe("a store's state directory", () => {
     LocalStore.open({ storeDir: join(root, "store"), stateDir }).close();
   });
 
+  it("is refused when new but the store already holds paths it does not know, which its gc would delete", () => {
+    const storeDir = join(root, "store");
+    const store = LocalStore.open({ storeDir, stateDir: join(root, "state") });
+    store.addText(join(storeDir, "0b7l4rc6ri8f4xjc5cnmrq9v8wz5k4dd-note"), "note\n", []);
+    store.close();
+    expect(() => LocalStore.open({ storeDir, stateDir: join(root, "moved") })).toThrow(
+      `the store '${storeDir}' already holds 1 paths (e.g. '${join(storeDir, "0b7l4rc6ri8f4xjc5cnmrq9v8wz5k4dd-note")}'), but the state directory '${join(root, "moved")}' has no database that knows them`,
+    );
+    LocalStore.open({ storeDir, stateDir: join(root, "state") }).close();
+  });
+
   it("shared by two stores under an older Kiln, is claimed by the first, whose gc and verify leave the other's paths alone", () => {
     const stateDir = join(root, "state");
     const otherPath = join(root, "other", "00000000000000000000000000000000-theirs");
