@@ -19,7 +19,7 @@ let storeDir = "";
 let home = "";
 
 function ok(...args: string[]): { stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [KILN, ...args, "--store-dir", storeDir], { cwd: here, encoding: "utf8", env: { ...process.env, KILN_STATE_DIR: join(work, "state") } });
+  const result = spawnSync(process.execPath, [KILN, ...args.slice(0, 1), "--store-dir", storeDir, ...args.slice(1)], { cwd: here, encoding: "utf8", env: { ...process.env, KILN_STATE_DIR: join(work, "state") } });
   if (result.status !== 0) throw new Error(`kiln ${args.join(" ")} failed (${result.status}):\n${result.stderr}`);
   return { stdout: result.stdout, stderr: result.stderr };
 }

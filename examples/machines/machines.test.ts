@@ -21,7 +21,7 @@ let storeDir = "";
 let root = "";
 
 function kiln(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [KILN, ...args, "--store-dir", storeDir], { cwd: here, encoding: "utf8", env: { ...process.env, KILN_STATE_DIR: join(work, "state") } });
+  const result = spawnSync(process.execPath, [KILN, ...args.slice(0, 1), "--store-dir", storeDir, ...args.slice(1)], { cwd: here, encoding: "utf8", env: { ...process.env, KILN_STATE_DIR: join(work, "state") } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

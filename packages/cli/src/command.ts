@@ -52,7 +52,7 @@ export interface Command {
 
 /** Options every command accepts. */
 export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
-  { name: "store-dir", type: "string", value: "DIR", description: "The store directory (default: $KILN_STORE_DIR, else ~/.local/share/kiln/store)" },
+  { name: "store-dir", type: "string", value: "DIR", description: "The store directory (default: $KILN_STORE_DIR, else ~/.local/share/kiln/store); its database and logs are in $KILN_STATE_DIR, else <parent of DIR>/var/kiln" },
   { name: "show-trace", type: "boolean", description: "On error, also print Kiln's own stack trace" },
   { name: "help", short: "h", type: "boolean", description: "Show help for the command" },
 ];

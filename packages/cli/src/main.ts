@@ -63,6 +63,12 @@ function displayPath(file: string): string {
   return fromHere.startsWith("..") || fromHere === "" ? file : fromHere;
 }
 
+/** Whether `error` says the disk is full: ENOSPC from a file operation, or SQLite failing to write (full or I/O error). */
+function isDiskFull(error: unknown): error is Error {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return error instanceof Error && typeof code === "string" && (code === "ENOSPC" || code === "SQLITE_FULL" || code.startsWith("SQLITE_IOERR"));
+}
+
 /** Writes an error as `error: file:line:col: what is wrong`, with Kiln's stack only when asked. */
 export function reportError(error: unknown, io: CommandIO, showTrace: boolean): void {
   if (error instanceof ConfigError) {
@@ -70,6 +76,9 @@ export function reportError(error: unknown, io: CommandIO, showTrace: boolean): 
     io.stderr.write(`error: ${where}${error.problem}\n`);
   } else if (error instanceof KilnError) {
     io.stderr.write(`error: ${error.message}\n`);
+  } else if (isDiskFull(error)) {
+    // Not a bug: the machine's disk is full (or SQLite could not write to it).
+    io.stderr.write(`error: ${error.message} (the disk is full? 'kiln gc' frees space even then)\n`);
   } else {
     io.stderr.write(`error: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
     if (!showTrace) io.stderr.write("(this is a bug in Kiln; run again with --show-trace and report the output)\n");

@@ -1,7 +1,7 @@
 /**
  * Which store and realiser a command works with, from its options.
  */
-import { DryRunRealiser, LocalRealiser, LocalStore, NixRealiser, defaultStoreDir, type Realiser } from "@kiln/core";
+import { DryRunRealiser, LocalRealiser, LocalStore, NixRealiser, defaultStoreDir, type OpenStoreOptions, type Realiser } from "@kiln/core";
 import type { OptionSpec, ParsedArgs } from "./command.js";
 import { UsageError } from "./usage-error.js";
 
@@ -67,8 +67,8 @@ export function sandboxSetting(args: ParsedArgs): boolean | "auto" {
 }
 
 /** Opens the local store at the command's store directory. */
-export function openLocalStore(args: ParsedArgs): LocalStore {
-  return LocalStore.open({ storeDir: storeDirFor(args) });
+export function openLocalStore(args: ParsedArgs, options: Omit<OpenStoreOptions, "storeDir"> = {}): LocalStore {
+  return LocalStore.open({ ...options, storeDir: storeDirFor(args) });
 }
 
 /** Makes the realiser a command asked for. */

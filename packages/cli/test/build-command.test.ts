@@ -1,11 +1,11 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { StoreDatabase } from "@kiln/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { KILN_BIN, runKiln } from "./run-kiln.js";
+import { runKiln } from "./run-kiln.js";
+import { startKiln as startKilnIn, waitFor, withDatabase, writeShellConfig, type StartedKiln } from "./kiln-project.js";
 
 let root = "";
 let env: NodeJS.ProcessEnv = {};
@@ -15,45 +15,16 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(root, { recursive: true, force: true, maxRetries: 3 }));
 
-/** Writes a config whose default export is `body` (TypeScript), with `sh()` to make shell derivations. */
 function config(body: string): string {
-  const file = join(root, "kiln.ts");
-  writeFileSync(
-    file,
-    `import { derivation, type Derivation } from "@kiln/core";
-const sh = (name: string, script: string, extra: Record<string, string> = {}): Derivation =>
-  derivation({ name, system: "x86_64-linux", builder: "/bin/sh", args: ["-c", script], PATH: "/usr/bin:/bin", ...extra });
-${body}
-`,
-  );
-  return file;
+  return writeShellConfig(root, body);
 }
 
 function validPaths(): string[] {
-  const database = new StoreDatabase(join(root, "var", "kiln", "db", "db.sqlite"));
-  try {
-    return database.allValidPaths();
-  } finally {
-    database.close();
-  }
+  return withDatabase(join(root, "var", "kiln"), (database) => database.allValidPaths());
 }
 
-function startKiln(args: readonly string[]): { child: ReturnType<typeof spawn>; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [KILN_BIN, ...args], { cwd: root, env: { ...process.env, ...env } });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
-  return { child, done };
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+function startKiln(args: readonly string[]): StartedKiln {
+  return startKilnIn(args, root, env);
 }
 
 describe("kiln build", () => {

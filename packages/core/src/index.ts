@@ -96,13 +96,14 @@ export { stackLocations, userLocation } from "./config/source-location.js";
 
 export { buildDerivationGraph, IncompleteGraphError, targetsOf, topologicalOrder, type DerivationGraph, type GraphSource, type RealiseTarget } from "./graph/derivation-graph.js";
 
-export { ForeignStoreError, assertNotNixManaged, defaultStateDir, resolveStoreLocation, type StoreLocation } from "./local-store/store-location.js";
+export { ForeignStoreError, StateDirInUseError, StoreWithoutStateError, assertNotNixManaged, defaultStateDir, resolveStoreLocation, type StoreLocation } from "./local-store/store-location.js";
 export { StoreDatabase, type NewPathInfo, type PathInfo } from "./local-store/store-database.js";
 export { PathLocks } from "./local-store/path-locks.js";
 export { canonicalisePathMetadata, deletePathRecursively } from "./local-store/canonicalise.js";
 export { scanForReferences } from "./local-store/reference-scanner.js";
 export { LocalStore, StoreError, type OpenStoreOptions } from "./local-store/local-store.js";
-export { collectGarbage, findRoots, type GarbageCollectOptions, type GarbageCollectResult } from "./local-store/garbage-collector.js";
+export { collectGarbage, findRoots, listRoots, type GarbageCollectOptions, type GarbageCollectResult, type GcRoot } from "./local-store/garbage-collector.js";
+export { cleanUpAfterDeadProcesses, type DeadProcessCleanup } from "./local-store/dead-process-cleanup.js";
 export { verifyStore, type StoreProblem, type VerifyResult } from "./local-store/verify-store.js";
 
 export type { BuildFailure, Realiser, RealiseEvent, RealiseOptions, RealisePlan, RealiseResult } from "./realise/realiser.js";
@@ -111,6 +112,7 @@ export { builderEnvironment, rewriteOutputPlaceholders, structuredAttrsShell, ty
 export { DEFAULT_SANDBOX_PATHS, SANDBOX_BUILD_DIR, bubblewrapArguments, findBubblewrap, sandboxPathsFromEnv, type SandboxSpec } from "./realise/sandbox.js";
 export { LocalRealiser, type LocalRealiserOptions } from "./realise/local-realiser.js";
 export { DryRunRealiser } from "./realise/dry-run-realiser.js";
+export { repairStore, type RepairOptions, type RepairResult } from "./realise/repair-store.js";
 export { NixRealiser, type NixRealiserOptions } from "./realise/nix-realiser.js";
 
 export { NarDumpError, NarParseError } from "./store/nar-errors.js";

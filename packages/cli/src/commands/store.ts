@@ -1,24 +1,49 @@
 /**
- * `kiln store verify [--check-contents]`: check the store against its database.
+ * `kiln store verify [--check-contents] [--repair]`: check the store against
+ * its database and, with `--repair`, build or fetch again every valid path
+ * that is missing or was modified (as `nix-store --verify --check-contents
+ * --repair`).
  */
-import { verifyStore } from "@kiln/core";
+import { repairStore, verifyStore } from "@kiln/core";
 import type { Command } from "../command.js";
-import { openLocalStore } from "../store-options.js";
+import { ProgressRenderer } from "../progress.js";
+import { openLocalStore, sandboxSetting } from "../store-options.js";
 import { UsageError } from "../usage-error.js";
+
+const USAGE = "store verify [--check-contents] [--repair] [--sandbox|--no-sandbox]";
 
 export const storeCommand: Command = {
   name: "store",
-  summary: "Maintain the local store: 'kiln store verify [--check-contents]'",
-  usage: "store verify [--check-contents]",
-  description: "verify: checks that every valid path exists and its references are valid; with --check-contents, also that its contents still have the registered NAR hash. Exits 1 if anything is wrong.",
-  options: [{ name: "check-contents", type: "boolean", description: "Rehash every path and compare with the database" }],
+  summary: "Maintain the local store: 'kiln store verify [--check-contents] [--repair]'",
+  usage: USAGE,
+  description:
+    "verify: checks that every valid path exists and its references are valid; with --check-contents, also that its contents still have the registered NAR hash. " +
+    "With --repair, every missing or modified path is built or fetched again from the derivation that made it, replacing the damaged copy; a path no derivation makes and nothing refers to is forgotten (it is added again when next needed). " +
+    "Exits 1 if anything is still wrong.",
+  options: [
+    { name: "check-contents", type: "boolean", description: "Rehash every path and compare with the database" },
+    { name: "repair", type: "boolean", description: "Rebuild or refetch missing and modified paths" },
+    { name: "sandbox", type: "boolean", description: "With --repair: require the bubblewrap sandbox" },
+    { name: "no-sandbox", type: "boolean", description: "With --repair: build without a sandbox" },
+  ],
   async run(args, io) {
     const [subcommand, ...rest] = args.positionals;
-    if (subcommand !== "verify" || rest.length > 0) throw new UsageError("usage: kiln store verify [--check-contents]");
+    if (subcommand !== "verify" || rest.length > 0) throw new UsageError(`usage: kiln ${USAGE}`);
+    const checkContents = args.options["check-contents"] === true;
     const store = openLocalStore(args);
     try {
-      const result = verifyStore(store, { checkContents: args.options["check-contents"] === true });
+      let result = verifyStore(store, { checkContents });
       for (const problem of result.problems) io.stderr.write(`error: ${problem.message}\n`);
+      if (args.options["repair"] === true && result.problems.length > 0) {
+        const renderer = new ProgressRenderer(io, { json: false, printBuildLogs: false });
+        const repaired = await repairStore(store, result.problems, { sandbox: sandboxSetting(args), onEvent: renderer.onEvent });
+        renderer.finish();
+        for (const path of repaired.rebuilt) io.stderr.write(`repaired '${path}'\n`);
+        for (const path of repaired.forgotten) io.stderr.write(`forgot '${path}': nothing refers to it and no derivation makes it; it is added again when next needed\n`);
+        for (const { path, reason } of repaired.unrepairable) io.stderr.write(`error: cannot repair '${path}': ${reason}\n`);
+        for (const failure of repaired.failed) io.stderr.write(`error: ${failure.message}\n`);
+        result = verifyStore(store, { checkContents });
+      }
       io.stderr.write(`checked ${result.checked} paths: ${result.problems.length === 0 ? "all good" : `${result.problems.length} problems`}\n`);
       return result.problems.length === 0 ? 0 : 1;
     } finally {

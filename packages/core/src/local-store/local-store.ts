@@ -22,7 +22,8 @@ import { canonicalisePathMetadata, deletePathRecursively } from "./canonicalise.
 import { currentLockOwner, PathLocks } from "./path-locks.js";
 import { StoreDatabase, type NewPathInfo, type PathInfo } from "./store-database.js";
 import { ValidPathIndex } from "./valid-path-index.js";
-import { assertNotNixManaged, resolveStoreLocation, type StoreLocation } from "./store-location.js";
+import { ensureGcReserve, releaseGcReserve } from "./gc-reserve.js";
+import { assertNotNixManaged, resolveStoreLocation, stateDirInUse, storeWithoutState, type StoreLocation } from "./store-location.js";
 
 /** A store operation that cannot be done; the message says why. */
 export class StoreError extends KilnError {
@@ -33,6 +34,12 @@ export class StoreError extends KilnError {
 export interface OpenStoreOptions {
   readonly storeDir?: string;
   readonly stateDir?: string;
+  /**
+   * Give the garbage collector's space reserve back before opening, for a
+   * collection on a full disk (SQLite cannot even open its database without
+   * some room); `collectGarbage` makes it again when done.
+   */
+  readonly releaseGcReserve?: boolean;
 }
 
 /** A local store. Open it with {@link LocalStore.open}; close it when done. */
@@ -44,22 +51,44 @@ export class LocalStore implements StoreLocation {
   /** Every valid path by hash part; call `refresh()` before relying on it. */
   readonly validPaths: ValidPathIndex;
 
-  private constructor(location: StoreLocation) {
+  private constructor(location: StoreLocation, releaseReserve: boolean) {
     this.storeDir = location.storeDir;
     this.stateDir = location.stateDir;
+    if (releaseReserve) releaseGcReserve(this.stateDir);
     mkdirSync(this.storeDir, { recursive: true });
     mkdirSync(join(this.stateDir, "log"), { recursive: true });
     mkdirSync(join(this.stateDir, "builds"), { recursive: true });
     this.database = new StoreDatabase(join(this.stateDir, "db", "db.sqlite"));
+    if (this.database.boundStoreDir() === undefined) this.refuseUnknownPaths(location);
+    const recorded = this.database.bindStoreDir(this.storeDir);
+    if (recorded !== this.storeDir) {
+      this.database.close();
+      throw stateDirInUse(location, recorded);
+    }
+    if (!releaseReserve) ensureGcReserve(this.stateDir);
     this.locks = new PathLocks(this.database);
     this.validPaths = new ValidPathIndex(this.database, this.storeDir);
+  }
+
+  /**
+   * Before a database is bound to this store for the first time: refuses a
+   * store directory full of paths the database does not know, since its
+   * first gc would delete them all (a state directory moved or lost).
+   */
+  private refuseUnknownPaths(location: StoreLocation): void {
+    const paths = readdirSync(this.storeDir)
+      .filter((name) => !name.startsWith(".tmp-"))
+      .map((name) => join(this.storeDir, name));
+    if (paths.length === 0 || this.database.validSubset(paths).size > 0) return;
+    this.database.close();
+    throw storeWithoutState(location, paths.length, paths[0] as string);
   }
 
   /** Opens (creating if needed) the store at the given or default location. Refuses Nix's own store. */
   static open(options: OpenStoreOptions = {}): LocalStore {
     const location = resolveStoreLocation(options);
     assertNotNixManaged(location);
-    return new LocalStore(location);
+    return new LocalStore(location, options.releaseGcReserve === true);
   }
 
   /** Closes the database. */
@@ -229,11 +258,16 @@ export class LocalStore implements StoreLocation {
     for (const path of [...graph.sources.keys(), ...graph.derivations.keys()]) visit(path);
   }
 
-  /** Registers finished build outputs (already in place) and the derivation's output mapping, in one transaction. */
-  registerOutputs(infos: readonly NewPathInfo[], drvPath: string, outputs: ReadonlyMap<string, string>): void {
+  /**
+   * Registers finished build outputs (already in place) and the
+   * derivation's output mapping, in one transaction. With `replace`, outputs
+   * already valid (rebuilt by a repair) get the new information.
+   */
+  registerOutputs(infos: readonly NewPathInfo[], drvPath: string, outputs: ReadonlyMap<string, string>, replace = false): void {
     this.database.registerPaths(
       infos,
       [...outputs].map(([output, path]) => ({ drvPath, output, path })),
+      { replace },
     );
   }
 

@@ -75,6 +75,7 @@ export class PathLocks {
 
   /** Takes all of `paths` or none; `false` if another live process holds one. */
   tryAcquire(paths: readonly string[]): boolean {
+    this.flushReleases();
     if (paths.some((path) => this.held.has(path))) return false;
     const db = this.database.db;
     const select = this.database.statement<[string], { owner: string; builder: string | null }>("SELECT owner, builder FROM Locks WHERE path = ?");
@@ -123,17 +124,66 @@ export class PathLocks {
     }).immediate();
   }
 
-  /** Releases locks this process holds. */
+  /**
+   * Releases locks this process holds. Never throws: a release the database
+   * refuses (a full disk) is retried with the next release or acquisition,
+   * and a row left by a process that has ended is stale for everyone else.
+   */
   release(paths: readonly string[]): void {
+    for (const path of paths) if (this.held.has(path)) this.unreleased.add(path);
+    this.flushReleases();
+  }
+
+  private readonly unreleased = new Set<string>();
+
+  private flushReleases(): void {
+    if (this.unreleased.size === 0) return;
+    const remove = this.database.statement("DELETE FROM Locks WHERE path = ? AND owner = ?");
+    const paths = [...this.unreleased];
+    try {
+      this.database.db.transaction(() => {
+        for (const path of paths) remove.run(path, this.owner);
+      }).immediate();
+    } catch {
+      return;
+    }
+    for (const path of paths) {
+      this.unreleased.delete(path);
+      this.held.delete(path);
+    }
+  }
+
+  /** Lock rows of processes that have ended (killed with -9, or from before a reboot). */
+  private deadOwnerRows(): { path: string; owner: string; builder: string | null }[] {
+    const rows = this.database.statement<[], { path: string; owner: string; builder: string | null }>("SELECT path, owner, builder FROM Locks").all();
+    return rows.filter((row) => !isLockOwnerAlive(row.owner));
+  }
+
+  /** Stops the builders that processes which have ended left running. Writes nothing. */
+  stopOrphanedBuilders(): void {
+    for (const row of this.deadOwnerRows()) if (row.builder !== null) killStaleBuilder(row.builder);
+  }
+
+  /** Forgets the locks of processes that have ended, first stopping builders they left running. Returns how many rows went. */
+  forgetDeadOwners(): number {
+    const dead = this.deadOwnerRows();
+    if (dead.length === 0) return 0;
+    for (const row of dead) if (row.builder !== null) killStaleBuilder(row.builder);
     const remove = this.database.statement("DELETE FROM Locks WHERE path = ? AND owner = ?");
     this.database.db.transaction(() => {
-      for (const path of paths) if (this.held.delete(path)) remove.run(path, this.owner);
+      for (const row of dead) remove.run(row.path, row.owner);
     }).immediate();
+    return dead.length;
   }
 
   /** Every path locked by a live process. */
   lockedPaths(): string[] {
+    return this.lockedPathOwners().map((row) => row.path);
+  }
+
+  /** Every path locked by a live process, with its owner. */
+  lockedPathOwners(): { path: string; owner: string }[] {
     const rows = this.database.statement<[], { path: string; owner: string }>("SELECT path, owner FROM Locks").all();
-    return rows.filter((row) => isLockOwnerAlive(row.owner)).map((row) => row.path);
+    return rows.filter((row) => isLockOwnerAlive(row.owner));
   }
 }

@@ -70,6 +70,10 @@ CREATE TABLE IF NOT EXISTS TempRoots (
   owner TEXT NOT NULL,
   PRIMARY KEY (path, owner)
 );
+CREATE TABLE IF NOT EXISTS StoreInfo (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS Locks (
   path TEXT PRIMARY KEY,
   pid INTEGER NOT NULL,
@@ -221,12 +225,21 @@ export class StoreDatabase {
   /**
    * Registers paths as valid, all or none. References may point at each other
    * or at paths already valid; each must be valid once the transaction ends.
+   * Paths already valid are left as they are, unless `replace` is set.
    */
-  registerPaths(infos: readonly NewPathInfo[], derivationOutputs: readonly { drvPath: string; output: string; path: string }[] = []): void {
+  registerPaths(infos: readonly NewPathInfo[], derivationOutputs: readonly { drvPath: string; output: string; path: string }[] = [], options: { readonly replace?: boolean } = {}): void {
     const now = Math.floor(Date.now() / 1000);
     this.db.transaction(() => {
       for (const info of infos) {
-        if (this.isValid(info.path)) continue;
+        const existing = this.statements.idOf.get(info.path)?.id;
+        if (existing !== undefined) {
+          // A repaired path keeps its row (others refer to it) and gets what the new copy is.
+          if (options.replace === true) {
+            this.statement("UPDATE ValidPaths SET hash = ?, registrationTime = ?, deriver = ?, narSize = ?, ca = ? WHERE id = ?").run(info.narHash, now, info.deriver ?? null, info.narSize, info.ca ?? null, existing);
+            this.statements.deleteRefsFrom.run(existing);
+          }
+          continue;
+        }
         this.statements.insert.run(info.path, info.narHash, now, info.deriver ?? null, info.narSize, info.ca ?? null);
       }
       for (const info of infos) {
@@ -302,14 +315,45 @@ export class StoreDatabase {
     }).immediate();
   }
 
-  /** Drops the temporary roots of `owner`. */
-  removeTempRoots(owner: string): void {
-    this.statement("DELETE FROM TempRoots WHERE owner = ?").run(owner);
+  /** Drops the temporary roots of `owner`; returns how many there were. */
+  removeTempRoots(owner: string): number {
+    return this.statement("DELETE FROM TempRoots WHERE owner = ?").run(owner).changes;
+  }
+
+  /** The owners of temporary roots. */
+  tempRootOwners(): string[] {
+    return this.statement<[], { owner: string }>("SELECT DISTINCT owner FROM TempRoots").all().map((row) => row.owner);
   }
 
   /** Every temporary root with its owner. */
   tempRoots(): { path: string; owner: string }[] {
     return this.statement<[], { path: string; owner: string }>("SELECT path, owner FROM TempRoots").all();
+  }
+
+  /**
+   * The store directory this database belongs to, recorded on first use.
+   * Databases made by older Kiln versions record none; the first store to
+   * open one claims it.
+   */
+  boundStoreDir(): string | undefined {
+    return this.statement<[], { value: string }>("SELECT value FROM StoreInfo WHERE name = 'storeDir'").get()?.value;
+  }
+
+  /**
+   * Records `storeDir` as this database's store directory, unless one is
+   * recorded already. Returns the recorded one.
+   */
+  bindStoreDir(storeDir: string): string {
+    const recorded = this.boundStoreDir();
+    if (recorded !== undefined) return recorded;
+    return this.db
+      .transaction(() => {
+        const bound = this.boundStoreDir();
+        if (bound !== undefined) return bound;
+        this.statement("INSERT INTO StoreInfo (name, value) VALUES ('storeDir', ?)").run(storeDir);
+        return storeDir;
+      })
+      .immediate();
   }
 
   /** Closes the connection. */

@@ -4,10 +4,14 @@
  *
  * The default follows the XDG base directories: `$XDG_DATA_HOME/kiln/store`
  * (`~/.local/share/kiln/store`). The state directory sits beside the store
- * as Nix's `/nix/var/nix` sits beside `/nix/store`: `<parent>/var/kiln`.
+ * as Nix's `/nix/var/nix` sits beside `/nix/store`: `<parent>/var/kiln`, or
+ * wherever `KILN_STATE_DIR` says. The database records the store directory it
+ * belongs to, so two stores that would share a state directory (two store
+ * directories with the same parent) are told apart: the second is refused
+ * with {@link StateDirInUseError} instead of garbage-collecting the first's paths.
  */
 import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { KilnError } from "../errors.js";
 import { validateStoreDir } from "../store/store-path.js";
 import { defaultStoreDir } from "../store/current-store-dir.js";
@@ -15,6 +19,34 @@ import { defaultStoreDir } from "../store/current-store-dir.js";
 /** A store directory Kiln must not manage. */
 export class ForeignStoreError extends KilnError {
   override name = "ForeignStoreError";
+}
+
+/** The state directory belongs to another store directory. */
+export class StateDirInUseError extends KilnError {
+  override name = "StateDirInUseError";
+}
+
+/** The error for opening `location` when its state directory's database belongs to `recorded`. */
+export function stateDirInUse(location: StoreLocation, recorded: string): StateDirInUseError {
+  const suggestion = join(dirname(location.storeDir), "var", `kiln-${basename(location.storeDir)}`);
+  return new StateDirInUseError(
+    `the state directory '${location.stateDir}' belongs to the store '${recorded}', not to '${location.storeDir}' (two stores in one directory would share it). ` +
+      `Give this store a state directory of its own, e.g. KILN_STATE_DIR=${suggestion}, or put it in a directory of its own.`,
+  );
+}
+
+/** A store directory full of paths met a state directory that knows none of them. */
+export class StoreWithoutStateError extends KilnError {
+  override name = "StoreWithoutStateError";
+}
+
+/** The error for a store directory holding `count` paths (e.g. `example`) that `location`'s fresh database does not know. */
+export function storeWithoutState(location: StoreLocation, count: number, example: string): StoreWithoutStateError {
+  return new StoreWithoutStateError(
+    `the store '${location.storeDir}' already holds ${count} paths (e.g. '${example}'), but the state directory '${location.stateDir}' has no database that knows them ` +
+      `(was KILN_STATE_DIR changed, or the state directory deleted?). Point KILN_STATE_DIR at this store's state directory; ` +
+      `or, to start afresh, empty '${location.storeDir}' (as it is, 'kiln gc' would delete every path in it).`,
+  );
 }
 
 /** The directories of a local store. */

@@ -23,7 +23,8 @@ export interface VerifyResult {
 /** Checks every valid path of `store`. */
 export function verifyStore(store: LocalStore, options: { readonly checkContents?: boolean } = {}): VerifyResult {
   const problems: StoreProblem[] = [];
-  const paths = store.database.allValidPaths();
+  // A database made by an older Kiln may list another store's paths too: those are not this store's to check.
+  const paths = store.database.allValidPaths().filter((path) => path.startsWith(`${store.storeDir}/`));
   for (const path of paths) {
     const info = store.pathInfo(path);
     if (info === undefined) continue;

@@ -1,10 +1,14 @@
 /**
  * A build's log: every line goes to the log file and to a listener, and the
- * last lines are kept for the error message if the build fails.
+ * last lines are kept for the error message if the build fails. A log
+ * file that cannot be written (a full disk) does not crash Kiln: the error
+ * is kept for the build to report, and the lines still reach the listener.
  */
 import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
 import { dirname } from "node:path";
+import { finished } from "node:stream/promises";
 import { StringDecoder } from "node:string_decoder";
+import { BuildFailedError } from "./build-errors.js";
 
 /** How many lines a failure message shows, as Nix's `log-lines`. */
 export const FAILURE_LOG_LINES = 25;
@@ -15,6 +19,7 @@ export class BuildLog {
   private readonly decoder = new StringDecoder("utf8");
   private partial = "";
   private readonly tail: string[] = [];
+  private failure: Error | undefined;
 
   constructor(
     readonly path: string,
@@ -22,11 +27,20 @@ export class BuildLog {
   ) {
     mkdirSync(dirname(path), { recursive: true });
     this.file = createWriteStream(path);
+    // Without a listener, a failed write (ENOSPC) would be an uncaught 'error' event that ends the process.
+    this.file.on("error", (error) => {
+      this.failure ??= error;
+    });
+  }
+
+  /** Why the log file could not be written, if it could not. */
+  get writeError(): Error | undefined {
+    return this.failure;
   }
 
   /** Takes a chunk of the builder's stdout or stderr. */
   write(chunk: Buffer): void {
-    this.file.write(chunk);
+    if (this.failure === undefined) this.file.write(chunk);
     const text = this.partial + this.decoder.write(chunk);
     const lines = text.split("\n");
     this.partial = lines.pop() ?? "";
@@ -49,6 +63,22 @@ export class BuildLog {
     const rest = this.partial + this.decoder.end();
     this.partial = "";
     if (rest !== "") this.line(rest);
-    await new Promise<void>((resolve) => this.file.end(resolve));
+    if (this.failure === undefined) this.file.end();
+    await finished(this.file).catch((error: Error) => {
+      this.failure ??= error;
+    });
   }
+}
+
+/** The failure of a build whose log could not be written (usually a full disk), with the builder's own outcome. */
+export function logWriteFailed(drvPath: string, log: BuildLog, exit: { code: number | null; signal: NodeJS.Signals | null }): BuildFailedError {
+  const error = log.writeError as NodeJS.ErrnoException;
+  const outcome = exit.signal !== null ? `was killed by signal ${exit.signal}` : exit.code === 0 ? "succeeded" : `failed with exit code ${exit.code}`;
+  const tail = log.lastLines();
+  const hint = error.code === "ENOSPC" ? "; the disk is full: 'kiln gc' frees space" : "";
+  return new BuildFailedError(
+    `cannot write the build log '${log.path}' of '${drvPath}': ${error.message}${hint}. The builder ${outcome}` +
+      (tail.length > 0 ? `;\nlast ${tail.length} log lines:\n${tail.map((line) => `> ${line}`).join("\n")}` : ""),
+    drvPath,
+  );
 }

@@ -4,19 +4,22 @@
  * references, and register it, all or nothing.
  */
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, lstatSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Drv } from "../derivation/drv.js";
 import { declaredOutputHash, isFixedOutput } from "../derivation/drv.js";
 import type { LocalStore } from "../local-store/local-store.js";
 import { canonicalisePathMetadata, deletePathRecursively } from "../local-store/canonicalise.js";
 import { scanForHashParts } from "../local-store/reference-scanner.js";
+import { makeBuildRoot } from "../local-store/build-directories.js";
 import type { NewPathInfo } from "../local-store/store-database.js";
 import type { Hash } from "../store/hash.js";
 import { hashFileSync, hashPathSync, type NarHashResult } from "../store/nar-hash.js";
 import { isBuiltinBuilder, runBuiltinBuilder } from "../fetch/builtin-fetchers.js";
 import type { FetchSettings } from "../fetch/fetch-settings.js";
-import { BuildLog } from "./build-log.js";
+import { BuildLog, logWriteFailed } from "./build-log.js";
+import { assertInputsPresent } from "./input-check.js";
+import { setOutputsAside, type OutputsSetAside } from "./repair-outputs.js";
 import { BuildFailedError, HashMismatchError } from "./build-errors.js";
 import { builderEnvironment, rewriteOutputPlaceholders } from "./build-environment.js";
 import { bubblewrapArguments, SANDBOX_BUILD_DIR, sandboxEtcFiles } from "./sandbox.js";
@@ -42,6 +45,8 @@ export interface BuildRequest {
   readonly signal: AbortSignal | undefined;
   /** How built-in fetchers download. */
   readonly fetchSettings: FetchSettings;
+  /** Build even though the outputs are valid, replacing them (they are missing or damaged). */
+  readonly repair?: boolean;
 }
 
 /** The store paths a build uses directly: its sources and the outputs of its inputs it names. */
@@ -163,8 +168,9 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
     onWait: () => request.emit({ type: "build-waiting", drvPath, name, reason: "another build (here or in another process) is making the same output" }),
   });
   let buildRoot: string | undefined;
+  let setAside: OutputsSetAside | undefined;
   try {
-    if (outputPaths.every((path) => store.isValid(path))) {
+    if (request.repair !== true && outputPaths.every((path) => store.isValid(path))) {
       store.database.registerDerivationOutputs(drvPath, outputs);
       return Object.fromEntries(outputs);
     }
@@ -172,7 +178,9 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
     const direct = directInputs(store, drv);
     let inputClosure: ReadonlySet<string> | undefined;
     const closure = (): ReadonlySet<string> => (inputClosure ??= store.closure(direct));
-    buildRoot = mkdtempSync(join(store.stateDir, "builds", `${name.slice(0, 40)}-`));
+    assertInputsPresent(request.sandbox !== undefined ? closure() : direct, drvPath);
+    if (request.repair === true) setAside = setOutputsAside(store, outputPaths);
+    buildRoot = makeBuildRoot(store.stateDir, name);
     const builtin = isBuiltinBuilder(drv);
     // Built-in fetchers run inside Kiln and write the output path directly; there is nothing to sandbox.
     const sandbox = builtin ? undefined : request.sandbox;
@@ -208,6 +216,7 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
       await log.close();
     }
     request.signal?.throwIfAborted();
+    if (log.writeError !== undefined) throw logWriteFailed(drvPath, log, exit);
     if (exit.code !== 0) {
       const status = exit.signal !== null ? `was killed by signal ${exit.signal}` : `failed with exit code ${exit.code}`;
       const tail = log.lastLines();
@@ -241,9 +250,11 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
       const { hash, narSize } = fixed?.narHash ?? hashPathSync(path, "sha256");
       infos.push({ path, narHash: `sha256:${hash.toBase16()}`, narSize, deriver: drvPath, references, ca });
     }
-    store.registerOutputs(infos, drvPath, outputs);
+    store.registerOutputs(infos, drvPath, outputs, request.repair === true);
+    setAside?.discard();
     return Object.fromEntries(outputs);
   } catch (error) {
+    setAside?.restore();
     // Nothing of a failed build stays: unregistered outputs are removed now rather than at the next run.
     for (const path of outputPaths) {
       try {

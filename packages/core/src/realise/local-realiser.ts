@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { isFixedOutput } from "../derivation/drv.js";
 import type { DerivationGraph, RealiseTarget } from "../graph/derivation-graph.js";
-import { topologicalOrder } from "../graph/derivation-graph.js";
+import { outputPathsOf as planOutputPaths, planBuilds } from "./build-plan.js";
 import { LocalStore, type OpenStoreOptions } from "../local-store/local-store.js";
 import { parseStorePath } from "../store/store-path.js";
 import { fetchSettingsFromEnvironment, type FetchSettings } from "../fetch/fetch-settings.js";
@@ -16,6 +16,7 @@ import { buildDerivation, type SandboxSettings } from "./local-build.js";
 import type { BuildFailure, Realiser, RealiseEvent, RealiseOptions, RealiseResult } from "./realiser.js";
 import { findBubblewrap, sandboxPathsFromEnv } from "./sandbox.js";
 import { currentLockOwner } from "../local-store/path-locks.js";
+import { cleanUpAfterDeadProcesses } from "../local-store/dead-process-cleanup.js";
 
 /** Options of {@link LocalRealiser}. */
 export interface LocalRealiserOptions extends OpenStoreOptions {
@@ -29,11 +30,33 @@ export interface LocalRealiserOptions extends OpenStoreOptions {
   readonly cores?: number;
   /** How fetchers download: timeouts, retries, mirrors (default: from the environment, see {@link fetchSettingsFromEnvironment}). */
   readonly fetchSettings?: FetchSettings;
+  /** `.drv` paths to build again although their outputs are valid, replacing them: they are missing or damaged (`kiln store verify --repair`). */
+  readonly repair?: ReadonlySet<string>;
 }
 
 /** The derivation's name, from its `.drv` path. */
 function nameOf(drvPath: string, storeDir: string): string {
   return parseStorePath(drvPath, storeDir).name.replace(/\.drv$/, "");
+}
+
+/**
+ * Records the outputs of the valid derivations that the builds use, as
+ * finished builds record theirs: an output made another way (a prefetched
+ * file, a fixed-output twin with another URL) then serves every derivation
+ * that produces it.
+ */
+function recordValidInputOutputs(store: LocalStore, graph: DerivationGraph, toBuild: readonly string[]): void {
+  const building = new Set(toBuild);
+  const records: { drvPath: string; output: string; path: string }[] = [];
+  const seen = new Set<string>();
+  for (const drvPath of toBuild) {
+    for (const input of graph.derivations.get(drvPath)?.inputDrvs.keys() ?? []) {
+      if (building.has(input) || seen.has(input)) continue;
+      seen.add(input);
+      for (const [output, { path }] of graph.derivations.get(input)?.outputs ?? []) records.push({ drvPath: input, output, path });
+    }
+  }
+  if (records.length > 0) store.database.registerPaths([], records);
 }
 
 /** Builds on this machine into a local store. */
@@ -70,10 +93,8 @@ export class LocalRealiser implements Realiser {
 
   private async realiseInto(store: LocalStore, graph: DerivationGraph, targets: readonly RealiseTarget[], options: RealiseOptions): Promise<RealiseResult> {
     const emit = options.onEvent ?? ((): void => {});
-    const order = topologicalOrder(graph, targets);
-    const outputPathsOf = (drvPath: string): string[] => [...(graph.derivations.get(drvPath)?.outputs.values() ?? [])].map((output) => output.path);
-    const valid = store.database.validSubset(order.flatMap(outputPathsOf));
-    const toBuild = order.filter((drvPath) => outputPathsOf(drvPath).some((path) => !valid.has(path)));
+    const { order, toBuild, valid } = planBuilds(graph, targets, (paths) => store.database.validSubset(paths), this.options.repair);
+    const outputPathsOf = (drvPath: string): string[] => planOutputPaths(graph, drvPath);
     emit({
       type: "plan",
       plan: { toBuild, toFetch: toBuild.filter((drvPath) => { const drv = graph.derivations.get(drvPath); return drv !== undefined && isFixedOutput(drv); }), valid: [...valid].sort() },
@@ -88,13 +109,19 @@ export class LocalRealiser implements Realiser {
       return { outputs, built: [], failed: [] };
     }
     // Temporary roots keep a concurrent garbage collection away from what this realisation uses.
+    cleanUpAfterDeadProcesses(store);
     const owner = `${currentLockOwner()}:${randomBytes(4).toString("hex")}`;
     store.database.addTempRoots([...graph.derivations.keys(), ...graph.sources.keys(), ...order.flatMap(outputPathsOf)], owner);
     try {
       store.addGraph(graph);
+      recordValidInputOutputs(store, graph, toBuild);
       return await this.build(store, graph, order, toBuild, outputs, recordOutputs, options);
     } finally {
-      store.database.removeTempRoots(owner);
+      try {
+        store.database.removeTempRoots(owner);
+      } catch {
+        // A database that refuses (a full disk) keeps them until a later run sees this process has ended.
+      }
     }
   }
 
@@ -163,7 +190,7 @@ export class LocalRealiser implements Realiser {
       const name = nameOf(drvPath, store.storeDir);
       const drv = graph.derivations.get(drvPath);
       if (drv === undefined) return;
-      const task = buildDerivation({ store, drvPath, drv, name, sandbox, cores, emit, signal, fetchSettings })
+      const task = buildDerivation({ store, drvPath, drv, name, sandbox, cores, emit, signal, fetchSettings, repair: this.options.repair?.has(drvPath) === true })
         .then((made) => {
           built.push(drvPath);
           outputs.set(drvPath, made);

@@ -33,7 +33,7 @@ export const kilnGcOptions = defineModule({
         }),
         randomizedDelaySec: mkOption({ type: types.str, default: "0", example: "45min", description: "A random delay added to each scheduled run (`RandomizedDelaySec=`), to spread the load over machines." }),
         persistent: mkOption({ type: types.bool, default: true, description: "Whether a run missed while the machine was off happens at the next boot (`Persistent=`)." }),
-        options: mkOption({ type: types.str, default: "", example: "--print-roots", description: "Arguments of `kiln gc`." }),
+        options: mkOption({ type: types.str, default: "", example: "--delete-older-than 30d", description: "Arguments of `kiln gc`." }),
         command: mkOption({ type: types.str, default: "kiln", example: "/usr/local/bin/kiln", description: "The kiln program: a name looked up on the service's `PATH`, or an absolute path." }),
       },
     },

@@ -1,0 +1,98 @@
+/**
+ * Repairing a store, as `nix-store --verify --check-contents --repair`:
+ * every valid path that is missing or whose contents changed is built or
+ * fetched again from the derivation that made it (its `.drv`, kept by the
+ * garbage collector with every live path), replacing the damaged copy. A
+ * path no derivation makes (a `path()` source, a `.drv`) that nothing
+ * refers to is forgotten instead, and added again when next needed, as Nix
+ * forgets a path that disappeared; one that valid paths still refer to
+ * cannot be repaired, and says why.
+ */
+import { readFileSync } from "node:fs";
+import { lexists } from "../util/lexists.js";
+import { parseAterm } from "../derivation/aterm-parser.js";
+import type { Drv } from "../derivation/drv.js";
+import type { DerivationGraph } from "../graph/derivation-graph.js";
+import { deletePathRecursively } from "../local-store/canonicalise.js";
+import type { LocalStore } from "../local-store/local-store.js";
+import type { StoreProblem } from "../local-store/verify-store.js";
+import type { FetchSettings } from "../fetch/fetch-settings.js";
+import { LocalRealiser } from "./local-realiser.js";
+import type { BuildFailure, RealiseEvent } from "./realiser.js";
+
+/** Options of {@link repairStore}. */
+export interface RepairOptions {
+  /** As {@link LocalRealiserOptions.sandbox}. */
+  readonly sandbox?: boolean | "auto";
+  /** How fetches download (default: from the environment). */
+  readonly fetchSettings?: FetchSettings;
+  /** Receives the rebuilds' events. */
+  readonly onEvent?: (event: RealiseEvent) => void;
+}
+
+/** What {@link repairStore} did. */
+export interface RepairResult {
+  /** Paths built or fetched again. */
+  readonly rebuilt: readonly string[];
+  /** Paths no derivation makes and nothing refers to, made invalid (added again when next needed). */
+  readonly forgotten: readonly string[];
+  /** Paths that could not be repaired, with why. */
+  readonly unrepairable: readonly { readonly path: string; readonly reason: string }[];
+  /** Rebuilds that failed. */
+  readonly failed: readonly BuildFailure[];
+}
+
+/** Reads `roots` and every `.drv` they need from the store into a graph. */
+function graphFromStore(store: LocalStore, roots: Iterable<string>): DerivationGraph {
+  const derivations = new Map<string, Drv>();
+  const pending = [...roots];
+  while (pending.length > 0) {
+    const drvPath = pending.pop() as string;
+    if (derivations.has(drvPath)) continue;
+    const drv = parseAterm(readFileSync(drvPath, "utf8"), drvPath);
+    derivations.set(drvPath, drv);
+    pending.push(...drv.inputDrvs.keys());
+  }
+  return { storeDir: store.storeDir, derivations, sources: new Map() };
+}
+
+/** Repairs the missing and modified paths among `problems` (from `verifyStore`). */
+export async function repairStore(store: LocalStore, problems: readonly StoreProblem[], options: RepairOptions = {}): Promise<RepairResult> {
+  const broken = new Set(problems.filter((problem) => problem.kind === "missing" || problem.kind === "modified").map((problem) => problem.path));
+  const derivers = new Set<string>();
+  const rebuilt: string[] = [];
+  const forgotten: string[] = [];
+  const unrepairable: { path: string; reason: string }[] = [];
+  for (const path of broken) {
+    const info = store.pathInfo(path);
+    if (info === undefined) continue;
+    const candidates = [...(info.deriver !== undefined ? [info.deriver] : []), ...store.database.derivers(path)];
+    const deriver = candidates.find((drvPath) => store.isValid(drvPath) && !broken.has(drvPath) && lexists(drvPath));
+    if (deriver !== undefined) {
+      derivers.add(deriver);
+      rebuilt.push(path);
+      continue;
+    }
+    const referrers = store.database.referrers(path).filter((referrer) => referrer !== path);
+    if (referrers.length === 0) {
+      deletePathRecursively(path);
+      store.database.invalidatePaths([path]);
+      forgotten.push(path);
+    } else {
+      unrepairable.push({ path, reason: `no derivation known to this store makes it, and ${referrers.length} valid paths refer to it (e.g. '${referrers[0]}')` });
+    }
+  }
+  if (derivers.size === 0) return { rebuilt: [], forgotten, unrepairable, failed: [] };
+  const graph = graphFromStore(store, derivers);
+  const realiser = new LocalRealiser({
+    store,
+    repair: derivers,
+    ...(options.sandbox !== undefined ? { sandbox: options.sandbox } : {}),
+    ...(options.fetchSettings !== undefined ? { fetchSettings: options.fetchSettings } : {}),
+  });
+  const targets = [...derivers].map((drvPath) => ({ drvPath, outputs: [...(graph.derivations.get(drvPath)?.outputs.keys() ?? [])] }));
+  const result = await realiser.realise(graph, targets, { keepGoing: true, ...(options.onEvent !== undefined ? { onEvent: options.onEvent } : {}) });
+  const failedDrvs = new Set(result.failed.map((failure) => failure.drvPath));
+  const failedPaths = new Set([...failedDrvs].flatMap((drvPath) => [...(graph.derivations.get(drvPath)?.outputs.values() ?? [])].map((output) => output.path)));
+  return { rebuilt: rebuilt.filter((path) => !failedPaths.has(path)), forgotten, unrepairable, failed: result.failed };
+}
