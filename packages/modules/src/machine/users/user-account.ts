@@ -14,7 +14,7 @@ const FILE = "@kiln/modules/machine/users/user-account.ts";
 import { located } from "../module-file.js";
 
 /** The options of a user account. */
-export const userAccountOptions = defineModule({
+export const userAccountOptions = defineModule(located(FILE, {
   options: {
     name: mkOption({ type: types.str, description: "The user's name; defaults to the attribute name." }),
     isNormalUser: mkOption({
@@ -41,7 +41,7 @@ export const userAccountOptions = defineModule({
     }),
     description: mkOption({ type: types.singleLineStr, default: "", example: "Alice Q. User", description: "A short description of the user (the GECOS field), usually the full name." }),
   },
-});
+}));
 
 /** The defaults that depend on the attribute name and on `isNormalUser`. */
 export const userAccountDefaults = withOptions(userAccountOptions).module(located(FILE, ({ name, config }) => ({
