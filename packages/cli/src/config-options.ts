@@ -31,10 +31,10 @@ function isDefaultSet(installable: string | undefined): boolean {
 
 /**
  * The evaluation options the command line asks for, to evaluate
- * `installable` (by default the first argument): messages about the default
- * package set name it `@kiln/pkgs`, not the file inside this CLI that makes it.
+ * `installable` (as given): messages about the default package set name it
+ * `@kiln/pkgs`, not the file inside this CLI that makes it.
  */
-export function evaluateOptions(args: ParsedArgs, installable: string | undefined = args.positionals[0]): EvaluateOptions {
+export function evaluateOptions(args: ParsedArgs, installable?: string): EvaluateOptions {
   const storeDir = args.options["store-dir"];
   return {
     fallbackPackages: fallbackPackages(),

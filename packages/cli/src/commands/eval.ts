@@ -93,7 +93,7 @@ export const evalCommand: Command = {
   usage: "eval FILE.ts[#attr.path] [--json]",
   options: [{ name: "json", type: "boolean", description: "Print JSON: derivations become their output paths; functions (and a package set's 'pkgs', which is the set itself) are left out" }],
   async run(args, io) {
-    const evaluated = await evaluateInstallable(singleInstallable(args, "eval"), evaluateOptions(args));
+    const evaluated = await evaluateInstallable(singleInstallable(args, "eval"), evaluateOptions(args, args.positionals[0]));
     const text = evaluateInConfig(() => (args.options["json"] === true ? toJson(evaluated.value, args.positionals[0] as string) : toNixSyntax(evaluated.value, new Set())));
     io.stdout.write(`${text}\n`);
     return 0;
