@@ -25,7 +25,7 @@ function write(name: string, text: string): string {
 /** The .drv path `nix-instantiate` computes for `expression` with `n`, for `storeDir`; Nix's own stack limit raised, as it overflows on such chains. */
 function nixDrvPath(expression: string, n: number, storeDir: string): string {
   const file = write("chain.nix", expression);
-  const script = 'ulimit -s unlimited 2>/dev/null || ulimit -s 1048576; exec nix-instantiate --readonly-mode --arg n "$1" "$2"';
+  const script = 'ulimit -s unlimited 2>/dev/null || ulimit -s "$(ulimit -H -s)"; exec nix-instantiate --readonly-mode --arg n "$1" "$2"';
   const nix = spawnSync("bash", ["-c", script, "bash", String(n), file], { encoding: "utf8", env: { ...process.env, NIX_REMOTE: "", NIX_STORE_DIR: storeDir } });
   expect(nix.status, nix.stderr).toBe(0);
   return nix.stdout.trim();
