@@ -5,6 +5,7 @@
  */
 import { join } from "node:path";
 import { Application, DeclarationReflection, Logger, LogLevel, PageEvent, ReflectionKind, Renderer, type TypeDocOptions } from "typedoc";
+import { rootPrefix } from "./page-layout.js";
 import type { SearchEntry } from "./search-entry.js";
 
 /** The packages whose API is documented, with their entry points (relative to the repository). */
@@ -29,6 +30,14 @@ class CollectingLogger extends Logger {
   }
 }
 
+/**
+ * Where the toolbar's links to the rest of the site start. typedoc writes
+ * navigation links as given on pages of every depth (`api/classes/…`), so
+ * they name the site's root by this mark, which each page replaces with its
+ * own way up (`../../`).
+ */
+const SITE_ROOT = "kiln-site-root:";
+
 const MEMBER_KINDS = ReflectionKind.Method | ReflectionKind.Property | ReflectionKind.Accessor;
 const SEARCHED_KINDS = ReflectionKind.Class | ReflectionKind.Interface | ReflectionKind.Function | ReflectionKind.TypeAlias | ReflectionKind.Variable | ReflectionKind.Enum;
 
@@ -49,7 +58,7 @@ export async function buildApiReference(repository: string, outDir: string): Pro
     validation: { notExported: true, invalidLink: true, notDocumented: true, unusedMergeModuleWith: true, rewrittenLink: true },
     treatWarningsAsErrors: true,
     treatValidationWarningsAsErrors: true,
-    navigationLinks: { Guides: "../index.html", "CLI reference": "../cli.html", "Machine options": "../options.html" },
+    navigationLinks: { Guides: `${SITE_ROOT}index.html`, "CLI reference": `${SITE_ROOT}cli.html`, "Machine options": `${SITE_ROOT}options.html` },
     logLevel: "Warn",
   };
   const app = await Application.bootstrapWithPlugins(options);
@@ -75,6 +84,9 @@ export async function buildApiReference(repository: string, outDir: string): Pro
       if (!member.kindOf(MEMBER_KINDS) || router === undefined || !router.hasUrl(member)) continue;
       members.push({ title: member.name, url: `api/${router.getFullUrl(member)}`, kind: "api", detail: `${ReflectionKind.singularString(member.kind)} of ${model.name} in ${module}` });
     }
+  });
+  app.renderer.on(Renderer.EVENT_END_PAGE, (page: PageEvent) => {
+    page.contents = page.contents?.replaceAll(`href="${SITE_ROOT}`, `href="${rootPrefix(`api/${page.url}`)}`);
   });
   await app.generateDocs(project, outDir);
   if (logger.messages.length > 0) throw new ApiReferenceError(`typedoc found problems while writing the API reference:\n${logger.messages.join("\n")}`);

@@ -2,7 +2,8 @@
  * `buildSite`: the whole documentation site in one directory: the guides,
  * the CLI reference, the options references, the API reference (typedoc)
  * and a search over all of them that runs in the browser (also from
- * `file://`). What `pnpm run docs` runs.
+ * `file://`). What `pnpm run docs` runs; a broken link anywhere in the
+ * site fails it, as an undocumented export does.
  */
 import { cpSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -10,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { buildApiReference } from "./api-reference.js";
 import { cliReferenceMarkdown, cliSearchEntries } from "./cli-reference.js";
 import { guideSearchEntries, readGuides } from "./guides.js";
+import { BrokenLinksError, findBrokenLinks } from "./link-checker.js";
 import { escapeHtml } from "./html.js";
 import { optionSearchEntries, optionsPages, renderOptionsPage } from "./options-reference.js";
 import { renderPage, type NavLink } from "./page-layout.js";
@@ -85,6 +87,8 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuiltSi
     cpSync(join(builderDir, "assets"), join(staging, "assets"), { recursive: true });
     // A script, not JSON, so that search works when the site is opened from file://.
     writeFileSync(join(staging, "search-index.js"), `window.KILN_SEARCH_INDEX = ${JSON.stringify(entries)};\n`);
+    const broken = findBrokenLinks(staging, entries.map((entry) => entry.url));
+    if (broken.length > 0) throw new BrokenLinksError(broken);
     rmSync(outDir, { recursive: true, force: true });
     mkdirSync(dirname(outDir), { recursive: true });
     renameSync(staging, outDir);

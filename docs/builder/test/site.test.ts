@@ -8,10 +8,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { extname, join, normalize } from "node:path";
+import { dirname, extname, join, normalize, resolve } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSite, type BuiltSite } from "../src/build-site.js";
+import { findBrokenLinks } from "../src/link-checker.js";
+import type { SearchEntry } from "../src/search-entry.js";
 
 const CHROMIUM = process.env["KILN_CHROMIUM"] ?? "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
@@ -79,6 +81,31 @@ describe("the docs site", () => {
     expect(readFileSync(join(outDir, "pkgs.html"), "utf8")).not.toContain("<!-- test:");
   });
 
+  it("every local href and src of every page, each #fragment, and every search result lead to something in the site", () => {
+    const index = readFileSync(join(outDir, "search-index.js"), "utf8");
+    const entries = JSON.parse(index.slice(index.indexOf("=") + 1).trim().replace(/;$/, "")) as SearchEntry[];
+    expect(findBrokenLinks(outDir, entries.map((entry) => entry.url))).toEqual([]);
+  });
+
+  it("the toolbar of an API page, however deep, leads to the site's home, CLI reference and options, not the API's", () => {
+    for (const page of ["api/index.html", "api/classes/_kiln_core.Derivation.html"]) {
+      const html = readFileSync(join(outDir, page), "utf8");
+      const toolbar = /<div id="tsd-toolbar-links">(.*?)<\/div>/s.exec(html)?.[1] ?? "";
+      const targets = [...toolbar.matchAll(/href="([^"]*)"/g)].map((match) => resolve(dirname(join(outDir, page)), match[1] as string));
+      expect(targets).toEqual([join(outDir, "index.html"), join(outDir, "cli.html"), join(outDir, "options.html")]);
+    }
+  });
+
+  it("options declared inside submodules name the module declaring them", () => {
+    const options = readFileSync(join(outDir, "options.html"), "utf8");
+    expect(options).not.toContain("&lt;docs&gt;");
+    const declaredIn = (name: string): string => new RegExp(`<section class="option" id="${name.replace(/[.*]/g, "\\$&")}">.*?Declared in</dt><dd>(.*?)</dd>`, "s").exec(options)?.[1] ?? "";
+    expect(declaredIn("users.users.&lt;name&gt;.uid")).toBe("<code>@kiln/modules/machine/users/user-account.ts</code>");
+    expect(declaredIn("environment.etc.&lt;name&gt;.text")).toBe("<code>@kiln/modules/machine/environment/etc.ts</code>");
+    expect(declaredIn("services.nginx.virtualHosts.&lt;name&gt;.locations.&lt;name&gt;.root")).toBe("<code>@kiln/modules/machine/services/nginx-virtual-host.ts</code>");
+    expect(declaredIn("services.openssh.hostKeys.*.path")).toBe("<code>@kiln/modules/machine/services/openssh.ts</code>");
+  });
+
   it.skipIf(!hasChromium)("renders a guide, with the navigation to the others", async () => {
     const page = await open("index.html");
     await page.getByRole("link", { name: "Getting started", exact: false }).first().click();
@@ -90,10 +117,13 @@ describe("the docs site", () => {
     await page.close();
   });
 
-  it.skipIf(!hasChromium)("renders an API page", async () => {
+  it.skipIf(!hasChromium)("renders an API page, whose toolbar leads to the CLI reference", async () => {
     const page = await open("api/functions/_kiln_core.derivation.html");
     expect(await page.locator("h1").first().textContent()).toContain("derivation");
     expect(await page.content()).toContain(".drv");
+    await page.locator("#tsd-toolbar-links").getByRole("link", { name: "CLI reference" }).click();
+    await expect.poll(() => page.url()).toBe(`${base}/cli.html`);
+    expect(await page.locator("main h2#kiln-build").textContent()).toContain("kiln build");
     await page.close();
   });
 

@@ -22,14 +22,26 @@ export function fallbackPackages(): Record<string, string> {
   return packages;
 }
 
-/** The evaluation options the command line asks for. */
-export function evaluateOptions(args: ParsedArgs): EvaluateOptions {
-  const storeDir = args.options["store-dir"];
-  return { fallbackPackages: fallbackPackages(), ...(typeof storeDir === "string" ? { storeDir } : {}) };
-}
-
 /** The prefix of installables that name the CLI's own default package set: `@kiln/pkgs#hello`. */
 const DEFAULT_SET_PREFIX = "@kiln/pkgs";
+
+function isDefaultSet(installable: string | undefined): boolean {
+  return installable !== undefined && (installable === DEFAULT_SET_PREFIX || installable.startsWith(`${DEFAULT_SET_PREFIX}#`));
+}
+
+/**
+ * The evaluation options the command line asks for, to evaluate
+ * `installable` (as given): messages about the default package set name it
+ * `@kiln/pkgs`, not the file inside this CLI that makes it.
+ */
+export function evaluateOptions(args: ParsedArgs, installable?: string): EvaluateOptions {
+  const storeDir = args.options["store-dir"];
+  return {
+    fallbackPackages: fallbackPackages(),
+    ...(typeof storeDir === "string" ? { storeDir } : {}),
+    ...(isDefaultSet(installable) ? { displayName: DEFAULT_SET_PREFIX } : {}),
+  };
+}
 
 /**
  * An installable as the config loader takes it: `@kiln/pkgs#NAME` (like
@@ -37,7 +49,7 @@ const DEFAULT_SET_PREFIX = "@kiln/pkgs";
  * anything else is a config file or directory, unchanged.
  */
 export function resolveInstallable(installable: string): string {
-  if (installable !== DEFAULT_SET_PREFIX && !installable.startsWith(`${DEFAULT_SET_PREFIX}#`)) return installable;
+  if (!isDefaultSet(installable)) return installable;
   const file = fileURLToPath(new URL("./default-packages.js", import.meta.url));
   return `${file}${installable.slice(DEFAULT_SET_PREFIX.length)}`;
 }

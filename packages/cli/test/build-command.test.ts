@@ -1,5 +1,5 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -59,6 +59,15 @@ export default derivation({ name: "multi", system: "x86_64-linux", builder: "/bi
     expect(run.stderr).toMatch(/error: builder for '.*-broken\.drv' failed with exit code 4;\nlast 1 log lines:\n> about to fail\n/);
     const drvPath = /builder for '([^']+)'/.exec(run.stderr)?.[1] ?? "";
     expect(runKiln(["log", drvPath], root, env).stdout).toBe("about to fail\n");
+  });
+
+  it("an output holding a fifo fails its build, naming the derivation, and nothing of it stays in the store", () => {
+    config(`export default sh("fifo-out", "mkdir $out && mkfifo $out/pipe");`);
+    const run = runKiln(["build", "kiln.ts"], root, env);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/error: builder for '\/[^']*-fifo-out\.drv' produced an output that cannot be stored: '[^']*-fifo-out\/pipe' has an unsupported file type/);
+    expect(validPaths().filter((path) => !path.endsWith(".drv"))).toEqual([]);
+    expect(readdirSync(join(root, "store")).filter((name) => name.endsWith("-fifo-out"))).toEqual([]);
   });
 
   it("after kill -9 in the middle of a build, nothing is registered and the next run completes", async () => {

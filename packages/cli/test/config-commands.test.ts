@@ -146,6 +146,12 @@ describe("errors point at the user's file, line and column", () => {
     expect(run.stderr).toMatch(/^error: attribute 'helo' in selection path 'helo' not found in '.*kiln\.ts'\. Did you mean 'hello'\?\n$/);
   });
 
+  it("a missing attribute of the default package set names '@kiln/pkgs', suggests a near one, and names no file of Kiln's", () => {
+    const run = runKiln(["instantiate", "@kiln/pkgs#hllo"], EXAMPLE);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe("error: attribute 'hllo' in selection path 'hllo' not found in '@kiln/pkgs'. Did you mean 'hello'?\n");
+  });
+
   it("--show-trace adds the stacks", () => {
     const root = project({ "kiln.ts": `export default { a: (() => { throw new Error("boom"); })() };\n` });
     const run = runKiln(["eval", "kiln.ts", "--show-trace"], root);
@@ -173,5 +179,25 @@ describe("kiln eval", () => {
   it("--json prints derivations as their output paths", () => {
     const run = runKiln(["eval", ".#message", "--json"], EXAMPLE);
     expect(JSON.parse(run.stdout)).toMatch(/^\/nix\/store\/[0-9a-z]{32}-hello-message$/);
+  });
+
+  it("--json prints a package set as its packages (output paths) and data, leaving out functions and the set inside itself", () => {
+    const run = runKiln(["eval", "@kiln/pkgs", "--json"], EXAMPLE);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const set = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(set["hello"]).toMatch(/^\/nix\/store\/[0-9a-z]{32}-hello-[0-9.]+$/);
+    expect(set["system"]).toBe("x86_64-linux");
+    expect(set["licenses"]).toMatchObject({ mit: { spdxId: "MIT" } });
+    expect(set).not.toHaveProperty("pkgs"); // the set itself: JSON cannot hold a value inside itself
+    expect(set).not.toHaveProperty("callPackage"); // a function
+  });
+
+  it("--json of a function is an error, as in nix eval --json; in a list it is null", () => {
+    const root = project({ "kiln.ts": `export default { f: () => 1, l: [1, () => 2] };\n` });
+    const run = runKiln(["eval", "kiln.ts#f", "--json"], root);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toBe("error: 'kiln.ts#f' is a function, which cannot be printed as JSON; select one of its attributes, or call it in the config\n");
+    expect(JSON.parse(runKiln(["eval", "kiln.ts", "--json"], root).stdout)).toEqual({ l: [1, null] });
   });
 });

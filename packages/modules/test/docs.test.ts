@@ -33,6 +33,14 @@ describe("optionsToJson", () => {
   it("includes options declared inside submodules", () => {
     expect(json["web.vhosts.<name>.root"]).toMatchObject({ type: "absolute path", description: "Document root.", example: '"/srv/www"' });
   });
+  it("a submodule's options are declared by the module declaring the option, unless its own module names its file (nixpkgs' setDefaultModuleLocation)", () => {
+    expect(json["web.vhosts.<name>.root"]?.declarations).toEqual(["web.ts"]);
+    const located = { _file: "location.ts", options: { path: mkOption({ type: types.str, description: "The path." }) } };
+    const nested = optionsToJson(
+      evalModules({ modules: [{ _file: "server.ts", options: { server: { locations: mkOption({ type: types.listOf(types.nullOr(types.submodule(located))), default: [], description: "Locations." }) } } }] }).options,
+    );
+    expect(nested["server.locations.*.path"]?.declarations).toEqual(["location.ts"]);
+  });
 });
 
 describe("optionsToMarkdown", () => {

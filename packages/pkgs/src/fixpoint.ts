@@ -16,7 +16,11 @@
  * define what was looked up, the value seen was not the final one, and a
  * {@link FixpointError} says so and suggests a getter. Every other read,
  * eager or not, gives the final value.
+ *
+ * Reads go as deep as memory allows: getters and layers record themselves
+ * in `deep-evaluation.ts`, which takes over when the call stack overflows.
  */
+import { evaluateDeep, finishEvaluation, isOutermost, startEvaluation } from "./deep-evaluation.js";
 import { FixpointError } from "./errors.js";
 
 /** One layer: what it defines, given the final result and the result of the layers below. */
@@ -47,7 +51,8 @@ interface LayerState {
   /** Names looked up past this layer while it was running. */
   readonly readPast: Set<string>;
   /** The values of its getters, once evaluated. */
-  readonly values: Map<string, { readonly value: unknown } | "evaluating">;
+  /** `suspended`: its evaluation was interrupted by a stack overflow and waits to be resumed (see `deep-evaluation.ts`). */
+  readonly values: Map<string, { readonly value: unknown } | "evaluating" | "suspended">;
 }
 
 /** The lazy fixpoint of a list of layers. */
@@ -72,7 +77,7 @@ export class LayeredFixpoint {
     const readOnly = (): never => {
       throw new FixpointError(this.options.readOnlyMessage);
     };
-    const known = (key: string): boolean => this.owner(key, top) !== undefined || (this.options.fallback?.names.includes(key) ?? false);
+    const known = (key: string): boolean => outermost(() => this.owner(key, top) !== undefined || (this.options.fallback?.names.includes(key) ?? false));
     // Bound, not wrapped in an arrow: a chain of packages each reading the next through
     // `final` recurses through this trap, and a bound function adds no frame of its own.
     const lookup = this.lookup.bind(this, top);
@@ -81,7 +86,7 @@ export class LayeredFixpoint {
       has: (_target, key) => typeof key === "string" && known(key),
       ownKeys: () => this.keys(top),
       getOwnPropertyDescriptor: (target, key) =>
-        typeof key === "string" && this.owner(key, top) !== undefined ? { enumerable: true, configurable: true, get: () => lookup(target, key) } : undefined,
+        typeof key === "string" && outermost(() => this.owner(key, top)) !== undefined ? { enumerable: true, configurable: true, get: () => lookup(target, key) } : undefined,
       set: readOnly,
       defineProperty: readOnly,
       deleteProperty: readOnly,
@@ -92,15 +97,22 @@ export class LayeredFixpoint {
   private evaluate(index: number): LayerState {
     const layer = this.layers[index] as LayerState;
     if (layer.state === "done") return layer;
-    layer.state = "running";
-    let result: unknown;
-    try {
-      result = layer.layer.apply(this.final, index === 0 ? this.emptyPrev() : this.view(index - 1));
-    } catch (error) {
+    const reset = (): void => {
       layer.state = "pending";
       layer.readPast.clear();
+    };
+    // Recorded before it is marked: if recording overflows the stack, nothing is left marked.
+    const depth = startEvaluation({ kind: "layer", reset, resume: () => void (layer.state = "running") });
+    let result: unknown;
+    try {
+      layer.state = "running";
+      result = layer.layer.apply(this.final, index === 0 ? this.emptyPrev() : this.view(index - 1));
+    } catch (error) {
+      reset();
+      finishEvaluation(depth, error);
       throw error;
     }
+    finishEvaluation(depth);
     const conflict = typeof result === "object" && result !== null ? [...layer.readPast].find((key) => Object.prototype.hasOwnProperty.call(result, key)) : undefined;
     layer.readPast.clear();
     if (typeof result !== "object" || result === null) {
@@ -146,6 +158,7 @@ export class LayeredFixpoint {
     const settled = this.settled[top] as Map<string, unknown>;
     const known = settled.get(key);
     if (known !== undefined || settled.has(key)) return known;
+    if (isOutermost()) return evaluateDeep(() => this.lookup(top, _target, key));
     const index = this.owner(key, top);
     if (index === undefined) return this.options.fallback?.names.includes(key) === true ? this.options.fallback.value(key) : undefined;
     const layer = this.layers[index] as LayerState;
@@ -158,19 +171,29 @@ export class LayeredFixpoint {
       return descriptor.value;
     }
     const evaluated = layer.values.get(key);
-    if (evaluated === "evaluating") throw new FixpointError(`infinite recursion: '${key}' (from ${layer.layer.label}) needs its own value`);
+    if (evaluated === "evaluating" || evaluated === "suspended") throw new FixpointError(`infinite recursion: '${key}' (from ${layer.layer.label}) needs its own value`);
     if (evaluated !== undefined) {
       if (final) settled.set(key, evaluated.value);
       return evaluated.value;
     }
-    layer.values.set(key, "evaluating");
+    const forget = (): void => {
+      if (typeof layer.values.get(key) === "string") layer.values.delete(key);
+    };
+    const suspend = (): void => {
+      if (typeof layer.values.get(key) !== "object") layer.values.set(key, "suspended");
+    };
+    // Recorded before it is marked, as in evaluate.
+    const depth = startEvaluation({ kind: "getter", owner: layer, key, read: () => this.lookup(top, _target, key), forget, suspend });
     let value: unknown;
     try {
+      layer.values.set(key, "evaluating");
       value = descriptor.get.call(this.options.gettersOnFinal ? this.final : result);
     } catch (error) {
-      layer.values.delete(key);
+      forget();
+      finishEvaluation(depth, error);
       throw error;
     }
+    finishEvaluation(depth);
     layer.values.set(key, { value });
     if (final) settled.set(key, value);
     return value;
@@ -184,6 +207,10 @@ export class LayeredFixpoint {
 
   /** Every name seen from `top` (runs every layer, but no getter), in definition order. */
   keys(top: number = this.layers.length - 1): string[] {
+    return outermost(() => this.namesFrom(top));
+  }
+
+  private namesFrom(top: number): string[] {
     const names = new Set<string>();
     for (let index = 0; index <= top; index++) {
       const layer = this.layers[index] as LayerState;
@@ -192,4 +219,9 @@ export class LayeredFixpoint {
     }
     return [...names];
   }
+}
+
+/** Runs `read` as {@link evaluateDeep} does when it is an outermost read, else as it is. */
+function outermost<T>(read: () => T): T {
+  return isOutermost() ? evaluateDeep(read) : read();
 }

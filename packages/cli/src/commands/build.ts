@@ -49,7 +49,7 @@ export const buildCommand: Command = {
   async run(args, io) {
     const realiser = realiserName(args);
     const storeDir = storeDirFor(args);
-    const found = await instantiate(singleInstallable(args, "build"), { ...evaluateOptions(args), storeDir });
+    const found = await instantiate(singleInstallable(args, "build"), { ...evaluateOptions(args, args.positionals[0]), storeDir });
     const roots = found.map(({ derivation }) => derivation);
     if (roots.length === 0) {
       io.stderr.write("warning: the config has no derivations; nothing to build\n");

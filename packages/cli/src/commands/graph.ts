@@ -17,7 +17,7 @@ export const graphCommand: Command = {
     const format = args.options["format"] ?? "dot";
     if (format !== "dot" && format !== "mermaid" && format !== "json") throw new UsageError(`unknown graph format '${String(format)}' (expected dot, mermaid or json)`);
     const storeDir = storeDirFor(args);
-    const found = await instantiate(singleInstallable(args, "graph"), { ...evaluateOptions(args), storeDir });
+    const found = await instantiate(singleInstallable(args, "graph"), { ...evaluateOptions(args, args.positionals[0]), storeDir });
     const roots = found.map(({ derivation }) => derivation);
     const graph = buildDerivationGraph(roots);
     const order = topologicalOrder(graph, targetsOf(roots));

@@ -29,7 +29,7 @@ export const instantiateCommand: Command = {
   ],
   async run(args, io) {
     const storeDir = storeDirFor(args);
-    const found = await instantiate(singleInstallable(args, "instantiate"), { ...evaluateOptions(args), storeDir });
+    const found = await instantiate(singleInstallable(args, "instantiate"), { ...evaluateOptions(args, args.positionals[0]), storeDir });
     if (args.options["read-only"] !== true && found.length > 0 && isKilnStore(storeDir)) {
       const store = LocalStore.open({ storeDir });
       try {

@@ -12,7 +12,7 @@ export const showDerivationCommand: Command = {
   usage: "show-derivation FILE.ts[#attr.path] [--recursive]",
   options: [{ name: "recursive", short: "r", type: "boolean", description: "Include every derivation they depend on" }],
   async run(args, io) {
-    const found = await instantiate(singleInstallable(args, "show-derivation"), evaluateOptions(args));
+    const found = await instantiate(singleInstallable(args, "show-derivation"), evaluateOptions(args, args.positionals[0]));
     const roots = found.map(({ derivation }) => derivation);
     const derivations = args.options["recursive"] === true ? derivationClosure(roots, (drvPath) => findDerivation(drvPath)) : roots;
     const result: Record<string, ShowDerivation> = {};

@@ -27,7 +27,7 @@ export async function findPackages(args: ParsedArgs, installables: readonly stri
   const storeDir = storeDirFor(args);
   const roots: Derivation[] = [];
   for (const installable of installables) {
-    const found = await instantiate(resolveInstallable(installable), { ...evaluateOptions(args), storeDir });
+    const found = await instantiate(resolveInstallable(installable), { ...evaluateOptions(args, installable), storeDir });
     if (found.length === 0) throw new RunError(`'${installable}' has no packages`);
     roots.push(...found.map(({ derivation }) => derivation));
   }

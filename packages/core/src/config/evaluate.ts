@@ -12,6 +12,11 @@ import { evaluateInConfig, loadConfig, parseInstallable, resolveConfigFile, type
 export interface EvaluateOptions extends LoadConfigOptions {
   /** The store directory to compute paths for; see `setStoreDir`. */
   readonly storeDir?: string;
+  /**
+   * How messages name the config instead of its file: `@kiln/pkgs` for the
+   * package set a CLI ships, whose file is none of the user's business.
+   */
+  readonly displayName?: string;
 }
 
 /** An evaluated installable. */
@@ -30,7 +35,7 @@ export async function evaluateInstallable(installable: string, options: Evaluate
   const { file: given, attrPath } = parseInstallable(installable);
   const file = resolveConfigFile(given);
   const { value: root } = await loadConfig(file, options);
-  const value = attrPath === undefined ? root : evaluateInConfig(() => selectAttrPath(root, attrPath, file));
+  const value = attrPath === undefined ? root : evaluateInConfig(() => selectAttrPath(root, attrPath, options.displayName ?? file));
   return { file, attrPath, value };
 }
 

@@ -14,6 +14,7 @@ import { scanForHashParts } from "../local-store/reference-scanner.js";
 import { makeBuildRoot } from "../local-store/build-directories.js";
 import type { NewPathInfo } from "../local-store/store-database.js";
 import type { Hash } from "../store/hash.js";
+import { NarDumpError } from "../store/nar-errors.js";
 import { hashFileSync, hashPathSync, type NarHashResult } from "../store/nar-hash.js";
 import { isBuiltinBuilder, runBuiltinBuilder } from "../fetch/builtin-fetchers.js";
 import type { FetchSettings } from "../fetch/fetch-settings.js";
@@ -263,6 +264,8 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
         // Left for the next run to clean.
       }
     }
+    // A file no store path can hold (a fifo, a socket, a device) is the build's doing: say which build.
+    if (error instanceof NarDumpError) throw new BuildFailedError(`builder for '${drvPath}' produced an output that cannot be stored: ${error.message}`, drvPath, store.logPath(drvPath));
     throw error;
   } finally {
     if (buildRoot !== undefined) deletePathRecursively(buildRoot);

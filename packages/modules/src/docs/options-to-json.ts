@@ -42,7 +42,8 @@ function describe(option: Option, into: Record<string, OptionDocumentation>): vo
   };
   into[showOption(option.loc)] = entry;
   if (option.visible === "shallow") return;
-  const subOptions = option.type.getSubOptions?.(option.loc);
+  // The submodule's options are declared where the option is (nixpkgs' `setDefaultModuleLocation`).
+  const subOptions = option.type.getSubOptions?.(option.loc, option.declarations[0]);
   if (subOptions !== undefined) collect(subOptions, into);
 }
 

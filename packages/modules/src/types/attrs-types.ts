@@ -102,7 +102,7 @@ function attrsWith<Value, Definition>(elemType: OptionType<Value, Definition>, l
       return result;
     },
     nestedTypes: nameType === undefined ? { elemType } : { elemType, nameType },
-    ...(elemType.getSubOptions === undefined ? {} : { getSubOptions: (prefix) => elemType.getSubOptions?.([...prefix, "<name>"]) ?? {} }),
+    ...(elemType.getSubOptions === undefined ? {} : { getSubOptions: (prefix, file) => elemType.getSubOptions?.([...prefix, "<name>"], file) ?? {} }),
     typeMerge: (other) => {
       if (other.name !== (lazy ? "lazyAttrsOf" : "attrsOf")) return undefined;
       const otherElement = other.nestedTypes["elemType"];

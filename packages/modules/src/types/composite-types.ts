@@ -25,7 +25,7 @@ export function nullOr<Value, Definition>(elemType: OptionType<Value, Definition
       throw new ConflictingDefinitionsError(`The option \`${showOption(loc)}\` is defined both null and not null, in ${showFiles(definitions.map((definition) => definition.file))}.`, loc);
     },
     nestedTypes: { elemType },
-    ...(elemType.getSubOptions === undefined ? {} : { getSubOptions: (prefix) => elemType.getSubOptions?.(prefix) ?? {} }),
+    ...(elemType.getSubOptions === undefined ? {} : { getSubOptions: (prefix, file) => elemType.getSubOptions?.(prefix, file) ?? {} }),
   });
 }
 
@@ -75,7 +75,7 @@ export function coercedTo<FromValue, FromDefinition, Value, Definition>(
     check: (value) => (coercedType.check(value) && finalType.check(coerce(value as FromValue))) || finalType.check(value),
     merge: (loc, definitions) => finalType.merge(loc, definitions.map((definition) => ({ file: definition.file, value: convert(definition.value) }))),
     nestedTypes: { coercedType, finalType },
-    ...(finalType.getSubOptions === undefined ? {} : { getSubOptions: (prefix) => finalType.getSubOptions?.(prefix) ?? {} }),
+    ...(finalType.getSubOptions === undefined ? {} : { getSubOptions: (prefix, file) => finalType.getSubOptions?.(prefix, file) ?? {} }),
   });
 }
 

@@ -26,7 +26,7 @@ export function listOf<Value, Definition>(elemType: OptionType<Value, Definition
       return result;
     },
     nestedTypes: { elemType },
-    ...(elemType.getSubOptions === undefined ? {} : { getSubOptions: (prefix) => elemType.getSubOptions?.([...prefix, "*"]) ?? {} }),
+    ...(elemType.getSubOptions === undefined ? {} : { getSubOptions: (prefix, file) => elemType.getSubOptions?.([...prefix, "*"], file) ?? {} }),
   });
 }
 

@@ -51,8 +51,13 @@ export interface OptionType<out Value, out Definition = Value> {
    * or `undefined` when they cannot be merged (nixpkgs' `typeMerge`).
    */
   typeMerge?(other: OptionType<unknown, unknown>): OptionType<unknown, unknown> | undefined;
-  /** Options declared inside the type (submodules), for documentation. */
-  getSubOptions?(prefix: OptionPath): Readonly<Record<string, unknown>>;
+  /**
+   * Options declared inside the type (submodules), for documentation.
+   * `declaringFile` is the file of the module declaring the option: as in
+   * nixpkgs (`setDefaultModuleLocation`), the submodule's own modules that
+   * name no file are declared there.
+   */
+  getSubOptions?(prefix: OptionPath, declaringFile?: string): Readonly<Record<string, unknown>>;
 }
 
 /** Any option type. */
@@ -81,7 +86,7 @@ export interface OptionTypeSpec<Value> {
   /** See {@link OptionType.typeMerge}. */
   typeMerge?(other: AnyOptionType): AnyOptionType | undefined;
   /** See {@link OptionType.getSubOptions}. */
-  getSubOptions?(prefix: OptionPath): Readonly<Record<string, unknown>>;
+  getSubOptions?(prefix: OptionPath, declaringFile?: string): Readonly<Record<string, unknown>>;
 }
 
 /** Builds an option type (nixpkgs' `mkOptionType`). */

@@ -81,8 +81,8 @@ export function submoduleWith<Value extends object>(spec: SubmoduleWithSpec): Op
         ...(spec.description === undefined ? {} : { description: spec.description }),
       });
     },
-    getSubOptions: (prefix) => {
-      const context = evaluateModules({ modules: spec.modules, specialArgs: spec.specialArgs ?? {}, moduleArguments: { name: "<name>" }, prefix, fallbackFile: "<docs>", topLevel: false });
+    getSubOptions: (prefix, declaringFile) => {
+      const context = evaluateModules({ modules: spec.modules, specialArgs: spec.specialArgs ?? {}, moduleArguments: { name: "<name>" }, prefix, fallbackFile: declaringFile ?? "<unknown-file>", topLevel: false });
       return context.options as Readonly<Record<string, unknown>>;
     },
   });

@@ -24,7 +24,7 @@ import { storePathName } from "../../machine/package-values.js";
 const FILE = "@kiln/modules/home/files/home-file.ts";
 
 /** The options of one `home.file` entry. */
-export const homeFileEntryOptions = defineModule({
+export const homeFileEntryOptions = defineModule(located(FILE, {
   options: {
     enable: mkOption({ type: types.bool, default: true, description: "Whether this file is created. Set it to false to drop a file another module defines." }),
     target: mkOption({
@@ -43,7 +43,7 @@ export const homeFileEntryOptions = defineModule({
       description: "`true`: the entry links to a store copy of the file that is executable; `false`: to one that is not; `null`: to the source as it is. Home files are always links, so that switching and rolling back only relink.",
     }),
   },
-});
+}));
 
 /** `target` defaults to the name, and `source` to the `text` in the store. */
 function homeFileEntryDefaults(pkgs: MachinePackageSet): object {

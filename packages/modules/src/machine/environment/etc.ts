@@ -19,7 +19,7 @@ import { located } from "../module-file.js";
 const FILE = "@kiln/modules/machine/environment/etc.ts";
 
 /** The options of one `/etc` entry. */
-export const etcEntryOptions = defineModule({
+export const etcEntryOptions = defineModule(located(FILE, {
   options: {
     enable: mkOption({ type: types.bool, default: true, description: "Whether this file is created. Set it to false to drop a file another module defines." }),
     target: mkOption({
@@ -41,7 +41,7 @@ export const etcEntryOptions = defineModule({
     user: mkOption({ type: types.str, default: "root", description: "The owner of a copied file (ignored for symlinks)." }),
     group: mkOption({ type: types.str, default: "root", description: "The group of a copied file (ignored for symlinks)." }),
   },
-});
+}));
 
 /** `target` defaults to the name, and `source` to the `text` in the store. */
 function etcEntryDefaults(pkgs: MachinePackageSet): object {

@@ -7,9 +7,12 @@
 import { defineModule } from "../../modules/define-module.js";
 import { mkOption } from "../../options/mk-option.js";
 import { types } from "../../types/index.js";
+import { located } from "../module-file.js";
+
+const FILE = "@kiln/modules/machine/services/nginx-virtual-host.ts";
 
 /** The options of one `location` block. */
-export const nginxLocationOptions = defineModule({
+export const nginxLocationOptions = defineModule(located(FILE, {
   options: {
     root: mkOption({ type: types.nullOr(types.str), default: null, example: "/var/www/static", description: "The document root of this location (`root`)." }),
     proxyPass: mkOption({ type: types.nullOr(types.str), default: null, example: "http://127.0.0.1:3000", description: "Forward requests to this URL (`proxy_pass`)." }),
@@ -19,19 +22,19 @@ export const nginxLocationOptions = defineModule({
     extraConfig: mkOption({ type: types.lines, default: "", description: "More nginx directives in this location." }),
     priority: mkOption({ type: types.int, default: 1000, description: "Where the location goes among the others: lower first, then by path (nginx picks regular-expression locations in order)." }),
   },
-});
+}));
 
 /** The options of one `listen` entry. */
-export const nginxListenOptions = defineModule({
+export const nginxListenOptions = defineModule(located(FILE, {
   options: {
     addr: mkOption({ type: types.str, example: "[::1]", description: "The address to listen on (IPv6 in brackets)." }),
     port: mkOption({ type: types.port, default: 80, description: "The port to listen on." }),
     extraParameters: mkOption({ type: types.listOf(types.str), default: [], example: ["http2"], description: "More parameters of the `listen` directive." }),
   },
-});
+}));
 
 /** The options of one virtual host (`server` block). */
-export const nginxVirtualHostOptions = defineModule({
+export const nginxVirtualHostOptions = defineModule(located(FILE, {
   options: {
     serverName: mkOption({ type: types.nullOr(types.str), default: null, description: "The host's name (`server_name`); defaults to the attribute name." }),
     serverAliases: mkOption({ type: types.listOf(types.str), default: [], example: ["www.example.org"], description: "More names of the host." }),
@@ -46,4 +49,4 @@ export const nginxVirtualHostOptions = defineModule({
     locations: mkOption({ type: types.attrsOf(types.submodule(nginxLocationOptions)), default: {}, description: "`location` blocks, by path (or `~ regex`)." }),
     extraConfig: mkOption({ type: types.lines, default: "", description: "More nginx directives in the `server` block." }),
   },
-});
+}));

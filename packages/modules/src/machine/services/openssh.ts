@@ -31,7 +31,7 @@ export const SSHD_CONFIG_PATH = "/etc/ssh/sshd_config";
 const nullableNames = (description: string) => mkOption({ type: types.nullOr(types.listOf(types.str)), default: null, description });
 
 /** The typed settings of `services.openssh.settings` (others may be added freely). */
-export const sshdSettingsOptions = defineModule({
+export const sshdSettingsOptions = defineModule(located(FILE, {
   freeformType: types.attrsOf(types.nullOr(types.oneOf([types.bool, types.int, types.str, types.listOf(types.oneOf([types.bool, types.int, types.str]))]))),
   options: {
     PasswordAuthentication: mkOption({ type: types.bool, default: true, description: "Whether users may log in with a password." }),
@@ -58,7 +58,7 @@ export const sshdSettingsOptions = defineModule({
     Macs: nullableNames("The MAC algorithms allowed; `null`: sshd's defaults."),
     KexAlgorithms: nullableNames("The key exchange algorithms allowed; `null`: sshd's defaults."),
   },
-});
+}));
 
 /** The value of `services.openssh.settings`: the typed settings, and any other sshd keyword. */
 export type SshdSettings = ConfigOf<typeof sshdSettingsOptions> & { readonly [keyword: string]: SshdValue };
@@ -67,13 +67,13 @@ export type SshdSettings = ConfigOf<typeof sshdSettingsOptions> & { readonly [ke
 const sshdSettingsType = types.submodule(sshdSettingsOptions) as unknown as OptionType<SshdSettings, Definable<SshdSettings>>;
 
 /** One host key. */
-export const sshHostKeyOptions = defineModule({
+export const sshHostKeyOptions = defineModule(located(FILE, {
   options: {
     type: mkOption({ type: types.enum(["rsa", "ecdsa", "ed25519"]), description: "The key's type (`ssh-keygen -t`)." }),
     path: mkOption({ type: types.str, description: "Where the key is kept; generated on the service's first start." }),
     bits: mkOption({ type: types.nullOr(types.int), default: null, description: "The key's size (`ssh-keygen -b`), for RSA and ECDSA keys." }),
   },
-});
+}));
 
 /** The options of `services.openssh`. */
 export const opensshOptions = withOptions().module(located(FILE, (args) => {

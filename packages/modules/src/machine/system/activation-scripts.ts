@@ -15,6 +15,7 @@ import { defineModule } from "../../modules/define-module.js";
 import { mkOption } from "../../options/mk-option.js";
 import { showOption } from "../../options/show-option.js";
 import { types } from "../../types/index.js";
+import { located } from "../module-file.js";
 import { MachineConfigError } from "../machine-config-error.js";
 import type { MachinePackageSet } from "../package-set.js";
 import { storePathName } from "../package-values.js";
@@ -22,12 +23,12 @@ import { storePathName } from "../package-values.js";
 const FILE = "@kiln/modules/machine/system/activation-scripts.ts";
 
 /** The options of one snippet given as `{ text, deps }`. */
-export const activationScriptEntryOptions = defineModule({
+export const activationScriptEntryOptions = defineModule(located(FILE, {
   options: {
     text: mkOption({ type: types.lines, description: "The snippet: bash code." }),
     deps: mkOption({ type: types.listOf(types.str), default: [], description: "Names of the snippets that must run before this one." }),
   },
-});
+}));
 
 /** The option `system.activationScripts`. */
 export const activationScriptsOptions = defineModule({

@@ -25,7 +25,7 @@ const FILE = "@kiln/modules/machine/systemd/service.ts";
 export const HOST_SERVICE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /** The options of a service besides the common unit options. */
-export const serviceOptions = defineModule({
+export const serviceOptions = defineModule(located(FILE, {
   options: {
     serviceConfig: mkOption({
       type: types.attrsOf(systemdUnitValue),
@@ -54,7 +54,7 @@ export const serviceOptions = defineModule({
       description: "When to start the service: an `OnCalendar=` expression or a list of them (systemd.time(7)). Setting it makes a timer `<name>.timer`, wanted by `timers.target`.",
     }),
   },
-});
+}));
 
 /** `startAt` as a list (a single expression is a list of one). */
 export function startAtList(startAt: string | readonly string[]): readonly string[] {

@@ -3,9 +3,12 @@ import { defineModule } from "../../modules/define-module.js";
 import { mkOption } from "../../options/mk-option.js";
 import { types } from "../../types/index.js";
 import { systemdUnitValue } from "./unit-value-type.js";
+import { located } from "../module-file.js";
+
+const FILE = "@kiln/modules/machine/systemd/timer.ts";
 
 /** The options of a timer besides the common unit options. */
-export const timerOptions = defineModule({
+export const timerOptions = defineModule(located(FILE, {
   options: {
     timerConfig: mkOption({
       type: types.attrsOf(systemdUnitValue),
@@ -14,4 +17,4 @@ export const timerOptions = defineModule({
       description: "Settings of the `[Timer]` section (systemd.timer(5)). Without `Unit=`, the timer starts the service of the same name.",
     }),
   },
-});
+}));

@@ -12,11 +12,14 @@ import { defineModule } from "../../modules/define-module.js";
 import { mkOption } from "../../options/mk-option.js";
 import { types } from "../../types/index.js";
 import { systemdUnitValue } from "./unit-value-type.js";
+import { located } from "../module-file.js";
+
+const FILE = "@kiln/modules/machine/systemd/unit-options.ts";
 
 const unitList = (description: string) => mkOption({ type: types.listOf(types.str), default: [], description });
 
 /** The options shared by services and timers. */
-export const unitOptions = defineModule({
+export const unitOptions = defineModule(located(FILE, {
   options: {
     enable: mkOption({ type: types.bool, default: true, description: "Whether the unit file is written. Set it to false to drop a unit another module defines." }),
     description: mkOption({ type: types.singleLineStr, default: "", description: "A short description of the unit (`Description=`)." }),
@@ -38,4 +41,4 @@ export const unitOptions = defineModule({
       description: "Further settings of the `[Unit]` section (systemd.unit(5)).",
     }),
   },
-});
+}));

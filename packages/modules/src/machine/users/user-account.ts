@@ -14,7 +14,7 @@ const FILE = "@kiln/modules/machine/users/user-account.ts";
 import { located } from "../module-file.js";
 
 /** The options of a user account. */
-export const userAccountOptions = defineModule({
+export const userAccountOptions = defineModule(located(FILE, {
   options: {
     name: mkOption({
       type: types.accountName,
@@ -53,7 +53,7 @@ export const userAccountOptions = defineModule({
       description: "A short description of the user (the GECOS field of `/etc/passwd`), usually the full name; without `:`, newline or NUL, which would break the line into other fields or accounts.",
     }),
   },
-});
+}));
 
 /** The defaults that depend on the attribute name and on `isNormalUser`. */
 export const userAccountDefaults = withOptions(userAccountOptions).module(located(FILE, ({ name, config }) => ({
