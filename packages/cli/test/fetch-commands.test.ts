@@ -6,11 +6,11 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { serve, startLoopbackServer, TEST_CERTIFICATE, type LoopbackServer } from "../../core/test/fetch/loopback-server.js";
+import { redirect, serve, startLoopbackServer, TEST_CERTIFICATE, type LoopbackServer } from "../../core/test/fetch/loopback-server.js";
 import { runKilnAsync } from "./run-kiln.js";
 
 const hasNix = spawnSync("nix-prefetch-url", ["--version"]).status === 0;
@@ -94,6 +94,37 @@ describe("kiln prefetch", () => {
     expect(hash).toMatch(/^sha256-/);
     expect(path?.endsWith("-source")).toBe(true);
     expect(spawnSync(join(path as string, "bin", "tool"), { encoding: "utf8" }).stdout).toBe("tool\n");
+  });
+
+  it("refuses a redirect to a local file: nothing of it enters the store, and its hash is never printed", async () => {
+    const secret = join(root, "shadow");
+    writeFileSync(secret, "root:$6$secret-hash:19000:0:99999:7:::\n", { mode: 0o600 });
+    const secretHashes = [sri(readFileSync(secret)), createHash("sha256").update(readFileSync(secret)).digest("hex")];
+    server.route("/x", redirect(`file://${secret}`));
+    const run = await runKilnAsync(["prefetch", `${server.url}/x`], root, env);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`error: unable to download '${server.url}/x': refusing the redirect to 'file://${secret}' (a redirect from http may only go to http or https)`);
+    expect(run.stdout).toBe("");
+    const store = join(root, "store");
+    expect(existsSync(store) ? readdirSync(store).filter((name) => !name.startsWith(".")) : []).toEqual([]);
+
+    writeFileSync(
+      join(root, "kiln.ts"),
+      `import { fetchurl } from "@kiln/core";\nexport default fetchurl({ url: "${server.url}/x", name: "x", hash: "${sri("not the file")}" });\n`,
+    );
+    const build = await runKilnAsync(["build", "kiln.ts", "--no-link"], root, env);
+    expect(build.status).toBe(1);
+    expect(build.stderr).toContain(`refusing the redirect to 'file://${secret}'`);
+    expect(build.stderr).not.toContain("hash mismatch");
+    for (const hash of secretHashes) expect(build.stderr + build.stdout).not.toContain(hash.replace(/^sha256-/, ""));
+    expect(readdirSync(store).filter((name) => name.endsWith("-x"))).toEqual([]);
+  });
+
+  it("refuses a redirect from https down to http", async () => {
+    secure.route("/downgrade", redirect(`${server.url}/notes.txt`));
+    const run = await runKilnAsync(["prefetch", `${secure.url}/downgrade`], root, env);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`refusing the redirect to '${server.url}/notes.txt' (a redirect from https may only go to https)`);
   });
 
   it("says what is wrong with a URL that does not exist", async () => {

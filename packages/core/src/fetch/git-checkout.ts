@@ -87,7 +87,9 @@ export async function gitCheckout(destination: string, options: GitCheckoutOptio
   await git(["config", "advice.detachedHead", "false"], destination, options);
   await git(["remote", "add", "origin", options.url], destination, options);
   const depth = options.deepClone ? [] : ["--depth", "1"];
-  const file = ["-c", "protocol.file.allow=always"];
+  // git (through curl) follows redirects only to http(s), never to a local file; from an https remote,
+  // plain http is refused altogether, so that a redirect cannot strip TLS (as for every other download).
+  const file = ["-c", "protocol.file.allow=always", ...(/^https:/i.test(options.url) ? ["-c", "protocol.http.allow=never"] : [])];
   try {
     await git([...file, "fetch", "--quiet", ...depth, "--no-tags", "origin", options.rev], destination, options);
   } catch (error) {
