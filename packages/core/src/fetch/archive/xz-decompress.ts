@@ -10,8 +10,12 @@
  * sliding dictionary.
  *
  * The compressed input is held whole; output is handed on chunk by chunk (an
- * LZMA2 chunk unpacks to at most 2 MiB), so it never is. The dictionary grows
- * only as far as the data needs, up to the size the stream declares.
+ * LZMA2 chunk unpacks to at most 2 MiB), so it never is. The dictionary takes
+ * memory only as the data fills it, up to the size the stream declares but
+ * never beyond MAX_DICTIONARY (64 MiB, what `xz -9` uses): a stream of a few
+ * bytes may declare 4 GiB and fill it with zeros. As libarchive's memory
+ * limit for Nix, this bounds memory whatever the input; a stream that really
+ * reaches further back is refused with a clear error.
  *
  * Branch/call/jump (BCJ) and delta filters are refused with a clear error:
  * xz uses them only when asked to (`xz --x86`), and release tarballs do not.
@@ -20,6 +24,14 @@ import { createHash } from "node:crypto";
 import { crc32 } from "node:zlib"; // Node >= 20.15
 import { ArchiveFormatError } from "./archive-errors.js";
 
+/** The largest sliding window Kiln decodes with by default: that of `xz -9` and `-9e`, the largest preset. */
+const MAX_DICTIONARY = 64 << 20;
+
+/** Options of {@link xzDecompressChunks}. */
+export interface XzDecompressOptions {
+  /** The most memory the sliding dictionary may take, in bytes (default 64 MiB, what `xz -9` uses). */
+  readonly maxDictionary?: number;
+}
 const STREAM_MAGIC = Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]);
 const FOOTER_MAGIC = Buffer.from([0x59, 0x5a]);
 const LZMA2_FILTER = 0x21;
@@ -55,7 +67,8 @@ export function xzDecompress(input: Uint8Array): Buffer {
  *
  * @throws ArchiveFormatError as {@link xzDecompress}.
  */
-export function* xzDecompressChunks(input: Uint8Array): Generator<Buffer, void, undefined> {
+export function* xzDecompressChunks(input: Uint8Array, options: XzDecompressOptions = {}): Generator<Buffer, void, undefined> {
+  const maxDictionary = options.maxDictionary ?? MAX_DICTIONARY;
   const data = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   let at = 0;
   for (let stream = 0; ; stream++) {
@@ -66,8 +79,12 @@ export function* xzDecompressChunks(input: Uint8Array): Generator<Buffer, void, 
       if ((at - paddingStart) % 4 !== 0) throw new ArchiveFormatError("xz data is corrupt: stream padding is not a multiple of four bytes");
       if (at === data.length) return;
     }
-    at = yield* decodeStream(data, at, stream);
+    at = yield* decodeStream(data, at, stream, maxDictionary);
   }
+}
+
+function mebibytes(bytes: number): string {
+  return `${Math.round(bytes / (1 << 20))} MiB`;
 }
 
 function corrupt(what: string): ArchiveFormatError {
@@ -99,7 +116,7 @@ function readVli(data: Buffer, at: number): [value: number, next: number] {
 }
 
 /** Decodes one stream starting at `start`; returns where it ends. */
-function* decodeStream(data: Buffer, start: number, stream: number): Generator<Buffer, number, undefined> {
+function* decodeStream(data: Buffer, start: number, stream: number, maxDictionary: number): Generator<Buffer, number, undefined> {
   if (data.length < start + 12 || !data.subarray(start, start + 6).equals(STREAM_MAGIC)) {
     if (stream === 0) throw new ArchiveFormatError("not xz data: bad stream header magic");
     throw corrupt("unexpected data after the end of a stream");
@@ -121,7 +138,7 @@ function* decodeStream(data: Buffer, start: number, stream: number): Generator<B
     at = header.dataStart;
     const check = new Check(checkType);
     let uncompressedSize = 0;
-    const decoder = decodeLzma2(data, at, header.dictionarySize, block);
+    const decoder = decodeLzma2(data, at, header.dictionarySize, maxDictionary, block);
     for (;;) {
       const next = decoder.next();
       if (next.done === true) {
@@ -298,8 +315,8 @@ function crc64(data: Uint8Array, previousLow: number, previousHigh: number): [lo
  * Decodes one block's LZMA2 data starting at `start`, yielding output after
  * each chunk; returns the offset just past the end-of-data marker.
  */
-function* decodeLzma2(data: Buffer, start: number, dictionarySize: number, block: number): Generator<Buffer, number, undefined> {
-  const window = new Window(dictionarySize);
+function* decodeLzma2(data: Buffer, start: number, dictionarySize: number, maxDictionary: number, block: number): Generator<Buffer, number, undefined> {
+  const window = new Window(dictionarySize, maxDictionary);
   const lzma = new LzmaDecoder(window);
   let at = start;
   let needDictionaryReset = true;
@@ -354,12 +371,12 @@ function* decodeLzma2(data: Buffer, start: number, dictionarySize: number, block
 }
 
 /**
- * The sliding dictionary, which is also the output buffer. It starts small
- * and doubles until it reaches the declared dictionary size; only then does
- * it wrap around, handing out what it is about to overwrite.
+ * The sliding dictionary, which is also the output buffer. It is allocated at
+ * its full size at once, which costs no memory until it is written (the pages
+ * are the kernel's zero pages until then), and wraps around when full,
+ * handing out what it is about to overwrite.
  */
 class Window {
-  readonly #limit: number;
   buffer: Uint8Array;
   /** Where the next byte goes. */
   position = 0;
@@ -368,10 +385,17 @@ class Window {
   #wrapped = false;
   #flushed = 0;
   #pending: Buffer[] = [];
+  /** The dictionary size the stream declares, which may be larger than the window is allowed to be. */
+  readonly declared: number;
 
-  constructor(limit: number) {
-    this.#limit = limit;
-    this.buffer = new Uint8Array(Math.min(limit, 1 << 20));
+  constructor(declared: number, max: number) {
+    this.declared = declared;
+    this.buffer = new Uint8Array(Math.min(declared, max));
+  }
+
+  /** Whether a match `distance` bytes back (0 = the last byte) cannot be served only because the window was capped. */
+  beyondCap(distance: number): boolean {
+    return this.#wrapped && this.declared > this.buffer.length && distance >= this.buffer.length && distance < this.declared;
   }
 
   reset(): void {
@@ -393,14 +417,8 @@ class Window {
     return this.buffer[index] ?? 0;
   }
 
-  /** Makes room at the end: grows if allowed, otherwise hands out the buffer and wraps to the start. */
+  /** Makes room at the end: hands out the buffer and wraps to the start. */
   #makeRoom(): void {
-    if (this.buffer.length < this.#limit) {
-      const bigger = new Uint8Array(Math.min(this.#limit, this.buffer.length * 2));
-      bigger.set(this.buffer);
-      this.buffer = bigger;
-      return;
-    }
     this.#pending.push(Buffer.from(this.buffer.subarray(this.#flushed, this.position)));
     this.position = 0;
     this.#flushed = 0;
@@ -675,7 +693,14 @@ class LzmaDecoder {
         this.#state = state < 7 ? 8 : 11;
       }
       const matchLength = length + MATCH_MIN_LENGTH;
-      if (this.#rep0 >= window.available) throw corrupt("match distance reaches before the start of the dictionary");
+      if (this.#rep0 >= window.available) {
+        if (window.beyondCap(this.#rep0)) {
+          throw new ArchiveFormatError(
+            `xz data declares a ${mebibytes(window.declared)} dictionary and reaches back further than ${mebibytes(window.buffer.length)}, the most Kiln decodes with (recompress it with a smaller dictionary, e.g. xz -9)`,
+          );
+        }
+        throw corrupt("match distance reaches before the start of the dictionary");
+      }
       if (window.total + matchLength > end) throw corrupt("match runs past the end of its LZMA2 chunk");
       window.copyMatch(this.#rep0 + 1, matchLength);
     }

@@ -17,7 +17,7 @@ import { open, type FileHandle } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { createInflateRaw, crc32, inflateRawSync } from "node:zlib"; // crc32: Node >= 20.15
 import { ArchiveFormatError } from "./archive-errors.js";
-import { bzip2Decompress } from "./bzip2-decompress.js";
+import { bzip2DecompressChunks } from "./bzip2-decompress.js";
 
 /** What a zip entry is; `other` covers devices, fifos and sockets (see {@link ZipEntry.unixFileType}). */
 export type ZipEntryType = "file" | "directory" | "symlink" | "other";
@@ -380,17 +380,19 @@ async function* inflateRaw(compressed: AsyncIterable<Buffer>, name: string): Asy
   }
 }
 
+/**
+ * Decodes a bzip2 entry block by block: the compressed data is read whole (it is no larger than the archive), but the
+ * output is handed on as each block is done, so the caller's size check stops an entry that says it is small.
+ */
 async function* bunzip(compressed: AsyncIterable<Buffer>, name: string): AsyncGenerator<Buffer, void, undefined> {
   const pieces: Buffer[] = [];
   for await (const piece of compressed) pieces.push(piece);
-  let contents: Buffer;
   try {
-    contents = bzip2Decompress(Buffer.concat(pieces));
+    yield* bzip2DecompressChunks(Buffer.concat(pieces));
   } catch (error) {
-    if (error instanceof ArchiveFormatError) {
+    if (error instanceof ArchiveFormatError && error.entryName === undefined) {
       throw new ArchiveFormatError(`zip entry '${name}': ${error.message}`, { entryName: name, cause: error });
     }
     throw error;
   }
-  yield contents;
 }

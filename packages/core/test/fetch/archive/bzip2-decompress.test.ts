@@ -53,12 +53,16 @@ describe("bzip2Decompress", () => {
     expect(bzip2Decompress(compressed).equals(raw)).toBe(true);
   });
 
-  it("yields one piece per block, so output can be streamed", () => {
+  it("yields pieces of at most 1 MiB, even of a block that expands to many MB, so output can be streamed", () => {
     const { compressed, raw } = load("text-level1");
     const pieces = [...bzip2DecompressChunks(compressed)];
     // Level 1 means blocks of at most 100 kB of (run-length-coded) input.
     expect(pieces.length).toBeGreaterThan(raw.length / 100_000 - 1);
     expect(Buffer.concat(pieces).equals(raw)).toBe(true);
+    const zeros = load("zeros");
+    const zeroPieces = [...bzip2DecompressChunks(zeros.compressed)];
+    expect(Math.max(...zeroPieces.map((piece) => piece.length))).toBeLessThanOrEqual(1 << 20);
+    expect(Buffer.concat(zeroPieces).equals(zeros.raw)).toBe(true);
   });
 
   it("ignores trailing garbage after the last stream, as bzip2 -d does", () => {
