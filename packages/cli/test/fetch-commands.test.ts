@@ -187,6 +187,55 @@ export default derivation({
     expect(again.stderr).toContain("3 fetchers checked: 0 hashes fixed, 3 already right");
   });
 
+  it("reports a failed fetch once, and counts it in its summary", async () => {
+    const file = join(root, "kiln.ts");
+    writeFileSync(
+      file,
+      `import { fetchurl } from "@kiln/core";
+export const missing = fetchurl({ url: "${server.url}/missing.txt", hash: "" });
+export const notes = fetchurl({ url: "${server.url}/notes.txt", hash: "" });
+`,
+    );
+    const fix = await runKilnAsync(["fix-hashes", "kiln.ts#missing"], root, env);
+    expect(fix.status).toBe(1);
+    const count = (text: string, part: string): number => text.split(part).length - 1;
+    expect(count(fix.stderr, `unable to download '${server.url}/missing.txt': HTTP error 404`), fix.stderr).toBe(1);
+    expect(count(fix.stderr, "-missing.txt.drv' failed"), fix.stderr).toBe(1);
+    expect(fix.stderr).toContain("1 fetcher checked: 0 hashes fixed, 0 already right, 1 failed");
+
+    writeFileSync(
+      file,
+      `import { derivation, fetchurl } from "@kiln/core";
+const missing = fetchurl({ url: "${server.url}/missing.txt", hash: "" });
+const notes = fetchurl({ url: "${server.url}/notes.txt", hash: "" });
+export default derivation({ name: "both", system: "x86_64-linux", builder: "/bin/sh", args: ["-c", \`cat \${missing} \${notes} > $out\`] });
+`,
+    );
+    const both = await runKilnAsync(["fix-hashes", "kiln.ts"], root, env);
+    expect(both.status).toBe(1);
+    expect(count(both.stderr, `unable to download '${server.url}/missing.txt': HTTP error 404`), both.stderr).toBe(1);
+    expect(both.stdout).toContain(`${file}:3: hash "" -> "${sri("release notes\n")}"`);
+    expect(both.stderr).toContain("2 fetchers checked: 1 hash fixed, 0 already right, 1 failed");
+  });
+
+  it("refuses a hash whose padding bits are not zero, naming the call, and rewrites nothing", async () => {
+    const file = join(root, "kiln.ts");
+    // The right hash's last base64 digit before '=' made one larger: the same bytes, but not the text Kiln would print.
+    const right = sri("release notes\n");
+    const digits = right.slice(0, -1);
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const bumped = `${digits.slice(0, -1)}${alphabet[alphabet.indexOf(digits.slice(-1)) + 1] ?? ""}=`;
+    const source = `import { fetchurl } from "@kiln/core";\nexport default fetchurl({ url: "${server.url}/notes.txt", hash: "${bumped}" });\n`;
+    writeFileSync(file, source);
+    for (const command of [["build", "kiln.ts", "--no-link"], ["fix-hashes", "kiln.ts"]]) {
+      const run = await runKilnAsync(command, root, env);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(`kiln.ts:2:16: fetchurl: bad hash for '${server.url}/notes.txt': invalid base64 in sha256 hash '${bumped}': its last digit`);
+      expect(run.stdout).toBe("");
+    }
+    expect(readFileSync(file, "utf8")).toBe(source);
+  });
+
   it("changes nothing and says so when the hash cannot be located", async () => {
     const file = join(root, "kiln.ts");
     const source = `import { fetchurl } from "@kiln/core";
