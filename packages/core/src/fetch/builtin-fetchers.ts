@@ -132,6 +132,7 @@ async function buildFetchgit(context: BuiltinBuildContext): Promise<void> {
     leaveDotGit: env(context.drv, "leaveDotGit") === "1",
     deepClone: env(context.drv, "deepClone") === "1",
     scratch: home,
+    certificateAuthorities: context.settings.certificateAuthorities,
     log: context.log,
     ...(context.signal !== undefined ? { signal: context.signal } : {}),
   });
