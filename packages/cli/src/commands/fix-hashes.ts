@@ -23,7 +23,7 @@ export const fixHashesCommand: Command = {
   summary: "Fetch the sources of a config and write the right hashes into its source code",
   usage: "fix-hashes FILE.ts[#attr.path] [--realiser local|nix] [-j N]",
   description:
-    "Realises every fetcher (fetchurl, fetchzip, fetchFromGitHub, fetchgit, fetchpatch) under the attribute. Where a hash is wrong or empty, the string literal in your TypeScript is replaced in place (formatting kept) and the change is printed.",
+    "Realises every fetcher (fetchurl, fetchzip, fetchFromGitHub, fetchgit, fetchpatch) under the attribute. Where a hash is wrong or empty, the string literal in your TypeScript is replaced in place (formatting kept) and the change is printed. A fetch that fails is reported once; the last line counts the fetchers fixed, already right, left to fix by hand and failed, and the exit code is 1 if any is in the last two.",
   options: REALISE_OPTIONS.filter((option) => option.name !== "keep-going"),
   async run(args, io) {
     const realiser = realiserName(args);
