@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { redirect, serve, startLoopbackServer, TEST_CERTIFICATE, type LoopbackServer } from "../../core/test/fetch/loopback-server.js";
+import { redirect, serve, stalling, startLoopbackServer, TEST_CERTIFICATE, type LoopbackServer } from "../../core/test/fetch/loopback-server.js";
 import { runKilnAsync } from "./run-kiln.js";
 
 const hasNix = spawnSync("nix-prefetch-url", ["--version"]).status === 0;
@@ -125,6 +125,15 @@ describe("kiln prefetch", () => {
     const run = await runKilnAsync(["prefetch", `${secure.url}/downgrade`], root, env);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`refusing the redirect to '${server.url}/notes.txt' (a redirect from https may only go to https)`);
+  });
+
+  it("abandons a stalled transfer after KILN_FETCH_TIMEOUT seconds, keeping nothing", async () => {
+    server.route("/stalls.tar.gz", stalling());
+    const run = await runKilnAsync(["prefetch", `${server.url}/stalls.tar.gz`], root, { ...env, KILN_FETCH_TIMEOUT: "0.5" });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`error: unable to download '${server.url}/stalls.tar.gz': received nothing for 0.5 s (timeout)`);
+    const store = join(root, "store");
+    expect(existsSync(store) ? readdirSync(store).filter((name) => !name.startsWith(".")) : []).toEqual([]);
   });
 
   it("says what is wrong with a URL that does not exist", async () => {

@@ -98,7 +98,9 @@ function attempt(url: string, destination: string, options: DownloadOptions, red
       clearTimeout(timer);
       timer = setTimeout(() => {
         request.destroy();
-        finish(new FetchError(`unable to download '${url}': ${what} ${Math.round(ms / 1000)} s (timeout)`, url, true));
+        // Whole seconds, unless the timeout is shorter than one (KILN_FETCH_TIMEOUT=0.5).
+        const seconds = ms >= 1000 ? Math.round(ms / 1000) : ms / 1000;
+        finish(new FetchError(`unable to download '${url}': ${what} ${seconds} s (timeout)`, url, true));
       }, ms);
     };
     armTimer(settings.connectTimeoutMs, "no answer within");
