@@ -4,10 +4,11 @@
  * A bzip2 stream is a sequence of independent blocks of at most 900 kB, each
  * Huffman + move-to-front + run-length coded, then Burrows-Wheeler
  * transformed, then run-length coded once more. Decoding therefore undoes
- * those steps in reverse, one block at a time, and hands the output on in
- * pieces of at most 1 MiB: the compressed input is held whole, but the output
- * never is, not even a block's (the run-length step lets 900 kB become some
- * 45 MB), so a few bytes cannot take gigabytes of memory. A block is checked
+ * those steps in reverse, one block at a time, reading the compressed input
+ * as it goes (see `input-buffer.ts`) and handing the output on in pieces of at
+ * most 1 MiB: neither is ever held whole, not even a block's output (the
+ * run-length step lets 900 kB become some 45 MB), so a few bytes cannot take
+ * gigabytes of memory, nor a large archive as much memory as its size. A block is checked
  * against its CRC before any of it is handed on. Every block's CRC and the stream's combined CRC are
  * checked. Concatenated streams (as `pbzip2` writes) are decoded one after the
  * other; anything after the last stream is ignored, as `bzip2 -d` ignores it.
@@ -15,6 +16,7 @@
  * Blocks in the "randomised" form that only bzip2 0.9.0 wrote are refused.
  */
 import { ArchiveFormatError } from "./archive-errors.js";
+import { InputBuffer, type CompressedInput } from "./input-buffer.js";
 
 const BLOCK_MAGIC_HIGH = 0x314159;
 const BLOCK_MAGIC_LOW = 0x265359;
@@ -36,45 +38,52 @@ const LOOKUP_BITS = 10;
  * @throws ArchiveFormatError if the data is not bzip2, is truncated or corrupt,
  *   or fails a CRC check.
  */
-export function bzip2Decompress(input: Uint8Array): Buffer {
+export function bzip2Decompress(input: CompressedInput): Buffer {
   return Buffer.concat([...bzip2DecompressChunks(input)]);
 }
 
 /**
- * Decompresses bzip2 data, yielding output in pieces of at most 1 MiB as it
+ * Decompresses bzip2 data (all at once, or in pieces as they are read),
+ * yielding output in pieces of at most 1 MiB as it
  * is decoded, so callers can stream it on with bounded memory (one block of
  * 900 kB can expand to some 45 MB). Each block is checked against its CRC
  * before any of its output is yielded.
  *
  * @throws ArchiveFormatError as {@link bzip2Decompress}.
  */
-export function* bzip2DecompressChunks(input: Uint8Array): Generator<Buffer, void, undefined> {
-  const bits = new BitReader(input);
-  for (let stream = 0; ; stream++) {
-    bits.alignToByte();
-    if (stream > 0 && !startsStream(input, bits.bytePosition())) return;
-    const level = readStreamHeader(bits, stream);
-    const decoder = new BlockDecoder(level * 100_000);
-    let combinedCrc = 0;
-    for (let block = 1; ; block++) {
-      const high = bits.read(24);
-      const low = bits.read(24);
-      if (high === BLOCK_MAGIC_HIGH && low === BLOCK_MAGIC_LOW) {
-        const storedCrc = bits.read32();
-        const crc = yield* decoder.decode(bits, block, storedCrc);
-        combinedCrc = (((combinedCrc << 1) | (combinedCrc >>> 31)) ^ crc) >>> 0;
-      } else if (high === END_MAGIC_HIGH && low === END_MAGIC_LOW) {
-        if (bits.read32() !== combinedCrc) throw new ArchiveFormatError("bzip2 data is corrupt: the stream fails its combined CRC check");
-        break;
-      } else {
-        throw new ArchiveFormatError(`bzip2 data is corrupt: bad magic number where block ${block} should start`);
+export function* bzip2DecompressChunks(input: CompressedInput): Generator<Buffer, void, undefined> {
+  const source = new InputBuffer(input);
+  try {
+    const bits = new BitReader(source);
+    for (let stream = 0; ; stream++) {
+      bits.alignToByte();
+      if (stream > 0 && !startsStream(source, bits.bytePosition())) return;
+      const level = readStreamHeader(bits, stream);
+      const decoder = new BlockDecoder(level * 100_000);
+      let combinedCrc = 0;
+      for (let block = 1; ; block++) {
+        const high = bits.read(24);
+        const low = bits.read(24);
+        if (high === BLOCK_MAGIC_HIGH && low === BLOCK_MAGIC_LOW) {
+          const storedCrc = bits.read32();
+          const crc = yield* decoder.decode(bits, block, storedCrc);
+          combinedCrc = (((combinedCrc << 1) | (combinedCrc >>> 31)) ^ crc) >>> 0;
+        } else if (high === END_MAGIC_HIGH && low === END_MAGIC_LOW) {
+          if (bits.read32() !== combinedCrc) throw new ArchiveFormatError("bzip2 data is corrupt: the stream fails its combined CRC check");
+          break;
+        } else {
+          throw new ArchiveFormatError(`bzip2 data is corrupt: bad magic number where block ${block} should start`);
+        }
       }
     }
+  } finally {
+    source.close();
   }
 }
 
-function startsStream(input: Uint8Array, at: number): boolean {
-  return at + 4 <= input.length && input[at] === 0x42 && input[at + 1] === 0x5a && input[at + 2] === 0x68;
+function startsStream(input: InputBuffer, at: number): boolean {
+  const head = input.bytes(at, 4);
+  return head.length === 4 && head[0] === 0x42 && head[1] === 0x5a && head[2] === 0x68;
 }
 
 function readStreamHeader(bits: BitReader, stream: number): number {
@@ -93,20 +102,31 @@ function readStreamHeader(bits: BitReader, stream: number): number {
  * bits for look-ahead, but consuming any of them is a truncation error.
  */
 class BitReader {
-  readonly #data: Uint8Array;
+  readonly #input: InputBuffer;
+  /** The input's bytes from offset #chunkStart on, as far as they were asked for. */
+  #chunk: Buffer = Buffer.alloc(0);
+  #chunkStart = 0;
   #position = 0;
   #buffer = 0;
   #count = 0;
   #paddingBits = 0;
 
-  constructor(data: Uint8Array) {
-    this.#data = data;
+  constructor(input: InputBuffer) {
+    this.#input = input;
   }
 
   #fill(need: number): void {
     while (this.#count < need) {
+      let index = this.#position - this.#chunkStart;
+      if (index >= this.#chunk.length) {
+        // Bytes a few behind the position may still be looked at again (see bytePosition); older ones are let go.
+        this.#input.release(this.#position - 8);
+        this.#chunk = this.#input.bytes(this.#position, 1 << 16);
+        this.#chunkStart = this.#position;
+        index = 0;
+      }
       let byte = 0;
-      if (this.#position < this.#data.length) byte = this.#data[this.#position] ?? 0;
+      if (index < this.#chunk.length) byte = this.#chunk[index] ?? 0;
       else this.#paddingBits += 8;
       this.#position++;
       this.#buffer = (this.#buffer << 8) | byte;

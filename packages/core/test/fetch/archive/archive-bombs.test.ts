@@ -10,7 +10,9 @@
  *
  * The tar bombs put the zeros after the archive's end marker, where the
  * reader drains them (the decompressor must still reach its trailer); the zip
- * bombs are honest single entries, written out to disk.
+ * bombs are honest single entries, written out to disk. A large archive that
+ * does not compress must not be held whole either: the decoders read their
+ * input as they go.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
@@ -60,6 +62,10 @@ assert data[12] == 2 and data[13] == 0 and data[14] == 0x21 and data[15] == 1, b
 data[16] = 40
 data[20:24] = struct.pack("<I", zlib.crc32(bytes(data[12:20])))
 write("huge-dictionary.tar.xz", bytes(data))
+
+# Not a bomb but a large archive: 160 MiB of xz that does not compress, which must not be read into memory whole.
+noise = lzma.compress(os.urandom(MiB), check=lzma.CHECK_CRC32, filters=xz0)
+write("large.tar.xz", lzma.compress(tar_head(), filters=xz0) + noise * 160)
 
 for name, method in [("bzip2.zip", zipfile.ZIP_BZIP2), ("deflate.zip", zipfile.ZIP_DEFLATED)]:
     with zipfile.ZipFile(os.path.join(out, name), "w", compression=method, compresslevel=1) as archive:
@@ -111,6 +117,16 @@ describe("decompression bombs are unpacked with bounded memory", () => {
     const archive = join(workspace, name);
     expect(statSync(archive).size).toBeLessThan(MiB);
     const destination = join(workspace, `${name}.out`);
+    const { outcome, peak } = unpackInChild(archive, destination);
+    expect(outcome).toBe("ok");
+    expect(readFileSync(join(destination, "small"), "utf8")).toBe("small\n");
+    expect(peak - baseline, `peak RSS ${Math.round(peak / MiB)} MiB, baseline ${Math.round(baseline / MiB)} MiB`).toBeLessThan(MARGIN);
+  });
+
+  it("a 160 MiB tar.xz is read as it is decoded, not held whole", () => {
+    const archive = join(workspace, "large.tar.xz");
+    expect(statSync(archive).size).toBeGreaterThan(160 * MiB);
+    const destination = join(workspace, "large.out");
     const { outcome, peak } = unpackInChild(archive, destination);
     expect(outcome).toBe("ok");
     expect(readFileSync(join(destination, "small"), "utf8")).toBe("small\n");

@@ -65,6 +65,24 @@ describe("bzip2Decompress", () => {
     expect(Buffer.concat(zeroPieces).equals(zeros.raw)).toBe(true);
   });
 
+  it("reads its input as it goes: the first output comes after only part of the input was read", () => {
+    const { compressed, raw } = load("text-level1");
+    let pulled = 0;
+    function* pieces(): Generator<Buffer, void, undefined> {
+      for (let at = 0; at < compressed.length; at += 4096) {
+        const piece = compressed.subarray(at, at + 4096);
+        pulled += piece.length;
+        yield piece;
+      }
+    }
+    const output = bzip2DecompressChunks(pieces());
+    const first = output.next();
+    expect(first.done).toBe(false);
+    expect(pulled).toBeLessThan(compressed.length / 4);
+    expect(Buffer.concat([first.value as Buffer, ...output]).equals(raw)).toBe(true);
+    expect(pulled).toBe(compressed.length);
+  });
+
   it("ignores trailing garbage after the last stream, as bzip2 -d does", () => {
     const { compressed, raw } = load("runs");
     expect(bzip2Decompress(Buffer.concat([compressed, Buffer.from("trailing garbage")])).equals(raw)).toBe(true);

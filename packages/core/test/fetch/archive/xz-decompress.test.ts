@@ -104,6 +104,24 @@ describe("xzDecompress", () => {
     expect(Buffer.concat(pieces).equals(raw)).toBe(true);
   });
 
+  it("reads its input as it goes: the first output comes after only part of the input was read", () => {
+    const { compressed, raw } = load("incompressible");
+    let pulled = 0;
+    function* pieces(): Generator<Buffer, void, undefined> {
+      for (let at = 0; at < compressed.length; at += 4096) {
+        const piece = compressed.subarray(at, at + 4096);
+        pulled += piece.length;
+        yield piece;
+      }
+    }
+    const output = xzDecompressChunks(pieces());
+    const first = output.next();
+    expect(first.done).toBe(false);
+    expect(pulled).toBeLessThan(compressed.length / 4);
+    expect(Buffer.concat([first.value as Buffer, ...output]).equals(raw)).toBe(true);
+    expect(pulled).toBe(compressed.length);
+  });
+
   it("bounds the dictionary's memory, refusing a stream that reaches back further than the bound, naming both sizes", () => {
     const { compressed, raw } = load("far-match");
     expect(xzDecompress(compressed).equals(raw)).toBe(true);
