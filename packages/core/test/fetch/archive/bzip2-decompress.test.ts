@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ArchiveFormatError, bzip2Decompress, bzip2DecompressChunks } from "../../../src/fetch/archive/index.js";
-import { makeWorkspace, python, removeWorkspace } from "./archive-test-helpers.js";
+import { countedPieces, makeWorkspace, python, removeWorkspace } from "./archive-test-helpers.js";
 
 /** Writes `<name>.raw` and `<name>.bz2` for each case into `sys.argv[1]`. */
 const WRITE_CASES = `
@@ -67,20 +67,13 @@ describe("bzip2Decompress", () => {
 
   it("reads its input as it goes: the first output comes after only part of the input was read", () => {
     const { compressed, raw } = load("text-level1");
-    let pulled = 0;
-    function* pieces(): Generator<Buffer, void, undefined> {
-      for (let at = 0; at < compressed.length; at += 4096) {
-        const piece = compressed.subarray(at, at + 4096);
-        pulled += piece.length;
-        yield piece;
-      }
-    }
-    const output = bzip2DecompressChunks(pieces());
+    const { pieces, taken } = countedPieces(compressed);
+    const output = bzip2DecompressChunks(pieces);
     const first = output.next();
     expect(first.done).toBe(false);
-    expect(pulled).toBeLessThan(compressed.length / 4);
+    expect(taken()).toBeLessThan(compressed.length / 4);
     expect(Buffer.concat([first.value as Buffer, ...output]).equals(raw)).toBe(true);
-    expect(pulled).toBe(compressed.length);
+    expect(taken()).toBe(compressed.length);
   });
 
   it("ignores trailing garbage after the last stream, as bzip2 -d does", () => {

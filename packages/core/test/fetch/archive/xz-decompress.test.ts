@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ArchiveFormatError, xzDecompress, xzDecompressChunks } from "../../../src/fetch/archive/index.js";
-import { makeWorkspace, python, removeWorkspace } from "./archive-test-helpers.js";
+import { countedPieces, makeWorkspace, python, removeWorkspace } from "./archive-test-helpers.js";
 
 const hasXzCli = spawnSync("xz", ["--version"]).status === 0;
 
@@ -106,20 +106,13 @@ describe("xzDecompress", () => {
 
   it("reads its input as it goes: the first output comes after only part of the input was read", () => {
     const { compressed, raw } = load("incompressible");
-    let pulled = 0;
-    function* pieces(): Generator<Buffer, void, undefined> {
-      for (let at = 0; at < compressed.length; at += 4096) {
-        const piece = compressed.subarray(at, at + 4096);
-        pulled += piece.length;
-        yield piece;
-      }
-    }
-    const output = xzDecompressChunks(pieces());
+    const { pieces, taken } = countedPieces(compressed);
+    const output = xzDecompressChunks(pieces);
     const first = output.next();
     expect(first.done).toBe(false);
-    expect(pulled).toBeLessThan(compressed.length / 4);
+    expect(taken()).toBeLessThan(compressed.length / 4);
     expect(Buffer.concat([first.value as Buffer, ...output]).equals(raw)).toBe(true);
-    expect(pulled).toBe(compressed.length);
+    expect(taken()).toBe(compressed.length);
   });
 
   it("bounds the dictionary's memory, refusing a stream that reaches back further than the bound, naming both sizes", () => {
