@@ -6,11 +6,11 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { serve, startLoopbackServer, TEST_CERTIFICATE, type LoopbackServer } from "../../core/test/fetch/loopback-server.js";
+import { redirect, serve, stalling, startLoopbackServer, TEST_CERTIFICATE, type LoopbackServer } from "../../core/test/fetch/loopback-server.js";
 import { runKilnAsync } from "./run-kiln.js";
 
 const hasNix = spawnSync("nix-prefetch-url", ["--version"]).status === 0;
@@ -96,6 +96,46 @@ describe("kiln prefetch", () => {
     expect(spawnSync(join(path as string, "bin", "tool"), { encoding: "utf8" }).stdout).toBe("tool\n");
   });
 
+  it("refuses a redirect to a local file: nothing of it enters the store, and its hash is never printed", async () => {
+    const secret = join(root, "shadow");
+    writeFileSync(secret, "root:$6$secret-hash:19000:0:99999:7:::\n", { mode: 0o600 });
+    const secretHashes = [sri(readFileSync(secret)), createHash("sha256").update(readFileSync(secret)).digest("hex")];
+    server.route("/x", redirect(`file://${secret}`));
+    const run = await runKilnAsync(["prefetch", `${server.url}/x`], root, env);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`error: unable to download '${server.url}/x': refusing the redirect to 'file://${secret}' (a redirect from http may only go to http or https)`);
+    expect(run.stdout).toBe("");
+    const store = join(root, "store");
+    expect(existsSync(store) ? readdirSync(store).filter((name) => !name.startsWith(".")) : []).toEqual([]);
+
+    writeFileSync(
+      join(root, "kiln.ts"),
+      `import { fetchurl } from "@kiln/core";\nexport default fetchurl({ url: "${server.url}/x", name: "x", hash: "${sri("not the file")}" });\n`,
+    );
+    const build = await runKilnAsync(["build", "kiln.ts", "--no-link"], root, env);
+    expect(build.status).toBe(1);
+    expect(build.stderr).toContain(`refusing the redirect to 'file://${secret}'`);
+    expect(build.stderr).not.toContain("hash mismatch");
+    for (const hash of secretHashes) expect(build.stderr + build.stdout).not.toContain(hash.replace(/^sha256-/, ""));
+    expect(readdirSync(store).filter((name) => name.endsWith("-x"))).toEqual([]);
+  });
+
+  it("refuses a redirect from https down to http", async () => {
+    secure.route("/downgrade", redirect(`${server.url}/notes.txt`));
+    const run = await runKilnAsync(["prefetch", `${secure.url}/downgrade`], root, env);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`refusing the redirect to '${server.url}/notes.txt' (a redirect from https may only go to https)`);
+  });
+
+  it("abandons a stalled transfer after KILN_FETCH_TIMEOUT seconds, keeping nothing", async () => {
+    server.route("/stalls.tar.gz", stalling());
+    const run = await runKilnAsync(["prefetch", `${server.url}/stalls.tar.gz`], root, { ...env, KILN_FETCH_TIMEOUT: "0.5" });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`error: unable to download '${server.url}/stalls.tar.gz': received nothing for 0.5 s (timeout)`);
+    const store = join(root, "store");
+    expect(existsSync(store) ? readdirSync(store).filter((name) => !name.startsWith(".")) : []).toEqual([]);
+  });
+
   it("says what is wrong with a URL that does not exist", async () => {
     const run = await runKilnAsync(["prefetch", `${server.url}/nothing-here.tar.gz`], root, env);
     expect(run.status).toBe(1);
@@ -154,6 +194,55 @@ export default derivation({
     expect(again.status).toBe(0);
     expect(again.stdout).toBe("");
     expect(again.stderr).toContain("3 fetchers checked: 0 hashes fixed, 3 already right");
+  });
+
+  it("reports a failed fetch once, and counts it in its summary", async () => {
+    const file = join(root, "kiln.ts");
+    writeFileSync(
+      file,
+      `import { fetchurl } from "@kiln/core";
+export const missing = fetchurl({ url: "${server.url}/missing.txt", hash: "" });
+export const notes = fetchurl({ url: "${server.url}/notes.txt", hash: "" });
+`,
+    );
+    const fix = await runKilnAsync(["fix-hashes", "kiln.ts#missing"], root, env);
+    expect(fix.status).toBe(1);
+    const count = (text: string, part: string): number => text.split(part).length - 1;
+    expect(count(fix.stderr, `unable to download '${server.url}/missing.txt': HTTP error 404`), fix.stderr).toBe(1);
+    expect(count(fix.stderr, "-missing.txt.drv' failed"), fix.stderr).toBe(1);
+    expect(fix.stderr).toContain("1 fetcher checked: 0 hashes fixed, 0 already right, 1 failed");
+
+    writeFileSync(
+      file,
+      `import { derivation, fetchurl } from "@kiln/core";
+const missing = fetchurl({ url: "${server.url}/missing.txt", hash: "" });
+const notes = fetchurl({ url: "${server.url}/notes.txt", hash: "" });
+export default derivation({ name: "both", system: "x86_64-linux", builder: "/bin/sh", args: ["-c", \`cat \${missing} \${notes} > $out\`] });
+`,
+    );
+    const both = await runKilnAsync(["fix-hashes", "kiln.ts"], root, env);
+    expect(both.status).toBe(1);
+    expect(count(both.stderr, `unable to download '${server.url}/missing.txt': HTTP error 404`), both.stderr).toBe(1);
+    expect(both.stdout).toContain(`${file}:3: hash "" -> "${sri("release notes\n")}"`);
+    expect(both.stderr).toContain("2 fetchers checked: 1 hash fixed, 0 already right, 1 failed");
+  });
+
+  it("refuses a hash whose padding bits are not zero, naming the call, and rewrites nothing", async () => {
+    const file = join(root, "kiln.ts");
+    // The right hash's last base64 digit before '=' made one larger: the same bytes, but not the text Kiln would print.
+    const right = sri("release notes\n");
+    const digits = right.slice(0, -1);
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const bumped = `${digits.slice(0, -1)}${alphabet[alphabet.indexOf(digits.slice(-1)) + 1] ?? ""}=`;
+    const source = `import { fetchurl } from "@kiln/core";\nexport default fetchurl({ url: "${server.url}/notes.txt", hash: "${bumped}" });\n`;
+    writeFileSync(file, source);
+    for (const command of [["build", "kiln.ts", "--no-link"], ["fix-hashes", "kiln.ts"]]) {
+      const run = await runKilnAsync(command, root, env);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(`kiln.ts:2:16: fetchurl: bad hash for '${server.url}/notes.txt': invalid base64 in sha256 hash '${bumped}': its last digit`);
+      expect(run.stdout).toBe("");
+    }
+    expect(readFileSync(file, "utf8")).toBe(source);
   });
 
   it("changes nothing and says so when the hash cannot be located", async () => {

@@ -44,10 +44,8 @@ export const prefetchCommand: Command = {
         settings: fetchSettingsFromEnvironment(),
         algorithm,
         ...(typeof name === "string" ? { name } : {}),
-        // Failures are reported once, as the command's error.
-        log: (line) => {
-          if (!line.startsWith("error: ")) io.stderr.write(`${line}\n`);
-        },
+        // A failed fetch logs no error line of its own: it is reported once, as the command's error.
+        log: (line) => io.stderr.write(`${line}\n`),
       });
       if (args.options["json"] === true) {
         io.stdout.write(`${JSON.stringify({ hash: result.hash.toSri(), nixBase32: result.hash.toNixBase32(), path: result.path }, null, 2)}\n`);

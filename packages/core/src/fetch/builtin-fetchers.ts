@@ -76,7 +76,7 @@ function declaredFlatHash(drv: Drv): Hash | undefined {
 async function downloadFirst(context: BuiltinBuildContext, urls: readonly string[], destination: string, hash: Hash | undefined): Promise<void> {
   const failures: string[] = [];
   const candidates = [...(hash !== undefined ? hashedMirrorUrls(context.settings.hashedMirrors, hash).map((url) => ({ url, mirror: true })) : []), ...urls.map((url) => ({ url, mirror: false }))];
-  for (const { url, mirror } of candidates) {
+  for (const [index, { url, mirror }] of candidates.entries()) {
     try {
       // A hashed mirror either has the file or not: no retries.
       const settings = mirror ? { ...context.settings, attempts: 1 } : context.settings;
@@ -93,7 +93,8 @@ async function downloadFirst(context: BuiltinBuildContext, urls: readonly string
       if (mirror) context.log(`not in hashed mirror: ${message}`);
       else {
         failures.push(message);
-        context.log(`error: ${message}`);
+        // The error thrown at the end names every failure: logged here too, each would be reported twice.
+        if (index < candidates.length - 1) context.log(`warning: ${message}; trying the next URL`);
       }
     }
   }
@@ -131,6 +132,7 @@ async function buildFetchgit(context: BuiltinBuildContext): Promise<void> {
     leaveDotGit: env(context.drv, "leaveDotGit") === "1",
     deepClone: env(context.drv, "deepClone") === "1",
     scratch: home,
+    certificateAuthorities: context.settings.certificateAuthorities,
     log: context.log,
     ...(context.signal !== undefined ? { signal: context.signal } : {}),
   });

@@ -4,6 +4,15 @@
  * stalled transfer) is retried with exponential backoff; a permanent one (a
  * 404, say) is not. Progress goes to `onBytes` as bytes arrive.
  *
+ * Redirects are followed as curl follows them for Nix's `builtin:fetchurl`:
+ * at most 10, and only to http or https from http, and only to https from
+ * https. A server must never be able to point a download at a local file
+ * (`file:///etc/shadow` would land in the world-readable store) or strip TLS.
+ *
+ * A download is bounded by the size it is expected to have, when that is
+ * known (`maxBytes`, or the server's Content-Length): bytes beyond it end
+ * the transfer at once rather than filling the disk.
+ *
  * Nothing half-downloaded stays: on failure the destination is removed.
  */
 import { createReadStream, createWriteStream, rmSync, statSync } from "node:fs";
@@ -21,8 +30,11 @@ export interface DownloadOptions {
   /** Called with a line of text for the build log (`downloading '…'`, retries). */
   readonly onLog?: (line: string) => void;
   readonly signal?: AbortSignal;
+  /** The size the file is known to have: a transfer announcing or sending more fails at once. */
+  readonly maxBytes?: number;
 }
 
+/** As curl's limit for Nix (`CURLOPT_MAXREDIRS`). */
 const MAX_REDIRECTS = 10;
 const USER_AGENT = "kiln/0.1 (fetchurl)";
 
@@ -67,8 +79,9 @@ function attempt(url: string, destination: string, options: DownloadOptions, red
         const status = response.statusCode ?? 0;
         if (status >= 300 && status < 400 && response.headers.location !== undefined) {
           response.resume();
-          if (redirects >= MAX_REDIRECTS) return finish(new FetchError(`too many redirects fetching '${url}'`, url));
-          const next = new URL(response.headers.location, parsed).toString();
+          if (redirects >= MAX_REDIRECTS) return finish(new FetchError(`unable to download '${url}': more than ${MAX_REDIRECTS} redirects`, url));
+          const next = redirectTarget(parsed, response.headers.location);
+          if (next instanceof FetchError) return finish(next);
           options.onLog?.(`following redirect to '${next}'`);
           return follow(next);
         }
@@ -85,7 +98,9 @@ function attempt(url: string, destination: string, options: DownloadOptions, red
       clearTimeout(timer);
       timer = setTimeout(() => {
         request.destroy();
-        finish(new FetchError(`unable to download '${url}': ${what} ${Math.round(ms / 1000)} s (timeout)`, url, true));
+        // Whole seconds, unless the timeout is shorter than one (KILN_FETCH_TIMEOUT=0.5).
+        const seconds = ms >= 1000 ? Math.round(ms / 1000) : ms / 1000;
+        finish(new FetchError(`unable to download '${url}': ${what} ${seconds} s (timeout)`, url, true));
       }, ms);
     };
     armTimer(settings.connectTimeoutMs, "no answer within");
@@ -96,6 +111,26 @@ function attempt(url: string, destination: string, options: DownloadOptions, red
     options.signal?.addEventListener("abort", onAbort, { once: true });
     request.on("error", (error) => finish(new FetchError(`unable to download '${url}': ${error.message}`, url, true)));
   });
+}
+
+/**
+ * Where a redirect from `from` to `location` leads, or why it is refused:
+ * http may go to http or https, https only to https (curl's rule for Nix's
+ * downloads), and nothing goes to `file:` or any other scheme.
+ */
+function redirectTarget(from: URL, location: string): string | FetchError {
+  let next: URL;
+  try {
+    next = new URL(location, from);
+  } catch {
+    return new FetchError(`unable to download '${from.href}': the server redirected to '${location}', which is not a URL`, from.href);
+  }
+  const allowed = from.protocol === "https:" ? ["https:"] : ["http:", "https:"];
+  if (!allowed.includes(next.protocol)) {
+    const schemes = allowed.map((scheme) => scheme.slice(0, -1)).join(" or ");
+    return new FetchError(`unable to download '${from.href}': refusing the redirect to '${next.href}' (a redirect from ${from.protocol.slice(0, -1)} may only go to ${schemes})`, from.href);
+  }
+  return next.href;
 }
 
 /** Streams a response body into `destination`; `onData` re-arms the stall timer. */
@@ -109,12 +144,25 @@ function receive(
 ): void {
   const lengthHeader = response.headers["content-length"];
   const total = lengthHeader !== undefined ? Number(lengthHeader) : undefined;
+  const { maxBytes } = options;
+  if (maxBytes !== undefined && total !== undefined && total > maxBytes) {
+    // Settled first: destroying the response reports a closed connection too.
+    done(tooLarge(url, `the server announces ${total} bytes`, maxBytes), 0);
+    response.destroy();
+    return;
+  }
   const file = createWriteStream(destination);
   let bytes = 0;
   let lastReport = 0;
   onData();
   response.on("data", (chunk: Buffer) => {
     bytes += chunk.length;
+    if (maxBytes !== undefined && bytes > maxBytes) {
+      done(tooLarge(url, `more than ${maxBytes} bytes arrived`, maxBytes), bytes);
+      response.destroy();
+      file.destroy();
+      return;
+    }
     onData();
     const now = Date.now();
     if (now - lastReport >= 100) {
@@ -142,6 +190,10 @@ function receive(
   });
 }
 
+function tooLarge(url: string, what: string, maxBytes: number): FetchError {
+  return new FetchError(`unable to download '${url}': ${what}, but the file is expected to be ${maxBytes} bytes at most`, url);
+}
+
 function copyLocalFile(url: string, destination: string, options: DownloadOptions): Promise<number> {
   let source: string;
   try {
@@ -155,6 +207,10 @@ function copyLocalFile(url: string, destination: string, options: DownloadOption
       total = statSync(source).size;
     } catch (error) {
       reject(new FetchError(`unable to download '${url}': ${(error as Error).message}`, url));
+      return;
+    }
+    if (options.maxBytes !== undefined && total > options.maxBytes) {
+      reject(tooLarge(url, `the file is ${total} bytes`, options.maxBytes));
       return;
     }
     const input = createReadStream(source);

@@ -5,7 +5,7 @@
  * submodules if asked, then `.git` removed so that only the tree is hashed.
  */
 import { spawn } from "node:child_process";
-import { readdirSync, rmSync } from "node:fs";
+import { readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FetchError } from "./fetch-errors.js";
 
@@ -21,14 +21,19 @@ export interface GitCheckoutOptions {
   readonly scratch: string;
   readonly log: (line: string) => void;
   readonly signal?: AbortSignal;
+  /** Certificate authorities git trusts for https (PEM), as for every other download; `undefined` for git's own. */
+  readonly certificateAuthorities?: readonly string[] | undefined;
 }
+
+/** The options git itself runs with: where the CA bundle was written, if there is one. */
+type GitRun = GitCheckoutOptions & { readonly caFile?: string };
 
 function isCommitHash(rev: string): boolean {
   return /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(rev);
 }
 
 /** Runs git in `cwd`; rejects with its stderr when it fails. */
-function git(args: readonly string[], cwd: string, options: GitCheckoutOptions): Promise<string> {
+function git(args: readonly string[], cwd: string, options: GitRun): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn("git", args, {
       cwd,
@@ -37,6 +42,7 @@ function git(args: readonly string[], cwd: string, options: GitCheckoutOptions):
         HOME: options.scratch,
         GIT_CONFIG_NOSYSTEM: "1",
         GIT_TERMINAL_PROMPT: "0",
+        ...(options.caFile !== undefined ? { GIT_SSL_CAINFO: options.caFile } : {}),
         // Users' proxy settings apply, as for every fetch.
         ...Object.fromEntries(["http_proxy", "https_proxy", "all_proxy", "no_proxy", "GIT_SSH_COMMAND", "SSH_AUTH_SOCK"].flatMap((name) => (process.env[name] !== undefined ? [[name, process.env[name] as string]] : []))),
       },
@@ -72,7 +78,7 @@ function removeDotGit(directory: string): void {
  * fetched, as nix-prefetch-git does: no logs, hooks, index, remotes or
  * packed history beyond the commit.
  */
-async function makeDeterministicRepository(directory: string, options: GitCheckoutOptions): Promise<void> {
+async function makeDeterministicRepository(directory: string, options: GitRun): Promise<void> {
   for (const name of ["logs", "hooks", "index", "FETCH_HEAD", "ORIG_HEAD", "refs/remotes/origin/HEAD", "config"]) {
     rmSync(join(directory, ".git", name), { recursive: true, force: true });
   }
@@ -81,13 +87,22 @@ async function makeDeterministicRepository(directory: string, options: GitChecko
 }
 
 /** Checks out `options.rev` of `options.url` into `destination`, which must not exist. */
-export async function gitCheckout(destination: string, options: GitCheckoutOptions): Promise<void> {
-  const { scratch } = options;
+export async function gitCheckout(destination: string, checkout: GitCheckoutOptions): Promise<void> {
+  const { scratch } = checkout;
+  let options: GitRun = checkout;
+  if (checkout.certificateAuthorities !== undefined) {
+    // git reads one bundle, which replaces its own: it gets Node's CAs and the extra ones, as downloads do.
+    const caFile = join(scratch, "ca-bundle.pem");
+    writeFileSync(caFile, `${checkout.certificateAuthorities.join("\n")}\n`);
+    options = { ...checkout, caFile };
+  }
   await git(["init", "--quiet", "--initial-branch=fetchgit", destination], scratch, options);
   await git(["config", "advice.detachedHead", "false"], destination, options);
   await git(["remote", "add", "origin", options.url], destination, options);
   const depth = options.deepClone ? [] : ["--depth", "1"];
-  const file = ["-c", "protocol.file.allow=always"];
+  // git (through curl) follows redirects only to http(s), never to a local file; from an https remote,
+  // plain http is refused altogether, so that a redirect cannot strip TLS (as for every other download).
+  const file = ["-c", "protocol.file.allow=always", ...(/^https:/i.test(options.url) ? ["-c", "protocol.http.allow=never"] : [])];
   try {
     await git([...file, "fetch", "--quiet", ...depth, "--no-tags", "origin", options.rev], destination, options);
   } catch (error) {

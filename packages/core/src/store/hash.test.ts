@@ -86,12 +86,43 @@ describe("parseHash refuses what Nix refuses", () => {
     ["a prefix that disagrees with the expected algorithm", () => parseHash("sha1-2jmj7l5rSw0yVb/vlWAYkK/YBwk=", "sha256"), /should have type 'sha256'/],
     ["a colon prefix that disagrees", () => parseHash(`sha256:${sha256Hex}`, "sha512"), /should have type 'sha512'/],
     ["a letter outside Nix base32", () => parseHash(`sha256:${"e".repeat(52)}`), /invalid base-32 hash/],
-    ["base32 with bits past the last byte", () => parseHash(`sha256:${"z".repeat(52)}`), /invalid base-32 hash/],
+    ["base32 with bits past the last byte", () => parseHash(`sha256:${"z".repeat(52)}`), /invalid base-32 hash .*: it has bits set past its last byte \(its first digit 'z' is too large/],
     ["bad hex", () => parseHash(`sha1:${"g".repeat(40)}`), /invalid base-16 hash/],
     ["the empty string", () => parseHash("", "sha256"), /wrong length/],
   ] as const)("%s", (_label, attempt, message) => {
     expect(attempt).toThrow(HashParseError);
     expect(attempt).toThrow(message);
+  });
+});
+
+describe("parseHash refuses a digest whose padding bits are not zero, which would print as another text", () => {
+  // In each sample's encodings, the digit that carries bits beyond the hash is made one larger: the same bytes
+  // would come out, so accepting it would report the hash as a text other than the one written.
+  const bump = (digit: string, alphabet: string): string => alphabet[alphabet.indexOf(digit) + 1] ?? "";
+  const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const NIX32 = "0123456789abcdfghijklmnpqrsvwxyz";
+  const zeros = samples.filter((sample) => /^0+$/.test(sample.base16));
+
+  // sha1's 160 bits fill its 32 digits exactly; the others have 2 to 4 bits to spare in their first digit.
+  const padded32 = zeros.filter((sample) => sample.base32.length * 5 > sample.size * 8);
+  it.each(padded32.map((sample) => [sample.algo, sample] as const))("%s in base32 (Nix refuses it too)", (_algo, sample) => {
+    const spare = sample.base32.length * 5 - sample.size * 8;
+    // The lowest digit value with a spare bit set; one less is still a valid hash.
+    const text = `${sample.algo}:${NIX32[1 << (5 - spare)] ?? ""}${sample.base32.slice(1)}`;
+    expect(parseHash(`${sample.algo}:${NIX32[(1 << (5 - spare)) - 1] ?? ""}${sample.base32.slice(1)}`).algorithm).toBe(sample.algo);
+    expect(() => parseHash(text)).toThrow(`invalid base-32 hash '${text}': it has bits set past its last byte`);
+  });
+
+  it.each(zeros.filter((sample) => sample.base64.endsWith("=")).map((sample) => [sample.algo, sample] as const))("%s in SRI and algo:base64", (_algo, sample) => {
+    const digits = sample.base64.replace(/=+$/, "");
+    const padded = `${digits.slice(0, -1)}${bump(digits.slice(-1), BASE64)}${sample.base64.slice(digits.length)}`;
+    for (const text of [`${sample.algo}-${padded}`, `${sample.algo}:${padded}`]) {
+      expect(() => parseHash(text), text).toThrow(
+        `invalid base64 in ${sample.algo} hash '${text}': its last digit 'B' sets bits beyond the ${sample.size} bytes of a ${sample.algo} hash`,
+      );
+    }
+    // Without the padding, too.
+    expect(() => parseHash(`${sample.algo}-${padded.replace(/=+$/, "")}`)).toThrow(HashParseError);
   });
 });
 

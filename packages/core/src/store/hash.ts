@@ -135,6 +135,14 @@ function decodeBase64Strict(text: string, algorithm: HashAlgorithm, original: st
   if (bytes.length !== BYTE_LENGTH[algorithm]) {
     throw new HashParseError(`hash '${original}' has wrong length for hash type '${algorithm}'`);
   }
+  // The last digit before the padding carries bits beyond the hash, which must be zero: otherwise several texts
+  // would stand for one hash, and Kiln would report the hash in a form other than the one written (a typo, likely).
+  const digits = text.replace(/=+$/, "");
+  if (bytes.toString("base64").replace(/=+$/, "") !== digits) {
+    throw new HashParseError(
+      `invalid base64 in ${algorithm} hash '${original}': its last digit '${digits.slice(-1)}' sets bits beyond the ${bytes.length} bytes of a ${algorithm} hash, so it is no ${algorithm} hash's base64 (a mistyped character?)`,
+    );
+  }
   return new Uint8Array(bytes);
 }
 
@@ -150,7 +158,8 @@ function decodeDigest(rest: string, algorithm: HashAlgorithm, isSri: boolean, or
     try {
       return new Hash(algorithm, decodeNixBase32(rest));
     } catch (error) {
-      if (error instanceof NixBase32Error) throw new HashParseError(`invalid base-32 hash '${original}'`);
+      // Nix's words, and then why.
+      if (error instanceof NixBase32Error) throw new HashParseError(`invalid base-32 hash '${original}': ${error.reason}`);
       throw error;
     }
   }

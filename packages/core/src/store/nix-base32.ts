@@ -16,6 +16,14 @@ for (let i = 0; i < NIX_BASE32_ALPHABET.length; i++) DIGIT_OF[NIX_BASE32_ALPHABE
 /** A string that is not valid Nix base32 for the expected length. */
 export class NixBase32Error extends KilnError {
   override name = "NixBase32Error";
+
+  constructor(
+    text: string,
+    /** What is wrong, without the text itself (`'e' is not in its alphabet`). */
+    readonly reason: string,
+  ) {
+    super(`'${text}' is not Nix base32: ${reason}`);
+  }
 }
 
 /** The length of the Nix base32 encoding of `byteLength` bytes. */
@@ -54,14 +62,14 @@ export function isNixBase32(text: string): boolean {
 export function decodeNixBase32(text: string): Uint8Array {
   const byteLength = Math.floor((text.length * 5) / 8);
   if (nixBase32Length(byteLength) !== text.length) {
-    throw new NixBase32Error(`'${text}' has a length (${text.length}) that no Nix base32 string has`);
+    throw new NixBase32Error(text, `it has a length (${text.length}) that no Nix base32 string has`);
   }
   const bytes = new Uint8Array(byteLength);
   for (let position = 0; position < text.length; position++) {
     const code = text.charCodeAt(text.length - position - 1);
     const digit = code < 128 ? (DIGIT_OF[code] ?? -1) : -1;
     if (digit < 0) {
-      throw new NixBase32Error(`'${text}' is not Nix base32: '${text[text.length - position - 1]}' is not in its alphabet`);
+      throw new NixBase32Error(text, `'${text[text.length - position - 1]}' is not in its alphabet (${NIX_BASE32_ALPHABET})`);
     }
     const bit = position * 5;
     const i = bit >> 3;
@@ -71,7 +79,7 @@ export function decodeNixBase32(text: string): Uint8Array {
     if (i + 1 < byteLength) {
       bytes[i + 1] = (bytes[i + 1] ?? 0) | carry;
     } else if (carry !== 0) {
-      throw new NixBase32Error(`'${text}' is not Nix base32: it has bits set past its last byte`);
+      throw new NixBase32Error(text, `it has bits set past its last byte (its first digit '${text[0]}' is too large; a mistyped character?)`);
     }
   }
   return bytes;

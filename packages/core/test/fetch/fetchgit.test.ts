@@ -4,12 +4,13 @@
  * submodules come along, and names follow nixpkgs.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { fetchgit, gitCheckoutName, setStoreDir } from "../../src/index.js";
+import { fetchgit, fetchSettingsFromEnvironment, gitCheckoutName, setStoreDir } from "../../src/index.js";
 import { temporaryStore, type TemporaryStore } from "../realise/temporary-store.js";
+import { redirect, serve, startLoopbackServer, TEST_CERTIFICATE, type LoopbackServer } from "./loopback-server.js";
 
 const hasGit = spawnSync("git", ["--version"]).status === 0;
 const hasNix = spawnSync("nix-instantiate", ["--version"]).status === 0;
@@ -37,6 +38,16 @@ function makeRepository(directory: string): { first: string; second: string } {
   git(directory, "commit", "--quiet", "-m", "second");
   git(directory, "tag", "v2");
   return { first, second: git(directory, "rev-parse", "HEAD") };
+}
+
+/** Routes every file under `directory` at `prefix` + its relative path, and `info/refs` also as git asks for it. */
+function serveDirectory(server: LoopbackServer, directory: string, prefix: string): void {
+  for (const entry of readdirSync(directory, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    server.route(`${prefix}/${relative(directory, path)}`, serve(readFileSync(path)));
+  }
+  server.route(`${prefix}/info/refs?service=git-upload-pack`, serve(readFileSync(join(directory, "info", "refs"))));
 }
 
 describe("gitCheckoutName", () => {
@@ -115,6 +126,33 @@ describe.skipIf(!hasGit)("fetchgit", () => {
     const without = await fetchTwice({ url: `file://${app}`, rev, fetchSubmodules: false, name: "no-modules" });
     expect(existsSync(join(without.path, "vendor", "library", "README"))).toBe(false);
     expect(without.hash).not.toBe(withModules.hash);
+  });
+
+  it("fetches over https with the configured CAs, but refuses a redirect from https down to http", async () => {
+    const repository = join(root, "repo");
+    const { second } = makeRepository(repository);
+    const bare = join(root, "served.git");
+    git(root, "clone", "--quiet", "--bare", repository, bare);
+    git(bare, "update-server-info");
+    const secure = await startLoopbackServer({ https: true });
+    const plain = await startLoopbackServer();
+    try {
+      // A static ("dumb") git server: every file of the bare repository, at its path.
+      for (const server of [secure, plain]) serveDirectory(server, bare, "/repo.git");
+      secure.route("/moved.git/info/refs?service=git-upload-pack", redirect(`${plain.url}/repo.git/info/refs?service=git-upload-pack`));
+      const fetchSettings = fetchSettingsFromEnvironment({ NIX_SSL_CERT_FILE: TEST_CERTIFICATE }, { attempts: 1 });
+
+      const probe = await store.realise([fetchgit({ url: `${secure.url}/repo.git`, rev: second, hash: "" })], { fetchSettings });
+      expect(probe.failed[0]?.hashMismatch, probe.failed[0]?.message).toBeDefined();
+
+      const moved = await store.realise([fetchgit({ url: `${secure.url}/moved.git`, rev: second, hash: "", name: "moved" })], { fetchSettings });
+      expect(moved.failed[0]?.hashMismatch).toBeUndefined();
+      expect(moved.failed[0]?.message).toMatch(/git .*fetch.* failed/);
+      expect(plain.requests).toEqual([]);
+    } finally {
+      await secure.close();
+      await plain.close();
+    }
   });
 
   it("reports a revision that does not exist, keeping nothing", async () => {

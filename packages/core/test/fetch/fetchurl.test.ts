@@ -127,7 +127,7 @@ describe("fetchurl realised by the local realiser", () => {
     const result = await store.realise([src], { fetchSettings: testSettings({ stallTimeoutMs: 300, attempts: 2 }) });
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(result.failed).toHaveLength(1);
-    expect(result.failed[0]?.message).toMatch(new RegExp(`unable to download '${server.url}/stall': received nothing for 0 s \\(timeout\\)`));
+    expect(result.failed[0]?.message).toMatch(new RegExp(`unable to download '${server.url}/stall': received nothing for 0.3 s \\(timeout\\)`));
     expect(existsSync(src.outputs.out.path)).toBe(false);
     expect(store.store.isValid(src.outputs.out.path)).toBe(false);
   });

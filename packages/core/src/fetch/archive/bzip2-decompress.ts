@@ -4,15 +4,19 @@
  * A bzip2 stream is a sequence of independent blocks of at most 900 kB, each
  * Huffman + move-to-front + run-length coded, then Burrows-Wheeler
  * transformed, then run-length coded once more. Decoding therefore undoes
- * those steps in reverse, one block at a time, and hands each block's output
- * on as soon as it is complete: the compressed input is held whole, but the
- * output never is. Every block's CRC and the stream's combined CRC are
+ * those steps in reverse, one block at a time, reading the compressed input
+ * as it goes (see `input-buffer.ts`) and handing the output on in pieces of at
+ * most 1 MiB: neither is ever held whole, not even a block's output (the
+ * run-length step lets 900 kB become some 45 MB), so a few bytes cannot take
+ * gigabytes of memory, nor a large archive as much memory as its size. A block is checked
+ * against its CRC before any of it is handed on. Every block's CRC and the stream's combined CRC are
  * checked. Concatenated streams (as `pbzip2` writes) are decoded one after the
  * other; anything after the last stream is ignored, as `bzip2 -d` ignores it.
  *
  * Blocks in the "randomised" form that only bzip2 0.9.0 wrote are refused.
  */
 import { ArchiveFormatError } from "./archive-errors.js";
+import { InputBuffer, type CompressedInput } from "./input-buffer.js";
 
 const BLOCK_MAGIC_HIGH = 0x314159;
 const BLOCK_MAGIC_LOW = 0x265359;
@@ -23,6 +27,8 @@ const GROUP_SIZE = 50;
 const MAX_CODE_LENGTH = 20;
 /** bzip2 1.0.8 writes at most this many selectors and ignores any beyond (CVE-2019-12900). */
 const MAX_SELECTORS = 18002;
+/** A block's output is handed on in pieces of at most this size, whatever the block expands to. */
+const OUTPUT_PIECE = 1 << 20;
 /** Codes this short are decoded by one table lookup; longer ones bit by bit. */
 const LOOKUP_BITS = 10;
 
@@ -32,46 +38,52 @@ const LOOKUP_BITS = 10;
  * @throws ArchiveFormatError if the data is not bzip2, is truncated or corrupt,
  *   or fails a CRC check.
  */
-export function bzip2Decompress(input: Uint8Array): Buffer {
+export function bzip2Decompress(input: CompressedInput): Buffer {
   return Buffer.concat([...bzip2DecompressChunks(input)]);
 }
 
 /**
- * Decompresses bzip2 data, yielding each block's output (at most a few MB)
- * as it is decoded, so callers can stream it on.
+ * Decompresses bzip2 data (all at once, or in pieces as they are read),
+ * yielding output in pieces of at most 1 MiB as it
+ * is decoded, so callers can stream it on with bounded memory (one block of
+ * 900 kB can expand to some 45 MB). Each block is checked against its CRC
+ * before any of its output is yielded.
  *
  * @throws ArchiveFormatError as {@link bzip2Decompress}.
  */
-export function* bzip2DecompressChunks(input: Uint8Array): Generator<Buffer, void, undefined> {
-  const bits = new BitReader(input);
-  for (let stream = 0; ; stream++) {
-    bits.alignToByte();
-    if (stream > 0 && !startsStream(input, bits.bytePosition())) return;
-    const level = readStreamHeader(bits, stream);
-    const decoder = new BlockDecoder(level * 100_000);
-    let combinedCrc = 0;
-    for (let block = 1; ; block++) {
-      const high = bits.read(24);
-      const low = bits.read(24);
-      if (high === BLOCK_MAGIC_HIGH && low === BLOCK_MAGIC_LOW) {
-        const storedCrc = bits.read32();
-        const output = decoder.decode(bits, block);
-        const crc = blockCrc(output);
-        if (crc !== storedCrc) throw new ArchiveFormatError(`bzip2 data is corrupt: block ${block} fails its CRC check`);
-        combinedCrc = (((combinedCrc << 1) | (combinedCrc >>> 31)) ^ crc) >>> 0;
-        yield output;
-      } else if (high === END_MAGIC_HIGH && low === END_MAGIC_LOW) {
-        if (bits.read32() !== combinedCrc) throw new ArchiveFormatError("bzip2 data is corrupt: the stream fails its combined CRC check");
-        break;
-      } else {
-        throw new ArchiveFormatError(`bzip2 data is corrupt: bad magic number where block ${block} should start`);
+export function* bzip2DecompressChunks(input: CompressedInput): Generator<Buffer, void, undefined> {
+  const source = new InputBuffer(input);
+  try {
+    const bits = new BitReader(source);
+    for (let stream = 0; ; stream++) {
+      bits.alignToByte();
+      if (stream > 0 && !startsStream(source, bits.bytePosition())) return;
+      const level = readStreamHeader(bits, stream);
+      const decoder = new BlockDecoder(level * 100_000);
+      let combinedCrc = 0;
+      for (let block = 1; ; block++) {
+        const high = bits.read(24);
+        const low = bits.read(24);
+        if (high === BLOCK_MAGIC_HIGH && low === BLOCK_MAGIC_LOW) {
+          const storedCrc = bits.read32();
+          const crc = yield* decoder.decode(bits, block, storedCrc);
+          combinedCrc = (((combinedCrc << 1) | (combinedCrc >>> 31)) ^ crc) >>> 0;
+        } else if (high === END_MAGIC_HIGH && low === END_MAGIC_LOW) {
+          if (bits.read32() !== combinedCrc) throw new ArchiveFormatError("bzip2 data is corrupt: the stream fails its combined CRC check");
+          break;
+        } else {
+          throw new ArchiveFormatError(`bzip2 data is corrupt: bad magic number where block ${block} should start`);
+        }
       }
     }
+  } finally {
+    source.close();
   }
 }
 
-function startsStream(input: Uint8Array, at: number): boolean {
-  return at + 4 <= input.length && input[at] === 0x42 && input[at + 1] === 0x5a && input[at + 2] === 0x68;
+function startsStream(input: InputBuffer, at: number): boolean {
+  const head = input.bytes(at, 4);
+  return head.length === 4 && head[0] === 0x42 && head[1] === 0x5a && head[2] === 0x68;
 }
 
 function readStreamHeader(bits: BitReader, stream: number): number {
@@ -90,20 +102,31 @@ function readStreamHeader(bits: BitReader, stream: number): number {
  * bits for look-ahead, but consuming any of them is a truncation error.
  */
 class BitReader {
-  readonly #data: Uint8Array;
+  readonly #input: InputBuffer;
+  /** The input's bytes from offset #chunkStart on, as far as they were asked for. */
+  #chunk: Buffer = Buffer.alloc(0);
+  #chunkStart = 0;
   #position = 0;
   #buffer = 0;
   #count = 0;
   #paddingBits = 0;
 
-  constructor(data: Uint8Array) {
-    this.#data = data;
+  constructor(input: InputBuffer) {
+    this.#input = input;
   }
 
   #fill(need: number): void {
     while (this.#count < need) {
+      let index = this.#position - this.#chunkStart;
+      if (index >= this.#chunk.length) {
+        // Bytes a few behind the position may still be looked at again (see bytePosition); older ones are let go.
+        this.#input.release(this.#position - 8);
+        this.#chunk = this.#input.bytes(this.#position, 1 << 16);
+        this.#chunkStart = this.#position;
+        index = 0;
+      }
       let byte = 0;
-      if (this.#position < this.#data.length) byte = this.#data[this.#position] ?? 0;
+      if (index < this.#chunk.length) byte = this.#chunk[index] ?? 0;
       else this.#paddingBits += 8;
       this.#position++;
       this.#buffer = (this.#buffer << 8) | byte;
@@ -225,13 +248,16 @@ class BlockDecoder {
   readonly #maxBlockSize: number;
   /** The BWT column in the low 8 bits, then the inverse-BWT links in the high 24. */
   readonly #tt: Uint32Array;
+  /** Where the CRC walk puts the output it only hashes. */
+  readonly #scratch = Buffer.allocUnsafe(OUTPUT_PIECE);
 
   constructor(maxBlockSize: number) {
     this.#maxBlockSize = maxBlockSize;
     this.#tt = new Uint32Array(maxBlockSize);
   }
 
-  decode(bits: BitReader, block: number): Buffer {
+  /** Decodes one block, checks it against `storedCrc`, then yields its output in pieces; returns the CRC. */
+  *decode(bits: BitReader, block: number, storedCrc: number): Generator<Buffer, number, undefined> {
     const corrupt = (what: string): ArchiveFormatError => new ArchiveFormatError(`bzip2 data is corrupt in block ${block}: ${what}`);
     if (bits.read(1) !== 0) throw new ArchiveFormatError(`bzip2 block ${block} is "randomised" (bzip2 0.9.0), which is not supported`);
     const origin = bits.read(24);
@@ -343,8 +369,25 @@ class BlockDecoder {
       start[byte] = slot + 1;
     }
 
-    // Walk the links, undoing the first run-length step: 4 equal bytes are followed by a count of further copies.
-    let out: Buffer = Buffer.allocUnsafe(size + (size >>> 2) + 64);
+    // The output is checked against the block's CRC before any of it is handed on, so a damaged block is reported
+    // as such rather than as whatever its garbage looks like to the tar reader: one walk for the CRC, then one for the
+    // bytes. Walking twice is cheaper than holding a block's output, which can be some 45 MB.
+    let crc = 0xffffffff;
+    for (const piece of this.#walk(origin, size, true)) crc = updateCrc(crc, piece);
+    crc = ~crc >>> 0;
+    if (crc !== storedCrc) throw new ArchiveFormatError(`bzip2 data is corrupt: block ${block} fails its CRC check`);
+    yield* this.#walk(origin, size, false);
+    return crc;
+  }
+
+  /**
+   * Walks the inverse-BWT links of the block just decoded, undoing the first run-length step (4 equal bytes are
+   * followed by a count of further copies), and yields the output in pieces of at most OUTPUT_PIECE. With `reuse`,
+   * every piece is the same buffer, valid only until the next is asked for.
+   */
+  *#walk(origin: number, size: number, reuse: boolean): Generator<Buffer, void, undefined> {
+    const tt = this.#tt;
+    let out = reuse ? this.#scratch : Buffer.allocUnsafe(OUTPUT_PIECE);
     let written = 0;
     let position = (tt[origin] ?? 0) >>> 8;
     let previous = -1;
@@ -354,9 +397,17 @@ class BlockDecoder {
       const byte = position & 0xff;
       position >>>= 8;
       if (repeats === 4) {
-        if (written + byte > out.length) out = grow(out, written + byte);
-        out.fill(previous, written, written + byte);
-        written += byte;
+        for (let count = byte; count > 0; ) {
+          if (written === OUTPUT_PIECE) {
+            yield out;
+            if (!reuse) out = Buffer.allocUnsafe(OUTPUT_PIECE);
+            written = 0;
+          }
+          const take = Math.min(count, OUTPUT_PIECE - written);
+          out.fill(previous, written, written + take);
+          written += take;
+          count -= take;
+        }
         repeats = 0;
         continue;
       }
@@ -365,17 +416,15 @@ class BlockDecoder {
         previous = byte;
         repeats = 1;
       }
-      if (written >= out.length) out = grow(out, written + 1);
+      if (written === OUTPUT_PIECE) {
+        yield out;
+        if (!reuse) out = Buffer.allocUnsafe(OUTPUT_PIECE);
+        written = 0;
+      }
       out[written++] = byte;
     }
-    return out.subarray(0, written);
+    if (written > 0) yield out.subarray(0, written);
   }
-}
-
-function grow(buffer: Buffer, needed: number): Buffer {
-  const bigger = Buffer.allocUnsafe(Math.max(needed, buffer.length * 2));
-  buffer.copy(bigger);
-  return bigger;
 }
 
 /** bzip2's CRC-32: the same polynomial as zlib's, but fed most-significant bit first. */
@@ -389,8 +438,8 @@ const CRC_TABLE = (() => {
   return table;
 })();
 
-function blockCrc(data: Uint8Array): number {
-  let crc = 0xffffffff;
+/** Feeds `data` into a running bzip2 CRC (start from 0xffffffff; the final CRC is the complement). */
+function updateCrc(crc: number, data: Uint8Array): number {
   for (let i = 0; i < data.length; i++) crc = (crc << 8) ^ (CRC_TABLE[((crc >>> 24) ^ (data[i] ?? 0)) & 0xff] ?? 0);
-  return ~crc >>> 0;
+  return crc;
 }

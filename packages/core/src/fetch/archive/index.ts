@@ -8,4 +8,5 @@ export { detectArchiveFormat, unpackArchive, type ArchiveFormat, type UnpackOpti
 export { readTar, type TarEntry, type TarEntryType } from "./tar-reader.js";
 export { readZip, type ZipEntry, type ZipEntryType } from "./zip-reader.js";
 export { bzip2Decompress, bzip2DecompressChunks } from "./bzip2-decompress.js";
-export { xzDecompress, xzDecompressChunks } from "./xz-decompress.js";
+export { xzDecompress, xzDecompressChunks, type XzDecompressOptions } from "./xz-decompress.js";
+export type { CompressedInput } from "./input-buffer.js";

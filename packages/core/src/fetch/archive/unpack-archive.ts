@@ -34,10 +34,11 @@ import {
   unlinkSync,
   writeSync,
 } from "node:fs";
-import { open, readFile } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
 import { ArchiveFormatError, UnsafeArchiveError } from "./archive-errors.js";
 import { bzip2DecompressChunks } from "./bzip2-decompress.js";
+import { fileChunks } from "./input-buffer.js";
 import { readTar, type TarEntry } from "./tar-reader.js";
 import { xzDecompressChunks } from "./xz-decompress.js";
 import { readZip } from "./zip-reader.js";
@@ -133,16 +134,16 @@ function inContext(error: unknown, archive: string, entry: string | undefined): 
   return new ArchiveFormatError(`cannot unpack '${archive}': ${error.message}${where}`, { entryName, cause: error });
 }
 
-function decompress(format: Exclude<ArchiveFormat, "zip">, file: string): AsyncIterable<Uint8Array> {
+function decompress(format: Exclude<ArchiveFormat, "zip">, file: string): AsyncIterable<Uint8Array> | Iterable<Uint8Array> {
   switch (format) {
     case "tar":
       return createReadStream(file, { highWaterMark: READ_CHUNK });
     case "tar.gz":
       return gunzip(file);
     case "tar.bz2":
-      return wholeFile(file, bzip2DecompressChunks);
+      return bzip2DecompressChunks(fileChunks(file));
     case "tar.xz":
-      return wholeFile(file, xzDecompressChunks);
+      return xzDecompressChunks(fileChunks(file));
   }
 }
 
@@ -165,11 +166,6 @@ async function* gunzip(file: string): AsyncGenerator<Buffer, void, undefined> {
     source.destroy();
     inflater.destroy();
   }
-}
-
-/** bzip2 and xz are decoded from the whole compressed file, but their output is still streamed. */
-async function* wholeFile(file: string, decoder: (input: Uint8Array) => Iterable<Buffer>): AsyncGenerator<Buffer, void, undefined> {
-  yield* decoder(await readFile(file));
 }
 
 /** An archive entry in the terms the unpacker cares about, whatever the format. */

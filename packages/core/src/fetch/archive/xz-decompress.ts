@@ -9,9 +9,14 @@
  * LZMA2 is a sequence of chunks, either stored or LZMA-compressed, sharing one
  * sliding dictionary.
  *
- * The compressed input is held whole; output is handed on chunk by chunk (an
- * LZMA2 chunk unpacks to at most 2 MiB), so it never is. The dictionary grows
- * only as far as the data needs, up to the size the stream declares.
+ * The compressed input is read as it is needed (see `input-buffer.ts`) and
+ * output is handed on chunk by chunk (an LZMA2 chunk unpacks to at most
+ * 2 MiB), so neither is ever held whole. The dictionary takes
+ * memory only as the data fills it, up to the size the stream declares but
+ * never beyond MAX_DICTIONARY (64 MiB, what `xz -9` uses): a stream of a few
+ * bytes may declare 4 GiB and fill it with zeros. As libarchive's memory
+ * limit for Nix, this bounds memory whatever the input; a stream that really
+ * reaches further back is refused with a clear error.
  *
  * Branch/call/jump (BCJ) and delta filters are refused with a clear error:
  * xz uses them only when asked to (`xz --x86`), and release tarballs do not.
@@ -19,7 +24,16 @@
 import { createHash } from "node:crypto";
 import { crc32 } from "node:zlib"; // Node >= 20.15
 import { ArchiveFormatError } from "./archive-errors.js";
+import { InputBuffer, type CompressedInput } from "./input-buffer.js";
 
+/** The largest sliding window Kiln decodes with by default: that of `xz -9` and `-9e`, the largest preset. */
+const MAX_DICTIONARY = 64 << 20;
+
+/** Options of {@link xzDecompressChunks}. */
+export interface XzDecompressOptions {
+  /** The most memory the sliding dictionary may take, in bytes (default 64 MiB, what `xz -9` uses). */
+  readonly maxDictionary?: number;
+}
 const STREAM_MAGIC = Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]);
 const FOOTER_MAGIC = Buffer.from([0x59, 0x5a]);
 const LZMA2_FILTER = 0x21;
@@ -44,7 +58,7 @@ const CHECK_NAMES: Record<number, string> = { 0: "none", 1: "CRC-32", 4: "CRC-64
  * @throws ArchiveFormatError if the data is not xz, is truncated or corrupt,
  *   fails an integrity check, or uses a filter other than LZMA2.
  */
-export function xzDecompress(input: Uint8Array): Buffer {
+export function xzDecompress(input: CompressedInput): Buffer {
   return Buffer.concat([...xzDecompressChunks(input)]);
 }
 
@@ -55,19 +69,28 @@ export function xzDecompress(input: Uint8Array): Buffer {
  *
  * @throws ArchiveFormatError as {@link xzDecompress}.
  */
-export function* xzDecompressChunks(input: Uint8Array): Generator<Buffer, void, undefined> {
-  const data = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  let at = 0;
-  for (let stream = 0; ; stream++) {
-    if (stream > 0) {
-      // Streams may be separated by stream padding: zero bytes, a multiple of four.
-      const paddingStart = at;
-      while (at < data.length && data[at] === 0) at++;
-      if ((at - paddingStart) % 4 !== 0) throw new ArchiveFormatError("xz data is corrupt: stream padding is not a multiple of four bytes");
-      if (at === data.length) return;
+export function* xzDecompressChunks(input: CompressedInput, options: XzDecompressOptions = {}): Generator<Buffer, void, undefined> {
+  const maxDictionary = options.maxDictionary ?? MAX_DICTIONARY;
+  const data = new InputBuffer(input);
+  try {
+    let at = 0;
+    for (let stream = 0; ; stream++) {
+      if (stream > 0) {
+        // Streams may be separated by stream padding: zero bytes, a multiple of four.
+        const paddingStart = at;
+        while (data.byte(at) === 0) if ((++at & 0xffff) === 0) data.release(at);
+        if ((at - paddingStart) % 4 !== 0) throw new ArchiveFormatError("xz data is corrupt: stream padding is not a multiple of four bytes");
+        if (data.byte(at) === undefined) return;
+      }
+      at = yield* decodeStream(data, at, stream, maxDictionary);
     }
-    at = yield* decodeStream(data, at, stream);
+  } finally {
+    data.close();
   }
+}
+
+function mebibytes(bytes: number): string {
+  return `${Math.round(bytes / (1 << 20))} MiB`;
 }
 
 function corrupt(what: string): ArchiveFormatError {
@@ -78,15 +101,25 @@ function truncated(): ArchiveFormatError {
   return new ArchiveFormatError("xz data is truncated");
 }
 
-function need(data: Buffer, at: number, length: number): void {
-  if (at + length > data.length) throw truncated();
+function need(data: InputBuffer, at: number, length: number): void {
+  if (!data.has(at + length)) throw truncated();
+}
+
+function uint32le(data: InputBuffer, at: number): number {
+  need(data, at, 4);
+  return data.bytes(at, 4).readUInt32LE(0);
+}
+
+function uint16be(data: InputBuffer, at: number): number {
+  need(data, at, 2);
+  return data.bytes(at, 2).readUInt16BE(0);
 }
 
 /** A variable-length integer: 7 bits per byte, least significant first, at most 9 bytes, minimally encoded. */
-function readVli(data: Buffer, at: number): [value: number, next: number] {
+function readVli(data: InputBuffer, at: number): [value: number, next: number] {
   let value = 0;
   for (let i = 0; i < 9; i++) {
-    const byte = data[at + i];
+    const byte = data.byte(at + i);
     if (byte === undefined) throw truncated();
     value += (byte & 0x7f) * 2 ** (7 * i);
     if ((byte & 0x80) === 0) {
@@ -99,13 +132,14 @@ function readVli(data: Buffer, at: number): [value: number, next: number] {
 }
 
 /** Decodes one stream starting at `start`; returns where it ends. */
-function* decodeStream(data: Buffer, start: number, stream: number): Generator<Buffer, number, undefined> {
-  if (data.length < start + 12 || !data.subarray(start, start + 6).equals(STREAM_MAGIC)) {
+function* decodeStream(data: InputBuffer, start: number, stream: number, maxDictionary: number): Generator<Buffer, number, undefined> {
+  if (!data.has(start + 12) || !data.bytes(start, 6).equals(STREAM_MAGIC)) {
     if (stream === 0) throw new ArchiveFormatError("not xz data: bad stream header magic");
     throw corrupt("unexpected data after the end of a stream");
   }
-  const flags = data.subarray(start + 6, start + 8);
-  if (crc32(flags) !== data.readUInt32LE(start + 8)) throw corrupt("stream header fails its CRC check");
+  // A copy: the header's flags are compared with the footer's, long after these bytes are released.
+  const flags = Buffer.from(data.bytes(start + 6, 2));
+  if (crc32(flags) !== uint32le(data, start + 8)) throw corrupt("stream header fails its CRC check");
   if (flags[0] !== 0 || ((flags[1] ?? 0) & 0xf0) !== 0) throw new ArchiveFormatError("xz stream uses unsupported stream flags");
   const checkType = (flags[1] ?? 0) & 0x0f;
   if (CHECK_NAMES[checkType] === undefined) throw new ArchiveFormatError(`xz stream uses unsupported integrity check type ${checkType}`);
@@ -115,13 +149,13 @@ function* decodeStream(data: Buffer, start: number, stream: number): Generator<B
   const records: { unpaddedSize: number; uncompressedSize: number }[] = [];
   for (let block = 1; ; block++) {
     need(data, at, 1);
-    if (data[at] === 0) break; // the index indicator: no more blocks
+    if (data.byte(at) === 0) break; // the index indicator: no more blocks
     const blockStart = at;
     const header = parseBlockHeader(data, at, block);
     at = header.dataStart;
     const check = new Check(checkType);
     let uncompressedSize = 0;
-    const decoder = decodeLzma2(data, at, header.dictionarySize, block);
+    const decoder = decodeLzma2(data, at, header.dictionarySize, maxDictionary, block);
     for (;;) {
       const next = decoder.next();
       if (next.done === true) {
@@ -141,10 +175,10 @@ function* decodeStream(data: Buffer, start: number, stream: number): Generator<B
     }
     while ((at - blockStart) % 4 !== 0) {
       need(data, at, 1);
-      if (data[at++] !== 0) throw corrupt(`block ${block} padding is not zero`);
+      if (data.byte(at++) !== 0) throw corrupt(`block ${block} padding is not zero`);
     }
     need(data, at, checkSize);
-    if (!check.digest().equals(data.subarray(at, at + checkSize))) {
+    if (!check.digest().equals(data.bytes(at, checkSize))) {
       throw new ArchiveFormatError(`xz data is corrupt: block ${block} fails its ${CHECK_NAMES[checkType]} check`);
     }
     at += checkSize;
@@ -167,14 +201,14 @@ function* decodeStream(data: Buffer, start: number, stream: number): Generator<B
   }
   while ((at - indexStart) % 4 !== 0) {
     need(data, at, 1);
-    if (data[at++] !== 0) throw corrupt("index padding is not zero");
+    if (data.byte(at++) !== 0) throw corrupt("index padding is not zero");
   }
   need(data, at, 4 + 12);
-  if (crc32(data.subarray(indexStart, at)) !== data.readUInt32LE(at)) throw corrupt("index fails its CRC check");
+  if (crc32(data.bytes(indexStart, at - indexStart)) !== uint32le(data, at)) throw corrupt("index fails its CRC check");
   const indexSize = at - indexStart;
   at += 4;
 
-  const footer = data.subarray(at, at + 12);
+  const footer = data.bytes(at, 12);
   if (crc32(footer.subarray(4, 10)) !== footer.readUInt32LE(0)) throw corrupt("stream footer fails its CRC check");
   if ((footer.readUInt32LE(4) + 1) * 4 !== indexSize + 4) throw corrupt("stream footer's index size does not match the index");
   if (!footer.subarray(8, 10).equals(flags)) throw corrupt("stream footer's flags differ from the header's");
@@ -191,12 +225,12 @@ interface BlockHeader {
   readonly dictionarySize: number;
 }
 
-function parseBlockHeader(data: Buffer, start: number, block: number): BlockHeader {
-  const size = ((data[start] ?? 0) + 1) * 4;
+function parseBlockHeader(data: InputBuffer, start: number, block: number): BlockHeader {
+  const size = ((data.byte(start) ?? 0) + 1) * 4;
   need(data, start, size);
   const end = start + size - 4;
-  if (crc32(data.subarray(start, end)) !== data.readUInt32LE(end)) throw corrupt(`block ${block} header fails its CRC check`);
-  const flags = data[start + 1] ?? 0;
+  if (crc32(data.bytes(start, end - start)) !== uint32le(data, end)) throw corrupt(`block ${block} header fails its CRC check`);
+  const flags = data.byte(start + 1) ?? 0;
   if ((flags & 0x3c) !== 0) throw new ArchiveFormatError(`xz block ${block} header uses unsupported flags`);
   let at = start + 2;
   let compressedSize: number | undefined;
@@ -217,10 +251,10 @@ function parseBlockHeader(data: Buffer, start: number, block: number): BlockHead
     }
     if (filter !== filterCount - 1) throw corrupt("LZMA2 is not the last filter");
     if (propertiesSize !== 1) throw corrupt("LZMA2 filter properties are not one byte");
-    dictionarySize = lzma2DictionarySize(data[at] ?? 0);
+    dictionarySize = lzma2DictionarySize(data.byte(at) ?? 0);
     at += 1;
   }
-  for (; at < end; at++) if (data[at] !== 0) throw corrupt(`block ${block} header padding is not zero`);
+  for (; at < end; at++) if (data.byte(at) !== 0) throw corrupt(`block ${block} header padding is not zero`);
   return { size, dataStart: start + size, compressedSize, uncompressedSize, dictionarySize };
 }
 
@@ -298,15 +332,17 @@ function crc64(data: Uint8Array, previousLow: number, previousHigh: number): [lo
  * Decodes one block's LZMA2 data starting at `start`, yielding output after
  * each chunk; returns the offset just past the end-of-data marker.
  */
-function* decodeLzma2(data: Buffer, start: number, dictionarySize: number, block: number): Generator<Buffer, number, undefined> {
-  const window = new Window(dictionarySize);
+function* decodeLzma2(data: InputBuffer, start: number, dictionarySize: number, maxDictionary: number, block: number): Generator<Buffer, number, undefined> {
+  const window = new Window(dictionarySize, maxDictionary);
   const lzma = new LzmaDecoder(window);
   let at = start;
   let needDictionaryReset = true;
   let needProperties = true;
   for (;;) {
+    // Nothing before this chunk is looked at again.
+    data.release(at);
     need(data, at, 1);
-    const control = data[at++] ?? 0;
+    const control = data.byte(at++) ?? 0;
     if (control === 0x00) return at;
     if (control === 0x01 || control === 0x02) {
       // A stored chunk; 0x01 also resets the dictionary.
@@ -316,11 +352,10 @@ function* decodeLzma2(data: Buffer, start: number, dictionarySize: number, block
       } else if (needDictionaryReset) {
         throw corrupt(`block ${block} does not start with a dictionary reset`);
       }
-      need(data, at, 2);
-      const size = data.readUInt16BE(at) + 1;
+      const size = uint16be(data, at) + 1;
       at += 2;
       need(data, at, size);
-      window.write(data.subarray(at, at + size));
+      window.write(data.bytes(at, size));
       at += size;
       yield* window.takeOutput();
       continue;
@@ -328,9 +363,8 @@ function* decodeLzma2(data: Buffer, start: number, dictionarySize: number, block
     if (control < 0x80) throw corrupt(`block ${block} has an invalid LZMA2 control byte 0x${control.toString(16)}`);
     // An LZMA chunk; bits 5-6 say what to reset first: 0 nothing, 1 state, 2 state + properties, 3 everything.
     const reset = (control >>> 5) & 3;
-    need(data, at, 4);
-    const unpackedSize = (control & 0x1f) * 0x10000 + data.readUInt16BE(at) + 1;
-    const packedSize = data.readUInt16BE(at + 2) + 1;
+    const unpackedSize = (control & 0x1f) * 0x10000 + uint16be(data, at) + 1;
+    const packedSize = uint16be(data, at + 2) + 1;
     at += 4;
     if (reset === 3) {
       window.reset();
@@ -340,26 +374,26 @@ function* decodeLzma2(data: Buffer, start: number, dictionarySize: number, block
     }
     if (reset >= 2) {
       need(data, at, 1);
-      lzma.setProperties(data[at++] ?? 0);
+      lzma.setProperties(data.byte(at++) ?? 0);
       needProperties = false;
     } else if (needProperties) {
       throw corrupt(`block ${block}'s first LZMA chunk does not set properties`);
     }
     if (reset >= 1) lzma.resetState();
     need(data, at, packedSize);
-    lzma.decodeChunk(data, at, packedSize, unpackedSize);
+    lzma.decodeChunk(data.bytes(at, packedSize), 0, packedSize, unpackedSize);
     at += packedSize;
     yield* window.takeOutput();
   }
 }
 
 /**
- * The sliding dictionary, which is also the output buffer. It starts small
- * and doubles until it reaches the declared dictionary size; only then does
- * it wrap around, handing out what it is about to overwrite.
+ * The sliding dictionary, which is also the output buffer. It is allocated at
+ * its full size at once, which costs no memory until it is written (the pages
+ * are the kernel's zero pages until then), and wraps around when full,
+ * handing out what it is about to overwrite.
  */
 class Window {
-  readonly #limit: number;
   buffer: Uint8Array;
   /** Where the next byte goes. */
   position = 0;
@@ -368,10 +402,17 @@ class Window {
   #wrapped = false;
   #flushed = 0;
   #pending: Buffer[] = [];
+  /** The dictionary size the stream declares, which may be larger than the window is allowed to be. */
+  readonly declared: number;
 
-  constructor(limit: number) {
-    this.#limit = limit;
-    this.buffer = new Uint8Array(Math.min(limit, 1 << 20));
+  constructor(declared: number, max: number) {
+    this.declared = declared;
+    this.buffer = new Uint8Array(Math.min(declared, max));
+  }
+
+  /** Whether a match `distance` bytes back (0 = the last byte) cannot be served only because the window was capped. */
+  beyondCap(distance: number): boolean {
+    return this.#wrapped && this.declared > this.buffer.length && distance >= this.buffer.length && distance < this.declared;
   }
 
   reset(): void {
@@ -393,14 +434,8 @@ class Window {
     return this.buffer[index] ?? 0;
   }
 
-  /** Makes room at the end: grows if allowed, otherwise hands out the buffer and wraps to the start. */
+  /** Makes room at the end: hands out the buffer and wraps to the start. */
   #makeRoom(): void {
-    if (this.buffer.length < this.#limit) {
-      const bigger = new Uint8Array(Math.min(this.#limit, this.buffer.length * 2));
-      bigger.set(this.buffer);
-      this.buffer = bigger;
-      return;
-    }
     this.#pending.push(Buffer.from(this.buffer.subarray(this.#flushed, this.position)));
     this.position = 0;
     this.#flushed = 0;
@@ -675,7 +710,14 @@ class LzmaDecoder {
         this.#state = state < 7 ? 8 : 11;
       }
       const matchLength = length + MATCH_MIN_LENGTH;
-      if (this.#rep0 >= window.available) throw corrupt("match distance reaches before the start of the dictionary");
+      if (this.#rep0 >= window.available) {
+        if (window.beyondCap(this.#rep0)) {
+          throw new ArchiveFormatError(
+            `xz data declares a ${mebibytes(window.declared)} dictionary and reaches back further than ${mebibytes(window.buffer.length)}, the most Kiln decodes with (recompress it with a smaller dictionary, e.g. xz -9)`,
+          );
+        }
+        throw corrupt("match distance reaches before the start of the dictionary");
+      }
       if (window.total + matchLength > end) throw corrupt("match runs past the end of its LZMA2 chunk");
       window.copyMatch(this.#rep0 + 1, matchLength);
     }

@@ -17,7 +17,8 @@ import { open, type FileHandle } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { createInflateRaw, crc32, inflateRawSync } from "node:zlib"; // crc32: Node >= 20.15
 import { ArchiveFormatError } from "./archive-errors.js";
-import { bzip2Decompress } from "./bzip2-decompress.js";
+import { bzip2DecompressChunks } from "./bzip2-decompress.js";
+import { fileRange } from "./input-buffer.js";
 
 /** What a zip entry is; `other` covers devices, fifos and sockets (see {@link ZipEntry.unixFileType}). */
 export type ZipEntryType = "file" | "directory" | "symlink" | "other";
@@ -317,7 +318,7 @@ async function* readBody(handle: FileHandle, entry: CentralEntry, dataOffset: nu
         ? inflateSmall(compressed, entry)
         : inflateRaw(compressed, entry.name)
       : entry.method === 12
-        ? bunzip(compressed, entry.name)
+        ? bunzip(fileRange(handle.fd, dataOffset, entry.compressedSize), entry.name)
         : compressed;
   let size = 0;
   let crc = 0;
@@ -380,17 +381,17 @@ async function* inflateRaw(compressed: AsyncIterable<Buffer>, name: string): Asy
   }
 }
 
-async function* bunzip(compressed: AsyncIterable<Buffer>, name: string): AsyncGenerator<Buffer, void, undefined> {
-  const pieces: Buffer[] = [];
-  for await (const piece of compressed) pieces.push(piece);
-  let contents: Buffer;
+/**
+ * Decodes a bzip2 entry as it reads it, handing the output on in pieces, so that the caller's size check stops an
+ * entry that says it is small, and a large entry takes no more memory than a small one.
+ */
+async function* bunzip(compressed: Iterable<Buffer>, name: string): AsyncGenerator<Buffer, void, undefined> {
   try {
-    contents = bzip2Decompress(Buffer.concat(pieces));
+    yield* bzip2DecompressChunks(compressed);
   } catch (error) {
-    if (error instanceof ArchiveFormatError) {
+    if (error instanceof ArchiveFormatError && error.entryName === undefined) {
       throw new ArchiveFormatError(`zip entry '${name}': ${error.message}`, { entryName: name, cause: error });
     }
     throw error;
   }
-  yield contents;
 }

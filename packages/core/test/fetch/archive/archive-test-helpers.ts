@@ -185,3 +185,16 @@ else:
     with tarfile.open(out, mode, format=fmt) as tf:
         tf.add(os.path.join(base, top), arcname=top)
 `;
+
+/** `bytes` handed out in pieces of `size` as they are asked for, counting how many bytes were taken so far. */
+export function countedPieces(bytes: Buffer, size = 4096): { pieces: Iterable<Buffer>; taken: () => number } {
+  let taken = 0;
+  function* pieces(): Generator<Buffer, void, undefined> {
+    for (let at = 0; at < bytes.length; at += size) {
+      const piece = bytes.subarray(at, at + size);
+      taken += piece.length;
+      yield piece;
+    }
+  }
+  return { pieces: pieces(), taken: () => taken };
+}

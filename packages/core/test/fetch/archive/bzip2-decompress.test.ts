@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ArchiveFormatError, bzip2Decompress, bzip2DecompressChunks } from "../../../src/fetch/archive/index.js";
-import { makeWorkspace, python, removeWorkspace } from "./archive-test-helpers.js";
+import { countedPieces, makeWorkspace, python, removeWorkspace } from "./archive-test-helpers.js";
 
 /** Writes `<name>.raw` and `<name>.bz2` for each case into `sys.argv[1]`. */
 const WRITE_CASES = `
@@ -53,12 +53,27 @@ describe("bzip2Decompress", () => {
     expect(bzip2Decompress(compressed).equals(raw)).toBe(true);
   });
 
-  it("yields one piece per block, so output can be streamed", () => {
+  it("yields pieces of at most 1 MiB, even of a block that expands to many MB, so output can be streamed", () => {
     const { compressed, raw } = load("text-level1");
     const pieces = [...bzip2DecompressChunks(compressed)];
     // Level 1 means blocks of at most 100 kB of (run-length-coded) input.
     expect(pieces.length).toBeGreaterThan(raw.length / 100_000 - 1);
     expect(Buffer.concat(pieces).equals(raw)).toBe(true);
+    const zeros = load("zeros");
+    const zeroPieces = [...bzip2DecompressChunks(zeros.compressed)];
+    expect(Math.max(...zeroPieces.map((piece) => piece.length))).toBeLessThanOrEqual(1 << 20);
+    expect(Buffer.concat(zeroPieces).equals(zeros.raw)).toBe(true);
+  });
+
+  it("reads its input as it goes: the first output comes after only part of the input was read", () => {
+    const { compressed, raw } = load("text-level1");
+    const { pieces, taken } = countedPieces(compressed);
+    const output = bzip2DecompressChunks(pieces);
+    const first = output.next();
+    expect(first.done).toBe(false);
+    expect(taken()).toBeLessThan(compressed.length / 4);
+    expect(Buffer.concat([first.value as Buffer, ...output]).equals(raw)).toBe(true);
+    expect(taken()).toBe(compressed.length);
   });
 
   it("ignores trailing garbage after the last stream, as bzip2 -d does", () => {

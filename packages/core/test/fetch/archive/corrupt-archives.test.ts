@@ -4,7 +4,7 @@
  * ArchiveFormatError that names the archive (and the entry, where there is
  * one), and leave no destination behind.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ArchiveFormatError, unpackArchive } from "../../../src/fetch/archive/index.js";
@@ -55,6 +55,15 @@ function flip(bytes: Buffer, at: number, mask: number): void {
 
 function sample(extension: string): Buffer {
   return Buffer.from(samples.get(extension) as Buffer);
+}
+
+/** Writes `bytes` as an archive in a fresh directory; its path. */
+function writeArchive(bytes: Buffer, extension: string): string {
+  const dir = join(workspace, `case-${++counter}`);
+  mkdirSync(dir);
+  const archive = join(dir, `archive${extension}`);
+  writeFileSync(archive, bytes);
+  return archive;
 }
 
 /** Writes `bytes` as an archive in a fresh directory, unpacks it, and checks the failure. */
@@ -174,6 +183,31 @@ describe("corrupted archives", () => {
     flip(bytes, at, 1);
     const error = await expectFormatError(bytes, ".zip", /zip entry 'r\/big.bin' has a bad CRC-32/);
     expect(error.entryName).toBe("r/big.bin");
+  });
+});
+
+describe("the archive file is closed whenever unpacking stops", () => {
+  it.each([".tar.gz", ".tar.bz2", ".tar.xz", ".zip"])("%s that fails early, or unpacks", async (extension) => {
+    // What this process has open, by path (other descriptors come and go with the test runner).
+    const openFiles = (): string[] =>
+      readdirSync("/proc/self/fd").flatMap((fd) => {
+        try {
+          return [readlinkSync(`/proc/self/fd/${fd}`)];
+        } catch {
+          return [];
+        }
+      });
+    const whole = writeArchive(sample(extension), extension);
+    await unpackArchive(whole, join(workspace, `open-${++counter}`), { stripRoot: false });
+    // Damaged early (inside the compressed stream, or a stored zip entry), so that reading stops long before the end.
+    const damaged = sample(extension);
+    if (extension === ".zip") flip(damaged, damaged.indexOf(Buffer.from("r/big.bin")) + 200_000, 1);
+    else flip(damaged, 40, 0x10);
+    const broken = writeArchive(damaged, extension);
+    await expect(unpackArchive(broken, join(workspace, `open-${++counter}`), { stripRoot: true })).rejects.toThrow(ArchiveFormatError);
+    // A destroyed read stream (gzip's) closes its file on a later turn of the event loop.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(openFiles().filter((path) => path === whole || path === broken)).toEqual([]);
   });
 });
 

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ArchiveFormatError, xzDecompress, xzDecompressChunks } from "../../../src/fetch/archive/index.js";
-import { makeWorkspace, python, removeWorkspace } from "./archive-test-helpers.js";
+import { countedPieces, makeWorkspace, python, removeWorkspace } from "./archive-test-helpers.js";
 
 const hasXzCli = spawnSync("xz", ["--version"]).status === 0;
 
@@ -46,6 +46,10 @@ for name, (data, options) in cases.items():
 open(os.path.join(out, "multi-stream.raw"), "wb").write(text[:1000] + noise[:1000] + b"third")
 open(os.path.join(out, "multi-stream.xz"), "wb").write(
     lzma.compress(text[:1000]) + b"\\0" * 8 + lzma.compress(noise[:1000], check=lzma.CHECK_SHA256) + lzma.compress(b"third") + b"\\0" * 4)
+# The same 1.5 MB of noise twice: the second copy is one match 1.5 MB back, within the declared 4 MiB.
+far = noise + rng.randbytes(800_000)
+open(os.path.join(out, "far-match.raw"), "wb").write(far + far)
+open(os.path.join(out, "far-match.xz"), "wb").write(lzma.compress(far + far, format=lzma.FORMAT_XZ, filters=lzma2(dict_size=4 << 20)))
 x86 = [{"id": lzma.FILTER_X86}, {"id": lzma.FILTER_LZMA2}]
 open(os.path.join(out, "bcj.xz"), "wb").write(lzma.compress(text[:10000], filters=x86))
 open(os.path.join(out, "delta.xz"), "wb").write(lzma.compress(text[:10000], filters=[{"id": lzma.FILTER_DELTA, "dist": 4}, {"id": lzma.FILTER_LZMA2}]))
@@ -98,6 +102,28 @@ describe("xzDecompress", () => {
     expect(pieces.length).toBeGreaterThan(1);
     expect(Math.max(...pieces.map((piece) => piece.length))).toBeLessThanOrEqual(2 << 20);
     expect(Buffer.concat(pieces).equals(raw)).toBe(true);
+  });
+
+  it("reads its input as it goes: the first output comes after only part of the input was read", () => {
+    const { compressed, raw } = load("incompressible");
+    const { pieces, taken } = countedPieces(compressed);
+    const output = xzDecompressChunks(pieces);
+    const first = output.next();
+    expect(first.done).toBe(false);
+    expect(taken()).toBeLessThan(compressed.length / 4);
+    expect(Buffer.concat([first.value as Buffer, ...output]).equals(raw)).toBe(true);
+    expect(taken()).toBe(compressed.length);
+  });
+
+  it("bounds the dictionary's memory, refusing a stream that reaches back further than the bound, naming both sizes", () => {
+    const { compressed, raw } = load("far-match");
+    expect(xzDecompress(compressed).equals(raw)).toBe(true);
+    expect(() => [...xzDecompressChunks(compressed, { maxDictionary: 1 << 20 })]).toThrow(
+      "xz data declares a 4 MiB dictionary and reaches back further than 1 MiB, the most Kiln decodes with (recompress it with a smaller dictionary, e.g. xz -9)",
+    );
+    // Within the bound, a larger declared dictionary is no problem.
+    const { compressed: text, raw: textRaw } = load("check-crc64");
+    expect(Buffer.concat([...xzDecompressChunks(text, { maxDictionary: 1 << 20 })]).equals(textRaw)).toBe(true);
   });
 
   it.skipIf(!hasXzCli)("decodes multi-block files with sizes in the block headers (xz -T2 --block-size)", () => {
