@@ -8,6 +8,7 @@
 import { lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import type { RegisterRoot } from "../activation/activation-state.js";
+import { temporaryPathFor } from "../util/write-file-atomically.js";
 import { GenerationError } from "./profile-errors.js";
 
 /** One generation of a profile. */
@@ -152,7 +153,7 @@ export class Profile {
 }
 
 function replaceLink(link: string, target: string): void {
-  const temporary = `${link}.tmp-${process.pid}`;
+  const temporary = temporaryPathFor(link);
   rmSync(temporary, { force: true });
   symlinkSync(target, temporary);
   renameSync(temporary, link);
