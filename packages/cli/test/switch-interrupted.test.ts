@@ -148,8 +148,9 @@ describe("an interrupted activation", () => {
       const before = tree(root);
       const target = pick(GENERATIONS.filter((generation) => generation !== current));
       const killedArgs = round % 6 === 5 ? ["switch", "--machine", `g${target}`, "--root", root] : ["rollback", "--to", String(target), "--root", root];
-      // A quarter of the kills come right as activation starts, where the accounts are changed.
-      const kill = await killDuringActivation(root, killedArgs, round % 4 === 0 ? 0 : Math.random() * window);
+      // A third of the kills come within milliseconds of the start, where the accounts are changed.
+      const delay = round % 3 === 0 ? Math.random() * 3 : Math.random() * window;
+      const kill = await killDuringActivation(root, killedArgs, delay);
       const after = tree(root);
       if (existsSync(join(root, "var", "lib", "kiln", "activation-journal.json"))) midActivation++;
       const changed = Object.keys({ ...before, ...after }).filter((path) => before[path] !== after[path]);

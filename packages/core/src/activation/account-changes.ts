@@ -130,8 +130,8 @@ export function planAccountChanges(current: AccountFiles, created: CreatedAccoun
       const uid = user.uid === null ? (existing.fields[2] ?? "") : String(user.uid);
       if (setFields(existing, [name, existing.fields[1] ?? "x", uid, gid, user.description, user.home, user.shell])) result.usersChanged.push(name);
     }
-    // A new account gets a locked password; so does one a switch interrupted between passwd and shadow left without a shadow line.
-    if (shadow !== undefined && !shadow.some((entry) => entry.name === name)) {
+    // A new account gets a locked password; so does one of Kiln's that a switch interrupted between passwd and shadow left without a shadow line.
+    if (shadow !== undefined && createdUsers.has(name) && !shadow.some((entry) => entry.name === name)) {
       shadow.push(accountLine([name, "!", String(daysSinceEpoch(now)), "0", "99999", "7", "", "", ""]));
       if (existing !== undefined && !result.usersChanged.includes(name)) result.usersChanged.push(name);
     }
