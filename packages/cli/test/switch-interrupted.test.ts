@@ -18,6 +18,8 @@ import { KILN_BIN, runKiln, type KilnRun } from "./run-kiln.js";
 const fixtures = fileURLToPath(new URL("./fixtures/interrupt/", import.meta.url));
 const GENERATIONS = [1, 2, 3, 4] as const;
 const KILLS = 30;
+const PROFILES = "var/lib/kiln/profiles";
+const ACCOUNT_FILES = ["etc/passwd", "etc/group", "etc/shadow"];
 
 let work = "";
 let env: NodeJS.ProcessEnv = {};
@@ -41,25 +43,18 @@ function seedRoot(root: string): void {
  */
 function tree(root: string): Record<string, string> {
   const entries: Record<string, string> = {};
-  const walk = (directory: string, prefix: string): void => {
-    for (const name of readdirSync(directory).sort()) {
-      const path = join(directory, name);
-      const relative = prefix === "" ? name : `${prefix}/${name}`;
-      if (relative === "var/lib/kiln/profiles") continue;
-      const stats = lstatSync(path);
-      const mode = (stats.mode & 0o7777).toString(8);
-      if (stats.isSymbolicLink()) entries[relative] = `link -> ${readlinkSync(path)}`;
-      else if (stats.isDirectory()) {
-        entries[relative] = `dir ${mode}`;
-        walk(path, relative);
-      } else {
-        const text = readFileSync(path, "utf8");
-        const accounts = ["etc/passwd", "etc/group", "etc/shadow"].includes(relative);
-        entries[relative] = `file ${mode} ${accounts ? text.split("\n").sort().join("\n") : text}`;
-      }
+  for (const relative of (readdirSync(root, { recursive: true }) as string[]).sort()) {
+    if (relative === PROFILES || relative.startsWith(`${PROFILES}/`)) continue;
+    const path = join(root, relative);
+    const stats = lstatSync(path);
+    const mode = (stats.mode & 0o7777).toString(8);
+    if (stats.isSymbolicLink()) entries[relative] = `link -> ${readlinkSync(path)}`;
+    else if (stats.isDirectory()) entries[relative] = `dir ${mode}`;
+    else {
+      const text = readFileSync(path, "utf8");
+      entries[relative] = `file ${mode} ${ACCOUNT_FILES.includes(relative) ? text.split("\n").sort().join("\n") : text}`;
     }
-  };
-  walk(root, "");
+  }
   return entries;
 }
 
@@ -91,23 +86,47 @@ interface Kill {
   readonly killedRunning: boolean;
 }
 
+/** Where a kill is aimed: anywhere in activation, or while the account files are being replaced. */
+type Aim = { readonly at: "activation"; readonly delayMs: number } | { readonly at: "accounts" };
+
+function replacingAccounts(etc: string, passwdBefore: number | undefined): boolean {
+  return inode(join(etc, "passwd")) !== passwdBefore || readdirSync(etc).some((name) => /^\.(passwd|group|shadow)\.kiln-tmp-/.test(name));
+}
+
 /**
- * Runs `kiln ARGS` and SIGKILLs it `delayMs` after activation started
- * changing the root: the journal appeared, or (a Kiln without one) the
- * account files were replaced.
+ * Runs `kiln ARGS` and SIGKILLs it where `aim` says: `delayMs` after
+ * activation started changing the root (the journal appeared, or, for a
+ * Kiln without one, the account files were replaced), or as soon as the
+ * account files are being replaced.
  */
-async function killDuringActivation(root: string, args: readonly string[], delayMs: number): Promise<Kill> {
+async function killDuringActivation(root: string, args: readonly string[], aim: Aim): Promise<Kill> {
   const journal = join(root, "var", "lib", "kiln", "activation-journal.json");
-  const passwd = join(root, "etc", "passwd");
-  const passwdBefore = inode(passwd);
+  const etc = join(root, "etc");
+  const passwdBefore = inode(join(etc, "passwd"));
   const child = spawn(process.execPath, [KILN_BIN, ...args], { cwd: fixtures, env: { ...process.env, ...env }, stdio: "ignore" });
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_status, signal) => resolve(signal)));
   const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline && !existsSync(journal) && inode(passwd) === passwdBefore && child.exitCode === null) sleepMs(0.2);
-  sleepMs(delayMs);
+  if (aim.at === "accounts") {
+    while (Date.now() < deadline && !replacingAccounts(etc, passwdBefore)) sleepMs(0.05);
+  } else {
+    while (Date.now() < deadline && !existsSync(journal) && inode(join(etc, "passwd")) === passwdBefore) sleepMs(0.2);
+    sleepMs(aim.delayMs);
+  }
   child.kill("SIGKILL");
   // A process that had already exited reports its status, not the signal.
   return { killedRunning: (await exited) === "SIGKILL" };
+}
+
+/** Milliseconds from the journal's appearing to the end of `kiln ARGS`, which must succeed. */
+async function activationTime(root: string, args: readonly string[]): Promise<number> {
+  const journal = join(root, "var", "lib", "kiln", "activation-journal.json");
+  const child = spawn(process.execPath, [KILN_BIN, ...args], { cwd: fixtures, env: { ...process.env, ...env }, stdio: "ignore" });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (status) => resolve(status)));
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline && !existsSync(journal)) sleepMs(0.2);
+  const started = Date.now();
+  expect(await exited).toBe(0);
+  return Date.now() - started;
 }
 
 beforeAll(() => {
@@ -135,10 +154,8 @@ describe("an interrupted activation", () => {
   it("is finished or undone by the next switch, switch --test or rollback to any generation, leaving exactly that generation", async () => {
     const root = join(work, "root");
     const etc = join(root, "etc");
-    // How long an activation takes, so kills are spread over all of it.
-    const started = Date.now();
-    expect(kiln("rollback", "--to", "1", "--root", root).status).toBe(0);
-    const window = Math.max(20, Math.min(200, (Date.now() - started) / 2));
+    // How long an activation takes from its journal to its end, so kills are spread over all of it.
+    const window = await activationTime(root, ["rollback", "--to", "1", "--root", root]);
     let current = 1;
     let midActivation = 0;
     let mixed = 0;
@@ -148,18 +165,19 @@ describe("an interrupted activation", () => {
       const before = tree(root);
       const target = pick(GENERATIONS.filter((generation) => generation !== current));
       const killedArgs = round % 6 === 5 ? ["switch", "--machine", `g${target}`, "--root", root] : ["rollback", "--to", String(target), "--root", root];
-      // A third of the kills come within milliseconds of the start, where the accounts are changed.
-      const delay = round % 3 === 0 ? Math.random() * 3 : Math.random() * window;
-      const kill = await killDuringActivation(root, killedArgs, delay);
+      // A third of the kills are aimed at the replacing of the account files, which takes only milliseconds.
+      const kill = await killDuringActivation(root, killedArgs, round % 3 === 0 ? { at: "accounts" } : { at: "activation", delayMs: Math.random() * window });
       const after = tree(root);
       if (existsSync(join(root, "var", "lib", "kiln", "activation-journal.json"))) midActivation++;
       const changed = Object.keys({ ...before, ...after }).filter((path) => before[path] !== after[path]);
       const wanted = expected.get(target) as Record<string, string>;
-      const isAccountFile = (path: string): boolean => ["etc/passwd", "etc/group", "etc/shadow"].includes(path);
-      const filesChanged = changed.some((path) => path.startsWith("etc/") && !isAccountFile(path));
-      const filesUnlikeTarget = Object.keys({ ...after, ...wanted }).some((path) => path.startsWith("etc/") && !isAccountFile(path) && after[path] !== wanted[path]);
+      const isAccountFile = (path: string): boolean => ACCOUNT_FILES.includes(path);
+      const isManaged = (path: string): boolean => path.startsWith("etc/") && !isAccountFile(path) && !path.includes(".kiln-tmp-");
+      const filesChanged = changed.some(isManaged);
+      const filesUnlikeTarget = Object.keys({ ...after, ...wanted }).some((path) => isManaged(path) && after[path] !== wanted[path]);
       if (filesChanged && filesUnlikeTarget) mixed++;
-      if (changed.some(isAccountFile) && !filesChanged) accountsOnly++;
+      const accountTemporary = (path: string): boolean => /^etc\/\.(passwd|group|shadow)\.kiln-tmp-/.test(path);
+      if (changed.some((path) => isAccountFile(path) || accountTemporary(path)) && !filesChanged) accountsOnly++;
       if (kill.killedRunning) running++;
 
       const next = pick(GENERATIONS);
@@ -174,9 +192,10 @@ describe("an interrupted activation", () => {
       expect(namesUnder(root, (name) => name.includes(".kiln-tmp-") || /\.tmp-\d+$/.test(name))).toEqual([]);
       current = next;
     }
-    console.log(`${KILLS} kills (${running} of a running process): ${midActivation} left an unfinished journal, ${mixed} left /etc half switched, ${accountsOnly} had changed the accounts but no /etc entry yet`);
+    console.log(`activation takes ${window} ms; ${KILLS} kills (${running} of a running process): ${midActivation} left an unfinished journal, ${mixed} left /etc half switched, ${accountsOnly} were replacing the account files`);
     // The kills must land inside activation, or the test proves nothing.
     expect(midActivation).toBeGreaterThanOrEqual(KILLS / 3);
     expect(mixed).toBeGreaterThanOrEqual(3);
+    expect(accountsOnly).toBeGreaterThanOrEqual(3);
   }, 120_000);
 });

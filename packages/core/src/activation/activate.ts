@@ -213,7 +213,7 @@ export function activate(toplevel: string, target: ActivationTarget, options: Ac
   if (options.dryRun === true) return report(next.activationScripts.map(({ name }) => ({ name, output: "" })), []);
 
   // From here on every change is covered by the journal.
-  if (earlier !== undefined) removeTemporaries(target, earlier);
+  removeTemporaries(target, earlier);
   const journal = journalFor(toplevel, next, unionCreated(createdBefore, accounts?.created), earlier);
   writeJournal(target, journal);
   let result: ActivationReport;

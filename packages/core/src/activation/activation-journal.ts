@@ -144,17 +144,23 @@ function removeMatching(directory: string, matches: (name: string) => boolean): 
 }
 
 /**
- * Removes the temporaries the journal's process may have left: beside every
- * entry it may have placed, beside the account files, and in Kiln's own
- * state directories (links being replaced, an unfinished journal). Only
- * names Kiln itself writes, with that process's id, are touched.
+ * Removes the temporaries an interrupted activation may have left: a
+ * journal it was writing (whose own journal never appeared), and, when its
+ * journal (`earlier`) is there, the temporaries of that process beside
+ * every entry it may have placed, beside the account files and in Kiln's
+ * own state directories (links being replaced). Only names Kiln itself
+ * writes, with that process's id, are touched.
  */
-export function removeTemporaries(target: ActivationTarget, journal: ActivationJournal): void {
-  const suffix = `.kiln-tmp-${journal.pid}`;
-  for (const path of Object.keys(journal.files)) rmSync(temporaryPathFor(join(target.filesDir, path), journal.pid), { force: true });
-  if (target.kind === "machine") for (const name of ACCOUNT_FILE_NAMES) rmSync(temporaryPathFor(join(target.root, "etc", name), journal.pid), { force: true });
+export function removeTemporaries(target: ActivationTarget, earlier: ActivationJournal | undefined): void {
   const journalTemporary = `.${JOURNAL_FILE}.kiln-tmp-`;
-  const stateTemporary = (name: string): boolean => name.endsWith(suffix) || name.endsWith(`.tmp-${journal.pid}`) || name.startsWith(journalTemporary);
+  if (earlier === undefined) {
+    removeMatching(target.stateDir, (name) => name.startsWith(journalTemporary));
+    return;
+  }
+  for (const path of Object.keys(earlier.files)) rmSync(temporaryPathFor(join(target.filesDir, path), earlier.pid), { force: true });
+  if (target.kind === "machine") for (const name of ACCOUNT_FILE_NAMES) rmSync(temporaryPathFor(join(target.root, "etc", name), earlier.pid), { force: true });
+  const suffix = `.kiln-tmp-${earlier.pid}`;
+  const stateTemporary = (name: string): boolean => name.endsWith(suffix) || name.endsWith(`.tmp-${earlier.pid}`) || name.startsWith(journalTemporary);
   removeMatching(target.stateDir, stateTemporary);
   removeMatching(join(target.stateDir, "profiles"), stateTemporary);
 }

@@ -4,20 +4,11 @@
  * would add fields or lines to `/etc/passwd` and `/etc/group`, and account
  * files it cannot read reliably.
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { AccountFileError, activate, ActivationManifestError, ActivationPathError, machineTarget, type ManagedFile, type ManagedGroup, type ManagedUser } from "@kiln/core";
-import { link, normalUser, scratch, snapshot, storeFile, toplevel } from "./activation-fixture.js";
-
-function distributionRoot(): string {
-  const root = scratch("root");
-  mkdirSync(join(root, "etc"));
-  writeFileSync(join(root, "etc", "passwd"), "root:x:0:0:root:/root:/bin/bash\n");
-  writeFileSync(join(root, "etc", "group"), "root:x:0:\nusers:x:100:\nwheel:x:10:\n");
-  writeFileSync(join(root, "etc", "shadow"), "root:*:19000:0:99999:7:::\n", { mode: 0o640 });
-  return root;
-}
+import { distributionRoot, link, normalUser, scratch, snapshot, storeFile, toplevel } from "./activation-fixture.js";
 
 /** Activates `spec` into a fresh root and expects `error` (class and message), with the root exactly as it was. */
 function refused(
