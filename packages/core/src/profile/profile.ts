@@ -98,6 +98,8 @@ export class Profile {
   addGeneration(path: string): Generation {
     const generations = this.generations();
     const newest = generations.at(-1);
+    // A switch killed between making the newest link and registering it left a generation the collector would not keep.
+    if (newest !== undefined && this.registerRoot !== undefined) this.registerRoot(newest.link, newest.path);
     if (newest !== undefined && newest.path === path) {
       this.switchTo(newest.number);
       return { ...newest, current: true };
