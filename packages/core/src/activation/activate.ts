@@ -17,7 +17,7 @@
  * any generation recognise what this one had half done and finish it or
  * undo it, as NixOS's switch survives an interruption.
  */
-import { chownSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
+import { chownSync, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { writeFileAtomically } from "../util/write-file-atomically.js";
 import { planAccountChanges, type AccountChanges, type AccountFiles, type CreatedAccounts } from "./account-changes.js";
@@ -97,18 +97,28 @@ function isInside(path: string, directory: string): boolean {
  */
 function checkInsideRoot(target: ActivationTarget, path: string, what: string): void {
   if (!isInside(path, target.root)) throw new ActivationPathError(`${what} ${path} is outside ${target.root}, the root being activated; nothing was changed`);
+  // The nearest ancestor that is there (a symlink counts, even one that leads nowhere).
   let existing = path;
-  while (!existsSync(existing) && existing !== target.root) existing = dirname(existing);
+  while (!isThere(existing) && existing !== target.root) existing = dirname(existing);
+  if (!isThere(existing)) return;
   let real: string;
-  let realRoot: string;
   try {
     real = realpathSync(existing);
-    realRoot = realpathSync(target.root);
   } catch {
-    return;
+    throw new ActivationPathError(`${what} ${path} cannot be placed: ${existing} is a symlink that leads nowhere; nothing was changed (replace it with a directory)`);
   }
+  const realRoot = realpathSync(target.root);
   if (!isInside(real, realRoot)) {
     throw new ActivationPathError(`${what} ${path} leads outside ${target.root}: ${existing} resolves to ${real}; nothing was changed (replace the symlink with a directory)`);
+  }
+}
+
+function isThere(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 

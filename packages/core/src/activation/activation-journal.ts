@@ -23,6 +23,7 @@ import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { syncDirectory, temporaryPathFor, writeFileAtomically } from "../util/write-file-atomically.js";
 import type { CreatedAccounts } from "./account-changes.js";
+import { ACCOUNT_FILE_FIELDS } from "./account-files.js";
 import { ActivationError } from "./activation-errors.js";
 import type { ActivationManifest, ManagedFile, ManagedGroup, ManagedUser } from "./activation-manifest.js";
 import type { ActivationTarget } from "./activation-target.js";
@@ -30,8 +31,6 @@ import type { ActivationTarget } from "./activation-target.js";
 const JOURNAL_FILE = "activation-journal.json";
 const JOURNAL_VERSION = 1;
 
-/** The account files, whose temporaries an interrupted activation may leave in the root's `/etc`. */
-const ACCOUNT_FILE_NAMES = ["passwd", "group", "shadow"] as const;
 
 /** What an unfinished activation may have put in place. */
 export interface ActivationJournal {
@@ -158,7 +157,7 @@ export function removeTemporaries(target: ActivationTarget, earlier: ActivationJ
     return;
   }
   for (const path of Object.keys(earlier.files)) rmSync(temporaryPathFor(join(target.filesDir, path), earlier.pid), { force: true });
-  if (target.kind === "machine") for (const name of ACCOUNT_FILE_NAMES) rmSync(temporaryPathFor(join(target.root, "etc", name), earlier.pid), { force: true });
+  if (target.kind === "machine") for (const name of Object.keys(ACCOUNT_FILE_FIELDS)) rmSync(temporaryPathFor(join(target.root, "etc", name), earlier.pid), { force: true });
   const suffix = `.kiln-tmp-${earlier.pid}`;
   const stateTemporary = (name: string): boolean => name.endsWith(suffix) || name.endsWith(`.tmp-${earlier.pid}`) || name.startsWith(journalTemporary);
   removeMatching(target.stateDir, stateTemporary);

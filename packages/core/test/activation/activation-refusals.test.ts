@@ -51,6 +51,10 @@ describe("activation refuses, before any change, a path that leads out of the ro
     expect(readdirSync(outside)).toEqual([]);
   });
 
+  test("a home whose directory in the root is a symlink that leads nowhere (mkdir -p would follow it)", () => {
+    refused({ users: { alice: normalUser() } }, ActivationPathError, /\/home\/alice cannot be placed: .*\/home is a symlink that leads nowhere/, (root) => symlinkSync("/nonexistent-kiln-target", join(root, "home")));
+  });
+
   test("an /etc that is a symlink to outside the root", () => {
     const outside = scratch("outside");
     refused({}, ActivationPathError, /\/etc .*\/etc leads outside .*: .*\/etc resolves to /, (root) => {
