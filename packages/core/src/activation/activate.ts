@@ -23,7 +23,7 @@ import { writeFileAtomically } from "../util/write-file-atomically.js";
 import { planAccountChanges, type AccountChanges, type AccountFiles, type CreatedAccounts } from "./account-changes.js";
 import { checkAccountFile, parseAccountFile } from "./account-files.js";
 import { ActivationError, ActivationManifestError, ActivationPathError } from "./activation-errors.js";
-import { clearJournal, journalFor, readJournal, removeTemporaries, writeJournal, type ActivationJournal } from "./activation-journal.js";
+import { clearJournal, isRunningElsewhere, journalFor, readJournal, removeTemporaries, writeJournal, type ActivationJournal } from "./activation-journal.js";
 import type { ActivationManifest, ManagedGroup } from "./activation-manifest.js";
 import { activeGeneration, clearActiveGeneration, readCreatedAccounts, setActiveGeneration, writeCreatedAccounts, type RegisterRoot } from "./activation-state.js";
 import { isLiveMachine, type ActivationTarget } from "./activation-target.js";
@@ -197,7 +197,11 @@ export function activate(toplevel: string, target: ActivationTarget, options: Ac
   }
   const warnings: string[] = [];
   const earlier = readJournal(target);
-  if (earlier !== undefined) {
+  if (earlier !== undefined && isRunningElsewhere(earlier)) {
+    const running = `another activation, of ${earlier.toplevel} (process ${earlier.pid}), is running on ${target.root}`;
+    if (options.dryRun !== true) throw new ActivationError(`${running}; wait for it to finish and activate again`);
+    warnings.push(`${running}; what is shown may change when it finishes`);
+  } else if (earlier !== undefined) {
     warnings.push(`an activation of ${earlier.toplevel} (process ${earlier.pid}) did not finish; what it had changed was recognised as Kiln's and is now as this generation wants it`);
   }
   const previous = readPrevious(target, warnings);

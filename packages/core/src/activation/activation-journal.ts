@@ -21,6 +21,7 @@
  */
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { currentLockOwner, isLockOwnerAlive } from "../local-store/path-locks.js";
 import { syncDirectory, temporaryPathFor, writeFileAtomically } from "../util/write-file-atomically.js";
 import type { CreatedAccounts } from "./account-changes.js";
 import { ACCOUNT_FILE_FIELDS } from "./account-files.js";
@@ -37,6 +38,8 @@ export interface ActivationJournal {
   readonly version: typeof JOURNAL_VERSION;
   /** The process that was activating: its temporaries may be left. */
   readonly pid: number;
+  /** That process as the store's locks name it (boot, pid, start time), to tell a running activation from an interrupted one. */
+  readonly owner: string;
   /** The toplevel being activated. */
   readonly toplevel: string;
   /** Every entry an unfinished activation may have placed, by path: one per generation it was going to. */
@@ -77,6 +80,7 @@ export function readJournal(target: ActivationTarget): ActivationJournal | undef
     isRecord(parsed) &&
     parsed["version"] === JOURNAL_VERSION &&
     Number.isInteger(parsed["pid"]) &&
+    typeof parsed["owner"] === "string" &&
     typeof parsed["toplevel"] === "string" &&
     isRecord(parsed["files"]) &&
     Object.values(parsed["files"]).every((entries) => Array.isArray(entries)) &&
@@ -87,6 +91,11 @@ export function readJournal(target: ActivationTarget): ActivationJournal | undef
     Array.isArray(parsed["created"]["groups"]);
   if (!valid) throw new ActivationError(`${path}: not an activation journal of this Kiln (version ${JOURNAL_VERSION}); move it away and activate again`);
   return parsed as unknown as ActivationJournal;
+}
+
+/** Whether the activation that wrote `journal` is still running in another process. */
+export function isRunningElsewhere(journal: ActivationJournal): boolean {
+  return journal.owner !== currentLockOwner() && isLockOwnerAlive(journal.owner);
 }
 
 function union(a: readonly string[], b: readonly string[]): string[] {
@@ -113,6 +122,7 @@ export function journalFor(toplevel: string, next: ActivationManifest, created: 
   return {
     version: JOURNAL_VERSION,
     pid: process.pid,
+    owner: currentLockOwner(),
     toplevel,
     files,
     users: { ...earlier?.users, ...next.users },

@@ -14,15 +14,22 @@ import { distributionRoot, link, scratch, snapshot, storeFile, toplevel } from "
 
 const corePackage = fileURLToPath(new URL("../../", import.meta.url));
 
-/** Activates `system` into `root` in another process and kills it once its activation script has started. */
-async function killDuringScript(system: string, root: string, started: string): Promise<void> {
+/** Activates `system` into `root` in another process and waits until its activation script has started; returns how to kill it. */
+async function startActivation(system: string, root: string, started: string): Promise<() => Promise<void>> {
   const code = `import { activate, machineTarget } from "@kiln/core"; activate(process.argv[1], machineTarget(process.argv[2]));`;
   const child = spawn(process.execPath, ["--input-type=module", "-e", code, system, root], { cwd: corePackage, stdio: "ignore" });
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_status, signal) => resolve(signal)));
   const deadline = Date.now() + 20_000;
   while (!existsSync(started) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-  child.kill("SIGKILL");
-  expect(await exited).toBe("SIGKILL");
+  return async () => {
+    child.kill("SIGKILL");
+    expect(await exited).toBe("SIGKILL");
+  };
+}
+
+/** Activates `system` into `root` in another process and kills it once its activation script has started. */
+async function killDuringScript(system: string, root: string, started: string): Promise<void> {
+  await (await startActivation(system, root, started))();
 }
 
 /** A generation that manages `/etc/hosts` (a copy) and `/etc/motd`, whose activation script waits to be killed. */
@@ -82,5 +89,22 @@ describe("after an activation was killed", () => {
     const { ["var/lib/kiln/active"]: _active, ...rest } = snapshot(root);
     const { ["var/lib/kiln/active"]: _freshActive, ...expected } = snapshot(fresh);
     expect(rest).toEqual(expected);
+  });
+
+  test("is refused while the other is still running on the same root, naming it", async () => {
+    const store = scratch("store");
+    const root = distributionRoot();
+    const started = join(scratch("signal"), "started");
+    const slow = slowGeneration(store, started);
+    const kill = await startActivation(slow, root, started);
+    try {
+      const other = toplevel(store, { files: { motd: link(storeFile(store, "motd", "3\n")) } });
+      const during = snapshot(root);
+      expect(() => activate(other, machineTarget(root))).toThrow(new RegExp(`another activation, of ${slow} \\(process \\d+\\), is running on ${root}; wait for it to finish`));
+      expect(snapshot(root)).toEqual(during);
+      expect(activate(other, machineTarget(root), { dryRun: true }).warnings.join("\n")).toContain("is running on");
+    } finally {
+      await kill();
+    }
   });
 });
