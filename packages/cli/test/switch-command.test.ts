@@ -1,5 +1,5 @@
 /** `kiln switch`, `rollback`, `generations` and `diff` as a user calls them, on tiny machines in a temporary store and root. */
-import { mkdtempSync, readFileSync, readlinkSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runKiln } from "./run-kiln.js";
 
 const fixtures = fileURLToPath(new URL("./fixtures/switch/", import.meta.url));
+const hostile = fileURLToPath(new URL("./fixtures/switch-hostile/", import.meta.url));
 let work = "";
 let env: NodeJS.ProcessEnv = {};
 
@@ -59,5 +60,44 @@ describe("kiln switch", () => {
 
   it("refuses a dry-run realiser, which would activate nothing built", () => {
     expect(kiln("switch", "--machine", "alpha", "--realiser", "dry-run").stderr).toContain("use --dry to see what would change");
+  });
+
+  it("stops before any change when a line of the root's passwd or group is malformed, naming the file and line", () => {
+    const root = join(work, "r3");
+    mkdirSync(join(root, "etc"), { recursive: true });
+    const passwd = "root:x:0:0:root:/root:/bin/sh\nbroken:x:1\n";
+    writeFileSync(join(root, "etc", "passwd"), passwd);
+    writeFileSync(join(root, "etc", "group"), "root:x:0:\nusers:x:100:\nusers:x:101:\n");
+    const short = kiln("switch", "--machine", "alpha", "--root", root);
+    expect(short.status).toBe(1);
+    expect(short.stderr).toContain(`${root}/etc/passwd:2: a passwd line has 7 fields separated by ':'`);
+    expect(existsSync(join(root, "etc", "motd"))).toBe(false);
+    expect(existsSync(join(root, "var"))).toBe(false);
+    writeFileSync(join(root, "etc", "passwd"), "root:x:0:0:root:/root:/bin/sh\n");
+    const twice = kiln("switch", "--machine", "alpha", "--root", root);
+    expect(twice.status).toBe(1);
+    expect(twice.stderr).toContain(`${root}/etc/group:3: 'users' is there twice (line 2 and line 3)`);
+    expect(existsSync(join(root, "etc", "motd"))).toBe(false);
+    expect(readFileSync(join(root, "etc", "passwd"), "utf8")).toBe("root:x:0:0:root:/root:/bin/sh\n");
+  });
+
+  it.each([
+    ["a home with '..' would create a directory outside the root", "escape", /home/],
+    ["a description with ':' would add passwd fields", "colon", /description/],
+    ["a shell with ':' would add a passwd field", "shell", /shell/],
+    ["a group member with ',' would add root to the group", "member", /members/],
+  ])("refuses a machine where %s, changing nothing", (_label, machine, field) => {
+    const root = join(work, `hostile-${machine}`);
+    mkdirSync(join(root, "etc"), { recursive: true });
+    writeFileSync(join(root, "etc", "passwd"), "root:x:0:0:root:/root:/bin/sh\n");
+    writeFileSync(join(root, "etc", "group"), "root:x:0:\nusers:x:100:\nwheel:x:10:\n");
+    rmSync("/tmp/kiln-escaped-home", { recursive: true, force: true });
+    const result = runKiln(["switch", "--machine", machine, "--root", root], hostile, env);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(field);
+    expect(existsSync("/tmp/kiln-escaped-home")).toBe(false);
+    expect(existsSync(join(root, "etc", "motd"))).toBe(false);
+    expect(readFileSync(join(root, "etc", "passwd"), "utf8")).toBe("root:x:0:0:root:/root:/bin/sh\n");
+    expect(readFileSync(join(root, "etc", "group"), "utf8")).toBe("root:x:0:\nusers:x:100:\nwheel:x:10:\n");
   });
 });

@@ -150,7 +150,7 @@ export {
   type ManagedUser,
   type ManifestPackage,
 } from "./activation/activation-manifest.js";
-export { ActivationConflictError, ActivationError, ActivationManifestError } from "./activation/activation-errors.js";
+export { AccountFileError, ActivationConflictError, ActivationError, ActivationManifestError, ActivationPathError } from "./activation/activation-errors.js";
 export { readActivationManifest, validateActivationManifest } from "./activation/read-activation-manifest.js";
 export { homeTarget, isLiveMachine, machineTarget, type ActivationTarget } from "./activation/activation-target.js";
 export { BACKUP_SUFFIX, planFileChanges, type FileChange, type FilePlan } from "./activation/file-changes.js";

@@ -19,7 +19,7 @@ export const switchCommand: Command = {
   summary: "Build a machine or home of a project file, activate it and make it the current generation",
   usage: "switch [FILE.ts] [--machine NAME | --home NAME] [--root DIR] [--test | --dry] [--realiser local|nix]",
   description:
-    "Builds machines.NAME (or homes.NAME) of FILE (default ./kiln.ts), links its /etc entries (or home files), creates its users and groups, installs its systemd units, runs its activation scripts, and adds a generation to the profile in DIR/var/lib/kiln/profiles (a home's: ~/.local/state/kiln/profiles). A failed activation puts the previous generation back. Without --machine, a project with one machine means that one, else the machine named like this host.",
+    "Builds machines.NAME (or homes.NAME) of FILE (default ./kiln.ts), links its /etc entries (or home files), creates its users and groups, installs its systemd units, runs its activation scripts, and adds a generation to the profile in DIR/var/lib/kiln/profiles (a home's: ~/.local/state/kiln/profiles). A failed activation puts the previous generation back; one interrupted (killed, crashed) is finished or undone by the next switch or rollback of any generation. Without --machine, a project with one machine means that one, else the machine named like this host.",
   options: [
     { name: "machine", type: "string", value: "NAME", description: "The machine to switch to (machines.NAME)" },
     { name: "home", type: "string", value: "NAME", description: "Switch a home (homes.NAME) instead of a machine" },

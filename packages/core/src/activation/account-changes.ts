@@ -74,9 +74,11 @@ function daysSinceEpoch(now: Date): number {
 
 /**
  * Plans the account files for `next` (the previous generation was
- * `previous`; `undefined`: none), from the files as they are now.
+ * `previous`; `undefined`: none), from the files as they are now. Only the
+ * previous generation's users and groups are read: whose memberships are
+ * Kiln's to change.
  */
-export function planAccountChanges(current: AccountFiles, created: CreatedAccounts, previous: ActivationManifest | undefined, next: ActivationManifest, now = new Date()): AccountChanges {
+export function planAccountChanges(current: AccountFiles, created: CreatedAccounts, previous: Pick<ActivationManifest, "users" | "groups"> | undefined, next: ActivationManifest, now = new Date()): AccountChanges {
   const passwd = parseAccountFile(current.passwd);
   let groupLines = parseAccountFile(current.group);
   let shadow = current.shadow === undefined ? undefined : parseAccountFile(current.shadow);
@@ -124,10 +126,14 @@ export function planAccountChanges(current: AccountFiles, created: CreatedAccoun
       users.set(name, line);
       createdUsers.add(name);
       result.usersAdded.push(name);
-      if (shadow !== undefined && !shadow.some((entry) => entry.name === name)) shadow.push(accountLine([name, "!", String(daysSinceEpoch(now)), "0", "99999", "7", "", "", ""]));
     } else {
       const uid = user.uid === null ? (existing.fields[2] ?? "") : String(user.uid);
       if (setFields(existing, [name, existing.fields[1] ?? "x", uid, gid, user.description, user.home, user.shell])) result.usersChanged.push(name);
+    }
+    // A new account gets a locked password; so does one of Kiln's that a switch interrupted between passwd and shadow left without a shadow line.
+    if (shadow !== undefined && createdUsers.has(name) && !shadow.some((entry) => entry.name === name)) {
+      shadow.push(accountLine([name, "!", String(daysSinceEpoch(now)), "0", "99999", "7", "", "", ""]));
+      if (existing !== undefined && !result.usersChanged.includes(name)) result.usersChanged.push(name);
     }
     if (user.createHome) {
       const line = users.get(name) as AccountLine;
@@ -139,6 +145,8 @@ export function planAccountChanges(current: AccountFiles, created: CreatedAccoun
   for (const name of [...createdUsers]) {
     if (name in next.users) continue;
     if (!users.has(name)) {
+      // Its shadow line may outlive it when a switch was interrupted between the two files.
+      if (shadow !== undefined) shadow = shadow.filter((entry) => entry.name !== name);
       createdUsers.delete(name);
       continue;
     }

@@ -5,18 +5,26 @@
  *
  * Everything that can fail for a reason the user must fix (a file in the
  * way, a manifest from another Kiln, an unknown group) is found while
- * planning, before anything changes. If applying still fails (an
- * activation snippet exits non-zero, the disk is full), the previous
- * generation's files and accounts are put back, the active link keeps
- * pointing at it, and the error says what failed.
+ * planning, before anything changes: malformed lines in the root's account
+ * files, and any path (a home to create, `/etc` itself) that would lead out
+ * of the root. If applying still fails (an activation snippet exits
+ * non-zero, the disk is full), the previous generation's files and accounts
+ * are put back, the active link keeps pointing at it, and the error says
+ * what failed.
+ *
+ * If the process is killed instead, the activation journal written before
+ * the first change (see `activation-journal.ts`) lets the next activation of
+ * any generation recognise what this one had half done and finish it or
+ * undo it, as NixOS's switch survives an interruption.
  */
-import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { chownSync, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { writeFileAtomically } from "../util/write-file-atomically.js";
-import { planAccountChanges, type AccountChanges, type AccountFiles } from "./account-changes.js";
-import { parseAccountFile } from "./account-files.js";
-import { ActivationError, ActivationManifestError } from "./activation-errors.js";
-import type { ActivationManifest } from "./activation-manifest.js";
+import { planAccountChanges, type AccountChanges, type AccountFiles, type CreatedAccounts } from "./account-changes.js";
+import { checkAccountFile, parseAccountFile } from "./account-files.js";
+import { ActivationError, ActivationManifestError, ActivationPathError } from "./activation-errors.js";
+import { clearJournal, isRunningElsewhere, journalFor, readJournal, removeTemporaries, writeJournal, type ActivationJournal } from "./activation-journal.js";
+import type { ActivationManifest, ManagedGroup } from "./activation-manifest.js";
 import { activeGeneration, clearActiveGeneration, readCreatedAccounts, setActiveGeneration, writeCreatedAccounts, type RegisterRoot } from "./activation-state.js";
 import { isLiveMachine, type ActivationTarget } from "./activation-target.js";
 import { applyFileChanges, type OwnerLookup } from "./apply-file-changes.js";
@@ -47,6 +55,12 @@ export interface ActivateOptions {
   readonly dryRun?: boolean;
   /** Makes the active link a garbage-collector root (e.g. `store.addRootLink`). */
   readonly registerRoot?: RegisterRoot;
+  /**
+   * Runs once the generation is in place and active, before the journal is
+   * removed (e.g. making it the profile's current generation), so an
+   * interruption there is set right by the next activation too.
+   */
+  readonly commit?: () => void;
 }
 
 const ACCOUNT_FILES = { passwd: 0o644, group: 0o644, shadow: 0o640 } as const;
@@ -62,6 +76,62 @@ function readText(path: string): string | undefined {
 function readAccountFiles(target: ActivationTarget): AccountFiles {
   const etc = join(target.root, "etc");
   return { passwd: readText(join(etc, "passwd")) ?? "", group: readText(join(etc, "group")) ?? "", shadow: readText(join(etc, "shadow")) };
+}
+
+/** The root's account files, refused when a line is malformed (before Kiln rewrites them). */
+function readCheckedAccountFiles(target: ActivationTarget): AccountFiles {
+  const files = readAccountFiles(target);
+  const etc = join(target.root, "etc");
+  for (const name of ["passwd", "group", "shadow"] as const) checkAccountFile(join(etc, name), files[name] ?? "", name);
+  return files;
+}
+
+function isInside(path: string, directory: string): boolean {
+  return directory === "/" || path === directory || path.startsWith(`${directory}/`);
+}
+
+/**
+ * Fails unless `path` (absolute, already normalised) stays inside the
+ * target's root, also through the symlinks among its existing ancestors:
+ * activating into `--root DIR` must never write outside DIR.
+ */
+function checkInsideRoot(target: ActivationTarget, path: string, what: string): void {
+  if (!isInside(path, target.root)) throw new ActivationPathError(`${what} ${path} is outside ${target.root}, the root being activated; nothing was changed`);
+  // The nearest ancestor that is there (a symlink counts, even one that leads nowhere).
+  let existing = path;
+  while (!isThere(existing) && existing !== target.root) existing = dirname(existing);
+  if (!isThere(existing)) return;
+  let real: string;
+  try {
+    real = realpathSync(existing);
+  } catch {
+    throw new ActivationPathError(`${what} ${path} cannot be placed: ${existing} is a symlink that leads nowhere; nothing was changed (replace it with a directory)`);
+  }
+  const realRoot = realpathSync(target.root);
+  if (!isInside(real, realRoot)) {
+    throw new ActivationPathError(`${what} ${path} leads outside ${target.root}: ${existing} resolves to ${real}; nothing was changed (replace the symlink with a directory)`);
+  }
+}
+
+function isThere(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The previous generation's accounts, with those of an unfinished activation, whose memberships are Kiln's too. */
+function accountsKnown(previous: ActivationManifest | undefined, earlier: ActivationJournal | undefined): Pick<ActivationManifest, "users" | "groups"> | undefined {
+  if (earlier === undefined) return previous;
+  const groups: Record<string, ManagedGroup> = { ...earlier.groups };
+  for (const [name, group] of Object.entries(previous?.groups ?? {})) groups[name] = { gid: group.gid, members: [...new Set([...(groups[name]?.members ?? []), ...group.members])] };
+  return { users: { ...earlier.users, ...previous?.users }, groups };
+}
+
+function unionCreated(a: CreatedAccounts, b: CreatedAccounts | undefined): CreatedAccounts {
+  return { users: [...new Set([...a.users, ...(b?.users ?? [])])].sort(), groups: [...new Set([...a.groups, ...(b?.groups ?? [])])].sort() };
 }
 
 function writeAccountFiles(target: ActivationTarget, files: AccountFiles, before: AccountFiles): void {
@@ -126,11 +196,22 @@ export function activate(toplevel: string, target: ActivationTarget, options: Ac
     throw new ActivationError(`activating a machine on / changes /etc and its accounts, which needs root: run it with sudo, or activate into a directory with --root DIR`);
   }
   const warnings: string[] = [];
+  const earlier = readJournal(target);
+  if (earlier !== undefined && isRunningElsewhere(earlier)) {
+    const running = `another activation, of ${earlier.toplevel} (process ${earlier.pid}), is running on ${target.root}`;
+    if (options.dryRun !== true) throw new ActivationError(`${running}; wait for it to finish and activate again`);
+    warnings.push(`${running}; what is shown may change when it finishes`);
+  } else if (earlier !== undefined) {
+    warnings.push(`an activation of ${earlier.toplevel} (process ${earlier.pid}) did not finish; what it had changed was recognised as Kiln's and is now as this generation wants it`);
+  }
   const previous = readPrevious(target, warnings);
-  const files = planFileChanges(target.filesDir, previous.manifest, next);
-  const accountsBefore = target.kind === "machine" ? readAccountFiles(target) : undefined;
-  const createdBefore = readCreatedAccounts(target);
-  const accounts = accountsBefore === undefined ? undefined : planAccountChanges(accountsBefore, createdBefore, previous.manifest, next);
+  checkInsideRoot(target, target.filesDir, target.kind === "machine" ? "/etc" : "the home directory");
+  checkInsideRoot(target, target.stateDir, "Kiln's state directory");
+  const files = planFileChanges(target.filesDir, previous.manifest, next, earlier?.files);
+  const accountsBefore = target.kind === "machine" ? readCheckedAccountFiles(target) : undefined;
+  const createdBefore = unionCreated(readCreatedAccounts(target), earlier?.created);
+  const accounts = accountsBefore === undefined ? undefined : planAccountChanges(accountsBefore, createdBefore, accountsKnown(previous.manifest, earlier), next);
+  for (const home of accounts?.homes ?? []) checkInsideRoot(target, join(target.root, home.path), "the home directory");
   const units = planUnitChanges(previous.manifest, next);
   const live = isLiveMachine(target) && canManageSystemd();
   if (accounts !== undefined) warnings.push(...accounts.warnings);
@@ -145,6 +226,11 @@ export function activate(toplevel: string, target: ActivationTarget, options: Ac
   });
   if (options.dryRun === true) return report(next.activationScripts.map(({ name }) => ({ name, output: "" })), []);
 
+  // From here on every change is covered by the journal.
+  removeTemporaries(target, earlier);
+  const journal = journalFor(toplevel, next, unionCreated(createdBefore, accounts?.created), earlier);
+  writeJournal(target, journal);
+  let result: ActivationReport;
   try {
     if (live) stopUnits(units);
     if (accounts !== undefined && accountsBefore !== undefined) {
@@ -152,14 +238,16 @@ export function activate(toplevel: string, target: ActivationTarget, options: Ac
       writeCreatedAccounts(target, accounts.created);
       createHomes(target, accounts);
     }
-    const left = applyFileChanges(target.filesDir, files.changes, ownerLookup(target));
+    const left = applyFileChanges(target.filesDir, files, ownerLookup(target));
     if (live) startUnits(units);
     const scripts = runActivationScripts(next.activationScripts, target);
     setActiveGeneration(target, toplevel, options.registerRoot);
-    return report(scripts, left);
+    result = report(scripts, left);
   } catch (error) {
-    const problems = restore(target, next, previous.manifest, accountsBefore, createdBefore, accounts);
+    const problems = restore(target, next, previous.manifest, journal, accountsBefore, createdBefore, accounts);
     if (previous.path === undefined) clearActiveGeneration(target);
+    // Put back exactly as it was, with nothing an earlier interruption left: no journal is needed any more.
+    if (problems.length === 0 && earlier === undefined) clearJournal(target);
     const cause = error instanceof Error ? error.message : String(error);
     const state =
       problems.length > 0
@@ -169,6 +257,9 @@ export function activate(toplevel: string, target: ActivationTarget, options: Ac
           : `${previous.path} is still the active generation`;
     throw new ActivationError(`activating ${toplevel} failed (${state}): ${cause}`, { cause: error });
   }
+  options.commit?.();
+  clearJournal(target);
+  return result;
 }
 
 /** Puts back the previous generation's files and the account files as they were; returns what could not be. */
@@ -176,13 +267,14 @@ function restore(
   target: ActivationTarget,
   next: ActivationManifest,
   previous: ActivationManifest | undefined,
+  journal: ActivationJournal,
   accountsBefore: AccountFiles | undefined,
-  createdBefore: ReturnType<typeof readCreatedAccounts>,
+  createdBefore: CreatedAccounts,
   accounts: AccountChanges | undefined,
 ): string[] {
   const problems: string[] = [];
   try {
-    applyFileChanges(target.filesDir, planFileChanges(target.filesDir, next, previous).changes);
+    applyFileChanges(target.filesDir, planFileChanges(target.filesDir, next, previous, journal.files));
   } catch (error) {
     problems.push(`files: ${(error as Error).message}`);
   }

@@ -19,3 +19,13 @@ export class ActivationError extends KilnError {
 export class ActivationConflictError extends KilnError {
   override name = "ActivationConflictError";
 }
+
+/** A line of the root's `/etc/passwd`, `/etc/group` or `/etc/shadow` is malformed; nothing was changed. */
+export class AccountFileError extends KilnError {
+  override name = "AccountFileError";
+}
+
+/** A path activation would write (a home, a managed file) is outside the root it activates into; nothing was changed. */
+export class ActivationPathError extends KilnError {
+  override name = "ActivationPathError";
+}

@@ -7,7 +7,7 @@
  */
 import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { writeFileAtomically } from "../util/write-file-atomically.js";
+import { temporaryPathFor, writeFileAtomically } from "../util/write-file-atomically.js";
 import type { CreatedAccounts } from "./account-changes.js";
 import type { ActivationTarget } from "./activation-target.js";
 
@@ -37,7 +37,7 @@ export function setActiveGeneration(target: ActivationTarget, toplevel: string, 
     return;
   }
   mkdirSync(dirname(link), { recursive: true });
-  const temporary = `${link}.tmp-${process.pid}`;
+  const temporary = temporaryPathFor(link);
   rmSync(temporary, { force: true });
   symlinkSync(toplevel, temporary);
   renameSync(temporary, link);

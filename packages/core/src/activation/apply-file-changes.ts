@@ -1,28 +1,36 @@
 /**
  * Carrying out a {@link FilePlan}. Every entry is written under a temporary
  * name and renamed into place, so a reader of `/etc` sees the old entry or
- * the new one, never a missing or half-written file.
+ * the new one, never a missing or half-written file. The temporary's name
+ * holds the process id, which the activation journal records, so the next
+ * activation removes what an interrupted one left.
  */
 import { chmodSync, chownSync, copyFileSync, mkdirSync, renameSync, rmdirSync, rmSync, symlinkSync, unlinkSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
+import { temporaryPathFor } from "../util/write-file-atomically.js";
 import type { ManagedFile } from "./activation-manifest.js";
-import { BACKUP_SUFFIX, copyMode, type FileChange } from "./file-changes.js";
+import { BACKUP_SUFFIX, copyMode, type FilePlan } from "./file-changes.js";
 
 /** Looks up the numeric owner of a copied file, when files are to be chowned. */
 export type OwnerLookup = (user: string, group: string) => { readonly uid: number; readonly gid: number } | undefined;
 
 function place(absolute: string, file: ManagedFile, owner: OwnerLookup | undefined): void {
   mkdirSync(dirname(absolute), { recursive: true });
-  const temporary = join(dirname(absolute), `.kiln-tmp-${process.pid}-${basename(absolute)}`);
+  const temporary = temporaryPathFor(absolute);
   rmSync(temporary, { force: true });
-  if (file.mode === "symlink") symlinkSync(file.source, temporary);
-  else {
-    copyFileSync(file.source, temporary);
-    chmodSync(temporary, copyMode(file));
-    const ids = owner?.(file.user, file.group);
-    if (ids !== undefined) chownSync(temporary, ids.uid, ids.gid);
+  try {
+    if (file.mode === "symlink") symlinkSync(file.source, temporary);
+    else {
+      copyFileSync(file.source, temporary);
+      chmodSync(temporary, copyMode(file));
+      const ids = owner?.(file.user, file.group);
+      if (ids !== undefined) chownSync(temporary, ids.uid, ids.gid);
+    }
+    renameSync(temporary, absolute);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
   }
-  renameSync(temporary, absolute);
 }
 
 /** Removes directories left empty between `path`'s parent and `stop`. */
@@ -36,10 +44,11 @@ function removeEmptyParents(path: string, stop: string): void {
   }
 }
 
-/** Applies `changes` under `filesDir`; returns the paths left alone, with why. */
-export function applyFileChanges(filesDir: string, changes: readonly FileChange[], owner?: OwnerLookup): string[] {
+/** Applies `plan` under `filesDir`; returns the paths left alone, with why. */
+export function applyFileChanges(filesDir: string, plan: FilePlan, owner?: OwnerLookup): string[] {
   const left: string[] = [];
-  for (const change of changes) {
+  for (const path of plan.vanished) removeEmptyParents(join(filesDir, path), filesDir);
+  for (const change of plan.changes) {
     const absolute = join(filesDir, change.path);
     switch (change.action) {
       case "create":

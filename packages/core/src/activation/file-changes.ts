@@ -10,6 +10,11 @@
  * did not place is moved to `<name>.before-kiln`, never overwritten, and
  * put back when no generation manages that name any more, as NixOS does
  * with files it takes over in `/etc`.
+ *
+ * After an interrupted activation, the entries of the generations it was
+ * going to (from the journal) count as Kiln's too, but only when they are
+ * exactly as that generation places them: a half-finished switch is
+ * finished or undone, and a user's file is still never mistaken for Kiln's.
  */
 import { lstatSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -31,7 +36,12 @@ export type FileChange =
 export interface FilePlan {
   readonly changes: readonly FileChange[];
   readonly unchanged: number;
+  /** Entries no generation wants that are already gone (an interrupted activation removed them): their empty directories are removed. */
+  readonly vanished: readonly string[];
 }
+
+/** Entries an unfinished activation may have placed, by path (see the activation journal). */
+export type InterruptedEntries = Readonly<Record<string, readonly ManagedFile[]>>;
 
 type Entry = { readonly kind: "missing" } | { readonly kind: "symlink"; readonly target: string } | { readonly kind: "file"; readonly mode: number } | { readonly kind: "other" };
 
@@ -75,6 +85,11 @@ function isKilnsEntry(entry: Entry, previous: ManagedFile | undefined): boolean 
   return entry.kind === "symlink" && entry.target === previous.source;
 }
 
+/** Whether the entry is exactly one an unfinished activation was placing. */
+function isHalfPlaced(path: string, entry: Entry, candidates: readonly ManagedFile[] | undefined): boolean {
+  return candidates?.some((file) => isAsWanted(path, entry, file)) ?? false;
+}
+
 /** Fails when an ancestor of `relative` is a file or link Kiln would have to write through. */
 function checkAncestors(filesDir: string, relative: string, removed: ReadonlySet<string>): void {
   const segments = relative.split("/");
@@ -99,25 +114,29 @@ function checkAncestors(filesDir: string, relative: string, removed: ReadonlySet
 
 /**
  * The changes that take the files directory from the `previous`
- * generation's files (`undefined`: none) to the `next` one's.
+ * generation's files (`undefined`: none) to the `next` one's; `interrupted`
+ * are the entries an unfinished activation may have left in place.
  */
-export function planFileChanges(filesDir: string, previous: ActivationManifest | undefined, next: ActivationManifest | undefined): FilePlan {
+export function planFileChanges(filesDir: string, previous: ActivationManifest | undefined, next: ActivationManifest | undefined, interrupted: InterruptedEntries = {}): FilePlan {
   const before = previous?.files ?? {};
   const after = next?.files ?? {};
   const changes: FileChange[] = [];
   const removed = new Set<string>();
+  const vanished: string[] = [];
   let unchanged = 0;
+  const isKilns = (path: string, absolute: string, entry: Entry): boolean => isKilnsEntry(entry, before[path]) || isHalfPlaced(absolute, entry, interrupted[path]);
   // Removals first, deepest first, so that a directory entry can replace the files that were inside it.
-  const gone = Object.keys(before).filter((path) => !(path in after)).sort().reverse();
+  const gone = [...new Set([...Object.keys(before), ...Object.keys(interrupted)])].filter((path) => !(path in after)).sort().reverse();
   for (const path of gone) {
     const absolute = join(filesDir, path);
     const entry = entryAt(absolute);
     if (entry.kind === "missing") {
       if (entryAt(absolute + BACKUP_SUFFIX).kind !== "missing") changes.push({ action: "remove", path, restoreBackup: true });
+      else vanished.push(path);
       continue;
     }
-    if (!isKilnsEntry(entry, before[path])) {
-      changes.push({ action: "leave", path, reason: `${absolute} was changed since Kiln placed it, so it is left as it is` });
+    if (!isKilns(path, absolute, entry)) {
+      if (path in before) changes.push({ action: "leave", path, reason: `${absolute} was changed since Kiln placed it, so it is left as it is` });
       continue;
     }
     changes.push({ action: "remove", path, restoreBackup: entryAt(absolute + BACKUP_SUFFIX).kind !== "missing" });
@@ -133,7 +152,7 @@ export function planFileChanges(filesDir: string, previous: ActivationManifest |
     }
     checkAncestors(filesDir, path, removed);
     if (entry.kind === "missing") changes.push({ action: "create", path, file });
-    else if (isKilnsEntry(entry, before[path])) changes.push({ action: "replace", path, file });
+    else if (isKilns(path, absolute, entry)) changes.push({ action: "replace", path, file });
     else {
       if (entryAt(absolute + BACKUP_SUFFIX).kind !== "missing") {
         throw new ActivationConflictError(
@@ -143,5 +162,5 @@ export function planFileChanges(filesDir: string, previous: ActivationManifest |
       changes.push({ action: "back-up-and-create", path, file });
     }
   }
-  return { changes, unchanged };
+  return { changes, unchanged, vanished };
 }

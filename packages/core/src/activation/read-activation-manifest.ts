@@ -19,6 +19,41 @@ function isCleanRelativePath(path: string): boolean {
   return path.split("/").every((segment) => segment !== "" && segment !== "." && segment !== "..");
 }
 
+/** A user or group name as shadow's `NAME_REGEX` allows it (a trailing `$` for machine accounts). */
+function isAccountName(name: string): boolean {
+  return name.length <= 32 && /^[a-z_][a-z0-9_.-]*\$?$/i.test(name);
+}
+
+function isId(value: unknown): boolean {
+  return value === null || (typeof value === "number" && Number.isInteger(value) && value >= 0 && value < 2 ** 32 - 1);
+}
+
+/** The characters that would split or end a line of `/etc/passwd`. */
+const FIELD_BREAKERS = /[:\n\r\0]/;
+
+function describeBreaker(text: string): string {
+  const found = FIELD_BREAKERS.exec(text)?.[0] ?? "";
+  return found === ":" ? "':'" : found === "\0" ? "a NUL character" : "a line break";
+}
+
+/** The fields of a user become one line of `/etc/passwd`: none may add fields or lines, and the home must be an absolute path without `.` or `..`. */
+function checkUser(name: string, user: Record<string, unknown>, where: string): void {
+  check(isId(user["uid"]), where, `users.${name}.uid must be a number or null`);
+  for (const field of ["description", "home", "shell"] as const) {
+    const value = user[field];
+    check(typeof value === "string", where, `users.${name}.${field} must be a string`);
+    check(!FIELD_BREAKERS.test(value as string), where, `users.${name}.${field} is ${JSON.stringify(value)}, which holds ${describeBreaker(value as string)}: it would corrupt /etc/passwd`);
+  }
+  const home = user["home"] as string;
+  const inside = home.slice(1).replace(/\/$/, "");
+  check(home === "/" || (home.startsWith("/") && isCleanRelativePath(inside)), where, `users.${name}.home is ${JSON.stringify(home)}: a home must be an absolute path without '.', '..' or empty segments`);
+  check(isAccountName(user["group"] as string), where, `users.${name}.group: ${JSON.stringify(user["group"])} is not a group name`);
+  check(Array.isArray(user["extraGroups"]), where, `users.${name}.extraGroups must be a list`);
+  for (const group of user["extraGroups"] as unknown[]) {
+    check(typeof group === "string" && isAccountName(group), where, `users.${name}.extraGroups: ${JSON.stringify(group)} is not a group name (no ',' or ':')`);
+  }
+}
+
 function check(condition: boolean, where: string, what: string): void {
   if (!condition) throw new ActivationManifestError(`${where}: ${what}`);
 }
@@ -43,11 +78,16 @@ export function validateActivationManifest(value: unknown, where: string): Activ
   }
   check(isRecord(manifest["users"]) && isRecord(manifest["groups"]), where, `"users" and "groups" must be objects`);
   for (const [name, user] of Object.entries(manifest["users"] as Record<string, unknown>)) {
-    check(/^[a-z_][a-z0-9_.-]*\$?$/i.test(name), where, `users: '${name}' is not a valid user name`);
+    check(isAccountName(name), where, `users: '${name}' is not a valid user name (letters, digits, '_', '.', '-', at most 32 characters, not starting with a digit or '-')`);
     check(isRecord(user) && typeof user["group"] === "string" && typeof user["home"] === "string" && typeof user["shell"] === "string", where, `users.${name} needs "group", "home" and "shell"`);
+    checkUser(name, user as Record<string, unknown>, where);
   }
-  for (const name of Object.keys(manifest["groups"] as Record<string, unknown>)) {
-    check(/^[a-z_][a-z0-9_.-]*$/i.test(name), where, `groups: '${name}' is not a valid group name`);
+  for (const [name, group] of Object.entries(manifest["groups"] as Record<string, unknown>)) {
+    check(isAccountName(name) && !name.endsWith("$"), where, `groups: '${name}' is not a valid group name (letters, digits, '_', '.', '-', at most 32 characters, not starting with a digit or '-')`);
+    check(isRecord(group) && isId(group["gid"]) && Array.isArray(group["members"]), where, `groups.${name} needs "gid" (a number or null) and "members" (a list)`);
+    for (const member of (group as Record<string, unknown[]>)["members"] ?? []) {
+      check(typeof member === "string" && isAccountName(member), where, `groups.${name}.members: ${JSON.stringify(member)} is not a user name; a member list holds names only (no ',' or ':'), one per entry`);
+    }
   }
   check(Array.isArray(manifest["activationScripts"]), where, `"activationScripts" must be a list`);
   for (const script of manifest["activationScripts"] as unknown[]) {

@@ -4,7 +4,8 @@
  * profile (`<state>/profiles/system` or `home`), or activate an earlier
  * generation again. The profile changes only after activation succeeded,
  * so a failed switch leaves both the files and the current generation as
- * they were.
+ * they were; it changes before the activation journal is removed, so a
+ * switch killed in between is set right by the next one.
  */
 import { join } from "node:path";
 import { Profile, type Generation } from "../profile/profile.js";
@@ -37,9 +38,10 @@ export function targetProfile(target: ActivationTarget, registerRoot?: RegisterR
 /** Activates `toplevel` on `target` and, in `switch` mode, makes it the profile's current generation. */
 export function switchConfiguration(toplevel: string, target: ActivationTarget, options: SwitchOptions = {}): SwitchResult {
   const mode = options.mode ?? "switch";
-  const report = activate(toplevel, target, { dryRun: mode === "dry", ...(options.registerRoot === undefined ? {} : { registerRoot: options.registerRoot }) });
-  if (mode !== "switch") return { report, generation: undefined };
-  return { report, generation: targetProfile(target, options.registerRoot).addGeneration(toplevel) };
+  let generation: Generation | undefined;
+  const commit = mode === "switch" ? () => void (generation = targetProfile(target, options.registerRoot).addGeneration(toplevel)) : undefined;
+  const report = activate(toplevel, target, { dryRun: mode === "dry", ...(options.registerRoot === undefined ? {} : { registerRoot: options.registerRoot }), ...(commit === undefined ? {} : { commit }) });
+  return { report, generation };
 }
 
 /** Activates the generation before the current one (or generation `to`) and makes it current. */
@@ -47,8 +49,7 @@ export function rollbackConfiguration(target: ActivationTarget, options: SwitchO
   const profile = targetProfile(target, options.registerRoot);
   const generation = options.to === undefined ? profile.previous() : profile.generation(options.to);
   const dry = options.mode === "dry";
-  const report = activate(generation.path, target, { dryRun: dry, ...(options.registerRoot === undefined ? {} : { registerRoot: options.registerRoot }) });
-  if (dry) return { report, generation: undefined };
-  profile.switchTo(generation.number);
-  return { report, generation: { ...generation, current: true } };
+  const commit = (): void => profile.switchTo(generation.number);
+  const report = activate(generation.path, target, { dryRun: dry, ...(options.registerRoot === undefined ? {} : { registerRoot: options.registerRoot }), ...(dry ? {} : { commit }) });
+  return { report, generation: dry ? undefined : { ...generation, current: true } };
 }

@@ -8,7 +8,7 @@
  * in one database transaction. A path on disk that is not registered is
  * garbage from an interrupted run and is removed before it is made again.
  */
-import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { KilnError } from "../errors.js";
@@ -24,6 +24,7 @@ import { StoreDatabase, type NewPathInfo, type PathInfo } from "./store-database
 import { ValidPathIndex } from "./valid-path-index.js";
 import { ensureGcReserve, releaseGcReserve } from "./gc-reserve.js";
 import { assertNotNixManaged, resolveStoreLocation, stateDirInUse, storeWithoutState, type StoreLocation } from "./store-location.js";
+import { temporaryPathFor } from "../util/write-file-atomically.js";
 
 /** A store operation that cannot be done; the message says why. */
 export class StoreError extends KilnError {
@@ -283,7 +284,8 @@ export class LocalStore implements StoreLocation {
   addRootLink(link: string, target: string): void {
     if (existsSync(link) && !isSymlink(link)) throw new StoreError(`cannot create root '${link}': a file that is not a symlink is in the way`);
     // Renaming over the old link replaces it atomically: there is always a link.
-    const temporary = `${link}.tmp-${process.pid}`;
+    const temporary = temporaryPathFor(link);
+    rmSync(temporary, { force: true });
     symlinkSync(target, temporary);
     renameSync(temporary, link);
     this.database.addRoot(link, target);

@@ -8,6 +8,7 @@
 import { lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import type { RegisterRoot } from "../activation/activation-state.js";
+import { temporaryPathFor } from "../util/write-file-atomically.js";
 import { GenerationError } from "./profile-errors.js";
 
 /** One generation of a profile. */
@@ -97,6 +98,8 @@ export class Profile {
   addGeneration(path: string): Generation {
     const generations = this.generations();
     const newest = generations.at(-1);
+    // A switch killed between making the newest link and registering it left a generation the collector would not keep.
+    if (newest !== undefined && this.registerRoot !== undefined) this.registerRoot(newest.link, newest.path);
     if (newest !== undefined && newest.path === path) {
       this.switchTo(newest.number);
       return { ...newest, current: true };
@@ -152,7 +155,7 @@ export class Profile {
 }
 
 function replaceLink(link: string, target: string): void {
-  const temporary = `${link}.tmp-${process.pid}`;
+  const temporary = temporaryPathFor(link);
   rmSync(temporary, { force: true });
   symlinkSync(target, temporary);
   renameSync(temporary, link);

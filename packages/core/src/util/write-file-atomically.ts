@@ -1,17 +1,63 @@
-/** Writing a file so that readers see the old content or the new, never a mix or a truncated file. */
-import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+/**
+ * Writing a file so that readers see the old content or the new, never a mix
+ * or a truncated file, and so that a crash (or `kill -9`) right after the
+ * write cannot lose it: the temporary is flushed to disk before it is renamed
+ * over the old file, and the directory after, as careful Unix tools (and
+ * Nix's `writeFile(..., sync)`) do.
+ */
+import { chmodSync, chownSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
-/** Writes `text` to a temporary file beside `path` with `mode`, then renames it over `path`. */
+/** The temporary name Kiln writes `path` under in process `pid` before renaming it into place. */
+export function temporaryPathFor(path: string, pid = process.pid): string {
+  return join(dirname(path), `.${basename(path)}.kiln-tmp-${pid}`);
+}
+
+/** Flushes a directory's entries (a rename in it) to disk; some file systems cannot, which is harmless. */
+export function syncDirectory(directory: string): void {
+  let descriptor: number | undefined;
+  try {
+    descriptor = openSync(directory, "r");
+    fsyncSync(descriptor);
+  } catch {
+    // A directory that cannot be opened or synced (some network file systems) keeps the rename as the kernel has it.
+  } finally {
+    if (descriptor !== undefined) closeSync(descriptor);
+  }
+}
+
+/**
+ * Writes `text` to a temporary file beside `path` with `mode`, flushes it,
+ * then renames it over `path`. Run as root, the new file keeps the owner of
+ * the file it replaces (so `/etc/shadow` stays readable by group `shadow`).
+ */
 export function writeFileAtomically(path: string, text: string, mode = 0o644): void {
   mkdirSync(dirname(path), { recursive: true });
-  const temporary = join(dirname(path), `.${basename(path)}.kiln-tmp-${process.pid}`);
+  const temporary = temporaryPathFor(path);
+  let owner: { uid: number; gid: number } | undefined;
+  if (process.getuid?.() === 0) {
+    try {
+      const stats = statSync(path);
+      owner = { uid: stats.uid, gid: stats.gid };
+    } catch {
+      owner = undefined;
+    }
+  }
   try {
-    writeFileSync(temporary, text, { mode });
+    const descriptor = openSync(temporary, "w", mode);
+    try {
+      writeSync(descriptor, text);
+      fsyncSync(descriptor);
+    } finally {
+      closeSync(descriptor);
+    }
+    if (owner !== undefined) chownSync(temporary, owner.uid, owner.gid);
+    // The mode given to open is masked by the umask; set it exactly (after chown, which clears set-id bits).
     chmodSync(temporary, mode);
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
     throw error;
   }
+  syncDirectory(dirname(path));
 }

@@ -2,17 +2,7 @@ import { existsSync, mkdirSync, readFileSync, readlinkSync, statSync, writeFileS
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { activate, ActivationConflictError, ActivationError, ActivationManifestError, activeGeneration, machineTarget, homeTarget, BACKUP_SUFFIX } from "@kiln/core";
-import { link, normalUser, scratch, snapshot, storeFile, toplevel } from "./activation-fixture.js";
-
-/** A root with a distribution's account files, as a real machine has. */
-function distributionRoot(): string {
-  const root = scratch("root");
-  mkdirSync(join(root, "etc"));
-  writeFileSync(join(root, "etc", "passwd"), "root:x:0:0:root:/root:/bin/bash\n# a comment stays\nmessagebus:x:100:101::/nonexistent:/usr/sbin/nologin\n");
-  writeFileSync(join(root, "etc", "group"), "root:x:0:\nusers:x:100:\nvideo:x:44:bob\n");
-  writeFileSync(join(root, "etc", "shadow"), "root:*:19000:0:99999:7:::\n", { mode: 0o640 });
-  return root;
-}
+import { distributionRoot, link, normalUser, scratch, snapshot, storeFile, toplevel } from "./activation-fixture.js";
 
 describe("activating a machine", () => {
   test("links and copies the managed files, creates users and their homes, and records the active generation", () => {

@@ -81,3 +81,13 @@ export function snapshot(root: string): Record<string, string> {
   walk(root, "");
   return entries;
 }
+
+/** A root with a distribution's account files, as a real machine has. */
+export function distributionRoot(): string {
+  const root = scratch("root");
+  mkdirSync(join(root, "etc"));
+  writeFileSync(join(root, "etc", "passwd"), "root:x:0:0:root:/root:/bin/bash\n# a comment stays\nmessagebus:x:100:101::/nonexistent:/usr/sbin/nologin\n");
+  writeFileSync(join(root, "etc", "group"), "root:x:0:\nusers:x:100:\nvideo:x:44:bob\n");
+  writeFileSync(join(root, "etc", "shadow"), "root:*:19000:0:99999:7:::\n", { mode: 0o640 });
+  return root;
+}

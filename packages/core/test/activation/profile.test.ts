@@ -1,4 +1,4 @@
-import { lutimesSync, readlinkSync } from "node:fs";
+import { lutimesSync, readlinkSync, renameSync, rmSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { diffGenerations, GenerationError, parseAge, Profile, readActivationManifest, rollbackConfiguration, switchConfiguration, machineTarget, activeGeneration } from "@kiln/core";
@@ -18,6 +18,24 @@ describe("profiles", () => {
       [2, "/store/b", true],
     ]);
     expect(profile.previous().number).toBe(1);
+  });
+
+  test("register the newest generation as a root again, since a switch killed after making its link may not have", () => {
+    const directory = scratch("profiles");
+    const registered = new Map<string, string>();
+    const registerRoot = (link: string, target: string): void => {
+      rmSync(`${link}.new`, { force: true });
+      symlinkSync(target, `${link}.new`);
+      renameSync(`${link}.new`, link);
+      registered.set(link, target);
+    };
+    // What a switch killed between making generation 1's link and registering it leaves.
+    symlinkSync("/store/a", join(directory, "system-1-link"));
+    new Profile(directory, "system", registerRoot).addGeneration("/store/b");
+    expect(registered).toEqual(new Map([
+      [join(directory, "system-1-link"), "/store/a"],
+      [join(directory, "system-2-link"), "/store/b"],
+    ]));
   });
 
   test("delete generations older than an age, keeping the current one and the one in use at the cut-off, as nix-env does", () => {
