@@ -1,9 +1,19 @@
 /**
- * The build sandbox: bubblewrap (`bwrap`) gives each build private mount,
- * PID, IPC, UTS and (unless fixed-output) network namespaces, in which only
- * the build's input closure, its build directory, its own store directory
- * for outputs and the declared sandbox paths exist. Inputs and sandbox paths
- * are read-only, so the builder can write only its outputs and `/build`.
+ * The build sandbox: bubblewrap (`bwrap`) gives each build private user,
+ * mount, PID, IPC, UTS and (unless fixed-output) network namespaces, in which
+ * only the build's input closure, its build directory, its own store
+ * directory for outputs and the declared sandbox paths exist. Inputs and
+ * sandbox paths are read-only, so the builder can write only its outputs and
+ * `/build`.
+ *
+ * As in Nix, the builder is an unprivileged build user (`nixbld`, uid 1000,
+ * gid 100) whoever runs Kiln: bwrap is told to make the user namespace even
+ * as root (where it otherwise would not, leaving the builder root with every
+ * capability, able to remount the read-only binds writable), every
+ * capability is dropped, further user namespaces are disabled (so a nested
+ * one cannot regain mount rights) and `no_new_privs` makes setuid programs
+ * powerless. `/proc/sys` is read-only: as root, the build user is the host's
+ * uid 0 outside the namespace, which the kernel lets write sysctls.
  */
 import { existsSync, lstatSync, readlinkSync } from "node:fs";
 import { delimiter, join } from "node:path";
@@ -46,9 +56,38 @@ export interface SandboxSpec {
   readonly network: boolean;
 }
 
+/** The build user's uid inside the sandbox, as Nix's sandbox has it. */
+export const SANDBOX_UID = 1000;
+/** The build user's gid inside the sandbox (`nixbld`). */
+export const SANDBOX_GID = 100;
+
 /** The `bwrap` arguments (before `--` and the command) for a build. */
 export function bubblewrapArguments(spec: SandboxSpec): string[] {
-  const args = ["--unshare-all", "--die-with-parent", "--new-session", "--hostname", "localhost", "--dev", "/dev", "--proc", "/proc"];
+  const args = [
+    "--unshare-all",
+    "--unshare-user",
+    "--uid",
+    String(SANDBOX_UID),
+    "--gid",
+    String(SANDBOX_GID),
+    "--cap-drop",
+    "ALL",
+    "--disable-userns",
+    "--die-with-parent",
+    "--new-session",
+    "--hostname",
+    "localhost",
+    "--dev",
+    "/dev",
+    "--proc",
+    "/proc",
+    "--ro-bind",
+    "/proc/sys",
+    "/proc/sys",
+    "--ro-bind-try",
+    "/proc/sysrq-trigger",
+    "/proc/sysrq-trigger",
+  ];
   if (spec.network) args.push("--share-net");
   for (const path of spec.sandboxPaths) {
     let stats;
@@ -71,8 +110,8 @@ export function bubblewrapArguments(spec: SandboxSpec): string[] {
 /** The `/etc` files of a sandbox: a `nixbld` user, as in Nix's sandbox. */
 export function sandboxEtcFiles(): Record<string, string> {
   return {
-    passwd: "root:x:0:0:Nix build user:/build:/noshell\nnixbld:x:1000:100:Nix build user:/build:/noshell\nnobody:x:65534:65534:Nobody:/:/noshell\n",
-    group: "root:x:0:\nnixbld:!:100:\nnogroup:x:65534:\n",
+    passwd: `root:x:0:0:Nix build user:/build:/noshell\nnixbld:x:${SANDBOX_UID}:${SANDBOX_GID}:Nix build user:/build:/noshell\nnobody:x:65534:65534:Nobody:/:/noshell\n`,
+    group: `root:x:0:\nnixbld:!:${SANDBOX_GID}:\nnogroup:x:65534:\n`,
     hosts: "127.0.0.1 localhost\n::1 localhost\n",
   };
 }
