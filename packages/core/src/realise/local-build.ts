@@ -1,10 +1,11 @@
 /**
  * One build by the local realiser: lock the outputs, run the builder (in the
- * sandbox when there is one), check and canonicalise what it made, find its
- * references, and register it, all or nothing.
+ * sandbox when there is one), stop whatever it left running, copy what it
+ * made to fresh canonical trees, check them, find their references, and
+ * register them, all or nothing.
  */
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Drv } from "../derivation/drv.js";
 import { declaredOutputHash, isFixedOutput } from "../derivation/drv.js";
@@ -20,6 +21,8 @@ import { BuildLog } from "./build-log.js";
 import { BuildFailedError, HashMismatchError } from "./build-errors.js";
 import { builderEnvironment, rewriteOutputPlaceholders } from "./build-environment.js";
 import { bubblewrapArguments, SANDBOX_BUILD_DIR, sandboxEtcFiles } from "./sandbox.js";
+import { killBuildProcesses } from "./build-processes.js";
+import { copyOutputTree, OutputCopyError } from "./output-copy.js";
 import type { RealiseEvent } from "./realiser.js";
 
 /** How builds are isolated. */
@@ -42,7 +45,14 @@ export interface BuildRequest {
   readonly signal: AbortSignal | undefined;
   /** How built-in fetchers download. */
   readonly fetchSettings: FetchSettings;
+  /** Seconds the builder may run (Nix's `timeout`); unlimited when absent. */
+  readonly timeout?: number | undefined;
+  /** Seconds the builder may go without output (Nix's `max-silent-time`); unlimited when absent. */
+  readonly maxSilentTime?: number | undefined;
 }
+
+/** How long after the builder exits its output pipes may stay open (held by a process that escaped) before they are closed. */
+const PIPE_GRACE_MS = 2_000;
 
 /** The store paths a build uses directly: its sources and the outputs of its inputs it names. */
 function directInputs(store: LocalStore, drv: Drv): string[] {
@@ -100,30 +110,76 @@ async function runBuiltin(request: BuildRequest, scratch: string, log: BuildLog)
   }
 }
 
-/** Runs the builder; resolves with its exit code (or signal). */
-function runBuilder(request: BuildRequest, command: string, args: readonly string[], env: Record<string, string>, cwd: string, log: BuildLog): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+/** How a builder ended: its exit code or signal, and the time limit that stopped it, if one did. */
+interface BuilderExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly timedOut?: string;
+}
+
+/**
+ * Runs the builder in a session of its own; resolves with its exit code (or
+ * signal). When it exits, everything it left running is killed before its
+ * outputs are looked at (`buildTop`, an unsandboxed build's directory, also
+ * finds processes that left its session). The time limits kill it as Nix's do.
+ */
+function runBuilder(request: BuildRequest, command: string, args: readonly string[], env: Record<string, string>, cwd: string, log: BuildLog, buildTop: string | undefined): Promise<BuilderExit> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
     if (child.pid !== undefined) request.store.locks.setBuilder([...request.drv.outputs.values()].map((output) => output.path), child.pid);
+    let timedOut: string | undefined;
+    const timers: NodeJS.Timeout[] = [];
     const kill = (): void => {
-      if (child.pid !== undefined) {
-        try {
-          process.kill(-child.pid, "SIGKILL");
-        } catch {
-          // Already gone.
-        }
-      }
+      if (child.pid !== undefined) killBuildProcesses(child.pid, buildTop);
+    };
+    const stopFor = (reason: string): void => {
+      timedOut ??= reason;
+      kill();
+    };
+    const building = `building of '${request.drvPath}'`;
+    if (request.timeout !== undefined && request.timeout > 0) {
+      const seconds = request.timeout;
+      timers.push(setTimeout(() => stopFor(`${building} timed out after ${seconds} seconds`), seconds * 1000));
+    }
+    let silence: NodeJS.Timeout | undefined;
+    const heard = (): void => {
+      const seconds = request.maxSilentTime;
+      if (seconds === undefined || seconds <= 0) return;
+      if (silence !== undefined) clearTimeout(silence);
+      silence = setTimeout(() => stopFor(`${building} timed out after ${seconds} seconds of silence`), seconds * 1000);
+    };
+    heard();
+    const cleanUp = (): void => {
+      request.signal?.removeEventListener("abort", kill);
+      for (const timer of timers) clearTimeout(timer);
+      if (silence !== undefined) clearTimeout(silence);
     };
     request.signal?.addEventListener("abort", kill, { once: true });
-    child.stdout.on("data", (chunk: Buffer) => log.write(chunk));
-    child.stderr.on("data", (chunk: Buffer) => log.write(chunk));
+    child.stdout.on("data", (chunk: Buffer) => {
+      heard();
+      log.write(chunk);
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      heard();
+      log.write(chunk);
+    });
     child.on("error", (error) => {
-      request.signal?.removeEventListener("abort", kill);
+      cleanUp();
       reject(new BuildFailedError(`cannot run builder '${command}' of '${request.drvPath}': ${error.message}`, request.drvPath, log.path));
     });
+    child.on("exit", () => {
+      cleanUp();
+      // Nothing the builder started may run on: it could change an output after registration.
+      kill();
+      // A process that escaped every sweep may hold the pipes open; the build does not wait for it.
+      timers.push(setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+      }, PIPE_GRACE_MS).unref());
+    });
     child.on("close", (code, signal) => {
-      request.signal?.removeEventListener("abort", kill);
-      resolve({ code, signal });
+      cleanUp();
+      resolve({ code, signal, ...(timedOut !== undefined ? { timedOut } : {}) });
     });
   });
 }
@@ -172,13 +228,17 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
     const direct = directInputs(store, drv);
     let inputClosure: ReadonlySet<string> | undefined;
     const closure = (): ReadonlySet<string> => (inputClosure ??= store.closure(direct));
-    buildRoot = mkdtempSync(join(store.stateDir, "builds", `${name.slice(0, 40)}-`));
+    // Build directories are the user's alone (CVE-2024-38531): 0700, under the state directory, never in /tmp.
+    const buildsDir = join(store.stateDir, "builds");
+    mkdirSync(buildsDir, { recursive: true, mode: 0o700 });
+    chmodSync(buildsDir, 0o700);
+    buildRoot = mkdtempSync(join(buildsDir, `${name.slice(0, 40)}-`));
     const builtin = isBuiltinBuilder(drv);
     // Built-in fetchers run inside Kiln and write the output path directly; there is nothing to sandbox.
     const sandbox = builtin ? undefined : request.sandbox;
-    // Unsandboxed, the temporary directory is the build directory; sandboxed, it also holds the private store and /etc.
-    const buildDir = sandbox === undefined ? buildRoot : join(buildRoot, "build");
-    if (sandbox !== undefined) mkdirSync(buildDir);
+    // The temporary directory holds the build directory and, sandboxed, the private store and /etc.
+    const buildDir = join(buildRoot, "build");
+    mkdirSync(buildDir, { mode: 0o700 });
     const { env, files } = builderEnvironment(drv, { buildDir: sandbox ? SANDBOX_BUILD_DIR : buildDir, storeDir: store.storeDir, cores: request.cores });
     for (const file of files) writeFileSync(join(buildDir, file.name), file.contents);
     const logPath = store.logPath(drvPath);
@@ -203,11 +263,12 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
     }
     let exit;
     try {
-      exit = builtin ? await runBuiltin(request, buildDir, log) : await runBuilder(request, command, args, env, buildDir, log);
+      exit = builtin ? await runBuiltin(request, buildDir, log) : await runBuilder(request, command, args, env, buildDir, log, sandbox === undefined ? buildDir : undefined);
     } finally {
       await log.close();
     }
     request.signal?.throwIfAborted();
+    if ("timedOut" in exit && exit.timedOut !== undefined) throw new BuildFailedError(exit.timedOut, drvPath, logPath);
     if (exit.code !== 0) {
       const status = exit.signal !== null ? `was killed by signal ${exit.signal}` : `failed with exit code ${exit.code}`;
       const tail = log.lastLines();
@@ -218,17 +279,15 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
       );
     }
 
-    // Move each output into place (from the sandbox's private store), canonical and read-only.
+    // Each output (from the sandbox's private store) becomes a fresh canonical copy, which is what is checked and registered.
     for (const [output, path] of outputs) {
       const made = sandbox !== undefined ? join(chrootStoreDir, basename(path)) : path;
       if (!existsSync(made) && !isDanglingSymlink(made)) {
         throw new BuildFailedError(`builder for '${drvPath}' failed to produce output path for output '${output}' at '${path}'`, drvPath, logPath);
       }
-      if (made !== path) {
-        store.removeInvalid(path);
-        moveIntoStore(made, path);
-      }
-      canonicalisePathMetadata(path);
+      // A built-in fetcher's output was written by Kiln itself.
+      if (builtin) canonicalisePathMetadata(path);
+      else installFreshCopy(store, made, path, `output '${output}' of '${drvPath}'`, logPath, drvPath);
     }
     const fixed = isFixedOutput(drv) ? checkFixedOutput(request, outputs.get("out") as string, logPath) : undefined;
     const ca = fixed?.ca;
@@ -259,14 +318,23 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
   }
 }
 
-/** Moves a finished output into the store; across file systems (state and store apart) it is copied. */
-function moveIntoStore(from: string, to: string): void {
+/**
+ * Puts a fresh, canonical copy of what the builder made at `made` (the store
+ * path itself when unsandboxed) at `path`, by way of a temporary name in the
+ * store directory; the builder's own tree is deleted. See {@link copyOutputTree}.
+ */
+function installFreshCopy(store: LocalStore, made: string, path: string, what: string, logPath: string, drvPath: string): void {
+  const fresh = store.temporaryPath(basename(path));
   try {
-    renameSync(from, to);
+    copyOutputTree(made, fresh);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
-    cpSync(from, to, { recursive: true, verbatimSymlinks: true });
+    deletePathRecursively(fresh);
+    if (error instanceof OutputCopyError) throw new BuildFailedError(`${what}: ${error.message}`, drvPath, logPath);
+    throw error;
   }
+  if (made === path) deletePathRecursively(path);
+  else store.removeInvalid(path);
+  renameSync(fresh, path);
 }
 
 function isDanglingSymlink(path: string): boolean {

@@ -31,6 +31,11 @@ export interface LocalRealiserOptions extends OpenStoreOptions {
   readonly fetchSettings?: FetchSettings;
 }
 
+/** What Kiln says, once per realiser, when it builds without a sandbox because bubblewrap is missing. */
+const UNSANDBOXED_WARNING =
+  "bubblewrap (bwrap) is not installed, so builds run without a sandbox: a builder can read and change anything your user can, and reach the network. " +
+  "Install it (Debian/Ubuntu: apt-get install bubblewrap), or pass --sandbox to refuse to build without it.";
+
 /** The derivation's name, from its `.drv` path. */
 function nameOf(drvPath: string, storeDir: string): string {
   return parseStorePath(drvPath, storeDir).name.replace(/\.drv$/, "");
@@ -52,7 +57,7 @@ export class LocalRealiser implements Realiser {
       if (wanted === true) throw new BuildFailedError("sandboxing was requested, but bubblewrap (bwrap) is not installed; install it (Debian: apt-get install bubblewrap) or pass --no-sandbox", "");
       if (!this.warnedUnsandboxed) {
         this.warnedUnsandboxed = true;
-        emit({ type: "message", level: "warning", text: "bubblewrap (bwrap) is not installed: building without a sandbox (builds see the whole machine)" });
+        emit({ type: "message", level: "warning", text: UNSANDBOXED_WARNING });
       }
       return undefined;
     }
@@ -163,7 +168,7 @@ export class LocalRealiser implements Realiser {
       const name = nameOf(drvPath, store.storeDir);
       const drv = graph.derivations.get(drvPath);
       if (drv === undefined) return;
-      const task = buildDerivation({ store, drvPath, drv, name, sandbox, cores, emit, signal, fetchSettings })
+      const task = buildDerivation({ store, drvPath, drv, name, sandbox, cores, emit, signal, fetchSettings, timeout: options.timeout, maxSilentTime: options.maxSilentTime })
         .then((made) => {
           built.push(drvPath);
           outputs.set(drvPath, made);
