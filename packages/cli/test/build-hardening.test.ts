@@ -7,7 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findBubblewrap } from "@kiln/core";
+import { findBubblewrap, findSlirp4netns } from "@kiln/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runKiln, runKilnAsync } from "./run-kiln.js";
 
@@ -20,6 +20,8 @@ beforeEach(() => {
 afterEach(() => rmSync(root, { recursive: true, force: true, maxRetries: 3 }));
 
 const hasBubblewrap = findBubblewrap() !== undefined;
+/** Whether fixed-output builds get networks of their own here: root, bwrap and slirp4netns. */
+const privateNetworks = hasBubblewrap && process.getuid?.() === 0 && findSlirp4netns() !== undefined;
 
 /** Writes a config whose default export is `body` (TypeScript), with `sh()` to make shell derivations. */
 function config(body: string): void {
@@ -198,7 +200,7 @@ describe("symlinks the builder plants", () => {
 /** A fixed-output derivation run by python3 (for fd passing), producing `contents`. */
 function pythonFixedOutput(name: string, script: string, contents: string): string {
   const hash = createHash("sha256").update(contents).digest("hex");
-  return `derivation({ name: ${JSON.stringify(name)}, system: "x86_64-linux", builder: "/usr/bin/python3", args: ["-c", ${JSON.stringify(script)}], outputHashMode: "flat", outputHashAlgo: "sha256", outputHash: "${hash}" })`;
+  return `derivation({ name: ${JSON.stringify(name)}, system: "x86_64-linux", builder: "/usr/bin/python3", args: ["-c", ${JSON.stringify(script)}], PATH: "/usr/bin:/bin", outputHashMode: "flat", outputHashAlgo: "sha256", outputHash: "${hash}" })`;
 }
 
 describe("a fixed-output output handed to another build (CVE-2024-27297)", () => {
@@ -208,7 +210,7 @@ describe("a fixed-output output handed to another build (CVE-2024-27297)", () =>
     const giver = [
       "import os, socket",
       `fd = os.open(os.environ["out"], os.O_RDWR | os.O_CREAT, 0o644); os.write(fd, b"good\\n")`,
-      "s = socket.socket(socket.AF_UNIX); s.bind('\\0" + socket + "'); s.listen(1); s.settimeout(5)",
+      "s = socket.socket(socket.AF_UNIX); s.bind('\\0" + socket + "'); s.listen(1); s.settimeout(4)",
       "try:",
       "    c, _ = s.accept(); socket.send_fds(c, [b'x'], [fd]); c.recv(1)",
       "except OSError as e:",
@@ -238,5 +240,20 @@ export default sh("both", \`cat ${"${a}"} ${"${b}"} > "$out"\`);`);
     const giverOut = readdirSync(join(root, "store")).find((name) => name.endsWith("-giver")) ?? "";
     expect(readFileSync(join(root, "store", giverOut), "utf8")).toBe("good\n");
     verify();
+    if (privateNetworks) {
+      // Each in a network of its own, the two never even met.
+      const takerDrv = readdirSync(join(root, "store")).find((name) => name.endsWith("-taker.drv")) ?? "";
+      expect(runKiln(["log", join(root, "store", takerDrv)], root, env).stdout).toContain("no descriptor");
+    }
+  });
+
+  it.skipIf(!privateNetworks)("runs each fixed-output build in a network namespace of its own, with a user-space network and its DNS", () => {
+    const expected = "tap0\nnameserver 10.0.2.3\n";
+    const script = 'while read iface dest rest; do [ "$dest" = 00000000 ] && echo "$iface"; done < /proc/net/route > "$out"; cat /etc/resolv.conf >> "$out"';
+    config(`export default derivation({ name: "net", system: "x86_64-linux", builder: "/bin/sh", args: ["-c", ${JSON.stringify(script)}], PATH: "/usr/bin:/bin", outputHashMode: "flat", outputHashAlgo: "sha256", outputHash: "${createHash("sha256").update(expected).digest("hex")}" });`);
+    const run = runKiln(["build", "kiln.ts", "--sandbox", "--no-link"], root, env);
+    expect(run.stderr).not.toContain("error");
+    expect(run.status).toBe(0);
+    expect(readFileSync(run.stdout.trim(), "utf8")).toBe(expected);
   });
 });

@@ -4,6 +4,7 @@
  * attempt runs through the real CLI, a real store and real bubblewrap.
  */
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -55,14 +56,21 @@ function kiln(root: string, uid: number | undefined, args: readonly string[]): {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+const DENIED = ["remount-usr", "remount-input", "bind-mount", "unshare-mount", "unshare-user-mount", "chmod-input", "proc-root", "sysctl"].map((name) => `${name}=denied`);
+/** What the builder reports when nothing got out. */
+const CONTAINED = [...DENIED, "uid=1000 gid=100", "caps=0000000000000000"];
+const CONTAINED_HASH = createHash("sha256").update(`${CONTAINED.join("\n")}\n`).digest("hex");
+
 /**
- * Every way out the issue names, each reported as allowed or denied. The
- * victim is a valid input store path; `/usr` is a read-only host path.
+ * Every way out the issue names, each reported as allowed or denied, by an
+ * ordinary derivation (`plain`) and by a fixed-output one, which has a
+ * network (`fixed`, expecting the report of a contained builder). The victim
+ * is a valid input store path; `/usr` is a read-only host path.
  */
 const ESCAPE_CONFIG = `
 const victim = sh("victim", "echo original > $out");
 const attempt = (name: string, command: string): string => \`if ( \${command} ) >/dev/null 2>&1; then echo "\${name}=allowed"; else echo "\${name}=denied"; fi\`;
-export default sh("escape", "export PATH=/usr/bin:/bin\\n{\\n" + [
+const script = "export PATH=/usr/bin:/bin\\n{\\n" + [
   attempt("remount-usr", "mount -o remount,bind,rw /usr && echo x > /usr/kiln-escape-marker"),
   attempt("remount-input", \`mount -o remount,bind,rw \${victim} && echo TAMPERED > \${victim}\`),
   attempt("bind-mount", \`touch /build/view && mount --bind \${victim} /build/view\`),
@@ -73,20 +81,24 @@ export default sh("escape", "export PATH=/usr/bin:/bin\\n{\\n" + [
   attempt("sysctl", "v=$(cat /proc/sys/kernel/printk_ratelimit) && echo $v > /proc/sys/kernel/printk_ratelimit"),
   'echo "uid=$(id -u) gid=$(id -g)"',
   'echo "caps=$(sed -n "s/^CapEff:[[:space:]]*//p" /proc/self/status)"',
-].join("\\n") + "\\n} > $out");
+].join("\\n") + "\\n} > $out";
+export default {
+  plain: sh("escape", script),
+  fixed: derivation({ name: "escape-fixed", system: "x86_64-linux", builder: "/bin/sh", args: ["-c", script], outputHashMode: "flat", outputHashAlgo: "sha256", outputHash: "${CONTAINED_HASH}" }),
+};
 `;
-
-const DENIED = ["remount-usr", "remount-input", "bind-mount", "unshare-mount", "unshare-user-mount", "chmod-input", "proc-root", "sysctl"].map((name) => `${name}=denied`);
 
 /** Builds the escape attempt as `uid` and checks that nothing got out. */
 function expectNoEscape(uid: number | undefined): void {
   const root = project(uid, ESCAPE_CONFIG);
-  const run = kiln(root, uid, ["build", "kiln.ts", "--sandbox", "--no-link"]);
-  expect(run.stderr).not.toContain("error");
-  expect(run.status).toBe(0);
-  const report = readFileSync(run.stdout.trim(), "utf8").trim().split("\n");
-  expect(report).toEqual([...DENIED, "uid=1000 gid=100", "caps=0000000000000000"]);
-  expect(existsSync("/usr/kiln-escape-marker")).toBe(false);
+  for (const attribute of ["plain", "fixed"]) {
+    const run = kiln(root, uid, ["build", `kiln.ts#${attribute}`, "--sandbox", "--no-link"]);
+    expect(run.stderr, attribute).not.toContain("error");
+    expect(run.status, attribute).toBe(0);
+    const report = readFileSync(run.stdout.trim(), "utf8").trim().split("\n");
+    expect(report, attribute).toEqual(CONTAINED);
+    expect(existsSync("/usr/kiln-escape-marker")).toBe(false);
+  }
   // The input is as it was built: same contents, still read-only, and the store verifies.
   const victim = readdirVictim(root);
   expect(readFileSync(victim, "utf8")).toBe("original\n");

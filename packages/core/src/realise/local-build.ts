@@ -23,6 +23,7 @@ import { builderEnvironment, rewriteOutputPlaceholders } from "./build-environme
 import { bubblewrapArguments, SANDBOX_BUILD_DIR, sandboxEtcFiles } from "./sandbox.js";
 import { killBuildProcesses } from "./build-processes.js";
 import { copyOutputTree, OutputCopyError } from "./output-copy.js";
+import { attachUserNetwork, type UserNetwork } from "./user-network.js";
 import type { RealiseEvent } from "./realiser.js";
 
 /** How builds are isolated. */
@@ -31,6 +32,8 @@ export interface SandboxSettings {
   readonly bubblewrap: string;
   /** Host paths visible read-only. */
   readonly paths: readonly string[];
+  /** The `slirp4netns` program, which gives fixed-output builds a network of their own; without it they share the host's. */
+  readonly slirp4netns?: string | undefined;
 }
 
 /** Everything one build needs. */
@@ -110,11 +113,11 @@ async function runBuiltin(request: BuildRequest, scratch: string, log: BuildLog)
   }
 }
 
-/** How a builder ended: its exit code or signal, and the time limit that stopped it, if one did. */
+/** How a builder ended: its exit code or signal, and why Kiln stopped it (a time limit, its network), if it did. */
 interface BuilderExit {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
-  readonly timedOut?: string;
+  readonly stoppedBecause?: string;
 }
 
 /**
@@ -122,18 +125,36 @@ interface BuilderExit {
  * signal). When it exits, everything it left running is killed before its
  * outputs are looked at (`buildTop`, an unsandboxed build's directory, also
  * finds processes that left its session). The time limits kill it as Nix's do.
+ * With `slirp4netns`, the sandbox's own network is attached before the builder runs.
  */
-function runBuilder(request: BuildRequest, command: string, args: readonly string[], env: Record<string, string>, cwd: string, log: BuildLog, buildTop: string | undefined): Promise<BuilderExit> {
+function runBuilder(
+  request: BuildRequest,
+  command: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  cwd: string,
+  log: BuildLog,
+  buildTop: string | undefined,
+  slirp4netns: string | undefined,
+): Promise<BuilderExit> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const stdio = slirp4netns === undefined ? ["ignore", "pipe", "pipe"] : ["ignore", "pipe", "pipe", "pipe", "pipe"];
+    const child = spawn(command, args, { cwd, env, stdio: stdio as ["ignore", "pipe", "pipe"], detached: true });
     if (child.pid !== undefined) request.store.locks.setBuilder([...request.drv.outputs.values()].map((output) => output.path), child.pid);
-    let timedOut: string | undefined;
+    let stoppedBecause: string | undefined;
+    let network: UserNetwork | undefined;
+    if (slirp4netns !== undefined) {
+      attachUserNetwork(child, slirp4netns).then(
+        (attached) => (network = attached),
+        (error: unknown) => stopFor(`cannot give fixed-output build '${request.drvPath}' its network: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }
     const timers: NodeJS.Timeout[] = [];
     const kill = (): void => {
       if (child.pid !== undefined) killBuildProcesses(child.pid, buildTop);
     };
     const stopFor = (reason: string): void => {
-      timedOut ??= reason;
+      stoppedBecause ??= reason;
       kill();
     };
     const building = `building of '${request.drvPath}'`;
@@ -150,6 +171,7 @@ function runBuilder(request: BuildRequest, command: string, args: readonly strin
     };
     heard();
     const cleanUp = (): void => {
+      network?.stop();
       request.signal?.removeEventListener("abort", kill);
       for (const timer of timers) clearTimeout(timer);
       if (silence !== undefined) clearTimeout(silence);
@@ -179,7 +201,7 @@ function runBuilder(request: BuildRequest, command: string, args: readonly strin
     });
     child.on("close", (code, signal) => {
       cleanUp();
-      resolve({ code, signal, ...(timedOut !== undefined ? { timedOut } : {}) });
+      resolve({ code, signal, ...(stoppedBecause !== undefined ? { stoppedBecause } : {}) });
     });
   });
 }
@@ -248,13 +270,16 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
     let command = drv.builder;
     let args: string[] = drv.args.map((arg) => rewriteOutputPlaceholders(drv, arg));
     const chrootStoreDir = join(buildRoot, "store");
+    // A fixed-output build's network is its own when slirp4netns is there to connect it.
+    const network = sandbox !== undefined && isFixedOutput(drv);
+    const slirp4netns = network ? sandbox.slirp4netns : undefined;
     if (sandbox !== undefined) {
       mkdirSync(chrootStoreDir);
       const etcDir = join(buildRoot, "etc");
       mkdirSync(etcDir);
       for (const [file, contents] of Object.entries(sandboxEtcFiles())) writeFileSync(join(etcDir, file), contents);
       args = [
-        ...bubblewrapArguments({ buildDir, chrootStoreDir, storeDir: store.storeDir, inputs: closure(), sandboxPaths: sandbox.paths, etcDir, network: isFixedOutput(drv) }),
+        ...bubblewrapArguments({ buildDir, chrootStoreDir, storeDir: store.storeDir, inputs: closure(), sandboxPaths: sandbox.paths, etcDir, network, privateNetwork: slirp4netns !== undefined }),
         "--",
         command,
         ...args,
@@ -263,12 +288,12 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
     }
     let exit;
     try {
-      exit = builtin ? await runBuiltin(request, buildDir, log) : await runBuilder(request, command, args, env, buildDir, log, sandbox === undefined ? buildDir : undefined);
+      exit = builtin ? await runBuiltin(request, buildDir, log) : await runBuilder(request, command, args, env, buildDir, log, sandbox === undefined ? buildDir : undefined, slirp4netns);
     } finally {
       await log.close();
     }
     request.signal?.throwIfAborted();
-    if ("timedOut" in exit && exit.timedOut !== undefined) throw new BuildFailedError(exit.timedOut, drvPath, logPath);
+    if ("stoppedBecause" in exit && exit.stoppedBecause !== undefined) throw new BuildFailedError(exit.stoppedBecause, drvPath, logPath);
     if (exit.code !== 0) {
       const status = exit.signal !== null ? `was killed by signal ${exit.signal}` : `failed with exit code ${exit.code}`;
       const tail = log.lastLines();

@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { isFixedOutput } from "../derivation/drv.js";
+import { isBuiltinBuilder } from "../fetch/builtin-fetchers.js";
 import type { DerivationGraph, RealiseTarget } from "../graph/derivation-graph.js";
 import { topologicalOrder } from "../graph/derivation-graph.js";
 import { LocalStore, type OpenStoreOptions } from "../local-store/local-store.js";
@@ -14,7 +15,7 @@ import { fetchSettingsFromEnvironment, type FetchSettings } from "../fetch/fetch
 import { BuildFailedError, HashMismatchError } from "./build-errors.js";
 import { buildDerivation, type SandboxSettings } from "./local-build.js";
 import type { BuildFailure, Realiser, RealiseEvent, RealiseOptions, RealiseResult } from "./realiser.js";
-import { findBubblewrap, sandboxPathsFromEnv } from "./sandbox.js";
+import { findBubblewrap, findSlirp4netns, sandboxPathsFromEnv } from "./sandbox.js";
 import { currentLockOwner } from "../local-store/path-locks.js";
 
 /** Options of {@link LocalRealiser}. */
@@ -36,6 +37,11 @@ const UNSANDBOXED_WARNING =
   "bubblewrap (bwrap) is not installed, so builds run without a sandbox: a builder can read and change anything your user can, and reach the network. " +
   "Install it (Debian/Ubuntu: apt-get install bubblewrap), or pass --sandbox to refuse to build without it.";
 
+/** What Kiln says, once per realiser, when a fixed-output build must share the host's network namespace. */
+const SHARED_NETWORK_WARNING =
+  "fixed-output builds share the host's network namespace, where they can reach each other's and the host's abstract Unix sockets. " +
+  "Each gets a network of its own when Kiln runs as root with slirp4netns installed (Debian/Ubuntu: apt-get install slirp4netns).";
+
 /** The derivation's name, from its `.drv` path. */
 function nameOf(drvPath: string, storeDir: string): string {
   return parseStorePath(drvPath, storeDir).name.replace(/\.drv$/, "");
@@ -45,6 +51,7 @@ function nameOf(drvPath: string, storeDir: string): string {
 export class LocalRealiser implements Realiser {
   readonly name = "local";
   private warnedUnsandboxed = false;
+  private warnedSharedNetwork = false;
 
   constructor(private readonly options: LocalRealiserOptions = {}) {}
 
@@ -61,7 +68,9 @@ export class LocalRealiser implements Realiser {
       }
       return undefined;
     }
-    return { bubblewrap, paths: this.options.sandboxPaths ?? sandboxPathsFromEnv() };
+    // slirp4netns can enter a sandbox's network namespace only from outside its user namespace, as root.
+    const slirp4netns = process.getuid?.() === 0 ? findSlirp4netns() : undefined;
+    return { bubblewrap, paths: this.options.sandboxPaths ?? sandboxPathsFromEnv(), slirp4netns };
   }
 
   async realise(graph: DerivationGraph, targets: readonly RealiseTarget[], options: RealiseOptions = {}): Promise<RealiseResult> {
@@ -168,6 +177,10 @@ export class LocalRealiser implements Realiser {
       const name = nameOf(drvPath, store.storeDir);
       const drv = graph.derivations.get(drvPath);
       if (drv === undefined) return;
+      if (sandbox !== undefined && sandbox.slirp4netns === undefined && !this.warnedSharedNetwork && isFixedOutput(drv) && !isBuiltinBuilder(drv)) {
+        this.warnedSharedNetwork = true;
+        emit({ type: "message", level: "warning", text: SHARED_NETWORK_WARNING });
+      }
       const task = buildDerivation({ store, drvPath, drv, name, sandbox, cores, emit, signal, fetchSettings, timeout: options.timeout, maxSilentTime: options.maxSilentTime })
         .then((made) => {
           built.push(drvPath);

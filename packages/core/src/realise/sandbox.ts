@@ -1,6 +1,6 @@
 /**
  * The build sandbox: bubblewrap (`bwrap`) gives each build private user,
- * mount, PID, IPC, UTS and (unless fixed-output) network namespaces, in which
+ * mount, PID, IPC, UTS and network namespaces, in which
  * only the build's input closure, its build directory, its own store
  * directory for outputs and the declared sandbox paths exist. Inputs and
  * sandbox paths are read-only, so the builder can write only its outputs and
@@ -14,6 +14,15 @@
  * one cannot regain mount rights) and `no_new_privs` makes setuid programs
  * powerless. `/proc/sys` is read-only: as root, the build user is the host's
  * uid 0 outside the namespace, which the kernel lets write sysctls.
+ *
+ * Fixed-output builds may use the network. When Kiln runs as root with
+ * `slirp4netns` installed each gets a network namespace of its own, connected
+ * through that user-space network stack (the host's loopback unreachable),
+ * so builds cannot reach each other's abstract Unix sockets (CVE-2024-27297)
+ * or the host's; otherwise they share the host's network namespace, as
+ * Nix's sandbox did. (Unprivileged, bwrap nests the build user's namespace
+ * inside the one that owns the network namespace, which slirp4netns then
+ * cannot enter.)
  */
 import { existsSync, lstatSync, readlinkSync } from "node:fs";
 import { delimiter, join } from "node:path";
@@ -26,12 +35,26 @@ export const SANDBOX_BUILD_DIR = "/build";
 
 /** The `bwrap` program on `PATH`, or `undefined`. */
 export function findBubblewrap(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return findProgram("bwrap", env);
+}
+
+/** The `slirp4netns` program on `PATH` (the user-space network of fixed-output builds), or `undefined`. */
+export function findSlirp4netns(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return findProgram("slirp4netns", env);
+}
+
+function findProgram(name: string, env: NodeJS.ProcessEnv): string | undefined {
   for (const directory of (env["PATH"] ?? "/usr/bin:/bin").split(delimiter)) {
-    const candidate = join(directory, "bwrap");
+    const candidate = join(directory, name);
     if (directory !== "" && existsSync(candidate)) return candidate;
   }
   return undefined;
 }
+
+/** The file descriptor on which bwrap reports the sandbox's PID (`--info-fd`) when a user-space network is attached. */
+export const SANDBOX_INFO_FD = 3;
+/** The file descriptor bwrap waits on before it runs the builder (`--block-fd`), until the network is up. */
+export const SANDBOX_BLOCK_FD = 4;
 
 /** The sandbox paths to use: `KILN_SANDBOX_PATHS` (colon-separated) or the defaults. */
 export function sandboxPathsFromEnv(env: NodeJS.ProcessEnv = process.env): readonly string[] {
@@ -54,6 +77,13 @@ export interface SandboxSpec {
   readonly etcDir: string;
   /** Whether the build may use the network (fixed-output derivations only). */
   readonly network: boolean;
+  /**
+   * With `network`: give the build a network namespace of its own, which the
+   * caller connects (slirp4netns) once bwrap reports the sandbox's PID on
+   * {@link SANDBOX_INFO_FD}, then releases the builder by writing to
+   * {@link SANDBOX_BLOCK_FD}. Otherwise the host's network namespace is shared.
+   */
+  readonly privateNetwork?: boolean;
 }
 
 /** The build user's uid inside the sandbox, as Nix's sandbox has it. */
@@ -88,7 +118,8 @@ export function bubblewrapArguments(spec: SandboxSpec): string[] {
     "/proc/sysrq-trigger",
     "/proc/sysrq-trigger",
   ];
-  if (spec.network) args.push("--share-net");
+  if (spec.network && spec.privateNetwork === true) args.push("--info-fd", String(SANDBOX_INFO_FD), "--block-fd", String(SANDBOX_BLOCK_FD));
+  else if (spec.network) args.push("--share-net");
   for (const path of spec.sandboxPaths) {
     let stats;
     try {
@@ -101,15 +132,17 @@ export function bubblewrapArguments(spec: SandboxSpec): string[] {
     else args.push("--ro-bind", path, path);
   }
   for (const name of ["passwd", "group", "hosts"]) args.push("--ro-bind", join(spec.etcDir, name), `/etc/${name}`);
+  if (spec.network && spec.privateNetwork === true) args.push("--ro-bind", join(spec.etcDir, "resolv.conf"), "/etc/resolv.conf");
   args.push("--bind", spec.chrootStoreDir, spec.storeDir);
   for (const input of spec.inputs) args.push("--ro-bind", input, input);
   args.push("--bind", spec.buildDir, SANDBOX_BUILD_DIR, "--chdir", SANDBOX_BUILD_DIR);
   return args;
 }
 
-/** The `/etc` files of a sandbox: a `nixbld` user, as in Nix's sandbox. */
+/** The `/etc` files of a sandbox: a `nixbld` user, as in Nix's sandbox, and slirp4netns's DNS forwarder. */
 export function sandboxEtcFiles(): Record<string, string> {
   return {
+    "resolv.conf": "nameserver 10.0.2.3\n",
     passwd: `root:x:0:0:Nix build user:/build:/noshell\nnixbld:x:${SANDBOX_UID}:${SANDBOX_GID}:Nix build user:/build:/noshell\nnobody:x:65534:65534:Nobody:/:/noshell\n`,
     group: `root:x:0:\nnixbld:!:${SANDBOX_GID}:\nnogroup:x:65534:\n`,
     hosts: "127.0.0.1 localhost\n::1 localhost\n",
