@@ -58,14 +58,16 @@ function kiln(root: string, uid: number | undefined, args: readonly string[]): {
 
 const DENIED = ["remount-usr", "remount-input", "bind-mount", "unshare-mount", "unshare-user-mount", "chmod-input", "proc-root", "sysctl"].map((name) => `${name}=denied`);
 /** What the builder reports when nothing got out. */
-const CONTAINED = [...DENIED, "uid=1000 gid=100", "caps=0000000000000000"];
+const CONTAINED = [...DENIED, "uid=1000 gid=100", "caps=0000000000000000", "no_new_privs=1"];
 const CONTAINED_HASH = createHash("sha256").update(`${CONTAINED.join("\n")}\n`).digest("hex");
 
 /**
  * Every way out the issue names, each reported as allowed or denied, by an
  * ordinary derivation (`plain`) and by a fixed-output one, which has a
  * network (`fixed`, expecting the report of a contained builder). The victim
- * is a valid input store path; `/usr` is a read-only host path.
+ * is a valid input store path; `/usr` is a read-only host path. `mount` is
+ * setuid root on Debian, so the mount attempts also show that setuid
+ * programs give the builder nothing (`no_new_privs`).
  */
 const ESCAPE_CONFIG = `
 const victim = sh("victim", "echo original > $out");
@@ -81,6 +83,7 @@ const script = "export PATH=/usr/bin:/bin\\n{\\n" + [
   attempt("sysctl", "v=$(cat /proc/sys/kernel/printk_ratelimit) && echo $v > /proc/sys/kernel/printk_ratelimit"),
   'echo "uid=$(id -u) gid=$(id -g)"',
   'echo "caps=$(sed -n "s/^CapEff:[[:space:]]*//p" /proc/self/status)"',
+  'echo "no_new_privs=$(sed -n "s/^NoNewPrivs:[[:space:]]*//p" /proc/self/status)"',
 ].join("\\n") + "\\n} > $out";
 export default {
   plain: sh("escape", script),
