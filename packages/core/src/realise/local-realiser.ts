@@ -4,6 +4,7 @@
  * skipping outputs that are already valid.
  */
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { isFixedOutput } from "../derivation/drv.js";
 import { isBuiltinBuilder } from "../fetch/builtin-fetchers.js";
@@ -68,8 +69,8 @@ export class LocalRealiser implements Realiser {
       }
       return undefined;
     }
-    // slirp4netns can enter a sandbox's network namespace only from outside its user namespace, as root.
-    const slirp4netns = process.getuid?.() === 0 ? findSlirp4netns() : undefined;
+    // slirp4netns can enter a sandbox's network namespace only from outside its user namespace, as root, and needs a tun device.
+    const slirp4netns = process.getuid?.() === 0 && existsSync("/dev/net/tun") ? findSlirp4netns() : undefined;
     return { bubblewrap, paths: this.options.sandboxPaths ?? sandboxPathsFromEnv(), slirp4netns };
   }
 

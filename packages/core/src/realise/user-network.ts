@@ -6,7 +6,9 @@
  * loopback is unreachable from it. bwrap reports the sandbox's PID on its
  * info descriptor and holds the builder back on its block descriptor until
  * the network is up. Kiln must run as root: slirp4netns then enters the
- * network namespace directly, without the sandbox's user namespace.
+ * network namespace directly, without the sandbox's user namespace. As it
+ * parses the builder's packets as root, it runs in its own sandbox
+ * (`--enable-sandbox`) under a seccomp filter (`--enable-seccomp`).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -49,7 +51,7 @@ export function attachUserNetwork(sandbox: ChildProcess, slirp4netns: string): P
       void loopbackReady(pid).then(() => start(pid));
     };
     const start = (pid: number): void => {
-      const slirp: ChildProcess = spawn(slirp4netns, ["--configure", "--mtu=65520", "--disable-host-loopback", "--ready-fd=3", "--exit-fd=4", "--netns-type=path", `/proc/${pid}/ns/net`, "tap0"], {
+      const slirp: ChildProcess = spawn(slirp4netns, ["--configure", "--mtu=65520", "--disable-host-loopback", "--enable-sandbox", "--enable-seccomp", "--ready-fd=3", "--exit-fd=4", "--netns-type=path", `/proc/${pid}/ns/net`, "tap0"], {
         stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"],
       });
       let stderr = "";
