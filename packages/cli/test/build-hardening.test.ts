@@ -20,8 +20,8 @@ beforeEach(() => {
 afterEach(() => rmSync(root, { recursive: true, force: true, maxRetries: 3 }));
 
 const hasBubblewrap = findBubblewrap() !== undefined;
-/** Whether fixed-output builds get networks of their own here: root, bwrap, slirp4netns and a tun device. */
-const privateNetworks = hasBubblewrap && process.getuid?.() === 0 && findSlirp4netns() !== undefined && existsSync("/dev/net/tun");
+/** Whether fixed-output builds get networks of their own here: bwrap, slirp4netns and a tun device. */
+const privateNetworks = hasBubblewrap && findSlirp4netns() !== undefined && existsSync("/dev/net/tun");
 
 /** Writes a config whose default export is `body` (TypeScript), with `sh()` to make shell derivations. */
 function config(body: string): void {

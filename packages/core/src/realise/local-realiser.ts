@@ -41,7 +41,7 @@ const UNSANDBOXED_WARNING =
 /** What Kiln says, once per realiser, when a fixed-output build must share the host's network namespace. */
 const SHARED_NETWORK_WARNING =
   "fixed-output builds share the host's network namespace, where they can reach each other's and the host's abstract Unix sockets. " +
-  "Each gets a network of its own when Kiln runs as root with slirp4netns installed (Debian/Ubuntu: apt-get install slirp4netns).";
+  "Install slirp4netns (Debian/Ubuntu: apt-get install slirp4netns) to give each a network of its own.";
 
 /** The derivation's name, from its `.drv` path. */
 function nameOf(drvPath: string, storeDir: string): string {
@@ -69,8 +69,8 @@ export class LocalRealiser implements Realiser {
       }
       return undefined;
     }
-    // slirp4netns can enter a sandbox's network namespace only from outside its user namespace, as root, and needs a tun device.
-    const slirp4netns = process.getuid?.() === 0 && existsSync("/dev/net/tun") ? findSlirp4netns() : undefined;
+    // slirp4netns needs a tun device.
+    const slirp4netns = existsSync("/dev/net/tun") ? findSlirp4netns() : undefined;
     return { bubblewrap, paths: this.options.sandboxPaths ?? sandboxPathsFromEnv(), slirp4netns };
   }
 

@@ -15,14 +15,12 @@
  * powerless. `/proc/sys` is read-only: as root, the build user is the host's
  * uid 0 outside the namespace, which the kernel lets write sysctls.
  *
- * Fixed-output builds may use the network. When Kiln runs as root with
- * `slirp4netns` installed each gets a network namespace of its own, connected
- * through that user-space network stack (the host's loopback unreachable),
- * so builds cannot reach each other's abstract Unix sockets (CVE-2024-27297)
- * or the host's; otherwise they share the host's network namespace, as
- * Nix's sandbox did. (Unprivileged, bwrap nests the build user's namespace
- * inside the one that owns the network namespace, which slirp4netns then
- * cannot enter.)
+ * Fixed-output builds may use the network. With `slirp4netns` installed each
+ * gets a network namespace of its own, connected through that user-space
+ * network stack (the host's loopback unreachable), so builds cannot reach
+ * each other's abstract Unix sockets (CVE-2024-27297) or the host's (an X
+ * server's, say); otherwise they share the host's network namespace, as
+ * Nix's sandbox did.
  */
 import { existsSync, lstatSync, readlinkSync } from "node:fs";
 import { delimiter, join } from "node:path";
@@ -93,6 +91,11 @@ export const SANDBOX_GID = 100;
 
 /** The `bwrap` arguments (before `--` and the command) for a build. */
 export function bubblewrapArguments(spec: SandboxSpec): string[] {
+  const privateNetwork = spec.network && spec.privateNetwork === true;
+  // Unprivileged, --dev and --disable-userns make bwrap nest the build user's namespace inside the one owning the
+  // network namespace, where slirp4netns could not enter it: such a build gets a /dev of its own making instead, and
+  // may make user namespaces (in which the mounts it sees stay locked read-only).
+  const nestedUserns = !privateNetwork || process.getuid?.() === 0;
   const args = [
     "--unshare-all",
     "--unshare-user",
@@ -102,13 +105,12 @@ export function bubblewrapArguments(spec: SandboxSpec): string[] {
     String(SANDBOX_GID),
     "--cap-drop",
     "ALL",
-    "--disable-userns",
+    ...(nestedUserns ? ["--disable-userns"] : []),
     "--die-with-parent",
     "--new-session",
     "--hostname",
     "localhost",
-    "--dev",
-    "/dev",
+    ...(nestedUserns ? ["--dev", "/dev"] : ownDev()),
     "--proc",
     "/proc",
     "--ro-bind",
@@ -118,7 +120,7 @@ export function bubblewrapArguments(spec: SandboxSpec): string[] {
     "/proc/sysrq-trigger",
     "/proc/sysrq-trigger",
   ];
-  if (spec.network && spec.privateNetwork === true) args.push("--info-fd", String(SANDBOX_INFO_FD), "--block-fd", String(SANDBOX_BLOCK_FD));
+  if (privateNetwork) args.push("--info-fd", String(SANDBOX_INFO_FD), "--block-fd", String(SANDBOX_BLOCK_FD));
   else if (spec.network) args.push("--share-net");
   for (const path of spec.sandboxPaths) {
     let stats;
@@ -132,10 +134,19 @@ export function bubblewrapArguments(spec: SandboxSpec): string[] {
     else args.push("--ro-bind", path, path);
   }
   for (const name of ["passwd", "group", "hosts"]) args.push("--ro-bind", join(spec.etcDir, name), `/etc/${name}`);
-  if (spec.network && spec.privateNetwork === true) args.push("--ro-bind", join(spec.etcDir, "resolv.conf"), "/etc/resolv.conf");
+  if (privateNetwork) args.push("--ro-bind", join(spec.etcDir, "resolv.conf"), "/etc/resolv.conf");
   args.push("--bind", spec.chrootStoreDir, spec.storeDir);
   for (const input of spec.inputs) args.push("--ro-bind", input, input);
   args.push("--bind", spec.buildDir, SANDBOX_BUILD_DIR, "--chdir", SANDBOX_BUILD_DIR);
+  return args;
+}
+
+/** A minimal `/dev` like bwrap's `--dev` (without pseudo-terminals): the harmless host devices and the usual links. */
+function ownDev(): string[] {
+  const args = ["--tmpfs", "/dev"];
+  for (const device of ["null", "zero", "full", "random", "urandom", "tty"]) args.push("--dev-bind-try", `/dev/${device}`, `/dev/${device}`);
+  args.push("--symlink", "/proc/self/fd", "/dev/fd", "--symlink", "/proc/self/fd/0", "/dev/stdin", "--symlink", "/proc/self/fd/1", "/dev/stdout", "--symlink", "/proc/self/fd/2", "/dev/stderr");
+  args.push("--dir", "/dev/shm");
   return args;
 }
 

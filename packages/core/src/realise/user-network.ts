@@ -5,10 +5,10 @@
  * sockets with each other or with the host (CVE-2024-27297). The host's
  * loopback is unreachable from it. bwrap reports the sandbox's PID on its
  * info descriptor and holds the builder back on its block descriptor until
- * the network is up. Kiln must run as root: slirp4netns then enters the
- * network namespace directly, without the sandbox's user namespace. As it
- * parses the builder's packets as root, it runs in its own sandbox
- * (`--enable-sandbox`) under a seccomp filter (`--enable-seccomp`).
+ * the network is up. As root, slirp4netns enters the network namespace
+ * directly; unprivileged, through the sandbox's user namespace (which the
+ * user owns). It parses the builder's packets, so it runs under a seccomp
+ * filter (`--enable-seccomp`) and, as root, in a sandbox of its own (`--enable-sandbox`).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -51,7 +51,9 @@ export function attachUserNetwork(sandbox: ChildProcess, slirp4netns: string): P
       void loopbackReady(pid).then(() => start(pid));
     };
     const start = (pid: number): void => {
-      const slirp: ChildProcess = spawn(slirp4netns, ["--configure", "--mtu=65520", "--disable-host-loopback", "--enable-sandbox", "--enable-seccomp", "--ready-fd=3", "--exit-fd=4", "--netns-type=path", `/proc/${pid}/ns/net`, "tap0"], {
+      // Its own sandbox needs root inside the user namespace it enters: only as root (the case it matters most) is it used.
+      const target = process.getuid?.() === 0 ? ["--enable-sandbox", "--netns-type=path", `/proc/${pid}/ns/net`] : [`--userns-path=/proc/${pid}/ns/user`, String(pid)];
+      const slirp: ChildProcess = spawn(slirp4netns, ["--configure", "--mtu=65520", "--disable-host-loopback", "--enable-seccomp", "--ready-fd=3", "--exit-fd=4", ...target, "tap0"], {
         stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"],
       });
       let stderr = "";
