@@ -5,7 +5,7 @@
 import { buildDerivationGraph, InterruptedError, LocalStore, targetsOf, type Derivation, type Realiser, type RealiseResult } from "@kiln/core";
 import type { CommandIO, ParsedArgs } from "./command.js";
 import { ProgressRenderer } from "./progress.js";
-import { makeRealiser, maxJobs, realiserName, storeDirFor } from "./store-options.js";
+import { buildTimeLimits, makeRealiser, maxJobs, realiserName, storeDirFor } from "./store-options.js";
 
 /** What {@link realiseRoots} hands back: the result, and the store and realiser it used (still open). */
 export interface RealisedRoots {
@@ -57,9 +57,11 @@ export async function realiseRoots(args: ParsedArgs, io: CommandIO, roots: reado
     process.once("SIGTERM", onSignal);
     try {
       const jobs = maxJobs(args);
+      const limits = buildTimeLimits(args);
       const result = await realiser.realise(buildDerivationGraph(roots), targetsOf(roots), {
         ...(jobs !== undefined ? { jobs } : {}),
         keepGoing: args.options["keep-going"] === true,
+        ...limits,
         onEvent: renderer.onEvent,
         signal: interrupt.signal,
       });

@@ -16,8 +16,10 @@ export const REALISE_OPTIONS: readonly OptionSpec[] = [
   { name: "realiser", type: "string", value: "NAME", description: "Who builds: local (default), nix (your Nix and its remote builders) or dry-run" },
   { name: "max-jobs", short: "j", type: "string", value: "N", description: "Builds to run at once (default: the number of cores)" },
   { name: "keep-going", short: "k", type: "boolean", description: "Go on with independent builds after a failure" },
-  { name: "sandbox", type: "boolean", description: "Require the bubblewrap sandbox" },
-  { name: "no-sandbox", type: "boolean", description: "Build without a sandbox" },
+  { name: "sandbox", type: "boolean", description: "Require the bubblewrap sandbox: fail rather than build unsandboxed when bwrap is missing" },
+  { name: "no-sandbox", type: "boolean", description: "Build without a sandbox (builders see the whole machine)" },
+  { name: "timeout", type: "string", value: "SECONDS", description: "Kill and fail a build that runs longer than this (as Nix's --timeout)" },
+  { name: "max-silent-time", type: "string", value: "SECONDS", description: "Kill and fail a build that writes no log output for this long (as Nix's --max-silent-time)" },
   { name: "nix-option", type: "string", value: "NAME=VALUE", multiple: true, description: "With --realiser nix: pass '--option NAME VALUE' to Nix (e.g. builders=ssh://big-box)" },
 ];
 
@@ -56,6 +58,19 @@ export function maxJobs(args: ParsedArgs): number | undefined {
   const jobs = Number(text);
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--max-jobs needs a positive whole number, not '${String(text)}'`);
   return jobs;
+}
+
+/** `--timeout` and `--max-silent-time` as realise options (whole seconds). */
+export function buildTimeLimits(args: ParsedArgs): { timeout?: number; maxSilentTime?: number } {
+  const limits: { timeout?: number; maxSilentTime?: number } = {};
+  for (const [option, key] of [["timeout", "timeout"], ["max-silent-time", "maxSilentTime"]] as const) {
+    const text = args.options[option];
+    if (text === undefined) continue;
+    const seconds = Number(text);
+    if (typeof text !== "string" || !/^\d+$/.test(text) || seconds < 1) throw new UsageError(`--${option} needs a positive whole number of seconds, not '${String(text)}'`);
+    limits[key] = seconds;
+  }
+  return limits;
 }
 
 /** The sandbox setting from `--sandbox` / `--no-sandbox`. */

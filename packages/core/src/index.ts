@@ -109,7 +109,7 @@ export { verifyStore, type StoreProblem, type VerifyResult } from "./local-store
 export type { BuildFailure, Realiser, RealiseEvent, RealiseOptions, RealisePlan, RealiseResult } from "./realise/realiser.js";
 export { BuildFailedError, HashMismatchError, InterruptedError } from "./realise/build-errors.js";
 export { builderEnvironment, rewriteOutputPlaceholders, structuredAttrsShell, type BuilderEnvironment, type BuilderEnvironmentOptions, type BuildDirectoryFile } from "./realise/build-environment.js";
-export { DEFAULT_SANDBOX_PATHS, SANDBOX_BUILD_DIR, bubblewrapArguments, findBubblewrap, sandboxPathsFromEnv, type SandboxSpec } from "./realise/sandbox.js";
+export { DEFAULT_SANDBOX_PATHS, SANDBOX_BLOCK_FD, SANDBOX_BUILD_DIR, SANDBOX_GID, SANDBOX_INFO_FD, SANDBOX_UID, bubblewrapArguments, findBubblewrap, findSlirp4netns, sandboxPathsFromEnv, type SandboxSpec } from "./realise/sandbox.js";
 export { LocalRealiser, type LocalRealiserOptions } from "./realise/local-realiser.js";
 export { DryRunRealiser } from "./realise/dry-run-realiser.js";
 export { repairStore, type RepairOptions, type RepairResult } from "./realise/repair-store.js";

@@ -3,8 +3,12 @@
  * read-only (0444, or 0555 when executable, directories 0555), no setuid,
  * setgid or sticky bits, and modification time 1 (one second past the
  * epoch), so that nothing about a store path depends on when it was built.
+ * A file with more than one link may be a hard link to a file outside
+ * (`ln /etc/x $out/x`): it is replaced by a copy first, as Nix does, so the
+ * outside file keeps its mode and time.
  */
-import { chmodSync, lstatSync, lutimesSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, constants, copyFileSync, lstatSync, lutimesSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 
 /** Makes `path` and everything under it read-only with mtime 1. */
@@ -14,9 +18,17 @@ export function canonicalisePathMetadata(path: string): void {
     for (const entry of readdirSync(path)) canonicalisePathMetadata(join(path, entry));
     chmodSync(path, 0o555);
   } else if (!stats.isSymbolicLink()) {
+    if (stats.nlink > 1) breakHardLink(path);
     chmodSync(path, stats.mode & 0o100 ? 0o555 : 0o444);
   }
   lutimesSync(path, 1, 1);
+}
+
+/** Replaces a hard-linked file by a copy of its own, leaving the other links' inode untouched. */
+function breakHardLink(path: string): void {
+  const copy = `${path}.kiln-copy-${randomBytes(4).toString("hex")}`;
+  copyFileSync(path, copy, constants.COPYFILE_EXCL);
+  renameSync(copy, path);
 }
 
 /** Makes a read-only tree writable again so that it can be deleted or replaced. */

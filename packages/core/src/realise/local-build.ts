@@ -1,10 +1,11 @@
 /**
  * One build by the local realiser: lock the outputs, run the builder (in the
- * sandbox when there is one), check and canonicalise what it made, find its
- * references, and register it, all or nothing.
+ * sandbox when there is one), stop whatever it left running, copy what it
+ * made to fresh canonical trees, check them, find their references, and
+ * register them, all or nothing.
  */
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, lstatSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Drv } from "../derivation/drv.js";
 import { declaredOutputHash, isFixedOutput } from "../derivation/drv.js";
@@ -24,6 +25,9 @@ import { setOutputsAside, type OutputsSetAside } from "./repair-outputs.js";
 import { BuildFailedError, HashMismatchError } from "./build-errors.js";
 import { builderEnvironment, rewriteOutputPlaceholders } from "./build-environment.js";
 import { bubblewrapArguments, SANDBOX_BUILD_DIR, sandboxEtcFiles } from "./sandbox.js";
+import { killBuildProcesses } from "./build-processes.js";
+import { copyOutputTree, OutputCopyError } from "./output-copy.js";
+import { attachUserNetwork, type UserNetwork } from "./user-network.js";
 import type { RealiseEvent } from "./realiser.js";
 
 /** How builds are isolated. */
@@ -32,6 +36,8 @@ export interface SandboxSettings {
   readonly bubblewrap: string;
   /** Host paths visible read-only. */
   readonly paths: readonly string[];
+  /** The `slirp4netns` program, which gives fixed-output builds a network of their own; without it they share the host's. */
+  readonly slirp4netns?: string | undefined;
 }
 
 /** Everything one build needs. */
@@ -48,7 +54,14 @@ export interface BuildRequest {
   readonly fetchSettings: FetchSettings;
   /** Build even though the outputs are valid, replacing them (they are missing or damaged). */
   readonly repair?: boolean;
+  /** Seconds the builder may run (Nix's `timeout`); unlimited when absent. */
+  readonly timeout?: number | undefined;
+  /** Seconds the builder may go without output (Nix's `max-silent-time`); unlimited when absent. */
+  readonly maxSilentTime?: number | undefined;
 }
+
+/** How long after the builder exits its output pipes may stay open (held by a process that escaped) before they are closed. */
+const PIPE_GRACE_MS = 2_000;
 
 /** The store paths a build uses directly: its sources and the outputs of its inputs it names. */
 function directInputs(store: LocalStore, drv: Drv): string[] {
@@ -106,30 +119,95 @@ async function runBuiltin(request: BuildRequest, scratch: string, log: BuildLog)
   }
 }
 
-/** Runs the builder; resolves with its exit code (or signal). */
-function runBuilder(request: BuildRequest, command: string, args: readonly string[], env: Record<string, string>, cwd: string, log: BuildLog): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+/** How a builder ended: its exit code or signal, and why Kiln stopped it (a time limit, its network), if it did. */
+interface BuilderExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stoppedBecause?: string;
+}
+
+/**
+ * Runs the builder in a session of its own; resolves with its exit code (or
+ * signal). When it exits, everything it left running is killed before its
+ * outputs are looked at (`buildTop`, an unsandboxed build's directory, also
+ * finds processes that left its session). The time limits kill it as Nix's do.
+ * With `slirp4netns`, the sandbox's own network is attached before the builder runs.
+ */
+function runBuilder(
+  request: BuildRequest,
+  command: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  cwd: string,
+  log: BuildLog,
+  buildTop: string | undefined,
+  slirp4netns: string | undefined,
+): Promise<BuilderExit> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const stdio = slirp4netns === undefined ? ["ignore", "pipe", "pipe"] : ["ignore", "pipe", "pipe", "pipe", "pipe"];
+    const child = spawn(command, args, { cwd, env, stdio: stdio as ["ignore", "pipe", "pipe"], detached: true });
     if (child.pid !== undefined) request.store.locks.setBuilder([...request.drv.outputs.values()].map((output) => output.path), child.pid);
+    let stoppedBecause: string | undefined;
+    let network: UserNetwork | undefined;
+    if (slirp4netns !== undefined) {
+      attachUserNetwork(child, slirp4netns).then(
+        (attached) => (network = attached),
+        (error: unknown) => stopFor(`cannot give fixed-output build '${request.drvPath}' its network: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }
+    const timers: NodeJS.Timeout[] = [];
     const kill = (): void => {
-      if (child.pid !== undefined) {
-        try {
-          process.kill(-child.pid, "SIGKILL");
-        } catch {
-          // Already gone.
-        }
-      }
+      if (child.pid !== undefined) killBuildProcesses(child.pid, buildTop);
+    };
+    const stopFor = (reason: string): void => {
+      stoppedBecause ??= reason;
+      kill();
+    };
+    const building = `building of '${request.drvPath}'`;
+    if (request.timeout !== undefined && request.timeout > 0) {
+      const seconds = request.timeout;
+      timers.push(setTimeout(() => stopFor(`${building} timed out after ${seconds} seconds`), seconds * 1000));
+    }
+    let silence: NodeJS.Timeout | undefined;
+    const heard = (): void => {
+      const seconds = request.maxSilentTime;
+      if (seconds === undefined || seconds <= 0) return;
+      if (silence !== undefined) clearTimeout(silence);
+      silence = setTimeout(() => stopFor(`${building} timed out after ${seconds} seconds of silence`), seconds * 1000);
+    };
+    heard();
+    const cleanUp = (): void => {
+      network?.stop();
+      request.signal?.removeEventListener("abort", kill);
+      for (const timer of timers) clearTimeout(timer);
+      if (silence !== undefined) clearTimeout(silence);
     };
     request.signal?.addEventListener("abort", kill, { once: true });
-    child.stdout.on("data", (chunk: Buffer) => log.write(chunk));
-    child.stderr.on("data", (chunk: Buffer) => log.write(chunk));
+    child.stdout.on("data", (chunk: Buffer) => {
+      heard();
+      log.write(chunk);
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      heard();
+      log.write(chunk);
+    });
     child.on("error", (error) => {
-      request.signal?.removeEventListener("abort", kill);
+      cleanUp();
       reject(new BuildFailedError(`cannot run builder '${command}' of '${request.drvPath}': ${error.message}`, request.drvPath, log.path));
     });
+    child.on("exit", () => {
+      cleanUp();
+      // Nothing the builder started may run on: it could change an output after registration.
+      kill();
+      // A process that escaped every sweep may hold the pipes open; the build does not wait for it.
+      timers.push(setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+      }, PIPE_GRACE_MS).unref());
+    });
     child.on("close", (code, signal) => {
-      request.signal?.removeEventListener("abort", kill);
-      resolve({ code, signal });
+      cleanUp();
+      resolve({ code, signal, ...(stoppedBecause !== undefined ? { stoppedBecause } : {}) });
     });
   });
 }
@@ -181,13 +259,14 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
     const closure = (): ReadonlySet<string> => (inputClosure ??= store.closure(direct));
     assertInputsPresent(request.sandbox !== undefined ? closure() : direct, drvPath);
     if (request.repair === true) setAside = setOutputsAside(store, outputPaths);
+    // Build directories are the user's alone (CVE-2024-38531): 0700, under the state directory, never in /tmp.
     buildRoot = makeBuildRoot(store.stateDir, name);
     const builtin = isBuiltinBuilder(drv);
     // Built-in fetchers run inside Kiln and write the output path directly; there is nothing to sandbox.
     const sandbox = builtin ? undefined : request.sandbox;
-    // Unsandboxed, the temporary directory is the build directory; sandboxed, it also holds the private store and /etc.
-    const buildDir = sandbox === undefined ? buildRoot : join(buildRoot, "build");
-    if (sandbox !== undefined) mkdirSync(buildDir);
+    // The temporary directory holds the build directory and, sandboxed, the private store and /etc.
+    const buildDir = join(buildRoot, "build");
+    mkdirSync(buildDir, { mode: 0o700 });
     const { env, files } = builderEnvironment(drv, { buildDir: sandbox ? SANDBOX_BUILD_DIR : buildDir, storeDir: store.storeDir, cores: request.cores });
     for (const file of files) writeFileSync(join(buildDir, file.name), file.contents);
     const logPath = store.logPath(drvPath);
@@ -197,13 +276,16 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
     let command = drv.builder;
     let args: string[] = drv.args.map((arg) => rewriteOutputPlaceholders(drv, arg));
     const chrootStoreDir = join(buildRoot, "store");
+    // A fixed-output build's network is its own when slirp4netns is there to connect it.
+    const network = sandbox !== undefined && isFixedOutput(drv);
+    const slirp4netns = network ? sandbox.slirp4netns : undefined;
     if (sandbox !== undefined) {
       mkdirSync(chrootStoreDir);
       const etcDir = join(buildRoot, "etc");
       mkdirSync(etcDir);
       for (const [file, contents] of Object.entries(sandboxEtcFiles())) writeFileSync(join(etcDir, file), contents);
       args = [
-        ...bubblewrapArguments({ buildDir, chrootStoreDir, storeDir: store.storeDir, inputs: closure(), sandboxPaths: sandbox.paths, etcDir, network: isFixedOutput(drv) }),
+        ...bubblewrapArguments({ buildDir, chrootStoreDir, storeDir: store.storeDir, inputs: closure(), sandboxPaths: sandbox.paths, etcDir, network, privateNetwork: slirp4netns !== undefined }),
         "--",
         command,
         ...args,
@@ -212,12 +294,13 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
     }
     let exit;
     try {
-      exit = builtin ? await runBuiltin(request, buildDir, log) : await runBuilder(request, command, args, env, buildDir, log);
+      exit = builtin ? await runBuiltin(request, buildDir, log) : await runBuilder(request, command, args, env, buildDir, log, sandbox === undefined ? buildDir : undefined, slirp4netns);
     } finally {
       await log.close();
     }
     request.signal?.throwIfAborted();
     if (log.writeError !== undefined) throw logWriteFailed(drvPath, log, exit);
+    if ("stoppedBecause" in exit && exit.stoppedBecause !== undefined) throw new BuildFailedError(exit.stoppedBecause, drvPath, logPath);
     if (exit.code !== 0) {
       const status = exit.signal !== null ? `was killed by signal ${exit.signal}` : `failed with exit code ${exit.code}`;
       const tail = log.lastLines();
@@ -228,17 +311,15 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
       );
     }
 
-    // Move each output into place (from the sandbox's private store), canonical and read-only.
+    // Each output (from the sandbox's private store) becomes a fresh canonical copy, which is what is checked and registered.
     for (const [output, path] of outputs) {
       const made = sandbox !== undefined ? join(chrootStoreDir, basename(path)) : path;
       if (!existsSync(made) && !isDanglingSymlink(made)) {
         throw new BuildFailedError(`builder for '${drvPath}' failed to produce output path for output '${output}' at '${path}'`, drvPath, logPath);
       }
-      if (made !== path) {
-        store.removeInvalid(path);
-        moveIntoStore(made, path);
-      }
-      canonicalisePathMetadata(path);
+      // A built-in fetcher's output was written by Kiln itself.
+      if (builtin) canonicalisePathMetadata(path);
+      else installFreshCopy(store, made, path, `output '${output}' of '${drvPath}'`, logPath, drvPath);
     }
     const fixed = isFixedOutput(drv) ? checkFixedOutput(request, outputs.get("out") as string, logPath) : undefined;
     const ca = fixed?.ca;
@@ -273,14 +354,23 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
   }
 }
 
-/** Moves a finished output into the store; across file systems (state and store apart) it is copied. */
-function moveIntoStore(from: string, to: string): void {
+/**
+ * Puts a fresh, canonical copy of what the builder made at `made` (the store
+ * path itself when unsandboxed) at `path`, by way of a temporary name in the
+ * store directory; the builder's own tree is deleted. See {@link copyOutputTree}.
+ */
+function installFreshCopy(store: LocalStore, made: string, path: string, what: string, logPath: string, drvPath: string): void {
+  const fresh = store.temporaryPath(basename(path));
   try {
-    renameSync(from, to);
+    copyOutputTree(made, fresh);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
-    cpSync(from, to, { recursive: true, verbatimSymlinks: true });
+    deletePathRecursively(fresh);
+    if (error instanceof OutputCopyError) throw new BuildFailedError(`${what}: ${error.message}`, drvPath, logPath);
+    throw error;
   }
+  if (made === path) deletePathRecursively(path);
+  else store.removeInvalid(path);
+  renameSync(fresh, path);
 }
 
 function isDanglingSymlink(path: string): boolean {

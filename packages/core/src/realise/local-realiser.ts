@@ -4,8 +4,10 @@
  * skipping outputs that are already valid.
  */
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { isFixedOutput } from "../derivation/drv.js";
+import { isBuiltinBuilder } from "../fetch/builtin-fetchers.js";
 import type { DerivationGraph, RealiseTarget } from "../graph/derivation-graph.js";
 import { outputPathsOf as planOutputPaths, planBuilds } from "./build-plan.js";
 import { LocalStore, type OpenStoreOptions } from "../local-store/local-store.js";
@@ -14,7 +16,7 @@ import { fetchSettingsFromEnvironment, type FetchSettings } from "../fetch/fetch
 import { BuildFailedError, HashMismatchError } from "./build-errors.js";
 import { buildDerivation, type SandboxSettings } from "./local-build.js";
 import type { BuildFailure, Realiser, RealiseEvent, RealiseOptions, RealiseResult } from "./realiser.js";
-import { findBubblewrap, sandboxPathsFromEnv } from "./sandbox.js";
+import { findBubblewrap, findSlirp4netns, sandboxPathsFromEnv } from "./sandbox.js";
 import { currentLockOwner } from "../local-store/path-locks.js";
 import { cleanUpAfterDeadProcesses } from "../local-store/dead-process-cleanup.js";
 
@@ -33,6 +35,16 @@ export interface LocalRealiserOptions extends OpenStoreOptions {
   /** `.drv` paths to build again although their outputs are valid, replacing them: they are missing or damaged (`kiln store verify --repair`). */
   readonly repair?: ReadonlySet<string>;
 }
+
+/** What Kiln says, once per realiser, when it builds without a sandbox because bubblewrap is missing. */
+const UNSANDBOXED_WARNING =
+  "bubblewrap (bwrap) is not installed, so builds run without a sandbox: a builder can read and change anything your user can, and reach the network. " +
+  "Install it (Debian/Ubuntu: apt-get install bubblewrap), or pass --sandbox to refuse to build without it.";
+
+/** What Kiln says, once per realiser, when a fixed-output build must share the host's network namespace. */
+const SHARED_NETWORK_WARNING =
+  "fixed-output builds share the host's network namespace, where they can reach each other's and the host's abstract Unix sockets. " +
+  "Install slirp4netns (Debian/Ubuntu: apt-get install slirp4netns) to give each a network of its own.";
 
 /** The derivation's name, from its `.drv` path. */
 function nameOf(drvPath: string, storeDir: string): string {
@@ -63,6 +75,7 @@ function recordValidInputOutputs(store: LocalStore, graph: DerivationGraph, toBu
 export class LocalRealiser implements Realiser {
   readonly name = "local";
   private warnedUnsandboxed = false;
+  private warnedSharedNetwork = false;
 
   constructor(private readonly options: LocalRealiserOptions = {}) {}
 
@@ -75,11 +88,13 @@ export class LocalRealiser implements Realiser {
       if (wanted === true) throw new BuildFailedError("sandboxing was requested, but bubblewrap (bwrap) is not installed; install it (Debian: apt-get install bubblewrap) or pass --no-sandbox", "");
       if (!this.warnedUnsandboxed) {
         this.warnedUnsandboxed = true;
-        emit({ type: "message", level: "warning", text: "bubblewrap (bwrap) is not installed: building without a sandbox (builds see the whole machine)" });
+        emit({ type: "message", level: "warning", text: UNSANDBOXED_WARNING });
       }
       return undefined;
     }
-    return { bubblewrap, paths: this.options.sandboxPaths ?? sandboxPathsFromEnv() };
+    // slirp4netns needs a tun device.
+    const slirp4netns = existsSync("/dev/net/tun") ? findSlirp4netns() : undefined;
+    return { bubblewrap, paths: this.options.sandboxPaths ?? sandboxPathsFromEnv(), slirp4netns };
   }
 
   async realise(graph: DerivationGraph, targets: readonly RealiseTarget[], options: RealiseOptions = {}): Promise<RealiseResult> {
@@ -190,7 +205,11 @@ export class LocalRealiser implements Realiser {
       const name = nameOf(drvPath, store.storeDir);
       const drv = graph.derivations.get(drvPath);
       if (drv === undefined) return;
-      const task = buildDerivation({ store, drvPath, drv, name, sandbox, cores, emit, signal, fetchSettings, repair: this.options.repair?.has(drvPath) === true })
+      if (sandbox !== undefined && sandbox.slirp4netns === undefined && !this.warnedSharedNetwork && isFixedOutput(drv) && !isBuiltinBuilder(drv)) {
+        this.warnedSharedNetwork = true;
+        emit({ type: "message", level: "warning", text: SHARED_NETWORK_WARNING });
+      }
+      const task = buildDerivation({ store, drvPath, drv, name, sandbox, cores, emit, signal, fetchSettings, repair: this.options.repair?.has(drvPath) === true, timeout: options.timeout, maxSilentTime: options.maxSilentTime })
         .then((made) => {
           built.push(drvPath);
           outputs.set(drvPath, made);

@@ -210,6 +210,8 @@ export class NixRealiser implements Realiser {
     const args = ["--realise", ...targets.map((target) => target.drvPath)];
     if (options.jobs !== undefined) args.push("--max-jobs", String(options.jobs));
     if (options.keepGoing === true) args.push("--keep-going");
+    if (options.timeout !== undefined) args.push("--timeout", String(options.timeout));
+    if (options.maxSilentTime !== undefined) args.push("--max-silent-time", String(options.maxSilentTime));
     const result = await this.run(args, {
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
       onStderrLine: (line) => {

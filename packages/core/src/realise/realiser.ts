@@ -21,6 +21,17 @@ export interface RealiseOptions {
   readonly onEvent?: (event: RealiseEvent) => void;
   /** Stops the realisation: running builds are killed, nothing is registered. */
   readonly signal?: AbortSignal;
+  /**
+   * Seconds a build may run before it is killed and fails with "building of
+   * '…' timed out after N seconds" (Nix's `--timeout`). Unlimited by default.
+   */
+  readonly timeout?: number;
+  /**
+   * Seconds a build may go without writing to its log before it is killed and
+   * fails with "building of '…' timed out after N seconds of silence" (Nix's
+   * `--max-silent-time`). Unlimited by default.
+   */
+  readonly maxSilentTime?: number;
 }
 
 /** What a realisation will do, reported before it starts. */

@@ -1,9 +1,26 @@
 /**
- * The build sandbox: bubblewrap (`bwrap`) gives each build private mount,
- * PID, IPC, UTS and (unless fixed-output) network namespaces, in which only
- * the build's input closure, its build directory, its own store directory
- * for outputs and the declared sandbox paths exist. Inputs and sandbox paths
- * are read-only, so the builder can write only its outputs and `/build`.
+ * The build sandbox: bubblewrap (`bwrap`) gives each build private user,
+ * mount, PID, IPC, UTS and network namespaces, in which
+ * only the build's input closure, its build directory, its own store
+ * directory for outputs and the declared sandbox paths exist. Inputs and
+ * sandbox paths are read-only, so the builder can write only its outputs and
+ * `/build`.
+ *
+ * As in Nix, the builder is an unprivileged build user (`nixbld`, uid 1000,
+ * gid 100) whoever runs Kiln: bwrap is told to make the user namespace even
+ * as root (where it otherwise would not, leaving the builder root with every
+ * capability, able to remount the read-only binds writable), every
+ * capability is dropped, further user namespaces are disabled (so a nested
+ * one cannot regain mount rights) and `no_new_privs` makes setuid programs
+ * powerless. `/proc/sys` is read-only: as root, the build user is the host's
+ * uid 0 outside the namespace, which the kernel lets write sysctls.
+ *
+ * Fixed-output builds may use the network. With `slirp4netns` installed each
+ * gets a network namespace of its own, connected through that user-space
+ * network stack (the host's loopback unreachable), so builds cannot reach
+ * each other's abstract Unix sockets (CVE-2024-27297) or the host's (an X
+ * server's, say); otherwise they share the host's network namespace, as
+ * Nix's sandbox did.
  */
 import { existsSync, lstatSync, readlinkSync } from "node:fs";
 import { delimiter, join } from "node:path";
@@ -16,12 +33,26 @@ export const SANDBOX_BUILD_DIR = "/build";
 
 /** The `bwrap` program on `PATH`, or `undefined`. */
 export function findBubblewrap(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return findProgram("bwrap", env);
+}
+
+/** The `slirp4netns` program on `PATH` (the user-space network of fixed-output builds), or `undefined`. */
+export function findSlirp4netns(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return findProgram("slirp4netns", env);
+}
+
+function findProgram(name: string, env: NodeJS.ProcessEnv): string | undefined {
   for (const directory of (env["PATH"] ?? "/usr/bin:/bin").split(delimiter)) {
-    const candidate = join(directory, "bwrap");
+    const candidate = join(directory, name);
     if (directory !== "" && existsSync(candidate)) return candidate;
   }
   return undefined;
 }
+
+/** The file descriptor on which bwrap reports the sandbox's PID (`--info-fd`) when a user-space network is attached. */
+export const SANDBOX_INFO_FD = 3;
+/** The file descriptor bwrap waits on before it runs the builder (`--block-fd`), until the network is up. */
+export const SANDBOX_BLOCK_FD = 4;
 
 /** The sandbox paths to use: `KILN_SANDBOX_PATHS` (colon-separated) or the defaults. */
 export function sandboxPathsFromEnv(env: NodeJS.ProcessEnv = process.env): readonly string[] {
@@ -44,12 +75,53 @@ export interface SandboxSpec {
   readonly etcDir: string;
   /** Whether the build may use the network (fixed-output derivations only). */
   readonly network: boolean;
+  /**
+   * With `network`: give the build a network namespace of its own, which the
+   * caller connects (slirp4netns) once bwrap reports the sandbox's PID on
+   * {@link SANDBOX_INFO_FD}, then releases the builder by writing to
+   * {@link SANDBOX_BLOCK_FD}. Otherwise the host's network namespace is shared.
+   */
+  readonly privateNetwork?: boolean;
 }
+
+/** The build user's uid inside the sandbox, as Nix's sandbox has it. */
+export const SANDBOX_UID = 1000;
+/** The build user's gid inside the sandbox (`nixbld`). */
+export const SANDBOX_GID = 100;
 
 /** The `bwrap` arguments (before `--` and the command) for a build. */
 export function bubblewrapArguments(spec: SandboxSpec): string[] {
-  const args = ["--unshare-all", "--die-with-parent", "--new-session", "--hostname", "localhost", "--dev", "/dev", "--proc", "/proc"];
-  if (spec.network) args.push("--share-net");
+  const privateNetwork = spec.network && spec.privateNetwork === true;
+  // Unprivileged, --dev and --disable-userns make bwrap nest the build user's namespace inside the one owning the
+  // network namespace, where slirp4netns could not enter it: such a build gets a /dev of its own making instead, and
+  // may make user namespaces (in which the mounts it sees stay locked read-only).
+  const nestedUserns = !privateNetwork || process.getuid?.() === 0;
+  const args = [
+    "--unshare-all",
+    "--unshare-user",
+    "--uid",
+    String(SANDBOX_UID),
+    "--gid",
+    String(SANDBOX_GID),
+    "--cap-drop",
+    "ALL",
+    ...(nestedUserns ? ["--disable-userns"] : []),
+    "--die-with-parent",
+    "--new-session",
+    "--hostname",
+    "localhost",
+    ...(nestedUserns ? ["--dev", "/dev"] : ownDev()),
+    "--proc",
+    "/proc",
+    "--ro-bind",
+    "/proc/sys",
+    "/proc/sys",
+    "--ro-bind-try",
+    "/proc/sysrq-trigger",
+    "/proc/sysrq-trigger",
+  ];
+  if (privateNetwork) args.push("--info-fd", String(SANDBOX_INFO_FD), "--block-fd", String(SANDBOX_BLOCK_FD));
+  else if (spec.network) args.push("--share-net");
   for (const path of spec.sandboxPaths) {
     let stats;
     try {
@@ -62,17 +134,28 @@ export function bubblewrapArguments(spec: SandboxSpec): string[] {
     else args.push("--ro-bind", path, path);
   }
   for (const name of ["passwd", "group", "hosts"]) args.push("--ro-bind", join(spec.etcDir, name), `/etc/${name}`);
+  if (privateNetwork) args.push("--ro-bind", join(spec.etcDir, "resolv.conf"), "/etc/resolv.conf");
   args.push("--bind", spec.chrootStoreDir, spec.storeDir);
   for (const input of spec.inputs) args.push("--ro-bind", input, input);
   args.push("--bind", spec.buildDir, SANDBOX_BUILD_DIR, "--chdir", SANDBOX_BUILD_DIR);
   return args;
 }
 
-/** The `/etc` files of a sandbox: a `nixbld` user, as in Nix's sandbox. */
+/** A minimal `/dev` like bwrap's `--dev` (without pseudo-terminals): the harmless host devices and the usual links. */
+function ownDev(): string[] {
+  const args = ["--tmpfs", "/dev"];
+  for (const device of ["null", "zero", "full", "random", "urandom", "tty"]) args.push("--dev-bind-try", `/dev/${device}`, `/dev/${device}`);
+  args.push("--symlink", "/proc/self/fd", "/dev/fd", "--symlink", "/proc/self/fd/0", "/dev/stdin", "--symlink", "/proc/self/fd/1", "/dev/stdout", "--symlink", "/proc/self/fd/2", "/dev/stderr");
+  args.push("--dir", "/dev/shm");
+  return args;
+}
+
+/** The `/etc` files of a sandbox: a `nixbld` user, as in Nix's sandbox, and slirp4netns's DNS forwarder. */
 export function sandboxEtcFiles(): Record<string, string> {
   return {
-    passwd: "root:x:0:0:Nix build user:/build:/noshell\nnixbld:x:1000:100:Nix build user:/build:/noshell\nnobody:x:65534:65534:Nobody:/:/noshell\n",
-    group: "root:x:0:\nnixbld:!:100:\nnogroup:x:65534:\n",
+    "resolv.conf": "nameserver 10.0.2.3\n",
+    passwd: `root:x:0:0:Nix build user:/build:/noshell\nnixbld:x:${SANDBOX_UID}:${SANDBOX_GID}:Nix build user:/build:/noshell\nnobody:x:65534:65534:Nobody:/:/noshell\n`,
+    group: `root:x:0:\nnixbld:!:${SANDBOX_GID}:\nnogroup:x:65534:\n`,
     hosts: "127.0.0.1 localhost\n::1 localhost\n",
   };
 }

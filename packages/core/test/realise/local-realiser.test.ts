@@ -149,6 +149,16 @@ describe("the local realiser", () => {
     expect(existsSync(d.outPath)).toBe(false);
   });
 
+  it("the timeout and maxSilentTime realise options kill a build and fail it with Nix's messages", async () => {
+    const slow = sh("slow", 'echo working; sleep 30; echo > "$out"');
+    const timedOut = await t.realise([slow], { timeout: 1 });
+    expect(timedOut.failed.map((failure) => failure.message)).toEqual([`building of '${slow.drvPath}' timed out after 1 seconds`]);
+    const silent = await t.realise([slow], { maxSilentTime: 1 });
+    expect(silent.failed.map((failure) => failure.message)).toEqual([`building of '${slow.drvPath}' timed out after 1 seconds of silence`]);
+    expect(t.store.isValid(slow.outPath)).toBe(false);
+    expect(readFileSync(t.store.logPath(slow.drvPath), "utf8")).toBe("working\n");
+  });
+
   it("a builder that makes no output is an error", async () => {
     const d = sh("lazy", "true");
     const result = await t.realise([d]);
