@@ -319,7 +319,7 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
       }
       // A built-in fetcher's output was written by Kiln itself.
       if (builtin) canonicalisePathMetadata(path);
-      else installFreshCopy(store, made, path, `output '${output}' of '${drvPath}'`, logPath, drvPath);
+      else installFreshCopy(store, made, path, `output '${output}'`, logPath, drvPath);
     }
     const fixed = isFixedOutput(drv) ? checkFixedOutput(request, outputs.get("out") as string, logPath) : undefined;
     const ca = fixed?.ca;
@@ -365,7 +365,8 @@ function installFreshCopy(store: LocalStore, made: string, path: string, what: s
     copyOutputTree(made, fresh);
   } catch (error) {
     deletePathRecursively(fresh);
-    if (error instanceof OutputCopyError) throw new BuildFailedError(`${what}: ${error.message}`, drvPath, logPath);
+    // Name the output by its store path, not by the sandbox's private copy of it.
+    if (error instanceof OutputCopyError) throw new BuildFailedError(`builder for '${drvPath}' produced ${what} that cannot be stored: ${error.message.replaceAll(made, path)}`, drvPath, logPath);
     throw error;
   }
   if (made === path) deletePathRecursively(path);
