@@ -11,21 +11,29 @@
  * configs a user writes import the very same modules the CLI runs, and their
  * editors read the same declarations. Only registry packages (esbuild,
  * better-sqlite3, zod, ts-morph, Node's types) are left for npm to fetch.
- * The CLI's own code is bundled by esbuild, split so that code only one
- * command needs (the TypeScript checker, say) loads only when it runs.
+ * Each package's JavaScript is bundled by esbuild into a few files (Node
+ * loads a few files much faster than a hundred), split so that code only
+ * one command needs (the TypeScript checker, say) loads only when it runs;
+ * the declarations stay as tsc wrote them.
  *
  * Prints the tarball's path on standard output.
+ *
+ * `--prebuilds DIR` also writes this checkout's compiled better-sqlite3 into
+ * DIR as a prebuilt archive: its installer downloads one from outside the
+ * registry, and where that is unreachable it compiles for minutes.
+ * `npm_config_better_sqlite3_local_prebuilds=DIR npm install …` takes the
+ * archive instead (the tests and benchmarks install this way).
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const { values } = parseArgs({ options: { out: { type: "string" } } });
+const { values } = parseArgs({ options: { out: { type: "string" }, prebuilds: { type: "string" } } });
 const outDir = resolve(values.out ?? join(root, "pack"));
 /** The workspace packages the CLI carries inside it, by folder. */
 const BUNDLED = ["core", "modules", "pkgs"];
@@ -45,10 +53,84 @@ function shipped(source) {
   return !/\.test\.(?:ts|js|d\.ts)(?:\.map)?$/.test(source) && !source.endsWith(".tsbuildinfo") && !source.includes(`${"/"}test${"/"}fixtures`);
 }
 
+/** Writes better-sqlite3's compiled module as prebuild-install names and lays out its archives: `build/Release/*.node`. */
+function writeSqlitePrebuild(dir) {
+  const sqliteDir = dirname(createRequire(join(root, "packages", "core", "package.json")).resolve("better-sqlite3/package.json"));
+  const { version } = readJson(join(sqliteDir, "package.json"));
+  const stage = mkdtempSync(join(tmpdir(), "kiln-prebuild-"));
+  try {
+    cpSync(join(sqliteDir, "build", "Release", "better_sqlite3.node"), join(stage, "build", "Release", "better_sqlite3.node"));
+    mkdirSync(dir, { recursive: true });
+    const archive = `better-sqlite3-v${version}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`;
+    run("tar", ["-czf", join(resolve(dir), archive), "-C", stage, "build"]);
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
+}
+
+/**
+ * An esbuild plugin: every bundled module keeps the `import.meta.url` its own
+ * file in `dist` had, so what it finds relative to itself (its package.json,
+ * its shipped `src` files, its package's entry) is found as before.
+ */
+function ownImportMetaUrl(distDir) {
+  return {
+    name: "own-import-meta-url",
+    setup(build) {
+      build.onLoad({ filter: /\.js$/ }, (args) => {
+        const text = readFileSync(args.path, "utf8");
+        if (!text.includes("import.meta.url") || !args.path.startsWith(`${distDir}/`)) return undefined;
+        // Every output lands directly in dist, so one relative URL serves entries and chunks alike.
+        const own = `new URL(${JSON.stringify(`./${relative(distDir, args.path)}`)}, import.meta.url).href`;
+        return { contents: text.replaceAll("import.meta.url", own), loader: "js", resolveDir: dirname(args.path) };
+      });
+    },
+  };
+}
+
+/**
+ * Bundles a package's built `dist` (its entries, each module's code once,
+ * dynamic imports split off so they still load only when needed) into
+ * `to/dist`, beside the declarations: a handful of files load much faster
+ * than a hundred. Other packages stay imports.
+ */
+async function bundlePackage(from, to, entries) {
+  const distDir = join(from, "dist");
+  const result = await esbuild.build({
+    absWorkingDir: from,
+    entryPoints: entries.map((entry) => join(distDir, entry)),
+    // Written as if into its own dist, so the source maps name ../src/*.ts, shipped beside.
+    outdir: distDir,
+    outbase: distDir,
+    allowOverwrite: true,
+    write: false,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    packages: "external",
+    sourcemap: true,
+    logLevel: "warning",
+    plugins: [ownImportMetaUrl(distDir)],
+  });
+  for (const output of result.outputFiles) {
+    const file = join(to, "dist", relative(distDir, output.path));
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, output.contents);
+  }
+}
+
+/** The declarations of a package's `dist` (its JavaScript is bundled instead). */
+function declarationsOnly(source) {
+  return shipped(source) && (statSync(source).isDirectory() || !/\/dist\//.test(source) || /\.d\.ts(?:\.map)?$/.test(source));
+}
+
 // 1. Build what is not yet built (incremental: nothing to do in a set-up checkout).
 const tsc = createRequire(join(root, "package.json")).resolve("typescript/bin/tsc");
 run(process.execPath, [tsc, "-b", ...BUNDLED.map((name) => `packages/${name}`), "packages/cli"], { cwd: root, stdio: "inherit" });
 
+const esbuild = await import(createRequire(join(root, "packages", "core", "package.json")).resolve("esbuild"));
 const manifests = Object.fromEntries([...BUNDLED, "cli"].map((name) => [name, readJson(join(root, "packages", name, "package.json"))]));
 const versions = Object.fromEntries(Object.values(manifests).map((manifest) => [manifest.name, manifest.version]));
 const cli = manifests.cli;
@@ -63,8 +145,9 @@ try {
     const to = join(stage, "node_modules", manifest.name);
     mkdirSync(to, { recursive: true });
     for (const entry of [...manifest.files.filter((file) => !file.startsWith("!")), "README.md", "LICENSE"]) {
-      if (existsSync(join(from, entry))) cpSync(join(from, entry), join(to, entry), { recursive: true, filter: shipped });
+      if (existsSync(join(from, entry))) cpSync(join(from, entry), join(to, entry), { recursive: true, filter: declarationsOnly });
     }
+    await bundlePackage(from, to, ["index.js"]);
     // Their dependencies become the CLI's own (below): npm would otherwise take a bundled package's
     // dependencies for part of the bundle, and install none of them. Node finds them one level up.
     const { devDependencies: _dev, scripts: _scripts, dependencies: _dependencies, peerDependencies: _peers, ...published } = manifest;
@@ -76,26 +159,9 @@ try {
 
   // 3. The CLI, bundled; its declarations as tsc wrote them, for programs that embed it.
   const cliDir = join(root, "packages", "cli");
-  const esbuild = await import(createRequire(join(root, "packages", "core", "package.json")).resolve("esbuild"));
-  await esbuild.build({
-    absWorkingDir: cliDir,
-    // `version.js` answers `kiln --version` alone; `default-packages.js` is loaded as a config, by path.
-    entryPoints: ["src/main.ts", "src/index.ts", "src/version.ts", "src/default-packages.ts"],
-    outdir: join(stage, "dist"),
-    outbase: "src",
-    bundle: true,
-    splitting: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    packages: "external",
-    sourcemap: true,
-    logLevel: "warning",
-  });
-  cpSync(join(cliDir, "dist"), join(stage, "dist"), {
-    recursive: true,
-    filter: (source) => shipped(source) && (statSync(source).isDirectory() || /\.d\.ts(?:\.map)?$/.test(source)),
-  });
+  // `version.js` answers `kiln --version` alone; `default-packages.js` is loaded as a config, by path.
+  await bundlePackage(cliDir, stage, ["main.js", "index.js", "version.js", "default-packages.js"]);
+  cpSync(join(cliDir, "dist"), join(stage, "dist"), { recursive: true, filter: declarationsOnly });
   cpSync(join(cliDir, "bin"), join(stage, "bin"), { recursive: true });
   cpSync(join(root, "README.md"), join(stage, "README.md"));
   cpSync(join(cliDir, "LICENSE"), join(stage, "LICENSE"));
@@ -124,6 +190,7 @@ try {
   mkdirSync(outDir, { recursive: true });
   const packed = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", outDir], { cwd: stage, env: { ...process.env, npm_config_loglevel: "error" } }));
   const tarball = join(outDir, packed[0].filename);
+  if (values.prebuilds !== undefined) writeSqlitePrebuild(values.prebuilds);
   process.stdout.write(`${tarball}\n`);
 } finally {
   rmSync(stage, { recursive: true, force: true });

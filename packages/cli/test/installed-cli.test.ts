@@ -6,9 +6,8 @@
  */
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
 
@@ -22,34 +21,18 @@ function run(command: string, args: readonly string[], cwd: string): SpawnSyncRe
   return spawnSync(command, args, { cwd, encoding: "utf8", env: { ...process.env, ...env } });
 }
 
-/**
- * better-sqlite3 installs a prebuilt binary, downloaded from outside the
- * registry; where only the registry is reachable it would compile for
- * minutes. Its installer takes a local prebuilt instead: the one this
- * workspace already built, for this very Node.
- */
-function localPrebuilds(dir: string): string {
-  const sqliteDir = dirname(createRequire(join(REPO, "packages", "core", "package.json")).resolve("better-sqlite3/package.json"));
-  const version = (JSON.parse(readFileSync(join(sqliteDir, "package.json"), "utf8")) as { version: string }).version;
-  const stage = join(dir, "stage");
-  mkdirSync(join(stage, "build", "Release"), { recursive: true });
-  writeFileSync(join(stage, "build", "Release", "better_sqlite3.node"), readFileSync(join(sqliteDir, "build", "Release", "better_sqlite3.node")));
-  const archive = `better-sqlite3-v${version}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`;
-  const tar = spawnSync("tar", ["-czf", join(dir, archive), "-C", stage, "build"]);
-  expect(tar.status).toBe(0);
-  return dir;
-}
-
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), "kiln-installed-"));
-  const packed = spawnSync(process.execPath, [join(REPO, "scripts", "pack-cli.js"), "--out", join(work, "pack")], { cwd: REPO, encoding: "utf8" });
+  // --prebuilds: better-sqlite3's prebuilt binary is downloaded from outside the registry; this checkout's stands in for it.
+  const prebuilds = join(work, "prebuilds");
+  const packed = spawnSync(process.execPath, [join(REPO, "scripts", "pack-cli.js"), "--out", join(work, "pack"), "--prebuilds", prebuilds], { cwd: REPO, encoding: "utf8" });
   expect(packed.stderr).toBe("");
   expect(packed.status).toBe(0);
   const tarball = packed.stdout.trim();
   expect(tarball).toMatch(/\.tgz$/);
   const prefix = join(work, "prefix");
   env = {
-    npm_config_better_sqlite3_local_prebuilds: localPrebuilds(join(work, "prebuilds")),
+    npm_config_better_sqlite3_local_prebuilds: prebuilds,
     KILN_STORE_DIR: join(work, "store"),
     KILN_STATE_DIR: join(work, "state"),
     KILN_CACHE_DIR: join(work, "cache"),
