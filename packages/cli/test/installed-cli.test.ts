@@ -6,12 +6,14 @@
  */
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
+const TSC = createRequire(join(REPO, "package.json")).resolve("typescript/bin/tsc");
 let work = "";
 let kiln = "";
 let installed = "";
@@ -77,6 +79,10 @@ it("kiln init starts a project outside the repository that kiln check passes, ki
   const check = run(kiln, ["check", "./kiln.ts"], project);
   expect(check.stderr).toBe("./kiln.ts: no type errors\n");
   expect(check.status).toBe(0);
+  // What an editor does: the TypeScript compiler, with the project's own tsconfig.json and nothing installed in it.
+  const editor = run(process.execPath, [TSC, "-p", project], project);
+  expect(editor.stdout).toBe("");
+  expect(editor.status).toBe(0);
 
   const build = run(kiln, ["build", "./kiln.ts"], project);
   expect(build.status, build.stderr).toBe(0);
