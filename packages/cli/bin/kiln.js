@@ -1,10 +1,18 @@
 #!/usr/bin/env node
-import { main } from "../dist/main.js";
+const argv = process.argv.slice(2);
 
-// `pnpm kiln …` runs from the workspace root; paths on the command line are relative to where the user typed it.
-if (process.env.npm_lifecycle_event === "kiln" && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
+// `kiln --version` loads nothing else: start-up is most of what it costs.
+if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "version")) {
+  const { KILN_VERSION } = await import("../dist/version.js");
+  process.stdout.write(`kiln ${KILN_VERSION}\n`);
+} else {
+  const { main } = await import("../dist/main.js");
 
-process.exitCode = await main(process.argv.slice(2));
+  // `pnpm kiln …` runs from the workspace root; paths on the command line are relative to where the user typed it.
+  if (process.env.npm_lifecycle_event === "kiln" && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
+
+  process.exitCode = await main(argv);
+}
 
 // Like NIX_SHOW_STATS: resource figures for benchmarks, on standard error as one JSON line.
 if (process.env.KILN_SHOW_STATS === "1") {

@@ -1,11 +1,14 @@
 /**
  * Shared by commands that read a config: where the `@kiln/*` packages a
- * config may import without installing them live (this CLI's own copies).
+ * config may import without installing them live (this CLI's own copies),
+ * and the warning when the config's project was made with another Kiln.
  */
 import { fileURLToPath } from "node:url";
 import type { EvaluateOptions } from "@kiln/core";
 import type { ParsedArgs } from "./command.js";
+import { warnIfOtherKilnVersion } from "./project/project-kiln-version.js";
 import { UsageError } from "./usage-error.js";
+import { KILN_VERSION } from "./version.js";
 
 const FALLBACK_NAMES = ["@kiln/core", "@kiln/modules", "@kiln/pkgs"] as const;
 
@@ -36,6 +39,8 @@ function isDefaultSet(installable: string | undefined): boolean {
  */
 export function evaluateOptions(args: ParsedArgs, installable?: string): EvaluateOptions {
   const storeDir = args.options["store-dir"];
+  const given = installable ?? args.positionals[0];
+  if (!isDefaultSet(given)) warnIfOtherKilnVersion((given ?? ".").replace(/#.*$/s, ""), KILN_VERSION);
   return {
     fallbackPackages: fallbackPackages(),
     ...(typeof storeDir === "string" ? { storeDir } : {}),

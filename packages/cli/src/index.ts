@@ -8,6 +8,7 @@ export { main, commandHelp, generalHelp, reportError } from "./main.js";
 export { COMMANDS } from "./commands/index.js";
 export { GLOBAL_OPTIONS, type Command, type CommandIO, type OptionSpec, type ParsedArgs } from "./command.js";
 export { UsageError } from "./usage-error.js";
+export { KILN_VERSION } from "./version.js";
 export { fixHashes, type FixHashesOptions, type FixHashesResult } from "./hash-repair/fix-hashes.js";
 export { HashRepairError, rewriteHashLiterals, type HashLiteralChange, type HashLiteralFix } from "./hash-repair/rewrite-hash-literals.js";
 export { checkConfig, formatConfigDiagnostic, type CheckConfigOptions, type ConfigDiagnostic } from "./check/check-config.js";

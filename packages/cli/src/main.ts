@@ -2,15 +2,13 @@
  * The `kiln` command line: finds the command, parses its options, runs it,
  * and turns errors into one line that names the user's file and line.
  */
-import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ConfigError, InterruptedError, KilnError, formatLocation } from "@kiln/core";
 import { GLOBAL_OPTIONS, type Command, type CommandIO, type OptionSpec, type ParsedArgs } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
 import { UsageError } from "./usage-error.js";
-
-const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+import { KILN_VERSION } from "./version.js";
 
 function optionHelp(option: OptionSpec): string {
   const names = `${option.short ? `-${option.short}, ` : "    "}--${option.name}${option.value ? ` ${option.value}` : ""}`;
@@ -102,7 +100,7 @@ export async function main(argv: readonly string[], io: CommandIO = { stdout: pr
     return name === undefined ? 1 : 0;
   }
   if (name === "--version" || name === "version") {
-    io.stdout.write(`kiln ${VERSION}\n`);
+    io.stdout.write(`kiln ${KILN_VERSION}\n`);
     return 0;
   }
   const command = COMMANDS.find((candidate) => candidate.name === name);

@@ -7,9 +7,8 @@
  * A config outside any Node project still sees `@kiln/*` (this CLI's own
  * copies) and Node's types, as when it is loaded.
  */
-import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { declarationPaths, nodeTypesRoot } from "./kiln-declarations.js";
 import { DiagnosticCategory, ModuleKind, ModuleResolutionKind, Project, ScriptTarget, ts, type Diagnostic } from "ts-morph";
 
 /** One problem the compiler found. */
@@ -29,22 +28,6 @@ export interface ConfigDiagnostic {
 export interface CheckConfigOptions {
   /** `@kiln/*` packages the config may import without installing them: name → URL of the package's entry. */
   readonly fallbackPackages?: Readonly<Record<string, string>>;
-}
-
-/** The declaration file next to a package entry (`dist/index.js` → `dist/index.d.ts`). */
-function declarationsOf(entryUrl: string): string | undefined {
-  const entry = fileURLToPath(entryUrl);
-  const declarations = entry.replace(/\.js$/, ".d.ts");
-  return existsSync(declarations) ? declarations : undefined;
-}
-
-/** Where the `@types` folder that holds Node's types is, for configs with none of their own. */
-function nodeTypesRoot(): string | undefined {
-  try {
-    return dirname(dirname(fileURLToPath(import.meta.resolve("@types/node/package.json"))));
-  } catch {
-    return undefined;
-  }
 }
 
 function toDiagnostic(diagnostic: Diagnostic): ConfigDiagnostic | undefined {
@@ -67,11 +50,7 @@ function toDiagnostic(diagnostic: Diagnostic): ConfigDiagnostic | undefined {
 /** Type-checks `file` and its imports; returns the problems in the user's own files, in order. */
 export function checkConfig(file: string, options: CheckConfigOptions = {}): ConfigDiagnostic[] {
   const path = resolve(file);
-  const paths: Record<string, string[]> = {};
-  for (const [name, url] of Object.entries(options.fallbackPackages ?? {})) {
-    const declarations = declarationsOf(url);
-    if (declarations !== undefined) paths[name] = [declarations];
-  }
+  const paths = declarationPaths(options.fallbackPackages ?? {});
   const typesRoot = nodeTypesRoot();
   const project = new Project({
     skipAddingFilesFromTsConfig: true,

@@ -8,6 +8,7 @@ import { fixHashesCommand } from "./fix-hashes.js";
 import { gcCommand } from "./gc.js";
 import { generationsCommand } from "./generations.js";
 import { graphCommand } from "./graph.js";
+import { initCommand } from "./init.js";
 import { instantiateCommand } from "./instantiate.js";
 import { logCommand } from "./log.js";
 import { optionsCommand } from "./options.js";
@@ -22,6 +23,7 @@ import { showDerivationCommand } from "./show-derivation.js";
 
 /** Every `kiln` command, in the order `kiln help` lists them. */
 export const COMMANDS: readonly Command[] = [
+  initCommand,
   buildCommand,
   runCommand,
   shellCommand,

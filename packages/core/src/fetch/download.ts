@@ -16,11 +16,14 @@
  * Nothing half-downloaded stays: on failure the destination is removed.
  */
 import { createReadStream, createWriteStream, rmSync, statSync } from "node:fs";
-import { get as httpGet, type IncomingMessage } from "node:http";
-import { get as httpsGet } from "node:https";
+import type { IncomingMessage } from "node:http";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { FetchError } from "./fetch-errors.js";
 import type { FetchSettings } from "./fetch-settings.js";
+
+// Node's HTTP and TLS modules take tens of milliseconds to load: required when a download starts, not when Kiln does.
+const nodeRequire = createRequire(import.meta.url);
 
 /** Options of {@link downloadFile}. */
 export interface DownloadOptions {
@@ -68,7 +71,7 @@ function attempt(url: string, destination: string, options: DownloadOptions, red
       options.signal?.removeEventListener("abort", onAbort);
       attempt(next, destination, options, redirects + 1).then(resolve, reject);
     };
-    const get = parsed.protocol === "https:" ? httpsGet : httpGet;
+    const get = parsed.protocol === "https:" ? (nodeRequire("node:https") as typeof import("node:https")).get : (nodeRequire("node:http") as typeof import("node:http")).get;
     const request = get(
       parsed,
       {

@@ -4,7 +4,7 @@
  * can be set from the environment so that the CLI and libraries agree.
  */
 import { readFileSync } from "node:fs";
-import { rootCertificates } from "node:tls";
+import { createRequire } from "node:module";
 import { parseHashedMirrors } from "./hashed-mirrors.js";
 import { MIRRORS, parseMirrorOverrides } from "./mirrors.js";
 
@@ -46,7 +46,7 @@ export function fetchSettingsFromEnvironment(env: NodeJS.ProcessEnv = process.en
     retryDelayMs: 250,
     hashedMirrors: parseHashedMirrors(env["KILN_HASHED_MIRRORS"]),
     mirrors: { ...MIRRORS, ...parseMirrorOverrides(env["KILN_MIRRORS"] ?? "") },
-    certificateAuthorities: caFile !== undefined && caFile !== "" ? [...rootCertificates, readFileSync(caFile, "utf8")] : undefined,
+    certificateAuthorities: caFile !== undefined && caFile !== "" ? [...(createRequire(import.meta.url)("node:tls") as typeof import("node:tls")).rootCertificates, readFileSync(caFile, "utf8")] : undefined,
     ...overrides,
   };
 }

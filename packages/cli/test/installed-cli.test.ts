@@ -1,0 +1,116 @@
+/**
+ * Kiln as a user installs it: `pnpm run pack-cli` makes one tarball, npm
+ * installs it globally (into a temporary prefix, fetching only registry
+ * packages), and the installed `kiln` starts a project outside this
+ * repository with `kiln init`, then checks, builds and runs it.
+ */
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, expect, it } from "vitest";
+
+const REPO = fileURLToPath(new URL("../../../", import.meta.url));
+const TSC = createRequire(join(REPO, "package.json")).resolve("typescript/bin/tsc");
+let work = "";
+let kiln = "";
+let installed = "";
+let env: NodeJS.ProcessEnv = {};
+
+function run(command: string, args: readonly string[], cwd: string): SpawnSyncReturns<string> {
+  return spawnSync(command, args, { cwd, encoding: "utf8", env: { ...process.env, ...env } });
+}
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), "kiln-installed-"));
+  // --prebuilds: better-sqlite3's prebuilt binary is downloaded from outside the registry; this checkout's stands in for it.
+  const prebuilds = join(work, "prebuilds");
+  const packed = spawnSync(process.execPath, [join(REPO, "scripts", "pack-cli.js"), "--out", join(work, "pack"), "--prebuilds", prebuilds], { cwd: REPO, encoding: "utf8" });
+  expect(packed.stderr).toBe("");
+  expect(packed.status).toBe(0);
+  const tarball = packed.stdout.trim();
+  expect(tarball).toMatch(/\.tgz$/);
+  const prefix = join(work, "prefix");
+  env = {
+    npm_config_better_sqlite3_local_prebuilds: prebuilds,
+    KILN_STORE_DIR: join(work, "store"),
+    KILN_STATE_DIR: join(work, "state"),
+    KILN_CACHE_DIR: join(work, "cache"),
+  };
+  // --prefer-offline: what npm's cache holds is not fetched again.
+  const install = run("npm", ["install", "--global", "--prefix", prefix, "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", tarball], work);
+  expect(install.stderr.replace(/^npm warn install-scripts.*\n/gm, "")).toBe("");
+  expect(install.status).toBe(0);
+  kiln = join(prefix, "bin", "kiln");
+  installed = join(prefix, "lib", "node_modules", "@kiln", "cli");
+}, 600_000);
+
+afterAll(() => {
+  if (work !== "") rmSync(work, { recursive: true, force: true });
+});
+
+it("installs a kiln that carries the @kiln packages, with their declarations and no workspace ranges", () => {
+  expect(run(kiln, ["--version"], work).stdout).toMatch(/^kiln \d+\.\d+\.\d+/);
+  for (const name of ["core", "modules", "pkgs"]) {
+    const dir = join(installed, "node_modules", "@kiln", name);
+    expect(existsSync(join(dir, "dist", "index.d.ts"))).toBe(true);
+    expect(existsSync(join(dir, "LICENSE"))).toBe(true);
+    expect(readdirSync(join(dir, "dist")).some((file) => file.includes(".test."))).toBe(false);
+  }
+  const manifest = readFileSync(join(installed, "package.json"), "utf8");
+  expect(manifest).not.toContain("workspace:");
+  // Registry packages are npm's to fetch, beside the bundled ones.
+  for (const name of ["esbuild", "better-sqlite3", "zod", "ts-morph"]) expect(existsSync(join(installed, "node_modules", name, "package.json"))).toBe(true);
+});
+
+it("kiln init starts a project outside the repository that kiln check passes, kiln build builds and kiln run runs", () => {
+  const project = join(work, "hello-project");
+  mkdirSync(project);
+  const init = run(kiln, ["init"], project);
+  expect(init.status).toBe(0);
+  expect(readdirSync(project).sort()).toEqual([".gitignore", "README.md", "kiln.ts", "package.json", "tsconfig.json"]);
+  const tsconfig = JSON.parse(readFileSync(join(project, "tsconfig.json"), "utf8")) as { compilerOptions: { strict: boolean; paths: Record<string, string[]> } };
+  expect(tsconfig.compilerOptions.strict).toBe(true);
+  // The editor's @kiln/* are the installed Kiln's own declarations.
+  expect(tsconfig.compilerOptions.paths["@kiln/pkgs"]).toEqual([join(installed, "node_modules", "@kiln", "pkgs", "dist", "index.d.ts")]);
+
+  const check = run(kiln, ["check", "./kiln.ts"], project);
+  expect(check.stderr).toBe("./kiln.ts: no type errors\n");
+  expect(check.status).toBe(0);
+  // What an editor does: the TypeScript compiler, with the project's own tsconfig.json and nothing installed in it.
+  const editor = run(process.execPath, [TSC, "-p", project], project);
+  expect(editor.stdout).toBe("");
+  expect(editor.status).toBe(0);
+
+  const build = run(kiln, ["build", "./kiln.ts"], project);
+  expect(build.status, build.stderr).toBe(0);
+  expect(build.stdout.trim()).toMatch(/-greet$/);
+  expect(existsSync(join(project, "result", "bin", "greet"))).toBe(true);
+
+  const greeted = run(kiln, ["run", "./kiln.ts#greet", "--", "Kiln"], project);
+  expect(greeted.stdout).toBe("Hello, Kiln!\n");
+  expect(greeted.status).toBe(0);
+
+  const file = join(project, "kiln.ts");
+  const lines = readFileSync(file, "utf8").split("\n");
+  const at = lines.findIndex((line) => line.includes("runtimeInputs"));
+  lines[at] = lines[at]!.replace("runtimeInputs", "runtimeInptus");
+  writeFileSync(file, lines.join("\n"));
+  const broken = run(kiln, ["check", "./kiln.ts"], project);
+  expect(broken.status).toBe(1);
+  expect(broken.stderr).toMatch(new RegExp(`^${file}:${at + 1}:\\d+: error TS\\d+: .*'runtimeInptus'`, "m"));
+});
+
+it("the machine and home templates type-check and build with the installed kiln", () => {
+  for (const template of ["machine", "home"]) {
+    const project = join(work, `${template}-project`);
+    expect(run(kiln, ["init", project, "--template", template], work).status).toBe(0);
+    const check = run(kiln, ["check", "./kiln.ts"], project);
+    expect(check.stderr).toBe("./kiln.ts: no type errors\n");
+    const build = run(kiln, ["build", "./kiln.ts"], project);
+    expect(build.status, build.stderr).toBe(0);
+    expect(build.stdout.trim()).toMatch(template === "machine" ? /-kiln-system-main$/ : /-kiln-home-/);
+  }
+});

@@ -1,0 +1,197 @@
+#!/usr/bin/env node
+/**
+ * `pnpm run pack-cli [--out DIR]`: one self-contained npm tarball of the
+ * `kiln` command line, so that `npm install -g <tarball>` installs a working
+ * `kiln` on a machine with only Node and npm (as Nix's installer gives one
+ * `nix` with everything it needs).
+ *
+ * The `@kiln/*` packages are not on the registry, so they travel inside the
+ * tarball as bundled dependencies (`node_modules/@kiln/*`, their built
+ * `dist` with declarations, and the `src` files they ship), unbundled: the
+ * configs a user writes import the very same modules the CLI runs, and their
+ * editors read the same declarations. Only registry packages (esbuild,
+ * better-sqlite3, zod, ts-morph, Node's types) are left for npm to fetch.
+ * Each package's JavaScript is bundled by esbuild into a few files (Node
+ * loads a few files much faster than a hundred), split so that code only
+ * one command needs (the TypeScript checker, say) loads only when it runs;
+ * the declarations stay as tsc wrote them.
+ *
+ * Prints the tarball's path on standard output.
+ *
+ * `--prebuilds DIR` also writes this checkout's compiled better-sqlite3 into
+ * DIR as a prebuilt archive: its installer downloads one from outside the
+ * registry, and where that is unreachable it compiles for minutes.
+ * `npm_config_better_sqlite3_local_prebuilds=DIR npm install …` takes the
+ * archive instead (the tests and benchmarks install this way).
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const { values } = parseArgs({ options: { out: { type: "string" }, prebuilds: { type: "string" } } });
+const outDir = resolve(values.out ?? join(root, "pack"));
+/** The workspace packages the CLI carries inside it, by folder. */
+const BUNDLED = ["core", "modules", "pkgs"];
+
+function readJson(file) {
+  return JSON.parse(readFileSync(file, "utf8"));
+}
+
+function run(command, args, options) {
+  const result = spawnSync(command, args, { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8", ...options });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (${result.status ?? result.signal})`);
+  return result.stdout;
+}
+
+/** Whether a file of a package's `files` belongs in a tarball: no tests, no build bookkeeping. */
+function shipped(source) {
+  return !/\.test\.(?:ts|js|d\.ts)(?:\.map)?$/.test(source) && !source.endsWith(".tsbuildinfo") && !source.includes(`${"/"}test${"/"}fixtures`);
+}
+
+/** Writes better-sqlite3's compiled module as prebuild-install names and lays out its archives: `build/Release/*.node`. */
+function writeSqlitePrebuild(dir) {
+  const sqliteDir = dirname(createRequire(join(root, "packages", "core", "package.json")).resolve("better-sqlite3/package.json"));
+  const { version } = readJson(join(sqliteDir, "package.json"));
+  const stage = mkdtempSync(join(tmpdir(), "kiln-prebuild-"));
+  try {
+    cpSync(join(sqliteDir, "build", "Release", "better_sqlite3.node"), join(stage, "build", "Release", "better_sqlite3.node"));
+    mkdirSync(dir, { recursive: true });
+    const archive = `better-sqlite3-v${version}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`;
+    run("tar", ["-czf", join(resolve(dir), archive), "-C", stage, "build"]);
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
+}
+
+/**
+ * An esbuild plugin: every bundled module keeps the `import.meta.url` its own
+ * file in `dist` had, so what it finds relative to itself (its package.json,
+ * its shipped `src` files, its package's entry) is found as before.
+ */
+function ownImportMetaUrl(distDir) {
+  return {
+    name: "own-import-meta-url",
+    setup(build) {
+      build.onLoad({ filter: /\.js$/ }, (args) => {
+        const text = readFileSync(args.path, "utf8");
+        if (!text.includes("import.meta.url") || !args.path.startsWith(`${distDir}/`)) return undefined;
+        // Every output lands directly in dist, so one relative URL serves entries and chunks alike.
+        const own = `new URL(${JSON.stringify(`./${relative(distDir, args.path)}`)}, import.meta.url).href`;
+        return { contents: text.replaceAll("import.meta.url", own), loader: "js", resolveDir: dirname(args.path) };
+      });
+    },
+  };
+}
+
+/**
+ * Bundles a package's built `dist` (its entries, each module's code once,
+ * dynamic imports split off so they still load only when needed) into
+ * `to/dist`, beside the declarations: a handful of files load much faster
+ * than a hundred. Other packages stay imports.
+ */
+async function bundlePackage(from, to, entries) {
+  const distDir = join(from, "dist");
+  const result = await esbuild.build({
+    absWorkingDir: from,
+    entryPoints: entries.map((entry) => join(distDir, entry)),
+    // Written as if into its own dist, so the source maps name ../src/*.ts, shipped beside.
+    outdir: distDir,
+    outbase: distDir,
+    allowOverwrite: true,
+    write: false,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    packages: "external",
+    sourcemap: true,
+    logLevel: "warning",
+    plugins: [ownImportMetaUrl(distDir)],
+  });
+  for (const output of result.outputFiles) {
+    const file = join(to, "dist", relative(distDir, output.path));
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, output.contents);
+  }
+}
+
+/** The declarations of a package's `dist` (its JavaScript is bundled instead). */
+function declarationsOnly(source) {
+  return shipped(source) && (statSync(source).isDirectory() || !/\/dist\//.test(source) || /\.d\.ts(?:\.map)?$/.test(source));
+}
+
+// 1. Build what is not yet built (incremental: nothing to do in a set-up checkout).
+const tsc = createRequire(join(root, "package.json")).resolve("typescript/bin/tsc");
+run(process.execPath, [tsc, "-b", ...BUNDLED.map((name) => `packages/${name}`), "packages/cli"], { cwd: root, stdio: "inherit" });
+
+const esbuild = await import(createRequire(join(root, "packages", "core", "package.json")).resolve("esbuild"));
+const manifests = Object.fromEntries([...BUNDLED, "cli"].map((name) => [name, readJson(join(root, "packages", name, "package.json"))]));
+const versions = Object.fromEntries(Object.values(manifests).map((manifest) => [manifest.name, manifest.version]));
+const cli = manifests.cli;
+
+const stage = mkdtempSync(join(tmpdir(), "kiln-pack-"));
+try {
+  // 2. The @kiln/* packages, as they would be published.
+  const registryDependencies = {};
+  for (const name of BUNDLED) {
+    const manifest = manifests[name];
+    const from = join(root, "packages", name);
+    const to = join(stage, "node_modules", manifest.name);
+    mkdirSync(to, { recursive: true });
+    for (const entry of [...manifest.files.filter((file) => !file.startsWith("!")), "README.md", "LICENSE"]) {
+      if (existsSync(join(from, entry))) cpSync(join(from, entry), join(to, entry), { recursive: true, filter: declarationsOnly });
+    }
+    await bundlePackage(from, to, ["index.js"]);
+    // Their dependencies become the CLI's own (below): npm would otherwise take a bundled package's
+    // dependencies for part of the bundle, and install none of them. Node finds them one level up.
+    const { devDependencies: _dev, scripts: _scripts, dependencies: _dependencies, peerDependencies: _peers, ...published } = manifest;
+    writeFileSync(join(to, "package.json"), `${JSON.stringify(published, null, 2)}\n`);
+    for (const [dependency, range] of Object.entries(manifest.dependencies ?? {})) {
+      if (!range.startsWith("workspace:")) registryDependencies[dependency] = range;
+    }
+  }
+
+  // 3. The CLI, bundled; its declarations as tsc wrote them, for programs that embed it.
+  const cliDir = join(root, "packages", "cli");
+  // `version.js` answers `kiln --version` alone; `default-packages.js` is loaded as a config, by path.
+  await bundlePackage(cliDir, stage, ["main.js", "index.js", "version.js", "default-packages.js"]);
+  cpSync(join(cliDir, "dist"), join(stage, "dist"), { recursive: true, filter: declarationsOnly });
+  cpSync(join(cliDir, "bin"), join(stage, "bin"), { recursive: true });
+  cpSync(join(root, "README.md"), join(stage, "README.md"));
+  cpSync(join(cliDir, "LICENSE"), join(stage, "LICENSE"));
+  for (const [dependency, range] of Object.entries(cli.dependencies)) {
+    if (!range.startsWith("workspace:")) registryDependencies[dependency] = range;
+  }
+  const bundledNames = BUNDLED.map((name) => manifests[name].name);
+  const manifest = {
+    name: cli.name,
+    version: cli.version,
+    description: cli.description,
+    license: cli.license,
+    type: "module",
+    bin: cli.bin,
+    main: "./dist/index.js",
+    types: "./dist/index.d.ts",
+    exports: cli.exports,
+    engines: readJson(join(root, "package.json")).engines,
+    files: ["dist", "bin", "README.md", "LICENSE"],
+    dependencies: { ...Object.fromEntries(bundledNames.map((name) => [name, versions[name]])), ...registryDependencies },
+    bundleDependencies: bundledNames,
+  };
+  writeFileSync(join(stage, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+
+  // 4. The tarball.
+  mkdirSync(outDir, { recursive: true });
+  const packed = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", outDir], { cwd: stage, env: { ...process.env, npm_config_loglevel: "error" } }));
+  const tarball = join(outDir, packed[0].filename);
+  if (values.prebuilds !== undefined) writeSqlitePrebuild(values.prebuilds);
+  process.stdout.write(`${tarball}\n`);
+} finally {
+  rmSync(stage, { recursive: true, force: true });
+}
