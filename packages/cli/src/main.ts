@@ -9,6 +9,7 @@ import { ConfigError, InterruptedError, KilnError, formatLocation } from "@kiln/
 import { GLOBAL_OPTIONS, type Command, type CommandIO, type OptionSpec, type ParsedArgs } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
 import { UsageError } from "./usage-error.js";
+import { watchLateErrors } from "./late-errors.js";
 
 const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
@@ -106,7 +107,17 @@ export async function main(argv: readonly string[], io: CommandIO = { stdout: pr
       io.stdout.write(commandHelp(command));
       return 0;
     }
-    return await command.run(args, io);
+    const late = watchLateErrors();
+    const running = command.run(args, io);
+    try {
+      return await Promise.race([running, late.failed]);
+    } catch (error) {
+      // A realisation stopped by the late error is still cleaning up (killing builders): let it finish first.
+      if (late.signal.aborted) await running.catch(() => undefined);
+      throw error;
+    } finally {
+      late.dispose();
+    }
   } catch (error) {
     reportError(error, io, showTrace);
     // 130 is what a shell reports for a command stopped by Ctrl-C.

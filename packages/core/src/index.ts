@@ -84,13 +84,19 @@ export {
   AttributeNotFoundError,
   ConfigError,
   ConfigEvaluationError,
+  ConfigExitError,
+  ConfigExportError,
+  ConfigImportCycleError,
+  ConfigLateError,
+  ConfigMissingExportError,
   ConfigNotFoundError,
   ConfigSyntaxError,
+  ConfigUnsettledError,
   formatLocation,
   type SourceLocation,
 } from "./config/config-errors.js";
 export { formatAttrPath, parseAttrPath, selectAttrPath } from "./config/attr-path.js";
-export { evaluateInConfig, loadConfig, parseInstallable, resolveConfigFile, type LoadConfigOptions, type LoadedConfig } from "./config/load-config.js";
+export { evaluateInConfig, explainConfigFailure, loadConfig, parseInstallable, resolveConfigFile, type LoadConfigOptions, type LoadedConfig } from "./config/load-config.js";
 export { evaluateInstallable, findDerivations, instantiate, type EvaluateOptions, type EvaluatedInstallable } from "./config/evaluate.js";
 export { stackLocations, userLocation } from "./config/source-location.js";
 

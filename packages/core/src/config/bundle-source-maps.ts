@@ -14,10 +14,24 @@ const INLINE_MAP = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-
 /** Shared by every copy of `@kiln/core` in the process: one loads the config, another may read the stack. */
 const BUNDLES_KEY = Symbol.for("kiln.config-bundles");
 const bundles: Map<string, SourceMap | null> = ((globalThis as { [BUNDLES_KEY]?: Map<string, SourceMap | null> })[BUNDLES_KEY] ??= new Map());
+/** The user's source files that went into the bundles loaded, to find a line no stack names (a `throw "text"`, say). */
+const SOURCES_KEY = Symbol.for("kiln.config-sources");
+const sources: Set<string> = ((globalThis as { [SOURCES_KEY]?: Set<string> })[SOURCES_KEY] ??= new Set());
 
-/** Notes that `bundle` (an absolute path) is a config bundle with an inline source map. */
-export function registerConfigBundle(bundle: string): void {
+/** Notes that `bundle` (an absolute path) is a config bundle with an inline source map, made of the user's files `inputs`. */
+export function registerConfigBundle(bundle: string, inputs: readonly string[] = []): void {
   if (!bundles.has(bundle)) bundles.set(bundle, null);
+  for (const input of inputs) if (!input.includes("/node_modules/")) sources.add(input);
+}
+
+/** Whether `file` is a config bundle this process loaded: its frames that no source map covers are esbuild's helpers, not the user's code. */
+export function isConfigBundle(file: string): boolean {
+  return bundles.has(file);
+}
+
+/** The user's own source files of every config loaded so far. */
+export function configSourceFiles(): readonly string[] {
+  return [...sources];
 }
 
 function mapOf(bundle: string): SourceMap | undefined {
