@@ -3,7 +3,7 @@
  * config may import without installing them live (this CLI's own copies).
  */
 import { fileURLToPath } from "node:url";
-import type { EvaluateOptions } from "@kiln/core";
+import type { EvaluateOptions, EvaluationLimits } from "@kiln/core";
 import type { ParsedArgs } from "./command.js";
 import { UsageError } from "./usage-error.js";
 
@@ -22,10 +22,30 @@ export function fallbackPackages(): Record<string, string> {
   return packages;
 }
 
+/** A positive number given to `--NAME`, or a usage error. */
+function positiveNumber(args: ParsedArgs, name: string): number | undefined {
+  const given = args.options[name];
+  if (typeof given !== "string") return undefined;
+  const value = Number(given);
+  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`--${name} takes a positive number, not '${given}'`);
+  return value;
+}
+
+/** The limits on evaluating a config the command line asks for (`--eval-timeout`, `--eval-memory`); a spinner on a terminal. */
+export function evaluationLimits(args: ParsedArgs): EvaluationLimits {
+  const timeoutSeconds = positiveNumber(args, "eval-timeout");
+  const memoryMiB = positiveNumber(args, "eval-memory");
+  return {
+    progress: process.stderr.isTTY === true,
+    ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+    ...(memoryMiB !== undefined ? { memoryMiB: Math.ceil(memoryMiB) } : {}),
+  };
+}
+
 /** The evaluation options the command line asks for. */
 export function evaluateOptions(args: ParsedArgs): EvaluateOptions {
   const storeDir = args.options["store-dir"];
-  return { fallbackPackages: fallbackPackages(), ...(typeof storeDir === "string" ? { storeDir } : {}) };
+  return { fallbackPackages: fallbackPackages(), limits: evaluationLimits(args), ...(typeof storeDir === "string" ? { storeDir } : {}) };
 }
 
 /** The prefix of installables that name the CLI's own default package set: `@kiln/pkgs#hello`. */

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { ConfigError, InterruptedError, KilnError, formatLocation } from "@kiln/core";
+import { ConfigError, ConfigEvaluationStoppedError, evaluationStopped, InterruptedError, KilnError, formatLocation } from "@kiln/core";
 import { GLOBAL_OPTIONS, type Command, type CommandIO, type OptionSpec, type ParsedArgs } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
 import { UsageError } from "./usage-error.js";
@@ -110,7 +110,8 @@ export async function main(argv: readonly string[], io: CommandIO = { stdout: pr
     const late = watchLateErrors();
     const running = command.run(args, io);
     try {
-      return await Promise.race([running, late.failed]);
+      // A config stopped by the watchdog (a timeout, Ctrl-C) never lets `running` resume.
+      return await Promise.race([running, late.failed, evaluationStopped()]);
     } catch (error) {
       // A realisation stopped by the late error is still cleaning up (killing builders): let it finish first.
       if (late.signal.aborted) await running.catch(() => undefined);
@@ -121,6 +122,7 @@ export async function main(argv: readonly string[], io: CommandIO = { stdout: pr
   } catch (error) {
     reportError(error, io, showTrace);
     // 130 is what a shell reports for a command stopped by Ctrl-C.
-    return error instanceof UsageError ? 2 : error instanceof InterruptedError ? 130 : 1;
+    const interrupted = error instanceof InterruptedError || (error instanceof ConfigEvaluationStoppedError && error.reason === "interrupt");
+    return error instanceof UsageError ? 2 : interrupted ? 130 : 1;
   }
 }

@@ -46,6 +46,16 @@ function mapOf(bundle: string): SourceMap | undefined {
   return map;
 }
 
+/** The user's file, line and column (1-based) of a position in a config bundle, or `undefined` when `file` is not one. */
+export function originalPositionInBundle(file: string, line: number, column: number): { file: string; line: number; column: number } | undefined {
+  const map = mapOf(file);
+  if (map === undefined) return undefined;
+  const entry = map.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
+  if (entry.originalSource === undefined || entry.originalSource === "" || entry.originalLine === undefined) return undefined;
+  const original = fileURLToPath(new URL(entry.originalSource, pathToFileURL(file)));
+  return { file: original, line: entry.originalLine + 1, column: (entry.originalColumn ?? 0) + 1 };
+}
+
 /**
  * The original file of a position (1-based line and column) in a config
  * bundle, or `undefined` when `file` is not one.

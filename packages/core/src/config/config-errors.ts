@@ -80,3 +80,17 @@ export class ConfigExportError extends ConfigError {
 export class ConfigLateError extends ConfigError {
   override name = "ConfigLateError";
 }
+
+/** Evaluating the config was stopped: it ran past `--eval-timeout`, past its memory bound, or Ctrl-C was pressed. */
+export class ConfigEvaluationStoppedError extends ConfigError {
+  override name = "ConfigEvaluationStoppedError";
+
+  constructor(
+    problem: string,
+    location: SourceLocation | undefined,
+    /** Why: `timeout`, `memory` or `interrupt` (Ctrl-C). */
+    readonly reason: "timeout" | "memory" | "interrupt",
+  ) {
+    super(problem, location);
+  }
+}

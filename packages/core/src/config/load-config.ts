@@ -30,6 +30,7 @@ import { configSourceFiles, registerConfigBundle } from "./bundle-source-maps.js
 import { userLocation } from "./source-location.js";
 import { KilnError } from "../errors.js";
 import { closeNames } from "../util/close-names.js";
+import { awaitEvaluation, configureEvaluation, duringEvaluation, onEvaluationStop, type EvaluationLimits } from "./evaluation-watchdog.js";
 
 /** Options of {@link loadConfig}. */
 export interface LoadConfigOptions {
@@ -39,6 +40,8 @@ export interface LoadConfigOptions {
    * `@kiln/modules` and `@kiln/pkgs`.
    */
   readonly fallbackPackages?: Readonly<Record<string, string>>;
+  /** Limits on evaluating the config (timeout, memory, progress spinner). */
+  readonly limits?: EvaluationLimits;
 }
 
 /** A loaded config. */
@@ -143,32 +146,45 @@ async function missingExportError(error: unknown, fallbackPackages: Readonly<Rec
   return new ConfigMissingExportError(`'${module}' has no export named '${name}'${hint}`, location, { cause: error });
 }
 
+let refusals = 0;
+let realExit: typeof process.exit = process.exit;
+
+function refuseExit(code?: number | string | null): never {
+  throw new ConfigExitError(`the config called process.exit(${code ?? ""}); a config may not end Kiln: throw an Error to stop with a message`, userLocation(new Error("process.exit")));
+}
+
+function stopRefusingExit(): void {
+  if (refusals > 0 && --refusals === 0) process.exit = realExit;
+}
+
+// An evaluation ended from outside skips the `finally` that would give `process.exit` back.
+onEvaluationStop(() => {
+  if (refusals === 0) return;
+  refusals = 1;
+  stopRefusingExit();
+});
+
 /**
  * Runs `run` with `process.exit` refused: a config calling it would end Kiln
  * with nothing built and no word why.
  */
 function refusingExit<T>(run: () => T): T {
-  const exit = process.exit;
-  process.exit = ((code?: number | string | null) => {
-    const probe = new Error("process.exit");
-    throw new ConfigExitError(
-      `the config called process.exit(${code ?? ""}); a config may not end Kiln: throw an Error to stop with a message`,
-      userLocation(probe),
-    );
-  }) as typeof process.exit;
-  let restoreNow = true;
-  try {
-    const result = run();
-    if (result instanceof Promise) {
-      restoreNow = false;
-      return result.finally(() => {
-        process.exit = exit;
-      }) as T;
-    }
-    return result;
-  } finally {
-    if (restoreNow) process.exit = exit;
+  if (refusals++ === 0) {
+    realExit = process.exit;
+    process.exit = refuseExit as typeof process.exit;
   }
+  let result: T;
+  try {
+    result = run();
+  } catch (error) {
+    stopRefusingExit();
+    throw error;
+  }
+  if (!(result instanceof Promise)) {
+    stopRefusingExit();
+    return result;
+  }
+  return result.finally(stopRefusingExit) as T;
 }
 
 /**
@@ -195,6 +211,8 @@ export async function loadConfig(file: string, options: LoadConfigOptions = {}):
   const absolute = resolve(file);
   if (!existsSync(absolute) || !statSync(absolute).isFile()) throw new ConfigNotFoundError(`config file '${absolute}' does not exist`);
   const fallbackPackages = { "@kiln/core": CORE_ENTRY, ...options.fallbackPackages };
+  // Started before bundling, so the watchdog thread boots while esbuild works.
+  configureEvaluation({ label: absolute, ...options.limits });
   const bundle = await configBundle(absolute, { fallbackPackages });
   registerConfigBundle(bundle.path, bundle.inputs);
   process.setSourceMapsEnabled(true);
@@ -203,14 +221,14 @@ export async function loadConfig(file: string, options: LoadConfigOptions = {}):
   let namespace: Record<string, unknown>;
   try {
     namespace = await refusingExit(() =>
-      settledOrStuck(
+      awaitEvaluation(() => settledOrStuck(
         import(url) as Promise<Record<string, unknown>>,
         () =>
           new ConfigUnsettledError(
             "the config's promise never settled: its top-level await waits for something nothing will ever resolve or reject",
             findInSources(/^(?:export\s+)?(?:(?:const|let|var)\s+[^=\n]+=\s*)?(await)\b/m, sources) ?? { file: absolute, line: 1, column: 1 },
           ),
-      ),
+      )),
     );
   } catch (error) {
     throw (await missingExportError(error, fallbackPackages)) ?? explainConfigFailure(error);
@@ -218,14 +236,14 @@ export async function loadConfig(file: string, options: LoadConfigOptions = {}):
   let value: unknown = "default" in namespace ? namespace["default"] : { ...namespace };
   try {
     value = await refusingExit(() =>
-      settledOrStuck(
+      awaitEvaluation(() => settledOrStuck(
         Promise.resolve(typeof value === "function" ? (value as () => unknown)() : value),
         () =>
           new ConfigUnsettledError(
             `the config's promise never settled: its default export ${typeof value === "function" ? "returns a promise" : "is a promise"} nothing will ever resolve or reject`,
             findInSources(/^export\s+(default)\b/m, [absolute]) ?? { file: absolute, line: 1, column: 1 },
           ),
-      ),
+      )),
     );
   } catch (error) {
     throw explainConfigFailure(error);
@@ -236,7 +254,7 @@ export async function loadConfig(file: string, options: LoadConfigOptions = {}):
 /** Runs `read` on the config's value, turning what it throws into a located error (getters run user code). */
 export function evaluateInConfig<T>(read: () => T): T {
   try {
-    return refusingExit(read);
+    return refusingExit(() => duringEvaluation(read));
   } catch (error) {
     if (error instanceof AttributeNotFoundError) throw error;
     throw explainConfigFailure(error);
