@@ -267,7 +267,7 @@ export async function configBundle(file: string, options: ConfigBundleOptions): 
 
   const workingDir = dirname(file);
   const externals = new Set<string>();
-  const { build } = await import("esbuild");
+  const { build, stop } = await import("esbuild");
   let result;
   try {
     result = await build({
@@ -289,10 +289,13 @@ export async function configBundle(file: string, options: ConfigBundleOptions): 
       plugins: [configPlugin(options, externals)],
     });
   } catch (error) {
+    await stop();
     const first = (error as { errors?: readonly Message[] }).errors?.[0];
     if (first === undefined) throw error;
     throw bundleError(first, workingDir, error);
   }
+  // esbuild's service process would keep Node's event loop alive: a config awaiting forever must be seen to (see load-config.ts).
+  await stop();
   const output = result.outputFiles.find((item) => item.path.endsWith(".mjs"));
   if (output === undefined) throw new Error(`esbuild wrote no bundle for '${file}'`);
   const cycle = importCycleError(result.metafile, workingDir, file);

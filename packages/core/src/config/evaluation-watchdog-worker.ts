@@ -7,8 +7,10 @@
  * hands that to the main thread's stop hook, and ends the stuck JavaScript.
  *
  * It draws the "evaluating …" spinner on a terminal (the main thread cannot
- * while it is busy), counts evaluation time against `--eval-timeout`, polls
- * the heap against the memory bound, and catches Ctrl-C while evaluating.
+ * while it is busy), counts evaluation time against `--eval-timeout`, checks
+ * the memory evaluation added (resident memory, which it can read without
+ * stopping the main thread) against the bound, and catches Ctrl-C while
+ * evaluating.
  */
 import { writeSync } from "node:fs";
 import { Session } from "node:inspector";
@@ -19,8 +21,6 @@ const { shared, tty } = workerData as WatchdogData;
 const slots = new Int32Array(shared);
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 const TICK_MS = 50;
-/** A window shorter than this never costs the main thread an inspector round trip. */
-const MEMORY_POLL_AFTER_MS = 300;
 /** How long the main thread may take to pause before Kiln gives up on naming the place. */
 const PAUSE_GRACE_MS = 3000;
 
@@ -29,21 +29,16 @@ parentPort?.on("message", (message: { label?: string }) => {
   if (typeof message.label === "string") label = message.label;
 });
 
+// Connected only to stop an evaluation: a session still connected when Kiln exits makes Node print "Waiting for the debugger to disconnect".
 const session = new Session();
-let connected = false;
-try {
-  session.connectToMainThread();
-  connected = true;
-} catch {
-  // Without an inspector (a Node built without one) evaluation runs unwatched.
-}
 
 let windowStart = 0;
 let total = 0;
 let lastTick = Date.now();
 let frame = 0;
 let stopping = false;
-let heapRequest = false;
+/** The process's resident memory when evaluation began, to measure what evaluation added. */
+let baseline = 0;
 
 function withLock(run: () => void): void {
   while (Atomics.compareExchange(slots, SLOT.lock, 0, 1) !== 0) Atomics.wait(slots, SLOT.lock, 1, 5);
@@ -87,7 +82,13 @@ function watchInterrupts(on: boolean): void {
 }
 
 function stop(report: StopReport): void {
-  if (stopping || !connected) return;
+  if (stopping) return;
+  try {
+    session.connectToMainThread();
+  } catch {
+    // Without an inspector (a Node built without one) evaluation cannot be stopped from here.
+    return;
+  }
   stopping = true;
   Atomics.store(slots, SLOT.stopping, 1);
   const giveUp = setTimeout(() => {
@@ -156,14 +157,13 @@ setInterval(() => {
     stop({ reason: "timeout", frames: [], detail: timeout });
     return;
   }
+  // Resident memory is the process's, readable from here without disturbing the main thread.
   const memory = Atomics.load(slots, SLOT.memoryMiB);
-  if (memory > 0 && connected && !heapRequest && now - windowStart >= MEMORY_POLL_AFTER_MS) {
-    heapRequest = true;
-    session.post("Runtime.getHeapUsage", (error, result) => {
-      heapRequest = false;
-      const used = (result as { usedSize?: number } | undefined)?.usedSize ?? 0;
-      if (error === null && used > memory * 1048576 && Atomics.load(slots, SLOT.state) === 1) stop({ reason: "memory", frames: [], detail: memory });
-    });
+  const resident = process.memoryUsage.rss();
+  if (baseline === 0) baseline = resident;
+  if (memory > 0 && resident - baseline > memory * 1048576) {
+    stop({ reason: "memory", frames: [], detail: memory });
+    return;
   }
   if (tty && now - windowStart >= 1000) {
     frame = (frame + 1) % FRAMES.length;

@@ -24,7 +24,7 @@ import { SLOT, SLOT_COUNT, STOP_HOOK, type PausedFrame, type StopReport, type Wa
 export interface EvaluationLimits {
   /** Stop evaluation after this many seconds of it (`--eval-timeout`); none by default. */
   readonly timeoutSeconds?: number;
-  /** Stop evaluation when the heap grows past this many MiB; by default 80% of V8's own limit, so Kiln reports before V8 aborts. */
+  /** Stop evaluation when it has grown the process by this many MiB; by default 80% of V8's heap limit, so Kiln reports before V8 aborts. */
   readonly memoryMiB?: number;
   /** Show a spinner with the elapsed time on standard error after a second of evaluation (only on a terminal). */
   readonly progress?: boolean;
@@ -123,7 +123,6 @@ function startWatchdog(): Watchdog | null {
   } catch {
     return null;
   }
-  worker.unref();
   worker.on("error", () => {
     watchdog = null;
   });
@@ -137,6 +136,8 @@ function startWatchdog(): Watchdog | null {
     stopped = undefined;
     slot.reject(error);
   });
+  // After the listeners, which would hold the process otherwise: the watchdog never keeps Kiln running.
+  worker.unref();
   const slots = new Int32Array(shared);
   (globalThis as Record<symbol, unknown>)[Symbol.for(STOP_HOOK)] = onStopReport;
   return { worker, slots };
