@@ -1,6 +1,6 @@
 /**
  * What the main thread and the evaluation watchdog thread share: the slots
- * of their shared memory and the shape of a stop report.
+ * of their shared memory, its lock, and the shape of a stop report.
  */
 
 /** Indexes into the shared `Int32Array`. */
@@ -17,13 +17,26 @@ export const SLOT = {
   memoryMiB: 4,
   /** 1 once the watchdog began stopping an evaluation. */
   stopping: 5,
+  /** 1 to draw the spinner (on a terminal only). */
+  progress: 6,
 } as const;
 
 /** How many slots there are. */
-export const SLOT_COUNT = 6;
+export const SLOT_COUNT = 7;
 
 /** The global symbol key of the main thread's stop hook, called through the inspector. */
 export const STOP_HOOK = "kiln.evaluation-stop";
+
+/** Runs `run` holding the spinner lock, so that the two threads never write half a line each. */
+export function withSpinnerLock(slots: Int32Array, run: () => void): void {
+  while (Atomics.compareExchange(slots, SLOT.lock, 0, 1) !== 0) Atomics.wait(slots, SLOT.lock, 1, 5);
+  try {
+    run();
+  } finally {
+    Atomics.store(slots, SLOT.lock, 0);
+    Atomics.notify(slots, SLOT.lock);
+  }
+}
 
 /** What the watchdog thread starts with. */
 export interface WatchdogData {

@@ -15,7 +15,7 @@
 import { writeSync } from "node:fs";
 import { Session } from "node:inspector";
 import { parentPort, workerData } from "node:worker_threads";
-import { SLOT, STOP_HOOK, type StopReport, type WatchdogData } from "./evaluation-watchdog-protocol.js";
+import { SLOT, STOP_HOOK, withSpinnerLock, type StopReport, type WatchdogData } from "./evaluation-watchdog-protocol.js";
 
 const { shared, tty } = workerData as WatchdogData;
 const slots = new Int32Array(shared);
@@ -39,16 +39,6 @@ let frame = 0;
 let stopping = false;
 /** The process's resident memory when evaluation began, to measure what evaluation added. */
 let baseline = 0;
-
-function withLock(run: () => void): void {
-  while (Atomics.compareExchange(slots, SLOT.lock, 0, 1) !== 0) Atomics.wait(slots, SLOT.lock, 1, 5);
-  try {
-    run();
-  } finally {
-    Atomics.store(slots, SLOT.lock, 0);
-    Atomics.notify(slots, SLOT.lock);
-  }
-}
 
 /** Ctrl-C, heard here while the main thread evaluates (Node's own handlers there cannot run). */
 type SignalHandle = { onsignal: (() => void) | null; start(signal: number): number; close(): void; unref(): void };
@@ -125,7 +115,7 @@ function stop(report: StopReport): void {
 }
 
 function draw(text: string): void {
-  withLock(() => {
+  withSpinnerLock(slots, () => {
     if (text === "") {
       if (Atomics.load(slots, SLOT.shown) === 1) writeSync(2, "\r\x1b[K");
       Atomics.store(slots, SLOT.shown, 0);
@@ -165,7 +155,7 @@ setInterval(() => {
     stop({ reason: "memory", frames: [], detail: memory });
     return;
   }
-  if (tty && now - windowStart >= 1000) {
+  if (tty && Atomics.load(slots, SLOT.progress) === 1 && now - windowStart >= 1000) {
     frame = (frame + 1) % FRAMES.length;
     draw(`${FRAMES[frame]} evaluating ${label} (${Math.floor((now - windowStart) / 1000)} s)`);
   }

@@ -18,7 +18,7 @@ import { Worker } from "node:worker_threads";
 import { ConfigEvaluationStoppedError, type SourceLocation } from "./config-errors.js";
 import { isConfigBundle, originalPositionInBundle } from "./bundle-source-maps.js";
 import { isKilnPackageFile } from "./source-location.js";
-import { SLOT, SLOT_COUNT, STOP_HOOK, type PausedFrame, type StopReport, type WatchdogData } from "./evaluation-watchdog-protocol.js";
+import { SLOT, SLOT_COUNT, STOP_HOOK, withSpinnerLock, type PausedFrame, type StopReport, type WatchdogData } from "./evaluation-watchdog-protocol.js";
 
 /** Limits on evaluating a config. */
 export interface EvaluationLimits {
@@ -26,7 +26,7 @@ export interface EvaluationLimits {
   readonly timeoutSeconds?: number;
   /** Stop evaluation when it has grown the process by this many MiB; by default 80% of V8's heap limit, so Kiln reports before V8 aborts. */
   readonly memoryMiB?: number;
-  /** Show a spinner with the elapsed time on standard error after a second of evaluation (only on a terminal). */
+  /** Show a spinner with the elapsed time on standard error after a second of evaluation (only on a terminal); off by default. */
   readonly progress?: boolean;
   /** The config's name in the spinner. */
   readonly label?: string;
@@ -151,18 +151,14 @@ export function configureEvaluation(limits: EvaluationLimits): void {
   Atomics.store(watchdog.slots, SLOT.timeoutMs, limits.timeoutSeconds === undefined ? 0 : Math.max(1, Math.round(limits.timeoutSeconds * 1000)));
   Atomics.store(watchdog.slots, SLOT.memoryMiB, limits.memoryMiB ?? Math.floor(heapLimitMiB * 0.8));
   if (limits.label !== undefined) watchdog.worker.postMessage({ label: limits.label });
-  if (limits.progress === false) Atomics.store(watchdog.slots, SLOT.shown, 0);
+  Atomics.store(watchdog.slots, SLOT.progress, limits.progress === true ? 1 : 0);
 }
 
 function clearSpinner(slots: Int32Array): void {
-  while (Atomics.compareExchange(slots, SLOT.lock, 0, 1) !== 0) Atomics.wait(slots, SLOT.lock, 1, 5);
-  try {
+  withSpinnerLock(slots, () => {
     if (Atomics.load(slots, SLOT.shown) === 1) process.stderr.write("\r\x1b[K");
     Atomics.store(slots, SLOT.shown, 0);
-  } finally {
-    Atomics.store(slots, SLOT.lock, 0);
-    Atomics.notify(slots, SLOT.lock);
-  }
+  });
 }
 
 function begin(): void {
