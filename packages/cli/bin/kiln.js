@@ -21,3 +21,6 @@ if (process.env.KILN_SHOW_STATS === "1") {
     `${JSON.stringify({ maxRssBytes: usage.maxRSS * 1024, userCpuMs: usage.userCPUTime / 1000, systemCpuMs: usage.systemCPUTime / 1000 })}\n`,
   );
 }
+
+// The command is over: a timer or interval the config left behind must neither keep Kiln running nor crash it later.
+process.exit();

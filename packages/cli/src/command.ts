@@ -54,5 +54,7 @@ export interface Command {
 export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
   { name: "store-dir", type: "string", value: "DIR", description: "The store directory (default: $KILN_STORE_DIR, else ~/.local/share/kiln/store); its database and logs are in $KILN_STATE_DIR, else <parent of DIR>/var/kiln" },
   { name: "show-trace", type: "boolean", description: "On error, also print Kiln's own stack trace" },
+  { name: "eval-timeout", type: "string", value: "SECONDS", description: "Stop evaluating a config after this long, naming the line it was on (default: no limit)" },
+  { name: "eval-memory", type: "string", value: "MIB", description: "Stop evaluating a config once it has used this much memory (default: 80% of Node's heap limit)" },
   { name: "help", short: "h", type: "boolean", description: "Show help for the command" },
 ];

@@ -4,7 +4,7 @@
  * and the warning when the config's project was made with another Kiln.
  */
 import { fileURLToPath } from "node:url";
-import type { EvaluateOptions } from "@kiln/core";
+import type { EvaluateOptions, EvaluationLimits } from "@kiln/core";
 import type { ParsedArgs } from "./command.js";
 import { warnIfOtherKilnVersion } from "./project/project-kiln-version.js";
 import { UsageError } from "./usage-error.js";
@@ -25,6 +25,26 @@ export function fallbackPackages(): Record<string, string> {
   return packages;
 }
 
+/** A positive number given to `--NAME`, or a usage error. */
+function positiveNumber(args: ParsedArgs, name: string): number | undefined {
+  const given = args.options[name];
+  if (typeof given !== "string") return undefined;
+  const value = Number(given);
+  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`--${name} takes a positive number, not '${given}'`);
+  return value;
+}
+
+/** The limits on evaluating a config the command line asks for (`--eval-timeout`, `--eval-memory`); a spinner on a terminal. */
+export function evaluationLimits(args: ParsedArgs): EvaluationLimits {
+  const timeoutSeconds = positiveNumber(args, "eval-timeout");
+  const memoryMiB = positiveNumber(args, "eval-memory");
+  return {
+    progress: process.stderr.isTTY === true,
+    ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+    ...(memoryMiB !== undefined ? { memoryMiB: Math.ceil(memoryMiB) } : {}),
+  };
+}
+
 /** The prefix of installables that name the CLI's own default package set: `@kiln/pkgs#hello`. */
 const DEFAULT_SET_PREFIX = "@kiln/pkgs";
 
@@ -43,6 +63,7 @@ export function evaluateOptions(args: ParsedArgs, installable?: string): Evaluat
   if (!isDefaultSet(given)) warnIfOtherKilnVersion((given ?? ".").replace(/#.*$/s, ""), KILN_VERSION);
   return {
     fallbackPackages: fallbackPackages(),
+    limits: evaluationLimits(args),
     ...(typeof storeDir === "string" ? { storeDir } : {}),
     ...(isDefaultSet(installable) ? { displayName: DEFAULT_SET_PREFIX } : {}),
   };

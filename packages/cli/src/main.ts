@@ -4,11 +4,12 @@
  */
 import { relative } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { ConfigError, InterruptedError, KilnError, formatLocation } from "@kiln/core";
+import { ConfigError, ConfigEvaluationStoppedError, evaluationStopped, InterruptedError, KilnError, formatLocation } from "@kiln/core";
 import { GLOBAL_OPTIONS, type Command, type CommandIO, type OptionSpec, type ParsedArgs } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
 import { UsageError } from "./usage-error.js";
 import { KILN_VERSION } from "./version.js";
+import { watchLateErrors } from "./late-errors.js";
 
 function optionHelp(option: OptionSpec): string {
   const names = `${option.short ? `-${option.short}, ` : "    "}--${option.name}${option.value ? ` ${option.value}` : ""}`;
@@ -113,10 +114,22 @@ export async function main(argv: readonly string[], io: CommandIO = { stdout: pr
       io.stdout.write(commandHelp(command));
       return 0;
     }
-    return await command.run(args, io);
+    const late = watchLateErrors();
+    const running = command.run(args, io);
+    try {
+      // A config stopped by the watchdog (a timeout, Ctrl-C) never lets `running` resume.
+      return await Promise.race([running, late.failed, evaluationStopped()]);
+    } catch (error) {
+      // A realisation stopped by the late error is still cleaning up (killing builders): let it finish first.
+      if (late.signal.aborted) await running.catch(() => undefined);
+      throw error;
+    } finally {
+      late.dispose();
+    }
   } catch (error) {
     reportError(error, io, showTrace);
     // 130 is what a shell reports for a command stopped by Ctrl-C.
-    return error instanceof UsageError ? 2 : error instanceof InterruptedError ? 130 : 1;
+    const interrupted = error instanceof InterruptedError || (error instanceof ConfigEvaluationStoppedError && error.reason === "interrupt");
+    return error instanceof UsageError ? 2 : interrupted ? 130 : 1;
   }
 }

@@ -5,6 +5,7 @@
 import { buildDerivationGraph, InterruptedError, LocalStore, targetsOf, type Derivation, type Realiser, type RealiseResult } from "@kiln/core";
 import type { CommandIO, ParsedArgs } from "./command.js";
 import { ProgressRenderer } from "./progress.js";
+import { lateErrorSignal } from "./late-errors.js";
 import { buildTimeLimits, makeRealiser, maxJobs, realiserName, storeDirFor } from "./store-options.js";
 
 /** What {@link realiseRoots} hands back: the result, and the store and realiser it used (still open). */
@@ -63,7 +64,8 @@ export async function realiseRoots(args: ParsedArgs, io: CommandIO, roots: reado
         keepGoing: args.options["keep-going"] === true,
         ...limits,
         onEvent: renderer.onEvent,
-        signal: interrupt.signal,
+        // A late exception from the config's code stops the realisation as Ctrl-C does.
+        signal: lateErrorSignal() === undefined ? interrupt.signal : AbortSignal.any([interrupt.signal, lateErrorSignal() as AbortSignal]),
       });
       return { result, realiser, store };
     } finally {

@@ -84,15 +84,23 @@ export {
   AttributeNotFoundError,
   ConfigError,
   ConfigEvaluationError,
+  ConfigEvaluationStoppedError,
+  ConfigExitError,
+  ConfigExportError,
+  ConfigImportCycleError,
+  ConfigLateError,
+  ConfigMissingExportError,
   ConfigNotFoundError,
   ConfigSyntaxError,
+  ConfigUnsettledError,
   formatLocation,
   type SourceLocation,
 } from "./config/config-errors.js";
 export { formatAttrPath, parseAttrPath, selectAttrPath } from "./config/attr-path.js";
-export { evaluateInConfig, loadConfig, parseInstallable, resolveConfigFile, type LoadConfigOptions, type LoadedConfig } from "./config/load-config.js";
+export { evaluateInConfig, explainConfigFailure, loadConfig, parseInstallable, resolveConfigFile, type LoadConfigOptions, type LoadedConfig } from "./config/load-config.js";
 export { evaluateInstallable, findDerivations, instantiate, type EvaluateOptions, type EvaluatedInstallable } from "./config/evaluate.js";
 export { stackLocations, userLocation } from "./config/source-location.js";
+export { evaluationStopped, type EvaluationLimits } from "./config/evaluation-watchdog.js";
 
 export { buildDerivationGraph, IncompleteGraphError, targetsOf, topologicalOrder, type DerivationGraph, type GraphSource, type RealiseTarget } from "./graph/derivation-graph.js";
 

@@ -51,10 +51,6 @@ export const buildCommand: Command = {
     const storeDir = storeDirFor(args);
     const found = await instantiate(singleInstallable(args, "build"), { ...evaluateOptions(args, args.positionals[0]), storeDir });
     const roots = found.map(({ derivation }) => derivation);
-    if (roots.length === 0) {
-      io.stderr.write("warning: the config has no derivations; nothing to build\n");
-      return 0;
-    }
     const { result, realiser: realiserInstance, store } = await realiseRoots(args, io, roots);
     try {
       if (result.failed.length > 0) {

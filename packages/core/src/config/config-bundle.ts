@@ -18,8 +18,8 @@ import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync
 import { homedir, tmpdir, userInfo } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { Message, Plugin } from "esbuild";
-import { ConfigEvaluationError, ConfigSyntaxError, type SourceLocation } from "./config-errors.js";
+import type { Message, Metafile, Plugin } from "esbuild";
+import { ConfigEvaluationError, ConfigImportCycleError, ConfigSyntaxError, type SourceLocation } from "./config-errors.js";
 
 const TYPESCRIPT = /\.(?:ts|mts|cts|tsx)$/;
 /** Kiln's and esbuild's versions, read once, when a config is first loaded (not when Kiln starts): a change of either makes new bundles. */
@@ -42,6 +42,14 @@ function toolVersions(): { readonly kiln: string; readonly esbuild: string } {
 export interface ConfigBundleOptions {
   /** Packages the config may import without installing them: name to the URL of the entry module. */
   readonly fallbackPackages: Readonly<Record<string, string>>;
+}
+
+/** A config's bundle: the module to import and the files it was made of. */
+export interface ConfigBundle {
+  /** The `.mjs` file. */
+  readonly path: string;
+  /** The absolute paths of the files bundled: the config and every local file it imports. */
+  readonly inputs: readonly string[];
 }
 
 /** What went into a cached bundle, to tell whether it is still current. */
@@ -189,22 +197,77 @@ function bundleError(message: Message, workingDir: string, cause: unknown): Erro
   return new ConfigSyntaxError(message.text, location, { cause });
 }
 
+/** The line and column where `specifier` is written (quoted) in `file`, to point at an import. */
+function specifierLocation(file: string, specifier: string): SourceLocation | undefined {
+  const lines = readFileSync(file, "utf8").split("\n");
+  for (const [index, text] of lines.entries()) {
+    const column = Math.max(text.indexOf(`"${specifier}"`), text.indexOf(`'${specifier}'`));
+    if (column >= 0 && /\b(?:import|from|export)\b/.test(text)) return { file, line: index + 1, column: column + 1 };
+  }
+  return undefined;
+}
+
+/**
+ * A circle of static imports among the user's own files, which Node refuses
+ * when a file reads a binding of one not yet evaluated ("Cannot access 'a'
+ * before initialization"). A bundle would hide it (its `undefined` values
+ * surface far away), so Kiln refuses every such circle, as Nix has no
+ * circular imports either.
+ */
+function importCycleError(metafile: Metafile, workingDir: string, entry: string): ConfigImportCycleError | undefined {
+  const edges = new Map<string, { readonly target: string; readonly specifier: string }[]>();
+  for (const [input, info] of Object.entries(metafile.inputs)) {
+    if (input.includes(":") || input.includes("node_modules/")) continue;
+    const targets = info.imports
+      .filter((item) => item.kind === "import-statement" && item.external !== true && !item.path.includes("node_modules/") && !item.path.includes(":"))
+      .map((item) => ({ target: resolve(workingDir, item.path), specifier: item.original ?? item.path }));
+    edges.set(resolve(workingDir, input), targets);
+  }
+  const state = new Map<string, "open" | "done">();
+  const path: string[] = [];
+  const visit = (file: string): ConfigImportCycleError | undefined => {
+    state.set(file, "open");
+    path.push(file);
+    for (const { target, specifier } of edges.get(file) ?? []) {
+      if (state.get(target) === "open") {
+        const circle = [...path.slice(path.indexOf(target)), target].map((item) => relativeName(workingDir, item));
+        return new ConfigImportCycleError(
+          `circular import: ${circle[0]} imports ${circle.slice(1).join(", which imports ")}; Node refuses this ('Cannot access … before initialization'), so move what they share into a file that imports neither`,
+          specifierLocation(file, specifier),
+        );
+      }
+      if (state.get(target) === undefined) {
+        const found = visit(target);
+        if (found !== undefined) return found;
+      }
+    }
+    path.pop();
+    state.set(file, "done");
+    return undefined;
+  };
+  return visit(entry);
+}
+
+function relativeName(workingDir: string, file: string): string {
+  return file.startsWith(`${workingDir}/`) ? file.slice(workingDir.length + 1) : file;
+}
+
 /**
  * The bundle of the config at `file` (an absolute path), built or taken from
- * the cache: the path of an `.mjs` file to import.
+ * the cache.
  */
-export async function configBundle(file: string, options: ConfigBundleOptions): Promise<string> {
+export async function configBundle(file: string, options: ConfigBundleOptions): Promise<ConfigBundle> {
   const cacheDir = writableCacheDir();
   // The fallbacks are part of the key: the CLI and an embedding program may load one config with different ones.
   const key = sha256(`${file}\0${toolVersions().kiln}\0${JSON.stringify(options.fallbackPackages)}`).slice(0, 32);
   const bundlePath = join(cacheDir, `${key}.mjs`);
   const manifestPath = join(cacheDir, `${key}.json`);
   const known = readManifest(manifestPath);
-  if (known !== undefined && existsSync(bundlePath) && isCurrent(known, options)) return bundlePath;
+  if (known !== undefined && existsSync(bundlePath) && isCurrent(known, options)) return { path: bundlePath, inputs: known.inputs.map((input) => input.file) };
 
   const workingDir = dirname(file);
   const externals = new Set<string>();
-  const { build } = await import("esbuild");
+  const { build, stop } = await import("esbuild");
   let result;
   try {
     result = await build({
@@ -226,12 +289,17 @@ export async function configBundle(file: string, options: ConfigBundleOptions): 
       plugins: [configPlugin(options, externals)],
     });
   } catch (error) {
+    await stop();
     const first = (error as { errors?: readonly Message[] }).errors?.[0];
     if (first === undefined) throw error;
     throw bundleError(first, workingDir, error);
   }
+  // esbuild's service process would keep Node's event loop alive: a config awaiting forever must be seen to (see load-config.ts).
+  await stop();
   const output = result.outputFiles.find((item) => item.path.endsWith(".mjs"));
   if (output === undefined) throw new Error(`esbuild wrote no bundle for '${file}'`);
+  const cycle = importCycleError(result.metafile, workingDir, file);
+  if (cycle !== undefined) throw cycle;
   const inputs = Object.keys(result.metafile.inputs)
     .filter((input) => !input.includes(":"))
     .map((input) => {
@@ -243,5 +311,5 @@ export async function configBundle(file: string, options: ConfigBundleOptions): 
   writeWhole(bundlePath, output.text);
   const manifest: BundleManifest = { config: file, ...toolVersions(), fallbacks: options.fallbackPackages, inputs, externals: [...externals] };
   writeWhole(manifestPath, JSON.stringify(manifest));
-  return bundlePath;
+  return { path: bundlePath, inputs: inputs.map((input) => input.file) };
 }

@@ -50,3 +50,47 @@ export class ConfigEvaluationError extends ConfigError {
 export class AttributeNotFoundError extends ConfigError {
   override name = "AttributeNotFoundError";
 }
+
+/** The config's code called `process.exit()`, which would end Kiln with nothing built and no word why. */
+export class ConfigExitError extends ConfigError {
+  override name = "ConfigExitError";
+}
+
+/** A promise the config's loading waits for (a top-level `await`, a default export promise) can never settle. */
+export class ConfigUnsettledError extends ConfigError {
+  override name = "ConfigUnsettledError";
+}
+
+/** The user's files import each other in a circle, which Node refuses ("Cannot access … before initialization"). */
+export class ConfigImportCycleError extends ConfigError {
+  override name = "ConfigImportCycleError";
+}
+
+/** A config imports a name its module does not export. */
+export class ConfigMissingExportError extends ConfigError {
+  override name = "ConfigMissingExportError";
+}
+
+/** The config exports nothing a command can use (no derivations where derivations are needed). */
+export class ConfigExportError extends ConfigError {
+  override name = "ConfigExportError";
+}
+
+/** The config's code threw after it was loaded: from a timer, a callback, or a promise nobody awaited. */
+export class ConfigLateError extends ConfigError {
+  override name = "ConfigLateError";
+}
+
+/** Evaluating the config was stopped: it ran past `--eval-timeout`, past its memory bound, or Ctrl-C was pressed. */
+export class ConfigEvaluationStoppedError extends ConfigError {
+  override name = "ConfigEvaluationStoppedError";
+
+  constructor(
+    problem: string,
+    location: SourceLocation | undefined,
+    /** Why: `timeout`, `memory` or `interrupt` (Ctrl-C). */
+    readonly reason: "timeout" | "memory" | "interrupt",
+  ) {
+    super(problem, location);
+  }
+}

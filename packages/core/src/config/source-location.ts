@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { SourceLocation } from "./config-errors.js";
+import { isConfigBundle } from "./bundle-source-maps.js";
 
 // "at fn (/path/file.ts:1:2)" or "at /path/file.ts:1:2"; Node's own frames (node:internal/…) do not match.
 const FRAME = /(?:\(|at )((?:file:\/\/)?\/[^():]*?(?:\?[^():]*)?):(\d+):(\d+)\)?\s*$/;
@@ -66,7 +67,7 @@ export function isKilnPackageFile(file: string): boolean {
 /**
  * The innermost location of `error` that is in a user's file: not in
  * `node_modules`, not in any of Kiln's own packages (wherever they are),
- * not in any of `excludedRoots`.
+ * not in any of `excludedRoots`, not in a config bundle's own glue code.
  */
 export function userLocation(error: unknown, excludedRoots: readonly string[] = []): SourceLocation | undefined {
   const stack = error instanceof Error ? error.stack : undefined;
@@ -75,6 +76,8 @@ export function userLocation(error: unknown, excludedRoots: readonly string[] = 
     if (location.file.includes("/node_modules/")) continue;
     if (excludedRoots.some((root) => location.file.startsWith(`${root}/`))) continue;
     if (isKilnPackageFile(location.file)) continue;
+    // Mapped frames already name the user's files; what stays in the bundle is esbuild's own glue (its `require` shim).
+    if (isConfigBundle(location.file)) continue;
     return location;
   }
   return undefined;
