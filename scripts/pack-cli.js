@@ -37,6 +37,8 @@ const { values } = parseArgs({ options: { out: { type: "string" }, prebuilds: { 
 const outDir = resolve(values.out ?? join(root, "pack"));
 /** The workspace packages the CLI carries inside it, by folder. */
 const BUNDLED = ["core", "modules", "pkgs"];
+/** Entry points besides `index.js`: the scripts of worker threads, by package folder. */
+const WORKERS = { core: ["config/evaluation-watchdog-worker.js"] };
 
 function readJson(file) {
   return JSON.parse(readFileSync(file, "utf8"));
@@ -147,7 +149,8 @@ try {
     for (const entry of [...manifest.files.filter((file) => !file.startsWith("!")), "README.md", "LICENSE"]) {
       if (existsSync(join(from, entry))) cpSync(join(from, entry), join(to, entry), { recursive: true, filter: declarationsOnly });
     }
-    await bundlePackage(from, to, ["index.js"]);
+    // Worker threads are started from a file of their own, beside the module that starts them.
+    await bundlePackage(from, to, ["index.js", ...(WORKERS[name] ?? [])]);
     // Their dependencies become the CLI's own (below): npm would otherwise take a bundled package's
     // dependencies for part of the bundle, and install none of them. Node finds them one level up.
     const { devDependencies: _dev, scripts: _scripts, dependencies: _dependencies, peerDependencies: _peers, ...published } = manifest;

@@ -114,3 +114,14 @@ it("the machine and home templates type-check and build with the installed kiln"
     expect(build.stdout.trim()).toMatch(template === "machine" ? /-kiln-system-main$/ : /-kiln-home-/);
   }
 });
+
+it("the installed kiln stops a config that loops at --eval-timeout and says where it was", () => {
+  const project = join(work, "looping-project");
+  mkdirSync(project);
+  writeFileSync(join(project, "kiln.ts"), "let turns = 0;\nwhile (turns >= 0) turns++;\nexport default {};\n");
+  // Bounded here too: without its watchdog thread the installed kiln would loop for ever.
+  const looped = spawnSync(kiln, ["instantiate", "./kiln.ts", "--eval-timeout", "1"], { cwd: project, encoding: "utf8", env: { ...process.env, ...env }, timeout: 60_000 });
+  expect(looped.signal).toBe(null);
+  expect(looped.status).toBe(1);
+  expect(looped.stderr).toMatch(/kiln\.ts:2:\d+: evaluation did not finish within 1 s/);
+});
