@@ -42,9 +42,9 @@ export interface EvaluatedModules<Config> {
   readonly options: Readonly<Record<string, unknown>>;
   /** Evaluates these modules plus more (nixpkgs' `extendModules`). */
   extendModules(args?: Partial<EvalModulesArgs>): EvaluatedModules<Config>;
-  /** Messages of the assertions whose condition is false. */
+  /** Messages of the assertions whose condition is false (none when no module declares `assertions`). */
   readonly assertionFailures: readonly string[];
-  /** The `warnings` option's value. */
+  /** The `warnings` option's value (empty when no module declares `warnings`). */
   readonly warnings: readonly string[];
 }
 
@@ -68,9 +68,12 @@ export function evaluateModules(spec: Omit<EvaluationSpec, "lib">): EvaluationCo
 function evaluatedModules<Config>(args: EvalModulesArgs, fallbackFile: string): EvaluatedModules<Config> {
   const context = evaluateModules({ modules: args.modules, specialArgs: args.specialArgs ?? {}, prefix: args.prefix ?? [], fallbackFile, topLevel: true });
   const config = context.checkedConfig as { assertions?: readonly Assertion[]; warnings?: readonly string[] };
+  const options = context.checkedOptions as Readonly<Record<string, unknown>>;
+  // evalModules declares neither option (as in nixpkgs); they exist when a module such as assertionsModule declares them.
+  const declared = (name: string): boolean => Object.hasOwn(options, name);
   return {
     config: config as Config,
-    options: context.checkedOptions as Readonly<Record<string, unknown>>,
+    options,
     extendModules: (extra = {}) =>
       evaluatedModules<Config>(
         {
@@ -81,10 +84,11 @@ function evaluatedModules<Config>(args: EvalModulesArgs, fallbackFile: string): 
         fallbackFile,
       ),
     get assertionFailures() {
+      if (!declared("assertions")) return [];
       return (config.assertions ?? []).filter((assertion) => !assertion.assertion).map((assertion) => assertion.message);
     },
     get warnings() {
-      return config.warnings ?? [];
+      return declared("warnings") ? (config.warnings ?? []) : [];
     },
   };
 }

@@ -4,6 +4,7 @@
  * `.isDefined`, `.definitionsWithLocations`, `.declarations`, …).
  * Everything is computed on first access.
  */
+import { isLiteralText } from "./literal.js";
 import type { Definition } from "../eval/definition.js";
 import type { AnyOptionType } from "../types/option-type.js";
 import type { OptionPath } from "./show-option.js";
@@ -83,7 +84,8 @@ export class Option<out Value = unknown> {
   }
   /** Documentation text for the default. */
   get defaultText(): string | undefined {
-    return this.#source.declaration["defaultText"] as string | undefined;
+    const text = this.#source.declaration["defaultText"];
+    return isLiteralText(text) ? text.text : (text as string | undefined);
   }
   /** Example value for documentation. */
   get example(): unknown {
