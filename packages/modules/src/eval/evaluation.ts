@@ -152,6 +152,10 @@ export class Evaluation {
         const apply = record.declaration.apply as ((value?: unknown) => unknown) | undefined;
         // Nix never forces an unused argument: an `apply` that ignores the value (aliases) works without definitions.
         if (!merged.isDefined && apply !== undefined && apply.length === 0) return apply();
+        if (!merged.isDefined && record.type.emptyValue !== undefined) {
+          const empty = record.type.emptyValue.value;
+          return apply === undefined ? empty : apply(empty);
+        }
         if (!merged.isDefined) {
           throw new OptionNotDefinedError(`The option \`${showOption(node.loc)}' was accessed but has no value defined. Try setting the option.\nIt is declared in ${showFiles(record.declarations)}.`, node.loc);
         }

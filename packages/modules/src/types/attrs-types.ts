@@ -89,6 +89,11 @@ function attrsWith<Value, Definition>(elemType: OptionType<Value, Definition>, l
             get: () => {
               if (memo !== undefined) return memo.value;
               const merged = mergeDefinitions<Value>(attributeLoc, elemType, attributeDefinitions);
+              if (!merged.isDefined && elemType.emptyValue !== undefined) {
+                // nixpkgs keeps a lazy attribute whose definitions all vanished (`mkIf false`), reading as the element type's empty value.
+                memo = { value: elemType.emptyValue.value };
+                return memo.value;
+              }
               if (!merged.isDefined) throw new OptionNotDefinedError(`The option \`${showOption(attributeLoc)}' was accessed but has no value defined. Try setting the option.`, attributeLoc);
               memo = { value: merged.mergedValue() };
               return memo.value;
@@ -102,6 +107,7 @@ function attrsWith<Value, Definition>(elemType: OptionType<Value, Definition>, l
       return result;
     },
     nestedTypes: nameType === undefined ? { elemType } : { elemType, nameType },
+    emptyValue: { value: {} },
     ...(elemType.getSubOptions === undefined ? {} : { getSubOptions: (prefix, file) => elemType.getSubOptions?.([...prefix, "<name>"], file) ?? {} }),
     typeMerge: (other) => {
       if (other.name !== (lazy ? "lazyAttrsOf" : "attrsOf")) return undefined;

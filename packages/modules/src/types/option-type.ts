@@ -47,6 +47,13 @@ export interface OptionType<out Value, out Definition = Value> {
   /** Types this one is built from (`elemType` for `listOf`), for docs and type merging. */
   readonly nestedTypes: Readonly<Record<string, OptionType<unknown, unknown>>>;
   /**
+   * The value of an option of this type that has no definitions and no
+   * default (nixpkgs' `emptyValue`): `[]` for lists, `{}` for attribute sets
+   * and submodules, `null` for `nullOr`; absent when such an option has no
+   * value ("was accessed but has no value defined").
+   */
+  readonly emptyValue?: { readonly value: Value };
+  /**
    * Combines this type with another declaration's type of the same option,
    * or `undefined` when they cannot be merged (nixpkgs' `typeMerge`).
    */
@@ -83,6 +90,8 @@ export interface OptionTypeSpec<Value> {
   merge(loc: OptionPath, definitions: readonly MergeDefinition[]): Value;
   /** See {@link OptionType.nestedTypes}. */
   readonly nestedTypes?: Readonly<Record<string, AnyOptionType>>;
+  /** See {@link OptionType.emptyValue}. */
+  readonly emptyValue?: { readonly value: Value };
   /** See {@link OptionType.typeMerge}. */
   typeMerge?(other: AnyOptionType): AnyOptionType | undefined;
   /** See {@link OptionType.getSubOptions}. */
@@ -98,6 +107,7 @@ export function mkOptionType<Value, Definition = Value>(spec: OptionTypeSpec<Val
     check: spec.check,
     merge: spec.merge,
     nestedTypes: spec.nestedTypes ?? {},
+    ...(spec.emptyValue === undefined ? {} : { emptyValue: spec.emptyValue }),
     ...(spec.typeMerge === undefined ? {} : { typeMerge: spec.typeMerge }),
     ...(spec.getSubOptions === undefined ? {} : { getSubOptions: spec.getSubOptions }),
   };

@@ -50,6 +50,7 @@ export const attrs: OptionType<Record<string, unknown>> = mkOptionType<Record<st
   description: "attribute set",
   check: isAttrs,
   merge: (_loc, definitions) => Object.assign({}, ...definitions.map((definition) => definition.value)) as Record<string, unknown>,
+  emptyValue: { value: {} },
 });
 
 function isStorePathString(value: unknown): value is string {

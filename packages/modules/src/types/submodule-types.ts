@@ -71,6 +71,12 @@ export function submoduleWith<Value extends object>(spec: SubmoduleWithSpec): Op
       });
       return context.checkedConfig as Value;
     },
+    // nixpkgs' `base.config`: the submodule's own modules evaluated without definitions, computed when first read.
+    emptyValue: {
+      get value(): Value {
+        return type.merge([], []);
+      },
+    },
     typeMerge: (other: AnyOptionType) => {
       const otherSpec = submoduleSpecs.get(other);
       if (otherSpec === undefined) return undefined;
