@@ -55,7 +55,8 @@ export { mkOptionType, isOptionType, type OptionType, type AnyOptionType, type M
 export { mergeEqualOption, mergeOneOption, mergeUniqueOption } from "./types/merge-helpers.js";
 export type { PackageValue } from "./types/primitive-types.js";
 export type { SubmoduleWithSpec } from "./types/submodule-types.js";
-export type { AttrsOfOptions } from "./types/attrs-types.js";
+export type { AttrsOfOptions, AttrsWithSpec } from "./types/attrs-types.js";
+export type { PathWithOptions } from "./types/path-with.js";
 
 export { mergeDefinitions, type MergedDefinitions } from "./eval/merge-definitions.js";
 export type { Definition } from "./eval/definition.js";

@@ -25,6 +25,8 @@ export interface SubmoduleWithSpec {
   readonly shorthandOnlyDefinesConfig?: boolean;
   /** Overrides the description ("submodule"). */
   readonly description?: string;
+  /** The class of modules accepted inside (nixpkgs' `class`); a module with another `_class` is refused. */
+  readonly class?: string;
 }
 
 function definitionModule(value: unknown, file: string, shorthandOnlyDefinesConfig: boolean): unknown {
@@ -68,6 +70,7 @@ export function submoduleWith<Value extends object>(spec: SubmoduleWithSpec): Op
         prefix: loc,
         fallbackFile: definitions[0]?.file ?? "<unknown-file>",
         topLevel: false,
+        moduleClass: spec.class,
       });
       return context.checkedConfig as Value;
     },
@@ -85,10 +88,11 @@ export function submoduleWith<Value extends object>(spec: SubmoduleWithSpec): Op
         specialArgs: { ...spec.specialArgs, ...otherSpec.specialArgs },
         shorthandOnlyDefinesConfig: shorthand && (otherSpec.shorthandOnlyDefinesConfig ?? false),
         ...(spec.description === undefined ? {} : { description: spec.description }),
+        ...(spec.class === undefined ? {} : { class: spec.class }),
       });
     },
     getSubOptions: (prefix, declaringFile) => {
-      const context = evaluateModules({ modules: spec.modules, specialArgs: spec.specialArgs ?? {}, moduleArguments: { name: "<name>" }, prefix, fallbackFile: declaringFile ?? "<unknown-file>", topLevel: false });
+      const context = evaluateModules({ modules: spec.modules, specialArgs: spec.specialArgs ?? {}, moduleArguments: { name: "<name>" }, prefix, fallbackFile: declaringFile ?? "<unknown-file>", topLevel: false, moduleClass: spec.class });
       return context.options as Readonly<Record<string, unknown>>;
     },
   });
