@@ -39,7 +39,7 @@ export interface OptionType<out Value, out Definition = Value> {
   /** Human-readable description used in messages and docs (`"list of string"`). */
   readonly description: string;
   /** See {@link DescriptionClass}. */
-  readonly descriptionClass: DescriptionClass;
+  readonly descriptionClass: DescriptionClass | null;
   /** Whether a single definition value is acceptable. */
   check(value: unknown): boolean;
   /** Merges checked definitions (at least one) into the option's value. */
@@ -82,8 +82,8 @@ export interface OptionTypeSpec<Value> {
   readonly name: string;
   /** See {@link OptionType.description}. */
   readonly description: string;
-  /** See {@link OptionType.descriptionClass}; defaults to `"noun"`. */
-  readonly descriptionClass?: DescriptionClass;
+  /** See {@link OptionType.descriptionClass}; defaults to `"noun"`; `null` (nixpkgs' default) is always parenthesised inside another description. */
+  readonly descriptionClass?: DescriptionClass | null;
   /** See {@link OptionType.check}. */
   check(value: unknown): boolean;
   /** See {@link OptionType.merge}. */
@@ -103,7 +103,7 @@ export function mkOptionType<Value, Definition = Value>(spec: OptionTypeSpec<Val
   return {
     name: spec.name,
     description: spec.description,
-    descriptionClass: spec.descriptionClass ?? "noun",
+    descriptionClass: spec.descriptionClass === undefined ? "noun" : spec.descriptionClass,
     check: spec.check,
     merge: spec.merge,
     nestedTypes: spec.nestedTypes ?? {},
@@ -122,6 +122,6 @@ export function isOptionType(value: unknown): value is AnyOptionType {
  * A type's description as a phrase inside another type's description,
  * parenthesised unless `accepts` its class (nixpkgs' `optionDescriptionPhrase`).
  */
-export function descriptionPhrase(accepts: (descriptionClass: DescriptionClass) => boolean, type: AnyOptionType): string {
+export function descriptionPhrase(accepts: (descriptionClass: DescriptionClass | null) => boolean, type: AnyOptionType): string {
   return accepts(type.descriptionClass) ? type.description : `(${type.description})`;
 }

@@ -9,6 +9,7 @@
  * for `attrsOf (submodule …)` is the attribute name. The merged value is the
  * nested evaluation's lazy `config`.
  */
+import { isGhost, realValueOfGhost } from "../eval/ghost.js";
 import { evaluateModules } from "../eval/eval-modules.js";
 import type { OptionPath } from "../options/show-option.js";
 import { isAttrs } from "./merge-helpers.js";
@@ -61,10 +62,12 @@ export function submoduleWith<Value extends object>(spec: SubmoduleWithSpec): Op
   const type: OptionType<Value, SubmoduleDefinition<Value>> = mkOptionType<Value, SubmoduleDefinition<Value>>({
     name: "submodule",
     description: spec.description ?? "submodule",
+    // nixpkgs gives submodules no description class, so they are parenthesised: `attribute set of (submodule)`.
+    descriptionClass: null,
     check: (value) => isAttrs(value) || typeof value === "function",
     merge: (loc: OptionPath, definitions) => {
       const context = evaluateModules({
-        modules: [...spec.modules, ...definitions.map((definition) => definitionModule(definition.value, definition.file, shorthand))],
+        modules: [...realModules(spec.modules), ...definitions.map((definition) => definitionModule(definition.value, definition.file, shorthand))],
         specialArgs: spec.specialArgs ?? {},
         moduleArguments: { name: loc[loc.length - 1] ?? "" },
         prefix: loc,
@@ -92,12 +95,22 @@ export function submoduleWith<Value extends object>(spec: SubmoduleWithSpec): Op
       });
     },
     getSubOptions: (prefix, declaringFile) => {
-      const context = evaluateModules({ modules: spec.modules, specialArgs: spec.specialArgs ?? {}, moduleArguments: { name: "<name>" }, prefix, fallbackFile: declaringFile ?? "<unknown-file>", topLevel: false, moduleClass: spec.class });
+      const context = evaluateModules({ modules: realModules(spec.modules), specialArgs: spec.specialArgs ?? {}, moduleArguments: { name: "<name>" }, prefix, fallbackFile: declaringFile ?? "<unknown-file>", topLevel: false, moduleClass: spec.class });
       return context.options as Readonly<Record<string, unknown>>;
     },
   });
   submoduleSpecs.set(type, spec);
   return type;
+}
+
+/**
+ * The submodule's modules with placeholders replaced by real values: a module
+ * function that builds `submoduleWith({ modules: [config.x] })` (a
+ * `deferredModule` option's value) ran first with a placeholder `config`,
+ * whose real value is known by the time the submodule is merged.
+ */
+function realModules(modules: readonly unknown[]): readonly unknown[] {
+  return modules.some(isGhost) ? modules.map((module) => (isGhost(module) ? realValueOfGhost(module) : module)) : modules;
 }
 
 const submoduleSpecs = new WeakMap<AnyOptionType, SubmoduleWithSpec>();
