@@ -129,7 +129,7 @@ export function lazyAttrsOf<Value, Definition>(elemType: OptionType<Value, Defin
   return attrsType(elemType, true, options.nameType);
 }
 
-/** The fields of {@link attrsWith}. */
+/** The fields of `types.attrsWith`. */
 export interface AttrsWithSpec<Value, Definition> extends AttrsOfOptions {
   /** The type of every attribute's value. */
   readonly elemType: OptionType<Value, Definition>;

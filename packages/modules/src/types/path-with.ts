@@ -10,7 +10,7 @@ import { InvalidModuleError } from "../errors/invalid-module-error.js";
 import { mergeEqualOption } from "./merge-helpers.js";
 import { mkOptionType, type OptionType } from "./option-type.js";
 
-/** The fields of {@link pathWith}; `undefined` means either. */
+/** The fields of `types.pathWith`; `undefined` means either. */
 export interface PathWithOptions {
   /** Whether the path must (`true`) or must not (`false`) be inside the Nix store. */
   readonly inStore?: boolean;
