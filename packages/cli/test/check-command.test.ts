@@ -55,3 +55,27 @@ it("catches a misspelt option in a machine of the modules example, outside any N
   expect(run.status).toBe(1);
   expect(run.stderr).toMatch(new RegExp(`^${studio}:\\d+:\\d+: error TS2353: Object literal may only specify known properties, and 'hostNmae' does not exist`));
 });
+
+it("reports a misspelt option inside a module function at the key's line and column, with a suggestion", () => {
+  const file = join(root, "kiln.ts");
+  writeFileSync(
+    file,
+    [
+      `import { defineMachineModule } from "@kiln/modules";`,
+      `export const web = defineMachineModule(({ pkgs }) => ({`,
+      `  config: {`,
+      `    environment: { systemPackages: [] },`,
+      `    networking: {`,
+      `      hostNmae: String(Object.keys(pkgs).length),`,
+      `    },`,
+      `  },`,
+      `}));`,
+      "",
+    ].join("\n"),
+  );
+  const run = runKiln(["check", "kiln.ts"], root);
+  expect(run.status).toBe(1);
+  const lines = run.stderr.trim().split("\n");
+  expect(lines[0]).toMatch(new RegExp(`^${file}:6:7: error TS2353: Object literal may only specify known properties, but 'hostNmae' does not exist in type '.*'\\. Did you mean to write 'hostName'\\?$`));
+  expect(lines.at(-1)).toBe("kiln.ts: 1 type error");
+});

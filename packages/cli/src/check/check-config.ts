@@ -10,6 +10,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { unknownKeysInReturnedObjects } from "./unknown-keys-in-module-function.js";
 import { DiagnosticCategory, ModuleKind, ModuleResolutionKind, Project, ScriptTarget, ts, type Diagnostic } from "ts-morph";
 
 /** One problem the compiler found. */
@@ -45,6 +46,18 @@ function nodeTypesRoot(): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A TS2345 at a function argument becomes one diagnostic per misspelt key of the objects it returns, when there are any. */
+function precise(diagnostic: Diagnostic, checker: ts.TypeChecker): ConfigDiagnostic[] | undefined {
+  const sourceFile = diagnostic.getSourceFile();
+  if (sourceFile === undefined || diagnostic.getCode() !== 2345) return undefined;
+  const keys = unknownKeysInReturnedObjects(sourceFile.compilerNode, diagnostic.getStart() ?? 0, checker);
+  if (keys.length === 0) return undefined;
+  return keys.map((key) => {
+    const { line, column } = sourceFile.getLineAndColumnAtPos(key.start);
+    return { file: sourceFile.getFilePath(), line, column, severity: "error", code: "TS2353", message: key.message };
+  });
 }
 
 function toDiagnostic(diagnostic: Diagnostic): ConfigDiagnostic | undefined {
@@ -93,7 +106,8 @@ export function checkConfig(file: string, options: CheckConfigOptions = {}): Con
   });
   project.addSourceFileAtPath(path);
   project.resolveSourceFileDependencies();
-  const diagnostics = project.getPreEmitDiagnostics().map(toDiagnostic);
+  const checker = project.getTypeChecker().compilerObject;
+  const diagnostics = project.getPreEmitDiagnostics().flatMap((diagnostic) => precise(diagnostic, checker) ?? [toDiagnostic(diagnostic)]);
   return diagnostics
     .filter((diagnostic): diagnostic is ConfigDiagnostic => diagnostic !== undefined && !diagnostic.file.includes("/node_modules/") && !Object.values(paths).some((targets) => targets.some((target) => diagnostic.file.startsWith(dirname(target)))))
     .sort((left, right) => (left.file === right.file ? left.line - right.line || left.column - right.column : left.file < right.file ? -1 : 1));
