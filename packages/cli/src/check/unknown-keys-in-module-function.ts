@@ -68,12 +68,15 @@ function unknownKeys(literal: ts.ObjectLiteralExpression, checker: ts.TypeChecke
   const members = (contextual.isUnion() ? contextual.types : [contextual]).filter(
     (type) => (type.flags & ts.TypeFlags.Object) !== 0 && type.getCallSignatures().length === 0 && checker.getPropertyOfType(type, "_type") === undefined,
   );
-  if (members.length === 0 || members.some((type) => checker.getIndexInfosOfType(type).length > 0)) return;
+  if (members.length === 0) return;
+  // An index signature accepts the names its key type does (`string`: all; `Uppercase<string>`: environment variables).
+  const accepts = (type: ts.Type, name: string): boolean =>
+    checker.getPropertyOfType(type, name) !== undefined || checker.getIndexInfosOfType(type).some((info) => checker.isTypeAssignableTo(checker.getStringLiteralType(name), info.keyType));
   for (const property of literal.properties) {
     if (!ts.isPropertyAssignment(property) && !ts.isShorthandPropertyAssignment(property)) continue;
     const name = propertyName(property.name);
     if (name === undefined) continue;
-    if (members.some((type) => checker.getPropertyOfType(type, name) !== undefined)) {
+    if (members.some((type) => accepts(type, name))) {
       if (ts.isPropertyAssignment(property)) {
         const value = unwrap(property.initializer);
         if (ts.isObjectLiteralExpression(value)) unknownKeys(value, checker, file, into);
@@ -103,5 +106,53 @@ export function unknownKeysInReturnedObjects(file: ts.SourceFile, start: number,
   if (fn === undefined) return [];
   const found: UnknownKey[] = [];
   for (const literal of returnedObjects(fn)) unknownKeys(literal, checker, file, found);
+  return found;
+}
+
+/**
+ * A TS2353 on an object argument of a union type carries no suggestion:
+ * the one for the key at `start`, found the same way, with "Did you mean".
+ */
+export function unknownKeyAt(file: ts.SourceFile, start: number, checker: ts.TypeChecker): UnknownKey | undefined {
+  const find = (node: ts.Node): ts.ObjectLiteralExpression | undefined => {
+    if (node.pos > start || node.end <= start) return undefined;
+    if (ts.isObjectLiteralExpression(node) && node.properties.some((property) => property.name !== undefined && property.name.getStart(file) === start)) return node;
+    for (const child of node.getChildren(file)) {
+      const found = find(child);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  const literal = find(file);
+  if (literal === undefined) return undefined;
+  const found: UnknownKey[] = [];
+  unknownKeys(literal, checker, file, found);
+  return found.find((key) => key.start === start);
+}
+
+/** Whether `call` calls a function declared by a Kiln package (whose argument types are closed: every key has a meaning). */
+function callsKiln(call: ts.CallExpression, checker: ts.TypeChecker): boolean {
+  const declaration = checker.getResolvedSignature(call)?.getDeclaration();
+  const file = declaration?.getSourceFile().fileName ?? "";
+  return /[\\/]@kiln[\\/]|[\\/]packages[\\/](core|modules|pkgs)[\\/](dist|src)[\\/]/.test(file);
+}
+
+/**
+ * Functions passed to Kiln's own functions (`stdenv.mkDerivation((finalAttrs) => ({ … }))`)
+ * whose returned objects have keys their type does not know: TypeScript
+ * accepts those (a function's result is not checked for excess properties),
+ * Kiln reports them.
+ */
+export function unknownKeysInKilnCallbacks(file: ts.SourceFile, checker: ts.TypeChecker): UnknownKey[] {
+  const found: UnknownKey[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) && node.arguments.some((argument) => ts.isArrowFunction(argument) || ts.isFunctionExpression(argument)) && callsKiln(node, checker)) {
+      for (const argument of node.arguments) {
+        if (ts.isArrowFunction(argument) || ts.isFunctionExpression(argument)) for (const literal of returnedObjects(argument)) unknownKeys(literal, checker, file, found);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
   return found;
 }
