@@ -89,7 +89,9 @@ describe.skipIf(!record)("recording the catalogue with Nix", () => {
     const libVersion = readFileSync(join(nixpkgsLib, "lib", ".version"), "utf8").trim();
     const results: Record<string, Outcome> = {};
     for (const scenario of scenarios) results[scenario.name] = runNix(scenario.nix, nixpkgsLib);
-    const recording: Recording = { nix: version, nixpkgsLib: `nixpkgs lib ${libVersion}`, command: COMMAND, results };
+    // NIXPKGS_LIB_SOURCE says where the copy came from (repository and commit), when known.
+    const source = process.env["NIXPKGS_LIB_SOURCE"];
+    const recording: Recording = { nix: version, nixpkgsLib: `nixpkgs lib ${libVersion}${source === undefined ? "" : ` (${source})`}`, command: COMMAND, results };
     writeFileSync(expectedFile, `${JSON.stringify(recording, null, 2)}\n`);
   });
 });

@@ -2,7 +2,9 @@
 # Records what real Nix with nixpkgs' lib gives for every catalogue scenario
 # into expected.json. Usage: record.sh /path/to/nixpkgs-lib-copy (the
 # directory holding lib/, e.g. a checkout of nixpkgs or of its lib-only mirror).
-# Needs nix-instantiate; runs without a daemon or substituters.
+# Needs nix-instantiate; runs without a daemon or substituters. Set
+# NIXPKGS_LIB_SOURCE (e.g. "nix-community/nixpkgs.lib <commit>") to record
+# where the copy came from.
 set -eu
 if [ $# -ne 1 ] || [ ! -f "$1/lib/default.nix" ]; then
   echo "usage: $0 NIXPKGS_LIB (a directory holding lib/default.nix)" >&2
