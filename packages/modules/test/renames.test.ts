@@ -43,7 +43,7 @@ describe("mkAliasOptionModule", () => {
 describe("mkRemovedOptionModule", () => {
   it("defining the removed option fails an assertion with NixOS's message", () => {
     const result = evaluate([assertionsModule, nginx, mkRemovedOptionModule(["services", "nginx", "oldFeature"], "Use services.nginx.user instead."), { _file: "config.ts", services: { nginx: { oldFeature: true } } }]);
-    expect(result.assertionFailures).toEqual(["The option definition `services.nginx.oldFeature' in `config.ts' no longer has any effect; please remove it.\nUse services.nginx.user instead."]);
+    expect(result.assertionFailures).toEqual(["The option definition `services.nginx.oldFeature' in `config.ts' no longer has any effect; please remove it.\nUse services.nginx.user instead.\n"]);
   });
   it("without a definition nothing fails", () => {
     expect(evaluate([assertionsModule, nginx, mkRemovedOptionModule(["services", "nginx", "oldFeature"], "Gone.")]).assertionFailures).toEqual([]);

@@ -16,6 +16,8 @@ import {
   mkChangedOptionModule,
   mkIf,
   mkOption,
+  mkAliasOptionModule,
+  mkRemovedOptionModule,
   mkRenamedOptionModule,
   types,
 } from "../../src/index.js";
@@ -180,6 +182,24 @@ export const scenarios: readonly Scenario[] = [
     name: "a module of the same class, or of none, is accepted, and _class is a module argument",
     nix: `(lib.evalModules { class = "nixos"; modules = [ { _class = "nixos"; options.a = mkOption { default = 1; }; } ({ _class, ... }: { options.c = mkOption { default = _class; }; }) ]; }).config`,
     kiln: () => ({ ...configOf([{ _class: "nixos", options: { a: mkOption({ default: 1 }) } }, ({ _class }: Untyped) => ({ options: { c: mkOption({ default: _class }) } })], { class: "nixos" }) }),
+  },
+  {
+    name: "mkRemovedOptionModule fails an assertion naming the file",
+    nix: `(lib.evalModules { modules = [ { options.assertions = mkOption { type = types.listOf types.unspecified; default = [ ]; }; } (lib.mkRemovedOptionModule [ "gone" ] "Use other instead.") { _file = "old.nix"; gone = 1; } ]; }).config.assertions`,
+    kiln: () => configOf([{ options: { assertions: mkOption({ type: types.listOf(types.unspecified), default: [] }) } }, mkRemovedOptionModule(["gone"], "Use other instead."), { _file: "old.nix", gone: 1 }]).assertions,
+  },
+  {
+    name: "mkAliasOptionModule forwards without a warning",
+    nix: `(lib.evalModules { modules = [ ${warningsOptions} (lib.mkAliasOptionModule [ "alias" ] [ "real" ]) { options.real = mkOption { type = types.listOf types.int; }; } { alias = [ 1 ]; real = [ 2 ]; } ]; }).config`,
+    kiln: () => {
+      const config = configOf([{ options: { warnings: mkOption({ type: types.listOf(types.str), default: [] }) } }, mkAliasOptionModule(["alias"], ["real"]), { options: { real: mkOption({ type: types.listOf(types.int) }) } }, { alias: [1], real: [2] }]);
+      return { alias: config.alias, real: config.real, warnings: config.warnings };
+    },
+  },
+  {
+    name: "submoduleWith with a class refuses a module of another class",
+    nix: `(lib.evalModules { modules = [ { options.s = mkOption { type = types.submoduleWith { class = "inner"; modules = [ ]; }; }; } { s = { _file = "other.nix"; _class = "outer"; }; } ]; }).config.s`,
+    kiln: () => configOf([{ options: { s: mkOption({ type: types.submoduleWith({ class: "inner", modules: [] }) }) } }, { s: { _file: "other.nix", _class: "outer" } }]).s,
   },
   // Types.
   {
