@@ -4,7 +4,7 @@
  */
 import { relative } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { ConfigError, ConfigEvaluationStoppedError, evaluationStopped, InterruptedError, KilnError, formatLocation } from "@kiln/core";
+import { ConfigError, ConfigEvaluationStoppedError, editDistance, evaluationStopped, InterruptedError, KilnError, formatLocation } from "@kiln/core";
 import { GLOBAL_OPTIONS, type Command, type CommandIO, type OptionSpec, type ParsedArgs } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
 import { UsageError } from "./usage-error.js";
@@ -92,6 +92,16 @@ export function reportError(error: unknown, io: CommandIO, showTrace: boolean): 
   }
 }
 
+/** ". Did you mean 'build'?" for a misspelt command: the closest one by edit distance, allowing two edits (a swapped pair of letters) or a third of the name. */
+function commandSuggestion(name: string): string {
+  const allowed = Math.max(2, Math.floor(name.length / 3));
+  const ranked = COMMANDS.map((command) => ({ name: command.name, distance: editDistance(name, command.name) }))
+    .filter((candidate) => candidate.distance <= allowed)
+    .sort((left, right) => left.distance - right.distance || left.name.localeCompare(right.name));
+  const best = ranked[0];
+  return best === undefined ? "" : `. Did you mean '${best.name}'?`;
+}
+
 /** Runs `kiln` with `argv` (without the program name); returns the exit code. */
 export async function main(argv: readonly string[], io: CommandIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const [name, ...rest] = argv;
@@ -108,7 +118,7 @@ export async function main(argv: readonly string[], io: CommandIO = { stdout: pr
   const markerAt = rest.findIndex((token) => command?.restMarkers?.includes(token) === true);
   const showTrace = (markerAt < 0 ? rest : rest.slice(0, markerAt)).includes("--show-trace");
   try {
-    if (command === undefined) throw new UsageError(`unknown command '${name}' (run 'kiln help' for the list)`);
+    if (command === undefined) throw new UsageError(`unknown command '${name}'${commandSuggestion(name)} (run 'kiln help' for the list)`);
     const args = parseCommandLine(command, rest);
     if (args.options["help"] === true) {
       io.stdout.write(commandHelp(command));

@@ -53,5 +53,53 @@ it("catches a misspelt option in a machine of the modules example, outside any N
   writeFileSync(studio, readFileSync(studio, "utf8").replace('hostName: "studio"', 'hostNmae: "studio"'));
   const run = runKiln(["check", "kiln.ts"], root);
   expect(run.status).toBe(1);
-  expect(run.stderr).toMatch(new RegExp(`^${studio}:\\d+:\\d+: error TS2353: Object literal may only specify known properties, and 'hostNmae' does not exist`));
+  expect(run.stderr).toMatch(new RegExp(`^${studio}:\\d+:\\d+: error TS2353: Object literal may only specify known properties, but 'hostNmae' does not exist in type '.*'\\. Did you mean to write 'hostName'\\?`));
+});
+
+it("reports a misspelt option inside a module function at the key's line and column, with a suggestion", () => {
+  const file = join(root, "kiln.ts");
+  writeFileSync(
+    file,
+    [
+      `import { defineMachineModule } from "@kiln/modules";`,
+      `export const web = defineMachineModule(({ pkgs }) => ({`,
+      `  config: {`,
+      `    environment: { systemPackages: [] },`,
+      `    networking: {`,
+      `      hostNmae: String(Object.keys(pkgs).length),`,
+      `    },`,
+      `  },`,
+      `}));`,
+      "",
+    ].join("\n"),
+  );
+  const run = runKiln(["check", "kiln.ts"], root);
+  expect(run.status).toBe(1);
+  const lines = run.stderr.trim().split("\n");
+  expect(lines[0]).toMatch(new RegExp(`^${file}:6:7: error TS2353: Object literal may only specify known properties, but 'hostNmae' does not exist in type '.*'\\. Did you mean to write 'hostName'\\?$`));
+  expect(lines.at(-1)).toBe("kiln.ts: 1 type error");
+});
+
+it("reports a misspelt mkDerivation attribute with a suggestion, in an object and in a finalAttrs function", () => {
+  const file = join(root, "kiln.ts");
+  writeFileSync(
+    file,
+    [
+      `import { stdenv } from "@kiln/pkgs";`,
+      `export const a = stdenv.mkDerivation({ pname: "a", version: "1", dontUnpak: true, NIX_CFLAGS_COMPILE: "-O2" });`,
+      `export const b = stdenv.mkDerivation((finalAttrs) => ({`,
+      `  pname: "b",`,
+      `  version: "1",`,
+      `  dontUnpak: true,`,
+      `  NIX_X: String(finalAttrs.version),`,
+      `}));`,
+      `export const c = [1].map((n) => ({ n, notChecked: true }));`,
+      "",
+    ].join("\n"),
+  );
+  const run = runKiln(["check", "kiln.ts"], root);
+  expect(run.status).toBe(1);
+  const lines = run.stderr.trim().split("\n");
+  const typo = "error TS2353: Object literal may only specify known properties, but 'dontUnpak' does not exist in type 'MkDerivationAttrs<NoPassthru>'. Did you mean to write 'dontUnpack'?";
+  expect(lines).toEqual([`${file}:2:66: ${typo}`, `${file}:6:3: ${typo}`, "kiln.ts: 2 type errors"]);
 });

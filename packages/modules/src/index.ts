@@ -21,6 +21,7 @@ export { defineModule, withOptions, type Lib, type ModuleArgs, type ModuleBuilde
 export { lib } from "./lib.js";
 
 export { mkOption, isOptionDeclaration, type OptionDeclaration, type AnyOptionDeclaration, type MkOptionSpec } from "./options/mk-option.js";
+export { literalExpression, literalMD, isLiteralText, LiteralText } from "./options/literal.js";
 export { mkEnableOption } from "./options/mk-enable-option.js";
 export { mkPackageOption, type MkPackageOptionSpec } from "./options/mk-package-option.js";
 export { Option, type OptionSource } from "./options/option.js";
@@ -28,6 +29,7 @@ export { showOption, showFiles, type OptionPath } from "./options/show-option.js
 export { showDefinitions, PRIORITY_SUGGESTION, type LocatedValue } from "./options/show-definitions.js";
 
 export { mkIf, MkIf, type Condition } from "./properties/mk-if.js";
+export { mkAssert } from "./properties/mk-assert.js";
 export { mkMerge, MkMerge } from "./properties/mk-merge.js";
 export {
   mkOverride,
@@ -53,11 +55,13 @@ export { mkOptionType, isOptionType, type OptionType, type AnyOptionType, type M
 export { mergeEqualOption, mergeOneOption, mergeUniqueOption } from "./types/merge-helpers.js";
 export type { PackageValue } from "./types/primitive-types.js";
 export type { SubmoduleWithSpec } from "./types/submodule-types.js";
-export type { AttrsOfOptions } from "./types/attrs-types.js";
+export type { AttrsOfOptions, AttrsWithSpec } from "./types/attrs-types.js";
+export type { PathWithOptions } from "./types/path-with.js";
 
 export { mergeDefinitions, type MergedDefinitions } from "./eval/merge-definitions.js";
 export type { Definition } from "./eval/definition.js";
 
+export { assertionsModule, ASSERTIONS_MODULE_KEY } from "./misc/assertions-module.js";
 export { mkRenamedOptionModule } from "./renames/mk-renamed-option-module.js";
 export { mkRemovedOptionModule } from "./renames/mk-removed-option-module.js";
 export { mkChangedOptionModule } from "./renames/mk-changed-option-module.js";

@@ -7,6 +7,8 @@ import { mkEnableOption } from "./options/mk-enable-option.js";
 import { mkOption } from "./options/mk-option.js";
 import { mkPackageOption } from "./options/mk-package-option.js";
 import { lazy } from "./properties/lazy.js";
+import { literalExpression, literalMD } from "./options/literal.js";
+import { mkAssert } from "./properties/mk-assert.js";
 import { mkIf } from "./properties/mk-if.js";
 import { mkMerge } from "./properties/mk-merge.js";
 import { mkAfter, mkBefore, mkOrder } from "./properties/mk-order.js";
@@ -29,6 +31,12 @@ export const lib = {
   mkPackageOption,
   /** {@link mkIf}, as a member of `lib`. */
   mkIf,
+  /** {@link mkAssert}, as a member of `lib`. */
+  mkAssert,
+  /** {@link literalExpression}, as a member of `lib`. */
+  literalExpression,
+  /** {@link literalMD}, as a member of `lib`. */
+  literalMD,
   /** {@link mkMerge}, as a member of `lib`. */
   mkMerge,
   /** {@link mkOverride}, as a member of `lib`. */

@@ -13,9 +13,14 @@
  * while that same layer is still running and about to define it, since an
  * object literal evaluates all its values at once. A lookup that reaches a
  * layer still running passes over it; if that layer then turns out to
- * define what was looked up, the value seen was not the final one, and a
- * {@link FixpointError} says so and suggests a getter. Every other read,
- * eager or not, gives the final value.
+ * define what was looked up, the value seen was not the final one. The
+ * layer then runs again, seeing its previous result as its own attributes
+ * (`finalAttrs.version` in the `src` of the layer that sets `version`, as
+ * nixpkgs packages are written), until what it read equals what it
+ * defines: Nix's lazy fixpoint, computed by iteration. Only a real cycle
+ * (`version: finalAttrs.version + "x"`) never settles, and a
+ * {@link FixpointError} says so. Every other read, eager or not, gives the
+ * final value.
  *
  * Reads go as deep as memory allows: getters and layers record themselves
  * in `deep-evaluation.ts`, which takes over when the call stack overflows.
@@ -50,6 +55,10 @@ interface LayerState {
   result: object | undefined;
   /** Names looked up past this layer while it was running. */
   readonly readPast: Set<string>;
+  /** While it runs again: its previous result, which lookups of its own names see. */
+  provisional: object | undefined;
+  /** The values read from `provisional` during this run, by name. */
+  readonly readProvisional: Map<string, unknown>;
   /** The values of its getters, once evaluated. */
   /** `suspended`: its evaluation was interrupted by a stack overflow and waits to be resumed (see `deep-evaluation.ts`). */
   readonly values: Map<string, { readonly value: unknown } | "evaluating" | "suspended">;
@@ -67,7 +76,7 @@ export class LayeredFixpoint {
     layers: readonly FixpointLayer[],
     private readonly options: FixpointOptions,
   ) {
-    this.layers = layers.map((layer) => ({ layer, state: "pending", result: undefined, readPast: new Set(), values: new Map() }));
+    this.layers = layers.map((layer) => ({ layer, state: "pending", result: undefined, readPast: new Set(), provisional: undefined, readProvisional: new Map(), values: new Map() }));
     this.settled = layers.map(() => new Map());
     this.final = this.view(this.layers.length - 1);
   }
@@ -100,36 +109,51 @@ export class LayeredFixpoint {
     const reset = (): void => {
       layer.state = "pending";
       layer.readPast.clear();
+      layer.provisional = undefined;
+      layer.readProvisional.clear();
     };
-    // Recorded before it is marked: if recording overflows the stack, nothing is left marked.
-    const depth = startEvaluation({ kind: "layer", reset, resume: () => void (layer.state = "running") });
-    let result: unknown;
-    try {
-      layer.state = "running";
-      result = layer.layer.apply(this.final, index === 0 ? this.emptyPrev() : this.view(index - 1));
-    } catch (error) {
-      reset();
-      finishEvaluation(depth, error);
-      throw error;
+    for (let round = 1; ; round++) {
+      // Recorded before it is marked: if recording overflows the stack, nothing is left marked.
+      const depth = startEvaluation({ kind: "layer", reset, resume: () => void (layer.state = "running") });
+      let result: unknown;
+      try {
+        layer.state = "running";
+        result = layer.layer.apply(this.final, index === 0 ? this.emptyPrev() : this.view(index - 1));
+      } catch (error) {
+        reset();
+        finishEvaluation(depth, error);
+        throw error;
+      }
+      finishEvaluation(depth);
+      if (typeof result !== "object" || result === null) {
+        reset();
+        throw new FixpointError(`${layer.layer.label} returned ${result === null ? "null" : typeof result}, not an object`);
+      }
+      const defined = result;
+      const missed = [...layer.readPast].find((key) => Object.prototype.hasOwnProperty.call(defined, key));
+      const changed = [...layer.readProvisional].find(([key, seen]) => !settledValue(seen, defined, key))?.[0];
+      const unsettled = missed ?? changed;
+      if (unsettled === undefined) {
+        layer.result = result;
+        layer.provisional = undefined;
+        layer.readProvisional.clear();
+        layer.readPast.clear();
+        layer.state = "done";
+        return layer;
+      }
+      if (round >= MAX_ROUNDS) {
+        reset();
+        const { finalName } = this.options;
+        throw new FixpointError(
+          `infinite recursion: ${layer.layer.label} reads ${finalName}.${unsettled} to compute '${unsettled}' itself, and its value never settles (it changed in each of ${MAX_ROUNDS} evaluations): ` +
+            `define '${unsettled}' without reading ${finalName}.${unsettled}, or read another layer's value through prevAttrs`,
+        );
+      }
+      // Run it again, seeing this result as its own attributes.
+      layer.provisional = result;
+      layer.readProvisional.clear();
+      layer.readPast.clear();
     }
-    finishEvaluation(depth);
-    const conflict = typeof result === "object" && result !== null ? [...layer.readPast].find((key) => Object.prototype.hasOwnProperty.call(result, key)) : undefined;
-    layer.readPast.clear();
-    if (typeof result !== "object" || result === null) {
-      layer.state = "pending";
-      throw new FixpointError(`${layer.layer.label} returned ${result === null ? "null" : typeof result}, not an object`);
-    }
-    if (conflict !== undefined) {
-      layer.state = "pending";
-      const { finalName } = this.options;
-      throw new FixpointError(
-        `${layer.layer.label} read ${finalName}.${conflict} while it was being evaluated, but it defines '${conflict}' itself, so it could not see the final value: ` +
-          `JavaScript evaluates an object literal all at once. Read ${finalName}.${conflict} inside a getter instead (get src() { return … ${finalName}.${conflict} … })`,
-      );
-    }
-    layer.result = result;
-    layer.state = "done";
-    return layer;
   }
 
   private emptyPrev(): object {
@@ -141,6 +165,7 @@ export class LayeredFixpoint {
     for (let index = top; index >= 0; index--) {
       const layer = this.layers[index] as LayerState;
       if (layer.state === "running") {
+        if (layer.provisional !== undefined && Object.prototype.hasOwnProperty.call(layer.provisional, key)) return index;
         layer.readPast.add(key);
         continue;
       }
@@ -162,6 +187,7 @@ export class LayeredFixpoint {
     const index = this.owner(key, top);
     if (index === undefined) return this.options.fallback?.names.includes(key) === true ? this.options.fallback.value(key) : undefined;
     const layer = this.layers[index] as LayerState;
+    if (layer.state === "running") return this.provisionalValue(layer, key);
     const result = layer.result as object;
     // A value found past a layer still running may not be the final one (see evaluate): keep it out of the cache.
     const final = this.noneRunning(index + 1, top);
@@ -199,6 +225,15 @@ export class LayeredFixpoint {
     return value;
   }
 
+  /** `key` from the previous result of a layer running again (see evaluate): neither cached nor final, and remembered to check it settled. */
+  private provisionalValue(layer: LayerState, key: string): unknown {
+    const provisional = layer.provisional as object;
+    const descriptor = Object.getOwnPropertyDescriptor(provisional, key) as PropertyDescriptor;
+    const value: unknown = descriptor.get === undefined ? descriptor.value : descriptor.get.call(this.options.gettersOnFinal ? this.final : provisional);
+    if (!layer.readProvisional.has(key)) layer.readProvisional.set(key, value);
+    return value;
+  }
+
   /** Whether every layer from `bottom` to `top` has finished running. */
   private noneRunning(bottom: number, top: number): boolean {
     for (let index = bottom; index <= top; index++) if ((this.layers[index] as LayerState).state === "running") return false;
@@ -219,6 +254,33 @@ export class LayeredFixpoint {
     }
     return [...names];
   }
+}
+
+/** How many times a layer that reads its own attributes runs before its values are taken to never settle. */
+const MAX_ROUNDS = 8;
+
+/**
+ * Whether `seen`, read from a layer's previous result, is what its new
+ * result defines for `key`: equal data, or the same package (same `outPath`).
+ * A getter in the new result is evaluated later against the final result,
+ * so it settles by construction.
+ */
+function settledValue(seen: unknown, result: object, key: string): boolean {
+  const descriptor = Object.getOwnPropertyDescriptor(result, key) as PropertyDescriptor;
+  if (descriptor.get !== undefined) return true;
+  return sameValue(seen, descriptor.value, 0);
+}
+
+function sameValue(left: unknown, right: unknown, depth: number): boolean {
+  if (Object.is(left, right)) return true;
+  if (typeof left === "function" && typeof right === "function") return String(left) === String(right);
+  if (typeof left !== "object" || typeof right !== "object" || left === null || right === null || depth > 8) return false;
+  if (Array.isArray(left)) return Array.isArray(right) && left.length === right.length && left.every((item, index) => sameValue(item, right[index], depth + 1));
+  const leftPath = (left as { outPath?: unknown }).outPath;
+  if (typeof leftPath === "string") return leftPath === (right as { outPath?: unknown }).outPath;
+  if (Object.getPrototypeOf(left) !== Object.getPrototypeOf(right)) return false;
+  const keys = Object.keys(left);
+  return keys.length === Object.keys(right).length && keys.every((name) => sameValue((left as Record<string, unknown>)[name], (right as Record<string, unknown>)[name], depth + 1));
 }
 
 /** Runs `read` as {@link evaluateDeep} does when it is an outermost read, else as it is. */

@@ -78,10 +78,32 @@ describe("overrideAttrs", () => {
     expect(eager.overrideAttrs({ version: "3" }).drv.env.get("configureFlags")).toBe("--version=3");
   });
 
-  it("reports a read of finalAttrs that cannot see the final value, and self-dependent attributes", () => {
-    expect(() => pkgs.stdenv.mkDerivation((finalAttrs) => ({ pname: "eager", version: "1", configureFlags: [`--version=${String(finalAttrs.version)}`] }))).toThrow(FixpointError);
-    expect(() => pkgs.stdenv.mkDerivation((finalAttrs) => ({ pname: "eager", version: "1", configureFlags: [`--version=${String(finalAttrs.version)}`] }))).toThrow(
-      "mkDerivation's attribute function read finalAttrs.version while it was being evaluated, but it defines 'version' itself",
+  it("lets a layer read its own attributes eagerly, as nixpkgs packages do, by evaluating it again with its first result as finalAttrs", () => {
+    let calls = 0;
+    const eager = pkgs.stdenv.mkDerivation((finalAttrs) => {
+      calls++;
+      return { pname: "eager", version: "1.7", configureFlags: [`--version=${String(finalAttrs.version)}`] };
+    });
+    expect(eager.drv.env.get("configureFlags")).toBe("--version=1.7");
+    expect(calls).toBe(2);
+    expect(eager.overrideAttrs({ version: "2" }).drv.env.get("configureFlags")).toBe("--version=2");
+  });
+
+  it("takes a package written as in nixpkgs: src read from finalAttrs.version without a getter, also after overrideAttrs", () => {
+    const x = pkgs.stdenv.mkDerivation((finalAttrs) => ({
+      pname: "x",
+      version: "1.7",
+      src: fetchurl({ url: `mirror://gnu/x/x-${String(finalAttrs.version)}.tar.gz`, hash: HASH }),
+    }));
+    expect(x.name).toBe("x-1.7");
+    expect(urlOf(x.src)).toBe("mirror://gnu/x/x-1.7.tar.gz");
+    expect(urlOf(x.overrideAttrs({ version: "1.8" }).src)).toBe("mirror://gnu/x/x-1.8.tar.gz");
+  });
+
+  it("reports a real cycle through finalAttrs, and self-dependent getters", () => {
+    expect(() => pkgs.stdenv.mkDerivation((finalAttrs) => ({ pname: "cycle", version: `${String(finalAttrs.version)}.1` }))).toThrow(FixpointError);
+    expect(() => pkgs.stdenv.mkDerivation((finalAttrs) => ({ pname: "cycle", version: `${String(finalAttrs.version)}.1` }))).toThrow(
+      "infinite recursion: mkDerivation's attribute function reads finalAttrs.version to compute 'version' itself, and its value never settles",
     );
     expect(() =>
       pkgs.stdenv.mkDerivation((finalAttrs) => ({
@@ -169,11 +191,13 @@ describe("package sets", () => {
     expect(Object.keys(set)).toContain("broken");
   });
 
-  it("pass over an overlay that reads final while it runs, and report it when that overlay defines what it read", () => {
+  it("pass over an overlay that reads final while it runs; one reading what it defines itself is evaluated again, and a real cycle is reported", () => {
     const fine = makePkgs({ overlays: [(final) => ({ shell: (final as PackageSet).stdenv.shell })] });
     expect(fine["shell"]).toBe("/bin/bash");
-    const wrong = makePkgs({ overlays: [(final) => ({ a: "a", b: `${String((final as Record<string, unknown>)["a"])}` })] });
-    expect(() => wrong["b"]).toThrow("overlay 1 read final.a while it was being evaluated, but it defines 'a' itself");
+    const own = makePkgs({ overlays: [(final) => ({ a: "a", b: `${String((final as Record<string, unknown>)["a"])}` })] });
+    expect(own["b"]).toBe("a");
+    const cycle = makePkgs({ overlays: [(final) => ({ a: `${String((final as Record<string, unknown>)["a"])}+` })] });
+    expect(() => cycle["a"]).toThrow("infinite recursion: overlay 1 reads final.a to compute 'a' itself");
   });
 
   it("let callPackage read packages added by overlays", () => {

@@ -9,7 +9,8 @@
  */
 import { dirname, join, resolve } from "node:path";
 import { declarationPaths, nodeTypesRoot } from "./kiln-declarations.js";
-import { DiagnosticCategory, ModuleKind, ModuleResolutionKind, Project, ScriptTarget, ts, type Diagnostic } from "ts-morph";
+import { unknownKeyAt, unknownKeysInKilnCallbacks, unknownKeysInReturnedObjects, type UnknownKey } from "./unknown-keys-in-module-function.js";
+import { DiagnosticCategory, ModuleKind, ModuleResolutionKind, Project, ScriptTarget, ts, type Diagnostic, type SourceFile } from "ts-morph";
 
 /** One problem the compiler found. */
 export interface ConfigDiagnostic {
@@ -28,6 +29,30 @@ export interface ConfigDiagnostic {
 export interface CheckConfigOptions {
   /** `@kiln/*` packages the config may import without installing them: name → URL of the package's entry. */
   readonly fallbackPackages?: Readonly<Record<string, string>>;
+}
+
+function keyDiagnostic(sourceFile: SourceFile, key: UnknownKey): ConfigDiagnostic {
+  const { line, column } = sourceFile.getLineAndColumnAtPos(key.start);
+  return { file: sourceFile.getFilePath(), line, column, severity: "error", code: "TS2353", message: key.message };
+}
+
+/**
+ * A TS2345 at a function argument becomes one diagnostic per misspelt key
+ * of the objects it returns, and a TS2353 without a suggestion gains one.
+ */
+function precise(diagnostic: Diagnostic, checker: ts.TypeChecker): ConfigDiagnostic[] | undefined {
+  const sourceFile = diagnostic.getSourceFile();
+  if (sourceFile === undefined) return undefined;
+  const start = diagnostic.getStart() ?? 0;
+  if (diagnostic.getCode() === 2345) {
+    const keys = unknownKeysInReturnedObjects(sourceFile.compilerNode, start, checker);
+    return keys.length === 0 ? undefined : keys.map((key) => keyDiagnostic(sourceFile, key));
+  }
+  if (diagnostic.getCode() === 2353) {
+    const key = unknownKeyAt(sourceFile.compilerNode, start, checker);
+    return key === undefined || !key.message.includes("Did you mean") ? undefined : [keyDiagnostic(sourceFile, key)];
+  }
+  return undefined;
 }
 
 function toDiagnostic(diagnostic: Diagnostic): ConfigDiagnostic | undefined {
@@ -72,7 +97,16 @@ export function checkConfig(file: string, options: CheckConfigOptions = {}): Con
   });
   project.addSourceFileAtPath(path);
   project.resolveSourceFileDependencies();
-  const diagnostics = project.getPreEmitDiagnostics().map(toDiagnostic);
+  const checker = project.getTypeChecker().compilerObject;
+  const compiled = project.getPreEmitDiagnostics().flatMap((diagnostic) => precise(diagnostic, checker) ?? [toDiagnostic(diagnostic)]);
+  // Keys TypeScript accepts in functions' results but Kiln's types do not know (a misspelt mkDerivation attribute).
+  const reported = new Set(compiled.map((diagnostic) => (diagnostic === undefined ? "" : `${diagnostic.file}:${diagnostic.line}:${diagnostic.column}`)));
+  const callbacks = project
+    .getSourceFiles()
+    .filter((sourceFile) => !sourceFile.getFilePath().includes("/node_modules/") && !sourceFile.isDeclarationFile())
+    .flatMap((sourceFile) => unknownKeysInKilnCallbacks(sourceFile.compilerNode, checker).map((key) => keyDiagnostic(sourceFile, key)))
+    .filter((diagnostic) => !reported.has(`${diagnostic.file}:${diagnostic.line}:${diagnostic.column}`));
+  const diagnostics = [...compiled, ...callbacks];
   return diagnostics
     .filter((diagnostic): diagnostic is ConfigDiagnostic => diagnostic !== undefined && !diagnostic.file.includes("/node_modules/") && !Object.values(paths).some((targets) => targets.some((target) => diagnostic.file.startsWith(dirname(target)))))
     .sort((left, right) => (left.file === right.file ? left.line - right.line || left.column - right.column : left.file < right.file ? -1 : 1));

@@ -4,6 +4,7 @@
  * options inside submodules (`users.users.<name>.home`).
  */
 import { Option } from "../options/option.js";
+import { isLiteralText } from "../options/literal.js";
 import { prettyValue } from "../options/pretty-value.js";
 import { showOption } from "../options/show-option.js";
 
@@ -26,6 +27,7 @@ export interface OptionDocumentation {
 }
 
 function render(value: unknown): string {
+  if (isLiteralText(value)) return value.text;
   return prettyValue(value).join("\n");
 }
 

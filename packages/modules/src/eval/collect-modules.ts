@@ -58,10 +58,12 @@ export class ModuleCollector {
   readonly #roots: unknown[];
   readonly #inProgress: string[] = [];
   readonly #opaque: OpaqueModule[] = [];
+  readonly #expectedClass: string | undefined;
 
-  /** Starts collecting `roots`; nothing is called until {@link drain}. */
-  constructor(roots: readonly unknown[], fallbackFile: string, callModule: ModuleCaller) {
+  /** Starts collecting `roots`; nothing is called until {@link drain}. `expectedClass` refuses modules whose `_class` differs. */
+  constructor(roots: readonly unknown[], fallbackFile: string, callModule: ModuleCaller, expectedClass?: string) {
     this.#callModule = callModule;
+    this.#expectedClass = expectedClass;
     this.#roots = [...roots];
     for (const module of roots) this.#queue.push({ module, parentFile: fallbackFile });
   }
@@ -134,10 +136,17 @@ export class ModuleCollector {
   }
 
   #complete(module: object, shaped: ShapedModule, calls: ModuleCalls | undefined): void {
+    const expected = this.#expectedClass;
+    if (expected !== undefined && shaped.moduleClass !== undefined && shaped.moduleClass !== expected) {
+      throw new InvalidModuleError(
+        `The module \`${shaped.file}\` (class: ${nixString(shaped.moduleClass)}) cannot be imported into a module evaluation that expects class ${nixString(expected)}.\n\nHelp:\n- Ensure that you are importing the correct module.\n- Verify that the module's \`_class\`, ${nixString(shaped.moduleClass)} matches the expected \`class\` ${nixString(expected)}.\n- If you are using a custom class, make sure it is correctly defined and used consistently across your modules.`,
+      );
+    }
     // Spelled out rather than spread: a spread gives every module an object shape of its own.
     const collected: CollectedModule = {
       file: shaped.file,
       key: shaped.key,
+      moduleClass: shaped.moduleClass,
       imports: shaped.imports,
       disabledModules: shaped.disabledModules,
       options: shaped.options,
@@ -191,4 +200,9 @@ export class ModuleCollector {
     }
     return matchers;
   }
+}
+
+/** A string as Nix writes it in messages (`lib.strings.escapeNixString`: quoted, `$` escaped). */
+function nixString(text: string): string {
+  return JSON.stringify(text).replace(/\$/g, "\\$");
 }

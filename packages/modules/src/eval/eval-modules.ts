@@ -24,6 +24,8 @@ export interface EvalModulesArgs<Modules extends readonly unknown[] = readonly u
   readonly specialArgs?: Readonly<Record<string, unknown>>;
   /** Path of the configuration root, prepended to option paths in messages. */
   readonly prefix?: OptionPath;
+  /** The class of modules accepted (nixpkgs' `class`, e.g. `"nixos"`): a module whose `_class` differs is refused. Modules read it as the `_class` argument. */
+  readonly class?: string;
 }
 
 /** One failing assertion. */
@@ -42,9 +44,9 @@ export interface EvaluatedModules<Config> {
   readonly options: Readonly<Record<string, unknown>>;
   /** Evaluates these modules plus more (nixpkgs' `extendModules`). */
   extendModules(args?: Partial<EvalModulesArgs>): EvaluatedModules<Config>;
-  /** Messages of the assertions whose condition is false. */
+  /** Messages of the assertions whose condition is false (none when no module declares `assertions`). */
   readonly assertionFailures: readonly string[];
-  /** The `warnings` option's value. */
+  /** The `warnings` option's value (empty when no module declares `warnings`). */
   readonly warnings: readonly string[];
 }
 
@@ -59,6 +61,7 @@ export function evaluateModules(spec: Omit<EvaluationSpec, "lib">): EvaluationCo
     prefix: spec.prefix,
     fallbackFile: spec.fallbackFile,
     topLevel: spec.topLevel,
+    moduleClass: spec.moduleClass,
     lib: getLib,
   });
   context.evaluate();
@@ -66,25 +69,30 @@ export function evaluateModules(spec: Omit<EvaluationSpec, "lib">): EvaluationCo
 }
 
 function evaluatedModules<Config>(args: EvalModulesArgs, fallbackFile: string): EvaluatedModules<Config> {
-  const context = evaluateModules({ modules: args.modules, specialArgs: args.specialArgs ?? {}, prefix: args.prefix ?? [], fallbackFile, topLevel: true });
+  const context = evaluateModules({ modules: args.modules, specialArgs: args.specialArgs ?? {}, prefix: args.prefix ?? [], fallbackFile, topLevel: true, moduleClass: args.class });
   const config = context.checkedConfig as { assertions?: readonly Assertion[]; warnings?: readonly string[] };
+  const options = context.checkedOptions as Readonly<Record<string, unknown>>;
+  // evalModules declares neither option (as in nixpkgs); they exist when a module such as assertionsModule declares them.
+  const declared = (name: string): boolean => Object.hasOwn(options, name);
   return {
     config: config as Config,
-    options: context.checkedOptions as Readonly<Record<string, unknown>>,
+    options,
     extendModules: (extra = {}) =>
       evaluatedModules<Config>(
         {
           modules: [...args.modules, ...(extra.modules ?? [])],
           specialArgs: { ...args.specialArgs, ...extra.specialArgs },
           prefix: extra.prefix ?? args.prefix ?? [],
+          ...(extra.class ?? args.class ? { class: extra.class ?? args.class } : {}),
         },
         fallbackFile,
       ),
     get assertionFailures() {
+      if (!declared("assertions")) return [];
       return (config.assertions ?? []).filter((assertion) => !assertion.assertion).map((assertion) => assertion.message);
     },
     get warnings() {
-      return config.warnings ?? [];
+      return declared("warnings") ? (config.warnings ?? []) : [];
     },
   };
 }

@@ -46,6 +46,8 @@ export interface EvaluationSpec {
   readonly topLevel: boolean;
   /** The `lib` argument given to module functions. */
   readonly lib: () => unknown;
+  /** The class of modules this evaluation accepts (nixpkgs' `class`); modules with another `_class` are refused. */
+  readonly moduleClass?: string | undefined;
 }
 
 /** See the file comment. */
@@ -92,7 +94,7 @@ export class EvaluationContext {
         return { calls, value };
       },
       real: (module, file) => module(this.#argumentsFor(file) as never),
-    });
+    }, spec.moduleClass);
     const missing = (path: readonly string[]): unknown => this.#missing(path);
     this.#internal = { evaluation: () => this.current(), checked: false, missing };
     this.#external = { evaluation: () => this.evaluate(), checked: true, missing };
@@ -218,6 +220,7 @@ export class EvaluationContext {
     const scope = calls.scope;
     const base = (this.#placeholderBase ??= {
       ...this.#spec.specialArgs,
+      _class: this.#spec.moduleClass ?? null,
       ...this.#spec.moduleArguments,
       config: undefined,
       options: undefined,
@@ -246,6 +249,7 @@ export class EvaluationContext {
     // Shared by all real calls (the proxy below only adds the file, for messages).
     const target = (this.#realBase ??= {
       ...this.#spec.specialArgs,
+      _class: this.#spec.moduleClass ?? null,
       ...this.#spec.moduleArguments,
       config: this.config,
       options: this.options,

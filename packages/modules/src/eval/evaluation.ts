@@ -8,6 +8,7 @@
  * one pass over the modules plus the options that are actually read (and
  * the second calls of the module functions that define them).
  */
+import { definitionLocation } from "./module-location.js";
 import { InvalidModuleError } from "../errors/invalid-module-error.js";
 import { OptionNotDefinedError } from "../errors/option-not-defined-error.js";
 import { OptionNotFoundError } from "../errors/option-not-found-error.js";
@@ -152,6 +153,10 @@ export class Evaluation {
         const apply = record.declaration.apply as ((value?: unknown) => unknown) | undefined;
         // Nix never forces an unused argument: an `apply` that ignores the value (aliases) works without definitions.
         if (!merged.isDefined && apply !== undefined && apply.length === 0) return apply();
+        if (!merged.isDefined && record.type.emptyValue !== undefined) {
+          const empty = record.type.emptyValue.value;
+          return apply === undefined ? empty : apply(empty);
+        }
         if (!merged.isDefined) {
           throw new OptionNotDefinedError(`The option \`${showOption(node.loc)}' was accessed but has no value defined. Try setting the option.\nIt is declared in ${showFiles(record.declarations)}.`, node.loc);
         }
@@ -294,6 +299,6 @@ export class Evaluation {
               .join(", ")} or \`${suggestions[suggestions.length - 1] ?? ""}'?`;
     const onlyBuiltIns = [...this.root.children.keys()].every((name) => name === "_module" || name === "assertions" || name === "warnings");
     const hint = onlyBuiltIns ? `\n\nIt seems as if you're trying to declare an option by placing it into \`config' rather than \`options'!` : "";
-    return new OptionNotFoundError(`The option \`${showOption(loc)}' does not exist.${suggestion} Definition values:${showDefinitions([{ file: definition.file, value: definition.value }])}${hint}`, loc, suggestions);
+    return new OptionNotFoundError(`The option \`${showOption(loc)}' does not exist.${suggestion} Definition values:${showDefinitions([{ file: definitionLocation(definition.file, definition.path), value: definition.value }])}${hint}`, loc, suggestions);
   }
 }

@@ -1,22 +1,21 @@
 /**
  * The module every evaluation includes (nixpkgs' `internalModule`): it
- * declares `_module.args`, `_module.check` and `_module.freeformType`, and,
- * at the top level, NixOS's `assertions` and `warnings` options.
+ * declares `_module.args`, `_module.check` and `_module.freeformType`.
+ * Like nixpkgs, it declares no `assertions` or `warnings`: those come from
+ * `assertionsModule`, which machine and home evaluations include.
  */
 import { mkOption } from "../options/mk-option.js";
-import { listOf } from "../types/list-types.js";
 import { lazyAttrsOf } from "../types/attrs-types.js";
 import { nullOr } from "../types/composite-types.js";
 import { optionType } from "../types/option-type-type.js";
-import { bool, raw, unspecified } from "../types/primitive-types.js";
-import { str } from "../types/string-types.js";
+import { bool, raw } from "../types/primitive-types.js";
 
 /** The file name shown for definitions made by the module system itself. */
 export const INTERNAL_MODULE_FILE = "@kiln/modules (internal)";
 
 const made: { topLevel?: object; nested?: object } = {};
 
-/** The internal module (one object, shared by all evaluations: nothing in it changes); `topLevel` adds `assertions` and `warnings`. */
+/** The internal module (one object, shared by all evaluations: nothing in it changes); `topLevel` documents `_module.args`. */
 export function internalModule(topLevel: boolean): object {
   return topLevel ? (made.topLevel ??= makeInternalModule(true)) : (made.nested ??= makeInternalModule(false));
 }
@@ -39,17 +38,6 @@ function makeInternalModule(topLevel: boolean): object {
           description: "If set, merge all definitions that don't have an associated option together using this type, and add the result to `config`.",
         }),
       },
-      ...(topLevel
-        ? {
-            assertions: mkOption({
-              type: listOf(unspecified),
-              internal: true,
-              default: [],
-              description: "Conditions that must hold, as `{ assertion, message }`; `checkAssertions` reports every failing one.",
-            }),
-            warnings: mkOption({ type: listOf(str), internal: true, default: [], description: "Messages to show the user." }),
-          }
-        : {}),
     },
     config: { _module: { args: {} } },
   };

@@ -48,6 +48,8 @@ export interface ShapedModule {
   readonly file: string;
   /** An explicit identity for deduplication and `disabledModules`. */
   readonly key: string | undefined;
+  /** The module's `_class` (`"nixos"`, `"homeManager"`, …): the kind of evaluation it is written for. */
+  readonly moduleClass: string | undefined;
   /** Modules this one imports. */
   readonly imports: readonly unknown[];
   /** Modules to leave out of the evaluation. */
@@ -96,6 +98,9 @@ export function shapeModule(module: unknown, fallbackFile: string): ShapedModule
   const declaredKey = ownValue(module, "key");
   if (isGhost(declaredKey)) throw dependsOnConfig("key", file);
   const key = declaredKey === undefined ? undefined : String(declaredKey);
+  const declaredClass = ownValue(module, "_class");
+  if (isGhost(declaredClass)) throw dependsOnConfig("_class", file);
+  const moduleClass = declaredClass === undefined || declaredClass === null ? undefined : String(declaredClass);
   const names = Object.keys(module);
   const freeformType = ownValue(module, "freeformType");
   const freeformSource: ConfigSource[] = freeformType === undefined ? [] : [{ kind: "value", value: { _module: { freeformType } }, structural: true }];
@@ -113,7 +118,7 @@ export function shapeModule(module: unknown, fallbackFile: string): ShapedModule
     const descriptor = Object.getOwnPropertyDescriptor(module, "config");
     const getter = descriptor?.get;
     const config: ConfigSource[] = descriptor === undefined ? [] : getter !== undefined ? [{ kind: "getter", read: () => getter.call(module) }] : [{ kind: "value", value: descriptor.value }];
-    return { file, key, imports, disabledModules, options: ownValue(module, "options") ?? {}, config: [...config, ...freeformSource] };
+    return { file, key, moduleClass, imports, disabledModules, options: ownValue(module, "options") ?? {}, config: [...config, ...freeformSource] };
   }
-  return { file, key, imports, disabledModules, options: {}, config: [{ kind: "shorthand", object: module, excluded: SHORTHAND_EXCLUDED }, ...freeformSource] };
+  return { file, key, moduleClass, imports, disabledModules, options: {}, config: [{ kind: "shorthand", object: module, excluded: SHORTHAND_EXCLUDED }, ...freeformSource] };
 }

@@ -121,11 +121,18 @@ function declareAll(options: unknown, node: OptionNode, file: string, calls: Mod
   }
 }
 
+function subtreeFiles(node: OptionNode, into = new Set<string>()): Set<string> {
+  for (const declaration of node.declarations) into.add(declaration.file);
+  for (const child of node.children.values()) subtreeFiles(child, into);
+  return into;
+}
+
 function checkNesting(node: OptionNode): void {
   for (const child of node.children.values()) {
     if (child.isOption && child.children.size > 0) {
-      const nested = [...child.children.keys()].map((name) => showOption([...child.loc, name]));
-      throw new InvalidModuleError(`The option \`${showOption(child.loc)}' in \`${child.declarations[0]?.file ?? ""}' would be a parent of the following options, but its type \`${child.record.type.description}' does not support nested options.\n${nested.map((name) => `- ${name}`).join("\n")}`);
+      // As nixpkgs: one line per name below the option and module declaring something under it, sorted.
+      const nested = [...child.children].flatMap(([name, grandchild]) => [...subtreeFiles(grandchild)].map((file) => ` - option(s) with prefix \`${showOption([...child.loc, name])}' in module \`${file}'`)).sort();
+      throw new InvalidModuleError(`The option \`${showOption(child.loc)}' in module \`${child.declarations[0]?.file ?? ""}' would be a parent of the following options, but its type \`${child.record.type.description}' does not support nested options.\n${nested.join("\n")}`);
     }
     checkNesting(child);
   }

@@ -9,6 +9,7 @@
  * Each module has a `key` (`@kiln/modules/home/programs/git.ts`), so
  * `disabledModules` can replace one with your own.
  */
+import { assertionsModule } from "../misc/assertions-module.js";
 import type { BuiltinConfig, ConfigOfModules } from "../typing/config-of.js";
 import { homeAccountOptions, homeUsernameOptions } from "./account/home-account.js";
 import { homeActivationOptions } from "./activation/home-activation.js";
@@ -35,6 +36,7 @@ export const homeOptions = [
 
 /** The modules of a home: every option with its implementation. */
 export const homeModules = [
+  assertionsModule,
   homePackages,
   sessionVariables,
   homeGit,

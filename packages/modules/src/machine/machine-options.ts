@@ -10,6 +10,7 @@
  * `disabledModules: ["@kiln/modules/machine/services/nginx.ts"]` replaces
  * one with your own, as on NixOS.
  */
+import { assertionsModule } from "../misc/assertions-module.js";
 import type { BuiltinConfig, ConfigOfModules } from "../typing/config-of.js";
 import { kernelModules, kernelModulesOptions } from "./boot/kernel-modules.js";
 import { etcOptions } from "./environment/etc.js";
@@ -55,6 +56,7 @@ export const machineOptions = [
 
 /** The modules of a machine: every option with its implementation. */
 export const machineModules = [
+  assertionsModule,
   systemPackages,
   environmentVariables,
   users,

@@ -7,6 +7,7 @@
  * `apply`) and of its definitions, so `ConfigOf` can derive the type of
  * `config` from a module's `options`.
  */
+import type { LiteralText } from "./literal.js";
 import { InvalidModuleError } from "../errors/invalid-module-error.js";
 import { noteDeclarationMade } from "../eval/ghost.js";
 import type { Lazy } from "../properties/lazy.js";
@@ -30,7 +31,7 @@ export interface OptionDeclaration<out Value, out Definition = Value> {
   /** The default, a definition at priority 1500 (`mkOptionDefault`). */
   readonly default?: unknown;
   /** How the default is shown in documentation, when the value itself is not helpful. */
-  readonly defaultText?: string;
+  readonly defaultText?: string | LiteralText;
   /** An example value for documentation. */
   readonly example?: unknown;
   /** Documentation (Markdown). */
@@ -54,10 +55,10 @@ export interface MkOptionSpec<Value, Definition, Applied> {
   readonly type?: OptionType<Value, Definition>;
   /** The default value (priority 1500); `lazy(() => …)` computes it when the option is merged (with `defaultText` for documentation). */
   readonly default?: NoInfer<Definition> | Lazy<NoInfer<Definition>>;
-  /** Documentation text for the default. */
-  readonly defaultText?: string;
-  /** An example for documentation. */
-  readonly example?: NoInfer<Definition>;
+  /** Documentation text for the default: a string, or `literalExpression(…)`/`literalMD(…)`. */
+  readonly defaultText?: string | LiteralText;
+  /** An example for documentation: a value, or `literalExpression(…)`/`literalMD(…)`. */
+  readonly example?: NoInfer<Definition> | LiteralText;
   /** Documentation. */
   readonly description?: string;
   /** At most one definition allowed. */

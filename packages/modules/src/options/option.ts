@@ -4,6 +4,8 @@
  * `.isDefined`, `.definitionsWithLocations`, `.declarations`, …).
  * Everything is computed on first access.
  */
+import { definitionLocation } from "../eval/module-location.js";
+import { isLiteralText } from "./literal.js";
 import type { Definition } from "../eval/definition.js";
 import type { AnyOptionType } from "../types/option-type.js";
 import type { OptionPath } from "./show-option.js";
@@ -55,11 +57,12 @@ export class Option<out Value = unknown> {
   }
   /** The definitions that count, each with its file. */
   get definitionsWithLocations(): readonly Definition[] {
-    return this.#source.finalDefinitions();
+    // A module's position made precise: the line of the key that defines this option (see `definitionLocation`).
+    return this.#source.finalDefinitions().map((definition) => ({ file: definitionLocation(definition.file, this.loc), value: definition.value }));
   }
-  /** Files of the definitions that count. */
+  /** Files of the definitions that count (with the line of the defining key when the source is known). */
   get files(): string[] {
-    return [...new Set(this.#source.finalDefinitions().map((definition) => definition.file))];
+    return [...new Set(this.definitionsWithLocations.map((definition) => definition.file))];
   }
   /** The best (lowest) priority among the definitions. */
   get highestPrio(): number {
@@ -83,7 +86,8 @@ export class Option<out Value = unknown> {
   }
   /** Documentation text for the default. */
   get defaultText(): string | undefined {
-    return this.#source.declaration["defaultText"] as string | undefined;
+    const text = this.#source.declaration["defaultText"];
+    return isLiteralText(text) ? text.text : (text as string | undefined);
   }
   /** Example value for documentation. */
   get example(): unknown {

@@ -50,6 +50,8 @@ export interface RenameSpec {
   readonly visible: boolean;
   /** Whether using the old name adds a warning. */
   readonly warn: boolean;
+  /** Called when the old option is read (nixpkgs' `use`): `mkRenamedOptionModule` traces "Obsolete option … is used". */
+  readonly use?: () => void;
 }
 
 /** A module forwarding definitions of `from` to `to` (see the file comment). */
@@ -64,7 +66,10 @@ export function doRename(spec: RenameSpec): (args: { readonly options: unknown }
           type: typeOf(spec.to, () => options),
           visible: spec.visible,
           description: `Alias of \`${showOption(spec.to)}\`.`,
-          apply: () => toOption().value,
+          apply: () => {
+            spec.use?.();
+            return toOption().value;
+          },
         }),
       ),
       // A getter: whether `warnings` exists is only known once all options are declared.

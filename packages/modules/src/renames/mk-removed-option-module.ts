@@ -1,8 +1,8 @@
 /**
  * `mkRemovedOptionModule path instructions`: the option no longer exists.
  * Defining it fails an assertion ("The option definition `x' in `file' no
- * longer has any effect; please remove it.\n<instructions>"); reading it
- * throws.
+ * longer has any effect; please remove it.\n<instructions>\n", with
+ * nixpkgs' final newline); reading it throws.
  */
 import { RemovedOptionError } from "../errors/removed-option-error.js";
 import { mkOption } from "../options/mk-option.js";
@@ -29,7 +29,7 @@ export function mkRemovedOptionModule(path: readonly string[], instructions: str
         return [
           {
             assertion: !option.isDefined,
-            message: `The option definition \`${showOption(path)}' in ${showFiles(option.files)} no longer has any effect; please remove it.\n${instructions}`,
+            message: `The option definition \`${showOption(path)}' in ${showFiles(option.files)} no longer has any effect; please remove it.\n${instructions}\n`,
           },
         ];
       }),

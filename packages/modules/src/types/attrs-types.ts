@@ -68,7 +68,7 @@ function checkNames(loc: OptionPath, nameType: OptionType<string>, byName: Reado
   }
 }
 
-function attrsWith<Value, Definition>(elemType: OptionType<Value, Definition>, lazy: boolean, nameType: OptionType<string> | undefined): OptionType<Record<string, Value>, Record<string, Definition>> {
+function attrsType<Value, Definition>(elemType: OptionType<Value, Definition>, lazy: boolean, nameType: OptionType<string> | undefined, placeholder = "name"): OptionType<Record<string, Value>, Record<string, Definition>> {
   const elementPhrase = descriptionPhrase((kind) => kind === "noun" || kind === "composite", elemType);
   return mkOptionType<Record<string, Value>, Record<string, Definition>>({
     name: lazy ? "lazyAttrsOf" : "attrsOf",
@@ -89,6 +89,11 @@ function attrsWith<Value, Definition>(elemType: OptionType<Value, Definition>, l
             get: () => {
               if (memo !== undefined) return memo.value;
               const merged = mergeDefinitions<Value>(attributeLoc, elemType, attributeDefinitions);
+              if (!merged.isDefined && elemType.emptyValue !== undefined) {
+                // nixpkgs keeps a lazy attribute whose definitions all vanished (`mkIf false`), reading as the element type's empty value.
+                memo = { value: elemType.emptyValue.value };
+                return memo.value;
+              }
               if (!merged.isDefined) throw new OptionNotDefinedError(`The option \`${showOption(attributeLoc)}' was accessed but has no value defined. Try setting the option.`, attributeLoc);
               memo = { value: merged.mergedValue() };
               return memo.value;
@@ -102,23 +107,39 @@ function attrsWith<Value, Definition>(elemType: OptionType<Value, Definition>, l
       return result;
     },
     nestedTypes: nameType === undefined ? { elemType } : { elemType, nameType },
-    ...(elemType.getSubOptions === undefined ? {} : { getSubOptions: (prefix, file) => elemType.getSubOptions?.([...prefix, "<name>"], file) ?? {} }),
+    emptyValue: { value: {} },
+    ...(elemType.getSubOptions === undefined ? {} : { getSubOptions: (prefix, file) => elemType.getSubOptions?.([...prefix, `<${placeholder}>`], file) ?? {} }),
     typeMerge: (other) => {
       if (other.name !== (lazy ? "lazyAttrsOf" : "attrsOf")) return undefined;
       const otherElement = other.nestedTypes["elemType"];
       if (otherElement === undefined || other.nestedTypes["nameType"] !== nameType) return undefined;
       const element = elemType.typeMerge?.(otherElement) ?? (otherElement.name === elemType.name && otherElement.description === elemType.description ? elemType : undefined);
-      return element === undefined ? undefined : attrsWith(element, lazy, nameType);
+      return element === undefined ? undefined : attrsType(element, lazy, nameType, placeholder);
     },
   });
 }
 
 /** An attribute set whose values have type `elemType`, merged per attribute; `options.nameType` checks the names. */
 export function attrsOf<Value, Definition>(elemType: OptionType<Value, Definition>, options: AttrsOfOptions = {}): OptionType<Record<string, Value>, Record<string, Definition>> {
-  return attrsWith(elemType, false, options.nameType);
+  return attrsType(elemType, false, options.nameType);
 }
 
 /** Like {@link attrsOf}, but each attribute is merged only when read. */
 export function lazyAttrsOf<Value, Definition>(elemType: OptionType<Value, Definition>, options: AttrsOfOptions = {}): OptionType<Record<string, Value>, Record<string, Definition>> {
-  return attrsWith(elemType, true, options.nameType);
+  return attrsType(elemType, true, options.nameType);
+}
+
+/** The fields of `types.attrsWith`. */
+export interface AttrsWithSpec<Value, Definition> extends AttrsOfOptions {
+  /** The type of every attribute's value. */
+  readonly elemType: OptionType<Value, Definition>;
+  /** Whether each attribute is merged only when read (`lazyAttrsOf`). */
+  readonly lazy?: boolean;
+  /** The name shown for an attribute in documentation paths (`<name>` by default). */
+  readonly placeholder?: string;
+}
+
+/** `attrsOf`/`lazyAttrsOf` with every setting named (nixpkgs' `attrsWith { elemType, lazy, placeholder }`; `nameType` is Kiln's). */
+export function attrsWith<Value, Definition>(spec: AttrsWithSpec<Value, Definition>): OptionType<Record<string, Value>, Record<string, Definition>> {
+  return attrsType(spec.elemType, spec.lazy ?? false, spec.nameType, spec.placeholder ?? "name");
 }

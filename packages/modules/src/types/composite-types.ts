@@ -25,6 +25,7 @@ export function nullOr<Value, Definition>(elemType: OptionType<Value, Definition
       throw new ConflictingDefinitionsError(`The option \`${showOption(loc)}\` is defined both null and not null, in ${showFiles(definitions.map((definition) => definition.file))}.`, loc);
     },
     nestedTypes: { elemType },
+    emptyValue: { value: null },
     ...(elemType.getSubOptions === undefined ? {} : { getSubOptions: (prefix, file) => elemType.getSubOptions?.(prefix, file) ?? {} }),
   });
 }
@@ -75,6 +76,7 @@ export function coercedTo<FromValue, FromDefinition, Value, Definition>(
     check: (value) => (coercedType.check(value) && finalType.check(coerce(value as FromValue))) || finalType.check(value),
     merge: (loc, definitions) => finalType.merge(loc, definitions.map((definition) => ({ file: definition.file, value: convert(definition.value) }))),
     nestedTypes: { coercedType, finalType },
+    ...(finalType.emptyValue === undefined ? {} : { emptyValue: finalType.emptyValue }),
     ...(finalType.getSubOptions === undefined ? {} : { getSubOptions: (prefix, file) => finalType.getSubOptions?.(prefix, file) ?? {} }),
   });
 }
@@ -91,6 +93,7 @@ export function unique<Value, Definition>(options: { readonly message: string },
       return elemType.merge(loc, definitions);
     },
     nestedTypes: { elemType },
+    ...(elemType.emptyValue === undefined ? {} : { emptyValue: elemType.emptyValue }),
   });
 }
 

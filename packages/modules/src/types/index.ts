@@ -1,7 +1,7 @@
 /**
  * The `types` namespace, with NixOS's names (`types.listOf(types.str)`).
  */
-import { attrsOf, lazyAttrsOf } from "./attrs-types.js";
+import { attrsOf, attrsWith, lazyAttrsOf } from "./attrs-types.js";
 import { coercedTo, either, functionTo, nullOr, oneOf, uniq, unique } from "./composite-types.js";
 import { accountName } from "./account-name.js";
 import { int, ints, port } from "./int-types.js";
@@ -9,7 +9,8 @@ import { listOf, nonEmptyListOf } from "./list-types.js";
 import { absolutePath, relativePath } from "./normal-path-types.js";
 import { optionType } from "./option-type-type.js";
 import { passwdEntry } from "./passwd-entry.js";
-import { anything, attrs, bool, enumType, float, number, packageType, path, raw, unspecified } from "./primitive-types.js";
+import { externalPath, pathInStore, pathWith } from "./path-with.js";
+import { anything, attrs, bool, boolByOr, enumType, float, number, packageType, path, pkgsType, raw, unspecified } from "./primitive-types.js";
 import { commas, envVar, lines, nonEmptyStr, separatedString, singleLineStr, str, strMatching } from "./string-types.js";
 import { deferredModule, submodule, submoduleWith } from "./submodule-types.js";
 import { zodType } from "./zod-type.js";
@@ -18,6 +19,8 @@ import { zodType } from "./zod-type.js";
 export const types = {
   /** `true` or `false`. */
   bool,
+  /** `true` or `false`, definitions merged with "or" (nixpkgs' `boolByOr`). */
+  boolByOr,
   /** A signed integer. */
   int,
   /** Bounded integer types (nixpkgs' `types.ints`). */
@@ -46,6 +49,14 @@ export const types = {
   envVar,
   /** An absolute path. */
   path,
+  /** A path string, optionally absolute or relative, in or outside the Nix store (nixpkgs' `pathWith { inStore, absolute }`). */
+  pathWith,
+  /** An absolute path inside the Nix store. */
+  pathInStore,
+  /** An absolute path outside the Nix store. */
+  externalPath,
+  /** A package set, defined once (nixpkgs' `types.pkgs`). */
+  pkgs: pkgsType,
   /** An absolute path without `..` segments, normalised (`/home//alice/` is `/home/alice`). */
   absolutePath,
   /** A relative path without `..` segments, normalised (`./ssh//ssh_config` is `ssh/ssh_config`). */
@@ -66,6 +77,8 @@ export const types = {
   attrsOf,
   /** Like `types.attrsOf`, but each attribute is merged only when read. */
   lazyAttrsOf,
+  /** `attrsOf`/`lazyAttrsOf` with named settings: `{ elemType, lazy, placeholder, nameType }` (nixpkgs' `attrsWith`). */
+  attrsWith,
   /** `null`, or a value of `elemType`. */
   nullOr,
   /** A value of `left` or of `right`. */

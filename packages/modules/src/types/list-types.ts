@@ -26,6 +26,7 @@ export function listOf<Value, Definition>(elemType: OptionType<Value, Definition
       return result;
     },
     nestedTypes: { elemType },
+    emptyValue: { value: [] },
     ...(elemType.getSubOptions === undefined ? {} : { getSubOptions: (prefix, file) => elemType.getSubOptions?.([...prefix, "*"], file) ?? {} }),
   });
 }
@@ -35,7 +36,7 @@ export function nonEmptyListOf<Value, Definition>(elemType: OptionType<Value, De
   const list = listOf(elemType);
   return mkOptionType<[Value, ...Value[]], Definition[]>({
     name: "nonEmptyListOf",
-    description: `non-empty ${list.description}`,
+    description: `non-empty ${descriptionPhrase((kind) => kind === "noun", list)}`,
     descriptionClass: "composite",
     check: (value) => Array.isArray(value) && value.length > 0,
     merge: (loc, definitions) => list.merge(loc, definitions) as [Value, ...Value[]],

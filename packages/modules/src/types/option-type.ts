@@ -39,13 +39,20 @@ export interface OptionType<out Value, out Definition = Value> {
   /** Human-readable description used in messages and docs (`"list of string"`). */
   readonly description: string;
   /** See {@link DescriptionClass}. */
-  readonly descriptionClass: DescriptionClass;
+  readonly descriptionClass: DescriptionClass | null;
   /** Whether a single definition value is acceptable. */
   check(value: unknown): boolean;
   /** Merges checked definitions (at least one) into the option's value. */
   merge(loc: OptionPath, definitions: readonly MergeDefinition[]): Value;
   /** Types this one is built from (`elemType` for `listOf`), for docs and type merging. */
   readonly nestedTypes: Readonly<Record<string, OptionType<unknown, unknown>>>;
+  /**
+   * The value of an option of this type that has no definitions and no
+   * default (nixpkgs' `emptyValue`): `[]` for lists, `{}` for attribute sets
+   * and submodules, `null` for `nullOr`; absent when such an option has no
+   * value ("was accessed but has no value defined").
+   */
+  readonly emptyValue?: { readonly value: Value };
   /**
    * Combines this type with another declaration's type of the same option,
    * or `undefined` when they cannot be merged (nixpkgs' `typeMerge`).
@@ -75,14 +82,16 @@ export interface OptionTypeSpec<Value> {
   readonly name: string;
   /** See {@link OptionType.description}. */
   readonly description: string;
-  /** See {@link OptionType.descriptionClass}; defaults to `"noun"`. */
-  readonly descriptionClass?: DescriptionClass;
+  /** See {@link OptionType.descriptionClass}; defaults to `"noun"`; `null` (nixpkgs' default) is always parenthesised inside another description. */
+  readonly descriptionClass?: DescriptionClass | null;
   /** See {@link OptionType.check}. */
   check(value: unknown): boolean;
   /** See {@link OptionType.merge}. */
   merge(loc: OptionPath, definitions: readonly MergeDefinition[]): Value;
   /** See {@link OptionType.nestedTypes}. */
   readonly nestedTypes?: Readonly<Record<string, AnyOptionType>>;
+  /** See {@link OptionType.emptyValue}. */
+  readonly emptyValue?: { readonly value: Value };
   /** See {@link OptionType.typeMerge}. */
   typeMerge?(other: AnyOptionType): AnyOptionType | undefined;
   /** See {@link OptionType.getSubOptions}. */
@@ -94,10 +103,11 @@ export function mkOptionType<Value, Definition = Value>(spec: OptionTypeSpec<Val
   return {
     name: spec.name,
     description: spec.description,
-    descriptionClass: spec.descriptionClass ?? "noun",
+    descriptionClass: spec.descriptionClass === undefined ? "noun" : spec.descriptionClass,
     check: spec.check,
     merge: spec.merge,
     nestedTypes: spec.nestedTypes ?? {},
+    ...(spec.emptyValue === undefined ? {} : { emptyValue: spec.emptyValue }),
     ...(spec.typeMerge === undefined ? {} : { typeMerge: spec.typeMerge }),
     ...(spec.getSubOptions === undefined ? {} : { getSubOptions: spec.getSubOptions }),
   };
@@ -112,6 +122,6 @@ export function isOptionType(value: unknown): value is AnyOptionType {
  * A type's description as a phrase inside another type's description,
  * parenthesised unless `accepts` its class (nixpkgs' `optionDescriptionPhrase`).
  */
-export function descriptionPhrase(accepts: (descriptionClass: DescriptionClass) => boolean, type: AnyOptionType): string {
+export function descriptionPhrase(accepts: (descriptionClass: DescriptionClass | null) => boolean, type: AnyOptionType): string {
   return accepts(type.descriptionClass) ? type.description : `(${type.description})`;
 }

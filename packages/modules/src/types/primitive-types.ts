@@ -12,7 +12,8 @@ import { mergeDefinitions } from "../eval/merge-definitions.js";
 import { showFiles, showOption, type OptionPath } from "../options/show-option.js";
 import { entriesOf } from "./entries-of.js";
 import { isInteger } from "./int-types.js";
-import { isAttrs, mergeEqualOption, mergeOneOption } from "./merge-helpers.js";
+import { isAttrs, mergeEqualOption, mergeOneOption, mergeUniqueOption } from "./merge-helpers.js";
+import { pathWith } from "./path-with.js";
 import { mkOptionType, type MergeDefinition, type OptionType } from "./option-type.js";
 
 /** A value that is either a derivation-like package object or a store path string. */
@@ -20,6 +21,26 @@ export type PackageValue = { readonly type: "derivation" } | string;
 
 /** `true` or `false`; definitions must agree. */
 export const bool: OptionType<boolean> = mkOptionType<boolean>({ name: "bool", description: "boolean", check: (value) => typeof value === "boolean", merge: mergeEqualOption });
+
+/** A boolean whose definitions are merged with "or": any `true` makes it `true` (nixpkgs' `boolByOr`). */
+export const boolByOr: OptionType<boolean> = mkOptionType<boolean>({
+  name: "boolByOr",
+  description: "boolean (merged using or)",
+  check: (value) => typeof value === "boolean",
+  merge: (_loc, definitions) => definitions.some((definition) => definition.value === true),
+});
+
+/**
+ * A package set (nixpkgs' `types.pkgs`), defined once: nixpkgs recognises
+ * its sets by `_type = "pkgs"`; Kiln's package sets are recognised by their
+ * `callPackage`.
+ */
+export const pkgsType: OptionType<Record<string, unknown>> = mkOptionType<Record<string, unknown>>({
+  name: "pkgs",
+  description: "Nixpkgs package set",
+  check: (value) => isAttrs(value) && ((value as { _type?: unknown })._type === "pkgs" || typeof (value as { callPackage?: unknown }).callPackage === "function"),
+  merge: (loc, definitions) => mergeUniqueOption("A Nixpkgs pkgs set can not be merged with another pkgs set.", loc, definitions),
+});
 
 /** A floating point number. JavaScript cannot tell `1.0` from `1`, so every finite number is accepted. */
 export const float: OptionType<number> = mkOptionType<number>({
@@ -50,19 +71,15 @@ export const attrs: OptionType<Record<string, unknown>> = mkOptionType<Record<st
   description: "attribute set",
   check: isAttrs,
   merge: (_loc, definitions) => Object.assign({}, ...definitions.map((definition) => definition.value)) as Record<string, unknown>,
+  emptyValue: { value: {} },
 });
 
 function isStorePathString(value: unknown): value is string {
   return typeof value === "string" && /^\/nix\/store\/[0-9a-df-np-sv-z]{32}-[^/]+$/.test(value);
 }
 
-/** An absolute path: a string starting with "/" (nixpkgs' `path`). */
-export const path: OptionType<string> = mkOptionType<string>({
-  name: "path",
-  description: "absolute path",
-  check: (value) => typeof value === "string" && value.startsWith("/"),
-  merge: mergeEqualOption,
-});
+/** An absolute path: a string starting with "/" (nixpkgs' `path = pathWith { absolute = true; }`). */
+export const path: OptionType<string> = pathWith({ absolute: true });
 
 /** A package: a derivation, or a store path string; only one definition is allowed. */
 export const packageType: OptionType<PackageValue> = mkOptionType<PackageValue>({

@@ -9,6 +9,7 @@
  * for `attrsOf (submodule …)` is the attribute name. The merged value is the
  * nested evaluation's lazy `config`.
  */
+import { isGhost, realValueOfGhost } from "../eval/ghost.js";
 import { evaluateModules } from "../eval/eval-modules.js";
 import type { OptionPath } from "../options/show-option.js";
 import { isAttrs } from "./merge-helpers.js";
@@ -25,6 +26,8 @@ export interface SubmoduleWithSpec {
   readonly shorthandOnlyDefinesConfig?: boolean;
   /** Overrides the description ("submodule"). */
   readonly description?: string;
+  /** The class of modules accepted inside (nixpkgs' `class`); a module with another `_class` is refused. */
+  readonly class?: string;
 }
 
 function definitionModule(value: unknown, file: string, shorthandOnlyDefinesConfig: boolean): unknown {
@@ -59,17 +62,26 @@ export function submoduleWith<Value extends object>(spec: SubmoduleWithSpec): Op
   const type: OptionType<Value, SubmoduleDefinition<Value>> = mkOptionType<Value, SubmoduleDefinition<Value>>({
     name: "submodule",
     description: spec.description ?? "submodule",
+    // nixpkgs gives submodules no description class, so they are parenthesised: `attribute set of (submodule)`.
+    descriptionClass: null,
     check: (value) => isAttrs(value) || typeof value === "function",
     merge: (loc: OptionPath, definitions) => {
       const context = evaluateModules({
-        modules: [...spec.modules, ...definitions.map((definition) => definitionModule(definition.value, definition.file, shorthand))],
+        modules: [...realModules(spec.modules), ...definitions.map((definition) => definitionModule(definition.value, definition.file, shorthand))],
         specialArgs: spec.specialArgs ?? {},
         moduleArguments: { name: loc[loc.length - 1] ?? "" },
         prefix: loc,
         fallbackFile: definitions[0]?.file ?? "<unknown-file>",
         topLevel: false,
+        moduleClass: spec.class,
       });
       return context.checkedConfig as Value;
+    },
+    // nixpkgs' `base.config`: the submodule's own modules evaluated without definitions, computed when first read.
+    emptyValue: {
+      get value(): Value {
+        return type.merge([], []);
+      },
     },
     typeMerge: (other: AnyOptionType) => {
       const otherSpec = submoduleSpecs.get(other);
@@ -79,15 +91,26 @@ export function submoduleWith<Value extends object>(spec: SubmoduleWithSpec): Op
         specialArgs: { ...spec.specialArgs, ...otherSpec.specialArgs },
         shorthandOnlyDefinesConfig: shorthand && (otherSpec.shorthandOnlyDefinesConfig ?? false),
         ...(spec.description === undefined ? {} : { description: spec.description }),
+        ...(spec.class === undefined ? {} : { class: spec.class }),
       });
     },
     getSubOptions: (prefix, declaringFile) => {
-      const context = evaluateModules({ modules: spec.modules, specialArgs: spec.specialArgs ?? {}, moduleArguments: { name: "<name>" }, prefix, fallbackFile: declaringFile ?? "<unknown-file>", topLevel: false });
+      const context = evaluateModules({ modules: realModules(spec.modules), specialArgs: spec.specialArgs ?? {}, moduleArguments: { name: "<name>" }, prefix, fallbackFile: declaringFile ?? "<unknown-file>", topLevel: false, moduleClass: spec.class });
       return context.options as Readonly<Record<string, unknown>>;
     },
   });
   submoduleSpecs.set(type, spec);
   return type;
+}
+
+/**
+ * The submodule's modules with placeholders replaced by real values: a module
+ * function that builds `submoduleWith({ modules: [config.x] })` (a
+ * `deferredModule` option's value) ran first with a placeholder `config`,
+ * whose real value is known by the time the submodule is merged.
+ */
+function realModules(modules: readonly unknown[]): readonly unknown[] {
+  return modules.some(isGhost) ? modules.map((module) => (isGhost(module) ? realValueOfGhost(module) : module)) : modules;
 }
 
 const submoduleSpecs = new WeakMap<AnyOptionType, SubmoduleWithSpec>();

@@ -22,8 +22,10 @@ export type InputValue = DerivationAttrValue | false;
 
 /**
  * The attributes of `stdenv.mkDerivation`: nixpkgs' names, with their
- * meaning there. Any other attribute becomes an environment variable of the
- * build, as in `derivation()`.
+ * meaning there. Other attributes are environment variables of the build, as
+ * in `derivation()`, when written in upper case or as custom phases
+ * (`…Phase`); any other name is refused by the type, so a misspelt
+ * attribute is a compile error (variables of other names go in `env`).
  */
 export interface MkDerivationAttrs<Passthru extends object = NoPassthru> {
   /** The name; defaults to `${pname}-${version}`. */
@@ -166,8 +168,48 @@ export interface MkDerivationAttrs<Passthru extends object = NoPassthru> {
   readonly __structuredAttrs?: boolean;
   /** Attributes passed in files rather than environment variables. */
   readonly passAsFile?: readonly string[];
-  /** Any other attribute is an environment variable of the build. */
-  readonly [attribute: string]: unknown;
+  /** Build-time inputs that run on the build machine for the build machine. */
+  readonly depsBuildBuild?: readonly InputValue[];
+  /** Inputs for the target platform of a compiler being built. */
+  readonly depsTargetTarget?: readonly InputValue[];
+  /** Flags of `make` in the installCheck phase. */
+  readonly installCheckFlags?: readonly DerivationAttrValue[];
+  /** The installCheck target; default `installcheck`. */
+  readonly installCheckTarget?: string;
+  /** Run the dist phase (`make dist`). */
+  readonly doDist?: boolean;
+  /** Flags of `make` in the dist phase. */
+  readonly distFlags?: readonly DerivationAttrValue[];
+  /** The dist target; default `dist`. */
+  readonly distTarget?: string;
+  /** Do not copy the dist tarballs to `$out/tarballs`. */
+  readonly dontCopyDist?: boolean;
+  /** Do not pass `--disable-dependency-tracking` to configure scripts that accept it. */
+  readonly dontDisableDependencyTracking?: boolean;
+  /** Leave the unpacked sources read-only. */
+  readonly dontMakeSourcesWritable?: boolean;
+  /** Shell code run after unpacking that sets `sourceRoot`. */
+  readonly setSourceRoot?: string;
+  /** Directories whose files lose their debugging information. */
+  readonly stripDebugList?: readonly string[];
+  /** Flags of `strip` for `stripDebugList`. */
+  readonly stripDebugFlags?: readonly string[];
+  /** Directories whose files lose all symbols. */
+  readonly stripAllList?: readonly string[];
+  /** Flags of `strip` for `stripAllList`. */
+  readonly stripAllFlags?: readonly string[];
+  /** Build on the machine that evaluates rather than on a remote builder. */
+  readonly preferLocalBuild?: boolean;
+  /** Whether the output may be fetched from a binary cache instead of built. */
+  readonly allowSubstitutes?: boolean;
+  /** A phase of your own, named in `phases` (`myPhase: "…"`). */
+  readonly [customPhase: `${string}Phase`]: unknown;
+  /**
+   * An upper-case name (`NIX_CFLAGS_COMPILE`) is an environment variable of
+   * the build. Other names are not attributes of `mkDerivation`, so a typo
+   * (`dontUnpak`) is a compile error: put variables of other names in `env`.
+   */
+  readonly [environmentVariable: Uppercase<string>]: unknown;
 }
 
 /** The final attributes, as layers see them: every attribute, and the package they make. */

@@ -9,6 +9,7 @@ import { defineModule, withOptions } from "../../modules/define-module.js";
 import { renderSshdConfig, type SshdValue } from "../../formats/sshd-config.js";
 import { mkEnableOption } from "../../options/mk-enable-option.js";
 import { mkOption } from "../../options/mk-option.js";
+import { literalExpression } from "../../options/literal.js";
 import { lazy } from "../../properties/lazy.js";
 import { mkIf } from "../../properties/mk-if.js";
 import { types } from "../../types/index.js";
@@ -97,7 +98,7 @@ export const opensshOptions = withOptions().module(located(FILE, (args) => {
           settings: mkOption({
             type: sshdSettingsType,
             default: {},
-            example: { PasswordAuthentication: false, PermitRootLogin: "no", MaxAuthTries: 3 },
+            example: literalExpression(`{ PasswordAuthentication: false, PermitRootLogin: "no", MaxAuthTries: 3 }`),
             description: "Settings of `/etc/ssh/sshd_config` (sshd_config(5)): the typed ones here, and any other keyword; booleans are written `yes`/`no`.",
           }),
           extraConfig: mkOption({ type: types.lines, default: "", description: "Text appended to `sshd_config` (`Match` blocks go here)." }),
