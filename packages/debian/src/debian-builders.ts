@@ -1,0 +1,58 @@
+/**
+ * The built-in builders behind {@link compactIndexDerivation},
+ * {@link unpackedDerivation} and {@link packageDerivation}: they run inside
+ * Kiln, as `builtin:fetchurl` does, so that no tool has to be built (or
+ * taken from the host) to read an index or unpack a `.deb`. Importing
+ * `@kiln/debian` registers them.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { registerBuiltinBuilder, xzDecompress, type BuiltinBuildContext } from "@kiln/core";
+import { unpackDeb } from "./deb-file.js";
+import { DebianArchiveError } from "./debian-errors.js";
+import { parsePackagesFile, serialiseIndex } from "./package-index.js";
+
+function env(context: BuiltinBuildContext, name: string): string {
+  return context.drv.env.get(name) ?? "";
+}
+
+function paths(context: BuiltinBuildContext, name: string): string[] {
+  return env(context, name).split(" ").filter((path) => path !== "");
+}
+
+/** Decompresses a fetched index by its first bytes (xz or gzip; anything else is taken as plain text). */
+export function decompressIndex(bytes: Buffer, source: string): string {
+  if (bytes[0] === 0xfd && bytes.toString("latin1", 1, 6) === "7zXZ\0") return xzDecompress(bytes).toString("utf8");
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) return gunzipSync(bytes).toString("utf8");
+  if (bytes.toString("latin1", 0, 8) === "Package:") return bytes.toString("utf8");
+  throw new DebianArchiveError(`'${source}' is not a Packages index (neither xz, gzip nor text)`);
+}
+
+async function buildIndex(context: BuiltinBuildContext): Promise<void> {
+  const packages = paths(context, "indexes").flatMap((file) => {
+    context.log(`parsing '${file}'`);
+    return parsePackagesFile(decompressIndex(readFileSync(file), file), file);
+  });
+  writeFileSync(context.output, serialiseIndex(packages), { mode: 0o644 });
+}
+
+async function buildUnpack(context: BuiltinBuildContext): Promise<void> {
+  const deb = env(context, "deb");
+  context.log(`unpacking '${deb}'`);
+  await unpackDeb(deb, context.output, context.scratch);
+}
+
+async function buildPackage(context: BuiltinBuildContext): Promise<void> {
+  const meta = join(context.output, "kiln-debian");
+  mkdirSync(meta, { recursive: true });
+  writeFileSync(join(meta, "package"), `${env(context, "package")}\n`);
+  writeFileSync(join(meta, "closure"), paths(context, "closure").map((path) => `${path}\n`).join(""));
+}
+
+/** Registers the builders (done once when `@kiln/debian` is imported; doing it again is harmless). */
+export function registerDebianBuilders(): void {
+  registerBuiltinBuilder("kiln-debian-index", buildIndex);
+  registerBuiltinBuilder("kiln-debian-unpack", buildUnpack);
+  registerBuiltinBuilder("kiln-debian-package", buildPackage);
+}

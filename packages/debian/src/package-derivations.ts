@@ -1,0 +1,81 @@
+/**
+ * The derivations of a locked Debian input, all of them content-pinned:
+ *
+ * - each `Packages` index and each `.deb` is a fixed-output fetch by the
+ *   SHA-256 the signed `Release` (or the index) gives, so its store path is
+ *   the same wherever the mirror is, and Kiln's hash-mismatch error applies;
+ * - the compact index is built from the fetched indexes by a built-in
+ *   builder (`builtin:kiln-debian-index`);
+ * - a `.deb`'s files are unpacked by `builtin:kiln-debian-unpack`;
+ * - a package (`builtin:kiln-debian-package`) refers to the unpacked trees
+ *   of its whole dependency closure. The unpacked trees refer to nothing, so
+ *   the dependency cycles Debian has do not become cycles of store paths.
+ *
+ * Mirrors only appear in the fetches' URL lists, which do not enter any
+ * output path: the same lock gives the same store paths on any machine.
+ */
+import { derivation, fetchurl, type Derivation } from "@kiln/core";
+import type { LockedDebianInput, LockedIndex } from "./lock-file.js";
+import type { IndexPackage } from "./package-index.js";
+
+/** Makes `text` usable in a store path name: characters Nix refuses become `_`. */
+export function storeName(text: string): string {
+  return text.replace(/[^A-Za-z0-9+\-._?=]/g, "_").replace(/^\./, "_");
+}
+
+/** The fixed-output fetch of one locked `Packages` index. */
+export function indexFetch(input: LockedDebianInput, index: LockedIndex, mirrors: readonly string[]): Derivation<"out"> {
+  const file = index.path.slice(index.path.lastIndexOf("/") + 1);
+  return fetchurl({
+    name: storeName(`debian-${input.suite}-${index.component}-${input.architecture}-${file}`),
+    urls: mirrors.map((mirror) => mirror + index.path),
+    sha256: index.sha256,
+  });
+}
+
+/** The compact index of a locked input, built from its fetched indexes. */
+export function compactIndexDerivation(input: LockedDebianInput, mirrors: readonly string[]): Derivation<"out"> {
+  return derivation({
+    name: storeName(`debian-${input.suite}-${input.architecture}-index`),
+    system: "builtin",
+    builder: "builtin:kiln-debian-index",
+    indexes: input.indexes.map((index) => indexFetch(input, index, mirrors).outPath).join(" "),
+    preferLocalBuild: true,
+  });
+}
+
+/** The fixed-output fetch of a package's `.deb`. */
+export function debFetch(entry: IndexPackage, mirrors: readonly string[]): Derivation<"out"> {
+  return fetchurl({
+    name: storeName(entry.filename.slice(entry.filename.lastIndexOf("/") + 1)),
+    urls: mirrors.map((mirror) => mirror + entry.filename),
+    sha256: entry.sha256,
+  });
+}
+
+/** A package's files, unpacked from its `.deb`. */
+export function unpackedDerivation(entry: IndexPackage, mirrors: readonly string[]): Derivation<"out"> {
+  return derivation({
+    name: storeName(`${entry.name}-${entry.version}-deb`),
+    system: "builtin",
+    builder: "builtin:kiln-debian-unpack",
+    deb: debFetch(entry, mirrors).outPath,
+    preferLocalBuild: true,
+  });
+}
+
+/**
+ * A package with its closure: its output lists the unpacked trees of
+ * `closure` (the package itself first) in `kiln-debian/closure`, so that
+ * they are its references.
+ */
+export function packageDerivation(entry: IndexPackage, closure: readonly Derivation[]): Derivation<"out"> {
+  return derivation({
+    name: storeName(`${entry.name}-${entry.version}`),
+    system: "builtin",
+    builder: "builtin:kiln-debian-package",
+    package: `${entry.name} ${entry.version} ${entry.architecture}`,
+    closure: closure.map((unpacked) => unpacked.outPath).join(" "),
+    preferLocalBuild: true,
+  });
+}
