@@ -62,7 +62,8 @@ export async function archiveUnavailable(): Promise<string | undefined> {
 export interface TestStore {
   readonly root: string;
   readonly store: LocalStore;
-  realise(roots: readonly Derivation[]): Promise<RealiseResult>;
+  /** Builds `roots` (downloads from the cache first, unless `fetchSettings` say otherwise); failures are in the result. */
+  realise(roots: readonly Derivation[], fetchSettings?: FetchSettings): Promise<RealiseResult>;
   dispose(): void;
 }
 
@@ -89,14 +90,15 @@ export function testStore(): TestStore {
   const storeDir = join(root, "store");
   setStoreDir(storeDir);
   const store = LocalStore.open({ storeDir, stateDir: join(root, "state") });
-  const realise = async (roots: readonly Derivation[]): Promise<RealiseResult> => {
-    const realiser = new LocalRealiser({ store, sandbox: false, fetchSettings: cachedFetchSettings() });
+  const realise = async (roots: readonly Derivation[], fetchSettings: FetchSettings = cachedFetchSettings()): Promise<RealiseResult> => {
+    const realiser = new LocalRealiser({ store, sandbox: false, fetchSettings });
     const result = await realiser.realise(buildDerivationGraph(roots), targetsOf(roots));
     fillCache(roots);
     return result;
   };
   setDebianRealiser(async (derivations) => {
-    await realise(derivations);
+    const { failed } = await realise(derivations);
+    if (failed.length > 0) throw new Error(failed.map((failure) => failure.message).join("\n"));
   });
   return {
     root,
