@@ -1,15 +1,15 @@
 /**
  * The built-in builders behind {@link compactIndexDerivation},
- * {@link unpackedDerivation} and {@link packageDerivation}: they run inside
+ * {@link unpackedDerivation}, {@link packageDerivation} and {@link fhsEnvDerivation}: they run inside
  * Kiln, as `builtin:fetchurl` does, so that no tool has to be built (or
  * taken from the host) to read an index or unpack a `.deb`. Importing
  * `@kiln/debian` registers them.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { registerBuiltinBuilder, xzDecompress, type BuiltinBuildContext } from "@kiln/core";
 import { unpackDeb } from "./deb-file.js";
+import { buildFhsEnvironment } from "./fhs-environment.js";
 import { DebianArchiveError } from "./debian-errors.js";
 import { parsePackagesFile, serialiseIndex } from "./package-index.js";
 
@@ -43,16 +43,9 @@ async function buildUnpack(context: BuiltinBuildContext): Promise<void> {
   await unpackDeb(deb, context.output, context.scratch);
 }
 
-async function buildPackage(context: BuiltinBuildContext): Promise<void> {
-  const meta = join(context.output, "kiln-debian");
-  mkdirSync(meta, { recursive: true });
-  writeFileSync(join(meta, "package"), `${env(context, "package")}\n`);
-  writeFileSync(join(meta, "closure"), paths(context, "closure").map((path) => `${path}\n`).join(""));
-}
-
 /** Registers the builders (done once when `@kiln/debian` is imported; doing it again is harmless). */
 export function registerDebianBuilders(): void {
   registerBuiltinBuilder("kiln-debian-index", buildIndex);
   registerBuiltinBuilder("kiln-debian-unpack", buildUnpack);
-  registerBuiltinBuilder("kiln-debian-package", buildPackage);
+  registerBuiltinBuilder("kiln-debian-fhs", buildFhsEnvironment);
 }

@@ -12,7 +12,7 @@ import { loadPackageIndex } from "./index-loader.js";
 import { LOCK_FILE_NAME, readLockFile, writeLockFile, type LockedDebianInput } from "./lock-file.js";
 import { lockDebianInput, type DebianInputSpec } from "./lock-input.js";
 import type { IndexPackage, PackageIndex } from "./package-index.js";
-import { packageDerivation, unpackedDerivation } from "./package-derivations.js";
+import { fhsEnvDerivation, packageDerivation, unpackedDerivation } from "./package-derivations.js";
 import { resolveClosure } from "./resolve-closure.js";
 import { closeNames } from "@kiln/core";
 
@@ -51,6 +51,20 @@ export interface DebianPackageSetOperations {
   closure(names: readonly string[]): IndexPackage[];
   /** Packages whose name or description contains every word of `query`. */
   search(query: string): IndexPackage[];
+  /**
+   * An FHS environment of `packages` and their closure: wrappers in `bin/`
+   * for the packages' programs, and with `runScript` (a path inside the
+   * environment, e.g. `/bin/bash`) `bin/<name>` running it.
+   */
+  fhsEnv(options: DebianFhsEnvOptions): Derivation<"out">;
+}
+
+/** Options of {@link DebianPackageSetOperations.fhsEnv}. */
+export interface DebianFhsEnvOptions {
+  readonly name: string;
+  /** Package names. */
+  readonly packages: readonly string[];
+  readonly runScript?: string;
 }
 
 /** A locked Debian input: each package by name (`deb.htop`), and the operations. */
@@ -123,6 +137,18 @@ function packageSet(inputName: string, locked: LockedDebianInput, index: Package
       return made;
     },
     closure: (names) => resolveClosure(index, names, { essential }),
+    fhsEnv({ name, packages: names, runScript }) {
+      if (typeof name !== "string" || name === "") throw new DebianInputError("fhsEnv: 'name' is required");
+      const roots = names.map((packageName) => {
+        const entry = index.get(packageName);
+        // package() throws the error that names close packages.
+        if (entry === undefined) operations.package(packageName);
+        return entry as IndexPackage;
+      });
+      const closure = resolveClosure(index, names, { essential });
+      const ordered = [...roots, ...closure.filter((entry) => !roots.includes(entry))];
+      return fhsEnvDerivation({ name, closure: ordered.map(unpack), programsOf: roots.map(unpack), ...(runScript !== undefined ? { runScript } : {}) });
+    },
     search: (query) => index.search(query),
   };
   return new Proxy(operations, {

@@ -23,8 +23,9 @@ export { formatRelation, parseRelations, versionSatisfies, type Relation, type R
 export { COMPACT_INDEX_FORMAT, PackageIndex, deserialiseIndex, parsePackagesFile, serialiseIndex, type IndexPackage, type Provider } from "./package-index.js";
 export { resolveClosure, type ResolveOptions } from "./resolve-closure.js";
 export { readAr, unpackDeb, type ArMember } from "./deb-file.js";
-export { compactIndexDerivation, debFetch, indexFetch, packageDerivation, storeName, unpackedDerivation } from "./package-derivations.js";
+export { compactIndexDerivation, debFetch, fhsEnvDerivation, indexFetch, packageDerivation, storeName, unpackedDerivation, type FhsEnvSpec } from "./package-derivations.js";
+export { HOST_ETC_FILES, buildFhsEnvironment } from "./fhs-environment.js";
 export { decompressIndex, registerDebianBuilders } from "./debian-builders.js";
 export { lockDebianInput, type DebianInputSpec, type LockOptions } from "./lock-input.js";
 export { loadPackageIndex, setDebianRealiser, type DebianRealiser, type LoadIndexOptions } from "./index-loader.js";
-export { debian, type DebianOptions, type DebianPackageSet, type DebianPackageSetOperations } from "./debian-input.js";
+export { debian, type DebianFhsEnvOptions, type DebianOptions, type DebianPackageSet, type DebianPackageSetOperations } from "./debian-input.js";

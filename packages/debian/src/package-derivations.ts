@@ -7,7 +7,7 @@
  * - the compact index is built from the fetched indexes by a built-in
  *   builder (`builtin:kiln-debian-index`);
  * - a `.deb`'s files are unpacked by `builtin:kiln-debian-unpack`;
- * - a package (`builtin:kiln-debian-package`) refers to the unpacked trees
+ * - a package (`builtin:kiln-debian-fhs`) refers to the unpacked trees
  *   of its whole dependency closure. The unpacked trees refer to nothing, so
  *   the dependency cycles Debian has do not become cycles of store paths.
  *
@@ -65,17 +65,46 @@ export function unpackedDerivation(entry: IndexPackage, mirrors: readonly string
 }
 
 /**
- * A package with its closure: its output lists the unpacked trees of
- * `closure` (the package itself first) in `kiln-debian/closure`, so that
- * they are its references.
+ * A package with its closure: an FHS environment (see `fhs-environment.ts`)
+ * of the unpacked trees of `closure` (the package itself first), with a
+ * wrapper in `bin/` for each of the package's programs. Its output lists the
+ * trees in `kiln-debian/closure`, so that they are its references.
  */
 export function packageDerivation(entry: IndexPackage, closure: readonly Derivation[]): Derivation<"out"> {
+  const own = closure[0];
   return derivation({
     name: storeName(`${entry.name}-${entry.version}`),
     system: "builtin",
-    builder: "builtin:kiln-debian-package",
+    builder: "builtin:kiln-debian-fhs",
     package: `${entry.name} ${entry.version} ${entry.architecture}`,
     closure: closure.map((unpacked) => unpacked.outPath).join(" "),
+    programsOf: own !== undefined ? own.outPath : "",
+    preferLocalBuild: true,
+  });
+}
+
+/** What {@link fhsEnvDerivation} makes an environment of. */
+export interface FhsEnvSpec {
+  /** The environment's name; with `runScript`, also its program's. */
+  readonly name: string;
+  /** The unpacked trees of the closure, in the order their files take precedence. */
+  readonly closure: readonly Derivation[];
+  /** The trees whose programs get wrappers in `bin/`. */
+  readonly programsOf: readonly Derivation[];
+  /** A program to run as `bin/<name>` (a path inside the environment, e.g. `/bin/bash`). */
+  readonly runScript?: string;
+}
+
+/** An FHS environment of several packages' closures. */
+export function fhsEnvDerivation(spec: FhsEnvSpec): Derivation<"out"> {
+  return derivation({
+    name: storeName(spec.name),
+    system: "builtin",
+    builder: "builtin:kiln-debian-fhs",
+    envName: spec.name,
+    closure: spec.closure.map((unpacked) => unpacked.outPath).join(" "),
+    programsOf: spec.programsOf.map((unpacked) => unpacked.outPath).join(" "),
+    runScript: spec.runScript ?? "",
     preferLocalBuild: true,
   });
 }
