@@ -5,9 +5,10 @@
 import { fileURLToPath } from "node:url";
 import type { EvaluateOptions } from "@kiln/core";
 import type { ParsedArgs } from "./command.js";
+import { realiseDebianIndexesInto } from "./debian-inputs.js";
 import { UsageError } from "./usage-error.js";
 
-const FALLBACK_NAMES = ["@kiln/core", "@kiln/modules", "@kiln/pkgs"] as const;
+const FALLBACK_NAMES = ["@kiln/core", "@kiln/debian", "@kiln/modules", "@kiln/pkgs"] as const;
 
 /** URLs of this CLI's own `@kiln/*` packages. */
 export function fallbackPackages(): Record<string, string> {
@@ -24,6 +25,8 @@ export function fallbackPackages(): Record<string, string> {
 
 /** The evaluation options the command line asks for. */
 export function evaluateOptions(args: ParsedArgs): EvaluateOptions {
+  // A config with a Debian input needs its index during evaluation: it is built into this command's store.
+  realiseDebianIndexesInto(args);
   const storeDir = args.options["store-dir"];
   return { fallbackPackages: fallbackPackages(), ...(typeof storeDir === "string" ? { storeDir } : {}) };
 }

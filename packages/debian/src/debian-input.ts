@@ -5,7 +5,8 @@
  * packages are derivations: `deb.htop`, `deb["nginx-light"]`.
  */
 import { dirname, join } from "node:path";
-import { callerLocation, reportWarning, type Derivation, type FetchSettings } from "@kiln/core";
+import { fileURLToPath } from "node:url";
+import { reportWarning, stackLocations, type Derivation, type FetchSettings } from "@kiln/core";
 import { debianMirrors } from "./apt-sources.js";
 import { DebianInputError, DebianResolveError } from "./debian-errors.js";
 import { loadPackageIndex } from "./index-loader.js";
@@ -70,11 +71,32 @@ export interface DebianFhsEnvOptions {
 /** A locked Debian input: each package by name (`deb.htop`), and the operations. */
 export type DebianPackageSet = DebianPackageSetOperations & { readonly [name: string]: Derivation<"out"> };
 
+// dist (or src): this package's own code, whose frames are not the caller.
+const CODE_ROOT = dirname(fileURLToPath(import.meta.url));
+
+/** The file of the innermost stack frame outside this package and `node_modules`: the config that called `debian`. */
+function callerFile(): string | undefined {
+  const limit = Error.stackTraceLimit;
+  let stack: string | undefined;
+  try {
+    Error.stackTraceLimit = 50;
+    stack = new Error().stack;
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  for (const location of stackLocations(stack ?? "")) {
+    if (location.file.includes("/node_modules/") || location.file.startsWith("node:")) continue;
+    if (location.file.startsWith(`${CODE_ROOT}/`) && !location.file.endsWith(".test.ts")) continue;
+    return location.file;
+  }
+  return undefined;
+}
+
 /** Where a config's lock lies: given, or beside the file that called `debian`. */
 function lockFileOf(options: DebianOptions): string {
   if (options.lockFile !== undefined) return options.lockFile;
-  const location = callerLocation();
-  return join(location !== undefined ? dirname(location.file) : process.cwd(), LOCK_FILE_NAME);
+  const file = callerFile();
+  return join(file !== undefined ? dirname(file) : process.cwd(), LOCK_FILE_NAME);
 }
 
 function matches(locked: LockedDebianInput, spec: DebianInputSpec): boolean {

@@ -15,10 +15,12 @@ import { pathInfoCommand } from "./path-info.js";
 import { rollbackCommand } from "./rollback.js";
 import { prefetchCommand } from "./prefetch.js";
 import { runCommand } from "./run.js";
+import { searchCommand } from "./search.js";
 import { shellCommand } from "./shell.js";
 import { storeCommand } from "./store.js";
 import { switchCommand } from "./switch.js";
 import { showDerivationCommand } from "./show-derivation.js";
+import { updateCommand } from "./update.js";
 
 /** Every `kiln` command, in the order `kiln help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -30,6 +32,8 @@ export const COMMANDS: readonly Command[] = [
   generationsCommand,
   diffCommand,
   addCommand,
+  updateCommand,
+  searchCommand,
   instantiateCommand,
   checkCommand,
   showDerivationCommand,

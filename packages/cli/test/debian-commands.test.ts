@@ -1,0 +1,83 @@
+/**
+ * `kiln update` and `kiln search` on a config with a Debian input, against
+ * the real archive: the input is locked on first use (and the CLI says so),
+ * an update with no archive change rewrites nothing, search finds packages
+ * in the locked index, and `kiln build` builds a Debian package whose
+ * wrapper runs.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { downloadFile, fetchSettingsFromEnvironment } from "@kiln/core";
+import { debianMirrors } from "@kiln/debian";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runKiln } from "./run-kiln.js";
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+const cache = resolve(process.env["KILN_DEBIAN_CACHE"] ?? join(repo, ".cache/debian"));
+
+async function unavailable(): Promise<string | undefined> {
+  const scratch = mkdtempSync(join(tmpdir(), "kiln-debian-probe-"));
+  try {
+    await downloadFile(`${debianMirrors("bookworm")[0]}dists/bookworm/InRelease`, join(scratch, "InRelease"), { settings: fetchSettingsFromEnvironment({ KILN_FETCH_ATTEMPTS: "1", KILN_CONNECT_TIMEOUT: "5" }) });
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+const skip = await unavailable();
+if (skip !== undefined) console.warn(`skipping the Debian CLI tests: the archive is unreachable (${skip})`);
+
+describe.skipIf(skip !== undefined)("kiln update, search and build with a Debian input", () => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "kiln-debian-cli-"));
+    env = { KILN_STORE_DIR: join(dir, "store"), KILN_STATE_DIR: join(dir, "state"), KILN_HASHED_MIRRORS: cache };
+    writeFileSync(
+      join(dir, "kiln.ts"),
+      'import { debian } from "@kiln/debian";\n\nconst deb = await debian({ suite: "bookworm", essential: false });\n\nexport default { tree: deb.package("tree") };\n',
+    );
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("locks an unlocked input on first use and says so; a second update rewrites nothing", () => {
+    const first = runKiln(["update"], dir, env);
+    expect(first.stderr).toMatch(/input 'debian-bookworm' was not locked; locked it to bookworm of .* in '.*kiln\.lock'/);
+    expect(first.status).toBe(0);
+    const lockFile = join(dir, "kiln.lock");
+    const text = readFileSync(lockFile, "utf8");
+    const mtime = statSync(lockFile).mtimeMs;
+    const second = runKiln(["update", "debian-bookworm"], dir, env);
+    expect(second.status).toBe(0);
+    expect(second.stderr).toMatch(/input 'debian-bookworm' is up to date \(bookworm of /);
+    expect(second.stderr).not.toMatch(/wrote|was not locked/);
+    expect(readFileSync(lockFile, "utf8")).toBe(text);
+    expect(statSync(lockFile).mtimeMs).toBe(mtime);
+  });
+
+  it("refuses to update an input the lock does not have, naming those it has", () => {
+    const result = runKiln(["update", "debian-sid"], dir, env);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/has no input 'debian-sid'; it has debian-bookworm/);
+  });
+
+  it("searches the locked index by name and description", () => {
+    const result = runKiln(["search", "interactive", "process", "viewer"], dir, env);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^\* htop \(3\.[^)]*\)\n {2}interactive processes viewer/m);
+  });
+
+  it("builds a Debian package whose wrapper runs the program", () => {
+    const build = runKiln(["build", "./kiln.ts#tree", "--out-link", join(dir, "result")], dir, env);
+    expect(build.stderr).not.toMatch(/error/);
+    expect(build.status).toBe(0);
+    const run = spawnSync(join(dir, "result/bin/tree"), ["--version"], { encoding: "utf8" });
+    expect(run.stdout).toMatch(/^tree v2\./);
+  });
+});
