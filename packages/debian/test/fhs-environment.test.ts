@@ -98,3 +98,31 @@ describe.skipIf(unavailable !== undefined)("FHS environments of real Debian pack
     expect(JSON.parse(output)).toEqual({ ok: true });
   });
 });
+
+describe.skipIf(unavailable !== undefined)("an FHS environment with Debian's Essential base", () => {
+  let dir: string;
+  let store: TestStore;
+  let deb: DebianPackageSet;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "kiln-debian-fhs-essential-"));
+    store = testStore();
+    deb = await debian({ suite: SUITE, lockFile: join(dir, "kiln.lock"), fetchSettings: cachedFetchSettings() });
+  });
+  afterAll(() => {
+    store.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("runs its runScript, a shell from the Essential base, with the packages' programs on the PATH", async () => {
+    const env = deb.fhsEnv({ name: "tools", packages: ["jq", "tree"], runScript: "/bin/bash" });
+    const { failed } = await store.realise([env]);
+    expect(failed).toEqual([]);
+    const work = join(dir, "work");
+    const result = spawnSync(join(env.outPath, "bin/tools"), ["-c", `mkdir -p ${work}/a/b && echo '{"n": [1, 2]}' | jq '.n | add' && tree --noreport ${work} && readlink /bin/sh`], { encoding: "utf8" });
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toBe(`3\n${work}\n└── a\n    └── b\ndash\n`);
+    expect(existsSync(join(env.outPath, "bin/jq"))).toBe(true);
+    expect(existsSync(join(env.outPath, "bin/tree"))).toBe(true);
+  }, 300_000);
+});
