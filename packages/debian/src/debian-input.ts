@@ -6,7 +6,7 @@
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { reportWarning, stackLocations, type Derivation, type FetchSettings } from "@kiln/core";
+import { callerLocation, reportWarning, type Derivation, type FetchSettings } from "@kiln/core";
 import { debianMirrors } from "./apt-sources.js";
 import { DebianInputError, DebianResolveError } from "./debian-errors.js";
 import { loadPackageIndex } from "./index-loader.js";
@@ -71,32 +71,14 @@ export interface DebianFhsEnvOptions {
 /** A locked Debian input: each package by name (`deb.htop`), and the operations. */
 export type DebianPackageSet = DebianPackageSetOperations & { readonly [name: string]: Derivation<"out"> };
 
-// dist (or src): this package's own code, whose frames are not the caller.
+// dist (or src): this package's own code, whose frames are not the caller's.
 const CODE_ROOT = dirname(fileURLToPath(import.meta.url));
-
-/** The file of the innermost stack frame outside this package and `node_modules`: the config that called `debian`. */
-function callerFile(): string | undefined {
-  const limit = Error.stackTraceLimit;
-  let stack: string | undefined;
-  try {
-    Error.stackTraceLimit = 50;
-    stack = new Error().stack;
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-  for (const location of stackLocations(stack ?? "")) {
-    if (location.file.includes("/node_modules/") || location.file.startsWith("node:")) continue;
-    if (location.file.startsWith(`${CODE_ROOT}/`) && !location.file.endsWith(".test.ts")) continue;
-    return location.file;
-  }
-  return undefined;
-}
 
 /** Where a config's lock lies: given, or beside the file that called `debian`. */
 function lockFileOf(options: DebianOptions): string {
   if (options.lockFile !== undefined) return options.lockFile;
-  const file = callerFile();
-  return join(file !== undefined ? dirname(file) : process.cwd(), LOCK_FILE_NAME);
+  const location = callerLocation([CODE_ROOT]);
+  return join(location !== undefined ? dirname(location.file) : process.cwd(), LOCK_FILE_NAME);
 }
 
 function matches(locked: LockedDebianInput, spec: DebianInputSpec): boolean {
