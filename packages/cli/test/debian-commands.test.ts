@@ -6,7 +6,7 @@
  * wrapper runs.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -65,6 +65,27 @@ describe.skipIf(skip !== undefined)("kiln update, search and build with a Debian
     const result = runKiln(["update", "debian-sid"], dir, env);
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/has no input 'debian-sid'; it has debian-bookworm/);
+  });
+
+  it("moves only the named input: two inputs locked at different dates stay apart", () => {
+    const config = join(dir, "two", "kiln.ts");
+    mkdirSync(dirname(config));
+    writeFileSync(
+      config,
+      'import { debian } from "@kiln/debian";\n\nconst now = await debian({ suite: "bookworm", essential: false });\nconst pinned = await debian({ suite: "bookworm", name: "pinned", essential: false });\n\nexport default { now: now.package("tree"), pinned: pinned.package("tree") };\n',
+    );
+    expect(runKiln(["update", "--file", config], dir, env).status).toBe(0);
+    const lockFile = join(dir, "two", "kiln.lock");
+    // Both entries as if locked long ago (the date alone: the index they pin is still served).
+    const lock = JSON.parse(readFileSync(lockFile, "utf8")) as { inputs: Record<string, { date: string }> };
+    for (const input of Object.values(lock.inputs)) input.date = "Sat, 01 Jan 2000 00:00:00 UTC";
+    writeFileSync(lockFile, `${JSON.stringify(lock, null, 2)}\n`);
+    const result = runKiln(["update", "pinned", "--file", config], dir, env);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/updated input 'pinned': bookworm of Sat, 01 Jan 2000 00:00:00 UTC -> /);
+    const after = JSON.parse(readFileSync(lockFile, "utf8")) as { inputs: Record<string, { date: string }> };
+    expect(after.inputs["debian-bookworm"]?.date).toBe("Sat, 01 Jan 2000 00:00:00 UTC");
+    expect(after.inputs["pinned"]?.date).not.toBe("Sat, 01 Jan 2000 00:00:00 UTC");
   });
 
   it("searches the locked index by name and description", () => {
