@@ -56,6 +56,17 @@ describe.skipIf(unavailable !== undefined)("locking a Debian suite from the real
     expect(index?.size).toBeGreaterThan(1_000_000);
   });
 
+  it("locks one index per component, and the package set reads them all", async () => {
+    const lockFile = join(dir, "components", "kiln.lock");
+    const deb = await debian({ suite: SUITE, components: ["main", "contrib"], name: "with-contrib", lockFile, fetchSettings: cachedFetchSettings() });
+    expect(deb.locked.indexes.map((index) => [index.component, index.path])).toEqual([
+      ["main", `dists/${SUITE}/main/binary-amd64/Packages.xz`],
+      ["contrib", `dists/${SUITE}/contrib/binary-amd64/Packages.xz`],
+    ]);
+    expect(deb.index.packages.some((entry) => entry.filename.startsWith("pool/contrib/"))).toBe(true);
+    expect(deb.index.get("htop")?.filename).toMatch(/^pool\/main\//);
+  });
+
   it("locks an input on first use, says so, and rewrites nothing when nothing changed", async () => {
     const lockFile = join(dir, "first-use", "kiln.lock");
     mkdirSync(join(dir, "first-use"));
