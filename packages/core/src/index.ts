@@ -134,7 +134,7 @@ export { fetchSettingsFromEnvironment, type FetchSettings } from "./fetch/fetch-
 export { MIRRORS, parseMirrorOverrides, resolveMirrorUrl } from "./fetch/mirrors.js";
 export { hashedMirrorUrls, parseHashedMirrors } from "./fetch/hashed-mirrors.js";
 export { downloadFile, type DownloadOptions } from "./fetch/download.js";
-export { isBuiltinBuilder, registerBuiltinBuilder, runBuiltinBuilder, type BuiltinBuildContext, type BuiltinBuilder } from "./fetch/builtin-fetchers.js";
+export { downloadFirst, isBuiltinBuilder, registerBuiltinBuilder, runBuiltinBuilder, type BuiltinBuildContext, type BuiltinBuilder } from "./fetch/builtin-fetchers.js";
 export { fetchFixedOutput, type FetchedOutput, type FetchFixedOutputOptions } from "./fetch/fetch-fixed-output.js";
 export { parsePrefetchTarget, prefetch, prefetchDerivation, type PrefetchResult, type PrefetchStore, type PrefetchTarget } from "./fetch/prefetch.js";
 export { callerLocation } from "./source/caller-location.js";

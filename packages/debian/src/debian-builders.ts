@@ -5,9 +5,9 @@
  * taken from the host) to read an index or unpack a `.deb`. Importing
  * `@kiln/debian` registers them.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
-import { registerBuiltinBuilder, xzDecompress, type BuiltinBuildContext } from "@kiln/core";
+import { declaredOutputHash, downloadFirst, registerBuiltinBuilder, xzDecompress, type BuiltinBuildContext } from "@kiln/core";
 import { unpackDeb } from "./deb-file.js";
 import { buildFhsEnvironment } from "./fhs-environment.js";
 import { DebianArchiveError } from "./debian-errors.js";
@@ -29,6 +29,25 @@ export function decompressIndex(bytes: Buffer, source: string): string {
   throw new DebianArchiveError(`'${source}' is not a Packages index (neither xz, gzip nor text)`);
 }
 
+/**
+ * `builtin:kiln-debian-fetch`: a fixed-output fetch of a file of the archive
+ * (an index or a `.deb`), as `builtin:fetchurl`, whose failure to find the
+ * file anywhere says why that happens to a lock and what to do.
+ */
+async function buildFetch(context: BuiltinBuildContext): Promise<void> {
+  const urls = paths(context, "urls");
+  try {
+    await downloadFirst(context, urls, context.output, declaredOutputHash(context.drv).hash);
+  } catch (error) {
+    if (context.signal?.aborted === true) throw error;
+    throw new DebianArchiveError(
+      `no mirror serves the locked file '${env(context, "archivePath")}' any more: Debian removes superseded versions from its mirrors at point releases. ` +
+        `'kiln update' moves the lock forward to what the mirrors have; or list a mirror that keeps every version in KILN_DEBIAN_MIRRORS, or a directory of files named by hash in KILN_HASHED_MIRRORS.\n${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  chmodSync(context.output, 0o644);
+}
+
 async function buildIndex(context: BuiltinBuildContext): Promise<void> {
   const packages = paths(context, "indexes").flatMap((file) => {
     context.log(`parsing '${file}'`);
@@ -45,6 +64,7 @@ async function buildUnpack(context: BuiltinBuildContext): Promise<void> {
 
 /** Registers the builders (done once when `@kiln/debian` is imported; doing it again is harmless). */
 export function registerDebianBuilders(): void {
+  registerBuiltinBuilder("kiln-debian-fetch", buildFetch);
   registerBuiltinBuilder("kiln-debian-index", buildIndex);
   registerBuiltinBuilder("kiln-debian-unpack", buildUnpack);
   registerBuiltinBuilder("kiln-debian-fhs", buildFhsEnvironment);

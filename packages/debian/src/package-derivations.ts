@@ -1,9 +1,11 @@
 /**
  * The derivations of a locked Debian input, all of them content-pinned:
  *
- * - each `Packages` index and each `.deb` is a fixed-output fetch by the
- *   SHA-256 the signed `Release` (or the index) gives, so its store path is
- *   the same wherever the mirror is, and Kiln's hash-mismatch error applies;
+ * - each `Packages` index and each `.deb` is a fixed-output fetch
+ *   (`builtin:kiln-debian-fetch`, which downloads as `builtin:fetchurl` does)
+ *   by the SHA-256 the signed `Release` (or the index) gives, so its store
+ *   path is the same wherever the mirror is, and Kiln's hash-mismatch error
+ *   applies;
  * - the compact index is built from the fetched indexes by a built-in
  *   builder (`builtin:kiln-debian-index`);
  * - a `.deb`'s files are unpacked by `builtin:kiln-debian-unpack`;
@@ -14,7 +16,7 @@
  * Mirrors only appear in the fetches' URL lists, which do not enter any
  * output path: the same lock gives the same store paths on any machine.
  */
-import { derivation, fetchurl, type Derivation } from "@kiln/core";
+import { derivation, type Derivation } from "@kiln/core";
 import type { LockedDebianInput, LockedIndex } from "./lock-file.js";
 import type { IndexPackage } from "./package-index.js";
 
@@ -23,14 +25,29 @@ export function storeName(text: string): string {
   return text.replace(/[^A-Za-z0-9+\-._?=]/g, "_").replace(/^\./, "_");
 }
 
+/**
+ * A fixed-output fetch of the archive's file at `path` (below the archive
+ * root) by its SHA-256, from each mirror in turn after the hashed mirrors.
+ */
+export function archiveFetch(name: string, path: string, sha256: string, mirrors: readonly string[]): Derivation<"out"> {
+  return derivation({
+    name: storeName(name),
+    system: "builtin",
+    builder: "builtin:kiln-debian-fetch",
+    urls: mirrors.map((mirror) => mirror + path).join(" "),
+    archivePath: path,
+    preferLocalBuild: true,
+    impureEnvVars: ["http_proxy", "https_proxy", "all_proxy", "no_proxy"],
+    outputHashMode: "flat",
+    outputHashAlgo: "sha256",
+    outputHash: sha256,
+  });
+}
+
 /** The fixed-output fetch of one locked `Packages` index. */
 export function indexFetch(input: LockedDebianInput, index: LockedIndex, mirrors: readonly string[]): Derivation<"out"> {
   const file = index.path.slice(index.path.lastIndexOf("/") + 1);
-  return fetchurl({
-    name: storeName(`debian-${input.suite}-${index.component}-${input.architecture}-${file}`),
-    urls: mirrors.map((mirror) => mirror + index.path),
-    sha256: index.sha256,
-  });
+  return archiveFetch(`debian-${input.suite}-${index.component}-${input.architecture}-${file}`, index.path, index.sha256, mirrors);
 }
 
 /** The compact index of a locked input, built from its fetched indexes. */
@@ -46,11 +63,7 @@ export function compactIndexDerivation(input: LockedDebianInput, mirrors: readon
 
 /** The fixed-output fetch of a package's `.deb`. */
 export function debFetch(entry: IndexPackage, mirrors: readonly string[]): Derivation<"out"> {
-  return fetchurl({
-    name: storeName(entry.filename.slice(entry.filename.lastIndexOf("/") + 1)),
-    urls: mirrors.map((mirror) => mirror + entry.filename),
-    sha256: entry.sha256,
-  });
+  return archiveFetch(entry.filename.slice(entry.filename.lastIndexOf("/") + 1), entry.filename, entry.sha256, mirrors);
 }
 
 /** A package's files, unpacked from its `.deb`. */

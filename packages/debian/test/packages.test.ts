@@ -55,6 +55,21 @@ describe.skipIf(unavailable !== undefined)("Debian packages from the real archiv
     expect(other["nginx-light"]?.outputs.out.path).toBe(deb.package("nginx-light").outputs.out.path);
   });
 
+  it("says which locked .deb no mirror serves any more, and that 'kiln update' moves the lock forward", async () => {
+    const entry = deb.index.get("tree");
+    if (entry === undefined) throw new Error("tree is not in the index");
+    const server = await serve(new Map());
+    try {
+      const { failed } = await store.realise([debFetch(entry, [server.url])], { ...cachedFetchSettings(), hashedMirrors: [], attempts: 1 });
+      expect(failed).toHaveLength(1);
+      expect(failed[0]?.message).toContain(`no mirror serves the locked file '${entry.filename}' any more`);
+      expect(failed[0]?.message).toMatch(/'kiln update' moves the lock forward/);
+      expect(failed[0]?.message).toMatch(/404/);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("refuses a .deb whose bytes differ from the locked hash, with Kiln's hash-mismatch error, and registers nothing", async () => {
     const entry = deb.index.get("tree");
     if (entry === undefined) throw new Error("tree is not in the index");

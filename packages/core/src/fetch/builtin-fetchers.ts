@@ -96,8 +96,14 @@ function declaredFlatHash(drv: Drv): Hash | undefined {
   return method === "flat" && hash.bytes.some((byte) => byte !== 0) ? hash : undefined;
 }
 
-/** Downloads the first of `urls` that works into `destination`; hashed mirrors first when `hash` is known. */
-async function downloadFirst(context: BuiltinBuildContext, urls: readonly string[], destination: string, hash: Hash | undefined): Promise<void> {
+/**
+ * Downloads the first of `urls` that works into `destination`, hashed
+ * mirrors first when `hash` is known, logging and reporting progress through
+ * `context`: what `builtin:fetchurl` does, for registered builders that fetch.
+ *
+ * @throws FetchError naming every URL that failed.
+ */
+export async function downloadFirst(context: BuiltinBuildContext, urls: readonly string[], destination: string, hash: Hash | undefined): Promise<void> {
   const failures: string[] = [];
   const candidates = [...(hash !== undefined ? hashedMirrorUrls(context.settings.hashedMirrors, hash).map((url) => ({ url, mirror: true })) : []), ...urls.map((url) => ({ url, mirror: false }))];
   for (const { url, mirror } of candidates) {
