@@ -136,7 +136,9 @@ function packageSet(inputName: string, locked: LockedDebianInput, index: Package
       }
       const closure = resolveClosure(index, [name], { essential });
       const ordered = [entry, ...closure.filter((other) => other !== entry)];
-      made = packageDerivation(entry, ordered.map(unpack));
+      const byName = new Map(closure.map((other) => [other.name, other]));
+      const direct = index.requirements(entry).flatMap((requirement) => requirement.map((relation) => byName.get(relation.name)).find((found) => found !== undefined) ?? []);
+      made = packageDerivation(entry, ordered.map(unpack), [...new Set(direct)].map(unpack));
       packages.set(name, made);
       return made;
     },

@@ -103,10 +103,28 @@ function writeLdCache(root: string, storeDir: string, log: (line: string) => voi
   else log("wrote the closure's ld.so.cache");
 }
 
+/** Writes a wrapper in `bin` for each program of `trees` (the first tree's program wins a name). */
+function writeWrappers(bin: string, root: string, storeDir: string, trees: readonly string[]): void {
+  for (const tree of trees) {
+    for (const dir of PROGRAM_DIRS) {
+      let names: string[];
+      try {
+        names = readdirSync(join(tree, dir));
+      } catch {
+        continue;
+      }
+      for (const name of names.sort()) {
+        if (existsSync(join(bin, name))) continue;
+        writeFileSync(join(bin, name), wrapperScript(root, storeDir, `/${dir}/${name}`), { mode: 0o755 });
+      }
+    }
+  }
+}
+
 /**
  * The builder `builtin:kiln-debian-fhs`: merges `closure` (unpacked trees,
  * space-separated) into `$out/root`, writes a wrapper in `$out/bin` for each
- * program of `programsOf`, and, with `runScript`, `$out/bin/<envName>` that
+ * program of `programsOf` (or, when they have none, of `fallbackProgramsOf`), and, with `runScript`, `$out/bin/<envName>` that
  * runs it.
  */
 export async function buildFhsEnvironment(context: BuiltinBuildContext): Promise<void> {
@@ -127,20 +145,9 @@ export async function buildFhsEnvironment(context: BuiltinBuildContext): Promise
   writeLdCache(root, storeDir, context.log);
   const bin = join(out, "bin");
   mkdirSync(bin);
-  for (const tree of list("programsOf")) {
-    for (const dir of PROGRAM_DIRS) {
-      let names: string[];
-      try {
-        names = readdirSync(join(tree, dir));
-      } catch {
-        continue;
-      }
-      for (const name of names.sort()) {
-        if (existsSync(join(bin, name))) continue;
-        writeFileSync(join(bin, name), wrapperScript(root, storeDir, `/${dir}/${name}`), { mode: 0o755 });
-      }
-    }
-  }
+  writeWrappers(bin, root, storeDir, list("programsOf"));
+  // A package without programs of its own (a transitional or meta package such as nginx-light) gets those of its direct dependencies.
+  if (readdirSync(bin).length === 0) writeWrappers(bin, root, storeDir, list("fallbackProgramsOf"));
   const runScript = env("runScript");
   if (runScript !== "") writeFileSync(join(bin, env("envName")), wrapperScript(root, storeDir, runScript), { mode: 0o755 });
   const meta = join(out, "kiln-debian");

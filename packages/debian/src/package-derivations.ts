@@ -80,10 +80,11 @@ export function unpackedDerivation(entry: IndexPackage, mirrors: readonly string
 /**
  * A package with its closure: an FHS environment (see `fhs-environment.ts`)
  * of the unpacked trees of `closure` (the package itself first), with a
- * wrapper in `bin/` for each of the package's programs. Its output lists the
+ * wrapper in `bin/` for each of the package's programs (or, for a package
+ * without programs, each of its direct `dependencies`'). Its output lists the
  * trees in `kiln-debian/closure`, so that they are its references.
  */
-export function packageDerivation(entry: IndexPackage, closure: readonly Derivation[]): Derivation<"out"> {
+export function packageDerivation(entry: IndexPackage, closure: readonly Derivation[], dependencies: readonly Derivation[] = []): Derivation<"out"> {
   const own = closure[0];
   return derivation({
     name: storeName(`${entry.name}-${entry.version}`),
@@ -92,6 +93,7 @@ export function packageDerivation(entry: IndexPackage, closure: readonly Derivat
     package: `${entry.name} ${entry.version} ${entry.architecture}`,
     closure: closure.map((unpacked) => unpacked.outPath).join(" "),
     programsOf: own !== undefined ? own.outPath : "",
+    fallbackProgramsOf: dependencies.map((unpacked) => unpacked.outPath).join(" "),
     preferLocalBuild: true,
   });
 }

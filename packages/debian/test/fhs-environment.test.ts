@@ -1,11 +1,11 @@
 /**
- * Debian programs run from the store in FHS environments: jq and htop built
- * from the real archive run through their `bin/` wrappers under bubblewrap,
- * and every library the running program has mapped lies in its closure (the
- * host's libraries are not even mounted).
+ * Debian programs run from the store in FHS environments: jq, htop, git and
+ * nginx-light built from the real archive run through their `bin/` wrappers
+ * under bubblewrap, and every library the running program has mapped lies
+ * in its closure (the host's libraries are not even mounted).
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findBubblewrap } from "@kiln/core";
@@ -108,7 +108,7 @@ describe.skipIf(unavailable !== undefined)("an FHS environment with Debian's Ess
     dir = mkdtempSync(join(tmpdir(), "kiln-debian-fhs-essential-"));
     store = testStore();
     deb = await debian({ suite: SUITE, lockFile: join(dir, "kiln.lock"), fetchSettings: cachedFetchSettings() });
-  });
+  }, 120_000);
   afterAll(() => {
     store.dispose();
     rmSync(dir, { recursive: true, force: true });
@@ -124,5 +124,48 @@ describe.skipIf(unavailable !== undefined)("an FHS environment with Debian's Ess
     expect(result.stdout).toBe(`3\n${work}\n└── a\n    └── b\ndash\n`);
     expect(existsSync(join(env.outPath, "bin/jq"))).toBe(true);
     expect(existsSync(join(env.outPath, "bin/tree"))).toBe(true);
+  }, 300_000);
+
+  it("runs git: init and a commit in a temporary directory", async () => {
+    const git = deb.package("git");
+    expect((await store.realise([git])).failed).toEqual([]);
+    const repo = join(dir, "repo");
+    const run = (...args: string[]): string => {
+      const result = spawnSync(join(git.outPath, "bin/git"), ["-c", "user.name=Kiln", "-c", "user.email=kiln@example.invalid", "-C", repo, ...args], { encoding: "utf8" });
+      expect(result.stderr.replace(/^hint:.*\n/gm, "")).toBe("");
+      return result.stdout;
+    };
+    spawnSync("mkdir", ["-p", repo]);
+    run("init", "-q", "-b", "main");
+    writeFileSync(join(repo, "README"), "hello\n");
+    run("add", "README");
+    run("commit", "-q", "-m", "first");
+    expect(run("log", "--format=%s %an")).toBe("first Kiln\n");
+  }, 300_000);
+
+  it("checks a Kiln-written nginx config with nginx-light's nginx -t", async () => {
+    const nginx = deb.package("nginx-light");
+    expect((await store.realise([nginx])).failed).toEqual([]);
+    const site = join(dir, "nginx");
+    spawnSync("mkdir", ["-p", site]);
+    const conf = join(site, "nginx.conf");
+    writeFileSync(
+      conf,
+      [
+        `pid ${site}/nginx.pid;`,
+        `error_log stderr;`,
+        "events {}",
+        "http {",
+        `  client_body_temp_path ${site}/body; proxy_temp_path ${site}/proxy; fastcgi_temp_path ${site}/fastcgi; uwsgi_temp_path ${site}/uwsgi; scgi_temp_path ${site}/scgi;`,
+        `  access_log off;`,
+        "  server { listen 127.0.0.1:8089; location / { return 200 'ok'; } }",
+        "}",
+        "",
+      ].join("\n"),
+    );
+    const result = spawnSync(join(nginx.outPath, "bin/nginx"), ["-t", "-e", "stderr", "-c", conf], { encoding: "utf8" });
+    expect(result.stderr).toMatch(/syntax is ok/);
+    expect(result.stderr).toMatch(/test is successful/);
+    expect(result.status).toBe(0);
   }, 300_000);
 });
