@@ -2,7 +2,7 @@
  * `kiln update` and `kiln search` on a config with a Debian input, against
  * the real archive: the input is locked on first use (and the CLI says so),
  * an update with no archive change rewrites nothing, search finds packages
- * in the locked index, and `kiln build` builds a Debian package whose
+ * in the locked index, why-depends explains a dependency, and `kiln build` builds a Debian package whose
  * wrapper runs.
  */
 import { spawnSync } from "node:child_process";
@@ -86,6 +86,15 @@ describe.skipIf(skip !== undefined)("kiln update, search and build with a Debian
     const after = JSON.parse(readFileSync(lockFile, "utf8")) as { inputs: Record<string, { date: string }> };
     expect(after.inputs["debian-bookworm"]?.date).toBe("Sat, 01 Jan 2000 00:00:00 UTC");
     expect(after.inputs["pinned"]?.date).not.toBe("Sat, 01 Jan 2000 00:00:00 UTC");
+  });
+
+  it("shows why one package needs another as a chain", () => {
+    const result = runKiln(["why-depends", "htop", "libgcc-s1"], dir, env);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^htop \(.*\)\n└── libc6 \(.*\)\n {4}└── libgcc-s1 \(.*\)\n$/);
+    const none = runKiln(["why-depends", "tree", "perl-base"], dir, env);
+    expect(none.status).toBe(1);
+    expect(none.stderr).toMatch(/'tree' does not depend on 'perl-base' in debian-bookworm/);
   });
 
   it("searches the locked index by name and description", () => {

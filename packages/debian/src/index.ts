@@ -21,7 +21,7 @@ export { LOCK_FILE_NAME, emptyLock, readLockFile, stableJson, writeLockFile, typ
 export { compareDebianVersions, parseDebianVersion, type DebianVersion } from "./debian-version.js";
 export { formatRelation, parseRelations, versionSatisfies, type Relation, type RelationOperator, type Requirement } from "./relations.js";
 export { COMPACT_INDEX_FORMAT, PackageIndex, deserialiseIndex, parsePackagesFile, serialiseIndex, type IndexPackage, type Provider } from "./package-index.js";
-export { resolveClosure, type ResolveOptions } from "./resolve-closure.js";
+export { dependencyChain, resolveClosure, type ResolveOptions } from "./resolve-closure.js";
 export { readAr, unpackDeb, type ArMember } from "./deb-file.js";
 export { archiveFetch, compactIndexDerivation, debFetch, fhsEnvDerivation, indexFetch, packageDerivation, storeName, unpackedDerivation, type FhsEnvSpec } from "./package-derivations.js";
 export { HOST_ETC_FILES, buildFhsEnvironment } from "./fhs-environment.js";

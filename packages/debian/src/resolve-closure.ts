@@ -43,6 +43,12 @@ function candidate(index: PackageIndex, relation: Relation): IndexPackage | unde
   return providers.sort((a, b) => priorityRank(a) - priorityRank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))[0];
 }
 
+/** What {@link resolve} finds: the chosen packages by name, and for each but the roots the package whose requirement brought it in. */
+interface Resolution {
+  readonly chosen: ReadonlyMap<string, IndexPackage>;
+  readonly parents: ReadonlyMap<string, IndexPackage>;
+}
+
 /**
  * The packages `roots` need, roots included, sorted by name.
  *
@@ -50,11 +56,33 @@ function candidate(index: PackageIndex, relation: Relation): IndexPackage | unde
  *   requirement nothing in the index meets (naming the package that needs it).
  */
 export function resolveClosure(index: PackageIndex, roots: readonly string[], options: ResolveOptions = {}): IndexPackage[] {
+  return [...resolve(index, roots, options).chosen.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * Why `root` needs `target`: the chain of packages from `root` to `target`
+ * along which resolution brought `target` in (as `nix why-depends` shows a
+ * chain of references), or `undefined` when the closure of `root` lacks it.
+ *
+ * @throws DebianResolveError as {@link resolveClosure} does.
+ */
+export function dependencyChain(index: PackageIndex, root: string, target: string, options: ResolveOptions = {}): IndexPackage[] | undefined {
+  const { chosen, parents } = resolve(index, [root], options);
+  let current = chosen.get(target) ?? [...chosen.values()].find((entry) => index.providers(target).some((provider) => provider.package === entry));
+  if (current === undefined) return undefined;
+  const chain = [current];
+  for (let parent = parents.get(current.name); parent !== undefined; parent = parents.get(parent.name)) chain.unshift(parent);
+  return chain;
+}
+
+function resolve(index: PackageIndex, roots: readonly string[], options: ResolveOptions): Resolution {
   const chosen = new Map<string, IndexPackage>();
+  const parents = new Map<string, IndexPackage>();
   const queue: IndexPackage[] = [];
-  const take = (entry: IndexPackage): void => {
+  const take = (entry: IndexPackage, parent?: IndexPackage): void => {
     if (chosen.has(entry.name)) return;
     chosen.set(entry.name, entry);
+    if (parent !== undefined) parents.set(entry.name, parent);
     queue.push(entry);
   };
   const starting = [...roots, ...(options.essential === true ? index.essential().map((entry) => entry.name) : [])];
@@ -81,10 +109,10 @@ export function resolveClosure(index: PackageIndex, roots: readonly string[], op
       if (met === undefined) {
         throw new DebianResolveError(`${entry.name} ${entry.version} depends on '${requirement.map(formatRelation).join(" | ")}', which no package in the locked index provides`);
       }
-      take(met);
+      take(met, entry);
     }
   }
-  return [...chosen.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { chosen, parents };
 }
 
 function suggestion(index: PackageIndex, name: string): string {

@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DebianResolveError, debian, debianMirrors, resolveClosure, type DebianPackageSet } from "../src/index.js";
+import { DebianResolveError, debian, debianMirrors, dependencyChain, resolveClosure, type DebianPackageSet } from "../src/index.js";
 import { SUITE, archiveUnavailable, cachedFetchSettings, testStore, type TestStore } from "./archive.js";
 
 const unavailable = (await archiveUnavailable()) ?? (spawnSync("apt-get", ["--version"]).status === 0 ? undefined : "apt-get is not installed");
@@ -75,6 +75,15 @@ describe.skipIf(unavailable !== undefined)("resolving closures from the real ind
     expect(essential).toEqual(expect.arrayContaining(["base-files", "bash", "coreutils", "dash", "libc-bin"]));
     const closure = resolveClosure(deb.index, ["tree"], { essential: true }).map((entry) => entry.name);
     expect(closure).toEqual(expect.arrayContaining([...essential, "tree", "libc6"]));
+  });
+
+  it("explains a dependency by the chain that brought it in, and finds none for a package outside the closure", () => {
+    expect(dependencyChain(deb.index, "htop", "libgcc-s1")?.map((entry) => entry.name)).toEqual(["htop", "libc6", "libgcc-s1"]);
+    expect(dependencyChain(deb.index, "tree", "perl-base")).toBeUndefined();
+    // A virtual package: the chain ends at the package that provides it.
+    const chain = dependencyChain(deb.index, "man-db", "debconf-2.0")?.map((entry) => entry.name);
+    expect(chain?.[0]).toBe("man-db");
+    expect(chain?.at(-1)).toBe("debconf");
   });
 
   it("names close packages when a name is misspelt", () => {

@@ -21,6 +21,7 @@ import { storeCommand } from "./store.js";
 import { switchCommand } from "./switch.js";
 import { showDerivationCommand } from "./show-derivation.js";
 import { updateCommand } from "./update.js";
+import { whyDependsCommand } from "./why-depends.js";
 
 /** Every `kiln` command, in the order `kiln help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -34,6 +35,7 @@ export const COMMANDS: readonly Command[] = [
   addCommand,
   updateCommand,
   searchCommand,
+  whyDependsCommand,
   instantiateCommand,
   checkCommand,
   showDerivationCommand,
