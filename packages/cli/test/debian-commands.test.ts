@@ -2,11 +2,12 @@
  * `kiln update` and `kiln search` on a config with a Debian input, against
  * the real archive: the input is locked on first use (and the CLI says so),
  * an update with no archive change rewrites nothing, search finds packages
- * in the locked index, why-depends explains a dependency, and `kiln build` builds a Debian package whose
- * wrapper runs.
+ * in the locked index, why-depends explains a dependency, `kiln build` builds
+ * a Debian package whose wrapper runs, and a machine with Debian packages is
+ * switched, rolled back and garbage-collected.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -110,4 +111,42 @@ describe.skipIf(skip !== undefined)("kiln update, search and build with a Debian
     const run = spawnSync(join(dir, "result/bin/tree"), ["--version"], { encoding: "utf8" });
     expect(run.stdout).toMatch(/^tree v2\./);
   });
+
+  it("switches a machine with Debian packages into --root, rolls it back, and garbage-collects what no generation needs", () => {
+    const project = join(dir, "machine");
+    mkdirSync(project);
+    writeFileSync(
+      join(project, "kiln.ts"),
+      [
+        'import { debian } from "@kiln/debian";',
+        'import { defineMachine } from "@kiln/modules";',
+        'import { defaultPackageSet } from "@kiln/pkgs";',
+        "",
+        "const pkgs = defaultPackageSet();",
+        'const deb = await debian({ suite: "bookworm", essential: false });',
+        "const box = (names: string[]) =>",
+        '  defineMachine({ pkgs, modules: [{ networking: { hostName: "box" }, environment: { systemPackages: names.map((name) => deb.package(name)) } }] });',
+        "",
+        'export default { machines: { box: box(["tree"]), bigger: box(["tree", "jq"]) } };',
+        "",
+      ].join("\n"),
+    );
+    const root = join(dir, "root");
+    const system = (): string => realpathSync(join(root, "var/lib/kiln/profiles/system"));
+    expect(runKiln(["switch", "--machine", "box", "--root", root], project, env).status).toBe(0);
+    const first = system();
+    expect(spawnSync(join(first, "sw/bin/tree"), ["--version"], { encoding: "utf8" }).stdout).toMatch(/^tree v2\./);
+    expect(runKiln(["switch", "--machine", "bigger", "--root", root], project, env).status).toBe(0);
+    const second = system();
+    expect(spawnSync(join(second, "sw/bin/jq"), ["-n", "1 + 1"], { encoding: "utf8" }).stdout).toBe("2\n");
+    expect(runKiln(["rollback", "--root", root], project, env).status).toBe(0);
+    expect(system()).toBe(first);
+    expect(existsSync(join(system(), "sw/bin/jq"))).toBe(false);
+    const gc = runKiln(["gc"], project, env);
+    expect(gc.status).toBe(0);
+    // The .deb files are not needed at run time; the unpacked closures of both generations are.
+    expect(gc.stdout).toMatch(/deleted '.*-jq_[^']*_amd64\.deb'/);
+    expect(spawnSync(join(first, "sw/bin/tree"), ["--version"], { encoding: "utf8" }).stdout).toMatch(/^tree v2\./);
+    expect(spawnSync(join(second, "sw/bin/jq"), ["-n", "1 + 1"], { encoding: "utf8" }).stdout).toBe("2\n");
+  }, 180_000);
 });
