@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { callerLocation, reportWarning, type Derivation, type FetchSettings } from "@kiln/core";
 import { debianMirrors } from "./apt-sources.js";
-import { DebianInputError, DebianResolveError } from "./debian-errors.js";
+import { DebianInputError, DebianMirrorError, DebianResolveError } from "./debian-errors.js";
 import { loadPackageIndex } from "./index-loader.js";
 import { LOCK_FILE_NAME, readLockFile, writeLockFile, type LockedDebianInput } from "./lock-file.js";
 import { lockDebianInput, type DebianInputSpec } from "./lock-input.js";
@@ -101,10 +101,12 @@ export async function debian(options: DebianOptions): Promise<DebianPackageSet> 
   if (spec.components.length === 0) throw new DebianInputError("debian: 'components' must name at least one component, e.g. [\"main\"]");
   const inputName = options.name ?? `debian-${spec.suite}`;
   const lockFile = lockFileOf(options);
-  const mirrors = options.mirrors ?? debianMirrors(spec.suite);
   const lock = readLockFile(lockFile);
   let locked = lock.inputs[inputName];
-  if (locked === undefined || !matches(locked, spec)) {
+  const needsLocking = locked === undefined || !matches(locked, spec);
+  // A locked input needs no mirror when the store or a hashed mirror has its files (an offline machine).
+  const mirrors = options.mirrors ?? (needsLocking ? debianMirrors(spec.suite) : mirrorsIfAny(spec.suite));
+  if (locked === undefined || needsLocking) {
     const why = locked === undefined ? "was not locked" : "changed since it was locked";
     locked = await lockDebianInput(spec, { mirrors, ...(options.keyring !== undefined ? { keyring: options.keyring } : {}), ...(options.fetchSettings !== undefined ? { fetchSettings: options.fetchSettings } : {}) });
     writeLockFile(lockFile, { version: 1, inputs: { ...lock.inputs, [inputName]: locked } });
@@ -112,6 +114,15 @@ export async function debian(options: DebianOptions): Promise<DebianPackageSet> 
   }
   const index = await loadPackageIndex(locked, mirrors, options.fetchSettings !== undefined ? { fetchSettings: options.fetchSettings } : {});
   return packageSet(inputName, locked, index, mirrors, options.essential ?? true);
+}
+
+function mirrorsIfAny(suite: string): string[] {
+  try {
+    return debianMirrors(suite);
+  } catch (error) {
+    if (error instanceof DebianMirrorError) return [];
+    throw error;
+  }
 }
 
 function packageSet(inputName: string, locked: LockedDebianInput, index: PackageIndex, mirrors: readonly string[], essential: boolean): DebianPackageSet {
