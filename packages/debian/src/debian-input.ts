@@ -109,7 +109,8 @@ export async function debian(options: DebianOptions): Promise<DebianPackageSet> 
   if (locked === undefined || needsLocking) {
     const why = locked === undefined ? "was not locked" : "changed since it was locked";
     locked = await lockDebianInput(spec, { mirrors, ...(options.keyring !== undefined ? { keyring: options.keyring } : {}), ...(options.fetchSettings !== undefined ? { fetchSettings: options.fetchSettings } : {}) });
-    writeLockFile(lockFile, { version: 1, inputs: { ...lock.inputs, [inputName]: locked } });
+    // Read again: another input of the config may have been locked meanwhile (debian() calls awaited together).
+    writeLockFile(lockFile, { version: 1, inputs: { ...readLockFile(lockFile).inputs, [inputName]: locked } });
     reportWarning(`input '${inputName}' ${why}; locked it to ${spec.suite} of ${locked.date} in '${lockFile}'`);
   }
   const index = await loadPackageIndex(locked, mirrors, options.fetchSettings !== undefined ? { fetchSettings: options.fetchSettings } : {});
