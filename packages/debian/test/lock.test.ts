@@ -90,6 +90,20 @@ describe.skipIf(unavailable !== undefined)("locking a Debian suite from the real
     }
   });
 
+  it("keeps both inputs when two are locked on first use at once", async () => {
+    const lockFile = join(dir, "together", "kiln.lock");
+    setWarningHandler(() => {});
+    try {
+      await Promise.all([
+        debian({ suite: SUITE, name: "one", lockFile, fetchSettings: cachedFetchSettings() }),
+        debian({ suite: SUITE, name: "two", lockFile, fetchSettings: cachedFetchSettings() }),
+      ]);
+    } finally {
+      setWarningHandler(undefined);
+    }
+    expect(Object.keys(readLockFile(lockFile).inputs)).toEqual(["one", "two"]);
+  });
+
   it("refuses an InRelease whose signed text was altered, and writes no lock", async () => {
     const tampered = Buffer.from(inRelease);
     const at = tampered.indexOf("Packages.xz");
