@@ -36,7 +36,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const { values } = parseArgs({ options: { out: { type: "string" }, prebuilds: { type: "string" } } });
 const outDir = resolve(values.out ?? join(root, "pack"));
 /** The workspace packages the CLI carries inside it, by folder. */
-const BUNDLED = ["core", "modules", "pkgs"];
+const BUNDLED = ["core", "debian", "modules", "pkgs"];
 /** Entry points besides `index.js`: the scripts of worker threads, by package folder. */
 const WORKERS = { core: ["config/evaluation-watchdog-worker.js"] };
 

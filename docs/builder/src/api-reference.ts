@@ -13,6 +13,7 @@ export const API_PACKAGES: readonly { readonly name: string; readonly entryPoint
   { name: "@kiln/core", entryPoint: "packages/core/src/index.ts" },
   { name: "@kiln/modules", entryPoint: "packages/modules/src/index.ts" },
   { name: "@kiln/pkgs", entryPoint: "packages/pkgs/src/index.ts" },
+  { name: "@kiln/debian", entryPoint: "packages/debian/src/index.ts" },
   { name: "@kiln/cli", entryPoint: "packages/cli/src/index.ts" },
 ];
 

@@ -7,10 +7,11 @@ import { fileURLToPath } from "node:url";
 import type { EvaluateOptions, EvaluationLimits } from "@kiln/core";
 import type { ParsedArgs } from "./command.js";
 import { warnIfOtherKilnVersion } from "./project/project-kiln-version.js";
+import { realiseDebianIndexesInto } from "./debian-inputs.js";
 import { UsageError } from "./usage-error.js";
 import { KILN_VERSION } from "./version.js";
 
-const FALLBACK_NAMES = ["@kiln/core", "@kiln/modules", "@kiln/pkgs"] as const;
+const FALLBACK_NAMES = ["@kiln/core", "@kiln/debian", "@kiln/modules", "@kiln/pkgs"] as const;
 
 /** URLs of this CLI's own `@kiln/*` packages. */
 export function fallbackPackages(): Record<string, string> {
@@ -61,6 +62,8 @@ export function evaluateOptions(args: ParsedArgs, installable?: string): Evaluat
   const storeDir = args.options["store-dir"];
   const given = installable ?? args.positionals[0];
   if (!isDefaultSet(given)) warnIfOtherKilnVersion((given ?? ".").replace(/#.*$/s, ""), KILN_VERSION);
+  // A config with a Debian input needs its index during evaluation: it is built into this command's store.
+  realiseDebianIndexesInto(args);
   return {
     fallbackPackages: fallbackPackages(),
     limits: evaluationLimits(args),

@@ -142,11 +142,12 @@ export { fetchSettingsFromEnvironment, type FetchSettings } from "./fetch/fetch-
 export { MIRRORS, parseMirrorOverrides, resolveMirrorUrl } from "./fetch/mirrors.js";
 export { hashedMirrorUrls, parseHashedMirrors } from "./fetch/hashed-mirrors.js";
 export { downloadFile, type DownloadOptions } from "./fetch/download.js";
-export { isBuiltinBuilder, runBuiltinBuilder, type BuiltinBuildContext } from "./fetch/builtin-fetchers.js";
+export { downloadFirst, isBuiltinBuilder, registerBuiltinBuilder, runBuiltinBuilder, type BuiltinBuildContext, type BuiltinBuilder } from "./fetch/builtin-fetchers.js";
 export { fetchFixedOutput, type FetchedOutput, type FetchFixedOutputOptions } from "./fetch/fetch-fixed-output.js";
 export { parsePrefetchTarget, prefetch, prefetchDerivation, type PrefetchResult, type PrefetchStore, type PrefetchTarget } from "./fetch/prefetch.js";
 export { callerLocation } from "./source/caller-location.js";
-export { ArchiveFormatError, UnsafeArchiveError, detectArchiveFormat, unpackArchive, type ArchiveFormat, type UnpackOptions } from "./fetch/archive/index.js";
+export { writeFileAtomically } from "./util/write-file-atomically.js";
+export { ArchiveFormatError, UnsafeArchiveError, detectArchiveFormat, unpackArchive, xzDecompress, type ArchiveFormat, type UnpackOptions } from "./fetch/archive/index.js";
 
 export {
   ACTIVATION_MANIFEST_FILE,

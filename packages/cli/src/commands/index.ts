@@ -16,10 +16,13 @@ import { pathInfoCommand } from "./path-info.js";
 import { rollbackCommand } from "./rollback.js";
 import { prefetchCommand } from "./prefetch.js";
 import { runCommand } from "./run.js";
+import { searchCommand } from "./search.js";
 import { shellCommand } from "./shell.js";
 import { storeCommand } from "./store.js";
 import { switchCommand } from "./switch.js";
 import { showDerivationCommand } from "./show-derivation.js";
+import { updateCommand } from "./update.js";
+import { whyDependsCommand } from "./why-depends.js";
 
 /** Every `kiln` command, in the order `kiln help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -32,6 +35,9 @@ export const COMMANDS: readonly Command[] = [
   generationsCommand,
   diffCommand,
   addCommand,
+  updateCommand,
+  searchCommand,
+  whyDependsCommand,
   instantiateCommand,
   checkCommand,
   showDerivationCommand,

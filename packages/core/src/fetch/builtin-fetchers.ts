@@ -11,7 +11,7 @@ import { declaredOutputHash, type Drv } from "../derivation/drv.js";
 import type { Hash } from "../store/hash.js";
 import { unpackArchive } from "./archive/unpack-archive.js";
 import { downloadFile } from "./download.js";
-import { FetchError } from "./fetch-errors.js";
+import { FetchError, FetcherArgumentError } from "./fetch-errors.js";
 import type { FetchSettings } from "./fetch-settings.js";
 import { gitCheckout } from "./git-checkout.js";
 import { hashedMirrorUrls } from "./hashed-mirrors.js";
@@ -46,11 +46,35 @@ const BUILDERS: Readonly<Record<string, (context: BuiltinBuildContext) => Promis
   "builtin:kiln-fetchpatch": buildFetchpatch,
 };
 
+/** A built-in builder: writes `context.output` from the derivation's environment. */
+export type BuiltinBuilder = (context: BuiltinBuildContext) => Promise<void>;
+
+// Kept on globalThis so that every copy of this module (a config may load its own) sees the same registrations.
+const REGISTERED = Symbol.for("kiln.core.builtinBuilders");
+
+function registered(): Map<string, BuiltinBuilder> {
+  const holder = globalThis as { [REGISTERED]?: Map<string, BuiltinBuilder> };
+  return (holder[REGISTERED] ??= new Map());
+}
+
+/**
+ * Adds a built-in builder `builtin:NAME`, for packages that build outputs
+ * inside Kiln (as `@kiln/debian` unpacks `.deb` files). Only the local
+ * realiser of a process that registered it can build such derivations; Nix
+ * cannot. The names of Kiln's own fetchers cannot be taken.
+ */
+export function registerBuiltinBuilder(name: string, builder: BuiltinBuilder): void {
+  const full = `builtin:${name}`;
+  if (BUILDERS[full] !== undefined) throw new FetcherArgumentError(`the built-in builder '${full}' is Kiln's own and cannot be replaced`);
+  registered().set(full, builder);
+}
+
 /** Runs the built-in builder of `context.drv`. */
 export async function runBuiltinBuilder(context: BuiltinBuildContext): Promise<void> {
-  const builder = BUILDERS[context.drv.builder];
+  const builder = BUILDERS[context.drv.builder] ?? registered().get(context.drv.builder);
   if (builder === undefined) {
-    throw new FetchError(`unsupported built-in builder '${context.drv.builder}'; Kiln knows ${Object.keys(BUILDERS).join(", ")}`, "");
+    const known = [...Object.keys(BUILDERS), ...registered().keys()];
+    throw new FetchError(`unsupported built-in builder '${context.drv.builder}'; Kiln knows ${known.join(", ")}`, "");
   }
   await builder(context);
 }
@@ -72,8 +96,14 @@ function declaredFlatHash(drv: Drv): Hash | undefined {
   return method === "flat" && hash.bytes.some((byte) => byte !== 0) ? hash : undefined;
 }
 
-/** Downloads the first of `urls` that works into `destination`; hashed mirrors first when `hash` is known. */
-async function downloadFirst(context: BuiltinBuildContext, urls: readonly string[], destination: string, hash: Hash | undefined): Promise<void> {
+/**
+ * Downloads the first of `urls` that works into `destination`, hashed
+ * mirrors first when `hash` is known, logging and reporting progress through
+ * `context`: what `builtin:fetchurl` does, for registered builders that fetch.
+ *
+ * @throws FetchError naming every URL that failed.
+ */
+export async function downloadFirst(context: BuiltinBuildContext, urls: readonly string[], destination: string, hash: Hash | undefined): Promise<void> {
   const failures: string[] = [];
   const candidates = [...(hash !== undefined ? hashedMirrorUrls(context.settings.hashedMirrors, hash).map((url) => ({ url, mirror: true })) : []), ...urls.map((url) => ({ url, mirror: false }))];
   for (const [index, { url, mirror }] of candidates.entries()) {

@@ -15,8 +15,12 @@ import { stackLocations } from "../config/source-location.js";
 // dist/source/caller-location.js (or src/…) → dist (or src): Kiln's own code.
 const CODE_ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 
-/** The innermost stack location outside `@kiln/core` and `node_modules`, or `undefined`. */
-export function callerLocation(): SourceLocation | undefined {
+/**
+ * The innermost stack location outside `@kiln/core`, `node_modules` and the
+ * directories in `skip` (another Kiln package's own code, which calls on
+ * behalf of the user), or `undefined`.
+ */
+export function callerLocation(skip: readonly string[] = []): SourceLocation | undefined {
   const limit = Error.stackTraceLimit;
   let stack: string | undefined;
   try {
@@ -27,7 +31,8 @@ export function callerLocation(): SourceLocation | undefined {
   }
   for (const location of stackLocations(stack ?? "")) {
     if (location.file.includes("/node_modules/")) continue;
-    if (location.file.startsWith(`${CODE_ROOT}/`) && !location.file.endsWith(".test.ts")) continue;
+    const own = [CODE_ROOT, ...skip].some((root) => location.file.startsWith(`${root}/`));
+    if (own && !location.file.endsWith(".test.ts")) continue;
     return location;
   }
   return undefined;

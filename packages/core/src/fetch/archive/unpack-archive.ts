@@ -55,6 +55,14 @@ export interface UnpackOptions {
    * directory, is an error.
    */
   readonly stripRoot: boolean;
+  /**
+   * Keep symlinks with absolute targets as they are, rather than refusing
+   * them. For trees that are mounted as a root file system later (a Debian
+   * package's `lib64/ld-linux-x86-64.so.2 -> /lib/...`), where the target
+   * means a path in that file system. The unpacker never follows a symlink
+   * while writing, so an absolute target cannot make it write outside.
+   */
+  readonly absoluteSymlinks?: boolean;
 }
 
 const READ_CHUNK = 1 << 20;
@@ -112,7 +120,7 @@ export async function unpackArchive(archiveFile: string, destination: string, op
   let current: string | undefined;
   try {
     chmodSync(destination, 0o755);
-    const tree = new TreeWriter(archiveFile, destination, options.stripRoot);
+    const tree = new TreeWriter(archiveFile, destination, options.stripRoot, options.absoluteSymlinks === true);
     const entries = format === "zip" ? zipEntries(archiveFile) : tarEntries(readTar(decompress(format, archiveFile)));
     for await (const entry of entries) {
       current = entry.name;
@@ -254,14 +262,16 @@ class TreeWriter {
   readonly #archive: string;
   readonly #root: Buffer;
   readonly #stripRoot: boolean;
+  readonly #absoluteSymlinks: boolean;
   readonly #nodes = new Map<string, Node>();
   /** With stripRoot: the archive's one top-level name, once seen. */
   #top: string | undefined;
 
-  constructor(archive: string, destination: string, stripRoot: boolean) {
+  constructor(archive: string, destination: string, stripRoot: boolean, absoluteSymlinks: boolean) {
     this.#archive = archive;
     this.#root = Buffer.from(destination, "utf8");
     this.#stripRoot = stripRoot;
+    this.#absoluteSymlinks = absoluteSymlinks;
   }
 
   async add(entry: Entry): Promise<void> {
@@ -295,10 +305,15 @@ class TreeWriter {
   finish(): void {
     if (this.#stripRoot && this.#top === undefined) throw this.#layoutError("but it is empty");
     for (const [key, node] of this.#nodes) {
-      if (node.kind === "symlink" && this.#escapes(parentOf(key), node.target)) {
+      if (node.kind === "symlink" && !this.#keptAbsolute(node.target) && this.#escapes(parentOf(key), node.target)) {
         throw this.#unsafe(node.entryName, "symlink pointing outside the tree (through other symlinks)");
       }
     }
+  }
+
+  /** Whether `target` is absolute and such targets are kept. */
+  #keptAbsolute(target: Buffer): boolean {
+    return this.#absoluteSymlinks && target[0] === 0x2f;
   }
 
   #unsafe(name: string, reason: string): UnsafeArchiveError {
@@ -426,6 +441,7 @@ class TreeWriter {
     if (target.length === 0) throw new ArchiveFormatError(`symlink '${name}' has an empty target`);
     if (target.includes(0)) throw new ArchiveFormatError(`symlink '${name}' has a NUL byte in its target`);
     const self = { key: path.join("/"), target };
+    if (this.#keptAbsolute(target)) return;
     if (target[0] === 0x2f) throw this.#unsafe(name, `${reason} (absolute target '${target.toString("utf8")}')`);
     if (this.#escapes(path.slice(0, -1), target, self)) throw this.#unsafe(name, `${reason} ('${target.toString("utf8")}')`);
   }
@@ -489,7 +505,8 @@ class TreeWriter {
       // A loop: the kernel would give up (ELOOP) without going anywhere.
       if (++expansions > MAX_SYMLINK_EXPANSIONS) return false;
       resolved.pop();
-      if (node.target[0] === 0x2f) return true;
+      // A kept absolute target is resolved where the tree is mounted, never here.
+      if (node.target[0] === 0x2f) return !this.#absoluteSymlinks;
       pending = [...node.target.toString("latin1").split("/"), ...pending];
     }
     return false;

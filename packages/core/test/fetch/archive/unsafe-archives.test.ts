@@ -5,7 +5,7 @@
  * write nothing outside it: every case's directory holds only the archive
  * afterwards, and a directory a symlink points at stays empty.
  */
-import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readlinkSync } from "node:fs";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UnsafeArchiveError, unpackArchive } from "../../../src/fetch/archive/index.js";
@@ -245,5 +245,18 @@ describe("unsafe zip entries", () => {
 
   it("refuses a character device", async () => {
     await refusesZip([first, { name: "dev", mode: 0o020644 }], "dev", /^character device$/);
+  });
+});
+
+describe("absolute symlinks kept for trees mounted as a root file system", () => {
+  it("keeps 'lib64/ld.so -> /lib/ld.so' as it is, and still writes nothing through it", async () => {
+    const where = caseDirectory(".tar");
+    python(WRITE_TAR, where.archive, JSON.stringify([{ name: "lib64/ld.so", type: "symlink", link: "/lib/x86_64/ld.so" }]), "pax");
+    await unpackArchive(where.archive, where.out, { stripRoot: false, absoluteSymlinks: true });
+    expect(readlinkSync(join(where.out, "lib64/ld.so"))).toBe("/lib/x86_64/ld.so");
+    const through = caseDirectory(".tar");
+    python(WRITE_TAR, through.archive, JSON.stringify([FIRST, { name: "link", type: "symlink", link: "/etc" }, { name: "link/passwd", type: "file", data: "x" }]), "pax");
+    await expect(unpackArchive(through.archive, through.out, { stripRoot: false, absoluteSymlinks: true })).rejects.toThrow(/path through the symlink 'link'/);
+    expect(existsSync(through.out)).toBe(false);
   });
 });

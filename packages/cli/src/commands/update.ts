@@ -1,0 +1,54 @@
+/**
+ * `kiln update [INPUT…]`: move the Debian inputs of a config (all, or the
+ * named ones) to their suites' current signed `Release`, as `nix flake
+ * update [INPUT]` moves flake inputs, then lock any input the config has
+ * that the lock lacks.
+ */
+import { existsSync } from "node:fs";
+import { loadConfig, setStoreDir } from "@kiln/core";
+import { debianMirrors, lockDebianInput, readLockFile, stableJson, writeLockFile, type LockedDebianInput } from "@kiln/debian";
+import type { Command } from "../command.js";
+import { configFileOf, lockFileOf, realiseDebianIndexesInto } from "../debian-inputs.js";
+import { fallbackPackages } from "../config-options.js";
+import { storeDirFor } from "../store-options.js";
+import { UsageError } from "../usage-error.js";
+
+export const updateCommand: Command = {
+  name: "update",
+  summary: "Lock a config's Debian inputs to their suites' current Release (all, or the named ones) in kiln.lock",
+  usage: "update [INPUT…] [--file CONFIG]",
+  description:
+    "Fetches each input's InRelease from the mirror (KILN_DEBIAN_MIRRORS, else the host's apt sources), verifies it with gpgv against Debian's archive keyring, and records the Release date and the Packages index's path, size and SHA-256 in kiln.lock beside the config. " +
+    "A lock that did not change is not rewritten. Then the config is evaluated, so that inputs it has and the lock lacks are locked too.",
+  options: [{ name: "file", short: "f", type: "string", value: "CONFIG", description: "The config (default: kiln.ts in the current directory)" }],
+  async run(args, io) {
+    const config = configFileOf(args);
+    const lockFile = lockFileOf(config);
+    const lock = readLockFile(lockFile);
+    const known = Object.keys(lock.inputs).sort();
+    const names = args.positionals.length > 0 ? [...args.positionals] : known;
+    const unknown = names.filter((name) => !known.includes(name));
+    if (unknown.length > 0 && existsSync(lockFile)) {
+      throw new UsageError(`'${lockFile}' has no input ${unknown.map((name) => `'${name}'`).join(", ")}; it has ${known.length > 0 ? known.join(", ") : "none"}`);
+    }
+    const inputs: Record<string, LockedDebianInput> = { ...lock.inputs };
+    for (const name of names.filter((n) => known.includes(n))) {
+      const old = lock.inputs[name] as LockedDebianInput;
+      const updated = await lockDebianInput({ suite: old.suite, components: old.components, architecture: old.architecture }, { mirrors: debianMirrors(old.suite) });
+      inputs[name] = updated;
+      const same = stableJson(updated) === stableJson(old);
+      io.stderr.write(same ? `input '${name}' is up to date (${old.suite} of ${old.date})\n` : `updated input '${name}': ${old.suite} of ${old.date} -> ${updated.date}\n`);
+    }
+    // With nothing locked yet there is nothing to write: evaluation below locks what the config has.
+    if (names.length > 0 && writeLockFile(lockFile, { version: 1, inputs })) io.stderr.write(`wrote '${lockFile}'\n`);
+    if (existsSync(config)) {
+      // Evaluating locks what the lock still lacks (each says so) and puts the indexes into the store.
+      setStoreDir(storeDirFor(args));
+      realiseDebianIndexesInto(args);
+      await loadConfig(config, { fallbackPackages: fallbackPackages() });
+    } else if (known.length === 0) {
+      throw new UsageError(`there is no config '${config}' to find Debian inputs in; give one with --file`);
+    }
+    return 0;
+  },
+};

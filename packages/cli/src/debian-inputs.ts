@@ -1,0 +1,42 @@
+/**
+ * What the CLI does for configs with Debian inputs (`@kiln/debian`): the
+ * compact index a config's evaluation needs is built into the command's own
+ * store (so the next evaluation reads it from there, with no network), and
+ * the lock beside a config is found for `kiln update` and `kiln search`.
+ */
+import { existsSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { LocalRealiser, LocalStore, buildDerivationGraph, targetsOf } from "@kiln/core";
+import { LOCK_FILE_NAME, setDebianRealiser } from "@kiln/debian";
+import type { ParsedArgs } from "./command.js";
+import { realiserName, storeDirFor } from "./store-options.js";
+
+/**
+ * Has Debian indexes needed during evaluation built into the local store the
+ * command works with (nothing for the nix realiser: its store is Nix's).
+ */
+export function realiseDebianIndexesInto(args: ParsedArgs): void {
+  if (realiserName(args) === "nix") return;
+  const storeDir = storeDirFor(args);
+  setDebianRealiser(async (derivations) => {
+    const store = LocalStore.open({ storeDir });
+    try {
+      const { failed } = await new LocalRealiser({ store, sandbox: false }).realise(buildDerivationGraph(derivations), targetsOf(derivations));
+      if (failed.length > 0) throw new Error(failed.map((failure) => failure.message).join("\n"));
+    } finally {
+      store.close();
+    }
+  });
+}
+
+/** The config file `--file` names, or `kiln.ts` in the current directory (a directory means its `kiln.ts`). */
+export function configFileOf(args: ParsedArgs): string {
+  const given = args.options["file"];
+  const file = resolve(typeof given === "string" ? given : "kiln.ts");
+  return existsSync(file) && statSync(file).isDirectory() ? join(file, "kiln.ts") : file;
+}
+
+/** The lock beside `configFile`. */
+export function lockFileOf(configFile: string): string {
+  return join(dirname(configFile), LOCK_FILE_NAME);
+}

@@ -1,0 +1,71 @@
+/**
+ * The built-in builders behind {@link compactIndexDerivation},
+ * {@link unpackedDerivation}, {@link packageDerivation} and {@link fhsEnvDerivation}: they run inside
+ * Kiln, as `builtin:fetchurl` does, so that no tool has to be built (or
+ * taken from the host) to read an index or unpack a `.deb`. Importing
+ * `@kiln/debian` registers them.
+ */
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
+import { declaredOutputHash, downloadFirst, registerBuiltinBuilder, xzDecompress, type BuiltinBuildContext } from "@kiln/core";
+import { unpackDeb } from "./deb-file.js";
+import { buildFhsEnvironment } from "./fhs-environment.js";
+import { DebianArchiveError } from "./debian-errors.js";
+import { parsePackagesFile, serialiseIndex } from "./package-index.js";
+
+function env(context: BuiltinBuildContext, name: string): string {
+  return context.drv.env.get(name) ?? "";
+}
+
+function paths(context: BuiltinBuildContext, name: string): string[] {
+  return env(context, name).split(" ").filter((path) => path !== "");
+}
+
+/** Decompresses a fetched index by its first bytes (xz or gzip; anything else is taken as plain text). */
+export function decompressIndex(bytes: Buffer, source: string): string {
+  if (bytes[0] === 0xfd && bytes.toString("latin1", 1, 6) === "7zXZ\0") return xzDecompress(bytes).toString("utf8");
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) return gunzipSync(bytes).toString("utf8");
+  if (bytes.toString("latin1", 0, 8) === "Package:") return bytes.toString("utf8");
+  throw new DebianArchiveError(`'${source}' is not a Packages index (neither xz, gzip nor text)`);
+}
+
+/**
+ * `builtin:kiln-debian-fetch`: a fixed-output fetch of a file of the archive
+ * (an index or a `.deb`), as `builtin:fetchurl`, whose failure to find the
+ * file anywhere says why that happens to a lock and what to do.
+ */
+async function buildFetch(context: BuiltinBuildContext): Promise<void> {
+  const urls = paths(context, "urls");
+  try {
+    await downloadFirst(context, urls, context.output, declaredOutputHash(context.drv).hash);
+  } catch (error) {
+    if (context.signal?.aborted === true) throw error;
+    throw new DebianArchiveError(
+      `no mirror serves the locked file '${env(context, "archivePath")}' any more: Debian removes superseded versions from its mirrors at point releases. ` +
+        `'kiln update' moves the lock forward to what the mirrors have; or list a mirror that keeps every version in KILN_DEBIAN_MIRRORS, or a directory of files named by hash in KILN_HASHED_MIRRORS.\n${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  chmodSync(context.output, 0o644);
+}
+
+async function buildIndex(context: BuiltinBuildContext): Promise<void> {
+  const packages = paths(context, "indexes").flatMap((file) => {
+    context.log(`parsing '${file}'`);
+    return parsePackagesFile(decompressIndex(readFileSync(file), file), file);
+  });
+  writeFileSync(context.output, serialiseIndex(packages), { mode: 0o644 });
+}
+
+async function buildUnpack(context: BuiltinBuildContext): Promise<void> {
+  const deb = env(context, "deb");
+  context.log(`unpacking '${deb}'`);
+  await unpackDeb(deb, context.output, context.scratch);
+}
+
+/** Registers the builders (done once when `@kiln/debian` is imported; doing it again is harmless). */
+export function registerDebianBuilders(): void {
+  registerBuiltinBuilder("kiln-debian-fetch", buildFetch);
+  registerBuiltinBuilder("kiln-debian-index", buildIndex);
+  registerBuiltinBuilder("kiln-debian-unpack", buildUnpack);
+  registerBuiltinBuilder("kiln-debian-fhs", buildFhsEnvironment);
+}

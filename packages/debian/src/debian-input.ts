@@ -1,0 +1,180 @@
+/**
+ * `debian({ suite, components, architecture })`: Debian's archive as an
+ * input of a config, the way a flake input pins nixpkgs. The input is locked
+ * in `kiln.lock` beside the config (on first use, if it is not yet); its
+ * packages are derivations: `deb.htop`, `deb["nginx-light"]`.
+ */
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { callerLocation, reportWarning, type Derivation, type FetchSettings } from "@kiln/core";
+import { debianMirrors } from "./apt-sources.js";
+import { DebianInputError, DebianMirrorError, DebianResolveError } from "./debian-errors.js";
+import { loadPackageIndex } from "./index-loader.js";
+import { LOCK_FILE_NAME, readLockFile, writeLockFile, type LockedDebianInput } from "./lock-file.js";
+import { lockDebianInput, type DebianInputSpec } from "./lock-input.js";
+import type { IndexPackage, PackageIndex } from "./package-index.js";
+import { fhsEnvDerivation, packageDerivation, unpackedDerivation } from "./package-derivations.js";
+import { resolveClosure } from "./resolve-closure.js";
+import { closeNames } from "@kiln/core";
+
+/** Options of {@link debian}. */
+export interface DebianOptions {
+  /** A suite or codename, e.g. `bookworm`. */
+  readonly suite: string;
+  /** Components (default `["main"]`). */
+  readonly components?: readonly string[];
+  /** A Debian architecture (default `amd64`). */
+  readonly architecture?: string;
+  /** The input's name in `kiln.lock` and for `kiln update NAME` (default `debian-SUITE`). */
+  readonly name?: string;
+  /** The lock file (default: `kiln.lock` beside the file that calls `debian`). */
+  readonly lockFile?: string;
+  /** Whether each package's closure includes the `Essential: yes` packages a Debian system assumes (default `true`). */
+  readonly essential?: boolean;
+  /** The keyring `InRelease` is verified against (default: the host's Debian archive keyring). */
+  readonly keyring?: string;
+  /** Archive roots to fetch from (default: `KILN_DEBIAN_MIRRORS`, else the host's apt sources). */
+  readonly mirrors?: readonly string[];
+  readonly fetchSettings?: FetchSettings;
+}
+
+/** The operations of a {@link DebianPackageSet} besides its packages. */
+export interface DebianPackageSetOperations {
+  /** The input's name in the lock. */
+  readonly inputName: string;
+  /** What the input is locked to. */
+  readonly locked: LockedDebianInput;
+  /** The parsed index. */
+  readonly index: PackageIndex;
+  /** The package `name`: a derivation that refers to the unpacked `.deb`s of its closure. */
+  package(name: string): Derivation<"out">;
+  /** The closure of `names` as index entries, sorted by name. */
+  closure(names: readonly string[]): IndexPackage[];
+  /** Packages whose name or description contains every word of `query`. */
+  search(query: string): IndexPackage[];
+  /**
+   * An FHS environment of `packages` and their closure: wrappers in `bin/`
+   * for the packages' programs, and with `runScript` (a path inside the
+   * environment, e.g. `/bin/bash`) `bin/<name>` running it.
+   */
+  fhsEnv(options: DebianFhsEnvOptions): Derivation<"out">;
+}
+
+/** Options of {@link DebianPackageSetOperations.fhsEnv}. */
+export interface DebianFhsEnvOptions {
+  readonly name: string;
+  /** Package names. */
+  readonly packages: readonly string[];
+  readonly runScript?: string;
+}
+
+/** A locked Debian input: each package by name (`deb.htop`), and the operations. */
+export type DebianPackageSet = DebianPackageSetOperations & { readonly [name: string]: Derivation<"out"> };
+
+// dist (or src): this package's own code, whose frames are not the caller's.
+const CODE_ROOT = dirname(fileURLToPath(import.meta.url));
+
+/** Where a config's lock lies: given, or beside the file that called `debian`. */
+function lockFileOf(options: DebianOptions): string {
+  if (options.lockFile !== undefined) return options.lockFile;
+  const location = callerLocation([CODE_ROOT]);
+  return join(location !== undefined ? dirname(location.file) : process.cwd(), LOCK_FILE_NAME);
+}
+
+function matches(locked: LockedDebianInput, spec: DebianInputSpec): boolean {
+  return locked.suite === spec.suite && locked.architecture === spec.architecture && locked.components.join(" ") === spec.components.join(" ");
+}
+
+/**
+ * A Debian suite as an input: locked on first use (fetching and verifying
+ * the suite's `InRelease`, then writing `kiln.lock`), then read from the
+ * lock. Package derivations fetch `.deb`s by the SHA-256 the locked index
+ * gives.
+ *
+ * @example
+ * const deb = await debian({ suite: "bookworm" });
+ * export default { htop: deb.htop };
+ */
+export async function debian(options: DebianOptions): Promise<DebianPackageSet> {
+  if (typeof options.suite !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(options.suite)) throw new DebianInputError(`debian: 'suite' must be a suite name such as "bookworm", got ${JSON.stringify(options.suite)}`);
+  const spec: DebianInputSpec = { suite: options.suite, components: options.components ?? ["main"], architecture: options.architecture ?? "amd64" };
+  if (spec.components.length === 0) throw new DebianInputError("debian: 'components' must name at least one component, e.g. [\"main\"]");
+  const inputName = options.name ?? `debian-${spec.suite}`;
+  const lockFile = lockFileOf(options);
+  const lock = readLockFile(lockFile);
+  let locked = lock.inputs[inputName];
+  const needsLocking = locked === undefined || !matches(locked, spec);
+  // A locked input needs no mirror when the store or a hashed mirror has its files (an offline machine).
+  const mirrors = options.mirrors ?? (needsLocking ? debianMirrors(spec.suite) : mirrorsIfAny(spec.suite));
+  if (locked === undefined || needsLocking) {
+    const why = locked === undefined ? "was not locked" : "changed since it was locked";
+    locked = await lockDebianInput(spec, { mirrors, ...(options.keyring !== undefined ? { keyring: options.keyring } : {}), ...(options.fetchSettings !== undefined ? { fetchSettings: options.fetchSettings } : {}) });
+    // Read again: another input of the config may have been locked meanwhile (debian() calls awaited together).
+    writeLockFile(lockFile, { version: 1, inputs: { ...readLockFile(lockFile).inputs, [inputName]: locked } });
+    reportWarning(`input '${inputName}' ${why}; locked it to ${spec.suite} of ${locked.date} in '${lockFile}'`);
+  }
+  const index = await loadPackageIndex(locked, mirrors, options.fetchSettings !== undefined ? { fetchSettings: options.fetchSettings } : {});
+  return packageSet(inputName, locked, index, mirrors, options.essential ?? true);
+}
+
+function mirrorsIfAny(suite: string): string[] {
+  try {
+    return debianMirrors(suite);
+  } catch (error) {
+    if (error instanceof DebianMirrorError) return [];
+    throw error;
+  }
+}
+
+function packageSet(inputName: string, locked: LockedDebianInput, index: PackageIndex, mirrors: readonly string[], essential: boolean): DebianPackageSet {
+  const unpacked = new Map<IndexPackage, Derivation<"out">>();
+  const packages = new Map<string, Derivation<"out">>();
+  const unpack = (entry: IndexPackage): Derivation<"out"> => {
+    let made = unpacked.get(entry);
+    if (made === undefined) unpacked.set(entry, (made = unpackedDerivation(entry, mirrors)));
+    return made;
+  };
+  const operations: DebianPackageSetOperations = {
+    inputName,
+    locked,
+    index,
+    package(name) {
+      let made = packages.get(name);
+      if (made !== undefined) return made;
+      const entry = index.get(name);
+      if (entry === undefined) {
+        const close = closeNames(name, index.names());
+        throw new DebianResolveError(`'${name}' is not a package of ${inputName} (${locked.suite} of ${locked.date})${close.length > 0 ? `; did you mean ${close.map((n) => `'${n}'`).join(", ")}?` : ""}`);
+      }
+      const closure = resolveClosure(index, [name], { essential });
+      const ordered = [entry, ...closure.filter((other) => other !== entry)];
+      const byName = new Map(closure.map((other) => [other.name, other]));
+      const direct = index.requirements(entry).flatMap((requirement) => requirement.map((relation) => byName.get(relation.name)).find((found) => found !== undefined) ?? []);
+      made = packageDerivation(entry, ordered.map(unpack), [...new Set(direct)].map(unpack));
+      packages.set(name, made);
+      return made;
+    },
+    closure: (names) => resolveClosure(index, names, { essential }),
+    fhsEnv({ name, packages: names, runScript }) {
+      if (typeof name !== "string" || name === "") throw new DebianInputError("fhsEnv: 'name' is required");
+      const roots = names.map((packageName) => {
+        const entry = index.get(packageName);
+        // package() throws the error that names close packages.
+        if (entry === undefined) operations.package(packageName);
+        return entry as IndexPackage;
+      });
+      const closure = resolveClosure(index, names, { essential });
+      const ordered = [...roots, ...closure.filter((entry) => !roots.includes(entry))];
+      return fhsEnvDerivation({ name, closure: ordered.map(unpack), programsOf: roots.map(unpack), ...(runScript !== undefined ? { runScript } : {}) });
+    },
+    search: (query) => index.search(query),
+  };
+  return new Proxy(operations, {
+    get(target, property, receiver) {
+      if (typeof property !== "string" || property in target) return Reflect.get(target, property, receiver) as unknown;
+      // Promise-likeness is probed with `then`; a package set is not a promise.
+      if (property === "then") return undefined;
+      return target.package(property);
+    },
+  }) as DebianPackageSet;
+}

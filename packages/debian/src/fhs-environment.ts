@@ -1,0 +1,157 @@
+/**
+ * FHS environments for Debian programs, as nixpkgs' `buildFHSEnv` and
+ * `steam-run` make them: a store path whose `root/` merges the unpacked
+ * `.deb`s of a closure (a tree of symlinks into the store, first package
+ * wins), and whose `bin/` holds a wrapper per program that runs it under
+ * bubblewrap with that tree as `/usr`, `/lib`, `/lib64`, `/bin`, `/sbin` and
+ * `/etc`, the host's `passwd`, `group`, `hosts`, `resolv.conf` and
+ * `localtime` passed through, and the host's `/home`, `/tmp`, `/run`,
+ * `/dev`, `/proc` and `/sys` visible. No host library is mounted, so a
+ * program can only load libraries of its closure.
+ *
+ * What maintainer scripts would generate and programs need is made here:
+ * the `ld.so.cache` of the closure, by `ldconfig` run inside the
+ * environment. Alternatives links and caches (gdk-pixbuf, fontconfig) are
+ * not made yet.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync, type Dirent } from "node:fs";
+import { dirname, join } from "node:path";
+import { findBubblewrap, type BuiltinBuildContext } from "@kiln/core";
+
+/** The top-level directories of the merged tree that become the environment's own. */
+const ROOT_DIRS = ["usr", "lib", "lib64", "lib32", "libx32", "bin", "sbin", "etc"] as const;
+
+/** Host files that replace the closure's: who the users are, and how to reach and name things. */
+export const HOST_ETC_FILES = ["passwd", "group", "hosts", "resolv.conf", "localtime"] as const;
+
+/** Host directories visible in the environment, read-write as on the host. */
+const HOST_DIRS = ["/home", "/tmp", "/run"] as const;
+
+/** Directories whose programs get wrappers. */
+const PROGRAM_DIRS = ["usr/bin", "bin", "usr/sbin", "sbin", "usr/games"] as const;
+
+/** Adds `tree`'s entries to the merged tree at `root` (what is there already stays). */
+function mergeTree(root: string, tree: string, relative = ""): void {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(join(tree, relative), { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const path = relative === "" ? entry.name : `${relative}/${entry.name}`;
+    const target = join(root, path);
+    let existing: ReturnType<typeof lstatSync> | undefined;
+    try {
+      existing = lstatSync(target);
+    } catch {
+      existing = undefined;
+    }
+    if (entry.isDirectory()) {
+      if (existing === undefined) mkdirSync(target);
+      else if (!existing.isDirectory()) continue;
+      mergeTree(root, tree, path);
+    } else if (existing === undefined) {
+      // Symlinks keep their targets, which mean paths inside the environment; files point into the store.
+      symlinkSync(entry.isSymbolicLink() ? readlinkSync(join(tree, path)) : join(tree, path), target);
+    }
+  }
+}
+
+/** The bubblewrap arguments that make `root` the environment, ending before the program; `/etc` writable only to write the cache. */
+function environmentMounts(root: string, storeDir: string, writableEtc = false): string[] {
+  const args: string[] = [];
+  for (const dir of ROOT_DIRS) if (existsSync(join(root, dir))) args.push(dir === "etc" && writableEtc ? "--bind" : "--ro-bind", join(root, dir), `/${dir}`);
+  for (const file of HOST_ETC_FILES) args.push("--ro-bind-try", `/etc/${file}`, `/etc/${file}`);
+  args.push("--ro-bind", storeDir, storeDir, "--dev-bind", "/dev", "/dev", "--proc", "/proc", "--ro-bind", "/sys", "/sys");
+  for (const dir of HOST_DIRS) args.push("--bind-try", dir, dir);
+  args.push("--tmpfs", "/var", "--dir", "/var/tmp");
+  return args;
+}
+
+function shellQuote(text: string): string {
+  return /^[A-Za-z0-9_./:=+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A wrapper script that runs `program` (a path inside the environment) with the arguments it is given. */
+function wrapperScript(root: string, storeDir: string, program: string): string {
+  const mounts = environmentMounts(root, storeDir).map(shellQuote);
+  const lines = [];
+  for (let i = 0; i < mounts.length; i += 3) lines.push(`  ${mounts.slice(i, i + 3).join(" ")} \\`);
+  return `#!/bin/sh\n# Runs ${program} in a Debian FHS environment made by Kiln: ${root}\nexec "\${KILN_BWRAP:-bwrap}" \\\n${lines.join("\n")}\n  -- ${shellQuote(program)} "$@"\n`;
+}
+
+/** Writes the closure's `ld.so.cache` by running `ldconfig` inside the environment (the closure's own, else the host's, which is static). */
+function writeLdCache(root: string, storeDir: string, log: (line: string) => void): void {
+  const bubblewrap = findBubblewrap();
+  if (bubblewrap === undefined) {
+    log("bubblewrap is not installed: the environment gets no ld.so.cache (the wrappers need bubblewrap anyway)");
+    return;
+  }
+  const own = existsSync(join(root, "sbin/ldconfig")) || existsSync(join(root, "usr/sbin/ldconfig"));
+  const ldconfig = own ? "/sbin/ldconfig" : "/kiln-ldconfig";
+  if (!own && !existsSync("/sbin/ldconfig")) {
+    log("neither the closure nor the host has ldconfig: the environment gets no ld.so.cache");
+    return;
+  }
+  const mounts = environmentMounts(root, storeDir, true);
+  if (!own) mounts.push("--ro-bind", "/sbin/ldconfig", "/kiln-ldconfig");
+  const dirs = ["/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib", "/usr/lib"].filter((dir) => existsSync(join(root, dir)));
+  const result = spawnSync(bubblewrap, [...mounts, "--", ldconfig, "-X", ...dirs], { encoding: "utf8" });
+  if (result.status !== 0) log(`ldconfig failed (${result.status ?? result.signal}): ${result.stderr.trim()}`);
+  else log("wrote the closure's ld.so.cache");
+}
+
+/** Writes a wrapper in `bin` for each program of `trees` (the first tree's program wins a name). */
+function writeWrappers(bin: string, root: string, storeDir: string, trees: readonly string[]): void {
+  for (const tree of trees) {
+    for (const dir of PROGRAM_DIRS) {
+      let names: string[];
+      try {
+        names = readdirSync(join(tree, dir));
+      } catch {
+        continue;
+      }
+      for (const name of names.sort()) {
+        if (existsSync(join(bin, name))) continue;
+        writeFileSync(join(bin, name), wrapperScript(root, storeDir, `/${dir}/${name}`), { mode: 0o755 });
+      }
+    }
+  }
+}
+
+/**
+ * The builder `builtin:kiln-debian-fhs`: merges `closure` (unpacked trees,
+ * space-separated) into `$out/root`, writes a wrapper in `$out/bin` for each
+ * program of `programsOf` (or, when they have none, of `fallbackProgramsOf`), and, with `runScript`, `$out/bin/<envName>` that
+ * runs it.
+ */
+export async function buildFhsEnvironment(context: BuiltinBuildContext): Promise<void> {
+  const env = (name: string): string => context.drv.env.get(name) ?? "";
+  const list = (name: string): string[] => env(name).split(" ").filter((path) => path !== "");
+  const out = context.output;
+  const storeDir = dirname(out);
+  const root = join(out, "root");
+  mkdirSync(root, { recursive: true });
+  const closure = list("closure");
+  for (const tree of closure) mergeTree(root, tree);
+  mkdirSync(join(root, "etc"), { recursive: true });
+  for (const file of HOST_ETC_FILES) {
+    // An empty file for each host file to be mounted on, so that bubblewrap need not create one in the read-only tree.
+    rmSync(join(root, "etc", file), { force: true, recursive: true });
+    writeFileSync(join(root, "etc", file), "");
+  }
+  writeLdCache(root, storeDir, context.log);
+  const bin = join(out, "bin");
+  mkdirSync(bin);
+  writeWrappers(bin, root, storeDir, list("programsOf"));
+  // A package without programs of its own (a transitional or meta package such as nginx-light) gets those of its direct dependencies.
+  if (readdirSync(bin).length === 0) writeWrappers(bin, root, storeDir, list("fallbackProgramsOf"));
+  const runScript = env("runScript");
+  if (runScript !== "") writeFileSync(join(bin, env("envName")), wrapperScript(root, storeDir, runScript), { mode: 0o755 });
+  const meta = join(out, "kiln-debian");
+  mkdirSync(meta);
+  writeFileSync(join(meta, "closure"), closure.map((path) => `${path}\n`).join(""));
+  if (env("package") !== "") writeFileSync(join(meta, "package"), `${env("package")}\n`);
+}

@@ -1,0 +1,31 @@
+/**
+ * `@kiln/debian`: Debian's archive as a locked, hash-pinned input of a Kiln
+ * project. A suite's signed `InRelease` pins its `Packages` index, the index
+ * pins each `.deb`, and each package is a derivation that refers to the
+ * unpacked files of its dependency closure.
+ *
+ * Importing this module registers the built-in builders its derivations use.
+ *
+ * @packageDocumentation
+ * @module @kiln/debian
+ */
+import { registerDebianBuilders } from "./debian-builders.js";
+
+registerDebianBuilders();
+
+export { DebianArchiveError, DebianInputError, DebianLockError, DebianMirrorError, DebianResolveError, DebianSignatureError } from "./debian-errors.js";
+export { controlField, parseControlFile, type ControlParagraph } from "./control-file.js";
+export { debianMirrors, parseDeb822Sources, parseSourcesList, readAptSources, type AptSource, type MirrorDiscoveryOptions } from "./apt-sources.js";
+export { DEBIAN_ARCHIVE_KEYRING, parseRelease, verifyInRelease, type Release, type ReleaseFile } from "./release-file.js";
+export { LOCK_FILE_NAME, emptyLock, readLockFile, stableJson, writeLockFile, type LockFile, type LockedDebianInput, type LockedIndex } from "./lock-file.js";
+export { compareDebianVersions, parseDebianVersion, type DebianVersion } from "./debian-version.js";
+export { formatRelation, parseRelations, versionSatisfies, type Relation, type RelationOperator, type Requirement } from "./relations.js";
+export { COMPACT_INDEX_FORMAT, PackageIndex, deserialiseIndex, parsePackagesFile, serialiseIndex, type IndexPackage, type Provider } from "./package-index.js";
+export { dependencyChain, resolveClosure, type ResolveOptions } from "./resolve-closure.js";
+export { readAr, unpackDeb, type ArMember } from "./deb-file.js";
+export { archiveFetch, compactIndexDerivation, debFetch, fhsEnvDerivation, indexFetch, packageDerivation, storeName, unpackedDerivation, type FhsEnvSpec } from "./package-derivations.js";
+export { HOST_ETC_FILES, buildFhsEnvironment } from "./fhs-environment.js";
+export { decompressIndex, registerDebianBuilders } from "./debian-builders.js";
+export { lockDebianInput, type DebianInputSpec, type LockOptions } from "./lock-input.js";
+export { loadPackageIndex, setDebianRealiser, type DebianRealiser, type LoadIndexOptions } from "./index-loader.js";
+export { debian, type DebianFhsEnvOptions, type DebianOptions, type DebianPackageSet, type DebianPackageSetOperations } from "./debian-input.js";
