@@ -146,7 +146,8 @@ describe("the docs site", () => {
     expect(await first.locator(".title").textContent()).toBe("mkDerivation");
     await first.click();
     await expect.poll(() => page.url()).toContain("/api/");
-    expect(await page.content()).toContain("mkDerivation");
+    // The URL changes before the new page has loaded: wait for its text.
+    await expect.poll(() => page.content()).toContain("mkDerivation");
     await page.close();
   });
 
@@ -158,7 +159,7 @@ describe("the docs site", () => {
     expect(await first.locator(".title").textContent()).toBe("services.openssh.enable");
     await first.click();
     await expect.poll(() => page.url()).toContain("options.html#services.openssh.enable");
-    expect(await page.locator('section.option[id="services.openssh.enable"]').isVisible()).toBe(true);
+    await expect.poll(() => page.locator('section.option[id="services.openssh.enable"]').isVisible()).toBe(true);
     await page.close();
   });
 
