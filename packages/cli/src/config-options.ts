@@ -68,7 +68,7 @@ export function evaluateOptions(args: ParsedArgs, installable?: string): Evaluat
     fallbackPackages: fallbackPackages(),
     limits: evaluationLimits(args),
     ...(typeof storeDir === "string" ? { storeDir } : {}),
-    ...(isDefaultSet(installable) ? { displayName: DEFAULT_SET_PREFIX } : {}),
+    ...(isDefaultSet(given) ? { displayName: DEFAULT_SET_PREFIX } : {}),
   };
 }
 
