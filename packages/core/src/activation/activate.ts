@@ -17,9 +17,10 @@
  * any generation recognise what this one had half done and finish it or
  * undo it, as NixOS's switch survives an interruption.
  */
-import { chownSync, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
+import { chownSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { writeFileAtomically } from "../util/write-file-atomically.js";
+import { lexists } from "../util/lexists.js";
 import { planAccountChanges, type AccountChanges, type AccountFiles, type CreatedAccounts } from "./account-changes.js";
 import { checkAccountFile, parseAccountFile } from "./account-files.js";
 import { ActivationError, ActivationManifestError, ActivationPathError } from "./activation-errors.js";
@@ -99,8 +100,8 @@ function checkInsideRoot(target: ActivationTarget, path: string, what: string): 
   if (!isInside(path, target.root)) throw new ActivationPathError(`${what} ${path} is outside ${target.root}, the root being activated; nothing was changed`);
   // The nearest ancestor that is there (a symlink counts, even one that leads nowhere).
   let existing = path;
-  while (!isThere(existing) && existing !== target.root) existing = dirname(existing);
-  if (!isThere(existing)) return;
+  while (!lexists(existing) && existing !== target.root) existing = dirname(existing);
+  if (!lexists(existing)) return;
   let real: string;
   try {
     real = realpathSync(existing);
@@ -110,15 +111,6 @@ function checkInsideRoot(target: ActivationTarget, path: string, what: string): 
   const realRoot = realpathSync(target.root);
   if (!isInside(real, realRoot)) {
     throw new ActivationPathError(`${what} ${path} leads outside ${target.root}: ${existing} resolves to ${real}; nothing was changed (replace the symlink with a directory)`);
-  }
-}
-
-function isThere(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -29,12 +29,16 @@ function reservePath(stateDir: string): string {
 export function ensureGcReserve(stateDir: string, env: NodeJS.ProcessEnv = process.env): void {
   const size = reservedSpace(env);
   const path = reservePath(stateDir);
+  if (size === 0) {
+    // Turned off: a reserve made earlier goes too.
+    rmSync(path, { force: true });
+    return;
+  }
   try {
     if (statSync(path).size >= size) return;
   } catch {
     // Missing: make it.
   }
-  if (size === 0) return;
   let fd: number | undefined;
   try {
     fd = openSync(path, "w", 0o600);

@@ -75,8 +75,9 @@ export async function repairStore(store: LocalStore, problems: readonly StorePro
     }
     const referrers = store.database.referrers(path).filter((referrer) => referrer !== path);
     if (referrers.length === 0) {
-      deletePathRecursively(path);
+      // Forgotten first: should the database refuse, the files stay as they were.
       store.database.invalidatePaths([path]);
+      deletePathRecursively(path);
       forgotten.push(path);
     } else {
       unrepairable.push({ path, reason: `no derivation known to this store makes it, and ${referrers.length} valid paths refer to it (e.g. '${referrers[0]}')` });

@@ -5,7 +5,7 @@
  * over the old file, and the directory after, as careful Unix tools (and
  * Nix's `writeFile(..., sync)`) do.
  */
-import { chmodSync, chownSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { chmodSync, chownSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
 /** The temporary name Kiln writes `path` under in process `pid` before renaming it into place. */
@@ -46,7 +46,8 @@ export function writeFileAtomically(path: string, text: string, mode = 0o644): v
   try {
     const descriptor = openSync(temporary, "w", mode);
     try {
-      writeSync(descriptor, text);
+      // writeFileSync on a descriptor writes it all; writeSync may write part.
+      writeFileSync(descriptor, text);
       fsyncSync(descriptor);
     } finally {
       closeSync(descriptor);
