@@ -42,24 +42,31 @@ export interface RepairResult {
   readonly failed: readonly BuildFailure[];
 }
 
-/** Reads `roots` and every `.drv` they need from the store into a graph. */
-function graphFromStore(store: LocalStore, roots: Iterable<string>): DerivationGraph {
-  const derivations = new Map<string, Drv>();
-  const pending = [...roots];
+/**
+ * Reads `root` and every `.drv` it needs from the store into `into`; false,
+ * reading nothing into it, when one of them is missing or itself broken
+ * (that derivation cannot be rebuilt from this store).
+ */
+function readDerivationClosure(root: string, into: Map<string, Drv>, broken: ReadonlySet<string>): boolean {
+  const read = new Map<string, Drv>();
+  const pending = [root];
   while (pending.length > 0) {
     const drvPath = pending.pop() as string;
-    if (derivations.has(drvPath)) continue;
+    if (read.has(drvPath) || into.has(drvPath)) continue;
+    if (broken.has(drvPath) || !lexists(drvPath)) return false;
     const drv = parseAterm(readFileSync(drvPath, "utf8"), drvPath);
-    derivations.set(drvPath, drv);
+    read.set(drvPath, drv);
     pending.push(...drv.inputDrvs.keys());
   }
-  return { storeDir: store.storeDir, derivations, sources: new Map() };
+  for (const [drvPath, drv] of read) into.set(drvPath, drv);
+  return true;
 }
 
 /** Repairs the missing and modified paths among `problems` (from `verifyStore`). */
 export async function repairStore(store: LocalStore, problems: readonly StoreProblem[], options: RepairOptions = {}): Promise<RepairResult> {
   const broken = new Set(problems.filter((problem) => problem.kind === "missing" || problem.kind === "modified").map((problem) => problem.path));
   const derivers = new Set<string>();
+  const derivations = new Map<string, Drv>();
   const rebuilt: string[] = [];
   const forgotten: string[] = [];
   const unrepairable: { path: string; reason: string }[] = [];
@@ -67,7 +74,7 @@ export async function repairStore(store: LocalStore, problems: readonly StorePro
     const info = store.pathInfo(path);
     if (info === undefined) continue;
     const candidates = [...(info.deriver !== undefined ? [info.deriver] : []), ...store.database.derivers(path)];
-    const deriver = candidates.find((drvPath) => store.isValid(drvPath) && !broken.has(drvPath) && lexists(drvPath));
+    const deriver = candidates.find((drvPath) => store.isValid(drvPath) && readDerivationClosure(drvPath, derivations, broken));
     if (deriver !== undefined) {
       derivers.add(deriver);
       rebuilt.push(path);
@@ -84,7 +91,7 @@ export async function repairStore(store: LocalStore, problems: readonly StorePro
     }
   }
   if (derivers.size === 0) return { rebuilt: [], forgotten, unrepairable, failed: [] };
-  const graph = graphFromStore(store, derivers);
+  const graph: DerivationGraph = { storeDir: store.storeDir, derivations, sources: new Map() };
   const realiser = new LocalRealiser({
     store,
     repair: derivers,
