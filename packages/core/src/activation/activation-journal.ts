@@ -67,8 +67,11 @@ export function readJournal(target: ActivationTarget): ActivationJournal | undef
   let text: string;
   try {
     text = readFileSync(path, "utf8");
-  } catch {
-    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    // A journal that is there but unreadable must not pass for none: recovery depends on it.
+    throw new ActivationError(`${path}: cannot read the activation journal (${(error as Error).message}); fix that and activate again`);
   }
   let parsed: unknown;
   try {
