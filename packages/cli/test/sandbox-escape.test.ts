@@ -20,7 +20,10 @@ const isRoot = process.getuid?.() === 0;
 function unprivilegedSkipReason(): string | undefined {
   if (!isRoot) return "the tests already run as an ordinary user";
   const probe = spawnSync("setpriv", [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", "bwrap", "--unshare-user", "--ro-bind", "/", "/", "true"], { encoding: "utf8" });
-  return probe.status === 0 ? undefined : `an unprivileged user cannot create user namespaces here (${probe.stderr.trim() || probe.error?.message})`;
+  if (probe.status !== 0) return `an unprivileged user cannot create user namespaces here (${probe.stderr.trim() || probe.error?.message})`;
+  // A checkout in a directory only root may enter (mktemp -d makes 0700 ones) cannot be run by another user.
+  const readable = spawnSync("setpriv", [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", "test", "-r", KILN_BIN]);
+  return readable.status === 0 ? undefined : `an unprivileged user cannot read this checkout (${KILN_BIN})`;
 }
 
 const roots: string[] = [];
