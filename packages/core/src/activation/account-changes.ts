@@ -9,16 +9,27 @@
  * any more; accounts of the host distribution are updated but never
  * removed. Group membership of Kiln's users is Kiln's: a user dropped from
  * `extraGroups` leaves the group, other members stay.
+ *
+ * As `useradd` and `groupadd` do, a new user gets a locked line in
+ * `/etc/shadow` and a new group one in `/etc/gshadow`; a root that has
+ * neither file yet (a bare `--root` tree) gets it created, so no account
+ * Kiln adds is left without its shadow entry. `/etc/gshadow` lists the same
+ * members as `/etc/group`, as `gpasswd` and `usermod -aG` keep them.
  */
 import { ActivationError } from "./activation-errors.js";
 import type { ActivationManifest, ManagedUser } from "./activation-manifest.js";
 import { accountLine, formatAccountFile, idsInUse, parseAccountFile, type AccountLine } from "./account-files.js";
 
-/** The account files of a root, as text (`""` for a missing file; shadow `undefined` when the root has none). */
+/**
+ * The account files of a root, as text (`""` for a missing file; shadow and
+ * gshadow `undefined` when the root has none).
+ */
 export interface AccountFiles {
   readonly passwd: string;
   readonly group: string;
   readonly shadow: string | undefined;
+  /** `/etc/gshadow`: the groups' passwords and administrators (`name:password:admins:members`). */
+  readonly gshadow?: string | undefined;
 }
 
 /** The accounts Kiln created in a root, kept in its state directory. */
@@ -81,7 +92,11 @@ function daysSinceEpoch(now: Date): number {
 export function planAccountChanges(current: AccountFiles, created: CreatedAccounts, previous: Pick<ActivationManifest, "users" | "groups"> | undefined, next: ActivationManifest, now = new Date()): AccountChanges {
   const passwd = parseAccountFile(current.passwd);
   let groupLines = parseAccountFile(current.group);
+  // A root without the shadow files gets them when Kiln adds the first account that needs a line there.
   let shadow = current.shadow === undefined ? undefined : parseAccountFile(current.shadow);
+  let gshadow = current.gshadow === undefined ? undefined : parseAccountFile(current.gshadow);
+  const shadowFor = (): AccountLine[] => (shadow ??= []);
+  const gshadowFor = (): AccountLine[] => (gshadow ??= []);
   const warnings: string[] = [];
   const createdUsers = new Set(created.users);
   const createdGroups = new Set(created.groups);
@@ -131,8 +146,8 @@ export function planAccountChanges(current: AccountFiles, created: CreatedAccoun
       if (setFields(existing, [name, existing.fields[1] ?? "x", uid, gid, user.description, user.home, user.shell])) result.usersChanged.push(name);
     }
     // A new account gets a locked password; so does one of Kiln's that a switch interrupted between passwd and shadow left without a shadow line.
-    if (shadow !== undefined && createdUsers.has(name) && !shadow.some((entry) => entry.name === name)) {
-      shadow.push(accountLine([name, "!", String(daysSinceEpoch(now)), "0", "99999", "7", "", "", ""]));
+    if (createdUsers.has(name) && !(shadow ?? []).some((entry) => entry.name === name)) {
+      shadowFor().push(accountLine([name, "!", String(daysSinceEpoch(now)), "0", "99999", "7", "", "", ""]));
       if (existing !== undefined && !result.usersChanged.includes(name)) result.usersChanged.push(name);
     }
     if (user.createHome) {
@@ -180,6 +195,8 @@ export function planAccountChanges(current: AccountFiles, created: CreatedAccoun
     if (updated.join(",") !== members.join(",")) {
       line.fields[3] = updated.join(",");
       if (!result.groupsAdded.includes(line.name)) result.groupsChanged.push(line.name);
+      const secret = gshadow?.find((entry) => entry.name === line.name);
+      if (secret !== undefined) secret.fields[3] = updated.join(",");
     }
   }
 
@@ -191,11 +208,24 @@ export function planAccountChanges(current: AccountFiles, created: CreatedAccoun
     createdGroups.delete(name);
     if (line === undefined) continue;
     groupLines = groupLines.filter((entry) => entry !== line);
+    if (gshadow !== undefined) gshadow = gshadow.filter((entry) => entry.name !== name);
     result.groupsRemoved.push(name);
   }
 
+  // Each group Kiln created has its gshadow line (a locked password, no administrators), also one an interrupted switch left without.
+  for (const name of createdGroups) {
+    const line = groups.get(name);
+    if (line === undefined || (gshadow ?? []).some((entry) => entry.name === name)) continue;
+    gshadowFor().push(accountLine([name, "!", "", line.fields[3] ?? ""]));
+  }
+
   return {
-    files: { passwd: formatAccountFile(passwd), group: formatAccountFile(groupLines), shadow: shadow === undefined ? undefined : formatAccountFile(shadow) },
+    files: {
+      passwd: formatAccountFile(passwd),
+      group: formatAccountFile(groupLines),
+      shadow: shadow === undefined ? undefined : formatAccountFile(shadow),
+      gshadow: gshadow === undefined ? undefined : formatAccountFile(gshadow),
+    },
     created: { users: [...createdUsers].sort(), groups: [...createdGroups].sort() },
     ...result,
     homes,

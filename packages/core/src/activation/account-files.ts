@@ -1,5 +1,5 @@
 /**
- * `/etc/passwd`, `/etc/group` and `/etc/shadow`: colon-separated lines, one
+ * `/etc/passwd`, `/etc/group`, `/etc/shadow` and `/etc/gshadow`: colon-separated lines, one
  * account each. Lines are kept as they were read (comments, fields Kiln
  * does not know), so rewriting a file changes only the accounts that
  * changed, and removing an account Kiln added gives back the file as it was.
@@ -51,15 +51,16 @@ export function idsInUse(lines: readonly AccountLine[], column: number): Set<num
 }
 
 /** The account files and how many fields their lines have. */
-export const ACCOUNT_FILE_FIELDS = { passwd: 7, group: 4, shadow: 9 } as const;
+export const ACCOUNT_FILE_FIELDS = { passwd: 7, group: 4, shadow: 9, gshadow: 4 } as const;
 
 /** Columns that hold numeric ids. */
-const NUMERIC_FIELDS: Readonly<Record<keyof typeof ACCOUNT_FILE_FIELDS, readonly number[]>> = { passwd: [2, 3], group: [2], shadow: [] };
+const NUMERIC_FIELDS: Readonly<Record<keyof typeof ACCOUNT_FILE_FIELDS, readonly number[]>> = { passwd: [2, 3], group: [2], shadow: [], gshadow: [] };
 
 const FIELD_NAMES: Readonly<Record<keyof typeof ACCOUNT_FILE_FIELDS, readonly string[]>> = {
   passwd: ["name", "password", "uid", "gid", "description", "home", "shell"],
   group: ["name", "password", "gid", "members"],
   shadow: ["name", "password", "last change", "minimum age", "maximum age", "warning", "inactivity", "expiry", "reserved"],
+  gshadow: ["name", "password", "administrators", "members"],
 };
 
 /**

@@ -64,7 +64,9 @@ export interface ActivateOptions {
   readonly commit?: () => void;
 }
 
-const ACCOUNT_FILES = { passwd: 0o644, group: 0o644, shadow: 0o640 } as const;
+/** The account files, each with the mode `useradd` gives it when it creates it (the shadow files are also given to group `shadow`). */
+const ACCOUNT_FILES = { passwd: 0o644, group: 0o644, shadow: 0o640, gshadow: 0o640 } as const;
+const ACCOUNT_FILE_NAMES = ["passwd", "group", "shadow", "gshadow"] as const;
 
 function readText(path: string): string | undefined {
   try {
@@ -76,14 +78,14 @@ function readText(path: string): string | undefined {
 
 function readAccountFiles(target: ActivationTarget): AccountFiles {
   const etc = join(target.root, "etc");
-  return { passwd: readText(join(etc, "passwd")) ?? "", group: readText(join(etc, "group")) ?? "", shadow: readText(join(etc, "shadow")) };
+  return { passwd: readText(join(etc, "passwd")) ?? "", group: readText(join(etc, "group")) ?? "", shadow: readText(join(etc, "shadow")), gshadow: readText(join(etc, "gshadow")) };
 }
 
 /** The root's account files, refused when a line is malformed (before Kiln rewrites them). */
 function readCheckedAccountFiles(target: ActivationTarget): AccountFiles {
   const files = readAccountFiles(target);
   const etc = join(target.root, "etc");
-  for (const name of ["passwd", "group", "shadow"] as const) checkAccountFile(join(etc, name), files[name] ?? "", name);
+  for (const name of ACCOUNT_FILE_NAMES) checkAccountFile(join(etc, name), files[name] ?? "", name);
   return files;
 }
 
@@ -128,17 +130,25 @@ function unionCreated(a: CreatedAccounts, b: CreatedAccounts | undefined): Creat
 
 function writeAccountFiles(target: ActivationTarget, files: AccountFiles, before: AccountFiles): void {
   const etc = join(target.root, "etc");
-  for (const name of ["passwd", "group", "shadow"] as const) {
-    const text = files[name];
+  for (const name of ACCOUNT_FILE_NAMES) {
+    // A restore gives no text for a shadow file the root did not have, which the activation created.
+    const text = files[name] ?? (before[name] === undefined ? undefined : "");
     if (text === undefined || text === before[name]) continue;
     const path = join(etc, name);
-    // Only a restore writes an empty file: the root had none.
+    // Only a restore, or the removal of the last account Kiln added to a file it created, writes an empty file: the root had none.
     if (text === "") {
       rmSync(path, { force: true });
       continue;
     }
-    const mode = existsSync(path) ? statSync(path).mode & 0o7777 : ACCOUNT_FILES[name];
-    writeFileAtomically(path, text, mode);
+    if (existsSync(path)) {
+      writeFileAtomically(path, text, statSync(path).mode & 0o7777);
+      continue;
+    }
+    writeFileAtomically(path, text, ACCOUNT_FILES[name]);
+    if ((name === "shadow" || name === "gshadow") && process.getuid?.() === 0) {
+      const shadowGroup = parseAccountFile(files.group).find((line) => line.name === "shadow")?.fields[2];
+      if (shadowGroup !== undefined) chownSync(path, 0, Number(shadowGroup));
+    }
   }
 }
 
