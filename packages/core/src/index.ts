@@ -147,6 +147,7 @@ export { fetchFixedOutput, type FetchedOutput, type FetchFixedOutputOptions } fr
 export { parsePrefetchTarget, prefetch, prefetchDerivation, type PrefetchResult, type PrefetchStore, type PrefetchTarget } from "./fetch/prefetch.js";
 export { callerLocation } from "./source/caller-location.js";
 export { writeFileAtomically } from "./util/write-file-atomically.js";
+export { unifiedDiff } from "./util/unified-diff.js";
 export { ArchiveFormatError, UnsafeArchiveError, detectArchiveFormat, unpackArchive, xzDecompress, type ArchiveFormat, type UnpackOptions } from "./fetch/archive/index.js";
 
 export {
@@ -165,6 +166,9 @@ export { homeTarget, isLiveMachine, machineTarget, type ActivationTarget } from 
 export { BACKUP_SUFFIX, planFileChanges, type FileChange, type FilePlan } from "./activation/file-changes.js";
 export { planAccountChanges, type AccountChanges, type AccountFiles, type CreatedAccounts, type HomeToCreate } from "./activation/account-changes.js";
 export { planUnitChanges, type UnitChanges } from "./activation/unit-changes.js";
+export { activateBootGeneration, bootConfiguration, type BootActivation, type BootOptions } from "./activation/boot-generation.js";
+export { BOOT_UNIT, bootUnitText, installBootUnit } from "./activation/boot-unit.js";
+export { planSwitch, type SwitchPlan, type SwitchPlanOptions } from "./activation/switch-plan.js";
 export type { ScriptOutput } from "./activation/run-activation-scripts.js";
 export { activeGeneration, activeLink, type RegisterRoot } from "./activation/activation-state.js";
 export { activate, type ActivateOptions, type ActivationReport } from "./activation/activate.js";
@@ -172,6 +176,9 @@ export { rollbackConfiguration, switchConfiguration, targetProfile, type SwitchM
 export { Profile, type Generation } from "./profile/profile.js";
 export { GenerationError } from "./profile/profile-errors.js";
 export { parseAge } from "./profile/age.js";
-export { diffGenerations, type ChangedPackage, type GenerationDiff } from "./profile/generation-diff.js";
+export { diffGenerations, isEmptyDiff, type ChangedPackage, type ChangedScript, type GenerationDiff, type PackagesDiff, type ScriptsDiff } from "./profile/generation-diff.js";
+export { TEXT_DIFF_LIMIT, type ChangedFile, type ChangedUnit, type FileEntry, type FilesDiff, type UnitEntry, type UnitsDiff } from "./profile/managed-files-diff.js";
+export type { AccountsDiff, ChangedAccount, ChangedField } from "./profile/accounts-diff.js";
+export { deleteOldGenerations, type DeletedGenerations } from "./profile/delete-old-generations.js";
 export { closeNames, editDistance } from "./util/close-names.js";
 export { parseDrvName, type DrvName } from "./derivation/parse-drv-name.js";

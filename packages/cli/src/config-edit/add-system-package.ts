@@ -13,7 +13,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, relative } from "node:path";
-import { ConfigNotFoundError, evaluateInstallable, formatAttrPath, parseAttrPath, resolveConfigFile, type EvaluateOptions } from "@kiln/core";
+import { ConfigNotFoundError, evaluateInstallable, formatAttrPath, parseAttrPath, resolveConfigFile, unifiedDiff, type EvaluateOptions } from "@kiln/core";
 import { Project } from "ts-morph";
 import { writeCheckedEdit } from "./checked-write.js";
 import { ConfigEditError, UnknownPackageError } from "./config-edit-error.js";
@@ -21,7 +21,6 @@ import { findMachine } from "./find-machine.js";
 import { isInstalled, machinePackage } from "./machine-package.js";
 import { planSystemPackageEdit } from "./plan-system-package-edit.js";
 import { replaceFile } from "./replace-file.js";
-import { unifiedDiff } from "./unified-diff.js";
 
 const BYTE_ORDER_MARK = "\uFEFF";
 

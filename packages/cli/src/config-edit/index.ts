@@ -7,4 +7,4 @@ export { addSystemPackage, type AddSystemPackageOptions, type AddSystemPackageRe
 export { ConfigEditError, EditTypeError, MachineChoiceError, MachineNotFoundError, UnknownPackageError } from "./config-edit-error.js";
 export { findMachine, projectMachines, type LocatedMachine, type ProjectMachines } from "./find-machine.js";
 export { planSystemPackageEdit, type SystemPackageEdit } from "./plan-system-package-edit.js";
-export { unifiedDiff } from "./unified-diff.js";
+export { unifiedDiff } from "@kiln/core";

@@ -32,7 +32,7 @@ import { applyFileChanges, type OwnerLookup } from "./apply-file-changes.js";
 import { planFileChanges, type FilePlan } from "./file-changes.js";
 import { readActivationManifest } from "./read-activation-manifest.js";
 import { runActivationScripts, type ScriptOutput } from "./run-activation-scripts.js";
-import { canManageSystemd, planUnitChanges, startUnits, stopUnits, type UnitChanges } from "./unit-changes.js";
+import { canManageSystemd, planUnitChanges, queueUnits, startUnits, stopUnits, type UnitChanges } from "./unit-changes.js";
 
 /** What an activation changes (or, planned with `dryRun`, would change). */
 export interface ActivationReport {
@@ -62,6 +62,12 @@ export interface ActivateOptions {
    * interruption there is set right by the next activation too.
    */
   readonly commit?: () => void;
+  /**
+   * Activating early at boot (the `kiln-boot` unit): on the running machine
+   * no unit is stopped or restarted, and the units to start are queued
+   * without waiting, since waiting would hang the boot.
+   */
+  readonly atBoot?: boolean;
 }
 
 /** The account files, each with the mode `useradd` gives it when it creates it (the shadow files are also given to group `shadow`). */
@@ -234,14 +240,14 @@ export function activate(toplevel: string, target: ActivationTarget, options: Ac
   writeJournal(target, journal);
   let result: ActivationReport;
   try {
-    if (live) stopUnits(units);
+    if (live && options.atBoot !== true) stopUnits(units);
     if (accounts !== undefined && accountsBefore !== undefined) {
       writeAccountFiles(target, accounts.files, accountsBefore);
       writeCreatedAccounts(target, accounts.created);
       createHomes(target, accounts);
     }
     const left = applyFileChanges(target.filesDir, files, ownerLookup(target));
-    if (live) startUnits(units);
+    if (live) (options.atBoot === true ? queueUnits : startUnits)(units);
     const scripts = runActivationScripts(next.activationScripts, target);
     setActiveGeneration(target, toplevel, options.registerRoot);
     result = report(scripts, left);

@@ -12,6 +12,7 @@ import { ActivationError } from "./activation-errors.js";
 
 const UNIT_DIRECTORY = "systemd/system/";
 const UNIT_FILE = /^[^/]+\.(service|timer|socket|path|target|mount)$/;
+const WANTS_LINK = /^systemd\/system\/([^/]+)\.wants\/([^/]+)$/;
 
 /** Units to start (new and wanted), restart (changed) and stop (removed). */
 export interface UnitChanges {
@@ -20,7 +21,8 @@ export interface UnitChanges {
   readonly stop: readonly string[];
 }
 
-function units(manifest: ActivationManifest | undefined): Map<string, string> {
+/** The unit files a manifest places, by unit name, with their sources. */
+export function manifestUnits(manifest: ActivationManifest | undefined): Map<string, string> {
   const found = new Map<string, string>();
   for (const [path, file] of Object.entries(manifest?.files ?? {})) {
     if (!path.startsWith(UNIT_DIRECTORY)) continue;
@@ -30,21 +32,27 @@ function units(manifest: ActivationManifest | undefined): Map<string, string> {
   return found;
 }
 
-/** Units some target wants (`systemd/system/<target>.wants/<unit>`): those a switch starts. */
-function wantedUnits(manifest: ActivationManifest): Set<string> {
-  const wanted = new Set<string>();
-  for (const path of Object.keys(manifest.files)) {
-    const match = /^systemd\/system\/[^/]+\.wants\/([^/]+)$/.exec(path);
-    if (match?.[1] !== undefined) wanted.add(match[1]);
+/** Whether a managed path is a unit file or a `.wants` link (which the units, not the files, of a diff show). */
+export function isUnitEntry(path: string): boolean {
+  return (path.startsWith(UNIT_DIRECTORY) && UNIT_FILE.test(path.slice(UNIT_DIRECTORY.length))) || WANTS_LINK.test(path);
+}
+
+/** The targets that want each unit (`systemd/system/<target>.wants/<unit>`), by unit name. */
+export function wantedBy(manifest: ActivationManifest | undefined): Map<string, string[]> {
+  const wanted = new Map<string, string[]>();
+  for (const path of Object.keys(manifest?.files ?? {}).sort()) {
+    const match = WANTS_LINK.exec(path);
+    if (match?.[1] === undefined || match[2] === undefined) continue;
+    wanted.set(match[2], [...(wanted.get(match[2]) ?? []), match[1]]);
   }
   return wanted;
 }
 
 /** The unit changes from `previous` to `next`. */
 export function planUnitChanges(previous: ActivationManifest | undefined, next: ActivationManifest): UnitChanges {
-  const before = units(previous);
-  const after = units(next);
-  const wanted = wantedUnits(next);
+  const before = manifestUnits(previous);
+  const after = manifestUnits(next);
+  const wanted = wantedBy(next);
   const start: string[] = [];
   const restart: string[] = [];
   for (const [name, source] of after) {
@@ -70,6 +78,18 @@ function systemctl(args: readonly string[]): void {
 /** Stops removed units (before the files change). */
 export function stopUnits(changes: UnitChanges): void {
   if (changes.stop.length > 0) systemctl(["stop", ...changes.stop]);
+}
+
+/**
+ * Early at boot (see `boot-generation.ts`): reloads systemd and queues the
+ * new and changed units without waiting for them, as waiting from a unit
+ * ordered before `sysinit.target` for units ordered after it would hang the
+ * boot. Nothing is stopped: the old generation's units have not started.
+ */
+export function queueUnits(changes: UnitChanges): void {
+  systemctl(["daemon-reload"]);
+  const units = [...changes.start, ...changes.restart];
+  if (units.length > 0) systemctl(["start", "--no-block", ...units]);
 }
 
 /** Reloads systemd and starts and restarts units (after the files changed). */

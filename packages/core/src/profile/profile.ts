@@ -4,6 +4,12 @@
  * store; `<name>` links to the current one. Each generation link is a
  * garbage-collector root, so a generation's closure stays until the
  * generation is deleted, and its date is the link's modification time.
+ *
+ * `<name>-boot` marks the generation to activate at the next start, as
+ * `nixos-rebuild boot` points the boot loader at a generation without
+ * activating it; with no mark, the next start keeps the current one. Making
+ * a generation current (a switch or rollback) clears the mark, as
+ * `nixos-rebuild switch` also makes the new generation the boot default.
  */
 import { lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
@@ -21,6 +27,8 @@ export interface Generation {
   /** When it was made. */
   readonly date: Date;
   readonly current: boolean;
+  /** Whether it is the one the next start activates: the marked one, or with no mark the current one. */
+  readonly nextBoot: boolean;
 }
 
 /** A profile in a directory, e.g. `<root>/var/lib/kiln/profiles/system`. */
@@ -41,13 +49,18 @@ export class Profile {
     return join(this.directory, this.name);
   }
 
+  /** The link marking the generation to activate at the next start (see the file comment). */
+  get bootLink(): string {
+    return join(this.directory, `${this.name}-boot`);
+  }
+
   private generationLink(number: number): string {
     return join(this.directory, `${this.name}-${number}-link`);
   }
 
-  private currentNumber(): number | undefined {
+  private numberLinkedBy(link: string): number | undefined {
     try {
-      const match = new RegExp(`^${this.name}-(\\d+)-link$`).exec(readlinkSync(this.link));
+      const match = new RegExp(`^${this.name}-(\\d+)-link$`).exec(readlinkSync(link));
       return match?.[1] === undefined ? undefined : Number(match[1]);
     } catch {
       return undefined;
@@ -62,7 +75,7 @@ export class Profile {
     } catch {
       return [];
     }
-    const current = this.currentNumber();
+    const current = this.numberLinkedBy(this.link);
     const pattern = new RegExp(`^${this.name}-(\\d+)-link$`);
     const found: Generation[] = [];
     for (const name of names) {
@@ -70,9 +83,30 @@ export class Profile {
       if (match?.[1] === undefined) continue;
       const link = join(this.directory, name);
       const number = Number(match[1]);
-      found.push({ number, path: readlinkSync(link), link, date: lstatSync(link).mtime, current: number === current });
+      found.push({ number, path: readlinkSync(link), link, date: lstatSync(link).mtime, current: number === current, nextBoot: false });
     }
-    return found.sort((a, b) => a.number - b.number);
+    // A mark whose generation was deleted by hand means no mark.
+    const marked = this.numberLinkedBy(this.bootLink);
+    const boot = found.some((generation) => generation.number === marked) ? marked : current;
+    return found.sort((a, b) => a.number - b.number).map((generation) => (generation.number === boot ? { ...generation, nextBoot: true } : generation));
+  }
+
+  /** The generation the next start activates: the marked one, else the current one. */
+  bootGeneration(): Generation | undefined {
+    return this.generations().find((generation) => generation.nextBoot);
+  }
+
+  /** Marks generation `number` as the one to activate at the next start, leaving the current one as it is. */
+  markForBoot(number: number): Generation {
+    const generation = this.generation(number);
+    if (generation.current) this.clearBootMark();
+    else replaceLink(this.bootLink, `${this.name}-${number}-link`);
+    return { ...generation, nextBoot: true };
+  }
+
+  /** Removes the boot mark: the next start keeps the current generation. */
+  clearBootMark(): void {
+    rmSync(this.bootLink, { force: true });
   }
 
   /** The current generation, if any. */
@@ -96,27 +130,42 @@ export class Profile {
    * generation is made when the newest already links to `path`.
    */
   addGeneration(path: string): Generation {
+    return this.addGenerationLink(path, true);
+  }
+
+  /**
+   * Adds a generation for `path` without making it current (for a
+   * generation marked for the next start), or reuses the newest when it
+   * already links to `path`.
+   */
+  addGenerationOnly(path: string): Generation {
+    return this.addGenerationLink(path, false);
+  }
+
+  private addGenerationLink(path: string, makeCurrent: boolean): Generation {
     const generations = this.generations();
     const newest = generations.at(-1);
     // A switch killed between making the newest link and registering it left a generation the collector would not keep.
     if (newest !== undefined && this.registerRoot !== undefined) this.registerRoot(newest.link, newest.path);
     if (newest !== undefined && newest.path === path) {
+      if (!makeCurrent) return newest;
       this.switchTo(newest.number);
-      return { ...newest, current: true };
+      return this.generation(newest.number);
     }
     const number = (newest?.number ?? 0) + 1;
     mkdirSync(this.directory, { recursive: true });
     const link = this.generationLink(number);
     if (this.registerRoot !== undefined) this.registerRoot(link, path);
     else replaceLink(link, path);
-    this.switchTo(number);
+    if (makeCurrent) this.switchTo(number);
     return this.generation(number);
   }
 
-  /** Makes generation `number` current. */
+  /** Makes generation `number` current, and the one the next start keeps (clearing a boot mark). */
   switchTo(number: number): void {
     this.generation(number);
     replaceLink(this.link, `${this.name}-${number}-link`);
+    this.clearBootMark();
   }
 
   /** The generation before the current one, to roll back to. */
@@ -129,13 +178,23 @@ export class Profile {
     return before;
   }
 
-  /** Deletes the given generations; the current one cannot be deleted. */
+  /** Deletes the given generations; the current one, and the one marked for the next start, cannot be deleted. */
   deleteGenerations(numbers: readonly number[]): Generation[] {
     const targets = numbers.map((number) => this.generation(number));
     const current = targets.find((generation) => generation.current);
     if (current !== undefined) throw new GenerationError(`generation ${current.number} is the current generation of ${this.link} and cannot be deleted; switch or roll back first`);
+    const boot = targets.find((generation) => generation.nextBoot);
+    if (boot !== undefined) throw new GenerationError(`generation ${boot.number} of ${this.link} is marked for the next boot and cannot be deleted; mark another with 'kiln boot' or switch first`);
     for (const generation of targets) rmSync(generation.link, { force: true });
     return targets;
+  }
+
+  /**
+   * Deletes every generation but the current one (and the one marked for
+   * the next start), as `nix-env --delete-generations old` does.
+   */
+  deleteOld(): Generation[] {
+    return this.deleteGenerations(this.generations().filter((generation) => !generation.current && !generation.nextBoot).map((generation) => generation.number));
   }
 
   /**
@@ -149,7 +208,7 @@ export class Profile {
     const generations = this.generations();
     const older = generations.filter((generation) => generation.date.getTime() <= cutoff);
     const inUseAtCutoff = older.at(-1);
-    const doomed = older.filter((generation) => generation !== inUseAtCutoff && !generation.current);
+    const doomed = older.filter((generation) => generation !== inUseAtCutoff && !generation.current && !generation.nextBoot);
     return this.deleteGenerations(doomed.map((generation) => generation.number));
   }
 }

@@ -113,9 +113,9 @@ describe("diffing generations", () => {
     const b = toplevel(store, { packages: [package_("hello-2.12", "hello", "2.12", "/s/4"), package_("sed-4.8", null, null, "/s/5"), package_("ripgrep-14", "ripgrep", "14", "/s/6")] });
     const sizes: Record<string, number> = { [a]: 1000, [b]: 1500 };
     const diff = diffGenerations(readActivationManifest(a), a, readActivationManifest(b), b, (path) => sizes[path] ?? 0);
-    expect(diff.added.map((pkg) => pkg.name)).toEqual(["ripgrep-14"]);
-    expect(diff.removed.map((pkg) => pkg.name)).toEqual(["tool"]);
-    expect(diff.changed).toEqual([
+    expect(diff.packages.added.map((pkg) => pkg.name)).toEqual(["ripgrep-14"]);
+    expect(diff.packages.removed.map((pkg) => pkg.name)).toEqual(["tool"]);
+    expect(diff.packages.changed).toEqual([
       { name: "hello", from: "2.10", to: "2.12" },
       { name: "sed", from: "/s/2", to: "/s/5" },
     ]);

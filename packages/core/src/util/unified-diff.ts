@@ -1,8 +1,10 @@
 /**
- * A unified diff (`diff -u`) of a file before and after an edit, for
- * `--dry-run`. The edits Kiln makes change one short stretch of a file, so
- * the diff is one hunk: the lines between the longest common beginning and
- * end, with three lines of context.
+ * A unified diff (`diff -u`) of a file before and after a change, for
+ * `kiln add --dry-run` and `kiln diff`. The diff is one hunk: the lines
+ * between the longest common beginning and end, with three lines of
+ * context, which is exact for the one-stretch edits `kiln add` makes and
+ * still a correct (if coarser) patch for configuration files that changed
+ * in several places.
  */
 
 const CONTEXT = 3;
