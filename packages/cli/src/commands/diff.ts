@@ -1,13 +1,15 @@
 /**
  * `kiln diff [GEN1 GEN2] [--root DIR] [--home]`: what changed between two
- * generations: packages added, removed and changed in version, and the
- * closure size, like `nix store diff-closures`. Without numbers, the
- * previous generation against the current one.
+ * generations: packages added, removed and changed in version and the
+ * closure size, like `nix store diff-closures`, and the `/etc` entries
+ * (with text diffs), users, groups, systemd units and activation scripts
+ * (see `diffGenerations`). Without numbers, the previous generation against
+ * the current one.
  */
 import { diffGenerations, LocalStore, readActivationManifest, targetProfile, type Generation } from "@kiln/core";
 import type { Command } from "../command.js";
-import { formatBytes } from "../format-bytes.js";
 import { closureBytes } from "../machines/closure-size.js";
+import { generationDiffLines } from "../machines/print-generation-diff.js";
 import { flaggedTarget, HOME_FLAG, PROFILE_ROOT_OPTION } from "../machines/target-options.js";
 import { storeDirFor } from "../store-options.js";
 import { UsageError } from "../usage-error.js";
@@ -20,7 +22,7 @@ function generationNumber(text: string): number {
 
 export const diffCommand: Command = {
   name: "diff",
-  summary: "Show the packages and closure size that changed between two generations",
+  summary: "Show what changed between two generations: packages, closure size, /etc entries, users, groups, units, activation scripts",
   usage: "diff [GEN1 GEN2] [--root DIR] [--home] [--json]",
   options: [PROFILE_ROOT_OPTION, HOME_FLAG, { name: "json", type: "boolean", description: "Print the difference as JSON" }],
   async run(args, io) {
@@ -43,15 +45,7 @@ export const diffCommand: Command = {
         io.stdout.write(`${JSON.stringify({ from: from.number, to: to.number, ...diff }, null, 2)}\n`);
         return 0;
       }
-      const out = (line: string): void => void io.stdout.write(`${line}\n`);
-      out(`generation ${from.number} → ${to.number}`);
-      for (const pkg of diff.added) out(`  added    ${pkg.name}`);
-      for (const pkg of diff.removed) out(`  removed  ${pkg.name}`);
-      for (const change of diff.changed) out(`  changed  ${change.name}: ${change.from} → ${change.to}`);
-      if (diff.added.length + diff.removed.length + diff.changed.length === 0) out("  no package changes");
-      const { before, after } = diff.closureBytes;
-      if (Number.isNaN(before) || Number.isNaN(after)) out("  closure size: unknown (a generation is not in this store)");
-      else out(`  closure size: ${formatBytes(before)} → ${formatBytes(after)} (${after >= before ? "+" : ""}${formatBytes(after - before)})`);
+      io.stdout.write(`generation ${from.number} → ${to.number}\n${generationDiffLines(diff).join("\n")}\n`);
       return 0;
     } finally {
       store.close();

@@ -2,24 +2,42 @@
  * `kiln gc [--dry-run] [--delete-older-than AGE]`: delete every store path
  * no root needs. Generations are roots and stay unless asked:
  * `--delete-older-than 30d` first deletes the profile's old generations (as
- * `nix-collect-garbage --delete-older-than` does). `--print-roots` lists the
+ * `nix-collect-garbage --delete-older-than` does), and `-d` all but the
+ * current ones, of the machine and (without `--root`) of the user's home,
+ * as `nix-collect-garbage -d` does. `--print-roots` lists the
  * roots and what each keeps alive, and deletes nothing (as
  * `nix-store --gc --print-roots`).
  */
-import { collectGarbage, listRoots, parseAge, targetProfile } from "@kiln/core";
+import { homedir } from "node:os";
+import { collectGarbage, deleteOldGenerations, homeTarget, listRoots, machineTarget, parseAge, targetProfile, type ActivationTarget } from "@kiln/core";
 import type { Command } from "../command.js";
 import { formatBytes } from "../format-bytes.js";
 import { flaggedTarget, HOME_FLAG, PROFILE_ROOT_OPTION } from "../machines/target-options.js";
+import type { ParsedArgs } from "../command.js";
+import { UsageError } from "../usage-error.js";
+
+/**
+ * The profiles `gc -d` prunes: with `--home`, the home's (of `--root` or
+ * `$HOME`); with `--root`, that machine's; otherwise the machine's at `/`
+ * (only as root, who owns it) and the user's home's.
+ */
+function oldGenerationTargets(args: ParsedArgs): { targets: ActivationTarget[]; skipped: string | undefined } {
+  if (args.options["home"] === true || typeof args.options["root"] === "string") return { targets: [flaggedTarget(args)], skipped: undefined };
+  const home = homeTarget(homedir());
+  if (process.getuid?.() === 0) return { targets: [machineTarget("/"), home], skipped: undefined };
+  return { targets: [home], skipped: "the machine's generations (in /var/lib/kiln) are root's: 'sudo kiln gc -d' deletes those" };
+}
 import { openLocalStore } from "../store-options.js";
 
 export const gcCommand: Command = {
   name: "gc",
   summary: "Delete store paths that no root (result link, profile generation, running build) needs",
-  usage: "gc [--dry-run] [--print-roots] [--delete-older-than AGE [--root DIR] [--home]]",
+  usage: "gc [--dry-run] [--print-roots] [-d | --delete-older-than AGE] [--root DIR] [--home]",
   options: [
     { name: "dry-run", type: "boolean", description: "Only list what would be deleted" },
     { name: "print-roots", type: "boolean", description: "Only list the roots and what each keeps alive; delete nothing" },
     { name: "delete-older-than", type: "string", value: "AGE", description: "First delete the profile's generations older than AGE (e.g. 30d), keeping the current one" },
+    { name: "delete-old", short: "d", type: "boolean", description: "First delete every old generation (all but the current one) of the machine and, without --root, of your home" },
     PROFILE_ROOT_OPTION,
     HOME_FLAG,
   ],
@@ -38,6 +56,18 @@ export const gcCommand: Command = {
       }
       const dryRun = args.options["dry-run"] === true;
       const age = args.options["delete-older-than"];
+      if (typeof age === "string" && args.options["delete-old"] === true) throw new UsageError("give -d or --delete-older-than, not both");
+      if (args.options["delete-old"] === true) {
+        const { targets, skipped } = oldGenerationTargets(args);
+        if (dryRun) io.stderr.write("--dry-run: no generations are deleted\n");
+        else {
+          for (const { profile, deleted } of deleteOldGenerations(targets)) {
+            for (const generation of deleted) io.stderr.write(`deleted generation ${generation.number} of ${profile} (${generation.path})\n`);
+            io.stderr.write(`${profile}: ${deleted.length} old generation${deleted.length === 1 ? "" : "s"} deleted\n`);
+          }
+        }
+        if (skipped !== undefined) io.stderr.write(`note: ${skipped}\n`);
+      }
       if (typeof age === "string") {
         const ageMs = parseAge(age);
         if (dryRun) io.stderr.write("--dry-run: no generations are deleted\n");

@@ -1,9 +1,11 @@
 /**
  * `kiln generations [--root DIR] [--home]`: list the generations of the
  * machine (or home) profile with their dates and closure sizes, like
- * `nix-env --list-generations`; `--delete-older-than 30d` and `--delete N…`
- * delete generations (the current one always stays), so that `kiln gc`
- * can free what only they kept.
+ * `nix-env --list-generations`, marking the current one and the one for
+ * the next boot (see `kiln boot`); `--delete-older-than 30d`, `--delete N…`
+ * and `--delete-old` (all but the current, as `nix-env --delete-generations
+ * old`) delete generations (the current one and the one marked for the next
+ * boot always stay), so that `kiln gc` can free what only they kept.
  */
 import { LocalStore, parseAge, targetProfile, type Generation } from "@kiln/core";
 import type { Command } from "../command.js";
@@ -22,12 +24,13 @@ function formatDate(date: Date): string {
 export const generationsCommand: Command = {
   name: "generations",
   summary: "List (or delete) the generations of the machine or home profile",
-  usage: "generations [--root DIR] [--home] [--delete-older-than AGE | --delete N...] [--json]",
+  usage: "generations [--root DIR] [--home] [--delete-older-than AGE | --delete N... | --delete-old] [--json]",
   options: [
     PROFILE_ROOT_OPTION,
     HOME_FLAG,
     { name: "delete-older-than", type: "string", value: "AGE", description: "Delete generations older than AGE (e.g. 30d, 12h, 2w), keeping the current one and the one in use then" },
     { name: "delete", type: "string", value: "N", multiple: true, description: "Delete generation N (repeatable)" },
+    { name: "delete-old", type: "boolean", description: "Delete every generation but the current one (and the one marked for the next boot)" },
     { name: "json", type: "boolean", description: "Print the generations as JSON" },
   ],
   async run(args, io) {
@@ -41,10 +44,12 @@ export const generationsCommand: Command = {
       if (!Number.isInteger(number) || number < 1) throw new UsageError(`--delete needs a generation number, not '${text}'`);
       return number;
     });
-    if (typeof age === "string" && numbers.length > 0) throw new UsageError("give --delete-older-than or --delete, not both");
+    const old = args.options["delete-old"] === true;
+    if ([typeof age === "string", numbers.length > 0, old].filter(Boolean).length > 1) throw new UsageError("give one of --delete-older-than, --delete and --delete-old");
     let deleted: Generation[] | undefined;
     if (typeof age === "string") deleted = profile.deleteOlderThan(parseAge(age));
     else if (numbers.length > 0) deleted = profile.deleteGenerations(numbers);
+    else if (old) deleted = profile.deleteOld();
     if (deleted !== undefined) {
       for (const generation of deleted) io.stderr.write(`deleted generation ${generation.number} (${generation.path})\n`);
       io.stderr.write(`${deleted.length} generation${deleted.length === 1 ? "" : "s"} deleted; 'kiln gc' frees what only they kept\n`);
@@ -59,12 +64,14 @@ export const generationsCommand: Command = {
     try {
       const rows = generations.map((generation) => ({ ...generation, closureBytes: closureBytes(store, generation.path) }));
       if (args.options["json"] === true) {
-        io.stdout.write(`${JSON.stringify(rows.map((row) => ({ number: row.number, path: row.path, date: row.date.toISOString(), current: row.current, closureBytes: row.closureBytes ?? null })), null, 2)}\n`);
+        io.stdout.write(`${JSON.stringify(rows.map((row) => ({ number: row.number, path: row.path, date: row.date.toISOString(), current: row.current, nextBoot: row.nextBoot, closureBytes: row.closureBytes ?? null })), null, 2)}\n`);
         return 0;
       }
       for (const row of rows) {
         const size = row.closureBytes === undefined ? "?" : formatBytes(row.closureBytes);
-        io.stdout.write(`${String(row.number).padStart(4)}   ${formatDate(row.date)}   ${size.padStart(10)}   ${row.path}${row.current ? "   (current)" : ""}\n`);
+        // With no boot mark the current generation is also the next boot's, which goes without saying.
+        const marks = [...(row.current ? ["current"] : []), ...(row.nextBoot && !row.current ? ["next boot"] : [])];
+        io.stdout.write(`${String(row.number).padStart(4)}   ${formatDate(row.date)}   ${size.padStart(10)}   ${row.path}${marks.length === 0 ? "" : `   (${marks.join(", ")})`}\n`);
       }
       return 0;
     } finally {

@@ -1,5 +1,6 @@
 import type { Command } from "../command.js";
 import { addCommand } from "./add.js";
+import { bootCommand } from "./boot.js";
 import { buildCommand } from "./build.js";
 import { checkCommand } from "./check.js";
 import { diffCommand } from "./diff.js";
@@ -31,6 +32,7 @@ export const COMMANDS: readonly Command[] = [
   runCommand,
   shellCommand,
   switchCommand,
+  bootCommand,
   rollbackCommand,
   generationsCommand,
   diffCommand,
