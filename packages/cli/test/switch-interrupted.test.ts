@@ -19,7 +19,7 @@ const fixtures = fileURLToPath(new URL("./fixtures/interrupt/", import.meta.url)
 const GENERATIONS = [1, 2, 3, 4] as const;
 const KILLS = 30;
 const PROFILES = "var/lib/kiln/profiles";
-const ACCOUNT_FILES = ["etc/passwd", "etc/group", "etc/shadow"];
+const ACCOUNT_FILES = ["etc/passwd", "etc/group", "etc/shadow", "etc/gshadow"];
 
 let work = "";
 let env: NodeJS.ProcessEnv = {};
@@ -90,7 +90,7 @@ interface Kill {
 type Aim = { readonly at: "activation"; readonly delayMs: number } | { readonly at: "accounts" };
 
 function replacingAccounts(etc: string, passwdBefore: number | undefined): boolean {
-  return inode(join(etc, "passwd")) !== passwdBefore || readdirSync(etc).some((name) => /^\.(passwd|group|shadow)\.kiln-tmp-/.test(name));
+  return inode(join(etc, "passwd")) !== passwdBefore || readdirSync(etc).some((name) => /^\.(passwd|group|g?shadow)\.kiln-tmp-/.test(name));
 }
 
 /**
@@ -176,7 +176,7 @@ describe("an interrupted activation", () => {
       const filesChanged = changed.some(isManaged);
       const filesUnlikeTarget = Object.keys({ ...after, ...wanted }).some((path) => isManaged(path) && after[path] !== wanted[path]);
       if (filesChanged && filesUnlikeTarget) mixed++;
-      const accountTemporary = (path: string): boolean => /^etc\/\.(passwd|group|shadow)\.kiln-tmp-/.test(path);
+      const accountTemporary = (path: string): boolean => /^etc\/\.(passwd|group|g?shadow)\.kiln-tmp-/.test(path);
       if (changed.some((path) => isAccountFile(path) || accountTemporary(path)) && !filesChanged) accountsOnly++;
       if (kill.killedRunning) running++;
 
