@@ -156,7 +156,7 @@ describe("the plan before kiln switch", () => {
     expect(dry.status).toBe(0);
     expect(dry.stderr).toMatch(/^plan: \S+-kiln-system-web → machines\.v2\n/m);
     expect(dry.stderr).toContain("users:\n  added    carol\n  removed  bob\n");
-    expect(dry.stderr).toContain("would stop (not done: not the running machine) report.service\nwould start (not done: not the running machine) web.service\n");
+    expect(dry.stderr).toContain("\nunits (only reported: not the running machine): stop report.service; start web.service\n");
     expect(tree(root)).toEqual(before);
 
     const json = kiln("switch", "--machine", "v2", "--root", root, "--dry", "--json");

@@ -121,7 +121,7 @@ function showPlan(toplevel: string, target: ActivationTarget, store: LocalStore 
   const lines = [
     `plan: ${plan.active === undefined ? `nothing is active on ${target.root} yet` : plan.active === toplevel ? `${section} is already active` : `${plan.active} → ${section}`}`,
     ...generationDiffLines(plan.diff),
-    ...unitChangeLines(plan.units, live ? { start: "will start", restart: "will restart", stop: "will stop" } : { start: "would start (not done: not the running machine)", restart: "would restart (not done: not the running machine)", stop: "would stop (not done: not the running machine)" }),
+    ...unitChangeLines(plan.units, live),
   ];
   io.stderr.write(`${lines.join("\n")}\n`);
 }

@@ -78,11 +78,13 @@ export function generationDiffLines(diff: GenerationDiff): string[] {
   return lines;
 }
 
-/** The lines naming the units a switch starts, restarts and stops; none when it touches no unit. */
-export function unitChangeLines(units: UnitChanges, verbs: { start: string; restart: string; stop: string }): string[] {
-  return [
-    ...(units.stop.length === 0 ? [] : [`${verbs.stop} ${units.stop.join(", ")}`]),
-    ...(units.restart.length === 0 ? [] : [`${verbs.restart} ${units.restart.join(", ")}`]),
-    ...(units.start.length === 0 ? [] : [`${verbs.start} ${units.start.join(", ")}`]),
+/** The line naming the units a switch stops, restarts and starts (`live`: on the running machine, else only reported); none when it touches no unit. */
+export function unitChangeLines(units: UnitChanges, live: boolean): string[] {
+  const parts = [
+    ...(units.stop.length === 0 ? [] : [`stop ${units.stop.join(", ")}`]),
+    ...(units.restart.length === 0 ? [] : [`restart ${units.restart.join(", ")}`]),
+    ...(units.start.length === 0 ? [] : [`start ${units.start.join(", ")}`]),
   ];
+  if (parts.length === 0) return [];
+  return [live ? `units: will ${parts.join("; ")}` : `units (only reported: not the running machine): ${parts.join("; ")}`];
 }
