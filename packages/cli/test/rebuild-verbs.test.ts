@@ -176,6 +176,12 @@ describe("the plan before kiln switch", () => {
     expect(yes.status, yes.stderr).toBe(0);
     expect(yes.stderr.indexOf("plan:")).toBeLessThan(yes.stderr.indexOf("activating machines.v2"));
     expect(motd(root)).toBe("Welcome to web.\nSecond line.\n");
+
+    // Without --dry, --json prints the plan as the one document on stdout, then switches.
+    const switched = kiln("switch", "--machine", "v1", "--root", root, "--json");
+    expect(switched.status, switched.stderr).toBe(0);
+    expect((JSON.parse(switched.stdout) as { users: unknown }).users).toMatchObject({ added: ["bob"], removed: ["carol"] });
+    expect(motd(root)).toBe("Welcome.\nSecond line.\n");
   });
 });
 

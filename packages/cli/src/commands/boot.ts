@@ -21,7 +21,7 @@ export const bootCommand: Command = {
     "Builds machines.NAME of FILE (default ./kiln.ts), adds it to the profile in DIR/var/lib/kiln/profiles and marks it for the next boot; /etc, the accounts and the active generation stay as they are. On the running machine (as root, with systemd), kiln-boot.service, installed by the first switch or boot, runs 'kiln boot --activate-marked' early at each boot: it activates the marked generation (or, with no mark, the current one) unless it is already active, and makes it current. 'kiln generations' shows which generation is current and which is for the next boot; a switch or rollback clears the mark.",
   options: [
     MACHINE_OPTION,
-    ROOT_OPTION,
+    { ...ROOT_OPTION, description: "Mark the generation in the profile of the machine activated into DIR (DIR/var/lib/kiln) instead of /; nothing else there changes" },
     { name: "dry", type: "boolean", description: "Build, then only say what would be marked" },
     { name: "json", type: "boolean", description: "Print the marked generation as JSON" },
     { name: "activate-marked", type: "boolean", description: "Build nothing: activate the generation marked for this boot (or the current one) unless it is active; what kiln-boot.service runs" },
