@@ -194,6 +194,16 @@ describe("deleting old generations", () => {
     expect(kiln("generations", "--root", root).stdout).toMatch(/^ {3}3 .*\(current\)\n$/);
   });
 
+  it("gc -d --home deletes the old generations of the user's home", () => {
+    const home = join(work, "alice");
+    for (const name of ["h1", "h2"]) expect(kiln("switch", "--home", name, "--root", home).status).toBe(0);
+    const gc = runKiln(["gc", "-d", "--home"], fixtures, { ...env, HOME: home });
+    expect(gc.status, gc.stderr).toBe(0);
+    expect(gc.stderr).toContain(`deleted generation 1 of ${home}/.local/state/kiln/profiles/home`);
+    expect(kiln("generations", "--home", "--root", home).stdout).toMatch(/^ {3}2 .*\(current\)\n$/);
+    expect(readFileSync(join(home, "note.txt"), "utf8")).toBe("two\n");
+  });
+
   it("gc -d frees exactly what the old generations alone held", () => {
     const root = join(work, "gc");
     // A store of its own, so that no other test's roots keep what the old generations held.
