@@ -4,8 +4,8 @@
  * and the warning when the config's project was made with another Kiln.
  */
 import { fileURLToPath } from "node:url";
-import type { EvaluateOptions, EvaluationLimits } from "@kiln/core";
-import type { ParsedArgs } from "./command.js";
+import type { CachedInstantiateOptions, EvaluateOptions, EvaluationLimits } from "@kiln/core";
+import type { CommandIO, OptionSpec, ParsedArgs } from "./command.js";
 import { warnIfOtherKilnVersion } from "./project/project-kiln-version.js";
 import { realiseDebianIndexesInto } from "./debian-inputs.js";
 import { UsageError } from "./usage-error.js";
@@ -89,4 +89,18 @@ export function singleInstallable(args: ParsedArgs, command: string): string {
   if (installable === undefined) throw new UsageError(`'kiln ${command}' needs a config, e.g. 'kiln ${command} ./kiln.ts#hello'`);
   if (rest.length > 0) throw new UsageError(`'kiln ${command}' takes one config, but got also: ${rest.join(" ")}`);
   return resolveInstallable(installable);
+}
+
+/** Options of commands that evaluate through the evaluation cache. */
+export const EVAL_CACHE_OPTIONS: readonly OptionSpec[] = [
+  { name: "no-eval-cache", type: "boolean", description: "Evaluate the config even if nothing it read has changed (also KILN_EVAL_CACHE=0)" },
+  { name: "verbose", short: "v", type: "boolean", description: "Say whether the evaluation cache was used, and why not" },
+];
+
+/** The evaluation-cache options the command line asks for (`--no-eval-cache`, `-v`). */
+export function evalCacheOptions(args: ParsedArgs, io: CommandIO): Pick<CachedInstantiateOptions, "evalCache" | "onCacheNote"> {
+  return {
+    ...(args.options["no-eval-cache"] === true ? { evalCache: false } : {}),
+    ...(args.options["verbose"] === true ? { onCacheNote: (note: string) => io.stderr.write(`${note}\n`) } : {}),
+  };
 }

@@ -97,6 +97,19 @@ export {
   type SourceLocation,
 } from "./config/config-errors.js";
 export { formatAttrPath, parseAttrPath, selectAttrPath } from "./config/attr-path.js";
+export { cachedRootOf, evaluationKeyOf, instantiateCached, type CachedInstantiateOptions, type Instantiated } from "./config/cached-instantiate.js";
+export {
+  evaluationCacheDir,
+  evaluationCacheEnabled,
+  lookupEvaluation,
+  saveEvaluation,
+  type CachedEvaluation,
+  type CachedRoot,
+  type EvaluationKey,
+  type EvaluationLookup,
+  type EvaluationSave,
+} from "./config/evaluation-cache.js";
+export { noteEvaluationRead, recordEvaluationReads, type EvaluationReads, type NotedRead, type SourceRead, type UntrackedRead } from "./config/evaluation-reads.js";
 export { evaluateInConfig, explainConfigFailure, loadConfig, parseInstallable, resolveConfigFile, type LoadConfigOptions, type LoadedConfig } from "./config/load-config.js";
 export { evaluateInstallable, findDerivations, instantiate, type EvaluateOptions, type EvaluatedInstallable } from "./config/evaluate.js";
 export { stackLocations, userLocation } from "./config/source-location.js";

@@ -4,9 +4,9 @@
  * `nix-build` does.
  */
 import { resolve } from "node:path";
-import { instantiate, NixRealiser, type Derivation, type LocalStore, type RealiseResult } from "@kiln/core";
-import type { Command, CommandIO, ParsedArgs } from "../command.js";
-import { evaluateOptions, singleInstallable } from "../config-options.js";
+import { instantiateCached, LocalStore, NixRealiser, type CachedRoot, type Realiser } from "@kiln/core";
+import type { Command, ParsedArgs } from "../command.js";
+import { EVAL_CACHE_OPTIONS, evalCacheOptions, evaluateOptions, singleInstallable } from "../config-options.js";
 import { realiseRoots, reportFailures } from "../realise-roots.js";
 import { REALISE_OPTIONS, realiserName, storeDirFor } from "../store-options.js";
 
@@ -16,12 +16,15 @@ function linkName(base: string, index: number, output: string, firstOutput: stri
   return output === firstOutput ? numbered : `${numbered}-${output}`;
 }
 
+/** The output paths of each root built, by `.drv` path. */
+type BuiltOutputs = ReadonlyMap<string, Readonly<Record<string, string>>>;
+
 /** Makes the result links of a successful build. */
-function makeResultLinks(args: ParsedArgs, roots: readonly Derivation[], result: RealiseResult, store: LocalStore | undefined): [string, string][] {
+function makeResultLinks(args: ParsedArgs, roots: readonly CachedRoot[], built: BuiltOutputs, store: LocalStore | undefined): [string, string][] {
   const base = typeof args.options["out-link"] === "string" ? args.options["out-link"] : "result";
   const links: [string, string][] = [];
   roots.forEach((root, index) => {
-    const outputs = result.outputs.get(root.drvPath) ?? {};
+    const outputs = built.get(root.drvPath) ?? {};
     for (const output of root.outputNames) {
       const target = outputs[output];
       if (target === undefined) continue;
@@ -31,6 +34,12 @@ function makeResultLinks(args: ParsedArgs, roots: readonly Derivation[], result:
     }
   });
   return links;
+}
+
+/** Whether every output of `roots` is valid in `store`. */
+function allOutputsValid(store: LocalStore, roots: readonly CachedRoot[]): boolean {
+  const paths = roots.flatMap((root) => Object.values(root.outputs));
+  return store.database.validSubset(paths).size === new Set(paths).size;
 }
 
 export const buildCommand: Command = {
@@ -45,29 +54,46 @@ export const buildCommand: Command = {
     { name: "no-link", type: "boolean", description: "Make no result links" },
     { name: "print-build-logs", short: "L", type: "boolean", description: "Print build logs as they come" },
     { name: "json", type: "boolean", description: "Print events as JSON lines on stderr and the outputs as JSON on stdout" },
+    ...EVAL_CACHE_OPTIONS,
   ],
   async run(args, io) {
     const realiser = realiserName(args);
     const storeDir = storeDirFor(args);
-    const found = await instantiate(singleInstallable(args, "build"), { ...evaluateOptions(args, args.positionals[0]), storeDir });
-    const roots = found.map(({ derivation }) => derivation);
-    const { result, realiser: realiserInstance, store } = await realiseRoots(args, io, roots);
+    // A cached evaluation answers only when every output is built already: building needs the derivations themselves.
+    let store = realiser === "local" ? LocalStore.open({ storeDir }) : undefined;
+    let realiserInstance: Realiser | undefined;
     try {
-      if (result.failed.length > 0) {
-        reportFailures(result, io, args.options["keep-going"] === true);
-        return 1;
+      const { roots, derivations } = await instantiateCached(singleInstallable(args, "build"), {
+        ...evaluateOptions(args, args.positionals[0]),
+        storeDir,
+        ...evalCacheOptions(args, io),
+        acceptCached: (cached) => store !== undefined && allOutputsValid(store, cached),
+      });
+      let built: BuiltOutputs;
+      if (derivations === undefined) {
+        built = new Map(roots.map((root) => [root.drvPath, root.outputs]));
+      } else {
+        store?.close();
+        store = undefined;
+        const realised = await realiseRoots(args, io, derivations.map(({ derivation }) => derivation));
+        ({ store, realiser: realiserInstance } = realised);
+        if (realised.result.failed.length > 0) {
+          reportFailures(realised.result, io, args.options["keep-going"] === true);
+          return 1;
+        }
+        built = realised.result.outputs;
       }
       if (realiser === "dry-run") return 0;
       if (args.options["no-link"] !== true) {
-        const links = makeResultLinks(args, roots, result, store);
+        const links = makeResultLinks(args, roots, built, store);
         // Nix's store keeps its own roots: register the links with Nix too.
         if (realiserInstance instanceof NixRealiser) for (const [link, target] of links) await realiserInstance.addRoot(link, target);
       }
       if (args.options["json"] === true) {
-        const summary = roots.map((root) => ({ drvPath: root.drvPath, outputs: result.outputs.get(root.drvPath) ?? {} }));
+        const summary = roots.map((root) => ({ drvPath: root.drvPath, outputs: built.get(root.drvPath) ?? {} }));
         io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
       } else {
-        for (const root of roots) for (const path of Object.values(result.outputs.get(root.drvPath) ?? {})) io.stdout.write(`${path}\n`);
+        for (const root of roots) for (const path of Object.values(built.get(root.drvPath) ?? {})) io.stdout.write(`${path}\n`);
       }
       return 0;
     } finally {

@@ -2,10 +2,20 @@
  * `kiln instantiate FILE.ts[#attr]`: evaluate a config and print the `.drv`
  * path of every derivation in it, as `nix-instantiate` does.
  */
-import { assertNotNixManaged, buildDerivationGraph, instantiate, LocalStore, resolveStoreLocation } from "@kiln/core";
+import { assertNotNixManaged, buildDerivationGraph, instantiateCached, LocalStore, resolveStoreLocation, type CachedRoot } from "@kiln/core";
 import type { Command } from "../command.js";
-import { evaluateOptions, singleInstallable } from "../config-options.js";
+import { EVAL_CACHE_OPTIONS, evalCacheOptions, evaluateOptions, singleInstallable } from "../config-options.js";
 import { storeDirFor } from "../store-options.js";
+
+/** Whether the store at `storeDir` has every root's `.drv` (then a cached evaluation needs nothing written). */
+function storeHasRoots(storeDir: string, roots: readonly CachedRoot[]): boolean {
+  const store = LocalStore.open({ storeDir });
+  try {
+    return store.database.validSubset(roots.map((root) => root.drvPath)).size === new Set(roots.map((root) => root.drvPath)).size;
+  } finally {
+    store.close();
+  }
+}
 
 /** Whether Kiln may write into the store at `storeDir` (it never writes into Nix's own store). */
 function isKilnStore(storeDir: string): boolean {
@@ -26,28 +36,32 @@ export const instantiateCommand: Command = {
   options: [
     { name: "json", type: "boolean", description: "Print JSON instead of one path a line" },
     { name: "read-only", type: "boolean", description: "Compute the paths without writing anything to the store" },
+    ...EVAL_CACHE_OPTIONS,
   ],
   async run(args, io) {
     const storeDir = storeDirFor(args);
-    const found = await instantiate(singleInstallable(args, "instantiate"), { ...evaluateOptions(args, args.positionals[0]), storeDir });
-    if (args.options["read-only"] !== true && found.length > 0 && isKilnStore(storeDir)) {
+    const writes = args.options["read-only"] !== true && isKilnStore(storeDir);
+    const { roots, derivations } = await instantiateCached(singleInstallable(args, "instantiate"), {
+      ...evaluateOptions(args, args.positionals[0]),
+      storeDir,
+      ...evalCacheOptions(args, io),
+      // A cached evaluation wrote its .drv files when it was made; if they have been collected since, evaluate again.
+      acceptCached: (cached) => !writes || storeHasRoots(storeDir, cached),
+    });
+    if (writes && derivations !== undefined && derivations.length > 0) {
       const store = LocalStore.open({ storeDir });
       try {
-        store.addGraph(buildDerivationGraph(found.map(({ derivation }) => derivation)));
+        store.addGraph(buildDerivationGraph(derivations.map(({ derivation }) => derivation)));
       } finally {
         store.close();
       }
     }
     if (args.options["json"] === true) {
       const result: Record<string, { drvPath: string; outputs: Record<string, string> }> = {};
-      for (const { attrPath, derivation } of found) {
-        const outputs: Record<string, string> = {};
-        for (const name of derivation.outputNames) outputs[name] = derivation.outputs[name]?.path ?? "";
-        result[attrPath] = { drvPath: derivation.drvPath, outputs };
-      }
+      for (const { attrPath, drvPath, outputs } of roots) result[attrPath] = { drvPath, outputs: { ...outputs } };
       io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     } else {
-      for (const { derivation } of found) io.stdout.write(`${derivation.drvPath}\n`);
+      for (const { drvPath } of roots) io.stdout.write(`${drvPath}\n`);
     }
     return 0;
   },
