@@ -95,18 +95,19 @@ export function noteEvaluationRead(read: NotedRead): void {
 }
 
 /**
- * The file of the code that called the function `depth` frames up, as V8
- * names it (a URL or path; `node:…` for Node's own code), without the cost
+ * The file of the code that called the function `depth` frames up (or
+ * further, past builtins), as V8 names it (a URL or path; `node:…` for Node's own code), without the cost
  * of formatting a stack through source maps.
  */
 function callerFileName(depth: number): string | undefined {
   const savedPrepare = Error.prepareStackTrace;
   const savedLimit = Error.stackTraceLimit;
   try {
-    Error.stackTraceLimit = depth + 1;
+    // A few frames more: builtins (`Object.keys`) between the trap and its caller have no file.
+    Error.stackTraceLimit = depth + 3;
     Error.prepareStackTrace = (_error, sites) => sites;
     const sites = new Error().stack as unknown as NodeJS.CallSite[];
-    return sites[depth]?.getFileName() ?? undefined;
+    return sites.slice(depth).find((site) => typeof site.getFileName() === "string")?.getFileName() ?? undefined;
   } finally {
     Error.prepareStackTrace = savedPrepare;
     Error.stackTraceLimit = savedLimit;
