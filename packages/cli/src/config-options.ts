@@ -3,28 +3,15 @@
  * config may import without installing them live (this CLI's own copies),
  * and the warning when the config's project was made with another Kiln.
  */
-import { fileURLToPath } from "node:url";
 import type { CachedInstantiateOptions, EvaluateOptions, EvaluationLimits } from "@kiln/core";
 import type { CommandIO, OptionSpec, ParsedArgs } from "./command.js";
 import { warnIfOtherKilnVersion } from "./project/project-kiln-version.js";
 import { realiseDebianIndexesInto } from "./debian-inputs.js";
 import { UsageError } from "./usage-error.js";
 import { KILN_VERSION } from "./version.js";
+import { DEFAULT_SET_PREFIX, fallbackPackages, isDefaultSet, resolveInstallable } from "./installables.js";
 
-const FALLBACK_NAMES = ["@kiln/core", "@kiln/debian", "@kiln/modules", "@kiln/pkgs"] as const;
-
-/** URLs of this CLI's own `@kiln/*` packages. */
-export function fallbackPackages(): Record<string, string> {
-  const packages: Record<string, string> = {};
-  for (const name of FALLBACK_NAMES) {
-    try {
-      packages[name] = import.meta.resolve(name);
-    } catch {
-      // A package this CLI was installed without cannot be offered.
-    }
-  }
-  return packages;
-}
+export { fallbackPackages, resolveInstallable } from "./installables.js";
 
 /** A positive number given to `--NAME`, or a usage error. */
 function positiveNumber(args: ParsedArgs, name: string): number | undefined {
@@ -46,13 +33,6 @@ export function evaluationLimits(args: ParsedArgs): EvaluationLimits {
   };
 }
 
-/** The prefix of installables that name the CLI's own default package set: `@kiln/pkgs#hello`. */
-const DEFAULT_SET_PREFIX = "@kiln/pkgs";
-
-function isDefaultSet(installable: string | undefined): boolean {
-  return installable !== undefined && (installable === DEFAULT_SET_PREFIX || installable.startsWith(`${DEFAULT_SET_PREFIX}#`));
-}
-
 /**
  * The evaluation options the command line asks for, to evaluate
  * `installable` (as given): messages about the default package set name it
@@ -70,17 +50,6 @@ export function evaluateOptions(args: ParsedArgs, installable?: string): Evaluat
     ...(typeof storeDir === "string" ? { storeDir } : {}),
     ...(isDefaultSet(given) ? { displayName: DEFAULT_SET_PREFIX } : {}),
   };
-}
-
-/**
- * An installable as the config loader takes it: `@kiln/pkgs#NAME` (like
- * Nix's `nixpkgs#NAME`) becomes the default package set this CLI ships;
- * anything else is a config file or directory, unchanged.
- */
-export function resolveInstallable(installable: string): string {
-  if (!isDefaultSet(installable)) return installable;
-  const file = fileURLToPath(new URL("./default-packages.js", import.meta.url));
-  return `${file}${installable.slice(DEFAULT_SET_PREFIX.length)}`;
 }
 
 /** The single installable argument of a command (resolved by {@link resolveInstallable}), or a usage error. */

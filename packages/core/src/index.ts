@@ -97,10 +97,12 @@ export {
   type SourceLocation,
 } from "./config/config-errors.js";
 export { formatAttrPath, parseAttrPath, selectAttrPath } from "./config/attr-path.js";
-export { cachedRootOf, evaluationKeyOf, instantiateCached, type CachedInstantiateOptions, type Instantiated } from "./config/cached-instantiate.js";
+export { cachedRootOf, instantiateCached, type CachedInstantiateOptions, type Instantiated } from "./config/cached-instantiate.js";
 export {
+  EVALUATION_REUSED_NOTE,
   evaluationCacheDir,
   evaluationCacheEnabled,
+  evaluationKeyOf,
   lookupEvaluation,
   saveEvaluation,
   type CachedEvaluation,

@@ -3,44 +3,12 @@
  * their output paths and make `result` links (garbage-collector roots), as
  * `nix-build` does.
  */
-import { resolve } from "node:path";
-import { instantiateCached, LocalStore, NixRealiser, type CachedRoot, type Realiser } from "@kiln/core";
-import type { Command, ParsedArgs } from "../command.js";
+import { instantiateCached, LocalStore, NixRealiser, type Realiser } from "@kiln/core";
+import type { Command } from "../command.js";
 import { EVAL_CACHE_OPTIONS, evalCacheOptions, evaluateOptions, singleInstallable } from "../config-options.js";
 import { realiseRoots, reportFailures } from "../realise-roots.js";
+import { allOutputsValid, makeResultLinks, printBuilt, type BuiltOutputs } from "../root-output.js";
 import { REALISE_OPTIONS, realiserName, storeDirFor } from "../store-options.js";
-
-/** The `result` link names for the outputs of the i-th derivation built, as nix-build names them. */
-function linkName(base: string, index: number, output: string, firstOutput: string): string {
-  const numbered = index === 0 ? base : `${base}-${index + 1}`;
-  return output === firstOutput ? numbered : `${numbered}-${output}`;
-}
-
-/** The output paths of each root built, by `.drv` path. */
-type BuiltOutputs = ReadonlyMap<string, Readonly<Record<string, string>>>;
-
-/** Makes the result links of a successful build. */
-function makeResultLinks(args: ParsedArgs, roots: readonly CachedRoot[], built: BuiltOutputs, store: LocalStore | undefined): [string, string][] {
-  const base = typeof args.options["out-link"] === "string" ? args.options["out-link"] : "result";
-  const links: [string, string][] = [];
-  roots.forEach((root, index) => {
-    const outputs = built.get(root.drvPath) ?? {};
-    for (const output of root.outputNames) {
-      const target = outputs[output];
-      if (target === undefined) continue;
-      const link = resolve(linkName(base, index, output, root.outputNames[0] ?? "out"));
-      store?.addRootLink(link, target);
-      links.push([link, target]);
-    }
-  });
-  return links;
-}
-
-/** Whether every output of `roots` is valid in `store`. */
-function allOutputsValid(store: LocalStore, roots: readonly CachedRoot[]): boolean {
-  const paths = roots.flatMap((root) => Object.values(root.outputs));
-  return store.database.validSubset(paths).size === new Set(paths).size;
-}
 
 export const buildCommand: Command = {
   name: "build",
@@ -85,16 +53,11 @@ export const buildCommand: Command = {
       }
       if (realiser === "dry-run") return 0;
       if (args.options["no-link"] !== true) {
-        const links = makeResultLinks(args, roots, built, store);
+        const links = makeResultLinks(typeof args.options["out-link"] === "string" ? args.options["out-link"] : "result", roots, built, store);
         // Nix's store keeps its own roots: register the links with Nix too.
         if (realiserInstance instanceof NixRealiser) for (const [link, target] of links) await realiserInstance.addRoot(link, target);
       }
-      if (args.options["json"] === true) {
-        const summary = roots.map((root) => ({ drvPath: root.drvPath, outputs: built.get(root.drvPath) ?? {} }));
-        io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-      } else {
-        for (const root of roots) for (const path of Object.values(built.get(root.drvPath) ?? {})) io.stdout.write(`${path}\n`);
-      }
+      printBuilt(roots, built, args.options["json"] === true, io);
       return 0;
     } finally {
       store?.close();

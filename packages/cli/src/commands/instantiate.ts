@@ -2,30 +2,11 @@
  * `kiln instantiate FILE.ts[#attr]`: evaluate a config and print the `.drv`
  * path of every derivation in it, as `nix-instantiate` does.
  */
-import { assertNotNixManaged, buildDerivationGraph, instantiateCached, LocalStore, resolveStoreLocation, type CachedRoot } from "@kiln/core";
+import { buildDerivationGraph, instantiateCached, LocalStore } from "@kiln/core";
 import type { Command } from "../command.js";
 import { EVAL_CACHE_OPTIONS, evalCacheOptions, evaluateOptions, singleInstallable } from "../config-options.js";
 import { storeDirFor } from "../store-options.js";
-
-/** Whether the store at `storeDir` has every root's `.drv` (then a cached evaluation needs nothing written). */
-function storeHasRoots(storeDir: string, roots: readonly CachedRoot[]): boolean {
-  const store = LocalStore.open({ storeDir });
-  try {
-    return store.database.validSubset(roots.map((root) => root.drvPath)).size === new Set(roots.map((root) => root.drvPath)).size;
-  } finally {
-    store.close();
-  }
-}
-
-/** Whether Kiln may write into the store at `storeDir` (it never writes into Nix's own store). */
-function isKilnStore(storeDir: string): boolean {
-  try {
-    assertNotNixManaged(resolveStoreLocation({ storeDir }));
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isKilnStore, printInstantiated, storeAtHasRoots } from "../root-output.js";
 
 export const instantiateCommand: Command = {
   name: "instantiate",
@@ -46,7 +27,7 @@ export const instantiateCommand: Command = {
       storeDir,
       ...evalCacheOptions(args, io),
       // A cached evaluation wrote its .drv files when it was made; if they have been collected since, evaluate again.
-      acceptCached: (cached) => !writes || storeHasRoots(storeDir, cached),
+      acceptCached: (cached) => !writes || storeAtHasRoots(storeDir, cached),
     });
     if (writes && derivations !== undefined && derivations.length > 0) {
       const store = LocalStore.open({ storeDir });
@@ -56,13 +37,7 @@ export const instantiateCommand: Command = {
         store.close();
       }
     }
-    if (args.options["json"] === true) {
-      const result: Record<string, { drvPath: string; outputs: Record<string, string> }> = {};
-      for (const { attrPath, drvPath, outputs } of roots) result[attrPath] = { drvPath, outputs: { ...outputs } };
-      io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    } else {
-      for (const { drvPath } of roots) io.stdout.write(`${drvPath}\n`);
-    }
+    printInstantiated(roots, args.options["json"] === true, io);
     return 0;
   },
 };

@@ -5,12 +5,10 @@
  * `kiln instantiate` run.
  */
 import type { FoundDerivation } from "../graph/collect-derivations.js";
-import { getStoreDir } from "../store/current-store-dir.js";
 import { reportWarning } from "../warnings.js";
 import { instantiate, type EvaluateOptions } from "./evaluate.js";
-import { evaluationCacheEnabled, lookupEvaluation, saveEvaluation, type CachedRoot, type EvaluationKey } from "./evaluation-cache.js";
+import { EVALUATION_REUSED_NOTE, evaluationCacheEnabled, evaluationKeyOf, lookupEvaluation, saveEvaluation, type CachedRoot } from "./evaluation-cache.js";
 import { recordEvaluationReads, type EvaluationReads } from "./evaluation-reads.js";
-import { parseInstallable, resolveConfigFile } from "./installable.js";
 
 /** Options of {@link instantiateCached}. */
 export interface CachedInstantiateOptions extends EvaluateOptions {
@@ -40,12 +38,6 @@ export function cachedRootOf({ attrPath, derivation }: FoundDerivation): CachedR
   return { attrPath, drvPath: derivation.drvPath, outputNames: [...derivation.outputNames], outputs };
 }
 
-/** The cache key of `installable` evaluated with `options`. */
-export function evaluationKeyOf(installable: string, options: EvaluateOptions): EvaluationKey {
-  const { file, attrPath } = parseInstallable(installable);
-  return { file: resolveConfigFile(file), attrPath, storeDir: options.storeDir ?? getStoreDir(), fallbackPackages: options.fallbackPackages ?? {} };
-}
-
 /**
  * Evaluates `installable` and returns its derivations, as {@link instantiate},
  * but takes them from the evaluation cache when nothing the last evaluation
@@ -64,7 +56,7 @@ export async function instantiateCached(installable: string, options: CachedInst
   const lookup = lookupEvaluation(key);
   if ("hit" in lookup) {
     if (options.acceptCached === undefined || options.acceptCached(lookup.hit.roots)) {
-      note("evaluation cache: reused the last evaluation (nothing it read has changed)");
+      note(EVALUATION_REUSED_NOTE);
       for (const warning of lookup.hit.warnings) reportWarning(warning);
       return { roots: lookup.hit.roots, derivations: undefined };
     }

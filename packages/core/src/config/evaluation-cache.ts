@@ -20,6 +20,8 @@ import { fileURLToPath } from "node:url";
 import { configCacheDir } from "./config-bundle.js";
 import type { EvaluationReads } from "./evaluation-reads.js";
 import { hashPathSync } from "../store/nar-hash.js";
+import { getStoreDir } from "../store/current-store-dir.js";
+import { parseInstallable, resolveConfigFile } from "./installable.js";
 
 /** One derivation an installable evaluated to, as the cache keeps it. */
 export interface CachedRoot {
@@ -72,6 +74,9 @@ interface Entry {
   readonly warnings: readonly string[];
 }
 
+/** What `-v` says when a cached evaluation is used. */
+export const EVALUATION_REUSED_NOTE = "evaluation cache: reused the last evaluation (nothing it read has changed)";
+
 /** Whether evaluations may be cached: `KILN_EVAL_CACHE=0` turns the cache off. */
 export function evaluationCacheEnabled(): boolean {
   return process.env["KILN_EVAL_CACHE"] !== "0";
@@ -80,6 +85,16 @@ export function evaluationCacheEnabled(): boolean {
 /** The directory of cached evaluations. */
 export function evaluationCacheDir(): string {
   return join(dirname(configCacheDir()), "evaluations");
+}
+
+/**
+ * The cache key of evaluating `installable` (`FILE.ts#attr`) for
+ * `options.storeDir` (default: the current store directory) with
+ * `options.fallbackPackages` offered.
+ */
+export function evaluationKeyOf(installable: string, options: { readonly storeDir?: string; readonly fallbackPackages?: Readonly<Record<string, string>> }): EvaluationKey {
+  const { file, attrPath } = parseInstallable(installable);
+  return { file: resolveConfigFile(file), attrPath, storeDir: options.storeDir ?? getStoreDir(), fallbackPackages: options.fallbackPackages ?? {} };
 }
 
 function sha256(data: string | Buffer): string {
