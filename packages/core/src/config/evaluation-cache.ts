@@ -14,13 +14,14 @@
  * evaluator.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { configCacheDir } from "./config-bundle.js";
 import type { EvaluationReads } from "./evaluation-reads.js";
 import { hashPathSync } from "../store/nar-hash.js";
 import { getStoreDir } from "../store/current-store-dir.js";
+import { writeFileAtomically } from "../util/write-file-atomically.js";
 import { parseInstallable, resolveConfigFile } from "./installable.js";
 
 /** One derivation an installable evaluated to, as the cache keeps it. */
@@ -178,13 +179,6 @@ export function lookupEvaluation(key: EvaluationKey): EvaluationLookup {
   return stale === undefined ? { hit: { roots: entry.roots, warnings: entry.warnings } } : { miss: stale };
 }
 
-/** Writes through a temporary file, so that a reader never sees half an entry. */
-function writeWhole(path: string, text: string): void {
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, path);
-}
-
 /** Removes the entries of configs that no longer exist, so the cache does not grow forever. */
 function pruneEntries(directory: string): void {
   for (const name of readdirSync(directory)) {
@@ -229,7 +223,7 @@ export function saveEvaluation(key: EvaluationKey, reads: EvaluationReads, roots
   try {
     mkdirSync(dirname(path), { recursive: true });
     pruneEntries(dirname(path));
-    writeWhole(path, JSON.stringify(entry));
+    writeFileAtomically(path, JSON.stringify(entry));
   } catch (error) {
     return { saved: false, reason: `the cache could not be written: ${(error as Error).message}` };
   }

@@ -145,6 +145,19 @@ function withWhere(where: string | undefined): { where?: string } {
   return where === undefined ? {} : { where };
 }
 
+/** Makes each call of `owner[name]` from the config's own code an untracked read of `what`; returns how to put the function back. */
+function watchCalls<Owner extends object>(owner: Owner, name: keyof Owner & string, what: string): () => void {
+  const real = owner[name] as (...args: unknown[]) => unknown;
+  const watched = function (this: unknown, ...args: unknown[]): unknown {
+    untrackedIfUser(what, 3);
+    return real.apply(this, args);
+  };
+  (owner as Record<string, unknown>)[name] = watched;
+  return () => {
+    (owner as Record<string, unknown>)[name] = real;
+  };
+}
+
 /**
  * Starts recording what evaluation reads; the function returned stops it
  * (putting back what it replaced) and returns the reads. Recording is not
@@ -181,11 +194,7 @@ export function recordEvaluationReads(): () => EvaluationReads {
     },
   });
 
-  const realNow = Date.now;
-  Date.now = function now(): number {
-    untrackedIfUser("the clock (Date.now)", 3);
-    return realNow();
-  };
+  const restores = [watchCalls(Date, "now", "the clock (Date.now)"), watchCalls(performance, "now", "the clock (performance.now)"), watchCalls(Math, "random", "random numbers (Math.random)")];
   const RealDate = Date;
   globalThis.Date = new Proxy(RealDate, {
     construct(target, args, newTarget) {
@@ -197,16 +206,6 @@ export function recordEvaluationReads(): () => EvaluationReads {
       return Reflect.apply(target, self, args) as unknown;
     },
   });
-  const realPerformanceNow = performance.now;
-  performance.now = function now(): number {
-    untrackedIfUser("the clock (performance.now)", 3);
-    return realPerformanceNow.call(performance);
-  };
-  const realRandom = Math.random;
-  Math.random = function random(): number {
-    untrackedIfUser("random numbers (Math.random)", 3);
-    return realRandom();
-  };
   const realFetch = globalThis.fetch;
   globalThis.fetch = function fetch(...args: Parameters<typeof realFetch>): ReturnType<typeof realFetch> {
     noteEvaluationRead({ kind: "untracked", what: "the network (fetch)", ...withWhere(userLine()) });
@@ -216,10 +215,8 @@ export function recordEvaluationReads(): () => EvaluationReads {
   return () => {
     if (holder[KEY] === reads) delete holder[KEY];
     process.env = realEnv;
-    Date.now = realNow;
+    for (const restore of restores) restore();
     globalThis.Date = RealDate;
-    performance.now = realPerformanceNow;
-    Math.random = realRandom;
     globalThis.fetch = realFetch;
     return reads;
   };
