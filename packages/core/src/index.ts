@@ -111,6 +111,7 @@ export {
   type EvaluationLookup,
   type EvaluationSave,
 } from "./config/evaluation-cache.js";
+export { formatEvaluationProfile, profileEvaluation, type EvaluationProfile, type ProfileEntry } from "./config/evaluation-profile.js";
 export { noteEvaluationRead, recordEvaluationReads, type EvaluationReads, type NotedRead, type SourceRead, type UntrackedRead } from "./config/evaluation-reads.js";
 export { evaluateInConfig, explainConfigFailure, loadConfig, parseInstallable, resolveConfigFile, type LoadConfigOptions, type LoadedConfig } from "./config/load-config.js";
 export { evaluateInstallable, findDerivations, instantiate, type EvaluateOptions, type EvaluatedInstallable } from "./config/evaluate.js";

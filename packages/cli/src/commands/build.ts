@@ -7,6 +7,7 @@ import { instantiateCached, LocalStore, NixRealiser, type Realiser } from "@kiln
 import type { Command } from "../command.js";
 import { EVAL_CACHE_OPTIONS, evalCacheOptions, evaluateOptions, singleInstallable } from "../config-options.js";
 import { realiseRoots, reportFailures } from "../realise-roots.js";
+import { PROFILE_OPTION, profiledIfAsked } from "../profile-option.js";
 import { allOutputsValid, makeResultLinks, printBuilt, type BuiltOutputs } from "../root-output.js";
 import { REALISE_OPTIONS, realiserName, storeDirFor } from "../store-options.js";
 
@@ -23,6 +24,7 @@ export const buildCommand: Command = {
     { name: "print-build-logs", short: "L", type: "boolean", description: "Print build logs as they come" },
     { name: "json", type: "boolean", description: "Print events as JSON lines on stderr and the outputs as JSON on stdout" },
     ...EVAL_CACHE_OPTIONS,
+    PROFILE_OPTION,
   ],
   async run(args, io) {
     const realiser = realiserName(args);
@@ -31,12 +33,16 @@ export const buildCommand: Command = {
     let store = realiser === "local" ? LocalStore.open({ storeDir }) : undefined;
     let realiserInstance: Realiser | undefined;
     try {
-      const { roots, derivations } = await instantiateCached(singleInstallable(args, "build"), {
-        ...evaluateOptions(args, args.positionals[0]),
-        storeDir,
-        ...evalCacheOptions(args, io),
-        acceptCached: (cached) => store !== undefined && allOutputsValid(store, cached),
-      });
+      const { roots, derivations } = await profiledIfAsked(args, io, () =>
+        instantiateCached(singleInstallable(args, "build"), {
+          ...evaluateOptions(args, args.positionals[0]),
+          storeDir,
+          ...evalCacheOptions(args, io),
+          // A profile is of an evaluation.
+          ...(args.options["profile"] === true ? { evalCache: false } : {}),
+          acceptCached: (cached) => store !== undefined && allOutputsValid(store, cached),
+        }),
+      );
       let built: BuiltOutputs;
       if (derivations === undefined) {
         built = new Map(roots.map((root) => [root.drvPath, root.outputs]));

@@ -13,6 +13,7 @@ import { ROOT_OPTION, rootRegistrar, targetFor } from "../machines/target-option
 import { realiseRoots, reportFailures } from "../realise-roots.js";
 import { REALISE_OPTIONS } from "../store-options.js";
 import { UsageError } from "../usage-error.js";
+import { PROFILE_OPTION, profiledIfAsked } from "../profile-option.js";
 
 export const switchCommand: Command = {
   name: "switch",
@@ -28,6 +29,7 @@ export const switchCommand: Command = {
     { name: "dry", type: "boolean", description: "Build, then only show what activation would change" },
     ...REALISE_OPTIONS,
     { name: "print-build-logs", short: "L", type: "boolean", description: "Print build logs as they come" },
+    PROFILE_OPTION,
   ],
   async run(args, io) {
     const machine = args.options["machine"];
@@ -36,7 +38,7 @@ export const switchCommand: Command = {
     if (args.options["test"] === true && args.options["dry"] === true) throw new UsageError("--test and --dry contradict each other");
     if (args.options["realiser"] === "dry-run") throw new UsageError("'kiln switch' must build what it activates; use --dry to see what would change");
     const kind = typeof home === "string" ? "home" : "machine";
-    const selected = await selectConfiguration(args, kind, kind === "home" ? (home as string) : typeof machine === "string" ? machine : undefined);
+    const selected = await profiledIfAsked(args, io, () => selectConfiguration(args, kind, kind === "home" ? (home as string) : typeof machine === "string" ? machine : undefined));
     const { result, realiser, store } = await realiseRoots(args, io, [selected.derivation]);
     try {
       if (result.failed.length > 0) {
