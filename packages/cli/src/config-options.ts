@@ -1,7 +1,8 @@
 /**
- * Shared by commands that read a config: where the `@kiln/*` packages a
- * config may import without installing them live (this CLI's own copies),
- * and the warning when the config's project was made with another Kiln.
+ * Shared by commands that read a config: the evaluation options their
+ * command line asks for (limits, the evaluation cache, the `@kiln/*`
+ * packages offered, see `installables.ts`), and the warning when the
+ * config's project was made with another Kiln.
  */
 import type { CachedInstantiateOptions, EvaluateOptions, EvaluationLimits } from "@kiln/core";
 import type { CommandIO, OptionSpec, ParsedArgs } from "./command.js";
