@@ -63,19 +63,43 @@ export function installPackedKiln(root) {
   return join(prefix, "bin", "kiln");
 }
 
-/** Times each side (`{ name, command, args, options }`) once per round, interleaving the sides (the order alternating); returns each side's median. */
-export function sideBySide(sides, rounds) {
-  const times = sides.map(() => []);
-  for (let round = 0; round < rounds; round++) {
-    const order = round % 2 === 0 ? sides.map((_, index) => index) : sides.map((_, index) => sides.length - 1 - index);
-    for (const index of order) times[index].push(timed(sides[index].command, sides[index].args, sides[index].options ?? {}).ms);
-  }
-  return times.map(median);
+/**
+ * Runs a command once, its output discarded, and returns its wall time and
+ * its CPU time (user + system, of it and its children, from the shell's
+ * `time`), in ms. CPU time is what other work on a shared machine inflates
+ * least. Fails loudly on a non-zero exit.
+ */
+export function timedWithCpu(command, args, options = {}) {
+  const script = 'TIMEFORMAT="%3U %3S"; { time "$@" >/dev/null 2>&1; } 2>&1';
+  const start = process.hrtime.bigint();
+  const result = spawnSync("bash", ["-c", script, "bash", command, ...args], { encoding: "utf8", ...options });
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (${result.status})`);
+  const [user, system] = result.stdout.trim().split(/\s+/).map(Number);
+  return { wallMs, cpuMs: (user + system) * 1000 };
 }
 
-/** Prints each side's median and the first side's ratio to each other side, and the goal against the second side. */
+/** Times each side (`{ name, command, args, options }`) once per round, interleaving the sides (the order alternating); returns each side's median wall and CPU time. */
+export function sideBySide(sides, rounds) {
+  const times = sides.map(() => ({ wall: [], cpu: [] }));
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? sides.map((_, index) => index) : sides.map((_, index) => sides.length - 1 - index);
+    for (const index of order) {
+      const { wallMs, cpuMs } = timedWithCpu(sides[index].command, sides[index].args, sides[index].options ?? {});
+      times[index].wall.push(wallMs);
+      times[index].cpu.push(cpuMs);
+    }
+  }
+  return times.map(({ wall, cpu }) => ({ wall: median(wall), cpu: median(cpu) }));
+}
+
+/** Prints each side's median wall and CPU time and the first side's ratios to each other side, and the goal against the second side. */
 export function reportSides(label, sides, medians, goal) {
-  console.log(label);
-  sides.forEach((side, index) => console.log(`  ${side.name.padEnd(34)} ${ms(medians[index]).padStart(8)}${index === 0 ? "" : `   kiln/this ${(medians[0] / medians[index]).toFixed(2)}x`}`));
+  console.log(`${label} (wall time; CPU time, user + system)`);
+  sides.forEach((side, index) => {
+    const { wall, cpu } = medians[index];
+    const ratios = index === 0 ? "" : `   kiln/this ${(medians[0].wall / wall).toFixed(2)}x (CPU ${(medians[0].cpu / cpu).toFixed(2)}x)`;
+    console.log(`  ${side.name.padEnd(36)} ${ms(wall).padStart(8)}; ${ms(cpu).padStart(8)}${ratios}`);
+  });
   console.log(`  goal: kiln within ${goal}x of ${sides[1].name}`);
 }

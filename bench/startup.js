@@ -55,7 +55,7 @@ try {
   for (const side of build) timed(side.command, side.args, side.options);
   const medians = sideBySide(build, rounds);
   if (build[1].name.startsWith("nix-build")) reportSides(`no-op build of examples/hello, median of ${rounds}:`, build, medians, 2);
-  else console.log(`no-op build of examples/hello: ${ms(medians[0])}`);
+  else console.log(`no-op build of examples/hello: ${ms(medians[0].wall)}`);
 } finally {
   spawnSync("chmod", ["-R", "u+w", root], { stdio: "ignore" });
   rmSync(root, { recursive: true, force: true });
