@@ -1,6 +1,9 @@
 // Shared by the benchmarks: run whole processes, time them, read Kiln's stats.
 import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+
+const repo = fileURLToPath(new URL("..", import.meta.url));
 
 /** The kiln CLI of this checkout. */
 export const KILN = fileURLToPath(new URL("../packages/cli/bin/kiln.js", import.meta.url));
@@ -43,4 +46,60 @@ export function ms(value) {
 /** Formats bytes as MiB. */
 export function mib(bytes) {
   return `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+}
+
+/** Packs the CLI (`pnpm run pack-cli`) and installs it with npm into a prefix under `root`, as a user installs it; returns its `kiln`. */
+export function installPackedKiln(root) {
+  const prebuilds = join(root, "prebuilds");
+  const packed = spawnSync(process.execPath, [join(repo, "scripts", "pack-cli.js"), "--out", join(root, "pack"), "--prebuilds", prebuilds], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  if (packed.status !== 0) throw new Error("pnpm run pack-cli failed");
+  const prefix = join(root, "prefix");
+  const install = spawnSync("npm", ["install", "--global", "--prefix", prefix, "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", packed.stdout.trim()], {
+    encoding: "utf8",
+    env: { ...process.env, npm_config_better_sqlite3_local_prebuilds: prebuilds },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  if (install.status !== 0) throw new Error("npm install of the packed CLI failed");
+  return join(prefix, "bin", "kiln");
+}
+
+/**
+ * Runs a command once, its output discarded, and returns its wall time and
+ * its CPU time (user + system, of it and its children, from the shell's
+ * `time`), in ms. CPU time is what other work on a shared machine inflates
+ * least. Fails loudly on a non-zero exit.
+ */
+export function timedWithCpu(command, args, options = {}) {
+  const script = 'TIMEFORMAT="%3U %3S"; { time "$@" >/dev/null 2>&1; } 2>&1';
+  const start = process.hrtime.bigint();
+  const result = spawnSync("bash", ["-c", script, "bash", command, ...args], { encoding: "utf8", ...options });
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (${result.status})`);
+  const [user, system] = result.stdout.trim().split(/\s+/).map(Number);
+  return { wallMs, cpuMs: (user + system) * 1000 };
+}
+
+/** Times each side (`{ name, command, args, options }`) once per round, interleaving the sides (the order alternating); returns each side's median wall and CPU time. */
+export function sideBySide(sides, rounds) {
+  const times = sides.map(() => ({ wall: [], cpu: [] }));
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? sides.map((_, index) => index) : sides.map((_, index) => sides.length - 1 - index);
+    for (const index of order) {
+      const { wallMs, cpuMs } = timedWithCpu(sides[index].command, sides[index].args, sides[index].options ?? {});
+      times[index].wall.push(wallMs);
+      times[index].cpu.push(cpuMs);
+    }
+  }
+  return times.map(({ wall, cpu }) => ({ wall: median(wall), cpu: median(cpu) }));
+}
+
+/** Prints each side's median wall and CPU time and the first side's ratios to each other side, and the goal against the second side. */
+export function reportSides(label, sides, medians, goal) {
+  console.log(`${label} (wall time; CPU time, user + system)`);
+  sides.forEach((side, index) => {
+    const { wall, cpu } = medians[index];
+    const ratios = index === 0 ? "" : `   kiln/this ${(medians[0].wall / wall).toFixed(2)}x (CPU ${(medians[0].cpu / cpu).toFixed(2)}x)`;
+    console.log(`  ${side.name.padEnd(36)} ${ms(wall).padStart(8)}; ${ms(cpu).padStart(8)}${ratios}`);
+  });
+  console.log(`  goal: kiln within ${goal}x of ${sides[1].name}`);
 }

@@ -36,6 +36,8 @@ const env = {
   KILN_STATE_DIR: join(dir, "state"),
   KILN_HASHED_MIRRORS: process.env.KILN_DEBIAN_CACHE ?? join(repo, ".cache/debian"),
   BENCH_DEBIAN_PACKAGES: PACKAGES.join(" "),
+  // The evaluation cache is off: this measures evaluating.
+  KILN_EVAL_CACHE: "0",
 };
 
 try {

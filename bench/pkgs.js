@@ -15,7 +15,8 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const kilnConfig = fileURLToPath(new URL("./pkgs/kiln.ts", import.meta.url));
 const phasesScript = fileURLToPath(new URL("./pkgs/phases.js", import.meta.url));
 const nixFile = fileURLToPath(new URL("./pkgs/pkgs.nix", import.meta.url));
-const env = { ...process.env, BENCH_PACKAGES: String(packages), KILN_SHOW_STATS: "1", NIX_REMOTE: "" };
+// The evaluation cache is off: this measures evaluating.
+const env = { ...process.env, BENCH_PACKAGES: String(packages), KILN_SHOW_STATS: "1", NIX_REMOTE: "", KILN_EVAL_CACHE: "0" };
 const kilnArgs = [KILN, "instantiate", kilnConfig, "--store-dir", "/nix/store", "--read-only"];
 const nixArgs = ["--readonly-mode", "--arg", "n", String(packages), nixFile];
 const overflowed = (stderr) => /stack overflow/.test(stderr);

@@ -4,7 +4,8 @@
 // 1. `kiln --version` against `node -e 0` (Node's own start-up, the floor);
 //    goal: within 1.5x.
 // 2. A no-op `kiln build` of examples/hello (built once, untimed; then
-//    evaluated and found valid) against `nix-build`'s no-op of the same
+//    answered from the evaluation cache and found valid; also with the
+//    cache off, evaluated each time) against `nix-build`'s no-op of the same
 //    derivation (bench/startup/hello.nix, whose .drv path is Kiln's for
 //    /nix/store); goal: within 2x.
 //
@@ -17,7 +18,7 @@ import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { KILN, has, median, ms, timed } from "./common.js";
+import { KILN, has, installPackedKiln, ms, reportSides, sideBySide, timed } from "./common.js";
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
 const repo = fileURLToPath(new URL("..", import.meta.url));
@@ -25,39 +26,8 @@ const root = mkdtempSync(join(tmpdir(), "kiln-bench-startup-"));
 const NIX_ENV = { ...process.env, NIX_REMOTE: "" };
 const NIX_OPTIONS = ["--option", "sandbox", "false", "--option", "build-users-group", "", "--option", "substituters", ""];
 
-/** Packs the CLI and installs it into a temporary prefix; returns its `kiln`. */
-function installKiln() {
-  const prebuilds = join(root, "prebuilds");
-  const packed = spawnSync(process.execPath, [join(repo, "scripts", "pack-cli.js"), "--out", join(root, "pack"), "--prebuilds", prebuilds], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-  if (packed.status !== 0) throw new Error("pnpm run pack-cli failed");
-  const prefix = join(root, "prefix");
-  const install = spawnSync("npm", ["install", "--global", "--prefix", prefix, "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", packed.stdout.trim()], {
-    encoding: "utf8",
-    env: { ...process.env, npm_config_better_sqlite3_local_prebuilds: prebuilds },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  if (install.status !== 0) throw new Error("npm install of the packed CLI failed");
-  return join(prefix, "bin", "kiln");
-}
-
-/** Times `command args` once per round, interleaving the sides (the order alternating); returns each side's median. */
-function sideBySide(sides) {
-  const times = sides.map(() => []);
-  for (let round = 0; round < rounds; round++) {
-    const order = round % 2 === 0 ? sides.map((_, index) => index) : sides.map((_, index) => sides.length - 1 - index);
-    for (const index of order) times[index].push(timed(sides[index].command, sides[index].args, sides[index].options ?? {}).ms);
-  }
-  return times.map(median);
-}
-
-function report(label, sides, medians, goal) {
-  console.log(label);
-  sides.forEach((side, index) => console.log(`  ${side.name.padEnd(34)} ${ms(medians[index]).padStart(8)}${index === 0 ? "" : `   kiln/this ${(medians[0] / medians[index]).toFixed(2)}x`}`));
-  console.log(`  goal: kiln within ${goal}x of ${sides[1].name}`);
-}
-
 try {
-  const installed = process.env.KILN_BIN ?? installKiln();
+  const installed = process.env.KILN_BIN ?? installPackedKiln(root);
   const kilnEnv = { ...process.env, KILN_STORE_DIR: join(root, "store"), KILN_STATE_DIR: join(root, "state"), KILN_CACHE_DIR: join(root, "cache") };
 
   const version = [
@@ -67,7 +37,7 @@ try {
   ];
   // One untimed run each, so that no side pays for a cold disk cache.
   for (const side of version) timed(side.command, side.args);
-  report(`start-up, median of ${rounds}:`, version, sideBySide(version), 1.5);
+  reportSides(`start-up, median of ${rounds}:`, version, sideBySide(version, rounds), 1.5);
 
   // The example copied, so that no `result` link lands in the checkout.
   const hello = join(root, "hello");
@@ -79,11 +49,13 @@ try {
     console.log("(nix-build not found: Kiln's side alone)");
   }
   build.push({ name: "kiln build (no-op, checkout)", command: process.execPath, args: [KILN, "build", `${hello}#hello`, "--no-link"], options: { env: kilnEnv } });
+  // The same no-op, evaluating the config as if it had changed (the evaluation cache off).
+  build.push({ name: "kiln build (no-op, installed, eval)", command: installed, args: ["build", `${hello}#hello`, "--no-link"], options: { env: { ...kilnEnv, KILN_EVAL_CACHE: "0" } } });
   // The first builds, untimed: everything after is a no-op.
   for (const side of build) timed(side.command, side.args, side.options);
-  const medians = sideBySide(build);
-  if (build[1].name.startsWith("nix-build")) report(`no-op build of examples/hello, median of ${rounds}:`, build, medians, 2);
-  else console.log(`no-op build of examples/hello: ${ms(medians[0])}`);
+  const medians = sideBySide(build, rounds);
+  if (build[1].name.startsWith("nix-build")) reportSides(`no-op build of examples/hello, median of ${rounds}:`, build, medians, 2);
+  else console.log(`no-op build of examples/hello: ${ms(medians[0].wall)}`);
 } finally {
   spawnSync("chmod", ["-R", "u+w", root], { stdio: "ignore" });
   rmSync(root, { recursive: true, force: true });

@@ -37,8 +37,8 @@ const { values } = parseArgs({ options: { out: { type: "string" }, prebuilds: { 
 const outDir = resolve(values.out ?? join(root, "pack"));
 /** The workspace packages the CLI carries inside it, by folder. */
 const BUNDLED = ["core", "debian", "modules", "pkgs"];
-/** Entry points besides `index.js`: the scripts of worker threads, by package folder. */
-const WORKERS = { core: ["config/evaluation-watchdog-worker.js"] };
+/** Entry points besides `index.js`, by package folder: the scripts of worker threads, and what a subpath export names. */
+const WORKERS = { core: ["config/evaluation-watchdog-worker.js", "cache-hit.js"] };
 
 function readJson(file) {
   return JSON.parse(readFileSync(file, "utf8"));
@@ -162,8 +162,8 @@ try {
 
   // 3. The CLI, bundled; its declarations as tsc wrote them, for programs that embed it.
   const cliDir = join(root, "packages", "cli");
-  // `version.js` answers `kiln --version` alone; `default-packages.js` is loaded as a config, by path.
-  await bundlePackage(cliDir, stage, ["main.js", "index.js", "version.js", "default-packages.js"]);
+  // `version.js` answers `kiln --version` alone, `cached-command.js` a build of an unchanged config; `default-packages.js` is loaded as a config, by path.
+  await bundlePackage(cliDir, stage, ["main.js", "index.js", "version.js", "cached-command.js", "default-packages.js"]);
   cpSync(join(cliDir, "dist"), join(stage, "dist"), { recursive: true, filter: declarationsOnly });
   cpSync(join(cliDir, "bin"), join(stage, "bin"), { recursive: true });
   cpSync(join(root, "README.md"), join(stage, "README.md"));

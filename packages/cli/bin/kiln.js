@@ -6,12 +6,17 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "version")) {
   const { KILN_VERSION } = await import("../dist/version.js");
   process.stdout.write(`kiln ${KILN_VERSION}\n`);
 } else {
-  const { main } = await import("../dist/main.js");
-
   // `pnpm kiln …` runs from the workspace root; paths on the command line are relative to where the user typed it.
   if (process.env.npm_lifecycle_event === "kiln" && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
 
-  process.exitCode = await main(argv);
+  // An unchanged config's `kiln build` or `kiln instantiate` is answered from the evaluation cache, loading little else.
+  const cached = argv[0] === "build" || argv[0] === "instantiate" ? await (await import("../dist/cached-command.js")).runFromEvaluationCache(argv) : undefined;
+  if (cached !== undefined) {
+    process.exitCode = cached;
+  } else {
+    const { main } = await import("../dist/main.js");
+    process.exitCode = await main(argv);
+  }
 }
 
 // Like NIX_SHOW_STATS: resource figures for benchmarks, on standard error as one JSON line.

@@ -1,30 +1,18 @@
 /**
- * Shared by commands that read a config: where the `@kiln/*` packages a
- * config may import without installing them live (this CLI's own copies),
- * and the warning when the config's project was made with another Kiln.
+ * Shared by commands that read a config: the evaluation options their
+ * command line asks for (limits, the evaluation cache, the `@kiln/*`
+ * packages offered, see `installables.ts`), and the warning when the
+ * config's project was made with another Kiln.
  */
-import { fileURLToPath } from "node:url";
-import type { EvaluateOptions, EvaluationLimits } from "@kiln/core";
-import type { ParsedArgs } from "./command.js";
+import type { CachedInstantiateOptions, EvaluateOptions, EvaluationLimits } from "@kiln/core";
+import type { CommandIO, OptionSpec, ParsedArgs } from "./command.js";
 import { warnIfOtherKilnVersion } from "./project/project-kiln-version.js";
 import { realiseDebianIndexesInto } from "./debian-inputs.js";
 import { UsageError } from "./usage-error.js";
 import { KILN_VERSION } from "./version.js";
+import { DEFAULT_SET_PREFIX, fallbackPackages, isDefaultSet, resolveInstallable } from "./installables.js";
 
-const FALLBACK_NAMES = ["@kiln/core", "@kiln/debian", "@kiln/modules", "@kiln/pkgs"] as const;
-
-/** URLs of this CLI's own `@kiln/*` packages. */
-export function fallbackPackages(): Record<string, string> {
-  const packages: Record<string, string> = {};
-  for (const name of FALLBACK_NAMES) {
-    try {
-      packages[name] = import.meta.resolve(name);
-    } catch {
-      // A package this CLI was installed without cannot be offered.
-    }
-  }
-  return packages;
-}
+export { fallbackPackages, resolveInstallable } from "./installables.js";
 
 /** A positive number given to `--NAME`, or a usage error. */
 function positiveNumber(args: ParsedArgs, name: string): number | undefined {
@@ -46,13 +34,6 @@ export function evaluationLimits(args: ParsedArgs): EvaluationLimits {
   };
 }
 
-/** The prefix of installables that name the CLI's own default package set: `@kiln/pkgs#hello`. */
-const DEFAULT_SET_PREFIX = "@kiln/pkgs";
-
-function isDefaultSet(installable: string | undefined): boolean {
-  return installable !== undefined && (installable === DEFAULT_SET_PREFIX || installable.startsWith(`${DEFAULT_SET_PREFIX}#`));
-}
-
 /**
  * The evaluation options the command line asks for, to evaluate
  * `installable` (as given): messages about the default package set name it
@@ -72,21 +53,24 @@ export function evaluateOptions(args: ParsedArgs, installable?: string): Evaluat
   };
 }
 
-/**
- * An installable as the config loader takes it: `@kiln/pkgs#NAME` (like
- * Nix's `nixpkgs#NAME`) becomes the default package set this CLI ships;
- * anything else is a config file or directory, unchanged.
- */
-export function resolveInstallable(installable: string): string {
-  if (!isDefaultSet(installable)) return installable;
-  const file = fileURLToPath(new URL("./default-packages.js", import.meta.url));
-  return `${file}${installable.slice(DEFAULT_SET_PREFIX.length)}`;
-}
-
 /** The single installable argument of a command (resolved by {@link resolveInstallable}), or a usage error. */
 export function singleInstallable(args: ParsedArgs, command: string): string {
   const [installable, ...rest] = args.positionals;
   if (installable === undefined) throw new UsageError(`'kiln ${command}' needs a config, e.g. 'kiln ${command} ./kiln.ts#hello'`);
   if (rest.length > 0) throw new UsageError(`'kiln ${command}' takes one config, but got also: ${rest.join(" ")}`);
   return resolveInstallable(installable);
+}
+
+/** Options of commands that evaluate through the evaluation cache. */
+export const EVAL_CACHE_OPTIONS: readonly OptionSpec[] = [
+  { name: "no-eval-cache", type: "boolean", description: "Evaluate the config even if nothing it read has changed (also KILN_EVAL_CACHE=0)" },
+  { name: "verbose", short: "v", type: "boolean", description: "Say whether the evaluation cache was used, and why not" },
+];
+
+/** The evaluation-cache options the command line asks for (`--no-eval-cache`, `-v`). */
+export function evalCacheOptions(args: ParsedArgs, io: CommandIO): Pick<CachedInstantiateOptions, "evalCache" | "onCacheNote"> {
+  return {
+    ...(args.options["no-eval-cache"] === true ? { evalCache: false } : {}),
+    ...(args.options["verbose"] === true ? { onCacheNote: (note: string) => io.stderr.write(`${note}\n`) } : {}),
+  };
 }

@@ -4,7 +4,8 @@
  * @packageDocumentation
  * @module @kiln/cli
  */
-export { main, commandHelp, generalHelp, reportError } from "./main.js";
+export { main, commandHelp, reportError } from "./main.js";
+export { generalHelp } from "./general-help.js";
 export { COMMANDS } from "./commands/index.js";
 export { GLOBAL_OPTIONS, type Command, type CommandIO, type OptionSpec, type ParsedArgs } from "./command.js";
 export { UsageError } from "./usage-error.js";

@@ -4,9 +4,9 @@
  */
 import { relative } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { ConfigError, ConfigEvaluationStoppedError, editDistance, evaluationStopped, InterruptedError, KilnError, formatLocation } from "@kiln/core";
+import { ConfigError, ConfigEvaluationStoppedError, evaluationStopped, InterruptedError, KilnError, formatLocation } from "@kiln/core";
 import { GLOBAL_OPTIONS, type Command, type CommandIO, type OptionSpec, type ParsedArgs } from "./command.js";
-import { COMMANDS } from "./commands/index.js";
+import { COMMAND_LOADERS } from "./commands/command-loaders.js";
 import { UsageError } from "./usage-error.js";
 import { KILN_VERSION } from "./version.js";
 import { watchLateErrors } from "./late-errors.js";
@@ -22,22 +22,6 @@ export function commandHelp(command: Command): string {
   if (command.description) lines.push("", command.description);
   lines.push("", "Options:", ...[...command.options, ...GLOBAL_OPTIONS].map(optionHelp));
   return `${lines.join("\n")}\n`;
-}
-
-/** The help text of `kiln` itself. */
-export function generalHelp(): string {
-  const width = Math.max(...COMMANDS.map((command) => command.name.length));
-  return [
-    "Usage: kiln COMMAND [OPTIONS] [ARGS]",
-    "",
-    "Declare packages and machines in TypeScript; build them with Nix's semantics.",
-    "",
-    "Commands:",
-    ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
-    "",
-    "Run 'kiln COMMAND --help' for a command's options.",
-    "",
-  ].join("\n");
 }
 
 function parseCommandLine(command: Command, given: readonly string[]): ParsedArgs {
@@ -92,20 +76,20 @@ export function reportError(error: unknown, io: CommandIO, showTrace: boolean): 
   }
 }
 
-/** ". Did you mean 'build'?" for a misspelt command: the closest one by edit distance, allowing two edits (a swapped pair of letters) or a third of the name. */
-function commandSuggestion(name: string): string {
-  const allowed = Math.max(2, Math.floor(name.length / 3));
-  const ranked = COMMANDS.map((command) => ({ name: command.name, distance: editDistance(name, command.name) }))
-    .filter((candidate) => candidate.distance <= allowed)
-    .sort((left, right) => left.distance - right.distance || left.name.localeCompare(right.name));
-  const best = ranked[0];
-  return best === undefined ? "" : `. Did you mean '${best.name}'?`;
+/** The command named `name`: only its own module is loaded, unless it has no loader of its own. */
+async function findCommand(name: string): Promise<Command | undefined> {
+  const load = Object.hasOwn(COMMAND_LOADERS, name) ? COMMAND_LOADERS[name] : undefined;
+  if (load !== undefined) return load();
+  const { COMMANDS } = await import("./commands/index.js");
+  return COMMANDS.find((candidate) => candidate.name === name);
 }
 
 /** Runs `kiln` with `argv` (without the program name); returns the exit code. */
 export async function main(argv: readonly string[], io: CommandIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    const { COMMANDS } = await import("./commands/index.js");
+    const { generalHelp } = await import("./general-help.js");
     const topic = name === "help" ? COMMANDS.find((command) => command.name === rest[0]) : undefined;
     io.stdout.write(topic ? commandHelp(topic) : generalHelp());
     return name === undefined ? 1 : 0;
@@ -114,11 +98,11 @@ export async function main(argv: readonly string[], io: CommandIO = { stdout: pr
     io.stdout.write(`kiln ${KILN_VERSION}\n`);
     return 0;
   }
-  const command = COMMANDS.find((candidate) => candidate.name === name);
+  const command = await findCommand(name);
   const markerAt = rest.findIndex((token) => command?.restMarkers?.includes(token) === true);
   const showTrace = (markerAt < 0 ? rest : rest.slice(0, markerAt)).includes("--show-trace");
   try {
-    if (command === undefined) throw new UsageError(`unknown command '${name}'${commandSuggestion(name)} (run 'kiln help' for the list)`);
+    if (command === undefined) throw new UsageError(`unknown command '${name}'${(await import("./general-help.js")).commandSuggestion(name)} (run 'kiln help' for the list)`);
     const args = parseCommandLine(command, rest);
     if (args.options["help"] === true) {
       io.stdout.write(commandHelp(command));

@@ -97,6 +97,22 @@ export {
   type SourceLocation,
 } from "./config/config-errors.js";
 export { formatAttrPath, parseAttrPath, selectAttrPath } from "./config/attr-path.js";
+export { cachedRootOf, instantiateCached, type CachedInstantiateOptions, type Instantiated } from "./config/cached-instantiate.js";
+export {
+  EVALUATION_REUSED_NOTE,
+  evaluationCacheDir,
+  evaluationCacheEnabled,
+  evaluationKeyOf,
+  lookupEvaluation,
+  saveEvaluation,
+  type CachedEvaluation,
+  type CachedRoot,
+  type EvaluationKey,
+  type EvaluationLookup,
+  type EvaluationSave,
+} from "./config/evaluation-cache.js";
+export { formatEvaluationProfile, profileEvaluation, type EvaluationProfile, type ProfileEntry } from "./config/evaluation-profile.js";
+export { noteEvaluationRead, recordEvaluationReads, type EvaluationReads, type NotedRead, type SourceRead, type UntrackedRead } from "./config/evaluation-reads.js";
 export { evaluateInConfig, explainConfigFailure, loadConfig, parseInstallable, resolveConfigFile, type LoadConfigOptions, type LoadedConfig } from "./config/load-config.js";
 export { evaluateInstallable, findDerivations, instantiate, type EvaluateOptions, type EvaluatedInstallable } from "./config/evaluate.js";
 export { stackLocations, userLocation } from "./config/source-location.js";

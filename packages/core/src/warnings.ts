@@ -4,6 +4,7 @@
  * They go to standard error by default; an embedding program can take them
  * instead with {@link setWarningHandler}.
  */
+import { noteEvaluationRead } from "./config/evaluation-reads.js";
 
 /** Receives each warning's text. */
 export type WarningHandler = (message: string) => void;
@@ -16,6 +17,8 @@ interface HandlerHolder {
 
 /** Sends `message` to the current warning handler. */
 export function reportWarning(message: string): void {
+  // A cached evaluation gives its warnings again.
+  noteEvaluationRead({ kind: "warning", message });
   const handler = (globalThis as HandlerHolder)[KEY];
   if (handler !== undefined) handler(message);
   else process.stderr.write(`warning: ${message}\n`);

@@ -5,7 +5,8 @@
  * not change is not rewritten.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { writeFileAtomically } from "@kiln/core";
+import { resolve } from "node:path";
+import { noteEvaluationRead, writeFileAtomically } from "@kiln/core";
 import { DebianLockError } from "./debian-errors.js";
 
 /** One `Packages` index of a locked input. */
@@ -68,6 +69,8 @@ function checkInput(file: string, name: string, value: unknown): LockedDebianInp
  * @throws DebianLockError for a file that is not a lock Kiln wrote.
  */
 export function readLockFile(file: string): LockFile {
+  // What a config's evaluation read: a cached evaluation is reused only while the lock is unchanged.
+  noteEvaluationRead({ kind: "file", path: resolve(file) });
   if (!existsSync(file)) return emptyLock();
   let parsed: unknown;
   try {

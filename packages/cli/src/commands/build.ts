@@ -3,35 +3,13 @@
  * their output paths and make `result` links (garbage-collector roots), as
  * `nix-build` does.
  */
-import { resolve } from "node:path";
-import { instantiate, NixRealiser, type Derivation, type LocalStore, type RealiseResult } from "@kiln/core";
-import type { Command, CommandIO, ParsedArgs } from "../command.js";
-import { evaluateOptions, singleInstallable } from "../config-options.js";
+import { instantiateCached, LocalStore, NixRealiser, type Realiser } from "@kiln/core";
+import type { Command } from "../command.js";
+import { EVAL_CACHE_OPTIONS, evalCacheOptions, evaluateOptions, singleInstallable } from "../config-options.js";
 import { realiseRoots, reportFailures } from "../realise-roots.js";
+import { PROFILE_OPTION, profiledIfAsked } from "../profile-option.js";
+import { allOutputsValid, makeResultLinks, printBuilt, type BuiltOutputs } from "../root-output.js";
 import { REALISE_OPTIONS, realiserName, storeDirFor } from "../store-options.js";
-
-/** The `result` link names for the outputs of the i-th derivation built, as nix-build names them. */
-function linkName(base: string, index: number, output: string, firstOutput: string): string {
-  const numbered = index === 0 ? base : `${base}-${index + 1}`;
-  return output === firstOutput ? numbered : `${numbered}-${output}`;
-}
-
-/** Makes the result links of a successful build. */
-function makeResultLinks(args: ParsedArgs, roots: readonly Derivation[], result: RealiseResult, store: LocalStore | undefined): [string, string][] {
-  const base = typeof args.options["out-link"] === "string" ? args.options["out-link"] : "result";
-  const links: [string, string][] = [];
-  roots.forEach((root, index) => {
-    const outputs = result.outputs.get(root.drvPath) ?? {};
-    for (const output of root.outputNames) {
-      const target = outputs[output];
-      if (target === undefined) continue;
-      const link = resolve(linkName(base, index, output, root.outputNames[0] ?? "out"));
-      store?.addRootLink(link, target);
-      links.push([link, target]);
-    }
-  });
-  return links;
-}
 
 export const buildCommand: Command = {
   name: "build",
@@ -45,30 +23,47 @@ export const buildCommand: Command = {
     { name: "no-link", type: "boolean", description: "Make no result links" },
     { name: "print-build-logs", short: "L", type: "boolean", description: "Print build logs as they come" },
     { name: "json", type: "boolean", description: "Print events as JSON lines on stderr and the outputs as JSON on stdout" },
+    ...EVAL_CACHE_OPTIONS,
+    PROFILE_OPTION,
   ],
   async run(args, io) {
     const realiser = realiserName(args);
     const storeDir = storeDirFor(args);
-    const found = await instantiate(singleInstallable(args, "build"), { ...evaluateOptions(args, args.positionals[0]), storeDir });
-    const roots = found.map(({ derivation }) => derivation);
-    const { result, realiser: realiserInstance, store } = await realiseRoots(args, io, roots);
+    // A cached evaluation answers only when every output is built already: building needs the derivations themselves.
+    let store = realiser === "local" ? LocalStore.open({ storeDir }) : undefined;
+    let realiserInstance: Realiser | undefined;
     try {
-      if (result.failed.length > 0) {
-        reportFailures(result, io, args.options["keep-going"] === true);
-        return 1;
+      const { roots, derivations } = await profiledIfAsked(args, io, () =>
+        instantiateCached(singleInstallable(args, "build"), {
+          ...evaluateOptions(args, args.positionals[0]),
+          storeDir,
+          ...evalCacheOptions(args, io),
+          // A profile is of an evaluation.
+          ...(args.options["profile"] === true ? { evalCache: false } : {}),
+          acceptCached: (cached) => store !== undefined && allOutputsValid(store, cached),
+        }),
+      );
+      let built: BuiltOutputs;
+      if (derivations === undefined) {
+        built = new Map(roots.map((root) => [root.drvPath, root.outputs]));
+      } else {
+        store?.close();
+        store = undefined;
+        const realised = await realiseRoots(args, io, derivations.map(({ derivation }) => derivation));
+        ({ store, realiser: realiserInstance } = realised);
+        if (realised.result.failed.length > 0) {
+          reportFailures(realised.result, io, args.options["keep-going"] === true);
+          return 1;
+        }
+        built = realised.result.outputs;
       }
       if (realiser === "dry-run") return 0;
       if (args.options["no-link"] !== true) {
-        const links = makeResultLinks(args, roots, result, store);
+        const links = makeResultLinks(typeof args.options["out-link"] === "string" ? args.options["out-link"] : "result", roots, built, store);
         // Nix's store keeps its own roots: register the links with Nix too.
         if (realiserInstance instanceof NixRealiser) for (const [link, target] of links) await realiserInstance.addRoot(link, target);
       }
-      if (args.options["json"] === true) {
-        const summary = roots.map((root) => ({ drvPath: root.drvPath, outputs: result.outputs.get(root.drvPath) ?? {} }));
-        io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-      } else {
-        for (const root of roots) for (const path of Object.values(result.outputs.get(root.drvPath) ?? {})) io.stdout.write(`${path}\n`);
-      }
+      printBuilt(roots, built, args.options["json"] === true, io);
       return 0;
     } finally {
       store?.close();

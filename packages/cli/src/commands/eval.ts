@@ -7,6 +7,7 @@
 import { evaluateInConfig, evaluateInstallable, isDerivation, stripContextMarks } from "@kiln/core";
 import type { Command } from "../command.js";
 import { evaluateOptions, singleInstallable } from "../config-options.js";
+import { PROFILE_OPTION, profiledIfAsked } from "../profile-option.js";
 import { UsageError } from "../usage-error.js";
 
 /** What JSON cannot hold: a function, or a value inside itself (a package set's `pkgs`). */
@@ -91,10 +92,13 @@ export const evalCommand: Command = {
   name: "eval",
   summary: "Print the value of a config or one of its attributes",
   usage: "eval FILE.ts[#attr.path] [--json]",
-  options: [{ name: "json", type: "boolean", description: "Print JSON: derivations become their output paths; functions (and a package set's 'pkgs', which is the set itself) are left out" }],
+  options: [{ name: "json", type: "boolean", description: "Print JSON: derivations become their output paths; functions (and a package set's 'pkgs', which is the set itself) are left out" }, PROFILE_OPTION],
   async run(args, io) {
-    const evaluated = await evaluateInstallable(singleInstallable(args, "eval"), evaluateOptions(args, args.positionals[0]));
-    const text = evaluateInConfig(() => (args.options["json"] === true ? toJson(evaluated.value, args.positionals[0] as string) : toNixSyntax(evaluated.value, new Set())));
+    // Printing forces what is lazy: it is part of the evaluation profiled.
+    const text = await profiledIfAsked(args, io, async () => {
+      const evaluated = await evaluateInstallable(singleInstallable(args, "eval"), evaluateOptions(args, args.positionals[0]));
+      return evaluateInConfig(() => (args.options["json"] === true ? toJson(evaluated.value, args.positionals[0] as string) : toNixSyntax(evaluated.value, new Set())));
+    });
     io.stdout.write(`${text}\n`);
     return 0;
   },

@@ -2,20 +2,11 @@
  * `kiln instantiate FILE.ts[#attr]`: evaluate a config and print the `.drv`
  * path of every derivation in it, as `nix-instantiate` does.
  */
-import { assertNotNixManaged, buildDerivationGraph, instantiate, LocalStore, resolveStoreLocation } from "@kiln/core";
+import { buildDerivationGraph, instantiateCached, LocalStore } from "@kiln/core";
 import type { Command } from "../command.js";
-import { evaluateOptions, singleInstallable } from "../config-options.js";
+import { EVAL_CACHE_OPTIONS, evalCacheOptions, evaluateOptions, singleInstallable } from "../config-options.js";
 import { storeDirFor } from "../store-options.js";
-
-/** Whether Kiln may write into the store at `storeDir` (it never writes into Nix's own store). */
-function isKilnStore(storeDir: string): boolean {
-  try {
-    assertNotNixManaged(resolveStoreLocation({ storeDir }));
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isKilnStore, printInstantiated, storeAtHasRoots } from "../root-output.js";
 
 export const instantiateCommand: Command = {
   name: "instantiate",
@@ -26,29 +17,27 @@ export const instantiateCommand: Command = {
   options: [
     { name: "json", type: "boolean", description: "Print JSON instead of one path a line" },
     { name: "read-only", type: "boolean", description: "Compute the paths without writing anything to the store" },
+    ...EVAL_CACHE_OPTIONS,
   ],
   async run(args, io) {
     const storeDir = storeDirFor(args);
-    const found = await instantiate(singleInstallable(args, "instantiate"), { ...evaluateOptions(args, args.positionals[0]), storeDir });
-    if (args.options["read-only"] !== true && found.length > 0 && isKilnStore(storeDir)) {
+    const writes = args.options["read-only"] !== true && isKilnStore(storeDir);
+    const { roots, derivations } = await instantiateCached(singleInstallable(args, "instantiate"), {
+      ...evaluateOptions(args, args.positionals[0]),
+      storeDir,
+      ...evalCacheOptions(args, io),
+      // A cached evaluation wrote its .drv files when it was made; if they have been collected since, evaluate again.
+      acceptCached: (cached) => !writes || storeAtHasRoots(storeDir, cached),
+    });
+    if (writes && derivations !== undefined && derivations.length > 0) {
       const store = LocalStore.open({ storeDir });
       try {
-        store.addGraph(buildDerivationGraph(found.map(({ derivation }) => derivation)));
+        store.addGraph(buildDerivationGraph(derivations.map(({ derivation }) => derivation)));
       } finally {
         store.close();
       }
     }
-    if (args.options["json"] === true) {
-      const result: Record<string, { drvPath: string; outputs: Record<string, string> }> = {};
-      for (const { attrPath, derivation } of found) {
-        const outputs: Record<string, string> = {};
-        for (const name of derivation.outputNames) outputs[name] = derivation.outputs[name]?.path ?? "";
-        result[attrPath] = { drvPath: derivation.drvPath, outputs };
-      }
-      io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    } else {
-      for (const { derivation } of found) io.stdout.write(`${derivation.drvPath}\n`);
-    }
+    printInstantiated(roots, args.options["json"] === true, io);
     return 0;
   },
 };

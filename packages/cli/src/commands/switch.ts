@@ -19,6 +19,7 @@ import { ROOT_OPTION, rootRegistrar, targetFor } from "../machines/target-option
 import { realiseRoots, reportFailures } from "../realise-roots.js";
 import { REALISE_OPTIONS, storeDirFor } from "../store-options.js";
 import { UsageError } from "../usage-error.js";
+import { PROFILE_OPTION, profiledIfAsked } from "../profile-option.js";
 
 /** `--machine NAME`, as `kiln switch` and `kiln boot` take it. */
 const MACHINE_OPTION: OptionSpec = { name: "machine", type: "string", value: "NAME", description: "The machine to build (machines.NAME)" };
@@ -62,7 +63,7 @@ async function switchOrBoot(args: ParsedArgs, io: CommandIO, boot: boolean): Pro
   if (args.options["realiser"] === "dry-run") throw new UsageError(`'kiln ${boot ? "boot" : "switch"}' must build what it activates; use --dry to see what would change`);
   if (boot && typeof home === "string") throw new UsageError("a home has no next boot to mark; use 'kiln switch --home NAME'");
   const kind = typeof home === "string" ? "home" : "machine";
-  const selected = await selectConfiguration(args, kind, kind === "home" ? (home as string) : typeof machine === "string" ? machine : undefined);
+  const selected = await profiledIfAsked(args, io, () => selectConfiguration(args, kind, kind === "home" ? (home as string) : typeof machine === "string" ? machine : undefined));
   const { result, realiser, store } = await realiseRoots(args, io, [selected.derivation]);
   try {
     if (result.failed.length > 0) {
@@ -142,6 +143,7 @@ export const switchCommand: Command = {
     { name: "ask", type: "boolean", description: "Show the plan, then wait for 'yes' before changing anything" },
     { name: "json", type: "boolean", description: "Print the plan as JSON on stdout (before anything changes) instead of the toplevel's path" },
     ...BUILD_OPTIONS,
+    PROFILE_OPTION,
   ],
   run: (args, io) => switchOrBoot(args, io, args.options["boot"] === true),
 };

@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { reportWarning } from "@kiln/core";
+import { reportWarning } from "@kiln/core/cache-hit";
 
 /** The Kiln version recorded by the project around `file` (the nearest `package.json` up from it that has one), and that file. */
 export function projectKilnVersion(file: string): { readonly version: string; readonly packageJson: string } | undefined {

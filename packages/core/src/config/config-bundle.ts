@@ -17,6 +17,7 @@ import { createHash } from "node:crypto";
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir, userInfo } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
+import { isBuiltin } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Message, Metafile, Plugin } from "esbuild";
 import { ConfigEvaluationError, ConfigImportCycleError, ConfigSyntaxError, type SourceLocation } from "./config-errors.js";
@@ -50,6 +51,18 @@ export interface ConfigBundle {
   readonly path: string;
   /** The absolute paths of the files bundled: the config and every local file it imports. */
   readonly inputs: readonly string[];
+  /** Every package module the bundle imports, as absolute file URLs. */
+  readonly externals: readonly string[];
+  /** Node's own modules the bundled files import (`fs`, `node:http`, …), with the file importing each. */
+  readonly builtins: readonly BuiltinImport[];
+}
+
+/** A Node module (`fs`, `node:http`) a bundled file imports. */
+export interface BuiltinImport {
+  /** The module, as written. */
+  readonly module: string;
+  /** The absolute path of the file that imports it. */
+  readonly importer: string;
 }
 
 /** What went into a cached bundle, to tell whether it is still current. */
@@ -63,6 +76,8 @@ interface BundleManifest {
   readonly inputs: readonly { readonly file: string; readonly sha256: string }[];
   /** Every external module the bundle imports, as absolute file URLs. */
   readonly externals: readonly string[];
+  /** Node's own modules the bundled files import. */
+  readonly builtins?: readonly BuiltinImport[];
 }
 
 /** The directory of cached bundles. */
@@ -93,7 +108,8 @@ function sha256(data: string | Buffer): string {
 
 function isCurrent(manifest: BundleManifest, options: ConfigBundleOptions): boolean {
   const { kiln, esbuild } = toolVersions();
-  if (manifest.kiln !== kiln || manifest.esbuild !== esbuild || manifest.config === undefined) return false;
+  // A manifest from before Node's modules were recorded cannot tell the evaluation cache whether the config reads files itself.
+  if (manifest.kiln !== kiln || manifest.esbuild !== esbuild || manifest.config === undefined || manifest.builtins === undefined) return false;
   if (JSON.stringify(manifest.fallbacks) !== JSON.stringify(options.fallbackPackages)) return false;
   for (const input of manifest.inputs) {
     if (!existsSync(input.file) || sha256(readFileSync(input.file)) !== input.sha256) return false;
@@ -140,11 +156,14 @@ function packageNameOf(specifier: string): string {
  * Resolves packages to absolute URLs (kept external, since the bundle lives
  * elsewhere) and gives each bundled file its own `import.meta.url`.
  */
-function configPlugin(options: ConfigBundleOptions, externals: Set<string>): Plugin {
+function configPlugin(options: ConfigBundleOptions, externals: Set<string>, builtins: BuiltinImport[]): Plugin {
   return {
     name: "kiln-config",
     setup(pluginBuild) {
       pluginBuild.onResolve({ filter: /.*/ }, async (args) => {
+        if (isBuiltin(args.path) && args.pluginData !== "kiln-resolving" && !args.importer.includes("/node_modules/")) {
+          if (!builtins.some((known) => known.module === args.path && known.importer === args.importer)) builtins.push({ module: args.path, importer: args.importer });
+        }
         if (args.pluginData === "kiln-resolving" || !isBareSpecifier(args.path) || args.kind === "entry-point") return undefined;
         const found = await pluginBuild.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: "kiln-resolving" });
         if (found.errors.length === 0 && found.path !== "") {
@@ -263,10 +282,13 @@ export async function configBundle(file: string, options: ConfigBundleOptions): 
   const bundlePath = join(cacheDir, `${key}.mjs`);
   const manifestPath = join(cacheDir, `${key}.json`);
   const known = readManifest(manifestPath);
-  if (known !== undefined && existsSync(bundlePath) && isCurrent(known, options)) return { path: bundlePath, inputs: known.inputs.map((input) => input.file) };
+  if (known !== undefined && existsSync(bundlePath) && isCurrent(known, options)) {
+    return { path: bundlePath, inputs: known.inputs.map((input) => input.file), externals: known.externals, builtins: known.builtins ?? [] };
+  }
 
   const workingDir = dirname(file);
   const externals = new Set<string>();
+  const builtins: BuiltinImport[] = [];
   const { build, stop } = await import("esbuild");
   let result;
   try {
@@ -286,7 +308,7 @@ export async function configBundle(file: string, options: ConfigBundleOptions): 
       sourcesContent: false,
       metafile: true,
       logLevel: "silent",
-      plugins: [configPlugin(options, externals)],
+      plugins: [configPlugin(options, externals, builtins)],
     });
   } catch (error) {
     await stop();
@@ -309,7 +331,7 @@ export async function configBundle(file: string, options: ConfigBundleOptions): 
   pruneCache(cacheDir);
   rmSync(manifestPath, { force: true });
   writeWhole(bundlePath, output.text);
-  const manifest: BundleManifest = { config: file, ...toolVersions(), fallbacks: options.fallbackPackages, inputs, externals: [...externals] };
+  const manifest: BundleManifest = { config: file, ...toolVersions(), fallbacks: options.fallbackPackages, inputs, externals: [...externals], builtins };
   writeWhole(manifestPath, JSON.stringify(manifest));
-  return { path: bundlePath, inputs: inputs.map((input) => input.file) };
+  return { path: bundlePath, inputs: inputs.map((input) => input.file), externals: [...externals], builtins };
 }

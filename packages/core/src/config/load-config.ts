@@ -13,7 +13,7 @@
  * and say nothing), and values thrown that are not errors (no stack).
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import {
   AttributeNotFoundError,
@@ -25,7 +25,8 @@ import {
   ConfigUnsettledError,
   type SourceLocation,
 } from "./config-errors.js";
-import { configBundle } from "./config-bundle.js";
+import { configBundle, type ConfigBundle } from "./config-bundle.js";
+import { noteEvaluationRead } from "./evaluation-reads.js";
 import { configSourceFiles, registerConfigBundle } from "./bundle-source-maps.js";
 import { userLocation } from "./source-location.js";
 import { KilnError } from "../errors.js";
@@ -206,6 +207,34 @@ async function settledOrStuck<T>(promise: Promise<T>, stuck: () => ConfigUnsettl
   }
 }
 
+/** Node's modules through which a config reads what Kiln cannot track: files, the network, other programs, the host. */
+const UNTRACKED_MODULES: Readonly<Record<string, string>> = {
+  fs: "files with fs directly",
+  "fs/promises": "files with fs directly",
+  http: "the network (http)",
+  https: "the network (https)",
+  http2: "the network (http2)",
+  net: "the network (net)",
+  tls: "the network (tls)",
+  dgram: "the network (dgram)",
+  dns: "the network (dns)",
+  "dns/promises": "the network (dns)",
+  child_process: "other programs (child_process)",
+  worker_threads: "other threads (worker_threads)",
+  module: "modules loaded by require (module)",
+  os: "the host (os)",
+};
+
+/** Tells the evaluation recorder which files and packages the config is made of, and what it imports that Kiln cannot track. */
+function noteBundleReads(bundle: ConfigBundle): void {
+  for (const file of bundle.inputs) noteEvaluationRead({ kind: "file", path: file });
+  for (const url of bundle.externals) if (url.startsWith("file:")) noteEvaluationRead({ kind: "package", url });
+  for (const { module, importer } of bundle.builtins) {
+    const what = UNTRACKED_MODULES[module.replace(/^node:/, "")];
+    if (what !== undefined) noteEvaluationRead({ kind: "untracked", what: `${what}: '${importer}' imports '${module}'` });
+  }
+}
+
 /** Imports the TypeScript (or JavaScript) config at `file` and returns its value. */
 export async function loadConfig(file: string, options: LoadConfigOptions = {}): Promise<LoadedConfig> {
   const absolute = resolve(file);
@@ -215,6 +244,7 @@ export async function loadConfig(file: string, options: LoadConfigOptions = {}):
   configureEvaluation({ label: absolute, ...options.limits });
   const bundle = await configBundle(absolute, { fallbackPackages });
   registerConfigBundle(bundle.path, bundle.inputs);
+  noteBundleReads(bundle);
   process.setSourceMapsEnabled(true);
   const url = `${pathToFileURL(bundle.path).href}?kiln-load=${++loadCounter}`;
   const sources = [absolute, ...bundle.inputs.filter((input) => input !== absolute)];
@@ -261,16 +291,4 @@ export function evaluateInConfig<T>(read: () => T): T {
   }
 }
 
-/** Splits `file.ts#a.b` into the file and the attribute path. */
-export function parseInstallable(reference: string): { file: string; attrPath: string | undefined } {
-  const hash = reference.indexOf("#");
-  if (hash < 0) return { file: reference, attrPath: undefined };
-  return { file: reference.slice(0, hash) || ".", attrPath: reference.slice(hash + 1) };
-}
-
-/** The config file a reference means: a directory means its `kiln.ts`. */
-export function resolveConfigFile(file: string): string {
-  const absolute = resolve(file);
-  if (existsSync(absolute) && statSync(absolute).isDirectory()) return join(absolute, "kiln.ts");
-  return absolute;
-}
+export { parseInstallable, resolveConfigFile } from "./installable.js";

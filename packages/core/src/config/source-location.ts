@@ -58,6 +58,11 @@ function packageNameAbove(directory: string): string | undefined {
   return name;
 }
 
+/** The name of the package `file` belongs to (the nearest `package.json` above it), if any. */
+export function packageOfFile(file: string): string | undefined {
+  return packageNameAbove(dirname(file)) || undefined;
+}
+
 /** Whether `file` belongs to one of Kiln's own packages (a frame of a lazily read option, say). */
 export function isKilnPackageFile(file: string): boolean {
   const name = packageNameAbove(dirname(file));

@@ -26,6 +26,7 @@ import { DerivationError } from "./derivation-error.js";
 import type { Drv, DrvOutput } from "./drv.js";
 import { hashDerivationModulo, hashWithInputsModulo, inputsModulo, type HashModulo } from "./hash-modulo.js";
 import { reportWarning } from "../warnings.js";
+import { noteDerivationForProfile } from "../config/evaluation-profile.js";
 
 export type { DerivationAttrValue } from "./coerce.js";
 
@@ -302,6 +303,7 @@ function fixedOutput(name: string, gathered: Gathered, storeDir: string): Map<st
  * `${hello}` // "/nix/store/…-hello"
  */
 export function derivation<const Outputs extends readonly string[] = readonly ["out"]>(attrs: DerivationAttrs<Outputs>): Derivation<Outputs[number]> {
+  noteDerivationForProfile();
   const storeDir = getStoreDir();
   const record = attrs as Readonly<Record<string, unknown>>;
   const rawName = record["name"];

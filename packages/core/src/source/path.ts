@@ -16,6 +16,7 @@ import { hashPathSync } from "../store/nar-hash.js";
 import { makeFixedOutputPath, storePathNameProblem } from "../store/store-path.js";
 import { registerContextEntry } from "../derivation/context.js";
 import { callerFile } from "./caller-file.js";
+import { noteEvaluationRead } from "../config/evaluation-reads.js";
 
 /** A local path that cannot be imported: missing, unreadable, or with a name the store refuses. */
 export class SourcePathError extends KilnError {
@@ -31,6 +32,8 @@ export interface PathOptions {
 interface CachedSource {
   readonly storePath: string;
   readonly signature: string;
+  /** `sha256:<base16>` of the NAR, for the evaluation cache. */
+  readonly narHash: string;
 }
 
 const imported = new Map<string, CachedSource>();
@@ -70,16 +73,23 @@ export function path(location: string | URL, options: PathOptions = {}): string 
   // The root's identity and times tell cheaply whether a repeated import can be reused.
   const signature = `${storeDir}\0${name}\0${stats.ino}\0${stats.size}\0${stats.mtimeMs}\0${stats.ctimeMs}`;
   const cached = imported.get(absolute);
-  if (cached !== undefined && cached.signature === signature && !stats.isDirectory()) return cached.storePath;
+  if (cached !== undefined && cached.signature === signature && !stats.isDirectory()) {
+    noteEvaluationRead({ kind: "source", path: absolute, narHash: cached.narHash });
+    return cached.storePath;
+  }
   let storePath: string;
+  let narHash: string;
   try {
-    storePath = makeFixedOutputPath("recursive", hashPathSync(absolute, "sha256").hash, name, storeDir);
+    const { hash } = hashPathSync(absolute, "sha256");
+    narHash = `sha256:${hash.toBase16()}`;
+    storePath = makeFixedOutputPath("recursive", hash, name, storeDir);
   } catch (error) {
     if (error instanceof KilnError) throw new SourcePathError(`cannot import path '${absolute}'${where}: ${error.message}`);
     throw error;
   }
   // A twin (a fixed-output derivation with the same path) may be registered already; the marks say which one this is.
   const marked = registerContextEntry({ kind: "source", path: storePath, references: [], origin: { kind: "path", path: absolute } }, storeDir) + storePath;
-  imported.set(absolute, { storePath: marked, signature });
+  imported.set(absolute, { storePath: marked, signature, narHash });
+  noteEvaluationRead({ kind: "source", path: absolute, narHash });
   return marked;
 }

@@ -17,6 +17,7 @@
 import { spawnSync } from "node:child_process";
 import { accessSync, constants, realpathSync } from "node:fs";
 import { join } from "node:path";
+import { noteEvaluationRead } from "@kiln/core";
 
 /** How to ask one tool for its version. */
 export interface HostToolSpec {
@@ -126,11 +127,24 @@ function askVersion(spec: HostToolSpec, path: string, searchPath: string): strin
 const probed = new Map<string, HostToolchain>();
 
 /**
+ * Tells a recorded evaluation which host files its result depends on: every
+ * place each tool was looked for, so that installing, upgrading or removing
+ * one makes a cached evaluation stale (asking the versions again would cost
+ * what the cache saves).
+ */
+function noteHostToolReads(specs: readonly HostToolSpec[], searchPath: string): void {
+  for (const spec of specs) {
+    for (const directory of searchPath.split(":")) if (directory !== "") noteEvaluationRead({ kind: "host-file", path: join(directory, spec.program) });
+  }
+}
+
+/**
  * Finds each tool on `searchPath` and asks its version, once per process for
  * the same tools and path.
  */
 export function probeHostTools(specs: readonly HostToolSpec[] = [...BASIC_HOST_TOOLS, ...COMPILER_HOST_TOOLS], searchPath: string = DEFAULT_HOST_PATH): HostToolchain {
   const key = `${searchPath}\0${specs.map((spec) => `${spec.name}=${spec.program} ${JSON.stringify(spec.versionArguments ?? [])}`).join("\0")}`;
+  noteHostToolReads(specs, searchPath);
   const known = probed.get(key);
   if (known !== undefined) return known;
   const tools = specs.map((spec): HostTool => {

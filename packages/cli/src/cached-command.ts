@@ -1,0 +1,77 @@
+/**
+ * `kiln build` and `kiln instantiate` answered from the evaluation cache
+ * before the rest of Kiln is loaded: for an unchanged config (the most
+ * common command), the whole run is reading one cache entry, checking what
+ * the evaluation read, and a look into the store. Only the plain forms are
+ * answered here (a config, `--store-dir`, `--json`, `-v`, and `--no-link`,
+ * `--out-link` or `--read-only`); anything else, and every miss, goes to the
+ * command itself, which says why with `-v`.
+ */
+import { parseArgs } from "node:util";
+import { EVALUATION_REUSED_NOTE, LocalStore, defaultStoreDir, evaluationCacheEnabled, evaluationKeyOf, lookupEvaluation, reportWarning } from "@kiln/core/cache-hit";
+import type { CommandIO } from "./command.js";
+import { fallbackPackages, isDefaultSet, resolveInstallable } from "./installables.js";
+import { warnIfOtherKilnVersion } from "./project/project-kiln-version.js";
+import { allOutputsValid, isKilnStore, makeResultLinks, printBuilt, printInstantiated, storeHasRoots } from "./root-output.js";
+import { KILN_VERSION } from "./version.js";
+
+type Flag = { readonly type: "boolean" | "string"; readonly short?: string };
+
+/** The options each command may have here: the plain forms only. */
+const PLAIN_OPTIONS: Readonly<Record<"build" | "instantiate", Readonly<Record<string, Flag>>>> = {
+  build: { "no-link": { type: "boolean" }, "out-link": { type: "string", short: "o" }, realiser: { type: "string" } },
+  instantiate: { "read-only": { type: "boolean" } },
+};
+const COMMON_OPTIONS: Readonly<Record<string, Flag>> = {
+  "store-dir": { type: "string" },
+  json: { type: "boolean" },
+  verbose: { type: "boolean", short: "v" },
+  "show-trace": { type: "boolean" },
+};
+
+/**
+ * Runs `argv` (without the program name) from the evaluation cache if it is
+ * a plain `kiln build` or `kiln instantiate` whose config is unchanged;
+ * returns its exit code, or `undefined` when the command must run itself.
+ */
+export async function runFromEvaluationCache(argv: readonly string[], io: CommandIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number | undefined> {
+  const [name, ...rest] = argv;
+  if ((name !== "build" && name !== "instantiate") || !evaluationCacheEnabled()) return undefined;
+  let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args: [...rest], options: { ...COMMON_OPTIONS, ...PLAIN_OPTIONS[name] }, allowPositionals: true, strict: true }));
+  } catch {
+    return undefined;
+  }
+  const given = positionals[0];
+  if (given === undefined || positionals.length > 1 || (values["realiser"] !== undefined && values["realiser"] !== "local")) return undefined;
+  try {
+    const storeDir = typeof values["store-dir"] === "string" ? values["store-dir"] : defaultStoreDir();
+    const lookup = lookupEvaluation(evaluationKeyOf(resolveInstallable(given), { storeDir, fallbackPackages: fallbackPackages() }));
+    if (!("hit" in lookup)) return undefined;
+    const { roots, warnings } = lookup.hit;
+    const writes = name === "build" || (values["read-only"] !== true && isKilnStore(storeDir));
+    const store = writes ? LocalStore.open({ storeDir }) : undefined;
+    try {
+      if (store !== undefined && !(name === "build" ? allOutputsValid(store, roots) : storeHasRoots(store, roots))) return undefined;
+      // What the command would have said before evaluating.
+      if (!isDefaultSet(given)) warnIfOtherKilnVersion(given.replace(/#.*$/s, ""), KILN_VERSION);
+      if (values["verbose"] === true) io.stderr.write(`${EVALUATION_REUSED_NOTE}\n`);
+      for (const warning of warnings) reportWarning(warning);
+      if (name === "instantiate") {
+        printInstantiated(roots, values["json"] === true, io);
+        return 0;
+      }
+      const built = new Map(roots.map((root) => [root.drvPath, root.outputs]));
+      if (values["no-link"] !== true) makeResultLinks(typeof values["out-link"] === "string" ? values["out-link"] : "result", roots, built, store);
+      printBuilt(roots, built, values["json"] === true, io);
+      return 0;
+    } finally {
+      store?.close();
+    }
+  } catch {
+    // Whatever went wrong, the command itself does it again and reports it as it does.
+    return undefined;
+  }
+}
