@@ -156,6 +156,9 @@ export {
   type ActivationScript,
   type ManagedFile,
   type ManagedGroup,
+  type ManagedSecret,
+  type ManagedSecrets,
+  type ManagedSecretTemplate,
   type ManagedUser,
   type ManifestPackage,
 } from "./activation/activation-manifest.js";
@@ -167,6 +170,11 @@ export { planAccountChanges, type AccountChanges, type AccountFiles, type Create
 export { planUnitChanges, type UnitChanges } from "./activation/unit-changes.js";
 export type { ScriptOutput } from "./activation/run-activation-scripts.js";
 export { activeGeneration, activeLink, type RegisterRoot } from "./activation/activation-state.js";
+export { SecretActivationError, secretsDirectory, type SecretsReport } from "./activation/secret-activation.js";
+export { HOME_SECRETS_DIR, MACHINE_SECRETS_DIR, Secret, homeSecret, isSecret, refuseSecret, secret, secretAsStringHint, type SecretOptions } from "./secrets/secret.js";
+export { SecretTemplate, homeSecretTemplate, isSecretTemplate, secretPlaceholder, secretTemplate, type SecretTemplateContext, type SecretTemplateOptions } from "./secrets/secret-template.js";
+export { AgeError, SecretAsStringError, SecretDeclarationError } from "./secrets/secret-errors.js";
+export { ageDecrypt, ageEncrypt, ageProgram } from "./secrets/age.js";
 export { activate, type ActivateOptions, type ActivationReport } from "./activation/activate.js";
 export { rollbackConfiguration, switchConfiguration, targetProfile, type SwitchMode, type SwitchOptions, type SwitchResult } from "./activation/switch-configuration.js";
 export { Profile, type Generation } from "./profile/profile.js";
