@@ -175,6 +175,8 @@ export { HOME_SECRETS_DIR, MACHINE_SECRETS_DIR, Secret, homeSecret, isSecret, re
 export { SecretTemplate, homeSecretTemplate, isSecretTemplate, secretPlaceholder, secretTemplate, type SecretTemplateContext, type SecretTemplateOptions } from "./secrets/secret-template.js";
 export { AgeError, SecretAsStringError, SecretDeclarationError } from "./secrets/secret-errors.js";
 export { ageDecrypt, ageEncrypt, ageProgram } from "./secrets/age.js";
+export { SECRET_RULES_FILE, checkSecretRules, findSecretRules, recipientsOf, type SecretRule, type SecretRules } from "./secrets/secret-rules.js";
+export { editSecretFile, rekeySecretFiles, type EditOutcome, type SecretFileOptions } from "./secrets/secret-files.js";
 export { activate, type ActivateOptions, type ActivationReport } from "./activation/activate.js";
 export { rollbackConfiguration, switchConfiguration, targetProfile, type SwitchMode, type SwitchOptions, type SwitchResult } from "./activation/switch-configuration.js";
 export { Profile, type Generation } from "./profile/profile.js";

@@ -123,7 +123,7 @@ export interface ManagedSecretTemplate {
 export interface ManagedSecrets {
   /** The age program to decrypt with (a store path in the closure), or `null` for `age` from `PATH`. */
   readonly age: string | null;
-  /** The private keys to decrypt with, absolute paths (a machine's inside the root activated into). */
+  /** The private keys to decrypt with: a machine's are absolute paths inside the root activated into; a home's are absolute, or relative to the home directory. */
   readonly identities: readonly string[];
   /** Secrets by name: files `NAME` in the secrets directory. */
   readonly secrets: Readonly<Record<string, ManagedSecret>>;

@@ -60,7 +60,7 @@ const SECRET_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/;
 function checkSecrets(value: unknown, users: Record<string, Record<string, unknown>>, where: string): void {
   check(isRecord(value) && (value["age"] === null || typeof value["age"] === "string") && Array.isArray(value["identities"]) && isRecord(value["secrets"]) && isRecord(value["templates"]), where, `"secrets" needs "age", "identities", "secrets" and "templates"`);
   const secrets = value as Record<string, Record<string, unknown>>;
-  for (const identity of secrets["identities"] as unknown as unknown[]) check(typeof identity === "string" && identity.startsWith("/"), where, `secrets.identities: ${JSON.stringify(identity)} is not an absolute path`);
+  for (const identity of secrets["identities"] as unknown as unknown[]) check(typeof identity === "string" && identity !== "" && !identity.includes("\0"), where, `secrets.identities: ${JSON.stringify(identity)} is not a path`);
   for (const kind of ["secrets", "templates"] as const) {
     for (const [name, entry] of Object.entries(secrets[kind] ?? {})) {
       check(SECRET_NAME.test(name) && name !== "rendered", where, `secrets.${kind}: '${name}' is not usable as a file name`);

@@ -15,7 +15,7 @@
  */
 import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { ageDecrypt } from "../secrets/age.js";
 import { AgeError } from "../secrets/secret-errors.js";
 import { secretPlaceholder } from "../secrets/secret-template.js";
@@ -131,7 +131,7 @@ export function planSecrets(manifest: ActivationManifest, target: ActivationTarg
   if (declared === undefined) return undefined;
   const directory = secretsDirectory(target);
   // A machine's keys are those of the root activated into (its /etc/ssh); a home's are the user's own files.
-  const identities = declared.identities.map((identity) => (target.kind === "machine" ? join(target.root, identity) : identity));
+  const identities = declared.identities.map((identity) => (target.kind === "machine" || !isAbsolute(identity) ? join(target.root, identity) : identity));
   const usable = identities.filter((identity) => existsSync(identity));
   const runtime = target.kind === "machine" ? "/run/kiln/secrets" : "$XDG_RUNTIME_DIR/kiln/secrets";
   const files = new Map<string, SecretFile>();

@@ -45,9 +45,9 @@ export function ageDecrypt(file: string, identities: readonly string[], options:
   return run(ageProgram(options.program), [...identities.flatMap((identity) => ["-i", identity]), "-d", file], undefined, what);
 }
 
-/** Encrypts `plaintext` for `recipients` (age or SSH public keys), returning the ciphertext (binary age format). */
+/** Encrypts `plaintext` for `recipients` (age or SSH public keys), returning the ciphertext, ASCII-armoured (text that diffs and reviews well). */
 export function ageEncrypt(plaintext: Buffer, recipients: readonly string[], options: { readonly program?: string; readonly what?: string } = {}): Buffer {
   const what = options.what ?? "cannot encrypt";
   if (recipients.length === 0) throw new AgeError(`${what}: no recipients: list the public keys that may read it`);
-  return run(ageProgram(options.program), ["-e", ...recipients.flatMap((recipient) => ["-r", recipient.trim()])], plaintext, what);
+  return run(ageProgram(options.program), ["-e", "-a", ...recipients.flatMap((recipient) => ["-r", recipient.trim()])], plaintext, what);
 }
