@@ -32,7 +32,7 @@ import { applyFileChanges, type OwnerLookup } from "./apply-file-changes.js";
 import { planFileChanges, type FilePlan } from "./file-changes.js";
 import { readActivationManifest } from "./read-activation-manifest.js";
 import { runActivationScripts, type ScriptOutput } from "./run-activation-scripts.js";
-import { installSecrets, planSecrets, restoreSecrets, secretsReport, unitsUsingChangedSecrets, withPasswordHashes, type PlannedSecrets, type SecretsReport, type SecretsUndo } from "./secret-activation.js";
+import { checkSecretOwners, installSecrets, planSecrets, restoreSecrets, secretsReport, unitsUsingChangedSecrets, withPasswordHashes, type PlannedSecrets, type SecretsReport, type SecretsUndo } from "./secret-activation.js";
 import { canManageSystemd, planUnitChanges, startUnits, stopUnits, type UnitChanges } from "./unit-changes.js";
 
 /** What an activation changes (or, planned with `dryRun`, would change). */
@@ -205,12 +205,14 @@ export function activate(toplevel: string, target: ActivationTarget, options: Ac
   const files = planFileChanges(target.filesDir, previous.manifest, next, earlier?.files);
   // Secrets are decrypted (in memory) while planning: one that cannot be stops the switch before any change.
   const secrets: PlannedSecrets | undefined = options.dryRun === true ? undefined : planSecrets(next, target);
-  if (secrets !== undefined) checkInsideRoot(target, secrets.directory, "the secrets directory");
+  // A home's secrets go to the user's runtime directory, outside the home by design.
+  if (secrets !== undefined && target.kind === "machine") checkInsideRoot(target, secrets.directory, "the secrets directory");
   const accountsBefore = target.kind === "machine" ? readCheckedAccountFiles(target) : undefined;
   const createdBefore = unionCreated(readCreatedAccounts(target), earlier?.created);
   const planned = accountsBefore === undefined ? undefined : planAccountChanges(accountsBefore, createdBefore, accountsKnown(previous.manifest, earlier), next);
   const accounts = planned === undefined || secrets === undefined ? planned : { ...planned, files: withPasswordHashes(planned.files, secrets.passwordHashes) };
   for (const home of accounts?.homes ?? []) checkInsideRoot(target, join(target.root, home.path), "the home directory");
+  if (secrets !== undefined && accounts !== undefined && ownerLookup(target) !== undefined) checkSecretOwners(secrets, accounts.files);
   const unitPlan = planUnitChanges(previous.manifest, next);
   // A unit whose secret changed is restarted, unless it is started or stopped anyway.
   const secretRestarts = secrets === undefined ? [] : unitsUsingChangedSecrets(secrets, next).filter((unit) => !unitPlan.start.includes(unit) && !unitPlan.stop.includes(unit));

@@ -20,6 +20,7 @@ import { ageDecrypt } from "../secrets/age.js";
 import { AgeError } from "../secrets/secret-errors.js";
 import { secretPlaceholder } from "../secrets/secret-template.js";
 import { temporaryPathFor } from "../util/write-file-atomically.js";
+import { getStoreDir } from "../store/current-store-dir.js";
 import { ActivationError } from "./activation-errors.js";
 import type { ActivationManifest } from "./activation-manifest.js";
 import { isLiveMachine, type ActivationTarget } from "./activation-target.js";
@@ -177,6 +178,18 @@ export function withPasswordHashes(files: AccountFiles, hashes: ReadonlyMap<stri
   return { ...files, shadow: formatAccountFile(lines) };
 }
 
+/** Fails, before any change, when a secret is to be owned by a user or group the root will not have. */
+export function checkSecretOwners(planned: PlannedSecrets, accounts: AccountFiles): void {
+  const users = new Set(parseAccountFile(accounts.passwd).map((line) => line.name));
+  const groups = new Set(parseAccountFile(accounts.group).map((line) => line.name));
+  for (const [relative, file] of planned.files) {
+    const missing = !users.has(file.owner) ? `user '${file.owner}'` : !groups.has(file.group) ? `group '${file.group}'` : undefined;
+    if (missing !== undefined) {
+      throw new SecretActivationError(`${relative.startsWith("rendered/") ? "template" : "secret"} '${relative.replace(/^rendered\//, "")}' is to be owned by ${missing}, which is neither declared (users.users, users.groups) nor in the root's /etc; nothing was changed`);
+    }
+  }
+}
+
 /**
  * The units to restart because a secret or template they use changed: those
  * listed in its `restartUnits`, and those whose unit file names its path.
@@ -189,10 +202,26 @@ export function unitsUsingChangedSecrets(planned: PlannedSecrets, manifest: Acti
     if (file === undefined) continue;
     for (const unit of file.restartUnits) restart.add(unit);
     for (const [path, entry] of units) {
-      if (readIfThere(entry.source)?.includes(file.runtimePath) === true) restart.add(path.slice(path.lastIndexOf("/") + 1));
+      if (mentions(entry.source, file.runtimePath)) restart.add(path.slice(path.lastIndexOf("/") + 1));
     }
   }
   return [...restart].sort();
+}
+
+/** Whether the unit file at `unit`, or a store file it names (an `ExecStart` script), mentions `text`. */
+function mentions(unit: string, text: string): boolean {
+  const content = readIfThere(unit)?.toString("utf8");
+  if (content === undefined) return false;
+  if (content.includes(text)) return true;
+  const storeDir = getStoreDir();
+  const paths = content.match(new RegExp(`${storeDir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/[0-9a-z]{32}-[^\\s"';:]+`, "g")) ?? [];
+  return paths.some((path) => {
+    try {
+      return statSync(path).isFile() && statSync(path).size < 1 << 20 && readFileSync(path, "utf8").includes(text);
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Whether `path` is a mount point (so a tmpfs is not mounted twice). */
