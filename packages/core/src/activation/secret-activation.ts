@@ -13,13 +13,13 @@
  * activation puts it back. A secret whose content changed restarts the
  * units that name its path (or list it in `restartUnits`).
  */
-import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { isAbsolute, join } from "node:path";
 import { ageDecrypt } from "../secrets/age.js";
 import { AgeError } from "../secrets/secret-errors.js";
 import { secretPlaceholder } from "../secrets/secret-template.js";
-import { temporaryPathFor } from "../util/write-file-atomically.js";
+import { writeFileAtomically } from "../util/write-file-atomically.js";
 import { getStoreDir } from "../store/current-store-dir.js";
 import { ActivationError } from "./activation-errors.js";
 import type { ActivationManifest } from "./activation-manifest.js";
@@ -245,26 +245,6 @@ function prepareDirectory(target: ActivationTarget, directory: string): void {
   chmodSync(join(directory, "rendered"), DIRECTORY_MODE);
 }
 
-/** Writes `content` under a temporary name with `mode` (never readable by others in between), chowns it, and renames it into place. */
-function writeSecretFile(path: string, content: Buffer, mode: number, ids: { readonly uid: number; readonly gid: number } | undefined): void {
-  const temporary = temporaryPathFor(path);
-  rmSync(temporary, { force: true });
-  const descriptor = openSync(temporary, "wx", 0o600);
-  try {
-    writeSync(descriptor, content);
-  } finally {
-    closeSync(descriptor);
-  }
-  try {
-    if (ids !== undefined) chownSync(temporary, ids.uid, ids.gid);
-    chmodSync(temporary, mode);
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
-}
-
 /** Writes the planned files and removes the ones no longer declared; returns what to put back on failure. */
 export function installSecrets(target: ActivationTarget, planned: PlannedSecrets, owner: OwnerLookup | undefined): SecretsUndo {
   const { directory } = planned;
@@ -289,7 +269,7 @@ export function installSecrets(target: ActivationTarget, planned: PlannedSecrets
       continue;
     }
     written.push(relative);
-    writeSecretFile(path, file.content, file.mode, ids);
+    writeFileAtomically(path, file.content, file.mode, ids);
   }
   for (const relative of planned.removed) rmSync(join(directory, relative), { force: true, recursive: true });
   return undo;
@@ -300,7 +280,7 @@ export function restoreSecrets(undo: SecretsUndo): void {
   for (const relative of undo.written) if (!undo.before.has(relative)) rmSync(join(undo.directory, relative), { force: true });
   for (const [relative, file] of undo.before) {
     const path = join(undo.directory, relative);
-    writeSecretFile(path, file.content, file.mode, process.getuid?.() === 0 ? { uid: file.uid, gid: file.gid } : undefined);
+    writeFileAtomically(path, file.content, file.mode, process.getuid?.() === 0 ? { uid: file.uid, gid: file.gid } : undefined);
   }
 }
 

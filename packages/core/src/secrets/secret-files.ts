@@ -23,9 +23,8 @@ export interface SecretFileOptions {
   readonly program?: string;
 }
 
-/** The ciphertext is ASCII-armoured (see {@link ageEncrypt}), so it is written as text. */
 function writeCiphertext(path: string, content: Buffer): void {
-  writeFileAtomically(path, content.toString("ascii"), 0o644);
+  writeFileAtomically(path, content, 0o644);
 }
 
 /** What {@link editSecretFile} did. */
