@@ -122,6 +122,11 @@ export function validateActivationManifest(value: unknown, where: string): Activ
   }
   check(Array.isArray(manifest["packages"]), where, `"packages" must be a list`);
   if (manifest["secrets"] !== undefined) checkSecrets(manifest["secrets"], manifest["users"] as Record<string, Record<string, unknown>>, where);
+  else {
+    for (const [name, user] of Object.entries(manifest["users"] as Record<string, Record<string, unknown>>)) {
+      check(user["hashedPasswordSecret"] === undefined, where, `users.${name}.hashedPasswordSecret names a secret, but the manifest has no "secrets"`);
+    }
+  }
   return value as unknown as ActivationManifest;
 }
 
