@@ -11,7 +11,7 @@ import type { Command, ParsedArgs } from "../command.js";
 import { fallbackPackages } from "../config-options.js";
 import { UsageError } from "../usage-error.js";
 
-const USAGE = "secrets edit FILE | secrets rekey [--rules FILE] [--identity KEY]…";
+const USAGE = "secrets (edit FILE | rekey) [--rules FILE] [--identity KEY]…";
 
 /** The private keys to decrypt with: `--identity`, else the user's SSH ed25519 key. */
 function identities(args: ParsedArgs): string[] {
@@ -27,13 +27,20 @@ async function readRules(file: string): Promise<SecretRules> {
   return checkSecretRules(loaded.value, file);
 }
 
-function rulesFile(args: ParsedArgs, near: string): string {
+/** The rules of a directory: in it, in its `secrets/`, else in the nearest directory above. */
+function rulesInDirectory(directory: string): string | undefined {
+  for (const candidate of [join(directory, SECRET_RULES_FILE), join(directory, "secrets", SECRET_RULES_FILE)]) if (existsSync(candidate)) return candidate;
+  return findSecretRules(directory);
+}
+
+/** The rules file: `--rules`, else the nearest to the age file `near` (or, for `kind: "directory"`, to that directory). */
+function rulesFile(args: ParsedArgs, near: string, kind: "file" | "directory"): string {
   const given = args.options["rules"];
   if (typeof given === "string") {
     if (!existsSync(given)) throw new UsageError(`the rules file '${given}' does not exist`);
     return resolve(given);
   }
-  const found = findSecretRules(near) ?? findSecretRules(join(resolve(near), "secrets", "x"));
+  const found = kind === "file" ? findSecretRules(near) : rulesInDirectory(resolve(near));
   if (found === undefined) {
     throw new UsageError(`no ${SECRET_RULES_FILE} found beside ${resolve(near)} or above it: write one whose default export lists each age file with its recipients, e.g. export default { "db.age": { publicKeys: ["ssh-ed25519 AAAA…"] } }, or give it with --rules`);
   }
@@ -45,7 +52,7 @@ export const secretsCommand: Command = {
   summary: "Edit an age-encrypted secret ('kiln secrets edit FILE'), or encrypt all secrets again for their recipients ('kiln secrets rekey')",
   usage: USAGE,
   description:
-    "edit FILE: decrypts FILE with your key into a private temporary file, opens $EDITOR (else vi) on it, encrypts the result for the recipients secrets.ts lists for FILE, and removes the plaintext; a new FILE is created. " +
+    "edit FILE: decrypts FILE with your key into a private temporary file, opens $VISUAL, else $EDITOR, else vi on it, encrypts the result for the recipients secrets.ts lists for FILE, and removes the plaintext; a new FILE is created. " +
     "rekey: decrypts every file secrets.ts lists and encrypts it again for the recipients listed now, after a key was added or removed; if any file cannot be decrypted, none is changed. " +
     "secrets.ts is looked for beside FILE (or the current directory, and its secrets/ directory) and above; its default export maps each age file, relative to it, to { publicKeys: [...] }, SSH ed25519 or age public keys. " +
     "The age program is KILN_AGE, else 'age' on PATH (Debian's age package). See docs/secrets.md.",
@@ -58,7 +65,7 @@ export const secretsCommand: Command = {
     if (subcommand === "edit") {
       const [file, ...extra] = rest;
       if (file === undefined || extra.length > 0) throw new UsageError("'kiln secrets edit' takes one age file, e.g. 'kiln secrets edit secrets/db.age'");
-      const rules = rulesFile(args, file);
+      const rules = rulesFile(args, file, "file");
       const recipients = recipientsOf(await readRules(rules), rules, file);
       const editor = process.env["VISUAL"] || process.env["EDITOR"] || "vi";
       const outcome = editSecretFile(file, recipients, editor, { identities: identities(args) });
@@ -66,7 +73,7 @@ export const secretsCommand: Command = {
       return 0;
     }
     if (subcommand === "rekey" && rest.length === 0) {
-      const rules = rulesFile(args, process.cwd());
+      const rules = rulesFile(args, process.cwd(), "directory");
       const { rekeyed, missing } = rekeySecretFiles(await readRules(rules), rules, { identities: identities(args) });
       for (const file of missing) io.stderr.write(`warning: ${file} is listed in ${rules} but does not exist; create it with 'kiln secrets edit ${file}'\n`);
       io.stderr.write(`rekeyed ${rekeyed.length} file${rekeyed.length === 1 ? "" : "s"} listed in ${rules}\n`);
