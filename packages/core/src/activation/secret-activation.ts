@@ -272,6 +272,8 @@ export function installSecrets(target: ActivationTarget, planned: PlannedSecrets
     writeFileAtomically(path, file.content, file.mode, ids);
   }
   for (const relative of planned.removed) rmSync(join(directory, relative), { force: true, recursive: true });
+  // What an activation killed while writing left behind.
+  for (const sub of ["", "rendered"]) for (const name of readdirSync(join(directory, sub))) if (name.includes(".kiln-tmp-")) rmSync(join(directory, sub, name), { force: true });
   return undo;
 }
 
