@@ -32,7 +32,7 @@ import { applyFileChanges, type OwnerLookup } from "./apply-file-changes.js";
 import { planFileChanges, type FilePlan } from "./file-changes.js";
 import { readActivationManifest } from "./read-activation-manifest.js";
 import { runActivationScripts, type ScriptOutput } from "./run-activation-scripts.js";
-import { checkSecretOwners, installSecrets, planSecrets, restoreSecrets, secretsReport, unitsUsingChangedSecrets, withPasswordHashes, type PlannedSecrets, type SecretsReport, type SecretsUndo } from "./secret-activation.js";
+import { checkSecretOwners, installSecrets, planSecrets, restoreSecrets, secretsUndoFor, secretsReport, unitsUsingChangedSecrets, withPasswordHashes, type PlannedSecrets, type SecretsReport, type SecretsUndo } from "./secret-activation.js";
 import { canManageSystemd, planUnitChanges, startUnits, stopUnits, type UnitChanges } from "./unit-changes.js";
 
 /** What an activation changes (or, planned with `dryRun`, would change). */
@@ -236,7 +236,7 @@ export function activate(toplevel: string, target: ActivationTarget, options: Ac
   const journal = journalFor(toplevel, next, unionCreated(createdBefore, accounts?.created), earlier);
   writeJournal(target, journal);
   let result: ActivationReport;
-  let secretsUndo: SecretsUndo | undefined;
+  const secretsUndo: SecretsUndo | undefined = secrets === undefined ? undefined : secretsUndoFor(secrets);
   try {
     if (live) stopUnits(units);
     if (accounts !== undefined && accountsBefore !== undefined) {
@@ -246,7 +246,7 @@ export function activate(toplevel: string, target: ActivationTarget, options: Ac
     }
     const left = applyFileChanges(target.filesDir, files, ownerLookup(target));
     // After the accounts that own them, before the units that read them start.
-    if (secrets !== undefined) secretsUndo = installSecrets(target, secrets, ownerLookup(target));
+    if (secrets !== undefined && secretsUndo !== undefined) installSecrets(target, secrets, ownerLookup(target), secretsUndo);
     if (live) startUnits(units);
     const scripts = runActivationScripts(next.activationScripts, target);
     setActiveGeneration(target, toplevel, options.registerRoot);

@@ -65,7 +65,7 @@ export interface PlannedSecrets {
 export interface SecretsUndo {
   readonly directory: string;
   readonly before: ReadonlyMap<string, { readonly content: Buffer; readonly mode: number; readonly uid: number; readonly gid: number }>;
-  readonly written: readonly string[];
+  readonly written: string[];
 }
 
 /** The secrets report of an activation. */
@@ -129,7 +129,17 @@ function passwordHash(content: Buffer, user: string, secret: string): string {
  */
 export function planSecrets(manifest: ActivationManifest, target: ActivationTarget): PlannedSecrets | undefined {
   const declared = manifest.secrets;
-  if (declared === undefined) return undefined;
+  if (declared === undefined) {
+    // A generation without secrets removes those an earlier one left.
+    let directory: string;
+    try {
+      directory = secretsDirectory(target);
+    } catch {
+      return undefined;
+    }
+    const removed = filesIn(directory);
+    return removed.length === 0 ? undefined : { directory, files: new Map(), passwordHashes: new Map(), changed: [], removed };
+  }
   const directory = secretsDirectory(target);
   // A machine's keys are those of the root activated into (its /etc/ssh); a home's are the user's own files.
   const identities = declared.identities.map((identity) => (target.kind === "machine" || !isAbsolute(identity) ? join(target.root, identity) : identity));
@@ -245,20 +255,24 @@ function prepareDirectory(target: ActivationTarget, directory: string): void {
   chmodSync(join(directory, "rendered"), DIRECTORY_MODE);
 }
 
-/** Writes the planned files and removes the ones no longer declared; returns what to put back on failure. */
-export function installSecrets(target: ActivationTarget, planned: PlannedSecrets, owner: OwnerLookup | undefined): SecretsUndo {
-  const { directory } = planned;
-  prepareDirectory(target, directory);
+/** What the files {@link installSecrets} will replace or remove hold now, read before anything is written. */
+export function secretsUndoFor(planned: PlannedSecrets): SecretsUndo {
   const before = new Map<string, { content: Buffer; mode: number; uid: number; gid: number }>();
-  const written: string[] = [];
-  const undo = { directory, before, written };
   for (const relative of [...planned.changed, ...planned.removed]) {
-    const path = join(directory, relative);
+    const path = join(planned.directory, relative);
     const content = readIfThere(path);
     if (content === undefined) continue;
     const stats = statSync(path);
     before.set(relative, { content, mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid });
   }
+  return { directory: planned.directory, before, written: [] };
+}
+
+/** Writes the planned files and removes the ones no longer declared, recording in `undo` (from {@link secretsUndoFor}) what it wrote. */
+export function installSecrets(target: ActivationTarget, planned: PlannedSecrets, owner: OwnerLookup | undefined, undo: SecretsUndo): void {
+  const { directory } = planned;
+  prepareDirectory(target, directory);
+  const { written } = undo;
   for (const [relative, file] of planned.files) {
     const path = join(directory, relative);
     const ids = owner?.(file.owner, file.group);
@@ -268,13 +282,13 @@ export function installSecrets(target: ActivationTarget, planned: PlannedSecrets
       chmodSync(path, file.mode);
       continue;
     }
+    // Recorded first: a write that fails half-way leaves a file to remove.
     written.push(relative);
     writeFileAtomically(path, file.content, file.mode, ids);
   }
   for (const relative of planned.removed) rmSync(join(directory, relative), { force: true, recursive: true });
   // What an activation killed while writing left behind.
   for (const sub of ["", "rendered"]) for (const name of readdirSync(join(directory, sub))) if (name.includes(".kiln-tmp-")) rmSync(join(directory, sub, name), { force: true });
-  return undo;
 }
 
 /** Puts back what {@link installSecrets} replaced or removed, and removes what it added. */

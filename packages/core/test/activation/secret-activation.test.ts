@@ -55,7 +55,7 @@ describe.skipIf(!hasAge)("secrets at activation", () => {
     expect(snapshot(root)).toEqual(before);
   });
 
-  test("a failure after they were written puts the previous contents back; the next generation removes those it drops", () => {
+  test("a failure after they were written puts the previous contents back; the next generation removes those it drops, and one without secrets all of them", () => {
     const store = scratch("store");
     const root = distributionRoot();
     const recipient = hostKey(root);
@@ -71,5 +71,9 @@ describe.skipIf(!hasAge)("secrets at activation", () => {
     expect(existsSync(join(directory, "old"))).toBe(false);
     expect(statSync(directory).mode & 0o7777).toBe(0o751);
     expect(statSync(join(directory, "token")).mode & 0o7777).toBe(0o400);
+    // A generation without any secret removes the last ones.
+    const none = activate(toplevel(store, {}), machineTarget(root));
+    expect(none.secrets).toMatchObject({ installed: [], removed: ["token"] });
+    expect(existsSync(join(directory, "token"))).toBe(false);
   });
 });
