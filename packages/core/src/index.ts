@@ -171,9 +171,9 @@ export { planUnitChanges, type UnitChanges } from "./activation/unit-changes.js"
 export type { ScriptOutput } from "./activation/run-activation-scripts.js";
 export { activeGeneration, activeLink, type RegisterRoot } from "./activation/activation-state.js";
 export { SecretActivationError, secretsDirectory, type SecretsReport } from "./activation/secret-activation.js";
-export { HOME_SECRETS_DIR, MACHINE_SECRETS_DIR, Secret, homeSecret, isSecret, refuseSecret, secret, secretAsStringHint, type SecretOptions } from "./secrets/secret.js";
+export { HOME_SECRETS_DIR, MACHINE_SECRETS_DIR, RuntimeSecretFile, Secret, homeSecret, isSecret, secret, secretAsStringHint, type SecretFileSettings, type SecretOptions } from "./secrets/secret.js";
 export { SecretTemplate, homeSecretTemplate, isSecretTemplate, secretPlaceholder, secretTemplate, type SecretTemplateContext, type SecretTemplateOptions } from "./secrets/secret-template.js";
-export { AgeError, SecretAsStringError, SecretDeclarationError } from "./secrets/secret-errors.js";
+export { AgeError, SecretDeclarationError } from "./secrets/secret-errors.js";
 export { ageDecrypt, ageEncrypt, ageProgram } from "./secrets/age.js";
 export { SECRET_RULES_FILE, checkSecretRules, findSecretRules, recipientsOf, type SecretRule, type SecretRules } from "./secrets/secret-rules.js";
 export { editSecretFile, rekeySecretFiles, type EditOutcome, type SecretFileOptions } from "./secrets/secret-files.js";

@@ -1,21 +1,13 @@
 /**
- * The errors of secrets: a secret declared wrongly, a secret used where its
- * value would reach the store, and age failing to encrypt or decrypt.
+ * The errors of secrets: a secret declared wrongly, and age failing to
+ * encrypt or decrypt. (A secret used as a string is refused with the error
+ * of the place it was used: `DerivationError`, `TypeMismatchError`.)
  */
 import { KilnError } from "../errors.js";
 
 /** A `secret()` or `secretTemplate()` declaration is malformed (a bad name, mode or owner). */
 export class SecretDeclarationError extends KilnError {
   override name = "SecretDeclarationError";
-}
-
-/**
- * A {@link Secret} was passed where a string is expected (a derivation
- * attribute, a `str` option): its value would land in the world-readable
- * store, so it is refused; the message says to use its path or a template.
- */
-export class SecretAsStringError extends KilnError {
-  override name = "SecretAsStringError";
 }
 
 /** The `age` program failed, or is missing: the message names the file, the keys tried and age's own words. */

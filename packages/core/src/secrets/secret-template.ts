@@ -10,7 +10,7 @@
  * group and mode given. Interpolated, a template gives that path.
  */
 import { createHash } from "node:crypto";
-import { checkSecretFields, HOME_SECRETS_DIR, isSecret, MACHINE_SECRETS_DIR, Secret } from "./secret.js";
+import { HOME_SECRETS_DIR, isSecret, MACHINE_SECRETS_DIR, RuntimeSecretFile, Secret, type SecretFileSettings } from "./secret.js";
 import { SecretDeclarationError } from "./secret-errors.js";
 
 const BRAND = Symbol.for("kiln.secretTemplate");
@@ -22,19 +22,9 @@ export interface SecretTemplateContext {
 }
 
 /** The arguments of {@link secretTemplate}. */
-export interface SecretTemplateOptions {
-  /** The file's name under `/run/kiln/secrets/rendered`. */
-  readonly name: string;
+export interface SecretTemplateOptions extends SecretFileSettings {
   /** The text, with `t.secret(s)` where a secret's content goes. */
   readonly text: (t: SecretTemplateContext) => string;
-  /** The rendered file's owner. Default `root`. */
-  readonly owner?: string;
-  /** The rendered file's group. Default `root`. */
-  readonly group?: string;
-  /** The rendered file's octal mode. Default `"0400"`. */
-  readonly mode?: string;
-  /** Units restarted when the rendered content changes, besides those whose unit file names its path. */
-  readonly restartUnits?: readonly string[];
 }
 
 /** The placeholder of the secret named `name`: unlike any text a configuration writes by chance. */
@@ -42,27 +32,15 @@ export function secretPlaceholder(name: string): string {
   return `<KILN_SECRET:${createHash("sha256").update(`kiln-secret\0${name}`).digest("hex").slice(0, 32)}:${name}>`;
 }
 
-/** A template: see the file comment. Make one with {@link secretTemplate}. */
-export class SecretTemplate {
-  /** The template's name. */
-  readonly name: string;
+/** A template: see the file comment. Make one with {@link secretTemplate}; its `path` is `/run/kiln/secrets/rendered/NAME`. */
+export class SecretTemplate extends RuntimeSecretFile {
   /** The text with placeholders. */
   readonly text: string;
   /** The secrets the text uses, by name. */
   readonly secrets: ReadonlyMap<string, Secret>;
-  /** The rendered file's owner. */
-  readonly owner: string;
-  /** The rendered file's group. */
-  readonly group: string;
-  /** The rendered file's octal mode. */
-  readonly mode: string;
-  /** Units to restart when the rendered content changes. */
-  readonly restartUnits: readonly string[];
-  /** Where the rendered file is at run time. */
-  readonly path: string;
 
   constructor(options: SecretTemplateOptions, directory: string = MACHINE_SECRETS_DIR) {
-    checkSecretFields("secretTemplate", options);
+    super("secretTemplate", options, `${directory}/rendered/${options.name}`, BRAND);
     if (typeof options.text !== "function") throw new SecretDeclarationError(`secretTemplate '${options.name}': text must be a function, t => \`…\${t.secret(s)}…\``);
     const used = new Map<string, Secret>();
     const text = options.text({
@@ -75,20 +53,8 @@ export class SecretTemplate {
       },
     });
     if (typeof text !== "string") throw new SecretDeclarationError(`secretTemplate '${options.name}': text must return a string`);
-    this.name = options.name;
     this.text = text;
     this.secrets = used;
-    this.owner = options.owner ?? "root";
-    this.group = options.group ?? "root";
-    this.mode = options.mode ?? "0400";
-    this.restartUnits = [...(options.restartUnits ?? [])];
-    this.path = `${directory}/rendered/${options.name}`;
-    Object.defineProperty(this, BRAND, { value: true });
-  }
-
-  /** The path of the rendered file. */
-  toString(): string {
-    return this.path;
   }
 
   /** JSON records the path and the text with placeholders, which holds no plaintext. */

@@ -14,7 +14,7 @@
  * time too, for JavaScript callers.
  */
 import { isAbsolute } from "node:path";
-import { SecretAsStringError, SecretDeclarationError } from "./secret-errors.js";
+import { SecretDeclarationError } from "./secret-errors.js";
 
 /** Where a machine's secrets are decrypted to. */
 export const MACHINE_SECRETS_DIR = "/run/kiln/secrets";
@@ -30,24 +30,28 @@ const SECRET_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/;
 /** A user or group name (shadow's `NAME_REGEX`, as the manifest checks it). */
 const ACCOUNT_NAME = /^[a-z_][a-z0-9_.-]*\$?$/i;
 
-/** The arguments of {@link secret}. */
-export interface SecretOptions {
-  /** The secret's name: its file name under `/run/kiln/secrets` (letters, digits, `_`, `.`, `+`, `-`). */
+/** What a secret and a template both declare: the run-time file's name, owner, group and mode. */
+export interface SecretFileSettings {
+  /** The file's name under the secrets directory (letters, digits, `_`, `.`, `+`, `-`). */
   readonly name: string;
-  /** The age-encrypted file: `path("./secrets/db.age")` (a store path) or an absolute path. */
-  readonly file: string;
-  /** The owner of the decrypted file (a user name). Default `root`. */
+  /** The file's owner (a user name). Default `root`. */
   readonly owner?: string;
-  /** The group of the decrypted file (a group name). Default `root`. */
+  /** The file's group (a group name). Default `root`. */
   readonly group?: string;
-  /** The decrypted file's mode, in octal (`"0400"`). Default `"0400"`. */
+  /** The file's mode, in octal (`"0400"`). Default `"0400"`. */
   readonly mode?: string;
-  /** Units restarted when the secret's content changes, besides those whose unit file names its path. */
+  /** Units restarted when the content changes, besides those whose unit file names its path. */
   readonly restartUnits?: readonly string[];
 }
 
+/** The arguments of {@link secret}. */
+export interface SecretOptions extends SecretFileSettings {
+  /** The age-encrypted file: `path("./secrets/db.age")` (a store path) or an absolute path. */
+  readonly file: string;
+}
+
 /** Checks the fields a secret and a template share; `what` names the declaration in messages. */
-export function checkSecretFields(what: string, options: { readonly name: string; readonly owner?: string; readonly group?: string; readonly mode?: string }): void {
+function checkSecretFields(what: string, options: SecretFileSettings): void {
   if (typeof options.name !== "string" || !SECRET_NAME.test(options.name) || options.name === "rendered") {
     throw new SecretDeclarationError(`${what}: the name ${JSON.stringify(options.name)} is not usable as a file name: use letters, digits, '_', '.', '+' and '-' (not starting with '.' or '-', and not 'rendered')`);
   }
@@ -62,42 +66,55 @@ export function checkSecretFields(what: string, options: { readonly name: string
   }
 }
 
-/** A secret: see the file comment. Make one with {@link secret}. */
-export class Secret {
-  /** The secret's name. */
+/**
+ * What a secret and a template share: a file that exists only at run time,
+ * with its owner, group and mode. Interpolated, it is that file's path,
+ * never its content.
+ */
+export abstract class RuntimeSecretFile {
+  /** The file's name. */
   readonly name: string;
-  /** The age-encrypted file (a store path once imported with `path()`). */
-  readonly file: string;
-  /** The decrypted file's owner. */
+  /** The file's owner. */
   readonly owner: string;
-  /** The decrypted file's group. */
+  /** The file's group. */
   readonly group: string;
-  /** The decrypted file's octal mode. */
+  /** The file's octal mode. */
   readonly mode: string;
   /** Units to restart when the content changes. */
   readonly restartUnits: readonly string[];
-  /** Where the decrypted file is at run time: `/run/kiln/secrets/NAME` (`$XDG_RUNTIME_DIR/kiln/secrets/NAME` for a home's). */
+  /** Where the file is at run time. */
   readonly path: string;
 
+  /** Checks and records the settings; `what` names the declaration in errors. */
+  protected constructor(what: string, settings: SecretFileSettings, path: string, brand: symbol) {
+    checkSecretFields(what, settings);
+    this.name = settings.name;
+    this.owner = settings.owner ?? "root";
+    this.group = settings.group ?? "root";
+    this.mode = settings.mode ?? "0400";
+    this.restartUnits = [...(settings.restartUnits ?? [])];
+    this.path = path;
+    // Marks the kind across copies of `@kiln/core` in one process.
+    Object.defineProperty(this, brand, { value: true });
+  }
+
+  /** The path of the file, so that `${value}` names where it will be, never what it holds. */
+  toString(): string {
+    return this.path;
+  }
+}
+
+/** A secret: see the file comment. Make one with {@link secret}; its `path` is `/run/kiln/secrets/NAME` (`$XDG_RUNTIME_DIR/kiln/secrets/NAME` for a home's). */
+export class Secret extends RuntimeSecretFile {
+  /** The age-encrypted file (a store path once imported with `path()`). */
+  readonly file: string;
+
   constructor(options: SecretOptions, directory: string = MACHINE_SECRETS_DIR) {
-    checkSecretFields("secret", options);
+    super("secret", options, `${directory}/${options.name}`, BRAND);
     if (typeof options.file !== "string" || !isAbsolute(options.file)) {
       throw new SecretDeclarationError(`secret '${options.name}': file ${JSON.stringify(options.file)} must be an absolute path; write path("./secrets/${options.name}.age") to import the encrypted file`);
     }
-    this.name = options.name;
     this.file = options.file;
-    this.owner = options.owner ?? "root";
-    this.group = options.group ?? "root";
-    this.mode = options.mode ?? "0400";
-    this.restartUnits = [...(options.restartUnits ?? [])];
-    this.path = `${directory}/${options.name}`;
-    // Marks secrets across copies of `@kiln/core` in one process.
-    Object.defineProperty(this, BRAND, { value: true });
-  }
-
-  /** The path of the decrypted file, so that `${secret}` names where it will be, never what it holds. */
-  toString(): string {
-    return this.path;
   }
 
   /** JSON (the evaluated configuration in the toplevel) records the declaration, which holds no plaintext. */
@@ -124,9 +141,4 @@ export function isSecret(value: unknown): value is Secret {
 /** What to write instead of a secret where a string is expected. */
 export function secretAsStringHint(value: Secret): string {
   return `secret '${value.name}' is not a string: its value must never reach the store. Use its path (\`\${secret}\` or secret.path, "${value.path}") for programs that read the secret from a file, or secretTemplate() for a file that must contain it`;
-}
-
-/** Throws {@link SecretAsStringError} for a secret; `where` says where it was used. */
-export function refuseSecret(value: unknown, where: string): void {
-  if (isSecret(value)) throw new SecretAsStringError(`${where}: ${secretAsStringHint(value)}`);
 }
