@@ -32,7 +32,13 @@ function run(program: string, args: readonly string[], input: Buffer | undefined
     );
   }
   if (result.status !== 0) {
-    const said = result.stderr.toString("utf8").trim().replace(/^age: (error: )?/gm, "");
+    // age's own words, without its prefix and its line asking for bug reports.
+    const said = result.stderr
+      .toString("utf8")
+      .split("\n")
+      .map((line) => line.replace(/^age: (error: )?/, "").trim())
+      .filter((line) => line !== "" && !/^(age: )?report unexpected or unhelpful errors/i.test(line))
+      .join("; ");
     throw new AgeError(`${what}: ${said === "" ? `age exited with status ${result.status ?? result.signal}` : said}`);
   }
   return result.stdout;
