@@ -8,7 +8,7 @@ import { renderMarkdown, type Heading } from "./render-markdown.js";
 import type { SearchEntry } from "./search-entry.js";
 
 /** The guides in reading order; any other `docs/*.md` follows them in name order. */
-export const GUIDE_ORDER: readonly string[] = ["getting-started", "pkgs", "fetchers", "debian", "modules", "machines", "realisers", "nix-compatibility"];
+export const GUIDE_ORDER: readonly string[] = ["getting-started", "pkgs", "fetchers", "debian", "modules", "machines", "secrets", "realisers", "nix-compatibility"];
 
 /** A guide, rendered. */
 export interface Guide {

@@ -173,6 +173,9 @@ export {
   type ActivationScript,
   type ManagedFile,
   type ManagedGroup,
+  type ManagedSecret,
+  type ManagedSecrets,
+  type ManagedSecretTemplate,
   type ManagedUser,
   type ManifestPackage,
 } from "./activation/activation-manifest.js";
@@ -187,6 +190,13 @@ export { BOOT_UNIT, bootUnitText, installBootUnit } from "./activation/boot-unit
 export { planSwitch, type SwitchPlan, type SwitchPlanOptions } from "./activation/switch-plan.js";
 export type { ScriptOutput } from "./activation/run-activation-scripts.js";
 export { activeGeneration, activeLink, type RegisterRoot } from "./activation/activation-state.js";
+export { SecretActivationError, secretsDirectory, type SecretsReport } from "./activation/secret-activation.js";
+export { HOME_SECRETS_DIR, MACHINE_SECRETS_DIR, RuntimeSecretFile, Secret, homeSecret, isSecret, secret, secretAsStringHint, type SecretFileSettings, type SecretOptions } from "./secrets/secret.js";
+export { SecretTemplate, homeSecretTemplate, isSecretTemplate, secretPlaceholder, secretTemplate, type SecretTemplateContext, type SecretTemplateOptions } from "./secrets/secret-template.js";
+export { AgeError, SecretDeclarationError } from "./secrets/secret-errors.js";
+export { ageDecrypt, ageEncrypt, ageProgram } from "./secrets/age.js";
+export { SECRET_RULES_FILE, checkSecretRules, findSecretRules, recipientsOf, type SecretRule, type SecretRules } from "./secrets/secret-rules.js";
+export { editSecretFile, rekeySecretFiles, type EditOutcome, type SecretFileOptions } from "./secrets/secret-files.js";
 export { activate, type ActivateOptions, type ActivationReport } from "./activation/activate.js";
 export { rollbackConfiguration, switchConfiguration, targetProfile, type SwitchMode, type SwitchOptions, type SwitchResult } from "./activation/switch-configuration.js";
 export { Profile, type Generation } from "./profile/profile.js";

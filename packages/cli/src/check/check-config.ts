@@ -72,6 +72,20 @@ function toDiagnostic(diagnostic: Diagnostic): ConfigDiagnostic | undefined {
   };
 }
 
+/** A secret where a string is expected: TypeScript's words, and what to write instead (its value must never reach the store). */
+const SECRET_AS_STRING = /Type '(Secret|SecretTemplate)' is not assignable to/;
+
+function withSecretHint(diagnostic: ConfigDiagnostic | undefined): ConfigDiagnostic | undefined {
+  if (diagnostic === undefined) return undefined;
+  const match = SECRET_AS_STRING.exec(diagnostic.message) ?? /Argument of type '(Secret|SecretTemplate)' is not assignable/.exec(diagnostic.message);
+  if (match === null) return diagnostic;
+  const hint =
+    match[1] === "Secret"
+      ? "a Secret is not a string: its value must never reach the store. Use its path (`${secret}` or secret.path, /run/kiln/secrets/NAME) for a program that reads it from a file, or secretTemplate() for a file that must contain it"
+      : "a SecretTemplate is not a string: use its path (`${template}` or template.path)";
+  return { ...diagnostic, message: `${hint}\n${diagnostic.message}` };
+}
+
 /** Type-checks `file` and its imports; returns the problems in the user's own files, in order. */
 export function checkConfig(file: string, options: CheckConfigOptions = {}): ConfigDiagnostic[] {
   const path = resolve(file);
@@ -98,7 +112,7 @@ export function checkConfig(file: string, options: CheckConfigOptions = {}): Con
   project.addSourceFileAtPath(path);
   project.resolveSourceFileDependencies();
   const checker = project.getTypeChecker().compilerObject;
-  const compiled = project.getPreEmitDiagnostics().flatMap((diagnostic) => precise(diagnostic, checker) ?? [toDiagnostic(diagnostic)]);
+  const compiled = project.getPreEmitDiagnostics().flatMap((diagnostic) => precise(diagnostic, checker) ?? [withSecretHint(toDiagnostic(diagnostic))]);
   // Keys TypeScript accepts in functions' results but Kiln's types do not know (a misspelt mkDerivation attribute).
   const reported = new Set(compiled.map((diagnostic) => (diagnostic === undefined ? "" : `${diagnostic.file}:${diagnostic.line}:${diagnostic.column}`)));
   const callbacks = project

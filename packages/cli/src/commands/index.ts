@@ -18,6 +18,7 @@ import { rollbackCommand } from "./rollback.js";
 import { prefetchCommand } from "./prefetch.js";
 import { runCommand } from "./run.js";
 import { searchCommand } from "./search.js";
+import { secretsCommand } from "./secrets.js";
 import { shellCommand } from "./shell.js";
 import { storeCommand } from "./store.js";
 import { switchCommand } from "./switch.js";
@@ -36,6 +37,7 @@ export const COMMANDS: readonly Command[] = [
   rollbackCommand,
   generationsCommand,
   diffCommand,
+  secretsCommand,
   addCommand,
   updateCommand,
   searchCommand,

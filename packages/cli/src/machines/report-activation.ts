@@ -37,6 +37,11 @@ export function reportActivation(report: ActivationReport, target: ActivationTar
     ].filter((part): part is string => part !== undefined);
     out(`accounts: ${parts.length === 0 ? "no changes" : parts.join("; ")}`);
   }
+  if (report.secrets !== undefined) {
+    const secrets = report.secrets;
+    const parts = [list("changed:", secrets.changed), list("removed:", secrets.removed)].filter((part): part is string => part !== undefined);
+    out(`secrets: ${secrets.installed.length} in ${secrets.directory}${parts.length === 0 ? ", none changed" : `; ${parts.join("; ")}`}`);
+  }
   const units = [list("start", report.units.start), list("restart", report.units.restart), list("stop", report.units.stop)].filter((part): part is string => part !== undefined);
   if (units.length > 0) out(`units: ${units.join("; ")}${report.units.applied || dry ? "" : " (not done: not the running machine)"}`);
   for (const script of report.scripts) {

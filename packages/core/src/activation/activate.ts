@@ -32,6 +32,7 @@ import { applyFileChanges, type OwnerLookup } from "./apply-file-changes.js";
 import { planFileChanges, type FilePlan } from "./file-changes.js";
 import { readActivationManifest } from "./read-activation-manifest.js";
 import { runActivationScripts, type ScriptOutput } from "./run-activation-scripts.js";
+import { checkSecretOwners, installSecrets, planSecrets, restoreSecrets, secretsUndoFor, secretsReport, unitsUsingChangedSecrets, withPasswordHashes, type PlannedSecrets, type SecretsReport, type SecretsUndo } from "./secret-activation.js";
 import { canManageSystemd, planUnitChanges, queueUnits, startUnits, stopUnits, type UnitChanges } from "./unit-changes.js";
 
 /** What an activation changes (or, planned with `dryRun`, would change). */
@@ -47,6 +48,8 @@ export interface ActivationReport {
   readonly units: UnitChanges & { readonly applied: boolean };
   /** The activation snippets, in order, with their output once run. */
   readonly scripts: readonly ScriptOutput[];
+  /** The secrets put in place (`undefined`: the generation has none, or this was a dry run). */
+  readonly secrets: SecretsReport | undefined;
   readonly warnings: readonly string[];
 }
 
@@ -216,11 +219,20 @@ export function activate(toplevel: string, target: ActivationTarget, options: Ac
   checkInsideRoot(target, target.filesDir, target.kind === "machine" ? "/etc" : "the home directory");
   checkInsideRoot(target, target.stateDir, "Kiln's state directory");
   const files = planFileChanges(target.filesDir, previous.manifest, next, earlier?.files);
+  // Secrets are decrypted (in memory) while planning: one that cannot be stops the switch before any change.
+  const secrets: PlannedSecrets | undefined = options.dryRun === true ? undefined : planSecrets(next, target);
+  // A home's secrets go to the user's runtime directory, outside the home by design.
+  if (secrets !== undefined && target.kind === "machine") checkInsideRoot(target, secrets.directory, "the secrets directory");
   const accountsBefore = target.kind === "machine" ? readCheckedAccountFiles(target) : undefined;
   const createdBefore = unionCreated(readCreatedAccounts(target), earlier?.created);
-  const accounts = accountsBefore === undefined ? undefined : planAccountChanges(accountsBefore, createdBefore, accountsKnown(previous.manifest, earlier), next);
+  const planned = accountsBefore === undefined ? undefined : planAccountChanges(accountsBefore, createdBefore, accountsKnown(previous.manifest, earlier), next);
+  const accounts = planned === undefined || secrets === undefined ? planned : { ...planned, files: withPasswordHashes(planned.files, secrets.passwordHashes) };
   for (const home of accounts?.homes ?? []) checkInsideRoot(target, join(target.root, home.path), "the home directory");
-  const units = planUnitChanges(previous.manifest, next);
+  if (secrets !== undefined && accounts !== undefined && ownerLookup(target) !== undefined) checkSecretOwners(secrets, accounts.files);
+  const unitPlan = planUnitChanges(previous.manifest, next);
+  // A unit whose secret changed is restarted, unless it is started or stopped anyway.
+  const secretRestarts = secrets === undefined ? [] : unitsUsingChangedSecrets(secrets, next).filter((unit) => !unitPlan.start.includes(unit) && !unitPlan.stop.includes(unit));
+  const units: UnitChanges = { ...unitPlan, restart: [...new Set([...unitPlan.restart, ...secretRestarts])].sort() };
   const live = isLiveMachine(target) && canManageSystemd();
   if (accounts !== undefined) warnings.push(...accounts.warnings);
   const report = (scripts: readonly ScriptOutput[], left: readonly string[]): ActivationReport => ({
@@ -230,6 +242,7 @@ export function activate(toplevel: string, target: ActivationTarget, options: Ac
     accounts: accounts === undefined ? undefined : accountSummary(accounts),
     units: { ...units, applied: live && options.dryRun !== true },
     scripts,
+    secrets: secrets === undefined ? undefined : secretsReport(secrets),
     warnings: [...warnings, ...left],
   });
   if (options.dryRun === true) return report(next.activationScripts.map(({ name }) => ({ name, output: "" })), []);
@@ -239,6 +252,7 @@ export function activate(toplevel: string, target: ActivationTarget, options: Ac
   const journal = journalFor(toplevel, next, unionCreated(createdBefore, accounts?.created), earlier);
   writeJournal(target, journal);
   let result: ActivationReport;
+  const secretsUndo: SecretsUndo | undefined = secrets === undefined ? undefined : secretsUndoFor(secrets);
   try {
     if (live && options.atBoot !== true) stopUnits(units);
     if (accounts !== undefined && accountsBefore !== undefined) {
@@ -247,12 +261,21 @@ export function activate(toplevel: string, target: ActivationTarget, options: Ac
       createHomes(target, accounts);
     }
     const left = applyFileChanges(target.filesDir, files, ownerLookup(target));
+    // After the accounts that own them, before the units that read them start.
+    if (secrets !== undefined && secretsUndo !== undefined) installSecrets(target, secrets, ownerLookup(target), secretsUndo);
     if (live) (options.atBoot === true ? queueUnits : startUnits)(units);
     const scripts = runActivationScripts(next.activationScripts, target);
     setActiveGeneration(target, toplevel, options.registerRoot);
     result = report(scripts, left);
   } catch (error) {
     const problems = restore(target, next, previous.manifest, journal, accountsBefore, createdBefore, accounts);
+    if (secretsUndo !== undefined) {
+      try {
+        restoreSecrets(secretsUndo);
+      } catch (undoError) {
+        problems.push(`secrets: ${(undoError as Error).message}`);
+      }
+    }
     if (previous.path === undefined) clearActiveGeneration(target);
     // Put back exactly as it was, with nothing an earlier interruption left: no journal is needed any more.
     if (problems.length === 0 && earlier === undefined) clearJournal(target);

@@ -61,6 +61,8 @@ export interface ManagedUser {
   readonly createHome: boolean;
   /** Login shell: an absolute path. */
   readonly shell: string;
+  /** The secret (by name, in {@link ManagedSecrets.secrets}) whose content is the password hash written to `/etc/shadow`. */
+  readonly hashedPasswordSecret?: string;
 }
 
 /** A group the machine declares. */
@@ -91,6 +93,44 @@ export interface ManifestPackage {
   readonly path: string;
 }
 
+/** One secret: an age file in the store, decrypted at activation (see `secret-activation.ts`). */
+export interface ManagedSecret {
+  /** The age-encrypted file: a store path. */
+  readonly source: string;
+  /** The decrypted file's owner (a user name). */
+  readonly owner: string;
+  /** The decrypted file's group (a group name). */
+  readonly group: string;
+  /** The decrypted file's octal mode, e.g. `"0400"`. */
+  readonly mode: string;
+  /** Units to restart when its content changes, besides those whose unit file names its path. */
+  readonly restartUnits: readonly string[];
+}
+
+/** A template rendered at activation: its text holds placeholders for the secrets it names. */
+export interface ManagedSecretTemplate {
+  /** The text, with `secretPlaceholder(NAME)` where the secret NAME's content goes. */
+  readonly text: string;
+  /** The secrets the text uses, by name. */
+  readonly secrets: readonly string[];
+  readonly owner: string;
+  readonly group: string;
+  readonly mode: string;
+  readonly restartUnits: readonly string[];
+}
+
+/** The secrets of a generation. */
+export interface ManagedSecrets {
+  /** The age program to decrypt with (a store path in the closure), or `null` for `age` from `PATH`. */
+  readonly age: string | null;
+  /** The private keys to decrypt with: a machine's are absolute paths inside the root activated into; a home's are absolute, or relative to the home directory. */
+  readonly identities: readonly string[];
+  /** Secrets by name: files `NAME` in the secrets directory. */
+  readonly secrets: Readonly<Record<string, ManagedSecret>>;
+  /** Templates by name: files `rendered/NAME` in the secrets directory. */
+  readonly templates: Readonly<Record<string, ManagedSecretTemplate>>;
+}
+
 /** `kiln-activation.json`. */
 export interface ActivationManifest {
   readonly version: typeof ACTIVATION_MANIFEST_VERSION;
@@ -107,4 +147,6 @@ export interface ActivationManifest {
   readonly activationScripts: readonly ActivationScript[];
   /** The installed packages (`environment.systemPackages` or `home.packages`), for diffs. */
   readonly packages: readonly ManifestPackage[];
+  /** Secrets decrypted at activation; absent when there are none. */
+  readonly secrets?: ManagedSecrets;
 }

@@ -54,6 +54,33 @@ function checkUser(name: string, user: Record<string, unknown>, where: string): 
   }
 }
 
+const SECRET_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/;
+
+/** Secrets become files named after them in the secrets directory, owned by accounts: names, owners and modes are checked. */
+function checkSecrets(value: unknown, users: Record<string, Record<string, unknown>>, where: string): void {
+  check(isRecord(value) && (value["age"] === null || typeof value["age"] === "string") && Array.isArray(value["identities"]) && isRecord(value["secrets"]) && isRecord(value["templates"]), where, `"secrets" needs "age", "identities", "secrets" and "templates"`);
+  const secrets = value as Record<string, Record<string, unknown>>;
+  for (const identity of secrets["identities"] as unknown as unknown[]) check(typeof identity === "string" && identity !== "" && !identity.includes("\0"), where, `secrets.identities: ${JSON.stringify(identity)} is not a path`);
+  for (const kind of ["secrets", "templates"] as const) {
+    for (const [name, entry] of Object.entries(secrets[kind] ?? {})) {
+      check(SECRET_NAME.test(name) && name !== "rendered", where, `secrets.${kind}: '${name}' is not usable as a file name`);
+      check(isRecord(entry) && isAccountName(String(entry["owner"])) && isAccountName(String(entry["group"])), where, `secrets.${kind}.${name} needs "owner" and "group" account names`);
+      check(typeof (entry as Record<string, unknown>)["mode"] === "string" && /^0?[0-7]{3}$/.test((entry as Record<string, string>)["mode"] ?? ""), where, `secrets.${kind}.${name}.mode must be an octal mode such as "0400"`);
+      check(Array.isArray((entry as Record<string, unknown>)["restartUnits"]), where, `secrets.${kind}.${name}.restartUnits must be a list`);
+      if (kind === "secrets") check(typeof (entry as Record<string, unknown>)["source"] === "string" && ((entry as Record<string, string>)["source"] ?? "").startsWith("/"), where, `secrets.secrets.${name}.source must be an absolute store path`);
+      else {
+        const template = entry as Record<string, unknown>;
+        check(typeof template["text"] === "string" && Array.isArray(template["secrets"]), where, `secrets.templates.${name} needs "text" and "secrets"`);
+        for (const used of template["secrets"] as unknown[]) check(typeof used === "string" && used in (secrets["secrets"] ?? {}), where, `secrets.templates.${name} uses ${JSON.stringify(used)}, which is not in secrets.secrets`);
+      }
+    }
+  }
+  for (const [name, user] of Object.entries(users)) {
+    const hashed = user["hashedPasswordSecret"];
+    if (hashed !== undefined) check(typeof hashed === "string" && hashed in (secrets["secrets"] ?? {}), where, `users.${name}.hashedPasswordSecret: ${JSON.stringify(hashed)} is not in secrets.secrets`);
+  }
+}
+
 function check(condition: boolean, where: string, what: string): void {
   if (!condition) throw new ActivationManifestError(`${where}: ${what}`);
 }
@@ -94,6 +121,12 @@ export function validateActivationManifest(value: unknown, where: string): Activ
     check(isRecord(script) && typeof script["name"] === "string" && typeof script["script"] === "string", where, `each activation script needs "name" and "script"`);
   }
   check(Array.isArray(manifest["packages"]), where, `"packages" must be a list`);
+  if (manifest["secrets"] !== undefined) checkSecrets(manifest["secrets"], manifest["users"] as Record<string, Record<string, unknown>>, where);
+  else {
+    for (const [name, user] of Object.entries(manifest["users"] as Record<string, Record<string, unknown>>)) {
+      check(user["hashedPasswordSecret"] === undefined, where, `users.${name}.hashedPasswordSecret names a secret, but the manifest has no "secrets"`);
+    }
+  }
   return value as unknown as ActivationManifest;
 }
 

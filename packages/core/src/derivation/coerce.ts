@@ -11,6 +11,8 @@ import { compareUtf8 } from "../util/compare-utf8.js";
 import { formatCFixed, formatCGeneral } from "../util/c-number-format.js";
 import { takeStringContext, type StringContext } from "./context.js";
 import { DerivationError } from "./derivation-error.js";
+import { isSecret, secretAsStringHint } from "../secrets/secret.js";
+import { isSecretTemplate } from "../secrets/secret-template.js";
 
 /** A value that can be passed as a derivation attribute. */
 export type DerivationAttrValue =
@@ -34,6 +36,12 @@ export interface CoercionSite {
 
 function fail(site: CoercionSite, problem: string): never {
   throw new DerivationError(`derivation '${site.derivationName}': attribute '${site.attribute}': ${problem}`);
+}
+
+/** A secret (or template) passed as a value would put what it stands for in doubt: refused, saying what to write. */
+function refuseSecrets(value: object, site: CoercionSite): void {
+  if (isSecret(value)) fail(site, secretAsStringHint(value));
+  if (isSecretTemplate(value)) fail(site, `secretTemplate '${value.name}' is not a string: use its path (\`\${template}\` or template.path, "${value.path}")`);
 }
 
 function describe(value: unknown): string {
@@ -73,6 +81,7 @@ export function coerceToString(value: unknown, site: CoercionSite): string {
     case "object": {
       if (value === null) return "";
       if (Array.isArray(value)) return coerceList(value, site);
+      refuseSecrets(value, site);
       if (hasOutPath(value)) {
         if (typeof value.outPath !== "string") fail(site, "its 'outPath' is not a string");
         return takeStringContext(value.outPath, site.context, site.storeDir);
@@ -133,6 +142,7 @@ export function coerceToJson(value: unknown, site: CoercionSite): string {
       return "null";
     case "object": {
       if (value === null) return "null";
+      refuseSecrets(value, site);
       if (Array.isArray(value)) return `[${value.map((element) => coerceToJson(element, site)).join(",")}]`;
       if (hasOutPath(value)) return coerceToJson(value.outPath, site);
       const record = value as Record<string, unknown>;

@@ -29,18 +29,19 @@ export function syncDirectory(directory: string): void {
 /**
  * Writes `text` to a temporary file beside `path` with `mode`, flushes it,
  * then renames it over `path`. Run as root, the new file keeps the owner of
- * the file it replaces (so `/etc/shadow` stays readable by group `shadow`).
+ * the file it replaces (so `/etc/shadow` stays readable by group `shadow`),
+ * unless `owner` is given. The temporary is never readable beyond `mode`.
  */
-export function writeFileAtomically(path: string, text: string, mode = 0o644): void {
+export function writeFileAtomically(path: string, text: string | Uint8Array, mode = 0o644, owner?: { readonly uid: number; readonly gid: number }): void {
   mkdirSync(dirname(path), { recursive: true });
   const temporary = temporaryPathFor(path);
-  let owner: { uid: number; gid: number } | undefined;
-  if (process.getuid?.() === 0) {
+  let ids = owner;
+  if (ids === undefined && process.getuid?.() === 0) {
     try {
       const stats = statSync(path);
-      owner = { uid: stats.uid, gid: stats.gid };
+      ids = { uid: stats.uid, gid: stats.gid };
     } catch {
-      owner = undefined;
+      ids = undefined;
     }
   }
   try {
@@ -52,7 +53,7 @@ export function writeFileAtomically(path: string, text: string, mode = 0o644): v
     } finally {
       closeSync(descriptor);
     }
-    if (owner !== undefined) chownSync(temporary, owner.uid, owner.gid);
+    if (ids !== undefined) chownSync(temporary, ids.uid, ids.gid);
     // The mode given to open is masked by the umask; set it exactly (after chown, which clears set-id bits).
     chmodSync(temporary, mode);
     renameSync(temporary, path);

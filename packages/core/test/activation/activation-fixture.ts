@@ -32,6 +32,7 @@ export interface ToplevelSpec {
   readonly groups?: Record<string, ManagedGroup>;
   readonly scripts?: Record<string, string>;
   readonly packages?: ActivationManifest["packages"];
+  readonly secrets?: ActivationManifest["secrets"];
 }
 
 /** A toplevel directory in the fake store holding the manifest for `spec`. */
@@ -47,6 +48,7 @@ export function toplevel(store: string, spec: ToplevelSpec): string {
     groups: spec.groups ?? {},
     activationScripts: Object.entries(spec.scripts ?? {}).map(([name, text]) => ({ name, script: storeFile(store, `${name}.sh`, text, true) })),
     packages: spec.packages ?? [],
+    ...(spec.secrets === undefined ? {} : { secrets: spec.secrets }),
   };
   writeFileSync(join(path, ACTIVATION_MANIFEST_FILE), JSON.stringify(manifest));
   return path;

@@ -7,6 +7,7 @@
  * attribute of `listOf`/`attrsOf`, so every level gets its own priorities and
  * conditions, as in NixOS.
  */
+import { isSecret, secretAsStringHint } from "@kiln/core";
 import { TypeMismatchError } from "../errors/type-mismatch-error.js";
 import { showDefinitions } from "../options/show-definitions.js";
 import { showOption, type OptionPath } from "../options/show-option.js";
@@ -43,7 +44,10 @@ export function finalDefinitions(loc: OptionPath, definitions: readonly Definiti
 export function checkDefinitions(loc: OptionPath, type: AnyOptionType, definitions: readonly Definition[]): void {
   const invalid = definitions.filter((definition) => !type.check(definition.value));
   if (invalid.length > 0) {
-    throw new TypeMismatchError(`A definition for option \`${showOption(loc)}' is not of type \`${type.description}'. Definition values:${showDefinitions(invalid)}`, loc);
+    // A secret where a string is expected: say what to write instead, since its value must never reach the store.
+    const secret = invalid.map((definition) => definition.value).find(isSecret);
+    const hint = secret === undefined ? "" : `\n${secretAsStringHint(secret)}.`;
+    throw new TypeMismatchError(`A definition for option \`${showOption(loc)}' is not of type \`${type.description}'. Definition values:${showDefinitions(invalid)}${hint}`, loc);
   }
 }
 

@@ -18,6 +18,7 @@ import { homeFileOptions } from "./files/home-file.js";
 import { homePackages, homePackagesOptions } from "./packages/home-packages.js";
 import { homeBash, homeBashOptions } from "./programs/bash.js";
 import { homeGit, homeGitExtraConfigAlias, homeGitOptions } from "./programs/git.js";
+import { homeSecretsOptions } from "./secrets/home-secrets.js";
 import { sessionVariables, sessionVariablesOptions } from "./session/session-variables.js";
 
 /** The modules declaring the home options (for typing: `ConfigOfModules<typeof homeOptions>`). */
@@ -31,6 +32,7 @@ export const homeOptions = [
   homeGitOptions,
   homeGitExtraConfigAlias,
   homeBashOptions,
+  homeSecretsOptions,
   activationPackageOptions,
 ] as const;
 

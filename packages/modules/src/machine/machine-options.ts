@@ -27,6 +27,7 @@ import { nginx, nginxOptions } from "./services/nginx.js";
 import { openssh, opensshOptions } from "./services/openssh.js";
 import { systemd, systemdOptions } from "./systemd/systemd.js";
 import { activationScriptsOptions } from "./system/activation-scripts.js";
+import { secretsOptions } from "./secrets/secrets-options.js";
 import { toplevel, toplevelOptions } from "./system/toplevel.js";
 import { timeZone, timeZoneOptions } from "./time/time-zone.js";
 import { users, usersOptions } from "./users/users.js";
@@ -51,6 +52,7 @@ export const machineOptions = [
   fstrimOptions,
   kilnGcOptions,
   activationScriptsOptions,
+  secretsOptions,
   toplevelOptions,
 ] as const;
 

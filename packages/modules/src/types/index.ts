@@ -12,6 +12,7 @@ import { passwdEntry } from "./passwd-entry.js";
 import { externalPath, pathInStore, pathWith } from "./path-with.js";
 import { anything, attrs, bool, boolByOr, enumType, float, number, packageType, path, pkgsType, raw, unspecified } from "./primitive-types.js";
 import { commas, envVar, lines, nonEmptyStr, separatedString, singleLineStr, str, strMatching } from "./string-types.js";
+import { secretTemplateType, secretType } from "./secret-types.js";
 import { deferredModule, submodule, submoduleWith } from "./submodule-types.js";
 import { zodType } from "./zod-type.js";
 
@@ -67,6 +68,10 @@ export const types = {
   accountName,
   /** A package. */
   package: packageType,
+  /** A secret made with `secret()` of `@kiln/core` (never a string: it coerces to its run-time path). */
+  secret: secretType,
+  /** A template made with `secretTemplate()` of `@kiln/core`. */
+  secretTemplate: secretTemplateType,
   /** One of the given values (nixpkgs' `enum`). */
   enum: enumType,
   /** A list whose elements have type `elemType`. */

@@ -5,6 +5,7 @@
  * `destination` inside the output (`/bin/hello`), optionally checked by a
  * `checkPhase` that sees the file as `$target`.
  */
+import { isSecret, secretAsStringHint } from "@kiln/core";
 import { PackageAttributeError } from "../errors.js";
 import type { Meta } from "../meta.js";
 import type { MkDerivationAttrs, NoPassthru, Package } from "../stdenv/package.js";
@@ -52,7 +53,7 @@ export function writeTextFileOf(stdenvs: BuilderStdenvs): WriteTextFile {
     if (destination !== "" && !destination.startsWith("/")) {
       throw new PackageAttributeError(`writeTextFile '${args.name}': destination '${destination}' must start with '/' (it is a path inside the output)`);
     }
-    if (typeof args.text !== "string") throw new PackageAttributeError(`writeTextFile '${args.name}': 'text' must be a string`);
+    if (typeof args.text !== "string") throw new PackageAttributeError(`writeTextFile '${args.name}': 'text' must be a string${isSecret(args.text) ? `: ${secretAsStringHint(args.text)}` : ""}`);
     const extra = args.derivationArgs ?? {};
     const passAsFile = (extra.passAsFile as readonly string[] | undefined) ?? [];
     const attrs: Record<string, unknown> = {

@@ -28,6 +28,7 @@ import { homeActivationOptions } from "../activation/home-activation.js";
 import { homeFileOptions } from "../files/home-file.js";
 import { homePackagesOptions } from "../packages/home-packages.js";
 import { homeManifest, type HomeManifestConfig } from "./home-manifest.js";
+import { homeSecretsOptions } from "../secrets/home-secrets.js";
 
 const FILE = "@kiln/modules/home/build/activation-package.ts";
 
@@ -94,13 +95,13 @@ export function homeActivationPackage(pkgs: MachinePackageSet, config: Activatio
 }
 
 /** Defines `home.build.activationPackage`. */
-export const activationPackage = withOptions(activationPackageOptions, homeUsernameOptions, homeAccountOptions, homePackagesOptions, homeFileOptions, homeActivationOptions).module(
+export const activationPackage = withOptions(activationPackageOptions, homeUsernameOptions, homeAccountOptions, homePackagesOptions, homeFileOptions, homeActivationOptions, homeSecretsOptions).module(
   located(FILE, (args) => {
     const pkgs = machinePackageSet(args.pkgs);
     const { config, options } = args;
     return {
       key: FILE,
-      imports: [activationPackageOptions, homeActivationOptions],
+      imports: [activationPackageOptions, homeActivationOptions, homeSecretsOptions],
       config: { home: { build: { activationPackage: lazy(() => homeActivationPackage(pkgs, config, options)) } } },
     };
   }),

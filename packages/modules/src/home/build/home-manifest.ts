@@ -11,6 +11,8 @@ import type { MachinePackageSet } from "../../machine/package-set.js";
 import { manifestPackage } from "../../machine/package-values.js";
 import { activationScripts, type ActivationSnippet } from "../../machine/system/activation-scripts.js";
 import { managedHomeFiles, type HomeFileEntry } from "./managed-home-files.js";
+import { manifestSecrets } from "../../machine/secrets/manifest-secrets.js";
+import type { Secret, SecretTemplate } from "@kiln/core";
 
 /** The part of a home's configuration the manifest is made from. */
 export interface HomeManifestConfig {
@@ -20,11 +22,14 @@ export interface HomeManifestConfig {
     readonly file: Readonly<Record<string, HomeFileEntry>>;
     readonly activation: Readonly<Record<string, ActivationSnippet>>;
     readonly packages: readonly PackageValue[];
+    readonly secrets: { readonly files: readonly Secret[]; readonly templates: readonly SecretTemplate[]; readonly identities: readonly string[]; readonly age: PackageValue | null };
   };
 }
 
 /** The manifest of the home configured by `config`. */
 export function homeManifest(pkgs: MachinePackageSet, config: HomeManifestConfig): ActivationManifest {
+  const { files, templates, identities, age } = config.home.secrets;
+  const secrets = manifestSecrets({ files, templates, identities, age, option: "home.secrets" });
   return {
     version: ACTIVATION_MANIFEST_VERSION,
     kind: "home",
@@ -34,5 +39,6 @@ export function homeManifest(pkgs: MachinePackageSet, config: HomeManifestConfig
     groups: {},
     activationScripts: activationScripts(pkgs, config.home.activation, ["home", "activation"]),
     packages: config.home.packages.map(manifestPackage),
+    ...(secrets === undefined ? {} : { secrets }),
   };
 }

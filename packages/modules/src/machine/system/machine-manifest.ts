@@ -11,16 +11,28 @@ import { manifestPackage } from "../package-values.js";
 import { activationScripts, type ActivationSnippet } from "./activation-scripts.js";
 import { managedGroups, managedUsers, type UserAccount, type UserGroup } from "./managed-accounts.js";
 import { managedFiles, type EtcEntry } from "./managed-files.js";
+import { manifestSecrets } from "../secrets/manifest-secrets.js";
+import type { PackageValue as AgePackage } from "../../types/primitive-types.js";
+import type { Secret, SecretTemplate } from "@kiln/core";
 
 /** The part of a machine's configuration the manifest is made from. */
 export interface ManifestConfig {
   readonly system: { readonly name: string; readonly activationScripts: Readonly<Record<string, ActivationSnippet>> };
   readonly environment: { readonly etc: Readonly<Record<string, EtcEntry>>; readonly systemPackages: readonly PackageValue[] };
   readonly users: { readonly users: Readonly<Record<string, UserAccount>>; readonly groups: Readonly<Record<string, UserGroup>>; readonly defaultUserShell: PackageValue };
+  readonly secrets: { readonly files: readonly Secret[]; readonly templates: readonly SecretTemplate[]; readonly hostKeys: readonly string[]; readonly age: AgePackage | null };
 }
 
 /** The manifest of the machine configured by `config`. */
 export function machineManifest(pkgs: MachinePackageSet, config: ManifestConfig): ActivationManifest {
+  const secrets = manifestSecrets({
+    files: config.secrets.files,
+    templates: config.secrets.templates,
+    identities: config.secrets.hostKeys,
+    age: config.secrets.age,
+    used: Object.values(config.users.users).flatMap((user) => (user.hashedPasswordFile === null ? [] : [user.hashedPasswordFile])),
+    option: "secrets",
+  });
   return {
     version: ACTIVATION_MANIFEST_VERSION,
     kind: "machine",
@@ -30,5 +42,6 @@ export function machineManifest(pkgs: MachinePackageSet, config: ManifestConfig)
     groups: managedGroups(config.users.groups),
     activationScripts: activationScripts(pkgs, config.system.activationScripts),
     packages: config.environment.systemPackages.map(manifestPackage),
+    ...(secrets === undefined ? {} : { secrets }),
   };
 }

@@ -3,7 +3,7 @@
  * by account name, with what NixOS leaves to defaults made explicit: the
  * login shell as an absolute path.
  */
-import type { ManagedGroup, ManagedUser } from "@kiln/core";
+import type { ManagedGroup, ManagedUser, Secret } from "@kiln/core";
 import type { PackageValue } from "../../types/primitive-types.js";
 import { showOption } from "../../options/show-option.js";
 import { isPasswdField } from "../../types/passwd-entry.js";
@@ -25,6 +25,7 @@ export interface UserAccount {
   readonly createHome: boolean;
   readonly shell: PackageValue | null;
   readonly description: string;
+  readonly hashedPasswordFile: Secret | null;
 }
 
 /** A group as read from `config`. */
@@ -58,6 +59,7 @@ export function managedUsers(users: Readonly<Record<string, UserAccount>>, defau
         home: user.home,
         createHome: user.createHome,
         shell: loginShell(user, defaultUserShell),
+        ...(user.hashedPasswordFile === null ? {} : { hashedPasswordSecret: user.hashedPasswordFile.name }),
       },
     ]),
   );

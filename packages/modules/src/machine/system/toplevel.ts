@@ -25,6 +25,7 @@ import { systemPackagesOptions } from "../environment/system-packages.js";
 import { hostNameOptions } from "../networking/host-name.js";
 import { usersOptions } from "../users/users.js";
 import { activationScriptsOptions } from "./activation-scripts.js";
+import { secretsOptions } from "../secrets/secrets-options.js";
 import { machinePackageSet, type MachinePackageSet } from "../package-set.js";
 import { storePathName } from "../package-values.js";
 import { configJson } from "./config-json.js";
@@ -94,12 +95,12 @@ export function machineToplevel(pkgs: MachinePackageSet, config: ToplevelConfig,
 }
 
 /** Defines `system.build.toplevel`. */
-export const toplevel = withOptions(toplevelOptions, systemPackagesOptions, etcOptions, usersOptions, activationScriptsOptions).module(located(FILE, (args) => {
+export const toplevel = withOptions(toplevelOptions, systemPackagesOptions, etcOptions, usersOptions, activationScriptsOptions, secretsOptions).module(located(FILE, (args) => {
   const pkgs = machinePackageSet(args.pkgs);
   const { config, options } = args;
   return {
     key: FILE,
-    imports: [toplevelOptions, activationScriptsOptions],
+    imports: [toplevelOptions, activationScriptsOptions, secretsOptions],
     config: { system: { build: { toplevel: lazy(() => machineToplevel(pkgs, config, options)) } } },
   };
 }));

@@ -46,6 +46,12 @@ export const userAccountOptions = defineModule(located(FILE, {
       description:
         "The login shell: a package (its `shellPath`, or `bin/<mainProgram>`) or an absolute path without `:`, newline or NUL. `null`: `users.defaultUserShell` for normal users, `/usr/sbin/nologin` for the others.",
     }),
+    hashedPasswordFile: mkOption({
+      type: types.nullOr(types.secret),
+      default: null,
+      description:
+        "A secret (made with `secret()` of @kiln/core) holding the user's password hash, as `mkpasswd` prints it; activation decrypts it and writes the hash into `/etc/shadow`. It is decrypted like any secret in `secrets.files`, which it need not be listed in. `null`: a new user's password stays locked.",
+    }),
     description: mkOption({
       type: types.passwdEntry(types.str),
       default: "",
