@@ -29,6 +29,7 @@ import { killBuildProcesses } from "./build-processes.js";
 import { copyOutputTree, OutputCopyError } from "./output-copy.js";
 import { attachUserNetwork, type UserNetwork } from "./user-network.js";
 import type { RealiseEvent } from "./realiser.js";
+import { assertCheckable, checkRebuiltOutputs, type CheckSettings } from "./rebuild-check.js";
 
 /** How builds are isolated. */
 export interface SandboxSettings {
@@ -54,6 +55,11 @@ export interface BuildRequest {
   readonly fetchSettings: FetchSettings;
   /** Build even though the outputs are valid, replacing them (they are missing or damaged). */
   readonly repair?: boolean;
+  /**
+   * Build even though the outputs are valid, and compare what the build made
+   * with them instead of registering it (`kiln build --check`); see `checkRebuiltOutputs`.
+   */
+  readonly check?: CheckSettings | undefined;
   /** Seconds the builder may run (Nix's `timeout`); unlimited when absent. */
   readonly timeout?: number | undefined;
   /** Seconds the builder may go without output (Nix's `max-silent-time`); unlimited when absent. */
@@ -249,7 +255,8 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
   let buildRoot: string | undefined;
   let setAside: OutputsSetAside | undefined;
   try {
-    if (request.repair !== true && outputPaths.every((path) => store.isValid(path))) {
+    if (request.check !== undefined) assertCheckable(request, outputPaths);
+    else if (request.repair !== true && outputPaths.every((path) => store.isValid(path))) {
       store.database.registerDerivationOutputs(drvPath, outputs);
       return Object.fromEntries(outputs);
     }
@@ -311,6 +318,10 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
       );
     }
 
+    if (request.check !== undefined && sandbox !== undefined) {
+      checkRebuiltOutputs(request, request.check, outputs, chrootStoreDir, logPath);
+      return Object.fromEntries(outputs);
+    }
     // Each output (from the sandbox's private store) becomes a fresh canonical copy, which is what is checked and registered.
     for (const [output, path] of outputs) {
       const made = sandbox !== undefined ? join(chrootStoreDir, basename(path)) : path;
