@@ -6,8 +6,13 @@
 //    each round; Kiln into a fresh temporary store). Kiln is timed as one whole
 //    `kiln build`; Nix as `nix-instantiate` and `nix-store --realise` apart, so
 //    that Kiln's whole run can be set against Nix's building alone and against
-//    Nix's whole run. Kiln builds once unsandboxed (as Nix) and once in its
-//    bubblewrap sandbox (where bwrap is installed).
+//    Nix's whole run. Kiln builds unsandboxed, as Nix; with
+//    BENCH_SANDBOXED_THROUGHPUT=1 also in its bubblewrap sandbox, which is
+//    slow on this graph by its shape: node i's input closure holds about i
+//    outputs, each of which must appear in its sandbox (a copy or a bind
+//    mount, as Nix's sandbox hard-links or bind-mounts each), so the work
+//    grows with the square of the chain (about 11 minutes for 1,000 nodes on
+//    2 busy cores).
 // 0. Sandbox overhead, first: BENCH_SANDBOX_NODES (200) independent trivial
 //    derivations built one at a time, in the sandbox and without; the
 //    difference per build is what the sandbox's setup costs (goal: under 15 ms).
@@ -39,6 +44,7 @@ const noopGraph = { nodes: Number(process.env.BENCH_NOOP_NODES ?? 2500), fanout:
 const kilnNoopGraph = { nodes: Number(process.env.BENCH_KILN_NOOP_NODES ?? 10000), fanout: 2, nonce: `${runId}-noop-kiln` };
 const withNix = has("nix-instantiate") && has("nix-store") && has("nix-build");
 const withBwrap = has("bwrap");
+const sandboxedThroughput = withBwrap && process.env.BENCH_SANDBOXED_THROUGHPUT === "1";
 const sandboxNodes = Number(process.env.BENCH_SANDBOX_NODES ?? 200);
 const root = mkdtempSync(join(tmpdir(), "kiln-bench-realise-"));
 /** .drv paths whose graphs go from /nix/store at the end. */
@@ -93,7 +99,7 @@ function throughput() {
     interleaved(
       round,
       () => {
-        for (const [figures, build, label] of [[kiln, kilnBuild, ""], ...(withBwrap ? [[sandboxed, kilnBuildSandboxed, "-sandboxed"]] : [])]) {
+        for (const [figures, build, label] of [[kiln, kilnBuild, ""], ...(sandboxedThroughput ? [[sandboxed, kilnBuildSandboxed, "-sandboxed"]] : [])]) {
           const storeDir = freshStoreDir(`throughput-${round}${label}`);
           const run = build(graph, storeDir);
           expectBuilt("kiln build", run.stdout);
@@ -123,7 +129,7 @@ function throughput() {
   const kilnMedian = median(kiln.times);
   console.log(`  kiln build, whole process (load config, write .drvs, build, register):`);
   console.log(`    median ${ms(kilnMedian)}, ${rate(nodes, kilnMedian)}; ${roundsOf(kiln.times)}; peak memory ${mib(kiln.peak)}`);
-  const sandboxedMedian = withBwrap ? median(sandboxed.times) : undefined;
+  const sandboxedMedian = sandboxedThroughput ? median(sandboxed.times) : undefined;
   if (sandboxedMedian !== undefined) {
     console.log(`  kiln build --sandbox, whole process, every build in bubblewrap with its input closure:`);
     console.log(`    median ${ms(sandboxedMedian)}, ${rate(nodes, sandboxedMedian)}; ${roundsOf(sandboxed.times)}; peak memory ${mib(sandboxed.peak)}`);
