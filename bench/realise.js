@@ -6,7 +6,16 @@
 //    each round; Kiln into a fresh temporary store). Kiln is timed as one whole
 //    `kiln build`; Nix as `nix-instantiate` and `nix-store --realise` apart, so
 //    that Kiln's whole run can be set against Nix's building alone and against
-//    Nix's whole run.
+//    Nix's whole run. Kiln builds unsandboxed, as Nix; with
+//    BENCH_SANDBOXED_THROUGHPUT=1 also in its bubblewrap sandbox, which is
+//    slow on this graph by its shape: node i's input closure holds about i
+//    outputs, each of which must appear in its sandbox (a copy or a bind
+//    mount, as Nix's sandbox hard-links or bind-mounts each), so the work
+//    grows with the square of the chain (about 11 minutes for 1,000 nodes on
+//    2 busy cores).
+// 0. Sandbox overhead, first: BENCH_SANDBOX_NODES (200) independent trivial
+//    derivations built one at a time, in the sandbox and without; the
+//    difference per build is what the sandbox's setup costs (goal: under 15 ms).
 // 2. No-op: a graph built once by each side (untimed), then built again:
 //    `kiln build` against `nix-build` (evaluation included, as for Kiln) and
 //    against `nix-store --realise` of the .drv (the validity check alone).
@@ -15,7 +24,7 @@
 //    55 s for 2,500 nodes; for 10,000, 6,500 nodes took 10 minutes and each
 //    further build took longer); Kiln alone at 10,000.
 //
-// BENCH_NODES (1000), BENCH_NOOP_NODES (2500), BENCH_KILN_NOOP_NODES (10000;
+// BENCH_NODES (1000), BENCH_NOOP_NODES (2500; 0 skips the no-op part), BENCH_KILN_NOOP_NODES (10000;
 // 0 skips it) and BENCH_ROUNDS (3) resize it. This run's graphs are deleted
 // from /nix/store afterwards (nothing else is: no garbage collection).
 import { spawnSync } from "node:child_process";
@@ -23,7 +32,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { has, median, mib, ms } from "./common.js";
-import { kilnBuild, kilnBuildUntimed, kilnDrvPathInNixStore, nixBuild, nixBuildUntimed, nixDelete, nixInstantiate, nixRealise, stopUntimed } from "./realise/sides.js";
+import { kilnBuild, kilnBuildFlat, kilnBuildSandboxed, kilnBuildUntimed, kilnDrvPathInNixStore, nixBuild, nixBuildUntimed, nixDelete, nixInstantiate, nixRealise, stopUntimed } from "./realise/sides.js";
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const runId = `${process.pid}-${Date.now()}`;
@@ -34,6 +43,9 @@ const noopGraph = { nodes: Number(process.env.BENCH_NOOP_NODES ?? 2500), fanout:
 /** @type {import("./realise/sides.js").Graph} */
 const kilnNoopGraph = { nodes: Number(process.env.BENCH_KILN_NOOP_NODES ?? 10000), fanout: 2, nonce: `${runId}-noop-kiln` };
 const withNix = has("nix-instantiate") && has("nix-store") && has("nix-build");
+const withBwrap = has("bwrap");
+const sandboxedThroughput = withBwrap && process.env.BENCH_SANDBOXED_THROUGHPUT === "1";
+const sandboxNodes = Number(process.env.BENCH_SANDBOX_NODES ?? 200);
 const root = mkdtempSync(join(tmpdir(), "kiln-bench-realise-"));
 /** .drv paths whose graphs go from /nix/store at the end. */
 const nixGraphs = [];
@@ -80,18 +92,21 @@ function throughput() {
   const { nodes } = throughputGraph;
   console.log(`throughput: ${nodes} trivial derivations (node i needs i-1 and i/10), unsandboxed, 2 jobs, ${rounds} rounds, a fresh nonce each round`);
   const kiln = { times: [], peak: 0 };
+  const sandboxed = { times: [], peak: 0 };
   const nix = { instantiate: [], realise: [], total: [], peak: 0 };
   for (let round = 0; round < rounds; round++) {
     const graph = { ...throughputGraph, nonce: `${runId}-${round}` };
     interleaved(
       round,
       () => {
-        const storeDir = freshStoreDir(`throughput-${round}`);
-        const run = kilnBuild(graph, storeDir);
-        expectBuilt("kiln build", run.stdout);
-        kiln.times.push(run.ms);
-        kiln.peak = Math.max(kiln.peak, run.stats?.maxRssBytes ?? 0);
-        removeTree(join(storeDir, ".."));
+        for (const [figures, build, label] of [[kiln, kilnBuild, ""], ...(sandboxedThroughput ? [[sandboxed, kilnBuildSandboxed, "-sandboxed"]] : [])]) {
+          const storeDir = freshStoreDir(`throughput-${round}${label}`);
+          const run = build(graph, storeDir);
+          expectBuilt("kiln build", run.stdout);
+          figures.times.push(run.ms);
+          figures.peak = Math.max(figures.peak, run.stats?.maxRssBytes ?? 0);
+          removeTree(join(storeDir, ".."));
+        }
       },
       () => {
         if (!withNix) return;
@@ -114,6 +129,11 @@ function throughput() {
   const kilnMedian = median(kiln.times);
   console.log(`  kiln build, whole process (load config, write .drvs, build, register):`);
   console.log(`    median ${ms(kilnMedian)}, ${rate(nodes, kilnMedian)}; ${roundsOf(kiln.times)}; peak memory ${mib(kiln.peak)}`);
+  const sandboxedMedian = sandboxedThroughput ? median(sandboxed.times) : undefined;
+  if (sandboxedMedian !== undefined) {
+    console.log(`  kiln build --sandbox, whole process, every build in bubblewrap with its input closure:`);
+    console.log(`    median ${ms(sandboxedMedian)}, ${rate(nodes, sandboxedMedian)}; ${roundsOf(sandboxed.times)}; peak memory ${mib(sandboxed.peak)}`);
+  }
   if (!withNix) {
     console.log("  Nix is not installed: Kiln's figures only");
     return;
@@ -126,6 +146,43 @@ function throughput() {
   console.log(`  nix-instantiate + nix-store --realise, whole:`);
   console.log(`    median ${ms(totalMedian)}, ${rate(nodes, totalMedian)}; ${roundsOf(nix.total)}; peak memory ${mib(nix.peak)}`);
   console.log(`  Kiln's throughput / Nix's: ${(realiseMedian / kilnMedian).toFixed(2)}x against Nix's building alone, ${(totalMedian / kilnMedian).toFixed(2)}x against Nix's whole run (goal: 3x)`);
+  if (sandboxedMedian !== undefined) {
+    console.log(`  Kiln sandboxed / Nix unsandboxed: ${(realiseMedian / sandboxedMedian).toFixed(2)}x against Nix's building alone, ${(totalMedian / sandboxedMedian).toFixed(2)}x against Nix's whole run`);
+  }
+}
+
+/**
+ * The sandbox's cost per build: independent trivial derivations (no inputs)
+ * built one at a time (-j 1) in the sandbox and without, a fresh graph and
+ * store each time, the order alternating by round. Each round gives the
+ * added time per build: (sandboxed − unsandboxed) / nodes.
+ */
+function sandboxOverhead() {
+  if (!withBwrap) {
+    console.log("sandbox overhead: bubblewrap (bwrap) is not installed; skipped");
+    return;
+  }
+  console.log(`sandbox overhead: ${sandboxNodes} independent trivial derivations, one build at a time (-j 1), sandboxed and not, ${rounds} rounds`);
+  const plain = [];
+  const boxed = [];
+  const added = [];
+  for (let round = 0; round < rounds; round++) {
+    const times = {};
+    const side = (sandboxed) => () => {
+      const storeDir = freshStoreDir(`overhead-${round}-${sandboxed ? "sandboxed" : "plain"}`);
+      const run = kilnBuildFlat(sandboxNodes, `${runId}-overhead-${round}`, storeDir, sandboxed);
+      if (run.stdout.trim().split("\n").length !== sandboxNodes) throw new Error(`kiln build printed ${run.stdout.trim().split("\n").length} outputs, not ${sandboxNodes}`);
+      times[sandboxed ? "boxed" : "plain"] = run.ms;
+      removeTree(join(storeDir, ".."));
+    };
+    interleaved(round, side(true), side(false));
+    plain.push(times.plain);
+    boxed.push(times.boxed);
+    added.push((times.boxed - times.plain) / sandboxNodes);
+  }
+  console.log(`  kiln build --no-sandbox -j 1: median ${ms(median(plain))}, ${(median(plain) / sandboxNodes).toFixed(1)} ms per build; ${roundsOf(plain)}`);
+  console.log(`  kiln build --sandbox -j 1:    median ${ms(median(boxed))}, ${(median(boxed) / sandboxNodes).toFixed(1)} ms per build; ${roundsOf(boxed)}`);
+  console.log(`  added by the sandbox per build: median ${median(added).toFixed(1)} ms; rounds [${added.map((value) => value.toFixed(1)).join(", ")}] ms (goal: under 15 ms)`);
 }
 
 /**
@@ -225,8 +282,9 @@ for (const [signal, number] of [["SIGINT", 2], ["SIGTERM", 15]]) {
 }
 
 try {
+  sandboxOverhead();
   throughput();
-  await noop();
+  if (noopGraph.nodes > 0) await noop();
 } finally {
   cleanUp();
 }

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 const KILN = fileURLToPath(new URL("../packages/cli/bin/kiln.js", import.meta.url));
 const CONFIG = fileURLToPath(new URL("./realise/kiln.ts", import.meta.url));
 const NIX_FILE = fileURLToPath(new URL("./realise/graph.nix", import.meta.url));
+const FLAT_CONFIG = fileURLToPath(new URL("./realise/flat.ts", import.meta.url));
 const hasNix = spawnSync("nix-instantiate", ["--version"]).status === 0;
 
 function graphEnv(nodes: number, fanout: number, storeDir: string): NodeJS.ProcessEnv {
@@ -57,5 +58,13 @@ describe("the realise benchmark's graph", () => {
     expect(nix.status, nix.stderr).toBe(0);
     expect(kiln.stdout.trim()).toMatch(/-r-19\.drv$/);
     expect(kiln.stdout.trim()).toBe(nix.stdout.trim());
+  });
+
+  it("the sandbox-overhead graph is independent derivations: kiln build -j 1 builds each, none naming another", () => {
+    const build = spawnSync(process.execPath, [KILN, "build", FLAT_CONFIG, "--no-sandbox", "-j", "1", "--no-link"], { encoding: "utf8", env: graphEnv(5, 1, join(root, "store")) });
+    expect(build.status, build.stderr).toBe(0);
+    const outputs = build.stdout.trim().split("\n");
+    expect(outputs.map((path) => basename(path).replace(/^[a-z0-9]{32}-/, ""))).toEqual(["s-0", "s-1", "s-2", "s-3", "s-4"]);
+    for (const path of outputs) expect(readFileSync(path, "utf8")).toBe("realise-test\n");
   });
 });

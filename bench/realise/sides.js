@@ -13,8 +13,12 @@ export const KILN_CONFIG = fileURLToPath(new URL("./kiln.ts", import.meta.url));
 /** The same graph as a Nix expression (sized by the arguments n, fanout, nonce). */
 export const NIX_FILE = fileURLToPath(new URL("./graph.nix", import.meta.url));
 
+/** The sandbox-overhead graph: independent trivial derivations (sized by BENCH_NODES, BENCH_NONCE). */
+export const KILN_FLAT_CONFIG = fileURLToPath(new URL("./flat.ts", import.meta.url));
+
 const JOBS = "2";
 const KILN_BUILD_ARGUMENTS = [KILN, "build", KILN_CONFIG, "--no-sandbox", "-j", JOBS, "--no-link"];
+const KILN_SANDBOXED_BUILD_ARGUMENTS = [KILN, "build", KILN_CONFIG, "--sandbox", "-j", JOBS, "--no-link"];
 const NIX_ENV = { ...process.env, NIX_REMOTE: "" };
 const NIX_BUILD_OPTIONS = ["--option", "sandbox", "false", "--option", "build-users-group", "", "--option", "substituters", "", "--max-jobs", JOBS];
 const GNU_TIME = "/usr/bin/time";
@@ -50,6 +54,21 @@ function nixGraphArguments(graph) {
  */
 export function kilnBuild(graph, storeDir) {
   return timed(process.execPath, KILN_BUILD_ARGUMENTS, { env: kilnEnv(graph, storeDir) });
+}
+
+/** As {@link kilnBuild}, in the bubblewrap sandbox (`--sandbox`). */
+export function kilnBuildSandboxed(graph, storeDir) {
+  return timed(process.execPath, KILN_SANDBOXED_BUILD_ARGUMENTS, { env: kilnEnv(graph, storeDir) });
+}
+
+/**
+ * `kiln build -j 1 --no-link` of `nodes` independent trivial derivations
+ * (nonce `nonce`) into the store at `storeDir`, in the sandbox or not: one
+ * build at a time, so that the difference is the sandbox's cost per build.
+ */
+export function kilnBuildFlat(nodes, nonce, storeDir, sandboxed) {
+  const args = [KILN, "build", KILN_FLAT_CONFIG, sandboxed ? "--sandbox" : "--no-sandbox", "-j", "1", "--no-link"];
+  return timed(process.execPath, args, { env: kilnEnv({ nodes, fanout: 1, nonce }, storeDir) });
 }
 
 /** The last node's .drv path as Kiln computes it for /nix/store, written nowhere. */

@@ -2,7 +2,7 @@
  * Realising the derivations a command found, with progress on stderr and
  * Ctrl-C handling: shared by `kiln build`, `kiln run` and `kiln shell`.
  */
-import { buildDerivationGraph, InterruptedError, LocalStore, targetsOf, type Derivation, type Realiser, type RealiseResult } from "@kiln/core";
+import { buildDerivationGraph, InterruptedError, LocalStore, targetsOf, type Derivation, type DerivationGraph, type RealiseOptions, type Realiser, type RealiseResult, type RealiseTarget } from "@kiln/core";
 import type { CommandIO, ParsedArgs } from "./command.js";
 import { ProgressRenderer } from "./progress.js";
 import { lateErrorSignal } from "./late-errors.js";
@@ -33,18 +33,23 @@ export function reportFailures(result: RealiseResult, io: CommandIO, keepGoing: 
   }
 }
 
+/** Realises a graph in a local store in a special way (`kiln build --check`), instead of the realiser's plain realisation. */
+export type RealiseInStore = (store: LocalStore, graph: DerivationGraph, targets: readonly RealiseTarget[], options: RealiseOptions) => Promise<RealiseResult>;
+
 /**
  * Realises `roots` with the realiser the command line names. When every root
  * output is valid in the local store already, nothing is planned or built.
+ * With `realiseInStore` (local realiser only), that does the realisation
+ * instead, even of valid roots.
  */
-export async function realiseRoots(args: ParsedArgs, io: CommandIO, roots: readonly Derivation[]): Promise<RealisedRoots> {
+export async function realiseRoots(args: ParsedArgs, io: CommandIO, roots: readonly Derivation[], realiseInStore?: RealiseInStore): Promise<RealisedRoots> {
   const realiserKind = realiserName(args);
   const storeDir = storeDirFor(args);
   const store = realiserKind === "nix" ? undefined : LocalStore.open({ storeDir });
   try {
     const realiser = makeRealiser(args, store);
     const rootOutputs = roots.flatMap((root) => root.outputNames.map((name) => root.outputs[name]?.path ?? ""));
-    const allValid = realiserKind === "local" && store !== undefined && store.database.validSubset(rootOutputs).size === new Set(rootOutputs).size;
+    const allValid = realiseInStore === undefined && realiserKind === "local" && store !== undefined && store.database.validSubset(rootOutputs).size === new Set(rootOutputs).size;
     if (allValid) return { result: alreadyBuilt(roots), realiser, store };
     const renderer = new ProgressRenderer(io, {
       json: args.options["json"] === true,
@@ -59,14 +64,19 @@ export async function realiseRoots(args: ParsedArgs, io: CommandIO, roots: reado
     try {
       const jobs = maxJobs(args);
       const limits = buildTimeLimits(args);
-      const result = await realiser.realise(buildDerivationGraph(roots), targetsOf(roots), {
+      const realiseOptions: RealiseOptions = {
         ...(jobs !== undefined ? { jobs } : {}),
         keepGoing: args.options["keep-going"] === true,
         ...limits,
         onEvent: renderer.onEvent,
         // A late exception from the config's code stops the realisation as Ctrl-C does.
         signal: lateErrorSignal() === undefined ? interrupt.signal : AbortSignal.any([interrupt.signal, lateErrorSignal() as AbortSignal]),
-      });
+      };
+      const graph = buildDerivationGraph(roots);
+      const result =
+        realiseInStore !== undefined && store !== undefined
+          ? await realiseInStore(store, graph, targetsOf(roots), realiseOptions)
+          : await realiser.realise(graph, targetsOf(roots), realiseOptions);
       return { result, realiser, store };
     } finally {
       process.off("SIGINT", onSignal);

@@ -137,6 +137,9 @@ export { DEFAULT_SANDBOX_PATHS, SANDBOX_BLOCK_FD, SANDBOX_BUILD_DIR, SANDBOX_GID
 export { LocalRealiser, type LocalRealiserOptions } from "./realise/local-realiser.js";
 export { DryRunRealiser } from "./realise/dry-run-realiser.js";
 export { repairStore, type RepairOptions, type RepairResult } from "./realise/repair-store.js";
+export { checkDeterminism, NotBuiltForCheckError, type CheckDeterminismOptions, type DeterminismFailure, type DeterminismReport } from "./realise/check-determinism.js";
+export { NonDeterministicBuildError, type NonDeterminism } from "./realise/rebuild-check.js";
+export { firstOutputDifference, type OutputDifference } from "./realise/output-difference.js";
 export { NixRealiser, type NixRealiserOptions } from "./realise/nix-realiser.js";
 
 export { NarDumpError, NarParseError } from "./store/nar-errors.js";

@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LocalRealiser, buildDerivationGraph, fetchSettingsFromEnvironment, targetsOf, type Derivation } from "@kiln/core";
+import { LocalRealiser, buildDerivationGraph, checkDeterminism, fetchSettingsFromEnvironment, targetsOf, type Derivation } from "@kiln/core";
 import { defaultPackageSet, getExe, packagesOverlay, type DefaultPackageSet, type Package } from "../src/index.js";
 import { sandboxed, temporaryStore, type TemporaryStore } from "./temporary-store.js";
 
@@ -56,6 +56,18 @@ async function buildFromMirror(pkg: Package): Promise<number> {
   const started = Date.now();
   const result = await realiser.realise(buildDerivationGraph([pkg]), targetsOf([pkg]), { jobs: 2 });
   if (result.failed.length > 0) throw new Error(result.failed.map((failure) => failure.message).join("\n\n"));
+  return (Date.now() - started) / 1000;
+}
+
+/**
+ * Builds `pkg` again in the sandbox and fails unless the rebuild is
+ * bit-identical (`kiln build --check`); returns the seconds it took.
+ */
+async function checkRebuild(pkg: Package): Promise<number> {
+  const started = Date.now();
+  const report = await checkDeterminism(buildDerivationGraph([pkg]), targetsOf([pkg]), { store: t.store, sandbox: true, jobs: 2 });
+  expect(report.failed.map((failure) => failure.message)).toEqual([]);
+  expect(report.identical).toEqual([pkg.drvPath]);
   return (Date.now() - started) / 1000;
 }
 
@@ -230,7 +242,8 @@ describe("real packages from upstream sources", () => {
     const probe = defaultPackageSet()[name] as Package;
     const hex = sourceHex(probe);
     const skipReason = !selected.includes(tier) ? `set KILN_REAL_PACKAGES=${tier} to build it` : !mirrored(hex) ? `its source (sha256 ${hex}) is not in ${mirror}; run scripts/fetch-sources` : undefined;
-    const title = `builds ${name} from its upstream tarball and runs its test suite`;
+    // The build is checked for determinism by rebuilding it, which needs the sandbox.
+    const title = `builds ${name} from its upstream tarball and runs its test suite${sandboxed ? ", and rebuilds it bit-identical" : ""}`;
     if (skipReason !== undefined) {
       it.skip(`${title} (skipped: ${skipReason})`, () => {});
       continue;
@@ -241,6 +254,7 @@ describe("real packages from upstream sources", () => {
       const seconds = await buildFromMirror(pkg);
       console.log(`${name}: built in ${seconds.toFixed(1)} s`);
       verify(pkg, t.log(pkg));
+      if (sandboxed) console.log(`${name}: rebuilt bit-identical in ${(await checkRebuild(pkg)).toFixed(1)} s`);
     });
   }
 });

@@ -8,6 +8,7 @@
  * outside file keeps its mode and time.
  */
 import { chmodSync, constants, copyFileSync, lstatSync, lutimesSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 
@@ -54,5 +55,17 @@ export function deletePathRecursively(path: string): void {
   } catch {
     makeWritable(path);
     rmSync(path, { recursive: true, force: true });
+  }
+}
+
+/**
+ * As {@link deletePathRecursively}, in the background: a build directory's
+ * removal then does not hold up the builds the main thread is starting.
+ */
+export async function deletePathRecursivelyInBackground(path: string): Promise<void> {
+  try {
+    await rm(path, { recursive: true, force: true });
+  } catch {
+    deletePathRecursively(path);
   }
 }

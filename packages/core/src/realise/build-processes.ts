@@ -6,28 +6,42 @@
  * both are killed, and so is any process that left them (`setsid`) but
  * still carries the build's unique `NIX_BUILD_TOP` in its environment. In
  * the sandbox the PID namespace does this already: when bwrap's init exits,
- * the kernel kills everything in it.
+ * the kernel kills everything in it, so only the group is killed there and
+ * the process table is not swept (a sweep costs milliseconds per build).
+ * Unsandboxed, only processes started since the builder can carry its
+ * environment, so only theirs is read.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
 
 /** How many times the process table is swept: a process forking while it is killed may need another pass. */
 const SWEEPS = 5;
 
+/** Where a build's processes can be. */
+export interface BuildProcessScope {
+  /** The build runs in a PID namespace of its own (the sandbox), which the kernel empties when the build's first process ends. */
+  readonly pidNamespace?: boolean;
+  /** An unsandboxed build's unique build directory: a process with it as `NIX_BUILD_TOP` is the build's, wherever it went. */
+  readonly buildTop?: string;
+  /** The builder's start time (see {@link processStartTime}): processes started before it are not the build's, and their environment is not read. */
+  readonly startTime?: number;
+}
+
 /**
- * Kills (SIGKILL) process group `pgid` and every process in its session or,
- * when `buildTop` is given (an unsandboxed build's unique build directory),
- * with it as `NIX_BUILD_TOP`. Returns how many processes were found.
+ * Kills (SIGKILL) process group `pgid` and, outside a PID namespace, every
+ * process in its session or, when `scope.buildTop` is given, with it as
+ * `NIX_BUILD_TOP`. Returns how many processes were found by sweeping.
  */
-export function killBuildProcesses(pgid: number, buildTop?: string): number {
-  const marker = buildTop === undefined ? undefined : Buffer.from(`\0NIX_BUILD_TOP=${buildTop}\0`);
+export function killBuildProcesses(pgid: number, scope: BuildProcessScope = {}): number {
+  const marker = scope.buildTop === undefined ? undefined : Buffer.from(`\0NIX_BUILD_TOP=${scope.buildTop}\0`);
   let killed = 0;
   signal(-pgid);
+  if (scope.pidNamespace === true) return 0;
   for (let sweep = 0; sweep < SWEEPS; sweep++) {
     let found = 0;
     for (const entry of safeReaddir("/proc")) {
       const pid = Number(entry);
       if (!Number.isInteger(pid) || pid === process.pid) continue;
-      if (belongsToBuild(pid, pgid, marker)) {
+      if (belongsToBuild(pid, pgid, marker, scope.startTime)) {
         found++;
         signal(pid);
       }
@@ -38,19 +52,43 @@ export function killBuildProcesses(pgid: number, buildTop?: string): number {
   return killed;
 }
 
-/** Whether live process `pid` is in the build's group or session, or has its environment. */
-function belongsToBuild(pid: number, pgid: number, marker: Buffer | undefined): boolean {
-  let stat: string;
+/** One buffer for every `/proc/<pid>/stat` read: `readFileSync` would allocate 64 KiB for each of a few hundred files per sweep. */
+const statBuffer = Buffer.allocUnsafe(4096);
+
+/** The text of `/proc/<pid>/stat` (always well under 4 KiB), or `undefined` if the process is gone. */
+function readStat(pid: number): string | undefined {
+  let fd: number;
   try {
-    stat = readFileSync(`/proc/${pid}/stat`, "latin1");
+    fd = openSync(`/proc/${pid}/stat`, "r");
   } catch {
-    return false;
+    return undefined;
   }
+  try {
+    return statBuffer.toString("latin1", 0, readSync(fd, statBuffer, 0, statBuffer.length, 0));
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The start time of process `pid` in clock ticks since boot (`/proc/<pid>/stat` field 22), or `undefined` if it is gone. */
+export function processStartTime(pid: number): number | undefined {
+  const stat = readStat(pid);
+  const time = stat === undefined ? Number.NaN : Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
+  return Number.isInteger(time) ? time : undefined;
+}
+
+/** Whether live process `pid` is in the build's group or session, or (started since `startTime`) has its environment. */
+function belongsToBuild(pid: number, pgid: number, marker: Buffer | undefined, startTime: number | undefined): boolean {
+  const stat = readStat(pid);
+  if (stat === undefined) return false;
   // Fields after the parenthesised command name: state, ppid, pgrp, session.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   if (fields[0] === "Z" || fields[0] === "X") return false;
   if (Number(fields[2]) === pgid || Number(fields[3]) === pgid) return true;
   if (marker === undefined) return false;
+  if (startTime !== undefined && Number(fields[19]) < startTime) return false;
   try {
     const environment = Buffer.concat([Buffer.from([0]), readFileSync(`/proc/${pid}/environ`)]);
     return environment.includes(marker);

@@ -10,7 +10,7 @@ import { basename, join } from "node:path";
 import type { Drv } from "../derivation/drv.js";
 import { declaredOutputHash, isFixedOutput } from "../derivation/drv.js";
 import type { LocalStore } from "../local-store/local-store.js";
-import { canonicalisePathMetadata, deletePathRecursively } from "../local-store/canonicalise.js";
+import { canonicalisePathMetadata, deletePathRecursively, deletePathRecursivelyInBackground } from "../local-store/canonicalise.js";
 import { scanForHashParts } from "../local-store/reference-scanner.js";
 import { makeBuildRoot } from "../local-store/build-directories.js";
 import type { NewPathInfo } from "../local-store/store-database.js";
@@ -25,10 +25,12 @@ import { setOutputsAside, type OutputsSetAside } from "./repair-outputs.js";
 import { BuildFailedError, HashMismatchError } from "./build-errors.js";
 import { builderEnvironment, rewriteOutputPlaceholders } from "./build-environment.js";
 import { bubblewrapArguments, SANDBOX_BUILD_DIR, sandboxEtcFiles } from "./sandbox.js";
-import { killBuildProcesses } from "./build-processes.js";
+import { stageSandboxInputs } from "./sandbox-inputs.js";
+import { killBuildProcesses, processStartTime, type BuildProcessScope } from "./build-processes.js";
 import { copyOutputTree, OutputCopyError } from "./output-copy.js";
 import { attachUserNetwork, type UserNetwork } from "./user-network.js";
 import type { RealiseEvent } from "./realiser.js";
+import { assertCheckable, checkRebuiltOutputs, type CheckSettings } from "./rebuild-check.js";
 
 /** How builds are isolated. */
 export interface SandboxSettings {
@@ -54,6 +56,11 @@ export interface BuildRequest {
   readonly fetchSettings: FetchSettings;
   /** Build even though the outputs are valid, replacing them (they are missing or damaged). */
   readonly repair?: boolean;
+  /**
+   * Build even though the outputs are valid, and compare what the build made
+   * with them instead of registering it (`kiln build --check`); see `checkRebuiltOutputs`.
+   */
+  readonly check?: CheckSettings | undefined;
   /** Seconds the builder may run (Nix's `timeout`); unlimited when absent. */
   readonly timeout?: number | undefined;
   /** Seconds the builder may go without output (Nix's `max-silent-time`); unlimited when absent. */
@@ -130,7 +137,8 @@ interface BuilderExit {
  * Runs the builder in a session of its own; resolves with its exit code (or
  * signal). When it exits, everything it left running is killed before its
  * outputs are looked at (`buildTop`, an unsandboxed build's directory, also
- * finds processes that left its session). The time limits kill it as Nix's do.
+ * finds processes that left its session; without it, the build is in the
+ * sandbox, whose PID namespace ends with it). The time limits kill it as Nix's do.
  * With `slirp4netns`, the sandbox's own network is attached before the builder runs.
  */
 function runBuilder(
@@ -147,6 +155,8 @@ function runBuilder(
     const stdio = slirp4netns === undefined ? ["ignore", "pipe", "pipe"] : ["ignore", "pipe", "pipe", "pipe", "pipe"];
     const child = spawn(command, args, { cwd, env, stdio: stdio as ["ignore", "pipe", "pipe"], detached: true });
     if (child.pid !== undefined) request.store.locks.setBuilder([...request.drv.outputs.values()].map((output) => output.path), child.pid);
+    const startTime = buildTop !== undefined && child.pid !== undefined ? processStartTime(child.pid) : undefined;
+    const scope: BuildProcessScope = buildTop === undefined ? { pidNamespace: true } : { buildTop, ...(startTime !== undefined ? { startTime } : {}) };
     let stoppedBecause: string | undefined;
     let network: UserNetwork | undefined;
     if (slirp4netns !== undefined) {
@@ -157,7 +167,7 @@ function runBuilder(
     }
     const timers: NodeJS.Timeout[] = [];
     const kill = (): void => {
-      if (child.pid !== undefined) killBuildProcesses(child.pid, buildTop);
+      if (child.pid !== undefined) killBuildProcesses(child.pid, scope);
     };
     const stopFor = (reason: string): void => {
       stoppedBecause ??= reason;
@@ -249,7 +259,8 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
   let buildRoot: string | undefined;
   let setAside: OutputsSetAside | undefined;
   try {
-    if (request.repair !== true && outputPaths.every((path) => store.isValid(path))) {
+    if (request.check !== undefined) assertCheckable(request, outputPaths);
+    else if (request.repair !== true && outputPaths.every((path) => store.isValid(path))) {
       store.database.registerDerivationOutputs(drvPath, outputs);
       return Object.fromEntries(outputs);
     }
@@ -285,7 +296,7 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
       mkdirSync(etcDir);
       for (const [file, contents] of Object.entries(sandboxEtcFiles())) writeFileSync(join(etcDir, file), contents);
       args = [
-        ...bubblewrapArguments({ buildDir, chrootStoreDir, storeDir: store.storeDir, inputs: closure(), sandboxPaths: sandbox.paths, etcDir, network, privateNetwork: slirp4netns !== undefined }),
+        ...bubblewrapArguments({ buildDir, chrootStoreDir, storeDir: store.storeDir, inputs: stageSandboxInputs(closure(), chrootStoreDir), sandboxPaths: sandbox.paths, etcDir, network, privateNetwork: slirp4netns !== undefined }),
         "--",
         command,
         ...args,
@@ -311,6 +322,10 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
       );
     }
 
+    if (request.check !== undefined && sandbox !== undefined) {
+      checkRebuiltOutputs(request, request.check, outputs, chrootStoreDir, logPath);
+      return Object.fromEntries(outputs);
+    }
     // Each output (from the sandbox's private store) becomes a fresh canonical copy, which is what is checked and registered.
     for (const [output, path] of outputs) {
       const made = sandbox !== undefined ? join(chrootStoreDir, basename(path)) : path;
@@ -349,7 +364,7 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
     if (error instanceof NarDumpError) throw new BuildFailedError(`builder for '${drvPath}' produced an output that cannot be stored: ${error.message}`, drvPath, store.logPath(drvPath));
     throw error;
   } finally {
-    if (buildRoot !== undefined) deletePathRecursively(buildRoot);
+    if (buildRoot !== undefined) await deletePathRecursivelyInBackground(buildRoot);
     store.locks.release(outputPaths);
   }
 }

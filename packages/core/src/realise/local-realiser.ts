@@ -14,6 +14,7 @@ import { LocalStore, type OpenStoreOptions } from "../local-store/local-store.js
 import { parseStorePath } from "../store/store-path.js";
 import { fetchSettingsFromEnvironment, type FetchSettings } from "../fetch/fetch-settings.js";
 import { BuildFailedError, HashMismatchError } from "./build-errors.js";
+import { NonDeterministicBuildError } from "./rebuild-check.js";
 import { buildDerivation, type SandboxSettings } from "./local-build.js";
 import type { BuildFailure, Realiser, RealiseEvent, RealiseOptions, RealiseResult } from "./realiser.js";
 import { findBubblewrap, findSlirp4netns, sandboxPathsFromEnv } from "./sandbox.js";
@@ -34,6 +35,15 @@ export interface LocalRealiserOptions extends OpenStoreOptions {
   readonly fetchSettings?: FetchSettings;
   /** `.drv` paths to build again although their outputs are valid, replacing them: they are missing or damaged (`kiln store verify --repair`). */
   readonly repair?: ReadonlySet<string>;
+  /**
+   * `.drv` paths whose valid outputs are built again in the sandbox and
+   * compared bit for bit, registering nothing (`kiln build --check`, Nix's
+   * `--check`); a difference fails the build with a
+   * {@link NonDeterministicBuildError}. See {@link checkDeterminism}.
+   */
+  readonly check?: ReadonlySet<string>;
+  /** With `check`: keep a differing rebuild as `<out>.check` beside the output (Nix's `--keep-failed`). */
+  readonly keepFailed?: boolean;
 }
 
 /** What Kiln says, once per realiser, when it builds without a sandbox because bubblewrap is missing. */
@@ -108,7 +118,8 @@ export class LocalRealiser implements Realiser {
 
   private async realiseInto(store: LocalStore, graph: DerivationGraph, targets: readonly RealiseTarget[], options: RealiseOptions): Promise<RealiseResult> {
     const emit = options.onEvent ?? ((): void => {});
-    const { order, toBuild, valid } = planBuilds(graph, targets, (paths) => store.database.validSubset(paths), this.options.repair);
+    const rebuild = this.options.check === undefined ? this.options.repair : new Set([...(this.options.repair ?? []), ...this.options.check]);
+    const { order, toBuild, valid } = planBuilds(graph, targets, (paths) => store.database.validSubset(paths), rebuild);
     const outputPathsOf = (drvPath: string): string[] => planOutputPaths(graph, drvPath);
     emit({
       type: "plan",
@@ -209,7 +220,7 @@ export class LocalRealiser implements Realiser {
         this.warnedSharedNetwork = true;
         emit({ type: "message", level: "warning", text: SHARED_NETWORK_WARNING });
       }
-      const task = buildDerivation({ store, drvPath, drv, name, sandbox, cores, emit, signal, fetchSettings, repair: this.options.repair?.has(drvPath) === true, timeout: options.timeout, maxSilentTime: options.maxSilentTime })
+      const task = buildDerivation({ store, drvPath, drv, name, sandbox, cores, emit, signal, fetchSettings, repair: this.options.repair?.has(drvPath) === true, check: this.options.check?.has(drvPath) === true ? { keep: this.options.keepFailed === true } : undefined, timeout: options.timeout, maxSilentTime: options.maxSilentTime })
         .then((made) => {
           built.push(drvPath);
           outputs.set(drvPath, made);
@@ -227,7 +238,8 @@ export class LocalRealiser implements Realiser {
           const message = error instanceof Error ? error.message : String(error);
           const logPath = error instanceof BuildFailedError ? error.logPath : undefined;
           const mismatch = error instanceof HashMismatchError ? { hashMismatch: { specified: error.specified, got: error.got } } : {};
-          failed.push({ drvPath, name, message, ...(logPath !== undefined ? { logPath } : {}), ...mismatch });
+          const differs = error instanceof NonDeterministicBuildError ? { nonDeterministic: error.difference } : {};
+          failed.push({ drvPath, name, message, ...(logPath !== undefined ? { logPath } : {}), ...mismatch, ...differs });
           emit({ type: "build-failed", drvPath, name, message, ...(logPath !== undefined ? { logPath } : {}) });
           if (options.keepGoing === true) {
             failDependents(drvPath);

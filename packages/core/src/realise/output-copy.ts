@@ -28,6 +28,8 @@ export class OutputCopyError extends KilnError {
 }
 
 const COPY_CHUNK = 1 << 20;
+/** One buffer for every copy (they are synchronous): allocating a megabyte per file costs more than copying a small one. */
+let copyBuffer: Buffer | undefined;
 
 /** Copies the tree at `from` (not following symlinks) to the new path `to`, canonical and read-only. */
 export function copyOutputTree(from: string, to: string): void {
@@ -67,7 +69,7 @@ function copyFile(from: string, to: string, stats: Stats): void {
     if (opened.ino !== stats.ino || opened.dev !== stats.dev || !opened.isFile()) throw new OutputCopyError(`'${from}' changed while it was being copied`, from);
     const target = openSync(to, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
     try {
-      const buffer = Buffer.allocUnsafe(COPY_CHUNK);
+      const buffer = (copyBuffer ??= Buffer.allocUnsafe(COPY_CHUNK));
       let read: number;
       while ((read = readSync(source, buffer, 0, buffer.length, null)) > 0) {
         let written = 0;

@@ -8,6 +8,7 @@
  * renders and an embedding program can consume.
  */
 import type { DerivationGraph, RealiseTarget } from "../graph/derivation-graph.js";
+import type { NonDeterminism } from "./rebuild-check.js";
 
 /** Options every realiser understands (some may ignore a few). */
 export interface RealiseOptions {
@@ -65,6 +66,8 @@ export interface BuildFailure {
   readonly logPath?: string;
   /** For a fixed-output derivation whose output had another hash: both, in SRI form. */
   readonly hashMismatch?: { readonly specified: string; readonly got: string };
+  /** For a determinism check (the local realiser's `check` option) whose rebuild differed: the first differing output and file. */
+  readonly nonDeterministic?: NonDeterminism;
 }
 
 /** What a realisation did. */

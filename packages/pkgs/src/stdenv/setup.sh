@@ -20,9 +20,13 @@ shopt -s extglob
 : "${SHELL:=/bin/bash}"
 export SHELL
 
-# Builds should not depend on the date or the host's language.
+# Builds should not depend on the date, the host's language or its time zone
+# (`kiln build --check` rebuilds and compares bit for bit). SOURCE_DATE_EPOCH
+# is here as in nixpkgs' setup.sh, not in the realiser, so that a builder's
+# environment stays Nix's exactly; the sandbox has no /etc/localtime either.
 export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-315532800}"
 export LC_ALL="${LC_ALL:-C}"
+export TZ="${TZ:-UTC}"
 export GZIP_NO_TIMESTAMPS=1
 
 ######################################################################
