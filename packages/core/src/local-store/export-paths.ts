@@ -17,6 +17,7 @@ import { narChunks } from "../store/nar-writer.js";
 import { ExportError } from "./export-stream-errors.js";
 import type { LocalStore } from "./local-store.js";
 import type { PathInfo } from "./store-database.js";
+import { dependenciesFirst } from "../util/dependencies-first.js";
 
 /** Options of {@link exportPaths}. */
 export interface ExportOptions {
@@ -58,27 +59,9 @@ export function exportPaths(store: LocalStore, paths: readonly string[], options
 
 /** The paths of `infos`, sorted so that each comes after those of them it refers to; ties by path, for a stable stream. */
 function referencesFirst(infos: ReadonlyMap<string, PathInfo>): string[] {
-  const ordered: string[] = [];
-  const done = new Set<string>();
-  for (const root of [...infos.keys()].sort()) {
-    const stack: { path: string; expanded: boolean }[] = [{ path: root, expanded: false }];
-    while (stack.length > 0) {
-      const frame = stack.pop() as { path: string; expanded: boolean };
-      if (done.has(frame.path)) continue;
-      if (frame.expanded) {
-        done.add(frame.path);
-        ordered.push(frame.path);
-        continue;
-      }
-      stack.push({ path: frame.path, expanded: true });
-      const references = (infos.get(frame.path) as PathInfo).references;
-      // Reversed, so that the stack pops them in sorted order.
-      for (const reference of [...references].sort().reverse()) {
-        if (reference !== frame.path && infos.has(reference) && !done.has(reference)) stack.push({ path: reference, expanded: false });
-      }
-    }
-  }
-  return ordered;
+  return dependenciesFirst([...infos.keys()].sort(), (path) =>
+    [...(infos.get(path) as PathInfo).references].sort().filter((reference) => reference !== path && infos.has(reference)),
+  );
 }
 
 function* streamChunks(infos: readonly PathInfo[]): Generator<Uint8Array> {
