@@ -74,7 +74,7 @@ export async function importPaths(store: LocalStore, source: NarSource, options:
       const previous = order.at(-1);
       const after = previous !== undefined ? ` (after '${previous}')` : " (the first path)";
       const at = stream.offset;
-      const marker = await field(stream.readNumber(), `the export stream ends before its final 0${previous !== undefined ? `, after '${previous}'` : ""}: it is truncated`);
+      const marker = await field(stream.readNumber(), `before its final 0${previous !== undefined ? `, after '${previous}'` : ""}`);
       if (marker === 0) break;
       if (marker !== 1) throw new ImportError(`not an export stream (as 'nix-store --export' and 'kiln export' write): expected 1 or 0 at byte ${at}, found ${marker}`, previous);
       const temporary = store.temporaryPath("import");
@@ -116,34 +116,34 @@ export async function importPaths(store: LocalStore, source: NarSource, options:
   }
 }
 
-/** Awaits a read of the stream, turning "ends early" into an ImportError saying where. */
-async function field<T>(read: Promise<T>, truncated: string, path?: string): Promise<T> {
+/** Awaits a read of the stream, turning a failure into an ImportError that says `where` (`in the references of '…'`). */
+async function field<T>(read: Promise<T>, where: string, path?: string): Promise<T> {
   try {
     return await read;
   } catch (error) {
     if (!(error instanceof NarParseError)) throw error;
-    throw new ImportError(error.message.includes("ends early") ? truncated : `${truncated.split(":")[0]}: ${error.message}`, path);
+    const truncated = error.message.startsWith("NAR ends early");
+    throw new ImportError(truncated ? `the export stream ends ${where}: it is truncated` : `the export stream is corrupt ${where}: ${error.message}`, path);
   }
 }
 
 /** Reads what follows a NAR: magic, path, references, deriver, signature. */
 async function readTrailer(stream: FramedNarStream, store: LocalStore, temporary: string, after: string): Promise<NewPathInfo> {
-  const early = (what: string): string => `the export stream ends in the ${what} of a path${after}: it is truncated`;
-  const magic = await field(stream.readNumber(), early("header"));
+  const magic = await field(stream.readNumber(), `in the header of a path${after}`);
   if (magic !== EXPORT_MAGIC) throw new ImportError(`the export stream is corrupt: a NAR${after} is not followed by the export magic number`);
-  const path = await field(stream.readString(), early("name"));
+  const path = await field(stream.readString(), `in the name of a path${after}`);
   checkStorePath(store, path, `the path${after}`);
-  const count = await field(stream.readNumber(), early("references"), path);
+  const count = await field(stream.readNumber(), `in the references of '${path}'`, path);
   const references: string[] = [];
   for (let i = 0; i < count; i++) {
-    const reference = await field(stream.readString(), `the export stream ends in the references of '${path}': it is truncated`, path);
+    const reference = await field(stream.readString(), `in the references of '${path}'`, path);
     checkStorePath(store, reference, `a reference of '${path}'`, path);
     references.push(reference);
   }
-  const deriver = await field(stream.readString(), `the export stream ends in the deriver of '${path}': it is truncated`, path);
+  const deriver = await field(stream.readString(), `in the deriver of '${path}'`, path);
   if (deriver !== "") checkStorePath(store, deriver, `the deriver of '${path}'`, path);
-  const signed = await field(stream.readNumber(), `the export stream ends after '${path}': it is truncated`, path);
-  if (signed === 1) await field(stream.readString(), `the export stream ends in the signature of '${path}': it is truncated`, path);
+  const signed = await field(stream.readNumber(), `after '${path}'`, path);
+  if (signed === 1) await field(stream.readString(), `in the signature of '${path}'`, path);
   else if (signed !== 0) throw new ImportError(`the export stream is corrupt after '${path}': expected 0 or 1 for its signature, found ${signed}`, path);
   const { hash, narSize } = hashPathSync(temporary, "sha256");
   return { path, narHash: `sha256:${hash.toBase16()}`, narSize, deriver: deriver === "" ? undefined : deriver, references: [...new Set(references)].sort(), ca: undefined };
