@@ -46,7 +46,7 @@ export interface ExportPlan {
  */
 export function exportPaths(store: LocalStore, paths: readonly string[], options: ExportOptions = {}): ExportPlan {
   for (const path of paths) {
-    if (!store.isValid(path)) throw new ExportError(`cannot export '${path}': it is not a valid path of the store '${store.storeDir}'`);
+    if (!store.isValid(path)) throw new ExportError(`cannot export '${path}': it is not a valid path of the store '${store.storeDir}' (build or import it first)`);
   }
   const selected = options.closure === true ? store.closure(paths) : new Set(paths);
   const infos = new Map<string, PathInfo>();
