@@ -17,7 +17,7 @@ export const importCommand: Command = {
   summary: "Add the paths of an export stream (kiln export, nix-store --export) to the store",
   usage: "import [FILE]",
   description:
-    "Reads the stream from FILE or standard input, checks every NAR (and, for paths named by their contents, that they are what their contents hash to), and registers all its paths with their references and derivers in one step: a truncated or altered stream leaves the store unchanged. " +
+    "Reads the stream from FILE or standard input, checks every NAR (and that a path without a deriver, such as a source or a .drv, is what its contents hash to), and registers all its paths with their references and derivers in one step: a truncated or altered stream leaves the store unchanged. " +
     "Each reference must be in the stream or already in the store (export with --closure). Prints every path of the stream.",
   options: [],
   async run(args, io) {
