@@ -9,11 +9,14 @@ import { dirname, join, resolve } from "node:path";
 import { LocalRealiser, LocalStore, buildDerivationGraph, targetsOf } from "@kiln/core";
 import { LOCK_FILE_NAME, setDebianRealiser } from "@kiln/debian";
 import type { ParsedArgs } from "./command.js";
+import { ProgressRenderer } from "./progress.js";
 import { realiserName, storeDirFor } from "./store-options.js";
 
 /**
  * Has Debian indexes needed during evaluation built into the local store the
  * command works with (nothing for the nix realiser: its store is Nix's).
+ * On a terminal, the download shows on the status line (counts and bytes),
+ * as any build's fetches do.
  */
 export function realiseDebianIndexesInto(args: ParsedArgs): void {
   if (realiserName(args) === "nix") return;
@@ -21,7 +24,12 @@ export function realiseDebianIndexesInto(args: ParsedArgs): void {
   setDebianRealiser(async (derivations) => {
     const store = LocalStore.open({ storeDir });
     try {
-      const { failed } = await new LocalRealiser({ store, sandbox: false }).realise(buildDerivationGraph(derivations), targetsOf(derivations));
+      const renderer = new ProgressRenderer({ stdout: process.stdout, stderr: process.stderr }, { json: false, printBuildLogs: false, live: process.stderr.isTTY === true });
+      const realiser = new LocalRealiser({ store, sandbox: false });
+      // Off a terminal nothing is printed: evaluation's output stays what it was without Debian inputs.
+      const { failed } = await realiser
+        .realise(buildDerivationGraph(derivations), targetsOf(derivations), process.stderr.isTTY === true ? { onEvent: renderer.onEvent } : {})
+        .finally(() => renderer.finish());
       if (failed.length > 0) throw new Error(failed.map((failure) => failure.message).join("\n"));
     } finally {
       store.close();

@@ -33,6 +33,9 @@ export class ProgressRenderer {
   private status = "";
   /** Bytes received so far by each fetching derivation. */
   private readonly fetched = new Map<string, number>();
+  /** The fixed-output derivations of the plan (downloads, typically), and how many of them are done. */
+  private toFetch: ReadonlySet<string> = new Set();
+  private fetchesDone = 0;
   private done = 0;
   private total = 0;
   private running: readonly string[] = [];
@@ -54,6 +57,7 @@ export class ProgressRenderer {
       case "plan": {
         const { toBuild, toFetch, valid } = event.plan;
         this.total = toBuild.length;
+        this.toFetch = new Set(toFetch);
         if (this.options.listPlan === true) {
           const fetched = new Set(toFetch);
           const built = toBuild.filter((drvPath) => !fetched.has(drvPath));
@@ -74,9 +78,13 @@ export class ProgressRenderer {
       case "log-line":
         if (this.options.printBuildLogs) this.line(`${event.name}> ${event.line}`);
         break;
-      case "build-finished":
-        if (!this.live) this.line(`built '${event.name}'`);
+      case "build-finished": {
+        const download = this.toFetch.has(event.drvPath);
+        if (download) this.fetchesDone++;
+        const bytes = this.fetched.get(event.drvPath);
+        if (!this.live) this.line(download && bytes !== undefined ? `fetched '${event.name}' (${formatBytes(bytes)})` : `built '${event.name}'`);
         break;
+      }
       case "build-failed":
         this.line(`error: ${event.message}`);
         break;
@@ -112,7 +120,8 @@ export class ProgressRenderer {
     const names = this.running.slice(0, 3).join(", ") + (this.running.length > 3 ? ` +${this.running.length - 3}` : "");
     let bytes = 0;
     for (const count of this.fetched.values()) bytes += count;
-    const text = `[${this.done}/${this.total} built${bytes > 0 ? `, ${formatBytes(bytes)} fetched` : ""}]${names ? ` building ${names}` : ""}`;
+    const downloads = this.toFetch.size > 0 ? `, ${this.fetchesDone}/${this.toFetch.size} downloaded` : "";
+    const text = `[${this.done}/${this.total} built${downloads}${bytes > 0 ? `, ${formatBytes(bytes)} fetched` : ""}]${names ? ` building ${names}` : ""}`;
     const width = (this.io.stderr as { columns?: number }).columns ?? 100;
     this.clear();
     this.status = text.length > width - 1 ? `${text.slice(0, width - 2)}…` : text;

@@ -129,6 +129,9 @@ export { LocalStore, StoreError, type OpenStoreOptions } from "./local-store/loc
 export { collectGarbage, findRoots, listRoots, type GarbageCollectOptions, type GarbageCollectResult, type GcRoot } from "./local-store/garbage-collector.js";
 export { cleanUpAfterDeadProcesses, type DeadProcessCleanup } from "./local-store/dead-process-cleanup.js";
 export { verifyStore, type StoreProblem, type VerifyResult } from "./local-store/verify-store.js";
+export { ExportError, ImportError } from "./local-store/export-stream-errors.js";
+export { exportPaths, type ExportOptions, type ExportPlan } from "./local-store/export-paths.js";
+export { importPaths, type ImportOptions, type ImportResult } from "./local-store/import-paths.js";
 
 export type { BuildFailure, Realiser, RealiseEvent, RealiseOptions, RealisePlan, RealiseResult } from "./realise/realiser.js";
 export { BuildFailedError, HashMismatchError, InterruptedError } from "./realise/build-errors.js";
@@ -145,8 +148,8 @@ export { NixRealiser, type NixRealiserOptions } from "./realise/nix-realiser.js"
 export { NarDumpError, NarParseError } from "./store/nar-errors.js";
 export { NAR_MAGIC, narChunks, narChunksOfText, narStream, writeNarOfPath, writeNarOfText } from "./store/nar-writer.js";
 export { hashFile, hashFileSync, hashPath, hashPathSync, type NarHashResult } from "./store/nar-hash.js";
-export { formatNarPath, parseNar, type NarPath, type NarSource, type NarVisitor } from "./store/nar-reader.js";
-export { unpackNar } from "./store/nar-unpack.js";
+export { FramedNarStream, formatNarPath, parseNar, type NarPath, type NarSource, type NarVisitor } from "./store/nar-reader.js";
+export { unpackNar, unpackNarFrom } from "./store/nar-unpack.js";
 
 export { fetchurl, fetcherUrls, nameFromUrl, type FetchurlArgs } from "./fetch/fetchurl.js";
 export { fetchzip, type FetchzipArgs } from "./fetch/fetchzip.js";

@@ -31,8 +31,11 @@ export function decompressIndex(bytes: Buffer, source: string): string {
 
 /**
  * `builtin:kiln-debian-fetch`: a fixed-output fetch of a file of the archive
- * (an index or a `.deb`), as `builtin:fetchurl`, whose failure to find the
- * file anywhere says why that happens to a lock and what to do.
+ * (an index or a `.deb`), as `builtin:fetchurl`, trying the hashed mirrors
+ * and then each mirror in turn (an archive mirror that keeps every version
+ * may follow the usual one in `KILN_DEBIAN_MIRRORS`). When every mirror
+ * answers that the file is not there, the error says why that happens to a
+ * lock and what to do; when some could not be reached, it says only that.
  */
 async function buildFetch(context: BuiltinBuildContext): Promise<void> {
   const urls = paths(context, "urls");
@@ -40,12 +43,23 @@ async function buildFetch(context: BuiltinBuildContext): Promise<void> {
     await downloadFirst(context, urls, context.output, declaredOutputHash(context.drv).hash);
   } catch (error) {
     if (context.signal?.aborted === true) throw error;
-    throw new DebianArchiveError(
-      `no mirror serves the locked file '${env(context, "archivePath")}' any more: Debian removes superseded versions from its mirrors at point releases. ` +
-        `'kiln update' moves the lock forward to what the mirrors have; or list a mirror that keeps every version in KILN_DEBIAN_MIRRORS, or a directory of files named by hash in KILN_HASHED_MIRRORS.\n${error instanceof Error ? error.message : String(error)}`,
-    );
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new DebianArchiveError(fileIsGone(detail, urls.length) ? goneMessage(env(context, "archivePath"), detail) : `cannot fetch the locked file '${env(context, "archivePath")}' from any mirror:\n${detail}`);
   }
   chmodSync(context.output, 0o644);
+}
+
+/** Whether each of the `count` URLs' failures in `detail` is an answer that the file is not there (404 or 410). */
+function fileIsGone(detail: string, count: number): boolean {
+  return (detail.match(/HTTP error (?:404|410)\b|ENOENT/g) ?? []).length >= count;
+}
+
+/** What to do when no mirror has a locked file any more. */
+function goneMessage(archivePath: string, detail: string): string {
+  return (
+    `no mirror serves the locked file '${archivePath}' any more: Debian removes superseded versions from its mirrors at point releases. ` +
+    `'kiln update' moves the lock forward to what the mirrors have; or list a mirror that keeps every version in KILN_DEBIAN_MIRRORS (after the usual one), or a directory of files named by hash in KILN_HASHED_MIRRORS.\n${detail}`
+  );
 }
 
 async function buildIndex(context: BuiltinBuildContext): Promise<void> {

@@ -5,10 +5,12 @@ import { buildCommand } from "./build.js";
 import { checkCommand } from "./check.js";
 import { diffCommand } from "./diff.js";
 import { evalCommand } from "./eval.js";
+import { exportCommand } from "./export.js";
 import { fixHashesCommand } from "./fix-hashes.js";
 import { gcCommand } from "./gc.js";
 import { generationsCommand } from "./generations.js";
 import { graphCommand } from "./graph.js";
+import { importCommand } from "./import.js";
 import { initCommand } from "./init.js";
 import { instantiateCommand } from "./instantiate.js";
 import { logCommand } from "./log.js";
@@ -54,4 +56,6 @@ export const COMMANDS: readonly Command[] = [
   logCommand,
   gcCommand,
   storeCommand,
+  exportCommand,
+  importCommand,
 ];

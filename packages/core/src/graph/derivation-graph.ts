@@ -9,6 +9,7 @@ import { lookupContextEntries, type SourceOrigin } from "../derivation/context.j
 import type { Derivation } from "../derivation/derivation.js";
 import { drvReferences, type Drv } from "../derivation/drv.js";
 import { isDerivationPath } from "../store/store-path.js";
+import { dependenciesFirst } from "../util/dependencies-first.js";
 
 /** A source in the graph: a local path or a text to add to the store. */
 export interface GraphSource {
@@ -72,21 +73,12 @@ export function targetsOf(roots: readonly Derivation[]): RealiseTarget[] {
  * to what `targets` need.
  */
 export function topologicalOrder(graph: DerivationGraph, targets: readonly RealiseTarget[]): string[] {
-  const ordered: string[] = [];
-  const done = new Set<string>();
-  const stack: { path: string; expanded: boolean }[] = targets.map((target) => ({ path: target.drvPath, expanded: false })).reverse();
-  while (stack.length > 0) {
-    const frame = stack.pop() as { path: string; expanded: boolean };
-    if (done.has(frame.path)) continue;
-    if (frame.expanded) {
-      done.add(frame.path);
-      ordered.push(frame.path);
-      continue;
-    }
-    const drv = graph.derivations.get(frame.path);
-    if (drv === undefined) throw new IncompleteGraphError(`derivation '${frame.path}' is not in the graph`);
-    stack.push({ path: frame.path, expanded: true });
-    for (const input of [...drv.inputDrvs.keys()].reverse()) if (!done.has(input)) stack.push({ path: input, expanded: false });
-  }
-  return ordered;
+  return dependenciesFirst(
+    targets.map((target) => target.drvPath),
+    (path) => {
+      const drv = graph.derivations.get(path);
+      if (drv === undefined) throw new IncompleteGraphError(`derivation '${path}' is not in the graph`);
+      return drv.inputDrvs.keys();
+    },
+  );
 }

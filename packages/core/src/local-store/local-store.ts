@@ -25,6 +25,7 @@ import { ValidPathIndex } from "./valid-path-index.js";
 import { ensureGcReserve, releaseGcReserve } from "./gc-reserve.js";
 import { assertNotNixManaged, resolveStoreLocation, stateDirInUse, storeWithoutState, type StoreLocation } from "./store-location.js";
 import { temporaryPathFor } from "../util/write-file-atomically.js";
+import { lexists } from "../util/lexists.js";
 
 /** A store operation that cannot be done; the message says why. */
 export class StoreError extends KilnError {
@@ -153,6 +154,38 @@ export class LocalStore implements StoreLocation {
       })
       .immediate();
     if (!installed) deletePathRecursively(temporary);
+  }
+
+  /**
+   * Moves finished temporary trees into place and registers them all in one
+   * transaction, as an import must: either every path becomes valid or none
+   * does. References among them may point either way; every other reference
+   * must be valid already. A path already valid keeps its copy (the
+   * temporary one is dropped). Returns the paths that were added.
+   */
+  addPaths(items: readonly { readonly temporary: string; readonly info: NewPathInfo }[]): string[] {
+    const moved: string[] = [];
+    try {
+      for (const { temporary } of items) canonicalisePathMetadata(temporary);
+      return this.database.db
+        .transaction(() => {
+          const fresh = items.filter(({ info }) => !this.database.isValid(info.path));
+          for (const { temporary, info } of fresh) {
+            this.removeInvalid(info.path);
+            renameSync(temporary, info.path);
+            moved.push(info.path);
+          }
+          this.database.registerPaths(fresh.map(({ info }) => info));
+          return fresh.map(({ info }) => info.path);
+        })
+        .immediate();
+    } catch (error) {
+      // The transaction rolled back: what was moved into place is not valid, so it goes.
+      for (const path of moved) this.removeInvalid(path);
+      throw error;
+    } finally {
+      for (const { temporary } of items) if (lexists(temporary)) deletePathRecursively(temporary);
+    }
   }
 
   /** Adds a text file with references (a `toFile` or `.drv`) if it is not valid yet. */

@@ -25,25 +25,28 @@ class HashPartScanner {
 
   feed(chunk: Buffer): void {
     const data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
-    let runStart = -1;
-    for (let i = 0; i <= data.length; i++) {
-      const inRun = i < data.length && IS_BASE32[data[i] as number] === 1;
-      if (inRun) {
-        if (runStart < 0) runStart = i;
+    const length = STORE_PATH_HASH_LENGTH;
+    // As Nix's scanner: look at the last byte of each window first; a byte that cannot be in a hash part
+    // rules out every window containing it, so most of a binary file is passed over 32 bytes at a time.
+    let at = 0;
+    while (at + length <= data.length) {
+      let bad = -1;
+      for (let j = length - 1; j >= 0; j--) {
+        if (IS_BASE32[data[at + j] as number] !== 1) {
+          bad = j;
+          break;
+        }
+      }
+      if (bad >= 0) {
+        at += bad + 1;
         continue;
       }
-      if (runStart >= 0 && i - runStart >= STORE_PATH_HASH_LENGTH) this.checkRun(data, runStart, i);
-      runStart = -1;
+      const hashPart = data.toString("latin1", at, at + length);
+      if (this.candidates.has(hashPart)) this.found.add(hashPart);
+      at++;
     }
     // Keep the tail that could begin a hash part continued in the next chunk.
-    this.carry = Buffer.from(data.subarray(Math.max(0, data.length - (STORE_PATH_HASH_LENGTH - 1))));
-  }
-
-  private checkRun(data: Buffer, start: number, end: number): void {
-    for (let at = start; at + STORE_PATH_HASH_LENGTH <= end; at++) {
-      const hashPart = data.toString("latin1", at, at + STORE_PATH_HASH_LENGTH);
-      if (this.candidates.has(hashPart)) this.found.add(hashPart);
-    }
+    this.carry = Buffer.from(data.subarray(Math.max(at, data.length - (length - 1))));
   }
 
   /** Starts a new file: a hash part cannot span two files. */

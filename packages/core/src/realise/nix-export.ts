@@ -7,7 +7,8 @@
  */
 import { closeSync, openSync, writeSync } from "node:fs";
 
-const EXPORT_MAGIC = 0x4558494e;
+/** The number after each NAR of an export stream ("NIXE"). */
+export const EXPORT_MAGIC = 0x4558494e;
 
 /** One path to export. */
 export interface ExportEntry {
@@ -18,16 +19,30 @@ export interface ExportEntry {
   readonly writeNar: (write: (chunk: Uint8Array) => void) => void;
 }
 
-function number(value: number): Buffer {
+/** A number as the export format frames it: 8 bytes, little-endian. */
+export function exportNumber(value: number): Buffer {
   const buffer = Buffer.alloc(8);
   buffer.writeBigUInt64LE(BigInt(value));
   return buffer;
 }
 
-function string(text: string): Buffer {
+/** A string as the export format (and a NAR) frames it: its length, its bytes, zeros to a multiple of 8. */
+export function exportString(text: string): Buffer {
   const bytes = Buffer.from(text, "utf8");
   const padding = (8 - (bytes.length % 8)) % 8;
-  return Buffer.concat([number(bytes.length), bytes, Buffer.alloc(padding)]);
+  return Buffer.concat([exportNumber(bytes.length), bytes, Buffer.alloc(padding)]);
+}
+
+/** What follows a path's NAR: the magic number, the path, its references (sorted), its deriver, and 0 for "no signature". */
+export function exportTrailer(path: string, references: readonly string[], deriver: string | undefined): Buffer {
+  return Buffer.concat([
+    exportNumber(EXPORT_MAGIC),
+    exportString(path),
+    exportNumber(references.length),
+    ...[...references].sort().map(exportString),
+    exportString(deriver ?? ""),
+    exportNumber(0),
+  ]);
 }
 
 /** Writes `entries` (each after what it refers to) to `file` in Nix's export format. */
@@ -38,16 +53,11 @@ export function writeNixExport(file: string, entries: readonly ExportEntry[]): v
       writeSync(fd, chunk);
     };
     for (const entry of entries) {
-      write(number(1));
+      write(exportNumber(1));
       entry.writeNar(write);
-      write(number(EXPORT_MAGIC));
-      write(string(entry.path));
-      write(number(entry.references.length));
-      for (const reference of [...entry.references].sort()) write(string(reference));
-      write(string(entry.deriver ?? ""));
-      write(number(0));
+      write(exportTrailer(entry.path, entry.references, entry.deriver));
     }
-    write(number(0));
+    write(exportNumber(0));
   } finally {
     closeSync(fd);
   }

@@ -212,13 +212,56 @@ function iteratorOf(source: NarSource): AsyncIterator<Uint8Array> {
   return { next: async () => iterator.next() };
 }
 
-/** Parses a whole NAR, reporting each node to `visitor`; trailing bytes are an error. */
-export async function parseNar(source: NarSource, visitor: NarVisitor): Promise<void> {
-  const reader = new ByteReader(iteratorOf(source));
+async function parseWholeNar(reader: ByteReader, visitor: NarVisitor): Promise<void> {
   const magic = await readBytes(reader).catch((error: unknown) => {
     throw error instanceof NarParseError ? new NarParseError(`not a NAR: ${error.message}`) : error;
   });
   if (magic.toString("utf8") !== NAR_MAGIC) throw new NarParseError("not a NAR: it does not start with 'nix-archive-1'");
   await parseNode(reader, [], visitor);
+}
+
+/** Parses a whole NAR, reporting each node to `visitor`; trailing bytes are an error. */
+export async function parseNar(source: NarSource, visitor: NarVisitor): Promise<void> {
+  const reader = new ByteReader(iteratorOf(source));
+  await parseWholeNar(reader, visitor);
   if (!(await reader.atEnd())) throw new NarParseError(`NAR has trailing data after byte ${reader.offset}`);
+}
+
+/**
+ * A stream in which NARs lie among other framed data, as in Nix's export
+ * format: numbers (8 bytes, little-endian), strings (framed as in a NAR)
+ * and whole NARs are read in turn. A NAR carries no length of its own, so
+ * the only way to find where it ends is to parse it.
+ */
+export class FramedNarStream {
+  private readonly reader: ByteReader;
+
+  constructor(source: NarSource) {
+    this.reader = new ByteReader(iteratorOf(source));
+  }
+
+  /** Bytes consumed so far. */
+  get offset(): number {
+    return this.reader.offset;
+  }
+
+  /** An unsigned 64-bit number (at most `Number.MAX_SAFE_INTEGER`). */
+  async readNumber(): Promise<number> {
+    return readLength(this.reader);
+  }
+
+  /** A framed UTF-8 string of at most 64 KiB. */
+  async readString(): Promise<string> {
+    return readString(this.reader);
+  }
+
+  /** One NAR, checked as {@link parseNar} checks it, each node reported to `visitor`. */
+  async readNar(visitor: NarVisitor): Promise<void> {
+    await parseWholeNar(this.reader, visitor);
+  }
+
+  /** Whether the stream has nothing more. */
+  async atEnd(): Promise<boolean> {
+    return this.reader.atEnd();
+  }
 }

@@ -16,7 +16,7 @@
 import { createWriteStream, lstatSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { once } from "node:events";
 import { NarParseError } from "./nar-errors.js";
-import { parseNar, type NarPath, type NarSource } from "./nar-reader.js";
+import { FramedNarStream, parseNar, type NarPath, type NarSource, type NarVisitor } from "./nar-reader.js";
 
 const SLASH = Buffer.from("/");
 
@@ -26,21 +26,33 @@ const SLASH = Buffer.from("/");
  * part-way, what was unpacked is removed again.
  */
 export async function unpackNar(source: NarSource, destination: string): Promise<void> {
+  await unpackWith((visitor) => parseNar(source, visitor), destination);
+}
+
+/**
+ * Restores the next NAR of a {@link FramedNarStream} (one path of an export
+ * stream) at `destination`, as {@link unpackNar} does.
+ */
+export async function unpackNarFrom(stream: FramedNarStream, destination: string): Promise<void> {
+  await unpackWith((visitor) => stream.readNar(visitor), destination);
+}
+
+async function unpackWith(parse: (visitor: NarVisitor) => Promise<void>, destination: string): Promise<void> {
   // lstat rather than exists: a dangling symlink "does not exist" but must not be replaced, nor removed on failure.
   if (lstatSync(destination, { throwIfNoEntry: false }) !== undefined) {
     throw new NarParseError(`cannot unpack a NAR to '${destination}': it already exists`);
   }
   try {
-    await restore(source, Buffer.from(destination, "utf8"));
+    await parse(restorer(Buffer.from(destination, "utf8")));
   } catch (error) {
     rmSync(destination, { recursive: true, force: true });
     throw error;
   }
 }
 
-async function restore(source: NarSource, destination: Buffer): Promise<void> {
+function restorer(destination: Buffer): NarVisitor {
   const target = (path: NarPath): Buffer => Buffer.concat([destination, ...path.flatMap((name) => [SLASH, name])]);
-  await parseNar(source, {
+  return {
     directory(path) {
       mkdirSync(target(path), { mode: 0o755 });
     },
@@ -61,5 +73,5 @@ async function restore(source: NarSource, destination: Buffer): Promise<void> {
       stream.end();
       await once(stream, "close");
     },
-  });
+  };
 }

@@ -40,7 +40,7 @@ import { ArchiveFormatError, UnsafeArchiveError } from "./archive-errors.js";
 import { bzip2DecompressChunks } from "./bzip2-decompress.js";
 import { fileChunks } from "./input-buffer.js";
 import { readTar, type TarEntry } from "./tar-reader.js";
-import { xzDecompressChunks } from "./xz-decompress.js";
+import { xzDecompressFile } from "./xz-in-worker.js";
 import { readZip } from "./zip-reader.js";
 
 /** The archive formats {@link unpackArchive} recognises. */
@@ -151,7 +151,7 @@ function decompress(format: Exclude<ArchiveFormat, "zip">, file: string): AsyncI
     case "tar.bz2":
       return bzip2DecompressChunks(fileChunks(file));
     case "tar.xz":
-      return xzDecompressChunks(fileChunks(file));
+      return xzDecompressFile(file);
   }
 }
 
