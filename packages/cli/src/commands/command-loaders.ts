@@ -38,4 +38,6 @@ export const COMMAND_LOADERS: Readonly<Record<string, CommandLoader>> = {
   log: () => import("./log.js").then((module) => module.logCommand),
   gc: () => import("./gc.js").then((module) => module.gcCommand),
   store: () => import("./store.js").then((module) => module.storeCommand),
+  export: () => import("./export.js").then((module) => module.exportCommand),
+  import: () => import("./import.js").then((module) => module.importCommand),
 };
