@@ -77,6 +77,40 @@ describe.skipIf(skip !== undefined)("kiln update, search and build with a Debian
     expect(after.inputs["pinned"]?.date).not.toBe("Sat, 01 Jan 2000 00:00:00 UTC");
   });
 
+  it("mixes revisions: backports layered over bookworm in one config; kiln update INPUT moves only that input", () => {
+    const config = join(dir, "layered", "kiln.ts");
+    mkdirSync(dirname(config));
+    writeFileSync(
+      config,
+      [
+        'import { debian } from "@kiln/debian";',
+        "",
+        'const deb = await debian({ suite: "bookworm", essential: false });',
+        'const backports = await debian({ suite: "bookworm-backports", base: deb, essential: false });',
+        "",
+        'export default { tools: backports.fhsEnv({ name: "tools", packages: ["tmux", "tree"] }) };',
+        "",
+      ].join("\n"),
+    );
+    expect(runKiln(["update", "--file", config], dir, env).status).toBe(0);
+    const lockFile = join(dir, "layered", "kiln.lock");
+    const lock = JSON.parse(readFileSync(lockFile, "utf8")) as { inputs: Record<string, { date: string }> };
+    expect(Object.keys(lock.inputs).sort()).toEqual(["debian-bookworm", "debian-bookworm-backports"]);
+    for (const input of Object.values(lock.inputs)) input.date = "Sat, 01 Jan 2000 00:00:00 UTC";
+    writeFileSync(lockFile, `${JSON.stringify(lock, null, 2)}\n`);
+    const result = runKiln(["update", "debian-bookworm-backports", "--file", config], dir, env);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/updated input 'debian-bookworm-backports': bookworm-backports of Sat, 01 Jan 2000 00:00:00 UTC -> /);
+    const after = JSON.parse(readFileSync(lockFile, "utf8")) as { inputs: Record<string, { date: string }> };
+    expect(after.inputs["debian-bookworm"]?.date).toBe("Sat, 01 Jan 2000 00:00:00 UTC");
+    expect(after.inputs["debian-bookworm-backports"]?.date).not.toBe("Sat, 01 Jan 2000 00:00:00 UTC");
+    const build = runKiln(["build", `${config}#tools`, "--out-link", join(dir, "layered", "result")], dir, env);
+    expect(build.stderr).not.toMatch(/^error/m);
+    expect(build.status).toBe(0);
+    expect(spawnSync(join(dir, "layered", "result/bin/tree"), ["--version"], { encoding: "utf8" }).stdout).toMatch(/^tree v2\./);
+    expect(existsSync(join(dir, "layered", "result/bin/tmux"))).toBe(true);
+  }, 180_000);
+
   it("shows why one package needs another as a chain", () => {
     const result = runKiln(["why-depends", "htop", "libgcc-s1"], dir, env);
     expect(result.status).toBe(0);
