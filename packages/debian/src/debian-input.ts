@@ -84,7 +84,7 @@ export type DebianPackage = Derivation<"out"> & {
    * of them, as nixpkgs' `python3.withPackages`: a program that loads
    * plugins from its own directories (OBS and its plugins) finds them there.
    */
-  withPackages(others: readonly Derivation[]): Derivation<"out">;
+  withPackages(others: readonly (Derivation | string)[]): Derivation<"out">;
 };
 
 /** A locked Debian input: each package by name (`deb.htop`), and the operations. */
@@ -171,10 +171,12 @@ function packageSet(inputName: string, locked: LockedDebianInput, index: Package
     const ordered = [...roots, ...closure.filter((entry) => !roots.includes(entry))];
     return fhsEnvDerivation({ name, closure: ordered.map(unpack), programsOf: roots.map(unpack), ...(runScript !== undefined ? { runScript } : {}) });
   };
-  const withPackages = (entry: IndexPackage, others: readonly Derivation[]): Derivation<"out"> => {
+  const withPackages = (entry: IndexPackage, others: readonly (Derivation | string)[]): Derivation<"out"> => {
     const roots = [entry, ...others.map((other) => {
-      const found = PACKAGE_ENTRY.get(other);
-      if (found === undefined || !listsEntry(resolution, found)) throw new DebianInputError(`withPackages: '${other.name}' is not a package of ${described}; give packages of this input or the inputs it is layered over`);
+      const found = typeof other === "string" ? undefined : PACKAGE_ENTRY.get(other);
+      if (found === undefined || !listsEntry(resolution, found)) {
+        throw new DebianInputError(`withPackages: '${typeof other === "string" ? other : other.name}' is not a package of ${described}; give packages of this input or the inputs it is layered over`);
+      }
       return found;
     })];
     return environment(`${entry.name}-${entry.version}-with-packages`, [...new Set(roots)]);
@@ -196,7 +198,7 @@ function packageSet(inputName: string, locked: LockedDebianInput, index: Package
       const byName = new Map(closure.map((other) => [other.name, other]));
       const direct = resolution.requirements(entry).flatMap((requirement) => requirement.map((relation) => byName.get(relation.name)).find((found) => found !== undefined) ?? []);
       const derivation = packageDerivation(entry, ordered.map(unpack), [...new Set(direct)].map(unpack));
-      made = Object.defineProperty(derivation, "withPackages", { value: (others: readonly Derivation[]) => withPackages(entry, others) }) as DebianPackage;
+      made = Object.defineProperty(derivation, "withPackages", { value: (others: readonly (Derivation | string)[]) => withPackages(entry, others) }) as DebianPackage;
       PACKAGE_ENTRY.set(made, entry);
       packages.set(name, made);
       return made;
