@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEBIAN_CACHE, cacheDebianDownloads, debianArchiveUnavailable } from "../../packages/cli/test/debian-cache.js";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const KILN = fileURLToPath(new URL("../../packages/cli/bin/kiln.js", import.meta.url));
@@ -19,7 +20,11 @@ let storeDir = "";
 let home = "";
 
 function ok(...args: string[]): { stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [KILN, ...args.slice(0, 1), "--store-dir", storeDir, ...args.slice(1)], { cwd: here, encoding: "utf8", env: { ...process.env, KILN_STATE_DIR: join(work, "state") } });
+  const result = spawnSync(process.execPath, [KILN, ...args.slice(0, 1), "--store-dir", storeDir, ...args.slice(1)], {
+    cwd: here,
+    encoding: "utf8",
+    env: { ...process.env, KILN_STATE_DIR: join(work, "state"), KILN_HASHED_MIRRORS: DEBIAN_CACHE },
+  });
   if (result.status !== 0) throw new Error(`kiln ${args.join(" ")} failed (${result.status}):\n${result.stderr}`);
   return { stdout: result.stdout, stderr: result.stderr };
 }
@@ -29,12 +34,19 @@ beforeAll(() => {
   storeDir = join(work, "store", "store");
   home = join(work, "alice");
 });
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => {
+  cacheDebianDownloads(storeDir);
+  rmSync(work, { recursive: true, force: true });
+});
 
-describe("alice's home in the machines example", () => {
+// htop comes from Debian's archive (or the download cache, which a fresh checkout lacks).
+const skip = await debianArchiveUnavailable();
+if (skip !== undefined) console.warn(`skipping alice's home: Debian's archive is unreachable (${skip})`);
+
+describe.skipIf(skip !== undefined)("alice's home in the machines example", () => {
   let activationPackage = "";
 
-  it("switches a home directory to it: git's config, bash's startup files, htop on the profile, her file", () => {
+  it("switches a home directory to it: git's config, bash's startup files, htop on the profile, her file", { timeout: 600_000 }, () => {
     const { stdout, stderr } = ok("switch", project, "--home", "alice", "--root", home);
     activationPackage = stdout.trim();
     expect(activationPackage).toMatch(/-kiln-home-alice$/);
@@ -47,7 +59,8 @@ describe("alice's home in the machines example", () => {
     expect(readFileSync(join(home, ".bashrc"), "utf8")).toContain("alias ll='ls -l'\nalias top='htop'\n");
     expect(readlinkSync(join(home, ".kiln-profile"))).toBe(readlinkSync(join(activationPackage, "home-path")));
     const env = { HOME: home, PATH: "/usr/bin:/bin" };
-    expect(execFileSync("bash", ["--login", "-c", 'printf "%s|" "$EDITOR"; htop'], { encoding: "utf8", env, cwd: home })).toBe("vi|htop (a stand-in for htop 3.3.0)\n");
+    // htop is Debian's, run from the store through its wrapper.
+    expect(execFileSync("bash", ["--login", "-c", 'printf "%s|" "$EDITOR"; htop --version'], { encoding: "utf8", env, cwd: home })).toMatch(/^vi\|htop 3\.2\.\d/);
   });
 
   it("lists the home's generation", () => {

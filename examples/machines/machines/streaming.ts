@@ -8,7 +8,7 @@ export const streaming = defineMachineModule<typeof pkgs, [typeof myOptions]>(({
     networking: { hostName: "streaming" },
     time: { timeZone: "Europe/Berlin" },
     my: { streaming: { enable: true }, gaming: { enable: true } },
-    hardware: { graphics: { enable: true, extraPackages: [pkgs["nvidia-vaapi-driver"]] } },
+    hardware: { graphics: { enable: true, extraPackages: [pkgs["nvidia-vaapi-driver"], pkgs["mesa-opencl-icd"]] } },
     boot: { kernelModules: ["nvidia", "nvidia_uvm"] },
   },
 }));

@@ -14,7 +14,8 @@ import { defineMachineModule, defineModule, mkDefault, mkEnableOption, mkIf, mkM
 /** The packages this module needs from the machine's package set: the type checks that every machine's set has them. */
 export interface MyPackageNeeds {
   readonly "obs-studio": Derivation;
-  readonly obsPlugins: { readonly "obs-backgroundremoval": Derivation; readonly "obs-pipewire-audio-capture": Derivation };
+  /** The OBS plugins I use, by name. */
+  readonly obsPlugins: Readonly<Record<string, Derivation>>;
   readonly steam: Derivation;
   readonly mangohud: Derivation;
   readonly htop: Derivation;

@@ -1,6 +1,7 @@
 /**
- * The laptop a week later, for the example's tests: htop updated to 3.4.0,
- * MangoHud added, ripgrep dropped.
+ * The laptop a week later, for the example's tests: htop 3.4.0 from an
+ * overlay instead of Debian's 3.2.2, MangoHud (Debian's) added, ripgrep
+ * dropped.
  */
 import type { Derivation } from "@kiln/core";
 import { defineMachine, defineMachineModule, mkForce } from "@kiln/modules";

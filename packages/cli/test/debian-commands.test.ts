@@ -4,33 +4,18 @@
  * an update with no archive change rewrites nothing, search finds packages
  * in the locked index, why-depends explains a dependency, `kiln build` builds
  * a Debian package whose wrapper runs, and a machine with Debian packages is
- * switched, rolled back and garbage-collected.
+ * switched, rolled back and garbage-collected (what only a deleted
+ * generation held goes, what the current one needs stays).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { downloadFile, fetchSettingsFromEnvironment } from "@kiln/core";
-import { debianMirrors } from "@kiln/debian";
+import { basename, dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEBIAN_CACHE as cache, cacheDebianDownloads, debianArchiveUnavailable } from "./debian-cache.js";
 import { runKiln } from "./run-kiln.js";
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const cache = resolve(process.env["KILN_DEBIAN_CACHE"] ?? join(repo, ".cache/debian"));
-
-async function unavailable(): Promise<string | undefined> {
-  const scratch = mkdtempSync(join(tmpdir(), "kiln-debian-probe-"));
-  try {
-    await downloadFile(`${debianMirrors("bookworm")[0]}dists/bookworm/InRelease`, join(scratch, "InRelease"), { settings: fetchSettingsFromEnvironment({ KILN_FETCH_ATTEMPTS: "1", KILN_CONNECT_TIMEOUT: "5" }) });
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-}
-const skip = await unavailable();
+const skip = await debianArchiveUnavailable();
 if (skip !== undefined) console.warn(`skipping the Debian CLI tests: the archive is unreachable (${skip})`);
 
 describe.skipIf(skip !== undefined)("kiln update, search and build with a Debian input", () => {
@@ -45,7 +30,10 @@ describe.skipIf(skip !== undefined)("kiln update, search and build with a Debian
       'import { debian } from "@kiln/debian";\n\nconst deb = await debian({ suite: "bookworm", essential: false });\n\nexport default { tree: deb.package("tree") };\n',
     );
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => {
+    cacheDebianDownloads(join(dir, "store"));
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it("locks an unlocked input on first use and says so; a second update rewrites nothing", () => {
     const first = runKiln(["update"], dir, env);
@@ -89,6 +77,40 @@ describe.skipIf(skip !== undefined)("kiln update, search and build with a Debian
     expect(after.inputs["pinned"]?.date).not.toBe("Sat, 01 Jan 2000 00:00:00 UTC");
   });
 
+  it("mixes revisions: backports layered over bookworm in one config; kiln update INPUT moves only that input", () => {
+    const config = join(dir, "layered", "kiln.ts");
+    mkdirSync(dirname(config));
+    writeFileSync(
+      config,
+      [
+        'import { debian } from "@kiln/debian";',
+        "",
+        'const deb = await debian({ suite: "bookworm", essential: false });',
+        'const backports = await debian({ suite: "bookworm-backports", base: deb, essential: false });',
+        "",
+        'export default { tools: backports.fhsEnv({ name: "tools", packages: ["tmux", "tree"] }) };',
+        "",
+      ].join("\n"),
+    );
+    expect(runKiln(["update", "--file", config], dir, env).status).toBe(0);
+    const lockFile = join(dir, "layered", "kiln.lock");
+    const lock = JSON.parse(readFileSync(lockFile, "utf8")) as { inputs: Record<string, { date: string }> };
+    expect(Object.keys(lock.inputs).sort()).toEqual(["debian-bookworm", "debian-bookworm-backports"]);
+    for (const input of Object.values(lock.inputs)) input.date = "Sat, 01 Jan 2000 00:00:00 UTC";
+    writeFileSync(lockFile, `${JSON.stringify(lock, null, 2)}\n`);
+    const result = runKiln(["update", "debian-bookworm-backports", "--file", config], dir, env);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/updated input 'debian-bookworm-backports': bookworm-backports of Sat, 01 Jan 2000 00:00:00 UTC -> /);
+    const after = JSON.parse(readFileSync(lockFile, "utf8")) as { inputs: Record<string, { date: string }> };
+    expect(after.inputs["debian-bookworm"]?.date).toBe("Sat, 01 Jan 2000 00:00:00 UTC");
+    expect(after.inputs["debian-bookworm-backports"]?.date).not.toBe("Sat, 01 Jan 2000 00:00:00 UTC");
+    const build = runKiln(["build", `${config}#tools`, "--out-link", join(dir, "layered", "result")], dir, env);
+    expect(build.stderr).not.toMatch(/^error/m);
+    expect(build.status).toBe(0);
+    expect(spawnSync(join(dir, "layered", "result/bin/tree"), ["--version"], { encoding: "utf8" }).stdout).toMatch(/^tree v2\./);
+    expect(existsSync(join(dir, "layered", "result/bin/tmux"))).toBe(true);
+  }, 180_000);
+
   it("shows why one package needs another as a chain", () => {
     const result = runKiln(["why-depends", "htop", "libgcc-s1"], dir, env);
     expect(result.status).toBe(0);
@@ -112,7 +134,7 @@ describe.skipIf(skip !== undefined)("kiln update, search and build with a Debian
     expect(run.stdout).toMatch(/^tree v2\./);
   });
 
-  it("switches a machine with Debian packages into --root, rolls it back, and garbage-collects what no generation needs", () => {
+  it("switches a machine with Debian packages into --root and rolls it back; gc removes what only a deleted generation held and keeps the current one's closure", () => {
     const project = join(dir, "machine");
     mkdirSync(project);
     writeFileSync(
@@ -148,5 +170,16 @@ describe.skipIf(skip !== undefined)("kiln update, search and build with a Debian
     expect(gc.stdout).toMatch(/deleted '.*-jq_[^']*_amd64\.deb'/);
     expect(spawnSync(join(first, "sw/bin/tree"), ["--version"], { encoding: "utf8" }).stdout).toMatch(/^tree v2\./);
     expect(spawnSync(join(second, "sw/bin/jq"), ["-n", "1 + 1"], { encoding: "utf8" }).stdout).toBe("2\n");
+    // Once the generation with jq is deleted, what it alone held goes (jq, libjq1, libonig5 unpacked); what the current one needs stays.
+    const closureOf = (program: string): string[] => readFileSync(join(dirname(dirname(realpathSync(program))), "kiln-debian/closure"), "utf8").trim().split("\n");
+    const kept = closureOf(join(first, "sw/bin/tree"));
+    const gone = closureOf(join(second, "sw/bin/jq")).filter((tree) => !kept.includes(tree));
+    expect(gone.map((tree) => /^[^-]+-(.+?)-\d.*-deb$/.exec(basename(tree))?.[1]).sort()).toEqual(["jq", "libjq1", "libonig5"]);
+    expect(runKiln(["generations", "--root", root, "--delete", "2"], project, env).status).toBe(0);
+    expect(runKiln(["gc"], project, env).status).toBe(0);
+    for (const tree of gone) expect([tree, existsSync(tree)]).toEqual([tree, false]);
+    expect(existsSync(second)).toBe(false);
+    for (const tree of kept) expect([tree, existsSync(tree)]).toEqual([tree, true]);
+    expect(spawnSync(join(first, "sw/bin/tree"), ["--version"], { encoding: "utf8" }).stdout).toMatch(/^tree v2\./);
   }, 180_000);
 });

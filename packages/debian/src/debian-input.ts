@@ -14,6 +14,7 @@ import { LOCK_FILE_NAME, readLockFile, writeLockFile, type LockedDebianInput } f
 import { lockDebianInput, type DebianInputSpec } from "./lock-input.js";
 import type { IndexPackage, PackageIndex } from "./package-index.js";
 import { fhsEnvDerivation, packageDerivation, unpackedDerivation } from "./package-derivations.js";
+import { layeredIndex, layerOf, listsEntry, PACKAGE_LAYER, type PackageLayer } from "./package-layers.js";
 import { resolveClosure } from "./resolve-closure.js";
 import { closeNames } from "@kiln/core";
 
@@ -35,6 +36,13 @@ export interface DebianOptions {
   readonly keyring?: string;
   /** Archive roots to fetch from (default: `KILN_DEBIAN_MIRRORS`, else the host's apt sources). */
   readonly mirrors?: readonly string[];
+  /**
+   * The input this one is layered over, for a suite that carries only what
+   * it changes (`bookworm-updates`, `bookworm-backports` over `bookworm`):
+   * packages resolve over both indexes, the newest satisfying version
+   * winning as with apt, and each is fetched as its own input locks it.
+   */
+  readonly base?: DebianPackageSet;
   readonly fetchSettings?: FetchSettings;
 }
 
@@ -44,10 +52,10 @@ export interface DebianPackageSetOperations {
   readonly inputName: string;
   /** What the input is locked to. */
   readonly locked: LockedDebianInput;
-  /** The parsed index. */
+  /** The parsed index (this input's own, without its `base`'s). */
   readonly index: PackageIndex;
   /** The package `name`: a derivation that refers to the unpacked `.deb`s of its closure. */
-  package(name: string): Derivation<"out">;
+  package(name: string): DebianPackage;
   /** The closure of `names` as index entries, sorted by name. */
   closure(names: readonly string[]): IndexPackage[];
   /** Packages whose name or description contains every word of `query`. */
@@ -68,8 +76,19 @@ export interface DebianFhsEnvOptions {
   readonly runScript?: string;
 }
 
+/** A package of a Debian input: a derivation, which can be put in one environment with others. */
+export type DebianPackage = Derivation<"out"> & {
+  /**
+   * One FHS environment of this package, `others` (packages of this input
+   * or its bases) and their closure, with wrappers for the programs of all
+   * of them, as nixpkgs' `python3.withPackages`: a program that loads
+   * plugins from its own directories (OBS and its plugins) finds them there.
+   */
+  withPackages(others: readonly (Derivation | string)[]): Derivation<"out">;
+};
+
 /** A locked Debian input: each package by name (`deb.htop`), and the operations. */
-export type DebianPackageSet = DebianPackageSetOperations & { readonly [name: string]: Derivation<"out"> };
+export type DebianPackageSet = DebianPackageSetOperations & { readonly [name: string]: DebianPackage };
 
 // dist (or src): this package's own code, whose frames are not the caller's.
 const CODE_ROOT = dirname(fileURLToPath(import.meta.url));
@@ -113,8 +132,9 @@ export async function debian(options: DebianOptions): Promise<DebianPackageSet> 
     writeLockFile(lockFile, { version: 1, inputs: { ...readLockFile(lockFile).inputs, [inputName]: locked } });
     reportWarning(`input '${inputName}' ${why}; locked it to ${spec.suite} of ${locked.date} in '${lockFile}'`);
   }
+  const base = options.base !== undefined ? layerOf(options.base, "base") : undefined;
   const index = await loadPackageIndex(locked, mirrors, options.fetchSettings !== undefined ? { fetchSettings: options.fetchSettings } : {});
-  return packageSet(inputName, locked, index, mirrors, options.essential ?? true);
+  return packageSet(inputName, locked, index, mirrors, options.essential ?? true, base);
 }
 
 function mirrorsIfAny(suite: string): string[] {
@@ -126,13 +146,40 @@ function mirrorsIfAny(suite: string): string[] {
   }
 }
 
-function packageSet(inputName: string, locked: LockedDebianInput, index: PackageIndex, mirrors: readonly string[], essential: boolean): DebianPackageSet {
+/** Which package set made a package (for `withPackages`). */
+const PACKAGE_ENTRY = new WeakMap<Derivation, IndexPackage>();
+
+function packageSet(inputName: string, locked: LockedDebianInput, index: PackageIndex, mirrors: readonly string[], essential: boolean, base: PackageLayer | undefined): DebianPackageSet {
+  const resolution = layeredIndex(index, base);
   const unpacked = new Map<IndexPackage, Derivation<"out">>();
-  const packages = new Map<string, Derivation<"out">>();
-  const unpack = (entry: IndexPackage): Derivation<"out"> => {
-    let made = unpacked.get(entry);
-    if (made === undefined) unpacked.set(entry, (made = unpackedDerivation(entry, mirrors)));
-    return made;
+  const packages = new Map<string, DebianPackage>();
+  const layer: PackageLayer = {
+    inputName,
+    index: resolution,
+    unpack(entry) {
+      if (!listsEntry(index, entry)) return base?.unpack(entry);
+      let made = unpacked.get(entry);
+      if (made === undefined) unpacked.set(entry, (made = unpackedDerivation(entry, mirrors)));
+      return made;
+    },
+  };
+  const unpack = (entry: IndexPackage): Derivation<"out"> => layer.unpack(entry) as Derivation<"out">;
+  const described = base === undefined ? inputName : `${inputName} (over ${base.inputName})`;
+  /** An FHS environment of `roots` and their closure, wrappers for the roots' programs. */
+  const environment = (name: string, roots: readonly IndexPackage[], runScript?: string): Derivation<"out"> => {
+    const closure = resolveClosure(resolution, roots.map((entry) => entry.name), { essential });
+    const ordered = [...roots, ...closure.filter((entry) => !roots.includes(entry))];
+    return fhsEnvDerivation({ name, closure: ordered.map(unpack), programsOf: roots.map(unpack), ...(runScript !== undefined ? { runScript } : {}) });
+  };
+  const withPackages = (entry: IndexPackage, others: readonly (Derivation | string)[]): Derivation<"out"> => {
+    const roots = [entry, ...others.map((other) => {
+      const found = typeof other === "string" ? undefined : PACKAGE_ENTRY.get(other);
+      if (found === undefined || !listsEntry(resolution, found)) {
+        throw new DebianInputError(`withPackages: '${typeof other === "string" ? other : other.name}' is not a package of ${described}; give packages of this input or the inputs it is layered over`);
+      }
+      return found;
+    })];
+    return environment(`${entry.name}-${entry.version}-with-packages`, [...new Set(roots)]);
   };
   const operations: DebianPackageSetOperations = {
     inputName,
@@ -141,34 +188,35 @@ function packageSet(inputName: string, locked: LockedDebianInput, index: Package
     package(name) {
       let made = packages.get(name);
       if (made !== undefined) return made;
-      const entry = index.get(name);
+      const entry = resolution.get(name);
       if (entry === undefined) {
-        const close = closeNames(name, index.names());
-        throw new DebianResolveError(`'${name}' is not a package of ${inputName} (${locked.suite} of ${locked.date})${close.length > 0 ? `; did you mean ${close.map((n) => `'${n}'`).join(", ")}?` : ""}`);
+        const close = closeNames(name, resolution.names());
+        throw new DebianResolveError(`'${name}' is not a package of ${described} (${locked.suite} of ${locked.date})${close.length > 0 ? `; did you mean ${close.map((n) => `'${n}'`).join(", ")}?` : ""}`);
       }
-      const closure = resolveClosure(index, [name], { essential });
+      const closure = resolveClosure(resolution, [name], { essential });
       const ordered = [entry, ...closure.filter((other) => other !== entry)];
       const byName = new Map(closure.map((other) => [other.name, other]));
-      const direct = index.requirements(entry).flatMap((requirement) => requirement.map((relation) => byName.get(relation.name)).find((found) => found !== undefined) ?? []);
-      made = packageDerivation(entry, ordered.map(unpack), [...new Set(direct)].map(unpack));
+      const direct = resolution.requirements(entry).flatMap((requirement) => requirement.map((relation) => byName.get(relation.name)).find((found) => found !== undefined) ?? []);
+      const derivation = packageDerivation(entry, ordered.map(unpack), [...new Set(direct)].map(unpack));
+      made = Object.defineProperty(derivation, "withPackages", { value: (others: readonly (Derivation | string)[]) => withPackages(entry, others) }) as DebianPackage;
+      PACKAGE_ENTRY.set(made, entry);
       packages.set(name, made);
       return made;
     },
-    closure: (names) => resolveClosure(index, names, { essential }),
+    closure: (names) => resolveClosure(resolution, names, { essential }),
     fhsEnv({ name, packages: names, runScript }) {
       if (typeof name !== "string" || name === "") throw new DebianInputError("fhsEnv: 'name' is required");
       const roots = names.map((packageName) => {
-        const entry = index.get(packageName);
+        const entry = resolution.get(packageName);
         // package() throws the error that names close packages.
         if (entry === undefined) operations.package(packageName);
         return entry as IndexPackage;
       });
-      const closure = resolveClosure(index, names, { essential });
-      const ordered = [...roots, ...closure.filter((entry) => !roots.includes(entry))];
-      return fhsEnvDerivation({ name, closure: ordered.map(unpack), programsOf: roots.map(unpack), ...(runScript !== undefined ? { runScript } : {}) });
+      return environment(name, roots, runScript);
     },
     search: (query) => index.search(query),
   };
+  Object.defineProperty(operations, PACKAGE_LAYER, { value: layer });
   return new Proxy(operations, {
     get(target, property, receiver) {
       if (typeof property !== "string" || property in target) return Reflect.get(target, property, receiver) as unknown;

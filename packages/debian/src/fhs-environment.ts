@@ -6,7 +6,7 @@
  * bubblewrap with that tree as `/usr`, `/lib`, `/lib64`, `/bin`, `/sbin` and
  * `/etc`, the host's `passwd`, `group`, `hosts`, `resolv.conf` and
  * `localtime` passed through, and the host's `/home`, `/tmp`, `/run`,
- * `/dev`, `/proc` and `/sys` visible. No host library is mounted, so a
+ * `/var`, `/dev`, `/proc` and `/sys` visible. No host library is mounted, so a
  * program can only load libraries of its closure.
  *
  * What maintainer scripts would generate and programs need is made here:
@@ -25,8 +25,14 @@ const ROOT_DIRS = ["usr", "lib", "lib64", "lib32", "libx32", "bin", "sbin", "etc
 /** Host files that replace the closure's: who the users are, and how to reach and name things. */
 export const HOST_ETC_FILES = ["passwd", "group", "hosts", "resolv.conf", "localtime"] as const;
 
-/** Host directories visible in the environment, read-write as on the host. */
-const HOST_DIRS = ["/home", "/tmp", "/run"] as const;
+/**
+ * Host directories visible in the environment, read-write as on the host.
+ * `/var` is the host's, as in nixpkgs' `buildFHSEnv`: a service's state,
+ * cache and log directories (systemd's `StateDirectory=`, `CacheDirectory=`,
+ * `LogsDirectory=`) and `/run`'s `RuntimeDirectory=` are where the program
+ * looks for them.
+ */
+const HOST_DIRS = ["/home", "/tmp", "/run", "/var"] as const;
 
 /** Directories whose programs get wrappers. */
 const PROGRAM_DIRS = ["usr/bin", "bin", "usr/sbin", "sbin", "usr/games"] as const;
@@ -66,7 +72,6 @@ function environmentMounts(root: string, storeDir: string, writableEtc = false):
   for (const file of HOST_ETC_FILES) args.push("--ro-bind-try", `/etc/${file}`, `/etc/${file}`);
   args.push("--ro-bind", storeDir, storeDir, "--dev-bind", "/dev", "/dev", "--proc", "/proc", "--ro-bind", "/sys", "/sys");
   for (const dir of HOST_DIRS) args.push("--bind-try", dir, dir);
-  args.push("--tmpfs", "/var", "--dir", "/var/tmp");
   return args;
 }
 

@@ -82,6 +82,22 @@ describe("mistakes are reported with the option to change", () => {
     ]);
   });
 
+  it("OBS whose package has withPackages (a package running in its own environment) gets its plugins through it, not wrapOBS's join", () => {
+    const environment = pkgs.writeText("obs-with-plugins", "");
+    const given: unknown[] = [];
+    const obs = Object.assign(Object.create(pkgs["obs-studio"]) as typeof pkgs["obs-studio"], {
+      withPackages(others: readonly unknown[]) {
+        given.push(...others);
+        return environment;
+      },
+    });
+    const plugin = pkgs.obsPlugins["obs-backgroundremoval"];
+    const machine = machineOf({ config: { programs: { "obs-studio": { enable: true, package: obs, plugins: [plugin] } } } });
+    expect(machine.config.programs["obs-studio"].finalPackage).toBe(environment);
+    expect(given).toEqual([plugin]);
+    expect(machine.config.environment.systemPackages).toContain(environment);
+  });
+
   it("a package the set lacks, naming the option to set instead", () => {
     const error = errorOf(() => defineMachine({ pkgs: defaultPackageSet(), modules: [defineMachineModule({ config: { programs: { "obs-studio": { enable: true } } } })] }));
     expect(error).toBeInstanceOf(MissingPackageError);

@@ -180,11 +180,14 @@ describe("a machine's toplevel", () => {
       ].join("\n"),
     );
     expect(conf).toContain("  server {\n    listen 127.0.0.1:8080;\n    server_name internal.example.org;\n    access_log off;\n  }");
+    // The service names the file by its store path (NixOS's default), the one /etc/nginx/nginx.conf links to.
+    const confPath = readlinkSync(join(out, "etc", "nginx", "nginx.conf"));
+    expect(confPath).toMatch(/-nginx\.conf$/);
     const unit = file("systemd/system/nginx.service");
-    expect(unit).toContain(`ExecStart=${String(pkgs.nginx)}/bin/nginx -c /etc/nginx/nginx.conf\n`);
-    expect(unit).toContain(`ExecReload=${String(pkgs.nginx)}/bin/nginx -c /etc/nginx/nginx.conf -s reload\n`);
+    expect(unit).toContain(`ExecStart=${String(pkgs.nginx)}/bin/nginx -c ${confPath}\n`);
+    expect(unit).toContain(`ExecReload=${String(pkgs.nginx)}/bin/nginx -c ${confPath} -s reload\n`);
     const preStart = /ExecStartPre=(\S+)/.exec(unit)?.[1] ?? "";
-    expect(readFileSync(preStart, "utf8")).toContain(`${String(pkgs.nginx)}/bin/nginx -c /etc/nginx/nginx.conf -t`);
+    expect(readFileSync(preStart, "utf8")).toContain(`${String(pkgs.nginx)}/bin/nginx -c ${confPath} -t`);
   });
 
   it("writes sshd_config from the ports, host keys and typed and free settings", () => {

@@ -4,7 +4,11 @@
  *
  * nixpkgs' `wrapOBS` joins OBS and its plugins and wraps `bin/obs` so that
  * OBS finds them (`OBS_PLUGINS_PATH`, `OBS_PLUGINS_DATA_PATH`). Kiln does
- * the same with `symlinkJoin` and a launcher script. The virtual camera
+ * the same with `symlinkJoin` and a launcher script. A package that runs in
+ * an environment of its own (a Debian package, whose OBS looks for plugins
+ * in its own `/usr/lib`) has a `withPackages(plugins)` instead, as
+ * nixpkgs' `python3.withPackages`: one environment of OBS and its plugins,
+ * which `wrapObs` uses when the package has it. The virtual camera
  * needs the v4l2loopback kernel module: it is loaded at boot with the
  * options OBS expects; the module itself comes from the host (e.g. Debian's
  * `v4l2loopback-dkms`).
@@ -47,9 +51,23 @@ export const obsStudioOptions = withOptions().module(located(FILE, (args) => {
   };
 }));
 
-/** OBS joined with its plugins, `bin/obs` pointing it at them (nixpkgs' `wrapOBS`); OBS itself when there are none. */
+/** A package that makes one environment of itself and others (a Debian package of `@kiln/debian`). */
+interface PackageWithPackages {
+  withPackages(others: readonly PackageValue[]): PackageValue;
+}
+
+function hasWithPackages(value: PackageValue): value is PackageValue & PackageWithPackages {
+  return typeof value === "object" && typeof (value as Partial<PackageWithPackages>).withPackages === "function";
+}
+
+/**
+ * OBS joined with its plugins, `bin/obs` pointing it at them (nixpkgs'
+ * `wrapOBS`), or, for a package with `withPackages`, its environment with
+ * them; OBS itself when there are none.
+ */
 export function wrapObs(pkgs: MachinePackageSet, obs: PackageValue, plugins: readonly PackageValue[]): PackageValue {
   if (plugins.length === 0) return obs;
+  if (hasWithPackages(obs)) return obs.withPackages(plugins);
   const joinedPlugins = pkgs.symlinkJoin({ name: "obs-studio-plugins", paths: plugins });
   const launcher = pkgs.writeShellScriptBin(
     "obs",

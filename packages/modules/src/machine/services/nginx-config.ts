@@ -25,6 +25,8 @@ export interface NginxSettings {
   readonly defaultHTTPListenPort: number;
   readonly virtualHosts: Readonly<Record<string, NginxVirtualHost>>;
   readonly appendHttpConfig: string;
+  /** The MIME types file to include, or `null` for the package's `conf/mime.types`. */
+  readonly defaultMimeTypes: string | null;
 }
 
 /** `text` indented by `depth` levels of two spaces, blank lines kept empty. */
@@ -80,7 +82,7 @@ function serverBlock(settings: NginxSettings, name: string, host: NginxVirtualHo
 /** The text of `nginx.conf`. */
 export function nginxConfigText(settings: NginxSettings): string {
   const http = [
-    `include ${packagePath(settings.package)}/conf/mime.types;`,
+    `include ${settings.defaultMimeTypes ?? `${packagePath(settings.package)}/conf/mime.types`};`,
     "default_type application/octet-stream;",
     "access_log /var/log/nginx/access.log;",
     "sendfile on;",

@@ -4,6 +4,12 @@
  * `nginx` user and group its workers run as, and a service that checks the
  * configuration, runs nginx in the foreground and reloads it with
  * `systemctl reload nginx`.
+ *
+ * As NixOS does by default (`enableReload = false`), the service names the
+ * configuration by its store path, so a changed configuration changes the
+ * unit and a switch restarts nginx. It also makes the service work with a
+ * package that runs in an environment of its own, such as a Debian package
+ * from `@kiln/debian`, whose `/etc` is its own but which sees the store.
  */
 import { defineModule, withOptions } from "../../modules/define-module.js";
 import { mkEnableOption } from "../../options/mk-enable-option.js";
@@ -24,7 +30,7 @@ import { located } from "../module-file.js";
 
 const FILE = "@kiln/modules/machine/services/nginx.ts";
 
-/** Where the service reads its configuration. */
+/** Where the configuration is linked in `/etc` (the service reads it by its store path). */
 export const NGINX_CONFIG_PATH = "/etc/nginx/nginx.conf";
 
 /** The options of `services.nginx`. */
@@ -50,6 +56,14 @@ export const nginxOptions = withOptions().module(located(FILE, (args) => {
             example: { "example.org": { root: "/var/www/example.org", locations: { "/api/": { proxyPass: "http://127.0.0.1:3000" } } } },
             description: "The virtual hosts (`server` blocks), by name (the default `server_name`).",
           }),
+          defaultMimeTypes: mkOption({
+            type: types.nullOr(types.str),
+            default: null,
+            defaultText: "${package}/conf/mime.types",
+            example: "/etc/nginx/mime.types",
+            description:
+              "The file of MIME types the `http` block includes; by default the package's `conf/mime.types` (nixpkgs' layout). A Debian package runs in its own environment, whose `/etc/nginx/mime.types` is Debian's: set this to that path.",
+          }),
           appendHttpConfig: mkOption({ type: types.lines, default: "", description: "More nginx directives at the end of the `http` block." }),
         },
       },
@@ -58,15 +72,17 @@ export const nginxOptions = withOptions().module(located(FILE, (args) => {
 }));
 
 /** Writes `nginx.conf`, declares the user and group, and runs nginx. */
-export const nginx = withOptions(nginxOptions, etcOptions, systemPackagesOptions, systemdOptions, usersOptions).module(located(FILE, ({ config }) => {
-  const cfg = config.services.nginx;
-  const nginxCommand = lazy(() => `${packagePath(cfg.package)}/bin/nginx -c ${NGINX_CONFIG_PATH}`);
+export const nginx = withOptions(nginxOptions, etcOptions, systemPackagesOptions, systemdOptions, usersOptions).module(located(FILE, (args) => {
+  const cfg = args.config.services.nginx;
+  const configFile = lazy(() => machinePackageSet(args.pkgs).writeText("nginx.conf", nginxConfigText(cfg)));
+  const nginxCommand = lazy(() => `${packagePath(cfg.package)}/bin/nginx -c ${String(configFile.force())}`);
   return {
     key: FILE,
     imports: [nginxOptions],
     config: mkIf(cfg.enable, {
       environment: {
-        etc: { "nginx/nginx.conf": { text: lazy(() => nginxConfigText(cfg)) } },
+        // The file the service runs with, where people and `nginx -t` look for it.
+        etc: { "nginx/nginx.conf": { source: lazy(() => configFile.force()) } },
         systemPackages: lazy(() => [cfg.package]),
       },
       users: {
