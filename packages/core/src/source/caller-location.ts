@@ -31,9 +31,19 @@ export function callerLocation(skip: readonly string[] = []): SourceLocation | u
   }
   for (const location of stackLocations(stack ?? "")) {
     if (location.file.includes("/node_modules/")) continue;
-    const own = [CODE_ROOT, ...skip].some((root) => location.file.startsWith(`${root}/`));
+    const own = [CODE_ROOT, ...skip].flatMap(withSibling).some((root) => location.file.startsWith(`${root}/`));
     if (own && !location.file.endsWith(".test.ts")) continue;
     return location;
   }
   return undefined;
+}
+
+/**
+ * A code root and its twin: `dist` beside `src`. With source maps on, a frame
+ * of the compiled `dist` code is reported at its `src` file, so both are the
+ * package's own code.
+ */
+function withSibling(root: string): string[] {
+  const twin = root.endsWith("/dist") ? `${root.slice(0, -5)}/src` : root.endsWith("/src") ? `${root.slice(0, -4)}/dist` : undefined;
+  return twin === undefined ? [root] : [root, twin];
 }
