@@ -66,6 +66,8 @@ export interface DebianFhsEnvOptions {
   /** Package names. */
   readonly packages: readonly string[];
   readonly runScript?: string;
+  /** Symlinks to add where the merged tree has nothing, e.g. `{ "usr/bin/awk": "gawk" }` (what alternatives would make). */
+  readonly links?: Readonly<Record<string, string>>;
 }
 
 /** A locked Debian input: each package by name (`deb.htop`), and the operations. */
@@ -155,7 +157,7 @@ function packageSet(inputName: string, locked: LockedDebianInput, index: Package
       return made;
     },
     closure: (names) => resolveClosure(index, names, { essential }),
-    fhsEnv({ name, packages: names, runScript }) {
+    fhsEnv({ name, packages: names, runScript, links }) {
       if (typeof name !== "string" || name === "") throw new DebianInputError("fhsEnv: 'name' is required");
       const roots = names.map((packageName) => {
         const entry = index.get(packageName);
@@ -165,7 +167,7 @@ function packageSet(inputName: string, locked: LockedDebianInput, index: Package
       });
       const closure = resolveClosure(index, names, { essential });
       const ordered = [...roots, ...closure.filter((entry) => !roots.includes(entry))];
-      return fhsEnvDerivation({ name, closure: ordered.map(unpack), programsOf: roots.map(unpack), ...(runScript !== undefined ? { runScript } : {}) });
+      return fhsEnvDerivation({ name, closure: ordered.map(unpack), programsOf: roots.map(unpack), ...(runScript !== undefined ? { runScript } : {}), ...(links !== undefined ? { links } : {}) });
     },
     search: (query) => index.search(query),
   };

@@ -129,6 +129,8 @@ function derivationAttributes(final: Readonly<Record<string, unknown>>, stdenv: 
     builder: (final["realBuilder"] as DerivationAttrValue | undefined) ?? stdenv.shell,
     args: (final["args"] as readonly DerivationAttrValue[] | undefined) ?? ["-e", builder as DerivationAttrValue],
     stdenv,
+    // The stdenv's tools as the build's /usr, /lib and /bin (the Debian toolchain), not the host's.
+    ...(stdenv.buildRoot !== undefined ? { kilnBuildRoot: stdenv.buildRoot } : {}),
   };
 }
 

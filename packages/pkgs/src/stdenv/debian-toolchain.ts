@@ -1,0 +1,144 @@
+/**
+ * The hermetic stdenv's tools: the closure of Debian's `build-essential`
+ * and of the tools nixpkgs' stdenv provides (bash, coreutils, sed, make,
+ * …), locked and pinned by hash, merged into one tree that builds see as
+ * their `/usr`, `/lib`, `/lib64` and `/bin` (see core's `build-root.ts`).
+ * nixpkgs bootstraps its toolchain from pinned binaries; Kiln's pinned
+ * binaries are Debian's `.deb`s, so the toolchain's identity is their
+ * hashes, never the host's tools.
+ *
+ * The tools come from a Debian input, as a flake's nixpkgs input may
+ * "follow" the project's: `makePkgs({ debian: deb })` takes them from the
+ * project's own locked input. Without one they come from the input this
+ * package ships, locked in `packages/pkgs/kiln.lock`, whose closures are
+ * recorded in `debian-seed.json` (name, version, file and SHA-256 of each
+ * `.deb`), so that evaluating a package needs no index: the seed is to Kiln
+ * what nixpkgs' bootstrap-files are to Nix. The seed's test checks it
+ * against what the lock resolves to.
+ */
+import { readFileSync } from "node:fs";
+import { DebianMirrorError, debianMirrors, fhsEnvDerivation, unpackedDerivation, type DebianPackageSet, type IndexPackage } from "@kiln/debian";
+import type { Derivation } from "@kiln/core";
+import { shippedFilePath } from "../shipped-files.js";
+
+/** The tools of every build (nixpkgs' stdenv has the same): shell, file and text utilities, archivers, patch, make, file, pkg-config. */
+export const STDENV_TOOL_PACKAGES: readonly string[] = Object.freeze([
+  "bash",
+  "coreutils",
+  "findutils",
+  "diffutils",
+  "sed",
+  "grep",
+  "gawk",
+  "tar",
+  "gzip",
+  "bzip2",
+  "xz-utils",
+  "patch",
+  "make",
+  "file",
+  "pkg-config",
+]);
+
+/** What a stdenv with a C compiler adds: gcc, g++, binutils, the C library's headers, dpkg-dev. */
+export const STDENV_COMPILER_PACKAGES: readonly string[] = Object.freeze(["build-essential"]);
+
+/**
+ * The links Debian's maintainer scripts would make with `update-alternatives`
+ * (Kiln runs none), which builds expect: `awk`, and with a compiler `cc`,
+ * `c++`, `c89`, `c99`.
+ */
+const TOOL_LINKS: Readonly<Record<string, string>> = { "usr/bin/awk": "gawk", "usr/bin/nawk": "gawk", "usr/bin/lzma": "xz", "usr/bin/unlzma": "unxz", "usr/bin/lzcat": "xzcat" };
+const COMPILER_LINKS: Readonly<Record<string, string>> = { "usr/bin/cc": "gcc", "usr/bin/c++": "g++", "usr/bin/c89": "c89-gcc", "usr/bin/c99": "c99-gcc" };
+
+/** The Debian packages a stdenv's build root is made of (its roots; their closure comes with them). */
+export function stdenvPackageNames(withCC: boolean): string[] {
+  return withCC ? [...STDENV_COMPILER_PACKAGES, ...STDENV_TOOL_PACKAGES] : [...STDENV_TOOL_PACKAGES];
+}
+
+function rootName(withCC: boolean): string {
+  return withCC ? "stdenv-debian-root" : "stdenv-debian-nocc-root";
+}
+
+function links(withCC: boolean): Record<string, string> {
+  return withCC ? { ...TOOL_LINKS, ...COMPILER_LINKS } : { ...TOOL_LINKS };
+}
+
+/** One `.deb` of the seed: what its fetch and unpacking need. */
+export interface SeedPackage {
+  readonly name: string;
+  readonly version: string;
+  readonly architecture: string;
+  readonly filename: string;
+  readonly size: number;
+  readonly sha256: string;
+}
+
+/** `debian-seed.json`: the closures of the shipped lock's input, roots first, as `fhsEnv` orders them. */
+export interface DebianSeed {
+  /** The input's name in `kiln.lock`. */
+  readonly input: string;
+  /** The SHA-256 of the locked index each closure was resolved from. */
+  readonly index: string;
+  /** The closure of {@link stdenvPackageNames}`(true)`. */
+  readonly compiler: readonly SeedPackage[];
+  /** The closure of {@link stdenvPackageNames}`(false)`. */
+  readonly noCompiler: readonly SeedPackage[];
+}
+
+/** The path of the lock this package ships, which the seed was resolved from. */
+export const SEED_LOCK_FILE = shippedFilePath("../kiln.lock");
+
+let seed: DebianSeed | undefined;
+
+/** The shipped seed. */
+export function debianSeed(): DebianSeed {
+  seed ??= JSON.parse(readFileSync(shippedFilePath("stdenv/debian-seed.json"), "utf8")) as DebianSeed;
+  return seed;
+}
+
+/** The seed's closures as resolved from `deb` (what `debian-seed.json` holds for the shipped lock). */
+export function resolveSeed(deb: DebianPackageSet): DebianSeed {
+  const ordered = (withCC: boolean): SeedPackage[] => {
+    const roots = stdenvPackageNames(withCC);
+    const closure = deb.closure(roots);
+    const rootEntries = roots.map((name) => closure.find((entry) => entry.name === name)).filter((entry): entry is IndexPackage => entry !== undefined);
+    return [...rootEntries, ...closure.filter((entry) => !rootEntries.includes(entry))].map(({ name, version, architecture, filename, size, sha256 }) => ({ name, version, architecture, filename, size, sha256 }));
+  };
+  return { input: deb.inputName, index: deb.locked.indexes.map((index) => index.sha256).join(" "), compiler: ordered(true), noCompiler: ordered(false) };
+}
+
+/** Mirrors of the shipped input: the host's (`KILN_DEBIAN_MIRRORS`, apt sources), or none when a hashed mirror or the store must do. */
+function seedMirrors(): string[] {
+  try {
+    return debianMirrors("bookworm");
+  } catch (error) {
+    if (error instanceof DebianMirrorError) return [];
+    throw error;
+  }
+}
+
+/** The seed's entries as index entries (the fields an unpacked `.deb` derivation does not use are empty). */
+function asIndexPackage(entry: SeedPackage): IndexPackage {
+  return { ...entry, depends: "", preDepends: "", provides: "", essential: false, priority: "", description: "" };
+}
+
+/**
+ * The build root of a stdenv: an FHS environment (`builtin:kiln-debian-fhs`)
+ * of the toolchain's closure with the alternatives links, from `deb`, else
+ * from the shipped seed. The same lock gives the same store path either way.
+ */
+export function toolchainRoot(withCC: boolean, deb?: DebianPackageSet): Derivation<"out"> {
+  if (deb !== undefined) return deb.fhsEnv({ name: rootName(withCC), packages: stdenvPackageNames(withCC), links: links(withCC) });
+  const entries = (withCC ? debianSeed().compiler : debianSeed().noCompiler).map(asIndexPackage);
+  const mirrors = seedMirrors();
+  const unpacked = entries.map((entry) => unpackedDerivation(entry, mirrors));
+  const roots = unpacked.slice(0, stdenvPackageNames(withCC).length);
+  return fhsEnvDerivation({ name: rootName(withCC), closure: unpacked, programsOf: roots, links: links(withCC) });
+}
+
+/** `name version` of each package of a toolchain, for the stdenv's record of what it was made with. */
+export function toolchainListing(withCC: boolean, deb?: DebianPackageSet): string {
+  const entries = deb !== undefined ? resolveSeed(deb) : debianSeed();
+  return (withCC ? entries.compiler : entries.noCompiler).map((entry) => `${entry.name} ${entry.version}`).join("\n");
+}
