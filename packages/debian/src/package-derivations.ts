@@ -102,8 +102,8 @@ export function packageDerivation(entry: IndexPackage, closure: readonly Derivat
 export interface FhsEnvSpec {
   /** The environment's name; with `runScript`, also its program's. */
   readonly name: string;
-  /** The unpacked trees of the closure, in the order their files take precedence. */
-  readonly closure: readonly Derivation[];
+  /** The unpacked trees of the closure, in the order their files take precedence (derivations, or their output paths). */
+  readonly closure: readonly { readonly outPath: string }[];
   /** The trees whose programs get wrappers in `bin/`. */
   readonly programsOf: readonly Derivation[];
   /** A program to run as `bin/<name>` (a path inside the environment, e.g. `/bin/bash`). */

@@ -30,7 +30,8 @@ beforeAll(() => {
   t = temporaryStore();
   pkgs = makePkgs();
 });
-afterAll(() => t.dispose());
+// The store holds the unpacked toolchain (tens of thousands of files), which takes a while to delete.
+afterAll(() => t.dispose(), 300_000);
 
 /** A directory of fake `gcc`, `cc`, `make`, `bash`, `ld` and `pkg-config` that print other versions. */
 function fakeToolchain(directory: string): string {
@@ -139,5 +140,27 @@ describe.skipIf(!sandboxed)("builds with the hermetic stdenv", () => {
     // With the host's tools the same builds succeed: the host has them.
     const host = makePkgs({ toolchain: "host" }).stdenv;
     expect((await t.realise([usesHeader(host), usesProgram(host)])).failed).toEqual([]);
+  });
+
+  it("build with Debian libraries among the inputs, found through the build root, run from a run path into the store", { timeout: 300_000 }, async () => {
+    const deb = await debian({ suite: "bookworm", lockFile: SEED_LOCK_FILE, fetchSettings: cachedFetchSettings() });
+    const set = makePkgs({ debian: deb });
+    const program = set.stdenv.mkDerivation({
+      pname: "ssl-version",
+      version: "1",
+      src: path("./fixtures/ssl-version"),
+      buildInputs: [deb.package("libssl-dev")],
+      buildPhase: 'cc $(pkg-config --cflags openssl) ssl-version.c -o ssl-version $LDFLAGS $(pkg-config --libs openssl)',
+      installPhase: 'install -D ssl-version "$out/bin/ssl-version"',
+    });
+    await t.build(program);
+    const binary = join(program.outPath, "bin/ssl-version");
+    expect(execFileSync(binary, { encoding: "utf8" })).toMatch(/^OpenSSL 3\.0\.\d+\S* /);
+    // libssl3 (whose libcrypto it uses) is its runtime closure, the only .deb left once patchelf dropped the run paths it does not use,
+    // and the loader takes the library from there, not from the host.
+    const debs = t.store.pathInfo(program.outPath)?.references.filter((reference) => reference.endsWith("-deb")) ?? [];
+    expect(debs).toHaveLength(1);
+    expect(debs[0]).toMatch(/-libssl3-[^/]*-deb$/);
+    expect(execFileSync("ldd", [binary], { encoding: "utf8" })).toContain(`libcrypto.so.3 => ${debs[0] ?? ""}/usr/lib/x86_64-linux-gnu/libcrypto.so.3`);
   });
 });

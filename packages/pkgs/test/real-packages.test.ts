@@ -45,7 +45,8 @@ beforeAll(() => {
   t = temporaryStore();
   pkgs = defaultPackageSet();
 });
-afterAll(() => t.dispose());
+// The store holds the unpacked toolchain (tens of thousands of files), which takes a while to delete.
+afterAll(() => t.dispose(), 300_000);
 
 /** Builds `pkg` with the mirror as the only source of files (one attempt per URL); returns the seconds it took. */
 async function buildFromMirror(pkg: Package): Promise<number> {

@@ -18,7 +18,7 @@
  */
 import { readFileSync } from "node:fs";
 import { DebianMirrorError, debianMirrors, fhsEnvDerivation, unpackedDerivation, type DebianPackageSet, type IndexPackage } from "@kiln/debian";
-import type { Derivation } from "@kiln/core";
+import { isDerivation, type Derivation } from "@kiln/core";
 import { shippedFilePath } from "../shipped-files.js";
 
 /** The tools of every build (nixpkgs' stdenv has the same): shell, file and text utilities, archivers, patch, make, file, pkg-config. */
@@ -40,8 +40,12 @@ export const STDENV_TOOL_PACKAGES: readonly string[] = Object.freeze([
   "pkg-config",
 ]);
 
-/** What a stdenv with a C compiler adds: gcc, g++, binutils, the C library's headers, dpkg-dev. */
-export const STDENV_COMPILER_PACKAGES: readonly string[] = Object.freeze(["build-essential"]);
+/**
+ * What a stdenv with a C compiler adds: gcc, g++, binutils, the C library's
+ * headers, dpkg-dev (`build-essential`), and patchelf, which drops the run
+ * paths a program does not use.
+ */
+export const STDENV_COMPILER_PACKAGES: readonly string[] = Object.freeze(["build-essential", "patchelf"]);
 
 /**
  * The links Debian's maintainer scripts would make with `update-alternatives`
@@ -141,4 +145,31 @@ export function toolchainRoot(withCC: boolean, deb?: DebianPackageSet): Derivati
 export function toolchainListing(withCC: boolean, deb?: DebianPackageSet): string {
   const entries = deb !== undefined ? resolveSeed(deb) : debianSeed();
   return (withCC ? entries.compiler : entries.noCompiler).map((entry) => `${entry.name} ${entry.version}`).join("\n");
+}
+
+/** Whether `value` is a Debian package (`deb.package(name)`): an FHS environment of a package's closure. */
+export function isDebianPackage(value: unknown): value is Derivation {
+  return isDerivation(value) && value.drv.builder === "builtin:kiln-debian-fhs" && value.drv.env.has("package");
+}
+
+/** The unpacked trees of a Debian package's closure (their store paths). */
+function debianClosure(pkg: Derivation): string[] {
+  return (pkg.drv.env.get("closure") ?? "").split(" ").filter((path) => path !== "");
+}
+
+/**
+ * The build root of a package with Debian packages among its inputs: the
+ * toolchain's closure, then what the inputs' closures add, merged, so that
+ * their headers, libraries and pkg-config files are found where Debian puts
+ * them (`/usr/include`, `/usr/lib/x86_64-linux-gnu`). Without such inputs,
+ * the toolchain's own root.
+ */
+export function buildRootWith(withCC: boolean, toolchain: Derivation<"out">, inputs: readonly unknown[]): Derivation<"out"> {
+  const extra = inputs.filter(isDebianPackage).flatMap(debianClosure);
+  if (extra.length === 0) return toolchain;
+  const own = debianClosure(toolchain as Derivation);
+  const trees = [...new Set([...own, ...extra])];
+  // The toolchain root lists its closure as `closure`, as a package does; a root made here is named after what it adds.
+  const added = inputs.filter(isDebianPackage).map((pkg) => pkg.name).sort();
+  return fhsEnvDerivation({ name: `${rootName(withCC)}-${added.join("-")}`.slice(0, 200), closure: trees.map((outPath) => ({ outPath })), programsOf: [], links: links(withCC) });
 }

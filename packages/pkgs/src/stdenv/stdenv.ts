@@ -32,7 +32,7 @@ import type { PkgsConfig } from "../config.js";
 import { shippedFile } from "../shipped-files.js";
 import { BASIC_HOST_TOOLS, COMPILER_HOST_TOOLS, DEFAULT_HOST_PATH, hostToolsFingerprint, missingHostTools, probeHostTools, type HostToolchain, type HostToolSpec } from "./host-tools.js";
 import { makeMkDerivation, type MkDerivation } from "./make-derivation.js";
-import { toolchainListing, toolchainRoot } from "./debian-toolchain.js";
+import { buildRootWith, toolchainListing, toolchainRoot } from "./debian-toolchain.js";
 
 /** Options of {@link makeStdenv}. */
 export interface StdenvOptions {
@@ -143,6 +143,17 @@ export class Stdenv {
   get buildRoot(): string | undefined {
     const root = this.toolchainRoot;
     return root === undefined ? undefined : `${root.outPath}/root`;
+  }
+
+  /**
+   * The build root of a package with `inputs`: {@link Stdenv.buildRoot}, with
+   * the closures of the Debian packages among them merged in (their headers,
+   * libraries and pkg-config files where Debian puts them); `undefined` for
+   * the host toolchain.
+   */
+  buildRootFor(inputs: readonly unknown[]): string | undefined {
+    const toolchain = this.toolchainRoot;
+    return toolchain === undefined ? undefined : `${buildRootWith(this.hasCC, toolchain, inputs).outPath}/root`;
   }
 
   /** The stdenv derivation for the current store directory. */
