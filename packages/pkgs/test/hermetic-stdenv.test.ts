@@ -17,8 +17,9 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getStoreDir, path } from "@kiln/core";
-import { debian } from "@kiln/debian";
+import { debian, type DebianPackageSet } from "@kiln/debian";
 import { SEED_LOCK_FILE, debianSeed, makePkgs, resolveSeed, type PackageSet } from "../src/index.js";
+import { greetLibraries } from "./greet-libraries.js";
 import { cachedFetchSettings, sandboxed, temporaryStore, type TemporaryStore } from "./temporary-store.js";
 
 const repo = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
@@ -32,6 +33,10 @@ beforeAll(() => {
 });
 // The store holds the unpacked toolchain (tens of thousands of files), which takes a while to delete.
 afterAll(() => t.dispose(), 300_000);
+
+/** The shipped lock's input, read once (parsing its index takes seconds). */
+let shippedInput: Promise<DebianPackageSet> | undefined;
+const shipped = (): Promise<DebianPackageSet> => (shippedInput ??= debian({ suite: "bookworm", lockFile: SEED_LOCK_FILE, fetchSettings: cachedFetchSettings() }));
 
 /** A directory of fake `gcc`, `cc`, `make`, `bash`, `ld` and `pkg-config` that print other versions. */
 function fakeToolchain(directory: string): string {
@@ -87,7 +92,7 @@ describe("the hermetic stdenv", () => {
   });
 
   it("is the closure the shipped lock resolves to", async () => {
-    const deb = await debian({ suite: "bookworm", lockFile: SEED_LOCK_FILE, fetchSettings: cachedFetchSettings() });
+    const deb = await shipped();
     expect(resolveSeed(deb)).toEqual(debianSeed());
     // Following the project's input gives the same toolchain, hence the same stdenv, for the same lock.
     expect(makePkgs({ debian: deb }).stdenv.outPath).toBe(pkgs.stdenv.outPath);
@@ -96,19 +101,13 @@ describe("the hermetic stdenv", () => {
 
 describe.skipIf(!sandboxed)("builds with the hermetic stdenv", () => {
   it("build a C program with a library among its inputs, with Debian's gcc, make and pkg-config, while fake tools are first on PATH", { timeout: 300_000 }, async () => {
-    const { mkDerivation } = pkgs.stdenv;
-    const libbase = mkDerivation({ pname: "libbase", version: "1.0", src: path("./fixtures/libbase") });
-    const libgreet = mkDerivation({ pname: "libgreet", version: "1.0", src: path("./fixtures/libgreet"), outputs: ["out", "dev"], propagatedBuildInputs: [libbase] });
-    const app = mkDerivation({
-      pname: "greet-app",
-      version: "1.0",
-      src: path("./fixtures/greet-app"),
-      buildInputs: [libgreet],
-      postInstall: `
+    const { app } = greetLibraries(
+      pkgs.stdenv,
+      `
         mkdir -p "$out/share"
         { gcc --version | head -n 1; pkg-config --modversion greet; } > "$out/share/tools"
       `,
-    });
+    );
     const directory = mkdtempSync(join(tmpdir(), "kiln-fake-tools-"));
     const saved = process.env["PATH"];
     process.env["PATH"] = `${fakeToolchain(directory)}:${saved ?? ""}`;
@@ -143,7 +142,7 @@ describe.skipIf(!sandboxed)("builds with the hermetic stdenv", () => {
   });
 
   it("build with Debian libraries among the inputs, found through the build root, run from a run path into the store", { timeout: 300_000 }, async () => {
-    const deb = await debian({ suite: "bookworm", lockFile: SEED_LOCK_FILE, fetchSettings: cachedFetchSettings() });
+    const deb = await shipped();
     const set = makePkgs({ debian: deb });
     const program = set.stdenv.mkDerivation({
       pname: "ssl-version",

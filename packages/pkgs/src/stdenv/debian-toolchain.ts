@@ -69,14 +69,7 @@ function links(withCC: boolean): Record<string, string> {
 }
 
 /** One `.deb` of the seed: what its fetch and unpacking need. */
-export interface SeedPackage {
-  readonly name: string;
-  readonly version: string;
-  readonly architecture: string;
-  readonly filename: string;
-  readonly size: number;
-  readonly sha256: string;
-}
+export type SeedPackage = Pick<IndexPackage, "name" | "version" | "architecture" | "filename" | "size" | "sha256">;
 
 /** `debian-seed.json`: the closures of the shipped lock's input, roots first, as `fhsEnv` orders them. */
 export interface DebianSeed {

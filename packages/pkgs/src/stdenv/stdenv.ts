@@ -178,17 +178,20 @@ export class Stdenv {
   }
 
   private makeDerivation(): Derivation {
+    const attributes = (name: string, hostTools: string) => ({
+      name: this.hasCC ? name : `${name}-nocc`,
+      system: this.system,
+      builder: this.shell,
+      args: ["-e", shippedFile("stdenv/stdenv-builder.sh")],
+      setupScript: shippedFile("stdenv/setup.sh"),
+      hostPath: this.hostPath,
+      shell: this.shell,
+      hostTools,
+    });
     const buildRoot = this.buildRoot;
     if (buildRoot !== undefined) {
       return derivation({
-        name: this.hasCC ? "stdenv-debian" : "stdenv-debian-nocc",
-        system: this.system,
-        builder: this.shell,
-        args: ["-e", shippedFile("stdenv/stdenv-builder.sh")],
-        setupScript: shippedFile("stdenv/setup.sh"),
-        hostPath: this.hostPath,
-        shell: this.shell,
-        hostTools: toolchainListing(this.hasCC, this.debianInput),
+        ...attributes("stdenv-debian", toolchainListing(this.hasCC, this.debianInput)),
         ...(this.hasCC ? { gccExecPrefix: "/usr/lib/gcc/" } : {}),
         kilnBuildRoot: buildRoot,
       });
@@ -199,16 +202,7 @@ export class Stdenv {
       this.warned = true;
       reportWarning(`stdenv: host tools not found on ${toolchain.searchPath}: ${missing.join(", ")}; builds that need them will fail (on Debian: apt-get install build-essential)`);
     }
-    return derivation({
-      name: this.hasCC ? "stdenv-host" : "stdenv-host-nocc",
-      system: this.system,
-      builder: this.shell,
-      args: ["-e", shippedFile("stdenv/stdenv-builder.sh")],
-      setupScript: shippedFile("stdenv/setup.sh"),
-      hostPath: this.hostPath,
-      shell: this.shell,
-      hostTools: hostToolsFingerprint(toolchain),
-    });
+    return derivation(attributes("stdenv-host", hostToolsFingerprint(toolchain)));
   }
 }
 
