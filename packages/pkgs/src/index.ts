@@ -34,7 +34,7 @@ export {
   type HostToolSpec,
 } from "./stdenv/host-tools.js";
 export { Stdenv, makeStdenv, stdenv, stdenvHost, stdenvHostNoCC, stdenvNoCC, type StdenvOptions } from "./stdenv/stdenv.js";
-export { SEED_LOCK_FILE, STDENV_COMPILER_PACKAGES, STDENV_TOOL_PACKAGES, debianSeed, resolveSeed, stdenvPackageNames, type DebianSeed, type SeedPackage } from "./stdenv/debian-toolchain.js";
+export { SEED_LOCK_FILE, SEED_PACKAGES, STDENV_COMPILER_PACKAGES, STDENV_TOOL_PACKAGES, debianSeed, resolveSeed, seedPackage, stdenvPackageNames, type DebianSeed, type SeedPackage, type SeedPackageClosure } from "./stdenv/debian-toolchain.js";
 export { isPackage, makeMkDerivation, type MkDerivation } from "./stdenv/make-derivation.js";
 export { fixAttrs, type AttrsLayer } from "./stdenv/attrs-fixpoint.js";
 export {

@@ -14,7 +14,7 @@
  * getters. An overlay may read `final.x` while it runs as long as it does
  * not define `x` itself (that is reported as a `FixpointError`).
  */
-import { fetchFromGitHub, fetchFromGitLab, fetchgit, fetchpatch, fetchurl, fetchzip } from "@kiln/core";
+import { fetchFromGitHub, fetchFromGitLab, fetchgit, fetchpatch, fetchurl, fetchzip, type Derivation } from "@kiln/core";
 import { callPackageWith, type CallPackage } from "./call-package.js";
 import type { PkgsConfig } from "./config.js";
 import { LayeredFixpoint, type FixpointLayer } from "./fixpoint.js";
@@ -22,6 +22,7 @@ import { licenses } from "./licenses.js";
 import { getExe } from "./meta.js";
 import { platforms } from "./platforms.js";
 import type { DebianPackageSet } from "@kiln/debian";
+import { seedPackage } from "./stdenv/debian-toolchain.js";
 import type { HostToolchain } from "./stdenv/host-tools.js";
 import type { Package } from "./stdenv/package.js";
 import { makeStdenv, type Stdenv, type StdenvOptions } from "./stdenv/stdenv.js";
@@ -51,6 +52,12 @@ export interface PackageSet extends TrivialBuilders {
   readonly stdenvNoCC: Stdenv;
   /** The standard environment of the host's tools (`/usr/bin`, `/bin`): impure. */
   readonly stdenvHost: Stdenv;
+  /**
+   * A Debian package for `buildInputs`: from the set's Debian input
+   * (`makePkgs({ debian })`), else one of the few the shipped seed has
+   * (`ed`, `libncurses-dev`), which the set's own packages use.
+   */
+  debianPackage(name: string): Derivation<"out">;
   /** Calls a package function with this set (see `callPackage.ts`). */
   readonly callPackage: CallPackage<this>;
   /** This set with one more overlay; what the overlay returns is typed on the result (and on `final`). */
@@ -145,6 +152,7 @@ function baseLayer(options: MakePkgsOptions<object>): (final: object) => object 
       get stdenvHost() {
         return makeStdenv({ ...stdenvOptions, withCC: true, toolchain: "host" });
       },
+      debianPackage: (name: string) => seedPackage(name, options.debian),
       callPackage: <Args extends object, Result>(fn: (args: Args) => Result, overrides?: Partial<Args>) => callPackageWith(final, fn, overrides),
       extend: (overlay: Overlay<object>) => makePkgs({ ...options, overlays: [...(options.overlays ?? []), overlay] }),
       ...trivialBuilders(stdenvs),

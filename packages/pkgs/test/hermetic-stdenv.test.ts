@@ -96,6 +96,8 @@ describe("the hermetic stdenv", () => {
     expect(resolveSeed(deb)).toEqual(debianSeed());
     // Following the project's input gives the same toolchain, hence the same stdenv, for the same lock.
     expect(makePkgs({ debian: deb }).stdenv.outPath).toBe(pkgs.stdenv.outPath);
+    // And the seed's own Debian packages (less's ncurses, bc's ed) are deb.package's.
+    for (const name of ["ed", "libncurses-dev"]) expect(pkgs.debianPackage(name).outPath).toBe(deb.package(name).outPath);
   });
 });
 

@@ -17,8 +17,8 @@
  * against what the lock resolves to.
  */
 import { readFileSync } from "node:fs";
-import { DebianMirrorError, debianMirrors, fhsEnvDerivation, unpackedDerivation, type DebianPackageSet, type IndexPackage } from "@kiln/debian";
-import { isDerivation, type Derivation } from "@kiln/core";
+import { DebianMirrorError, debianMirrors, fhsEnvDerivation, packageDerivation, unpackedDerivation, type DebianPackageSet, type IndexPackage } from "@kiln/debian";
+import { isDerivation, stripContextMarks, type Derivation } from "@kiln/core";
 import { shippedFilePath } from "../shipped-files.js";
 
 /** The tools of every build (nixpkgs' stdenv has the same): shell, file and text utilities, archivers, patch, make, file, pkg-config. */
@@ -71,6 +71,20 @@ function links(withCC: boolean): Record<string, string> {
 /** One `.deb` of the seed: what its fetch and unpacking need. */
 export type SeedPackage = Pick<IndexPackage, "name" | "version" | "architecture" | "filename" | "size" | "sha256">;
 
+/**
+ * Debian packages the default package set's own packages take as inputs
+ * (`pkgs.debianPackage(name)`): what nixpkgs builds itself and Kiln's set
+ * does not have, such as the terminal library less links against and the
+ * `ed` that bc's build runs.
+ */
+export const SEED_PACKAGES: readonly string[] = Object.freeze(["ed", "libncurses-dev"]);
+
+/** A package of the seed: its closure (itself first, as `deb.package` orders it) and the names of its direct dependencies. */
+export interface SeedPackageClosure {
+  readonly closure: readonly SeedPackage[];
+  readonly direct: readonly string[];
+}
+
 /** `debian-seed.json`: the closures of the shipped lock's input, roots first, as `fhsEnv` orders them. */
 export interface DebianSeed {
   /** The input's name in `kiln.lock`. */
@@ -81,6 +95,8 @@ export interface DebianSeed {
   readonly compiler: readonly SeedPackage[];
   /** The closure of {@link stdenvPackageNames}`(false)`. */
   readonly noCompiler: readonly SeedPackage[];
+  /** The closures of {@link SEED_PACKAGES}. */
+  readonly packages: Readonly<Record<string, SeedPackageClosure>>;
 }
 
 /** The path of the lock this package ships, which the seed was resolved from. */
@@ -102,7 +118,34 @@ export function resolveSeed(deb: DebianPackageSet): DebianSeed {
     const rootEntries = roots.map((name) => closure.find((entry) => entry.name === name)).filter((entry): entry is IndexPackage => entry !== undefined);
     return [...rootEntries, ...closure.filter((entry) => !rootEntries.includes(entry))].map(({ name, version, architecture, filename, size, sha256 }) => ({ name, version, architecture, filename, size, sha256 }));
   };
-  return { input: deb.inputName, index: deb.locked.indexes.map((index) => index.sha256).join(" "), compiler: ordered(true), noCompiler: ordered(false) };
+  const seedEntry = ({ name, version, architecture, filename, size, sha256 }: IndexPackage): SeedPackage => ({ name, version, architecture, filename, size, sha256 });
+  const packages: Record<string, SeedPackageClosure> = {};
+  for (const name of SEED_PACKAGES) {
+    const pkg = deb.package(name);
+    const closure = deb.closure([name]);
+    const entry = closure.find((candidate) => candidate.name === name) as IndexPackage;
+    // The direct dependencies are those whose unpacked tree the package names for its fallback programs (unpacked paths do not depend on mirrors).
+    const byPath = new Map(closure.map((candidate) => [stripContextMarks(unpackedDerivation(candidate, []).outPath), candidate.name]));
+    const direct = (pkg.drv.env.get("fallbackProgramsOf") ?? "").split(" ").flatMap((path) => byPath.get(path) ?? []);
+    packages[name] = { closure: [entry, ...closure.filter((candidate) => candidate !== entry)].map(seedEntry), direct };
+  }
+  return { input: deb.inputName, index: deb.locked.indexes.map((index) => index.sha256).join(" "), compiler: ordered(true), noCompiler: ordered(false), packages };
+}
+
+/**
+ * The Debian package `name` of the seed (one of {@link SEED_PACKAGES}), or of
+ * `deb` when the set follows a project's input: the same derivation
+ * `deb.package(name)` makes for the same lock.
+ */
+export function seedPackage(name: string, deb?: DebianPackageSet): Derivation<"out"> {
+  if (deb !== undefined) return deb.package(name);
+  const known = debianSeed().packages[name];
+  if (known === undefined) throw new RangeError(`'${name}' is not among the Debian packages of @kiln/pkgs' seed (${SEED_PACKAGES.join(", ")}); take it from a Debian input: makePkgs({ debian: await debian({ suite: "bookworm" }) })`);
+  const mirrors = seedMirrors();
+  const entries = known.closure.map(asIndexPackage);
+  const unpacked = new Map(entries.map((entry) => [entry.name, unpackedDerivation(entry, mirrors)]));
+  const own = entries[0] as IndexPackage;
+  return packageDerivation(own, entries.map((entry) => unpacked.get(entry.name) as Derivation<"out">), known.direct.map((dependency) => unpacked.get(dependency) as Derivation<"out">));
 }
 
 /** Mirrors of the shipped input: the host's (`KILN_DEBIAN_MIRRORS`, apt sources), or none when a hashed mirror or the store must do. */
