@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const mirror = resolve(process.env["KILN_SOURCE_MIRROR"] ?? join(here, "../../.cache/sources"));
+/** The Debian download cache, which has the hermetic stdenv's .debs (the newer release's sed builds with it). */
+const debianCache = resolve(process.env["KILN_DEBIAN_CACHE"] ?? join(here, "../../.cache/debian"));
 const versionOf = (alias: string): string => (JSON.parse(readFileSync(join(here, "node_modules", alias, "package.json"), "utf8")) as { version: string }).version;
 
 let root = "";
@@ -59,7 +61,7 @@ describe("mixing package sets", () => {
     }
     const store = LocalStore.open({ storeDir: join(root, "store"), stateDir: join(root, "state") });
     try {
-      const realiser = new LocalRealiser({ store, fetchSettings: fetchSettingsFromEnvironment({ KILN_HASHED_MIRRORS: mirror, KILN_FETCH_ATTEMPTS: "1" }) });
+      const realiser = new LocalRealiser({ store, fetchSettings: fetchSettingsFromEnvironment({ KILN_HASHED_MIRRORS: `${mirror} ${debianCache}`, KILN_FETCH_ATTEMPTS: "1" }) });
       const result = await realiser.realise(buildDerivationGraph([env]), targetsOf([env]), { jobs: 2 });
       expect(result.failed).toEqual([]);
       const bin = join(env.outputs.out?.path ?? "", "bin");

@@ -74,6 +74,8 @@ export interface DebianFhsEnvOptions {
   /** Package names. */
   readonly packages: readonly string[];
   readonly runScript?: string;
+  /** Symlinks to add where the merged tree has nothing, e.g. `{ "usr/bin/awk": "gawk" }` (what alternatives would make). */
+  readonly links?: Readonly<Record<string, string>>;
 }
 
 /** A package of a Debian input: a derivation, which can be put in one environment with others. */
@@ -166,10 +168,10 @@ function packageSet(inputName: string, locked: LockedDebianInput, index: Package
   const unpack = (entry: IndexPackage): Derivation<"out"> => layer.unpack(entry) as Derivation<"out">;
   const described = base === undefined ? inputName : `${inputName} (over ${base.inputName})`;
   /** An FHS environment of `roots` and their closure, wrappers for the roots' programs. */
-  const environment = (name: string, roots: readonly IndexPackage[], runScript?: string): Derivation<"out"> => {
+  const environment = (name: string, roots: readonly IndexPackage[], runScript?: string, links?: Readonly<Record<string, string>>): Derivation<"out"> => {
     const closure = resolveClosure(resolution, roots.map((entry) => entry.name), { essential });
     const ordered = [...roots, ...closure.filter((entry) => !roots.includes(entry))];
-    return fhsEnvDerivation({ name, closure: ordered.map(unpack), programsOf: roots.map(unpack), ...(runScript !== undefined ? { runScript } : {}) });
+    return fhsEnvDerivation({ name, closure: ordered.map(unpack), programsOf: roots.map(unpack), ...(runScript !== undefined ? { runScript } : {}), ...(links !== undefined ? { links } : {}) });
   };
   const withPackages = (entry: IndexPackage, others: readonly (Derivation | string)[]): Derivation<"out"> => {
     const roots = [entry, ...others.map((other) => {
@@ -204,7 +206,7 @@ function packageSet(inputName: string, locked: LockedDebianInput, index: Package
       return made;
     },
     closure: (names) => resolveClosure(resolution, names, { essential }),
-    fhsEnv({ name, packages: names, runScript }) {
+    fhsEnv({ name, packages: names, runScript, links }) {
       if (typeof name !== "string" || name === "") throw new DebianInputError("fhsEnv: 'name' is required");
       const roots = names.map((packageName) => {
         const entry = resolution.get(packageName);
@@ -212,7 +214,7 @@ function packageSet(inputName: string, locked: LockedDebianInput, index: Package
         if (entry === undefined) operations.package(packageName);
         return entry as IndexPackage;
       });
-      return environment(name, roots, runScript);
+      return environment(name, roots, runScript, links);
     },
     search: (query) => index.search(query),
   };

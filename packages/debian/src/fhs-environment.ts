@@ -65,6 +65,27 @@ function mergeTree(root: string, tree: string, relative = ""): void {
   }
 }
 
+/** Adds each `path=target` symlink where the merged tree has nothing at `path` (a package's own file wins). */
+function addLinks(root: string, links: readonly string[]): void {
+  for (const link of links) {
+    const equals = link.indexOf("=");
+    const path = link.slice(0, equals);
+    if (equals <= 0 || path.split("/").includes("..") || path.startsWith("/")) continue;
+    const target = join(root, path);
+    if (existsSync(target) || isSymlink(target)) continue;
+    mkdirSync(dirname(target), { recursive: true });
+    symlinkSync(link.slice(equals + 1), target);
+  }
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
 /** The bubblewrap arguments that make `root` the environment, ending before the program; `/etc` writable only to write the cache. */
 function environmentMounts(root: string, storeDir: string, writableEtc = false): string[] {
   const args: string[] = [];
@@ -128,7 +149,7 @@ function writeWrappers(bin: string, root: string, storeDir: string, trees: reado
 
 /**
  * The builder `builtin:kiln-debian-fhs`: merges `closure` (unpacked trees,
- * space-separated) into `$out/root`, writes a wrapper in `$out/bin` for each
+ * space-separated) into `$out/root`, adds the `links` (`path=target`) where it has nothing, writes a wrapper in `$out/bin` for each
  * program of `programsOf` (or, when they have none, of `fallbackProgramsOf`), and, with `runScript`, `$out/bin/<envName>` that
  * runs it.
  */
@@ -141,6 +162,7 @@ export async function buildFhsEnvironment(context: BuiltinBuildContext): Promise
   mkdirSync(root, { recursive: true });
   const closure = list("closure");
   for (const tree of closure) mergeTree(root, tree);
+  addLinks(root, list("links"));
   mkdirSync(join(root, "etc"), { recursive: true });
   for (const file of HOST_ETC_FILES) {
     // An empty file for each host file to be mounted on, so that bubblewrap need not create one in the read-only tree.

@@ -102,12 +102,18 @@ export function packageDerivation(entry: IndexPackage, closure: readonly Derivat
 export interface FhsEnvSpec {
   /** The environment's name; with `runScript`, also its program's. */
   readonly name: string;
-  /** The unpacked trees of the closure, in the order their files take precedence. */
-  readonly closure: readonly Derivation[];
+  /** The unpacked trees of the closure, in the order their files take precedence (derivations, or their output paths). */
+  readonly closure: readonly { readonly outPath: string }[];
   /** The trees whose programs get wrappers in `bin/`. */
   readonly programsOf: readonly Derivation[];
   /** A program to run as `bin/<name>` (a path inside the environment, e.g. `/bin/bash`). */
   readonly runScript?: string;
+  /**
+   * Symlinks to add to the merged tree where it has nothing, by path inside
+   * the environment: what maintainer scripts' alternatives would make
+   * (`{ "usr/bin/awk": "gawk", "usr/bin/cc": "gcc" }`).
+   */
+  readonly links?: Readonly<Record<string, string>>;
 }
 
 /** An FHS environment of several packages' closures. */
@@ -120,6 +126,10 @@ export function fhsEnvDerivation(spec: FhsEnvSpec): Derivation<"out"> {
     closure: spec.closure.map((unpacked) => unpacked.outPath).join(" "),
     programsOf: spec.programsOf.map((unpacked) => unpacked.outPath).join(" "),
     runScript: spec.runScript ?? "",
+    // Only given when there are links, so that environments without any keep their derivations.
+    ...(spec.links !== undefined && Object.keys(spec.links).length > 0
+      ? { links: Object.entries(spec.links).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([link, target]) => `${link}=${target}`).join(" ") }
+      : {}),
     preferLocalBuild: true,
   });
 }

@@ -68,7 +68,7 @@ export interface TestStore {
 }
 
 /** Copies every fixed-output file among `roots`' inputs that the store holds into the cache. */
-function fillCache(roots: readonly Derivation[]): void {
+export function fillCache(roots: readonly Derivation[]): void {
   const graph = buildDerivationGraph(roots);
   for (const [, drv] of graph.derivations) {
     if (!isFixedOutput(drv)) continue;

@@ -2,8 +2,9 @@
  * `@kiln/pkgs`: nixpkgs' way of declaring packages, for Kiln.
  *
  * - `stdenv.mkDerivation({ pname, version, src, patches, buildInputs, … })`
- *   with nixpkgs' phases and hooks, run by Kiln's own setup script with the
- *   host's tools (whose versions are part of every hash: see docs/pkgs.md);
+ *   with nixpkgs' phases and hooks, run by Kiln's own setup script with a
+ *   locked Debian toolchain that builds see as their `/usr` (`stdenvHost`
+ *   uses the host's tools instead: see docs/pkgs.md);
  * - `overrideAttrs`, `finalAttrs`, `callPackage` and `override`;
  * - package sets with overlays (`makePkgs`, `pkgs.extend`), evaluated lazily;
  * - trivial builders (`runCommand`, `writeText`, `writeShellApplication`,
@@ -32,7 +33,8 @@ export {
   type HostToolchain,
   type HostToolSpec,
 } from "./stdenv/host-tools.js";
-export { Stdenv, makeStdenv, stdenv, stdenvNoCC, type StdenvOptions } from "./stdenv/stdenv.js";
+export { Stdenv, makeStdenv, stdenv, stdenvHost, stdenvHostNoCC, stdenvNoCC, type StdenvOptions } from "./stdenv/stdenv.js";
+export { SEED_LOCK_FILE, SEED_PACKAGES, STDENV_COMPILER_PACKAGES, STDENV_TOOL_PACKAGES, debianSeed, resolveSeed, seedPackage, stdenvPackageNames, type DebianSeed, type SeedPackage, type SeedPackageClosure } from "./stdenv/debian-toolchain.js";
 export { isPackage, makeMkDerivation, type MkDerivation } from "./stdenv/make-derivation.js";
 export { fixAttrs, type AttrsLayer } from "./stdenv/attrs-fixpoint.js";
 export {

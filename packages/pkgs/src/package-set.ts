@@ -14,13 +14,15 @@
  * getters. An overlay may read `final.x` while it runs as long as it does
  * not define `x` itself (that is reported as a `FixpointError`).
  */
-import { fetchFromGitHub, fetchFromGitLab, fetchgit, fetchpatch, fetchurl, fetchzip } from "@kiln/core";
+import { fetchFromGitHub, fetchFromGitLab, fetchgit, fetchpatch, fetchurl, fetchzip, type Derivation } from "@kiln/core";
 import { callPackageWith, type CallPackage } from "./call-package.js";
 import type { PkgsConfig } from "./config.js";
 import { LayeredFixpoint, type FixpointLayer } from "./fixpoint.js";
 import { licenses } from "./licenses.js";
 import { getExe } from "./meta.js";
 import { platforms } from "./platforms.js";
+import type { DebianPackageSet } from "@kiln/debian";
+import { seedPackage } from "./stdenv/debian-toolchain.js";
 import type { HostToolchain } from "./stdenv/host-tools.js";
 import type { Package } from "./stdenv/package.js";
 import { makeStdenv, type Stdenv, type StdenvOptions } from "./stdenv/stdenv.js";
@@ -44,10 +46,18 @@ export interface PackageSet extends TrivialBuilders {
   readonly system: string;
   /** The set itself (the final one), as nixpkgs' `pkgs.pkgs`. */
   readonly pkgs: this;
-  /** The standard environment, with the host's C compiler. */
+  /** The standard environment: the locked Debian toolchain, gcc among it, seen as `/usr` by every build (or the host's, given `hostTools`/`hostPath`). */
   readonly stdenv: Stdenv;
-  /** The standard environment without a C compiler. */
+  /** The standard environment without a C compiler (the host's basic tools), which the trivial builders use. */
   readonly stdenvNoCC: Stdenv;
+  /** The standard environment of the host's tools (`/usr/bin`, `/bin`): impure. */
+  readonly stdenvHost: Stdenv;
+  /**
+   * A Debian package for `buildInputs`: from the set's Debian input
+   * (`makePkgs({ debian })`), else one of the few the shipped seed has
+   * (`ed`, `libncurses-dev`), which the set's own packages use.
+   */
+  debianPackage(name: string): Derivation<"out">;
   /** Calls a package function with this set (see `callPackage.ts`). */
   readonly callPackage: CallPackage<this>;
   /** This set with one more overlay; what the overlay returns is typed on the result (and on `final`). */
@@ -90,10 +100,18 @@ export interface MakePkgsOptions<Final extends object = PackageSet> {
   readonly config?: PkgsConfig;
   /** The Nix system name; default this machine's. */
   readonly system?: string;
-  /** Host tools to record in the stdenvs instead of asking the host. */
+  /** Host tools to record in the host stdenvs instead of asking the host; given, `stdenv` is the host's too. */
   readonly hostTools?: HostToolchain;
-  /** Where the stdenvs find the host's tools; default `/usr/bin:/bin`. */
+  /** Where the host stdenvs find the host's tools (default `/usr/bin:/bin`); given, `stdenv` is the host's too. */
   readonly hostPath?: string;
+  /** Where `stdenv`'s tools come from: `"debian"` (the default) or `"host"` (impure; implied by `hostTools` or `hostPath`). */
+  readonly toolchain?: "debian" | "host";
+  /**
+   * The Debian input `stdenv`'s toolchain comes from, as a flake's nixpkgs
+   * input follows the project's: `makePkgs({ debian: await debian({ suite: "bookworm" }) })`.
+   * Default: the input `@kiln/pkgs` ships, locked in its `kiln.lock`.
+   */
+  readonly debian?: DebianPackageSet;
 }
 
 /** The base layer: stdenvs, callPackage, trivial builders, fetchers, licenses. */
@@ -115,6 +133,7 @@ function baseLayer(options: MakePkgsOptions<object>): (final: object) => object 
       ...(options.hostTools !== undefined ? { hostTools: options.hostTools } : {}),
       ...(options.hostPath !== undefined ? { hostPath: options.hostPath } : {}),
     };
+    const host = options.toolchain === "host" || (options.toolchain === undefined && (options.hostTools !== undefined || options.hostPath !== undefined));
     return {
       config,
       get system() {
@@ -124,11 +143,16 @@ function baseLayer(options: MakePkgsOptions<object>): (final: object) => object 
         return final;
       },
       get stdenv() {
-        return makeStdenv({ ...stdenvOptions, withCC: true });
+        if (host) return final.stdenvHost;
+        return makeStdenv({ ...stdenvOptions, withCC: true, toolchain: "debian", ...(options.debian !== undefined ? { debian: options.debian } : {}) });
       },
       get stdenvNoCC() {
-        return makeStdenv({ ...stdenvOptions, withCC: false });
+        return makeStdenv({ ...stdenvOptions, withCC: false, toolchain: "host" });
       },
+      get stdenvHost() {
+        return makeStdenv({ ...stdenvOptions, withCC: true, toolchain: "host" });
+      },
+      debianPackage: (name: string) => seedPackage(name, options.debian),
       callPackage: <Args extends object, Result>(fn: (args: Args) => Result, overrides?: Partial<Args>) => callPackageWith(final, fn, overrides),
       extend: (overlay: Overlay<object>) => makePkgs({ ...options, overlays: [...(options.overlays ?? []), overlay] }),
       ...trivialBuilders(stdenvs),

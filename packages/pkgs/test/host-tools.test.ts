@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setWarningHandler } from "@kiln/core";
-import { COMPILER_HOST_TOOLS, hostToolsFingerprint, makePkgs, makeStdenv, probeHostTools, stdenv, type HostToolchain } from "../src/index.js";
+import { COMPILER_HOST_TOOLS, hostToolsFingerprint, makePkgs, makeStdenv, probeHostTools, stdenvHost, type HostToolchain } from "../src/index.js";
 import { temporaryStore, type TemporaryStore } from "./temporary-store.js";
 
 let t: TemporaryStore;
@@ -18,10 +18,10 @@ function withVersion(toolchain: HostToolchain, name: string, version: string): H
 const firstLine = (program: string): string => execFileSync(program, ["--version"], { encoding: "utf8", env: { PATH: "/usr/bin:/bin", LC_ALL: "C" } }).split("\n")[0] ?? "";
 
 describe("the host toolchain", () => {
-  it("is asked once per process, and its versions are in the stdenv derivation", () => {
+  it("is asked once per process, and its versions are in stdenvHost's derivation", () => {
     const toolchain = probeHostTools();
     expect(probeHostTools()).toBe(toolchain);
-    const hostTools = stdenv.derivation.drv.env.get("hostTools") ?? "";
+    const hostTools = stdenvHost.derivation.drv.env.get("hostTools") ?? "";
     expect(hostTools).toBe(hostToolsFingerprint(toolchain));
     expect(hostTools).toContain(`gcc: ${firstLine("gcc")}`);
     expect(hostTools).toContain(`make: ${firstLine("make")}`);

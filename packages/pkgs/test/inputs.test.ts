@@ -1,36 +1,22 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { path } from "@kiln/core";
 import { makePkgs, type PackageSet } from "../src/index.js";
+import { greetLibraries } from "./greet-libraries.js";
 import { temporaryStore, type TemporaryStore } from "./temporary-store.js";
 
 let t: TemporaryStore;
 let pkgs: PackageSet;
 beforeAll(() => {
   t = temporaryStore();
-  pkgs = makePkgs();
+  // The host toolchain: these test the setup script's phases and hooks; hermetic-stdenv.test.ts builds with the Debian one.
+  pkgs = makePkgs({ toolchain: "host" });
 });
 afterAll(() => t.dispose());
 
-/** libbase (static), libgreet (shared, out + dev, propagating libbase) and an app using libgreet. */
+/** libbase (static), libgreet (shared, out + dev, propagating libbase) and an app using libgreet, which records its build environment. */
 function libraries() {
-  const { mkDerivation } = pkgs.stdenv;
-  const libbase = mkDerivation({ pname: "libbase", version: "1.0", src: path("./fixtures/libbase") });
-  const libgreet = mkDerivation({
-    pname: "libgreet",
-    version: "1.0",
-    src: path("./fixtures/libgreet"),
-    outputs: ["out", "dev"],
-    // greet.h includes base.h, so whoever uses libgreet needs libbase too.
-    propagatedBuildInputs: [libbase],
-  });
-  const app = mkDerivation({
-    pname: "greet-app",
-    version: "1.0",
-    src: path("./fixtures/greet-app"),
-    buildInputs: [libgreet],
-    postInstall: `
+  return greetLibraries(pkgs.stdenv, `
       mkdir -p "$out/share"
       for var in PKG_CONFIG_PATH NIX_CFLAGS_COMPILE NIX_LDFLAGS CPPFLAGS LDFLAGS C_INCLUDE_PATH LIBRARY_PATH LD_RUN_PATH; do
         echo "$var=\${!var}" >> "$out/share/build-env"
@@ -38,9 +24,7 @@ function libraries() {
       if command -v pkg-config >/dev/null; then
         { pkg-config --modversion greet; pkg-config --variable=includedir greet; pkg-config --libs greet; } > "$out/share/pkg-config"
       fi
-    `,
-  });
-  return { libbase, libgreet, app };
+    `);
 }
 
 function buildEnvironment(app: { outPath: string }): Map<string, string> {

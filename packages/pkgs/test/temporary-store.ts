@@ -1,14 +1,22 @@
 /**
  * A fresh local store in a temporary directory for real builds, sandboxed
- * with bubblewrap when it is installed (as in CI).
+ * with bubblewrap when it is installed (as in CI). The hermetic stdenv's
+ * `.deb`s are taken from the download cache the Debian tests keep
+ * (`.cache/debian`), and what was downloaded goes into it.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LocalRealiser, LocalStore, buildDerivationGraph, findBubblewrap, setStoreDir, targetsOf, type Derivation, type RealiseResult } from "@kiln/core";
+import { LocalRealiser, LocalStore, buildDerivationGraph, fetchSettingsFromEnvironment, findBubblewrap, setStoreDir, targetsOf, type Derivation, type FetchSettings, type RealiseResult } from "@kiln/core";
+import { CACHE_DIR, fillCache } from "../../debian/test/archive.js";
 
 /** Whether builds run in the sandbox: when bubblewrap is installed, unless KILN_TEST_SANDBOX=0. */
 export const sandboxed = process.env["KILN_TEST_SANDBOX"] !== "0" && findBubblewrap() !== undefined;
+
+/** Fetch settings that look in the Debian download cache first, then in `extraMirrors` (hashed mirrors too). */
+export function cachedFetchSettings(extraMirrors: readonly string[] = [], env: NodeJS.ProcessEnv = process.env): FetchSettings {
+  return fetchSettingsFromEnvironment({ ...env, KILN_HASHED_MIRRORS: [CACHE_DIR, ...extraMirrors, env["KILN_HASHED_MIRRORS"] ?? ""].join(" ").trim() });
+}
 
 /** A temporary store; `dispose()` deletes it. */
 export interface TemporaryStore {
@@ -29,8 +37,11 @@ export function temporaryStore(): TemporaryStore {
   const storeDir = join(root, "store");
   setStoreDir(storeDir);
   const store = LocalStore.open({ storeDir, stateDir: join(root, "state") });
-  const realise = (roots: readonly Derivation[]): Promise<RealiseResult> =>
-    new LocalRealiser({ store, sandbox: sandboxed }).realise(buildDerivationGraph(roots), targetsOf(roots), { jobs: 2 });
+  const realise = async (roots: readonly Derivation[]): Promise<RealiseResult> => {
+    const result = await new LocalRealiser({ store, sandbox: sandboxed, fetchSettings: cachedFetchSettings() }).realise(buildDerivationGraph(roots), targetsOf(roots), { jobs: 2 });
+    fillCache(roots);
+    return result;
+  };
   return {
     root,
     store,

@@ -8,7 +8,8 @@ let t: TemporaryStore;
 let pkgs: PackageSet;
 beforeAll(() => {
   t = temporaryStore();
-  pkgs = makePkgs();
+  // The host toolchain: these test the setup script's phases and hooks; hermetic-stdenv.test.ts builds with the Debian one.
+  pkgs = makePkgs({ toolchain: "host" });
 });
 afterAll(() => t.dispose());
 

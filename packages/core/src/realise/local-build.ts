@@ -24,6 +24,7 @@ import { assertInputsPresent } from "./input-check.js";
 import { setOutputsAside, type OutputsSetAside } from "./repair-outputs.js";
 import { BuildFailedError, HashMismatchError } from "./build-errors.js";
 import { builderEnvironment, rewriteOutputPlaceholders } from "./build-environment.js";
+import { buildRootOf, checkBuildRoot, unsandboxedBuildRootError } from "./build-root.js";
 import { bubblewrapArguments, SANDBOX_BUILD_DIR, sandboxEtcFiles } from "./sandbox.js";
 import { stageSandboxInputs } from "./sandbox-inputs.js";
 import { killBuildProcesses, processStartTime, type BuildProcessScope } from "./build-processes.js";
@@ -275,6 +276,12 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
     const builtin = isBuiltinBuilder(drv);
     // Built-in fetchers run inside Kiln and write the output path directly; there is nothing to sandbox.
     const sandbox = builtin ? undefined : request.sandbox;
+    // A derivation with a tree of its inputs as /usr, /lib and /bin (the hermetic stdenv's) sees no host path.
+    const ownRoot = builtin ? undefined : buildRootOf(drv);
+    if (ownRoot !== undefined) {
+      if (sandbox === undefined) throw unsandboxedBuildRootError(drvPath, ownRoot);
+      checkBuildRoot(ownRoot, store.storeDir, closure(), drvPath);
+    }
     // The temporary directory holds the build directory and, sandboxed, the private store and /etc.
     const buildDir = join(buildRoot, "build");
     mkdirSync(buildDir, { mode: 0o700 });
@@ -296,7 +303,7 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
       mkdirSync(etcDir);
       for (const [file, contents] of Object.entries(sandboxEtcFiles())) writeFileSync(join(etcDir, file), contents);
       args = [
-        ...bubblewrapArguments({ buildDir, chrootStoreDir, storeDir: store.storeDir, inputs: stageSandboxInputs(closure(), chrootStoreDir), sandboxPaths: sandbox.paths, etcDir, network, privateNetwork: slirp4netns !== undefined }),
+        ...bubblewrapArguments({ buildDir, chrootStoreDir, storeDir: store.storeDir, inputs: stageSandboxInputs(closure(), chrootStoreDir), sandboxPaths: sandbox.paths, buildRoot: ownRoot, etcDir, network, privateNetwork: slirp4netns !== undefined }),
         "--",
         command,
         ...args,

@@ -22,8 +22,36 @@ import { isBuiltinBuilder } from "../fetch/builtin-fetchers.js";
 import { fetchFixedOutput, type FetchedOutput } from "../fetch/fetch-fixed-output.js";
 import { fetchSettingsFromEnvironment, type FetchSettings } from "../fetch/fetch-settings.js";
 import { BuildFailedError, HashMismatchError } from "./build-errors.js";
+import { buildRootOf } from "./build-root.js";
 import { writeNixExport, type ExportEntry } from "./nix-export.js";
 import type { BuildFailure, Realiser, RealiseOptions, RealiseResult } from "./realiser.js";
+
+/**
+ * The derivations of `toBuild` that Nix cannot build, each with why: one that
+ * needs Kiln's build root (the hermetic stdenv's `/usr`, which Nix's sandbox
+ * does not make), or a built-in builder of Kiln's own that is no fixed-output
+ * fetch (Kiln fetches those for Nix; the others run only inside Kiln).
+ * Saying so before Nix starts beats a build failing for want of `/usr/bin/gcc`.
+ */
+function refusedByNix(graph: DerivationGraph, toBuild: readonly string[]): BuildFailure[] {
+  const refused: BuildFailure[] = [];
+  for (const drvPath of toBuild) {
+    const drv = graph.derivations.get(drvPath);
+    if (drv === undefined) continue;
+    const name = parseStorePath(drvPath, graph.storeDir).name.replace(/\.drv$/, "");
+    const root = buildRootOf(drv);
+    if (root !== undefined) {
+      refused.push({
+        drvPath,
+        name,
+        message: `the nix realiser cannot build '${drvPath}': it builds with its own /usr, /lib and /bin (the build root '${root}', from Kiln's hermetic stdenv), which Nix's sandbox does not provide. Build it with the local realiser, or make the package with stdenvHost, whose builds Nix can run`,
+      });
+    } else if (drv.builder.startsWith("builtin:kiln-") && !isFixedOutput(drv)) {
+      refused.push({ drvPath, name, message: `the nix realiser cannot build '${drvPath}': its builder '${drv.builder}' runs only inside Kiln (Nix has no such built-in). Build it with the local realiser` });
+    }
+  }
+  return refused;
+}
 
 /** Options of {@link NixRealiser}. */
 export interface NixRealiserOptions {
@@ -201,6 +229,11 @@ export class NixRealiser implements Realiser {
     const outputs = new Map(order.map((drvPath) => [drvPath, outputsOf(drvPath)] as const));
     if (options.dryRun === true || toBuild.length === 0) return { outputs, built: [], failed: [] };
 
+    const refused = refusedByNix(graph, toBuild);
+    if (refused.length > 0) {
+      for (const failure of refused) emit({ type: "build-failed", drvPath: failure.drvPath, name: failure.name, message: failure.message });
+      return { outputs, built: [], failed: refused };
+    }
     const sources = await this.fetchSources(graph, toBuild, options);
     if (sources.failures.length > 0) return { outputs, built: [...sources.added], failed: sources.failures };
     await this.importGraph(graph, await this.invalidPaths([...graph.sources.keys(), ...graph.derivations.keys()]));

@@ -24,6 +24,7 @@
  */
 import { existsSync, lstatSync, readlinkSync } from "node:fs";
 import { delimiter, join } from "node:path";
+import { BUILD_ROOT_DIRS, BUILD_ROOT_ETC_FILES } from "./build-root.js";
 
 /** Host paths visible read-only in every sandbox unless configured otherwise: the host's tools. */
 export const DEFAULT_SANDBOX_PATHS: readonly string[] = ["/bin", "/usr", "/lib", "/lib64", "/lib32", "/libx32", "/sbin", "/etc/alternatives"];
@@ -69,8 +70,13 @@ export interface SandboxSpec {
   readonly storeDir: string;
   /** Store paths the build may read (its input closure). */
   readonly inputs: Iterable<string>;
-  /** Host paths visible read-only. */
+  /** Host paths visible read-only (none when there is a {@link SandboxSpec.buildRoot}). */
   readonly sandboxPaths: readonly string[];
+  /**
+   * A tree of the input closure to show as `/usr`, `/lib`, `/lib64`, `/bin`,
+   * `/sbin` and `/etc` instead of any host path (see `build-root.ts`).
+   */
+  readonly buildRoot?: string | undefined;
   /** Files mounted read-only at `/etc/passwd`, `/etc/group`, `/etc/hosts`. */
   readonly etcDir: string;
   /** Whether the build may use the network (fixed-output derivations only). */
@@ -122,7 +128,8 @@ export function bubblewrapArguments(spec: SandboxSpec): string[] {
   ];
   if (privateNetwork) args.push("--info-fd", String(SANDBOX_INFO_FD), "--block-fd", String(SANDBOX_BLOCK_FD));
   else if (spec.network) args.push("--share-net");
-  for (const path of spec.sandboxPaths) {
+  if (spec.buildRoot !== undefined) args.push(...buildRootMounts(spec.buildRoot));
+  for (const path of spec.buildRoot !== undefined ? [] : spec.sandboxPaths) {
     let stats;
     try {
       stats = lstatSync(path);
@@ -138,6 +145,19 @@ export function bubblewrapArguments(spec: SandboxSpec): string[] {
   args.push("--bind", spec.chrootStoreDir, spec.storeDir);
   for (const input of spec.inputs) args.push("--ro-bind", input, input);
   args.push("--bind", spec.buildDir, SANDBOX_BUILD_DIR, "--chdir", SANDBOX_BUILD_DIR);
+  return args;
+}
+
+/**
+ * The mounts of a build root: its top-level directories at `/`, and its
+ * `etc` when it has a file for each of those the sandbox mounts over (so
+ * that bubblewrap need not create one in a read-only tree).
+ */
+function buildRootMounts(root: string): string[] {
+  const args: string[] = [];
+  for (const dir of BUILD_ROOT_DIRS) if (existsSync(join(root, dir))) args.push("--ro-bind", join(root, dir), `/${dir}`);
+  const etc = join(root, "etc");
+  if (BUILD_ROOT_ETC_FILES.every((name) => existsSync(join(etc, name)))) args.push("--ro-bind", etc, "/etc");
   return args;
 }
 

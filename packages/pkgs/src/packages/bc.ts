@@ -2,7 +2,7 @@
 import type { PackageSet } from "../package-set.js";
 
 /** `callPackage(bc)`: GNU bc 1.07.1. */
-export const bc = ({ stdenv, fetchurl, licenses, platforms }: PackageSet) =>
+export const bc = ({ stdenv, fetchurl, debianPackage, licenses, platforms }: PackageSet) =>
   stdenv.mkDerivation((finalAttrs) => ({
     pname: "bc",
     version: "1.07.1",
@@ -13,9 +13,11 @@ export const bc = ({ stdenv, fetchurl, licenses, platforms }: PackageSet) =>
         hash: "sha256-Yq38qJsKHAFkws3KWcohDB1Ew//Eba+ZMc9JQmZMsCo=",
       });
     },
-    // Without readline, so the build needs only the host's base.
+    // Its build edits a generated header with ed (Debian's, in the build root).
+    nativeBuildInputs: [debianPackage("ed")],
+    // Without readline, so the build needs only the toolchain.
     configureFlags: ["--without-readline"],
-    // The manuals are rebuilt from Texinfo, which the host's base lacks; the programs need none of it.
+    // The manuals are rebuilt from Texinfo, which the toolchain lacks; the programs need none of it.
     makeFlags: ["MAKEINFO=true"],
     enableParallelBuilding: true,
     doCheck: true,

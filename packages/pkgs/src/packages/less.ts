@@ -2,7 +2,7 @@
 import type { PackageSet } from "../package-set.js";
 
 /** `callPackage(less)`: less 590. */
-export const less = ({ stdenv, fetchurl, licenses, platforms }: PackageSet) =>
+export const less = ({ stdenv, fetchurl, debianPackage, licenses, platforms }: PackageSet) =>
   stdenv.mkDerivation((finalAttrs) => ({
     pname: "less",
     version: "590",
@@ -13,7 +13,8 @@ export const less = ({ stdenv, fetchurl, licenses, platforms }: PackageSet) =>
         hash: "sha256-aq31S+i/V9DimZo8XWex3mOAi7kN6493sCjq+uOgjhA=",
       });
     },
-    // The terminal library is the host's ncurses (the stdenv's toolchain trade-off, see docs/pkgs.md).
+    // The terminal library is Debian's ncurses (nixpkgs builds its own): headers from the build root, a run path into the store.
+    buildInputs: [debianPackage("libncurses-dev")],
     configureFlags: ["--sysconfdir=/etc"],
     enableParallelBuilding: true,
     // less has no test suite; the package test runs it.

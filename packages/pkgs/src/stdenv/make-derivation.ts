@@ -129,7 +129,16 @@ function derivationAttributes(final: Readonly<Record<string, unknown>>, stdenv: 
     builder: (final["realBuilder"] as DerivationAttrValue | undefined) ?? stdenv.shell,
     args: (final["args"] as readonly DerivationAttrValue[] | undefined) ?? ["-e", builder as DerivationAttrValue],
     stdenv,
+    // The stdenv's tools (the Debian toolchain, with the Debian packages among the inputs) as the build's /usr, /lib and /bin, not the host's.
+    ...withBuildRoot(stdenv, attrs),
   };
+}
+
+/** The `kilnBuildRoot` attribute of a package of `stdenv` with these (normalised) attributes, if its stdenv has a build root. */
+function withBuildRoot(stdenv: Stdenv, attrs: Readonly<Record<string, unknown>>): { kilnBuildRoot?: string } {
+  const inputs = [...INPUT_LISTS].flatMap((list) => (Array.isArray(attrs[list]) ? (attrs[list] as unknown[]) : []));
+  const root = stdenv.buildRootFor(inputs);
+  return root === undefined ? {} : { kilnBuildRoot: root };
 }
 
 /** Turns what `overrideAttrs` was given into a layer, as nixpkgs' `toOverrideFn` does. */

@@ -205,9 +205,36 @@ _kilnHasSharedLibraries() {
     return 1
 }
 
+# A Debian package among the inputs (deb.package("libssl-dev")): its
+# headers, libraries and pkg-config files are in the build root already, and
+# its programs' wrappers need bubblewrap, which builds do not have. Each
+# library directory of its closure gets a run path, so that a program linked
+# against its libraries finds them in the store on any host (and they are in
+# its runtime closure); fixupPhase then drops, with patchelf, the ones the
+# program does not load, as nixpkgs does. The C library gets none: the host's
+# loader must load its own.
+_kilnAddDebianInput() {
+    local tree dir
+    while IFS= read -r tree; do
+        case "$tree" in *-libc6-[0-9]*) continue ;; esac
+        for dir in "$tree/lib/x86_64-linux-gnu" "$tree/usr/lib/x86_64-linux-gnu"; do
+            if [ -d "$dir" ] && _kilnHasSharedLibraries "$dir"; then
+                NIX_LDFLAGS+=" -rpath $dir"
+                LDFLAGS+=" -Wl,-rpath,$dir"
+                addToSearchPath LD_RUN_PATH "$dir"
+                _kilnShrinkRunPaths=1
+            fi
+        done
+    done <"$1/kiln-debian/closure"
+}
+
 _kilnInputPath=
 _kilnAddInputEnv() {
     local pkg=$1
+    if [ -f "$pkg/kiln-debian/closure" ] && [ -f "$pkg/kiln-debian/package" ]; then
+        _kilnAddDebianInput "$pkg"
+        return 0
+    fi
     if [ -d "$pkg/bin" ]; then
         _kilnInputPath=${_kilnInputPath:+$_kilnInputPath:}$pkg/bin
     fi
@@ -719,6 +746,19 @@ _kilnStripDirs() {
     done
 }
 
+# Drops from the run path of each ELF file of $prefix the directories that
+# provide none of the libraries it needs (patchelf --shrink-rpath), so that
+# its runtime closure holds what it loads, not every library of its inputs.
+_kilnShrinkRunPath() {
+    command -v patchelf >/dev/null || return 0
+    local file
+    while IFS= read -r -d '' file; do
+        if isELF "$file"; then
+            patchelf --shrink-rpath "$file" 2>/dev/null || kilnLog "warning: could not shrink the run path of $file"
+        fi
+    done < <(find "$prefix" -type f \( -perm -u+x -o -name '*.so*' \) -print0)
+}
+
 # The default placement for the files of extra outputs, as nixpkgs does:
 # headers and pkg-config files to `dev`, manuals to `man`, documentation to
 # `doc`, info pages to `info`.
@@ -770,6 +810,9 @@ fixupPhase() {
         fi
         if [ -z "${dontStrip-}" ]; then
             _kilnStrip
+        fi
+        if [ -n "${_kilnShrinkRunPaths-}" ]; then
+            _kilnShrinkRunPath
         fi
         runHook fixupOutput
     done

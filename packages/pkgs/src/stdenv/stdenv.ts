@@ -1,25 +1,38 @@
 /**
- * The standard environment: the setup script, the host tools it builds
- * with, and `mkDerivation`.
+ * The standard environment: the setup script, the tools it builds with, and
+ * `mkDerivation`.
  *
- * As in nixpkgs, the stdenv is itself a derivation (`stdenv-host`), whose
- * output holds `setup` (setup.sh after a preamble) and every package names
- * it in its `stdenv` attribute, so everything the stdenv depends on is part
- * of every package's hash. Here that includes the host tools' versions (see
- * `host-tools.ts`): another host compiler, another stdenv, other store
- * paths. `stdenvNoCC` fingerprints only the basic tools, so a compiler
- * upgrade does not change what does not compile (text files, scripts,
- * symlink trees).
+ * As in nixpkgs, the stdenv is itself a derivation, whose output holds
+ * `setup` (setup.sh after a preamble) and every package names it in its
+ * `stdenv` attribute, so everything the stdenv depends on is part of every
+ * package's hash. Its tools come from one of two places:
+ *
+ * - Debian (`stdenv`, the default; `stdenv-debian`): the locked closure of
+ *   `build-essential` and the basic tools (see `debian-toolchain.ts`),
+ *   which every build of the stdenv sees as its `/usr`, `/lib` and `/bin`
+ *   and nothing of the host's (the `kilnBuildRoot` attribute, see core's
+ *   `build-root.ts`). The store paths are the same on every Linux host.
+ * - The host (`stdenvHost`; `stdenv-host`): `/usr/bin` and `/bin`, visible
+ *   read-only in the sandbox. The tools' versions go into the stdenv (see
+ *   `host-tools.ts`): another host compiler, another stdenv, other store
+ *   paths. Impure: a build can use any host library it finds.
+ *
+ * The `NoCC` variants leave out the compiler, so a compiler change does not
+ * change what does not compile (text files, scripts, symlink trees). The
+ * default `stdenvNoCC`, which the trivial builders use, is still the host's:
+ * a machine's `/etc` files build without fetching a toolchain.
  *
  * A `Stdenv` is not bound to a store directory: its derivation is made for
  * the current one when first needed there (the CLI and tests set it before
  * building).
  */
 import { currentSystem, derivation, getStoreDir, reportWarning, type Derivation } from "@kiln/core";
+import type { DebianPackageSet } from "@kiln/debian";
 import type { PkgsConfig } from "../config.js";
 import { shippedFile } from "../shipped-files.js";
 import { BASIC_HOST_TOOLS, COMPILER_HOST_TOOLS, DEFAULT_HOST_PATH, hostToolsFingerprint, missingHostTools, probeHostTools, type HostToolchain, type HostToolSpec } from "./host-tools.js";
 import { makeMkDerivation, type MkDerivation } from "./make-derivation.js";
+import { buildRootWith, toolchainListing, toolchainRoot } from "./debian-toolchain.js";
 
 /** Options of {@link makeStdenv}. */
 export interface StdenvOptions {
@@ -29,9 +42,21 @@ export interface StdenvOptions {
   readonly config?: PkgsConfig;
   /** Whether builds get a C compiler; `false` makes `stdenvNoCC`. Default `true`. */
   readonly withCC?: boolean;
-  /** Where the host's tools are; default `/usr/bin:/bin`. */
+  /**
+   * Where the tools come from: `"debian"` (the default), the locked Debian
+   * toolchain, seen as `/usr` in the sandbox; `"host"`, the host's `/usr/bin`
+   * and `/bin` (impure). Giving `hostPath` or `hostTools` means `"host"`.
+   */
+  readonly toolchain?: "debian" | "host";
+  /**
+   * The Debian input the toolchain comes from, as a flake input follows
+   * the project's (`const deb = await debian({ suite: "bookworm" })`);
+   * default: the input `@kiln/pkgs` ships (its `kiln.lock`).
+   */
+  readonly debian?: DebianPackageSet;
+  /** With the host toolchain: where the host's tools are; default `/usr/bin:/bin`. */
   readonly hostPath?: string;
-  /** The host tools to record instead of asking the host (to pin them, or in tests). */
+  /** With the host toolchain: the host tools to record instead of asking the host (to pin them, or in tests). */
   readonly hostTools?: HostToolchain;
 }
 
@@ -45,9 +70,11 @@ export class Stdenv {
   readonly config: PkgsConfig;
   /** Whether builds get a C compiler (`false` for `stdenvNoCC`). */
   readonly hasCC: boolean;
-  /** Where builds find the host's tools (after their dependencies' `bin`). */
+  /** Where builds find the tools (after their dependencies' `bin`): `/usr/bin:/bin`, the build root's or the host's. */
   readonly hostPath: string;
-  /** The shell builders and scripts run with: the host's bash. */
+  /** Where the tools come from: the locked Debian toolchain, or the host (impure). */
+  readonly toolchain: "debian" | "host";
+  /** The shell builders and scripts run with: `/bin/bash` (the build root's in builds, the host's at run time). */
   readonly shell = "/bin/bash";
   /** How trivial builders check scripts for syntax errors. */
   readonly shellDryRun = "/bin/bash -n -O extglob";
@@ -55,7 +82,9 @@ export class Stdenv {
   readonly mkDerivation: MkDerivation;
 
   private readonly givenHostTools: HostToolchain | undefined;
+  private readonly debianInput: DebianPackageSet | undefined;
   private readonly derivations = new Map<string, Derivation>();
+  private readonly roots = new Map<string, Derivation<"out">>();
   private warned = false;
 
   constructor(options: StdenvOptions = {}) {
@@ -64,6 +93,8 @@ export class Stdenv {
     this.hasCC = options.withCC ?? true;
     this.hostPath = options.hostPath ?? DEFAULT_HOST_PATH;
     this.givenHostTools = options.hostTools;
+    this.toolchain = options.toolchain ?? (options.hostPath !== undefined || options.hostTools !== undefined ? "host" : "debian");
+    this.debianInput = options.debian;
     this.mkDerivation = makeMkDerivation(this);
   }
 
@@ -90,6 +121,41 @@ export class Stdenv {
     return { ...given, tools: given.tools.filter((tool) => names.has(tool.name)) };
   }
 
+  /**
+   * The Debian toolchain's merged tree (an FHS environment) for the current
+   * store directory, or `undefined` for the host toolchain.
+   */
+  get toolchainRoot(): Derivation<"out"> | undefined {
+    if (this.toolchain === "host") return undefined;
+    const storeDir = getStoreDir();
+    let made = this.roots.get(storeDir);
+    if (made === undefined) {
+      made = toolchainRoot(this.hasCC, this.debianInput);
+      this.roots.set(storeDir, made);
+    }
+    return made;
+  }
+
+  /**
+   * What builds see as `/usr`, `/lib`, `/bin` (the `kilnBuildRoot` every
+   * package of this stdenv carries), or `undefined` for the host toolchain.
+   */
+  get buildRoot(): string | undefined {
+    const root = this.toolchainRoot;
+    return root === undefined ? undefined : `${root.outPath}/root`;
+  }
+
+  /**
+   * The build root of a package with `inputs`: {@link Stdenv.buildRoot}, with
+   * the closures of the Debian packages among them merged in (their headers,
+   * libraries and pkg-config files where Debian puts them); `undefined` for
+   * the host toolchain.
+   */
+  buildRootFor(inputs: readonly unknown[]): string | undefined {
+    const toolchain = this.toolchainRoot;
+    return toolchain === undefined ? undefined : `${buildRootWith(this.hasCC, toolchain, inputs).outPath}/root`;
+  }
+
   /** The stdenv derivation for the current store directory. */
   get derivation(): Derivation {
     const storeDir = getStoreDir();
@@ -112,22 +178,31 @@ export class Stdenv {
   }
 
   private makeDerivation(): Derivation {
-    const toolchain = this.hostTools;
-    const missing = missingHostTools(toolchain, this.hostToolSpecs);
-    if (missing.length > 0 && !this.warned) {
-      this.warned = true;
-      reportWarning(`stdenv: host tools not found on ${toolchain.searchPath}: ${missing.join(", ")}; builds that need them will fail (on Debian: apt-get install build-essential)`);
-    }
-    return derivation({
-      name: this.hasCC ? "stdenv-host" : "stdenv-host-nocc",
+    const attributes = (name: string, hostTools: string) => ({
+      name: this.hasCC ? name : `${name}-nocc`,
       system: this.system,
       builder: this.shell,
       args: ["-e", shippedFile("stdenv/stdenv-builder.sh")],
       setupScript: shippedFile("stdenv/setup.sh"),
       hostPath: this.hostPath,
       shell: this.shell,
-      hostTools: hostToolsFingerprint(toolchain),
+      hostTools,
     });
+    const buildRoot = this.buildRoot;
+    if (buildRoot !== undefined) {
+      return derivation({
+        ...attributes("stdenv-debian", toolchainListing(this.hasCC, this.debianInput)),
+        ...(this.hasCC ? { gccExecPrefix: "/usr/lib/gcc/" } : {}),
+        kilnBuildRoot: buildRoot,
+      });
+    }
+    const toolchain = this.hostTools;
+    const missing = missingHostTools(toolchain, this.hostToolSpecs);
+    if (missing.length > 0 && !this.warned) {
+      this.warned = true;
+      reportWarning(`stdenv: host tools not found on ${toolchain.searchPath}: ${missing.join(", ")}; builds that need them will fail (on Debian: apt-get install build-essential)`);
+    }
+    return derivation(attributes("stdenv-host", hostToolsFingerprint(toolchain)));
   }
 }
 
@@ -136,8 +211,19 @@ export function makeStdenv(options: StdenvOptions = {}): Stdenv {
   return new Stdenv(options);
 }
 
-/** The default stdenv: the host's C compiler and tools, this machine's system, an empty config. */
+/** The default stdenv: the locked Debian toolchain (gcc, make, coreutils…), this machine's system, an empty config. */
 export const stdenv: Stdenv = makeStdenv();
 
-/** The default stdenv without a C compiler, for builds that only copy and write files. */
-export const stdenvNoCC: Stdenv = makeStdenv({ withCC: false });
+/**
+ * The default stdenv without a C compiler, for builds that only copy and
+ * write files (the trivial builders'): still the host's basic tools, so that
+ * writing a text file needs no toolchain fetched; the Debian one is
+ * `makeStdenv({ withCC: false })`.
+ */
+export const stdenvNoCC: Stdenv = makeStdenv({ toolchain: "host", withCC: false });
+
+/** The stdenv with the host's tools (`/usr/bin`, `/bin`): impure, a build sees the host's libraries and headers. */
+export const stdenvHost: Stdenv = makeStdenv({ toolchain: "host" });
+
+/** {@link stdenvHost} without a C compiler. */
+export const stdenvHostNoCC: Stdenv = makeStdenv({ toolchain: "host", withCC: false });
