@@ -15,6 +15,7 @@ import { lockDebianInput, type DebianInputSpec } from "./lock-input.js";
 import type { IndexPackage, PackageIndex } from "./package-index.js";
 import { fhsEnvDerivation, packageDerivation, unpackedDerivation } from "./package-derivations.js";
 import { resolveClosure } from "./resolve-closure.js";
+import { PACKAGE_SET_MEMBERS, writePackageNames, type DebianPackage, type DebianPackageNames } from "./package-names.js";
 import { closeNames } from "@kiln/core";
 
 /** Options of {@link debian}. */
@@ -47,7 +48,7 @@ export interface DebianPackageSetOperations {
   /** The parsed index. */
   readonly index: PackageIndex;
   /** The package `name`: a derivation that refers to the unpacked `.deb`s of its closure. */
-  package(name: string): Derivation<"out">;
+  package(name: string): DebianPackage;
   /** The closure of `names` as index entries, sorted by name. */
   closure(names: readonly string[]): IndexPackage[];
   /** Packages whose name or description contains every word of `query`. */
@@ -68,8 +69,16 @@ export interface DebianFhsEnvOptions {
   readonly runScript?: string;
 }
 
-/** A locked Debian input: each package by name (`deb.htop`), and the operations. */
-export type DebianPackageSet = DebianPackageSetOperations & { readonly [name: string]: Derivation<"out"> };
+/**
+ * A locked Debian input: each package by name (`deb.htop`), and the
+ * operations. For an input whose names `kiln.lock.d.ts` lists, exactly its
+ * packages are properties; otherwise any name is.
+ */
+export type DebianPackageSet<Input extends string = string> = DebianPackageSetOperations &
+  (Input extends keyof DebianPackageNames ? DebianPackageNames[Input] : { readonly [name: string]: DebianPackage });
+
+/** The input name of `debian(options)`, as a type: `name`, else `debian-SUITE`. */
+export type DebianInputNameOf<Options extends DebianOptions> = Options extends { readonly name: infer Name extends string } ? Name : `debian-${Options["suite"]}`;
 
 // dist (or src): this package's own code, whose frames are not the caller's.
 const CODE_ROOT = dirname(fileURLToPath(import.meta.url));
@@ -95,7 +104,7 @@ function matches(locked: LockedDebianInput, spec: DebianInputSpec): boolean {
  * const deb = await debian({ suite: "bookworm" });
  * export default { htop: deb.htop };
  */
-export async function debian(options: DebianOptions): Promise<DebianPackageSet> {
+export async function debian<const Options extends DebianOptions>(options: Options): Promise<DebianPackageSet<DebianInputNameOf<Options>>> {
   if (typeof options.suite !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(options.suite)) throw new DebianInputError(`debian: 'suite' must be a suite name such as "bookworm", got ${JSON.stringify(options.suite)}`);
   const spec: DebianInputSpec = { suite: options.suite, components: options.components ?? ["main"], architecture: options.architecture ?? "amd64" };
   if (spec.components.length === 0) throw new DebianInputError("debian: 'components' must name at least one component, e.g. [\"main\"]");
@@ -114,7 +123,8 @@ export async function debian(options: DebianOptions): Promise<DebianPackageSet> 
     reportWarning(`input '${inputName}' ${why}; locked it to ${spec.suite} of ${locked.date} in '${lockFile}'`);
   }
   const index = await loadPackageIndex(locked, mirrors, options.fetchSettings !== undefined ? { fetchSettings: options.fetchSettings } : {});
-  return packageSet(inputName, locked, index, mirrors, options.essential ?? true);
+  writePackageNames(lockFile, inputName, locked, index.names(), Object.keys(readLockFile(lockFile).inputs));
+  return packageSet(inputName, locked, index, mirrors, options.essential ?? true) as DebianPackageSet<DebianInputNameOf<Options>>;
 }
 
 function mirrorsIfAny(suite: string): string[] {
@@ -173,7 +183,7 @@ function packageSet(inputName: string, locked: LockedDebianInput, index: Package
     get(target, property, receiver) {
       if (typeof property !== "string" || property in target) return Reflect.get(target, property, receiver) as unknown;
       // Promise-likeness is probed with `then`; a package set is not a promise.
-      if (property === "then") return undefined;
+      if (PACKAGE_SET_MEMBERS.includes(property)) return undefined;
       return target.package(property);
     },
   }) as DebianPackageSet;

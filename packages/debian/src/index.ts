@@ -28,4 +28,5 @@ export { HOST_ETC_FILES, buildFhsEnvironment } from "./fhs-environment.js";
 export { decompressIndex, registerDebianBuilders } from "./debian-builders.js";
 export { lockDebianInput, type DebianInputSpec, type LockOptions } from "./lock-input.js";
 export { loadPackageIndex, setDebianRealiser, type DebianRealiser, type LoadIndexOptions } from "./index-loader.js";
-export { debian, type DebianFhsEnvOptions, type DebianOptions, type DebianPackageSet, type DebianPackageSetOperations } from "./debian-input.js";
+export { PACKAGE_NAMES_FILE_NAME, PACKAGE_SET_MEMBERS, writePackageNames, type DebianPackage, type DebianPackageNames } from "./package-names.js";
+export { debian, type DebianFhsEnvOptions, type DebianInputNameOf, type DebianOptions, type DebianPackageSet, type DebianPackageSetOperations } from "./debian-input.js";
