@@ -5,9 +5,9 @@
  * in its closure (the host's libraries are not even mounted).
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import { findBubblewrap } from "@kiln/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { debian, type DebianPackageSet } from "../src/index.js";
@@ -29,6 +29,24 @@ function descendants(pid: number): number[] {
     }
   });
   return children.flatMap((child) => [child, ...descendants(child)]);
+}
+
+/**
+ * The file `path` names inside the environment whose merged tree is `root`:
+ * symlinks with absolute targets (libc6's `/lib64/ld-linux-x86-64.so.2`)
+ * mean paths inside the environment, not on the host.
+ */
+function resolveInside(root: string, path: string): string {
+  let current = path;
+  for (let depth = 0; depth < 40; depth++) {
+    const full = join(root, current);
+    if (!lstatSync(full).isSymbolicLink()) return realpathSync(full);
+    const target = readlinkSync(full);
+    // The merged tree's own links point into the store.
+    if (target.startsWith(`${dirname(root)}/`) || target.startsWith(`${dirname(dirname(root))}/`)) return realpathSync(full);
+    current = isAbsolute(target) ? target : join(dirname(current), target);
+  }
+  throw new Error(`too many symlinks resolving '${path}' in '${root}'`);
 }
 
 describe.skipIf(unavailable !== undefined)("FHS environments of real Debian packages", () => {
@@ -97,6 +115,23 @@ describe.skipIf(unavailable !== undefined)("FHS environments of real Debian pack
     }
     expect(JSON.parse(output)).toEqual({ ok: true });
   });
+  it("runs tree, which the host need not have, and every library the loader loads (LD_DEBUG=libs) lies in its closure", async () => {
+    const tree = deb.package("tree");
+    expect((await store.realise([tree])).failed).toEqual([]);
+    const closure = readFileSync(join(tree.outPath, "kiln-debian/closure"), "utf8").trim().split("\n").map((path) => realpathSync(path));
+    const work = mkdtempSync(join(dir, "tree-"));
+    spawnSync("mkdir", ["-p", join(work, "a/b")]);
+    const result = spawnSync(join(tree.outPath, "bin/tree"), ["--noreport", "--charset=ascii", work], { encoding: "utf8", env: { ...process.env, LD_DEBUG: "libs" } });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe(`${work}\n\`-- a\n    \`-- b\n`);
+    // Paths the loader names are paths inside the environment: follow them through its merged tree.
+    const loaded = [...new Set([...result.stderr.matchAll(/(?:calling init|trying file)=?:? ?(\/\S+)/g)].map((match) => match[1] as string))].filter((path) => existsSync(join(tree.outPath, "root", path)));
+    expect(loaded.some((path) => /\/libc\.so\.6$/.test(path))).toBe(true);
+    for (const path of loaded) {
+      const real = resolveInside(join(tree.outPath, "root"), path);
+      expect([path, closure.some((unpacked) => real.startsWith(`${unpacked}/`))]).toEqual([path, true]);
+    }
+  }, 120_000);
 });
 
 describe.skipIf(unavailable !== undefined)("an FHS environment with Debian's Essential base", () => {
