@@ -12,6 +12,7 @@ import { unpackDeb } from "./deb-file.js";
 import { buildFhsEnvironment } from "./fhs-environment.js";
 import { DebianArchiveError } from "./debian-errors.js";
 import { parsePackagesFile, serialiseIndex } from "./package-index.js";
+import { buildProgramIndex } from "./program-index.js";
 
 function env(context: BuiltinBuildContext, name: string): string {
   return context.drv.env.get(name) ?? "";
@@ -68,4 +69,5 @@ export function registerDebianBuilders(): void {
   registerBuiltinBuilder("kiln-debian-index", buildIndex);
   registerBuiltinBuilder("kiln-debian-unpack", buildUnpack);
   registerBuiltinBuilder("kiln-debian-fhs", buildFhsEnvironment);
+  registerBuiltinBuilder("kiln-debian-programs", buildProgramIndex);
 }

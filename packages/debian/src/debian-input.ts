@@ -15,7 +15,8 @@ import { lockDebianInput, type DebianInputSpec } from "./lock-input.js";
 import type { IndexPackage, PackageIndex } from "./package-index.js";
 import { fhsEnvDerivation, packageDerivation, unpackedDerivation } from "./package-derivations.js";
 import { resolveClosure } from "./resolve-closure.js";
-import { PACKAGE_SET_MEMBERS, writePackageNames, type DebianPackage, type DebianPackageNames } from "./package-names.js";
+import { PACKAGE_SET_MEMBERS, writePackageNames, type DebianPackage, type DebianPackageMeta, type DebianPackageNames } from "./package-names.js";
+import { chooseMainProgram, loadProgramIndex, type ProgramIndex } from "./program-index.js";
 import { closeNames } from "@kiln/core";
 
 /** Options of {@link debian}. */
@@ -123,8 +124,19 @@ export async function debian<const Options extends DebianOptions>(options: Optio
     reportWarning(`input '${inputName}' ${why}; locked it to ${spec.suite} of ${locked.date} in '${lockFile}'`);
   }
   const index = await loadPackageIndex(locked, mirrors, options.fetchSettings !== undefined ? { fetchSettings: options.fetchSettings } : {});
+  const programs = await loadProgramIndex(locked, mirrors);
   writePackageNames(lockFile, inputName, locked, index.names(), Object.keys(readLockFile(lockFile).inputs));
-  return packageSet(inputName, locked, index, mirrors, options.essential ?? true) as DebianPackageSet<DebianInputNameOf<Options>>;
+  return packageSet(inputName, locked, index, programs, mirrors, options.essential ?? true) as DebianPackageSet<DebianInputNameOf<Options>>;
+}
+
+/** `drv` with `pname`, `version` and `meta` (`description`, and `mainProgram` when known), as nixpkgs packages have them. */
+function withMeta(drv: Derivation<"out">, entry: IndexPackage, mainProgram: string | undefined): DebianPackage {
+  const meta: DebianPackageMeta = { description: entry.description, ...(mainProgram !== undefined ? { mainProgram } : {}) };
+  return Object.defineProperties(drv, {
+    pname: { value: entry.name, enumerable: true },
+    version: { value: entry.version, enumerable: true },
+    meta: { value: Object.freeze(meta), enumerable: true },
+  }) as DebianPackage;
 }
 
 function mirrorsIfAny(suite: string): string[] {
@@ -136,9 +148,9 @@ function mirrorsIfAny(suite: string): string[] {
   }
 }
 
-function packageSet(inputName: string, locked: LockedDebianInput, index: PackageIndex, mirrors: readonly string[], essential: boolean): DebianPackageSet {
+function packageSet(inputName: string, locked: LockedDebianInput, index: PackageIndex, programs: ProgramIndex | undefined, mirrors: readonly string[], essential: boolean): DebianPackageSet {
   const unpacked = new Map<IndexPackage, Derivation<"out">>();
-  const packages = new Map<string, Derivation<"out">>();
+  const packages = new Map<string, DebianPackage>();
   const unpack = (entry: IndexPackage): Derivation<"out"> => {
     let made = unpacked.get(entry);
     if (made === undefined) unpacked.set(entry, (made = unpackedDerivation(entry, mirrors)));
@@ -160,7 +172,11 @@ function packageSet(inputName: string, locked: LockedDebianInput, index: Package
       const ordered = [entry, ...closure.filter((other) => other !== entry)];
       const byName = new Map(closure.map((other) => [other.name, other]));
       const direct = index.requirements(entry).flatMap((requirement) => requirement.map((relation) => byName.get(relation.name)).find((found) => found !== undefined) ?? []);
-      made = packageDerivation(entry, ordered.map(unpack), [...new Set(direct)].map(unpack));
+      const dependencies = [...new Set(direct)];
+      // As the wrappers are made: the package's own programs, else (a meta package) its direct dependencies'.
+      const own = programs?.get(entry.name) ?? [];
+      const runnable = own.length > 0 ? own : dependencies.flatMap((dependency) => programs?.get(dependency.name) ?? []);
+      made = withMeta(packageDerivation(entry, ordered.map(unpack), dependencies.map(unpack)), entry, programs === undefined ? undefined : chooseMainProgram(entry.name, [...new Set(runnable)]));
       packages.set(name, made);
       return made;
     },

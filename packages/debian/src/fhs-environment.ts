@@ -18,6 +18,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync, type Dirent } from "node:fs";
 import { dirname, join } from "node:path";
 import { findBubblewrap, type BuiltinBuildContext } from "@kiln/core";
+import { PROGRAM_DIRS } from "./program-index.js";
 
 /** The top-level directories of the merged tree that become the environment's own. */
 const ROOT_DIRS = ["usr", "lib", "lib64", "lib32", "libx32", "bin", "sbin", "etc"] as const;
@@ -28,8 +29,6 @@ export const HOST_ETC_FILES = ["passwd", "group", "hosts", "resolv.conf", "local
 /** Host directories visible in the environment, read-write as on the host. */
 const HOST_DIRS = ["/home", "/tmp", "/run"] as const;
 
-/** Directories whose programs get wrappers. */
-const PROGRAM_DIRS = ["usr/bin", "bin", "usr/sbin", "sbin", "usr/games"] as const;
 
 /** Adds `tree`'s entries to the merged tree at `root` (what is there already stays). */
 function mergeTree(root: string, tree: string, relative = ""): void {

@@ -26,7 +26,8 @@ export function setDebianRealiser(realiser: DebianRealiser | undefined): void {
   (globalThis as { [REALISER]?: DebianRealiser })[REALISER] = realiser;
 }
 
-function currentRealiser(): DebianRealiser | undefined {
+/** The realiser {@link setDebianRealiser} set, if any. */
+export function currentRealiser(): DebianRealiser | undefined {
   return (globalThis as { [REALISER]?: DebianRealiser })[REALISER];
 }
 

@@ -17,7 +17,7 @@ export { DebianArchiveError, DebianInputError, DebianLockError, DebianMirrorErro
 export { controlField, parseControlFile, type ControlParagraph } from "./control-file.js";
 export { debianMirrors, parseDeb822Sources, parseSourcesList, readAptSources, type AptSource, type MirrorDiscoveryOptions } from "./apt-sources.js";
 export { DEBIAN_ARCHIVE_KEYRING, parseRelease, verifyInRelease, type Release, type ReleaseFile } from "./release-file.js";
-export { LOCK_FILE_NAME, emptyLock, readLockFile, stableJson, writeLockFile, type LockFile, type LockedDebianInput, type LockedIndex } from "./lock-file.js";
+export { LOCK_FILE_NAME, emptyLock, readLockFile, stableJson, writeLockFile, type LockFile, type LockedContents, type LockedDebianInput, type LockedIndex } from "./lock-file.js";
 export { compareDebianVersions, parseDebianVersion, type DebianVersion } from "./debian-version.js";
 export { formatRelation, parseRelations, versionSatisfies, type Relation, type RelationOperator, type Requirement } from "./relations.js";
 export { COMPACT_INDEX_FORMAT, PackageIndex, deserialiseIndex, parsePackagesFile, serialiseIndex, type IndexPackage, type Provider } from "./package-index.js";
@@ -28,6 +28,7 @@ export { archiveFetch, compactIndexDerivation, debFetch, fhsEnvDerivation, index
 export { HOST_ETC_FILES, buildFhsEnvironment } from "./fhs-environment.js";
 export { decompressIndex, registerDebianBuilders } from "./debian-builders.js";
 export { lockDebianInput, type DebianInputSpec, type LockOptions } from "./lock-input.js";
-export { loadPackageIndex, setDebianRealiser, type DebianRealiser, type LoadIndexOptions } from "./index-loader.js";
-export { PACKAGE_NAMES_FILE_NAME, PACKAGE_SET_MEMBERS, writePackageNames, type DebianPackage, type DebianPackageNames } from "./package-names.js";
+export { currentRealiser, loadPackageIndex, setDebianRealiser, type DebianRealiser, type LoadIndexOptions } from "./index-loader.js";
+export { PACKAGE_NAMES_FILE_NAME, PACKAGE_SET_MEMBERS, writePackageNames, type DebianPackage, type DebianPackageMeta, type DebianPackageNames } from "./package-names.js";
+export { PROGRAM_DIRS, PROGRAM_INDEX_FORMAT, buildProgramIndex, chooseMainProgram, contentsFetches, deserialisePrograms, loadProgramIndex, programIndexDerivation, readContentsPrograms, serialisePrograms, type ProgramIndex } from "./program-index.js";
 export { debian, type DebianFhsEnvOptions, type DebianInputNameOf, type DebianOptions, type DebianPackageSet, type DebianPackageSetOperations } from "./debian-input.js";

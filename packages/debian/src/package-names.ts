@@ -19,8 +19,16 @@ import { dirname, join } from "node:path";
 import { writeFileAtomically, type Derivation } from "@kiln/core";
 import type { LockedDebianInput } from "./lock-file.js";
 
-/** A package of a Debian input: a derivation whose `bin/` wraps the package's programs. */
-export type DebianPackage = Derivation<"out">;
+/** What a Debian package says about itself, as nixpkgs' `meta`. */
+export interface DebianPackageMeta {
+  /** The first line of the package's `Description`. */
+  readonly description: string;
+  /** The program `kiln run` runs (`nginx` for `nginx-light`), when the lock's `Contents` index tells. */
+  readonly mainProgram?: string;
+}
+
+/** A package of a Debian input: a derivation whose `bin/` wraps the package's programs, with nixpkgs' `pname`, `version` and `meta`. */
+export type DebianPackage = Derivation<"out"> & { readonly pname: string; readonly version: string; readonly meta: DebianPackageMeta };
 
 /**
  * The package names of locked inputs, by input name: empty here, filled by
