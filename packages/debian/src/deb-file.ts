@@ -71,28 +71,23 @@ function memberArchive(member: ArMember, scratch: string, debFile: string): stri
 
 /**
  * Unpacks the files of the `.deb` at `debFile` into `destination` (created;
- * it must not exist). `scratch` is an existing directory for the data member.
- * Symlinks with absolute targets are kept: they name paths of the system the
- * package is installed into.
+ * it must not exist), and with `controlDestination` its control member
+ * (`control`, `postinst`, …; nothing in it is run) there, with the same safe
+ * unpacker. `scratch` is an existing directory for the members. Symlinks
+ * with absolute targets are kept: they name paths of the system the package
+ * is installed into.
  *
  * @throws DebianArchiveError for a file that is not a `.deb` of format 2.x,
- *   has no data member, or whose data member is not a valid compressed stream.
+ *   lacks the data (or asked-for control) member, or whose member is not a
+ *   valid compressed stream.
  */
-export async function unpackDeb(debFile: string, destination: string, scratch: string): Promise<void> {
-  const data = debMembers(debFile).find((member) => member.name.startsWith("data.tar"));
+export async function unpackDeb(debFile: string, destination: string, scratch: string, controlDestination?: string): Promise<void> {
+  const members = debMembers(debFile);
+  const data = members.find((member) => member.name.startsWith("data.tar"));
   if (data === undefined) throw new DebianArchiveError(`'${debFile}' has no data.tar member`);
   await unpackArchive(memberArchive(data, scratch, debFile), destination, { stripRoot: false, absoluteSymlinks: true });
-}
-
-/**
- * Unpacks the control member of the `.deb` at `debFile` (`control`,
- * `postinst`, …) into `destination` (created; it must not exist), with the
- * same safe unpacker as the files. Nothing in it is run.
- *
- * @throws DebianArchiveError as {@link unpackDeb} does, or when the `.deb` has no control member.
- */
-export async function unpackDebControl(debFile: string, destination: string, scratch: string): Promise<void> {
-  const control = debMembers(debFile).find((member) => member.name.startsWith("control.tar"));
+  if (controlDestination === undefined) return;
+  const control = members.find((member) => member.name.startsWith("control.tar"));
   if (control === undefined) throw new DebianArchiveError(`'${debFile}' has no control.tar member`);
-  await unpackArchive(memberArchive(control, scratch, debFile), destination, { stripRoot: false, absoluteSymlinks: true });
+  await unpackArchive(memberArchive(control, scratch, debFile), controlDestination, { stripRoot: false, absoluteSymlinks: true });
 }

@@ -5,9 +5,11 @@
  * taken from the host) to read an index or unpack a `.deb`. Importing
  * `@kiln/debian` registers them.
  */
-import { chmodSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { declaredOutputHash, downloadFirst, registerBuiltinBuilder, xzDecompress, type BuiltinBuildContext } from "@kiln/core";
+import { join } from "node:path";
+import { parseAlternatives, writeAlternatives } from "./alternatives.js";
 import { unpackDeb } from "./deb-file.js";
 import { buildFhsEnvironment } from "./fhs-environment.js";
 import { DebianArchiveError } from "./debian-errors.js";
@@ -60,7 +62,11 @@ async function buildIndex(context: BuiltinBuildContext): Promise<void> {
 async function buildUnpack(context: BuiltinBuildContext): Promise<void> {
   const deb = env(context, "deb");
   context.log(`unpacking '${deb}'`);
-  await unpackDeb(deb, context.output, context.scratch);
+  const control = join(context.scratch, "control");
+  await unpackDeb(deb, context.output, context.scratch, control);
+  // What the postinst would link with update-alternatives, read (never run) for the environment builder.
+  const postinst = join(control, "postinst");
+  if (existsSync(postinst)) writeAlternatives(context.output, parseAlternatives(readFileSync(postinst, "latin1")));
 }
 
 /** Registers the builders (done once when `@kiln/debian` is imported; doing it again is harmless). */

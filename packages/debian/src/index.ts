@@ -22,7 +22,8 @@ export { compareDebianVersions, parseDebianVersion, type DebianVersion } from ".
 export { formatRelation, parseRelations, versionSatisfies, type Relation, type RelationOperator, type Requirement } from "./relations.js";
 export { COMPACT_INDEX_FORMAT, PackageIndex, deserialiseIndex, parsePackagesFile, serialiseIndex, type IndexPackage, type Provider } from "./package-index.js";
 export { dependencyChain, resolveClosure, type ResolveOptions } from "./resolve-closure.js";
-export { readAr, unpackDeb, unpackDebControl, type ArMember } from "./deb-file.js";
+export { readAr, unpackDeb, type ArMember } from "./deb-file.js";
+export { ALTERNATIVES_FILE, chooseAlternatives, makeAlternativeLinks, parseAlternatives, readAlternatives, writeAlternatives, type Alternative, type AlternativeLink } from "./alternatives.js";
 export { isZstd, writeZstdDecompressed } from "./zstd-member.js";
 export { archiveFetch, compactIndexDerivation, debFetch, fhsEnvDerivation, indexFetch, packageDerivation, storeName, unpackedDerivation, type FhsEnvSpec } from "./package-derivations.js";
 export { HOST_ETC_FILES, buildFhsEnvironment } from "./fhs-environment.js";
