@@ -7,29 +7,13 @@
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { downloadFile, fetchSettingsFromEnvironment } from "@kiln/core";
-import { debianMirrors } from "@kiln/debian";
+import { join } from "node:path";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEBIAN_CACHE as cache, debianArchiveUnavailable } from "./debian-archive.js";
 import { runKiln } from "./run-kiln.js";
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const cache = resolve(process.env["KILN_DEBIAN_CACHE"] ?? join(repo, ".cache/debian"));
-
-async function unavailable(): Promise<string | undefined> {
-  const scratch = mkdtempSync(join(tmpdir(), "kiln-debian-probe-"));
-  try {
-    await downloadFile(`${debianMirrors("bookworm")[0]}dists/bookworm/InRelease`, join(scratch, "InRelease"), { settings: fetchSettingsFromEnvironment({ KILN_FETCH_ATTEMPTS: "1", KILN_CONNECT_TIMEOUT: "5" }) });
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-}
-const skip = await unavailable();
+const skip = await debianArchiveUnavailable();
 if (skip !== undefined) console.warn(`skipping the typed Debian package name tests: the archive is unreachable (${skip})`);
 
 const CONFIG = [

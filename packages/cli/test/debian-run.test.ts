@@ -6,28 +6,12 @@
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { downloadFile, fetchSettingsFromEnvironment } from "@kiln/core";
-import { debianMirrors } from "@kiln/debian";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEBIAN_CACHE as cache, debianArchiveUnavailable } from "./debian-archive.js";
 import { runKiln } from "./run-kiln.js";
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const cache = resolve(process.env["KILN_DEBIAN_CACHE"] ?? join(repo, ".cache/debian"));
-
-async function unavailable(): Promise<string | undefined> {
-  const scratch = mkdtempSync(join(tmpdir(), "kiln-debian-probe-"));
-  try {
-    await downloadFile(`${debianMirrors("bookworm")[0]}dists/bookworm/InRelease`, join(scratch, "InRelease"), { settings: fetchSettingsFromEnvironment({ KILN_FETCH_ATTEMPTS: "1", KILN_CONNECT_TIMEOUT: "5" }) });
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-}
-const skip = await unavailable();
+const skip = await debianArchiveUnavailable();
 if (skip !== undefined) console.warn(`skipping the Debian kiln run and shell tests: the archive is unreachable (${skip})`);
 
 describe.skipIf(skip !== undefined)("kiln run and kiln shell with Debian packages", () => {

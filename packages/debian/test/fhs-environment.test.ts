@@ -61,10 +61,11 @@ describe.skipIf(unavailable !== undefined)("FHS environments of real Debian pack
     const { failed } = await store.realise([deb.package("jq"), deb.package("htop")]);
     expect(failed).toEqual([]);
   }, 120_000);
+  // Removing a store of whole closures takes a while on a busy machine.
   afterAll(() => {
     store.dispose();
     rmSync(dir, { recursive: true, force: true });
-  });
+  }, 180_000);
 
   it("runs jq through its wrapper on a JSON document", () => {
     const jq = join(deb.package("jq").outPath, "bin/jq");
@@ -144,10 +145,11 @@ describe.skipIf(unavailable !== undefined)("an FHS environment with Debian's Ess
     store = testStore();
     deb = await debian({ suite: SUITE, lockFile: join(dir, "kiln.lock"), fetchSettings: cachedFetchSettings() });
   }, 120_000);
+  // Removing a store of whole closures takes a while on a busy machine.
   afterAll(() => {
     store.dispose();
     rmSync(dir, { recursive: true, force: true });
-  });
+  }, 180_000);
 
   it("runs its runScript, a shell from the Essential base, with the packages' programs on the PATH", async () => {
     const env = deb.fhsEnv({ name: "tools", packages: ["jq", "tree"], runScript: "/bin/bash" });

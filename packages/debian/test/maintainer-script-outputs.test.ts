@@ -28,10 +28,11 @@ describe.skipIf(unavailable !== undefined)("what maintainer scripts would make, 
     store = testStore();
     deb = await debian({ suite: SUITE, lockFile: join(dir, "kiln.lock"), essential: false, fetchSettings: cachedFetchSettings() });
   }, 120_000);
+  // Removing a store of whole closures takes a while on a busy machine.
   afterAll(() => {
     store.dispose();
     rmSync(dir, { recursive: true, force: true });
-  });
+  }, 180_000);
 
   it("links /usr/bin/awk to the alternative of highest priority: gawk (10) over mawk (5); mawk alone gets bin/awk", async () => {
     const both = deb.fhsEnv({ name: "awks", packages: ["mawk", "gawk"] });
