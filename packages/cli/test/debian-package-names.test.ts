@@ -67,6 +67,15 @@ describe.skipIf(skip !== undefined)("Debian package names typed from the lock", 
     }
   }, 60_000);
 
+  it("kiln check writes kiln.lock.d.ts again from the store's index when it is missing (a fresh clone), before type-checking", () => {
+    rmSync(join(project, "kiln.lock.d.ts"));
+    writeFileSync(join(project, "typo.ts"), CONFIG.replace("deb.htop", "deb.htpo"));
+    const check = runKiln(["check", "./typo.ts", "--types-only"], project, env);
+    expect(check.status).toBe(1);
+    expect(check.stderr).toMatch(/typo\.ts:6:\d+: error TS2551: Property 'htpo' does not exist on type 'DebianPackageSet<"debian-bookworm">'/);
+    rmSync(join(project, "typo.ts"));
+  }, 60_000);
+
   it("the project's own tsconfig, as an editor reads it, completes the package names", () => {
     const configFile = ts.readConfigFile(join(project, "tsconfig.json"), (path) => ts.sys.readFile(path));
     const parsed = ts.parseJsonConfigFileContent(configFile.config, ts.sys, project);
