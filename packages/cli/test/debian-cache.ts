@@ -28,7 +28,7 @@ export function cacheDebianDownloads(storeDir: string): number {
     return 0;
   }
   for (const name of names) {
-    if (!/\.deb$|-Packages\.(xz|gz)$/.test(name)) continue;
+    if (!/\.deb$|-Packages\.(xz|gz)$|-Contents-[\w-]+\.gz$/.test(name)) continue;
     const path = join(storeDir, name);
     if (!statSync(path).isFile()) continue;
     const cached = join(DEBIAN_CACHE, "sha256", createHash("sha256").update(readFileSync(path)).digest("hex"));

@@ -5,13 +5,16 @@
  * taken from the host) to read an index or unpack a `.deb`. Importing
  * `@kiln/debian` registers them.
  */
-import { chmodSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { declaredOutputHash, downloadFirst, registerBuiltinBuilder, xzDecompress, type BuiltinBuildContext } from "@kiln/core";
+import { join } from "node:path";
+import { parseAlternatives, writeAlternatives } from "./alternatives.js";
 import { unpackDeb } from "./deb-file.js";
 import { buildFhsEnvironment } from "./fhs-environment.js";
 import { DebianArchiveError } from "./debian-errors.js";
 import { parsePackagesFile, serialiseIndex } from "./package-index.js";
+import { buildProgramIndex } from "./program-index.js";
 
 function env(context: BuiltinBuildContext, name: string): string {
   return context.drv.env.get(name) ?? "";
@@ -73,7 +76,11 @@ async function buildIndex(context: BuiltinBuildContext): Promise<void> {
 async function buildUnpack(context: BuiltinBuildContext): Promise<void> {
   const deb = env(context, "deb");
   context.log(`unpacking '${deb}'`);
-  await unpackDeb(deb, context.output, context.scratch);
+  const control = join(context.scratch, "control");
+  await unpackDeb(deb, context.output, context.scratch, control);
+  // What the postinst would link with update-alternatives, read (never run) for the environment builder.
+  const postinst = join(control, "postinst");
+  if (existsSync(postinst)) writeAlternatives(context.output, parseAlternatives(readFileSync(postinst, "latin1")));
 }
 
 /** Registers the builders (done once when `@kiln/debian` is imported; doing it again is harmless). */
@@ -82,4 +89,5 @@ export function registerDebianBuilders(): void {
   registerBuiltinBuilder("kiln-debian-index", buildIndex);
   registerBuiltinBuilder("kiln-debian-unpack", buildUnpack);
   registerBuiltinBuilder("kiln-debian-fhs", buildFhsEnvironment);
+  registerBuiltinBuilder("kiln-debian-programs", buildProgramIndex);
 }

@@ -16,6 +16,8 @@ import type { IndexPackage, PackageIndex } from "./package-index.js";
 import { fhsEnvDerivation, packageDerivation, unpackedDerivation } from "./package-derivations.js";
 import { layeredIndex, layerOf, listsEntry, PACKAGE_LAYER, type PackageLayer } from "./package-layers.js";
 import { resolveClosure } from "./resolve-closure.js";
+import { PACKAGE_SET_MEMBERS, writePackageNames, type DebianPackage, type DebianPackageMeta, type DebianPackageNames } from "./package-names.js";
+import { chooseMainProgram, loadProgramIndex, type ProgramIndex } from "./program-index.js";
 import { closeNames } from "@kiln/core";
 
 /** Options of {@link debian}. */
@@ -78,19 +80,16 @@ export interface DebianFhsEnvOptions {
   readonly links?: Readonly<Record<string, string>>;
 }
 
-/** A package of a Debian input: a derivation, which can be put in one environment with others. */
-export type DebianPackage = Derivation<"out"> & {
-  /**
-   * One FHS environment of this package, `others` (packages of this input
-   * or its bases) and their closure, with wrappers for the programs of all
-   * of them, as nixpkgs' `python3.withPackages`: a program that loads
-   * plugins from its own directories (OBS and its plugins) finds them there.
-   */
-  withPackages(others: readonly (Derivation | string)[]): Derivation<"out">;
-};
+/**
+ * A locked Debian input: each package by name (`deb.htop`), and the
+ * operations. For an input whose names `kiln.lock.d.ts` lists, exactly its
+ * packages are properties; otherwise any name is.
+ */
+export type DebianPackageSet<Input extends string = string> = DebianPackageSetOperations &
+  (Input extends keyof DebianPackageNames ? DebianPackageNames[Input] : { readonly [name: string]: DebianPackage });
 
-/** A locked Debian input: each package by name (`deb.htop`), and the operations. */
-export type DebianPackageSet = DebianPackageSetOperations & { readonly [name: string]: DebianPackage };
+/** The input name of `debian(options)`, as a type: `name`, else `debian-SUITE`. */
+export type DebianInputNameOf<Options extends DebianOptions> = Options extends { readonly name: infer Name extends string } ? Name : `debian-${Options["suite"]}`;
 
 // dist (or src): this package's own code, whose frames are not the caller's.
 const CODE_ROOT = dirname(fileURLToPath(import.meta.url));
@@ -116,7 +115,7 @@ function matches(locked: LockedDebianInput, spec: DebianInputSpec): boolean {
  * const deb = await debian({ suite: "bookworm" });
  * export default { htop: deb.htop };
  */
-export async function debian(options: DebianOptions): Promise<DebianPackageSet> {
+export async function debian<const Options extends DebianOptions>(options: Options): Promise<DebianPackageSet<DebianInputNameOf<Options>>> {
   if (typeof options.suite !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(options.suite)) throw new DebianInputError(`debian: 'suite' must be a suite name such as "bookworm", got ${JSON.stringify(options.suite)}`);
   const spec: DebianInputSpec = { suite: options.suite, components: options.components ?? ["main"], architecture: options.architecture ?? "amd64" };
   if (spec.components.length === 0) throw new DebianInputError("debian: 'components' must name at least one component, e.g. [\"main\"]");
@@ -136,7 +135,19 @@ export async function debian(options: DebianOptions): Promise<DebianPackageSet> 
   }
   const base = options.base !== undefined ? layerOf(options.base, "base") : undefined;
   const index = await loadPackageIndex(locked, mirrors, options.fetchSettings !== undefined ? { fetchSettings: options.fetchSettings } : {});
-  return packageSet(inputName, locked, index, mirrors, options.essential ?? true, base);
+  const programs = await loadProgramIndex(locked, mirrors);
+  writePackageNames(lockFile, inputName, locked, index.names(), Object.keys(readLockFile(lockFile).inputs));
+  return packageSet(inputName, locked, index, programs, mirrors, options.essential ?? true, base) as DebianPackageSet<DebianInputNameOf<Options>>;
+}
+
+/** `drv` with `pname`, `version` and `meta` (`description`, and `mainProgram` when known), as nixpkgs packages have them. */
+function withMeta(drv: Derivation<"out">, entry: IndexPackage, mainProgram: string | undefined): DebianPackage {
+  const meta: DebianPackageMeta = { description: entry.description, ...(mainProgram !== undefined ? { mainProgram } : {}) };
+  return Object.defineProperties(drv, {
+    pname: { value: entry.name, enumerable: true },
+    version: { value: entry.version, enumerable: true },
+    meta: { value: Object.freeze(meta), enumerable: true },
+  }) as DebianPackage;
 }
 
 function mirrorsIfAny(suite: string): string[] {
@@ -151,7 +162,7 @@ function mirrorsIfAny(suite: string): string[] {
 /** Which package set made a package (for `withPackages`). */
 const PACKAGE_ENTRY = new WeakMap<Derivation, IndexPackage>();
 
-function packageSet(inputName: string, locked: LockedDebianInput, index: PackageIndex, mirrors: readonly string[], essential: boolean, base: PackageLayer | undefined): DebianPackageSet {
+function packageSet(inputName: string, locked: LockedDebianInput, index: PackageIndex, programs: ProgramIndex | undefined, mirrors: readonly string[], essential: boolean, base: PackageLayer | undefined): DebianPackageSet {
   const resolution = layeredIndex(index, base);
   const unpacked = new Map<IndexPackage, Derivation<"out">>();
   const packages = new Map<string, DebianPackage>();
@@ -199,8 +210,12 @@ function packageSet(inputName: string, locked: LockedDebianInput, index: Package
       const ordered = [entry, ...closure.filter((other) => other !== entry)];
       const byName = new Map(closure.map((other) => [other.name, other]));
       const direct = resolution.requirements(entry).flatMap((requirement) => requirement.map((relation) => byName.get(relation.name)).find((found) => found !== undefined) ?? []);
-      const derivation = packageDerivation(entry, ordered.map(unpack), [...new Set(direct)].map(unpack));
-      made = Object.defineProperty(derivation, "withPackages", { value: (others: readonly (Derivation | string)[]) => withPackages(entry, others) }) as DebianPackage;
+      const dependencies = [...new Set(direct)];
+      // As the wrappers are made: the package's own programs, else (a meta package) its direct dependencies'.
+      const own = programs?.get(entry.name) ?? [];
+      const runnable = own.length > 0 ? own : dependencies.flatMap((dependency) => programs?.get(dependency.name) ?? []);
+      made = withMeta(packageDerivation(entry, ordered.map(unpack), dependencies.map(unpack)), entry, programs === undefined ? undefined : chooseMainProgram(entry.name, [...new Set(runnable)]));
+      Object.defineProperty(made, "withPackages", { value: (others: readonly (Derivation | string)[]) => withPackages(entry, others) });
       PACKAGE_ENTRY.set(made, entry);
       packages.set(name, made);
       return made;
@@ -223,7 +238,7 @@ function packageSet(inputName: string, locked: LockedDebianInput, index: Package
     get(target, property, receiver) {
       if (typeof property !== "string" || property in target) return Reflect.get(target, property, receiver) as unknown;
       // Promise-likeness is probed with `then`; a package set is not a promise.
-      if (property === "then") return undefined;
+      if (PACKAGE_SET_MEMBERS.includes(property)) return undefined;
       return target.package(property);
     },
   }) as DebianPackageSet;

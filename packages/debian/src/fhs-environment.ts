@@ -10,14 +10,19 @@
  * program can only load libraries of its closure.
  *
  * What maintainer scripts would generate and programs need is made here:
- * the `ld.so.cache` of the closure, by `ldconfig` run inside the
- * environment. Alternatives links and caches (gdk-pixbuf, fontconfig) are
- * not made yet.
+ * the alternatives links of the closure (`/usr/bin/awk`, `/usr/bin/editor`,
+ * read from the packages' `postinst`, see `alternatives.ts`), the
+ * `ld.so.cache`, by `ldconfig` run inside the environment, and the
+ * gdk-pixbuf loader and fontconfig caches, by the closure's own query tools
+ * run inside it (see `environment-caches.ts`).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync, type Dirent } from "node:fs";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { findBubblewrap, type BuiltinBuildContext } from "@kiln/core";
+import { ALTERNATIVES_FILE, chooseAlternatives, makeAlternativeLinks, readAlternatives, type AlternativeLink } from "./alternatives.js";
+import { VAR_CACHES, writeEnvironmentCaches } from "./environment-caches.js";
+import { PROGRAM_DIRS } from "./program-index.js";
 
 /** The top-level directories of the merged tree that become the environment's own. */
 const ROOT_DIRS = ["usr", "lib", "lib64", "lib32", "libx32", "bin", "sbin", "etc"] as const;
@@ -34,10 +39,8 @@ export const HOST_ETC_FILES = ["passwd", "group", "hosts", "resolv.conf", "local
  */
 const HOST_DIRS = ["/home", "/tmp", "/run", "/var"] as const;
 
-/** Directories whose programs get wrappers. */
-const PROGRAM_DIRS = ["usr/bin", "bin", "usr/sbin", "sbin", "usr/games"] as const;
 
-/** Adds `tree`'s entries to the merged tree at `root` (what is there already stays). */
+/** Adds `tree`'s entries to the merged tree at `root` (what is there already stays; Kiln's own notes about the package do not go in). */
 function mergeTree(root: string, tree: string, relative = ""): void {
   let entries: Dirent[];
   try {
@@ -46,6 +49,7 @@ function mergeTree(root: string, tree: string, relative = ""): void {
     return;
   }
   for (const entry of entries) {
+    if (relative === "" && entry.name === dirname(ALTERNATIVES_FILE)) continue;
     const path = relative === "" ? entry.name : `${relative}/${entry.name}`;
     const target = join(root, path);
     let existing: ReturnType<typeof lstatSync> | undefined;
@@ -86,13 +90,20 @@ function isSymlink(path: string): boolean {
   }
 }
 
-/** The bubblewrap arguments that make `root` the environment, ending before the program; `/etc` writable only to write the cache. */
-function environmentMounts(root: string, storeDir: string, writableEtc = false): string[] {
+/**
+ * The bubblewrap arguments that make `root` the environment, ending before
+ * the program; the environment's own directories writable only while the
+ * builder writes its caches.
+ */
+export function environmentMounts(root: string, storeDir: string, writable = false): string[] {
   const args: string[] = [];
-  for (const dir of ROOT_DIRS) if (existsSync(join(root, dir))) args.push(dir === "etc" && writableEtc ? "--bind" : "--ro-bind", join(root, dir), `/${dir}`);
+  for (const dir of ROOT_DIRS) if (existsSync(join(root, dir))) args.push(writable ? "--bind" : "--ro-bind", join(root, dir), `/${dir}`);
   for (const file of HOST_ETC_FILES) args.push("--ro-bind-try", `/etc/${file}`, `/etc/${file}`);
   args.push("--ro-bind", storeDir, storeDir, "--dev-bind", "/dev", "/dev", "--proc", "/proc", "--ro-bind", "/sys", "/sys");
-  for (const dir of HOST_DIRS) args.push("--bind-try", dir, dir);
+  for (const dir of HOST_DIRS) if (!(writable && dir === "/var")) args.push("--bind-try", dir, dir);
+  // While the environment is built, its own /var (the caches it writes); when it runs, the host's (a service's state and logs).
+  if (writable) args.push("--tmpfs", "/var", "--dir", "/var/tmp");
+  for (const cache of VAR_CACHES) if (writable && existsSync(join(root, cache))) args.push("--bind", join(root, cache), `/${cache}`);
   return args;
 }
 
@@ -105,7 +116,10 @@ function wrapperScript(root: string, storeDir: string, program: string): string 
   const mounts = environmentMounts(root, storeDir).map(shellQuote);
   const lines = [];
   for (let i = 0; i < mounts.length; i += 3) lines.push(`  ${mounts.slice(i, i + 3).join(" ")} \\`);
-  return `#!/bin/sh\n# Runs ${program} in a Debian FHS environment made by Kiln: ${root}\nexec "\${KILN_BWRAP:-bwrap}" \\\n${lines.join("\n")}\n  -- ${shellQuote(program)} "$@"\n`;
+  // The caches built with the environment go over the host's /var only where the host has that directory: a mount point is never made in the host's /var.
+  const caches = VAR_CACHES.filter((cache) => existsSync(join(root, cache))).map((cache) => `[ -d /${cache} ] && set -- --ro-bind ${shellQuote(join(root, cache))} /${cache} "$@"\n`);
+  const quotedProgram = shellQuote(program);
+  return `#!/bin/sh\n# Runs ${program} in a Debian FHS environment made by Kiln: ${root}\nset -- -- ${quotedProgram} "$@"\n${caches.join("")}exec "\${KILN_BWRAP:-bwrap}" \\\n${lines.join("\n")}\n  "$@"\n`;
 }
 
 /** Writes the closure's `ld.so.cache` by running `ldconfig` inside the environment (the closure's own, else the host's, which is static). */
@@ -129,8 +143,18 @@ function writeLdCache(root: string, storeDir: string, log: (line: string) => voi
   else log("wrote the closure's ld.so.cache");
 }
 
-/** Writes a wrapper in `bin` for each program of `trees` (the first tree's program wins a name). */
-function writeWrappers(bin: string, root: string, storeDir: string, trees: readonly string[]): void {
+/**
+ * Writes a wrapper in `bin` for each program of `trees` (the first tree's
+ * program wins a name), and for each alternatives link in a program
+ * directory whose chosen program is one of theirs (`bin/awk` for mawk).
+ */
+function writeWrappers(bin: string, root: string, storeDir: string, trees: readonly string[], links: readonly AlternativeLink[]): void {
+  for (const link of links) {
+    const dir = dirname(link.link).slice(1);
+    const name = basename(link.link);
+    if (!(PROGRAM_DIRS as readonly string[]).includes(dir) || existsSync(join(bin, name))) continue;
+    if (trees.some((tree) => existsSync(join(tree, link.path)))) writeFileSync(join(bin, name), wrapperScript(root, storeDir, link.link), { mode: 0o755 });
+  }
   for (const tree of trees) {
     for (const dir of PROGRAM_DIRS) {
       let names: string[];
@@ -169,12 +193,15 @@ export async function buildFhsEnvironment(context: BuiltinBuildContext): Promise
     rmSync(join(root, "etc", file), { force: true, recursive: true });
     writeFileSync(join(root, "etc", file), "");
   }
+  const links = makeAlternativeLinks(root, chooseAlternatives(closure.flatMap(readAlternatives), (path) => existsSync(join(root, path))));
+  if (links.length > 0) context.log(`linked ${links.length} alternatives (${links.map((link) => link.link).join(", ")})`);
   writeLdCache(root, storeDir, context.log);
+  writeEnvironmentCaches(root, storeDir, context.log);
   const bin = join(out, "bin");
   mkdirSync(bin);
-  writeWrappers(bin, root, storeDir, list("programsOf"));
+  writeWrappers(bin, root, storeDir, list("programsOf"), links);
   // A package without programs of its own (a transitional or meta package such as nginx-light) gets those of its direct dependencies.
-  if (readdirSync(bin).length === 0) writeWrappers(bin, root, storeDir, list("fallbackProgramsOf"));
+  if (readdirSync(bin).length === 0) writeWrappers(bin, root, storeDir, list("fallbackProgramsOf"), links);
   const runScript = env("runScript");
   if (runScript !== "") writeFileSync(join(bin, env("envName")), wrapperScript(root, storeDir, runScript), { mode: 0o755 });
   const meta = join(out, "kiln-debian");

@@ -12,7 +12,8 @@ import { join } from "node:path";
 import { downloadFile, fetchSettingsFromEnvironment, hashedMirrorUrls, parseHash, type Derivation, type FetchSettings } from "@kiln/core";
 import { decompressIndex } from "./debian-builders.js";
 import { DebianArchiveError } from "./debian-errors.js";
-import type { LockedDebianInput, LockedIndex } from "./lock-file.js";
+import { readLockFile, type LockedDebianInput, type LockedIndex } from "./lock-file.js";
+import { writePackageNames } from "./package-names.js";
 import { deserialiseIndex, PackageIndex, parsePackagesFile, type IndexPackage } from "./package-index.js";
 import { compactIndexDerivation, indexFetch } from "./package-derivations.js";
 
@@ -26,7 +27,8 @@ export function setDebianRealiser(realiser: DebianRealiser | undefined): void {
   (globalThis as { [REALISER]?: DebianRealiser })[REALISER] = realiser;
 }
 
-function currentRealiser(): DebianRealiser | undefined {
+/** The realiser {@link setDebianRealiser} set, if any. */
+export function currentRealiser(): DebianRealiser | undefined {
   return (globalThis as { [REALISER]?: DebianRealiser })[REALISER];
 }
 
@@ -90,4 +92,25 @@ async function fetchIndexBytes(input: LockedDebianInput, index: LockedIndex, mir
   throw new DebianArchiveError(
     `no mirror served the locked index '${index.path}' of '${input.suite}':\n${failures.map((failure) => `  ${failure}`).join("\n")}\nA mirror that serves another file has moved on since the lock was taken: 'kiln update' moves the lock forward.`,
   );
+}
+
+/**
+ * Writes the `kiln.lock.d.ts` beside `lockFile` from the compact indexes the
+ * store already has (no network, nothing built), so that `kiln check` types
+ * package names before the config was ever evaluated here (a fresh clone
+ * whose store has the indexes). Inputs whose index the store lacks are left
+ * as they are. Returns the names of the inputs written.
+ */
+export function writePackageNamesFromStore(lockFile: string): string[] {
+  const lock = readLockFile(lockFile);
+  const inputs = Object.keys(lock.inputs);
+  const written: string[] = [];
+  for (const [name, input] of Object.entries(lock.inputs)) {
+    // Mirrors do not enter the compact index's store path.
+    const path = compactIndexDerivation(input, []).outputs.out.path;
+    if (!existsSync(path)) continue;
+    const names = [...new Set(deserialiseIndex(readFileSync(path, "utf8"), path).map((entry) => entry.name))].sort();
+    if (writePackageNames(lockFile, name, input, names, inputs)) written.push(name);
+  }
+  return written;
 }

@@ -17,6 +17,21 @@ export interface LockedIndex {
   readonly size: number;
   /** SHA-256, lower-case hex. */
   readonly sha256: string;
+  /**
+   * The component's `Contents-ARCH` index (which package has which file),
+   * when the `Release` lists one: Kiln reads the packages' programs from it.
+   * Locks written before Kiln read it lack it.
+   */
+  readonly contents?: LockedContents;
+}
+
+/** A locked `Contents-ARCH` index of a component. */
+export interface LockedContents {
+  /** Its path below the archive root, e.g. `dists/bookworm/main/Contents-amd64.gz`. */
+  readonly path: string;
+  readonly size: number;
+  /** SHA-256, lower-case hex. */
+  readonly sha256: string;
 }
 
 /** One locked Debian input. */
@@ -59,6 +74,10 @@ function checkInput(file: string, name: string, value: unknown): LockedDebianInp
   for (const index of input.indexes) {
     const ok = typeof index === "object" && index !== null && typeof index.component === "string" && typeof index.path === "string" && Number.isSafeInteger(index.size) && /^[0-9a-f]{64}$/.test(String(index.sha256));
     if (!ok) fail(file, `input '${name}' has a malformed index entry`);
+    const contents = (index as { contents?: Partial<LockedContents> | null }).contents;
+    if (contents !== undefined && (typeof contents !== "object" || contents === null || typeof contents.path !== "string" || !Number.isSafeInteger(contents.size) || !/^[0-9a-f]{64}$/.test(String(contents.sha256)))) {
+      fail(file, `input '${name}' has a malformed 'contents' entry`);
+    }
   }
   return input as LockedDebianInput;
 }

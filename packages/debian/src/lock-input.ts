@@ -34,6 +34,9 @@ export interface LockOptions {
 /** The compressions of a `Packages` index Kiln reads, preferred first. */
 const INDEX_NAMES = ["Packages.xz", "Packages.gz"];
 
+/** The compressions of a `Contents-ARCH` index Kiln reads (Debian publishes gzip). */
+const CONTENTS_SUFFIXES = [".gz"];
+
 /**
  * Locks `spec`: the verified `Release` of its suite from the first mirror that
  * serves one, and the index of each component.
@@ -72,7 +75,15 @@ export async function lockDebianInput(spec: DebianInputSpec, options: LockOption
       const indexes = spec.components.map((component): LockedIndex => {
         for (const name of INDEX_NAMES) {
           const entry = release.files.get(`${component}/binary-${spec.architecture}/${name}`);
-          if (entry !== undefined) return { component, path: `dists/${spec.suite}/${entry.path}`, size: entry.size, sha256: entry.sha256 };
+          if (entry === undefined) continue;
+          const contents = CONTENTS_SUFFIXES.map((suffix) => release.files.get(`${component}/Contents-${spec.architecture}${suffix}`)).find((file) => file !== undefined);
+          return {
+            component,
+            path: `dists/${spec.suite}/${entry.path}`,
+            size: entry.size,
+            sha256: entry.sha256,
+            ...(contents !== undefined ? { contents: { path: `dists/${spec.suite}/${contents.path}`, size: contents.size, sha256: contents.sha256 } } : {}),
+          };
         }
         throw new DebianArchiveError(`suite '${spec.suite}' (from '${url}') has no index for component '${component}' and architecture '${spec.architecture}'; check 'components' and 'architecture'`);
       });

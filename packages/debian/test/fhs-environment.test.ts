@@ -5,9 +5,9 @@
  * in its closure (the host's libraries are not even mounted).
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import { findBubblewrap } from "@kiln/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { debian, type DebianPackageSet } from "../src/index.js";
@@ -31,6 +31,24 @@ function descendants(pid: number): number[] {
   return children.flatMap((child) => [child, ...descendants(child)]);
 }
 
+/**
+ * The file `path` names inside the environment whose merged tree is `root`:
+ * symlinks with absolute targets (libc6's `/lib64/ld-linux-x86-64.so.2`)
+ * mean paths inside the environment, not on the host.
+ */
+function resolveInside(root: string, path: string): string {
+  let current = path;
+  for (let depth = 0; depth < 40; depth++) {
+    const full = join(root, current);
+    if (!lstatSync(full).isSymbolicLink()) return realpathSync(full);
+    const target = readlinkSync(full);
+    // The merged tree's own links point into the store.
+    if (target.startsWith(`${dirname(root)}/`) || target.startsWith(`${dirname(dirname(root))}/`)) return realpathSync(full);
+    current = isAbsolute(target) ? target : join(dirname(current), target);
+  }
+  throw new Error(`too many symlinks resolving '${path}' in '${root}'`);
+}
+
 describe.skipIf(unavailable !== undefined)("FHS environments of real Debian packages", () => {
   let dir: string;
   let store: TestStore;
@@ -43,10 +61,11 @@ describe.skipIf(unavailable !== undefined)("FHS environments of real Debian pack
     const { failed } = await store.realise([deb.package("jq"), deb.package("htop")]);
     expect(failed).toEqual([]);
   }, 120_000);
+  // Removing a store of whole closures takes a while on a busy machine.
   afterAll(() => {
     store.dispose();
     rmSync(dir, { recursive: true, force: true });
-  });
+  }, 180_000);
 
   it("runs jq through its wrapper on a JSON document", () => {
     const jq = join(deb.package("jq").outPath, "bin/jq");
@@ -90,13 +109,32 @@ describe.skipIf(unavailable !== undefined)("FHS environments of real Debian pack
       const files = [...new Set((maps as string).split("\n").flatMap((line) => /\s(\/\S+)$/.exec(line)?.[1] ?? []))].filter((file) => !file.startsWith("/dev/"));
       const libraries = files.filter((file) => /\.so/.test(file));
       expect(libraries.length).toBeGreaterThanOrEqual(3);
-      for (const file of files) expect([file, closure.some((tree) => file.startsWith(`${realpathSync(tree)}/`))]).toEqual([file, true]);
+      // The loader may still have the environment's own ld.so.cache (a file the builder wrote, not a host file) mapped.
+      const ownFile = (file: string): boolean => lstatSync(join(jq.outPath, "root", file), { throwIfNoEntry: false })?.isFile() === true;
+      for (const file of files) expect([file, closure.some((tree) => file.startsWith(`${realpathSync(tree)}/`)) || ownFile(file)]).toEqual([file, true]);
     } finally {
       child.stdin.end('{"ok": true}');
       await new Promise((done) => child.on("close", done));
     }
     expect(JSON.parse(output)).toEqual({ ok: true });
   });
+  it("runs tree, which the host need not have, and every library the loader loads (LD_DEBUG=libs) lies in its closure", async () => {
+    const tree = deb.package("tree");
+    expect((await store.realise([tree])).failed).toEqual([]);
+    const closure = readFileSync(join(tree.outPath, "kiln-debian/closure"), "utf8").trim().split("\n").map((path) => realpathSync(path));
+    const work = mkdtempSync(join(dir, "tree-"));
+    spawnSync("mkdir", ["-p", join(work, "a/b")]);
+    const result = spawnSync(join(tree.outPath, "bin/tree"), ["--noreport", "--charset=ascii", work], { encoding: "utf8", env: { ...process.env, LD_DEBUG: "libs" } });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe(`${work}\n\`-- a\n    \`-- b\n`);
+    // Paths the loader names are paths inside the environment: follow them through its merged tree.
+    const loaded = [...new Set([...result.stderr.matchAll(/(?:calling init|trying file)=?:? ?(\/\S+)/g)].map((match) => match[1] as string))].filter((path) => existsSync(join(tree.outPath, "root", path)));
+    expect(loaded.some((path) => /\/libc\.so\.6$/.test(path))).toBe(true);
+    for (const path of loaded) {
+      const real = resolveInside(join(tree.outPath, "root"), path);
+      expect([path, closure.some((unpacked) => real.startsWith(`${unpacked}/`))]).toEqual([path, true]);
+    }
+  }, 120_000);
 });
 
 describe.skipIf(unavailable !== undefined)("an FHS environment with Debian's Essential base", () => {
@@ -109,10 +147,11 @@ describe.skipIf(unavailable !== undefined)("an FHS environment with Debian's Ess
     store = testStore();
     deb = await debian({ suite: SUITE, lockFile: join(dir, "kiln.lock"), fetchSettings: cachedFetchSettings() });
   }, 120_000);
+  // Removing a store of whole closures takes a while on a busy machine.
   afterAll(() => {
     store.dispose();
     rmSync(dir, { recursive: true, force: true });
-  });
+  }, 180_000);
 
   it("runs its runScript, a shell from the Essential base, with the packages' programs on the PATH", async () => {
     const env = deb.fhsEnv({ name: "tools", packages: ["jq", "tree"], runScript: "/bin/bash" });

@@ -7,7 +7,9 @@
  * A config outside any Node project still sees `@kiln/*` (this CLI's own
  * copies) and Node's types, as when it is loaded.
  */
+import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { PACKAGE_NAMES_FILE_NAME } from "@kiln/debian";
 import { declarationPaths, nodeTypesRoot } from "./kiln-declarations.js";
 import { unknownKeyAt, unknownKeysInKilnCallbacks, unknownKeysInReturnedObjects, type UnknownKey } from "./unknown-keys-in-module-function.js";
 import { DiagnosticCategory, ModuleKind, ModuleResolutionKind, Project, ScriptTarget, ts, type Diagnostic, type SourceFile } from "ts-morph";
@@ -111,6 +113,13 @@ export function checkConfig(file: string, options: CheckConfigOptions = {}): Con
   });
   project.addSourceFileAtPath(path);
   project.resolveSourceFileDependencies();
+  // The package names of Debian inputs, declared beside the lock of each file that may call debian() (no file imports them).
+  const names = new Set(project.getSourceFiles().filter((sourceFile) => !sourceFile.isInNodeModules()).map((sourceFile) => join(dirname(sourceFile.getFilePath()), PACKAGE_NAMES_FILE_NAME)));
+  const declared = [...names].filter((file) => existsSync(file));
+  if (declared.length > 0) {
+    for (const file of declared) project.addSourceFileAtPath(file);
+    project.resolveSourceFileDependencies();
+  }
   const checker = project.getTypeChecker().compilerObject;
   const compiled = project.getPreEmitDiagnostics().flatMap((diagnostic) => precise(diagnostic, checker) ?? [withSecretHint(toDiagnostic(diagnostic))]);
   // Keys TypeScript accepts in functions' results but Kiln's types do not know (a misspelt mkDerivation attribute).

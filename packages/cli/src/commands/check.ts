@@ -5,10 +5,22 @@
  * user name with a `:`, a home with `..`) the option types refuse only when
  * the modules are evaluated, also naming the file and line.
  */
-import { evaluateInstallable, findDerivations } from "@kiln/core";
-import type { Command } from "../command.js";
+import { existsSync } from "node:fs";
+import { evaluateInstallable, findDerivations, setStoreDir } from "@kiln/core";
+import { writePackageNamesFromStore } from "@kiln/debian";
+import type { Command, ParsedArgs } from "../command.js";
 import { evaluateOptions, fallbackPackages, resolveInstallable } from "../config-options.js";
+import { configFileOf, lockFileOf } from "../debian-inputs.js";
+import { storeDirFor } from "../store-options.js";
 import { UsageError } from "../usage-error.js";
+
+/** Brings the `kiln.lock.d.ts` beside the config's lock up to date from the indexes this command's store has, before the compiler reads it. */
+function writeDebianPackageNames(file: string, args: ParsedArgs): void {
+  const lockFile = lockFileOf(configFileOf({ ...args, options: { ...args.options, file } }));
+  if (!existsSync(lockFile)) return;
+  setStoreDir(storeDirFor(args));
+  writePackageNamesFromStore(lockFile);
+}
 
 export const checkCommand: Command = {
   name: "check",
@@ -20,6 +32,7 @@ export const checkCommand: Command = {
   async run(args, io) {
     const [file, ...rest] = args.positionals;
     if (file === undefined || rest.length > 0) throw new UsageError("'kiln check' takes one config file, e.g. 'kiln check ./kiln.ts'");
+    writeDebianPackageNames(file.replace(/#.*$/, ""), args);
     // The TypeScript compiler is large: load it only for this command.
     const { checkConfig, formatConfigDiagnostic } = await import("../check/check-config.js");
     const diagnostics = checkConfig(file.replace(/#.*$/, ""), { fallbackPackages: fallbackPackages() });

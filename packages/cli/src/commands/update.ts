@@ -18,8 +18,8 @@ export const updateCommand: Command = {
   summary: "Lock a config's Debian inputs to their suites' current Release (all, or the named ones) in kiln.lock",
   usage: "update [INPUT…] [--file CONFIG]",
   description:
-    "Fetches each input's InRelease from the mirror (KILN_DEBIAN_MIRRORS, else the host's apt sources), verifies it with gpgv against Debian's archive keyring, and records the Release date and the Packages index's path, size and SHA-256 in kiln.lock beside the config. " +
-    "A lock that did not change is not rewritten. Then the config is evaluated, so that inputs it has and the lock lacks are locked too.",
+    "Fetches each input's InRelease from the mirror (KILN_DEBIAN_MIRRORS, else the host's apt sources), verifies it with gpgv against Debian's archive keyring, and records the Release date and the path, size and SHA-256 of the Packages and Contents indexes in kiln.lock beside the config. " +
+    "A lock that did not change is not rewritten. Then the config is evaluated, so that inputs it has and the lock lacks are locked too, and kiln.lock.d.ts beside the lock declares the locked package names, so that kiln check reports a misspelt package and editors complete them.",
   options: [{ name: "file", short: "f", type: "string", value: "CONFIG", description: "The config (default: kiln.ts in the current directory)" }],
   async run(args, io) {
     const config = configFileOf(args);

@@ -86,7 +86,8 @@ export function projectFiles(options: ScaffoldProjectOptions): Map<string, strin
       exclude: ["node_modules", "result*"],
     }),
   );
-  files.set(".gitignore", "result*\nnode_modules/\n");
+  // kiln.lock.d.ts is written again from kiln.lock by any command that evaluates the config.
+  files.set(".gitignore", "result*\nnode_modules/\nkiln.lock.d.ts\n");
   files.set(
     "README.md",
     `# ${packageName(dir)}\n\nA Kiln project, made by \`kiln init\` with Kiln ${options.kilnVersion}.\n\n${template.readme}\n\n\`npm run check\` (\`kiln check ./kiln.ts\`) type-checks it and reports misspelt options with their lines.\n`,
