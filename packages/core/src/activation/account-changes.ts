@@ -206,9 +206,10 @@ export function planAccountChanges(current: AccountFiles, created: CreatedAccoun
     const line = groups.get(name);
     if (name in next.groups || primaryGids.has(line?.fields[2])) continue;
     createdGroups.delete(name);
+    // Its gshadow line may outlive it when a switch was interrupted between the two files.
+    if (gshadow !== undefined) gshadow = gshadow.filter((entry) => entry.name !== name);
     if (line === undefined) continue;
     groupLines = groupLines.filter((entry) => entry !== line);
-    if (gshadow !== undefined) gshadow = gshadow.filter((entry) => entry.name !== name);
     result.groupsRemoved.push(name);
   }
 

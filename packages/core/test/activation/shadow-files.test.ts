@@ -54,4 +54,17 @@ describe("shadow files of a root without them", () => {
     // The distribution's file keeps its own mode.
     expect(statSync(join(root, "etc", "gshadow")).mode & 0o7777).toBe(0o600);
   });
+
+  test("a group Kiln created goes from gshadow too when an interrupted switch already took it out of /etc/group", () => {
+    const store = scratch("store");
+    const root = bareRoot();
+    writeFileSync(join(root, "etc", "gshadow"), "root:*::\n");
+    activate(toplevel(store, { users: { alice: normalUser() }, groups: { builders: { gid: null, members: [] } } }), machineTarget(root));
+    expect(readFileSync(join(root, "etc", "gshadow"), "utf8")).toBe("root:*::\nbuilders:!::\n");
+    // Killed between writing /etc/group and /etc/gshadow of a switch to a generation without the group.
+    const group = join(root, "etc", "group");
+    writeFileSync(group, readFileSync(group, "utf8").replace(/^builders:.*\n/m, ""));
+    activate(toplevel(store, { users: { alice: normalUser() } }), machineTarget(root));
+    expect(readFileSync(join(root, "etc", "gshadow"), "utf8")).toBe("root:*::\n");
+  });
 });
