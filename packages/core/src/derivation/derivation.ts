@@ -19,7 +19,7 @@ import {
   type FileIngestionMethod,
 } from "../store/store-path.js";
 import { KilnError } from "../errors.js";
-import { printAterm } from "./aterm.js";
+import { AtermPrinter, printAterm } from "./aterm.js";
 import { coerceToJson, coerceToString, nixJsonString, type CoercionSite, type DerivationAttrValue } from "./coerce.js";
 import { lookupContextEntry, registerContextEntry, StringContext, stripContextMarks, type ContextDerivation } from "./context.js";
 import { DerivationError } from "./derivation-error.js";
@@ -326,28 +326,36 @@ export function derivation<const Outputs extends readonly string[] = readonly ["
 
   const { inputDrvs, inputSrcs } = resolveInputs(context, storeDir);
   const base = { inputDrvs, inputSrcs: [...inputSrcs], system: gathered.system, builder: gathered.builder, args: gathered.args, env: gathered.env };
-  let outputs: Map<string, DrvOutput>;
-  let inputs: Map<string, string[]> | undefined;
+  let drv: Drv;
+  let aterm: string;
+  let hashModulo: HashModulo;
   if (gathered.outputHash !== undefined) {
-    outputs = fixedOutput(name, gathered, storeDir);
+    drv = { ...base, outputs: fixedOutput(name, gathered, storeDir) };
+    aterm = printAterm(drv);
+    hashModulo = hashDerivationModulo(drv, (input) => inputHashModulo(input, storeDir), false);
   } else {
+    // One printer sorts and escapes the derivation once for its three ATerms: masked (for the output paths),
+    // final (the .drv file) and modulo its inputs (for dependents). The outputs are filled in between.
     const empty: DrvOutput = { path: "", hashAlgo: "", hash: "" };
-    outputs = new Map(gathered.outputs.map((output) => [output, empty]));
-    for (const output of gathered.outputs) gathered.env.set(output, "");
-    inputs = inputsModulo({ ...base, outputs }, (drvPath: string): HashModulo => inputHashModulo(drvPath, storeDir));
-    const masked = hashWithInputsModulo({ ...base, outputs }, inputs, true);
-    outputs = new Map();
+    const outputs = new Map<string, DrvOutput>();
+    for (const output of gathered.outputs) {
+      outputs.set(output, empty);
+      gathered.env.set(output, "");
+    }
+    drv = { ...base, outputs };
+    const printer = new AtermPrinter(drv);
+    const inputs = inputsModulo(drv, (drvPath: string): HashModulo => inputHashModulo(drvPath, storeDir));
+    const masked = hashWithInputsModulo(drv, inputs, true, printer);
     for (const output of gathered.outputs) {
       const path = makeOutputPath(output, masked.get(output) ?? hashString("sha256", ""), name, storeDir);
       outputs.set(output, { path, hashAlgo: "", hash: "" });
       gathered.env.set(output, path);
     }
+    aterm = printer.print();
+    // Dependents hash this derivation modulo its inputs: reuse the inputs' hashes already gathered.
+    hashModulo = hashWithInputsModulo(drv, inputs, false, printer);
   }
-  const drv: Drv = { ...base, outputs };
-  const aterm = printAterm(drv);
   const drvPath = computeTextPath(`${name}.drv`, aterm, [...inputSrcs, ...inputDrvs.keys()], storeDir);
-  // Dependents hash this derivation modulo its inputs: reuse the inputs' hashes already gathered.
-  const hashModulo = inputs === undefined ? hashDerivationModulo(drv, (input) => inputHashModulo(input, storeDir), false) : hashWithInputsModulo(drv, inputs, false);
   return new Derivation<Outputs[number]>(name, drvPath, drv, gathered.outputs as Outputs[number][], hashModulo, storeDir, attrs);
 }
 
