@@ -60,8 +60,19 @@ interface RegistryHolder {
   [REGISTRY_KEY]?: Map<string, Map<string, ContextEntry[]>>;
 }
 
+// The registry last looked up: nearly every lookup is for the one store directory of the run.
+let lastStoreDir: string | undefined;
+let lastRegistry: Map<string, ContextEntry[]> | undefined;
+
 /** The registry for `storeDir`, shared by every copy of `@kiln/core` in the process. */
 function registryFor(storeDir: string): Map<string, ContextEntry[]> {
+  if (storeDir === lastStoreDir && lastRegistry !== undefined) return lastRegistry;
+  lastStoreDir = storeDir;
+  lastRegistry = registryIn(storeDir);
+  return lastRegistry;
+}
+
+function registryIn(storeDir: string): Map<string, ContextEntry[]> {
   const holder = globalThis as RegistryHolder;
   const all = (holder[REGISTRY_KEY] ??= new Map());
   let registry = all.get(storeDir);

@@ -46,6 +46,9 @@ export function hashByteLength(algorithm: HashAlgorithm): number {
 
 const HEX = /^[0-9a-fA-F]*$/;
 
+/** Makes a hash from hex this module computed itself (lowercase, of the right length), without checking it again. */
+let fromComputedHex: (algorithm: HashAlgorithm, hex: string) => Hash;
+
 /** A digest together with the algorithm that made it. */
 export class Hash {
   /** The algorithm that made this digest. */
@@ -69,11 +72,17 @@ export class Hash {
       throw new HashParseError(`a ${algorithm} hash has ${BYTE_LENGTH[algorithm] * 2} hex digits, not ${hex.length}`);
     }
     if (!HEX.test(hex)) throw new HashParseError(`invalid base-16 hash '${hex}'`);
-    const hash = Object.create(Hash.prototype) as Hash;
-    (hash as { algorithm: HashAlgorithm }).algorithm = algorithm;
-    hash.digest = undefined;
-    hash.hex = hex.toLowerCase();
-    return hash;
+    return fromComputedHex(algorithm, hex.toLowerCase());
+  }
+
+  static {
+    fromComputedHex = (algorithm, hex) => {
+      const hash = Object.create(Hash.prototype) as Hash;
+      (hash as { algorithm: HashAlgorithm }).algorithm = algorithm;
+      hash.digest = undefined;
+      hash.hex = hex;
+      return hash;
+    };
   }
 
   /** The raw digest bytes. */
@@ -141,7 +150,7 @@ export function hashToLatin1(algorithm: HashAlgorithm, data: string | Uint8Array
 
 /** Hashes a string (as UTF-8) or bytes. */
 export function hashString(algorithm: HashAlgorithm, data: string | Uint8Array): Hash {
-  return Hash.fromBase16(algorithm, hashToBase16(algorithm, data));
+  return fromComputedHex(algorithm, hashToBase16(algorithm, data));
 }
 
 /** The all-zero hash Nix uses when a fixed-output hash is given as `""`. */
