@@ -91,6 +91,13 @@ export class DerivationOutput {
   }
 }
 
+/**
+ * The prototype of every `outputs` object: empty and without a prototype of its own, so that no output name
+ * meets an inherited property. (`Object.create(null)` itself would make each `outputs` a dictionary with a
+ * shape of its own; objects made from a shared prototype share their shapes.)
+ */
+const OUTPUTS_PROTOTYPE: object = Object.freeze(Object.create(null) as object);
+
 /** The value of {@link derivation}: paths, outputs, and the `.drv` contents. */
 export class Derivation<OutputName extends string = string> implements ContextDerivation {
   /** Marks this as a derivation for code that receives unknown values (`type = "derivation"` in Nix). */
@@ -116,7 +123,7 @@ export class Derivation<OutputName extends string = string> implements ContextDe
   ) {
     // Registering makes strings that mention these paths depend on this derivation.
     registerContextEntry({ kind: "drv", path: drvPath, derivation: this }, storeDir);
-    const outputs: Record<string, DerivationOutput> = Object.create(null) as Record<string, DerivationOutput>;
+    const outputs: Record<string, DerivationOutput> = Object.create(OUTPUTS_PROTOTYPE) as Record<string, DerivationOutput>;
     for (const outputName of outputNames) {
       const path = drv.outputs.get(outputName)?.path ?? "";
       const marks = registerContextEntry({ kind: "output", path, derivation: this, output: outputName }, storeDir);
@@ -325,12 +332,15 @@ export function derivation<const Outputs extends readonly string[] = readonly ["
   }
 
   const { inputDrvs, inputSrcs } = resolveInputs(context, storeDir);
-  const base = { inputDrvs, inputSrcs: [...inputSrcs], system: gathered.system, builder: gathered.builder, args: gathered.args, env: gathered.env };
+  const sources = [...inputSrcs];
+  const { system, builder, args, env } = gathered;
+  // Each Drv is written out as one literal, in one order: spreading a shared base gave every derivation a shape of its own.
+  const makeDrv = (outputs: ReadonlyMap<string, DrvOutput>): Drv => ({ outputs, inputDrvs, inputSrcs: sources, system, builder, args, env });
   let drv: Drv;
   let aterm: string;
   let hashModulo: HashModulo;
   if (gathered.outputHash !== undefined) {
-    drv = { ...base, outputs: fixedOutput(name, gathered, storeDir) };
+    drv = makeDrv(fixedOutput(name, gathered, storeDir));
     aterm = printAterm(drv);
     hashModulo = hashDerivationModulo(drv, (input) => inputHashModulo(input, storeDir), false);
   } else {
@@ -342,7 +352,7 @@ export function derivation<const Outputs extends readonly string[] = readonly ["
       outputs.set(output, empty);
       gathered.env.set(output, "");
     }
-    drv = { ...base, outputs };
+    drv = makeDrv(outputs);
     const printer = new AtermPrinter(drv);
     const inputs = inputsModulo(drv, (drvPath: string): HashModulo => inputHashModulo(drvPath, storeDir));
     const masked = hashWithInputsModulo(drv, inputs, true, printer);
