@@ -11,6 +11,7 @@
 import { KilnError } from "../errors.js";
 import { hashString, type Hash } from "../store/hash.js";
 import { AtermPrinter } from "./aterm.js";
+import { UniformHashModulo } from "./uniform-hash-modulo.js";
 import { isFixedOutput, type Drv } from "./drv.js";
 
 /** A derivation's hash modulo, per output (all equal unless fixed-output). */
@@ -69,9 +70,7 @@ export function inputsModulo(drv: Drv, resolveInput: (drvPath: string) => HashMo
  */
 export function hashWithInputsModulo(drv: Drv, inputs: ReadonlyMap<string, readonly string[]>, maskOutputs: boolean, printer: AtermPrinter = new AtermPrinter(drv)): HashModulo {
   const hash = hashString("sha256", printer.print({ maskOutputs, inputDrvsOverride: inputs }));
-  const hashes = new Map<string, Hash>();
-  for (const name of drv.outputs.keys()) hashes.set(name, hash);
-  return hashes;
+  return new UniformHashModulo(drv.outputs, hash);
 }
 
 /**
