@@ -245,7 +245,7 @@ function gatherAttributes(attrs: Readonly<Record<string, unknown>>, derivationNa
 }
 
 /** Resolves the collected context into `inputDrvs` and `inputSrcs`, as `derivationStrict` does. */
-function resolveInputs(context: StringContext, storeDir: string): { inputDrvs: Map<string, string[]>; inputSrcs: Set<string> } {
+function resolveInputs(context: StringContext, storeDir: string): { inputDrvs: Map<string, readonly string[]>; inputSrcs: Set<string> } {
   const inputDrvs = new Map<string, Set<string>>();
   const inputSrcs = new Set<string>();
   const addOutputs = (drvPath: string, names: Iterable<string>): void => {
@@ -273,7 +273,18 @@ function resolveInputs(context: StringContext, storeDir: string): { inputDrvs: M
       pending.push(...entry.references);
     }
   }
-  return { inputDrvs: new Map([...inputDrvs].map(([path, names]) => [path, [...names].sort(compareUtf8)])), inputSrcs };
+  const sorted = new Map<string, readonly string[]>();
+  for (const [path, names] of inputDrvs) sorted.set(path, names.size === 1 ? singleOutput(names.values().next().value as string) : [...names].sort(compareUtf8));
+  return { inputDrvs: sorted, inputSrcs };
+}
+
+// Most inputs use one output, nearly always `out`: one frozen list per name serves every derivation.
+const singleOutputs = new Map<string, readonly string[]>();
+
+function singleOutput(name: string): readonly string[] {
+  let list = singleOutputs.get(name);
+  if (list === undefined) singleOutputs.set(name, (list = Object.freeze([name])));
+  return list;
 }
 
 function inputHashModulo(drvPath: string, storeDir: string): HashModulo {
