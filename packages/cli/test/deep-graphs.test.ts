@@ -36,13 +36,13 @@ const NIX_LINK = `name: dep: derivation { inherit name dep; system = "x86_64-lin
 const KILN_LINK = `(name: string, dep: unknown): Derivation => derivation({ name, system: "x86_64-linux", builder: "/bin/sh", args: ["-c", "echo $dep > $out"], dep: dep === undefined ? "" : \`\${dep as string}\` })`;
 
 describe("graphs deeper than the JavaScript stack", () => {
-  it("a 3,000-deep chain of packages in a package set (each read through callPackage from the one before) instantiates in a plain node process, writing every .drv, and its top is the .drv Nix computes", () => {
+  it("a 10,000-deep chain of packages in a package set (each read through callPackage from the one before) instantiates in a plain node process, writing every .drv, and its top is the .drv Nix computes", () => {
     const config = write(
       "kiln.ts",
       `import { derivation, type Derivation } from "@kiln/core";
 import { makePkgs, type PackageSet } from "@kiln/pkgs";
 const link = ${KILN_LINK};
-const n = 3000;
+const n = 10000;
 const chain = (final: PackageSet): object => {
   const packages = {};
   for (let i = 0; i < n; i++) {
@@ -59,19 +59,19 @@ export default { get top() { return pkgs[\`p\${n - 1}\`]; } };
     expect(kiln.stderr).toBe("");
     expect(kiln.status).toBe(0);
     const top = kiln.stdout.trim();
-    expect(top).toMatch(/-p2999\.drv$/);
-    expect(readdirSync(storeDir).filter((name) => name.endsWith(".drv"))).toHaveLength(3000); // every .drv written
+    expect(top).toMatch(/-p9999\.drv$/);
+    expect(readdirSync(storeDir).filter((name) => name.endsWith(".drv"))).toHaveLength(10000); // every .drv written
     if (hasNix) {
       const nix = `{ n }: let link = ${NIX_LINK}; pkgs = builtins.listToAttrs (builtins.genList (i: { name = "p\${toString i}"; value = link "p\${toString i}" (if i == 0 then "" else pkgs."p\${toString (i - 1)}"); }) n); in pkgs."p\${toString (n - 1)}"`;
-      expect(top).toBe(nixDrvPath(nix, 3000, storeDir));
+      expect(top).toBe(nixDrvPath(nix, 10000, storeDir));
     }
   });
 
-  it("a 3,000-deep chain of mkDerivation packages, read from finalAttrs getters and by an overlay while it runs, is planned by the dry-run realiser", () => {
+  it("a 10,000-deep chain of mkDerivation packages, read from finalAttrs getters and by an overlay while it runs, is planned by the dry-run realiser", () => {
     const config = write(
       "kiln.ts",
       `import { makePkgs, type PackageSet } from "@kiln/pkgs";
-const n = 3000;
+const n = 10000;
 const chain = (final: PackageSet): object => {
   const packages = {};
   for (let i = 0; i < n; i++) {
@@ -91,8 +91,8 @@ export default { get top() { return pkgs["top"]; } };
     );
     const kiln = runKiln(["build", "--realiser", "dry-run", config], root, { KILN_STORE_DIR: join(root, "store") });
     expect(kiln.status, kiln.stderr.slice(-2000)).toBe(0);
-    expect(kiln.stderr).toContain("these 3001 derivations will be built:"); // the chain and the stdenv
-    expect(kiln.stderr).toMatch(/-p2999-1\.drv\n/);
+    expect(kiln.stderr).toContain("these 10001 derivations will be built:"); // the chain and the stdenv
+    expect(kiln.stderr).toMatch(/-p9999-1\.drv\n/);
   });
 
   it("a 20,000-deep chain of derivation() values instantiates and is planned by the dry-run realiser, and its top is the .drv Nix computes", () => {

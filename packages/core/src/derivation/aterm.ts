@@ -46,76 +46,65 @@ export interface PrintAtermOptions {
 }
 
 /**
- * The parts of a derivation's ATerm that do not change between the variants
- * Kiln prints of one derivation (masked, modulo its inputs, final): the
- * sources/system/builder/args section and the escaped environment entries
- * that are not outputs. Cached by the environment map, which the variants
- * share, so that a derivation's three prints sort and escape once.
+ * Prints the variants of one derivation's ATerm (masked, modulo its inputs,
+ * final) from pieces sorted and escaped once: the sources/system/builder/args
+ * section, the sorted output names, and the escaped environment entries that
+ * are not outputs. `derivation()` prints three variants of each derivation it
+ * makes; the pieces live only as long as the printer, so nothing of them is
+ * kept beside the derivation.
  */
-interface StablePieces {
-  readonly size: number;
-  readonly inputSrcs: readonly string[];
-  readonly system: string;
-  readonly builder: string;
-  readonly args: readonly string[];
-  readonly middle: string;
+export class AtermPrinter {
+  private readonly middle: string;
+  private readonly outputNames: readonly string[];
   /** Sorted environment keys, each with its escaped `("key","value")` unless it names an output. */
-  readonly env: readonly { readonly key: string; readonly escapedKey: string; readonly printed: string | undefined }[];
-}
+  private readonly env: readonly { readonly key: string; readonly escapedKey: string; readonly printed: string | undefined }[];
 
-const stablePiecesCache = new WeakMap<ReadonlyMap<string, string>, StablePieces>();
-
-function stablePieces(drv: Drv): StablePieces {
-  const cached = stablePiecesCache.get(drv.env);
-  if (
-    cached !== undefined &&
-    cached.size === drv.env.size &&
-    cached.inputSrcs === drv.inputSrcs &&
-    cached.system === drv.system &&
-    cached.builder === drv.builder &&
-    cached.args === drv.args
-  ) {
-    return cached;
+  constructor(private readonly drv: Drv) {
+    // Nix writes the platform without escaping it (its `printUnquotedString`), unlike every other string.
+    const sources = drv.inputSrcs.length > 1 ? [...new Set(drv.inputSrcs)].sort(compareUtf8) : drv.inputSrcs;
+    this.middle = `${printStringList(sources)},"${drv.system}",${escapeAtermString(drv.builder)},${printStringList(drv.args)}`;
+    this.outputNames = sortedKeys(drv.outputs);
+    this.env = sortedKeys(drv.env).map((key) => {
+      const escapedKey = escapeAtermString(key);
+      return { key, escapedKey, printed: drv.outputs.has(key) ? undefined : `(${escapedKey},${escapeAtermString(drv.env.get(key) ?? "")})` };
+    });
   }
-  // Nix writes the platform without escaping it (its `printUnquotedString`), unlike every other string.
-  const middle = `${printStringList([...new Set(drv.inputSrcs)].sort(compareUtf8))},"${drv.system}",${escapeAtermString(drv.builder)},${printStringList(drv.args)}`;
-  const env = sortedKeys(drv.env).map((key) => {
-    const escapedKey = escapeAtermString(key);
-    return { key, escapedKey, printed: drv.outputs.has(key) ? undefined : `(${escapedKey},${escapeAtermString(drv.env.get(key) ?? "")})` };
-  });
-  const pieces: StablePieces = { size: drv.env.size, inputSrcs: drv.inputSrcs, system: drv.system, builder: drv.builder, args: drv.args, middle, env };
-  stablePiecesCache.set(drv.env, pieces);
-  return pieces;
+
+  /** The ATerm text of the derivation as it is now (output paths and their variables are read afresh). */
+  print(options: PrintAtermOptions = {}): string {
+    const drv = this.drv;
+    const mask = options.maskOutputs === true;
+    let out = "Derive([";
+    let first = true;
+    for (const name of this.outputNames) {
+      const output = drv.outputs.get(name);
+      if (output === undefined) continue;
+      if (!first) out += ",";
+      first = false;
+      out += `(${escapeAtermString(name)},${mask ? '""' : escapeAtermString(output.path)},${escapeAtermString(output.hashAlgo)},${escapeAtermString(output.hash)})`;
+    }
+    out += "],[";
+    const inputDrvs = options.inputDrvsOverride ?? drv.inputDrvs;
+    first = true;
+    for (const path of sortedKeys(inputDrvs)) {
+      if (!first) out += ",";
+      first = false;
+      const names = inputDrvs.get(path) ?? [];
+      out += `(${escapeAtermString(path)},${printStringList(names.length > 1 ? [...new Set(names)].sort(compareUtf8) : names)})`;
+    }
+    out += `],${this.middle},[`;
+    first = true;
+    for (const entry of this.env) {
+      if (!first) out += ",";
+      first = false;
+      // Output variables are the only entries that differ between variants.
+      out += entry.printed ?? `(${entry.escapedKey},${mask ? '""' : escapeAtermString(drv.env.get(entry.key) ?? "")})`;
+    }
+    return `${out}])`;
+  }
 }
 
 /** Prints a derivation as the ATerm text of its `.drv` file. */
 export function printAterm(drv: Drv, options: PrintAtermOptions = {}): string {
-  const mask = options.maskOutputs === true;
-  const pieces = stablePieces(drv);
-  let out = "Derive([";
-  let first = true;
-  for (const name of sortedKeys(drv.outputs)) {
-    const output = drv.outputs.get(name);
-    if (output === undefined) continue;
-    if (!first) out += ",";
-    first = false;
-    out += `(${escapeAtermString(name)},${escapeAtermString(mask ? "" : output.path)},${escapeAtermString(output.hashAlgo)},${escapeAtermString(output.hash)})`;
-  }
-  out += "],[";
-  const inputDrvs = options.inputDrvsOverride ?? drv.inputDrvs;
-  first = true;
-  for (const path of sortedKeys(inputDrvs)) {
-    if (!first) out += ",";
-    first = false;
-    out += `(${escapeAtermString(path)},${printStringList([...new Set(inputDrvs.get(path) ?? [])].sort(compareUtf8))})`;
-  }
-  out += `],${pieces.middle},[`;
-  first = true;
-  for (const entry of pieces.env) {
-    if (!first) out += ",";
-    first = false;
-    // Output variables are the only entries that differ between variants.
-    out += entry.printed ?? `(${entry.escapedKey},${escapeAtermString(mask ? "" : (drv.env.get(entry.key) ?? ""))})`;
-  }
-  return `${out}])`;
+  return new AtermPrinter(drv).print(options);
 }

@@ -54,14 +54,38 @@ export type ContextEntry =
   | { readonly kind: "drv"; readonly path: string; readonly derivation: ContextDerivation }
   | { readonly kind: "source"; readonly path: string; readonly references: readonly string[]; readonly origin: SourceOrigin };
 
-const REGISTRY_KEY = Symbol.for("kiln.core.contextRegistry");
+// Versioned: a copy of @kiln/core that stores entries otherwise must not read these.
+const REGISTRY_KEY = Symbol.for("kiln.core.contextRegistry.v2");
 
-interface RegistryHolder {
-  [REGISTRY_KEY]?: Map<string, Map<string, ContextEntry[]>>;
+/**
+ * What the registry holds at one hash part: the entry, or, for twins (several
+ * things at one path), all of them in order. Nearly every path has one entry,
+ * which is kept without an array around it.
+ */
+type Registered = ContextEntry | ContextEntry[];
+
+/** The entries registered at one hash part, first registration first. */
+function entriesOf(registered: Registered | undefined): readonly ContextEntry[] {
+  return registered === undefined ? [] : Array.isArray(registered) ? registered : [registered];
 }
 
+interface RegistryHolder {
+  [REGISTRY_KEY]?: Map<string, Map<string, Registered>>;
+}
+
+// The registry last looked up: nearly every lookup is for the one store directory of the run.
+let lastStoreDir: string | undefined;
+let lastRegistry: Map<string, Registered> | undefined;
+
 /** The registry for `storeDir`, shared by every copy of `@kiln/core` in the process. */
-function registryFor(storeDir: string): Map<string, ContextEntry[]> {
+function registryFor(storeDir: string): Map<string, Registered> {
+  if (storeDir === lastStoreDir && lastRegistry !== undefined) return lastRegistry;
+  lastStoreDir = storeDir;
+  lastRegistry = registryIn(storeDir);
+  return lastRegistry;
+}
+
+function registryIn(storeDir: string): Map<string, Registered> {
   const holder = globalThis as RegistryHolder;
   const all = (holder[REGISTRY_KEY] ??= new Map());
   let registry = all.get(storeDir);
@@ -91,27 +115,30 @@ function sameDependency(a: ContextEntry, b: ContextEntry): boolean {
 export function registerContextEntry(entry: ContextEntry, storeDir: string = getStoreDir()): string {
   const registry = registryFor(storeDir);
   const hashPart = hashPartOf(entry.path, storeDir);
-  const entries = registry.get(hashPart);
-  if (entries === undefined) {
-    registry.set(hashPart, [entry]);
+  const registered = registry.get(hashPart);
+  if (registered === undefined || (!Array.isArray(registered) && sameDependency(registered, entry))) {
+    registry.set(hashPart, entry);
     return "";
   }
+  const entries = Array.isArray(registered) ? registered : [registered];
   let index = entries.findIndex((known) => sameDependency(known, entry));
   if (index < 0) index = entries.push(entry) - 1;
   else entries[index] = entry;
+  registry.set(hashPart, entries);
   return TWIN_MARK.repeat(index);
 }
 
 /** The first thing registered at `path`, or `undefined` for a path Kiln did not make. */
 export function lookupContextEntry(path: string, storeDir: string = getStoreDir()): ContextEntry | undefined {
   if (!path.startsWith(`${storeDir}/`)) return undefined;
-  return registryFor(storeDir).get(hashPartOf(path, storeDir))?.[0];
+  const registered = registryFor(storeDir).get(hashPartOf(path, storeDir));
+  return Array.isArray(registered) ? registered[0] : registered;
 }
 
 /** Everything registered at `path` (several only for twins), first registration first. */
 export function lookupContextEntries(path: string, storeDir: string = getStoreDir()): readonly ContextEntry[] {
   if (!path.startsWith(`${storeDir}/`)) return [];
-  return registryFor(storeDir).get(hashPartOf(path, storeDir)) ?? [];
+  return entriesOf(registryFor(storeDir).get(hashPartOf(path, storeDir)));
 }
 
 /** The dependencies found in strings, before they are turned into a derivation's inputs. */
@@ -166,10 +193,10 @@ export function takeStringContext(text: string, context: StringContext, storeDir
     const registry = registryFor(storeDir);
     while (at >= 0) {
       const hashStart = at + prefix.length;
-      const entries = registry.get(text.slice(hashStart, hashStart + STORE_PATH_HASH_LENGTH));
-      if (entries !== undefined) {
+      const registered = registry.get(text.slice(hashStart, hashStart + STORE_PATH_HASH_LENGTH));
+      if (registered !== undefined) {
         const { discarded, index } = marksBefore(text, at);
-        const entry = entries[index] ?? entries[0];
+        const entry = Array.isArray(registered) ? (registered[index] ?? registered[0]) : registered;
         if (!discarded && entry !== undefined) context.add(entry);
       }
       // Resume just past this occurrence: "/nix/store/nix/store/<hash>" holds a path that starts inside it.

@@ -19,7 +19,7 @@ import {
   type FileIngestionMethod,
 } from "../store/store-path.js";
 import { KilnError } from "../errors.js";
-import { printAterm } from "./aterm.js";
+import { AtermPrinter, printAterm } from "./aterm.js";
 import { coerceToJson, coerceToString, nixJsonString, type CoercionSite, type DerivationAttrValue } from "./coerce.js";
 import { lookupContextEntry, registerContextEntry, StringContext, stripContextMarks, type ContextDerivation } from "./context.js";
 import { DerivationError } from "./derivation-error.js";
@@ -91,6 +91,13 @@ export class DerivationOutput {
   }
 }
 
+/**
+ * The prototype of every `outputs` object: empty and without a prototype of its own, so that no output name
+ * meets an inherited property. (`Object.create(null)` itself would make each `outputs` a dictionary with a
+ * shape of its own; objects made from a shared prototype share their shapes.)
+ */
+const OUTPUTS_PROTOTYPE: object = Object.freeze(Object.create(null) as object);
+
 /** The value of {@link derivation}: paths, outputs, and the `.drv` contents. */
 export class Derivation<OutputName extends string = string> implements ContextDerivation {
   /** Marks this as a derivation for code that receives unknown values (`type = "derivation"` in Nix). */
@@ -116,7 +123,7 @@ export class Derivation<OutputName extends string = string> implements ContextDe
   ) {
     // Registering makes strings that mention these paths depend on this derivation.
     registerContextEntry({ kind: "drv", path: drvPath, derivation: this }, storeDir);
-    const outputs: Record<string, DerivationOutput> = Object.create(null) as Record<string, DerivationOutput>;
+    const outputs: Record<string, DerivationOutput> = Object.create(OUTPUTS_PROTOTYPE) as Record<string, DerivationOutput>;
     for (const outputName of outputNames) {
       const path = drv.outputs.get(outputName)?.path ?? "";
       const marks = registerContextEntry({ kind: "output", path, derivation: this, output: outputName }, storeDir);
@@ -238,7 +245,7 @@ function gatherAttributes(attrs: Readonly<Record<string, unknown>>, derivationNa
 }
 
 /** Resolves the collected context into `inputDrvs` and `inputSrcs`, as `derivationStrict` does. */
-function resolveInputs(context: StringContext, storeDir: string): { inputDrvs: Map<string, string[]>; inputSrcs: Set<string> } {
+function resolveInputs(context: StringContext, storeDir: string): { inputDrvs: Map<string, readonly string[]>; inputSrcs: Set<string> } {
   const inputDrvs = new Map<string, Set<string>>();
   const inputSrcs = new Set<string>();
   const addOutputs = (drvPath: string, names: Iterable<string>): void => {
@@ -266,7 +273,18 @@ function resolveInputs(context: StringContext, storeDir: string): { inputDrvs: M
       pending.push(...entry.references);
     }
   }
-  return { inputDrvs: new Map([...inputDrvs].map(([path, names]) => [path, [...names].sort(compareUtf8)])), inputSrcs };
+  const sorted = new Map<string, readonly string[]>();
+  for (const [path, names] of inputDrvs) sorted.set(path, names.size === 1 ? singleOutput(names.values().next().value as string) : [...names].sort(compareUtf8));
+  return { inputDrvs: sorted, inputSrcs };
+}
+
+// Most inputs use one output, nearly always `out`: one frozen list per name serves every derivation.
+const singleOutputs = new Map<string, readonly string[]>();
+
+function singleOutput(name: string): readonly string[] {
+  let list = singleOutputs.get(name);
+  if (list === undefined) singleOutputs.set(name, (list = Object.freeze([name])));
+  return list;
 }
 
 function inputHashModulo(drvPath: string, storeDir: string): HashModulo {
@@ -325,29 +343,40 @@ export function derivation<const Outputs extends readonly string[] = readonly ["
   }
 
   const { inputDrvs, inputSrcs } = resolveInputs(context, storeDir);
-  const base = { inputDrvs, inputSrcs: [...inputSrcs], system: gathered.system, builder: gathered.builder, args: gathered.args, env: gathered.env };
-  let outputs: Map<string, DrvOutput>;
-  let inputs: Map<string, string[]> | undefined;
+  const sources = [...inputSrcs];
+  const { system, builder, args, env } = gathered;
+  // Each Drv is written out as one literal, in one order: spreading a shared base gave every derivation a shape of its own.
+  const makeDrv = (outputs: ReadonlyMap<string, DrvOutput>): Drv => ({ outputs, inputDrvs, inputSrcs: sources, system, builder, args, env });
+  let drv: Drv;
+  let aterm: string;
+  let hashModulo: HashModulo;
   if (gathered.outputHash !== undefined) {
-    outputs = fixedOutput(name, gathered, storeDir);
+    drv = makeDrv(fixedOutput(name, gathered, storeDir));
+    aterm = printAterm(drv);
+    hashModulo = hashDerivationModulo(drv, (input) => inputHashModulo(input, storeDir), false);
   } else {
+    // One printer sorts and escapes the derivation once for its three ATerms: masked (for the output paths),
+    // final (the .drv file) and modulo its inputs (for dependents). The outputs are filled in between.
     const empty: DrvOutput = { path: "", hashAlgo: "", hash: "" };
-    outputs = new Map(gathered.outputs.map((output) => [output, empty]));
-    for (const output of gathered.outputs) gathered.env.set(output, "");
-    inputs = inputsModulo({ ...base, outputs }, (drvPath: string): HashModulo => inputHashModulo(drvPath, storeDir));
-    const masked = hashWithInputsModulo({ ...base, outputs }, inputs, true);
-    outputs = new Map();
+    const outputs = new Map<string, DrvOutput>();
+    for (const output of gathered.outputs) {
+      outputs.set(output, empty);
+      gathered.env.set(output, "");
+    }
+    drv = makeDrv(outputs);
+    const printer = new AtermPrinter(drv);
+    const inputs = inputsModulo(drv, (drvPath: string): HashModulo => inputHashModulo(drvPath, storeDir));
+    const masked = hashWithInputsModulo(drv, inputs, true, printer);
     for (const output of gathered.outputs) {
       const path = makeOutputPath(output, masked.get(output) ?? hashString("sha256", ""), name, storeDir);
       outputs.set(output, { path, hashAlgo: "", hash: "" });
       gathered.env.set(output, path);
     }
+    aterm = printer.print();
+    // Dependents hash this derivation modulo its inputs: reuse the inputs' hashes already gathered.
+    hashModulo = hashWithInputsModulo(drv, inputs, false, printer);
   }
-  const drv: Drv = { ...base, outputs };
-  const aterm = printAterm(drv);
   const drvPath = computeTextPath(`${name}.drv`, aterm, [...inputSrcs, ...inputDrvs.keys()], storeDir);
-  // Dependents hash this derivation modulo its inputs: reuse the inputs' hashes already gathered.
-  const hashModulo = inputs === undefined ? hashDerivationModulo(drv, (input) => inputHashModulo(input, storeDir), false) : hashWithInputsModulo(drv, inputs, false);
   return new Derivation<Outputs[number]>(name, drvPath, drv, gathered.outputs as Outputs[number][], hashModulo, storeDir, attrs);
 }
 

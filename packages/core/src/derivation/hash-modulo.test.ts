@@ -43,3 +43,21 @@ describe("the ATerm parser", () => {
     expect(() => parseAterm("Derive(x", "/nix/store/abc-x.drv")).toThrow("/nix/store/abc-x.drv: expected '[' at offset 7");
   });
 });
+
+describe("the hash modulo of a derivation that is not fixed-output", () => {
+  it("gives every output the same hash and reads like a Map of them, and nothing for other names", () => {
+    const multi = derivation({ name: "multi", system: "x86_64-linux", builder: "/bin/sh", outputs: ["out", "dev", "lib"] });
+    const hashes = multi.hashModulo;
+    const hex = hashes.get("out")?.toBase16();
+    expect(hex).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashes.size).toBe(3);
+    expect([...hashes.keys()].sort()).toEqual(["dev", "lib", "out"]);
+    expect([...hashes].map(([name, hash]) => `${name}:${hash.toBase16()}`).sort()).toEqual(["dev", "lib", "out"].map((name) => `${name}:${hex}`));
+    expect([...hashes.values()].every((hash) => hash.toBase16() === hex)).toBe(true);
+    const seen: string[] = [];
+    hashes.forEach((hash, name) => seen.push(`${name}:${hash.toBase16() === hex}`));
+    expect(seen.sort()).toEqual(["dev:true", "lib:true", "out:true"]);
+    expect(hashes.get("bin")).toBeUndefined();
+    expect(hashes.has("dev") && !hashes.has("bin")).toBe(true);
+  });
+});

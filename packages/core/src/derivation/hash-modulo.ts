@@ -10,7 +10,8 @@
  */
 import { KilnError } from "../errors.js";
 import { hashString, type Hash } from "../store/hash.js";
-import { printAterm } from "./aterm.js";
+import { AtermPrinter } from "./aterm.js";
+import { UniformHashModulo } from "./uniform-hash-modulo.js";
 import { isFixedOutput, type Drv } from "./drv.js";
 
 /** A derivation's hash modulo, per output (all equal unless fixed-output). */
@@ -62,12 +63,14 @@ export function inputsModulo(drv: Drv, resolveInput: (drvPath: string) => HashMo
   return inputs;
 }
 
-/** The hash modulo of a derivation that is not fixed-output, given its {@link inputsModulo}. */
-export function hashWithInputsModulo(drv: Drv, inputs: ReadonlyMap<string, readonly string[]>, maskOutputs: boolean): HashModulo {
-  const hash = hashString("sha256", printAterm(drv, { maskOutputs, inputDrvsOverride: inputs }));
-  const hashes = new Map<string, Hash>();
-  for (const name of drv.outputs.keys()) hashes.set(name, hash);
-  return hashes;
+/**
+ * The hash modulo of a derivation that is not fixed-output, given its
+ * {@link inputsModulo}; `printer` lets a caller that prints `drv` several
+ * times sort and escape it once.
+ */
+export function hashWithInputsModulo(drv: Drv, inputs: ReadonlyMap<string, readonly string[]>, maskOutputs: boolean, printer: AtermPrinter = new AtermPrinter(drv)): HashModulo {
+  const hash = hashString("sha256", printer.print({ maskOutputs, inputDrvsOverride: inputs }));
+  return new UniformHashModulo(drv.outputs, hash);
 }
 
 /**

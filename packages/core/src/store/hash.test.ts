@@ -167,6 +167,19 @@ describe("hash algorithms and digests", () => {
     expect(hashString("md5", "é").equals(hashString("md5", new Uint8Array([0xc3, 0xa9])))).toBe(true);
   });
 
+  it("a hash made from its hex digest has the same bytes and forms as one made from its bytes, and refuses the wrong length", () => {
+    for (const sample of samples) {
+      const fromHex = Hash.fromBase16(sample.algo, sample.base16.toUpperCase());
+      expect(fromHex.toBase16()).toBe(sample.base16);
+      expect(fromHex.toNixBase32()).toBe(sample.base32);
+      expect(fromHex.toSri()).toBe(sample.sri);
+      expect([...fromHex.bytes]).toEqual([...hashOf(sample).bytes]);
+      expect(fromHex.equals(hashOf(sample)) && hashOf(sample).equals(fromHex)).toBe(true);
+    }
+    expect(() => Hash.fromBase16("sha256", "ab")).toThrow(/a sha256 hash has 64 hex digits, not 2/);
+    expect(() => Hash.fromBase16("md5", "g".repeat(32))).toThrow(/invalid base-16 hash/);
+  });
+
   it("compares algorithm and bytes", () => {
     expect(zeroHash("sha1").equals(zeroHash("sha1"))).toBe(true);
     expect(zeroHash("sha1").equals(hashString("sha1", ""))).toBe(false);

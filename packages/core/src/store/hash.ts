@@ -44,22 +44,52 @@ export function hashByteLength(algorithm: HashAlgorithm): number {
   return BYTE_LENGTH[algorithm];
 }
 
+const HEX = /^[0-9a-fA-F]*$/;
+
+/** Makes a hash from hex this module computed itself (lowercase, of the right length), without checking it again. */
+let fromComputedHex: (algorithm: HashAlgorithm, hex: string) => Hash;
+
 /** A digest together with the algorithm that made it. */
 export class Hash {
   /** The algorithm that made this digest. */
   readonly algorithm: HashAlgorithm;
-  /** The raw digest bytes. */
-  readonly bytes: Uint8Array;
+  // A hash is held as bytes or as hex, whichever it was made from, and the other is derived when first asked:
+  // most hashes Kiln computes (hashes modulo, `.drv` texts) are only ever printed in hex.
+  private digest: Uint8Array | undefined;
+  private hex: string | undefined;
 
   constructor(algorithm: HashAlgorithm, bytes: Uint8Array) {
     if (bytes.length !== BYTE_LENGTH[algorithm]) {
       throw new HashParseError(`a ${algorithm} hash has ${BYTE_LENGTH[algorithm]} bytes, not ${bytes.length}`);
     }
     this.algorithm = algorithm;
-    this.bytes = bytes;
+    this.digest = bytes;
   }
 
-  private hex: string | undefined;
+  /** A hash from its lowercase hex digest, as `crypto.hash(…, "hex")` returns it. */
+  static fromBase16(algorithm: HashAlgorithm, hex: string): Hash {
+    if (hex.length !== BYTE_LENGTH[algorithm] * 2) {
+      throw new HashParseError(`a ${algorithm} hash has ${BYTE_LENGTH[algorithm] * 2} hex digits, not ${hex.length}`);
+    }
+    if (!HEX.test(hex)) throw new HashParseError(`invalid base-16 hash '${hex}'`);
+    return fromComputedHex(algorithm, hex.toLowerCase());
+  }
+
+  static {
+    fromComputedHex = (algorithm, hex) => {
+      const hash = Object.create(Hash.prototype) as Hash;
+      (hash as { algorithm: HashAlgorithm }).algorithm = algorithm;
+      hash.digest = undefined;
+      hash.hex = hex;
+      return hash;
+    };
+  }
+
+  /** The raw digest bytes. */
+  get bytes(): Uint8Array {
+    this.digest ??= new Uint8Array(Buffer.from(this.hex ?? "", "hex"));
+    return this.digest;
+  }
 
   /** Lowercase hex, as `nix-hash --type ALGO` prints. */
   toBase16(): string {
@@ -75,7 +105,8 @@ export class Hash {
 
   /** Standard base64 with padding. */
   toBase64(): string {
-    return Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length).toString("base64");
+    const bytes = this.bytes;
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("base64");
   }
 
   /** Subresource-integrity form, `sha256-<base64>`, as nixpkgs' `hash` attributes use. */
@@ -92,7 +123,7 @@ export class Hash {
 
   /** Whether both hashes have the same algorithm and digest. */
   equals(other: Hash): boolean {
-    return this.algorithm === other.algorithm && Buffer.compare(this.bytes, other.bytes) === 0;
+    return this.algorithm === other.algorithm && (this.hex !== undefined && other.hex !== undefined ? this.hex === other.hex : Buffer.compare(this.bytes, other.bytes) === 0);
   }
 
   /** The SRI form, so a hash prints the way users paste it. */
@@ -101,15 +132,25 @@ export class Hash {
   }
 }
 
-type OneShotHash = (algorithm: string, data: string | Uint8Array, outputEncoding: "buffer") => Buffer;
+type OneShotHash = (algorithm: string, data: string | Uint8Array, outputEncoding: "hex" | "latin1") => string;
 
-// Node ≥ 20.12 has a one-shot `crypto.hash`, several times cheaper for the small inputs Kiln hashes by the thousand.
+// Node ≥ 20.12 has a one-shot `crypto.hash`, several times cheaper for the small inputs Kiln hashes by the thousand,
+// and cheaper still with a string result: a Buffer result costs an ArrayBuffer per hash, which the GC must track.
 const oneShot = (crypto as unknown as { hash?: OneShotHash }).hash;
+
+/** The digest of `data` (a string as UTF-8, or bytes) in lowercase hex. */
+export function hashToBase16(algorithm: HashAlgorithm, data: string | Uint8Array): string {
+  return oneShot !== undefined ? oneShot(algorithm, data, "hex") : crypto.createHash(algorithm).update(data).digest("hex");
+}
+
+/** The digest of `data` as a Latin-1 string, one character per byte: the cheapest form to read bytes from. */
+export function hashToLatin1(algorithm: HashAlgorithm, data: string | Uint8Array): string {
+  return oneShot !== undefined ? oneShot(algorithm, data, "latin1") : crypto.createHash(algorithm).update(data).digest().toString("latin1");
+}
 
 /** Hashes a string (as UTF-8) or bytes. */
 export function hashString(algorithm: HashAlgorithm, data: string | Uint8Array): Hash {
-  const digest = oneShot !== undefined ? oneShot(algorithm, data, "buffer") : crypto.createHash(algorithm).update(data).digest();
-  return new Hash(algorithm, digest);
+  return fromComputedHex(algorithm, hashToBase16(algorithm, data));
 }
 
 /** The all-zero hash Nix uses when a fixed-output hash is given as `""`. */

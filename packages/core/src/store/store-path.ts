@@ -9,7 +9,7 @@
  * derivation has different paths in different stores.
  */
 import { KilnError } from "../errors.js";
-import { compressHash, hashString, type Hash } from "./hash.js";
+import { hashString, hashToLatin1, type Hash } from "./hash.js";
 import { encodeNixBase32, isNixBase32 } from "./nix-base32.js";
 
 /** The store directory Nix uses unless told otherwise. */
@@ -76,8 +76,11 @@ export function validateStoreDir(storeDir: string): void {
 export function makeStorePath(type: string, hash: Hash, name: string, storeDir: string = DEFAULT_NIX_STORE_DIR): string {
   validateStorePathName(name);
   const fingerprint = `${type}:${hash.algorithm}:${hash.toBase16()}:${storeDir}:${name}`;
-  const digest = hashString("sha256", fingerprint).bytes;
-  return `${storeDir}/${encodeNixBase32(compressHash(digest, 20))}-${name}`;
+  // The digest as Latin-1 text: one character per byte, with no Buffer to allocate for a hash read once.
+  const digest = hashToLatin1("sha256", fingerprint);
+  const compressed = new Uint8Array(20);
+  for (let i = 0; i < digest.length; i++) compressed[i % 20] = (compressed[i % 20] ?? 0) ^ digest.charCodeAt(i);
+  return `${storeDir}/${encodeNixBase32(compressed)}-${name}`;
 }
 
 /** The type string for a path with references: `kind:ref1:ref2[:self]`, references sorted. */
