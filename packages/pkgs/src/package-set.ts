@@ -21,7 +21,7 @@ import { LayeredFixpoint, type FixpointLayer } from "./fixpoint.js";
 import { licenses } from "./licenses.js";
 import { getExe } from "./meta.js";
 import { platforms } from "./platforms.js";
-import type { DebianPackageSet } from "@kiln/debian";
+import type { DebianPackageSetOperations } from "@kiln/debian";
 import { seedPackage } from "./stdenv/debian-toolchain.js";
 import type { HostToolchain } from "./stdenv/host-tools.js";
 import type { Package } from "./stdenv/package.js";
@@ -111,7 +111,7 @@ export interface MakePkgsOptions<Final extends object = PackageSet> {
    * input follows the project's: `makePkgs({ debian: await debian({ suite: "bookworm" }) })`.
    * Default: the input `@kiln/pkgs` ships, locked in its `kiln.lock`.
    */
-  readonly debian?: DebianPackageSet;
+  readonly debian?: DebianPackageSetOperations;
 }
 
 /** The base layer: stdenvs, callPackage, trivial builders, fetchers, licenses. */

@@ -17,7 +17,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getStoreDir, path } from "@kiln/core";
-import { debian, type DebianPackageSet } from "@kiln/debian";
+import { debian, type DebianPackageSetOperations } from "@kiln/debian";
 import { SEED_LOCK_FILE, debianSeed, makePkgs, resolveSeed, type PackageSet } from "../src/index.js";
 import { greetLibraries } from "./greet-libraries.js";
 import { cachedFetchSettings, sandboxed, temporaryStore, type TemporaryStore } from "./temporary-store.js";
@@ -35,8 +35,8 @@ beforeAll(() => {
 afterAll(() => t.dispose(), 300_000);
 
 /** The shipped lock's input, read once (parsing its index takes seconds). */
-let shippedInput: Promise<DebianPackageSet> | undefined;
-const shipped = (): Promise<DebianPackageSet> => (shippedInput ??= debian({ suite: "bookworm", lockFile: SEED_LOCK_FILE, fetchSettings: cachedFetchSettings() }));
+let shippedInput: Promise<DebianPackageSetOperations> | undefined;
+const shipped = (): Promise<DebianPackageSetOperations> => (shippedInput ??= debian({ suite: "bookworm", lockFile: SEED_LOCK_FILE, fetchSettings: cachedFetchSettings() }));
 
 /** A directory of fake `gcc`, `cc`, `make`, `bash`, `ld` and `pkg-config` that print other versions. */
 function fakeToolchain(directory: string): string {

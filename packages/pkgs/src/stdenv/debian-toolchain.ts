@@ -17,7 +17,7 @@
  * against what the lock resolves to.
  */
 import { readFileSync } from "node:fs";
-import { DebianMirrorError, debianMirrors, fhsEnvDerivation, packageDerivation, unpackedDerivation, type DebianPackageSet, type IndexPackage } from "@kiln/debian";
+import { DebianMirrorError, debianMirrors, fhsEnvDerivation, packageDerivation, unpackedDerivation, type DebianPackageSetOperations, type IndexPackage } from "@kiln/debian";
 import { isDerivation, stripContextMarks, type Derivation } from "@kiln/core";
 import { shippedFilePath } from "../shipped-files.js";
 
@@ -111,7 +111,7 @@ export function debianSeed(): DebianSeed {
 }
 
 /** The seed's closures as resolved from `deb` (what `debian-seed.json` holds for the shipped lock). */
-export function resolveSeed(deb: DebianPackageSet): DebianSeed {
+export function resolveSeed(deb: DebianPackageSetOperations): DebianSeed {
   const ordered = (withCC: boolean): SeedPackage[] => {
     const roots = stdenvPackageNames(withCC);
     const closure = deb.closure(roots);
@@ -137,7 +137,7 @@ export function resolveSeed(deb: DebianPackageSet): DebianSeed {
  * `deb` when the set follows a project's input: the same derivation
  * `deb.package(name)` makes for the same lock.
  */
-export function seedPackage(name: string, deb?: DebianPackageSet): Derivation<"out"> {
+export function seedPackage(name: string, deb?: DebianPackageSetOperations): Derivation<"out"> {
   if (deb !== undefined) return deb.package(name);
   const known = debianSeed().packages[name];
   if (known === undefined) throw new RangeError(`'${name}' is not among the Debian packages of @kiln/pkgs' seed (${SEED_PACKAGES.join(", ")}); take it from a Debian input: makePkgs({ debian: await debian({ suite: "bookworm" }) })`);
@@ -168,7 +168,7 @@ function asIndexPackage(entry: SeedPackage): IndexPackage {
  * of the toolchain's closure with the alternatives links, from `deb`, else
  * from the shipped seed. The same lock gives the same store path either way.
  */
-export function toolchainRoot(withCC: boolean, deb?: DebianPackageSet): Derivation<"out"> {
+export function toolchainRoot(withCC: boolean, deb?: DebianPackageSetOperations): Derivation<"out"> {
   if (deb !== undefined) return deb.fhsEnv({ name: rootName(withCC), packages: stdenvPackageNames(withCC), links: links(withCC) });
   const entries = (withCC ? debianSeed().compiler : debianSeed().noCompiler).map(asIndexPackage);
   const mirrors = seedMirrors();
@@ -178,7 +178,7 @@ export function toolchainRoot(withCC: boolean, deb?: DebianPackageSet): Derivati
 }
 
 /** `name version` of each package of a toolchain, for the stdenv's record of what it was made with. */
-export function toolchainListing(withCC: boolean, deb?: DebianPackageSet): string {
+export function toolchainListing(withCC: boolean, deb?: DebianPackageSetOperations): string {
   const entries = deb !== undefined ? resolveSeed(deb) : debianSeed();
   return (withCC ? entries.compiler : entries.noCompiler).map((entry) => `${entry.name} ${entry.version}`).join("\n");
 }

@@ -27,7 +27,7 @@
  * building).
  */
 import { currentSystem, derivation, getStoreDir, reportWarning, type Derivation } from "@kiln/core";
-import type { DebianPackageSet } from "@kiln/debian";
+import type { DebianPackageSetOperations } from "@kiln/debian";
 import type { PkgsConfig } from "../config.js";
 import { shippedFile } from "../shipped-files.js";
 import { BASIC_HOST_TOOLS, COMPILER_HOST_TOOLS, DEFAULT_HOST_PATH, hostToolsFingerprint, missingHostTools, probeHostTools, type HostToolchain, type HostToolSpec } from "./host-tools.js";
@@ -53,7 +53,7 @@ export interface StdenvOptions {
    * the project's (`const deb = await debian({ suite: "bookworm" })`);
    * default: the input `@kiln/pkgs` ships (its `kiln.lock`).
    */
-  readonly debian?: DebianPackageSet;
+  readonly debian?: DebianPackageSetOperations;
   /** With the host toolchain: where the host's tools are; default `/usr/bin:/bin`. */
   readonly hostPath?: string;
   /** With the host toolchain: the host tools to record instead of asking the host (to pin them, or in tests). */
@@ -82,7 +82,7 @@ export class Stdenv {
   readonly mkDerivation: MkDerivation;
 
   private readonly givenHostTools: HostToolchain | undefined;
-  private readonly debianInput: DebianPackageSet | undefined;
+  private readonly debianInput: DebianPackageSetOperations | undefined;
   private readonly derivations = new Map<string, Derivation>();
   private readonly roots = new Map<string, Derivation<"out">>();
   private warned = false;
