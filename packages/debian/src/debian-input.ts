@@ -136,7 +136,7 @@ export async function debian<const Options extends DebianOptions>(options: Optio
   const base = options.base !== undefined ? layerOf(options.base, "base") : undefined;
   const index = await loadPackageIndex(locked, mirrors, options.fetchSettings !== undefined ? { fetchSettings: options.fetchSettings } : {});
   const programs = await loadProgramIndex(locked, mirrors);
-  writePackageNames(lockFile, inputName, locked, index.names(), Object.keys(readLockFile(lockFile).inputs));
+  writePackageNames(lockFile, inputName, locked, () => index.names(), Object.keys(readLockFile(lockFile).inputs));
   return packageSet(inputName, locked, index, programs, mirrors, options.essential ?? true, base) as DebianPackageSet<DebianInputNameOf<Options>>;
 }
 

@@ -109,7 +109,7 @@ export function writePackageNamesFromStore(lockFile: string): string[] {
     // Mirrors do not enter the compact index's store path.
     const path = compactIndexDerivation(input, []).outputs.out.path;
     if (!existsSync(path)) continue;
-    const names = [...new Set(deserialiseIndex(readFileSync(path, "utf8"), path).map((entry) => entry.name))].sort();
+    const names = (): string[] => [...new Set(deserialiseIndex(readFileSync(path, "utf8"), path).map((entry) => entry.name))].sort();
     if (writePackageNames(lockFile, name, input, names, inputs)) written.push(name);
   }
   return written;

@@ -110,15 +110,16 @@ function readsCurrent(file: string, stamp: string): boolean {
  * Writes (or updates) the section of `inputName` in the `kiln.lock.d.ts`
  * beside `lockFile`, keeping the sections of the lock's other inputs and
  * dropping those of inputs the lock no longer has. Nothing is written when
- * the section is current. Returns whether it wrote.
+ * the section is current (then `names`, a sort of the whole index, is not
+ * asked for). Returns whether it wrote.
  */
-export function writePackageNames(lockFile: string, inputName: string, locked: LockedDebianInput, names: readonly string[], lockedInputs: readonly string[]): boolean {
+export function writePackageNames(lockFile: string, inputName: string, locked: LockedDebianInput, names: () => readonly string[], lockedInputs: readonly string[]): boolean {
   const file = join(dirname(lockFile), PACKAGE_NAMES_FILE_NAME);
   const stamp = stampOf(inputName, locked);
   if (readsCurrent(file, stamp)) return false;
   const sections = existsSync(file) ? sectionsOf(readFileSync(file, "utf8")) : new Map<string, string>();
   for (const name of sections.keys()) if (!lockedInputs.includes(name)) sections.delete(name);
-  sections.set(inputName, section(inputName, locked, names));
+  sections.set(inputName, section(inputName, locked, names()));
   writeFileAtomically(file, fileText(sections));
   return true;
 }
