@@ -76,5 +76,6 @@ export type { ConfigOf, ConfigOfModules, ConfigValue, Definable, DefinitionsOf, 
 
 export * from "./errors/index.js";
 
+export * from "./target/index.js";
 export * from "./machine/index.js";
 export * from "./home/index.js";

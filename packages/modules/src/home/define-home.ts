@@ -12,11 +12,11 @@
  * `kiln switch --home` activates by default), `options`, `pkgs`,
  * `extendModules` and `warnings`, as on a machine.
  */
-import { reportWarning, type Derivation } from "@kiln/core";
-import { checkAssertions, evalModules, type EvalModulesArgs, type EvaluatedModules } from "../eval/eval-modules.js";
+import type { Derivation } from "@kiln/core";
 import { mkDefault } from "../properties/mk-override.js";
 import type { ConfigOfModules } from "../typing/config-of.js";
-import { machinePackageSet, type MachinePackageSet } from "../machine/package-set.js";
+import { evaluateTarget, type Target } from "../target/evaluate-target.js";
+import type { MachinePackageSet } from "../target/package-set.js";
 import { homeModules, type HomeConfig } from "./home-options.js";
 
 /** The arguments of {@link defineHome}. */
@@ -31,19 +31,13 @@ export interface DefineHomeArgs<Pkgs extends MachinePackageSet, Modules extends 
   readonly homeDirectory?: string;
 }
 
-/** What {@link defineHome} returns: the activation package, with the evaluation alongside. */
-export type Home<Config, Pkgs> = Derivation & {
-  /** The home's configuration. */
-  readonly config: Config;
-  /** The option tree (`options.programs.git.enable.declarations`, …). */
-  readonly options: Readonly<Record<string, unknown>>;
-  /** The package set it was built with. */
-  readonly pkgs: Pkgs;
-  /** The evaluation with more modules (nixpkgs' `extendModules`); build its `config.home.build.activationPackage`. */
-  extendModules(args?: Partial<EvalModulesArgs>): EvaluatedModules<Config>;
-  /** The warnings of the evaluation. */
-  readonly warnings: readonly string[];
-};
+/**
+ * What {@link defineHome} returns: the activation package, with the
+ * evaluation alongside (`options.programs.git.enable.declarations`, …;
+ * `extendModules` gives an evaluation whose
+ * `config.home.build.activationPackage` is the extended home).
+ */
+export type Home<Config, Pkgs> = Target<Config, Pkgs>;
 
 function accountModule(username: string | undefined, homeDirectory: string | undefined): object {
   return {
@@ -59,18 +53,9 @@ function accountModule(username: string | undefined, homeDirectory: string | und
 
 /** Evaluates a home (see the file comment). */
 export function defineHome<Pkgs extends MachinePackageSet, const Modules extends readonly unknown[] = []>(args: DefineHomeArgs<Pkgs, Modules>): Home<HomeConfig & ConfigOfModules<Modules>, Pkgs> {
-  machinePackageSet(args.pkgs);
-  const modules: readonly unknown[] = [...homeModules, accountModule(args.username, args.homeDirectory), ...args.modules];
-  // The home modules' types are known here; evalModules would type the result from these modules' own, untyped, list.
-  const evaluated = evalModules({ modules, specialArgs: { pkgs: args.pkgs } }) as EvaluatedModules<HomeConfig & ConfigOfModules<Modules>>;
-  const warnings = checkAssertions(evaluated);
-  for (const warning of warnings) reportWarning(warning);
-  const activationPackage = (evaluated.config as HomeConfig).home.build.activationPackage as Derivation;
-  return Object.create(activationPackage, {
-    config: { value: evaluated.config },
-    options: { value: evaluated.options },
-    pkgs: { value: args.pkgs },
-    extendModules: { value: evaluated.extendModules },
-    warnings: { value: warnings },
-  }) as Home<HomeConfig & ConfigOfModules<Modules>, Pkgs>;
+  return evaluateTarget<Pkgs, HomeConfig & ConfigOfModules<Modules>>({
+    pkgs: args.pkgs,
+    modules: [...homeModules, accountModule(args.username, args.homeDirectory), ...args.modules],
+    output: (config) => config.home.build.activationPackage as Derivation,
+  });
 }

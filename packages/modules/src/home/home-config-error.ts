@@ -4,9 +4,9 @@
  * directory, a source outside the store. The message names the option to
  * change.
  */
-import { ModuleSystemError } from "../errors/module-system-error.js";
+import { TargetConfigError } from "../target/target-config-error.js";
 
 /** Thrown when the home modules cannot build what the configuration describes. */
-export class HomeConfigError extends ModuleSystemError {
+export class HomeConfigError extends TargetConfigError {
   override name = "HomeConfigError";
 }

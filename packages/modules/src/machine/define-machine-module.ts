@@ -21,20 +21,17 @@
  * and named in the second type argument of the modules using them:
  * `defineMachineModule<typeof pkgs, [typeof myOptions]>(…)`.
  */
-import { callerLocation, recordModuleLocation } from "../eval/module-location.js";
-import type { ModuleArgs, ModuleObject, TypedModule } from "../modules/define-module.js";
-import type { ConfigOfModules, OptionsTree } from "../typing/config-of.js";
+import { targetModule, type TargetModule, type TargetModuleArgs } from "../target/define-target-module.js";
+import type { TypedModule } from "../modules/define-module.js";
+import type { ConfigOfModules } from "../typing/config-of.js";
+import type { MachinePackageSet } from "../target/package-set.js";
 import type { MachineConfig } from "./machine-options.js";
-import type { MachinePackageSet } from "./package-set.js";
 
 /** The arguments of a machine module function: the module arguments, with `pkgs` typed. */
-export interface MachineModuleArgs<Config, Pkgs> extends ModuleArgs<Config> {
-  /** The package set the machine is built with. */
-  readonly pkgs: Pkgs;
-}
+export type MachineModuleArgs<Config, Pkgs> = TargetModuleArgs<Config, Pkgs>;
 
 /** A machine module: an object checked against the machine options, or a function of typed arguments returning one. */
-export type MachineModule<Pkgs = MachinePackageSet, Config = MachineConfig> = ModuleObject<OptionsTree, Config> | ((args: MachineModuleArgs<Config, Pkgs>) => ModuleObject<OptionsTree, Config>);
+export type MachineModule<Pkgs = MachinePackageSet, Config = MachineConfig> = TargetModule<Pkgs, Config>;
 
 /**
  * Declares a machine module (see the file comment): `Pkgs` is the type of
@@ -44,6 +41,5 @@ export type MachineModule<Pkgs = MachinePackageSet, Config = MachineConfig> = Mo
 export function defineMachineModule<Pkgs extends object = MachinePackageSet, const Dependencies extends readonly object[] = []>(
   module: MachineModule<Pkgs, MachineConfig & ConfigOfModules<Dependencies>>,
 ): TypedModule<{}> & MachineModule<Pkgs, MachineConfig & ConfigOfModules<Dependencies>> {
-  recordModuleLocation(module, callerLocation());
-  return module as TypedModule<{}> & MachineModule<Pkgs, MachineConfig & ConfigOfModules<Dependencies>>;
+  return targetModule(module);
 }

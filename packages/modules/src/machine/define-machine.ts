@@ -12,12 +12,12 @@
  * options; `options`; `pkgs`; and `extendModules`, which also lets
  * `kiln options ./kiln.ts#machines.web nginx` search the machine's options.
  */
-import { reportWarning, type Derivation } from "@kiln/core";
-import { checkAssertions, evalModules, type EvalModulesArgs, type EvaluatedModules } from "../eval/eval-modules.js";
+import type { Derivation } from "@kiln/core";
 import { mkDefault } from "../properties/mk-override.js";
 import type { ConfigOfModules } from "../typing/config-of.js";
+import { evaluateTarget, type Target } from "../target/evaluate-target.js";
+import type { MachinePackageSet } from "../target/package-set.js";
 import { machineModules, type MachineConfig } from "./machine-options.js";
-import { machinePackageSet, type MachinePackageSet } from "./package-set.js";
 
 /** The arguments of {@link defineMachine}. */
 export interface DefineMachineArgs<Pkgs extends MachinePackageSet, Modules extends readonly unknown[]> {
@@ -29,19 +29,13 @@ export interface DefineMachineArgs<Pkgs extends MachinePackageSet, Modules exten
   readonly name?: string;
 }
 
-/** What {@link defineMachine} returns: the toplevel derivation, with the evaluation alongside. */
-export type Machine<Config, Pkgs> = Derivation & {
-  /** The machine's configuration. */
-  readonly config: Config;
-  /** The option tree (`options.services.nginx.enable.declarations`, …). */
-  readonly options: Readonly<Record<string, unknown>>;
-  /** The package set it was built with. */
-  readonly pkgs: Pkgs;
-  /** The evaluation with more modules (nixpkgs' `extendModules`); build its `config.system.build.toplevel`. */
-  extendModules(args?: Partial<EvalModulesArgs>): EvaluatedModules<Config>;
-  /** The warnings of the evaluation. */
-  readonly warnings: readonly string[];
-};
+/**
+ * What {@link defineMachine} returns: the toplevel derivation, with the
+ * evaluation alongside (`options.services.nginx.enable.declarations`, …;
+ * `extendModules` gives an evaluation whose `config.system.build.toplevel`
+ * is the extended machine).
+ */
+export type Machine<Config, Pkgs> = Target<Config, Pkgs>;
 
 function nameModule(name: string): object {
   return { _file: "defineMachine({ name })", config: { system: { name: mkDefault(name) } } };
@@ -49,18 +43,9 @@ function nameModule(name: string): object {
 
 /** Evaluates a machine (see the file comment). */
 export function defineMachine<Pkgs extends MachinePackageSet, const Modules extends readonly unknown[] = []>(args: DefineMachineArgs<Pkgs, Modules>): Machine<MachineConfig & ConfigOfModules<Modules>, Pkgs> {
-  machinePackageSet(args.pkgs);
-  const modules: readonly unknown[] = [...machineModules, ...(args.name === undefined ? [] : [nameModule(args.name)]), ...args.modules];
-  // The machine modules' types are known here; evalModules would type the result from these modules' own, untyped, list.
-  const evaluated = evalModules({ modules, specialArgs: { pkgs: args.pkgs } }) as EvaluatedModules<MachineConfig & ConfigOfModules<Modules>>;
-  const warnings = checkAssertions(evaluated);
-  for (const warning of warnings) reportWarning(warning);
-  const toplevel = (evaluated.config as MachineConfig).system.build.toplevel as Derivation;
-  return Object.create(toplevel, {
-    config: { value: evaluated.config },
-    options: { value: evaluated.options },
-    pkgs: { value: args.pkgs },
-    extendModules: { value: evaluated.extendModules },
-    warnings: { value: warnings },
-  }) as Machine<MachineConfig & ConfigOfModules<Modules>, Pkgs>;
+  return evaluateTarget<Pkgs, MachineConfig & ConfigOfModules<Modules>>({
+    pkgs: args.pkgs,
+    modules: [...machineModules, ...(args.name === undefined ? [] : [nameModule(args.name)]), ...args.modules],
+    output: (config) => config.system.build.toplevel as Derivation,
+  });
 }

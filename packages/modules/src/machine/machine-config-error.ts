@@ -4,9 +4,9 @@
  * depending on one that does not exist, a systemd setting that cannot be
  * written into a unit file. The message names the option to change.
  */
-import { ModuleSystemError } from "../errors/module-system-error.js";
+import { TargetConfigError } from "../target/target-config-error.js";
 
 /** Thrown when the machine modules cannot build what the configuration describes. */
-export class MachineConfigError extends ModuleSystemError {
+export class MachineConfigError extends TargetConfigError {
   override name = "MachineConfigError";
 }

@@ -10,6 +10,7 @@ import {
   AssertionsFailedError,
   FormatError,
   MachineConfigError,
+  TargetConfigError,
   MissingPackageError,
   OptionNotFoundError,
   activationOrder,
@@ -53,7 +54,7 @@ describe("defineMachine", () => {
       /^The module argument `pkgs' requested by `@kiln\/modules\/machine\/[^']+' is not defined\. Pass it in `specialArgs`/,
     );
     const error = errorOf(() => evaluate(machineModules, { specialArgs: { pkgs: { hello: "x" } } }).config.system.build.toplevel);
-    expect(error).toBeInstanceOf(MachineConfigError);
+    expect(error).toBeInstanceOf(TargetConfigError);
     expect(error.message).toContain("lacks the builders `writeText', `writeShellScript'");
   });
 });

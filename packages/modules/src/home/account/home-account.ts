@@ -8,7 +8,7 @@ import { defineModule, withOptions } from "../../modules/define-module.js";
 import { mkOption } from "../../options/mk-option.js";
 import { lazy } from "../../properties/lazy.js";
 import { types } from "../../types/index.js";
-import { located } from "../../machine/module-file.js";
+import { located } from "../../target/module-file.js";
 
 const FILE = "@kiln/modules/home/account/home-account.ts";
 

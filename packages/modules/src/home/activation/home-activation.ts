@@ -4,14 +4,12 @@
  * its DAG library: a snippet is its text, or `{ text, deps }` with `deps`
  * naming the snippets that must run before it).
  *
- * They are ordered and written to the store exactly as a machine's
- * `system.activationScripts` are (the machine's `activationOrder`); they
- * run in the home directory with `KILN_ROOT` set to it.
+ * They are ordered and written to the store as every target's are
+ * (`target/activation-snippets.ts`); they run in the home directory with
+ * `KILN_ROOT` set to it.
  */
 import { defineModule } from "../../modules/define-module.js";
-import { mkOption } from "../../options/mk-option.js";
-import { types } from "../../types/index.js";
-import { activationScriptEntryOptions } from "../../machine/system/activation-scripts.js";
+import { mkActivationSnippetsOption } from "../../target/activation-snippets.js";
 
 const FILE = "@kiln/modules/home/activation/home-activation.ts";
 
@@ -20,9 +18,7 @@ export const homeActivationOptions = defineModule({
   _file: FILE,
   options: {
     home: {
-      activation: mkOption({
-        type: types.attrsOf(types.either(types.lines, types.submodule(activationScriptEntryOptions))),
-        default: {},
+      activation: mkActivationSnippetsOption({
         example: { makeProjects: 'mkdir -p "$KILN_ROOT/projects"', cloneNotes: { text: 'test -d "$KILN_ROOT/projects/notes" || git clone … "$KILN_ROOT/projects/notes"', deps: ["makeProjects"] } },
         description:
           "Shell snippets run at activation, after the files are linked: text, or `{ text, deps }` to run after the snippets named in `deps`. They run in dependency order, otherwise in name order, in the home directory, with `KILN_ROOT` set to it. Snippets run at every activation: make them idempotent.",

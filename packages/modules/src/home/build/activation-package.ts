@@ -12,17 +12,15 @@
  * a reference: the generation's closure holds all it links to. Building it
  * checks the assertions first, as the machine's toplevel does.
  */
-import { ACTIVATION_MANIFEST_FILE, type Derivation } from "@kiln/core";
-import { AssertionsFailedError } from "../../errors/assertions-failed-error.js";
+import type { Derivation } from "@kiln/core";
 import { defineModule, withOptions } from "../../modules/define-module.js";
-import { mkOption } from "../../options/mk-option.js";
 import { lazy } from "../../properties/lazy.js";
 import { types } from "../../types/index.js";
 import type { PackageValue } from "../../types/primitive-types.js";
-import { located } from "../../machine/module-file.js";
-import { machinePackageSet, type MachinePackageSet } from "../../machine/package-set.js";
-import { storePathName } from "../../machine/package-values.js";
-import { configJson } from "../../machine/system/config-json.js";
+import { located } from "../../target/module-file.js";
+import { machinePackageSet, type MachinePackageSet } from "../../target/package-set.js";
+import { mkActivationPackageOption, targetPackage, type ActivationPackageLayout, type TargetAssertions } from "../../target/activation-package.js";
+import { configJson } from "../../target/config-json.js";
 import { homeAccountOptions, homeUsernameOptions } from "../account/home-account.js";
 import { homeActivationOptions } from "../activation/home-activation.js";
 import { homeFileOptions } from "../files/home-file.js";
@@ -38,31 +36,17 @@ export const activationPackageOptions = defineModule({
   options: {
     home: {
       build: {
-        activationPackage: mkOption({
-          type: types.package,
-          readOnly: true,
-          description: "The home as one derivation: the activation manifest, the installed packages (`home-path`), the home's files and the configuration. `kiln build` builds it, `kiln switch --home` activates it.",
-        }),
+        activationPackage: mkActivationPackageOption("The home as one derivation: the activation manifest, the installed packages (`home-path`), the home's files and the configuration. `kiln build` builds it, `kiln switch --home` activates it."),
       },
     },
   },
 });
 
-/** The builder: copy the manifest and configuration, link `home-path` and the `home-files` tree. */
-const ACTIVATION_PACKAGE_SCRIPT = `mkdir -p "$out/home-files"
-cp "$manifestPath" "$out/${ACTIVATION_MANIFEST_FILE}"
-cp "$homeConfigPath" "$out/config.json"
-ln -s "$homePath" "$out/home-path"
-while IFS=$'\\t' read -r target source; do
-    [ -n "$target" ] || continue
-    mkdir -p "$(dirname "$out/home-files/$target")"
-    ln -s "$source" "$out/home-files/$target"
-done < "$fileLinksPath"
-`;
+/** The activation package's layout: `home-path` links the packages, `home-files/` mirrors the files. */
+const HOME_LAYOUT: ActivationPackageLayout = { prefix: "kiln-home", configAttribute: "homeConfig", packagesLink: "home-path", packagesAttribute: "homePath", filesDirectory: "home-files", fileLinksAttribute: "fileLinks" };
 
 /** What the activation package is made from. */
-export interface ActivationPackageConfig extends HomeManifestConfig {
-  readonly assertions: readonly { readonly assertion: boolean; readonly message: string }[];
+export interface ActivationPackageConfig extends HomeManifestConfig, TargetAssertions {
   readonly home: HomeManifestConfig["home"] & { readonly path: PackageValue };
 }
 
@@ -75,23 +59,13 @@ function optionsWithoutBuild(options: Readonly<Record<string, unknown>>): Readon
 
 /** Builds the activation package of the home configured by `config` (whose option tree is `options`). */
 export function homeActivationPackage(pkgs: MachinePackageSet, config: ActivationPackageConfig, options: Readonly<Record<string, unknown>>): Derivation {
-  const failures = config.assertions.filter((assertion) => !assertion.assertion).map((assertion) => assertion.message);
-  if (failures.length > 0) throw new AssertionsFailedError(failures);
-  const manifest = homeManifest(pkgs, config);
-  const fileLinks = Object.entries(manifest.files).map(([target, file]) => `${target}\t${file.source}\n`);
-  return pkgs.runCommand(
-    `kiln-home-${storePathName(config.home.username)}`,
-    {
-      manifest: `${JSON.stringify(manifest, null, 2)}\n`,
-      homeConfig: configJson(optionsWithoutBuild(options)),
-      fileLinks: fileLinks.join(""),
-      homePath: config.home.path,
-      preferLocalBuild: true,
-      allowSubstitutes: false,
-      passAsFile: ["manifest", "homeConfig", "fileLinks"],
-    },
-    ACTIVATION_PACKAGE_SCRIPT,
-  );
+  return targetPackage(pkgs, HOME_LAYOUT, {
+    name: config.home.username,
+    assertions: config.assertions,
+    manifest: () => homeManifest(pkgs, config),
+    configJson: () => configJson(optionsWithoutBuild(options)),
+    packages: config.home.path,
+  });
 }
 
 /** Defines `home.build.activationPackage`. */

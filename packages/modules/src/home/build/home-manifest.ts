@@ -7,11 +7,11 @@
  */
 import { ACTIVATION_MANIFEST_VERSION, type ActivationManifest } from "@kiln/core";
 import type { PackageValue } from "../../types/primitive-types.js";
-import type { MachinePackageSet } from "../../machine/package-set.js";
-import { manifestPackage } from "../../machine/package-values.js";
-import { activationScripts, type ActivationSnippet } from "../../machine/system/activation-scripts.js";
+import type { MachinePackageSet } from "../../target/package-set.js";
+import { manifestPackage } from "../../target/package-values.js";
+import { activationScripts, type ActivationSnippet } from "../../target/activation-snippets.js";
 import { managedHomeFiles, type HomeFileEntry } from "./managed-home-files.js";
-import { manifestSecrets } from "../../machine/secrets/manifest-secrets.js";
+import { manifestSecrets } from "../../target/manifest-secrets.js";
 import type { Secret, SecretTemplate } from "@kiln/core";
 
 /** The part of a home's configuration the manifest is made from. */

@@ -10,10 +10,10 @@
 import type { ManagedFile } from "@kiln/core";
 import { showOption } from "../../options/show-option.js";
 import type { PackageValue } from "../../types/primitive-types.js";
-import type { MachinePackageSet } from "../../machine/package-set.js";
-import { findNestedTarget, storeSourcePath } from "../../machine/managed-file-paths.js";
+import type { MachinePackageSet } from "../../target/package-set.js";
+import { findNestedTarget, storeSourcePath } from "../../target/managed-file-paths.js";
 import { normaliseAbsolutePath, normaliseRelativePath } from "../../types/normal-path-types.js";
-import { storePathName } from "../../machine/package-values.js";
+import { storePathName } from "../../target/package-values.js";
 import { HomeConfigError } from "../home-config-error.js";
 
 /** A `home.file` entry as read from `config`. */

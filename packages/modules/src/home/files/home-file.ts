@@ -12,14 +12,11 @@
  */
 import { defineModule, withOptions } from "../../modules/define-module.js";
 import { mkOption } from "../../options/mk-option.js";
-import { lazy } from "../../properties/lazy.js";
-import { mkIf } from "../../properties/mk-if.js";
-import { mkDefault } from "../../properties/mk-override.js";
 import { types } from "../../types/index.js";
 import { homeFileTarget } from "./home-file-target.js";
-import { located } from "../../machine/module-file.js";
-import { machinePackageSet, type MachinePackageSet } from "../../machine/package-set.js";
-import { storePathName } from "../../machine/package-values.js";
+import { located } from "../../target/module-file.js";
+import { fileEntryDefaults } from "../../target/file-entry-defaults.js";
+import { machinePackageSet } from "../../target/package-set.js";
 
 const FILE = "@kiln/modules/home/files/home-file.ts";
 
@@ -45,21 +42,6 @@ export const homeFileEntryOptions = defineModule(located(FILE, {
   },
 }));
 
-/** `target` defaults to the name, and `source` to the `text` in the store. */
-function homeFileEntryDefaults(pkgs: MachinePackageSet): object {
-  return withOptions(homeFileEntryOptions).module(
-    located(FILE, ({ name, config }) => ({
-      config: {
-        target: mkDefault(name),
-        source: mkIf(
-          lazy(() => config.text !== null),
-          lazy(() => pkgs.writeText(`home-file-${storePathName(name.replace(/\//g, "-"))}`, config.text ?? "")),
-        ),
-      },
-    })),
-  );
-}
-
 /** The option `home.file`. */
 export const homeFileOptions = withOptions().module(
   located(FILE, (args) => {
@@ -68,7 +50,7 @@ export const homeFileOptions = withOptions().module(
       options: {
         home: {
           file: mkOption({
-            type: types.attrsOf(types.submodule([homeFileEntryOptions, homeFileEntryDefaults(pkgs)]), { nameType: homeFileTarget }),
+            type: types.attrsOf(types.submodule([homeFileEntryOptions, fileEntryDefaults(FILE, pkgs, "home-file")]), { nameType: homeFileTarget }),
             default: {},
             example: { ".inputrc": { text: "set editing-mode vi\n" }, "bin/hello": { text: "#!/bin/sh\necho hello\n", executable: true } },
             description:

@@ -10,8 +10,8 @@ import { defineModule, withOptions } from "../../modules/define-module.js";
 import { mkOption } from "../../options/mk-option.js";
 import { lazy } from "../../properties/lazy.js";
 import { types } from "../../types/index.js";
-import { located } from "../../machine/module-file.js";
-import { machinePackageSet } from "../../machine/package-set.js";
+import { located } from "../../target/module-file.js";
+import { machinePackageSet } from "../../target/package-set.js";
 import { homeFileOptions } from "../files/home-file.js";
 
 const FILE = "@kiln/modules/home/packages/home-packages.ts";

@@ -11,7 +11,6 @@
  *   (for shells that did not start from a login), then, in interactive
  *   shells only, the aliases and `initExtra`.
  */
-import { shellSingleQuote } from "../../formats/shell-quote.js";
 import { renderShellVariables } from "../../formats/shell-variables.js";
 import { defineModule, withOptions } from "../../modules/define-module.js";
 import { mkEnableOption } from "../../options/mk-enable-option.js";
@@ -20,9 +19,9 @@ import { showOption } from "../../options/show-option.js";
 import { lazy } from "../../properties/lazy.js";
 import { mkIf } from "../../properties/mk-if.js";
 import { types } from "../../types/index.js";
-import { located } from "../../machine/module-file.js";
+import { located } from "../../target/module-file.js";
+import { aliasLines, mkShellAliasesOption } from "../../target/shell-aliases.js";
 import { homeFileOptions } from "../files/home-file.js";
-import { HomeConfigError } from "../home-config-error.js";
 import { SESSION_VARIABLES_TARGET } from "../session/session-variables.js";
 
 const FILE = "@kiln/modules/home/programs/bash.ts";
@@ -34,12 +33,7 @@ export const homeBashOptions = defineModule({
     programs: {
       bash: {
         enable: mkEnableOption("bash's startup files in the home: `~/.profile`, `~/.bash_profile` and `~/.bashrc`"),
-        shellAliases: mkOption({
-          type: types.attrsOf(types.nullOr(types.str)),
-          default: {},
-          example: { ll: "ls -l", gs: "git status" },
-          description: "Aliases of interactive bash shells; `null` leaves one out.",
-        }),
+        shellAliases: mkShellAliasesOption(),
         sessionVariables: mkOption({
           type: types.attrsOf(types.either(types.str, types.int)),
           default: {},
@@ -57,15 +51,6 @@ const SOURCE_SESSION_VARIABLES = `if [ -r "$HOME/${SESSION_VARIABLES_TARGET}" ];
 
 function trimmed(code: string): string[] {
   return code.trim() === "" ? [] : [code.replace(/\n+$/, "")];
-}
-
-/** `alias name='value'` lines; alias names cannot contain quotes, spaces, `/`, `$`, or `=`. */
-function aliasLines(aliases: Readonly<Record<string, string | null>>): string[] {
-  return Object.entries(aliases).flatMap(([name, value]) => {
-    if (value === null) return [];
-    if (!/^[^\s'"`$=/\\]+$/.test(name)) throw new HomeConfigError(`\`${name}' in ${showOption(["programs", "bash", "shellAliases"])} is not a valid alias name: leave out spaces, quotes, \`$', \`=', \`/' and \`\\'.`);
-    return [`alias ${name}=${shellSingleQuote(value)}`];
-  });
 }
 
 /** The text of `~/.profile`. */

@@ -8,16 +8,13 @@
  */
 import { renderGitConfig, type GitConfig } from "../../formats/gitconfig.js";
 import { withOptions, type TypedModule } from "../../modules/define-module.js";
-import { mkEnableOption } from "../../options/mk-enable-option.js";
 import { mkOption, type OptionDeclaration } from "../../options/mk-option.js";
 import { lazy } from "../../properties/lazy.js";
 import { mkIf } from "../../properties/mk-if.js";
 import { mkAliasOptionModule } from "../../renames/mk-alias-option-module.js";
 import { types } from "../../types/index.js";
-import { located } from "../../machine/module-file.js";
-import { mkMachinePackageOption } from "../../machine/package-option.js";
-import { machinePackageSet } from "../../machine/package-set.js";
-import { gitConfigType } from "../../machine/programs/git.js";
+import { located } from "../../target/module-file.js";
+import { gitConfigType, gitProgramOptionsModule } from "../../target/git-program.js";
 import { homeFileOptions } from "../files/home-file.js";
 import { homePackagesOptions } from "../packages/home-packages.js";
 
@@ -27,31 +24,18 @@ const FILE = "@kiln/modules/home/programs/git.ts";
 export const GIT_CONFIG_TARGET = ".config/git/config";
 
 /** The options of `programs.git`. */
-export const homeGitOptions = withOptions().module(
-  located(FILE, (args) => {
-    const pkgs = machinePackageSet(args.pkgs);
-    return {
-      options: {
-        programs: {
-          git: {
-            enable: mkEnableOption("git, with its configuration in `~/.config/git/config`"),
-            package: mkMachinePackageOption(pkgs, ["programs", "git", "package"], "git"),
-            userName: mkOption({ type: types.nullOr(types.str), default: null, example: "Alice Liddell", description: "`user.name`: the name of your commits." }),
-            userEmail: mkOption({ type: types.nullOr(types.str), default: null, example: "alice@example.org", description: "`user.email`: the email address of your commits." }),
-            aliases: mkOption({ type: types.attrsOf(types.str), default: {}, example: { co: "checkout", lg: "log --oneline --graph" }, description: "Git aliases: the `[alias]` section." }),
-            settings: mkOption({
-              type: gitConfigType,
-              default: {},
-              example: { init: { defaultBranch: "main" }, remote: { origin: { fetch: ["+refs/heads/*:refs/remotes/origin/*"] } } },
-              description:
-                "The configuration, `~/.config/git/config`: sections of settings, with subsections as nested objects (`{ remote: { origin: { url } } }` is `[remote \"origin\"]`); lists repeat the key. `userName`, `userEmail` and `aliases` are merged into it.",
-            }),
-          },
-        },
-      },
-    };
+export const homeGitOptions = gitProgramOptionsModule(FILE, "git, with its configuration in `~/.config/git/config`", {
+  userName: mkOption({ type: types.nullOr(types.str), default: null, example: "Alice Liddell", description: "`user.name`: the name of your commits." }),
+  userEmail: mkOption({ type: types.nullOr(types.str), default: null, example: "alice@example.org", description: "`user.email`: the email address of your commits." }),
+  aliases: mkOption({ type: types.attrsOf(types.str), default: {}, example: { co: "checkout", lg: "log --oneline --graph" }, description: "Git aliases: the `[alias]` section." }),
+  settings: mkOption({
+    type: gitConfigType,
+    default: {},
+    example: { init: { defaultBranch: "main" }, remote: { origin: { fetch: ["+refs/heads/*:refs/remotes/origin/*"] } } },
+    description:
+      "The configuration, `~/.config/git/config`: sections of settings, with subsections as nested objects (`{ remote: { origin: { url } } }` is `[remote \"origin\"]`); lists repeat the key. `userName`, `userEmail` and `aliases` are merged into it.",
   }),
-);
+});
 
 /** `programs.git.extraConfig`, home-manager's name of `programs.git.settings`. */
 export const homeGitExtraConfigAlias = mkAliasOptionModule(["programs", "git", "extraConfig"], ["programs", "git", "settings"]) as TypedModule<{

@@ -7,7 +7,7 @@ import { HOME_SECRETS_DIR } from "@kiln/core";
 import { defineModule } from "../../modules/define-module.js";
 import { mkOption } from "../../options/mk-option.js";
 import { types } from "../../types/index.js";
-import { located } from "../../machine/module-file.js";
+import { located } from "../../target/module-file.js";
 
 const FILE = "@kiln/modules/home/secrets/home-secrets.ts";
 

@@ -17,7 +17,7 @@ import { mkOption } from "../../options/mk-option.js";
 import { showOption } from "../../options/show-option.js";
 import { lazy } from "../../properties/lazy.js";
 import { types } from "../../types/index.js";
-import { located } from "../../machine/module-file.js";
+import { located } from "../../target/module-file.js";
 import { homeFileOptions } from "../files/home-file.js";
 import { PROFILE_LINK } from "../packages/home-packages.js";
 

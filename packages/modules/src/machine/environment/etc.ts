@@ -8,13 +8,10 @@
  */
 import { defineModule, withOptions } from "../../modules/define-module.js";
 import { mkOption } from "../../options/mk-option.js";
-import { lazy } from "../../properties/lazy.js";
-import { mkIf } from "../../properties/mk-if.js";
-import { mkDefault } from "../../properties/mk-override.js";
 import { types } from "../../types/index.js";
-import { machinePackageSet, type MachinePackageSet } from "../package-set.js";
-import { storePathName } from "../package-values.js";
-import { located } from "../module-file.js";
+import { machinePackageSet } from "../../target/package-set.js";
+import { located } from "../../target/module-file.js";
+import { fileEntryDefaults } from "../../target/file-entry-defaults.js";
 
 const FILE = "@kiln/modules/machine/environment/etc.ts";
 
@@ -43,21 +40,6 @@ export const etcEntryOptions = defineModule(located(FILE, {
   },
 }));
 
-/** `target` defaults to the name, and `source` to the `text` in the store. */
-function etcEntryDefaults(pkgs: MachinePackageSet): object {
-  return withOptions(etcEntryOptions).module(
-    located(FILE, ({ name, config }) => ({
-      config: {
-        target: mkDefault(name),
-        source: mkIf(
-          lazy(() => config.text !== null),
-          lazy(() => pkgs.writeText(`etc-${storePathName(name.replace(/\//g, "-"))}`, config.text ?? "")),
-        ),
-      },
-    })),
-  );
-}
-
 /** The option `environment.etc`. */
 export const etcOptions = withOptions().module(located(FILE, (args) => {
   const pkgs = machinePackageSet(args.pkgs);
@@ -65,7 +47,7 @@ export const etcOptions = withOptions().module(located(FILE, (args) => {
     options: {
       environment: {
         etc: mkOption({
-          type: types.attrsOf(types.submodule([etcEntryOptions, etcEntryDefaults(pkgs)]), { nameType: types.relativePath }),
+          type: types.attrsOf(types.submodule([etcEntryOptions, fileEntryDefaults(FILE, pkgs, "etc")]), { nameType: types.relativePath }),
           default: {},
           example: { "issue": { text: "Welcome\n" }, "sudoers.d/alice": { text: "alice ALL=(ALL) ALL\n", mode: "0440" } },
           description:

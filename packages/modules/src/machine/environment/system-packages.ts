@@ -10,8 +10,8 @@ import { lazy } from "../../properties/lazy.js";
 import { mkAliasOptionModule } from "../../renames/mk-alias-option-module.js";
 import { types } from "../../types/index.js";
 import type { PackageValue } from "../../types/primitive-types.js";
-import { machinePackageSet } from "../package-set.js";
-import { located } from "../module-file.js";
+import { machinePackageSet } from "../../target/package-set.js";
+import { located } from "../../target/module-file.js";
 
 const FILE = "@kiln/modules/machine/environment/system-packages.ts";
 

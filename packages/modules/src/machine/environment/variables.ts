@@ -19,10 +19,10 @@ import { lazy } from "../../properties/lazy.js";
 import { types } from "../../types/index.js";
 import type { PackageValue } from "../../types/primitive-types.js";
 import { MachineConfigError } from "../machine-config-error.js";
-import { packagePath } from "../package-values.js";
+import { packagePath } from "../../target/package-values.js";
 import { etcOptions } from "./etc.js";
 import { systemPackagesOptions } from "./system-packages.js";
-import { located } from "../module-file.js";
+import { located } from "../../target/module-file.js";
 
 const FILE = "@kiln/modules/machine/environment/variables.ts";
 

@@ -17,8 +17,8 @@ import { lazy } from "../../properties/lazy.js";
 import { mkIf } from "../../properties/mk-if.js";
 import { types } from "../../types/index.js";
 import { etcOptions } from "../environment/etc.js";
-import { machinePackageSet } from "../package-set.js";
-import { located } from "../module-file.js";
+import { machinePackageSet } from "../../target/package-set.js";
+import { located } from "../../target/module-file.js";
 
 const FILE = "@kiln/modules/machine/hardware/graphics.ts";
 

@@ -14,7 +14,7 @@ import { lazy } from "../../properties/lazy.js";
 import { mkIf } from "../../properties/mk-if.js";
 import { types } from "../../types/index.js";
 import { systemdOptions } from "../systemd/systemd.js";
-import { located } from "../module-file.js";
+import { located } from "../../target/module-file.js";
 
 const FILE = "@kiln/modules/machine/kiln/gc.ts";
 

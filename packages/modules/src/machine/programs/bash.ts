@@ -9,17 +9,15 @@
  * replaces the distribution's own `/etc/bash.bashrc`.
  */
 import { defineModule, withOptions } from "../../modules/define-module.js";
-import { shellSingleQuote } from "../../formats/shell-quote.js";
 import { mkEnableOption } from "../../options/mk-enable-option.js";
 import { mkOption } from "../../options/mk-option.js";
-import { showOption } from "../../options/show-option.js";
 import { lazy } from "../../properties/lazy.js";
 import { mkIf } from "../../properties/mk-if.js";
 import { types } from "../../types/index.js";
 import { etcOptions } from "../environment/etc.js";
 import { ENVIRONMENT_SCRIPT_TARGET } from "../environment/variables.js";
-import { MachineConfigError } from "../machine-config-error.js";
-import { located } from "../module-file.js";
+import { located } from "../../target/module-file.js";
+import { aliasLines, mkShellAliasesOption } from "../../target/shell-aliases.js";
 
 const FILE = "@kiln/modules/machine/programs/bash.ts";
 
@@ -30,26 +28,12 @@ export const bashOptions = defineModule({
     programs: {
       bash: {
         enable: mkEnableOption("the system-wide bash configuration for interactive shells, `/etc/bash.bashrc` (it replaces the host's)"),
-        shellAliases: mkOption({
-          type: types.attrsOf(types.nullOr(types.str)),
-          default: {},
-          example: { ll: "ls -l", gs: "git status" },
-          description: "Aliases of interactive bash shells; `null` leaves one out.",
-        }),
+        shellAliases: mkShellAliasesOption(),
         interactiveShellInit: mkOption({ type: types.lines, default: "", description: "Shell code run when an interactive bash starts, after the aliases are defined." }),
       },
     },
   },
 });
-
-/** `alias name='value'` lines; alias names cannot contain quotes, spaces, `/`, `$`, or `=`. */
-function aliasLines(aliases: Readonly<Record<string, string | null>>): string[] {
-  return Object.entries(aliases).flatMap(([name, value]) => {
-    if (value === null) return [];
-    if (!/^[^\s'"`$=/\\]+$/.test(name)) throw new MachineConfigError(`\`${name}' in ${showOption(["programs", "bash", "shellAliases"])} is not a valid alias name.`);
-    return [`alias ${name}=${shellSingleQuote(value)}`];
-  });
-}
 
 /** The text of `/etc/bash.bashrc`. */
 export function bashrcText(aliases: Readonly<Record<string, string | null>>, interactiveShellInit: string): string {

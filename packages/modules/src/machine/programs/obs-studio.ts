@@ -22,10 +22,10 @@ import { types } from "../../types/index.js";
 import type { PackageValue } from "../../types/primitive-types.js";
 import { kernelModulesOptions } from "../boot/kernel-modules.js";
 import { systemPackagesOptions } from "../environment/system-packages.js";
-import { mkMachinePackageOption } from "../package-option.js";
-import { machinePackageSet, type MachinePackageSet } from "../package-set.js";
-import { packageName, packagePath } from "../package-values.js";
-import { located } from "../module-file.js";
+import { mkMachinePackageOption } from "../../target/package-option.js";
+import { machinePackageSet, type MachinePackageSet } from "../../target/package-set.js";
+import { packageName, packagePath } from "../../target/package-values.js";
+import { located } from "../../target/module-file.js";
 
 const FILE = "@kiln/modules/machine/programs/obs-studio.ts";
 

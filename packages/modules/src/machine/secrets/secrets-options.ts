@@ -7,7 +7,7 @@ import { MACHINE_SECRETS_DIR } from "@kiln/core";
 import { defineModule } from "../../modules/define-module.js";
 import { mkOption } from "../../options/mk-option.js";
 import { types } from "../../types/index.js";
-import { located } from "../module-file.js";
+import { located } from "../../target/module-file.js";
 
 const FILE = "@kiln/modules/machine/secrets/secrets-options.ts";
 

@@ -14,11 +14,11 @@ import { mkOption } from "../../options/mk-option.js";
 import { lazy } from "../../properties/lazy.js";
 import { mkIf } from "../../properties/mk-if.js";
 import { types } from "../../types/index.js";
-import { mkMachinePackageOption } from "../package-option.js";
-import { machinePackageSet } from "../package-set.js";
-import { packagePath } from "../package-values.js";
+import { mkMachinePackageOption } from "../../target/package-option.js";
+import { machinePackageSet } from "../../target/package-set.js";
+import { packagePath } from "../../target/package-values.js";
 import { systemdOptions } from "../systemd/systemd.js";
-import { located } from "../module-file.js";
+import { located } from "../../target/module-file.js";
 
 const FILE = "@kiln/modules/machine/services/fstrim.ts";
 

@@ -7,7 +7,7 @@
  */
 import type { PackageValue } from "../../types/primitive-types.js";
 import type { ConfigOf } from "../../typing/config-of.js";
-import { packagePath } from "../package-values.js";
+import { packagePath } from "../../target/package-values.js";
 import type { nginxLocationOptions, nginxVirtualHostOptions } from "./nginx-virtual-host.js";
 
 /** A virtual host's options, as read from `config`. */

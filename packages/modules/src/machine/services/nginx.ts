@@ -19,14 +19,14 @@ import { mkIf } from "../../properties/mk-if.js";
 import { types } from "../../types/index.js";
 import { etcOptions } from "../environment/etc.js";
 import { systemPackagesOptions } from "../environment/system-packages.js";
-import { mkMachinePackageOption } from "../package-option.js";
-import { machinePackageSet } from "../package-set.js";
-import { packagePath } from "../package-values.js";
+import { mkMachinePackageOption } from "../../target/package-option.js";
+import { machinePackageSet } from "../../target/package-set.js";
+import { packagePath } from "../../target/package-values.js";
 import { systemdOptions } from "../systemd/systemd.js";
 import { usersOptions } from "../users/users.js";
 import { nginxConfigText } from "./nginx-config.js";
 import { nginxVirtualHostOptions } from "./nginx-virtual-host.js";
-import { located } from "../module-file.js";
+import { located } from "../../target/module-file.js";
 
 const FILE = "@kiln/modules/machine/services/nginx.ts";
 

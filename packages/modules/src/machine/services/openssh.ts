@@ -17,12 +17,12 @@ import type { OptionType } from "../../types/option-type.js";
 import type { ConfigOf, Definable } from "../../typing/config-of.js";
 import { etcOptions } from "../environment/etc.js";
 import { systemPackagesOptions } from "../environment/system-packages.js";
-import { mkMachinePackageOption } from "../package-option.js";
-import { machinePackageSet } from "../package-set.js";
-import { packagePath } from "../package-values.js";
+import { mkMachinePackageOption } from "../../target/package-option.js";
+import { machinePackageSet } from "../../target/package-set.js";
+import { packagePath } from "../../target/package-values.js";
 import { systemdOptions } from "../systemd/systemd.js";
 import { usersOptions } from "../users/users.js";
-import { located } from "../module-file.js";
+import { located } from "../../target/module-file.js";
 
 const FILE = "@kiln/modules/machine/services/openssh.ts";
 

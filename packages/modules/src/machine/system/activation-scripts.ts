@@ -1,43 +1,21 @@
 /**
  * `system.activationScripts.<name>`: shell snippets run when the machine is
  * activated, after its files, users and groups are in place (NixOS's
- * `activation-script.nix`). A snippet is its text, or `{ text, deps }`
- * where `deps` names snippets that must run before it.
- *
- * The order is NixOS's `textClosureList` over the snippet names in
- * alphabetical order: each snippet runs after its dependencies, and
- * otherwise in name order. Each snippet becomes its own bash script in the
- * store, listed in that order in the activation manifest; it runs with
+ * `activation-script.nix`). Snippets are ordered and written to the store
+ * as every target's are (`target/activation-snippets.ts`); they run with
  * `KILN_ROOT` set to the root being activated (`/` normally).
  */
-import type { ActivationScript } from "@kiln/core";
 import { defineModule } from "../../modules/define-module.js";
-import { mkOption } from "../../options/mk-option.js";
-import { showOption } from "../../options/show-option.js";
-import { types } from "../../types/index.js";
-import { located } from "../module-file.js";
-import { MachineConfigError } from "../machine-config-error.js";
-import type { MachinePackageSet } from "../package-set.js";
-import { storePathName } from "../package-values.js";
+import { mkActivationSnippetsOption } from "../../target/activation-snippets.js";
 
 const FILE = "@kiln/modules/machine/system/activation-scripts.ts";
-
-/** The options of one snippet given as `{ text, deps }`. */
-export const activationScriptEntryOptions = defineModule(located(FILE, {
-  options: {
-    text: mkOption({ type: types.lines, description: "The snippet: bash code." }),
-    deps: mkOption({ type: types.listOf(types.str), default: [], description: "Names of the snippets that must run before this one." }),
-  },
-}));
 
 /** The option `system.activationScripts`. */
 export const activationScriptsOptions = defineModule({
   _file: FILE,
   options: {
     system: {
-      activationScripts: mkOption({
-        type: types.attrsOf(types.either(types.lines, types.submodule(activationScriptEntryOptions))),
-        default: {},
+      activationScripts: mkActivationSnippetsOption({
         example: { wallpaper: { text: 'ln -sfn /srv/wallpapers "$KILN_ROOT/var/lib/wallpapers"', deps: ["makeSrv"] }, makeSrv: 'mkdir -p "$KILN_ROOT/srv"' },
         description:
           "Shell snippets run at activation, after files, users and groups: text, or `{ text, deps }` to run after the snippets named in `deps`. They run in dependency order, otherwise in name order, with `KILN_ROOT` set to the root being activated. Snippets run at every activation: make them idempotent.",
@@ -45,58 +23,3 @@ export const activationScriptsOptions = defineModule({
     },
   },
 });
-
-/** A snippet as read from `config`: its text, or its text and dependencies. */
-export type ActivationSnippet = string | { readonly text: string; readonly deps: readonly string[] };
-
-function snippetDeps(snippet: ActivationSnippet): readonly string[] {
-  return typeof snippet === "string" ? [] : snippet.deps;
-}
-
-function snippetText(snippet: ActivationSnippet): string {
-  return typeof snippet === "string" ? snippet : snippet.text;
-}
-
-/**
- * The snippet names in the order they run: for each name in alphabetical
- * order, its dependencies (recursively) first, each name once. A missing
- * dependency or a cycle is an error naming the option (`option`:
- * `system.activationScripts` of a machine, `home.activation` of a home).
- */
-export function activationOrder(snippets: Readonly<Record<string, ActivationSnippet>>, option: readonly string[] = ["system", "activationScripts"]): string[] {
-  const order: string[] = [];
-  const done = new Set<string>();
-  const visiting: string[] = [];
-  const visit = (name: string): void => {
-    if (done.has(name)) return;
-    const cycleStart = visiting.indexOf(name);
-    if (cycleStart >= 0) {
-      const cycle = [...visiting.slice(cycleStart), name].join(" -> ");
-      throw new MachineConfigError(`The activation scripts depend on each other in a cycle: ${cycle}. Remove one of these from the \`deps' of ${showOption([...option, visiting[visiting.length - 1] ?? name, "deps"])}.`);
-    }
-    const snippet = snippets[name];
-    if (snippet === undefined) throw new MachineConfigError(`activation script \`${name}' does not exist`);
-    visiting.push(name);
-    for (const dependency of snippetDeps(snippet)) {
-      if (!Object.prototype.hasOwnProperty.call(snippets, dependency)) {
-        throw new MachineConfigError(
-          `${showOption([...option, name, "deps"])} names \`${dependency}', but there is no activation script of that name (${showOption([...option, dependency])}). Known: ${Object.keys(snippets).sort().join(", ") || "none"}.`,
-        );
-      }
-      visit(dependency);
-    }
-    visiting.pop();
-    done.add(name);
-    order.push(name);
-  };
-  for (const name of Object.keys(snippets).sort()) visit(name);
-  return order;
-}
-
-/** The manifest's activation scripts: each snippet written to the store as a bash script, in order. */
-export function activationScripts(pkgs: MachinePackageSet, snippets: Readonly<Record<string, ActivationSnippet>>, option: readonly string[] = ["system", "activationScripts"]): ActivationScript[] {
-  return activationOrder(snippets, option).map((name) => ({
-    name,
-    script: `${pkgs.writeShellScript(`activation-script-${storePathName(name)}`, `# Activation script snippet ${name}\n${snippetText(snippets[name] as ActivationSnippet)}`)}`,
-  }));
-}

@@ -6,12 +6,12 @@
  */
 import { ACTIVATION_MANIFEST_VERSION, type ActivationManifest } from "@kiln/core";
 import type { PackageValue } from "../../types/primitive-types.js";
-import type { MachinePackageSet } from "../package-set.js";
-import { manifestPackage } from "../package-values.js";
-import { activationScripts, type ActivationSnippet } from "./activation-scripts.js";
+import type { MachinePackageSet } from "../../target/package-set.js";
+import { manifestPackage } from "../../target/package-values.js";
+import { activationScripts, type ActivationSnippet } from "../../target/activation-snippets.js";
 import { managedGroups, managedUsers, type UserAccount, type UserGroup } from "./managed-accounts.js";
 import { managedFiles, type EtcEntry } from "./managed-files.js";
-import { manifestSecrets } from "../secrets/manifest-secrets.js";
+import { manifestSecrets } from "../../target/manifest-secrets.js";
 import type { PackageValue as AgePackage } from "../../types/primitive-types.js";
 import type { Secret, SecretTemplate } from "@kiln/core";
 

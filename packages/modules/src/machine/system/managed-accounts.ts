@@ -8,7 +8,7 @@ import type { PackageValue } from "../../types/primitive-types.js";
 import { showOption } from "../../options/show-option.js";
 import { isPasswdField } from "../../types/passwd-entry.js";
 import { MachineConfigError } from "../machine-config-error.js";
-import { shellPath } from "../package-values.js";
+import { shellPath } from "../../target/package-values.js";
 
 /** The login shell of accounts that are not normal users and have none set. */
 export const NO_LOGIN_SHELL = "/usr/sbin/nologin";

@@ -10,7 +10,7 @@ import { showOption } from "../../options/show-option.js";
 import type { PackageValue } from "../../types/primitive-types.js";
 import { MachineConfigError } from "../machine-config-error.js";
 import { normaliseRelativePath } from "../../types/normal-path-types.js";
-import { findNestedTarget, storeSourcePath } from "../managed-file-paths.js";
+import { findNestedTarget, storeSourcePath } from "../../target/managed-file-paths.js";
 
 /** An `environment.etc` entry as read from `config`. */
 export interface EtcEntry {

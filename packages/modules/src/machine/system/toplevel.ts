@@ -13,8 +13,7 @@
  * checks the assertions first, as NixOS does, and `system.name` (the
  * manifest's name and the derivation's) defaults to the host name.
  */
-import { ACTIVATION_MANIFEST_FILE, type Derivation } from "@kiln/core";
-import { AssertionsFailedError } from "../../errors/assertions-failed-error.js";
+import type { Derivation } from "@kiln/core";
 import { withOptions } from "../../modules/define-module.js";
 import { mkOption } from "../../options/mk-option.js";
 import { lazy } from "../../properties/lazy.js";
@@ -26,11 +25,11 @@ import { hostNameOptions } from "../networking/host-name.js";
 import { usersOptions } from "../users/users.js";
 import { activationScriptsOptions } from "./activation-scripts.js";
 import { secretsOptions } from "../secrets/secrets-options.js";
-import { machinePackageSet, type MachinePackageSet } from "../package-set.js";
-import { storePathName } from "../package-values.js";
-import { configJson } from "./config-json.js";
+import { machinePackageSet, type MachinePackageSet } from "../../target/package-set.js";
+import { mkActivationPackageOption, targetPackage, type ActivationPackageLayout, type TargetAssertions } from "../../target/activation-package.js";
+import { configJson } from "../../target/config-json.js";
 import { machineManifest, type ManifestConfig } from "./machine-manifest.js";
-import { located } from "../module-file.js";
+import { located } from "../../target/module-file.js";
 
 const FILE = "@kiln/modules/machine/system/toplevel.ts";
 
@@ -45,53 +44,29 @@ export const toplevelOptions = withOptions(hostNameOptions).module(located(FILE,
         description: "The machine's name: in the toplevel's store path (`kiln-system-<name>`) and the activation manifest.",
       }),
       build: {
-        toplevel: mkOption({
-          type: types.package,
-          readOnly: true,
-          description: "The machine as one derivation: the activation manifest, the installed packages (`sw`), the files of `/etc` and the configuration. `kiln build` builds it, `kiln switch` activates it.",
-        }),
+        toplevel: mkActivationPackageOption("The machine as one derivation: the activation manifest, the installed packages (`sw`), the files of `/etc` and the configuration. `kiln build` builds it, `kiln switch` activates it."),
       },
     },
   },
 })));
 
-/** The builder of the toplevel: copy the manifest and configuration, link `sw` and the `etc` tree. */
-const TOPLEVEL_SCRIPT = `mkdir -p "$out/etc"
-cp "$manifestPath" "$out/${ACTIVATION_MANIFEST_FILE}"
-cp "$machineConfigPath" "$out/config.json"
-ln -s "$sw" "$out/sw"
-while IFS=$'\\t' read -r target source; do
-    [ -n "$target" ] || continue
-    mkdir -p "$(dirname "$out/etc/$target")"
-    ln -s "$source" "$out/etc/$target"
-done < "$etcLinksPath"
-`;
+/** The toplevel's layout: `sw` links the packages, `etc/` mirrors the files. */
+const TOPLEVEL_LAYOUT: ActivationPackageLayout = { prefix: "kiln-system", configAttribute: "machineConfig", packagesLink: "sw", packagesAttribute: "sw", filesDirectory: "etc", fileLinksAttribute: "etcLinks" };
 
 /** What the toplevel is made from. */
-export interface ToplevelConfig extends ManifestConfig {
-  readonly assertions: readonly { readonly assertion: boolean; readonly message: string }[];
+export interface ToplevelConfig extends ManifestConfig, TargetAssertions {
   readonly system: ManifestConfig["system"] & { readonly path: PackageValue };
 }
 
 /** Builds the toplevel derivation of the machine configured by `config` (whose option tree is `options`). */
 export function machineToplevel(pkgs: MachinePackageSet, config: ToplevelConfig, options: Readonly<Record<string, unknown>>): Derivation {
-  const failures = config.assertions.filter((assertion) => !assertion.assertion).map((assertion) => assertion.message);
-  if (failures.length > 0) throw new AssertionsFailedError(failures);
-  const manifest = machineManifest(pkgs, config);
-  const etcLinks = Object.entries(manifest.files).map(([target, file]) => `${target}\t${file.source}\n`);
-  return pkgs.runCommand(
-    `kiln-system-${storePathName(config.system.name)}`,
-    {
-      manifest: `${JSON.stringify(manifest, null, 2)}\n`,
-      machineConfig: configJson(options),
-      etcLinks: etcLinks.join(""),
-      sw: config.system.path,
-      preferLocalBuild: true,
-      allowSubstitutes: false,
-      passAsFile: ["manifest", "machineConfig", "etcLinks"],
-    },
-    TOPLEVEL_SCRIPT,
-  );
+  return targetPackage(pkgs, TOPLEVEL_LAYOUT, {
+    name: config.system.name,
+    assertions: config.assertions,
+    manifest: () => machineManifest(pkgs, config),
+    configJson: () => configJson(options),
+    packages: config.system.path,
+  });
 }
 
 /** Defines `system.build.toplevel`. */

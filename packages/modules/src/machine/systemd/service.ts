@@ -10,9 +10,9 @@ import { mkOption } from "../../options/mk-option.js";
 import { lazy } from "../../properties/lazy.js";
 import { mkIf } from "../../properties/mk-if.js";
 import { types } from "../../types/index.js";
-import type { MachinePackageSet } from "../package-set.js";
-import { searchPath, storePathName } from "../package-values.js";
-import { located } from "../module-file.js";
+import type { MachinePackageSet } from "../../target/package-set.js";
+import { searchPath, storePathName } from "../../target/package-values.js";
+import { located } from "../../target/module-file.js";
 import { systemdUnitValue } from "./unit-value-type.js";
 
 const FILE = "@kiln/modules/machine/systemd/service.ts";

@@ -13,12 +13,12 @@ import { mkOption } from "../../options/mk-option.js";
 import { lazy } from "../../properties/lazy.js";
 import { types } from "../../types/index.js";
 import { etcOptions } from "../environment/etc.js";
-import { machinePackageSet } from "../package-set.js";
+import { machinePackageSet } from "../../target/package-set.js";
 import { serviceDefaults, serviceOptions, startAtList } from "./service.js";
 import { timerOptions } from "./timer.js";
 import { systemdEtcEntries } from "./unit-files.js";
 import { unitOptions } from "./unit-options.js";
-import { located } from "../module-file.js";
+import { located } from "../../target/module-file.js";
 
 const FILE = "@kiln/modules/machine/systemd/systemd.ts";
 

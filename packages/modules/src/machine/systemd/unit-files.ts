@@ -10,8 +10,8 @@ import { isShellVariableName } from "../../formats/shell-quote.js";
 import { renderSystemdUnit, systemdEnvironmentAssignment, type SystemdUnitSection, type SystemdUnitValue } from "../../formats/systemd-unit.js";
 import { showOption } from "../../options/show-option.js";
 import { MachineConfigError } from "../machine-config-error.js";
-import type { MachinePackageSet } from "../package-set.js";
-import { storePathName } from "../package-values.js";
+import type { MachinePackageSet } from "../../target/package-set.js";
+import { storePathName } from "../../target/package-values.js";
 import type { PackageValue } from "../../types/primitive-types.js";
 
 /** The unit options common to services and timers, as read from `config`. */

@@ -12,7 +12,7 @@ import { defineModule } from "../../modules/define-module.js";
 import { mkOption } from "../../options/mk-option.js";
 import { types } from "../../types/index.js";
 import { systemdUnitValue } from "./unit-value-type.js";
-import { located } from "../module-file.js";
+import { located } from "../../target/module-file.js";
 
 const FILE = "@kiln/modules/machine/systemd/unit-options.ts";
 

@@ -11,7 +11,7 @@ import { mkDefault } from "../../properties/mk-override.js";
 import { types } from "../../types/index.js";
 
 const FILE = "@kiln/modules/machine/users/user-account.ts";
-import { located } from "../module-file.js";
+import { located } from "../../target/module-file.js";
 
 /** The options of a user account. */
 export const userAccountOptions = defineModule(located(FILE, {

@@ -5,7 +5,7 @@ import { mkDefault } from "../../properties/mk-override.js";
 import { types } from "../../types/index.js";
 
 const FILE = "@kiln/modules/machine/users/user-group.ts";
-import { located } from "../module-file.js";
+import { located } from "../../target/module-file.js";
 
 /** The options of a group. */
 export const userGroupOptions = defineModule(located(FILE, {

@@ -12,7 +12,7 @@ import { types } from "../../types/index.js";
 import { userAccountDefaults, userAccountOptions } from "./user-account.js";
 import { userGroupDefaults, userGroupOptions } from "./user-group.js";
 import { mkDefault } from "../../properties/mk-override.js";
-import { located } from "../module-file.js";
+import { located } from "../../target/module-file.js";
 
 const FILE = "@kiln/modules/machine/users/users.ts";
 

@@ -10,7 +10,7 @@
  * (`defaultPackageSet()`, `makePkgs()`, `pkgs.extend(…)`) satisfy it.
  */
 import type { Derivation } from "@kiln/core";
-import { MachineConfigError } from "./machine-config-error.js";
+import { TargetConfigError } from "./target-config-error.js";
 import type { PackageValue } from "../types/primitive-types.js";
 
 /** Arguments of {@link MachinePackageSet.buildEnv} that the machine modules use. */
@@ -68,13 +68,13 @@ const BUILDERS = ["writeText", "writeShellScript", "writeShellScriptBin", "runCo
  */
 export function machinePackageSet(pkgs: unknown): MachinePackageSet {
   if (typeof pkgs !== "object" || pkgs === null) {
-    throw new MachineConfigError(
+    throw new TargetConfigError(
       "the machine modules need a package set as the module argument `pkgs': use defineMachine({ pkgs, modules }), or evalModules({ modules, specialArgs: { pkgs } }) with pkgs from @kiln/pkgs (defaultPackageSet()) or a set of your own",
     );
   }
   const missing = BUILDERS.filter((name) => typeof (pkgs as Record<string, unknown>)[name] !== "function");
   if (missing.length > 0) {
-    throw new MachineConfigError(`the package set given to the machine as \`pkgs' lacks the builders ${missing.map((name) => `\`${name}'`).join(", ")}; use a set made by @kiln/pkgs (makePkgs, defaultPackageSet) or add them to yours`);
+    throw new TargetConfigError(`the package set given to the machine as \`pkgs' lacks the builders ${missing.map((name) => `\`${name}'`).join(", ")}; use a set made by @kiln/pkgs (makePkgs, defaultPackageSet) or add them to yours`);
   }
   return pkgs as MachinePackageSet;
 }

@@ -15,9 +15,9 @@
  * toplevel itself) and `_module` are left out.
  */
 import { isDerivation, unsafeDiscardStringContext } from "@kiln/core";
-import { OptionNotDefinedError } from "../../errors/option-not-defined-error.js";
-import { Option } from "../../options/option.js";
-import { MissingPackageError } from "../missing-package-error.js";
+import { OptionNotDefinedError } from "../errors/option-not-defined-error.js";
+import { Option } from "../options/option.js";
+import { MissingPackageError } from "./missing-package-error.js";
 
 const LEFT_OUT: ReadonlySet<string> = new Set(["_module", "system.build"]);
 

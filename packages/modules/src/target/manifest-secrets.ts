@@ -5,9 +5,9 @@
  * decrypted too, so declaring it once, where it is used, is enough.
  */
 import type { ManagedSecrets, Secret, SecretTemplate } from "@kiln/core";
-import type { PackageValue } from "../../types/primitive-types.js";
-import { packagePath } from "../package-values.js";
-import { MachineConfigError } from "../machine-config-error.js";
+import type { PackageValue } from "../types/primitive-types.js";
+import { packagePath } from "./package-values.js";
+import { TargetConfigError } from "./target-config-error.js";
 
 /** The declarations the manifest's secrets are made from. */
 export interface DeclaredSecrets {
@@ -33,7 +33,7 @@ export function manifestSecrets(declared: DeclaredSecrets): ManagedSecrets | und
   const add = (secret: Secret): void => {
     const known = secrets.get(secret.name);
     if (known !== undefined && !same(known, secret)) {
-      throw new MachineConfigError(`${declared.option}: two different secrets are named '${secret.name}' (${known.file} and ${secret.file}); each secret needs a name of its own, its file name under the secrets directory`);
+      throw new TargetConfigError(`${declared.option}: two different secrets are named '${secret.name}' (${known.file} and ${secret.file}); each secret needs a name of its own, its file name under the secrets directory`);
     }
     secrets.set(secret.name, secret);
   };
@@ -42,7 +42,7 @@ export function manifestSecrets(declared: DeclaredSecrets): ManagedSecrets | und
   for (const secret of declared.used ?? []) add(secret);
   const templates = new Map<string, SecretTemplate>();
   for (const template of declared.templates) {
-    if (templates.has(template.name) && templates.get(template.name) !== template) throw new MachineConfigError(`${declared.option}.templates: two templates are named '${template.name}'`);
+    if (templates.has(template.name) && templates.get(template.name) !== template) throw new TargetConfigError(`${declared.option}.templates: two templates are named '${template.name}'`);
     templates.set(template.name, template);
   }
   if (secrets.size === 0 && templates.size === 0) return undefined;
