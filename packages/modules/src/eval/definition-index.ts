@@ -49,13 +49,11 @@ import { MkMerge } from "../properties/mk-merge.js";
 import { MkOrder } from "../properties/mk-order.js";
 import { MkOverride } from "../properties/mk-override.js";
 import type { CollectedModule } from "./collect-modules.js";
-import type { Definition } from "./definition.js";
-import { containsGhost } from "./ghost.js";
-import type { ModuleCalls } from "./module-calls.js";
-import { releaseConfig, type ConfigSource } from "./module-shape.js";
+import type { Definition } from "../merge/definition.js";
+import { containsPlaceholder, firstCallClassifier, sameDefinitionValue, type ModuleCalls } from "./placeholder/index.js";
+import { releaseConfig, type ConfigSource, type ShapedModule } from "./module-shape.js";
 import type { OptionNode } from "./option-tree.js";
-import { pushDownProperties } from "./push-down-properties.js";
-import { sameDefinitionValue } from "./taint.js";
+import { pushDownProperties } from "../merge/push-down-properties.js";
 
 /** A definition that matched no declared option. */
 export interface UnmatchedDefinition extends Definition {
@@ -76,7 +74,7 @@ interface Found {
 /** A module function that touched a placeholder: its clean definitions are final, the others wait for its second call. */
 class Deferred {
   readonly module: CollectedModule;
-  readonly calls: ModuleCalls;
+  readonly calls: ModuleCalls<ShapedModule>;
   readonly order: number;
   /**
    * The module's definitions: the first call's (the structure, and the values
@@ -95,7 +93,7 @@ class Deferred {
   /** Whether the first call's definitions without an option were handed out. */
   unmatchedUsed = false;
 
-  constructor(module: CollectedModule, calls: ModuleCalls, order: number, first: Found, allTainted: boolean) {
+  constructor(module: CollectedModule, calls: ModuleCalls<ShapedModule>, order: number, first: Found, allTainted: boolean) {
     this.module = module;
     this.calls = calls;
     this.order = order;
@@ -157,6 +155,7 @@ function isStructural(source: ConfigSource): boolean {
 
 /** Walks `sources` against the option tree at `root`; with `classify`, notes tainted definitions (see `taint.ts`). */
 function walkSources(sources: readonly ConfigSource[], root: OptionNode, file: string, classify = false): Found {
+  const classifier = classify ? firstCallClassifier : undefined;
   const found: Found = { nodes: new Map(), unmatched: [], tainted: new Set(), unmatchedTainted: false };
   const sink = {
     definition: (node: OptionNode, value: unknown, tainted: boolean) => {
@@ -172,8 +171,8 @@ function walkSources(sources: readonly ConfigSource[], root: OptionNode, file: s
   };
   for (const source of sources) {
     if (source.kind === "released") throw new Error(`internal error: the config of module \`${file}' was walked after the final evaluation took its definitions`);
-    if (source.kind === "shorthand") pushDownProperties(source.object, root, file, sink, source.excluded, classify);
-    else pushDownProperties(source.kind === "getter" ? source.read() : source.value, root, file, sink, undefined, classify);
+    if (source.kind === "shorthand") pushDownProperties(source.object, root, file, sink, source.excluded, classifier);
+    else pushDownProperties(source.kind === "getter" ? source.read() : source.value, root, file, sink, undefined, classifier);
   }
   return found;
 }
@@ -190,7 +189,7 @@ export class DefinitionIndex {
   readonly #byNode = new Map<OptionNode, Entry[]>();
   readonly #unmatched: Array<UnmatchedDefinition & { readonly order: number }> = [];
   readonly #deferred: Deferred[] = [];
-  readonly #deferredByCalls = new Map<ModuleCalls, Deferred>();
+  readonly #deferredByCalls = new Map<ModuleCalls<ShapedModule>, Deferred>();
   /** Options whose definitions were handed out (merged): their set of definitions is fixed. */
   readonly #handedOut = new Set<OptionNode>();
   #unmatchedConsumed = false;
@@ -244,7 +243,7 @@ export class DefinitionIndex {
     const structural = module.config.some(isStructural) ? module.config.filter(isStructural) : [];
     const others = structural.length === 0 ? module.config : module.config.filter((source) => !isStructural(source));
     for (const source of structural) {
-      if (source.kind === "value" && containsGhost(source.value, 3)) {
+      if (source.kind === "value" && containsPlaceholder(source.value, 3)) {
         throw new InvalidModuleError(`infinite recursion encountered while evaluating the freeformType of module \`${module.file}': it depends on \`config'.`);
       }
     }
@@ -278,7 +277,7 @@ export class DefinitionIndex {
   }
 
   /** After the final index has walked a module function's second result: neither call's config is needed any more. */
-  #release(calls: ModuleCalls): void {
+  #release(calls: ModuleCalls<ShapedModule>): void {
     if (!this.#final) return;
     releaseConfig(calls.first);
     if (calls.second !== undefined) releaseConfig(calls.second);
@@ -406,7 +405,7 @@ export class DefinitionIndex {
   }
 
   /** Takes the definitions of a module's second call, made for whatever reason (see `module-calls.ts`). */
-  reconcile(calls: ModuleCalls): void {
+  reconcile(calls: ModuleCalls<ShapedModule>): void {
     const deferred = this.#deferredByCalls.get(calls);
     if (deferred !== undefined && !deferred.materialized && !deferred.reconciling) this.#reconcile(deferred);
   }

@@ -11,11 +11,11 @@
  * `module-calls.ts`).
  */
 import { InvalidModuleError } from "../errors/invalid-module-error.js";
-import { isOptionDeclaration } from "../options/mk-option.js";
+import { isOptionDeclaration } from "../options/option-declaration.js";
 import { showOption, type OptionPath } from "../options/show-option.js";
 import type { CollectedModule } from "./collect-modules.js";
-import { isGhost } from "./ghost.js";
-import type { ModuleCalls } from "./module-calls.js";
+import { isPlaceholder } from "./placeholder/index.js";
+import type { ModuleCalls } from "./placeholder/index.js";
 import { mergeOptionDeclarations, type LocatedDeclaration, type OptionRecord } from "./merge-option-declarations.js";
 
 /** A declaration in the tree, with the calls of the module function that made it, if any. */
@@ -109,9 +109,9 @@ function declareAll(options: unknown, node: OptionNode, file: string, calls: Mod
     const value = (options as Record<string, unknown>)[name];
     const child = node.child(name);
     if (isOptionDeclaration(value)) {
-      if (calls !== undefined && isGhost(value.type)) throw dependsOnConfig(child.loc, file, "type of option");
+      if (calls !== undefined && isPlaceholder(value.type)) throw dependsOnConfig(child.loc, file, "type of option");
       child.declare({ file, declaration: value, calls });
-    } else if (isGhost(value)) {
+    } else if (isPlaceholder(value)) {
       throw dependsOnConfig(child.loc, file, "option declarations at");
     } else if (typeof value === "object" && value !== null && !Array.isArray(value)) {
       declareAll(value, child, file, calls);
@@ -147,7 +147,7 @@ function rootWithoutPrefix(): OptionNode {
 export function buildOptionTree(modules: readonly CollectedModule[], prefix: OptionPath): OptionNode {
   const root = prefix.length === 0 ? rootWithoutPrefix() : new OptionNode([], prefix);
   for (const module of modules) {
-    if (isGhost(module.options)) throw dependsOnConfig(prefix, module.file, "options of the module at");
+    if (isPlaceholder(module.options)) throw dependsOnConfig(prefix, module.file, "options of the module at");
     if (typeof module.options !== "object" || module.options === null || Array.isArray(module.options)) {
       throw new InvalidModuleError(`The options of module \`${module.file}' must be an attribute set.`);
     }

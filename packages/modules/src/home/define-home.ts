@@ -13,7 +13,8 @@
  * `extendModules` and `warnings`, as on a machine.
  */
 import { reportWarning, type Derivation } from "@kiln/core";
-import { checkAssertions, evalModules, type EvalModulesArgs, type EvaluatedModules } from "../eval/eval-modules.js";
+import { checkAssertions, type EvalModulesArgs, type EvaluatedModules } from "../eval/eval-modules.js";
+import { evalModules } from "../lib.js";
 import { mkDefault } from "../properties/mk-override.js";
 import type { ConfigOfModules } from "../typing/config-of.js";
 import { machinePackageSet, type MachinePackageSet } from "../machine/package-set.js";

@@ -13,7 +13,8 @@
  * `kiln options ./kiln.ts#machines.web nginx` search the machine's options.
  */
 import { reportWarning, type Derivation } from "@kiln/core";
-import { checkAssertions, evalModules, type EvalModulesArgs, type EvaluatedModules } from "../eval/eval-modules.js";
+import { checkAssertions, type EvalModulesArgs, type EvaluatedModules } from "../eval/eval-modules.js";
+import { evalModules } from "../lib.js";
 import { mkDefault } from "../properties/mk-override.js";
 import type { ConfigOfModules } from "../typing/config-of.js";
 import { machineModules, type MachineConfig } from "./machine-options.js";
