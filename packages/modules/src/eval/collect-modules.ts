@@ -5,7 +5,7 @@
  * value) and everything listed in some module's `disabledModules`.
  *
  * A module function is called here with a placeholder `config` (its first
- * call, see `module-calls.ts`): that gives its imports and structure
+ * call, see `placeholder/module-calls.ts`): that gives its imports and structure
  * without needing any option value, so module order does not matter.
  *
  * A function whose first call throws (say `new URL(config.x)`) cannot be

@@ -5,15 +5,15 @@
  *
  * JavaScript runs a module function's body at once, while its structure is
  * needed before any option can be merged. So module functions are first
- * called with placeholders (`placeholder.ts`) for `config`, `options` and the
+ * called with placeholders (`placeholder/placeholder.ts`) for `config`, `options` and the
  * `_module.args` arguments, and again with the real lazy objects when their
- * values are needed (`module-calls.ts`). `specialArgs`, `lib` and a
+ * values are needed (`placeholder/module-calls.ts`). `specialArgs`, `lib` and a
  * submodule's `name` are real in both calls.
  *
  * A function whose first call throws is opaque: it is called once, for real,
  * after the other modules are collected. Its reads are answered from a
  * provisional evaluation of the modules complete so far, and verified when
- * collection ends (see `premature-reads.ts`). Nested early reads are followed
+ * collection ends (see `placeholder/premature-reads.ts`). Nested early reads are followed
  * up to a fixed depth, beyond which the provisional answer is used and the
  * verification decides.
  */

@@ -6,7 +6,7 @@
  *
  * Value fields are copied as getters, never read here: a declaration of a
  * module function may need that module's second call for a value (see
- * `module-calls.ts`), which must only happen when the value is used.
+ * `placeholder/module-calls.ts`), which must only happen when the value is used.
  */
 import { InvalidModuleError } from "../errors/invalid-module-error.js";
 import type { AnyOptionDeclaration } from "../options/option-declaration.js";

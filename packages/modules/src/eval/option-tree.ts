@@ -8,7 +8,7 @@
  * paths and types are taken as they are, while value fields (`default`,
  * `apply`, …) are looked up when needed through a `DeclarationView`, which
  * knows whether the first call's value can be trusted (see
- * `module-calls.ts`).
+ * `placeholder/module-calls.ts`).
  */
 import { InvalidModuleError } from "../errors/invalid-module-error.js";
 import { isOptionDeclaration } from "../options/option-declaration.js";

@@ -18,10 +18,12 @@
  *   is a placeholder, and the real value it stands for;
  * - `mkOption`: to note when a declaration was made;
  * - the evaluator: the calls of one module, the classifier for the walk of a
- *   first call's result, the comparison of its definitions with the second
- *   call's, and the check of early reads.
+ *   first call's result, a module's deferred definitions (clean ones final,
+ *   tainted ones waiting for the second call, which must agree with what was
+ *   handed out: `deferred-definitions.ts`), and the check of early reads.
  */
 export { containsPlaceholder, isPlaceholder, noteDeclarationMade, realValueOfPlaceholder } from "./placeholder.js";
-export { firstCallClassifier, sameDefinitionValue } from "./taint.js";
+export { firstCallClassifier } from "./taint.js";
+export { DeferredDefinitions, type FoundDefinitions } from "./deferred-definitions.js";
 export { ModuleCalls, declarationHas, type ModuleCallsHost, type ModuleStructure } from "./module-calls.js";
 export { verifyPrematureReads, type PrematureRead } from "./premature-reads.js";
