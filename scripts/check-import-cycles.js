@@ -11,16 +11,18 @@
  * deliberate way to load something later). `@kiln/<package>` imports are
  * followed to the package's `src/`, so circles between packages count too.
  *
- * Usage: `node scripts/check-import-cycles.js [--runtime-only]`; prints every
- * circle (its files and the imports that tie it) and exits 1 if one is not in
- * the allow-list below. `--runtime-only` leaves out type-only imports.
+ * Usage: `node scripts/check-import-cycles.js [--runtime-only] [--root DIR]`;
+ * prints every circle (its files and the imports that tie it) and exits 1 if
+ * one is not in the allow-list below. `--runtime-only` leaves out type-only
+ * imports; `--root` checks another checkout (the repository's by default).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const rootArgument = process.argv.indexOf("--root");
+const root = rootArgument === -1 ? resolve(dirname(fileURLToPath(import.meta.url)), "..") : resolve(process.argv[rootArgument + 1] ?? ".");
 
 /**
  * Circles known when the check was introduced, in packages whose owners were
@@ -66,7 +68,9 @@ function sourceFiles(dir, out) {
 /** `@kiln/<name>` → the package's folder, from each workspace package's manifest. */
 function workspacePackages() {
   const packages = new Map();
-  for (const dir of [...readdirSync(join(root, "packages")).map((name) => join(root, "packages", name)), join(root, "docs/builder")]) {
+  const packagesDir = join(root, "packages");
+  const dirs = existsSync(packagesDir) ? readdirSync(packagesDir).map((name) => join(packagesDir, name)) : [];
+  for (const dir of [...dirs, join(root, "docs/builder")]) {
     const manifest = join(dir, "package.json");
     if (existsSync(manifest)) packages.set(JSON.parse(readFileSync(manifest, "utf8")).name, dir);
   }

@@ -16,7 +16,7 @@
  * which modules are complete so far.
  */
 import { InvalidModuleError } from "../errors/invalid-module-error.js";
-import type { ModuleCalls } from "./placeholder/index.js";
+import type { ModuleCalls } from "../placeholder/index.js";
 import { moduleLocation } from "./module-location.js";
 import { shapeModule, type ShapedModule } from "./module-shape.js";
 

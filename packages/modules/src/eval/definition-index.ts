@@ -49,7 +49,7 @@ import { MkOrder } from "../properties/mk-order.js";
 import { MkOverride } from "../properties/mk-override.js";
 import type { CollectedModule } from "./collect-modules.js";
 import type { Definition } from "../merge/definition.js";
-import { DeferredDefinitions, containsPlaceholder, firstCallClassifier, type FoundDefinitions, type ModuleCalls } from "./placeholder/index.js";
+import { DeferredDefinitions, containsPlaceholder, firstCallClassifier, type FoundDefinitions, type ModuleCalls } from "../placeholder/index.js";
 import { releaseConfig, type ConfigSource, type ShapedModule } from "./module-shape.js";
 import type { OptionNode } from "./option-tree.js";
 import { pushDownProperties } from "../merge/push-down-properties.js";

@@ -21,11 +21,12 @@ import { InvalidModuleError } from "../errors/invalid-module-error.js";
 import { PrematureReadError } from "../errors/premature-read-error.js";
 import { showOption, type OptionPath } from "../options/show-option.js";
 import { ModuleCollector, type CollectedModule } from "./collect-modules.js";
+import { afterEvaluation, evaluationDepth, evaluationStack } from "./cycle-detection.js";
 import { configProxy, optionsProxy, type ProxyHost } from "./config-proxy.js";
 import { Evaluation } from "./evaluation.js";
 import { internalModule } from "./internal-module.js";
 import { shapeModule, type ShapedModule } from "./module-shape.js";
-import { ModuleCalls, verifyPrematureReads, type ModuleCallsHost, type PrematureRead } from "./placeholder/index.js";
+import { ModuleCalls, verifyPrematureReads, type ModuleCallsHost, type PrematureRead } from "../placeholder/index.js";
 
 /** How deep early reads may nest collection before the provisional answer is used. */
 const MAX_NESTED_COLLECTION = 64;
@@ -86,6 +87,9 @@ export class EvaluationContext {
       checkFailed: (error) => {
         this.#failure ??= { error };
       },
+      evaluationDepth,
+      evaluationStack,
+      afterEvaluation,
     };
     this.#collector = new ModuleCollector([...spec.modules, internalModule(spec.topLevel)], spec.fallbackFile, {
       first: (module, file) => {

@@ -13,7 +13,7 @@ import type { AnyOptionDeclaration } from "../options/option-declaration.js";
 import { showFiles, showOption, type OptionPath } from "../options/show-option.js";
 import type { AnyOptionType } from "../types/option-type.js";
 import { unspecified } from "../types/primitive-types.js";
-import { declarationHas } from "./placeholder/index.js";
+import { declarationHas } from "../placeholder/index.js";
 
 /** A declaration with the file of the module that made it. */
 export interface LocatedDeclaration {

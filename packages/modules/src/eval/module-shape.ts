@@ -13,7 +13,7 @@
  * recursion, for the same reason: imports decide which options exist).
  */
 import { InvalidModuleError } from "../errors/invalid-module-error.js";
-import { isPlaceholder } from "./placeholder/index.js";
+import { isPlaceholder } from "../placeholder/index.js";
 import { MkIf } from "../properties/mk-if.js";
 import { MkOverride } from "../properties/mk-override.js";
 

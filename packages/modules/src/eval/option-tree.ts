@@ -14,8 +14,7 @@ import { InvalidModuleError } from "../errors/invalid-module-error.js";
 import { isOptionDeclaration } from "../options/option-declaration.js";
 import { showOption, type OptionPath } from "../options/show-option.js";
 import type { CollectedModule } from "./collect-modules.js";
-import { isPlaceholder } from "./placeholder/index.js";
-import type { ModuleCalls } from "./placeholder/index.js";
+import { isPlaceholder, type ModuleCalls } from "../placeholder/index.js";
 import { mergeOptionDeclarations, type LocatedDeclaration, type OptionRecord } from "./merge-option-declarations.js";
 
 /** A declaration in the tree, with the calls of the module function that made it, if any. */

@@ -18,7 +18,7 @@ import { MkOverride } from "../properties/mk-override.js";
 import { isProperty } from "../properties/property.js";
 import type { Definition } from "./definition.js";
 import { DeferredDefault } from "./deferred-default.js";
-import { isPlaceholder, realValueOfPlaceholder } from "../eval/placeholder/index.js";
+import { isPlaceholder, realValueOfPlaceholder } from "../placeholder/index.js";
 
 /** Evaluates an `mkIf` condition, which must be a boolean. */
 export function evaluateCondition(condition: Condition, loc: OptionPath, file: string): boolean {

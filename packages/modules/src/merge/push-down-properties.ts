@@ -16,7 +16,7 @@
  *
  * The walk of a module function's first result also classifies each
  * definition as clean or tainted, with the classifier the placeholder
- * machinery passes in (see `eval/placeholder/taint.ts`).
+ * machinery passes in (see `placeholder/taint.ts`).
  *
  * The walk knows the option tree only through {@link PushDownNode}, so this
  * step sits below the evaluator that builds the tree.
@@ -28,7 +28,7 @@ import { MkIf } from "../properties/mk-if.js";
 import { MkMerge } from "../properties/mk-merge.js";
 import { MkOrder } from "../properties/mk-order.js";
 import { MkOverride } from "../properties/mk-override.js";
-import { isPlaceholder, realValueOfPlaceholder } from "../eval/placeholder/index.js";
+import { isPlaceholder, realValueOfPlaceholder } from "../placeholder/index.js";
 
 /** What the walk needs of a node of the option tree. */
 export interface PushDownNode<Node extends PushDownNode<Node>> {
@@ -42,7 +42,7 @@ export interface PushDownNode<Node extends PushDownNode<Node>> {
   readonly children: ReadonlyMap<string, Node>;
 }
 
-/** Tells which definitions of a module function's first call are tainted (see `eval/placeholder/taint.ts`). */
+/** Tells which definitions of a module function's first call are tainted (see `placeholder/taint.ts`). */
 export interface DefinitionClassifier {
   /** Whether an `mkIf` condition taints the definitions below it. */
   condition(condition: unknown): boolean;

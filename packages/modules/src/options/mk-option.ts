@@ -9,7 +9,7 @@
  */
 import type { LiteralText } from "./literal.js";
 import { InvalidModuleError } from "../errors/invalid-module-error.js";
-import { noteDeclarationMade } from "../eval/placeholder/index.js";
+import { noteDeclarationMade } from "../placeholder/index.js";
 import type { Lazy } from "../properties/lazy.js";
 import type { OptionType } from "../types/option-type.js";
 import type { OptionDeclaration } from "./option-declaration.js";

@@ -5,7 +5,7 @@
  * this attribute is merged. This is how JavaScript getters stand in for Nix's
  * lazy attribute values.
  */
-import { isPlaceholder, realValueOfPlaceholder } from "../eval/placeholder/index.js";
+import { isPlaceholder, realValueOfPlaceholder } from "../placeholder/index.js";
 import { Lazy } from "../properties/lazy.js";
 
 /** The own enumerable attributes of `value`; getters are wrapped in {@link Lazy} instead of being called. */

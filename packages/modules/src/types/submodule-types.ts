@@ -9,7 +9,7 @@
  * for `attrsOf (submodule …)` is the attribute name. The merged value is the
  * nested evaluation's lazy `config`.
  */
-import { isPlaceholder, realValueOfPlaceholder } from "../eval/placeholder/index.js";
+import { isPlaceholder, realValueOfPlaceholder } from "../placeholder/index.js";
 import type { OptionPath } from "../options/show-option.js";
 import { isAttrs } from "./merge-helpers.js";
 import { nestedEvaluator } from "./nested-evaluator.js";

@@ -13,6 +13,12 @@
  * real during collection, and those early reads are checked once every
  * module is known (`premature-reads.ts`).
  *
+ * The folder sits below the merge pipeline and the types, which ask it
+ * about placeholders, and imports nothing of the evaluator: what the calls
+ * need of an evaluation (calling a module for real, the stack of options
+ * being evaluated) comes in through {@link ModuleCallsHost}, and what they
+ * need of a module or an option node is named here as a small interface.
+ *
  * What others need:
  * - the option types, the merge pipeline and the option tree: whether a value
  *   is a placeholder, and the real value it stands for;

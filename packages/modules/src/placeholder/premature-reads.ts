@@ -10,10 +10,10 @@
  * late modules declares or defines what was read; if one does, the early
  * answer could be wrong, and we report it instead of using it.
  */
-import { PrematureReadError } from "../../errors/premature-read-error.js";
-import { isOptionDeclaration } from "../../options/option-declaration.js";
-import { showOption, type OptionPath } from "../../options/show-option.js";
-import { isProperty } from "../../properties/property.js";
+import { PrematureReadError } from "../errors/premature-read-error.js";
+import { isOptionDeclaration } from "../options/option-declaration.js";
+import { showOption, type OptionPath } from "../options/show-option.js";
+import { isProperty } from "../properties/property.js";
 
 /** Whether a read found an option value or a prefix of options. */
 type ReadKind = "value" | "prefix";

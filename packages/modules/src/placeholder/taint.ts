@@ -35,11 +35,11 @@
  * difference is an error; if the second call never happens, the difference
  * goes unnoticed. Hence the advice: conditions on config go in `mkIf`.
  */
-import { Lazy } from "../../properties/lazy.js";
-import { MkIf } from "../../properties/mk-if.js";
-import { MkMerge } from "../../properties/mk-merge.js";
-import { MkOrder } from "../../properties/mk-order.js";
-import { MkOverride } from "../../properties/mk-override.js";
+import { Lazy } from "../properties/lazy.js";
+import { MkIf } from "../properties/mk-if.js";
+import { MkMerge } from "../properties/mk-merge.js";
+import { MkOrder } from "../properties/mk-order.js";
+import { MkOverride } from "../properties/mk-override.js";
 import { isPlaceholder, placePlaceholder } from "./placeholder.js";
 
 /** How deep the search and the comparison go; deeper data counts as tainted (or as equal when compared). */

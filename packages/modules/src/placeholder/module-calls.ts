@@ -62,13 +62,11 @@
  * known: a read in its body that needs them is a cycle (InfiniteRecursionError
  * naming the option paths), to be broken with `lazy(() => …)` or a getter.
  */
-import { ConfigDependentStructureError } from "../../errors/config-dependent-structure-error.js";
-import { InfiniteRecursionError } from "../../errors/infinite-recursion-error.js";
-import { isOptionDeclaration, type AnyOptionDeclaration } from "../../options/option-declaration.js";
-import { showOption, type OptionPath } from "../../options/show-option.js";
-import { Lazy } from "../../properties/lazy.js";
-import type { AnyOptionType } from "../../types/option-type.js";
-import { afterEvaluation, evaluationDepth, evaluationStack } from "../cycle-detection.js";
+import { ConfigDependentStructureError } from "../errors/config-dependent-structure-error.js";
+import { InfiniteRecursionError } from "../errors/infinite-recursion-error.js";
+import { isOptionDeclaration, type AnyOptionDeclaration } from "../options/option-declaration.js";
+import { showOption, type OptionPath } from "../options/show-option.js";
+import { Lazy } from "../properties/lazy.js";
 import { PlaceholderScope, containsPlaceholder, resolvePlaceholders } from "./placeholder.js";
 import { taintedValue } from "./taint.js";
 
@@ -99,6 +97,12 @@ export interface ModuleCallsHost<Structure extends ModuleStructure = ModuleStruc
   secondCallDone(calls: ModuleCalls<Structure>): void;
   /** Told when a deferred check failed: values already handed out may be wrong. */
   checkFailed(error: unknown): void;
+  /** How many option evaluations are under way (nested). */
+  evaluationDepth(): number;
+  /** The options being evaluated, outermost first (for cycle messages). */
+  evaluationStack(): readonly string[];
+  /** Runs `task` once the evaluations under way are over. */
+  afterEvaluation(task: () => void): void;
 }
 
 /** Declaration fields that are values (as opposed to the structural `type`). */
@@ -161,7 +165,7 @@ export class DeclarationView {
   /** Marks an option declaration. */
   readonly _type = "option" as const;
   /** The option type, from the first call. */
-  readonly type: AnyOptionType | undefined;
+  readonly type: AnyOptionDeclaration["type"];
   /** Whether the first call gave a default. */
   readonly hasDefault: boolean;
   readonly #calls: Pick<ModuleCalls, "declarationValue">;
@@ -316,7 +320,7 @@ export class ModuleCalls<Structure extends ModuleStructure = ModuleStructure> {
   callSecond(): Structure {
     if (this.#second !== undefined) return this.#second;
     if (this.#running !== undefined) throw this.cycle(undefined);
-    this.#running = evaluationDepth();
+    this.#running = this.#host.evaluationDepth();
     let shaped: Structure;
     try {
       shaped = this.#host.callReal(this.#module, this.file);
@@ -339,7 +343,7 @@ export class ModuleCalls<Structure extends ModuleStructure = ModuleStructure> {
    * default).
    */
   cycle(what: string | undefined): InfiniteRecursionError {
-    const stack = evaluationStack();
+    const stack = this.#host.evaluationStack();
     const start = Math.max(0, (this.#running ?? 0) - 1);
     const chain = stack.slice(start);
     const trigger = this.#running !== undefined && this.#running > 0 ? stack[this.#running - 1] : undefined;
@@ -371,7 +375,7 @@ export class ModuleCalls<Structure extends ModuleStructure = ModuleStructure> {
     }
     // Without a coercion before it, nothing in the declaration came from a placeholder's value: it stands (and is compared if a second call comes).
     if (this.#running !== undefined || this.#checkScheduled || !this.scope.coercedBefore(first)) return this.#use(path, field, value);
-    if (evaluationDepth() === 0) {
+    if (this.#host.evaluationDepth() === 0) {
       this.callSecond();
       return this.#secondDeclaration(path)[field];
     }
@@ -382,7 +386,7 @@ export class ModuleCalls<Structure extends ModuleStructure = ModuleStructure> {
       if (!(error instanceof InfiniteRecursionError)) throw error;
       // The body needs the option being merged (`x: config.hostName.length` while `hostName` is merged): use the first value now, and check it once that merge is done.
       this.#checkScheduled = true;
-      afterEvaluation(() => this.#checkLater());
+      this.#host.afterEvaluation(() => this.#checkLater());
       return this.#use(path, field, value);
     }
   }

@@ -15,8 +15,8 @@
  * {@link ConfigDependentStructureError}: values already in use may be
  * wrong, so the evaluation fails from then on.
  */
-import { ConfigDependentStructureError } from "../../errors/config-dependent-structure-error.js";
-import { showOption } from "../../options/show-option.js";
+import { ConfigDependentStructureError } from "../errors/config-dependent-structure-error.js";
+import { showOption } from "../options/show-option.js";
 import { sameDefinitionValue } from "./taint.js";
 
 /** What walking one module's config found, by option node. */
