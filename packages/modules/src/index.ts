@@ -16,11 +16,12 @@
  * @packageDocumentation
  * @module @kiln/modules
  */
-export { evalModules, checkAssertions, type Assertion, type EvalModulesArgs, type EvaluatedModules } from "./eval/eval-modules.js";
+export { checkAssertions, type Assertion, type EvalModulesArgs, type EvaluatedModules } from "./eval/eval-modules.js";
 export { defineModule, withOptions, type Lib, type ModuleArgs, type ModuleBuilder, type ModuleFunction, type ModuleObject, type TypedModule, type ConfigDefinitions } from "./modules/define-module.js";
-export { lib } from "./lib.js";
+export { evalModules, lib } from "./lib.js";
 
-export { mkOption, isOptionDeclaration, type OptionDeclaration, type AnyOptionDeclaration, type MkOptionSpec } from "./options/mk-option.js";
+export { mkOption, type MkOptionSpec } from "./options/mk-option.js";
+export { isOptionDeclaration, type OptionDeclaration, type AnyOptionDeclaration } from "./options/option-declaration.js";
 export { literalExpression, literalMD, isLiteralText, LiteralText } from "./options/literal.js";
 export { mkEnableOption } from "./options/mk-enable-option.js";
 export { mkPackageOption, type MkPackageOptionSpec } from "./options/mk-package-option.js";
@@ -58,8 +59,8 @@ export type { SubmoduleWithSpec } from "./types/submodule-types.js";
 export type { AttrsOfOptions, AttrsWithSpec } from "./types/attrs-types.js";
 export type { PathWithOptions } from "./types/path-with.js";
 
-export { mergeDefinitions, type MergedDefinitions } from "./eval/merge-definitions.js";
-export type { Definition } from "./eval/definition.js";
+export { mergeDefinitions, type MergedDefinitions } from "./merge/merge-definitions.js";
+export type { Definition } from "./merge/definition.js";
 
 export { assertionsModule, ASSERTIONS_MODULE_KEY } from "./misc/assertions-module.js";
 export { mkRenamedOptionModule } from "./renames/mk-renamed-option-module.js";

@@ -1,8 +1,14 @@
 /**
  * `lib`: the functions modules use, passed to every module function as
  * NixOS passes `lib` (`{ lib, config, ... }: with lib; …`).
+ *
+ * This is also where the module system is assembled, once: the evaluator
+ * is made with this `lib` (read when a module function is called, so the
+ * reference back is no import), `lib.evalModules` is its `evalModules`, and
+ * the submodule types get it for their nested evaluations. Neither the
+ * evaluator nor the types import `lib` or each other.
  */
-import { evalModules } from "./eval/eval-modules.js";
+import { moduleEvaluator } from "./eval/eval-modules.js";
 import { mkEnableOption } from "./options/mk-enable-option.js";
 import { mkOption } from "./options/mk-option.js";
 import { mkPackageOption } from "./options/mk-package-option.js";
@@ -18,6 +24,19 @@ import { mkChangedOptionModule } from "./renames/mk-changed-option-module.js";
 import { mkRemovedOptionModule } from "./renames/mk-removed-option-module.js";
 import { mkRenamedOptionModule } from "./renames/mk-renamed-option-module.js";
 import { types } from "./types/index.js";
+import { provideNestedEvaluator } from "./types/nested-evaluator.js";
+
+const evaluator = moduleEvaluator(() => lib);
+provideNestedEvaluator(evaluator.evaluateNested);
+
+/**
+ * Evaluates `modules` into a lazy `config` and an `options` tree
+ * (nixpkgs' `lib.evalModules`).
+ *
+ * Modules without a recorded location (see `defineModule`) are reported at
+ * the line that called `evalModules`.
+ */
+export const evalModules: typeof evaluator.evalModules = evaluator.evalModules;
 
 /** The module library. */
 export const lib = {

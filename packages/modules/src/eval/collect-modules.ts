@@ -5,7 +5,7 @@
  * value) and everything listed in some module's `disabledModules`.
  *
  * A module function is called here with a placeholder `config` (its first
- * call, see `module-calls.ts`): that gives its imports and structure
+ * call, see `placeholder/module-calls.ts`): that gives its imports and structure
  * without needing any option value, so module order does not matter.
  *
  * A function whose first call throws (say `new URL(config.x)`) cannot be
@@ -16,7 +16,7 @@
  * which modules are complete so far.
  */
 import { InvalidModuleError } from "../errors/invalid-module-error.js";
-import type { ModuleCalls } from "./module-calls.js";
+import type { ModuleCalls } from "../placeholder/index.js";
 import { moduleLocation } from "./module-location.js";
 import { shapeModule, type ShapedModule } from "./module-shape.js";
 
@@ -27,7 +27,7 @@ export interface CollectedModule extends ShapedModule {
   /** The module value as given (object or function): its identity when it has no `key`. */
   readonly identity: object;
   /** For a module function collected from its first call: both calls (the shape above is the first's). */
-  readonly calls: ModuleCalls | undefined;
+  readonly calls: ModuleCalls<ShapedModule> | undefined;
 }
 
 interface PendingImport {
@@ -38,7 +38,7 @@ interface PendingImport {
 /** How the collector calls module functions. */
 export interface ModuleCaller {
   /** Makes the first call (with placeholders); throws what the function threw. */
-  first(module: (args: never) => unknown, file: string): { readonly calls: ModuleCalls; readonly value: unknown };
+  first(module: (args: never) => unknown, file: string): { readonly calls: ModuleCalls<ShapedModule>; readonly value: unknown };
   /** Calls an opaque module once with the real arguments. */
   real(module: (args: never) => unknown, file: string): unknown;
 }
@@ -120,7 +120,7 @@ export class ModuleCollector {
       return;
     }
     const fn = module as (args: never) => unknown;
-    let first: { readonly calls: ModuleCalls; readonly value: unknown };
+    let first: { readonly calls: ModuleCalls<ShapedModule>; readonly value: unknown };
     try {
       first = this.#callModule.first(fn, file);
     } catch {
@@ -135,7 +135,7 @@ export class ModuleCollector {
     this.#complete(module, shaped, calls);
   }
 
-  #complete(module: object, shaped: ShapedModule, calls: ModuleCalls | undefined): void {
+  #complete(module: object, shaped: ShapedModule, calls: ModuleCalls<ShapedModule> | undefined): void {
     const expected = this.#expectedClass;
     if (expected !== undefined && shaped.moduleClass !== undefined && shaped.moduleClass !== expected) {
       throw new InvalidModuleError(

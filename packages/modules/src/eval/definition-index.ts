@@ -3,10 +3,10 @@
  * over the modules' configs (so merging an option never scans the modules).
  *
  * For a module function the pass walks the result of its first call, made
- * with a placeholder `config` (see `module-calls.ts`): that tells which
+ * with a placeholder `config` (see `placeholder/module-calls.ts`): that tells which
  * options the module defines. If the module never touched the placeholder,
  * those definitions are final. Otherwise the walk also classifies each
- * definition (see `taint.ts`): the module's clean definitions of an option
+ * definition (see `placeholder/taint.ts`): the module's clean definitions of an option
  * are final too, and are remembered once handed out; for an option where it
  * has a tainted one, its values come from its second call, made only when
  * that option is merged. Every other module's definitions are unaffected, so
@@ -14,7 +14,7 @@
  * it. Once a second call is made (for whatever reason), its definitions
  * replace the first call's for options not merged yet, and must equal them
  * for options already merged from clean definitions, or the evaluation fails
- * with a {@link ConfigDependentStructureError}.
+ * with a `ConfigDependentStructureError` (see `placeholder/deferred-definitions.ts`).
  *
  * The final evaluation's index is the last to walk the modules: once it
  * has a module function's definitions, the rest of that call's result is let
@@ -30,7 +30,7 @@
  * - When a second call defines other options than the first said, options
  *   not merged yet simply gain or lose its definitions; for options already
  *   merged (their value may be in use) that is a
- *   {@link ConfigDependentStructureError}.
+ *   `ConfigDependentStructureError`.
  *
  * A module's config may be a getter, or contain getters above the options,
  * that read `config`. Such a read needs definitions of other modules while
@@ -40,7 +40,6 @@
  * read — if it did, the value it saw would be wrong, which is reported as
  * infinite recursion rather than used.
  */
-import { ConfigDependentStructureError } from "../errors/config-dependent-structure-error.js";
 import { InfiniteRecursionError } from "../errors/infinite-recursion-error.js";
 import { InvalidModuleError } from "../errors/invalid-module-error.js";
 import { showOption } from "../options/show-option.js";
@@ -49,13 +48,11 @@ import { MkMerge } from "../properties/mk-merge.js";
 import { MkOrder } from "../properties/mk-order.js";
 import { MkOverride } from "../properties/mk-override.js";
 import type { CollectedModule } from "./collect-modules.js";
-import type { Definition } from "./definition.js";
-import { containsGhost } from "./ghost.js";
-import type { ModuleCalls } from "./module-calls.js";
-import { releaseConfig, type ConfigSource } from "./module-shape.js";
+import type { Definition } from "../merge/definition.js";
+import { DeferredDefinitions, containsPlaceholder, firstCallClassifier, type FoundDefinitions, type ModuleCalls } from "../placeholder/index.js";
+import { releaseConfig, type ConfigSource, type ShapedModule } from "./module-shape.js";
 import type { OptionNode } from "./option-tree.js";
-import { pushDownProperties } from "./push-down-properties.js";
-import { sameDefinitionValue } from "./taint.js";
+import { pushDownProperties } from "../merge/push-down-properties.js";
 
 /** A definition that matched no declared option. */
 export interface UnmatchedDefinition extends Definition {
@@ -64,45 +61,10 @@ export interface UnmatchedDefinition extends Definition {
 }
 
 /** What walking one module's config found. */
-interface Found {
-  readonly nodes: Map<OptionNode, unknown[]>;
-  readonly unmatched: Array<{ readonly path: readonly string[]; readonly value: unknown }>;
-  /** Options with a tainted definition (when the walk classified, see `taint.ts`). */
-  readonly tainted: Set<OptionNode>;
-  /** Whether a definition without an option is tainted. */
-  unmatchedTainted: boolean;
-}
+type Found = FoundDefinitions<OptionNode>;
 
 /** A module function that touched a placeholder: its clean definitions are final, the others wait for its second call. */
-class Deferred {
-  readonly module: CollectedModule;
-  readonly calls: ModuleCalls;
-  readonly order: number;
-  /**
-   * The module's definitions: the first call's (the structure, and the values
-   * of clean definitions) until the second call's are taken (see #reconcile).
-   */
-  found: Found;
-  /** Whether {@link found} holds the second call's definitions. */
-  materialized = false;
-  /** Whether every definition of the first call is tainted (see `taint.ts`). */
-  readonly allTainted: boolean;
-  reconciling = false;
-  /** Attribute-wise stand-ins handed out before the second call (see the file comment). */
-  presented: Map<OptionNode, { readonly keys: readonly string[]; readonly object: object }> | undefined;
-  /** Options whose clean first-call definitions were handed out: the second call, if it comes, must agree. */
-  used: Set<OptionNode> | undefined;
-  /** Whether the first call's definitions without an option were handed out. */
-  unmatchedUsed = false;
-
-  constructor(module: CollectedModule, calls: ModuleCalls, order: number, first: Found, allTainted: boolean) {
-    this.module = module;
-    this.calls = calls;
-    this.order = order;
-    this.found = first;
-    this.allTainted = allTainted;
-  }
-}
+type Deferred = DeferredDefinitions<CollectedModule, OptionNode, ModuleCalls<ShapedModule>>;
 
 /** A final definition of a module, with the module's position in merge order. */
 interface Committed {
@@ -117,9 +79,6 @@ interface WalkingModule {
   readonly module: CollectedModule;
   readonly reads: Array<readonly string[]>;
 }
-
-/** Option types whose definitions can be handed out attribute by attribute. */
-const KEYED_TYPES = new Set(["attrsOf", "lazyAttrsOf", "submodule"]);
 
 function related(a: readonly string[], b: readonly string[]): boolean {
   const length = Math.min(a.length, b.length);
@@ -142,21 +101,13 @@ function collectNames(value: unknown, names: Set<string>): boolean {
   return true;
 }
 
-/** Whether a deferred module's first-call definitions of `node` are all clean, so they are final (before the second call's are taken). */
-function isClean(deferred: Deferred, node: OptionNode): boolean {
-  return !deferred.allTainted && !deferred.found.tainted.has(node) && deferred.found.nodes.has(node);
-}
-
-function pathKey(path: readonly string[]): string {
-  return path.join("\u0000");
-}
-
 function isStructural(source: ConfigSource): boolean {
   return source.kind === "value" && source.structural === true;
 }
 
-/** Walks `sources` against the option tree at `root`; with `classify`, notes tainted definitions (see `taint.ts`). */
+/** Walks `sources` against the option tree at `root`; with `classify`, notes tainted definitions (see `placeholder/taint.ts`). */
 function walkSources(sources: readonly ConfigSource[], root: OptionNode, file: string, classify = false): Found {
+  const classifier = classify ? firstCallClassifier : undefined;
   const found: Found = { nodes: new Map(), unmatched: [], tainted: new Set(), unmatchedTainted: false };
   const sink = {
     definition: (node: OptionNode, value: unknown, tainted: boolean) => {
@@ -172,15 +123,10 @@ function walkSources(sources: readonly ConfigSource[], root: OptionNode, file: s
   };
   for (const source of sources) {
     if (source.kind === "released") throw new Error(`internal error: the config of module \`${file}' was walked after the final evaluation took its definitions`);
-    if (source.kind === "shorthand") pushDownProperties(source.object, root, file, sink, source.excluded, classify);
-    else pushDownProperties(source.kind === "getter" ? source.read() : source.value, root, file, sink, undefined, classify);
+    if (source.kind === "shorthand") pushDownProperties(source.object, root, file, sink, source.excluded, classifier);
+    else pushDownProperties(source.kind === "getter" ? source.read() : source.value, root, file, sink, undefined, classifier);
   }
   return found;
-}
-
-/** Whether a module's clean first-call definitions of an option match its second call's. */
-function sameDefinitions(first: readonly unknown[], second: readonly unknown[]): boolean {
-  return first.length === second.length && first.every((value, index) => sameDefinitionValue(value, second[index]));
 }
 
 /** The definitions of an evaluation by option node, plus the unmatched ones. */
@@ -190,7 +136,7 @@ export class DefinitionIndex {
   readonly #byNode = new Map<OptionNode, Entry[]>();
   readonly #unmatched: Array<UnmatchedDefinition & { readonly order: number }> = [];
   readonly #deferred: Deferred[] = [];
-  readonly #deferredByCalls = new Map<ModuleCalls, Deferred>();
+  readonly #deferredByCalls = new Map<ModuleCalls<ShapedModule>, Deferred>();
   /** Options whose definitions were handed out (merged): their set of definitions is fixed. */
   readonly #handedOut = new Set<OptionNode>();
   #unmatchedConsumed = false;
@@ -244,7 +190,7 @@ export class DefinitionIndex {
     const structural = module.config.some(isStructural) ? module.config.filter(isStructural) : [];
     const others = structural.length === 0 ? module.config : module.config.filter((source) => !isStructural(source));
     for (const source of structural) {
-      if (source.kind === "value" && containsGhost(source.value, 3)) {
+      if (source.kind === "value" && containsPlaceholder(source.value, 3)) {
         throw new InvalidModuleError(`infinite recursion encountered while evaluating the freeformType of module \`${module.file}': it depends on \`config'.`);
       }
     }
@@ -268,7 +214,7 @@ export class DefinitionIndex {
       this.#commit(module, first, order);
     } else {
       const allTainted = calls.taintsAllDefinitions();
-      const deferred = new Deferred(module, calls, order, first, allTainted);
+      const deferred = new DeferredDefinitions(module, calls, order, first, allTainted);
       this.#deferred.push(deferred);
       this.#deferredByCalls.set(calls, deferred);
       for (const node of first.nodes.keys()) this.#add(node, deferred);
@@ -278,7 +224,7 @@ export class DefinitionIndex {
   }
 
   /** After the final index has walked a module function's second result: neither call's config is needed any more. */
-  #release(calls: ModuleCalls): void {
+  #release(calls: ModuleCalls<ShapedModule>): void {
     if (!this.#final) return;
     releaseConfig(calls.first);
     if (calls.second !== undefined) releaseConfig(calls.second);
@@ -341,7 +287,7 @@ export class DefinitionIndex {
       // The list may grow while second calls run (they can newly define this option); those are included.
       for (let index = 0; index < list.length; index++) {
         const deferred = list[index];
-        if (deferred instanceof Deferred && !deferred.materialized && !isClean(deferred, node) && !this.#presentable(deferred, node)) this.#materialize(deferred);
+        if (deferred instanceof DeferredDefinitions && !deferred.materialized && !deferred.isClean(node) && !deferred.presentable(node)) this.#materialize(deferred);
       }
     }
     this.#handedOut.add(node);
@@ -349,13 +295,13 @@ export class DefinitionIndex {
     const entries = this.#outOfOrder ? [...list].sort((a, b) => a.order - b.order) : list;
     const result: Definition[] = [];
     for (const entry of entries) {
-      if (!(entry instanceof Deferred)) {
+      if (!(entry instanceof DeferredDefinitions)) {
         result.push(entry.definition);
         continue;
       }
       const deferred = entry;
       const file = deferred.module.file;
-      if (deferred.materialized || isClean(deferred, node)) {
+      if (deferred.materialized || deferred.isClean(node)) {
         if (!deferred.materialized) (deferred.used ??= new Set()).add(node);
         for (const value of deferred.found.nodes.get(node) ?? []) result.push({ file, value });
       } else {
@@ -363,11 +309,6 @@ export class DefinitionIndex {
       }
     }
     return result;
-  }
-
-  #presentable(deferred: Deferred, node: OptionNode): boolean {
-    const values = deferred.found.nodes.get(node);
-    return values !== undefined && values.length === 1 && isPlainObject(values[0]) && KEYED_TYPES.has(node.record.type.name);
   }
 
   #presentation(deferred: Deferred, node: OptionNode): object {
@@ -405,33 +346,10 @@ export class DefinitionIndex {
     this.#reconcile(deferred);
   }
 
-  /** Takes the definitions of a module's second call, made for whatever reason (see `module-calls.ts`). */
-  reconcile(calls: ModuleCalls): void {
+  /** Takes the definitions of a module's second call, made for whatever reason (see `placeholder/module-calls.ts`). */
+  reconcile(calls: ModuleCalls<ShapedModule>): void {
     const deferred = this.#deferredByCalls.get(calls);
     if (deferred !== undefined && !deferred.materialized && !deferred.reconciling) this.#reconcile(deferred);
-  }
-
-  /** The error for a second call that defines other options than the first said; the evaluation fails from now on (values already handed out missed it). */
-  #drift(deferred: Deferred, path: readonly string[], what: string): unknown {
-    const loc = [...this.#root.loc, ...path];
-    const error = new ConfigDependentStructureError(
-      `Module \`${deferred.module.file}' ${what.replaceAll("@", `\`${showOption(loc)}'`)}. The set of options a module defines must not depend on config values: it is read from a first call with a placeholder config. Use \`mkIf(cfg.enable, { … })\` rather than \`cfg.enable ? { … } : {}\` (or \`&&\`, \`if\`).`,
-      deferred.module.file,
-      loc,
-    );
-    return deferred.calls.fail(error);
-  }
-
-  /** The error for a clean definition that was used but differs in the second call; the evaluation fails from now on. */
-  #valueDrift(deferred: Deferred, path: readonly string[], what: string): unknown {
-    const loc = [...this.#root.loc, ...path];
-    const shown = `\`${showOption(loc)}'`;
-    const error = new ConfigDependentStructureError(
-      `Module \`${deferred.module.file}' ${what.replaceAll("@", shown)} when called with the real config than when called with a placeholder config, and the definition from the placeholder call was already used. The value depends on config through JavaScript control flow (\`cfg.x ? a : b\`, \`&&\`, \`if\`), which the placeholder cannot see. Write the condition with \`mkIf(cfg.x, …)\`, or compute the value in \`lazy(() => …)\`.`,
-      deferred.module.file,
-      loc,
-    );
-    return deferred.calls.fail(error);
   }
 
   #reconcile(deferred: Deferred): void {
@@ -449,40 +367,9 @@ export class DefinitionIndex {
       deferred.reconciling = false;
     }
     const first = deferred.found;
-    for (const node of deferred.used ?? []) {
-      if (!sameDefinitions(first.nodes.get(node) ?? [], found.nodes.get(node) ?? [])) throw this.#valueDrift(deferred, node.path, "gives @ a different definition");
-    }
-    if (deferred.unmatchedUsed) {
-      const before = first.unmatched;
-      const after = found.unmatched;
-      const index = before.findIndex((entry, at) => {
-        const other = after[at];
-        return other === undefined || pathKey(other.path) !== pathKey(entry.path) || !sameDefinitionValue(entry.value, other.value);
-      });
-      if (index !== -1 || after.length !== before.length) throw this.#valueDrift(deferred, (before[index] ?? after[before.length])?.path ?? [], "defines @ (which has no declared option) differently");
-    }
-    for (const node of found.nodes.keys()) {
-      if (!first.nodes.has(node) && this.#handedOut.has(node)) throw this.#drift(deferred, node.path, "defines @ only when called with the real config, and @ was already evaluated without that definition");
-    }
-    for (const [node, presented] of deferred.presented ?? []) {
-      const values = found.nodes.get(node);
-      const value = values?.length === 1 ? values[0] : undefined;
-      const keys = isPlainObject(value) ? Object.keys(value) : undefined;
-      if (keys === undefined || keys.length !== presented.keys.length || keys.some((key, index) => presented.keys[index] !== key)) {
-        throw this.#drift(deferred, node.path, "defines different attributes of @ when called with the real config than with a placeholder, and @ was already evaluated");
-      }
-    }
-    if (this.#unmatchedConsumed) {
-      const before = new Set(first.unmatched.map(({ path }) => pathKey(path)));
-      const after = new Set(found.unmatched.map(({ path }) => pathKey(path)));
-      const changed = found.unmatched.find(({ path }) => !before.has(pathKey(path))) ?? first.unmatched.find(({ path }) => !after.has(pathKey(path)));
-      if (changed !== undefined) throw this.#drift(deferred, changed.path, "defines @ (which has no declared option) in only one of its two calls, after definitions without options were already checked");
-    }
+    deferred.checkSecond(found, { loc: this.#root.loc, handedOut: this.#handedOut, unmatchedConsumed: this.#unmatchedConsumed });
     this.#release(deferred.calls);
-    deferred.found = found;
-    deferred.materialized = true;
-    deferred.used = undefined;
-    deferred.presented = undefined;
+    deferred.take(found);
     for (const node of found.nodes.keys()) if (!first.nodes.has(node)) this.#add(node, deferred);
   }
 
@@ -511,7 +398,7 @@ export class DefinitionIndex {
     this.complete();
     const names = new Set<string>();
     for (const entry of this.#byNode.get(node) ?? []) {
-      const values = entry instanceof Deferred ? (entry.found.nodes.get(node) ?? []) : [entry.definition.value];
+      const values = entry instanceof DeferredDefinitions ? (entry.found.nodes.get(node) ?? []) : [entry.definition.value];
       for (const value of values) if (!collectNames(value, names)) return undefined;
     }
     return names;
@@ -523,9 +410,9 @@ export class DefinitionIndex {
     const result: Array<{ path: readonly string[]; value: unknown; node: OptionNode | undefined; module: CollectedModule }> = [];
     for (const [node, list] of this.#byNode) {
       for (const entry of list) {
-        const module = entry instanceof Deferred ? entry.module : this.#modules[entry.order];
+        const module = entry instanceof DeferredDefinitions ? entry.module : this.#modules[entry.order];
         if (module === undefined || !modules.has(module)) continue;
-        const values = entry instanceof Deferred ? (entry.found.nodes.get(node) ?? []) : [entry.definition.value];
+        const values = entry instanceof DeferredDefinitions ? (entry.found.nodes.get(node) ?? []) : [entry.definition.value];
         for (const value of values) result.push({ path: node.path, value, node, module });
       }
     }

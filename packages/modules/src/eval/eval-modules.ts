@@ -7,13 +7,17 @@
  * options it declares and defines. Merging happens later, one option at a
  * time, as `config` is read; a module function that read the placeholder is
  * called a second time, with the real `config`, when one of the options it
- * defines is merged (see `module-calls.ts`).
+ * defines is merged (see `placeholder/`).
+ *
+ * The evaluator is made by {@link moduleEvaluator} from the `lib` that module
+ * functions receive; `lib.ts` makes the one evaluator (whose `evalModules`
+ * is also `lib.evalModules`) and hands it to the submodule types, so this
+ * file imports neither.
  */
 import { AssertionsFailedError } from "../errors/assertions-failed-error.js";
 import type { OptionPath } from "../options/show-option.js";
 import { EvaluationContext, type EvaluationSpec } from "./evaluation-context.js";
 import { callerLocation } from "./module-location.js";
-import { lib } from "../lib.js";
 import type { BuiltinConfig, ConfigOfModules } from "../typing/config-of.js";
 
 /** The arguments of {@link evalModules}. */
@@ -50,26 +54,43 @@ export interface EvaluatedModules<Config> {
   readonly warnings: readonly string[];
 }
 
-const getLib = (): typeof lib => lib;
-
-/** Builds and collects an evaluation; used by `evalModules` and by submodule types. */
-export function evaluateModules(spec: Omit<EvaluationSpec, "lib">): EvaluationContext {
-  const context = new EvaluationContext({
-    modules: spec.modules,
-    specialArgs: spec.specialArgs,
-    moduleArguments: spec.moduleArguments,
-    prefix: spec.prefix,
-    fallbackFile: spec.fallbackFile,
-    topLevel: spec.topLevel,
-    moduleClass: spec.moduleClass,
-    lib: getLib,
-  });
-  context.evaluate();
-  return context;
+/** The module evaluator: `evalModules`, and the nested evaluations of submodules. */
+export interface ModuleEvaluator {
+  /**
+   * Evaluates `modules` into a lazy `config` and an `options` tree.
+   *
+   * Modules without a recorded location (see `defineModule`) are reported at
+   * the line that called `evalModules`.
+   */
+  evalModules<const Modules extends readonly unknown[]>(args: EvalModulesArgs<Modules>): EvaluatedModules<ConfigOfModules<Modules> & BuiltinConfig>;
+  /** Builds and collects a nested (not top-level) evaluation: a submodule's. */
+  evaluateNested(spec: Omit<EvaluationSpec, "lib" | "topLevel">): EvaluationContext;
 }
 
-function evaluatedModules<Config>(args: EvalModulesArgs, fallbackFile: string): EvaluatedModules<Config> {
-  const context = evaluateModules({ modules: args.modules, specialArgs: args.specialArgs ?? {}, prefix: args.prefix ?? [], fallbackFile, topLevel: true, moduleClass: args.class });
+/** The evaluator whose module functions receive `lib()` as their `lib` argument. */
+export function moduleEvaluator(lib: () => unknown): ModuleEvaluator {
+  const evaluate = (spec: Omit<EvaluationSpec, "lib">): EvaluationContext => {
+    const context = new EvaluationContext({
+      modules: spec.modules,
+      specialArgs: spec.specialArgs,
+      moduleArguments: spec.moduleArguments,
+      prefix: spec.prefix,
+      fallbackFile: spec.fallbackFile,
+      topLevel: spec.topLevel,
+      moduleClass: spec.moduleClass,
+      lib,
+    });
+    context.evaluate();
+    return context;
+  };
+  return {
+    evalModules: <const Modules extends readonly unknown[]>(args: EvalModulesArgs<Modules>) => evaluatedModules<ConfigOfModules<Modules> & BuiltinConfig>(evaluate, args, callerLocation() ?? "<unknown-file>"),
+    evaluateNested: (spec) => evaluate({ ...spec, topLevel: false }),
+  };
+}
+
+function evaluatedModules<Config>(evaluate: (spec: Omit<EvaluationSpec, "lib">) => EvaluationContext, args: EvalModulesArgs, fallbackFile: string): EvaluatedModules<Config> {
+  const context = evaluate({ modules: args.modules, specialArgs: args.specialArgs ?? {}, prefix: args.prefix ?? [], fallbackFile, topLevel: true, moduleClass: args.class });
   const config = context.checkedConfig as { assertions?: readonly Assertion[]; warnings?: readonly string[] };
   const options = context.checkedOptions as Readonly<Record<string, unknown>>;
   // evalModules declares neither option (as in nixpkgs); they exist when a module such as assertionsModule declares them.
@@ -79,6 +100,7 @@ function evaluatedModules<Config>(args: EvalModulesArgs, fallbackFile: string): 
     options,
     extendModules: (extra = {}) =>
       evaluatedModules<Config>(
+        evaluate,
         {
           modules: [...args.modules, ...(extra.modules ?? [])],
           specialArgs: { ...args.specialArgs, ...extra.specialArgs },
@@ -95,16 +117,6 @@ function evaluatedModules<Config>(args: EvalModulesArgs, fallbackFile: string): 
       return declared("warnings") ? (config.warnings ?? []) : [];
     },
   };
-}
-
-/**
- * Evaluates `modules` into a lazy `config` and an `options` tree.
- *
- * Modules without a recorded location (see `defineModule`) are reported at
- * the line that called `evalModules`.
- */
-export function evalModules<const Modules extends readonly unknown[]>(args: EvalModulesArgs<Modules>): EvaluatedModules<ConfigOfModules<Modules> & BuiltinConfig> {
-  return evaluatedModules<ConfigOfModules<Modules> & BuiltinConfig>(args, callerLocation() ?? "<unknown-file>");
 }
 
 /** Throws {@link AssertionsFailedError} listing every failed assertion; returns the warnings otherwise. */

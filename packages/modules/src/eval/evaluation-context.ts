@@ -5,15 +5,15 @@
  *
  * JavaScript runs a module function's body at once, while its structure is
  * needed before any option can be merged. So module functions are first
- * called with placeholders (`ghost.ts`) for `config`, `options` and the
+ * called with placeholders (`placeholder/placeholder.ts`) for `config`, `options` and the
  * `_module.args` arguments, and again with the real lazy objects when their
- * values are needed (`module-calls.ts`). `specialArgs`, `lib` and a
+ * values are needed (`placeholder/module-calls.ts`). `specialArgs`, `lib` and a
  * submodule's `name` are real in both calls.
  *
  * A function whose first call throws is opaque: it is called once, for real,
  * after the other modules are collected. Its reads are answered from a
  * provisional evaluation of the modules complete so far, and verified when
- * collection ends (see `premature-reads.ts`). Nested early reads are followed
+ * collection ends (see `placeholder/premature-reads.ts`). Nested early reads are followed
  * up to a fixed depth, beyond which the provisional answer is used and the
  * verification decides.
  */
@@ -21,11 +21,12 @@ import { InvalidModuleError } from "../errors/invalid-module-error.js";
 import { PrematureReadError } from "../errors/premature-read-error.js";
 import { showOption, type OptionPath } from "../options/show-option.js";
 import { ModuleCollector, type CollectedModule } from "./collect-modules.js";
+import { afterEvaluation, evaluationDepth, evaluationStack } from "./cycle-detection.js";
 import { configProxy, optionsProxy, type ProxyHost } from "./config-proxy.js";
 import { Evaluation } from "./evaluation.js";
 import { internalModule } from "./internal-module.js";
-import { ModuleCalls, type ModuleCallsHost } from "./module-calls.js";
-import { verifyPrematureReads, type PrematureRead } from "./premature-reads.js";
+import { shapeModule, type ShapedModule } from "./module-shape.js";
+import { ModuleCalls, verifyPrematureReads, type ModuleCallsHost, type PrematureRead } from "../placeholder/index.js";
 
 /** How deep early reads may nest collection before the provisional answer is used. */
 const MAX_NESTED_COLLECTION = 64;
@@ -66,7 +67,7 @@ export class EvaluationContext {
   /** Proxies for callers of `evalModules` (run the undeclared-option check first). */
   readonly #external: ProxyHost;
   /** What module functions' two calls need from here. */
-  readonly #callsHost: ModuleCallsHost;
+  readonly #callsHost: ModuleCallsHost<ShapedModule>;
   /** A module whose two calls disagree after values were handed out: those may be wrong, so every later read fails too. */
   #failure: { readonly error: unknown } | undefined;
   /** What every first call's arguments share (`config` and `options` are per module). */
@@ -74,22 +75,25 @@ export class EvaluationContext {
   /** What every real call's arguments share. */
   #realBase: Record<string, unknown> | undefined;
   /** `_module.args` arguments asked for by first calls, checked when collection ends. */
-  readonly #requestedArguments: Array<{ readonly calls: ModuleCalls; readonly name: string; readonly file: string }> = [];
+  readonly #requestedArguments: Array<{ readonly calls: ModuleCalls<ShapedModule>; readonly name: string; readonly file: string }> = [];
 
   /** Prepares an evaluation; nothing runs until {@link evaluate}. */
   constructor(spec: EvaluationSpec) {
     this.#spec = spec;
     this.#callsHost = {
       prefix: spec.prefix,
-      callReal: (module, file) => module(this.#argumentsFor(file) as never),
+      callReal: (module, file) => shapeModule(module(this.#argumentsFor(file) as never), file),
       secondCallDone: (calls) => (this.#final ?? this.#provisional?.evaluation)?.index.reconcile(calls),
       checkFailed: (error) => {
         this.#failure ??= { error };
       },
+      evaluationDepth,
+      evaluationStack,
+      afterEvaluation,
     };
     this.#collector = new ModuleCollector([...spec.modules, internalModule(spec.topLevel)], spec.fallbackFile, {
       first: (module, file) => {
-        const calls = new ModuleCalls(module, this.#callsHost);
+        const calls = new ModuleCalls<ShapedModule>(module, this.#callsHost);
         const value = calls.scope.run(() => module(this.#placeholderArgumentsFor(calls, file) as never));
         return { calls, value };
       },
@@ -216,7 +220,7 @@ export class EvaluationContext {
    * submodule `name`. Asking for a `_module.args` argument counts as touching
    * config, since its value (even unread) may end up in a definition.
    */
-  #placeholderArgumentsFor(calls: ModuleCalls, file: string): object {
+  #placeholderArgumentsFor(calls: ModuleCalls<ShapedModule>, file: string): object {
     const scope = calls.scope;
     const base = (this.#placeholderBase ??= {
       ...this.#spec.specialArgs,

@@ -18,11 +18,11 @@ import { MkOverride, OPTION_DEFAULT_PRIORITY } from "../properties/mk-override.j
 import type { AnyOptionType } from "../types/option-type.js";
 import type { CollectedModule } from "./collect-modules.js";
 import { infiniteRecursion, settle, withEvaluationOf } from "./cycle-detection.js";
-import type { Definition } from "./definition.js";
-import { DeferredDefault } from "./deferred-default.js";
+import type { Definition } from "../merge/definition.js";
+import { DeferredDefault } from "../merge/deferred-default.js";
 import { DefinitionIndex } from "./definition-index.js";
 import { closestNames } from "./levenshtein.js";
-import { mergeDefinitions, type MergedDefinitions } from "./merge-definitions.js";
+import { mergeDefinitions, type MergedDefinitions } from "../merge/merge-definitions.js";
 import { buildOptionTree, type OptionNode } from "./option-tree.js";
 
 /** How a path was resolved, for verifying reads made before all modules were known. */

@@ -6,14 +6,14 @@
  *
  * Value fields are copied as getters, never read here: a declaration of a
  * module function may need that module's second call for a value (see
- * `module-calls.ts`), which must only happen when the value is used.
+ * `placeholder/module-calls.ts`), which must only happen when the value is used.
  */
 import { InvalidModuleError } from "../errors/invalid-module-error.js";
-import type { AnyOptionDeclaration } from "../options/mk-option.js";
+import type { AnyOptionDeclaration } from "../options/option-declaration.js";
 import { showFiles, showOption, type OptionPath } from "../options/show-option.js";
 import type { AnyOptionType } from "../types/option-type.js";
 import { unspecified } from "../types/primitive-types.js";
-import { declarationHas } from "./module-calls.js";
+import { declarationHas } from "../placeholder/index.js";
 
 /** A declaration with the file of the module that made it. */
 export interface LocatedDeclaration {

@@ -8,12 +8,12 @@
  * `config` once all declarations are known (`get config() { … }`).
  *
  * The first call of a module function sees a placeholder `config` (see
- * `ghost.ts`); `imports`, `key` and `disabledModules` are taken from that
+ * `placeholder.ts`); `imports`, `key` and `disabledModules` are taken from that
  * call alone, so they may not come from `config` (in NixOS that is infinite
  * recursion, for the same reason: imports decide which options exist).
  */
 import { InvalidModuleError } from "../errors/invalid-module-error.js";
-import { isGhost } from "./ghost.js";
+import { isPlaceholder } from "../placeholder/index.js";
 import { MkIf } from "../properties/mk-if.js";
 import { MkOverride } from "../properties/mk-override.js";
 
@@ -80,26 +80,26 @@ const NONE: readonly unknown[] = Object.freeze([]);
 function listAttribute(object: object, name: string, file: string): readonly unknown[] {
   const value = ownValue(object, name);
   if (value === undefined) return NONE;
-  if (isGhost(value)) throw dependsOnConfig(name, file);
+  if (isPlaceholder(value)) throw dependsOnConfig(name, file);
   if (!Array.isArray(value)) throw new InvalidModuleError(`The \`${name}' of module \`${file}' must be a list, not ${typeof value}.`);
-  if (value.some(isGhost)) throw dependsOnConfig(name, file);
+  if (value.some(isPlaceholder)) throw dependsOnConfig(name, file);
   return value;
 }
 
 /** The canonical form of a module value (after calling it, if it was a function). */
 export function shapeModule(module: unknown, fallbackFile: string): ShapedModule {
   if (module instanceof MkIf || module instanceof MkOverride) return shapeModule({ config: module }, fallbackFile);
-  if (isGhost(module)) throw dependsOnConfig("result", fallbackFile);
+  if (isPlaceholder(module)) throw dependsOnConfig("result", fallbackFile);
   if (typeof module !== "object" || module === null || Array.isArray(module)) {
     throw new InvalidModuleError(`module \`${fallbackFile}' does not look like a module: expected an object or a function returning one, got ${Array.isArray(module) ? "a list" : typeof module}.`);
   }
   const declaredFile = ownValue(module, "_file");
   const file = typeof declaredFile === "string" ? declaredFile : fallbackFile;
   const declaredKey = ownValue(module, "key");
-  if (isGhost(declaredKey)) throw dependsOnConfig("key", file);
+  if (isPlaceholder(declaredKey)) throw dependsOnConfig("key", file);
   const key = declaredKey === undefined ? undefined : String(declaredKey);
   const declaredClass = ownValue(module, "_class");
-  if (isGhost(declaredClass)) throw dependsOnConfig("_class", file);
+  if (isPlaceholder(declaredClass)) throw dependsOnConfig("_class", file);
   const moduleClass = declaredClass === undefined || declaredClass === null ? undefined : String(declaredClass);
   const names = Object.keys(module);
   const freeformType = ownValue(module, "freeformType");

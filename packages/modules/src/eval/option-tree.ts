@@ -8,14 +8,13 @@
  * paths and types are taken as they are, while value fields (`default`,
  * `apply`, …) are looked up when needed through a `DeclarationView`, which
  * knows whether the first call's value can be trusted (see
- * `module-calls.ts`).
+ * `placeholder/module-calls.ts`).
  */
 import { InvalidModuleError } from "../errors/invalid-module-error.js";
-import { isOptionDeclaration } from "../options/mk-option.js";
+import { isOptionDeclaration } from "../options/option-declaration.js";
 import { showOption, type OptionPath } from "../options/show-option.js";
 import type { CollectedModule } from "./collect-modules.js";
-import { isGhost } from "./ghost.js";
-import type { ModuleCalls } from "./module-calls.js";
+import { isPlaceholder, type ModuleCalls } from "../placeholder/index.js";
 import { mergeOptionDeclarations, type LocatedDeclaration, type OptionRecord } from "./merge-option-declarations.js";
 
 /** A declaration in the tree, with the calls of the module function that made it, if any. */
@@ -109,9 +108,9 @@ function declareAll(options: unknown, node: OptionNode, file: string, calls: Mod
     const value = (options as Record<string, unknown>)[name];
     const child = node.child(name);
     if (isOptionDeclaration(value)) {
-      if (calls !== undefined && isGhost(value.type)) throw dependsOnConfig(child.loc, file, "type of option");
+      if (calls !== undefined && isPlaceholder(value.type)) throw dependsOnConfig(child.loc, file, "type of option");
       child.declare({ file, declaration: value, calls });
-    } else if (isGhost(value)) {
+    } else if (isPlaceholder(value)) {
       throw dependsOnConfig(child.loc, file, "option declarations at");
     } else if (typeof value === "object" && value !== null && !Array.isArray(value)) {
       declareAll(value, child, file, calls);
@@ -147,7 +146,7 @@ function rootWithoutPrefix(): OptionNode {
 export function buildOptionTree(modules: readonly CollectedModule[], prefix: OptionPath): OptionNode {
   const root = prefix.length === 0 ? rootWithoutPrefix() : new OptionNode([], prefix);
   for (const module of modules) {
-    if (isGhost(module.options)) throw dependsOnConfig(prefix, module.file, "options of the module at");
+    if (isPlaceholder(module.options)) throw dependsOnConfig(prefix, module.file, "options of the module at");
     if (typeof module.options !== "object" || module.options === null || Array.isArray(module.options)) {
       throw new InvalidModuleError(`The options of module \`${module.file}' must be an attribute set.`);
     }

@@ -3,7 +3,8 @@
  * option, default false.
  */
 import { bool } from "../types/primitive-types.js";
-import { mkOption, type OptionDeclaration } from "./mk-option.js";
+import { mkOption } from "./mk-option.js";
+import type { OptionDeclaration } from "./option-declaration.js";
 
 /** A boolean option, default `false`, described as "Whether to enable {name}." */
 export function mkEnableOption(name: string): OptionDeclaration<boolean> {

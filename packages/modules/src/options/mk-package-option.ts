@@ -5,7 +5,8 @@
 import { InvalidModuleError } from "../errors/invalid-module-error.js";
 import { nullOr } from "../types/composite-types.js";
 import { packageType, type PackageValue } from "../types/primitive-types.js";
-import { mkOption, type OptionDeclaration } from "./mk-option.js";
+import { mkOption } from "./mk-option.js";
+import type { OptionDeclaration } from "./option-declaration.js";
 
 /** The fields of {@link mkPackageOption}. */
 export interface MkPackageOptionSpec {

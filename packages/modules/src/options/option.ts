@@ -6,7 +6,7 @@
  */
 import { definitionLocation } from "../eval/module-location.js";
 import { isLiteralText } from "./literal.js";
-import type { Definition } from "../eval/definition.js";
+import type { Definition } from "../merge/definition.js";
 import type { AnyOptionType } from "../types/option-type.js";
 import type { OptionPath } from "./show-option.js";
 

@@ -13,7 +13,7 @@
  */
 import type { ActivationScript } from "@kiln/core";
 import { defineModule } from "../modules/define-module.js";
-import { mkOption, type OptionDeclaration } from "../options/mk-option.js";
+import { mkOption } from "../options/mk-option.js";
 import { showOption } from "../options/show-option.js";
 import { types } from "../types/index.js";
 import { located } from "./module-file.js";

@@ -11,7 +11,8 @@
  * config's exports, do not walk into it.
  */
 import { reportWarning, type Derivation } from "@kiln/core";
-import { checkAssertions, evalModules, type EvalModulesArgs, type EvaluatedModules } from "../eval/eval-modules.js";
+import { checkAssertions, type EvalModulesArgs, type EvaluatedModules } from "../eval/eval-modules.js";
+import { evalModules } from "../lib.js";
 import { machinePackageSet, type MachinePackageSet } from "./package-set.js";
 
 /** A machine or a home: its derivation, with the evaluation alongside. */

@@ -8,7 +8,7 @@ import { mkEnableOption } from "../options/mk-enable-option.js";
 import { types } from "../types/index.js";
 import type { OptionType } from "../types/option-type.js";
 import { withOptions } from "../modules/define-module.js";
-import type { AnyOptionDeclaration } from "../options/mk-option.js";
+import type { AnyOptionDeclaration } from "../options/option-declaration.js";
 import { located } from "./module-file.js";
 import { mkMachinePackageOption } from "./package-option.js";
 import { machinePackageSet } from "./package-set.js";

@@ -12,7 +12,8 @@
  * {@link MissingPackageError} naming the option and saying to set it
  * (`mkPackageOption`'s error names only the missing attribute).
  */
-import { mkOption, type OptionDeclaration } from "../options/mk-option.js";
+import { mkOption } from "../options/mk-option.js";
+import type { OptionDeclaration } from "../options/option-declaration.js";
 import type { OptionPath } from "../options/show-option.js";
 import { mergeOneOption } from "../types/merge-helpers.js";
 import { mkOptionType, type OptionType } from "../types/option-type.js";

@@ -18,8 +18,8 @@
  * merges to one value (`a/b` and `a//b`) are refused as the same name
  * written twice; the attribute set keeps the names as written.
  */
-import { mergeDefinitions } from "../eval/merge-definitions.js";
-import type { Definition } from "../eval/definition.js";
+import { mergeDefinitions } from "../merge/merge-definitions.js";
+import type { Definition } from "../merge/definition.js";
 import { ConflictingDefinitionsError } from "../errors/conflicting-definitions-error.js";
 import { OptionNotDefinedError } from "../errors/option-not-defined-error.js";
 import { TypeMismatchError } from "../errors/type-mismatch-error.js";

@@ -6,7 +6,7 @@
  * definition, and `functionTo` merges the results of all definitions.
  */
 import { ConflictingDefinitionsError } from "../errors/conflicting-definitions-error.js";
-import { mergeDefinitions } from "../eval/merge-definitions.js";
+import { mergeDefinitions } from "../merge/merge-definitions.js";
 import { showFiles, showOption } from "../options/show-option.js";
 import { mergeOneOption, mergeUniqueOption } from "./merge-helpers.js";
 import { descriptionPhrase, mkOptionType, type AnyOptionType, type OptionType } from "./option-type.js";

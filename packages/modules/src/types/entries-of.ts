@@ -5,7 +5,7 @@
  * this attribute is merged. This is how JavaScript getters stand in for Nix's
  * lazy attribute values.
  */
-import { isGhost, realValueOfGhost } from "../eval/ghost.js";
+import { isPlaceholder, realValueOfPlaceholder } from "../placeholder/index.js";
 import { Lazy } from "../properties/lazy.js";
 
 /** The own enumerable attributes of `value`; getters are wrapped in {@link Lazy} instead of being called. */
@@ -17,10 +17,10 @@ export function entriesOf(value: object): Array<[string, unknown]> {
     if (descriptor.get !== undefined) {
       const getter = descriptor.get;
       entries.push([name, new Lazy(() => getter.call(value))]);
-    } else if (isGhost(descriptor.value)) {
+    } else if (isPlaceholder(descriptor.value)) {
       // A placeholder from a module function's first call: read the real value when merged.
-      const ghost: unknown = descriptor.value;
-      entries.push([name, new Lazy(() => realValueOfGhost(ghost))]);
+      const placeholder: unknown = descriptor.value;
+      entries.push([name, new Lazy(() => realValueOfPlaceholder(placeholder))]);
     } else {
       entries.push([name, descriptor.value]);
     }

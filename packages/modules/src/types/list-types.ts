@@ -4,7 +4,7 @@
  * its own, so an element can be `mkIf false …` (dropped) or an attribute set
  * for a submodule element type.
  */
-import { mergeDefinitions } from "../eval/merge-definitions.js";
+import { mergeDefinitions } from "../merge/merge-definitions.js";
 import { descriptionPhrase, mkOptionType, type OptionType } from "./option-type.js";
 
 /** A list whose elements have type `elemType`; definitions are concatenated. */

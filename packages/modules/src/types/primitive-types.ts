@@ -8,7 +8,7 @@
  */
 import { isDerivation } from "@kiln/core";
 import { ConflictingDefinitionsError } from "../errors/conflicting-definitions-error.js";
-import { mergeDefinitions } from "../eval/merge-definitions.js";
+import { mergeDefinitions } from "../merge/merge-definitions.js";
 import { showFiles, showOption, type OptionPath } from "../options/show-option.js";
 import { entriesOf } from "./entries-of.js";
 import { isInteger } from "./int-types.js";

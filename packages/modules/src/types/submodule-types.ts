@@ -9,10 +9,10 @@
  * for `attrsOf (submodule …)` is the attribute name. The merged value is the
  * nested evaluation's lazy `config`.
  */
-import { isGhost, realValueOfGhost } from "../eval/ghost.js";
-import { evaluateModules } from "../eval/eval-modules.js";
+import { isPlaceholder, realValueOfPlaceholder } from "../placeholder/index.js";
 import type { OptionPath } from "../options/show-option.js";
 import { isAttrs } from "./merge-helpers.js";
+import { nestedEvaluator } from "./nested-evaluator.js";
 import { mkOptionType, type AnyOptionType, type OptionType } from "./option-type.js";
 import type { ConfigOfModules, ConfigValue, Definable, OptionsBrand } from "../typing/config-of.js";
 
@@ -66,13 +66,12 @@ export function submoduleWith<Value extends object>(spec: SubmoduleWithSpec): Op
     descriptionClass: null,
     check: (value) => isAttrs(value) || typeof value === "function",
     merge: (loc: OptionPath, definitions) => {
-      const context = evaluateModules({
+      const context = nestedEvaluator()({
         modules: [...realModules(spec.modules), ...definitions.map((definition) => definitionModule(definition.value, definition.file, shorthand))],
         specialArgs: spec.specialArgs ?? {},
         moduleArguments: { name: loc[loc.length - 1] ?? "" },
         prefix: loc,
         fallbackFile: definitions[0]?.file ?? "<unknown-file>",
-        topLevel: false,
         moduleClass: spec.class,
       });
       return context.checkedConfig as Value;
@@ -95,7 +94,7 @@ export function submoduleWith<Value extends object>(spec: SubmoduleWithSpec): Op
       });
     },
     getSubOptions: (prefix, declaringFile) => {
-      const context = evaluateModules({ modules: realModules(spec.modules), specialArgs: spec.specialArgs ?? {}, moduleArguments: { name: "<name>" }, prefix, fallbackFile: declaringFile ?? "<unknown-file>", topLevel: false, moduleClass: spec.class });
+      const context = nestedEvaluator()({ modules: realModules(spec.modules), specialArgs: spec.specialArgs ?? {}, moduleArguments: { name: "<name>" }, prefix, fallbackFile: declaringFile ?? "<unknown-file>", moduleClass: spec.class });
       return context.options as Readonly<Record<string, unknown>>;
     },
   });
@@ -110,7 +109,7 @@ export function submoduleWith<Value extends object>(spec: SubmoduleWithSpec): Op
  * whose real value is known by the time the submodule is merged.
  */
 function realModules(modules: readonly unknown[]): readonly unknown[] {
-  return modules.some(isGhost) ? modules.map((module) => (isGhost(module) ? realValueOfGhost(module) : module)) : modules;
+  return modules.some(isPlaceholder) ? modules.map((module) => (isPlaceholder(module) ? realValueOfPlaceholder(module) : module)) : modules;
 }
 
 const submoduleSpecs = new WeakMap<AnyOptionType, SubmoduleWithSpec>();

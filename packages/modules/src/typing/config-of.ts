@@ -5,7 +5,7 @@
  * ({@link DefinitionsOf}: deep-partial, with `mkIf`/`mkMerge`/`mkOverride`/
  * `mkOrder`/`lazy` allowed at any level).
  */
-import type { OptionDeclaration, AnyOptionDeclaration } from "../options/mk-option.js";
+import type { OptionDeclaration, AnyOptionDeclaration } from "../options/option-declaration.js";
 import type { Lazy } from "../properties/lazy.js";
 import type { MkIf } from "../properties/mk-if.js";
 import type { MkMerge } from "../properties/mk-merge.js";

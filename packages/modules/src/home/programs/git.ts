@@ -8,7 +8,8 @@
  */
 import { renderGitConfig, type GitConfig } from "../../formats/gitconfig.js";
 import { withOptions, type TypedModule } from "../../modules/define-module.js";
-import { mkOption, type OptionDeclaration } from "../../options/mk-option.js";
+import { mkOption } from "../../options/mk-option.js";
+import type { OptionDeclaration } from "../../options/option-declaration.js";
 import { lazy } from "../../properties/lazy.js";
 import { mkIf } from "../../properties/mk-if.js";
 import { mkAliasOptionModule } from "../../renames/mk-alias-option-module.js";

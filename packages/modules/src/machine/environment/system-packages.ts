@@ -5,7 +5,8 @@
  * for the same option.
  */
 import { defineModule, withOptions, type TypedModule } from "../../modules/define-module.js";
-import { mkOption, type OptionDeclaration } from "../../options/mk-option.js";
+import { mkOption } from "../../options/mk-option.js";
+import type { OptionDeclaration } from "../../options/option-declaration.js";
 import { lazy } from "../../properties/lazy.js";
 import { mkAliasOptionModule } from "../../renames/mk-alias-option-module.js";
 import { types } from "../../types/index.js";

@@ -18,12 +18,12 @@ import { MkOverride } from "../properties/mk-override.js";
 import { isProperty } from "../properties/property.js";
 import type { Definition } from "./definition.js";
 import { DeferredDefault } from "./deferred-default.js";
-import { isGhost, realValueOfGhost } from "./ghost.js";
+import { isPlaceholder, realValueOfPlaceholder } from "../placeholder/index.js";
 
 /** Evaluates an `mkIf` condition, which must be a boolean. */
 export function evaluateCondition(condition: Condition, loc: OptionPath, file: string): boolean {
   // A placeholder condition (`mkIf(config.x, …)` in a module object built by a module function's first call) stands for the real value.
-  const value = isGhost(condition) ? realValueOfGhost(condition) : typeof condition === "function" ? condition() : condition instanceof Lazy ? forceLazy(condition) : condition;
+  const value = isPlaceholder(condition) ? realValueOfPlaceholder(condition) : typeof condition === "function" ? condition() : condition instanceof Lazy ? forceLazy(condition) : condition;
   if (typeof value !== "boolean") {
     throw new InvalidModuleError(`\`mkIf' called with a non-Boolean condition (${typeof value}) in a definition of \`${showOption(loc)}' in \`${file}'.`);
   }

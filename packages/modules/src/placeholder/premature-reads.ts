@@ -11,11 +11,31 @@
  * answer could be wrong, and we report it instead of using it.
  */
 import { PrematureReadError } from "../errors/premature-read-error.js";
-import { isOptionDeclaration } from "../options/mk-option.js";
+import { isOptionDeclaration } from "../options/option-declaration.js";
 import { showOption, type OptionPath } from "../options/show-option.js";
 import { isProperty } from "../properties/property.js";
-import type { CollectedModule } from "./collect-modules.js";
-import type { Evaluation, ReadKind } from "./evaluation.js";
+
+/** Whether a read found an option value or a prefix of options. */
+type ReadKind = "value" | "prefix";
+
+/** What the check needs of a collected module (the evaluator's `CollectedModule` is one). */
+interface ReadModule {
+  /** The order in which modules were completed. */
+  readonly sequence: number;
+  readonly file: string;
+  /** Its option declarations. */
+  readonly options: unknown;
+}
+
+/** What the check needs of the final evaluation (the evaluator's `Evaluation` is one). */
+interface FinalEvaluation<Module extends ReadModule> {
+  /** Every module, in merge order. */
+  readonly modules: readonly Module[];
+  /** Its definition index. */
+  readonly index: {
+    pathsDefinedBy(modules: ReadonlySet<Module>): ReadonlyArray<{ readonly path: readonly string[]; readonly value: unknown; readonly node: { readonly record: { readonly type: { readonly name: string } } } | undefined; readonly module: Module }>;
+  };
+}
 
 /** One read made while modules were being collected. */
 export interface PrematureRead {
@@ -40,7 +60,7 @@ function keyOf(path: readonly string[]): string {
   return path.join("\u0000");
 }
 
-function touch(map: TouchMap, path: readonly string[], module: CollectedModule): void {
+function touch(map: TouchMap, path: readonly string[], module: ReadModule): void {
   const key = keyOf(path);
   const existing = map.get(key);
   if (existing === undefined || existing.sequence < module.sequence) map.set(key, { sequence: module.sequence, file: module.file });
@@ -57,7 +77,7 @@ function declarationPaths(options: unknown, path: string[], found: (path: readon
 }
 
 /** Throws a {@link PrematureReadError} for the first early read that a late module could have changed. */
-export function verifyPrematureReads(reads: readonly PrematureRead[], final: Evaluation, prefix: OptionPath, earlyModules: ReadonlySet<CollectedModule>): void {
+export function verifyPrematureReads<Module extends ReadModule>(reads: readonly PrematureRead[], final: FinalEvaluation<Module>, prefix: OptionPath, earlyModules: ReadonlySet<Module>): void {
   if (reads.length === 0) return;
   const finalModules = new Set(final.modules);
   for (const module of earlyModules) {
@@ -72,7 +92,7 @@ export function verifyPrematureReads(reads: readonly PrematureRead[], final: Eva
   const declaredBelow: TouchMap = new Map();
   const defined: TouchMap = new Map();
   const definedBelow: TouchMap = new Map();
-  const record = (exact: TouchMap, below: TouchMap, path: readonly string[], module: CollectedModule): void => {
+  const record = (exact: TouchMap, below: TouchMap, path: readonly string[], module: Module): void => {
     touch(exact, path, module);
     for (let length = 0; length < path.length; length++) touch(below, path.slice(0, length), module);
   };

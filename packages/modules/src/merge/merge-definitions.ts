@@ -13,11 +13,23 @@ import { showDefinitions } from "../options/show-definitions.js";
 import { showOption, type OptionPath } from "../options/show-option.js";
 import { DEFAULT_OVERRIDE_PRIORITY } from "../properties/mk-override.js";
 import { isProperty } from "../properties/property.js";
-import type { AnyOptionType } from "../types/option-type.js";
 import type { Definition } from "./definition.js";
 import { dischargeConditions } from "./discharge-conditions.js";
 import { filterOverrides } from "./filter-overrides.js";
 import { sortByOrder } from "./sort-by-order.js";
+
+/**
+ * What the pipeline needs of an option type: an option type (`types/`) is
+ * one. Named here so that the pipeline sits below the types that use it.
+ */
+export interface MergeableType {
+  /** Shown when a definition does not fit. */
+  readonly description: string;
+  /** Whether one (discharged) definition value is acceptable. */
+  check(value: unknown): boolean;
+  /** Merges the checked final definitions into the option's value. */
+  merge(loc: OptionPath, definitions: readonly Definition[]): unknown;
+}
 
 /** The outcome of merging an option's definitions. */
 export interface MergedDefinitions<T> {
@@ -41,7 +53,7 @@ export function finalDefinitions(loc: OptionPath, definitions: readonly Definiti
 }
 
 /** Step 4: every final definition must pass the type's check; all failures are listed together. */
-export function checkDefinitions(loc: OptionPath, type: AnyOptionType, definitions: readonly Definition[]): void {
+export function checkDefinitions(loc: OptionPath, type: MergeableType, definitions: readonly Definition[]): void {
   const invalid = definitions.filter((definition) => !type.check(definition.value));
   if (invalid.length > 0) {
     // A secret where a string is expected: say what to write instead, since its value must never reach the store.
@@ -52,7 +64,7 @@ export function checkDefinitions(loc: OptionPath, type: AnyOptionType, definitio
 }
 
 /** Runs the whole pipeline; the value is computed on demand. */
-export function mergeDefinitions<T>(loc: OptionPath, type: AnyOptionType, definitions: readonly Definition[]): MergedDefinitions<T> {
+export function mergeDefinitions<T>(loc: OptionPath, type: MergeableType, definitions: readonly Definition[]): MergedDefinitions<T> {
   const { values, highestPriority } = finalDefinitions(loc, definitions);
   return {
     definitionsFinal: values,

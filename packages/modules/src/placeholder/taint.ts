@@ -2,33 +2,33 @@
  * Which definitions of a module function's first call can be used as they
  * are (see `module-calls.ts`), and whether a second call agrees with them.
  *
- * After the first call (made with ghosts for `config`), each definition —
+ * After the first call (made with placeholders for `config`), each definition —
  * a leaf of the module's config after properties are pushed down to the
  * options, with its chain of `mkIf`, `mkOverride` and `mkOrder` — is
  *
- * - **tainted** if its value holds a ghost (searched through properties,
+ * - **tainted** if its value holds a placeholder (searched through properties,
  *   plain objects and lists; `lazy()` values, getters, functions and class
- *   instances are not searched: they run later, when the ghosts they captured
- *   forward to the real config), or an enclosing `mkIf` condition is a ghost
- *   or a plain value (in a module that touched a ghost, a computed boolean is
+ *   instances are not searched: they run later, when the placeholders they captured
+ *   forward to the real config), or an enclosing `mkIf` condition is a placeholder
+ *   or a plain value (in a module that touched a placeholder, a computed boolean is
  *   most likely computed from one: `mkIf(!cfg.enable, …)`, `mkIf(cfg.mode
  *   === "x", …)`; a function or `lazy()` condition runs later and is fine),
- *   or a priority is a ghost. A ghost that is the whole value at an option
+ *   or a priority is a placeholder. A placeholder that is the whole value at an option
  *   (`port: config.other.port`) is a lazy read of the real value, so it is
  *   clean — unless it stands for the result of a call (`pkgs.foo(…)`),
  *   which cannot be replayed.
- * - **clean** otherwise: it cannot have come from a ghost, so it is the
+ * - **clean** otherwise: it cannot have come from a placeholder, so it is the
  *   value the real call would give, and is used without a second call.
  *
  * Every definition of the module is tainted when its first call did
- * something a ghost cannot answer faithfully: turned a ghost into a
+ * something a placeholder cannot answer faithfully: turned a placeholder into a
  * primitive, enumerated or iterated one (`${cfg.name}`, `cfg.port + 1`,
  * `{ ...cfg }`), asked whether it has an attribute (`"x" in cfg`), or read a
- * ghost that went nowhere ({@link GhostScope.escaped}: most likely a JS
+ * placeholder that went nowhere ({@link PlaceholderScope.escaped}: most likely a JS
  * condition, `cfg.flag ? a : b`). Those are told by the module's
- * {@link GhostScope} once the search below has marked the ghosts it found.
+ * {@link PlaceholderScope} once the search below has marked the placeholders it found.
  *
- * One JavaScript condition goes unseen: a ghost used both in the result and
+ * One JavaScript condition goes unseen: a placeholder used both in the result and
  * in a condition (`mkIf(cfg.enable, …)` and `port: cfg.enable ? 80 : 443`).
  * When the module's second call happens, the clean definitions that were
  * already used are compared with it ({@link sameDefinitionValue}), and a
@@ -40,7 +40,7 @@ import { MkIf } from "../properties/mk-if.js";
 import { MkMerge } from "../properties/mk-merge.js";
 import { MkOrder } from "../properties/mk-order.js";
 import { MkOverride } from "../properties/mk-override.js";
-import { isGhost, placeGhost } from "./ghost.js";
+import { isPlaceholder, placePlaceholder } from "./placeholder.js";
 
 /** How deep the search and the comparison go; deeper data counts as tainted (or as equal when compared). */
 const MAX_DEPTH = 64;
@@ -52,15 +52,15 @@ function isPlainObject(value: object): boolean {
 
 /**
  * Whether a first-call definition value (below its option, properties
- * included) is tainted: it holds a ghost, or an `mkIf` whose condition is
+ * included) is tainted: it holds a placeholder, or an `mkIf` whose condition is
  * not trusted ({@link untrustedCondition}). Searches the whole value, marking
- * every ghost it finds as placed (see {@link GhostScope.escaped}).
+ * every placeholder it finds as placed (see {@link PlaceholderScope.escaped}).
  */
 export function taintedValue(value: unknown, depth = 0): boolean {
   if (typeof value !== "object" && typeof value !== "function") return false;
   if (value === null) return false;
-  if (isGhost(value)) {
-    placeGhost(value);
+  if (isPlaceholder(value)) {
+    placePlaceholder(value);
     return true;
   }
   if (typeof value === "function" || value instanceof Lazy) return false;
@@ -86,19 +86,27 @@ export function taintedValue(value: unknown, depth = 0): boolean {
 
 /**
  * Whether an `mkIf` condition of a first call makes the definitions below it
- * tainted: a ghost (marked as placed), or a plain value, which the module
- * may have computed from one in a way no ghost records (`!cfg.enable`).
- * A ghost condition could be read later instead (it stands for the value at
+ * tainted: a placeholder (marked as placed), or a plain value, which the module
+ * may have computed from one in a way no placeholder records (`!cfg.enable`).
+ * A placeholder condition could be read later instead (it stands for the value at
  * its path), but tainting it makes the second call that catches a JS
  * conditional on the same value elsewhere in the module (`cfg.enable ? a : b`).
  */
 export function untrustedCondition(condition: unknown): boolean {
-  if (isGhost(condition)) {
-    placeGhost(condition as object);
+  if (isPlaceholder(condition)) {
+    placePlaceholder(condition as object);
     return true;
   }
   return typeof condition !== "function" && !(condition instanceof Lazy);
 }
+
+/** The classifier for the walk of a first call's result (a `DefinitionClassifier` of `pushDownProperties`). */
+export const firstCallClassifier = {
+  condition: untrustedCondition,
+  value: (value: unknown): boolean => taintedValue(value),
+  // A placeholder as the whole value is a lazy read of the real value, unless it stands for a call's result.
+  wholePlaceholder: (placeholder: object): boolean => !placePlaceholder(placeholder),
+} as const;
 
 function anyTainted(values: readonly unknown[], depth: number): boolean {
   let found = false;

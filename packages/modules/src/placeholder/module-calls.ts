@@ -7,17 +7,17 @@
  * called in two phases:
  *
  * 1. **Structure.** While modules are collected, the function is called with
- *    ghosts (see `ghost.ts`) for `config`, `options` and `_module.args`
+ *    placeholders (see `placeholder.ts`) for `config`, `options` and `_module.args`
  *    arguments. From that result we take `imports`, `key`, `_file`,
  *    `disabledModules`, `freeformType`, the options it declares (paths and
  *    types) and the paths it defines; `mkIf` conditions are not evaluated to
- *    find those, so a ghost condition does no harm. A module that never
- *    touched a ghost is done: its first result is final (object modules,
+ *    find those, so a placeholder condition does no harm. A module that never
+ *    touched a placeholder is done: its first result is final (object modules,
  *    and most functions, are called once).
  * 2. **Values.** Each definition of the first result is classified (see
- *    `taint.ts`). A *clean* one — no ghost in its value (but a ghost that is
+ *    `taint.ts`). A *clean* one — no placeholder in its value (but a placeholder that is
  *    the whole value, a lazy read of the real one) nor in its `mkIf`
- *    conditions, in a module that never turned a ghost into a primitive nor
+ *    conditions, in a module that never turned a placeholder into a primitive nor
  *    used one in a JavaScript condition that could be seen — is the value the
  *    real call would give, and is used as it is. Only merging an option for
  *    which the module has a *tainted* definition (or whose structure needs
@@ -32,7 +32,7 @@
  *    When the second call happens, the clean definitions already used must
  *    be the same in it (compared structurally; derivations by `drvPath`,
  *    functions by identity or source text). A difference means the value
- *    depended on config through JavaScript control flow that the ghost could
+ *    depended on config through JavaScript control flow that the placeholder could
  *    not show (`cfg.enable ? 80 : 443` where `cfg.enable` also is an `mkIf`
  *    condition): a {@link ConfigDependentStructureError}, never a silently
  *    kept value. If the second call never happens, such a difference goes
@@ -41,11 +41,11 @@
  * Declaration values (`default`, `example`, `apply`, …) come from the first
  * call unless they are tainted:
  *
- * - A value that holds ghosts (`default: config.other.port`) has each ghost
+ * - A value that holds placeholders (`default: config.other.port`) has each placeholder
  *   replaced by the real value at its path, read when the value is needed;
- *   only a ghost standing for a call's result (`pkgs.callPackage(…)`) needs
+ *   only a placeholder standing for a call's result (`pkgs.callPackage(…)`) needs
  *   the second call.
- * - A declaration made after the first call turned a ghost into a primitive
+ * - A declaration made after the first call turned a placeholder into a primitive
  *   (`default: \`${config.x}-host\``) may hold anything derived from it: its
  *   values come from the second call. If that call is impossible right now
  *   (its body needs the very option being merged), the first value is used
@@ -64,25 +64,45 @@
  */
 import { ConfigDependentStructureError } from "../errors/config-dependent-structure-error.js";
 import { InfiniteRecursionError } from "../errors/infinite-recursion-error.js";
-import { isOptionDeclaration, type AnyOptionDeclaration } from "../options/mk-option.js";
+import { isOptionDeclaration, type AnyOptionDeclaration } from "../options/option-declaration.js";
 import { showOption, type OptionPath } from "../options/show-option.js";
 import { Lazy } from "../properties/lazy.js";
-import type { AnyOptionType } from "../types/option-type.js";
-import { afterEvaluation, evaluationDepth, evaluationStack } from "./cycle-detection.js";
-import { GhostScope, containsGhost, resolveGhosts } from "./ghost.js";
-import { shapeModule, type ShapedModule } from "./module-shape.js";
+import { PlaceholderScope, containsPlaceholder, resolvePlaceholders } from "./placeholder.js";
 import { taintedValue } from "./taint.js";
 
+/**
+ * What the two calls need of a module function's result, once shaped into a
+ * module (the evaluator's `ShapedModule` is one).
+ */
+export interface ModuleStructure {
+  /** Where the module was written. */
+  readonly file: string;
+  /** Its explicit identity, if any. */
+  readonly key: string | undefined;
+  /** The modules it imports. */
+  readonly imports: readonly unknown[];
+  /** The modules it leaves out. */
+  readonly disabledModules: readonly unknown[];
+  /** Its option declarations (a nested object of `mkOption` results). */
+  readonly options: unknown;
+}
+
 /** What the two calls need from the evaluation they belong to. */
-export interface ModuleCallsHost {
+export interface ModuleCallsHost<Structure extends ModuleStructure = ModuleStructure> {
   /** The evaluation's prefix, for messages. */
   readonly prefix: OptionPath;
-  /** Calls `module` with the real module arguments. */
-  callReal(module: (args: never) => unknown, file: string): unknown;
+  /** Calls `module` with the real module arguments and shapes the result into a module. */
+  callReal(module: (args: never) => unknown, file: string): Structure;
   /** Told after a second call succeeded, so the evaluation can take its definitions. */
-  secondCallDone(calls: ModuleCalls): void;
+  secondCallDone(calls: ModuleCalls<Structure>): void;
   /** Told when a deferred check failed: values already handed out may be wrong. */
   checkFailed(error: unknown): void;
+  /** How many option evaluations are under way (nested). */
+  evaluationDepth(): number;
+  /** The options being evaluated, outermost first (for cycle messages). */
+  evaluationStack(): readonly string[];
+  /** Runs `task` once the evaluations under way are over. */
+  afterEvaluation(task: () => void): void;
 }
 
 /** Declaration fields that are values (as opposed to the structural `type`). */
@@ -119,7 +139,7 @@ function declarationsOf(options: unknown, path: readonly string[], into: Map<str
 
 /**
  * Whether a declaration value from the first call matches the second's:
- * structurally for data, by source text for functions (their captured ghosts
+ * structurally for data, by source text for functions (their captured placeholders
  * forward to real values), by class for `lazy()` values.
  */
 function sameValue(first: unknown, second: unknown, depth = 8): boolean {
@@ -145,15 +165,15 @@ export class DeclarationView {
   /** Marks an option declaration. */
   readonly _type = "option" as const;
   /** The option type, from the first call. */
-  readonly type: AnyOptionType | undefined;
+  readonly type: AnyOptionDeclaration["type"];
   /** Whether the first call gave a default. */
   readonly hasDefault: boolean;
-  readonly #calls: ModuleCalls;
+  readonly #calls: Pick<ModuleCalls, "declarationValue">;
   readonly #path: readonly string[];
   readonly #first: AnyOptionDeclaration;
 
   /** Made by {@link ModuleCalls.declaration}. */
-  constructor(calls: ModuleCalls, path: readonly string[], first: AnyOptionDeclaration) {
+  constructor(calls: Pick<ModuleCalls, "declarationValue">, path: readonly string[], first: AnyOptionDeclaration) {
     this.#calls = calls;
     this.#path = path;
     this.#first = first;
@@ -213,14 +233,14 @@ export function declarationHas(declaration: AnyOptionDeclaration, field: Declara
 }
 
 /** The calls of one module function in one evaluation; see the file comment. */
-export class ModuleCalls {
-  /** The ghosts of the first call. */
-  readonly scope = new GhostScope();
+export class ModuleCalls<Structure extends ModuleStructure = ModuleStructure> {
+  /** The placeholders of the first call. */
+  readonly scope = new PlaceholderScope();
   readonly #module: (args: never) => unknown;
-  readonly #host: ModuleCallsHost;
-  #first: ShapedModule | undefined;
+  readonly #host: ModuleCallsHost<Structure>;
+  #first: Structure | undefined;
   #firstDeclarations: ReadonlyMap<string, { path: readonly string[]; declaration: AnyOptionDeclaration }> | undefined;
-  #second: ShapedModule | undefined;
+  #second: Structure | undefined;
   #secondDeclarations: ReadonlyMap<string, { path: readonly string[]; declaration: AnyOptionDeclaration }> | undefined;
   /** Evaluation-stack depth when the running second call started. */
   #running: number | undefined;
@@ -228,23 +248,23 @@ export class ModuleCalls {
   #failure: { error: unknown } | undefined;
   /** Whether a second call is queued to check first-call values used in the meantime. */
   #checkScheduled = false;
-  /** Whether the first call's declarations were searched for ghosts (see {@link taintsAllDefinitions}). */
+  /** Whether the first call's declarations were searched for placeholders (see {@link taintsAllDefinitions}). */
   #declarationsSearched = false;
 
   /** Prepares the calls of `module`; the first call is made by the collector. */
-  constructor(module: (args: never) => unknown, host: ModuleCallsHost) {
+  constructor(module: (args: never) => unknown, host: ModuleCallsHost<Structure>) {
     this.#module = module;
     this.#host = host;
   }
 
   /** The shaped result of the first call. */
-  get first(): ShapedModule {
+  get first(): Structure {
     if (this.#first === undefined) throw new Error("internal error: the first call of a module has not been recorded");
     return this.#first;
   }
 
   /** Records the shaped result of the first call. */
-  set first(shaped: ShapedModule) {
+  set first(shaped: Structure) {
     this.#first = shaped;
   }
 
@@ -253,16 +273,16 @@ export class ModuleCalls {
     return this.first.file;
   }
 
-  /** Whether the first call (or a walk of its result) touched a ghost, so some values may need the second call. */
+  /** Whether the first call (or a walk of its result) touched a placeholder, so some values may need the second call. */
   get touched(): boolean {
     return this.scope.touched;
   }
 
   /**
    * Whether none of the first call's definitions can be trusted (see
-   * `taint.ts`): the call coerced a ghost, asked one about its attributes,
+   * `taint.ts`): the call coerced a placeholder, asked one about its attributes,
    * or read one that it did not put in its result. Call after the first
-   * result's config was searched for ghosts (the definition index's walk);
+   * result's config was searched for placeholders (the definition index's walk);
    * this searches the declarations.
    */
   taintsAllDefinitions(): boolean {
@@ -273,7 +293,7 @@ export class ModuleCalls {
       this.#firstDeclarations ??= this.#declarations(this.first);
       for (const { declaration } of this.#firstDeclarations.values()) {
         for (const field of DECLARATION_FIELDS) {
-          // Only to mark the ghosts placed there. A getter (`mkPackageOption`'s default) runs later, against the real config.
+          // Only to mark the placeholders placed there. A getter (`mkPackageOption`'s default) runs later, against the real config.
           const descriptor = Object.getOwnPropertyDescriptor(declaration, field);
           if (descriptor !== undefined && descriptor.get === undefined) taintedValue(descriptor.value);
         }
@@ -283,7 +303,7 @@ export class ModuleCalls {
   }
 
   /** The second call's shaped result, if it was made. */
-  get second(): ShapedModule | undefined {
+  get second(): Structure | undefined {
     return this.#second;
   }
 
@@ -297,13 +317,13 @@ export class ModuleCalls {
    * tells the evaluation. Throws an InfiniteRecursionError if it is running
    * already: what asked for it is needed by the call itself.
    */
-  callSecond(): ShapedModule {
+  callSecond(): Structure {
     if (this.#second !== undefined) return this.#second;
     if (this.#running !== undefined) throw this.cycle(undefined);
-    this.#running = evaluationDepth();
-    let shaped: ShapedModule;
+    this.#running = this.#host.evaluationDepth();
+    let shaped: Structure;
     try {
-      shaped = shapeModule(this.#host.callReal(this.#module, this.file), this.file);
+      shaped = this.#host.callReal(this.#module, this.file);
     } finally {
       this.#running = undefined;
     }
@@ -323,7 +343,7 @@ export class ModuleCalls {
    * default).
    */
   cycle(what: string | undefined): InfiniteRecursionError {
-    const stack = evaluationStack();
+    const stack = this.#host.evaluationStack();
     const start = Math.max(0, (this.#running ?? 0) - 1);
     const chain = stack.slice(start);
     const trigger = this.#running !== undefined && this.#running > 0 ? stack[this.#running - 1] : undefined;
@@ -344,9 +364,9 @@ export class ModuleCalls {
     const known = this.#used?.get(usedKey(path, field));
     if (known !== undefined) return known.value;
     const value = first[field];
-    if (containsGhost(value)) {
+    if (containsPlaceholder(value)) {
       // `default: config.other.value`: the placeholder stands for a path of config, which can be read now.
-      const resolved = resolveGhosts(value);
+      const resolved = resolvePlaceholders(value);
       if (resolved !== undefined) return this.#use(path, field, resolved.value);
       // A placeholder for a call's result (`pkgs.callPackage(…)`): only the second call knows.
       if (this.#running !== undefined) throw this.cycle(`the ${field} of \`${showOption([...this.#host.prefix, ...path])}', which is computed from config`);
@@ -355,7 +375,7 @@ export class ModuleCalls {
     }
     // Without a coercion before it, nothing in the declaration came from a placeholder's value: it stands (and is compared if a second call comes).
     if (this.#running !== undefined || this.#checkScheduled || !this.scope.coercedBefore(first)) return this.#use(path, field, value);
-    if (evaluationDepth() === 0) {
+    if (this.#host.evaluationDepth() === 0) {
       this.callSecond();
       return this.#secondDeclaration(path)[field];
     }
@@ -366,7 +386,7 @@ export class ModuleCalls {
       if (!(error instanceof InfiniteRecursionError)) throw error;
       // The body needs the option being merged (`x: config.hostName.length` while `hostName` is merged): use the first value now, and check it once that merge is done.
       this.#checkScheduled = true;
-      afterEvaluation(() => this.#checkLater());
+      this.#host.afterEvaluation(() => this.#checkLater());
       return this.#use(path, field, value);
     }
   }
@@ -398,7 +418,7 @@ export class ModuleCalls {
     return error;
   }
 
-  #declarations(shaped: ShapedModule): ReadonlyMap<string, { path: readonly string[]; declaration: AnyOptionDeclaration }> {
+  #declarations(shaped: ModuleStructure): ReadonlyMap<string, { path: readonly string[]; declaration: AnyOptionDeclaration }> {
     // Most module functions only define: they share one empty map.
     if (typeof shaped.options !== "object" || shaped.options === null || !hasKeys(shaped.options)) return NO_DECLARATIONS;
     const into = new Map<string, { path: readonly string[]; declaration: AnyOptionDeclaration }>();
@@ -421,7 +441,7 @@ export class ModuleCalls {
     );
   }
 
-  #checkSecond(second: ShapedModule): void {
+  #checkSecond(second: Structure): void {
     const first = this.first;
     this.#firstDeclarations ??= this.#declarations(first);
     const secondDeclarations = this.#declarations(second);

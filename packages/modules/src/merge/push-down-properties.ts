@@ -15,8 +15,11 @@
  * imports): it becomes a lazy read of the real value it stands for.
  *
  * The walk of a module function's first result also classifies each
- * definition as clean or tainted (see `taint.ts`), marking the placeholders
- * it finds on the way.
+ * definition as clean or tainted, with the classifier the placeholder
+ * machinery passes in (see `placeholder/taint.ts`).
+ *
+ * The walk knows the option tree only through {@link PushDownNode}, so this
+ * step sits below the evaluator that builds the tree.
  */
 import { InvalidModuleError } from "../errors/invalid-module-error.js";
 import { showOption } from "../options/show-option.js";
@@ -25,14 +28,34 @@ import { MkIf } from "../properties/mk-if.js";
 import { MkMerge } from "../properties/mk-merge.js";
 import { MkOrder } from "../properties/mk-order.js";
 import { MkOverride } from "../properties/mk-override.js";
-import { isGhost, placeGhost, realValueOfGhost } from "./ghost.js";
-import type { OptionNode } from "./option-tree.js";
-import { taintedValue, untrustedCondition } from "./taint.js";
+import { isPlaceholder, realValueOfPlaceholder } from "../placeholder/index.js";
+
+/** What the walk needs of a node of the option tree. */
+export interface PushDownNode<Node extends PushDownNode<Node>> {
+  /** The node's path relative to the evaluation root. */
+  readonly path: readonly string[];
+  /** The node's full path, for messages. */
+  readonly loc: readonly string[];
+  /** Whether an option is declared here (the walk stops). */
+  readonly isOption: boolean;
+  /** The nodes below, by attribute name. */
+  readonly children: ReadonlyMap<string, Node>;
+}
+
+/** Tells which definitions of a module function's first call are tainted (see `placeholder/taint.ts`). */
+export interface DefinitionClassifier {
+  /** Whether an `mkIf` condition taints the definitions below it. */
+  condition(condition: unknown): boolean;
+  /** Whether a value (a definition, or a priority) is tainted. */
+  value(value: unknown): boolean;
+  /** Whether a placeholder that is a whole definition value is tainted (it cannot be read later). */
+  wholePlaceholder(placeholder: object): boolean;
+}
 
 /** Receives what the walk finds. */
-export interface DefinitionSink {
-  /** A definition for the option at `node`; `tainted` is false unless the walk classifies (see `taint.ts`). */
-  definition(node: OptionNode, value: unknown, tainted: boolean): void;
+export interface DefinitionSink<Node> {
+  /** A definition for the option at `node`; `tainted` is false unless the walk classifies. */
+  definition(node: Node, value: unknown, tainted: boolean): void;
   /** A definition below no declared option, at `path` (relative to the evaluation root). */
   unmatched(path: readonly string[], value: unknown, tainted: boolean): void;
 }
@@ -41,14 +64,14 @@ export interface DefinitionSink {
 type Wrapper = MkIf<unknown> | MkOverride<unknown> | MkOrder<unknown>;
 
 /** The state of one walk. */
-interface Walk {
+interface Walk<Node> {
   readonly file: string;
-  readonly sink: DefinitionSink;
-  /** Whether to classify definitions (the walk of a first call's result). */
-  readonly classify: boolean;
+  readonly sink: DefinitionSink<Node>;
+  /** The classifier, in the walk of a first call's result. */
+  readonly classify: DefinitionClassifier | undefined;
   /** The properties above the current position, outermost first. */
   readonly wrappers: Wrapper[];
-  /** How many of them taint the definitions below (see `taint.ts`). */
+  /** How many of them taint the definitions below. */
   tainting: number;
 }
 
@@ -78,11 +101,11 @@ function rewrap(wrappers: readonly Wrapper[], value: unknown): unknown {
  * Walks one config value at `node` (a prefix, not an option), reporting
  * definitions to `sink`; with `classify`, each is reported clean or tainted.
  */
-export function pushDownProperties(value: unknown, node: OptionNode, file: string, sink: DefinitionSink, excluded?: ReadonlySet<string>, classify = false): void {
+export function pushDownProperties<Node extends PushDownNode<Node>>(value: unknown, node: Node, file: string, sink: DefinitionSink<Node>, excluded?: ReadonlySet<string>, classify?: DefinitionClassifier): void {
   pushDown({ file, sink, classify, wrappers: [], tainting: 0 }, value, node, excluded);
 }
 
-function pushDownWrapped(walk: Walk, wrapper: Wrapper, tainting: boolean, node: OptionNode, excluded: ReadonlySet<string> | undefined): void {
+function pushDownWrapped<Node extends PushDownNode<Node>>(walk: Walk<Node>, wrapper: Wrapper, tainting: boolean, node: Node, excluded: ReadonlySet<string> | undefined): void {
   // An exception abandons the whole walk, so there is nothing to restore then.
   walk.wrappers.push(wrapper);
   if (tainting) walk.tainting++;
@@ -91,18 +114,18 @@ function pushDownWrapped(walk: Walk, wrapper: Wrapper, tainting: boolean, node: 
   if (tainting) walk.tainting--;
 }
 
-function pushDown(walk: Walk, value: unknown, node: OptionNode, excluded: ReadonlySet<string> | undefined): void {
+function pushDown<Node extends PushDownNode<Node>>(walk: Walk<Node>, value: unknown, node: Node, excluded: ReadonlySet<string> | undefined): void {
   const forced = forceLazy(value);
   if (forced instanceof MkMerge) {
     for (const content of forced.contents) pushDown(walk, content, node, excluded);
     return;
   }
   if (forced instanceof MkIf) {
-    pushDownWrapped(walk, forced, walk.classify && untrustedCondition(forced.condition), node, excluded);
+    pushDownWrapped(walk, forced, walk.classify !== undefined && walk.classify.condition(forced.condition), node, excluded);
     return;
   }
   if (forced instanceof MkOverride || forced instanceof MkOrder) {
-    pushDownWrapped(walk, forced, walk.classify && taintedValue(forced.priority), node, excluded);
+    pushDownWrapped(walk, forced, walk.classify !== undefined && walk.classify.value(forced.priority), node, excluded);
     return;
   }
   if (!isPlainAttrs(forced)) {
@@ -125,11 +148,11 @@ function pushDown(walk: Walk, value: unknown, node: OptionNode, excluded: Readon
     let leaf: unknown = raw;
     let tainted = false;
     if (getter !== undefined) leaf = new Lazy(() => getter.call(forced));
-    else if (child !== undefined && isGhost(raw)) {
+    else if (child !== undefined && isPlaceholder(raw)) {
       // A placeholder as the whole value: a lazy read of the real value (unless it stands for a call's result).
-      leaf = new Lazy(() => realValueOfGhost(raw));
-      tainted = walk.classify && !placeGhost(raw as object);
-    } else if (walk.classify) tainted = taintedValue(raw);
+      leaf = new Lazy(() => realValueOfPlaceholder(raw));
+      tainted = walk.classify !== undefined && walk.classify.wholePlaceholder(raw as object);
+    } else if (walk.classify !== undefined) tainted = walk.classify.value(raw);
     if (walk.tainting > 0) tainted = true;
     const wrapped = walk.wrappers.length === 0 ? leaf : rewrap(walk.wrappers, leaf);
     if (child !== undefined) walk.sink.definition(child, wrapped, tainted);
