@@ -4,14 +4,14 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { directoryTokens, entryTokens, narTokens, regularTokens, symlinkTokens } from "../../test/nar-tokens.js";
-import { hashString } from "./hash.js";
-import { NarDumpError } from "./nar-errors.js";
-import { hashFile, hashFileSync, hashPath, hashPathSync } from "./nar-hash.js";
-import { parseNar, type NarPath } from "./nar-reader.js";
-import { unpackNar } from "./nar-unpack.js";
-import { NAR_MAGIC, narChunks, narChunksOfText, narStream, writeNarOfPath, writeNarOfText } from "./nar-writer.js";
-import { makeFixedOutputPath } from "./store-path.js";
+import { directoryTokens, entryTokens, narTokens, regularTokens, symlinkTokens } from "../nar-tokens.js";
+import { hashString } from "../../src/store/hash.js";
+import { NarDumpError } from "../../src/store/nar-errors.js";
+import { hashFile, hashFileSync, hashPath, hashPathSync } from "../../src/store/nar-hash.js";
+import { parseNar, type NarPath } from "../../src/store/nar-reader.js";
+import { unpackNar } from "../../src/store/nar-unpack.js";
+import { NAR_MAGIC, narChunks, narChunksOfText, narStream, writeNarOfPath, writeNarOfText } from "../../src/store/nar-writer.js";
+import { makeFixedOutputPath } from "../../src/store/store-path.js";
 
 let workspace = "";
 beforeAll(() => {
