@@ -77,7 +77,7 @@ function writeSqlitePrebuild(dir) {
  * maps the `dist` of another package inlined into this bundle to where that
  * package's `dist` is installed, relative to this bundle's.
  */
-function ownImportMetaUrl(distDir, others = {}) {
+function ownImportMetaUrl(distDir, others = {}, format = "esm") {
   const places = [[distDir, "."], ...Object.entries(others)];
   return {
     name: "own-import-meta-url",
@@ -87,20 +87,24 @@ function ownImportMetaUrl(distDir, others = {}) {
         const place = places.find(([dir]) => args.path.startsWith(`${dir}/`));
         if (!text.includes("import.meta.url") || place === undefined) return undefined;
         // Every output lands directly in dist, so one relative URL serves entries and chunks alike.
-        const own = `new URL(${JSON.stringify(`${place[1]}/${relative(place[0], args.path)}`)}, import.meta.url).href`;
-        return { contents: text.replaceAll("import.meta.url", own), loader: "js", resolveDir: dirname(args.path) };
+        const at = JSON.stringify(`${place[1]}/${relative(place[0], args.path)}`);
+        if (format === "esm") return { contents: text.replaceAll("import.meta.url", `new URL(${at}, import.meta.url).href`), loader: "js", resolveDir: dirname(args.path) };
+        // CommonJS has no import.meta: the output file's own URL comes from __filename.
+        const own = `new URL(${at}, __kilnPathToFileURL(__filename)).href`;
+        return { contents: `import { pathToFileURL as __kilnPathToFileURL } from "node:url";\n${text.replaceAll("import.meta.url", own)}`, loader: "js", resolveDir: dirname(args.path) };
       });
     },
   };
 }
 
 /**
- * Bundles one entry of the CLI's `dist` into a single file with nothing split
- * off, the subpath `inline` names (a workspace package's module, by its
- * specifier) included: the command answered from the evaluation cache then
- * loads one file, and only the parts of Node it uses (each built-in module
- * loaded costs start-up time; a shared chunk pulls in what any command
- * needs). Other packages stay imports.
+ * Bundles one entry of the CLI's `dist` into a single CommonJS file (`.cjs`)
+ * with nothing split off, the subpath `inline` names (a workspace package's
+ * module, by its specifier) included: the command answered from the
+ * evaluation cache then loads one file, and only the parts of Node it uses
+ * (each built-in module loaded costs start-up time; a shared chunk pulls in
+ * what any command needs, and ES modules Node's ES module loader). Other
+ * packages stay imports (require calls).
  */
 async function bundleAlone(from, to, entry, inline) {
   const distDir = join(from, "dist");
@@ -113,8 +117,9 @@ async function bundleAlone(from, to, entry, inline) {
     outbase: distDir,
     allowOverwrite: true,
     write: false,
+    outExtension: { ".js": ".cjs" },
     bundle: true,
-    format: "esm",
+    format: "cjs",
     platform: "node",
     target: "node20",
     sourcemap: true,
@@ -132,7 +137,7 @@ async function bundleAlone(from, to, entry, inline) {
           });
         },
       },
-      ownImportMetaUrl(distDir, others),
+      ownImportMetaUrl(distDir, others, "cjs"),
     ],
   });
   for (const output of result.outputFiles) {
@@ -216,7 +221,7 @@ try {
   const cliDir = join(root, "packages", "cli");
   // `version.js` answers `kiln --version` alone; `default-packages.js` is loaded as a config, by path.
   await bundlePackage(cliDir, stage, ["main.js", "index.js", "version.js", "default-packages.js"]);
-  // `cached-command.js` answers a build of an unchanged config: one file, with the part of @kiln/core it needs.
+  // `cached-command.cjs` answers a build of an unchanged config (bin/kiln.cjs loads it): one file, with the part of @kiln/core it needs.
   const coreDist = join(root, "packages", "core", "dist");
   await bundleAlone(cliDir, stage, "cached-command.js", {
     "@kiln/core/cache-hit": { file: join(coreDist, "cache-hit.js"), dist: coreDist, installedDist: `../node_modules/${manifests.core.name}/dist` },
