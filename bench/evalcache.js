@@ -8,6 +8,12 @@
 //    which evaluates every time (Nix caches only flakes), run with
 //    `ulimit -s unlimited`, which the deep graph needs.
 // 2. A no-op `kiln build` of examples/hello against `nix-build`'s no-op.
+// 3. A no-op `kiln build` of an already built graph of BENCH_NOOP_NODES
+//    (2,500; 0 skips it) trivial derivations (`pnpm bench realise`'s graph:
+//    node i needs i-1 and i/2), against `nix-build`'s no-op of the same
+//    graph, which evaluates it again and finds every output valid; goal: at
+//    least as fast. The first builds (untimed, at once) take about a minute;
+//    the graph is deleted from /nix/store afterwards.
 //
 // The CLI is packed and installed as a user installs it (KILN_BIN=PATH times
 // that `kiln` instead). BENCH_ROUNDS (10) sets the rounds; BENCH_SIZES
@@ -18,6 +24,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { has, installPackedKiln, ms, reportSides, sideBySide, timed } from "./common.js";
+import { KILN_CONFIG, NIX_BUILD_OPTIONS, kilnBuildUntimed, kilnEnv as graphEnv, nixBuildUntimed, nixDelete, nixGraphArguments } from "./realise/sides.js";
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
 const sizes = (process.env.BENCH_SIZES ?? "10000 100000").split(/\s+/).filter(Boolean).map(Number);
@@ -27,6 +34,9 @@ const graphConfig = join(repo, "bench", "instantiate", "kiln.ts");
 const graphNix = join(repo, "bench", "instantiate", "graph.nix");
 const NIX_OPTIONS = ["--option", "sandbox", "false", "--option", "build-users-group", "", "--option", "substituters", ""];
 const withNix = has("nix-instantiate");
+const noopNodes = Number(process.env.BENCH_NOOP_NODES ?? 2500);
+/** .drv paths of this run's graphs in /nix/store, deleted at the end. */
+const nixGraphs = [];
 
 try {
   const installed = process.env.KILN_BIN ?? installPackedKiln(root);
@@ -59,7 +69,28 @@ try {
   if (has("nix-build")) build.push({ name: "nix-build (no-op)", command: "nix-build", args: [join(repo, "bench", "startup", "hello.nix"), "--no-out-link", ...NIX_OPTIONS], options: { env: { ...process.env, NIX_REMOTE: "" } } });
   for (const side of build) timed(side.command, side.args, side.options);
   reportSides(`no-op build of examples/hello, median of ${rounds}:`, build, sideBySide(build, rounds), 1.5);
+
+  if (noopNodes > 0) {
+    const graph = { nodes: noopNodes, fanout: 2, nonce: `${process.pid}-${Date.now()}-evalcache` };
+    const storeDir = join(root, "graph", "store");
+    const started = performance.now();
+    const [kilnOutput] = await Promise.all([
+      kilnBuildUntimed(graph, storeDir, installed, { KILN_CACHE_DIR: kilnEnv.KILN_CACHE_DIR }),
+      withNix ? nixBuildUntimed(graph, (drvPath) => nixGraphs.push(drvPath)) : Promise.resolve(""),
+    ]);
+    console.log(`${noopNodes} derivations (node i needs i-1 and i/2), built once by each (untimed, at once: ${((performance.now() - started) / 1000).toFixed(0)} s), then built again:`);
+    const sides = [{ name: "kiln build (no-op, cached)", command: installed, args: ["build", KILN_CONFIG, "--no-link"], options: { env: { ...graphEnv(graph, storeDir), KILN_CACHE_DIR: kilnEnv.KILN_CACHE_DIR } } }];
+    if (has("nix-build")) sides.push({ name: "nix-build (no-op)", command: "nix-build", args: [...nixGraphArguments(graph), "--no-out-link", ...NIX_BUILD_OPTIONS], options: { env: { ...process.env, NIX_REMOTE: "" } } });
+    sides.push({ name: "node -e 0", command: process.execPath, args: ["-e", "0"] });
+    // The first no-op saves the evaluation (the first build evaluated with its options); it must print what the build printed.
+    const again = timed(sides[0].command, sides[0].args, sides[0].options);
+    if (again.stdout !== kilnOutput) throw new Error(`the no-op kiln build printed other outputs than the first build: ${again.stdout} vs ${kilnOutput}`);
+    const medians = sideBySide(sides, rounds);
+    if (sides[1].name.startsWith("nix-build")) reportSides(`  unchanged, median of ${rounds}:`, sides, medians, 1);
+    else console.log(`  kiln build (no-op): ${ms(medians[0].wall)}`);
+  }
 } finally {
+  for (const drvPath of nixGraphs.splice(0)) nixDelete(drvPath);
   spawnSync("chmod", ["-R", "u+w", root], { stdio: "ignore" });
   rmSync(root, { recursive: true, force: true });
 }

@@ -26,7 +26,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { createRequire, isBuiltin } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -73,21 +73,78 @@ function writeSqlitePrebuild(dir) {
 /**
  * An esbuild plugin: every bundled module keeps the `import.meta.url` its own
  * file in `dist` had, so what it finds relative to itself (its package.json,
- * its shipped `src` files, its package's entry) is found as before.
+ * its shipped `src` files, its package's entry) is found as before. `others`
+ * maps the `dist` of another package inlined into this bundle to where that
+ * package's `dist` is installed, relative to this bundle's.
  */
-function ownImportMetaUrl(distDir) {
+function ownImportMetaUrl(distDir, others = {}, format = "esm") {
+  const places = [[distDir, "."], ...Object.entries(others)];
   return {
     name: "own-import-meta-url",
     setup(build) {
       build.onLoad({ filter: /\.js$/ }, (args) => {
         const text = readFileSync(args.path, "utf8");
-        if (!text.includes("import.meta.url") || !args.path.startsWith(`${distDir}/`)) return undefined;
+        const place = places.find(([dir]) => args.path.startsWith(`${dir}/`));
+        if (!text.includes("import.meta.url") || place === undefined) return undefined;
         // Every output lands directly in dist, so one relative URL serves entries and chunks alike.
-        const own = `new URL(${JSON.stringify(`./${relative(distDir, args.path)}`)}, import.meta.url).href`;
-        return { contents: text.replaceAll("import.meta.url", own), loader: "js", resolveDir: dirname(args.path) };
+        const at = JSON.stringify(`${place[1]}/${relative(place[0], args.path)}`);
+        if (format === "esm") return { contents: text.replaceAll("import.meta.url", `new URL(${at}, import.meta.url).href`), loader: "js", resolveDir: dirname(args.path) };
+        // CommonJS has no import.meta: the output file's own URL comes from __filename.
+        const own = `new URL(${at}, __kilnPathToFileURL(__filename)).href`;
+        return { contents: `import { pathToFileURL as __kilnPathToFileURL } from "node:url";\n${text.replaceAll("import.meta.url", own)}`, loader: "js", resolveDir: dirname(args.path) };
       });
     },
   };
+}
+
+/**
+ * Bundles one entry of the CLI's `dist` into a single CommonJS file (`.cjs`)
+ * with nothing split off, the subpath `inline` names (a workspace package's
+ * module, by its specifier) included: the command answered from the
+ * evaluation cache then loads one file, and only the parts of Node it uses
+ * (each built-in module loaded costs start-up time; a shared chunk pulls in
+ * what any command needs, and ES modules Node's ES module loader). Other
+ * packages stay imports (require calls).
+ */
+async function bundleAlone(from, to, entry, inline) {
+  const distDir = join(from, "dist");
+  const others = {};
+  for (const { dist, installedDist } of Object.values(inline)) others[dist] = installedDist;
+  const result = await esbuild.build({
+    absWorkingDir: from,
+    entryPoints: [join(distDir, entry)],
+    outdir: distDir,
+    outbase: distDir,
+    allowOverwrite: true,
+    write: false,
+    outExtension: { ".js": ".cjs" },
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    sourcemap: true,
+    logLevel: "warning",
+    plugins: [
+      {
+        name: "inline-workspace-subpaths",
+        setup(build) {
+          build.onResolve({ filter: /^[^./]/ }, (args) => {
+            // Node's own modules as esbuild knows them: an import whose bindings all went unused is then dropped.
+            if (isBuiltin(args.path)) return undefined;
+            const inlined = inline[args.path];
+            if (inlined !== undefined) return { path: inlined.file };
+            return { path: args.path, external: true };
+          });
+        },
+      },
+      ownImportMetaUrl(distDir, others, "cjs"),
+    ],
+  });
+  for (const output of result.outputFiles) {
+    const file = join(to, "dist", relative(distDir, output.path));
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, output.contents);
+  }
 }
 
 /**
@@ -162,8 +219,13 @@ try {
 
   // 3. The CLI, bundled; its declarations as tsc wrote them, for programs that embed it.
   const cliDir = join(root, "packages", "cli");
-  // `version.js` answers `kiln --version` alone, `cached-command.js` a build of an unchanged config; `default-packages.js` is loaded as a config, by path.
-  await bundlePackage(cliDir, stage, ["main.js", "index.js", "version.js", "cached-command.js", "default-packages.js"]);
+  // `version.js` answers `kiln --version` alone; `default-packages.js` is loaded as a config, by path.
+  await bundlePackage(cliDir, stage, ["main.js", "index.js", "version.js", "default-packages.js"]);
+  // `cached-command.cjs` answers a build of an unchanged config (bin/kiln.cjs loads it): one file, with the part of @kiln/core it needs.
+  const coreDist = join(root, "packages", "core", "dist");
+  await bundleAlone(cliDir, stage, "cached-command.js", {
+    "@kiln/core/cache-hit": { file: join(coreDist, "cache-hit.js"), dist: coreDist, installedDist: `../node_modules/${manifests.core.name}/dist` },
+  });
   cpSync(join(cliDir, "dist"), join(stage, "dist"), { recursive: true, filter: declarationsOnly });
   cpSync(join(cliDir, "bin"), join(stage, "bin"), { recursive: true });
   cpSync(join(root, "README.md"), join(stage, "README.md"));

@@ -20,7 +20,8 @@ const JOBS = "2";
 const KILN_BUILD_ARGUMENTS = [KILN, "build", KILN_CONFIG, "--no-sandbox", "-j", JOBS, "--no-link"];
 const KILN_SANDBOXED_BUILD_ARGUMENTS = [KILN, "build", KILN_CONFIG, "--sandbox", "-j", JOBS, "--no-link"];
 const NIX_ENV = { ...process.env, NIX_REMOTE: "" };
-const NIX_BUILD_OPTIONS = ["--option", "sandbox", "false", "--option", "build-users-group", "", "--option", "substituters", "", "--max-jobs", JOBS];
+/** Nix's build options here: unsandboxed, no substituters, two jobs. */
+export const NIX_BUILD_OPTIONS = ["--option", "sandbox", "false", "--option", "build-users-group", "", "--option", "substituters", "", "--max-jobs", JOBS];
 const GNU_TIME = "/usr/bin/time";
 
 /**
@@ -30,7 +31,7 @@ const GNU_TIME = "/usr/bin/time";
  */
 
 /** The environment that sizes the Kiln config. */
-function kilnEnv(graph, storeDir) {
+export function kilnEnv(graph, storeDir) {
   return {
     ...process.env,
     BENCH_NODES: String(graph.nodes),
@@ -42,7 +43,7 @@ function kilnEnv(graph, storeDir) {
 }
 
 /** The arguments that size the Nix expression. */
-function nixGraphArguments(graph) {
+export function nixGraphArguments(graph) {
   return [NIX_FILE, "--arg", "n", String(graph.nodes), "--arg", "fanout", String(graph.fanout), "--argstr", "nonce", graph.nonce];
 }
 
@@ -136,11 +137,14 @@ export function stopUntimed() {
 
 /**
  * `kiln build` of the graph into `storeDir`, untimed and without blocking, so
- * that first builds (set-up, not measured) can share the machine.
+ * that first builds (set-up, not measured) can share the machine. `kiln`
+ * runs that `kiln` (an installed one) instead of this checkout's, with `env`
+ * added to the environment.
  * @returns {Promise<string>} the output path printed
  */
-export function kilnBuildUntimed(graph, storeDir) {
-  return untimed(process.execPath, KILN_BUILD_ARGUMENTS, kilnEnv(graph, storeDir));
+export function kilnBuildUntimed(graph, storeDir, kiln = undefined, env = {}) {
+  const [command, args] = kiln === undefined ? [process.execPath, KILN_BUILD_ARGUMENTS] : [kiln, KILN_BUILD_ARGUMENTS.slice(1)];
+  return untimed(command, args, { ...kilnEnv(graph, storeDir), ...env });
 }
 
 /**

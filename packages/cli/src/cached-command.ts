@@ -8,7 +8,7 @@
  * command itself, which says why with `-v`.
  */
 import { parseArgs } from "node:util";
-import { EVALUATION_REUSED_NOTE, LocalStore, defaultStoreDir, evaluationCacheEnabled, evaluationKeyOf, lookupEvaluation, reportWarning } from "@kiln/core/cache-hit";
+import { EVALUATION_REUSED_NOTE, ExistingStore, defaultStoreDir, evaluationCacheEnabled, evaluationKeyOf, lookupEvaluation, reportWarning } from "@kiln/core/cache-hit";
 import type { CommandIO } from "./command.js";
 import { fallbackPackages, isDefaultSet, resolveInstallable } from "./installables.js";
 import { warnIfOtherKilnVersion } from "./project/project-kiln-version.js";
@@ -52,20 +52,20 @@ export async function runFromEvaluationCache(argv: readonly string[], io: Comman
     if (!("hit" in lookup)) return undefined;
     const { roots, warnings } = lookup.hit;
     const writes = name === "build" || (values["read-only"] !== true && isKilnStore(storeDir));
-    const store = writes ? LocalStore.open({ storeDir }) : undefined;
+    // Only looked into: a store not set up yet cannot have what the entry names.
+    const store = writes ? ExistingStore.open({ storeDir }) : undefined;
+    if (writes && store === undefined) return undefined;
     try {
       if (store !== undefined && !(name === "build" ? allOutputsValid(store, roots) : storeHasRoots(store, roots))) return undefined;
+      const built = new Map(roots.map((root) => [root.drvPath, root.outputs]));
+      // Before anything is said: if a link cannot be made, the command itself runs and says why, once.
+      if (name === "build" && values["no-link"] !== true) makeResultLinks(typeof values["out-link"] === "string" ? values["out-link"] : "result", roots, built, store);
       // What the command would have said before evaluating.
       if (!isDefaultSet(given)) warnIfOtherKilnVersion(given.replace(/#.*$/s, ""), KILN_VERSION);
       if (values["verbose"] === true) io.stderr.write(`${EVALUATION_REUSED_NOTE}\n`);
       for (const warning of warnings) reportWarning(warning);
-      if (name === "instantiate") {
-        printInstantiated(roots, values["json"] === true, io);
-        return 0;
-      }
-      const built = new Map(roots.map((root) => [root.drvPath, root.outputs]));
-      if (values["no-link"] !== true) makeResultLinks(typeof values["out-link"] === "string" ? values["out-link"] : "result", roots, built, store);
-      printBuilt(roots, built, values["json"] === true, io);
+      if (name === "instantiate") printInstantiated(roots, values["json"] === true, io);
+      else printBuilt(roots, built, values["json"] === true, io);
       return 0;
     } finally {
       store?.close();

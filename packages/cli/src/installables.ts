@@ -5,16 +5,20 @@
  * Kept apart from the evaluation options so that a command answered from the
  * evaluation cache needs nothing else.
  */
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const FALLBACK_NAMES = ["@kiln/core", "@kiln/debian", "@kiln/modules", "@kiln/pkgs"] as const;
 
 /** URLs of this CLI's own `@kiln/*` packages. */
 export function fallbackPackages(): Record<string, string> {
   const packages: Record<string, string> = {};
+  // Resolved as require() resolves them, which gives the same files (each package's "." export has only a "default"
+  // condition) and works in the CommonJS bundle that answers a cached build as in ES modules.
+  const require = createRequire(import.meta.url);
   for (const name of FALLBACK_NAMES) {
     try {
-      packages[name] = import.meta.resolve(name);
+      packages[name] = pathToFileURL(require.resolve(name)).href;
     } catch {
       // A package this CLI was installed without cannot be offered.
     }

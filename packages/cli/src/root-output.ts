@@ -5,8 +5,18 @@
  * imports nothing of the evaluator, so a cached command can use it alone.
  */
 import { resolve } from "node:path";
-import { assertNotNixManaged, LocalStore, resolveStoreLocation, type CachedRoot } from "@kiln/core/cache-hit";
+import { assertNotNixManaged, ExistingStore, resolveStoreLocation, type CachedRoot } from "@kiln/core/cache-hit";
 import type { CommandIO } from "./command.js";
+
+/** What is asked of a store's database here: which paths are valid (a `LocalStore`'s database, or an `ExistingStore`). */
+export interface ValidPaths {
+  validSubset(paths: readonly string[]): Set<string>;
+}
+
+/** What makes a result link a garbage-collector root (a `LocalStore`, or an `ExistingStore`). */
+export interface RootLinks {
+  addRootLink(link: string, target: string): void;
+}
 
 /** The output paths of each root built, by `.drv` path. */
 export type BuiltOutputs = ReadonlyMap<string, Readonly<Record<string, string>>>;
@@ -18,7 +28,7 @@ function linkName(base: string, index: number, output: string, firstOutput: stri
 }
 
 /** Makes the result links (named after `base`, `result` by default) of a successful build; returns each link and its target. */
-export function makeResultLinks(base: string, roots: readonly CachedRoot[], built: BuiltOutputs, store: LocalStore | undefined): [string, string][] {
+export function makeResultLinks(base: string, roots: readonly CachedRoot[], built: BuiltOutputs, store: RootLinks | undefined): [string, string][] {
   const links: [string, string][] = [];
   roots.forEach((root, index) => {
     const outputs = built.get(root.drvPath) ?? {};
@@ -34,15 +44,15 @@ export function makeResultLinks(base: string, roots: readonly CachedRoot[], buil
 }
 
 /** Whether every output of `roots` is valid in `store`. */
-export function allOutputsValid(store: LocalStore, roots: readonly CachedRoot[]): boolean {
+export function allOutputsValid(store: ValidPaths, roots: readonly CachedRoot[]): boolean {
   const paths = roots.flatMap((root) => Object.values(root.outputs));
-  return store.database.validSubset(paths).size === new Set(paths).size;
+  return store.validSubset(paths).size === new Set(paths).size;
 }
 
 /** Whether `store` has every root's `.drv`. */
-export function storeHasRoots(store: LocalStore, roots: readonly CachedRoot[]): boolean {
+export function storeHasRoots(store: ValidPaths, roots: readonly CachedRoot[]): boolean {
   const paths = roots.map((root) => root.drvPath);
-  return store.database.validSubset(paths).size === new Set(paths).size;
+  return store.validSubset(paths).size === new Set(paths).size;
 }
 
 /** Prints what `kiln build` prints: each root's output paths, or with `json` each root's `.drv` and outputs. */
@@ -66,9 +76,10 @@ export function printInstantiated(roots: readonly CachedRoot[], json: boolean, i
   }
 }
 
-/** Whether the store at `storeDir` has every root's `.drv` (then a cached evaluation needs nothing written). */
+/** Whether the store at `storeDir` has every root's `.drv` (then a cached evaluation needs nothing written); a store not yet set up has none. */
 export function storeAtHasRoots(storeDir: string, roots: readonly CachedRoot[]): boolean {
-  const store = LocalStore.open({ storeDir });
+  const store = ExistingStore.open({ storeDir });
+  if (store === undefined) return false;
   try {
     return storeHasRoots(store, roots);
   } finally {

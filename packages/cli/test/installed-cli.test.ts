@@ -115,6 +115,34 @@ it("the machine and home templates type-check and build with the installed kiln"
   }
 });
 
+it("the installed kiln answers an unchanged config's build from the evaluation cache, result link and all, and evaluates again when an imported file changes", () => {
+  const project = join(work, "cached-project");
+  mkdirSync(project);
+  writeFileSync(join(project, "greeting.ts"), 'export const greeting = "hello";\n');
+  writeFileSync(
+    join(project, "kiln.ts"),
+    'import { derivation } from "@kiln/core";\nimport { greeting } from "./greeting.ts";\n' +
+      'export default derivation({ name: "cached", system: "x86_64-linux", builder: "/bin/sh", args: ["-c", `echo ${greeting} > $out`] });\n',
+  );
+  const first = run(kiln, ["build", "./kiln.ts", "-v"], project);
+  expect(first.status, first.stderr).toBe(0);
+  rmSync(join(project, "result"));
+  const again = run(kiln, ["build", "./kiln.ts", "-v"], project);
+  expect(again.status, again.stderr).toBe(0);
+  expect(again.stderr).toContain("evaluation cache: reused the last evaluation");
+  expect(again.stdout).toBe(first.stdout);
+  expect(readFileSync(join(project, "result"), "utf8")).toBe("hello\n");
+  // The link the cached answer made is a root: collecting keeps what it points to.
+  expect(run(kiln, ["gc"], project).status).toBe(0);
+  expect(readFileSync(join(project, "result"), "utf8")).toBe("hello\n");
+
+  writeFileSync(join(project, "greeting.ts"), 'export const greeting = "hello again";\n');
+  const changed = run(kiln, ["build", "./kiln.ts", "-v"], project);
+  expect(changed.status, changed.stderr).toBe(0);
+  expect(changed.stderr).not.toContain("evaluation cache: reused");
+  expect(readFileSync(join(project, "result"), "utf8")).toBe("hello again\n");
+});
+
 it("the installed kiln stops a config that loops at --eval-timeout and says where it was", () => {
   const project = join(work, "looping-project");
   mkdirSync(project);

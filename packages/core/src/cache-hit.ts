@@ -9,7 +9,7 @@
  * @module @kiln/core/cache-hit
  */
 export { EVALUATION_REUSED_NOTE, evaluationCacheEnabled, evaluationKeyOf, lookupEvaluation, type CachedEvaluation, type CachedRoot, type EvaluationKey, type EvaluationLookup } from "./config/evaluation-cache.js";
-export { LocalStore, type OpenStoreOptions } from "./local-store/local-store.js";
+export { ExistingStore } from "./local-store/existing-store.js";
 export { assertNotNixManaged, resolveStoreLocation } from "./local-store/store-location.js";
 export { defaultStoreDir } from "./store/current-store-dir.js";
 export { reportWarning } from "./warnings.js";

@@ -48,7 +48,7 @@ export const buildCommand: Command = {
           // A profile is of an evaluation.
           ...(args.options["profile"] === true ? { evalCache: false } : {}),
           // --check rebuilds, so it needs the derivations a cached evaluation lacks.
-          acceptCached: (cached) => !check && store !== undefined && allOutputsValid(store, cached),
+          acceptCached: (cached) => !check && store !== undefined && allOutputsValid(store.database, cached),
         }),
       );
       let built: BuiltOutputs;

@@ -8,10 +8,9 @@
  * in one database transaction. A path on disk that is not registered is
  * garbage from an interrupted run and is removed before it is made again.
  */
-import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { KilnError } from "../errors.js";
 import { printAterm } from "../derivation/aterm.js";
 import { drvReferences, type Drv } from "../derivation/drv.js";
 import type { DerivationGraph, GraphSource } from "../graph/derivation-graph.js";
@@ -24,13 +23,11 @@ import { StoreDatabase, type NewPathInfo, type PathInfo } from "./store-database
 import { ValidPathIndex } from "./valid-path-index.js";
 import { ensureGcReserve, releaseGcReserve } from "./gc-reserve.js";
 import { assertNotNixManaged, resolveStoreLocation, stateDirInUse, storeWithoutState, type StoreLocation } from "./store-location.js";
-import { temporaryPathFor } from "../util/write-file-atomically.js";
 import { lexists } from "../util/lexists.js";
+import { replaceRootSymlink } from "./root-link.js";
+import { StoreError } from "./store-error.js";
 
-/** A store operation that cannot be done; the message says why. */
-export class StoreError extends KilnError {
-  override name = "StoreError";
-}
+export { StoreError } from "./store-error.js";
 
 /** Options of {@link LocalStore.open}. */
 export interface OpenStoreOptions {
@@ -315,12 +312,7 @@ export class LocalStore implements StoreLocation {
 
   /** Makes `link` a symlink to `target` and registers it as a garbage-collector root. */
   addRootLink(link: string, target: string): void {
-    if (existsSync(link) && !isSymlink(link)) throw new StoreError(`cannot create root '${link}': a file that is not a symlink is in the way`);
-    // Renaming over the old link replaces it atomically: there is always a link.
-    const temporary = temporaryPathFor(link);
-    rmSync(temporary, { force: true });
-    symlinkSync(target, temporary);
-    renameSync(temporary, link);
+    replaceRootSymlink(link, target);
     this.database.addRoot(link, target);
   }
 
@@ -333,13 +325,5 @@ export class LocalStore implements StoreLocation {
     const owner = `${currentLockOwner()}:${randomBytes(4).toString("hex")}`;
     this.database.addTempRoots(paths, owner);
     return () => this.database.removeTempRoots(owner);
-  }
-}
-
-function isSymlink(path: string): boolean {
-  try {
-    return lstatSync(path).isSymbolicLink();
-  } catch {
-    return false;
   }
 }

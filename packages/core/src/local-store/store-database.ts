@@ -10,15 +10,9 @@
  */
 import type Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
-import { createRequire } from "node:module";
-
-// Loaded on first use: commands that never open a store should not pay for the native module.
-let DatabaseConstructor: typeof Database | undefined;
-function openDatabase(file: string, options: Database.Options): Database.Database {
-  DatabaseConstructor ??= createRequire(import.meta.url)("better-sqlite3") as typeof Database;
-  return new DatabaseConstructor(file, options);
-}
 import { dirname } from "node:path";
+import { openSqlite } from "./open-sqlite.js";
+import { validSubsetOf } from "./valid-subset.js";
 
 /** What the store knows of a valid path, as `nix path-info --json` shows it. */
 export interface PathInfo {
@@ -83,6 +77,12 @@ CREATE TABLE IF NOT EXISTS Locks (
 );
 `;
 
+/** Records a garbage-collector root (a link and the store path it points to), replacing an older record of the link. */
+export const ADD_ROOT_SQL = "INSERT OR REPLACE INTO Roots (link, target) VALUES (?, ?)";
+
+/** The store directory a database belongs to (see {@link StoreDatabase.bindStoreDir}). */
+export const BOUND_STORE_DIR_SQL = "SELECT value FROM StoreInfo WHERE name = 'storeDir'";
+
 interface ValidPathRow {
   id: number;
   path: string;
@@ -120,7 +120,7 @@ export class StoreDatabase {
 
   constructor(file: string) {
     mkdirSync(dirname(file), { recursive: true });
-    this.db = openDatabase(file, { timeout: 120_000 });
+    this.db = openSqlite(file, { timeout: 120_000 });
     setWalMode(this.db);
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma("foreign_keys = ON");
@@ -150,7 +150,7 @@ export class StoreDatabase {
       deletePath: db.prepare("DELETE FROM ValidPaths WHERE id = ?"),
       allPaths: db.prepare<[], { path: string }>("SELECT path FROM ValidPaths ORDER BY path"),
       allRoots: db.prepare<[], { link: string; target: string }>("SELECT link, target FROM Roots ORDER BY link"),
-      addRoot: db.prepare("INSERT OR REPLACE INTO Roots (link, target) VALUES (?, ?)"),
+      addRoot: db.prepare(ADD_ROOT_SQL),
       removeRoot: db.prepare("DELETE FROM Roots WHERE link = ?"),
     };
   }
@@ -174,13 +174,7 @@ export class StoreDatabase {
 
   /** The subset of `paths` that is valid, in one query per 500 paths. */
   validSubset(paths: readonly string[]): Set<string> {
-    const valid = new Set<string>();
-    for (let start = 0; start < paths.length; start += 500) {
-      const chunk = paths.slice(start, start + 500);
-      const rows = this.statement<string[], { path: string }>(`SELECT path FROM ValidPaths WHERE path IN (${chunk.map(() => "?").join(",")})`).all(...chunk);
-      for (const row of rows) valid.add(row.path);
-    }
-    return valid;
+    return validSubsetOf(paths, (sql) => this.statement<string[], { path: string }>(sql));
   }
 
   /** Everything known of a valid path, or `undefined`. */
@@ -336,7 +330,7 @@ export class StoreDatabase {
    * open one claims it.
    */
   boundStoreDir(): string | undefined {
-    return this.statement<[], { value: string }>("SELECT value FROM StoreInfo WHERE name = 'storeDir'").get()?.value;
+    return this.statement<[], { value: string }>(BOUND_STORE_DIR_SQL).get()?.value;
   }
 
   /**
