@@ -8,7 +8,7 @@
  */
 import { mkdirSync, mkdtempSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { deletePathRecursively } from "./canonicalise.js";
+import { deletePathRecursively, deletePathRecursivelyInBackground } from "./canonicalise.js";
 import { currentLockOwner, isLockOwnerAlive } from "./path-locks.js";
 
 /** This process's directory of build directories. */
@@ -22,6 +22,29 @@ export function makeBuildRoot(stateDir: string, name: string): string {
   const parent = processBuildsDir(stateDir);
   mkdirSync(parent, { recursive: true, mode: 0o700 });
   return mkdtempSync(join(parent, `${name.slice(0, 40)}-`));
+}
+
+/** Build directories still being removed in the background. */
+const removals = new Set<Promise<void>>();
+
+/**
+ * Starts removing a finished build's directory in the background. Removing
+ * even an empty directory can take a millisecond or more (the file system's
+ * journal), and a large one (a compiler's object files) far longer, so the
+ * build is not held up by it: {@link buildRootsRemoved} waits for it. A
+ * directory that cannot be removed stays for a later run to remove, as a
+ * killed process's do.
+ */
+export function removeBuildRootInBackground(root: string): void {
+  const removal: Promise<void> = deletePathRecursivelyInBackground(root)
+    .catch(() => {})
+    .finally(() => removals.delete(removal));
+  removals.add(removal);
+}
+
+/** Resolves once every build directory whose removal was started has been removed. */
+export async function buildRootsRemoved(): Promise<void> {
+  while (removals.size > 0) await Promise.all([...removals]);
 }
 
 /** Removes the build directories of Kiln processes that have ended. Returns how many processes' directories went. */

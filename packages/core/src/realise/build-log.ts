@@ -3,10 +3,14 @@
  * last lines are kept for the error message if the build fails. A log
  * file that cannot be written (a full disk) does not crash Kiln: the error
  * is kept for the build to report, and the lines still reach the listener.
+ *
+ * The file is written synchronously as the builder's output arrives, as
+ * Nix's build hook writes its log: a chunk is at most a pipe's worth, and a
+ * stream would cost a round trip through libuv's thread pool for the open,
+ * each write and the close, every one a wake-up that a short build waits on.
  */
-import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import { finished } from "node:stream/promises";
 import { StringDecoder } from "node:string_decoder";
 import { BuildFailedError } from "./build-errors.js";
 
@@ -15,7 +19,7 @@ export const FAILURE_LOG_LINES = 25;
 
 /** Collects a build's output into its log file, line by line. */
 export class BuildLog {
-  private readonly file: WriteStream;
+  private fd: number | undefined;
   private readonly decoder = new StringDecoder("utf8");
   private partial = "";
   private readonly tail: string[] = [];
@@ -25,12 +29,13 @@ export class BuildLog {
     readonly path: string,
     private readonly onLine: (line: string) => void,
   ) {
-    mkdirSync(dirname(path), { recursive: true });
-    this.file = createWriteStream(path);
-    // Without a listener, a failed write (ENOSPC) would be an uncaught 'error' event that ends the process.
-    this.file.on("error", (error) => {
-      this.failure ??= error;
-    });
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      this.fd = openSync(path, "w");
+    } catch (error) {
+      // Reported once the builder is done, as a failed write is.
+      this.failure = error as Error;
+    }
   }
 
   /** Why the log file could not be written, if it could not. */
@@ -40,11 +45,20 @@ export class BuildLog {
 
   /** Takes a chunk of the builder's stdout or stderr. */
   write(chunk: Buffer): void {
-    if (this.failure === undefined) this.file.write(chunk);
+    if (this.failure === undefined && this.fd !== undefined) this.writeAll(chunk);
     const text = this.partial + this.decoder.write(chunk);
     const lines = text.split("\n");
     this.partial = lines.pop() ?? "";
     for (const line of lines) this.line(line);
+  }
+
+  /** Writes the whole chunk (a write may take only part of it); a failure is kept, and the file written no further. */
+  private writeAll(chunk: Buffer): void {
+    try {
+      for (let at = 0; at < chunk.length; ) at += writeSync(this.fd as number, chunk, at, chunk.length - at);
+    } catch (error) {
+      this.failure ??= error as Error;
+    }
   }
 
   private line(line: string): void {
@@ -58,15 +72,19 @@ export class BuildLog {
     return this.partial === "" ? [...this.tail] : [...this.tail, this.partial].slice(-FAILURE_LOG_LINES);
   }
 
-  /** Flushes and closes the file. */
+  /** Closes the file (everything is written already). */
   async close(): Promise<void> {
     const rest = this.partial + this.decoder.end();
     this.partial = "";
     if (rest !== "") this.line(rest);
-    if (this.failure === undefined) this.file.end();
-    await finished(this.file).catch((error: Error) => {
-      this.failure ??= error;
-    });
+    if (this.fd === undefined) return;
+    const fd = this.fd;
+    this.fd = undefined;
+    try {
+      closeSync(fd);
+    } catch (error) {
+      this.failure ??= error as Error;
+    }
   }
 }
 

@@ -9,7 +9,10 @@
  * the kernel kills everything in it, so only the group is killed there and
  * the process table is not swept (a sweep costs milliseconds per build).
  * Unsandboxed, only processes started since the builder can carry its
- * environment, so only theirs is read.
+ * environment, so only theirs is read; and since Linux hands out process
+ * ids in turn, those are the ids from the builder's up to the newest one,
+ * so only they are looked at at all (unless so many processes were made
+ * meanwhile that the ids may have come round again).
  */
 import { closeSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
 
@@ -24,6 +27,59 @@ export interface BuildProcessScope {
   readonly buildTop?: string;
   /** The builder's start time (see {@link processStartTime}): processes started before it are not the build's, and their environment is not read. */
   readonly startTime?: number;
+  /**
+   * With the builder's process id as the group: {@link processesCreated} read
+   * before the builder was started. Only processes with ids from the
+   * builder's to the newest can then be the build's, and only they are read.
+   */
+  readonly createdBefore?: number;
+}
+
+/** `/proc/sys/kernel/pid_max`, read once: ids come round after this many (less the 300 Linux reserves). */
+let pidMax: number | undefined;
+
+/** How many processes (and threads) this machine has made since boot (`processes` in `/proc/stat`), or `undefined` if unknown. */
+export function processesCreated(): number | undefined {
+  let text: string;
+  try {
+    text = readFileSync("/proc/stat", "latin1");
+  } catch {
+    return undefined;
+  }
+  const match = /^processes (\d+)$/m.exec(text);
+  return match === null ? undefined : Number(match[1]);
+}
+
+/** The id most recently given to a process in this PID namespace (the last field of `/proc/loadavg`), or `undefined`. */
+function newestProcessId(): number | undefined {
+  try {
+    const last = Number(readFileSync("/proc/loadavg", "latin1").trim().split(" ").pop());
+    return Number.isInteger(last) && last > 0 ? last : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The ids a build's processes can have: from `first` (the builder's) up to
+ * the newest id, going round at `pid_max`. `undefined` (every process must
+ * be looked at) when that is not known, or when enough processes were made
+ * since `createdBefore` for the ids to have come round past the builder's.
+ */
+function idsSince(first: number, createdBefore: number | undefined): ((pid: number) => boolean) | undefined {
+  if (createdBefore === undefined) return undefined;
+  const newest = newestProcessId();
+  const created = processesCreated();
+  if (newest === undefined || created === undefined) return undefined;
+  if (pidMax === undefined) {
+    try {
+      pidMax = Number(readFileSync("/proc/sys/kernel/pid_max", "latin1").trim());
+    } catch {
+      return undefined;
+    }
+  }
+  if (!Number.isInteger(pidMax) || created - createdBefore >= pidMax - 301) return undefined;
+  return first <= newest ? (pid) => pid >= first && pid <= newest : (pid) => pid >= first || pid <= newest;
 }
 
 /**
@@ -38,9 +94,11 @@ export function killBuildProcesses(pgid: number, scope: BuildProcessScope = {}):
   if (scope.pidNamespace === true) return 0;
   for (let sweep = 0; sweep < SWEEPS; sweep++) {
     let found = 0;
+    const candidate = idsSince(pgid, scope.createdBefore);
     for (const entry of safeReaddir("/proc")) {
       const pid = Number(entry);
       if (!Number.isInteger(pid) || pid === process.pid) continue;
+      if (candidate !== undefined && !candidate(pid)) continue;
       if (belongsToBuild(pid, pgid, marker, scope.startTime)) {
         found++;
         signal(pid);

@@ -10,9 +10,9 @@ import { basename, join } from "node:path";
 import type { Drv } from "../derivation/drv.js";
 import { declaredOutputHash, isFixedOutput } from "../derivation/drv.js";
 import type { LocalStore } from "../local-store/local-store.js";
-import { canonicalisePathMetadata, deletePathRecursively, deletePathRecursivelyInBackground } from "../local-store/canonicalise.js";
+import { canonicalisePathMetadata, deletePathRecursively } from "../local-store/canonicalise.js";
 import { scanForHashParts } from "../local-store/reference-scanner.js";
-import { makeBuildRoot } from "../local-store/build-directories.js";
+import { makeBuildRoot, removeBuildRootInBackground } from "../local-store/build-directories.js";
 import type { NewPathInfo } from "../local-store/store-database.js";
 import type { Hash } from "../store/hash.js";
 import { NarDumpError } from "../store/nar-errors.js";
@@ -27,7 +27,7 @@ import { builderEnvironment, rewriteOutputPlaceholders } from "./build-environme
 import { buildRootOf, checkBuildRoot, unsandboxedBuildRootError } from "./build-root.js";
 import { bubblewrapArguments, SANDBOX_BUILD_DIR, sandboxEtcFiles } from "./sandbox.js";
 import { stageSandboxInputs } from "./sandbox-inputs.js";
-import { killBuildProcesses, processStartTime, type BuildProcessScope } from "./build-processes.js";
+import { killBuildProcesses, processesCreated, processStartTime, type BuildProcessScope } from "./build-processes.js";
 import { copyOutputTree, OutputCopyError } from "./output-copy.js";
 import { attachUserNetwork, type UserNetwork } from "./user-network.js";
 import type { RealiseEvent } from "./realiser.js";
@@ -154,10 +154,13 @@ function runBuilder(
 ): Promise<BuilderExit> {
   return new Promise((resolve, reject) => {
     const stdio = slirp4netns === undefined ? ["ignore", "pipe", "pipe"] : ["ignore", "pipe", "pipe", "pipe", "pipe"];
+    // Read before the builder exists, so that every process made since is counted.
+    const createdBefore = buildTop !== undefined ? processesCreated() : undefined;
     const child = spawn(command, args, { cwd, env, stdio: stdio as ["ignore", "pipe", "pipe"], detached: true });
     if (child.pid !== undefined) request.store.locks.setBuilder([...request.drv.outputs.values()].map((output) => output.path), child.pid);
     const startTime = buildTop !== undefined && child.pid !== undefined ? processStartTime(child.pid) : undefined;
-    const scope: BuildProcessScope = buildTop === undefined ? { pidNamespace: true } : { buildTop, ...(startTime !== undefined ? { startTime } : {}) };
+    const scope: BuildProcessScope =
+      buildTop === undefined ? { pidNamespace: true } : { buildTop, ...(startTime !== undefined ? { startTime } : {}), ...(createdBefore !== undefined ? { createdBefore } : {}) };
     let stoppedBecause: string | undefined;
     let network: UserNetwork | undefined;
     if (slirp4netns !== undefined) {
@@ -371,7 +374,8 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
     if (error instanceof NarDumpError) throw new BuildFailedError(`builder for '${drvPath}' produced an output that cannot be stored: ${error.message}`, drvPath, store.logPath(drvPath));
     throw error;
   } finally {
-    if (buildRoot !== undefined) await deletePathRecursivelyInBackground(buildRoot);
+    // Not waited for here: the realiser waits for every build directory's removal before it returns.
+    if (buildRoot !== undefined) removeBuildRootInBackground(buildRoot);
     store.locks.release(outputPaths);
   }
 }
