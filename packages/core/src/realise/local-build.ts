@@ -12,7 +12,7 @@ import { declaredOutputHash, isFixedOutput } from "../derivation/drv.js";
 import type { LocalStore } from "../local-store/local-store.js";
 import { canonicalisePathMetadata, deletePathRecursively } from "../local-store/canonicalise.js";
 import { scanForHashParts } from "../local-store/reference-scanner.js";
-import { makeBuildRoot, removeBuildRootInBackground } from "../local-store/build-directories.js";
+import { BUILD_DIR_NAME, makeBuildRoot, releaseBuildRoot } from "../local-store/build-directories.js";
 import type { NewPathInfo } from "../local-store/store-database.js";
 import type { Hash } from "../store/hash.js";
 import { NarDumpError } from "../store/nar-errors.js";
@@ -286,8 +286,7 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
       checkBuildRoot(ownRoot, store.storeDir, closure(), drvPath);
     }
     // The temporary directory holds the build directory and, sandboxed, the private store and /etc.
-    const buildDir = join(buildRoot, "build");
-    mkdirSync(buildDir, { mode: 0o700 });
+    const buildDir = join(buildRoot, BUILD_DIR_NAME);
     const { env, files } = builderEnvironment(drv, { buildDir: sandbox ? SANDBOX_BUILD_DIR : buildDir, storeDir: store.storeDir, cores: request.cores });
     for (const file of files) writeFileSync(join(buildDir, file.name), file.contents);
     const logPath = store.logPath(drvPath);
@@ -301,9 +300,10 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
     const network = sandbox !== undefined && isFixedOutput(drv);
     const slirp4netns = network ? sandbox.slirp4netns : undefined;
     if (sandbox !== undefined) {
-      mkdirSync(chrootStoreDir);
+      // An earlier build's root, reused, has them already (empty).
+      mkdirSync(chrootStoreDir, { recursive: true });
       const etcDir = join(buildRoot, "etc");
-      mkdirSync(etcDir);
+      mkdirSync(etcDir, { recursive: true });
       for (const [file, contents] of Object.entries(sandboxEtcFiles())) writeFileSync(join(etcDir, file), contents);
       args = [
         ...bubblewrapArguments({ buildDir, chrootStoreDir, storeDir: store.storeDir, inputs: stageSandboxInputs(closure(), chrootStoreDir), sandboxPaths: sandbox.paths, buildRoot: ownRoot, etcDir, network, privateNetwork: slirp4netns !== undefined }),
@@ -374,8 +374,8 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
     if (error instanceof NarDumpError) throw new BuildFailedError(`builder for '${drvPath}' produced an output that cannot be stored: ${error.message}`, drvPath, store.logPath(drvPath));
     throw error;
   } finally {
-    // Not waited for here: the realiser waits for every build directory's removal before it returns.
-    if (buildRoot !== undefined) removeBuildRootInBackground(buildRoot);
+    // Kept for the next build, or removed in the background: the realiser waits for every removal before it returns.
+    if (buildRoot !== undefined) releaseBuildRoot(buildRoot);
     store.locks.release(outputPaths);
   }
 }
