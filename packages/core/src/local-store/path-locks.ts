@@ -33,9 +33,13 @@ function processStartTime(pid: number): string | undefined {
 
 const BOOT_ID = bootId();
 
+/** This process's owner token, made once: every build asks for it, and it cannot change while the process runs. */
+let ownToken: string | undefined;
+
 /** This process's owner token. */
 export function currentLockOwner(): string {
-  return `${BOOT_ID}:${process.pid}:${processStartTime(process.pid) ?? "?"}`;
+  ownToken ??= `${BOOT_ID}:${process.pid}:${processStartTime(process.pid) ?? "?"}`;
+  return ownToken;
 }
 
 /** Whether the process that wrote `owner` is still running. */

@@ -14,7 +14,7 @@
  * so only they are looked at at all (unless so many processes were made
  * meanwhile that the ids may have come round again).
  */
-import { closeSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
 
 /** How many times the process table is swept: a process forking while it is killed may need another pass. */
 const SWEEPS = 5;
@@ -66,7 +66,7 @@ function newestProcessId(): number | undefined {
  * be looked at) when that is not known, or when enough processes were made
  * since `createdBefore` for the ids to have come round past the builder's.
  */
-function idsSince(first: number, createdBefore: number | undefined): ((pid: number) => boolean) | undefined {
+function idsSince(first: number, createdBefore: number | undefined): IdRange | undefined {
   if (createdBefore === undefined) return undefined;
   const newest = newestProcessId();
   const created = processesCreated();
@@ -78,8 +78,36 @@ function idsSince(first: number, createdBefore: number | undefined): ((pid: numb
       return undefined;
     }
   }
-  if (!Number.isInteger(pidMax) || created - createdBefore >= pidMax - 301) return undefined;
-  return first <= newest ? (pid) => pid >= first && pid <= newest : (pid) => pid >= first || pid <= newest;
+  const max = pidMax;
+  if (!Number.isInteger(max) || created - createdBefore >= max - 301) return undefined;
+  const wraps = first > newest;
+  return {
+    count: wraps ? max - first + newest : newest - first + 1,
+    has: wraps ? (pid) => pid >= first || pid <= newest : (pid) => pid >= first && pid <= newest,
+    *ids() {
+      // Most ids in the run belong to processes that have ended already: a failed look costs less than a failed open.
+      for (let pid = first; pid <= (wraps ? max - 1 : newest); pid++) if (existsSync(`/proc/${pid}`)) yield pid;
+      if (wraps) for (let pid = 1; pid <= newest; pid++) if (existsSync(`/proc/${pid}`)) yield pid;
+    },
+  };
+}
+
+/** A run of process ids, going round at `pid_max`. */
+interface IdRange {
+  /** How many ids it holds (at most). */
+  readonly count: number;
+  readonly has: (pid: number) => boolean;
+  readonly ids: () => Iterable<number>;
+}
+
+/** Up to this many ids since the builder's are read one by one rather than by listing `/proc`, which holds every process. */
+const PROBED_IDS = 32;
+
+/** The ids of every process in `/proc`. */
+function everyProcessId(): number[] {
+  return safeReaddir("/proc")
+    .map(Number)
+    .filter((pid) => Number.isInteger(pid));
 }
 
 /**
@@ -94,11 +122,9 @@ export function killBuildProcesses(pgid: number, scope: BuildProcessScope = {}):
   if (scope.pidNamespace === true) return 0;
   for (let sweep = 0; sweep < SWEEPS; sweep++) {
     let found = 0;
-    const candidate = idsSince(pgid, scope.createdBefore);
-    for (const entry of safeReaddir("/proc")) {
-      const pid = Number(entry);
-      if (!Number.isInteger(pid) || pid === process.pid) continue;
-      if (candidate !== undefined && !candidate(pid)) continue;
+    const range = idsSince(pgid, scope.createdBefore);
+    for (const pid of range === undefined ? everyProcessId() : range.count <= PROBED_IDS ? range.ids() : everyProcessId().filter(range.has)) {
+      if (pid === process.pid) continue;
       if (belongsToBuild(pid, pgid, marker, scope.startTime)) {
         found++;
         signal(pid);
