@@ -357,7 +357,10 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
       const { hash, narSize } = fixed?.narHash ?? hashPathSync(path, "sha256");
       infos.push({ path, narHash: `sha256:${hash.toBase16()}`, narSize, deriver: drvPath, references, ca });
     }
-    store.registerOutputs(infos, drvPath, outputs, request.repair === true);
+    const register = (): void => store.registerOutputs(infos, drvPath, outputs, request.repair === true);
+    // The outputs' locks go in the registration's own transaction; a repair keeps them until the old copies are gone.
+    if (setAside === undefined) store.locks.releaseWith(outputPaths, register);
+    else register();
     setAside?.discard();
     return Object.fromEntries(outputs);
   } catch (error) {
