@@ -16,26 +16,25 @@ export interface NarHashResult {
   readonly narSize: number;
 }
 
-/** The NAR hash and size of `path`, computed synchronously. */
-export function hashPathSync(path: string | Buffer, algorithm: HashAlgorithm = "sha256"): NarHashResult {
+/** The hash and size of a NAR given as chunks. */
+function hashNarChunks(chunks: Iterable<Uint8Array>, algorithm: HashAlgorithm): NarHashResult {
   const hasher = createHash(algorithm);
   let narSize = 0;
-  for (const chunk of narChunks(path)) {
+  for (const chunk of chunks) {
     hasher.update(chunk);
     narSize += chunk.length;
   }
   return { hash: new Hash(algorithm, hasher.digest()), narSize };
 }
 
+/** The NAR hash and size of `path`, computed synchronously. */
+export function hashPathSync(path: string | Buffer, algorithm: HashAlgorithm = "sha256"): NarHashResult {
+  return hashNarChunks(narChunks(path), algorithm);
+}
+
 /** The NAR hash and size of a regular file holding `text`, without the file: what {@link hashPathSync} gives for it. */
 export function hashTextSync(text: string | Uint8Array, algorithm: HashAlgorithm = "sha256"): NarHashResult {
-  const hasher = createHash(algorithm);
-  let narSize = 0;
-  for (const chunk of narChunksOfText(text)) {
-    hasher.update(chunk);
-    narSize += chunk.length;
-  }
-  return { hash: new Hash(algorithm, hasher.digest()), narSize };
+  return hashNarChunks(narChunksOfText(text), algorithm);
 }
 
 /**
