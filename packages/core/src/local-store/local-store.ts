@@ -15,7 +15,7 @@ import { printAterm } from "../derivation/aterm.js";
 import { drvReferences, type Drv } from "../derivation/drv.js";
 import type { DerivationGraph, GraphSource } from "../graph/derivation-graph.js";
 import type { Hash, HashAlgorithm } from "../store/hash.js";
-import { hashFileSync, hashPathSync } from "../store/nar-hash.js";
+import { hashFileSync, hashPathSync, hashTextSync } from "../store/nar-hash.js";
 import { makeFixedOutputPath, parseStorePath, type FileIngestionMethod } from "../store/store-path.js";
 import { canonicalisePathMetadata, deletePathRecursively } from "./canonicalise.js";
 import { currentLockOwner, PathLocks } from "./path-locks.js";
@@ -40,6 +40,9 @@ export interface OpenStoreOptions {
    */
   readonly releaseGcReserve?: boolean;
 }
+
+/** How many `.drv` files and text sources {@link LocalStore.addGraph} registers in one transaction. */
+const GRAPH_BATCH = 1000;
 
 /** A local store. Open it with {@link LocalStore.open}; close it when done. */
 export class LocalStore implements StoreLocation {
@@ -188,10 +191,17 @@ export class LocalStore implements StoreLocation {
   /** Adds a text file with references (a `toFile` or `.drv`) if it is not valid yet. */
   addText(path: string, text: string, references: readonly string[], deriver?: string): void {
     if (this.database.isValid(path)) return;
+    const { temporary, info } = this.writeTextToTemporary(path, text, references, deriver);
+    this.installAndRegister(temporary, info);
+  }
+
+  /** Writes a text file (a `toFile` or `.drv`) to a temporary name in the store; returns it with what registering it takes. */
+  private writeTextToTemporary(path: string, text: string, references: readonly string[], deriver?: string): { temporary: string; info: NewPathInfo } {
     const temporary = this.temporaryPath("text");
     writeFileSync(temporary, text);
-    const { hash, narSize } = hashPathSync(temporary, "sha256");
-    this.installAndRegister(temporary, { path, narHash: `sha256:${hash.toBase16()}`, narSize, deriver, references: [...new Set(references)].sort(), ca: undefined });
+    // Hashed from memory: the NAR of a file is its bytes in a fixed frame, so the file need not be read back.
+    const { hash, narSize } = hashTextSync(text);
+    return { temporary, info: { path, narHash: `sha256:${hash.toBase16()}`, narSize, deriver, references: [...new Set(references)].sort(), ca: undefined } };
   }
 
   /** Writes a `.drv` file to the store, where Nix would put it. */
@@ -258,12 +268,26 @@ export class LocalStore implements StoreLocation {
   /**
    * Makes every source and `.drv` of a graph valid, each after what it
    * refers to, so that the store holds the whole recipe before any build.
+   * The `.drv` files and text sources are written first and registered
+   * together, up to {@link GRAPH_BATCH} in one transaction (all of a batch or
+   * none of it, as an import), rather than one transaction each.
    */
   addGraph(graph: DerivationGraph): void {
     if (graph.storeDir !== this.storeDir) {
       throw new StoreError(`the derivations were computed for store '${graph.storeDir}', but this store is '${this.storeDir}'; evaluate with --store-dir ${this.storeDir}`);
     }
     const done = new Set<string>();
+    // In the order visited, so a batch refers only to itself, earlier batches and paths valid already.
+    let batch: { temporary: string; info: NewPathInfo }[] = [];
+    const flush = (): void => {
+      const items = batch;
+      batch = [];
+      if (items.length > 0) this.addPaths(items);
+    };
+    const addText = (path: string, text: string, references: readonly string[]): void => {
+      batch.push(this.writeTextToTemporary(path, text, references));
+      if (batch.length >= GRAPH_BATCH) flush();
+    };
     const visit = (root: string): void => {
       const stack: { path: string; expanded: boolean }[] = [{ path: root, expanded: false }];
       while (stack.length > 0) {
@@ -273,7 +297,8 @@ export class LocalStore implements StoreLocation {
         const source = graph.sources.get(frame.path);
         if (frame.expanded) {
           done.add(frame.path);
-          if (drv !== undefined) this.addDerivation(frame.path, drv);
+          if (drv !== undefined) addText(frame.path, printAterm(drv), drvReferences(drv));
+          else if (source?.origin.kind === "text") addText(source.path, source.origin.text, source.references);
           else if (source !== undefined) this.addSource(source);
           continue;
         }
@@ -286,7 +311,13 @@ export class LocalStore implements StoreLocation {
         for (const reference of references) if (!done.has(reference)) stack.push({ path: reference, expanded: false });
       }
     };
-    for (const path of [...graph.sources.keys(), ...graph.derivations.keys()]) visit(path);
+    try {
+      for (const path of [...graph.sources.keys(), ...graph.derivations.keys()]) visit(path);
+      flush();
+    } finally {
+      // Written but not registered (a failure part-way): the temporary files go.
+      for (const { temporary } of batch) if (lexists(temporary)) deletePathRecursively(temporary);
+    }
   }
 
   /**

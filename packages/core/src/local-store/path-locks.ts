@@ -33,9 +33,13 @@ function processStartTime(pid: number): string | undefined {
 
 const BOOT_ID = bootId();
 
+/** This process's owner token, made once: every build asks for it, and it cannot change while the process runs. */
+let ownToken: string | undefined;
+
 /** This process's owner token. */
 export function currentLockOwner(): string {
-  return `${BOOT_ID}:${process.pid}:${processStartTime(process.pid) ?? "?"}`;
+  ownToken ??= `${BOOT_ID}:${process.pid}:${processStartTime(process.pid) ?? "?"}`;
+  return ownToken;
 }
 
 /** Whether the process that wrote `owner` is still running. */
@@ -135,6 +139,29 @@ export class PathLocks {
   }
 
   private readonly unreleased = new Set<string>();
+
+  /**
+   * Runs `work` (database writes: a build's registration) and releases
+   * `paths` in the same transaction, which saves a build a commit of its own
+   * for the release. If anything fails, nothing is written and the locks are
+   * still held: {@link PathLocks.release} lets go of them as usual.
+   */
+  releaseWith<T>(paths: readonly string[], work: () => T): T {
+    const remove = this.database.statement("DELETE FROM Locks WHERE path = ? AND owner = ?");
+    const held = paths.filter((path) => this.held.has(path));
+    const result = this.database.db
+      .transaction(() => {
+        const done = work();
+        for (const path of held) remove.run(path, this.owner);
+        return done;
+      })
+      .immediate();
+    for (const path of held) {
+      this.held.delete(path);
+      this.unreleased.delete(path);
+    }
+    return result;
+  }
 
   private flushReleases(): void {
     if (this.unreleased.size === 0) return;

@@ -3,19 +3,40 @@
  * last lines are kept for the error message if the build fails. A log
  * file that cannot be written (a full disk) does not crash Kiln: the error
  * is kept for the build to report, and the lines still reach the listener.
+ *
+ * The file is made (its directory too) in the background while the builder
+ * starts, since creating a file on a journalled file system can take longer
+ * than a trivial build; what the builder writes before it is open waits in
+ * memory. After that it is written synchronously as the output arrives, as
+ * Nix writes its logs: a chunk is at most a pipe's worth, and a stream would
+ * cost a round trip through libuv's thread pool for each write and the
+ * close, every one a wake-up that a short build would wait on.
  */
-import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
+import { closeSync, mkdir, open, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import { finished } from "node:stream/promises";
 import { StringDecoder } from "node:string_decoder";
 import { BuildFailedError } from "./build-errors.js";
+
+/** Makes the file's directory and opens it for writing, on libuv's thread pool; resolves with the file descriptor. */
+function openInBackground(path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    mkdir(dirname(path), { recursive: true }, (mkdirError) => {
+      if (mkdirError !== null) reject(mkdirError);
+      else open(path, "w", (openError, fd) => (openError !== null ? reject(openError) : resolve(fd)));
+    });
+  });
+}
 
 /** How many lines a failure message shows, as Nix's `log-lines`. */
 export const FAILURE_LOG_LINES = 25;
 
 /** Collects a build's output into its log file, line by line. */
 export class BuildLog {
-  private readonly file: WriteStream;
+  private fd: number | undefined;
+  /** Output that came before the file was open. */
+  private pending: Buffer[] = [];
+  /** Settles once the file is open (or could not be made). */
+  private readonly opened: Promise<void>;
   private readonly decoder = new StringDecoder("utf8");
   private partial = "";
   private readonly tail: string[] = [];
@@ -25,12 +46,19 @@ export class BuildLog {
     readonly path: string,
     private readonly onLine: (line: string) => void,
   ) {
-    mkdirSync(dirname(path), { recursive: true });
-    this.file = createWriteStream(path);
-    // Without a listener, a failed write (ENOSPC) would be an uncaught 'error' event that ends the process.
-    this.file.on("error", (error) => {
-      this.failure ??= error;
-    });
+    this.opened = openInBackground(path).then(
+      (fd) => {
+        this.fd = fd;
+        const pending = this.pending;
+        this.pending = [];
+        for (const chunk of pending) this.writeAll(chunk);
+      },
+      (error: unknown) => {
+        // Reported once the builder is done, as a failed write is.
+        this.failure ??= error as Error;
+        this.pending = [];
+      },
+    );
   }
 
   /** Why the log file could not be written, if it could not. */
@@ -40,11 +68,23 @@ export class BuildLog {
 
   /** Takes a chunk of the builder's stdout or stderr. */
   write(chunk: Buffer): void {
-    if (this.failure === undefined) this.file.write(chunk);
+    if (this.failure === undefined) {
+      if (this.fd !== undefined) this.writeAll(chunk);
+      else this.pending.push(chunk);
+    }
     const text = this.partial + this.decoder.write(chunk);
     const lines = text.split("\n");
     this.partial = lines.pop() ?? "";
     for (const line of lines) this.line(line);
+  }
+
+  /** Writes the whole chunk (a write may take only part of it); a failure is kept, and the file written no further. */
+  private writeAll(chunk: Buffer): void {
+    try {
+      for (let at = 0; at < chunk.length; ) at += writeSync(this.fd as number, chunk, at, chunk.length - at);
+    } catch (error) {
+      this.failure ??= error as Error;
+    }
   }
 
   private line(line: string): void {
@@ -58,15 +98,20 @@ export class BuildLog {
     return this.partial === "" ? [...this.tail] : [...this.tail, this.partial].slice(-FAILURE_LOG_LINES);
   }
 
-  /** Flushes and closes the file. */
+  /** Closes the file once everything is written to it. */
   async close(): Promise<void> {
     const rest = this.partial + this.decoder.end();
     this.partial = "";
     if (rest !== "") this.line(rest);
-    if (this.failure === undefined) this.file.end();
-    await finished(this.file).catch((error: Error) => {
-      this.failure ??= error;
-    });
+    await this.opened;
+    if (this.fd === undefined) return;
+    const fd = this.fd;
+    this.fd = undefined;
+    try {
+      closeSync(fd);
+    } catch (error) {
+      this.failure ??= error as Error;
+    }
   }
 }
 

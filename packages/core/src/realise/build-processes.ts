@@ -9,9 +9,12 @@
  * the kernel kills everything in it, so only the group is killed there and
  * the process table is not swept (a sweep costs milliseconds per build).
  * Unsandboxed, only processes started since the builder can carry its
- * environment, so only theirs is read.
+ * environment, so only theirs is read; and since Linux hands out process
+ * ids in turn, those are the ids from the builder's up to the newest one,
+ * so only they are looked at at all (unless so many processes were made
+ * meanwhile that the ids may have come round again).
  */
-import { closeSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
 
 /** How many times the process table is swept: a process forking while it is killed may need another pass. */
 const SWEEPS = 5;
@@ -24,6 +27,87 @@ export interface BuildProcessScope {
   readonly buildTop?: string;
   /** The builder's start time (see {@link processStartTime}): processes started before it are not the build's, and their environment is not read. */
   readonly startTime?: number;
+  /**
+   * With the builder's process id as the group: {@link processesCreated} read
+   * before the builder was started. Only processes with ids from the
+   * builder's to the newest can then be the build's, and only they are read.
+   */
+  readonly createdBefore?: number;
+}
+
+/** `/proc/sys/kernel/pid_max`, read once: ids come round after this many (less the 300 Linux reserves). */
+let pidMax: number | undefined;
+
+/** How many processes (and threads) this machine has made since boot (`processes` in `/proc/stat`), or `undefined` if unknown. */
+export function processesCreated(): number | undefined {
+  let text: string;
+  try {
+    text = readFileSync("/proc/stat", "latin1");
+  } catch {
+    return undefined;
+  }
+  const match = /^processes (\d+)$/m.exec(text);
+  return match === null ? undefined : Number(match[1]);
+}
+
+/** The id most recently given to a process in this PID namespace (the last field of `/proc/loadavg`), or `undefined`. */
+function newestProcessId(): number | undefined {
+  try {
+    const last = Number(readFileSync("/proc/loadavg", "latin1").trim().split(" ").pop());
+    return Number.isInteger(last) && last > 0 ? last : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The ids a build's processes can have: from `first` (the builder's) up to
+ * the newest id, going round at `pid_max`. `undefined` (every process must
+ * be looked at) when that is not known, or when enough processes were made
+ * since `createdBefore` for the ids to have come round past the builder's.
+ */
+function idsSince(first: number, createdBefore: number | undefined): IdRange | undefined {
+  if (createdBefore === undefined) return undefined;
+  const newest = newestProcessId();
+  const created = processesCreated();
+  if (newest === undefined || created === undefined) return undefined;
+  if (pidMax === undefined) {
+    try {
+      pidMax = Number(readFileSync("/proc/sys/kernel/pid_max", "latin1").trim());
+    } catch {
+      return undefined;
+    }
+  }
+  const max = pidMax;
+  if (!Number.isInteger(max) || created - createdBefore >= max - 301) return undefined;
+  const wraps = first > newest;
+  return {
+    count: wraps ? max - first + newest : newest - first + 1,
+    has: wraps ? (pid) => pid >= first || pid <= newest : (pid) => pid >= first && pid <= newest,
+    *ids() {
+      // Most ids in the run belong to processes that have ended already: a failed look costs less than a failed open.
+      for (let pid = first; pid <= (wraps ? max - 1 : newest); pid++) if (existsSync(`/proc/${pid}`)) yield pid;
+      if (wraps) for (let pid = 1; pid <= newest; pid++) if (existsSync(`/proc/${pid}`)) yield pid;
+    },
+  };
+}
+
+/** A run of process ids, going round at `pid_max`. */
+interface IdRange {
+  /** How many ids it holds (at most). */
+  readonly count: number;
+  readonly has: (pid: number) => boolean;
+  readonly ids: () => Iterable<number>;
+}
+
+/** Up to this many ids since the builder's are read one by one rather than by listing `/proc`, which holds every process. */
+const PROBED_IDS = 32;
+
+/** The ids of every process in `/proc`. */
+function everyProcessId(): number[] {
+  return safeReaddir("/proc")
+    .map(Number)
+    .filter((pid) => Number.isInteger(pid));
 }
 
 /**
@@ -38,9 +122,9 @@ export function killBuildProcesses(pgid: number, scope: BuildProcessScope = {}):
   if (scope.pidNamespace === true) return 0;
   for (let sweep = 0; sweep < SWEEPS; sweep++) {
     let found = 0;
-    for (const entry of safeReaddir("/proc")) {
-      const pid = Number(entry);
-      if (!Number.isInteger(pid) || pid === process.pid) continue;
+    const range = idsSince(pgid, scope.createdBefore);
+    for (const pid of range === undefined ? everyProcessId() : range.count <= PROBED_IDS ? range.ids() : everyProcessId().filter(range.has)) {
+      if (pid === process.pid) continue;
       if (belongsToBuild(pid, pgid, marker, scope.startTime)) {
         found++;
         signal(pid);

@@ -10,9 +10,9 @@ import { basename, join } from "node:path";
 import type { Drv } from "../derivation/drv.js";
 import { declaredOutputHash, isFixedOutput } from "../derivation/drv.js";
 import type { LocalStore } from "../local-store/local-store.js";
-import { canonicalisePathMetadata, deletePathRecursively, deletePathRecursivelyInBackground } from "../local-store/canonicalise.js";
+import { canonicalisePathMetadata, deletePathRecursively } from "../local-store/canonicalise.js";
 import { scanForHashParts } from "../local-store/reference-scanner.js";
-import { makeBuildRoot } from "../local-store/build-directories.js";
+import { BUILD_DIR_NAME, makeBuildRoot, releaseBuildRoot } from "../local-store/build-directories.js";
 import type { NewPathInfo } from "../local-store/store-database.js";
 import type { Hash } from "../store/hash.js";
 import { NarDumpError } from "../store/nar-errors.js";
@@ -27,7 +27,7 @@ import { builderEnvironment, rewriteOutputPlaceholders } from "./build-environme
 import { buildRootOf, checkBuildRoot, unsandboxedBuildRootError } from "./build-root.js";
 import { bubblewrapArguments, SANDBOX_BUILD_DIR, sandboxEtcFiles } from "./sandbox.js";
 import { stageSandboxInputs } from "./sandbox-inputs.js";
-import { killBuildProcesses, processStartTime, type BuildProcessScope } from "./build-processes.js";
+import { killBuildProcesses, processesCreated, processStartTime, type BuildProcessScope } from "./build-processes.js";
 import { copyOutputTree, OutputCopyError } from "./output-copy.js";
 import { attachUserNetwork, type UserNetwork } from "./user-network.js";
 import type { RealiseEvent } from "./realiser.js";
@@ -154,10 +154,13 @@ function runBuilder(
 ): Promise<BuilderExit> {
   return new Promise((resolve, reject) => {
     const stdio = slirp4netns === undefined ? ["ignore", "pipe", "pipe"] : ["ignore", "pipe", "pipe", "pipe", "pipe"];
+    // Read before the builder exists, so that every process made since is counted.
+    const createdBefore = buildTop !== undefined ? processesCreated() : undefined;
     const child = spawn(command, args, { cwd, env, stdio: stdio as ["ignore", "pipe", "pipe"], detached: true });
     if (child.pid !== undefined) request.store.locks.setBuilder([...request.drv.outputs.values()].map((output) => output.path), child.pid);
     const startTime = buildTop !== undefined && child.pid !== undefined ? processStartTime(child.pid) : undefined;
-    const scope: BuildProcessScope = buildTop === undefined ? { pidNamespace: true } : { buildTop, ...(startTime !== undefined ? { startTime } : {}) };
+    const scope: BuildProcessScope =
+      buildTop === undefined ? { pidNamespace: true } : { buildTop, ...(startTime !== undefined ? { startTime } : {}), ...(createdBefore !== undefined ? { createdBefore } : {}) };
     let stoppedBecause: string | undefined;
     let network: UserNetwork | undefined;
     if (slirp4netns !== undefined) {
@@ -283,8 +286,7 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
       checkBuildRoot(ownRoot, store.storeDir, closure(), drvPath);
     }
     // The temporary directory holds the build directory and, sandboxed, the private store and /etc.
-    const buildDir = join(buildRoot, "build");
-    mkdirSync(buildDir, { mode: 0o700 });
+    const buildDir = join(buildRoot, BUILD_DIR_NAME);
     const { env, files } = builderEnvironment(drv, { buildDir: sandbox ? SANDBOX_BUILD_DIR : buildDir, storeDir: store.storeDir, cores: request.cores });
     for (const file of files) writeFileSync(join(buildDir, file.name), file.contents);
     const logPath = store.logPath(drvPath);
@@ -298,9 +300,10 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
     const network = sandbox !== undefined && isFixedOutput(drv);
     const slirp4netns = network ? sandbox.slirp4netns : undefined;
     if (sandbox !== undefined) {
-      mkdirSync(chrootStoreDir);
+      // An earlier build's root, reused, has them already (empty).
+      mkdirSync(chrootStoreDir, { recursive: true });
       const etcDir = join(buildRoot, "etc");
-      mkdirSync(etcDir);
+      mkdirSync(etcDir, { recursive: true });
       for (const [file, contents] of Object.entries(sandboxEtcFiles())) writeFileSync(join(etcDir, file), contents);
       args = [
         ...bubblewrapArguments({ buildDir, chrootStoreDir, storeDir: store.storeDir, inputs: stageSandboxInputs(closure(), chrootStoreDir), sandboxPaths: sandbox.paths, buildRoot: ownRoot, etcDir, network, privateNetwork: slirp4netns !== undefined }),
@@ -354,7 +357,10 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
       const { hash, narSize } = fixed?.narHash ?? hashPathSync(path, "sha256");
       infos.push({ path, narHash: `sha256:${hash.toBase16()}`, narSize, deriver: drvPath, references, ca });
     }
-    store.registerOutputs(infos, drvPath, outputs, request.repair === true);
+    const register = (): void => store.registerOutputs(infos, drvPath, outputs, request.repair === true);
+    // The outputs' locks go in the registration's own transaction; a repair keeps them until the old copies are gone.
+    if (setAside === undefined) store.locks.releaseWith(outputPaths, register);
+    else register();
     setAside?.discard();
     return Object.fromEntries(outputs);
   } catch (error) {
@@ -371,7 +377,8 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
     if (error instanceof NarDumpError) throw new BuildFailedError(`builder for '${drvPath}' produced an output that cannot be stored: ${error.message}`, drvPath, store.logPath(drvPath));
     throw error;
   } finally {
-    if (buildRoot !== undefined) await deletePathRecursivelyInBackground(buildRoot);
+    // Kept for the next build, or removed in the background: the realiser waits for every removal before it returns.
+    if (buildRoot !== undefined) releaseBuildRoot(buildRoot);
     store.locks.release(outputPaths);
   }
 }

@@ -20,6 +20,7 @@ import type { BuildFailure, Realiser, RealiseEvent, RealiseOptions, RealiseResul
 import { findBubblewrap, findSlirp4netns, sandboxPathsFromEnv } from "./sandbox.js";
 import { currentLockOwner } from "../local-store/path-locks.js";
 import { cleanUpAfterDeadProcesses } from "../local-store/dead-process-cleanup.js";
+import { buildRootsRemoved } from "../local-store/build-directories.js";
 
 /** Options of {@link LocalRealiser}. */
 export interface LocalRealiserOptions extends OpenStoreOptions {
@@ -143,6 +144,8 @@ export class LocalRealiser implements Realiser {
       recordValidInputOutputs(store, graph, toBuild);
       return await this.build(store, graph, order, toBuild, outputs, recordOutputs, options);
     } finally {
+      // Builds leave their directories' removal running in the background; none is left behind when this returns.
+      await buildRootsRemoved();
       try {
         store.database.removeTempRoots(owner);
       } catch {

@@ -8,7 +8,7 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { setImmediate } from "node:timers/promises";
 import { Hash, type HashAlgorithm } from "./hash.js";
-import { narChunks } from "./nar-writer.js";
+import { narChunks, narChunksOfText } from "./nar-writer.js";
 
 /** A NAR hash and the NAR's size in bytes. */
 export interface NarHashResult {
@@ -16,15 +16,25 @@ export interface NarHashResult {
   readonly narSize: number;
 }
 
-/** The NAR hash and size of `path`, computed synchronously. */
-export function hashPathSync(path: string | Buffer, algorithm: HashAlgorithm = "sha256"): NarHashResult {
+/** The hash and size of a NAR given as chunks. */
+function hashNarChunks(chunks: Iterable<Uint8Array>, algorithm: HashAlgorithm): NarHashResult {
   const hasher = createHash(algorithm);
   let narSize = 0;
-  for (const chunk of narChunks(path)) {
+  for (const chunk of chunks) {
     hasher.update(chunk);
     narSize += chunk.length;
   }
   return { hash: new Hash(algorithm, hasher.digest()), narSize };
+}
+
+/** The NAR hash and size of `path`, computed synchronously. */
+export function hashPathSync(path: string | Buffer, algorithm: HashAlgorithm = "sha256"): NarHashResult {
+  return hashNarChunks(narChunks(path), algorithm);
+}
+
+/** The NAR hash and size of a regular file holding `text`, without the file: what {@link hashPathSync} gives for it. */
+export function hashTextSync(text: string | Uint8Array, algorithm: HashAlgorithm = "sha256"): NarHashResult {
+  return hashNarChunks(narChunksOfText(text), algorithm);
 }
 
 /**

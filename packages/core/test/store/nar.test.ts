@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { directoryTokens, entryTokens, narTokens, regularTokens, symlinkTokens } from "../nar-tokens.js";
 import { hashString } from "../../src/store/hash.js";
 import { NarDumpError } from "../../src/store/nar-errors.js";
-import { hashFile, hashFileSync, hashPath, hashPathSync } from "../../src/store/nar-hash.js";
+import { hashFile, hashFileSync, hashPath, hashPathSync, hashTextSync } from "../../src/store/nar-hash.js";
 import { parseNar, type NarPath } from "../../src/store/nar-reader.js";
 import { unpackNar } from "../../src/store/nar-unpack.js";
 import { NAR_MAGIC, narChunks, narChunksOfText, narStream, writeNarOfPath, writeNarOfText } from "../../src/store/nar-writer.js";
@@ -186,6 +186,16 @@ describe("hashing paths and files", () => {
       expect(async.narSize).toBe(sync.narSize);
       expect(sync.hash.equals(hashString(algorithm, narOf(root)))).toBe(true);
     }
+  });
+
+  it("hashes an in-memory text as the file holding it, without the file", () => {
+    const text = 'Derive([("out","/nix/store/x-\u00e9t\u00e9","","")],[],[],"x",["\u{1F600}"],[])';
+    const file = join(scratch("text-hash"), "f");
+    writeFileSync(file, text);
+    const fromFile = hashPathSync(file);
+    const fromText = hashTextSync(text);
+    expect(fromText.hash.equals(fromFile.hash)).toBe(true);
+    expect(fromText.narSize).toBe(fromFile.narSize);
   });
 
   it("hashes a file flat, following a symlink as nix-hash --flat does", async () => {

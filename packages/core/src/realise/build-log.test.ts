@@ -1,0 +1,48 @@
+/**
+ * A build log keeps every byte the builder wrote, in order, whether it came
+ * before the file was open or after, and hands each line to its listener at
+ * once; a log file that cannot be made is reported, not thrown, and the
+ * lines still reach the listener.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { BuildLog } from "./build-log.js";
+
+let dir = "";
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "kiln-build-log-"));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("build logs", () => {
+  it("keep what came before the file was open and after it, in order, and hand each line over at once", async () => {
+    const lines: string[] = [];
+    const path = join(dir, "ab", "cdef-x.drv");
+    const log = new BuildLog(path, (line) => lines.push(line));
+    log.write(Buffer.from("first\nsec"));
+    expect(lines).toEqual(["first"]);
+    // Let the file open, then write more.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    log.write(Buffer.from("ond\nthird"));
+    await log.close();
+    expect(readFileSync(path, "utf8")).toBe("first\nsecond\nthird");
+    expect(lines).toEqual(["first", "second", "third"]);
+    expect(log.writeError).toBeUndefined();
+    expect(log.lastLines()).toEqual(["first", "second", "third"]);
+  });
+
+  it("report a file that cannot be made, and still hand the lines over", async () => {
+    const blocker = join(dir, "not-a-directory");
+    writeFileSync(blocker, "");
+    const lines: string[] = [];
+    const log = new BuildLog(join(blocker, "x.drv"), (line) => lines.push(line));
+    log.write(Buffer.from("still heard\n"));
+    await log.close();
+    expect(lines).toEqual(["still heard"]);
+    expect((log.writeError as NodeJS.ErrnoException | undefined)?.code).toMatch(/^(EEXIST|ENOTDIR)$/);
+  });
+});
