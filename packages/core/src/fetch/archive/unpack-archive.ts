@@ -40,7 +40,7 @@ import { ArchiveFormatError, UnsafeArchiveError } from "./archive-errors.js";
 import { bzip2DecompressChunks } from "./bzip2-decompress.js";
 import { fileChunks } from "./input-buffer.js";
 import { readTar, type TarEntry } from "./tar-reader.js";
-import { xzDecompressFile } from "./xz-in-worker.js";
+import { xzDecompressFile } from "./xz-decompress-file.js";
 import { readZip } from "./zip-reader.js";
 
 /** The archive formats {@link unpackArchive} recognises. */
