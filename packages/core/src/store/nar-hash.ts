@@ -8,7 +8,7 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { setImmediate } from "node:timers/promises";
 import { Hash, type HashAlgorithm } from "./hash.js";
-import { narChunks } from "./nar-writer.js";
+import { narChunks, type NarWalkOptions } from "./nar-writer.js";
 
 /** A NAR hash and the NAR's size in bytes. */
 export interface NarHashResult {
@@ -16,11 +16,15 @@ export interface NarHashResult {
   readonly narSize: number;
 }
 
-/** The NAR hash and size of `path`, computed synchronously. */
-export function hashPathSync(path: string | Buffer, algorithm: HashAlgorithm = "sha256"): NarHashResult {
+/**
+ * The NAR hash and size of `path`, computed synchronously. `onContents`
+ * sees the files' contents and symlinks' targets as they are hashed (see
+ * {@link NarWalkOptions.onContents}), for a reference scan in the same pass.
+ */
+export function hashPathSync(path: string | Buffer, algorithm: HashAlgorithm = "sha256", onContents?: NarWalkOptions["onContents"]): NarHashResult {
   const hasher = createHash(algorithm);
   let narSize = 0;
-  for (const chunk of narChunks(path)) {
+  for (const chunk of narChunks(path, { transient: true, ...(onContents !== undefined ? { onContents } : {}) })) {
     hasher.update(chunk);
     narSize += chunk.length;
   }
@@ -37,7 +41,7 @@ export async function hashPath(path: string | Buffer, algorithm: HashAlgorithm =
   const hasher = createHash(algorithm);
   let narSize = 0;
   let sinceYield = 0;
-  for (const chunk of narChunks(path)) {
+  for (const chunk of narChunks(path, { transient: true })) {
     hasher.update(chunk);
     narSize += chunk.length;
     sinceYield += chunk.length;
