@@ -7,8 +7,8 @@
  * starting a thread or a process would cost more than it saves.
  *
  * Whichever decodes, the output is the same bytes and a broken file fails
- * with the same error: those of Kiln's decoder, which takes over whenever
- * `xz` fails.
+ * with an error of Kiln's decoder, which takes over whenever `xz` fails
+ * (see `decoder-program.ts` for how the unpacker keeps its errors too).
  */
 import { statSync } from "node:fs";
 import { fileChunks } from "./input-buffer.js";
@@ -26,6 +26,8 @@ const WORKER_THRESHOLD = 1 << 20;
 export interface XzFileOptions extends XzDecompressOptions {
   /** The `xz` program to try first; `null` for Kiln's own decoder only. Default: `xz` on `PATH`, if it is XZ Utils'. */
   readonly program?: string | null;
+  /** Called when the program is started (so the caller knows its output was not checked before it was handed on). */
+  readonly onProgram?: () => void;
 }
 
 /**
@@ -34,7 +36,7 @@ export interface XzFileOptions extends XzDecompressOptions {
  * @throws ArchiveFormatError as `xzDecompressChunks`.
  */
 export async function* xzDecompressFile(file: string, options: XzFileOptions = {}): AsyncGenerator<Buffer, void, undefined> {
-  const { program: chosen, ...decoderOptions } = options;
+  const { program: chosen, onProgram, ...decoderOptions } = options;
   const size = statSync(file).size;
   const own = (): AsyncIterable<Buffer> | Iterable<Buffer> =>
     size >= WORKER_THRESHOLD && workerAvailable() ? xzDecompressFileInWorker(file, decoderOptions) : xzDecompressChunks(fileChunks(file), decoderOptions);
@@ -42,6 +44,7 @@ export async function* xzDecompressFile(file: string, options: XzFileOptions = {
     const program = chosen === undefined ? findXzProgram() : chosen;
     const blocks = program === null ? undefined : scanXzBlocks(file);
     if (program !== null && blocks !== undefined && blocks.largestDictionary <= (options.maxDictionary ?? MAX_DICTIONARY)) {
+      onProgram?.();
       yield* xzDecompressWithProgram(file, { program, dictionary: blocks.largestDictionary, fallback: own });
       return;
     }

@@ -1,26 +1,20 @@
 /**
  * Decoding .xz with liblzma, the reference implementation, by running the
- * `xz` program of XZ Utils (on `PATH`) as a separate process: 2.5 times less
- * CPU than Kiln's own decoder, its blocks decoded on several cores (Debian's
- * `.deb`s are written in blocks of 24 MiB), and the decoding off Kiln's own
- * process, beside what Kiln does with the output. The issue names the
- * WebAssembly and native-addon alternatives and why they were not taken
- * (docs/archive-decoders.md).
+ * `xz` program of XZ Utils (on `PATH`) as a separate process
+ * (`decoder-program.ts`): 2.5 times less CPU than Kiln's own decoder, its
+ * blocks decoded on several cores (Debian's `.deb`s are written in blocks
+ * of 24 MiB), and the decoding off Kiln's own process, beside what Kiln does
+ * with the output. docs/archive-decoders.md says why a program rather than
+ * a WebAssembly or native-addon library.
  *
  * Kiln's own decoder stays the reference for what is accepted: `xz` runs
  * only on files whose block headers show nothing but LZMA2 with a dictionary
  * within Kiln's limit (`xz-block-scan.ts`), under `--memlimit-decompress`,
- * so its memory is bounded as Kiln's is. When `xz` fails for any reason (a
- * corrupt or truncated file, a memory limit, a signal), Kiln's decoder
- * takes over where it stopped: it decodes the file again, passes over the
- * bytes `xz` already gave, and either gives the rest or fails with its own
- * ArchiveFormatError. The output is the same bytes either way, and
- * so are the errors; decoding is deterministic, so which program decoded a
- * file changes nothing about a store path.
+ * so its memory is bounded as Kiln's is, and when it fails Kiln's decoder
+ * takes over where it stopped. Decoding is deterministic, so which program
+ * decoded a file changes nothing about a store path.
  */
-import { spawn, spawnSync } from "node:child_process";
-import { accessSync, constants } from "node:fs";
-import { delimiter, join } from "node:path";
+import { decodeWithProgram, findProgram } from "./decoder-program.js";
 
 /**
  * What `xz` may use beyond twice the largest dictionary: its buffers, and
@@ -30,29 +24,9 @@ import { delimiter, join } from "node:path";
  */
 const MEMORY_MARGIN = 64 << 20;
 
-let found: string | null | undefined;
-
-/**
- * The `xz` program of XZ Utils on `PATH` (one that names liblzma in its
- * `--version`, not a stand-in such as BusyBox's), looked up once per process;
- * `null` when there is none.
- */
+/** The `xz` program of XZ Utils on `PATH`, if there is one (not a stand-in such as BusyBox's). */
 export function findXzProgram(): string | null {
-  if (found !== undefined) return found;
-  found = null;
-  for (const directory of (process.env["PATH"] ?? "").split(delimiter)) {
-    if (directory === "") continue;
-    const candidate = join(directory, "xz");
-    try {
-      accessSync(candidate, constants.X_OK);
-    } catch {
-      continue;
-    }
-    const version = spawnSync(candidate, ["--version"], { encoding: "utf8", timeout: 10_000 });
-    if (version.status === 0 && version.stdout.includes("liblzma")) found = candidate;
-    break;
-  }
-  return found;
+  return findProgram("xz", "liblzma");
 }
 
 /** How {@link xzDecompressWithProgram} runs. */
@@ -72,38 +46,9 @@ export interface XzProgramOptions {
  *
  * @throws the fallback's ArchiveFormatError, for a file neither decodes.
  */
-export async function* xzDecompressWithProgram(file: string, options: XzProgramOptions): AsyncGenerator<Buffer, void, undefined> {
+export function xzDecompressWithProgram(file: string, options: XzProgramOptions): AsyncGenerator<Buffer, void, undefined> {
   const limit = 2 * options.dictionary + MEMORY_MARGIN;
   // --threads=0: as many threads as cores, used for files of several blocks when they fit the memory limit.
-  const child = spawn(options.program, ["--decompress", "--stdout", "--quiet", "--threads=0", `--memlimit-decompress=${limit}`, "--", file], {
-    stdio: ["ignore", "pipe", "ignore"],
-  });
-  const ended = new Promise<boolean>((resolve) => {
-    child.once("error", () => resolve(false));
-    child.once("close", (code) => resolve(code === 0));
-  });
-  let given = 0;
-  let succeeded = false;
-  try {
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-      given += chunk.length;
-      yield chunk;
-    }
-    succeeded = await ended;
-  } catch {
-    // The pipe broke: as if `xz` had failed.
-  } finally {
-    if (child.exitCode === null && child.signalCode === null) child.kill();
-    child.stdout.destroy();
-  }
-  if (succeeded) return;
-  let skip = given;
-  for await (const chunk of options.fallback()) {
-    if (skip >= chunk.length) {
-      skip -= chunk.length;
-      continue;
-    }
-    yield skip > 0 ? chunk.subarray(skip) : chunk;
-    skip = 0;
-  }
+  const args = ["--decompress", "--stdout", "--quiet", "--threads=0", `--memlimit-decompress=${limit}`, "--", file];
+  return decodeWithProgram(options.program, args, options.fallback);
 }
