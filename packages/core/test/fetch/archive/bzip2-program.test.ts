@@ -5,13 +5,13 @@
  * or only warns (as it does about trailing garbage). `bzip2` runs through a
  * small shell script that logs each run and then runs the real program.
  */
-import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ArchiveFormatError } from "../../../src/fetch/archive/index.js";
 import { bzip2DecompressFile, type Bzip2FileOptions } from "../../../src/fetch/archive/bzip2-decompress-file.js";
 import { findProgram } from "../../../src/fetch/archive/decoder-program.js";
-import { makeWorkspace, python, removeWorkspace } from "./archive-test-helpers.js";
+import { loggingScript, makeWorkspace, python, removeWorkspace } from "./archive-test-helpers.js";
 
 const bzip2 = findProgram("bzip2", "block-sorting file compressor");
 
@@ -46,12 +46,8 @@ describe.skipIf(bzip2 === null)("bzip2 decoding by libbzip2 through the bzip2 pr
     dir = makeWorkspace("bzip2-program");
     python(WRITE_CASES, dir);
     logFile = join(dir, "runs.log");
-    loggingBzip2 = join(dir, "logging-bzip2");
-    writeFileSync(loggingBzip2, `#!/bin/sh\necho "$*" >> '${logFile}'\nexec '${bzip2}' "$@"\n`);
-    warningBzip2 = join(dir, "warning-bzip2");
-    writeFileSync(warningBzip2, `#!/bin/sh\necho "$*" >> '${logFile}'\n'${bzip2}' "$@" | head -c 100000\necho 'bzip2: trailing garbage after EOF ignored' >&2\nexit 0\n`);
-    chmodSync(loggingBzip2, 0o755);
-    chmodSync(warningBzip2, 0o755);
+    loggingBzip2 = loggingScript(join(dir, "logging-bzip2"), logFile, `exec '${bzip2}' "$@"`);
+    warningBzip2 = loggingScript(join(dir, "warning-bzip2"), logFile, `'${bzip2}' "$@" | head -c 100000\necho 'bzip2: trailing garbage after EOF ignored' >&2\nexit 0`);
   });
   afterAll(() => removeWorkspace(dir));
 

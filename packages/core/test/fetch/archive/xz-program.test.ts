@@ -8,14 +8,14 @@
  * program, so the tests can tell who decoded.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ArchiveFormatError, xzDecompress } from "../../../src/fetch/archive/index.js";
 import { scanXzBlocks } from "../../../src/fetch/archive/xz-block-scan.js";
 import { xzDecompressFile, type XzFileOptions } from "../../../src/fetch/archive/xz-decompress-file.js";
 import { findXzProgram } from "../../../src/fetch/archive/xz-program.js";
-import { makeWorkspace, python, removeWorkspace } from "./archive-test-helpers.js";
+import { loggingScript, makeWorkspace, python, removeWorkspace } from "./archive-test-helpers.js";
 
 const xz = findXzProgram();
 
@@ -76,12 +76,8 @@ describe.skipIf(xz === null)("xz decoding by liblzma through the xz program", ()
     dir = makeWorkspace("xz-program");
     python(WRITE_CASES, dir);
     logFile = join(dir, "runs.log");
-    loggingXz = join(dir, "logging-xz");
-    writeFileSync(loggingXz, `#!/bin/sh\necho "$$ $*" >> '${logFile}'\nexec '${xz}' "$@"\n`);
-    failingXz = join(dir, "failing-xz");
-    writeFileSync(failingXz, `#!/bin/sh\necho "$$ $*" >> '${logFile}'\n'${xz}' "$@" | head -c 100000\nexit 1\n`);
-    chmodSync(loggingXz, 0o755);
-    chmodSync(failingXz, 0o755);
+    loggingXz = loggingScript(join(dir, "logging-xz"), logFile, `exec '${xz}' "$@"`);
+    failingXz = loggingScript(join(dir, "failing-xz"), logFile, `'${xz}' "$@" | head -c 100000\nexit 1`);
     // Several blocks, as Debian's multi-threaded xz writes them.
     const blocks = spawnSync(xz as string, ["--block-size=200KiB", "--stdout", join(dir, "plain.raw")]);
     expect(blocks.status).toBe(0);
