@@ -65,7 +65,7 @@ export async function* decodeWithProgram(
   let complained = false;
   child.stderr.on("data", () => (complained = true));
   const ended = new Promise<boolean>((resolve) => {
-    child.once("error", () => resolve(false));
+    child.on("error", () => resolve(false));
     child.once("close", (code) => resolve(code === 0));
   });
   let given = 0;
