@@ -147,7 +147,7 @@ export { firstOutputDifference, type OutputDifference } from "./realise/output-d
 export { NixRealiser, type NixRealiserOptions } from "./realise/nix-realiser.js";
 
 export { NarDumpError, NarParseError } from "./store/nar-errors.js";
-export { NAR_MAGIC, narChunks, narChunksOfText, narStream, writeNarOfPath, writeNarOfText } from "./store/nar-writer.js";
+export { NAR_MAGIC, narChunks, narChunksOfText, narStream, writeNarOfPath, writeNarOfText, type NarWalkOptions } from "./store/nar-writer.js";
 export { hashFile, hashFileSync, hashPath, hashPathSync, type NarHashResult } from "./store/nar-hash.js";
 export { FramedNarStream, formatNarPath, parseNar, type NarPath, type NarSource, type NarVisitor } from "./store/nar-reader.js";
 export { unpackNar, unpackNarFrom } from "./store/nar-unpack.js";

@@ -3,26 +3,49 @@
  * read-only (0444, or 0555 when executable, directories 0555), no setuid,
  * setgid or sticky bits, and modification time 1 (one second past the
  * epoch), so that nothing about a store path depends on when it was built.
- * A file with more than one link may be a hard link to a file outside
- * (`ln /etc/x $out/x`): it is replaced by a copy first, as Nix does, so the
- * outside file keeps its mode and time.
+ * A file with more links than names in the tree may be a hard link to a
+ * file outside (`ln /etc/x $out/x`): it is replaced by a copy first, so the
+ * outside file keeps its mode and time. Hard links among the tree's own
+ * files (an unpacked archive's, such as the thirteen names of Mesa's DRI
+ * driver in a `.deb`) are kept, as Nix keeps links within one build: they
+ * are one file however many names it has, and a NAR records each name's
+ * contents anyway.
  */
-import { chmodSync, constants, copyFileSync, lstatSync, lutimesSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { chmodSync, constants, copyFileSync, lstatSync, lutimesSync, readdirSync, renameSync, rmSync, type Stats } from "node:fs";
 import { rm } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 
 /** Makes `path` and everything under it read-only with mtime 1. */
 export function canonicalisePathMetadata(path: string): void {
-  const stats = lstatSync(path);
-  if (stats.isDirectory()) {
-    for (const entry of readdirSync(path)) canonicalisePathMetadata(join(path, entry));
-    chmodSync(path, 0o555);
-  } else if (!stats.isSymbolicLink()) {
-    if (stats.nlink > 1) breakHardLink(path);
-    chmodSync(path, stats.mode & 0o100 ? 0o555 : 0o444);
+  const nodes: { path: string; stats: Stats }[] = [];
+  collect(path, nodes);
+  // How many of each multiply-linked file's names are in the tree: when all are, no link reaches outside.
+  const namesInTree = new Map<string, number>();
+  const inodes = new Map<string, string>();
+  for (const node of nodes) {
+    if (!node.stats.isFile() || node.stats.nlink <= 1) continue;
+    const { dev, ino } = lstatSync(node.path, { bigint: true });
+    const inode = `${dev}:${ino}`;
+    inodes.set(node.path, inode);
+    namesInTree.set(inode, (namesInTree.get(inode) ?? 0) + 1);
   }
-  lutimesSync(path, 1, 1);
+  for (const { path: nodePath, stats } of nodes) {
+    if (stats.isDirectory()) chmodSync(nodePath, 0o555);
+    else if (!stats.isSymbolicLink()) {
+      const inode = inodes.get(nodePath);
+      if (inode !== undefined && namesInTree.get(inode) !== stats.nlink) breakHardLink(nodePath);
+      chmodSync(nodePath, stats.mode & 0o100 ? 0o555 : 0o444);
+    }
+    lutimesSync(nodePath, 1, 1);
+  }
+}
+
+/** Every path under `path` with its stats, each directory after its contents (so that it is made read-only last). */
+function collect(path: string, nodes: { path: string; stats: Stats }[]): void {
+  const stats = lstatSync(path);
+  if (stats.isDirectory()) for (const entry of readdirSync(path)) collect(join(path, entry), nodes);
+  nodes.push({ path, stats });
 }
 
 /** Replaces a hard-linked file by a copy of its own, leaving the other links' inode untouched. */

@@ -16,20 +16,43 @@ import { STORE_PATH_HASH_LENGTH } from "../store/store-path.js";
 const IS_BASE32 = new Uint8Array(256);
 for (const character of NIX_BASE32_ALPHABET) IS_BASE32[character.charCodeAt(0)] = 1;
 
-/** Accumulates hash parts found across chunks of a stream (a hash may straddle two chunks). */
-class HashPartScanner {
+/**
+ * Accumulates hash parts found across chunks of a stream (a hash may
+ * straddle two chunks); {@link reset} starts a new file. Fed by
+ * {@link scanForHashParts}, or by a NAR hash's walk (`hashPathSync`'s
+ * `onContents`), which reads each file once for both.
+ */
+export class HashPartScanner {
+  /** The last bytes of the previous chunk, which may begin a hash part that this one continues. */
   private carry = Buffer.alloc(0);
   readonly found = new Set<string>();
 
   constructor(private readonly candidates: { has(hashPart: string): boolean }) {}
 
-  feed(chunk: Buffer): void {
-    const data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
+  /** Scans the next chunk of the current file; `null` starts a new file, as {@link reset}. */
+  feed(chunk: Uint8Array | null): void {
+    if (chunk === null) return this.reset();
+    const data = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const tail = STORE_PATH_HASH_LENGTH - 1;
+    if (this.carry.length > 0 && data.length >= tail) {
+      // The hash parts that start in the carry end within the chunk's first bytes: only those are joined, not the whole chunk.
+      const joined = Buffer.concat([this.carry, data.subarray(0, tail)]);
+      this.scan(joined, this.carry.length);
+      this.carry = Buffer.alloc(0);
+    }
+    const whole = this.carry.length > 0 ? Buffer.concat([this.carry, data]) : data;
+    const at = this.scan(whole, whole.length);
+    // Keep the tail that could begin a hash part continued in the next chunk.
+    this.carry = Buffer.from(whole.subarray(Math.max(at, whole.length - tail)));
+  }
+
+  /** Records the candidates among the windows of `data` that start before `starts`; returns where scanning stopped. */
+  private scan(data: Buffer, starts: number): number {
     const length = STORE_PATH_HASH_LENGTH;
     // As Nix's scanner: look at the last byte of each window first; a byte that cannot be in a hash part
     // rules out every window containing it, so most of a binary file is passed over 32 bytes at a time.
     let at = 0;
-    while (at + length <= data.length) {
+    while (at < starts && at + length <= data.length) {
       let bad = -1;
       for (let j = length - 1; j >= 0; j--) {
         if (IS_BASE32[data[at + j] as number] !== 1) {
@@ -45,8 +68,7 @@ class HashPartScanner {
       if (this.candidates.has(hashPart)) this.found.add(hashPart);
       at++;
     }
-    // Keep the tail that could begin a hash part continued in the next chunk.
-    this.carry = Buffer.from(data.subarray(Math.max(at, data.length - (length - 1))));
+    return at;
   }
 
   /** Starts a new file: a hash part cannot span two files. */

@@ -11,7 +11,7 @@ import type { Drv } from "../derivation/drv.js";
 import { declaredOutputHash, isFixedOutput } from "../derivation/drv.js";
 import type { LocalStore } from "../local-store/local-store.js";
 import { canonicalisePathMetadata, deletePathRecursively } from "../local-store/canonicalise.js";
-import { scanForHashParts } from "../local-store/reference-scanner.js";
+import { HashPartScanner, scanForHashParts, type HashPartLookup } from "../local-store/reference-scanner.js";
 import { BUILD_DIR_NAME, makeBuildRoot, releaseBuildRoot } from "../local-store/build-directories.js";
 import type { NewPathInfo } from "../local-store/store-database.js";
 import type { Hash } from "../store/hash.js";
@@ -86,16 +86,34 @@ function directInputs(store: LocalStore, drv: Drv): string[] {
 }
 
 /**
- * The references of a build's outputs: the paths of its input closure and
- * its own outputs that the outputs mention. The outputs are scanned once
- * against every valid path; the input closure is computed only if something
- * beyond the direct inputs turns up (for a long chain it is as long as the chain).
+ * The references of a build's output and its NAR hash, in one pass over its
+ * files (as Nix scans while it dumps the NAR into the hash): the paths of
+ * its input closure and its own outputs that the output mentions. It is
+ * scanned against every valid path; the input closure is computed only if
+ * something beyond the direct inputs turns up (for a long chain it is as long
+ * as the chain). A `narHash` already computed (a fixed output's check) is
+ * not computed again.
  */
-function findReferences(store: LocalStore, output: string, outputPaths: readonly string[], direct: readonly string[], closure: () => ReadonlySet<string>): string[] {
+function referencesAndHash(
+  store: LocalStore,
+  output: string,
+  outputPaths: readonly string[],
+  direct: readonly string[],
+  closure: () => ReadonlySet<string>,
+  narHash: NarHashResult | undefined,
+): { references: string[]; narHash: NarHashResult } {
   store.validPaths.refresh();
   const index = store.validPaths.entries();
   const own = new Map(outputPaths.map((path) => [store.validPaths.hashPartOf(path), path]));
-  const found = scanForHashParts(output, { has: (hashPart) => own.has(hashPart) || index.has(hashPart), get: (hashPart) => own.get(hashPart) ?? index.get(hashPart) });
+  const lookup: HashPartLookup = { has: (hashPart) => own.has(hashPart) || index.has(hashPart), get: (hashPart) => own.get(hashPart) ?? index.get(hashPart) };
+  let found: Set<string>;
+  if (narHash === undefined) {
+    const scanner = new HashPartScanner(lookup);
+    narHash = hashPathSync(output, "sha256", (chunk) => scanner.feed(chunk));
+    found = new Set([...scanner.found].map((hashPart) => lookup.get(hashPart) as string));
+  } else {
+    found = scanForHashParts(output, lookup);
+  }
   const allowed = new Set([...direct, ...outputPaths]);
   const references = [...found].filter((path) => allowed.has(path));
   const further = [...found].filter((path) => !allowed.has(path));
@@ -103,7 +121,7 @@ function findReferences(store: LocalStore, output: string, outputPaths: readonly
     const inputs = closure();
     references.push(...further.filter((path) => inputs.has(path)));
   }
-  return references.sort();
+  return { references: references.sort(), narHash };
 }
 
 /** Runs a built-in builder (a fetch) in this process; a failure is logged and reported as exit code 1. */
@@ -350,11 +368,11 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
     const ca = fixed?.ca;
     const infos: NewPathInfo[] = [];
     for (const path of outputPaths) {
-      const references = findReferences(store, path, outputPaths, direct, closure);
+      const { references, narHash } = referencesAndHash(store, path, outputPaths, direct, closure, fixed?.narHash);
       if (ca !== undefined && references.length > 0) {
         throw new BuildFailedError(`fixed-output derivation '${drvPath}' refers to other store paths (${references.join(", ")}), which it may not`, drvPath, logPath);
       }
-      const { hash, narSize } = fixed?.narHash ?? hashPathSync(path, "sha256");
+      const { hash, narSize } = narHash;
       infos.push({ path, narHash: `sha256:${hash.toBase16()}`, narSize, deriver: drvPath, references, ca });
     }
     const register = (): void => store.registerOutputs(infos, drvPath, outputs, request.repair === true);

@@ -8,7 +8,7 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { setImmediate } from "node:timers/promises";
 import { Hash, type HashAlgorithm } from "./hash.js";
-import { narChunks, narChunksOfText } from "./nar-writer.js";
+import { narChunks, narChunksOfText, type NarWalkOptions } from "./nar-writer.js";
 
 /** A NAR hash and the NAR's size in bytes. */
 export interface NarHashResult {
@@ -27,9 +27,13 @@ function hashNarChunks(chunks: Iterable<Uint8Array>, algorithm: HashAlgorithm): 
   return { hash: new Hash(algorithm, hasher.digest()), narSize };
 }
 
-/** The NAR hash and size of `path`, computed synchronously. */
-export function hashPathSync(path: string | Buffer, algorithm: HashAlgorithm = "sha256"): NarHashResult {
-  return hashNarChunks(narChunks(path), algorithm);
+/**
+ * The NAR hash and size of `path`, computed synchronously. `onContents`
+ * sees the files' contents and symlinks' targets as they are hashed (see
+ * {@link NarWalkOptions.onContents}), for a reference scan in the same pass.
+ */
+export function hashPathSync(path: string | Buffer, algorithm: HashAlgorithm = "sha256", onContents?: NarWalkOptions["onContents"]): NarHashResult {
+  return hashNarChunks(narChunks(path, { transient: true, ...(onContents !== undefined ? { onContents } : {}) }), algorithm);
 }
 
 /** The NAR hash and size of a regular file holding `text`, without the file: what {@link hashPathSync} gives for it. */
@@ -47,7 +51,7 @@ export async function hashPath(path: string | Buffer, algorithm: HashAlgorithm =
   const hasher = createHash(algorithm);
   let narSize = 0;
   let sinceYield = 0;
-  for (const chunk of narChunks(path)) {
+  for (const chunk of narChunks(path, { transient: true })) {
     hasher.update(chunk);
     narSize += chunk.length;
     sinceYield += chunk.length;

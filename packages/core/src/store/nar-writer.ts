@@ -20,6 +20,26 @@ import { NarDumpError } from "./nar-errors.js";
 export const NAR_MAGIC = "nix-archive-1";
 
 const CHUNK_SIZE = 1 << 16;
+/** Reads into a shared buffer (see {@link NarWalkOptions.transient}) are this large: fewer calls into the file system and the hash. */
+const TRANSIENT_CHUNK_SIZE = 1 << 20;
+let transientBuffer: Buffer | undefined;
+
+/** How {@link narChunks} walks a tree, besides producing its NAR. */
+export interface NarWalkOptions {
+  /**
+   * Called with `null` at each node of the tree (a new file, symlink or
+   * directory begins), then with a file's contents or a symlink's target,
+   * chunk by chunk: what a reference scan reads, so that it can run in the
+   * same pass as hashing (as Nix scans while it dumps the NAR into the hash).
+   */
+  readonly onContents?: (chunk: Uint8Array | null) => void;
+  /**
+   * The caller is done with each chunk before it asks for the next (it
+   * hashes them): file contents are then read into one shared buffer, 1 MiB
+   * at a time, rather than each into a fresh one.
+   */
+  readonly transient?: boolean;
+}
 const ZEROS = new Uint8Array(8);
 const SLASH = Buffer.from("/");
 
@@ -43,18 +63,20 @@ function* tokens(...texts: (string | Uint8Array)[]): Generator<Uint8Array> {
 }
 
 /** A file's contents as a framed NAR string, read in chunks. */
-function* fileContents(path: Buffer, size: number): Generator<Uint8Array> {
+function* fileContents(path: Buffer, size: number, options: NarWalkOptions): Generator<Uint8Array> {
   yield lengthPrefix(size);
   const fd = openSync(path, "r");
   try {
     let remaining = size;
     while (remaining > 0) {
-      // A fresh buffer per chunk: consumers may keep chunks (streams do).
-      const buffer = Buffer.allocUnsafe(Math.min(CHUNK_SIZE, remaining));
-      const read = readSync(fd, buffer, 0, buffer.length, null);
+      // A fresh buffer per chunk unless the caller said otherwise: consumers may keep chunks (streams do).
+      const buffer = options.transient === true ? (transientBuffer ??= Buffer.allocUnsafe(TRANSIENT_CHUNK_SIZE)) : Buffer.allocUnsafe(Math.min(CHUNK_SIZE, remaining));
+      const read = readSync(fd, buffer, 0, Math.min(buffer.length, remaining), null);
       if (read === 0) throw new NarDumpError(`file '${display(path)}' shrank while it was being read`);
       remaining -= read;
-      yield buffer.subarray(0, read);
+      const chunk = buffer.subarray(0, read);
+      options.onContents?.(chunk);
+      yield chunk;
     }
   } finally {
     closeSync(fd);
@@ -68,7 +90,8 @@ function display(path: Buffer): string {
   return path.toString("utf8");
 }
 
-function* node(path: Buffer): Generator<Uint8Array> {
+function* node(path: Buffer, options: NarWalkOptions): Generator<Uint8Array> {
+  options.onContents?.(null);
   let stats;
   try {
     stats = lstatSync(path);
@@ -77,13 +100,15 @@ function* node(path: Buffer): Generator<Uint8Array> {
   }
   yield* tokens("(", "type");
   if (stats.isSymbolicLink()) {
-    yield* tokens("symlink", "target", readlinkSync(path, { encoding: "buffer" }));
+    const target = readlinkSync(path, { encoding: "buffer" });
+    options.onContents?.(target);
+    yield* tokens("symlink", "target", target);
   } else if (stats.isFile()) {
     yield* tokens("regular");
     // Nix keeps only the owner's executable bit (`st_mode & S_IXUSR`); group and other x bits do not count.
     if ((stats.mode & 0o100) !== 0) yield* tokens("executable", "");
     yield* tokens("contents");
-    yield* fileContents(path, stats.size);
+    yield* fileContents(path, stats.size, options);
   } else if (stats.isDirectory()) {
     yield* tokens("directory");
     // Names are read and sorted as raw bytes, as Nix sorts them; a name need not be UTF-8,
@@ -91,7 +116,7 @@ function* node(path: Buffer): Generator<Uint8Array> {
     const names = readdirSync(path, { encoding: "buffer" }).sort(Buffer.compare);
     for (const name of names) {
       yield* tokens("entry", "(", "name", name, "node");
-      yield* node(Buffer.concat([path, SLASH, name]));
+      yield* node(Buffer.concat([path, SLASH, name]), options);
       yield* tokens(")");
     }
   } else {
@@ -105,9 +130,9 @@ function* node(path: Buffer): Generator<Uint8Array> {
  * (`nix-store --dump`). A symlink at `path` is archived as a symlink, not followed.
  * `path` may be a Buffer to name a file whose name is not UTF-8.
  */
-export function* narChunks(path: string | Buffer): Generator<Uint8Array> {
+export function* narChunks(path: string | Buffer, options: NarWalkOptions = {}): Generator<Uint8Array> {
   yield* tokens(NAR_MAGIC);
-  yield* node(typeof path === "string" ? Buffer.from(path, "utf8") : path);
+  yield* node(typeof path === "string" ? Buffer.from(path, "utf8") : path, options);
 }
 
 /** The NAR of a single regular file holding `text` (what a text file in the store serialises to). */

@@ -37,10 +37,9 @@ import {
 import { open } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
 import { ArchiveFormatError, UnsafeArchiveError } from "./archive-errors.js";
-import { bzip2DecompressChunks } from "./bzip2-decompress.js";
-import { fileChunks } from "./input-buffer.js";
+import { bzip2DecompressFile } from "./bzip2-decompress-file.js";
 import { readTar, type TarEntry } from "./tar-reader.js";
-import { xzDecompressFile } from "./xz-in-worker.js";
+import { xzDecompressFile } from "./xz-decompress-file.js";
 import { readZip } from "./zip-reader.js";
 
 /** The archive formats {@link unpackArchive} recognises. */
@@ -116,12 +115,31 @@ export async function detectArchiveFormat(file: string): Promise<ArchiveFormat> 
  */
 export async function unpackArchive(archiveFile: string, destination: string, options: UnpackOptions): Promise<void> {
   const format = await detectArchiveFormat(archiveFile);
+  const decoding = { programs: true, programUsed: false };
+  try {
+    await unpackOnce(archiveFile, destination, options, format, decoding);
+  } catch (error) {
+    // A decoding program (xz, bzip2) hands out a block's bytes before it checks them, so a corrupt archive may fail in the
+    // tar reader first, with another message than Kiln's decoders give, which check first (or stop at the same point):
+    // the archive is then unpacked again with Kiln's decoders alone, and fails (or not) exactly as it always did.
+    if (!(error instanceof ArchiveFormatError) || !decoding.programUsed) throw error;
+    await unpackOnce(archiveFile, destination, options, format, { programs: false, programUsed: false });
+  }
+}
+
+/** Which decoders {@link unpackOnce} may use, and whether it used a decoding program. */
+interface Decoding {
+  readonly programs: boolean;
+  programUsed: boolean;
+}
+
+async function unpackOnce(archiveFile: string, destination: string, options: UnpackOptions, format: ArchiveFormat, decoding: Decoding): Promise<void> {
   mkdirSync(destination, { mode: 0o755 }); // fails if it exists: nothing of anyone else's gets replaced or removed
   let current: string | undefined;
   try {
     chmodSync(destination, 0o755);
     const tree = new TreeWriter(archiveFile, destination, options.stripRoot, options.absoluteSymlinks === true);
-    const entries = format === "zip" ? zipEntries(archiveFile) : tarEntries(readTar(decompress(format, archiveFile)));
+    const entries = format === "zip" ? zipEntries(archiveFile) : tarEntries(readTar(decompress(format, archiveFile, decoding)));
     for await (const entry of entries) {
       current = entry.name;
       await tree.add(entry);
@@ -142,16 +160,17 @@ function inContext(error: unknown, archive: string, entry: string | undefined): 
   return new ArchiveFormatError(`cannot unpack '${archive}': ${error.message}${where}`, { entryName, cause: error });
 }
 
-function decompress(format: Exclude<ArchiveFormat, "zip">, file: string): AsyncIterable<Uint8Array> | Iterable<Uint8Array> {
+function decompress(format: Exclude<ArchiveFormat, "zip">, file: string, decoding: Decoding): AsyncIterable<Uint8Array> | Iterable<Uint8Array> {
+  const programs = decoding.programs ? { onProgram: () => (decoding.programUsed = true) } : { program: null };
   switch (format) {
     case "tar":
       return createReadStream(file, { highWaterMark: READ_CHUNK });
     case "tar.gz":
       return gunzip(file);
     case "tar.bz2":
-      return bzip2DecompressChunks(fileChunks(file));
+      return bzip2DecompressFile(file, programs);
     case "tar.xz":
-      return xzDecompressFile(file);
+      return xzDecompressFile(file, programs);
   }
 }
 

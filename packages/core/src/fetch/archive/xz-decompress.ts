@@ -27,7 +27,7 @@ import { ArchiveFormatError } from "./archive-errors.js";
 import { InputBuffer, type CompressedInput } from "./input-buffer.js";
 
 /** The largest sliding window Kiln decodes with by default: that of `xz -9` and `-9e`, the largest preset. */
-const MAX_DICTIONARY = 64 << 20;
+export const MAX_DICTIONARY = 64 << 20;
 
 /** Options of {@link xzDecompressChunks}. */
 export interface XzDecompressOptions {
@@ -115,8 +115,8 @@ function uint16be(data: InputBuffer, at: number): number {
   return data.bytes(at, 2).readUInt16BE(0);
 }
 
-/** A variable-length integer: 7 bits per byte, least significant first, at most 9 bytes, minimally encoded. */
-function readVli(data: InputBuffer, at: number): [value: number, next: number] {
+/** A variable-length integer (also read by `xz-block-scan.ts`): 7 bits per byte, least significant first, at most 9 bytes, minimally encoded. */
+export function readVli(data: InputBuffer, at: number): [value: number, next: number] {
   let value = 0;
   for (let i = 0; i < 9; i++) {
     const byte = data.byte(at + i);
@@ -216,7 +216,8 @@ function* decodeStream(data: InputBuffer, start: number, stream: number, maxDict
   return at + 12;
 }
 
-interface BlockHeader {
+/** A block header's fields (see {@link parseBlockHeader}). */
+export interface BlockHeader {
   /** The header's own size in bytes. */
   readonly size: number;
   readonly dataStart: number;
@@ -225,7 +226,14 @@ interface BlockHeader {
   readonly dictionarySize: number;
 }
 
-function parseBlockHeader(data: InputBuffer, start: number, block: number): BlockHeader {
+/**
+ * Reads and checks the block header at `start` (block number `block`, for
+ * messages); also used by `xz-block-scan.ts` to learn a file's filters and
+ * dictionary sizes before decoding.
+ *
+ * @throws ArchiveFormatError for a corrupt header or a filter other than LZMA2.
+ */
+export function parseBlockHeader(data: InputBuffer, start: number, block: number): BlockHeader {
   const size = ((data.byte(start) ?? 0) + 1) * 4;
   need(data, start, size);
   const end = start + size - 4;

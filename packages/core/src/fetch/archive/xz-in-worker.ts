@@ -5,45 +5,32 @@
  * other builds' outputs), and several archives unpack on as many cores.
  * Decoding is most of the time unpacking a `.deb` takes.
  *
- * The output and the errors are those of {@link xzDecompressChunks}: the
- * same decoder, with the same checks and memory limit, runs in the worker.
- * Small files are decoded in place, where a worker's start-up would cost
- * more than it saves, and so is everything when the compiled worker is not
- * there (run from TypeScript sources, by a test runner).
+ * The output and the errors are those of `xzDecompressChunks`: the same
+ * decoder, with the same checks and memory limit, runs in the worker. The
+ * worker exists only compiled (not when run from TypeScript sources, by a
+ * test runner); `xz-decompress-file.ts` decides when it is used: when no
+ * `xz` program can decode a large file.
  */
-import { existsSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { ArchiveFormatError } from "./archive-errors.js";
-import { fileChunks } from "./input-buffer.js";
-import { xzDecompressChunks, type XzDecompressOptions } from "./xz-decompress.js";
+import type { XzDecompressOptions } from "./xz-decompress.js";
 import type { XzWorkerData, XzWorkerMessage } from "./xz-worker-protocol.js";
-
-/** Files smaller than this are decoded on the calling thread. */
-const WORKER_THRESHOLD = 1 << 20;
 
 const WORKER_SCRIPT = new URL("./xz-worker.js", import.meta.url);
 
 /** Whether the compiled worker script exists (it does not when running from sources). */
-function workerAvailable(): boolean {
+export function workerAvailable(): boolean {
   return WORKER_SCRIPT.protocol === "file:" && existsSync(fileURLToPath(WORKER_SCRIPT));
 }
 
 /**
  * The decoded bytes of the .xz file `file`, in chunks, decoded on a worker
- * thread when the file is large enough to be worth one.
+ * thread whatever its size.
  *
- * @throws ArchiveFormatError as {@link xzDecompressChunks}.
+ * @throws ArchiveFormatError as `xzDecompressChunks`.
  */
-export async function* xzDecompressFile(file: string, options: XzDecompressOptions = {}): AsyncGenerator<Buffer, void, undefined> {
-  if (statSync(file).size < WORKER_THRESHOLD || !workerAvailable()) {
-    yield* xzDecompressChunks(fileChunks(file), options);
-    return;
-  }
-  yield* xzDecompressFileInWorker(file, options);
-}
-
-/** {@link xzDecompressFile} on a worker thread, whatever the size. */
 export async function* xzDecompressFileInWorker(file: string, options: XzDecompressOptions = {}): AsyncGenerator<Buffer, void, undefined> {
   const data: XzWorkerData = { file, ...(options.maxDictionary !== undefined ? { maxDictionary: options.maxDictionary } : {}) };
   // Not the parent's flags: `node --input-type=module -e …` would refuse to start a worker from a file.

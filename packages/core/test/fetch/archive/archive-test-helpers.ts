@@ -5,7 +5,7 @@
  * unpacked trees are compared with real Nix when it is installed.
  */
 import { spawnSync } from "node:child_process";
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
+import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hashPathSync } from "../../../src/store/nar-hash.js";
@@ -20,6 +20,17 @@ export function python(script: string, ...args: string[]): string {
   const result = spawnSync("python3", ["-c", script, ...args], { encoding: "utf8", maxBuffer: 1 << 26 });
   if (result.status !== 0) throw new Error(`python3 failed (${result.status}):\n${result.stderr}\n--- script ---\n${script}`);
   return result.stdout;
+}
+
+/**
+ * Writes an executable shell script at `path` that appends its PID and
+ * arguments to `log` and then runs `body` (which stands in for a decoding
+ * program, running the real one); returns `path`.
+ */
+export function loggingScript(path: string, log: string, body: string): string {
+  writeFileSync(path, `#!/bin/sh\necho "$$ $*" >> '${log}'\n${body}\n`);
+  chmodSync(path, 0o755);
+  return path;
 }
 
 /** A fresh temporary directory; remove it with `rmSync(dir, { recursive: true, force: true })`. */
