@@ -27,5 +27,18 @@ if (process.env.KILN_SHOW_STATS === "1") {
   );
 }
 
+// Output still queued for a pipe whose reader is slower than Kiln (`kiln eval --json | jq` of a large value) would be cut off by
+// process.exit(): wait until it is written (or the reader has gone away, which leaves nothing to report).
+await Promise.all(
+  [process.stdout, process.stderr].map((stream) =>
+    stream.writableLength === 0
+      ? undefined
+      : new Promise((resolve) => {
+          stream.once("error", resolve);
+          stream.write("", resolve);
+        }),
+  ),
+);
+
 // The command is over: a timer or interval the config left behind must neither keep Kiln running nor crash it later.
 process.exit();
