@@ -34,7 +34,20 @@ async function run() {
   }
 }
 
-run().then(() => {
+/**
+ * Output still queued for a pipe whose reader is slower than Kiln (`kiln eval --json | jq` of a large value) would be cut off by
+ * process.exit(): wait until it is written (or the reader has gone away, which leaves nothing to report).
+ */
+function drained(stream) {
+  return stream.writableLength === 0
+    ? undefined
+    : new Promise((resolve) => {
+        stream.once("error", resolve);
+        stream.write("", resolve);
+      });
+}
+
+run().then(async () => {
   // Like NIX_SHOW_STATS: resource figures for benchmarks, on standard error as one JSON line.
   if (process.env.KILN_SHOW_STATS === "1") {
     const usage = process.resourceUsage();
@@ -42,6 +55,7 @@ run().then(() => {
       `${JSON.stringify({ maxRssBytes: usage.maxRSS * 1024, userCpuMs: usage.userCPUTime / 1000, systemCpuMs: usage.systemCPUTime / 1000 })}\n`,
     );
   }
+  await Promise.all([drained(process.stdout), drained(process.stderr)]);
   // The command is over: a timer or interval the config left behind must neither keep Kiln running nor crash it later.
   process.exit();
 });

@@ -4,6 +4,7 @@
  * as `builtins.toJSON` would; `kiln eval @kiln/pkgs --json` is the package
  * set's packages and data.
  */
+import { types } from "node:util";
 import { evaluateInConfig, evaluateInstallable, isDerivation, stripContextMarks } from "@kiln/core";
 import type { Command } from "../command.js";
 import { evaluateOptions, singleInstallable } from "../config-options.js";
@@ -13,11 +14,22 @@ import { UsageError } from "../usage-error.js";
 /** What JSON cannot hold: a function, or a value inside itself (a package set's `pkgs`). */
 const LEFT_OUT = Symbol("left out");
 
+/** Whether `value` is an ordinary object or array, printed by `JSON.stringify` just as it is: not a Proxy (whose reads may answer differently each time), no class instance. */
+function isPlainData(value: object): boolean {
+  if (types.isProxy(value)) return false;
+  if (Array.isArray(value)) return true;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
+}
+
 /**
  * `value` as JSON data: derivations as their output paths (as `nix eval
  * --json` prints them); functions and references back to an enclosing value
  * are left out of objects and `null` in lists, as `JSON.stringify` does for
  * functions, so that a package set prints as its packages and data.
+ *
+ * An ordinary object or array whose every element is already JSON data is
+ * that data itself: it is not copied (a large config is mostly such data).
  */
 function toJsonValue(value: unknown, enclosing: Set<object>): unknown {
   if (typeof value === "string") return stripContextMarks(value);
@@ -28,19 +40,31 @@ function toJsonValue(value: unknown, enclosing: Set<object>): unknown {
   if ("outPath" in value && typeof value.outPath === "string") return stripContextMarks(value.outPath);
   if (enclosing.has(value)) return LEFT_OUT;
   enclosing.add(value);
+  let same = isPlainData(value);
   let result: unknown;
   if (Array.isArray(value)) {
-    result = value.map((element) => {
-      const converted = toJsonValue(element, enclosing);
-      return converted === LEFT_OUT ? null : converted;
+    const converted = value.map((element) => {
+      const json = toJsonValue(element, enclosing);
+      const printed = json === LEFT_OUT ? null : json;
+      if (printed !== element) same = false;
+      return printed;
     });
+    result = same ? value : converted;
   } else {
-    const entries: [string, unknown][] = [];
-    for (const key of Object.keys(value)) {
-      const converted = toJsonValue((value as Record<string, unknown>)[key], enclosing);
-      if (converted !== LEFT_OUT) entries.push([key, converted]);
+    const keys = Object.keys(value);
+    const converted: unknown[] = new Array(keys.length);
+    for (let index = 0; index < keys.length; index++) {
+      const element = (value as Record<string, unknown>)[keys[index] as string];
+      const json = toJsonValue(element, enclosing);
+      if (json !== element) same = false;
+      converted[index] = json;
     }
-    result = Object.fromEntries(entries);
+    if (same) result = value;
+    else {
+      const entries: [string, unknown][] = [];
+      for (let index = 0; index < keys.length; index++) if (converted[index] !== LEFT_OUT) entries.push([keys[index] as string, converted[index]]);
+      result = Object.fromEntries(entries);
+    }
   }
   enclosing.delete(value);
   return result;

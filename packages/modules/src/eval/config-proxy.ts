@@ -77,10 +77,19 @@ interface ConfigTarget {
   children: Map<string, object> | undefined;
   /** The names at this prefix in the evaluation they were listed for (fixed per evaluation). */
   names: { readonly evaluation: Evaluation; readonly list: string[]; readonly set: ReadonlySet<string> } | undefined;
+  /**
+   * Values read below this prefix from a final evaluation, by name: the
+   * evaluation memoises every option's value (and the freeform value) once
+   * merged, so a second read (`JSON.stringify` and `Object.keys` read each
+   * attribute twice, through the descriptor and the value) needs no lookup.
+   * Provisional evaluations are never remembered: their reads are recorded
+   * for verification.
+   */
+  values: { readonly evaluation: Evaluation; readonly byName: Map<string, unknown> } | undefined;
 }
 
 function makeConfigProxy(host: ProxyHost, path: readonly string[]): object {
-  const target: ConfigTarget = { host, path, children: undefined, names: undefined };
+  const target: ConfigTarget = { host, path, children: undefined, names: undefined, values: undefined };
   return new Proxy(target, configTraps);
 }
 
@@ -93,20 +102,32 @@ function currentEvaluation(target: ConfigTarget): Evaluation {
 function configGet(target: ConfigTarget, name: string): unknown {
   const known = target.children?.get(name);
   if (known !== undefined) return known;
+  const evaluation = currentEvaluation(target);
+  const values = target.values;
+  if (values !== undefined && values.evaluation === evaluation && values.byName.has(name)) return values.byName.get(name);
   const childPath = target.path.concat(name);
-  const resolution = currentEvaluation(target).resolve(childPath);
+  const resolution = evaluation.resolve(childPath);
   switch (resolution.kind) {
     case "value":
     case "freeform":
-      return resolution.value;
+      return remember(target, evaluation, name, resolution.value);
     case "prefix": {
       const child = makeConfigProxy(target.host, childPath);
       (target.children ??= new Map()).set(name, child);
       return child;
     }
     case "missing":
-      return target.host.missing(childPath);
+      // Missing in a final evaluation stays missing: its options are fixed and its freeform value is memoised.
+      return remember(target, evaluation, name, target.host.missing(childPath));
   }
+}
+
+function remember(target: ConfigTarget, evaluation: Evaluation, name: string, value: unknown): unknown {
+  if (!evaluation.partial) {
+    if (target.values?.evaluation !== evaluation) target.values = { evaluation, byName: new Map() };
+    target.values.byName.set(name, value);
+  }
+  return value;
 }
 
 function configNames(target: ConfigTarget): { readonly list: string[]; readonly set: ReadonlySet<string> } {
@@ -121,7 +142,8 @@ function configNames(target: ConfigTarget): { readonly list: string[]; readonly 
 const configTraps: ProxyHandler<ConfigTarget> = {
   get: (target, name) => (typeof name === "symbol" ? undefined : configGet(target, name)),
   has: (target, name) => typeof name === "string" && configNames(target).set.has(name),
-  ownKeys: (target) => [...configNames(target).list],
+  // The engine copies the trap's result into a new list: the kept list is never handed out.
+  ownKeys: (target) => configNames(target).list,
   getOwnPropertyDescriptor: (target, name) =>
     typeof name === "string" && configNames(target).set.has(name) ? { value: configGet(target, name), writable: false, enumerable: true, configurable: true } : undefined,
   // The target holds the proxy's state, not config: it must not show through.

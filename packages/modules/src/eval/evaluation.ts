@@ -222,12 +222,12 @@ export class Evaluation {
       if (child === undefined) return this.#resolveFreeform(path);
       node = child;
       if (node.isOption) {
-        const rest = path.slice(index + 1);
-        this.#settings.onRead?.(rest.length > 0 && ATTRS_TYPES.has(node.record.type.name) ? [...node.path, rest[0] as string] : node.path, "value");
+        const deeper = index + 1 < path.length;
+        this.#settings.onRead?.(deeper && ATTRS_TYPES.has(node.record.type.name) ? [...node.path, path[index + 1] as string] : node.path, "value");
         let value = this.valueOf(node);
-        for (const name of rest) {
+        for (let rest = index + 1; rest < path.length; rest++) {
           if (typeof value !== "object" || value === null) return { kind: "missing" };
-          value = (value as Record<string, unknown>)[name];
+          value = (value as Record<string, unknown>)[path[rest] as string];
         }
         return { kind: "value", value };
       }

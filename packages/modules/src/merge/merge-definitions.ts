@@ -11,8 +11,9 @@ import { isSecret, secretAsStringHint } from "@kiln/core";
 import { TypeMismatchError } from "../errors/type-mismatch-error.js";
 import { showDefinitions } from "../options/show-definitions.js";
 import { showOption, type OptionPath } from "../options/show-option.js";
-import { DEFAULT_OVERRIDE_PRIORITY } from "../properties/mk-override.js";
+import { DEFAULT_OVERRIDE_PRIORITY, MkOverride } from "../properties/mk-override.js";
 import { isProperty } from "../properties/property.js";
+import { DeferredDefault } from "./deferred-default.js";
 import type { Definition } from "./definition.js";
 import { dischargeConditions } from "./discharge-conditions.js";
 import { filterOverrides } from "./filter-overrides.js";
@@ -43,10 +44,21 @@ export interface MergedDefinitions<T> {
   readonly mergedValue: () => T;
 }
 
+/** Whether `value` is an `mkOverride` of a value that is no property (or of a default read only if it wins): discharging leaves it as it is. */
+function isOverrideOfPlainValue(value: unknown): boolean {
+  return value instanceof MkOverride && (value.content instanceof DeferredDefault || !isProperty(value.content));
+}
+
 /** Steps 1–3: the definitions of an option that count, in merge order. */
 export function finalDefinitions(loc: OptionPath, definitions: readonly Definition[]): { values: Definition[]; highestPriority: number } {
   // The common case, plain values only: every step would keep them all, in order.
   if (!definitions.some((definition) => isProperty(definition.value))) return { values: definitions.slice(), highestPriority: DEFAULT_OVERRIDE_PRIORITY };
+  // Plain values and priorities over plain values (an option's default, `mkDefault 1`, `mkForce "x"`): discharging would rebuild each as it is and
+  // no `mkOrder` can be left to sort, so only the priorities are filtered.
+  if (definitions.every((definition) => !isProperty(definition.value) || isOverrideOfPlainValue(definition.value))) {
+    const filtered = filterOverrides(definitions);
+    return { values: filtered.values, highestPriority: filtered.highestPriority };
+  }
   const discharged = dischargeConditions(loc, definitions);
   const filtered = filterOverrides(discharged);
   return { values: sortByOrder(filtered.values), highestPriority: filtered.highestPriority };

@@ -1,0 +1,47 @@
+// `kiln eval --json` prints plain data as JSON.stringify would, and converts
+// what JSON cannot hold wherever it sits: functions are left out of objects
+// and null in lists, undefined is null, a bigint a number, a value inside
+// itself is left out.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runKiln } from "./run-kiln.js";
+
+const root = mkdtempSync(join(tmpdir(), "kiln-eval-json-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe("kiln eval --json", () => {
+  it("prints plain data as it is and converts what JSON cannot hold at any depth", () => {
+    writeFileSync(
+      join(root, "kiln.ts"),
+      `const cyclic: Record<string, unknown> = { name: "c" };
+cyclic["self"] = cyclic;
+export default {
+  plain: { list: [1, "a", null, true, { deep: [2, 3] }], empty: {}, none: [] },
+  withFunction: { keep: 1, drop: () => 1, nested: { list: [1, () => 2] } },
+  undefinedValues: { u: undefined, list: [undefined] },
+  big: 10n,
+  cyclic,
+  "10": "index keys first",
+};
+`,
+    );
+    const run = runKiln(["eval", "kiln.ts", "--json"], root, { KILN_EVAL_CACHE: "0" });
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toBe(
+      `${JSON.stringify(
+        {
+          "10": "index keys first",
+          plain: { list: [1, "a", null, true, { deep: [2, 3] }], empty: {}, none: [] },
+          withFunction: { keep: 1, nested: { list: [1, null] } },
+          undefinedValues: { u: null, list: [null] },
+          big: 10,
+          cyclic: { name: "c" },
+        },
+        null,
+        2,
+      )}\n`,
+    );
+  });
+});
