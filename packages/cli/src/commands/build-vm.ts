@@ -51,7 +51,7 @@ export const buildVmCommand: Command = {
   usage: "build-vm [FILE.ts[#NAME]] [--machine NAME] [--input NAME] [--out-link NAME] [-L]",
   description:
     "Builds machines.NAME of FILE (default ./kiln.ts) as a virtual machine, links it as ./result and prints result/bin/run-NAME-vm, as nixos-rebuild build-vm does. " +
-    "The guest is a minimal Debian system of the project's locked Debian input (the one kiln.lock beside FILE has, or --input): Debian's kernel, systemd, udev and the Essential packages as store paths, booted with an initramfs Kiln writes; the machine's generation (its /etc files, users and groups, systemd units) is activated into the guest's root when the VM is built, and the host's store is shared read-only over 9p, so nothing is fetched when it starts. " +
+    "The guest is a minimal Debian system of the project's locked Debian input (the one kiln.lock beside FILE has, or --input): Debian's kernel, systemd, udev, dbus and the Essential packages as store paths, booted with an initramfs Kiln writes; the machine's generation (its /etc files, users and groups, systemd units) is activated into the guest's root when the VM is built, and the host's store is shared read-only over 9p, so nothing is fetched when it starts. " +
     "The script runs Debian's QEMU from the store with the serial console on the terminal (Ctrl-A X quits), with KVM when /dev/kvm can be opened and the processor has hardware virtualisation (vmx or svm), and emulation (TCG) otherwise; KILN_VM_ACCEL=tcg or kvm chooses, QEMU_MEMORY sets the memory in MiB, QEMU_OPTS adds QEMU options and QEMU_KERNEL_PARAMS kernel parameters. The guest's root is a fresh copy at each start; the serial console logs root in.",
   options: [
     MACHINE_OPTION,

@@ -26,7 +26,7 @@ export interface DebianVmOptions {
   readonly system: Derivation;
   /** The Debian input the guest, its kernel and QEMU come from (an amd64 one). */
   readonly debian: DebianPackageSet;
-  /** More Debian packages in the guest's system (besides systemd, udev, bubblewrap and the Essential packages). */
+  /** More Debian packages in the guest's system (besides systemd, udev, dbus, bubblewrap and the Essential packages). */
   readonly packages?: readonly string[];
   /** Memory in MiB (default 1024; `QEMU_MEMORY` overrides it when the VM starts). */
   readonly memorySize?: number;
@@ -37,8 +37,13 @@ export interface DebianVmOptions {
 /** The kernel modules the initramfs loads: virtio over PCI and the 9p file system over it (the serial port and tmpfs are built in). */
 const INITRD_MODULES = ["virtio_pci", "9pnet_virtio", "9p"] as const;
 
-/** What the guest's system is made of besides the Essential packages: bubblewrap runs the wrappers of Debian packages the machine installs. */
-const GUEST_PACKAGES = ["systemd", "udev", "bubblewrap"] as const;
+/**
+ * What the guest's system is made of besides the Essential packages: the
+ * init system, udev for its devices, the system bus (`systemctl`,
+ * `hostnamectl` and logins talk over it), and bubblewrap, which runs the
+ * wrappers of the Debian packages a machine installs.
+ */
+const GUEST_PACKAGES = ["systemd", "udev", "dbus", "bubblewrap"] as const;
 
 /** The kernel release of a versioned kernel package (`linux-image-6.1.0-50-amd64` → `6.1.0-50-amd64`), which names its image and modules directory. */
 function kernelVersion(entry: IndexPackage): string {
@@ -54,7 +59,8 @@ function entryOf(set: DebianPackageSet, name: string, why: string): IndexPackage
 /**
  * The virtual machine of `system`: a derivation whose output has
  * `bin/run-NAME-vm` (QEMU on the serial console; KVM when `/dev/kvm` can be
- * opened, else emulation, or as `KILN_VM_ACCEL=kvm|tcg` says), `initrd`
+ * opened on a processor with hardware virtualisation, else emulation, or as
+ * `KILN_VM_ACCEL=kvm|tcg` says), `initrd`
  * and `kernel`.
  *
  * @example

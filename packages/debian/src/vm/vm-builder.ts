@@ -44,13 +44,27 @@ function writeAccounts(systemRoot: string, etc: string): void {
   const groups = master("group.master").map((line) => line.split(":"));
   writeFileSync(join(etc, "passwd"), users.map(([name, , ...rest]) => `${name}:x:${rest.join(":")}\n`).join(""), { mode: 0o644 });
   writeFileSync(join(etc, "group"), groups.map(([name, , ...rest]) => `${name}:x:${rest.join(":")}\n`).join(""), { mode: 0o644 });
-  writeFileSync(join(etc, "shadow"), users.map(([name]) => `${name}:*:0:0:99999:7:::\n`).join(""), { mode: 0o640 });
+  writeFileSync(join(etc, "shadow"), users.map(([name]) => `${name}:*::0:99999:7:::\n`).join(""), { mode: 0o640 });
   writeFileSync(join(etc, "gshadow"), groups.map(([name]) => `${name}:*::\n`).join(""), { mode: 0o640 });
   const shadowGroup = groups.find(([name]) => name === "shadow")?.[2];
   if (shadowGroup !== undefined && process.getuid?.() === 0) {
     for (const file of ["shadow", "gshadow"]) chownSync(join(etc, file), 0, Number(shadowGroup));
   }
 }
+
+/**
+ * `/etc/pam.d/common-*`, which libpam-runtime's `postinst` makes with
+ * `pam-auth-update` and no package ships; here, what it writes when the
+ * only profile is `unix` (pam_unix for everything), as in a fresh
+ * debootstrap. `login` refuses to run without them.
+ */
+const PAM_COMMON: Readonly<Record<string, string>> = {
+  "common-auth": "auth\t[success=1 default=ignore]\tpam_unix.so nullok\nauth\trequisite\t\t\tpam_deny.so\nauth\trequired\t\t\tpam_permit.so\n",
+  "common-account": "account\t[success=1 new_authtok_reqd=done default=ignore]\tpam_unix.so\naccount\trequisite\t\t\tpam_deny.so\naccount\trequired\t\t\tpam_permit.so\n",
+  "common-password": "password\t[success=1 default=ignore]\tpam_unix.so obscure yescrypt\npassword\trequisite\t\t\tpam_deny.so\npassword\trequired\t\t\tpam_permit.so\n",
+  "common-session": "session\t[default=1]\t\t\tpam_permit.so\nsession\trequisite\t\t\tpam_deny.so\nsession\trequired\t\t\tpam_permit.so\nsession\trequired\tpam_unix.so\n",
+  "common-session-noninteractive": "session\t[default=1]\t\t\tpam_permit.so\nsession\trequisite\t\t\tpam_deny.so\nsession\trequired\t\t\tpam_permit.so\nsession\trequired\tpam_unix.so\n",
+};
 
 /** The root the guest starts with: the Debian system's `/etc` and accounts, then the machine's generation activated into it. */
 function makeGuestRoot(root: string, systemRoot: string, name: string, toplevel: string, log: (line: string) => void): void {
@@ -59,6 +73,14 @@ function makeGuestRoot(root: string, systemRoot: string, name: string, toplevel:
   writeAccounts(systemRoot, etc);
   writeFileSync(join(etc, "hosts"), "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
   writeFileSync(join(etc, "hostname"), `${name}\n`);
+  // What base-files' postinst copies into place: the login shells' profile (which reads profile.d, where Kiln puts PATH) and root's dot files.
+  for (const [file, target] of [["profile", "etc/profile"], ["dot.profile", "root/.profile"], ["dot.bashrc", "root/.bashrc"]] as const) {
+    const source = join(systemRoot, "usr/share/base-files", file);
+    mkdirSync(dirname(join(root, target)), { recursive: true });
+    if (existsSync(source) && !existsSync(join(root, target))) copyFileSync(source, join(root, target));
+  }
+  mkdirSync(join(etc, "pam.d"), { recursive: true });
+  for (const [file, text] of Object.entries(PAM_COMMON)) if (!existsSync(join(etc, "pam.d", file))) writeFileSync(join(etc, "pam.d", file), `# Written by Kiln as pam-auth-update writes it for the unix profile.\n${text}`);
   // A fixed identity per generation: systemd needs one and the guest's /etc is fresh at each start anyway.
   writeFileSync(join(etc, "machine-id"), `${createHash("sha256").update(toplevel).digest("hex").slice(0, 32)}\n`, { mode: 0o444 });
   for (const dir of ["root", "home", "tmp", "var/tmp", "var/log", "var/lib", "var/cache", "var/spool", "srv", "opt", "mnt", "media"]) mkdirSync(join(root, dir), { recursive: true });

@@ -86,8 +86,9 @@ export interface RunScriptSpec {
 /**
  * `bin/run-NAME-vm`: QEMU with the kernel and initramfs, the store shared
  * read-only over 9p (virtio), no graphics (the serial console on the
- * terminal; Ctrl-A X quits QEMU). KVM when `/dev/kvm` can be opened, else
- * TCG emulation; `KILN_VM_ACCEL=tcg` (or `kvm`) chooses. `QEMU_OPTS` and
+ * terminal; Ctrl-A X quits QEMU). KVM when `/dev/kvm` can be opened and the
+ * processor has hardware virtualisation (as `kvm-ok` checks), else TCG
+ * emulation; `KILN_VM_ACCEL=tcg` (or `kvm`) chooses. `QEMU_OPTS` and
  * `QEMU_KERNEL_PARAMS` add QEMU options and kernel parameters, as in NixOS.
  */
 export function runScript(spec: RunScriptSpec): string {
@@ -95,7 +96,8 @@ export function runScript(spec: RunScriptSpec): string {
 # Starts the virtual machine '${spec.name}' made by Kiln (kiln build-vm): the serial console is this terminal; Ctrl-A X quits.
 accel="\${KILN_VM_ACCEL:-}"
 if [ -z "$accel" ]; then
-  if (exec 3<>/dev/kvm) 2>/dev/null; then accel=kvm; else accel=tcg; fi
+  # KVM needs the device and the processor's virtualisation (vmx or svm): a /dev/kvm without them (a paravirtual one in a VM) runs no ordinary kernel.
+  if (exec 3<>/dev/kvm) 2>/dev/null && grep -qwE 'vmx|svm' /proc/cpuinfo 2>/dev/null; then accel=kvm; else accel=tcg; fi
 fi
 case "$accel" in
   kvm) cpu=host ;;
