@@ -39,11 +39,11 @@ const INITRD_MODULES = ["virtio_pci", "9pnet_virtio", "9p"] as const;
 
 /**
  * What the guest's system is made of besides the Essential packages: the
- * init system, udev for its devices, the system bus (`systemctl`,
+ * init system (and its `poweroff`, `reboot`), udev for its devices, the system bus (`systemctl`,
  * `hostnamectl` and logins talk over it), and bubblewrap, which runs the
  * wrappers of the Debian packages a machine installs.
  */
-const GUEST_PACKAGES = ["systemd", "udev", "dbus", "bubblewrap"] as const;
+const GUEST_PACKAGES = ["systemd", "systemd-sysv", "udev", "dbus", "bubblewrap"] as const;
 
 /** The kernel release of a versioned kernel package (`linux-image-6.1.0-50-amd64` → `6.1.0-50-amd64`), which names its image and modules directory. */
 function kernelVersion(entry: IndexPackage): string {

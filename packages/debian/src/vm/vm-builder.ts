@@ -129,6 +129,22 @@ function keepMounts(etc: string, paths: readonly string[]): void {
   }
 }
 
+/**
+ * A drop-in for every service that keeps the store visible in its mount
+ * namespace: a store under `/tmp` is bound back over `PrivateTmp=`'s empty
+ * `/tmp`; one under `/home` or `/root` (Kiln's default for a user) would be
+ * hidden by `ProtectHome=` (systemd-logind has it), which cannot be undone
+ * by a bind, so there it is turned off. Otherwise the programs of such
+ * services, links into the store, could not be run.
+ */
+function storeForEveryService(etc: string, storeDir: string): void {
+  const dir = join(etc, "systemd/system/service.d");
+  mkdirSync(dir, { recursive: true });
+  const underHomes = ["/home", "/root", "/run/user"].some((home) => storeDir === home || storeDir.startsWith(`${home}/`));
+  const settings = [`BindReadOnlyPaths=-${storeDir}`, ...(underHomes ? ["ProtectHome=no"] : [])];
+  writeFileSync(join(dir, "kiln-store.conf"), `# The programs of the guest are links into the host's store, ${storeDir}.\n[Service]\n${settings.join("\n")}\n`);
+}
+
 /** Owners of the guest's files: as activation left them when it could chown (as root), else root's, and each home its user's. */
 function guestOwners(root: string): (path: string, stat: Stats) => { uid: number; gid: number } {
   if (process.getuid?.() === 0) return (_, stat) => ({ uid: stat.uid, gid: stat.gid });
@@ -163,6 +179,7 @@ export async function buildVm(context: BuiltinBuildContext): Promise<void> {
 
   const root = join(context.scratch, "root");
   makeGuestRoot(root, systemRoot, name, env("toplevel"), context.log);
+  storeForEveryService(join(root, "etc"), dirname(out));
   keepMounts(join(root, "etc"), [dirname(out), ...SYSTEM_DIRS.filter((dir) => existsSync(join(systemRoot, dir))).map((dir) => `/${dir}`)]);
 
   const modules = modulesInLoadOrder(modulesDir, env("kernelModules").split(" ").filter((module) => module !== ""));
