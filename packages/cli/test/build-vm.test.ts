@@ -137,3 +137,26 @@ export default {
     expect(processesMentioning(initrd).filter((line) => line.includes("qemu"))).toEqual([]);
   }, 420_000);
 });
+
+describe("kiln build-vm without a Debian input", () => {
+  it("fails before building anything, saying that the guest is made of the project's locked Debian input and how to add one", () => {
+    const dir = mkdtempSync(join(tmpdir(), "kiln-build-vm-no-input-"));
+    try {
+      writeFileSync(
+        join(dir, "kiln.ts"),
+        `import { defineMachine } from "@kiln/modules";
+import { defaultPackageSet } from "@kiln/pkgs";
+export default { machines: { web: defineMachine({ pkgs: defaultPackageSet(), modules: [{ networking: { hostName: "web" } }] }) } };
+`,
+      );
+      const run = runKiln(["build-vm", "--machine", "web"], dir, { KILN_STORE_DIR: join(dir, "store"), KILN_STATE_DIR: join(dir, "state") });
+      expect(run.stderr).toContain(`'${join(dir, "kiln.lock")}' locks no Debian input, and the VM's guest is a Debian system of the project's input`);
+      expect(run.stderr).toContain('await debian({ suite: "bookworm" })');
+      expect(run.status).not.toBe(0);
+      expect(existsSync(join(dir, "result"))).toBe(false);
+      expect(existsSync(join(dir, "store"))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
