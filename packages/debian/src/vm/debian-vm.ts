@@ -34,6 +34,9 @@ export interface DebianVmOptions {
   readonly cores?: number;
 }
 
+/** The version of what `builtin:kiln-debian-vm` writes into the guest's root; raised whenever that changes. */
+const GUEST_ROOT_FORMAT = "1";
+
 /** The kernel modules the initramfs loads: virtio over PCI and the 9p file system over it (the serial port and tmpfs are built in). */
 const INITRD_MODULES = ["virtio_pci", "9pnet_virtio", "9p"] as const;
 
@@ -97,6 +100,8 @@ export function debianVm(options: DebianVmOptions): Derivation<"out"> {
     kernel: kernelTree.outPath,
     busybox: unpack(busybox).outPath,
     kernelModules: INITRD_MODULES.join(" "),
+    // What the builder puts in the guest's root besides the scripts (PAM files, drop-ins): a change there is a new format, so a new VM.
+    guestRootFormat: GUEST_ROOT_FORMAT,
     // The scripts are part of the derivation, as in Nix: a change to them is a new VM.
     initScript: initScript({ storeDir, systemRoot: `${systemEnv.outPath}/root`, systemDirs: SYSTEM_DIRS }),
     runScript: runScript({
