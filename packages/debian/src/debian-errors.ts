@@ -33,3 +33,8 @@ export class DebianResolveError extends KilnError {
 export class DebianInputError extends KilnError {
   override name = "DebianInputError";
 }
+
+/** A virtual machine of a Debian system cannot be assembled: a package lacks what the guest needs (a kernel module, busybox, systemd). */
+export class DebianVmError extends KilnError {
+  override name = "DebianVmError";
+}

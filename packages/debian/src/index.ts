@@ -9,11 +9,14 @@
  * @packageDocumentation
  * @module @kiln/debian
  */
+import { registerBuiltinBuilder } from "@kiln/core";
 import { registerDebianBuilders } from "./debian-builders.js";
+import { buildVm } from "./vm/vm-builder.js";
 
 registerDebianBuilders();
+registerBuiltinBuilder("kiln-debian-vm", buildVm);
 
-export { DebianArchiveError, DebianInputError, DebianLockError, DebianMirrorError, DebianResolveError, DebianSignatureError } from "./debian-errors.js";
+export { DebianArchiveError, DebianInputError, DebianLockError, DebianMirrorError, DebianResolveError, DebianSignatureError, DebianVmError } from "./debian-errors.js";
 export { controlField, parseControlFile, type ControlParagraph } from "./control-file.js";
 export { debianMirrors, parseDeb822Sources, parseSourcesList, readAptSources, type AptSource, type MirrorDiscoveryOptions } from "./apt-sources.js";
 export { DEBIAN_ARCHIVE_KEYRING, parseRelease, verifyInRelease, type Release, type ReleaseFile } from "./release-file.js";
@@ -33,3 +36,6 @@ export { currentRealiser, loadPackageIndex, setDebianRealiser, writePackageNames
 export { PACKAGE_NAMES_FILE_NAME, PACKAGE_SET_MEMBERS, writePackageNames, type DebianPackage, type DebianPackageMeta, type DebianPackageNames } from "./package-names.js";
 export { PROGRAM_DIRS, PROGRAM_INDEX_FORMAT, buildProgramIndex, chooseMainProgram, contentsFetches, deserialisePrograms, loadProgramIndex, programIndexDerivation, readContentsPrograms, serialisePrograms, type ProgramIndex } from "./program-index.js";
 export { debian, type DebianFhsEnvOptions, type DebianInputNameOf, type DebianOptions, type DebianPackageSet, type DebianPackageSetOperations } from "./debian-input.js";
+export { debianVm, type DebianVmOptions } from "./vm/debian-vm.js";
+export { NewcArchive, type NewcOwnership } from "./vm/newc-archive.js";
+export { modulesInLoadOrder, readModinfo } from "./vm/kernel-modules.js";

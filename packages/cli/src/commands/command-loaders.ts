@@ -18,6 +18,7 @@ export const COMMAND_LOADERS: Readonly<Record<string, CommandLoader>> = {
   shell: () => import("./shell.js").then((module) => module.shellCommand),
   switch: () => import("./switch.js").then((module) => module.switchCommand),
   boot: () => import("./boot.js").then((module) => module.bootCommand),
+  "build-vm": () => import("./build-vm.js").then((module) => module.buildVmCommand),
   secrets: () => import("./secrets.js").then((module) => module.secretsCommand),
   rollback: () => import("./rollback.js").then((module) => module.rollbackCommand),
   generations: () => import("./generations.js").then((module) => module.generationsCommand),

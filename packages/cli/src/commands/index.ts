@@ -2,6 +2,7 @@ import type { Command } from "../command.js";
 import { addCommand } from "./add.js";
 import { bootCommand } from "./boot.js";
 import { buildCommand } from "./build.js";
+import { buildVmCommand } from "./build-vm.js";
 import { checkCommand } from "./check.js";
 import { diffCommand } from "./diff.js";
 import { evalCommand } from "./eval.js";
@@ -36,6 +37,7 @@ export const COMMANDS: readonly Command[] = [
   shellCommand,
   switchCommand,
   bootCommand,
+  buildVmCommand,
   rollbackCommand,
   generationsCommand,
   diffCommand,
