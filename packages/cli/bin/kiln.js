@@ -27,5 +27,10 @@ if (process.env.KILN_SHOW_STATS === "1") {
   );
 }
 
+// Output still queued for a pipe (large outputs, a reader slower than Kiln) is written before exiting: process.exit() would drop it.
+for (const stream of [process.stdout, process.stderr]) {
+  if (stream.writableLength > 0) await new Promise((resolve) => stream.write("", resolve));
+}
+
 // The command is over: a timer or interval the config left behind must neither keep Kiln running nor crash it later.
 process.exit();
