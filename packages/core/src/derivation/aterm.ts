@@ -7,7 +7,7 @@
  * every other byte, control characters included, is written raw. One quirk
  * of Nix is kept: the system is written without any escaping at all.
  */
-import { compareUtf8 } from "../util/compare-utf8.js";
+import { compareUtf8, sortUtf8 } from "../util/compare-utf8.js";
 import type { Drv } from "./drv.js";
 
 const NEEDS_ESCAPE = /["\\\n\r\t]/;
@@ -31,7 +31,20 @@ function printStringList(items: Iterable<string>): string {
 }
 
 function sortedKeys<T>(map: ReadonlyMap<string, T>): string[] {
-  return [...map.keys()].sort(compareUtf8);
+  return sortUtf8([...map.keys()]);
+}
+
+/** The `[("path",["out"]),…]` list of input derivations (or of their hashes modulo), sorted. */
+function printInputDrvs(inputDrvs: ReadonlyMap<string, readonly string[]>): string {
+  let out = "";
+  let first = true;
+  for (const path of sortedKeys(inputDrvs)) {
+    if (!first) out += ",";
+    first = false;
+    const names = inputDrvs.get(path) ?? [];
+    out += `(${escapeAtermString(path)},${printStringList(names.length > 1 ? [...new Set(names)].sort(compareUtf8) : names)})`;
+  }
+  return out;
 }
 
 /** Options of {@link printAterm} that produce the variants Nix hashes. */
@@ -58,6 +71,9 @@ export class AtermPrinter {
   private readonly outputNames: readonly string[];
   /** Sorted environment keys, each with its escaped `("key","value")` unless it names an output. */
   private readonly env: readonly { readonly key: string; readonly escapedKey: string; readonly printed: string | undefined }[];
+  /** The inputs last printed and their text: the masked and the modulo variants print the same inputs. */
+  private lastInputs: ReadonlyMap<string, readonly string[]> | undefined;
+  private lastInputsText = "";
 
   constructor(private readonly drv: Drv) {
     // Nix writes the platform without escaping it (its `printUnquotedString`), unlike every other string.
@@ -85,14 +101,11 @@ export class AtermPrinter {
     }
     out += "],[";
     const inputDrvs = options.inputDrvsOverride ?? drv.inputDrvs;
-    first = true;
-    for (const path of sortedKeys(inputDrvs)) {
-      if (!first) out += ",";
-      first = false;
-      const names = inputDrvs.get(path) ?? [];
-      out += `(${escapeAtermString(path)},${printStringList(names.length > 1 ? [...new Set(names)].sort(compareUtf8) : names)})`;
+    if (inputDrvs !== this.lastInputs) {
+      this.lastInputs = inputDrvs;
+      this.lastInputsText = printInputDrvs(inputDrvs);
     }
-    out += `],${this.middle},[`;
+    out += `${this.lastInputsText}],${this.middle},[`;
     first = true;
     for (const entry of this.env) {
       if (!first) out += ",";

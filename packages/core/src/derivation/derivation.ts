@@ -7,7 +7,7 @@
  * paths and the `.drv` path, and registers those paths so that strings
  * mentioning them carry them as dependencies.
  */
-import { compareUtf8 } from "../util/compare-utf8.js";
+import { compareUtf8, sortUtf8 } from "../util/compare-utf8.js";
 import { hashString, isHashAlgorithm, parseHashAllowEmpty, type HashAlgorithm } from "../store/hash.js";
 import { getStoreDir } from "../store/current-store-dir.js";
 import {
@@ -21,7 +21,7 @@ import {
 import { KilnError } from "../errors.js";
 import { AtermPrinter, printAterm } from "./aterm.js";
 import { coerceToJson, coerceToString, nixJsonString, type CoercionSite, type DerivationAttrValue } from "./coerce.js";
-import { lookupContextEntry, registerContextEntry, StringContext, stripContextMarks, type ContextDerivation } from "./context.js";
+import { ADD_OWN_CONTEXT, lookupContextEntry, registerContextEntry, StringContext, stripContextMarks, type ContextDerivation, type HasOwnContext } from "./context.js";
 import { DerivationError } from "./derivation-error.js";
 import type { Drv, DrvOutput } from "./drv.js";
 import { hashDerivationModulo, hashWithInputsModulo, inputsModulo, type HashModulo } from "./hash-modulo.js";
@@ -59,7 +59,7 @@ export interface DerivationAttrs<Outputs extends readonly string[] = readonly st
 }
 
 /** One output of a derivation: `` `${d.outputs.dev}` `` is its path. */
-export class DerivationOutput {
+export class DerivationOutput implements HasOwnContext {
   /** Marks this as a derivation output for code that receives unknown values. */
   readonly type = "derivation-output" as const;
 
@@ -89,6 +89,13 @@ export class DerivationOutput {
   toString(): string {
     return this.outPath;
   }
+
+  /** Adds this output to `context` and returns its plain path, as scanning {@link DerivationOutput.outPath} would. */
+  [ADD_OWN_CONTEXT](context: StringContext, storeDir: string): string | undefined {
+    if (storeDir !== this.derivation.storeDir) return undefined;
+    context.addOutput(this.derivation, this.outputName);
+    return this.path;
+  }
 }
 
 /**
@@ -99,7 +106,7 @@ export class DerivationOutput {
 const OUTPUTS_PROTOTYPE: object = Object.freeze(Object.create(null) as object);
 
 /** The value of {@link derivation}: paths, outputs, and the `.drv` contents. */
-export class Derivation<OutputName extends string = string> implements ContextDerivation {
+export class Derivation<OutputName extends string = string> implements ContextDerivation, HasOwnContext {
   /** Marks this as a derivation for code that receives unknown values (`type = "derivation"` in Nix). */
   readonly type = "derivation" as const;
   /** Each output by name. */
@@ -146,6 +153,16 @@ export class Derivation<OutputName extends string = string> implements ContextDe
   /** The path of the first output, so that `` `${d}` `` is what Nix's `"${d}"` is. */
   toString(): string {
     return this.outPath;
+  }
+
+  /**
+   * Adds the first output to `context` and returns its plain path, as scanning
+   * {@link Derivation.outPath} would; not for a copy whose `outPath` was replaced.
+   */
+  [ADD_OWN_CONTEXT](context: StringContext, storeDir: string): string | undefined {
+    const first = this.outputNames[0];
+    if (first === undefined || Object.hasOwn(this, "outPath")) return undefined;
+    return this.outputs[first][ADD_OWN_CONTEXT](context, storeDir);
   }
 }
 
@@ -208,10 +225,12 @@ function gatherAttributes(attrs: Readonly<Record<string, unknown>>, derivationNa
   const structured = attrs["__structuredAttrs"] === true;
   const ignoreNulls = attrs["__ignoreNulls"] === true;
   const gathered: Gathered = { outputs: ["out"], env: new Map(), args: [], json: [] };
-  for (const key of Object.keys(attrs).sort(compareUtf8)) {
+  // One site for every attribute, its name changed as the walk goes: coercions read it, none keeps it.
+  const site: { -readonly [Key in keyof CoercionSite]: CoercionSite[Key] } = { derivationName, attribute: "", context, storeDir };
+  for (const key of sortUtf8(Object.keys(attrs))) {
     const value = attrs[key];
     if (key === "__ignoreNulls" || value === undefined || (ignoreNulls && value === null)) continue;
-    const site: CoercionSite = { derivationName, attribute: key, context, storeDir };
+    site.attribute = key;
     if (key === "args") {
       if (!Array.isArray(value)) throw new DerivationError(`derivation '${derivationName}': attribute 'args' must be a list`);
       for (const element of value) gathered.args.push(coerceToString(element, site));
@@ -287,7 +306,10 @@ function singleOutput(name: string): readonly string[] {
   return list;
 }
 
-function inputHashModulo(drvPath: string, storeDir: string): HashModulo {
+function inputHashModulo(drvPath: string, storeDir: string, context?: StringContext): HashModulo {
+  // The context found the input derivation already: no need to look its path up again.
+  const known = context?.outputs.get(drvPath)?.derivation ?? context?.derivations.get(drvPath);
+  if (known !== undefined) return known.hashModulo;
   const entry = lookupContextEntry(drvPath, storeDir);
   if (entry?.kind !== "drv") throw new KilnError(`internal error: input derivation '${drvPath}' is not known to this process`);
   return entry.derivation.hashModulo;
@@ -365,7 +387,7 @@ export function derivation<const Outputs extends readonly string[] = readonly ["
     }
     drv = makeDrv(outputs);
     const printer = new AtermPrinter(drv);
-    const inputs = inputsModulo(drv, (drvPath: string): HashModulo => inputHashModulo(drvPath, storeDir));
+    const inputs = inputsModulo(drv, (drvPath: string): HashModulo => inputHashModulo(drvPath, storeDir, context));
     const masked = hashWithInputsModulo(drv, inputs, true, printer);
     for (const output of gathered.outputs) {
       const path = makeOutputPath(output, masked.get(output) ?? hashString("sha256", ""), name, storeDir);

@@ -20,3 +20,12 @@ export function compareUtf8(a: string, b: string): number {
   }
   return a.length - b.length;
 }
+
+// Below U+D800, UTF-16 code units sort as UTF-8 bytes do: JavaScript's own sort is then right, and much cheaper.
+const HIGH_CODE_UNIT = /[\uD800-\uFFFF]/;
+
+/** Sorts `items` in place by {@link compareUtf8} (C++ `std::string` order), and returns them. */
+export function sortUtf8(items: string[]): string[] {
+  for (const item of items) if (HIGH_CODE_UNIT.test(item)) return items.sort(compareUtf8);
+  return items.sort();
+}
