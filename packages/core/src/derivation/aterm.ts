@@ -10,12 +10,19 @@
 import { compareUtf8, sortUtf8 } from "../util/compare-utf8.js";
 import type { Drv } from "./drv.js";
 
-const NEEDS_ESCAPE = /["\\\n\r\t]/;
+/** Whether `text` has a character the ATerm printer escapes: a loop beats a regular expression on these short strings. */
+function needsEscape(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 34 || code === 92 || code === 10 || code === 13 || code === 9) return true;
+  }
+  return false;
+}
 const ESCAPES: Record<string, string> = { '"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
 /** Quotes a string as Nix's ATerm printer does. */
 export function escapeAtermString(text: string): string {
-  if (!NEEDS_ESCAPE.test(text)) return `"${text}"`;
+  if (!needsEscape(text)) return `"${text}"`;
   return `"${text.replace(/["\\\n\r\t]/g, (character) => ESCAPES[character] ?? character)}"`;
 }
 
