@@ -22,6 +22,7 @@ import { KilnError } from "../errors.js";
 import { AtermPrinter, printAterm } from "./aterm.js";
 import { coerceToJson, coerceToString, nixJsonString, type CoercionSite, type DerivationAttrValue } from "./coerce.js";
 import { ADD_OWN_CONTEXT, lookupContextEntry, registerContextEntry, StringContext, stripContextMarks, type ContextDerivation, type HasOwnContext } from "./context.js";
+import { CompactMap } from "./compact-map.js";
 import { DerivationError } from "./derivation-error.js";
 import type { Drv, DrvOutput } from "./drv.js";
 import { hashDerivationModulo, hashWithInputsModulo, inputsModulo, type HashModulo } from "./hash-modulo.js";
@@ -395,6 +396,8 @@ export function derivation<const Outputs extends readonly string[] = readonly ["
       gathered.env.set(output, path);
     }
     aterm = printer.print();
+    // What the derivation keeps: the same contents in compact maps (the printer goes on reading the ones it was made from).
+    drv = { outputs: CompactMap.of(outputs), inputDrvs: CompactMap.of(inputDrvs), inputSrcs: sources, system, builder, args, env: CompactMap.of(env) };
     // Dependents hash this derivation modulo its inputs: reuse the inputs' hashes already gathered.
     hashModulo = hashWithInputsModulo(drv, inputs, false, printer);
   }
