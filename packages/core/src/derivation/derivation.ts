@@ -181,7 +181,7 @@ interface Gathered {
   outputHash?: string;
   outputHashAlgo?: string;
   outputHashMode?: FileIngestionMethod;
-  outputs: string[];
+  outputs: readonly string[];
   readonly env: Map<string, string>;
   readonly args: string[];
   readonly json: string[];
@@ -225,7 +225,8 @@ function stringWithoutContext(value: unknown, site: CoercionSite): string {
 function gatherAttributes(attrs: Readonly<Record<string, unknown>>, derivationName: string, context: StringContext, storeDir: string): Gathered {
   const structured = attrs["__structuredAttrs"] === true;
   const ignoreNulls = attrs["__ignoreNulls"] === true;
-  const gathered: Gathered = { outputs: ["out"], env: new Map(), args: [], json: [] };
+  // The default outputs are one frozen list that every derivation shares.
+  const gathered: Gathered = { outputs: singleOutput("out"), env: new Map(), args: [], json: [] };
   // One site for every attribute, its name changed as the walk goes: coercions read it, none keeps it.
   const site: { -readonly [Key in keyof CoercionSite]: CoercionSite[Key] } = { derivationName, attribute: "", context, storeDir };
   for (const key of sortUtf8(Object.keys(attrs))) {
@@ -298,6 +299,8 @@ function resolveInputs(context: StringContext, storeDir: string): { inputDrvs: M
   return { inputDrvs: sorted, inputSrcs };
 }
 
+const NO_SOURCES: readonly string[] = Object.freeze([]);
+
 // Most inputs use one output, nearly always `out`: one frozen list per name serves every derivation.
 const singleOutputs = new Map<string, readonly string[]>();
 
@@ -366,7 +369,8 @@ export function derivation<const Outputs extends readonly string[] = readonly ["
   }
 
   const { inputDrvs, inputSrcs } = resolveInputs(context, storeDir);
-  const sources = [...inputSrcs];
+  // Most derivations have no sources: they share one empty list.
+  const sources = inputSrcs.size === 0 ? NO_SOURCES : [...inputSrcs];
   const { system, builder, args, env } = gathered;
   // Each Drv is written out as one literal, in one order: spreading a shared base gave every derivation a shape of its own.
   const makeDrv = (outputs: ReadonlyMap<string, DrvOutput>): Drv => ({ outputs, inputDrvs, inputSrcs: sources, system, builder, args, env });
