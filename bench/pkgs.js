@@ -9,7 +9,7 @@
 // writes .drv files. BENCH_ROUNDS changes the number of timed rounds.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { KILN, has, median, mib, ms, timed } from "./common.js";
+import { KILN, has, median, mib, ms, peakBytes, timed } from "./common.js";
 
 const packages = Number(process.env.BENCH_PACKAGES ?? 2000);
 const selectedCount = Number(process.env.BENCH_SELECTED ?? 95);
@@ -41,13 +41,6 @@ function nixCommand() {
   if (!overflowed(plain.stderr)) throw new Error(`nix-instantiate failed:\n${plain.stderr}`);
   const script = 'ulimit -s unlimited 2>/dev/null || ulimit -s 1048576; exec nix-instantiate "$@"';
   return { command: "bash", args: ["-c", script, "bash", ...nixArgs], note: " (stack limit raised with ulimit -s: the plain command overflowed)" };
-}
-
-/** Nix's peak memory, from getrusage of a child (nix-instantiate has no such figure of its own). */
-function nixPeakBytes() {
-  const script = "import resource, subprocess, sys; subprocess.run(sys.argv[1:], capture_output=True, check=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)";
-  const run = spawnSync("python3", ["-c", script, nixRun.command, ...nixRun.args], { encoding: "utf8", env });
-  return run.status === 0 ? Number(run.stdout.trim()) * 1024 : undefined;
 }
 
 const paths = (stdout) => stdout.trim().split("\n").sort();
@@ -92,7 +85,7 @@ console.log(
     `loading the config (its cached bundle, @kiln/pkgs) ${phase("configMs")}, evaluating it (fixpoint, callPackage, hashing) ${phase("evaluationMs")}`,
 );
 if (withNix) {
-  const nixPeak = nixPeakBytes();
+  const nixPeak = peakBytes(nixRun.command, nixRun.args, env);
   console.log(`nix-instantiate --readonly:  median ${ms(median(nixTimes))} over ${rounds} runs (${nixTimes.map(ms).join(", ")})${nixPeak === undefined ? "" : `; peak memory ${mib(nixPeak)}`}${nixRun.note}`);
   const ratio = median(nixTimes) / median(kilnTimes);
   // The issue's goals: at least 1x Nix for the 2,000-package set, 1.5x for 20,000 packages (where evaluating, not start-up, dominates).
