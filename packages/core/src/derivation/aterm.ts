@@ -7,22 +7,15 @@
  * every other byte, control characters included, is written raw. One quirk
  * of Nix is kept: the system is written without any escaping at all.
  */
-import { compareUtf8, sortUtf8 } from "../util/compare-utf8.js";
+import { compareUtf8 } from "../util/compare-utf8.js";
 import type { Drv } from "./drv.js";
 
-/** Whether `text` has a character the ATerm printer escapes: a loop beats a regular expression on these short strings. */
-function needsEscape(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === 34 || code === 92 || code === 10 || code === 13 || code === 9) return true;
-  }
-  return false;
-}
+const NEEDS_ESCAPE = /["\\\n\r\t]/;
 const ESCAPES: Record<string, string> = { '"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
 /** Quotes a string as Nix's ATerm printer does. */
 export function escapeAtermString(text: string): string {
-  if (!needsEscape(text)) return `"${text}"`;
+  if (!NEEDS_ESCAPE.test(text)) return `"${text}"`;
   return `"${text.replace(/["\\\n\r\t]/g, (character) => ESCAPES[character] ?? character)}"`;
 }
 
@@ -38,7 +31,7 @@ function printStringList(items: Iterable<string>): string {
 }
 
 function sortedKeys<T>(map: ReadonlyMap<string, T>): string[] {
-  return sortUtf8([...map.keys()]);
+  return [...map.keys()].sort(compareUtf8);
 }
 
 /** The `[("path",["out"]),…]` list of input derivations (or of their hashes modulo), sorted. */

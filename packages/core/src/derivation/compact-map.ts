@@ -65,16 +65,23 @@ export class CompactMap<Value> implements ReadonlyMap<string, Value> {
     for (let at = 0; at < this.pairs.length; at += 2) callback.call(thisArg, this.pairs[at + 1] as Value, this.pairs[at] as string, this);
   }
 
-  *keys(): MapIterator<string> {
-    for (let at = 0; at < this.pairs.length; at += 2) yield this.pairs[at] as string;
+  // Iterators of small arrays made for the purpose: cheaper in V8 than generators.
+  keys(): MapIterator<string> {
+    const names: string[] = [];
+    for (let at = 0; at < this.pairs.length; at += 2) names.push(this.pairs[at] as string);
+    return names.values();
   }
 
-  *values(): MapIterator<Value> {
-    for (let at = 1; at < this.pairs.length; at += 2) yield this.pairs[at] as Value;
+  values(): MapIterator<Value> {
+    const values: Value[] = [];
+    for (let at = 1; at < this.pairs.length; at += 2) values.push(this.pairs[at] as Value);
+    return values.values();
   }
 
-  *entries(): MapIterator<[string, Value]> {
-    for (let at = 0; at < this.pairs.length; at += 2) yield [this.pairs[at] as string, this.pairs[at + 1] as Value];
+  entries(): MapIterator<[string, Value]> {
+    const entries: [string, Value][] = [];
+    for (let at = 0; at < this.pairs.length; at += 2) entries.push([this.pairs[at] as string, this.pairs[at + 1] as Value]);
+    return entries.values();
   }
 
   [Symbol.iterator](): MapIterator<[string, Value]> {

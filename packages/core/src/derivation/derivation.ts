@@ -7,7 +7,7 @@
  * paths and the `.drv` path, and registers those paths so that strings
  * mentioning them carry them as dependencies.
  */
-import { compareUtf8, sortUtf8 } from "../util/compare-utf8.js";
+import { compareUtf8 } from "../util/compare-utf8.js";
 import { hashString, isHashAlgorithm, parseHashAllowEmpty, type HashAlgorithm } from "../store/hash.js";
 import { getStoreDir } from "../store/current-store-dir.js";
 import {
@@ -229,7 +229,7 @@ function gatherAttributes(attrs: Readonly<Record<string, unknown>>, derivationNa
   const gathered: Gathered = { outputs: singleOutput("out"), env: new Map(), args: [], json: [] };
   // One site for every attribute, its name changed as the walk goes: coercions read it, none keeps it.
   const site: { -readonly [Key in keyof CoercionSite]: CoercionSite[Key] } = { derivationName, attribute: "", context, storeDir };
-  for (const key of sortUtf8(Object.keys(attrs))) {
+  for (const key of Object.keys(attrs).sort(compareUtf8)) {
     const value = attrs[key];
     if (key === "__ignoreNulls" || value === undefined || (ignoreNulls && value === null)) continue;
     site.attribute = key;

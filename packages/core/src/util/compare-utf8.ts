@@ -20,17 +20,3 @@ export function compareUtf8(a: string, b: string): number {
   }
   return a.length - b.length;
 }
-
-/** Whether `text` has a code unit from U+D800 up, where UTF-16 order can disagree with UTF-8 order. */
-function hasHighCodeUnit(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0xd800) return true;
-  return false;
-}
-
-/** Sorts `items` in place by {@link compareUtf8} (C++ `std::string` order), and returns them. */
-export function sortUtf8(items: string[]): string[] {
-  if (items.length < 2) return items;
-  // Below U+D800, UTF-16 code units sort as UTF-8 bytes do: JavaScript's own sort is then right, and much cheaper.
-  for (const item of items) if (hasHighCodeUnit(item)) return items.sort(compareUtf8);
-  return items.sort();
-}
