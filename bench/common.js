@@ -31,6 +31,13 @@ export function timed(command, args, options = {}) {
   return { ms, stdout: result.stdout, stats };
 }
 
+/** A command's peak memory in bytes, from getrusage of a child (nix-instantiate has no such figure of its own); undefined if it cannot be run. */
+export function peakBytes(command, args, env) {
+  const script = "import resource, subprocess, sys; subprocess.run(sys.argv[1:], capture_output=True, check=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)";
+  const run = spawnSync("python3", ["-c", script, command, ...args], { encoding: "utf8", env });
+  return run.status === 0 ? Number(run.stdout.trim()) * 1024 : undefined;
+}
+
 /** The median of numbers. */
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);

@@ -1,6 +1,7 @@
 // `pnpm bench pkgs`: a package set of BENCH_PACKAGES (2,000) generated
 // packages (package i depends on packages i-1 and i/2 through the set) with
-// three overlays, 100 of them instantiated: `kiln instantiate` of
+// three overlays, the top BENCH_SELECTED (95) and 5 bundles instantiated
+// (the issue's large case: BENCH_PACKAGES=20000 BENCH_SELECTED=995): `kiln instantiate` of
 // bench/pkgs/kiln.ts (makePkgs, extend, callPackage, override,
 // overrideAttrs) against `nix-instantiate --readonly-mode` of
 // bench/pkgs/pkgs.nix (the same set with `fix` and `extends`), as whole
@@ -8,17 +9,18 @@
 // writes .drv files. BENCH_ROUNDS changes the number of timed rounds.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { KILN, has, median, mib, ms, timed } from "./common.js";
+import { KILN, has, median, mib, ms, peakBytes, timed } from "./common.js";
 
 const packages = Number(process.env.BENCH_PACKAGES ?? 2000);
+const selectedCount = Number(process.env.BENCH_SELECTED ?? 95);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const kilnConfig = fileURLToPath(new URL("./pkgs/kiln.ts", import.meta.url));
 const phasesScript = fileURLToPath(new URL("./pkgs/phases.js", import.meta.url));
 const nixFile = fileURLToPath(new URL("./pkgs/pkgs.nix", import.meta.url));
 // The evaluation cache is off: this measures evaluating.
-const env = { ...process.env, BENCH_PACKAGES: String(packages), KILN_SHOW_STATS: "1", NIX_REMOTE: "", KILN_EVAL_CACHE: "0" };
+const env = { ...process.env, BENCH_PACKAGES: String(packages), BENCH_SELECTED: String(selectedCount), KILN_SHOW_STATS: "1", NIX_REMOTE: "", KILN_EVAL_CACHE: "0" };
 const kilnArgs = [KILN, "instantiate", kilnConfig, "--store-dir", "/nix/store", "--read-only"];
-const nixArgs = ["--readonly-mode", "--arg", "n", String(packages), nixFile];
+const nixArgs = ["--readonly-mode", "--arg", "n", String(packages), "--arg", "selected", String(selectedCount), nixFile];
 const overflowed = (stderr) => /stack overflow/.test(stderr);
 
 /**
@@ -41,13 +43,6 @@ function nixCommand() {
   return { command: "bash", args: ["-c", script, "bash", ...nixArgs], note: " (stack limit raised with ulimit -s: the plain command overflowed)" };
 }
 
-/** Nix's peak memory, from getrusage of a child (nix-instantiate has no such figure of its own). */
-function nixPeakBytes() {
-  const script = "import resource, subprocess, sys; subprocess.run(sys.argv[1:], capture_output=True, check=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)";
-  const run = spawnSync("python3", ["-c", script, nixRun.command, ...nixRun.args], { encoding: "utf8", env });
-  return run.status === 0 ? Number(run.stdout.trim()) * 1024 : undefined;
-}
-
 const paths = (stdout) => stdout.trim().split("\n").sort();
 checkKiln();
 const kiln = () => timed(process.execPath, kilnArgs, { env });
@@ -58,7 +53,7 @@ const nix = () => timed(nixRun.command, nixRun.args, { env });
 
 // Warm-up, and a check that both compute the same derivations.
 const kilnPaths = paths(kiln().stdout);
-const expected = Math.min(95, packages) + 5;
+const expected = Math.min(selectedCount, packages) + 5;
 if (kilnPaths.length !== expected) throw new Error(`Kiln instantiated ${kilnPaths.length} derivations, not ${expected}`);
 if (withNix) {
   const nixPaths = paths(nix().stdout);
@@ -90,13 +85,15 @@ console.log(
     `loading the config (its cached bundle, @kiln/pkgs) ${phase("configMs")}, evaluating it (fixpoint, callPackage, hashing) ${phase("evaluationMs")}`,
 );
 if (withNix) {
-  const nixPeak = nixPeakBytes();
+  const nixPeak = peakBytes(nixRun.command, nixRun.args, env);
   console.log(`nix-instantiate --readonly:  median ${ms(median(nixTimes))} over ${rounds} runs (${nixTimes.map(ms).join(", ")})${nixPeak === undefined ? "" : `; peak memory ${mib(nixPeak)}`}${nixRun.note}`);
   const ratio = median(nixTimes) / median(kilnTimes);
-  console.log(`ratio (Nix time / Kiln time): ${ratio.toFixed(2)}x ${ratio >= 3 ? "(goal of 3x met)" : "(goal: 3x, not met)"}`);
-  // What 3x would take, against what Node alone costs on this machine.
+  // The issue's goals: at least 1x Nix for the 2,000-package set, 1.5x for 20,000 packages (where evaluating, not start-up, dominates).
+  const goal = packages >= 20000 ? 1.5 : 1;
+  console.log(`ratio (Nix time / Kiln time): ${ratio.toFixed(2)}x ${ratio >= goal ? `(goal of ${goal}x met)` : `(goal: ${goal}x, not met)`}`);
+  // What the goal would take, against what Node alone costs on this machine.
   const floor = median(nodeTimes);
-  console.log(`for 3x, Kiln would need ${ms(median(nixTimes) / 3)}; \`node -e 0\` alone takes ${ms(floor)} here (median), ${floor > median(nixTimes) / 3 ? "more than that" : "less than that"}`);
+  console.log(`for ${goal}x, Kiln would need ${ms(median(nixTimes) / goal)}; \`node -e 0\` alone takes ${ms(floor)} here (median), ${floor > median(nixTimes) / goal ? "more than that" : "less than that"}`);
 } else {
   console.log("nix-instantiate not found: Kiln's figures only");
 }

@@ -1,11 +1,11 @@
 /**
  * The pkgs benchmark's package set for Kiln: BENCH_PACKAGES (2,000)
- * generated packages, package i depending on packages i-1 and i/2 through
+ * generated packages (the top BENCH_SELECTED, 95, of them instantiated), package i depending on packages i-1 and i/2 through
  * the set (`final.pkg_j`), made with `makePkgs` and three overlays (the last
  * through `pkgs.extend`), as bench/pkgs/pkgs.nix does for Nix with `fix`
  * and `extends`; both give the same .drv paths.
  *
- * The default export selects the top 95 generated packages and 5 bundles
+ * The default export selects the top BENCH_SELECTED (95) generated packages and 5 bundles
  * by getters, so that loading the config evaluates nothing and
  * `kiln instantiate` times the evaluation apart from the loading.
  */
@@ -13,6 +13,7 @@ import { derivation, type Derivation } from "@kiln/core";
 import { makePkgs, type Overridable, type PackageSet } from "@kiln/pkgs";
 
 const count = Number(process.env["BENCH_PACKAGES"] ?? 2000);
+const selectedCount = Number(process.env["BENCH_SELECTED"] ?? 95);
 
 /** What {@link mk} takes. */
 interface MkAttrs {
@@ -112,7 +113,7 @@ const finishing = (final: BenchSet, prev: BenchSet): object =>
 
 const pkgs = makePkgs<BenchSet>({ overlays: [generated, patches] }).extend(finishing);
 
-/** The top 95 generated packages and the bundles, read when instantiated. */
-const selected: Name[] = [...range(Math.max(0, count - 95), count - 1).map(name), ...range(0, 4).map((k): Name => `bundle_${k}`)];
+/** The top BENCH_SELECTED generated packages and the bundles, read when instantiated. */
+const selected: Name[] = [...range(Math.max(0, count - selectedCount), count - 1).map(name), ...range(0, 4).map((k): Name => `bundle_${k}`)];
 
 export default lazily(selected.map((attribute) => [attribute, () => at(pkgs, attribute)] as const));

@@ -1,12 +1,13 @@
 # The pkgs benchmark's package set in Nix: n (2,000) generated packages,
 # package i depending on packages i-1 and i/2 through the set, built with
-# three overlays over a base, and the top 100 selected for instantiation.
+# three overlays over a base, and the top `selected` (95) and 5 bundles
+# selected for instantiation.
 # bench/pkgs/kiln.ts is the same set in Kiln; both give the same .drv paths.
 #
 # There is no nixpkgs here, so `fix`, `extends` and `composeManyExtensions`
 # are written out with nixpkgs' semantics (lib/fixed-points.nix), and
 # `callPackage` is a small one (functionArgs, intersectAttrs, `override`).
-{ n ? 2000 }:
+{ n ? 2000, selected ? 95 }:
 let
   inherit (builtins) filter foldl' functionArgs genList intersectAttrs listToAttrs;
 
@@ -90,7 +91,7 @@ let
 
   pkgs = fix (extends (composeManyExtensions [ generated patches finishing ]) base);
 
-  # The top 95 generated packages and the bundles.
-  selected = map name (range (if n > 95 then n - 95 else 0) (n - 1)) ++ genList (k: "bundle_${toString k}") 5;
+  # The top `selected` generated packages and the bundles.
+  selectedNames = map name (range (if n > selected then n - selected else 0) (n - 1)) ++ genList (k: "bundle_${toString k}") 5;
 in
-listToAttrs (map (attribute: { name = attribute; value = pkgs.${attribute}; }) selected)
+listToAttrs (map (attribute: { name = attribute; value = pkgs.${attribute}; }) selectedNames)

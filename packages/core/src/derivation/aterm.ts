@@ -34,6 +34,19 @@ function sortedKeys<T>(map: ReadonlyMap<string, T>): string[] {
   return [...map.keys()].sort(compareUtf8);
 }
 
+/** The `[("path",["out"]),…]` list of input derivations (or of their hashes modulo), sorted. */
+function printInputDrvs(inputDrvs: ReadonlyMap<string, readonly string[]>): string {
+  let out = "";
+  let first = true;
+  for (const path of sortedKeys(inputDrvs)) {
+    if (!first) out += ",";
+    first = false;
+    const names = inputDrvs.get(path) ?? [];
+    out += `(${escapeAtermString(path)},${printStringList(names.length > 1 ? [...new Set(names)].sort(compareUtf8) : names)})`;
+  }
+  return out;
+}
+
 /** Options of {@link printAterm} that produce the variants Nix hashes. */
 export interface PrintAtermOptions {
   /** Print every output path, and each output's environment variable, as `""`, as for the masked hash. */
@@ -58,6 +71,9 @@ export class AtermPrinter {
   private readonly outputNames: readonly string[];
   /** Sorted environment keys, each with its escaped `("key","value")` unless it names an output. */
   private readonly env: readonly { readonly key: string; readonly escapedKey: string; readonly printed: string | undefined }[];
+  /** The inputs last printed and their text: the masked and the modulo variants print the same inputs. */
+  private lastInputs: ReadonlyMap<string, readonly string[]> | undefined;
+  private lastInputsText = "";
 
   constructor(private readonly drv: Drv) {
     // Nix writes the platform without escaping it (its `printUnquotedString`), unlike every other string.
@@ -85,14 +101,11 @@ export class AtermPrinter {
     }
     out += "],[";
     const inputDrvs = options.inputDrvsOverride ?? drv.inputDrvs;
-    first = true;
-    for (const path of sortedKeys(inputDrvs)) {
-      if (!first) out += ",";
-      first = false;
-      const names = inputDrvs.get(path) ?? [];
-      out += `(${escapeAtermString(path)},${printStringList(names.length > 1 ? [...new Set(names)].sort(compareUtf8) : names)})`;
+    if (inputDrvs !== this.lastInputs) {
+      this.lastInputs = inputDrvs;
+      this.lastInputsText = printInputDrvs(inputDrvs);
     }
-    out += `],${this.middle},[`;
+    out += `${this.lastInputsText}],${this.middle},[`;
     first = true;
     for (const entry of this.env) {
       if (!first) out += ",";

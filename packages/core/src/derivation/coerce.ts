@@ -9,7 +9,7 @@
  */
 import { compareUtf8 } from "../util/compare-utf8.js";
 import { formatCFixed, formatCGeneral } from "../util/c-number-format.js";
-import { takeStringContext, type StringContext } from "./context.js";
+import { hasOwnContext, takeStringContext, ADD_OWN_CONTEXT, type StringContext } from "./context.js";
 import { DerivationError } from "./derivation-error.js";
 import { isSecret, secretAsStringHint } from "../secrets/secret.js";
 import { isSecretTemplate } from "../secrets/secret-template.js";
@@ -81,6 +81,9 @@ export function coerceToString(value: unknown, site: CoercionSite): string {
     case "object": {
       if (value === null) return "";
       if (Array.isArray(value)) return coerceList(value, site);
+      // A derivation or one of its outputs knows its context: no need to scan its path for it.
+      const known = hasOwnContext(value) ? value[ADD_OWN_CONTEXT](site.context, site.storeDir) : undefined;
+      if (known !== undefined) return known;
       refuseSecrets(value, site);
       if (hasOutPath(value)) {
         if (typeof value.outPath !== "string") fail(site, "its 'outPath' is not a string");
@@ -142,6 +145,8 @@ export function coerceToJson(value: unknown, site: CoercionSite): string {
       return "null";
     case "object": {
       if (value === null) return "null";
+      const known = hasOwnContext(value) ? value[ADD_OWN_CONTEXT](site.context, site.storeDir) : undefined;
+      if (known !== undefined) return nixJsonString(known);
       refuseSecrets(value, site);
       if (Array.isArray(value)) return `[${value.map((element) => coerceToJson(element, site)).join(",")}]`;
       if (hasOutPath(value)) return coerceToJson(value.outPath, site);

@@ -141,6 +141,26 @@ export function lookupContextEntries(path: string, storeDir: string = getStoreDi
   return entriesOf(registryFor(storeDir).get(hashPartOf(path, storeDir)));
 }
 
+/**
+ * The key of a method that values whose context is known without scanning
+ * (a derivation, one of its outputs) carry: it adds that context and returns
+ * the plain store path, as coercing the value to a string and scanning the
+ * result would, or `undefined` when only scanning can tell (the value was
+ * changed, or belongs to another store). Nix carries context with strings;
+ * this is the case where Kiln has it at hand too, and so skips the scan.
+ */
+export const ADD_OWN_CONTEXT: unique symbol = Symbol("kiln.core.addOwnContext");
+
+/** A value whose string form and context are known (see {@link ADD_OWN_CONTEXT}). */
+export interface HasOwnContext {
+  [ADD_OWN_CONTEXT](context: StringContext, storeDir: string): string | undefined;
+}
+
+/** Whether `value` knows its own context (see {@link ADD_OWN_CONTEXT}). */
+export function hasOwnContext(value: object): value is HasOwnContext {
+  return typeof (value as Partial<HasOwnContext>)[ADD_OWN_CONTEXT] === "function";
+}
+
 /** The dependencies found in strings, before they are turned into a derivation's inputs. */
 export class StringContext {
   /** Derivation outputs used, by `.drv` path. */
@@ -150,12 +170,17 @@ export class StringContext {
   /** Sources and text files used, with their references. */
   readonly sources = new Map<string, readonly string[]>();
 
+  /** Adds output `output` of `derivation`. */
+  addOutput(derivation: ContextDerivation, output: string): void {
+    const known = this.outputs.get(derivation.drvPath);
+    if (known === undefined) this.outputs.set(derivation.drvPath, { derivation, names: new Set([output]) });
+    else known.names.add(output);
+  }
+
   /** Adds one registered entry. */
   add(entry: ContextEntry): void {
     if (entry.kind === "output") {
-      const known = this.outputs.get(entry.derivation.drvPath);
-      if (known === undefined) this.outputs.set(entry.derivation.drvPath, { derivation: entry.derivation, names: new Set([entry.output]) });
-      else known.names.add(entry.output);
+      this.addOutput(entry.derivation, entry.output);
     } else if (entry.kind === "drv") {
       this.derivations.set(entry.path, entry.derivation);
     } else {

@@ -21,7 +21,8 @@ import {
 import { KilnError } from "../errors.js";
 import { AtermPrinter, printAterm } from "./aterm.js";
 import { coerceToJson, coerceToString, nixJsonString, type CoercionSite, type DerivationAttrValue } from "./coerce.js";
-import { lookupContextEntry, registerContextEntry, StringContext, stripContextMarks, type ContextDerivation } from "./context.js";
+import { ADD_OWN_CONTEXT, lookupContextEntry, registerContextEntry, StringContext, stripContextMarks, type ContextDerivation, type HasOwnContext } from "./context.js";
+import { CompactMap } from "./compact-map.js";
 import { DerivationError } from "./derivation-error.js";
 import type { Drv, DrvOutput } from "./drv.js";
 import { hashDerivationModulo, hashWithInputsModulo, inputsModulo, type HashModulo } from "./hash-modulo.js";
@@ -59,7 +60,7 @@ export interface DerivationAttrs<Outputs extends readonly string[] = readonly st
 }
 
 /** One output of a derivation: `` `${d.outputs.dev}` `` is its path. */
-export class DerivationOutput {
+export class DerivationOutput implements HasOwnContext {
   /** Marks this as a derivation output for code that receives unknown values. */
   readonly type = "derivation-output" as const;
 
@@ -89,6 +90,13 @@ export class DerivationOutput {
   toString(): string {
     return this.outPath;
   }
+
+  /** Adds this output to `context` and returns its plain path, as scanning {@link DerivationOutput.outPath} would. */
+  [ADD_OWN_CONTEXT](context: StringContext, storeDir: string): string | undefined {
+    if (storeDir !== this.derivation.storeDir) return undefined;
+    context.addOutput(this.derivation, this.outputName);
+    return this.path;
+  }
 }
 
 /**
@@ -99,7 +107,7 @@ export class DerivationOutput {
 const OUTPUTS_PROTOTYPE: object = Object.freeze(Object.create(null) as object);
 
 /** The value of {@link derivation}: paths, outputs, and the `.drv` contents. */
-export class Derivation<OutputName extends string = string> implements ContextDerivation {
+export class Derivation<OutputName extends string = string> implements ContextDerivation, HasOwnContext {
   /** Marks this as a derivation for code that receives unknown values (`type = "derivation"` in Nix). */
   readonly type = "derivation" as const;
   /** Each output by name. */
@@ -147,6 +155,16 @@ export class Derivation<OutputName extends string = string> implements ContextDe
   toString(): string {
     return this.outPath;
   }
+
+  /**
+   * Adds the first output to `context` and returns its plain path, as scanning
+   * {@link Derivation.outPath} would; not for a copy whose `outPath` was replaced.
+   */
+  [ADD_OWN_CONTEXT](context: StringContext, storeDir: string): string | undefined {
+    const first = this.outputNames[0];
+    if (first === undefined || Object.hasOwn(this, "outPath")) return undefined;
+    return this.outputs[first][ADD_OWN_CONTEXT](context, storeDir);
+  }
 }
 
 /** Whether `value` is a {@link Derivation} (from any copy of `@kiln/core`). */
@@ -163,7 +181,7 @@ interface Gathered {
   outputHash?: string;
   outputHashAlgo?: string;
   outputHashMode?: FileIngestionMethod;
-  outputs: string[];
+  outputs: readonly string[];
   readonly env: Map<string, string>;
   readonly args: string[];
   readonly json: string[];
@@ -207,11 +225,14 @@ function stringWithoutContext(value: unknown, site: CoercionSite): string {
 function gatherAttributes(attrs: Readonly<Record<string, unknown>>, derivationName: string, context: StringContext, storeDir: string): Gathered {
   const structured = attrs["__structuredAttrs"] === true;
   const ignoreNulls = attrs["__ignoreNulls"] === true;
-  const gathered: Gathered = { outputs: ["out"], env: new Map(), args: [], json: [] };
+  // The default outputs are one frozen list that every derivation shares.
+  const gathered: Gathered = { outputs: singleOutput("out"), env: new Map(), args: [], json: [] };
+  // One site for every attribute, its name changed as the walk goes: coercions read it, none keeps it.
+  const site: { -readonly [Key in keyof CoercionSite]: CoercionSite[Key] } = { derivationName, attribute: "", context, storeDir };
   for (const key of Object.keys(attrs).sort(compareUtf8)) {
     const value = attrs[key];
     if (key === "__ignoreNulls" || value === undefined || (ignoreNulls && value === null)) continue;
-    const site: CoercionSite = { derivationName, attribute: key, context, storeDir };
+    site.attribute = key;
     if (key === "args") {
       if (!Array.isArray(value)) throw new DerivationError(`derivation '${derivationName}': attribute 'args' must be a list`);
       for (const element of value) gathered.args.push(coerceToString(element, site));
@@ -278,6 +299,8 @@ function resolveInputs(context: StringContext, storeDir: string): { inputDrvs: M
   return { inputDrvs: sorted, inputSrcs };
 }
 
+const NO_SOURCES: readonly string[] = Object.freeze([]);
+
 // Most inputs use one output, nearly always `out`: one frozen list per name serves every derivation.
 const singleOutputs = new Map<string, readonly string[]>();
 
@@ -287,7 +310,10 @@ function singleOutput(name: string): readonly string[] {
   return list;
 }
 
-function inputHashModulo(drvPath: string, storeDir: string): HashModulo {
+function inputHashModulo(drvPath: string, storeDir: string, context?: StringContext): HashModulo {
+  // The context found the input derivation already: no need to look its path up again.
+  const known = context?.outputs.get(drvPath)?.derivation ?? context?.derivations.get(drvPath);
+  if (known !== undefined) return known.hashModulo;
   const entry = lookupContextEntry(drvPath, storeDir);
   if (entry?.kind !== "drv") throw new KilnError(`internal error: input derivation '${drvPath}' is not known to this process`);
   return entry.derivation.hashModulo;
@@ -343,7 +369,8 @@ export function derivation<const Outputs extends readonly string[] = readonly ["
   }
 
   const { inputDrvs, inputSrcs } = resolveInputs(context, storeDir);
-  const sources = [...inputSrcs];
+  // Most derivations have no sources: they share one empty list.
+  const sources = inputSrcs.size === 0 ? NO_SOURCES : [...inputSrcs];
   const { system, builder, args, env } = gathered;
   // Each Drv is written out as one literal, in one order: spreading a shared base gave every derivation a shape of its own.
   const makeDrv = (outputs: ReadonlyMap<string, DrvOutput>): Drv => ({ outputs, inputDrvs, inputSrcs: sources, system, builder, args, env });
@@ -365,7 +392,7 @@ export function derivation<const Outputs extends readonly string[] = readonly ["
     }
     drv = makeDrv(outputs);
     const printer = new AtermPrinter(drv);
-    const inputs = inputsModulo(drv, (drvPath: string): HashModulo => inputHashModulo(drvPath, storeDir));
+    const inputs = inputsModulo(drv, (drvPath: string): HashModulo => inputHashModulo(drvPath, storeDir, context));
     const masked = hashWithInputsModulo(drv, inputs, true, printer);
     for (const output of gathered.outputs) {
       const path = makeOutputPath(output, masked.get(output) ?? hashString("sha256", ""), name, storeDir);
@@ -373,6 +400,8 @@ export function derivation<const Outputs extends readonly string[] = readonly ["
       gathered.env.set(output, path);
     }
     aterm = printer.print();
+    // What the derivation keeps: the same contents in compact maps (the printer goes on reading the ones it was made from).
+    drv = { outputs: CompactMap.of(outputs), inputDrvs: CompactMap.of(inputDrvs), inputSrcs: sources, system, builder, args, env: CompactMap.of(env) };
     // Dependents hash this derivation modulo its inputs: reuse the inputs' hashes already gathered.
     hashModulo = hashWithInputsModulo(drv, inputs, false, printer);
   }

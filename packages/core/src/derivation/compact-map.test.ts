@@ -1,0 +1,31 @@
+// A compact map reads exactly as the Map it was made from: the same
+// entries in the same order, by every method of ReadonlyMap.
+import { describe, expect, it } from "vitest";
+import { CompactMap } from "./compact-map.js";
+
+function readAll(map: ReadonlyMap<string, number>): unknown {
+  const each: [string, number][] = [];
+  map.forEach((value, key) => each.push([key, value]));
+  return { size: map.size, entries: [...map], keys: [...map.keys()], values: [...map.values()], each };
+}
+
+describe("CompactMap", () => {
+  it.each([0, 1, 3, 16, 17, 200])("with %i entries reads as the Map it was made from, in its order", (count) => {
+    // Out of order on purpose: the map keeps the order it was given.
+    const source = new Map(Array.from({ length: count }, (_, index): [string, number] => [`key-${(index * 7) % (count || 1)}-${index}`, index]));
+    const compact = CompactMap.of(source);
+    expect(readAll(compact)).toEqual(readAll(source));
+    for (const [key, value] of source) {
+      expect(compact.get(key)).toBe(value);
+      expect(compact.has(key)).toBe(true);
+    }
+    expect(compact.get("missing")).toBeUndefined();
+    expect(compact.has("missing")).toBe(false);
+  });
+
+  it("finds a value that is itself undefined, as Map.has does", () => {
+    const compact = CompactMap.of(new Map<string, number | undefined>([["a", undefined]]));
+    expect(compact.has("a")).toBe(true);
+    expect(compact.get("a")).toBeUndefined();
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * A small read-only map from strings, held as two arrays: what a
+ * derivation made in this process keeps as its `.drv`'s `outputs`,
+ * `inputDrvs` and `env`.
+ *
+ * Nix keeps these as `std::map`s; Kiln keeps one set of them for every
+ * derivation it makes, for as long as the evaluation runs. A JavaScript
+ * `Map` of a few entries costs a hash table several times the size of its
+ * entries, which at 100,000 derivations is a third of the heap, and every
+ * byte of it is copied by the garbage collector as the heap grows. Lookups
+ * by name are rare (the ATerm printer and the store iterate) and scan the
+ * arrays; a large map gets an index the first time it is looked up.
+ */
+
+/** Above this many entries, lookups go through an index built on first use. */
+const SCAN_LIMIT = 16;
+
+/** A read-only map from strings, in the order its entries were given. */
+export class CompactMap<Value> implements ReadonlyMap<string, Value> {
+  private index: Map<string, number> | undefined = undefined;
+
+  /** `pairs` holds each name followed by its value: one array, not two, is what makes the map small. */
+  private constructor(private readonly pairs: readonly (string | Value)[]) {}
+
+  /** The entries of `map`, in its order. */
+  static of<Value>(map: ReadonlyMap<string, Value>): CompactMap<Value> {
+    // Made at its final size: an array grown by push keeps spare room.
+    const pairs = new Array<string | Value>(map.size * 2);
+    let at = 0;
+    for (const [name, value] of map) {
+      pairs[at++] = name;
+      pairs[at++] = value;
+    }
+    return new CompactMap(pairs);
+  }
+
+  get size(): number {
+    return this.pairs.length / 2;
+  }
+
+  /** Where `name`'s value is in `pairs`, or -1. */
+  private position(name: string): number {
+    const pairs = this.pairs;
+    if (pairs.length <= 2 * SCAN_LIMIT) {
+      for (let at = 0; at < pairs.length; at += 2) if (pairs[at] === name) return at + 1;
+      return -1;
+    }
+    if (this.index === undefined) {
+      this.index = new Map();
+      for (let at = 0; at < pairs.length; at += 2) this.index.set(pairs[at] as string, at + 1);
+    }
+    return this.index.get(name) ?? -1;
+  }
+
+  get(name: string): Value | undefined {
+    const position = this.position(name);
+    return position < 0 ? undefined : (this.pairs[position] as Value);
+  }
+
+  has(name: string): boolean {
+    return this.position(name) >= 0;
+  }
+
+  forEach(callback: (value: Value, key: string, map: ReadonlyMap<string, Value>) => void, thisArg?: unknown): void {
+    for (let at = 0; at < this.pairs.length; at += 2) callback.call(thisArg, this.pairs[at + 1] as Value, this.pairs[at] as string, this);
+  }
+
+  // Iterators of small arrays made for the purpose: cheaper in V8 than generators.
+  keys(): MapIterator<string> {
+    const names: string[] = [];
+    for (let at = 0; at < this.pairs.length; at += 2) names.push(this.pairs[at] as string);
+    return names.values();
+  }
+
+  values(): MapIterator<Value> {
+    const values: Value[] = [];
+    for (let at = 1; at < this.pairs.length; at += 2) values.push(this.pairs[at] as Value);
+    return values.values();
+  }
+
+  entries(): MapIterator<[string, Value]> {
+    const entries: [string, Value][] = [];
+    for (let at = 0; at < this.pairs.length; at += 2) entries.push([this.pairs[at] as string, this.pairs[at + 1] as Value]);
+    return entries.values();
+  }
+
+  [Symbol.iterator](): MapIterator<[string, Value]> {
+    return this.entries();
+  }
+}
