@@ -13,6 +13,7 @@ import { loadPackageIndex } from "./index-loader.js";
 import { LOCK_FILE_NAME, readLockFile, writeLockFile, type LockedDebianInput } from "./lock-file.js";
 import { lockDebianInput, type DebianInputSpec } from "./lock-input.js";
 import type { IndexPackage, PackageIndex } from "./package-index.js";
+import { FHS_RUNNER } from "./fhs-environment.js";
 import { fhsEnvDerivation, packageDerivation, unpackedDerivation } from "./package-derivations.js";
 import { layeredIndex, layerOf, listsEntry, PACKAGE_LAYER, type PackageLayer } from "./package-layers.js";
 import { resolveClosure } from "./resolve-closure.js";
@@ -216,6 +217,7 @@ function packageSet(inputName: string, locked: LockedDebianInput, index: Package
       const runnable = own.length > 0 ? own : dependencies.flatMap((dependency) => programs?.get(dependency.name) ?? []);
       made = withMeta(packageDerivation(entry, ordered.map(unpack), dependencies.map(unpack)), entry, programs === undefined ? undefined : chooseMainProgram(entry.name, [...new Set(runnable)]));
       Object.defineProperty(made, "withPackages", { value: (others: readonly (Derivation | string)[]) => withPackages(entry, others) });
+      Object.defineProperty(made, "fhsRun", { value: `${made.outPath}/${FHS_RUNNER}` });
       PACKAGE_ENTRY.set(made, entry);
       packages.set(name, made);
       return made;

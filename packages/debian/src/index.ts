@@ -26,7 +26,7 @@ export { readAr, unpackDeb, type ArMember } from "./deb-file.js";
 export { ALTERNATIVES_FILE, chooseAlternatives, makeAlternativeLinks, parseAlternatives, readAlternatives, writeAlternatives, type Alternative, type AlternativeLink } from "./alternatives.js";
 export { isZstd, writeZstdDecompressed } from "./zstd-member.js";
 export { archiveFetch, compactIndexDerivation, debFetch, fhsEnvDerivation, indexFetch, packageDerivation, storeName, unpackedDerivation, type FhsEnvSpec } from "./package-derivations.js";
-export { HOST_ETC_FILES, buildFhsEnvironment } from "./fhs-environment.js";
+export { FHS_RUNNER, HOST_ETC_FILES, buildFhsEnvironment } from "./fhs-environment.js";
 export { decompressIndex, registerDebianBuilders } from "./debian-builders.js";
 export { lockDebianInput, type DebianInputSpec, type LockOptions } from "./lock-input.js";
 export { currentRealiser, loadPackageIndex, setDebianRealiser, writePackageNamesFromStore, type DebianRealiser, type LoadIndexOptions } from "./index-loader.js";

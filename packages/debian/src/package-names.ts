@@ -39,6 +39,13 @@ export type DebianPackage = Derivation<"out"> & {
    * plugins from its own directories (OBS and its plugins) finds them there.
    */
   withPackages(others: readonly (Derivation | string)[]): Derivation<"out">;
+  /**
+   * The package's runner, `<out>/libexec/kiln-fhs-run`: `fhsRun PROGRAM
+   * ARGS…` runs any program of the closure (a path inside the environment,
+   * such as `/usr/bin/ssh-keygen` of openssh-server's) in the package's
+   * environment. Modules use it for programs the package has no wrapper of.
+   */
+  readonly fhsRun: string;
 };
 
 /**
