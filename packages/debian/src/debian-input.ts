@@ -135,6 +135,12 @@ export async function debian<const Options extends DebianOptions>(options: Optio
     reportWarning(`input '${inputName}' ${why}; locked it to ${spec.suite} of ${locked.date} in '${lockFile}'`);
   }
   const base = options.base !== undefined ? layerOf(options.base, "base") : undefined;
+  if (locked.base !== base?.inputName) {
+    // The layering, for the commands that read the lock without evaluating the config (kiln search, kiln why-depends).
+    const { base: _old, ...rest } = locked;
+    locked = base === undefined ? rest : { ...rest, base: base.inputName };
+    writeLockFile(lockFile, { version: 1, inputs: { ...readLockFile(lockFile).inputs, [inputName]: locked } });
+  }
   const index = await loadPackageIndex(locked, mirrors, options.fetchSettings !== undefined ? { fetchSettings: options.fetchSettings } : {});
   const programs = await loadProgramIndex(locked, mirrors);
   writePackageNames(lockFile, inputName, locked, () => index.names(), Object.keys(readLockFile(lockFile).inputs));

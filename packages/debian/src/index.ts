@@ -32,4 +32,5 @@ export { lockDebianInput, type DebianInputSpec, type LockOptions } from "./lock-
 export { currentRealiser, loadPackageIndex, setDebianRealiser, writePackageNamesFromStore, type DebianRealiser, type LoadIndexOptions } from "./index-loader.js";
 export { PACKAGE_NAMES_FILE_NAME, PACKAGE_SET_MEMBERS, writePackageNames, type DebianPackage, type DebianPackageMeta, type DebianPackageNames } from "./package-names.js";
 export { PROGRAM_DIRS, PROGRAM_INDEX_FORMAT, buildProgramIndex, chooseMainProgram, contentsFetches, deserialisePrograms, loadProgramIndex, programIndexDerivation, readContentsPrograms, serialisePrograms, type ProgramIndex } from "./program-index.js";
+export { loadLockedLayers, lockedLayerNames, topInputs, type LockedLayers } from "./locked-layers.js";
 export { debian, type DebianFhsEnvOptions, type DebianInputNameOf, type DebianOptions, type DebianPackageSet, type DebianPackageSetOperations } from "./debian-input.js";
