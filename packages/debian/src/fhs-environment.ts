@@ -14,7 +14,9 @@
  * read from the packages' `postinst`, see `alternatives.ts`), the
  * `ld.so.cache`, by `ldconfig` run inside the environment, and the
  * gdk-pixbuf loader and fontconfig caches, by the closure's own query tools
- * run inside it (see `environment-caches.ts`).
+ * run inside it (see `environment-caches.ts`), and, in `lib/sysusers.d/`,
+ * the system users and groups the closure's packages need (see
+ * `maintainer-accounts.ts`).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync, type Dirent } from "node:fs";
@@ -22,6 +24,7 @@ import { basename, dirname, join } from "node:path";
 import { findBubblewrap, type BuiltinBuildContext } from "@kiln/core";
 import { ALTERNATIVES_FILE, chooseAlternatives, makeAlternativeLinks, readAlternatives, type AlternativeLink } from "./alternatives.js";
 import { VAR_CACHES, writeEnvironmentCaches } from "./environment-caches.js";
+import { closureAccounts } from "./maintainer-accounts.js";
 import { PROGRAM_DIRS } from "./program-index.js";
 
 /**
@@ -222,6 +225,12 @@ export async function buildFhsEnvironment(context: BuiltinBuildContext): Promise
   }
   const runScript = env("runScript");
   if (runScript !== "") writeFileSync(join(bin, env("envName")), wrapperScript(root, storeDir, runScript), { mode: 0o755 });
+  // The system accounts the closure's packages need, where machine activation reads a package's (systemd-sysusers' format).
+  const accounts = closureAccounts(closure);
+  if (accounts !== "") {
+    mkdirSync(join(out, "lib/sysusers.d"), { recursive: true });
+    writeFileSync(join(out, "lib/sysusers.d", `${basename(out).slice(basename(out).indexOf("-") + 1)}.conf`), accounts);
+  }
   const meta = join(out, "kiln-debian");
   mkdirSync(meta);
   writeFileSync(join(meta, "closure"), closure.map((path) => `${path}\n`).join(""));

@@ -24,6 +24,7 @@ export { COMPACT_INDEX_FORMAT, PackageIndex, deserialiseIndex, parsePackagesFile
 export { dependencyChain, resolveClosure, type ResolveOptions } from "./resolve-closure.js";
 export { readAr, unpackDeb, type ArMember } from "./deb-file.js";
 export { ALTERNATIVES_FILE, chooseAlternatives, makeAlternativeLinks, parseAlternatives, readAlternatives, writeAlternatives, type Alternative, type AlternativeLink } from "./alternatives.js";
+export { ACCOUNTS_FILE, SYSUSERS_DIRS, closureAccounts, parseAccountCommands, writeAccounts } from "./maintainer-accounts.js";
 export { isZstd, writeZstdDecompressed } from "./zstd-member.js";
 export { archiveFetch, compactIndexDerivation, debFetch, fhsEnvDerivation, indexFetch, packageDerivation, storeName, unpackedDerivation, type FhsEnvSpec } from "./package-derivations.js";
 export { FHS_RUNNER, HOST_ETC_FILES, buildFhsEnvironment } from "./fhs-environment.js";

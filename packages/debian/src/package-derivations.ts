@@ -74,6 +74,8 @@ export function unpackedDerivation(entry: IndexPackage, mirrors: readonly string
     system: "builtin",
     builder: "builtin:kiln-debian-unpack",
     deb: debFetch(entry, mirrors).outPath,
+    // What the builder reads from the maintainer scripts: a builder that reads more makes other outputs, so other paths.
+    scripts: "alternatives accounts",
     preferLocalBuild: true,
   });
 }

@@ -171,7 +171,9 @@ export const openssh = withOptions(opensshOptions, etcOptions, systemPackagesOpt
         systemPackages: lazy(() => [cfg.package]),
       },
       users: {
+        // Declared here, so it wins over the one Debian's openssh-server would make (group nogroup, home /run/sshd).
         users: { sshd: { isSystemUser: true, group: "sshd", description: "SSH privilege separation user" } },
+        accountsFromPackages: lazy(() => [cfg.package]),
         groups: { sshd: {} },
       },
       systemd: {
