@@ -9,38 +9,33 @@
  * closure's) with `sshd -t`; `ExecStart` answers on the port with Debian's
  * banner, and Debian's `ssh-keyscan` gets the generated host key back. A
  * second start keeps the keys.
+ *
+ * In the same store (so the closure is built once), the system accounts of
+ * the Debian packages a machine uses: `openssh-server`'s `postinst` makes the
+ * `sshd` user with `adduser --system` (read from the script, never run), and
+ * `gamemode-daemon` declares its `gamemode` group in
+ * `/usr/lib/sysusers.d/gamemode.conf`. A machine with both in
+ * `environment.systemPackages`, switched into a `--root` with a
+ * distribution's accounts, gets those accounts; one that runs
+ * `services.openssh`, which declares `users.users.sshd` itself, keeps that
+ * declaration.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { connect, createServer } from "node:net";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { findBubblewrap } from "@kiln/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEBIAN_CACHE, cacheDebianDownloads, debianArchiveUnavailable } from "./debian-cache.js";
 import { runKiln } from "./run-kiln.js";
+import { freePort, unitValue } from "./unit-run.js";
 
 const bwrapWorks = findBubblewrap() !== undefined && spawnSync("bwrap", ["--ro-bind", "/", "/", "true"]).status === 0;
 const asRoot = process.getuid?.() === 0;
-const skip = (await debianArchiveUnavailable()) ?? (!bwrapWorks ? "bubblewrap cannot create namespaces here" : !asRoot ? "sshd runs as root (it changes to its privilege separation user)" : undefined);
+const unavailable = await debianArchiveUnavailable();
+const skip = unavailable ?? (!bwrapWorks ? "bubblewrap cannot create namespaces here" : !asRoot ? "sshd runs as root (it changes to its privilege separation user)" : undefined);
 if (skip !== undefined) console.warn(`skipping the Debian OpenSSH service test: ${skip}`);
-
-/** A TCP port nothing listens on now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const address = server.address();
-  await new Promise((done) => server.close(done));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
-
-/** `Key=value` of a unit's text (the first). */
-function unitValue(unit: string, key: string): string {
-  const value = new RegExp(`^${key}=(.*)$`, "m").exec(unit)?.[1];
-  if (value === undefined) throw new Error(`the unit has no ${key}:\n${unit}`);
-  return value;
-}
 
 /** The first line a server sends on `port`, or `undefined` when nothing listens. */
 async function banner(port: number): Promise<string | undefined> {
@@ -58,6 +53,55 @@ async function banner(port: number): Promise<string | undefined> {
     socket.on("close", () => done(text === "" ? undefined : text));
   });
 }
+
+/** The project both parts use, with one store: written on first use, removed (its downloads cached) at the end. */
+const project = { dir: "", env: {} as NodeJS.ProcessEnv, port: 0 };
+async function useProject(): Promise<typeof project> {
+  if (project.dir !== "") return project;
+  project.dir = mkdtempSync(join(tmpdir(), "kiln-debian-openssh-"));
+  project.env = { KILN_STORE_DIR: join(project.dir, "store"), KILN_STATE_DIR: join(project.dir, "state"), KILN_HASHED_MIRRORS: DEBIAN_CACHE };
+  project.port = await freePort();
+  writeFileSync(
+    join(project.dir, "kiln.ts"),
+    [
+      'import { debian } from "@kiln/debian";',
+      'import { defineMachine } from "@kiln/modules";',
+      'import { defaultPackageSet } from "@kiln/pkgs";',
+      "",
+      "const pkgs = defaultPackageSet();",
+      'const deb = await debian({ suite: "bookworm", essential: false });',
+      'const packages = [deb.package("openssh-server"), deb.package("gamemode-daemon")];',
+      "",
+      "export default {",
+      "  machines: {",
+      "    ssh: defineMachine({",
+      "      pkgs,",
+      "      modules: [{",
+      '        networking: { hostName: "ssh" },',
+      "        environment: { systemPackages: packages },",
+      "        services: {",
+      "          openssh: {",
+      "            enable: true,",
+      '            package: deb.package("openssh-server"),',
+      `            ports: [${project.port}],`,
+      '            settings: { ListenAddress: "127.0.0.1", PasswordAuthentication: false, PermitRootLogin: "no" },',
+      "          },",
+      "        },",
+      "      }],",
+      "    }),",
+      '    plain: defineMachine({ pkgs, modules: [{ networking: { hostName: "box" }, environment: { systemPackages: packages } }] }),',
+      "  },",
+      "};",
+      "",
+    ].join("\n"),
+  );
+  return project;
+}
+afterAll(() => {
+  if (project.dir === "") return;
+  cacheDebianDownloads(join(project.dir, "store"));
+  rmSync(project.dir, { recursive: true, force: true });
+});
 
 describe.skipIf(skip !== undefined)("services.openssh running Debian's sshd from the store", () => {
   let dir: string;
@@ -80,9 +124,7 @@ describe.skipIf(skip !== undefined)("services.openssh running Debian's sshd from
   ];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "kiln-debian-openssh-"));
-    env = { KILN_STORE_DIR: join(dir, "store"), KILN_STATE_DIR: join(dir, "state"), KILN_HASHED_MIRRORS: DEBIAN_CACHE };
-    port = await freePort();
+    ({ dir, env, port } = await useProject());
     varLib = join(dir, "var-lib");
     mkdirSync(varLib);
     // The host's accounts, and the sshd user and group activation would make (ids the host does not use).
@@ -92,45 +134,11 @@ describe.skipIf(skip !== undefined)("services.openssh running Debian's sshd from
     const hostGroup = readFileSync("/etc/group", "utf8");
     writeFileSync(passwd, /^sshd:/m.test(hostPasswd) ? hostPasswd : `${hostPasswd.trimEnd()}\nsshd:x:64999:64999:SSH privilege separation user:/run/sshd:/usr/sbin/nologin\n`);
     writeFileSync(group, /^sshd:/m.test(hostGroup) ? hostGroup : `${hostGroup.trimEnd()}\nsshd:x:64999:\n`);
-    writeFileSync(
-      join(dir, "kiln.ts"),
-      [
-        'import { debian } from "@kiln/debian";',
-        'import { defineMachine } from "@kiln/modules";',
-        'import { defaultPackageSet } from "@kiln/pkgs";',
-        "",
-        'const deb = await debian({ suite: "bookworm", essential: false });',
-        "",
-        "export default {",
-        "  machines: {",
-        "    ssh: defineMachine({",
-        "      pkgs: defaultPackageSet(),",
-        "      modules: [{",
-        '        networking: { hostName: "ssh" },',
-        "        services: {",
-        "          openssh: {",
-        "            enable: true,",
-        '            package: deb.package("openssh-server"),',
-        `            ports: [${port}],`,
-        '            settings: { ListenAddress: "127.0.0.1", PasswordAuthentication: false, PermitRootLogin: "no" },',
-        "          },",
-        "        },",
-        "      }],",
-        "    }),",
-        "  },",
-        "};",
-        "",
-      ].join("\n"),
-    );
     const build = runKiln(["build", "./kiln.ts#machines.ssh", "--out-link", join(dir, "system")], dir, env);
     expect(build.stderr).not.toMatch(/^error/m);
     expect(build.status).toBe(0);
     unit = readFileSync(join(dir, "system/etc/systemd/system/sshd.service"), "utf8");
   }, 300_000);
-  afterAll(() => {
-    cacheDebianDownloads(join(dir, "store"));
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   it("names the configuration by its store path, with Debian's sftp-server and host keys in /var/lib/ssh", () => {
     const execStart = unitValue(unit, "ExecStart");
@@ -177,5 +185,43 @@ describe.skipIf(skip !== undefined)("services.openssh running Debian's sshd from
     const second = spawnSync(again as string, againArgs, { encoding: "utf8" });
     expect([second.status, second.stderr]).toEqual([0, ""]);
     expect(readFileSync(publicKey, "utf8")).toBe(before);
+  }, 300_000);
+});
+
+describe.skipIf(unavailable !== undefined)("system accounts of the Debian packages a machine uses", () => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  let root: string;
+
+  beforeAll(async () => {
+    ({ dir, env } = await useProject());
+    // A root with a distribution's accounts (nogroup is where adduser --system puts a user without a group of its own).
+    root = join(dir, "root");
+    mkdirSync(join(root, "etc"), { recursive: true });
+    writeFileSync(join(root, "etc/passwd"), "root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
+    writeFileSync(join(root, "etc/group"), "root:x:0:\nnogroup:x:65534:\n");
+  });
+
+  it("makes the accounts the packages' maintainer scripts and sysusers.d files declare, when the machine declares none of them", () => {
+    const result = runKiln(["switch", "--machine", "plain", "--root", root], dir, env);
+    expect(result.stderr).not.toMatch(/^error/m);
+    expect(result.status).toBe(0);
+    const system = realpathSync(join(root, "var/lib/kiln/profiles/system"));
+    // What the packages declare, as the environment builder gathered it into each package's lib/sysusers.d.
+    const declared = readdirSync(join(system, "sw/lib/sysusers.d")).map((name) => readFileSync(join(system, "sw/lib/sysusers.d", name), "utf8")).join("");
+    expect(declared).toMatch(/^u sshd -:nogroup - \/run\/sshd \/usr\/sbin\/nologin$/m);
+    expect(declared).toMatch(/^g gamemode - -$/m);
+    expect(readFileSync(join(root, "etc/passwd"), "utf8")).toMatch(/^sshd:x:\d+:65534::\/run\/sshd:\/usr\/sbin\/nologin$/m);
+    expect(readFileSync(join(root, "etc/group"), "utf8")).toMatch(/^gamemode:x:\d+:$/m);
+  }, 300_000);
+
+  it("keeps the machine's own declaration of an account a package also declares (services.openssh declares sshd)", () => {
+    const result = runKiln(["switch", "--machine", "ssh", "--root", root], dir, env);
+    expect(result.stderr).not.toMatch(/^error/m);
+    expect(result.status).toBe(0);
+    const gid = /^sshd:x:(\d+):$/m.exec(readFileSync(join(root, "etc/group"), "utf8"))?.[1];
+    expect(gid).toBeDefined();
+    expect(readFileSync(join(root, "etc/passwd"), "utf8")).toMatch(new RegExp(`^sshd:x:\\d+:${gid}:SSH privilege separation user:/var/empty:/usr/sbin/nologin$`, "m"));
+    expect(readFileSync(join(root, "etc/group"), "utf8")).toMatch(/^gamemode:x:\d+:$/m);
   }, 300_000);
 });
