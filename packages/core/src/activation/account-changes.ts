@@ -103,7 +103,7 @@ export function planAccountChanges(current: AccountFiles, created: CreatedAccoun
   const result = { usersAdded: [] as string[], usersChanged: [] as string[], usersRemoved: [] as string[], groupsAdded: [] as string[], groupsChanged: [] as string[], groupsRemoved: [] as string[] };
 
   // A package's user the root already has keeps what it has: no group of its name is made for it either.
-  const rootsOwn = new Set(parseAccountFile(current.passwd).flatMap((line) => (line.name !== undefined && next.users[line.name]?.fromPackage !== undefined && !createdUsers.has(line.name) ? [line.name] : [])));
+  const rootsOwn = new Set(passwd.flatMap((line) => (line.name !== undefined && next.users[line.name]?.fromPackage !== undefined && !createdUsers.has(line.name) ? [line.name] : [])));
   // Groups first: users need their primary group's id.
   const usedGids = idsInUse(groupLines, 2);
   const groups = byName(groupLines);
