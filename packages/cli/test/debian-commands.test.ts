@@ -2,7 +2,8 @@
  * `kiln update` and `kiln search` on a config with a Debian input, against
  * the real archive: the input is locked on first use (and the CLI says so),
  * an update with no archive change rewrites nothing, search finds packages
- * in the locked index, why-depends explains a dependency, `kiln build` builds
+ * in the locked index (and, for an input layered over another, in both),
+ * why-depends explains a dependency (also one that resolves into the base), `kiln build` builds
  * a Debian package whose wrapper runs, and a machine with Debian packages is
  * switched, rolled back and garbage-collected (what only a deleted
  * generation held goes, what the current one needs stays).
@@ -110,6 +111,33 @@ describe.skipIf(skip !== undefined)("kiln update, search and build with a Debian
     expect(spawnSync(join(dir, "layered", "result/bin/tree"), ["--version"], { encoding: "utf8" }).stdout).toMatch(/^tree v2\./);
     expect(existsSync(join(dir, "layered", "result/bin/tmux"))).toBe(true);
   }, 180_000);
+
+  it("searches a layered input with its base (each hit marked with the input that lists it) and explains a dependency that resolves into the base", () => {
+    // The layered config of the test before: the lock records what the backports are layered over.
+    const config = join(dir, "layered", "kiln.ts");
+    const lock = JSON.parse(readFileSync(join(dir, "layered", "kiln.lock"), "utf8")) as { inputs: Record<string, { base?: string }> };
+    expect([lock.inputs["debian-bookworm-backports"]?.base, lock.inputs["debian-bookworm"]?.base]).toEqual(["debian-bookworm", undefined]);
+    // tmux of the backports (newer than bookworm's), jq only in the base.
+    const search = runKiln(["search", "--file", config, "--input", "debian-bookworm-backports", "--json", "terminal", "multiplexer"], dir, env);
+    expect(search.status).toBe(0);
+    const hits = JSON.parse(search.stdout) as { input: string; name: string; version: string }[];
+    expect(hits.find((hit) => hit.name === "tmux")).toMatchObject({ input: "debian-bookworm-backports", version: expect.stringMatching(/~bpo12/) });
+    const jq = runKiln(["search", "--file", config, "--input", "debian-bookworm-backports", "jq"], dir, env);
+    expect(jq.status).toBe(0);
+    expect(jq.stdout).toMatch(/^\* debian-bookworm#jq \(1\.6-[^)]*\)\n {2}lightweight and flexible command-line JSON processor$/m);
+    // Without --input: the inputs no other is layered over, with their layers; bookworm's tmux is shadowed by the backport, as apt would resolve.
+    const all = runKiln(["search", "--file", config, "--json", "tmux"], dir, env);
+    const tmuxes = (JSON.parse(all.stdout) as { input: string; name: string }[]).filter((hit) => hit.name === "tmux");
+    expect(tmuxes.map((hit) => hit.input)).toEqual(["debian-bookworm-backports"]);
+
+    const why = runKiln(["why-depends", "--file", config, "tmux", "libc6"], dir, env);
+    expect(why.stderr).toBe("");
+    expect(why.status).toBe(0);
+    expect(why.stdout).toMatch(/^tmux \([^)]*~bpo12[^)]*\) from debian-bookworm-backports\n└── libc6 \(2\.36-[^)]*\) from debian-bookworm\n$/);
+    const none = runKiln(["why-depends", "--file", config, "tmux", "perl-base"], dir, env);
+    expect(none.status).toBe(1);
+    expect(none.stderr).toMatch(/'tmux' does not depend on 'perl-base' in debian-bookworm-backports \(over debian-bookworm\)/);
+  }, 120_000);
 
   it("shows why one package needs another as a chain", () => {
     const result = runKiln(["why-depends", "htop", "libgcc-s1"], dir, env);

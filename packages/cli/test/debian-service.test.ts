@@ -10,35 +10,18 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findBubblewrap } from "@kiln/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEBIAN_CACHE, cacheDebianDownloads, debianArchiveUnavailable } from "./debian-cache.js";
 import { runKiln } from "./run-kiln.js";
+import { freePort, unitValue } from "./unit-run.js";
 
 const bwrapWorks = findBubblewrap() !== undefined && spawnSync("bwrap", ["--ro-bind", "/", "/", "true"]).status === 0;
 const asRoot = process.getuid?.() === 0;
 const skip = (await debianArchiveUnavailable()) ?? (!bwrapWorks ? "bubblewrap cannot create namespaces here" : !asRoot ? "starting nginx as its service does needs root" : undefined);
 if (skip !== undefined) console.warn(`skipping the Debian service test: ${skip}`);
-
-/** A TCP port nothing listens on now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const address = server.address();
-  await new Promise((done) => server.close(done));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
-
-/** `Key=value` of a unit's text (the first). */
-function unitValue(unit: string, key: string): string {
-  const value = new RegExp(`^${key}=(.*)$`, "m").exec(unit)?.[1];
-  if (value === undefined) throw new Error(`the unit has no ${key}:\n${unit}`);
-  return value;
-}
 
 /**
  * A shell command that runs `command` as systemd runs a service with

@@ -188,6 +188,8 @@ export {
 } from "./activation/activation-manifest.js";
 export { AccountFileError, ActivationConflictError, ActivationError, ActivationManifestError, ActivationPathError } from "./activation/activation-errors.js";
 export { readActivationManifest, validateActivationManifest } from "./activation/read-activation-manifest.js";
+export { PACKAGE_SYSUSERS_DIR, packageAccounts, withPackageAccounts } from "./activation/package-accounts.js";
+export { parseSysusers, type SysusersEntries, type SysusersUser } from "./activation/sysusers-file.js";
 export { homeTarget, isLiveMachine, machineTarget, type ActivationTarget } from "./activation/activation-target.js";
 export { BACKUP_SUFFIX, planFileChanges, type FileChange, type FilePlan } from "./activation/file-changes.js";
 export { planAccountChanges, type AccountChanges, type AccountFiles, type CreatedAccounts, type HomeToCreate } from "./activation/account-changes.js";

@@ -14,6 +14,7 @@
  */
 import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { scriptCommands, words } from "./script-words.js";
 
 /** A link an alternative makes: `link` (e.g. `/usr/bin/nawk`) pointing at `path` (e.g. `/usr/bin/mawk`). */
 export interface AlternativeLink {
@@ -32,16 +33,6 @@ export interface Alternative extends AlternativeLink {
 /** The file, inside an unpacked `.deb`'s output, that lists the package's alternatives (JSON). */
 export const ALTERNATIVES_FILE = "kiln-debian/alternatives.json";
 
-/** Splits a shell command line into words, keeping quoted text; `undefined` for a word the shell would expand. */
-function words(command: string): (string | undefined)[] {
-  const found: (string | undefined)[] = [];
-  for (const match of command.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)) {
-    const word = match[1] ?? match[2] ?? match[3] ?? "";
-    found.push(match[1] === undefined && /[$`*?[\]]/.test(word) ? undefined : word);
-  }
-  return found;
-}
-
 function literalPath(word: string | undefined): word is string {
   return word !== undefined && word.startsWith("/") && !word.includes("..");
 }
@@ -53,9 +44,8 @@ function literalName(word: string | undefined): word is string {
 /** The alternatives a maintainer script installs, read from its text (nothing is run). */
 export function parseAlternatives(script: string): Alternative[] {
   // Backslash-newline continues a command.
-  const text = script.replace(/\\\n/g, " ");
   const alternatives: Alternative[] = [];
-  for (const line of text.split(/\n|;|&&|\|\|/)) {
+  for (const line of scriptCommands(script)) {
     const at = line.search(/(^|\s)update-alternatives\s/);
     if (at < 0) continue;
     const argv = words(line.slice(at));

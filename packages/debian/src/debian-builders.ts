@@ -11,6 +11,7 @@ import { declaredOutputHash, downloadFirst, registerBuiltinBuilder, xzDecompress
 import { join } from "node:path";
 import { parseAlternatives, writeAlternatives } from "./alternatives.js";
 import { unpackDeb } from "./deb-file.js";
+import { parseAccountCommands, writeAccounts } from "./maintainer-accounts.js";
 import { buildFhsEnvironment } from "./fhs-environment.js";
 import { DebianArchiveError } from "./debian-errors.js";
 import { parsePackagesFile, serialiseIndex } from "./package-index.js";
@@ -78,9 +79,10 @@ async function buildUnpack(context: BuiltinBuildContext): Promise<void> {
   context.log(`unpacking '${deb}'`);
   const control = join(context.scratch, "control");
   await unpackDeb(deb, context.output, context.scratch, control);
-  // What the postinst would link with update-alternatives, read (never run) for the environment builder.
-  const postinst = join(control, "postinst");
-  if (existsSync(postinst)) writeAlternatives(context.output, parseAlternatives(readFileSync(postinst, "latin1")));
+  // What the postinst would link with update-alternatives, and the accounts the scripts would make, read (never run) for the environment builder.
+  const script = (name: string): string => (existsSync(join(control, name)) ? readFileSync(join(control, name), "latin1") : "");
+  writeAlternatives(context.output, parseAlternatives(script("postinst")));
+  writeAccounts(context.output, parseAccountCommands(script("preinst"), script("postinst")));
 }
 
 /** Registers the builders (done once when `@kiln/debian` is imported; doing it again is harmless). */

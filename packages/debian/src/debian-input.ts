@@ -13,6 +13,7 @@ import { loadPackageIndex } from "./index-loader.js";
 import { LOCK_FILE_NAME, readLockFile, writeLockFile, type LockedDebianInput } from "./lock-file.js";
 import { lockDebianInput, type DebianInputSpec } from "./lock-input.js";
 import type { IndexPackage, PackageIndex } from "./package-index.js";
+import { FHS_RUNNER } from "./fhs-environment.js";
 import { fhsEnvDerivation, packageDerivation, unpackedDerivation } from "./package-derivations.js";
 import { layeredIndex, layerOf, listsEntry, PACKAGE_LAYER, type PackageLayer } from "./package-layers.js";
 import { resolveClosure } from "./resolve-closure.js";
@@ -67,7 +68,7 @@ export interface DebianPackageSetOperations {
    * for the packages' programs, and with `runScript` (a path inside the
    * environment, e.g. `/bin/bash`) `bin/<name>` running it.
    */
-  fhsEnv(options: DebianFhsEnvOptions): Derivation<"out">;
+  fhsEnv(options: DebianFhsEnvOptions): Derivation<"out"> & { readonly fhsRun: string };
 }
 
 /** Options of {@link DebianPackageSetOperations.fhsEnv}. */
@@ -134,6 +135,12 @@ export async function debian<const Options extends DebianOptions>(options: Optio
     reportWarning(`input '${inputName}' ${why}; locked it to ${spec.suite} of ${locked.date} in '${lockFile}'`);
   }
   const base = options.base !== undefined ? layerOf(options.base, "base") : undefined;
+  if (locked.base !== base?.inputName) {
+    // The layering, for the commands that read the lock without evaluating the config (kiln search, kiln why-depends).
+    const { base: _old, ...rest } = locked;
+    locked = base === undefined ? rest : { ...rest, base: base.inputName };
+    writeLockFile(lockFile, { version: 1, inputs: { ...readLockFile(lockFile).inputs, [inputName]: locked } });
+  }
   const index = await loadPackageIndex(locked, mirrors, options.fetchSettings !== undefined ? { fetchSettings: options.fetchSettings } : {});
   const programs = await loadProgramIndex(locked, mirrors);
   writePackageNames(lockFile, inputName, locked, () => index.names(), Object.keys(readLockFile(lockFile).inputs));
@@ -159,6 +166,11 @@ function mirrorsIfAny(suite: string): string[] {
   }
 }
 
+/** `drv`, an FHS environment, with `fhsRun`: the path of its runner (see {@link FHS_RUNNER}), by which modules run programs it has no wrapper of. */
+function withRunner<T extends Derivation<"out">>(drv: T): T & { readonly fhsRun: string } {
+  return Object.defineProperty(drv, "fhsRun", { value: `${drv.outPath}/${FHS_RUNNER}`, enumerable: false }) as T & { readonly fhsRun: string };
+}
+
 /** Which package set made a package (for `withPackages`). */
 const PACKAGE_ENTRY = new WeakMap<Derivation, IndexPackage>();
 
@@ -179,12 +191,12 @@ function packageSet(inputName: string, locked: LockedDebianInput, index: Package
   const unpack = (entry: IndexPackage): Derivation<"out"> => layer.unpack(entry) as Derivation<"out">;
   const described = base === undefined ? inputName : `${inputName} (over ${base.inputName})`;
   /** An FHS environment of `roots` and their closure, wrappers for the roots' programs. */
-  const environment = (name: string, roots: readonly IndexPackage[], runScript?: string, links?: Readonly<Record<string, string>>): Derivation<"out"> => {
+  const environment = (name: string, roots: readonly IndexPackage[], runScript?: string, links?: Readonly<Record<string, string>>): Derivation<"out"> & { readonly fhsRun: string } => {
     const closure = resolveClosure(resolution, roots.map((entry) => entry.name), { essential });
     const ordered = [...roots, ...closure.filter((entry) => !roots.includes(entry))];
-    return fhsEnvDerivation({ name, closure: ordered.map(unpack), programsOf: roots.map(unpack), ...(runScript !== undefined ? { runScript } : {}), ...(links !== undefined ? { links } : {}) });
+    return withRunner(fhsEnvDerivation({ name, closure: ordered.map(unpack), programsOf: roots.map(unpack), ...(runScript !== undefined ? { runScript } : {}), ...(links !== undefined ? { links } : {}) }));
   };
-  const withPackages = (entry: IndexPackage, others: readonly (Derivation | string)[]): Derivation<"out"> => {
+  const withPackages = (entry: IndexPackage, others: readonly (Derivation | string)[]): Derivation<"out"> & { readonly fhsRun: string } => {
     const roots = [entry, ...others.map((other) => {
       const found = typeof other === "string" ? undefined : PACKAGE_ENTRY.get(other);
       if (found === undefined || !listsEntry(resolution, found)) {
@@ -216,6 +228,7 @@ function packageSet(inputName: string, locked: LockedDebianInput, index: Package
       const runnable = own.length > 0 ? own : dependencies.flatMap((dependency) => programs?.get(dependency.name) ?? []);
       made = withMeta(packageDerivation(entry, ordered.map(unpack), dependencies.map(unpack)), entry, programs === undefined ? undefined : chooseMainProgram(entry.name, [...new Set(runnable)]));
       Object.defineProperty(made, "withPackages", { value: (others: readonly (Derivation | string)[]) => withPackages(entry, others) });
+      withRunner(made);
       PACKAGE_ENTRY.set(made, entry);
       packages.set(name, made);
       return made;

@@ -14,7 +14,9 @@
  * read from the packages' `postinst`, see `alternatives.ts`), the
  * `ld.so.cache`, by `ldconfig` run inside the environment, and the
  * gdk-pixbuf loader and fontconfig caches, by the closure's own query tools
- * run inside it (see `environment-caches.ts`).
+ * run inside it (see `environment-caches.ts`), and, in `lib/sysusers.d/`,
+ * the system users and groups the closure's packages need (see
+ * `maintainer-accounts.ts`).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync, type Dirent } from "node:fs";
@@ -22,7 +24,15 @@ import { basename, dirname, join } from "node:path";
 import { findBubblewrap, type BuiltinBuildContext } from "@kiln/core";
 import { ALTERNATIVES_FILE, chooseAlternatives, makeAlternativeLinks, readAlternatives, type AlternativeLink } from "./alternatives.js";
 import { VAR_CACHES, writeEnvironmentCaches } from "./environment-caches.js";
+import { closureAccounts } from "./maintainer-accounts.js";
 import { PROGRAM_DIRS } from "./program-index.js";
+
+/**
+ * Where an environment has its runner: `FHS_RUNNER PROGRAM ARGS…` runs
+ * `PROGRAM`, a path inside the environment (`/usr/bin/ssh-keygen`), in it,
+ * as nixpkgs' `steam-run` runs any program in Steam's environment.
+ */
+export const FHS_RUNNER = "libexec/kiln-fhs-run";
 
 /** The top-level directories of the merged tree that become the environment's own. */
 const ROOT_DIRS = ["usr", "lib", "lib64", "lib32", "libx32", "bin", "sbin", "etc"] as const;
@@ -111,15 +121,20 @@ function shellQuote(text: string): string {
   return /^[A-Za-z0-9_./:=+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-/** A wrapper script that runs `program` (a path inside the environment) with the arguments it is given. */
-function wrapperScript(root: string, storeDir: string, program: string): string {
+/**
+ * A wrapper script that runs `program` (a path inside the environment) with
+ * the arguments it is given; without `program`, the runner that runs its
+ * first argument (a command inside the environment) with the rest.
+ */
+function wrapperScript(root: string, storeDir: string, program?: string): string {
   const mounts = environmentMounts(root, storeDir).map(shellQuote);
   const lines = [];
   for (let i = 0; i < mounts.length; i += 3) lines.push(`  ${mounts.slice(i, i + 3).join(" ")} \\`);
   // The caches built with the environment go over the host's /var only where the host has that directory: a mount point is never made in the host's /var.
   const caches = VAR_CACHES.filter((cache) => existsSync(join(root, cache))).map((cache) => `[ -d /${cache} ] && set -- --ro-bind ${shellQuote(join(root, cache))} /${cache} "$@"\n`);
-  const quotedProgram = shellQuote(program);
-  return `#!/bin/sh\n# Runs ${program} in a Debian FHS environment made by Kiln: ${root}\nset -- -- ${quotedProgram} "$@"\n${caches.join("")}exec "\${KILN_BWRAP:-bwrap}" \\\n${lines.join("\n")}\n  "$@"\n`;
+  const what = program === undefined ? "its first argument" : program;
+  const start = program === undefined ? `[ "$#" -gt 0 ] || { echo "usage: $0 PROGRAM [ARGUMENT...]: runs PROGRAM (a path inside the environment) in it" >&2; exit 2; }\nset -- -- "$@"` : `set -- -- ${shellQuote(program)} "$@"`;
+  return `#!/bin/sh\n# Runs ${what} in a Debian FHS environment made by Kiln: ${root}\n${start}\n${caches.join("")}exec "\${KILN_BWRAP:-bwrap}" \\\n${lines.join("\n")}\n  "$@"\n`;
 }
 
 /** Writes the closure's `ld.so.cache` by running `ldconfig` inside the environment (the closure's own, else the host's, which is static). */
@@ -202,8 +217,20 @@ export async function buildFhsEnvironment(context: BuiltinBuildContext): Promise
   writeWrappers(bin, root, storeDir, list("programsOf"), links);
   // A package without programs of its own (a transitional or meta package such as nginx-light) gets those of its direct dependencies.
   if (readdirSync(bin).length === 0) writeWrappers(bin, root, storeDir, list("fallbackProgramsOf"), links);
+  // Any program of the environment, for what needs one that has no wrapper (a service's ssh-keygen of openssh-server's closure).
+  const runner = env("runner");
+  if (runner !== "") {
+    mkdirSync(dirname(join(out, runner)), { recursive: true });
+    writeFileSync(join(out, runner), wrapperScript(root, storeDir), { mode: 0o755 });
+  }
   const runScript = env("runScript");
   if (runScript !== "") writeFileSync(join(bin, env("envName")), wrapperScript(root, storeDir, runScript), { mode: 0o755 });
+  // The system accounts the closure's packages need, where machine activation reads a package's (systemd-sysusers' format).
+  const accounts = closureAccounts(closure);
+  if (accounts !== "") {
+    mkdirSync(join(out, "lib/sysusers.d"), { recursive: true });
+    writeFileSync(join(out, "lib/sysusers.d", `${basename(out).slice(basename(out).indexOf("-") + 1)}.conf`), accounts);
+  }
   const meta = join(out, "kiln-debian");
   mkdirSync(meta);
   writeFileSync(join(meta, "closure"), closure.map((path) => `${path}\n`).join(""));

@@ -27,14 +27,16 @@ export { COMPACT_INDEX_FORMAT, PackageIndex, deserialiseIndex, parsePackagesFile
 export { dependencyChain, resolveClosure, type ResolveOptions } from "./resolve-closure.js";
 export { readAr, unpackDeb, type ArMember } from "./deb-file.js";
 export { ALTERNATIVES_FILE, chooseAlternatives, makeAlternativeLinks, parseAlternatives, readAlternatives, writeAlternatives, type Alternative, type AlternativeLink } from "./alternatives.js";
+export { ACCOUNTS_FILE, SYSUSERS_DIRS, closureAccounts, parseAccountCommands, writeAccounts } from "./maintainer-accounts.js";
 export { isZstd, writeZstdDecompressed } from "./zstd-member.js";
 export { archiveFetch, compactIndexDerivation, debFetch, fhsEnvDerivation, indexFetch, packageDerivation, storeName, unpackedDerivation, type FhsEnvSpec } from "./package-derivations.js";
-export { HOST_ETC_FILES, buildFhsEnvironment } from "./fhs-environment.js";
+export { FHS_RUNNER, HOST_ETC_FILES, buildFhsEnvironment } from "./fhs-environment.js";
 export { decompressIndex, registerDebianBuilders } from "./debian-builders.js";
 export { lockDebianInput, type DebianInputSpec, type LockOptions } from "./lock-input.js";
 export { currentRealiser, loadPackageIndex, setDebianRealiser, writePackageNamesFromStore, type DebianRealiser, type LoadIndexOptions } from "./index-loader.js";
 export { PACKAGE_NAMES_FILE_NAME, PACKAGE_SET_MEMBERS, writePackageNames, type DebianPackage, type DebianPackageMeta, type DebianPackageNames } from "./package-names.js";
 export { PROGRAM_DIRS, PROGRAM_INDEX_FORMAT, buildProgramIndex, chooseMainProgram, contentsFetches, deserialisePrograms, loadProgramIndex, programIndexDerivation, readContentsPrograms, serialisePrograms, type ProgramIndex } from "./program-index.js";
+export { loadLockedLayers, lockedLayerNames, topInputs, type LockedLayers } from "./locked-layers.js";
 export { debian, type DebianFhsEnvOptions, type DebianInputNameOf, type DebianOptions, type DebianPackageSet, type DebianPackageSetOperations } from "./debian-input.js";
 export { debianVm, type DebianVmOptions } from "./vm/debian-vm.js";
 export { NewcArchive, type NewcOwnership } from "./vm/newc-archive.js";

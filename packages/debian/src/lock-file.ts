@@ -44,6 +44,13 @@ export interface LockedDebianInput {
   readonly date: string;
   /** One index per component, in the order of `components`. */
   readonly indexes: readonly LockedIndex[];
+  /**
+   * The input this one is layered over (`debian({ base })`), by its name in
+   * the same lock, so that `kiln search` and `kiln why-depends` resolve as
+   * the config does without evaluating it. Recorded by the evaluation that
+   * uses the input; locks written before Kiln recorded it lack it.
+   */
+  readonly base?: string;
 }
 
 /** The whole lock file. */
@@ -71,6 +78,7 @@ function checkInput(file: string, name: string, value: unknown): LockedDebianInp
   for (const key of ["suite", "architecture", "date"] as const) if (typeof input[key] !== "string") fail(file, `input '${name}' has no string '${key}'`);
   if (!Array.isArray(input.components) || !input.components.every((c) => typeof c === "string")) fail(file, `input '${name}' has no list 'components'`);
   if (!Array.isArray(input.indexes)) fail(file, `input '${name}' has no list 'indexes'`);
+  if (input.base !== undefined && typeof input.base !== "string") fail(file, `input '${name}' has a 'base' that is not an input name`);
   for (const index of input.indexes) {
     const ok = typeof index === "object" && index !== null && typeof index.component === "string" && typeof index.path === "string" && Number.isSafeInteger(index.size) && /^[0-9a-f]{64}$/.test(String(index.sha256));
     if (!ok) fail(file, `input '${name}' has a malformed index entry`);

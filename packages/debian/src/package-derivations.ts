@@ -17,6 +17,7 @@
  * output path: the same lock gives the same store paths on any machine.
  */
 import { derivation, type Derivation } from "@kiln/core";
+import { FHS_RUNNER } from "./fhs-environment.js";
 import type { LockedDebianInput, LockedIndex } from "./lock-file.js";
 import type { IndexPackage } from "./package-index.js";
 
@@ -73,6 +74,8 @@ export function unpackedDerivation(entry: IndexPackage, mirrors: readonly string
     system: "builtin",
     builder: "builtin:kiln-debian-unpack",
     deb: debFetch(entry, mirrors).outPath,
+    // What the builder reads from the maintainer scripts: a builder that reads more makes other outputs, so other paths.
+    scripts: "alternatives accounts",
     preferLocalBuild: true,
   });
 }
@@ -94,6 +97,7 @@ export function packageDerivation(entry: IndexPackage, closure: readonly Derivat
     closure: closure.map((unpacked) => unpacked.outPath).join(" "),
     programsOf: own !== undefined ? own.outPath : "",
     fallbackProgramsOf: dependencies.map((unpacked) => unpacked.outPath).join(" "),
+    runner: FHS_RUNNER,
     preferLocalBuild: true,
   });
 }
@@ -126,6 +130,7 @@ export function fhsEnvDerivation(spec: FhsEnvSpec): Derivation<"out"> {
     closure: spec.closure.map((unpacked) => unpacked.outPath).join(" "),
     programsOf: spec.programsOf.map((unpacked) => unpacked.outPath).join(" "),
     runScript: spec.runScript ?? "",
+    runner: FHS_RUNNER,
     // Only given when there are links, so that environments without any keep their derivations.
     ...(spec.links !== undefined && Object.keys(spec.links).length > 0
       ? { links: Object.entries(spec.links).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([link, target]) => `${link}=${target}`).join(" ") }

@@ -38,7 +38,12 @@ export function layerOf(set: unknown, option: string): PackageLayer {
 
 /** The index to resolve in for an input with index `own` over `base`: every package of both, so the newest satisfying version wins as with apt. */
 export function layeredIndex(own: PackageIndex, base: PackageLayer | undefined): PackageIndex {
-  return base === undefined ? own : new PackageIndex([...own.packages, ...base.index.packages]);
+  return base === undefined ? own : stackIndexes([own, base.index]);
+}
+
+/** One index of every package of `indexes` (an input's own first, then those beneath it); a single index is itself. */
+export function stackIndexes(indexes: readonly PackageIndex[]): PackageIndex {
+  return indexes.length === 1 ? (indexes[0] as PackageIndex) : new PackageIndex(indexes.flatMap((index) => index.packages));
 }
 
 /** Whether `index` lists this very entry (not just a package of its name). */

@@ -38,7 +38,14 @@ export type DebianPackage = Derivation<"out"> & {
    * of them, as nixpkgs' `python3.withPackages`: a program that loads
    * plugins from its own directories (OBS and its plugins) finds them there.
    */
-  withPackages(others: readonly (Derivation | string)[]): Derivation<"out">;
+  withPackages(others: readonly (Derivation | string)[]): Derivation<"out"> & { readonly fhsRun: string };
+  /**
+   * The package's runner, `<out>/libexec/kiln-fhs-run`: `fhsRun PROGRAM
+   * ARGS…` runs any program of the closure (a path inside the environment,
+   * such as `/usr/bin/ssh-keygen` of openssh-server's) in the package's
+   * environment. Modules use it for programs the package has no wrapper of.
+   */
+  readonly fhsRun: string;
 };
 
 /**

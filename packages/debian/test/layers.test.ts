@@ -40,10 +40,12 @@ describe.skipIf(unavailable !== undefined)(`${BACKPORTS} layered over ${SUITE}`,
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("locks the two inputs apart, each under its own name", () => {
+  it("locks the two inputs apart, each under its own name, recording which is layered over which", () => {
     const lock = readLockFile(join(dir, "kiln.lock"));
     expect(Object.keys(lock.inputs).sort()).toEqual([`debian-${SUITE}`, `debian-${BACKPORTS}`]);
     expect(lock.inputs[`debian-${BACKPORTS}`]?.suite).toBe(BACKPORTS);
+    // What it is layered over, for the commands that read the lock alone.
+    expect([lock.inputs[`debian-${BACKPORTS}`]?.base, lock.inputs[`debian-${SUITE}`]?.base]).toEqual([`debian-${SUITE}`, undefined]);
   });
 
   it("resolves tmux of the backports with libc6 and libevent from the base suite", () => {

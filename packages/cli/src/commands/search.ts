@@ -1,10 +1,12 @@
 /**
  * `kiln search QUERY`: the packages of a config's locked Debian inputs whose
  * name or description contains every word of QUERY, as `nix search` lists a
- * flake's packages.
+ * flake's packages. An input layered over another (`debian({ suite, base })`)
+ * is searched with the inputs beneath it, as the config resolves in them:
+ * for each name the newest version, marked with the input it comes from.
  */
 import { setStoreDir } from "@kiln/core";
-import { debianMirrors, loadPackageIndex, readLockFile } from "@kiln/debian";
+import { debianMirrors, loadLockedLayers, loadPackageIndex, readLockFile, topInputs, type IndexPackage, type LockedDebianInput, type PackageIndex } from "@kiln/debian";
 import type { Command } from "../command.js";
 import { configFileOf, lockFileOf, realiseDebianIndexesInto } from "../debian-inputs.js";
 import { storeDirFor } from "../store-options.js";
@@ -13,11 +15,13 @@ import { UsageError } from "../usage-error.js";
 export const searchCommand: Command = {
   name: "search",
   summary: "Search the locked Debian inputs of a config by package name and description",
-  usage: "search QUERY… [--file CONFIG] [--json]",
-  description: "Reads kiln.lock beside the config (run 'kiln update' first) and the inputs' indexes (from the store; fetched by their locked hash if missing). Names matching every word come first.",
+  usage: "search QUERY… [--file CONFIG] [--input NAME] [--json]",
+  description:
+    "Reads kiln.lock beside the config (run 'kiln update' first) and the inputs' indexes (from the store; fetched by their locked hash if missing). Names matching every word come first. An input layered over another (debian({ base })) is searched with the inputs beneath it: for each name the newest version, marked with the input it comes from.",
   options: [
     { name: "file", short: "f", type: "string", value: "CONFIG", description: "The config whose kiln.lock is searched (default: kiln.ts in the current directory)" },
-    { name: "json", type: "boolean", description: "Print a JSON list of {input, name, version, description}" },
+    { name: "input", type: "string", value: "NAME", description: "Search this input and the inputs it is layered over (default: every input, each with its layers)" },
+    { name: "json", type: "boolean", description: "Print a JSON list of {input, name, version, description}; input is the one whose index lists the package" },
   ],
   async run(args, io) {
     if (args.positionals.length === 0) throw new UsageError("'kiln search' needs a query, e.g. 'kiln search process viewer'");
@@ -28,16 +32,33 @@ export const searchCommand: Command = {
     if (names.length === 0) throw new UsageError(`'${lockFile}' locks no Debian input; run 'kiln update' beside a config that has one`);
     setStoreDir(storeDirFor(args));
     realiseDebianIndexesInto(args);
+    const given = args.options["input"];
+    if (typeof given === "string" && lock.inputs[given] === undefined) throw new UsageError(`'${lockFile}' has no input '${given}'; it has ${names.join(", ")}`);
+    // Each input with the inputs beneath it; a base searched for two inputs lists its packages once.
+    const searched = typeof given === "string" ? [given] : topInputs(lock);
+    const seen = new Set<IndexPackage>();
+    const loaded = new Map<LockedDebianInput, Promise<PackageIndex>>();
+    const load = (locked: LockedDebianInput): Promise<PackageIndex> => {
+      let index = loaded.get(locked);
+      if (index === undefined) loaded.set(locked, (index = loadPackageIndex(locked, debianMirrors(locked.suite))));
+      return index;
+    };
     const found: { input: string; name: string; version: string; description: string }[] = [];
-    for (const input of names) {
-      const locked = lock.inputs[input];
-      if (locked === undefined) continue;
-      const index = await loadPackageIndex(locked, debianMirrors(locked.suite));
-      for (const entry of index.search(query)) found.push({ input, name: entry.name, version: entry.version, description: entry.description });
+    let shown = 0;
+    for (const input of searched) {
+      const layers = await loadLockedLayers(lock, input, lockFile, load);
+      shown = Math.max(shown, layers.inputs.length);
+      for (const entry of layers.index.search(query)) {
+        if (seen.has(entry)) continue;
+        seen.add(entry);
+        found.push({ input: layers.layerOf(entry), name: entry.name, version: entry.version, description: entry.description });
+      }
     }
+    // Marked with their input whenever more than one could list them.
+    const marked = shown > 1 || searched.length > 1;
     if (args.options["json"] === true) io.stdout.write(`${JSON.stringify(found)}\n`);
-    else for (const hit of found) io.stdout.write(`* ${names.length > 1 ? `${hit.input}#` : ""}${hit.name} (${hit.version})\n  ${hit.description}\n`);
-    if (found.length === 0) io.stderr.write(`no package of ${names.join(", ")} matches '${query}'\n`);
+    else for (const hit of found) io.stdout.write(`* ${marked ? `${hit.input}#` : ""}${hit.name} (${hit.version})\n  ${hit.description}\n`);
+    if (found.length === 0) io.stderr.write(`no package of ${typeof given === "string" ? given : names.join(", ")} matches '${query}'\n`);
     return found.length > 0 ? 0 : 1;
   },
 };

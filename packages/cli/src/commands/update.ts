@@ -34,7 +34,9 @@ export const updateCommand: Command = {
     const inputs: Record<string, LockedDebianInput> = { ...lock.inputs };
     for (const name of names.filter((n) => known.includes(n))) {
       const old = lock.inputs[name] as LockedDebianInput;
-      const updated = await lockDebianInput({ suite: old.suite, components: old.components, architecture: old.architecture }, { mirrors: debianMirrors(old.suite) });
+      const fresh = await lockDebianInput({ suite: old.suite, components: old.components, architecture: old.architecture }, { mirrors: debianMirrors(old.suite) });
+      // What the input is layered over is the config's, not the archive's: it stays.
+      const updated: LockedDebianInput = old.base === undefined ? fresh : { ...fresh, base: old.base };
       inputs[name] = updated;
       const same = stableJson(updated) === stableJson(old);
       io.stderr.write(same ? `input '${name}' is up to date (${old.suite} of ${old.date})\n` : `updated input '${name}': ${old.suite} of ${old.date} -> ${updated.date}\n`);

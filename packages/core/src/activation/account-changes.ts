@@ -102,15 +102,20 @@ export function planAccountChanges(current: AccountFiles, created: CreatedAccoun
   const createdGroups = new Set(created.groups);
   const result = { usersAdded: [] as string[], usersChanged: [] as string[], usersRemoved: [] as string[], groupsAdded: [] as string[], groupsChanged: [] as string[], groupsRemoved: [] as string[] };
 
+  // A package's user the root already has keeps what it has: no group of its name is made for it either.
+  const rootsOwn = new Set(passwd.flatMap((line) => (line.name !== undefined && next.users[line.name]?.fromPackage !== undefined && !createdUsers.has(line.name) ? [line.name] : [])));
   // Groups first: users need their primary group's id.
   const usedGids = idsInUse(groupLines, 2);
   const groups = byName(groupLines);
   for (const [name, declared] of Object.entries(next.groups)) {
     const existing = groups.get(name);
+    // A package's group (systemd-sysusers' way): made when missing, never changed, and its id taken only when free.
+    const fromPackage = declared.fromPackage !== undefined;
+    if (fromPackage && (existing !== undefined || rootsOwn.has(name))) continue;
     const holder = declared.gid === null ? undefined : groupLines.find((line) => line.name !== undefined && line.name !== name && line.fields[2] === String(declared.gid));
-    if (holder !== undefined) throw new ActivationError(`group '${name}' is declared with gid ${declared.gid}, which group '${holder.name}' of the root already has; choose another gid or leave it unset`);
+    if (holder !== undefined && !fromPackage) throw new ActivationError(`group '${name}' is declared with gid ${declared.gid}, which group '${holder.name}' of the root already has; choose another gid or leave it unset`);
     if (existing === undefined) {
-      const gid = declared.gid ?? allocate(usedGids, true);
+      const gid = holder === undefined && declared.gid !== null ? declared.gid : allocate(usedGids, true);
       const line = accountLine([name, "x", String(gid), ""]);
       groupLines.push(line);
       groups.set(name, line);
@@ -125,15 +130,30 @@ export function planAccountChanges(current: AccountFiles, created: CreatedAccoun
   const usedUids = idsInUse(passwd, 2);
   const users = byName(passwd);
   const homes: HomeToCreate[] = [];
-  for (const [name, user] of Object.entries(next.users) as [string, ManagedUser][]) {
+  const leftAlone = new Set<string>();
+  for (const [name, declaredUser] of Object.entries(next.users) as [string, ManagedUser][]) {
+    let user = declaredUser;
     const primary = groups.get(user.group);
+    const fromPackage = user.fromPackage !== undefined;
+    // A package's user (systemd-sysusers' way): made when missing, never changed, its memberships too.
+    if (fromPackage && users.has(name) && !createdUsers.has(name)) {
+      leftAlone.add(name);
+      continue;
+    }
+    if (primary === undefined && fromPackage) {
+      leftAlone.add(name);
+      warnings.push(`user '${name}' of ${user.fromPackage} has the primary group '${user.group}', which the root does not have: it is not made; declare users.groups.${user.group} or the user itself`);
+      continue;
+    }
     if (primary === undefined) {
       throw new ActivationError(`user '${name}' has the primary group '${user.group}', which is neither in users.groups nor in the root's /etc/group; declare users.groups.${user.group}`);
     }
     const gid = primary.fields[2] ?? "";
     const existing = users.get(name);
     const holder = user.uid === null ? undefined : passwd.find((line) => line.name !== undefined && line.name !== name && line.fields[2] === String(user.uid));
-    if (holder !== undefined) throw new ActivationError(`user '${name}' is declared with uid ${user.uid}, which user '${holder.name}' of the root already has; choose another uid or leave it unset`);
+    if (holder !== undefined && fromPackage) {
+      user = { ...user, uid: null };
+    } else if (holder !== undefined) throw new ActivationError(`user '${name}' is declared with uid ${user.uid}, which user '${holder.name}' of the root already has; choose another uid or leave it unset`);
     if (existing === undefined) {
       const uid = user.uid ?? allocate(usedUids, user.isSystemUser);
       const line = accountLine([name, "x", String(uid), gid, user.description, user.home, user.shell]);
@@ -173,9 +193,10 @@ export function planAccountChanges(current: AccountFiles, created: CreatedAccoun
   }
 
   // Membership: Kiln's users are in exactly the groups they name; others' memberships stay.
-  const kilnUsers = new Set([...Object.keys(next.users), ...Object.keys(previous?.users ?? {}), ...result.usersRemoved]);
+  const kilnUsers = new Set([...Object.keys(next.users), ...Object.keys(previous?.users ?? {}), ...result.usersRemoved].filter((name) => !leftAlone.has(name)));
   const wanted = new Map<string, Set<string>>();
   for (const [name, user] of Object.entries(next.users)) {
+    if (leftAlone.has(name)) continue;
     for (const group of user.extraGroups) {
       if (!groups.has(group)) {
         warnings.push(`user '${name}' is to be in group '${group}', which does not exist; declare users.groups.${group}`);

@@ -63,6 +63,12 @@ export interface ManagedUser {
   readonly shell: string;
   /** The secret (by name, in {@link ManagedSecrets.secrets}) whose content is the password hash written to `/etc/shadow`. */
   readonly hashedPasswordSecret?: string;
+  /**
+   * The package (store path) whose `lib/sysusers.d` declares this account,
+   * when the configuration does not: activation makes it when the root
+   * lacks it and otherwise leaves it as it is, as systemd-sysusers does.
+   */
+  readonly fromPackage?: string;
 }
 
 /** A group the machine declares. */
@@ -71,6 +77,8 @@ export interface ManagedGroup {
   readonly gid: number | null;
   /** Members besides users naming it as a group. */
   readonly members: readonly string[];
+  /** As {@link ManagedUser.fromPackage}: a group a package declares, made only when missing. */
+  readonly fromPackage?: string;
 }
 
 /** A shell snippet run during activation, after files, users and groups are in place. */
@@ -149,4 +157,10 @@ export interface ActivationManifest {
   readonly packages: readonly ManifestPackage[];
   /** Secrets decrypted at activation; absent when there are none. */
   readonly secrets?: ManagedSecrets;
+  /**
+   * Store paths of packages whose system accounts (`lib/sysusers.d/*.conf`)
+   * the machine needs; reading the manifest adds those `users` and `groups`
+   * lack (see `package-accounts.ts`). Absent: none.
+   */
+  readonly accountsFrom?: readonly string[];
 }

@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ActivationManifestError } from "./activation-errors.js";
+import { withPackageAccounts } from "./package-accounts.js";
 import { ACTIVATION_MANIFEST_FILE, ACTIVATION_MANIFEST_VERSION, type ActivationManifest } from "./activation-manifest.js";
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -121,6 +122,8 @@ export function validateActivationManifest(value: unknown, where: string): Activ
     check(isRecord(script) && typeof script["name"] === "string" && typeof script["script"] === "string", where, `each activation script needs "name" and "script"`);
   }
   check(Array.isArray(manifest["packages"]), where, `"packages" must be a list`);
+  const accountsFrom = manifest["accountsFrom"];
+  check(accountsFrom === undefined || (Array.isArray(accountsFrom) && accountsFrom.every((path) => typeof path === "string" && path.startsWith("/"))), where, `"accountsFrom" must be a list of absolute store paths`);
   if (manifest["secrets"] !== undefined) checkSecrets(manifest["secrets"], manifest["users"] as Record<string, Record<string, unknown>>, where);
   else {
     for (const [name, user] of Object.entries(manifest["users"] as Record<string, Record<string, unknown>>)) {
@@ -145,5 +148,6 @@ export function readActivationManifest(toplevel: string): ActivationManifest {
   } catch (error) {
     throw new ActivationManifestError(`${file}: not valid JSON (${(error as Error).message})`);
   }
-  return validateActivationManifest(parsed, file);
+  // The packages' accounts are checked as the declared ones are: a package's file cannot corrupt /etc/passwd either.
+  return validateActivationManifest(withPackageAccounts(validateActivationManifest(parsed, file)), file);
 }

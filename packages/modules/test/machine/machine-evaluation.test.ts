@@ -83,6 +83,23 @@ describe("mistakes are reported with the option to change", () => {
     ]);
   });
 
+  it("OpenSSH whose package runs in its own environment (has fhsRun) keeps its host keys in /var/lib/ssh and runs ssh-keygen and sshd -t through the runner", () => {
+    const environment = pkgs.writeText("openssh-server-environment", "");
+    const runner = `${String(environment)}/libexec/kiln-fhs-run`;
+    const openssh = Object.assign(Object.create(environment) as typeof environment, { fhsRun: runner });
+    const machine = machineOf({ config: { services: { openssh: { enable: true, package: openssh } } } });
+    const cfg = machine.config.services.openssh;
+    expect(cfg.hostKeys.map((key) => key.path)).toEqual(["/var/lib/ssh/ssh_host_rsa_key", "/var/lib/ssh/ssh_host_ed25519_key"]);
+    const service = machine.config.systemd.services["sshd"];
+    expect(service?.preStart).toContain(`${runner} /usr/bin/ssh-keygen -t ed25519 -f "/var/lib/ssh/ssh_host_ed25519_key" -N ""`);
+    expect(service?.preStart).toMatch(new RegExp(`${runner.replace(/[.+]/g, "\\$&")} /usr/sbin/sshd -t -f \\S+-sshd_config$`));
+    expect(service?.serviceConfig["ExecStart"]).toMatch(new RegExp(`^${String(environment)}/bin/sshd -D -f \\S+-sshd_config$`));
+    // The users the package itself needs are read from it on activation.
+    expect(machine.config.users.accountsFromPackages).toEqual([openssh]);
+    // A package without a runner keeps NixOS's place.
+    expect(machineOf({ config: { services: { openssh: { enable: true } } } }).config.services.openssh.hostKeys.map((key) => key.path)).toEqual(["/etc/ssh/ssh_host_rsa_key", "/etc/ssh/ssh_host_ed25519_key"]);
+  });
+
   it("OBS whose package has withPackages (a package running in its own environment) gets its plugins through it, not wrapOBS's join", () => {
     const environment = pkgs.writeText("obs-with-plugins", "");
     const given: unknown[] = [];

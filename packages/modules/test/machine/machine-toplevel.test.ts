@@ -190,7 +190,7 @@ describe("a machine's toplevel", () => {
     expect(readFileSync(preStart, "utf8")).toContain(`${String(pkgs.nginx)}/bin/nginx -c ${confPath} -t`);
   });
 
-  it("writes sshd_config from the ports, host keys and typed and free settings", () => {
+  it("writes sshd_config from the ports, host keys and typed and free settings; sshd reads it by store path and checks it before starting", () => {
     const lines = file("ssh/sshd_config").split("\n");
     expect(lines).toEqual(
       expect.arrayContaining([
@@ -207,9 +207,12 @@ describe("a machine's toplevel", () => {
     );
     expect(lines.some((line) => line.startsWith("Ciphers"))).toBe(false);
     const unit = file("systemd/system/sshd.service");
-    expect(unit).toContain(`ExecStart=${String(pkgs.openssh)}/bin/sshd -D -f /etc/ssh/sshd_config\n`);
+    // The unit names the file /etc/ssh/sshd_config links to.
+    const configFile = readlinkSync(join(out, "etc/ssh/sshd_config"));
+    expect(unit).toContain(`ExecStart=${String(pkgs.openssh)}/bin/sshd -D -f ${configFile}\n`);
     const preStart = readFileSync(/ExecStartPre=(\S+)/.exec(unit)?.[1] ?? "", "utf8");
     expect(preStart).toContain(`${String(pkgs.openssh)}/bin/ssh-keygen -t ed25519 -f "/etc/ssh/ssh_host_ed25519_key" -N ""`);
+    expect(preStart).toContain(`${String(pkgs.openssh)}/bin/sshd -t -f ${configFile}`);
   });
 
   it("renders a service unit: dependencies, quoted environment, PATH, settings, and its script", () => {

@@ -87,6 +87,8 @@ export const nginx = withOptions(nginxOptions, etcOptions, systemPackagesOptions
       },
       users: {
         users: mkIf(lazy(() => cfg.user === "nginx"), { nginx: { isSystemUser: true, group: lazy(() => cfg.group), description: "nginx web server user" } }),
+        // The accounts the package itself needs (a Debian package's, from its maintainer scripts).
+        accountsFromPackages: lazy(() => [cfg.package]),
         groups: mkIf(lazy(() => cfg.group === "nginx"), { nginx: {} }),
       },
       systemd: {

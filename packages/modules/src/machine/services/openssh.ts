@@ -1,9 +1,16 @@
 /**
  * `services.openssh`: the OpenSSH server (a subset of NixOS's
- * `services/networking/ssh/sshd.nix`): `/etc/ssh/sshd_config` from typed
- * `settings` (with NixOS's names and defaults) and the ports, host keys
- * generated on first start, the `sshd` privilege separation user, and the
- * `sshd` service.
+ * `services/networking/ssh/sshd.nix`): `sshd_config` from typed `settings`
+ * (with NixOS's names and defaults) and the ports, host keys generated on
+ * first start, the `sshd` privilege separation user, and the `sshd`
+ * service.
+ *
+ * sshd reads its configuration by store path (`sshd -f`; `/etc/ssh/sshd_config`
+ * links to the same file), as nginx's module does, so that a package that
+ * runs in an environment of its own (Debian's `openssh-server`, whose `/etc`
+ * is its closure's) reads it too. For such a package the host keys live in
+ * `/var/lib/ssh` (the environment sees the host's `/var`), and `ssh-keygen`
+ * and the configuration check run inside the environment.
  */
 import { defineModule, withOptions } from "../../modules/define-module.js";
 import { renderSshdConfig, type SshdValue } from "../../formats/sshd-config.js";
@@ -23,11 +30,24 @@ import { packagePath } from "../../target/package-values.js";
 import { systemdOptions } from "../systemd/systemd.js";
 import { usersOptions } from "../users/users.js";
 import { located } from "../../target/module-file.js";
+import { isFhsPackage, packageProgram } from "../fhs-package.js";
+import type { PackageValue } from "../../types/primitive-types.js";
 
 const FILE = "@kiln/modules/machine/services/openssh.ts";
 
-/** Where the service reads its configuration. */
+/** Where the configuration is linked in `/etc` (the service reads it by its store path). */
 export const SSHD_CONFIG_PATH = "/etc/ssh/sshd_config";
+
+/** Where the host keys are kept by default: NixOS's place, and for a package with an environment of its own, one it sees. */
+export const SSH_HOST_KEY_DIRS = { host: "/etc/ssh", fhs: "/var/lib/ssh" } as const;
+
+/** The default host keys, in `dir`. */
+function defaultHostKeys(dir: string): { type: "rsa" | "ed25519"; bits?: number; path: string }[] {
+  return [
+    { type: "rsa", bits: 4096, path: `${dir}/ssh_host_rsa_key` },
+    { type: "ed25519", path: `${dir}/ssh_host_ed25519_key` },
+  ];
+}
 
 const nullableNames = (description: string) => mkOption({ type: types.nullOr(types.listOf(types.str)), default: null, description });
 
@@ -79,6 +99,7 @@ export const sshHostKeyOptions = defineModule(located(FILE, {
 /** The options of `services.openssh`. */
 export const opensshOptions = withOptions().module(located(FILE, (args) => {
   const pkgs = machinePackageSet(args.pkgs);
+  const config = args.config as unknown as { readonly services: { readonly openssh: { readonly package: PackageValue } } };
   return {
     options: {
       services: {
@@ -88,11 +109,9 @@ export const opensshOptions = withOptions().module(located(FILE, (args) => {
           ports: mkOption({ type: types.listOf(types.port), default: [22], description: "The ports sshd listens on." }),
           hostKeys: mkOption({
             type: types.listOf(types.submodule(sshHostKeyOptions)),
-            default: [
-              { type: "rsa", bits: 4096, path: "/etc/ssh/ssh_host_rsa_key" },
-              { type: "ed25519", path: "/etc/ssh/ssh_host_ed25519_key" },
-            ],
-            description: "The host keys, generated when missing.",
+            default: lazy(() => defaultHostKeys(isFhsPackage(config.services.openssh.package) ? SSH_HOST_KEY_DIRS.fhs : SSH_HOST_KEY_DIRS.host)),
+            defaultText: `an RSA (4096 bits) and an Ed25519 key in ${SSH_HOST_KEY_DIRS.host}, or in ${SSH_HOST_KEY_DIRS.fhs} for a package that runs in an environment of its own (Debian's openssh-server)`,
+            description: "The host keys, generated when missing by the service's `ExecStartPre`, with the package's `ssh-keygen`. They must lie where the package's sshd sees them: a Debian package's environment has its own `/etc`, but the host's `/var`.",
           }),
           allowSFTP: mkOption({ type: types.bool, default: true, description: "Whether to run the package's SFTP server for `sftp` clients." }),
           settings: mkOption({
@@ -108,8 +127,8 @@ export const opensshOptions = withOptions().module(located(FILE, (args) => {
   };
 }));
 
-/** The shell code that makes missing host keys (NixOS's `preStart`). */
-function hostKeyScript(keygen: string, keys: readonly { readonly type: string; readonly path: string; readonly bits: number | null }[]): string {
+/** The shell code that makes missing host keys (NixOS's `preStart`), then checks the configuration (`sshd -t`). */
+function preStartScript(keygen: string, check: string, keys: readonly { readonly type: string; readonly path: string; readonly bits: number | null }[]): string {
   const lines = ["# Messages go to the journal, never to a client.", "exec >&2"];
   for (const key of keys) {
     const path = JSON.stringify(key.path);
@@ -121,6 +140,7 @@ function hostKeyScript(keygen: string, keys: readonly { readonly type: string; r
       "fi",
     );
   }
+  lines.push(check);
   return lines.join("\n");
 }
 
@@ -135,19 +155,25 @@ function sshdConfigText(cfg: { readonly package: unknown; readonly ports: readon
 }
 
 /** Writes `sshd_config`, declares the `sshd` user, and runs sshd. */
-export const openssh = withOptions(opensshOptions, etcOptions, systemPackagesOptions, systemdOptions, usersOptions).module(located(FILE, ({ config }) => {
+export const openssh = withOptions(opensshOptions, etcOptions, systemPackagesOptions, systemdOptions, usersOptions).module(located(FILE, (args) => {
+  const { config } = args;
   const cfg = config.services.openssh;
-  const bin = lazy(() => `${packagePath(cfg.package)}/bin`);
+  // Debian's sftp-server lies in its environment's /usr/lib/openssh; nixpkgs' in the package's libexec.
+  const sftpServer = (): string => (isFhsPackage(cfg.package) ? "/usr/lib/openssh/sftp-server" : `${packagePath(cfg.package)}/libexec/sftp-server`);
+  const configFile = lazy(() => machinePackageSet(args.pkgs).writeText("sshd_config", sshdConfigText(cfg, sftpServer())));
+  const sshd = lazy(() => packageProgram(cfg.package, "sshd", "/usr/sbin/sshd"));
   return {
     key: FILE,
     imports: [opensshOptions],
     config: mkIf(cfg.enable, {
       environment: {
-        etc: { "ssh/sshd_config": { text: lazy(() => sshdConfigText(cfg, `${packagePath(cfg.package)}/libexec/sftp-server`)) } },
+        etc: { "ssh/sshd_config": { source: lazy(() => configFile.force()) } },
         systemPackages: lazy(() => [cfg.package]),
       },
       users: {
+        // Declared here, so it wins over the one Debian's openssh-server would make (group nogroup, home /run/sshd).
         users: { sshd: { isSystemUser: true, group: "sshd", description: "SSH privilege separation user" } },
+        accountsFromPackages: lazy(() => [cfg.package]),
         groups: { sshd: {} },
       },
       systemd: {
@@ -156,12 +182,14 @@ export const openssh = withOptions(opensshOptions, etcOptions, systemPackagesOpt
             description: "SSH Daemon",
             wantedBy: ["multi-user.target"],
             after: ["network.target"],
-            preStart: lazy(() => hostKeyScript(`${bin.force()}/ssh-keygen`, cfg.hostKeys)),
+            preStart: lazy(() => preStartScript(packageProgram(cfg.package, "ssh-keygen", "/usr/bin/ssh-keygen"), `${sshd.force()} -t -f ${String(configFile.force())}`, cfg.hostKeys)),
             serviceConfig: {
-              ExecStart: lazy(() => `${bin.force()}/sshd -D -f ${SSHD_CONFIG_PATH}`),
+              // The wrapper of a package with an environment runs /usr/sbin/sshd inside it: an absolute path, which sshd needs to re-execute itself.
+              ExecStart: lazy(() => `${packagePath(cfg.package)}/bin/sshd -D -f ${String(configFile.force())}`),
               KillMode: "process",
               Restart: "always",
               Type: "simple",
+              // /run/sshd: the privilege separation directory (Debian's sshd chroots its unprivileged child there).
               RuntimeDirectory: "sshd",
             },
           },

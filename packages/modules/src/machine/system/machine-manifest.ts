@@ -2,12 +2,13 @@
  * The activation manifest of a machine (`kiln-activation.json`, the
  * contract in `@kiln/core`'s `activation-manifest.ts`): its files from
  * `environment.etc`, its accounts from `users`, its activation scripts in
- * order, and its packages, read from the evaluated configuration.
+ * order, and its packages, read from the evaluated configuration; and the
+ * packages whose own system accounts activation adds (`accountsFrom`).
  */
 import { ACTIVATION_MANIFEST_VERSION, type ActivationManifest } from "@kiln/core";
 import type { PackageValue } from "../../types/primitive-types.js";
 import type { MachinePackageSet } from "../../target/package-set.js";
-import { manifestPackage } from "../../target/package-values.js";
+import { manifestPackage, packagePath } from "../../target/package-values.js";
 import { activationScripts, type ActivationSnippet } from "../../target/activation-snippets.js";
 import { managedGroups, managedUsers, type UserAccount, type UserGroup } from "./managed-accounts.js";
 import { managedFiles, type EtcEntry } from "./managed-files.js";
@@ -19,8 +20,14 @@ import type { Secret, SecretTemplate } from "@kiln/core";
 export interface ManifestConfig {
   readonly system: { readonly name: string; readonly activationScripts: Readonly<Record<string, ActivationSnippet>> };
   readonly environment: { readonly etc: Readonly<Record<string, EtcEntry>>; readonly systemPackages: readonly PackageValue[] };
-  readonly users: { readonly users: Readonly<Record<string, UserAccount>>; readonly groups: Readonly<Record<string, UserGroup>>; readonly defaultUserShell: PackageValue };
+  readonly users: { readonly users: Readonly<Record<string, UserAccount>>; readonly groups: Readonly<Record<string, UserGroup>>; readonly defaultUserShell: PackageValue; readonly accountsFromPackages: readonly PackageValue[] };
   readonly secrets: { readonly files: readonly Secret[]; readonly templates: readonly SecretTemplate[]; readonly hostKeys: readonly string[]; readonly age: AgePackage | null };
+}
+
+/** The manifest's `accountsFrom`: each package's path once, and nothing when there is none. */
+function accountsFrom(packages: readonly PackageValue[]): { accountsFrom?: string[] } {
+  const paths = [...new Set(packages.map(packagePath))];
+  return paths.length === 0 ? {} : { accountsFrom: paths };
 }
 
 /** The manifest of the machine configured by `config`. */
@@ -42,6 +49,7 @@ export function machineManifest(pkgs: MachinePackageSet, config: ManifestConfig)
     groups: managedGroups(config.users.groups),
     activationScripts: activationScripts(pkgs, config.system.activationScripts),
     packages: config.environment.systemPackages.map(manifestPackage),
+    ...accountsFrom([...config.environment.systemPackages, ...config.users.accountsFromPackages]),
     ...(secrets === undefined ? {} : { secrets }),
   };
 }

@@ -16,7 +16,7 @@ import { located } from "../../target/module-file.js";
 
 const FILE = "@kiln/modules/machine/users/users.ts";
 
-/** The options `users.users`, `users.groups`, `users.defaultUserShell`. */
+/** The options `users.users`, `users.groups`, `users.accountsFromPackages`, `users.defaultUserShell`. */
 export const usersOptions = defineModule({
   _file: FILE,
   options: {
@@ -33,6 +33,12 @@ export const usersOptions = defineModule({
         default: {},
         example: { students: { gid: 1001 } },
         description: "The groups of the machine, by name (following the same rule as user names). Groups not listed are left alone.",
+      }),
+      accountsFromPackages: mkOption({
+        type: types.listOf(types.package),
+        default: [],
+        description:
+          "Packages whose system users and groups activation makes when the root lacks them: those their `lib/sysusers.d/*.conf` declare (systemd-sysusers' format; a Debian package of `@kiln/debian` has there what its maintainer scripts' `adduser --system` would make). `environment.systemPackages` are read too, and services add the packages they run. An account `users.users` or `users.groups` declares wins whole over a package's, and a package's account the root already has is left as it is, as systemd-sysusers does.",
       }),
       defaultUserShell: mkOption({
         type: types.either(types.package, types.passwdEntry(types.path)),
