@@ -32,17 +32,6 @@ const root = rootArgument === -1 ? resolve(dirname(fileURLToPath(import.meta.url
  */
 const ALLOWED = [
   {
-    // Debian environments: the builders, the FHS environment, its caches and the program index call each other
-    // (runtime imports). Its package was being reworked in parallel when this check came; to be untangled there.
-    files: [
-      "packages/debian/src/debian-builders.ts",
-      "packages/debian/src/environment-caches.ts",
-      "packages/debian/src/fhs-environment.ts",
-      "packages/debian/src/index-loader.ts",
-      "packages/debian/src/program-index.ts",
-    ],
-  },
-  {
     // stdenv makes its own mkDerivation, whose code (and package.ts) name the Stdenv class as a type only.
     // Broken by typing them against a small interface of what they use of a stdenv; left to the package's owner.
     files: ["packages/pkgs/src/stdenv/make-derivation.ts", "packages/pkgs/src/stdenv/package.ts", "packages/pkgs/src/stdenv/stdenv.ts"],

@@ -6,14 +6,14 @@
  * `@kiln/debian` registers them.
  */
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
-import { declaredOutputHash, downloadFirst, registerBuiltinBuilder, xzDecompress, type BuiltinBuildContext } from "@kiln/core";
+import { declaredOutputHash, downloadFirst, registerBuiltinBuilder, type BuiltinBuildContext } from "@kiln/core";
 import { join } from "node:path";
 import { parseAlternatives, writeAlternatives } from "./alternatives.js";
 import { unpackDeb } from "./deb-file.js";
 import { parseAccountCommands, writeAccounts } from "./maintainer-accounts.js";
 import { buildFhsEnvironment } from "./fhs-environment.js";
 import { DebianArchiveError } from "./debian-errors.js";
+import { decompressIndex } from "./index-decompress.js";
 import { parsePackagesFile, serialiseIndex } from "./package-index.js";
 import { buildProgramIndex } from "./program-index.js";
 
@@ -23,14 +23,6 @@ function env(context: BuiltinBuildContext, name: string): string {
 
 function paths(context: BuiltinBuildContext, name: string): string[] {
   return env(context, name).split(" ").filter((path) => path !== "");
-}
-
-/** Decompresses a fetched index by its first bytes (xz or gzip; anything else is taken as plain text). */
-export function decompressIndex(bytes: Buffer, source: string): string {
-  if (bytes[0] === 0xfd && bytes.toString("latin1", 1, 6) === "7zXZ\0") return xzDecompress(bytes).toString("utf8");
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) return gunzipSync(bytes).toString("utf8");
-  if (bytes.toString("latin1", 0, 8) === "Package:") return bytes.toString("utf8");
-  throw new DebianArchiveError(`'${source}' is not a Packages index (neither xz, gzip nor text)`);
 }
 
 /**

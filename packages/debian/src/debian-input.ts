@@ -13,7 +13,7 @@ import { loadPackageIndex } from "./index-loader.js";
 import { LOCK_FILE_NAME, readLockFile, writeLockFile, type LockedDebianInput } from "./lock-file.js";
 import { lockDebianInput, type DebianInputSpec } from "./lock-input.js";
 import type { IndexPackage, PackageIndex } from "./package-index.js";
-import { FHS_RUNNER } from "./fhs-environment.js";
+import { FHS_RUNNER } from "./environment-mounts.js";
 import { fhsEnvDerivation, packageDerivation, unpackedDerivation } from "./package-derivations.js";
 import { layeredIndex, layerOf, listsEntry, PACKAGE_LAYER, type PackageLayer } from "./package-layers.js";
 import { resolveClosure } from "./resolve-closure.js";

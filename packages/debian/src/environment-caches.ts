@@ -18,10 +18,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { findBubblewrap } from "@kiln/core";
-import { environmentMounts } from "./fhs-environment.js";
+import { environmentMounts, VAR_CACHES } from "./environment-mounts.js";
 
-/** Cache directories below `/var` that an environment keeps from its build (the rest of `/var` is empty at run time). */
-export const VAR_CACHES = ["var/cache/fontconfig"] as const;
 
 /** Runs `argv` inside the environment at `root` with its own directories writable; its stdout, or `undefined` (logged) when it fails. */
 function runInside(root: string, storeDir: string, argv: readonly string[], log: (line: string) => void): string | undefined {

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { downloadFile, fetchSettingsFromEnvironment, hashedMirrorUrls, parseHash, type Derivation, type FetchSettings } from "@kiln/core";
-import { decompressIndex } from "./debian-builders.js";
+import { decompressIndex } from "./index-decompress.js";
 import { DebianArchiveError } from "./debian-errors.js";
 import { readLockFile, type LockedDebianInput, type LockedIndex } from "./lock-file.js";
 import { writePackageNames } from "./package-names.js";

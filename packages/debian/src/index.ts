@@ -30,8 +30,10 @@ export { ALTERNATIVES_FILE, chooseAlternatives, makeAlternativeLinks, parseAlter
 export { ACCOUNTS_FILE, SYSUSERS_DIRS, closureAccounts, parseAccountCommands, writeAccounts } from "./maintainer-accounts.js";
 export { isZstd, writeZstdDecompressed } from "./zstd-member.js";
 export { archiveFetch, compactIndexDerivation, debFetch, fhsEnvDerivation, indexFetch, packageDerivation, storeName, unpackedDerivation, type FhsEnvSpec } from "./package-derivations.js";
-export { FHS_RUNNER, HOST_ETC_FILES, buildFhsEnvironment } from "./fhs-environment.js";
-export { decompressIndex, registerDebianBuilders } from "./debian-builders.js";
+export { FHS_RUNNER, HOST_ETC_FILES } from "./environment-mounts.js";
+export { buildFhsEnvironment } from "./fhs-environment.js";
+export { registerDebianBuilders } from "./debian-builders.js";
+export { decompressIndex } from "./index-decompress.js";
 export { lockDebianInput, type DebianInputSpec, type LockOptions } from "./lock-input.js";
 export { currentRealiser, loadPackageIndex, setDebianRealiser, writePackageNamesFromStore, type DebianRealiser, type LoadIndexOptions } from "./index-loader.js";
 export { PACKAGE_NAMES_FILE_NAME, PACKAGE_SET_MEMBERS, writePackageNames, type DebianPackage, type DebianPackageMeta, type DebianPackageNames } from "./package-names.js";

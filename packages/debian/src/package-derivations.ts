@@ -17,7 +17,7 @@
  * output path: the same lock gives the same store paths on any machine.
  */
 import { derivation, type Derivation } from "@kiln/core";
-import { FHS_RUNNER } from "./fhs-environment.js";
+import { FHS_RUNNER } from "./environment-mounts.js";
 import type { LockedDebianInput, LockedIndex } from "./lock-file.js";
 import type { IndexPackage } from "./package-index.js";
 

@@ -15,7 +15,7 @@ import { chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, r
 import { basename, dirname, join } from "node:path";
 import { machineTarget, switchConfiguration, type BuiltinBuildContext } from "@kiln/core";
 import { DebianVmError } from "../debian-errors.js";
-import { HOST_ETC_FILES } from "../fhs-environment.js";
+import { HOST_ETC_FILES } from "../environment-mounts.js";
 import { modulesInLoadOrder } from "./kernel-modules.js";
 import { NewcArchive } from "./newc-archive.js";
 import { INITRD_PLACEHOLDER, SYSTEM_DIRS } from "./vm-scripts.js";
