@@ -2,8 +2,8 @@
 // context directly instead of having its path scanned: the result must be
 // exactly what interpolating its path gives, twins and copies included.
 import { beforeAll, describe, expect, it } from "vitest";
-import { setStoreDir } from "../store/current-store-dir.js";
-import { derivation } from "./derivation.js";
+import { setStoreDir } from "../../src/store/current-store-dir.js";
+import { derivation } from "../../src/derivation/derivation.js";
 
 const system = "x86_64-linux";
 const hash = "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
