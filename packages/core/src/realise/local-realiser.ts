@@ -18,6 +18,7 @@ import { NonDeterministicBuildError } from "./rebuild-check.js";
 import { buildDerivation, type SandboxSettings } from "./local-build.js";
 import type { BuildFailure, Realiser, RealiseEvent, RealiseOptions, RealiseResult } from "./realiser.js";
 import { findBubblewrap, findSlirp4netns, sandboxPathsFromEnv } from "./sandbox.js";
+import { sandboxShellMounts } from "./sandbox-shell.js";
 import { currentLockOwner } from "../local-store/path-locks.js";
 import { cleanUpAfterDeadProcesses } from "../local-store/dead-process-cleanup.js";
 
@@ -27,7 +28,21 @@ export interface LocalRealiserOptions extends OpenStoreOptions {
   readonly store?: LocalStore;
   /** `true` requires bubblewrap, `false` never sandboxes, `"auto"` (the default) sandboxes where bubblewrap is installed. */
   readonly sandbox?: boolean | "auto";
-  /** Host paths visible in the sandbox (default: `KILN_SANDBOX_PATHS` or the host's `/usr`, `/bin`, `/lib`…). */
+  /**
+   * Host paths visible read-only in the sandbox besides its `/bin/sh`, as
+   * Nix's `extra-sandbox-paths`: `PATH` or `TARGET=SOURCE` (default:
+   * `KILN_SANDBOX_PATHS`, else none). Builds then depend on what the host
+   * has there: impure, an escape hatch for builds that must use host tools
+   * (`HOST_TOOL_SANDBOX_PATHS` gives the host's `/usr`, `/bin`, `/lib`…).
+   *
+   * Without them a plain `derivation()` build sees only the host's `/bin/sh`
+   * (with exactly the libraries it loads) and its input closure, as a Nix
+   * build sees only `sandbox-paths`' `/bin/sh`: shell builtins, no
+   * `mkdir`, no `/usr`. Kiln uses the host's shell rather than a pinned
+   * static busybox so that nothing is fetched before a first build, and
+   * builds get no more than Nix's minimal shell gives them (see
+   * `sandbox-shell.ts`).
+   */
   readonly sandboxPaths?: readonly string[];
   /** `NIX_BUILD_CORES` for each build (default: the number of cores). */
   readonly cores?: number;
@@ -104,7 +119,7 @@ export class LocalRealiser implements Realiser {
     }
     // slirp4netns needs a tun device.
     const slirp4netns = existsSync("/dev/net/tun") ? findSlirp4netns() : undefined;
-    return { bubblewrap, paths: this.options.sandboxPaths ?? sandboxPathsFromEnv(), slirp4netns };
+    return { bubblewrap, paths: this.options.sandboxPaths ?? sandboxPathsFromEnv(), shell: sandboxShellMounts(), slirp4netns };
   }
 
   async realise(graph: DerivationGraph, targets: readonly RealiseTarget[], options: RealiseOptions = {}): Promise<RealiseResult> {
