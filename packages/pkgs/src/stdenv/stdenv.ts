@@ -19,8 +19,11 @@
  *
  * The `NoCC` variants leave out the compiler, so a compiler change does not
  * change what does not compile (text files, scripts, symlink trees). The
- * default `stdenvNoCC`, which the trivial builders use, is still the host's:
- * a machine's `/etc` files build without fetching a toolchain.
+ * default `stdenvNoCC`, which the trivial builders use, is on the Debian
+ * seed too (its tools without the compiler: bash, coreutils, sed, grep,
+ * tar…), so a text file, a script or a machine's `/etc` has the same store
+ * path on every host and its build cannot see the host's `/usr`. Its root is
+ * unpacked once per store; `stdenvHostNoCC` is the impure host variant.
  *
  * A `Stdenv` is not bound to a store directory: its derivation is made for
  * the current one when first needed there (the CLI and tests set it before
@@ -216,14 +219,15 @@ export const stdenv: Stdenv = makeStdenv();
 
 /**
  * The default stdenv without a C compiler, for builds that only copy and
- * write files (the trivial builders'): still the host's basic tools, so that
- * writing a text file needs no toolchain fetched; the Debian one is
- * `makeStdenv({ withCC: false })`.
+ * write files (the trivial builders'): the locked Debian seed's tools
+ * without the compiler (bash, coreutils, findutils, sed, grep, gawk, tar,
+ * gzip…), seen as the sandbox's `/usr` and `/bin`; the host's are
+ * {@link stdenvHostNoCC}.
  */
-export const stdenvNoCC: Stdenv = makeStdenv({ toolchain: "host", withCC: false });
+export const stdenvNoCC: Stdenv = makeStdenv({ withCC: false });
 
 /** The stdenv with the host's tools (`/usr/bin`, `/bin`): impure, a build sees the host's libraries and headers. */
 export const stdenvHost: Stdenv = makeStdenv({ toolchain: "host" });
 
-/** {@link stdenvHost} without a C compiler. */
+/** {@link stdenvHost} without a C compiler: impure, its builds see the host's `/usr` (the trivial builders' before they moved to the Debian seed). */
 export const stdenvHostNoCC: Stdenv = makeStdenv({ toolchain: "host", withCC: false });
