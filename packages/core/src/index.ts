@@ -137,6 +137,7 @@ export type { BuildFailure, Realiser, RealiseEvent, RealiseOptions, RealisePlan,
 export { BuildFailedError, HashMismatchError, InterruptedError } from "./realise/build-errors.js";
 export { builderEnvironment, rewriteOutputPlaceholders, structuredAttrsShell, type BuilderEnvironment, type BuilderEnvironmentOptions, type BuildDirectoryFile } from "./realise/build-environment.js";
 export { DEFAULT_SANDBOX_PATHS, HOST_TOOL_SANDBOX_PATHS, SANDBOX_BLOCK_FD, SANDBOX_BUILD_DIR, SANDBOX_GID, SANDBOX_INFO_FD, SANDBOX_UID, bubblewrapArguments, findBubblewrap, findSlirp4netns, parseSandboxPaths, sandboxPathsFromEnv, type SandboxSpec } from "./realise/sandbox.js";
+export { IMPURE_HOST_PATHS_ATTRIBUTE, impureHostPathsOf } from "./realise/impure-host-paths.js";
 export { SANDBOX_SHELL, elfInterpreter, sandboxShellMounts, type SandboxShellMount } from "./realise/sandbox-shell.js";
 export { BUILD_ROOT_ATTRIBUTE, BUILD_ROOT_DIRS, buildRootOf } from "./realise/build-root.js";
 export { LocalRealiser, type LocalRealiserOptions } from "./realise/local-realiser.js";

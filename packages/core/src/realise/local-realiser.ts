@@ -17,7 +17,7 @@ import { BuildFailedError, HashMismatchError } from "./build-errors.js";
 import { NonDeterministicBuildError } from "./rebuild-check.js";
 import { buildDerivation, type SandboxSettings } from "./local-build.js";
 import type { BuildFailure, Realiser, RealiseEvent, RealiseOptions, RealiseResult } from "./realiser.js";
-import { findBubblewrap, findSlirp4netns, sandboxPathsFromEnv } from "./sandbox.js";
+import { HOST_TOOL_SANDBOX_PATHS, findBubblewrap, findSlirp4netns, sandboxPathsFromEnv } from "./sandbox.js";
 import { sandboxShellMounts } from "./sandbox-shell.js";
 import { currentLockOwner } from "../local-store/path-locks.js";
 import { cleanUpAfterDeadProcesses } from "../local-store/dead-process-cleanup.js";
@@ -44,6 +44,14 @@ export interface LocalRealiserOptions extends OpenStoreOptions {
    * `sandbox-shell.ts`).
    */
   readonly sandboxPaths?: readonly string[];
+  /**
+   * Host paths a derivation may ask to see itself, in its
+   * `kilnImpureHostPaths` attribute (as Nix's `allowed-impure-host-deps`
+   * bounds `__impureHostDeps`); default {@link HOST_TOOL_SANDBOX_PATHS},
+   * which Kiln's impure host stdenv (`stdenvHost`) asks for. A derivation
+   * asking for anything else fails to build.
+   */
+  readonly allowedImpureHostPaths?: readonly string[];
   /** `NIX_BUILD_CORES` for each build (default: the number of cores). */
   readonly cores?: number;
   /** How fetchers download: timeouts, retries, mirrors (default: from the environment, see {@link fetchSettingsFromEnvironment}). */
@@ -119,7 +127,7 @@ export class LocalRealiser implements Realiser {
     }
     // slirp4netns needs a tun device.
     const slirp4netns = existsSync("/dev/net/tun") ? findSlirp4netns() : undefined;
-    return { bubblewrap, paths: this.options.sandboxPaths ?? sandboxPathsFromEnv(), shell: sandboxShellMounts(), slirp4netns };
+    return { bubblewrap, paths: this.options.sandboxPaths ?? sandboxPathsFromEnv(), shell: sandboxShellMounts(), allowedImpureHostPaths: this.options.allowedImpureHostPaths ?? HOST_TOOL_SANDBOX_PATHS, slirp4netns };
   }
 
   async realise(graph: DerivationGraph, targets: readonly RealiseTarget[], options: RealiseOptions = {}): Promise<RealiseResult> {

@@ -173,7 +173,12 @@ export function bubblewrapArguments(spec: SandboxSpec): string[] {
   if (privateNetwork) args.push("--info-fd", String(SANDBOX_INFO_FD), "--block-fd", String(SANDBOX_BLOCK_FD));
   else if (spec.network) args.push("--share-net");
   if (spec.buildRoot !== undefined) args.push(...buildRootMounts(spec.buildRoot));
-  const paths = spec.buildRoot !== undefined ? [] : spec.sandboxPaths.map(sandboxPathMount);
+  const paths: { target: string; source: string }[] = [];
+  // A path given twice, or inside one given before, is mounted once (bubblewrap cannot mount into a read-only bind).
+  for (const entry of spec.buildRoot !== undefined ? [] : spec.sandboxPaths) {
+    const mount = sandboxPathMount(entry);
+    if (!paths.some((path) => isWithin(mount.target, path.target))) paths.push(mount);
+  }
   // A shell file inside a directory given as a sandbox path comes with it (and could not be mounted into a read-only one).
   for (const mount of spec.buildRoot !== undefined ? [] : (spec.shell ?? [])) {
     if (!paths.some((path) => isWithin(mount.target, path.target))) args.push("--ro-bind", mount.source, mount.target);

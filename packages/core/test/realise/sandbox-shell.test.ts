@@ -43,6 +43,8 @@ describe("the sandbox shell's mounts", () => {
     const withLib = bubblewrapArguments({ ...spec, sandboxPaths: ["/lib"] }).join(" ");
     expect(withLib).toContain("--ro-bind /usr/bin/dash /bin/sh");
     expect(withLib).not.toContain("/lib/x86_64-linux-gnu/libc.so.6");
+    // A path given twice, or inside one given before, is mounted once.
+    expect(bubblewrapArguments({ ...spec, sandboxPaths: ["/usr", "/usr/include", "/usr"] }).join(" ").match(/ \/usr\/?\S* \/usr\S*/g)).toEqual([" /usr /usr"]);
     // TARGET=SOURCE shows a host path elsewhere.
     expect(bubblewrapArguments({ ...spec, sandboxPaths: ["/opt/include=/usr/include"] }).join(" ")).toContain("--ro-bind /usr/include /opt/include");
   });
@@ -96,5 +98,17 @@ describe.skipIf(findBubblewrap() === undefined || !hostHasApt)("a plain derivati
     expect(result.failed).toEqual([]);
     expect(readFileSync(runsLs.outPath, "utf8")).toBe("/usr/bin/apt\n");
     expect(readFileSync(readsHeader.outPath, "utf8")).toBe("found\n");
+  });
+
+  it("shows the host paths a derivation asks for in kilnImpureHostPaths when they are allowed, and fails it naming one that is not", async () => {
+    const asks = derivation({ name: "asks-usr", system, builder: "/bin/sh", args: ["-c", 'if [ -e /usr/bin/apt ]; then echo visible > "$out"; fi'], kilnImpureHostPaths: "/usr /lib /lib64" });
+    const asksHome = derivation({ name: "asks-home", system, builder: "/bin/sh", args: ["-c", 'echo > "$out"'], kilnImpureHostPaths: "/root" });
+    const result = await t.realise([asks, asksHome], { sandbox: true, sandboxPaths: [], keepGoing: true });
+    expect(readFileSync(asks.outPath, "utf8")).toBe("visible\n");
+    expect(result.failed.map((failure) => failure.drvPath)).toEqual([asksHome.drvPath]);
+    expect(result.failed[0]?.message).toMatch(/asks to see the host path '\/root' \(attribute 'kilnImpureHostPaths'\), which is not among the allowed impure host paths/);
+    // Allowed elsewhere, it is shown.
+    const again = await t.realise([asksHome], { sandbox: true, sandboxPaths: [], allowedImpureHostPaths: ["/root"] });
+    expect(again.failed).toEqual([]);
   });
 });

@@ -29,7 +29,7 @@
  * the current one when first needed there (the CLI and tests set it before
  * building).
  */
-import { currentSystem, derivation, getStoreDir, reportWarning, type Derivation } from "@kiln/core";
+import { HOST_TOOL_SANDBOX_PATHS, IMPURE_HOST_PATHS_ATTRIBUTE, currentSystem, derivation, getStoreDir, reportWarning, type Derivation } from "@kiln/core";
 import type { DebianPackageSetOperations } from "@kiln/debian";
 import type { PkgsConfig } from "../config.js";
 import { shippedFile } from "../shipped-files.js";
@@ -159,6 +159,16 @@ export class Stdenv {
     return toolchain === undefined ? undefined : `${buildRootWith(this.hasCC, toolchain, inputs).outPath}/root`;
   }
 
+  /**
+   * For the host toolchain, the attribute with which its builds ask the
+   * sandbox for the host's `/usr`, `/bin`, `/lib` (core's
+   * `kilnImpureHostPaths`, which the local realiser allows for these paths
+   * by default); nothing for the Debian one.
+   */
+  get impureHostPaths(): { kilnImpureHostPaths?: string } {
+    return this.toolchain === "host" ? { [IMPURE_HOST_PATHS_ATTRIBUTE]: HOST_TOOL_SANDBOX_PATHS.join(" ") } : {};
+  }
+
   /** The stdenv derivation for the current store directory. */
   get derivation(): Derivation {
     const storeDir = getStoreDir();
@@ -205,7 +215,7 @@ export class Stdenv {
       this.warned = true;
       reportWarning(`stdenv: host tools not found on ${toolchain.searchPath}: ${missing.join(", ")}; builds that need them will fail (on Debian: apt-get install build-essential)`);
     }
-    return derivation(attributes("stdenv-host", hostToolsFingerprint(toolchain)));
+    return derivation({ ...attributes("stdenv-host", hostToolsFingerprint(toolchain)), ...this.impureHostPaths });
   }
 }
 
