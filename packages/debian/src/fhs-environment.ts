@@ -222,6 +222,7 @@ export async function buildFhsEnvironment(context: BuiltinBuildContext): Promise
   if (runScript !== "") writeFileSync(join(bin, env("envName")), wrapperScript(root, storeDir, runScript), { mode: 0o755 });
   const meta = join(out, "kiln-debian");
   mkdirSync(meta);
-  writeFileSync(join(meta, "closure"), closure.map((path) => `${path}\n`).join(""));
+  // The list makes the unpacked trees references; a tree of copies needs none of them.
+  if (env("copyFiles") !== "1") writeFileSync(join(meta, "closure"), closure.map((path) => `${path}\n`).join(""));
   if (env("package") !== "") writeFileSync(join(meta, "package"), `${env("package")}\n`);
 }
