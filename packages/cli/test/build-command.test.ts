@@ -11,7 +11,8 @@ let root = "";
 let env: NodeJS.ProcessEnv = {};
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), "kiln-build-"));
-  env = { KILN_STORE_DIR: join(root, "store") };
+  // Some builders use the host's tools (mkdir, mkfifo): the sandbox shows them only when asked to.
+  env = { KILN_STORE_DIR: join(root, "store"), KILN_SANDBOX_PATHS: "host" };
 });
 afterEach(() => rmSync(root, { recursive: true, force: true, maxRetries: 3 }));
 

@@ -10,6 +10,7 @@
  */
 import type { Drv } from "../derivation/drv.js";
 import { BuildFailedError } from "./build-errors.js";
+import { derivationAttribute } from "./derivation-attribute.js";
 
 /** The derivation attribute listing the host paths (space-separated) a build asks to see read-only. */
 export const IMPURE_HOST_PATHS_ATTRIBUTE = "kilnImpureHostPaths";
@@ -21,7 +22,7 @@ export const IMPURE_HOST_PATHS_ATTRIBUTE = "kilnImpureHostPaths";
  * @throws BuildFailedError naming the first path not allowed and how to allow it.
  */
 export function impureHostPathsOf(drv: Drv, drvPath: string, allowed: readonly string[]): string[] {
-  const asked = (drv.env.get(IMPURE_HOST_PATHS_ATTRIBUTE) ?? "").split(/\s+/).filter((path) => path !== "");
+  const asked = (derivationAttribute(drv, IMPURE_HOST_PATHS_ATTRIBUTE) ?? "").split(/\s+/).filter((path) => path !== "");
   for (const path of asked) {
     const ok = path.startsWith("/") && !path.split("/").includes("..") && allowed.some((prefix) => path === prefix || path.startsWith(prefix.endsWith("/") ? prefix : `${prefix}/`));
     if (!ok) {

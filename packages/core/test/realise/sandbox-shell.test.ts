@@ -107,6 +107,10 @@ describe.skipIf(findBubblewrap() === undefined || !hostHasApt)("a plain derivati
     expect(readFileSync(asks.outPath, "utf8")).toBe("visible\n");
     expect(result.failed.map((failure) => failure.drvPath)).toEqual([asksHome.drvPath]);
     expect(result.failed[0]?.message).toMatch(/asks to see the host path '\/root' \(attribute 'kilnImpureHostPaths'\), which is not among the allowed impure host paths/);
+    // With structured attributes the attribute is read from __json, as Nix reads its own from there.
+    const structured = derivation({ name: "asks-structured", system, builder: "/bin/sh", args: ["-c", 'if [ -e /usr/bin/apt ]; then echo visible > "$out"; fi'], kilnImpureHostPaths: ["/usr", "/lib", "/lib64"], __structuredAttrs: true });
+    expect((await t.realise([structured], { sandbox: true, sandboxPaths: [] })).failed).toEqual([]);
+    expect(readFileSync(structured.outPath, "utf8")).toBe("visible\n");
     // Allowed elsewhere, it is shown.
     const again = await t.realise([asksHome], { sandbox: true, sandboxPaths: [], allowedImpureHostPaths: ["/root"] });
     expect(again.failed).toEqual([]);
