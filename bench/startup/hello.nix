@@ -18,5 +18,4 @@ derivation {
   src = ../../examples/hello/src;
   inherit greeting;
   message = "${message}";
-  toolPath = "/usr/local/bin:/usr/bin:/bin";
 }

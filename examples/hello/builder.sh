@@ -1,8 +1,12 @@
-# Builds src/hello.c with the host's C compiler into $out/bin/hello.
+# Writes $out, a shell script that greets, from src/hello.sh and the
+# message and greeting inputs, with nothing but the sandbox shell's builtins
+# (read, printf, redirections): a build sees no host /usr, so there is no
+# cc, cat or mkdir, as in Nix's sandbox, whose /bin/sh is a minimal shell too.
 set -eu
-export PATH="$toolPath"
-mkdir -p "$out/bin"
-cc -O2 -o "$out/bin/hello" "$src/hello.c"
-mkdir -p "$out/share/doc/hello"
-cp "$greeting" "$out/share/doc/hello/greeting.txt"
-cp "$message" "$out/share/doc/hello/message.txt"
+IFS= read -r message < "$message"
+IFS= read -r greeting < "$greeting"
+{
+  while IFS= read -r line; do printf '%s\n' "$line"; done < "$src/hello.sh"
+  printf '# %s\n' "$greeting"
+  printf "greet '%s'\n" "$message"
+} > "$out"

@@ -1,5 +1,7 @@
 /**
- * A small C program built from local source with the host's compiler.
+ * A small shell program written from local source by a builder that needs
+ * nothing but the sandbox's `/bin/sh` (its builtins): no compiler, no
+ * toolchain to fetch. Run it with `sh ./result`.
  *
  *   pnpm kiln instantiate ./examples/hello#hello
  *   pnpm kiln show-derivation --recursive ./examples/hello#hello
@@ -27,7 +29,6 @@ export const hello = derivation({
   src: path("./src"),
   greeting,
   message: `${message}`,
-  toolPath: "/usr/local/bin:/usr/bin:/bin",
 });
 
 export default { hello, message };

@@ -78,10 +78,11 @@ beforeAll(() => {
   writeFileSync(join(root, "etc", "shadow"), "root:*:19000:0:99999:7:::\n", { mode: 0o640 });
   writeFileSync(join(root, "etc", "motd"), "The distribution's motd.\n");
 });
+// The store holds the Debian roots (tens of thousands of files), which take a while to delete on a busy machine.
 afterAll(() => {
   cacheDebianDownloads(storeDir);
   rmSync(work, { recursive: true, force: true });
-});
+}, 300_000);
 
 // The example's packages come from Debian's archive (or the download cache, which a fresh checkout lacks).
 const skip = await debianArchiveUnavailable();

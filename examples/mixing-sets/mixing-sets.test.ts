@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildDerivationGraph, fetchSettingsFromEnvironment, LocalRealiser, LocalStore, setStoreDir, targetsOf, type Derivation } from "@kiln/core";
+import { HOST_TOOL_SANDBOX_PATHS, buildDerivationGraph, fetchSettingsFromEnvironment, LocalRealiser, LocalStore, setStoreDir, targetsOf, type Derivation } from "@kiln/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -61,7 +61,9 @@ describe("mixing package sets", () => {
     }
     const store = LocalStore.open({ storeDir: join(root, "store"), stateDir: join(root, "state") });
     try {
-      const realiser = new LocalRealiser({ store, fetchSettings: fetchSettingsFromEnvironment({ KILN_HASHED_MIRRORS: `${mirror} ${debianCache}`, KILN_FETCH_ATTEMPTS: "1" }) });
+      // The 0.1 release's stdenv builds with the host's tools without asking the sandbox for them (it predates
+      // kilnImpureHostPaths), so this realiser shows them to every build, as the sandbox did when 0.1 was made.
+      const realiser = new LocalRealiser({ store, sandboxPaths: HOST_TOOL_SANDBOX_PATHS, fetchSettings: fetchSettingsFromEnvironment({ KILN_HASHED_MIRRORS: `${mirror} ${debianCache}`, KILN_FETCH_ATTEMPTS: "1" }) });
       const result = await realiser.realise(buildDerivationGraph([env]), targetsOf([env]), { jobs: 2 });
       expect(result.failed).toEqual([]);
       const bin = join(env.outputs.out?.path ?? "", "bin");

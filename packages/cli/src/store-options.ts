@@ -1,7 +1,7 @@
 /**
  * Which store and realiser a command works with, from its options.
  */
-import { DryRunRealiser, LocalRealiser, LocalStore, NixRealiser, defaultStoreDir, type OpenStoreOptions, type Realiser } from "@kiln/core";
+import { DryRunRealiser, LocalRealiser, LocalStore, NixRealiser, defaultStoreDir, parseSandboxPaths, type OpenStoreOptions, type Realiser } from "@kiln/core";
 import type { OptionSpec, ParsedArgs } from "./command.js";
 import { UsageError } from "./usage-error.js";
 
@@ -18,6 +18,13 @@ export const REALISE_OPTIONS: readonly OptionSpec[] = [
   { name: "keep-going", short: "k", type: "boolean", description: "Go on with independent builds after a failure" },
   { name: "sandbox", type: "boolean", description: "Require the bubblewrap sandbox: fail rather than build unsandboxed when bwrap is missing" },
   { name: "no-sandbox", type: "boolean", description: "Build without a sandbox (builders see the whole machine)" },
+  {
+    name: "sandbox-paths",
+    type: "string",
+    value: "PATHS",
+    description:
+      "Host paths the sandbox shows besides /bin/sh, colon-separated, PATH or TARGET=SOURCE, 'host' for the host's /usr, /bin, /lib… (as Nix's extra-sandbox-paths; impure; default $KILN_SANDBOX_PATHS, else none)",
+  },
   { name: "timeout", type: "string", value: "SECONDS", description: "Kill and fail a build that runs longer than this (as Nix's --timeout)" },
   { name: "max-silent-time", type: "string", value: "SECONDS", description: "Kill and fail a build that writes no log output for this long (as Nix's --max-silent-time)" },
   { name: "nix-option", type: "string", value: "NAME=VALUE", multiple: true, description: "With --realiser nix: pass '--option NAME VALUE' to Nix (e.g. builders=ssh://big-box)" },
@@ -81,6 +88,12 @@ export function sandboxSetting(args: ParsedArgs): boolean | "auto" {
   return "auto";
 }
 
+/** `--sandbox-paths PATHS` as the local realiser's `sandboxPaths` (nothing when not given, so that `KILN_SANDBOX_PATHS` applies). */
+export function sandboxPathsSetting(args: ParsedArgs): { sandboxPaths?: readonly string[] } {
+  const given = args.options["sandbox-paths"];
+  return typeof given === "string" ? { sandboxPaths: parseSandboxPaths(given) } : {};
+}
+
 /** Opens the local store at the command's store directory. */
 export function openLocalStore(args: ParsedArgs, options: Omit<OpenStoreOptions, "storeDir"> = {}): LocalStore {
   return LocalStore.open({ ...options, storeDir: storeDirFor(args) });
@@ -91,5 +104,5 @@ export function makeRealiser(args: ParsedArgs, store: LocalStore | undefined): R
   const name = realiserName(args);
   if (name === "nix") return new NixRealiser({ extraArgs: nixOptions(args) });
   if (name === "dry-run") return new DryRunRealiser(store === undefined ? { storeDir: storeDirFor(args) } : { store });
-  return new LocalRealiser({ ...(store === undefined ? { storeDir: storeDirFor(args) } : { store }), sandbox: sandboxSetting(args) });
+  return new LocalRealiser({ ...(store === undefined ? { storeDir: storeDirFor(args) } : { store }), sandbox: sandboxSetting(args), ...sandboxPathsSetting(args) });
 }

@@ -15,7 +15,8 @@ let root = "";
 let env: NodeJS.ProcessEnv = {};
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), "kiln-check-"));
-  env = { KILN_STORE_DIR: join(root, "store") };
+  // Builders here use the host's tools: the sandbox shows them only when asked to.
+  env = { KILN_STORE_DIR: join(root, "store"), KILN_SANDBOX_PATHS: "host" };
   writeShellConfig(
     root,
     `export const steady = sh("steady", 'mkdir -p $out/share; echo same > $out/share/a; ln -s a $out/share/b');

@@ -15,7 +15,8 @@ let root = "";
 let env: NodeJS.ProcessEnv = {};
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), "kiln-hardening-"));
-  env = { KILN_STORE_DIR: join(root, "store") };
+  // The builders here use the host's tools (sleep, ln, python3): the sandbox shows them only when asked to.
+  env = { KILN_STORE_DIR: join(root, "store"), KILN_SANDBOX_PATHS: "host" };
 });
 afterEach(() => rmSync(root, { recursive: true, force: true, maxRetries: 3 }));
 

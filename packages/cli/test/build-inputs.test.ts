@@ -17,7 +17,8 @@ let root = "";
 let env: NodeJS.ProcessEnv = {};
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), "kiln-inputs-"));
-  env = { KILN_STORE_DIR: join(root, "store"), KILN_FETCH_ATTEMPTS: "1" };
+  // Builders here use the host's tools: the sandbox shows them only when asked to.
+  env = { KILN_STORE_DIR: join(root, "store"), KILN_FETCH_ATTEMPTS: "1", KILN_SANDBOX_PATHS: "host" };
 });
 afterEach(() => rmSync(root, { recursive: true, force: true, maxRetries: 3 }));
 

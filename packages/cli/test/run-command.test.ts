@@ -12,7 +12,8 @@ let root = "";
 let env: NodeJS.ProcessEnv = {};
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), "kiln-run-"));
-  env = { KILN_STORE_DIR: join(root, "store") };
+  // Builders here use the host's tools: the sandbox shows them only when asked to.
+  env = { KILN_STORE_DIR: join(root, "store"), KILN_SANDBOX_PATHS: "host" };
   // Programs made with plain `derivation` (no stdenv to build): each writes a script into $out/bin.
   writeFileSync(
     join(root, "kiln.ts"),

@@ -52,7 +52,8 @@ ${body}
 
 /** Runs the real CLI in `root`, as `uid` when given (through setpriv, with no supplementary groups). */
 function kiln(root: string, uid: number | undefined, args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
-  const env = { ...process.env, KILN_STORE_DIR: join(root, "store"), HOME: root, XDG_CACHE_HOME: join(root, "cache") };
+  // The escape attempts use the host's tools (mount, unshare, chmod): the sandbox shows them only when asked to, which is what a hostile builder would have.
+  const env = { ...process.env, KILN_STORE_DIR: join(root, "store"), HOME: root, XDG_CACHE_HOME: join(root, "cache"), KILN_SANDBOX_PATHS: "host" };
   const [command, commandArgs] =
     uid === undefined ? [process.execPath, [KILN_BIN, ...args]] : ["setpriv", [`--reuid=${uid}`, `--regid=${uid}`, "--clear-groups", process.execPath, KILN_BIN, ...args]];
   const result = spawnSync(command, commandArgs, { cwd: root, env, encoding: "utf8" });

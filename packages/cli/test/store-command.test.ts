@@ -16,7 +16,8 @@ let env: NodeJS.ProcessEnv = {};
 let server: LoopbackServer;
 beforeEach(async () => {
   root = mkdtempSync(join(tmpdir(), "kiln-repair-"));
-  env = { KILN_STORE_DIR: join(root, "store"), KILN_FETCH_ATTEMPTS: "1" };
+  // The builders use the host's tools: the sandbox shows them only when asked to.
+  env = { KILN_STORE_DIR: join(root, "store"), KILN_FETCH_ATTEMPTS: "1", KILN_SANDBOX_PATHS: "host" };
   server = await startLoopbackServer();
   server.route("/src.txt", serve("source\n"));
 });

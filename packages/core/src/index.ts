@@ -136,7 +136,9 @@ export { importPaths, type ImportOptions, type ImportResult } from "./local-stor
 export type { BuildFailure, Realiser, RealiseEvent, RealiseOptions, RealisePlan, RealiseResult } from "./realise/realiser.js";
 export { BuildFailedError, HashMismatchError, InterruptedError } from "./realise/build-errors.js";
 export { builderEnvironment, rewriteOutputPlaceholders, structuredAttrsShell, type BuilderEnvironment, type BuilderEnvironmentOptions, type BuildDirectoryFile } from "./realise/build-environment.js";
-export { DEFAULT_SANDBOX_PATHS, SANDBOX_BLOCK_FD, SANDBOX_BUILD_DIR, SANDBOX_GID, SANDBOX_INFO_FD, SANDBOX_UID, bubblewrapArguments, findBubblewrap, findSlirp4netns, sandboxPathsFromEnv, type SandboxSpec } from "./realise/sandbox.js";
+export { DEFAULT_SANDBOX_PATHS, HOST_TOOL_SANDBOX_PATHS, SANDBOX_BLOCK_FD, SANDBOX_BUILD_DIR, SANDBOX_GID, SANDBOX_INFO_FD, SANDBOX_UID, bubblewrapArguments, findBubblewrap, findSlirp4netns, parseSandboxPaths, sandboxPathsFromEnv, type SandboxSpec } from "./realise/sandbox.js";
+export { IMPURE_HOST_PATHS_ATTRIBUTE, impureHostPathsOf } from "./realise/impure-host-paths.js";
+export { SANDBOX_SHELL, elfInterpreter, sandboxShellMounts, type SandboxShellMount } from "./realise/sandbox-shell.js";
 export { BUILD_ROOT_ATTRIBUTE, BUILD_ROOT_DIRS, buildRootOf } from "./realise/build-root.js";
 export { LocalRealiser, type LocalRealiserOptions } from "./realise/local-realiser.js";
 export { DryRunRealiser } from "./realise/dry-run-realiser.js";

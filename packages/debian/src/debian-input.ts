@@ -79,6 +79,8 @@ export interface DebianFhsEnvOptions {
   readonly runScript?: string;
   /** Symlinks to add where the merged tree has nothing, e.g. `{ "usr/bin/awk": "gawk" }` (what alternatives would make). */
   readonly links?: Readonly<Record<string, string>>;
+  /** Make the merged tree of hard links or copies instead of symlinks into the unpacked packages (see {@link FhsEnvSpec.copyFiles}). */
+  readonly copyFiles?: boolean;
 }
 
 /**
@@ -191,10 +193,10 @@ function packageSet(inputName: string, locked: LockedDebianInput, index: Package
   const unpack = (entry: IndexPackage): Derivation<"out"> => layer.unpack(entry) as Derivation<"out">;
   const described = base === undefined ? inputName : `${inputName} (over ${base.inputName})`;
   /** An FHS environment of `roots` and their closure, wrappers for the roots' programs. */
-  const environment = (name: string, roots: readonly IndexPackage[], runScript?: string, links?: Readonly<Record<string, string>>): Derivation<"out"> & { readonly fhsRun: string } => {
+  const environment = (name: string, roots: readonly IndexPackage[], runScript?: string, links?: Readonly<Record<string, string>>, copyFiles?: boolean): Derivation<"out"> & { readonly fhsRun: string } => {
     const closure = resolveClosure(resolution, roots.map((entry) => entry.name), { essential });
     const ordered = [...roots, ...closure.filter((entry) => !roots.includes(entry))];
-    return withRunner(fhsEnvDerivation({ name, closure: ordered.map(unpack), programsOf: roots.map(unpack), ...(runScript !== undefined ? { runScript } : {}), ...(links !== undefined ? { links } : {}) }));
+    return withRunner(fhsEnvDerivation({ name, closure: ordered.map(unpack), programsOf: roots.map(unpack), ...(runScript !== undefined ? { runScript } : {}), ...(links !== undefined ? { links } : {}), ...(copyFiles === true ? { copyFiles } : {}) }));
   };
   const withPackages = (entry: IndexPackage, others: readonly (Derivation | string)[]): Derivation<"out"> & { readonly fhsRun: string } => {
     const roots = [entry, ...others.map((other) => {
@@ -234,7 +236,7 @@ function packageSet(inputName: string, locked: LockedDebianInput, index: Package
       return made;
     },
     closure: (names) => resolveClosure(resolution, names, { essential }),
-    fhsEnv({ name, packages: names, runScript, links }) {
+    fhsEnv({ name, packages: names, runScript, links, copyFiles }) {
       if (typeof name !== "string" || name === "") throw new DebianInputError("fhsEnv: 'name' is required");
       const roots = names.map((packageName) => {
         const entry = resolution.get(packageName);
@@ -242,7 +244,7 @@ function packageSet(inputName: string, locked: LockedDebianInput, index: Package
         if (entry === undefined) operations.package(packageName);
         return entry as IndexPackage;
       });
-      return environment(name, roots, runScript, links);
+      return environment(name, roots, runScript, links, copyFiles);
     },
     search: (query) => index.search(query),
   };

@@ -19,7 +19,7 @@
  * `maintainer-accounts.ts`).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync, type Dirent } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync, type Dirent } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { findBubblewrap, type BuiltinBuildContext } from "@kiln/core";
 import { ALTERNATIVES_FILE, chooseAlternatives, makeAlternativeLinks, readAlternatives, type AlternativeLink } from "./alternatives.js";
@@ -29,8 +29,12 @@ import { closureAccounts } from "./maintainer-accounts.js";
 import { PROGRAM_DIRS } from "./program-index.js";
 
 
-/** Adds `tree`'s entries to the merged tree at `root` (what is there already stays; Kiln's own notes about the package do not go in). */
-function mergeTree(root: string, tree: string, relative = ""): void {
+/**
+ * Adds `tree`'s entries to the merged tree at `root` (what is there already
+ * stays; Kiln's own notes about the package do not go in): symlinks into the
+ * store, or with `copy` hard links (copies across file systems).
+ */
+function mergeTree(root: string, tree: string, copy: boolean, relative = ""): void {
   let entries: Dirent[];
   try {
     entries = readdirSync(join(tree, relative), { withFileTypes: true });
@@ -50,11 +54,23 @@ function mergeTree(root: string, tree: string, relative = ""): void {
     if (entry.isDirectory()) {
       if (existing === undefined) mkdirSync(target);
       else if (!existing.isDirectory()) continue;
-      mergeTree(root, tree, path);
+      mergeTree(root, tree, copy, path);
     } else if (existing === undefined) {
       // Symlinks keep their targets, which mean paths inside the environment; files point into the store.
-      symlinkSync(entry.isSymbolicLink() ? readlinkSync(join(tree, path)) : join(tree, path), target);
+      if (entry.isSymbolicLink()) symlinkSync(readlinkSync(join(tree, path)), target);
+      else if (copy) linkOrCopy(join(tree, path), target);
+      else symlinkSync(join(tree, path), target);
     }
+  }
+}
+
+/** Hard-links `source` at `target`, or copies it (with its mode) where a link cannot be made. */
+function linkOrCopy(source: string, target: string): void {
+  try {
+    linkSync(source, target);
+  } catch {
+    copyFileSync(source, target);
+    chmodSync(target, statSync(source).mode & 0o7777);
   }
 }
 
@@ -162,7 +178,7 @@ export async function buildFhsEnvironment(context: BuiltinBuildContext): Promise
   const root = join(out, "root");
   mkdirSync(root, { recursive: true });
   const closure = list("closure");
-  for (const tree of closure) mergeTree(root, tree);
+  for (const tree of closure) mergeTree(root, tree, env("copyFiles") === "1");
   addLinks(root, list("links"));
   mkdirSync(join(root, "etc"), { recursive: true });
   for (const file of HOST_ETC_FILES) {
@@ -195,6 +211,7 @@ export async function buildFhsEnvironment(context: BuiltinBuildContext): Promise
   }
   const meta = join(out, "kiln-debian");
   mkdirSync(meta);
-  writeFileSync(join(meta, "closure"), closure.map((path) => `${path}\n`).join(""));
+  // The list makes the unpacked trees references; a tree of copies needs none of them.
+  if (env("copyFiles") !== "1") writeFileSync(join(meta, "closure"), closure.map((path) => `${path}\n`).join(""));
   if (env("package") !== "") writeFileSync(join(meta, "package"), `${env("package")}\n`);
 }

@@ -118,6 +118,14 @@ export interface FhsEnvSpec {
    * (`{ "usr/bin/awk": "gawk", "usr/bin/cc": "gcc" }`).
    */
   readonly links?: Readonly<Record<string, string>>;
+  /**
+   * Make `root/` of hard links to (or, across file systems, copies of) the
+   * unpacked files instead of symlinks to them: the environment then refers
+   * to none of the unpacked trees, so a sandbox showing it as a build root
+   * mounts one store path instead of one per package (Kiln's stdenvNoCC,
+   * whose many small builds each pay for every mount).
+   */
+  readonly copyFiles?: boolean;
 }
 
 /** An FHS environment of several packages' closures. */
@@ -135,6 +143,8 @@ export function fhsEnvDerivation(spec: FhsEnvSpec): Derivation<"out"> {
     ...(spec.links !== undefined && Object.keys(spec.links).length > 0
       ? { links: Object.entries(spec.links).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([link, target]) => `${link}=${target}`).join(" ") }
       : {}),
+    // Only given when asked for, so that other environments keep their derivations.
+    ...(spec.copyFiles === true ? { copyFiles: "1" } : {}),
     preferLocalBuild: true,
   });
 }

@@ -48,10 +48,12 @@ export interface PackageSet extends TrivialBuilders {
   readonly pkgs: this;
   /** The standard environment: the locked Debian toolchain, gcc among it, seen as `/usr` by every build (or the host's, given `hostTools`/`hostPath`). */
   readonly stdenv: Stdenv;
-  /** The standard environment without a C compiler (the host's basic tools), which the trivial builders use. */
+  /** The standard environment without a C compiler (the Debian seed's basic tools, no gcc; the host's given `hostTools`/`hostPath`), which the trivial builders use. */
   readonly stdenvNoCC: Stdenv;
   /** The standard environment of the host's tools (`/usr/bin`, `/bin`): impure. */
   readonly stdenvHost: Stdenv;
+  /** {@link PackageSet.stdenvHost} without a C compiler: impure. */
+  readonly stdenvHostNoCC: Stdenv;
   /**
    * A Debian package for `buildInputs`: from the set's Debian input
    * (`makePkgs({ debian })`), else one of the few the shipped seed has
@@ -147,10 +149,14 @@ function baseLayer(options: MakePkgsOptions<object>): (final: object) => object 
         return makeStdenv({ ...stdenvOptions, withCC: true, toolchain: "debian", ...(options.debian !== undefined ? { debian: options.debian } : {}) });
       },
       get stdenvNoCC() {
-        return makeStdenv({ ...stdenvOptions, withCC: false, toolchain: "host" });
+        if (host) return makeStdenv({ ...stdenvOptions, withCC: false, toolchain: "host" });
+        return makeStdenv({ ...stdenvOptions, withCC: false, toolchain: "debian", ...(options.debian !== undefined ? { debian: options.debian } : {}) });
       },
       get stdenvHost() {
         return makeStdenv({ ...stdenvOptions, withCC: true, toolchain: "host" });
+      },
+      get stdenvHostNoCC() {
+        return makeStdenv({ ...stdenvOptions, withCC: false, toolchain: "host" });
       },
       debianPackage: (name: string) => seedPackage(name, options.debian),
       callPackage: <Args extends object, Result>(fn: (args: Args) => Result, overrides?: Partial<Args>) => callPackageWith(final, fn, overrides),

@@ -42,7 +42,7 @@ const shipped = (): Promise<DebianPackageSetOperations> => (shippedInput ??= deb
 function fakeToolchain(directory: string): string {
   const bin = join(directory, "fake-bin");
   mkdirSync(bin, { recursive: true });
-  for (const tool of ["gcc", "cc", "make", "bash", "ld", "pkg-config"]) {
+  for (const tool of ["gcc", "cc", "make", "bash", "ld", "pkg-config", "sed", "grep", "tar", "cp", "mkdir", "ls"]) {
     writeFileSync(join(bin, tool), `#!/bin/sh\necho "${tool} (Fake) 99.9"\n`);
     chmodSync(join(bin, tool), 0o755);
   }
@@ -56,7 +56,12 @@ function storePathsWith(pathVariable: string): Record<string, string> {
     setStoreDir(process.argv[1]);
     const { defaultPackageSet, packagesOverlay } = await import(${JSON.stringify(join(repo, "packages/pkgs/dist/index.js"))});
     const pkgs = defaultPackageSet();
-    const paths = { stdenv: pkgs.stdenv.outPath };
+    const paths = { stdenv: pkgs.stdenv.outPath, stdenvNoCC: pkgs.stdenvNoCC.outPath };
+    // The trivial builders, on stdenvNoCC.
+    paths.writeText = pkgs.writeText("note", "a note").outPath;
+    paths.writeShellScript = pkgs.writeShellScript("hi", "echo hi").outPath;
+    paths.runCommand = pkgs.runCommand("made", {}, "mkdir -p $out/share && echo made > $out/share/made").outPath;
+    paths.symlinkJoin = pkgs.symlinkJoin({ name: "joined", paths: [pkgs.writeScriptBin("a", "echo a")] }).outPath;
     for (const name of Object.keys(Object.getOwnPropertyDescriptors(packagesOverlay(pkgs)))) paths[name] = pkgs[name].outPath;
     console.log(JSON.stringify(paths));
   `;
@@ -65,7 +70,7 @@ function storePathsWith(pathVariable: string): Record<string, string> {
 }
 
 describe("the hermetic stdenv", () => {
-  it.skipIf(!built)("gives the same store paths for stdenv and every package whatever gcc, make and bash come first on PATH", () => {
+  it.skipIf(!built)("gives the same store paths for stdenv, stdenvNoCC, the trivial builders and every package whatever gcc, make, bash, sed or ls come first on PATH", () => {
     const directory = mkdtempSync(join(tmpdir(), "kiln-fake-tools-"));
     try {
       const fake = fakeToolchain(directory);
@@ -76,6 +81,7 @@ describe("the hermetic stdenv", () => {
       expect(faked).toEqual(plain);
       // The host stdenv would notice such tools: the fingerprint of its search path changes.
       expect(makePkgs({ hostPath: `${fake}:/usr/bin:/bin` }).stdenv.outPath).not.toBe(makePkgs({ toolchain: "host" }).stdenv.outPath);
+      expect(makePkgs({ hostPath: `${fake}:/usr/bin:/bin` }).stdenvNoCC.outPath).not.toBe(makePkgs({ toolchain: "host" }).stdenvNoCC.outPath);
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }
@@ -89,6 +95,19 @@ describe("the hermetic stdenv", () => {
     expect(drv.inputSrcs.every((source) => /-(setup|stdenv-builder)\.sh$/.test(source))).toBe(true);
     // Every package carries the build root, which its sandbox shows as /usr.
     expect(pkgs.stdenv.mkDerivation({ name: "any" }).drv.env.get("kilnBuildRoot")).toBe(drv.env.get("kilnBuildRoot"));
+  });
+
+  it("without a compiler (stdenvNoCC, the trivial builders') depends only on the seed's tools without gcc", () => {
+    const drv = pkgs.stdenvNoCC.derivation.drv;
+    expect(pkgs.stdenvNoCC.toolchain).toBe("debian");
+    expect(drv.env.get("kilnBuildRoot")).toBe(`${pkgs.stdenvNoCC.toolchainRoot?.outPath ?? ""}/root`);
+    expect(drv.env.get("hostTools")).toContain("coreutils 9.1-1");
+    expect(drv.env.get("hostTools")).not.toContain("gcc-12 ");
+    expect([...drv.inputDrvs.keys()]).toEqual([pkgs.stdenvNoCC.toolchainRoot?.drvPath]);
+    expect(pkgs.writeText("note", "a note\n").drv.env.get("kilnBuildRoot")).toBe(drv.env.get("kilnBuildRoot"));
+    // The host's stays available, impure, by name.
+    expect(pkgs.stdenvHostNoCC.toolchain).toBe("host");
+    expect(pkgs.stdenvHostNoCC.derivation.drv.env.get("kilnBuildRoot")).toBeUndefined();
   });
 
   it("is the closure the shipped lock resolves to", async () => {
@@ -121,6 +140,24 @@ describe.skipIf(!sandboxed)("builds with the hermetic stdenv", () => {
     }
     expect(readFileSync(join(app.outPath, "share/tools"), "utf8")).toMatch(/^gcc \(Debian 12\.2\.0-14\S*\) 12\.2\.0\n1\.0\n$/);
     expect(execFileSync(join(app.outPath, "bin/greet-app"), { encoding: "utf8" })).toBe("greetings from libgreet (42, magic 42)\n");
+  });
+
+  it("of the trivial builders succeed with the seed's tools while fake ones are first on PATH, and see no host /usr", { timeout: 300_000 }, async () => {
+    const hostProgram = ["bwrap", "nix-store", "git"].find((program) => spawnSync("sh", ["-c", `command -v ${program}`]).status === 0);
+    expect(hostProgram).toBeDefined();
+    const made = pkgs.runCommand("trivial-probe", {}, `mkdir -p $out/share; { sed --version | head -n 1; if command -v ${hostProgram ?? "true"} >/dev/null; then echo host: visible; else echo host: absent; fi; } > $out/share/probe`);
+    const script = pkgs.writeShellScript("trivial-hi", "echo hi");
+    const directory = mkdtempSync(join(tmpdir(), "kiln-fake-tools-"));
+    const saved = process.env["PATH"];
+    process.env["PATH"] = `${fakeToolchain(directory)}:${saved ?? ""}`;
+    try {
+      await t.build(made, script);
+    } finally {
+      process.env["PATH"] = saved;
+      rmSync(directory, { recursive: true, force: true });
+    }
+    expect(readFileSync(join(made.outPath, "share/probe"), "utf8")).toBe("sed (GNU sed) 4.9\nhost: absent\n");
+    expect(execFileSync(script.outPath, { encoding: "utf8" })).toBe("hi\n");
   });
 
   it("fail when they use a header or a program the host has and the toolchain does not", { timeout: 300_000 }, async () => {

@@ -9,7 +9,7 @@ import { EVAL_CACHE_OPTIONS, evalCacheOptions, evaluateOptions, singleInstallabl
 import { realiseRoots, reportFailures } from "../realise-roots.js";
 import { PROFILE_OPTION, profiledIfAsked } from "../profile-option.js";
 import { allOutputsValid, makeResultLinks, printBuilt, type BuiltOutputs } from "../root-output.js";
-import { REALISE_OPTIONS, realiserName, sandboxSetting, storeDirFor } from "../store-options.js";
+import { REALISE_OPTIONS, realiserName, sandboxPathsSetting, sandboxSetting, storeDirFor } from "../store-options.js";
 import { UsageError } from "../usage-error.js";
 
 export const buildCommand: Command = {
@@ -61,7 +61,7 @@ export const buildCommand: Command = {
           args,
           io,
           derivations.map(({ derivation }) => derivation),
-          check ? (store, graph, targets, options) => checkDeterminism(graph, targets, { ...options, store, sandbox: sandboxSetting(args), keepFailed: args.options["keep-failed"] === true }) : undefined,
+          check ? (store, graph, targets, options) => checkDeterminism(graph, targets, { ...options, store, sandbox: sandboxSetting(args), ...sandboxPathsSetting(args), keepFailed: args.options["keep-failed"] === true }) : undefined,
         );
         ({ store, realiser: realiserInstance } = realised);
         if (realised.result.failed.length > 0) {

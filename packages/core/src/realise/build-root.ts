@@ -13,6 +13,7 @@
  */
 import type { Drv } from "../derivation/drv.js";
 import { BuildFailedError } from "./build-errors.js";
+import { derivationAttribute } from "./derivation-attribute.js";
 
 /** The derivation attribute naming the build root: an absolute path inside one of the build's input store paths. */
 export const BUILD_ROOT_ATTRIBUTE = "kilnBuildRoot";
@@ -25,7 +26,7 @@ export const BUILD_ROOT_ETC_FILES: readonly string[] = ["passwd", "group", "host
 
 /** The build root `drv` asks for, or `undefined` if it asks for none (it then sees the host's sandbox paths). */
 export function buildRootOf(drv: Drv): string | undefined {
-  const root = drv.env.get(BUILD_ROOT_ATTRIBUTE);
+  const root = derivationAttribute(drv, BUILD_ROOT_ATTRIBUTE);
   return root === undefined || root === "" ? undefined : root;
 }
 

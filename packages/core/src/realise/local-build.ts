@@ -27,6 +27,8 @@ import { builderEnvironment, rewriteOutputPlaceholders } from "./build-environme
 import { buildRootOf, checkBuildRoot, unsandboxedBuildRootError } from "./build-root.js";
 import { bubblewrapArguments, SANDBOX_BUILD_DIR, sandboxEtcFiles } from "./sandbox.js";
 import { stageSandboxInputs } from "./sandbox-inputs.js";
+import type { SandboxShellMount } from "./sandbox-shell.js";
+import { impureHostPathsOf } from "./impure-host-paths.js";
 import { killBuildProcesses, processesCreated, processStartTime, type BuildProcessScope } from "./build-processes.js";
 import { copyOutputTree, OutputCopyError } from "./output-copy.js";
 import { attachUserNetwork, type UserNetwork } from "./user-network.js";
@@ -37,8 +39,12 @@ import { assertCheckable, checkRebuiltOutputs, type CheckSettings } from "./rebu
 export interface SandboxSettings {
   /** The `bwrap` program. */
   readonly bubblewrap: string;
-  /** Host paths visible read-only. */
+  /** Host paths visible read-only besides the shell (`PATH` or `TARGET=SOURCE`). */
   readonly paths: readonly string[];
+  /** The mounts of the sandbox's `/bin/sh` (see `sandbox-shell.ts`). */
+  readonly shell: readonly SandboxShellMount[];
+  /** The host paths a derivation may ask for itself (see `impure-host-paths.ts`). */
+  readonly allowedImpureHostPaths: readonly string[];
   /** The `slirp4netns` program, which gives fixed-output builds a network of their own; without it they share the host's. */
   readonly slirp4netns?: string | undefined;
 }
@@ -324,7 +330,7 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
       mkdirSync(etcDir, { recursive: true });
       for (const [file, contents] of Object.entries(sandboxEtcFiles())) writeFileSync(join(etcDir, file), contents);
       args = [
-        ...bubblewrapArguments({ buildDir, chrootStoreDir, storeDir: store.storeDir, inputs: stageSandboxInputs(closure(), chrootStoreDir), sandboxPaths: sandbox.paths, buildRoot: ownRoot, etcDir, network, privateNetwork: slirp4netns !== undefined }),
+        ...bubblewrapArguments({ buildDir, chrootStoreDir, storeDir: store.storeDir, inputs: stageSandboxInputs(closure(), chrootStoreDir), sandboxPaths: [...sandbox.paths, ...impureHostPathsOf(drv, drvPath, sandbox.allowedImpureHostPaths)], shell: sandbox.shell, buildRoot: ownRoot, etcDir, network, privateNetwork: slirp4netns !== undefined }),
         "--",
         command,
         ...args,

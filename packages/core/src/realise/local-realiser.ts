@@ -17,7 +17,8 @@ import { BuildFailedError, HashMismatchError } from "./build-errors.js";
 import { NonDeterministicBuildError } from "./rebuild-check.js";
 import { buildDerivation, type SandboxSettings } from "./local-build.js";
 import type { BuildFailure, Realiser, RealiseEvent, RealiseOptions, RealiseResult } from "./realiser.js";
-import { findBubblewrap, findSlirp4netns, sandboxPathsFromEnv } from "./sandbox.js";
+import { HOST_TOOL_SANDBOX_PATHS, findBubblewrap, findSlirp4netns, sandboxPathsFromEnv } from "./sandbox.js";
+import { sandboxShellMounts } from "./sandbox-shell.js";
 import { currentLockOwner } from "../local-store/path-locks.js";
 import { cleanUpAfterDeadProcesses } from "../local-store/dead-process-cleanup.js";
 import { buildRootsRemoved } from "../local-store/build-directories.js";
@@ -28,8 +29,30 @@ export interface LocalRealiserOptions extends OpenStoreOptions {
   readonly store?: LocalStore;
   /** `true` requires bubblewrap, `false` never sandboxes, `"auto"` (the default) sandboxes where bubblewrap is installed. */
   readonly sandbox?: boolean | "auto";
-  /** Host paths visible in the sandbox (default: `KILN_SANDBOX_PATHS` or the host's `/usr`, `/bin`, `/lib`…). */
+  /**
+   * Host paths visible read-only in the sandbox besides its `/bin/sh`, as
+   * Nix's `extra-sandbox-paths`: `PATH` or `TARGET=SOURCE` (default:
+   * `KILN_SANDBOX_PATHS`, else none). Builds then depend on what the host
+   * has there: impure, an escape hatch for builds that must use host tools
+   * (`HOST_TOOL_SANDBOX_PATHS` gives the host's `/usr`, `/bin`, `/lib`…).
+   *
+   * Without them a plain `derivation()` build sees only the host's `/bin/sh`
+   * (with exactly the libraries it loads) and its input closure, as a Nix
+   * build sees only `sandbox-paths`' `/bin/sh`: shell builtins, no
+   * `mkdir`, no `/usr`. Kiln uses the host's shell rather than a pinned
+   * static busybox so that nothing is fetched before a first build, and
+   * builds get no more than Nix's minimal shell gives them (see
+   * `sandbox-shell.ts`).
+   */
   readonly sandboxPaths?: readonly string[];
+  /**
+   * Host paths a derivation may ask to see itself, in its
+   * `kilnImpureHostPaths` attribute (as Nix's `allowed-impure-host-deps`
+   * bounds `__impureHostDeps`); default {@link HOST_TOOL_SANDBOX_PATHS},
+   * which Kiln's impure host stdenv (`stdenvHost`) asks for. A derivation
+   * asking for anything else fails to build.
+   */
+  readonly allowedImpureHostPaths?: readonly string[];
   /** `NIX_BUILD_CORES` for each build (default: the number of cores). */
   readonly cores?: number;
   /** How fetchers download: timeouts, retries, mirrors (default: from the environment, see {@link fetchSettingsFromEnvironment}). */
@@ -105,7 +128,7 @@ export class LocalRealiser implements Realiser {
     }
     // slirp4netns needs a tun device.
     const slirp4netns = existsSync("/dev/net/tun") ? findSlirp4netns() : undefined;
-    return { bubblewrap, paths: this.options.sandboxPaths ?? sandboxPathsFromEnv(), slirp4netns };
+    return { bubblewrap, paths: this.options.sandboxPaths ?? sandboxPathsFromEnv(), shell: sandboxShellMounts(), allowedImpureHostPaths: this.options.allowedImpureHostPaths ?? HOST_TOOL_SANDBOX_PATHS, slirp4netns };
   }
 
   async realise(graph: DerivationGraph, targets: readonly RealiseTarget[], options: RealiseOptions = {}): Promise<RealiseResult> {

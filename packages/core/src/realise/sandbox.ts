@@ -15,6 +15,13 @@
  * powerless. `/proc/sys` is read-only: as root, the build user is the host's
  * uid 0 outside the namespace, which the kernel lets write sysctls.
  *
+ * What a build sees of the host is only the sandbox shell (`/bin/sh`, see
+ * `sandbox-shell.ts`), as Nix's default `sandbox-paths`: no `/usr`, no
+ * `/lib`, so a build cannot run a host program or read a host header it did
+ * not declare. Further host paths are the user's explicit, impure choice
+ * (Nix's `extra-sandbox-paths`): `KILN_SANDBOX_PATHS`, `kiln build
+ * --sandbox-paths`, or the realiser's `sandboxPaths`.
+ *
  * Fixed-output builds may use the network. With `slirp4netns` installed each
  * gets a network namespace of its own, connected through that user-space
  * network stack (the host's loopback unreachable), so builds cannot reach
@@ -25,9 +32,19 @@
 import { existsSync, lstatSync, readlinkSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { BUILD_ROOT_DIRS, BUILD_ROOT_ETC_FILES } from "./build-root.js";
+import type { SandboxShellMount } from "./sandbox-shell.js";
 
-/** Host paths visible read-only in every sandbox unless configured otherwise: the host's tools. */
-export const DEFAULT_SANDBOX_PATHS: readonly string[] = ["/bin", "/usr", "/lib", "/lib64", "/lib32", "/libx32", "/sbin", "/etc/alternatives"];
+/**
+ * Host paths visible read-only in every sandbox besides the sandbox shell,
+ * unless configured otherwise: none, as in Nix.
+ */
+export const DEFAULT_SANDBOX_PATHS: readonly string[] = [];
+
+/**
+ * The host's tool directories, for builds that are meant to use the host's
+ * tools (impure): `KILN_SANDBOX_PATHS=host` or `--sandbox-paths host` stands for them.
+ */
+export const HOST_TOOL_SANDBOX_PATHS: readonly string[] = ["/bin", "/usr", "/lib", "/lib64", "/lib32", "/libx32", "/sbin", "/etc/alternatives"];
 
 /** The build directory's path inside the sandbox, as in Nix. */
 export const SANDBOX_BUILD_DIR = "/build";
@@ -55,10 +72,31 @@ export const SANDBOX_INFO_FD = 3;
 /** The file descriptor bwrap waits on before it runs the builder (`--block-fd`), until the network is up. */
 export const SANDBOX_BLOCK_FD = 4;
 
-/** The sandbox paths to use: `KILN_SANDBOX_PATHS` (colon-separated) or the defaults. */
+/** The sandbox paths to use: `KILN_SANDBOX_PATHS` (see {@link parseSandboxPaths}) or the defaults (none). */
 export function sandboxPathsFromEnv(env: NodeJS.ProcessEnv = process.env): readonly string[] {
   const configured = env["KILN_SANDBOX_PATHS"];
-  return configured === undefined ? DEFAULT_SANDBOX_PATHS : configured.split(":").filter((path) => path !== "");
+  return configured === undefined ? DEFAULT_SANDBOX_PATHS : parseSandboxPaths(configured);
+}
+
+/**
+ * A colon-separated list of host paths to show in the sandbox, each `PATH`
+ * (seen at the same place) or `TARGET=SOURCE` (the host's `SOURCE` seen at
+ * `TARGET`), as Nix's `extra-sandbox-paths`; the word `host` stands for
+ * {@link HOST_TOOL_SANDBOX_PATHS}. Paths that do not exist are left out.
+ */
+export function parseSandboxPaths(list: string): string[] {
+  return list.split(":").flatMap((entry) => (entry === "host" ? HOST_TOOL_SANDBOX_PATHS : entry === "" ? [] : [entry]));
+}
+
+/** One sandbox path entry as target (inside the sandbox) and source (on the host). */
+function sandboxPathMount(entry: string): { target: string; source: string } {
+  const equals = entry.indexOf("=");
+  return equals < 0 ? { target: entry, source: entry } : { target: entry.slice(0, equals), source: entry.slice(equals + 1) };
+}
+
+/** Whether `path` is `directory` or inside it. */
+function isWithin(path: string, directory: string): boolean {
+  return path === directory || path.startsWith(directory.endsWith("/") ? directory : `${directory}/`);
 }
 
 /** What a sandboxed build needs mounted. */
@@ -70,8 +108,14 @@ export interface SandboxSpec {
   readonly storeDir: string;
   /** Store paths the build may read (its input closure). */
   readonly inputs: Iterable<string>;
-  /** Host paths visible read-only (none when there is a {@link SandboxSpec.buildRoot}). */
+  /** Host paths visible read-only, `PATH` or `TARGET=SOURCE` (none when there is a {@link SandboxSpec.buildRoot}). */
   readonly sandboxPaths: readonly string[];
+  /**
+   * The sandbox shell's mounts: `/bin/sh` and the libraries it loads (see
+   * `sandbox-shell.ts`); not used with a {@link SandboxSpec.buildRoot},
+   * which has its own `/bin/sh`. Default: none.
+   */
+  readonly shell?: readonly SandboxShellMount[];
   /**
    * A tree of the input closure to show as `/usr`, `/lib`, `/lib64`, `/bin`,
    * `/sbin` and `/etc` instead of any host path (see `build-root.ts`).
@@ -129,16 +173,26 @@ export function bubblewrapArguments(spec: SandboxSpec): string[] {
   if (privateNetwork) args.push("--info-fd", String(SANDBOX_INFO_FD), "--block-fd", String(SANDBOX_BLOCK_FD));
   else if (spec.network) args.push("--share-net");
   if (spec.buildRoot !== undefined) args.push(...buildRootMounts(spec.buildRoot));
-  for (const path of spec.buildRoot !== undefined ? [] : spec.sandboxPaths) {
+  const paths: { target: string; source: string }[] = [];
+  // A path given twice, or inside one given before, is mounted once (bubblewrap cannot mount into a read-only bind).
+  for (const entry of spec.buildRoot !== undefined ? [] : spec.sandboxPaths) {
+    const mount = sandboxPathMount(entry);
+    if (!paths.some((path) => isWithin(mount.target, path.target))) paths.push(mount);
+  }
+  // A shell file inside a directory given as a sandbox path comes with it (and could not be mounted into a read-only one).
+  for (const mount of spec.buildRoot !== undefined ? [] : (spec.shell ?? [])) {
+    if (!paths.some((path) => isWithin(mount.target, path.target))) args.push("--ro-bind", mount.source, mount.target);
+  }
+  for (const { target, source } of paths) {
     let stats;
     try {
-      stats = lstatSync(path);
+      stats = lstatSync(source);
     } catch {
       continue;
     }
     // Merged-/usr hosts make /bin a symlink; it must stay one so that /bin/sh finds its libraries under /usr.
-    if (stats.isSymbolicLink()) args.push("--symlink", readlinkSync(path), path);
-    else args.push("--ro-bind", path, path);
+    if (stats.isSymbolicLink() && target === source) args.push("--symlink", readlinkSync(source), target);
+    else args.push("--ro-bind", source, target);
   }
   for (const name of ["passwd", "group", "hosts"]) args.push("--ro-bind", join(spec.etcDir, name), `/etc/${name}`);
   if (privateNetwork) args.push("--ro-bind", join(spec.etcDir, "resolv.conf"), "/etc/resolv.conf");

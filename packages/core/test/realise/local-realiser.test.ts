@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { collectGarbage, derivation, findBubblewrap, hashString, placeholder, toFile, unsafeDiscardStringContext, verifyStore, type Derivation } from "../../src/index.js";
+import { HOST_TOOL_SANDBOX_PATHS, collectGarbage, derivation, findBubblewrap, hashString, placeholder, toFile, unsafeDiscardStringContext, verifyStore, type Derivation } from "../../src/index.js";
 import { COPIED_INPUT_LIMIT } from "../../src/realise/sandbox-inputs.js";
 import { temporaryStore, type TemporaryStore } from "./temporary-store.js";
 
@@ -261,7 +261,8 @@ describe.skipIf(findBubblewrap() === undefined)("the sandbox", () => {
       );
       // bash has /dev/tcp; the probe runs under it.
       const bashProbe = derivation({ name: "probe", system, builder: "/bin/bash", args: ["-c", probe.drv.args[1] ?? ""], input, PATH: "/usr/bin:/bin" });
-      const result = await t.realise([bashProbe], { sandbox: true });
+      // The probes use the host's bash and coreutils: the sandbox shows them only when asked to.
+      const result = await t.realise([bashProbe], { sandbox: true, sandboxPaths: HOST_TOOL_SANDBOX_PATHS });
       expect(result.failed).toEqual([]);
       expect(readFileSync(bashProbe.outPath, "utf8").trim().split("\n")).toEqual(["network=closed", "input=readonly", "host=readonly", "state=hidden", "build=writable"]);
       expect(existsSync("/usr/kiln-escape")).toBe(false);
@@ -291,7 +292,7 @@ describe.skipIf(findBubblewrap() === undefined)("the sandbox", () => {
       ].join("; ") + '; } > "$out.tmp"; mv "$out.tmp" "$out"',
       { inputs: `${small} ${large} ${tool} ${link} ${tree}` },
     );
-    const result = await t.realise([probe], { sandbox: true });
+    const result = await t.realise([probe], { sandbox: true, sandboxPaths: HOST_TOOL_SANDBOX_PATHS });
     expect(result.failed).toEqual([]);
     expect(readFileSync(probe.outPath, "utf8").trim().split("\n")).toEqual([
       "small",

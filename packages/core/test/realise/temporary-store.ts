@@ -38,6 +38,7 @@ export function temporaryStore(): TemporaryStore {
         store,
         sandbox: options.sandbox ?? false,
         ...(options.sandboxPaths ? { sandboxPaths: options.sandboxPaths } : {}),
+        ...(options.allowedImpureHostPaths ? { allowedImpureHostPaths: options.allowedImpureHostPaths } : {}),
         ...(options.fetchSettings ? { fetchSettings: options.fetchSettings } : {}),
       });
       const result = await realiser.realise(buildDerivationGraph(roots), targetsOf(roots), { ...options, onEvent: (event) => events.push(event) });

@@ -169,12 +169,15 @@ function asIndexPackage(entry: SeedPackage): IndexPackage {
  * from the shipped seed. The same lock gives the same store path either way.
  */
 export function toolchainRoot(withCC: boolean, deb?: DebianPackageSetOperations): Derivation<"out"> {
-  if (deb !== undefined) return deb.fhsEnv({ name: rootName(withCC), packages: stdenvPackageNames(withCC), links: links(withCC) });
+  // Without a compiler the root is self-contained (hard links, not symlinks into ~80 unpacked packages), so that the
+  // trivial builders' many small builds each mount one store path for their tools, not one per package.
+  const copy = withCC ? {} : { copyFiles: true };
+  if (deb !== undefined) return deb.fhsEnv({ name: rootName(withCC), packages: stdenvPackageNames(withCC), links: links(withCC), ...copy });
   const entries = (withCC ? debianSeed().compiler : debianSeed().noCompiler).map(asIndexPackage);
   const mirrors = seedMirrors();
   const unpacked = entries.map((entry) => unpackedDerivation(entry, mirrors));
   const roots = unpacked.slice(0, stdenvPackageNames(withCC).length);
-  return fhsEnvDerivation({ name: rootName(withCC), closure: unpacked, programsOf: roots, links: links(withCC) });
+  return fhsEnvDerivation({ name: rootName(withCC), closure: unpacked, programsOf: roots, links: links(withCC), ...copy });
 }
 
 /** `name version` of each package of a toolchain, for the stdenv's record of what it was made with. */

@@ -135,10 +135,10 @@ function derivationAttributes(final: Readonly<Record<string, unknown>>, stdenv: 
 }
 
 /** The `kilnBuildRoot` attribute of a package of `stdenv` with these (normalised) attributes, if its stdenv has a build root. */
-function withBuildRoot(stdenv: Stdenv, attrs: Readonly<Record<string, unknown>>): { kilnBuildRoot?: string } {
+function withBuildRoot(stdenv: Stdenv, attrs: Readonly<Record<string, unknown>>): { kilnBuildRoot?: string; kilnImpureHostPaths?: string } {
   const inputs = [...INPUT_LISTS].flatMap((list) => (Array.isArray(attrs[list]) ? (attrs[list] as unknown[]) : []));
   const root = stdenv.buildRootFor(inputs);
-  return root === undefined ? {} : { kilnBuildRoot: root };
+  return root === undefined ? stdenv.impureHostPaths : { kilnBuildRoot: root };
 }
 
 /** Turns what `overrideAttrs` was given into a layer, as nixpkgs' `toOverrideFn` does. */

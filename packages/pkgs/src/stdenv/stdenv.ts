@@ -19,14 +19,17 @@
  *
  * The `NoCC` variants leave out the compiler, so a compiler change does not
  * change what does not compile (text files, scripts, symlink trees). The
- * default `stdenvNoCC`, which the trivial builders use, is still the host's:
- * a machine's `/etc` files build without fetching a toolchain.
+ * default `stdenvNoCC`, which the trivial builders use, is on the Debian
+ * seed too (its tools without the compiler: bash, coreutils, sed, grep,
+ * tar…), so a text file, a script or a machine's `/etc` has the same store
+ * path on every host and its build cannot see the host's `/usr`. Its root is
+ * unpacked once per store; `stdenvHostNoCC` is the impure host variant.
  *
  * A `Stdenv` is not bound to a store directory: its derivation is made for
  * the current one when first needed there (the CLI and tests set it before
  * building).
  */
-import { currentSystem, derivation, getStoreDir, reportWarning, type Derivation } from "@kiln/core";
+import { HOST_TOOL_SANDBOX_PATHS, IMPURE_HOST_PATHS_ATTRIBUTE, currentSystem, derivation, getStoreDir, reportWarning, type Derivation } from "@kiln/core";
 import type { DebianPackageSetOperations } from "@kiln/debian";
 import type { PkgsConfig } from "../config.js";
 import { shippedFile } from "../shipped-files.js";
@@ -156,6 +159,16 @@ export class Stdenv {
     return toolchain === undefined ? undefined : `${buildRootWith(this.hasCC, toolchain, inputs).outPath}/root`;
   }
 
+  /**
+   * For the host toolchain, the attribute with which its builds ask the
+   * sandbox for the host's `/usr`, `/bin`, `/lib` (core's
+   * `kilnImpureHostPaths`, which the local realiser allows for these paths
+   * by default); nothing for the Debian one.
+   */
+  get impureHostPaths(): { kilnImpureHostPaths?: string } {
+    return this.toolchain === "host" ? { [IMPURE_HOST_PATHS_ATTRIBUTE]: HOST_TOOL_SANDBOX_PATHS.join(" ") } : {};
+  }
+
   /** The stdenv derivation for the current store directory. */
   get derivation(): Derivation {
     const storeDir = getStoreDir();
@@ -202,7 +215,7 @@ export class Stdenv {
       this.warned = true;
       reportWarning(`stdenv: host tools not found on ${toolchain.searchPath}: ${missing.join(", ")}; builds that need them will fail (on Debian: apt-get install build-essential)`);
     }
-    return derivation(attributes("stdenv-host", hostToolsFingerprint(toolchain)));
+    return derivation({ ...attributes("stdenv-host", hostToolsFingerprint(toolchain)), ...this.impureHostPaths });
   }
 }
 
@@ -216,14 +229,15 @@ export const stdenv: Stdenv = makeStdenv();
 
 /**
  * The default stdenv without a C compiler, for builds that only copy and
- * write files (the trivial builders'): still the host's basic tools, so that
- * writing a text file needs no toolchain fetched; the Debian one is
- * `makeStdenv({ withCC: false })`.
+ * write files (the trivial builders'): the locked Debian seed's tools
+ * without the compiler (bash, coreutils, findutils, sed, grep, gawk, tar,
+ * gzip…), seen as the sandbox's `/usr` and `/bin`; the host's are
+ * {@link stdenvHostNoCC}.
  */
-export const stdenvNoCC: Stdenv = makeStdenv({ toolchain: "host", withCC: false });
+export const stdenvNoCC: Stdenv = makeStdenv({ withCC: false });
 
 /** The stdenv with the host's tools (`/usr/bin`, `/bin`): impure, a build sees the host's libraries and headers. */
 export const stdenvHost: Stdenv = makeStdenv({ toolchain: "host" });
 
-/** {@link stdenvHost} without a C compiler. */
+/** {@link stdenvHost} without a C compiler: impure, its builds see the host's `/usr` (the trivial builders' before they moved to the Debian seed). */
 export const stdenvHostNoCC: Stdenv = makeStdenv({ toolchain: "host", withCC: false });

@@ -1,6 +1,0 @@
-#include <stdio.h>
-
-int main(void) {
-    printf("Hello from Kiln!\n");
-    return 0;
-}
