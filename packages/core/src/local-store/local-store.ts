@@ -269,7 +269,7 @@ export class LocalStore implements StoreLocation {
    * Makes every source and `.drv` of a graph valid, each after what it
    * refers to, so that the store holds the whole recipe before any build.
    * The `.drv` files and text sources are written first and registered
-   * together, up to {@link GRAPH_BATCH} in one transaction (all of a batch or
+   * together, up to 1,000 in one transaction (all of a batch or
    * none of it, as an import), rather than one transaction each.
    */
   addGraph(graph: DerivationGraph): void {
