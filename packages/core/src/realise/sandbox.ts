@@ -30,9 +30,10 @@
  * Nix's sandbox did.
  */
 import { existsSync, lstatSync, readlinkSync } from "node:fs";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { BUILD_ROOT_DIRS, BUILD_ROOT_ETC_FILES } from "./build-root.js";
 import type { SandboxShellMount } from "./sandbox-shell.js";
+import { programOnPath } from "../util/program-on-path.js";
 
 /**
  * Host paths visible read-only in every sandbox besides the sandbox shell,
@@ -51,20 +52,12 @@ export const SANDBOX_BUILD_DIR = "/build";
 
 /** The `bwrap` program on `PATH`, or `undefined`. */
 export function findBubblewrap(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  return findProgram("bwrap", env);
+  return programOnPath("bwrap", env);
 }
 
 /** The `slirp4netns` program on `PATH` (the user-space network of fixed-output builds), or `undefined`. */
 export function findSlirp4netns(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  return findProgram("slirp4netns", env);
-}
-
-function findProgram(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  for (const directory of (env["PATH"] ?? "/usr/bin:/bin").split(delimiter)) {
-    const candidate = join(directory, name);
-    if (directory !== "" && existsSync(candidate)) return candidate;
-  }
-  return undefined;
+  return programOnPath("slirp4netns", env);
 }
 
 /** The file descriptor on which bwrap reports the sandbox's PID (`--info-fd`) when a user-space network is attached. */

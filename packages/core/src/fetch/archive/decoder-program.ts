@@ -18,8 +18,7 @@
  * with Kiln's decoders alone, so the error is the one it always was.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { accessSync, constants } from "node:fs";
-import { delimiter, join } from "node:path";
+import { programOnPath } from "../../util/program-on-path.js";
 
 const found = new Map<string, string | null>();
 
@@ -32,17 +31,10 @@ export function findProgram(name: string, mark: string): string | null {
   const known = found.get(name);
   if (known !== undefined) return known;
   let program: string | null = null;
-  for (const directory of (process.env["PATH"] ?? "").split(delimiter)) {
-    if (directory === "") continue;
-    const candidate = join(directory, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-    } catch {
-      continue;
-    }
+  const candidate = programOnPath(name);
+  if (candidate !== undefined) {
     const version = spawnSync(candidate, ["--version"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 10_000 });
     if (version.status === 0 && `${version.stdout}${version.stderr}`.includes(mark)) program = candidate;
-    break;
   }
   found.set(name, program);
   return program;
