@@ -240,6 +240,8 @@ describe("a machine's toplevel", () => {
     expect(script).toMatch(/^#!\S*bash\nset -e\nrg --version\n$/);
     expect(readlinkSync(join(out, "etc", "systemd/system/multi-user.target.wants/report.service"))).toBe(manifest.files["systemd/system/report.service"]?.source);
     expect(manifest.files["systemd/system/multi-user.target.wants/report.service"]?.source).toBe(manifest.files["systemd/system/report.service"]?.source);
+    // systemd reads a link whose target is named otherwise as an alias: the store file keeps the unit's name.
+    expect(manifest.files["systemd/system/report.service"]?.source).toMatch(/^\/\S+-unit-report\.service\/report\.service$/);
   });
 
   it("makes a timer for startAt, and merges a module's timer settings into it", () => {
