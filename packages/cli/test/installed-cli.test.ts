@@ -193,3 +193,27 @@ it("with NODE_EXTRA_CA_CERTS set, the installed kiln answers --version and a cac
   expect(failing.stderr).toContain(loaded);
   expect(failing.stderr.split("unknown command").length - 1).toBe(1);
 });
+
+it("the installed kiln loads better-sqlite3's bundled JavaScript only beside the very version it was bundled from", () => {
+  const sqliteManifest = join(installed, "node_modules", "better-sqlite3", "package.json");
+  const manifestText = readFileSync(sqliteManifest, "utf8");
+  const version = (JSON.parse(manifestText) as { version: string }).version;
+  const bundled = join(installed, "node_modules", "@kiln", "core", "dist", `better-sqlite3-${version}.cjs`);
+  const bundledText = readFileSync(bundled, "utf8");
+  const marker = join(work, "bundled-sqlite-loaded");
+  try {
+    // The bundle, marked: loading it leaves a line in the marker file.
+    writeFileSync(bundled, `require("node:fs").appendFileSync(${JSON.stringify(marker)}, "loaded\\n");\n${bundledText}`);
+    const beside = run(kiln, ["gc"], work);
+    expect(beside.status, beside.stderr).toBe(0);
+    expect(readFileSync(marker, "utf8")).toBe("loaded\n");
+    // As if npm had installed another better-sqlite3 than the one bundled: the package itself is loaded, and works.
+    writeFileSync(sqliteManifest, manifestText.replace(`"version": "${version}"`, `"version": "${version}-other"`));
+    const other = run(kiln, ["gc"], work);
+    expect(other.status, other.stderr).toBe(0);
+    expect(readFileSync(marker, "utf8")).toBe("loaded\n");
+  } finally {
+    writeFileSync(bundled, bundledText);
+    writeFileSync(sqliteManifest, manifestText);
+  }
+});
