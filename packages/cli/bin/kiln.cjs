@@ -7,18 +7,21 @@
 # from the evaluation cache or `kiln --version` downloads nothing, so when the
 # variable is set they are first tried by a Node started without it (its
 # value handed over in KILN_DEFERRED_EXTRA_CA_CERTS, so the command sees the
-# environment as given); anything else (exit status 75, nothing done) runs
-# as ever, in a Node started with the environment exactly as given.
-if [ -n "${NODE_EXTRA_CA_CERTS:-}" ]; then
-  (
-    KILN_DEFERRED_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS
-    export KILN_DEFERRED_EXTRA_CA_CERTS
-    unset NODE_EXTRA_CA_CERTS
-    exec node "$0" "$@"
-  )
-  status=$?
-  [ "$status" -eq 75 ] || exit "$status"
-fi
+# environment as given); anything else (exit status 75, nothing done), and
+# every other command, runs as ever, in a Node started with the environment
+# exactly as given.
+case "${NODE_EXTRA_CA_CERTS:+set} $1" in
+  "set build" | "set instantiate" | "set --version" | "set version")
+    (
+      KILN_DEFERRED_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS
+      export KILN_DEFERRED_EXTRA_CA_CERTS
+      unset NODE_EXTRA_CA_CERTS
+      exec node "$0" "$@"
+    )
+    status=$?
+    [ "$status" -eq 75 ] || exit "$status"
+    ;;
+esac
 unset KILN_DEFERRED_EXTRA_CA_CERTS
 exec node "$0" "$@"
 */
