@@ -4,11 +4,9 @@
  * gives its roots without loading the config at all. What `kiln build` and
  * `kiln instantiate` run.
  */
-import type { FoundDerivation } from "../graph/collect-derivations.js";
-import { reportWarning } from "../warnings.js";
+import { type FoundDerivation, reportWarning, recordEvaluationReads, type EvaluationReads } from "@kiln/formats";
 import { instantiate, type EvaluateOptions } from "./evaluate.js";
 import { EVALUATION_REUSED_NOTE, evaluationCacheEnabled, evaluationKeyOf, lookupEvaluation, saveEvaluation, type CachedRoot } from "./evaluation-cache.js";
-import { recordEvaluationReads, type EvaluationReads } from "./evaluation-reads.js";
 
 /** Options of {@link instantiateCached}. */
 export interface CachedInstantiateOptions extends EvaluateOptions {

@@ -20,7 +20,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { isBuiltin } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Message, Metafile, Plugin } from "esbuild";
-import { ConfigEvaluationError, ConfigImportCycleError, ConfigSyntaxError, type SourceLocation } from "./config-errors.js";
+import { ConfigEvaluationError, ConfigImportCycleError, ConfigSyntaxError, type SourceLocation } from "@kiln/formats";
 
 const TYPESCRIPT = /\.(?:ts|mts|cts|tsx)$/;
 /** Kiln's and esbuild's versions, read once, when a config is first loaded (not when Kiln starts): a change of either makes new bundles. */
@@ -35,7 +35,7 @@ function toolVersions(): { readonly kiln: string; readonly esbuild: string } {
   } catch {
     // Without esbuild's version, bundles are still rebuilt when Kiln's changes.
   }
-  versions = { kiln: read(new URL("../../package.json", import.meta.url)), esbuild };
+  versions = { kiln: read(new URL("../package.json", import.meta.url)), esbuild };
   return versions;
 }
 

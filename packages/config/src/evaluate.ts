@@ -3,11 +3,8 @@
  * select the attribute, find the derivations. Every CLI command that reads a
  * config goes through here, and so can any program that embeds Kiln.
  */
-import { setStoreDir } from "../store/current-store-dir.js";
-import { collectDerivations, type FoundDerivation } from "../graph/collect-derivations.js";
-import { parseAttrPath, selectAttrPath } from "./attr-path.js";
+import { setStoreDir, collectDerivations, type FoundDerivation, parseAttrPath, selectAttrPath, ConfigExportError } from "@kiln/formats";
 import { evaluateInConfig, findInSources, loadConfig, parseInstallable, resolveConfigFile, type LoadConfigOptions } from "./load-config.js";
-import { ConfigExportError } from "./config-errors.js";
 
 /** Options of {@link evaluateInstallable}. */
 export interface EvaluateOptions extends LoadConfigOptions {

@@ -15,13 +15,11 @@
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { configCacheDir } from "./config-bundle.js";
-import type { EvaluationReads } from "./evaluation-reads.js";
-import { hashPathSync } from "../store/nar-hash.js";
-import { getStoreDir } from "../store/current-store-dir.js";
-import { writeFileAtomically } from "../util/write-file-atomically.js";
+import { type EvaluationReads, hashPathSync, getStoreDir, writeFileAtomically } from "@kiln/formats";
 import { parseInstallable, resolveConfigFile } from "./installable.js";
 
 /** One derivation an installable evaluated to, as the cache keeps it. */
@@ -125,10 +123,15 @@ function contentHash(path: string): string | null {
   }
 }
 
-/** The files of Kiln's core that, rebuilt, change what evaluation gives: its manifest, and in a checkout the build's record. */
+/**
+ * The files of Kiln that, rebuilt, change what evaluation gives, of this
+ * package and of `@kiln/formats` (whose `derivation()` a config calls,
+ * through whichever package it imports): their manifests, and in a checkout
+ * the builds' records.
+ */
 function kilnFiles(): string[] {
-  const root = fileURLToPath(new URL("../../", import.meta.url));
-  return [join(root, "package.json"), join(root, "dist", ".tsbuildinfo")];
+  const roots = [fileURLToPath(new URL("../", import.meta.url)), dirname(dirname(createRequire(import.meta.url).resolve("@kiln/formats")))];
+  return roots.flatMap((root) => [join(root, "package.json"), join(root, "dist", ".tsbuildinfo")]);
 }
 
 /** For a package module: the module, its package's manifest and (in a workspace checkout) the build's record, whose identities say it was reinstalled or rebuilt. */

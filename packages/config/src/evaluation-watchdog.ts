@@ -15,9 +15,7 @@ import { existsSync } from "node:fs";
 import { getHeapStatistics } from "node:v8";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { ConfigEvaluationStoppedError, type SourceLocation } from "./config-errors.js";
-import { isConfigBundle, originalPositionInBundle } from "./bundle-source-maps.js";
-import { isKilnPackageFile } from "./source-location.js";
+import { ConfigEvaluationStoppedError, type SourceLocation, isConfigBundle, originalPositionInBundle, isKilnPackageFile } from "@kiln/formats";
 import { SLOT, SLOT_COUNT, STOP_HOOK, withSpinnerLock, type PausedFrame, type StopReport, type WatchdogData } from "./evaluation-watchdog-protocol.js";
 
 /** Limits on evaluating a config. */

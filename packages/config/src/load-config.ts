@@ -15,30 +15,16 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import {
-  AttributeNotFoundError,
-  ConfigError,
-  ConfigEvaluationError,
-  ConfigExitError,
-  ConfigMissingExportError,
-  ConfigNotFoundError,
-  ConfigUnsettledError,
-  type SourceLocation,
-} from "./config-errors.js";
+import { AttributeNotFoundError, ConfigError, ConfigEvaluationError, ConfigExitError, ConfigMissingExportError, ConfigNotFoundError, ConfigUnsettledError, type SourceLocation, noteEvaluationRead, configSourceFiles, registerConfigBundle, userLocation, KilnError, closeNames } from "@kiln/formats";
 import { configBundle, type ConfigBundle } from "./config-bundle.js";
-import { noteEvaluationRead } from "./evaluation-reads.js";
-import { configSourceFiles, registerConfigBundle } from "./bundle-source-maps.js";
-import { userLocation } from "./source-location.js";
-import { KilnError } from "../errors.js";
-import { closeNames } from "../util/close-names.js";
 import { awaitEvaluation, configureEvaluation, duringEvaluation, onEvaluationStop, type EvaluationLimits } from "./evaluation-watchdog.js";
 
 /** Options of {@link loadConfig}. */
 export interface LoadConfigOptions {
   /**
    * Packages a config may import without installing them, by name, as URLs
-   * of their entry modules. `@kiln/core` is always included; the CLI adds
-   * `@kiln/modules` and `@kiln/pkgs`.
+   * of their entry modules, besides those offered with {@link offerToConfigs}
+   * (`@kiln/core` offers itself); the CLI adds its own `@kiln/*` packages.
    */
   readonly fallbackPackages?: Readonly<Record<string, string>>;
   /** Limits on evaluating the config (timeout, memory, progress spinner). */
@@ -55,7 +41,18 @@ export interface LoadedConfig {
   readonly exportsDefault: boolean;
 }
 
-const CORE_ENTRY = new URL("../index.js", import.meta.url).href;
+/** Packages every config may import without installing them, by name: the URL of the entry module. */
+const offeredPackages: Record<string, string> = {};
+
+/**
+ * Offers the package `name` (its entry module at the URL `entry`) to every
+ * config loaded, which may then import it without installing it. `@kiln/core`
+ * offers itself so, being above this package: this package does not name it.
+ */
+export function offerToConfigs(name: string, entry: string): void {
+  offeredPackages[name] = entry;
+}
+
 let loadCounter = 0;
 
 /** The first place in the user's files (the first group of `pattern` if it has one) (`files`, else every config source loaded) where `pattern` matches, as a location. */
@@ -239,7 +236,7 @@ function noteBundleReads(bundle: ConfigBundle): void {
 export async function loadConfig(file: string, options: LoadConfigOptions = {}): Promise<LoadedConfig> {
   const absolute = resolve(file);
   if (!existsSync(absolute) || !statSync(absolute).isFile()) throw new ConfigNotFoundError(`config file '${absolute}' does not exist`);
-  const fallbackPackages = { "@kiln/core": CORE_ENTRY, ...options.fallbackPackages };
+  const fallbackPackages = { ...offeredPackages, ...options.fallbackPackages };
   // Started before bundling, so the watchdog thread boots while esbuild works.
   configureEvaluation({ label: absolute, ...options.limits });
   const bundle = await configBundle(absolute, { fallbackPackages });

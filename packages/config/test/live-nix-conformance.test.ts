@@ -15,7 +15,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 // The config loader registers compiled module hooks, so load through the built package.
-import { instantiate, isDerivation } from "@kiln/core";
+import { instantiate } from "@kiln/config";
+import { isDerivation } from "@kiln/formats";
 import { diffAterms } from "./live/aterm-diff.js";
 import { toKiln } from "./live/emit-kiln.js";
 import { nixDerivationAttrs, toNix, type SourceLocation } from "./live/emit-nix.js";
@@ -28,7 +29,7 @@ const seed = Number(process.env["KILN_CONFORMANCE_SEED"] ?? Math.floor(Math.rand
 const count = Number(process.env["KILN_CONFORMANCE_COUNT"] ?? 220);
 const KILN_BIN = fileURLToPath(new URL("../../cli/bin/kiln.js", import.meta.url));
 const STORE_DIR = "/nix/store";
-const reproduce = `KILN_CONFORMANCE_SEED=${seed} KILN_CONFORMANCE_COUNT=${count} npx vitest run packages/core/test/live-nix-conformance.test.ts`;
+const reproduce = `KILN_CONFORMANCE_SEED=${seed} KILN_CONFORMANCE_COUNT=${count} npx vitest run packages/config/test/live-nix-conformance.test.ts`;
 
 if (!hasNix) console.warn("live conformance skipped: nix-instantiate is not on PATH");
 
@@ -85,7 +86,7 @@ async function runKilnInProcess(config: string): Promise<Map<string, { drvPath: 
   // exercises), so the config gets a node_modules link; made after the CLI run, so as not to help it.
   const link = join(workspace as string, "node_modules", "@kiln");
   mkdirSync(link, { recursive: true });
-  symlinkSync(fileURLToPath(new URL("..", import.meta.url)), join(link, "core"));
+  symlinkSync(fileURLToPath(new URL("../../core", import.meta.url)), join(link, "core"));
   const found = await instantiate(config, { storeDir: STORE_DIR });
   return new Map(found.filter(({ derivation }) => isDerivation(derivation)).map(({ attrPath, derivation }) => [attrPath, { drvPath: derivation.drvPath, aterm: derivation.aterm }]));
 }

@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConfigEvaluationError, ConfigSyntaxError, loadConfig } from "../../src/index.js";
+import { ConfigEvaluationError, ConfigSyntaxError } from "@kiln/formats";
+import { loadConfig } from "../src/index.js";
 
 let root: string;
 let cache: string;

@@ -4,7 +4,7 @@
  * They go to standard error by default; an embedding program can take them
  * instead with {@link setWarningHandler}.
  */
-import { noteEvaluationRead } from "./config/evaluation-reads.js";
+import { noteEvaluationRead } from "./evaluation/evaluation-reads.js";
 
 /** Receives each warning's text. */
 export type WarningHandler = (message: string) => void;

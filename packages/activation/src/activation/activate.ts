@@ -19,8 +19,7 @@
  */
 import { chownSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { writeFileAtomically } from "../util/write-file-atomically.js";
-import { lexists } from "../util/lexists.js";
+import { writeFileAtomically, lexists } from "@kiln/formats";
 import { planAccountChanges, type AccountChanges, type AccountFiles, type CreatedAccounts } from "./account-changes.js";
 import { checkAccountFile, parseAccountFile } from "./account-files.js";
 import { ActivationError, ActivationManifestError, ActivationPathError } from "./activation-errors.js";

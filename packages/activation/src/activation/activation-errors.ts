@@ -3,7 +3,7 @@
  * put the previous generation's files and accounts back when one of these
  * reaches the caller, and the message says what failed and why.
  */
-import { KilnError } from "../errors.js";
+import { KilnError } from "@kiln/formats";
 
 /** A store path is not a toplevel or activation package, or its manifest is malformed. */
 export class ActivationManifestError extends KilnError {

@@ -21,8 +21,8 @@
  */
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { currentLockOwner, isLockOwnerAlive } from "../local-store/path-locks.js";
-import { syncDirectory, temporaryPathFor, writeFileAtomically } from "../util/write-file-atomically.js";
+import { currentLockOwner, isLockOwnerAlive } from "@kiln/store";
+import { syncDirectory, temporaryPathFor, writeFileAtomically } from "@kiln/formats";
 import type { CreatedAccounts } from "./account-changes.js";
 import { ACCOUNT_FILE_FIELDS } from "./account-files.js";
 import { ActivationError } from "./activation-errors.js";

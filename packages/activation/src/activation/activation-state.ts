@@ -7,7 +7,7 @@
  */
 import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { temporaryPathFor, writeFileAtomically } from "../util/write-file-atomically.js";
+import { temporaryPathFor, writeFileAtomically } from "@kiln/formats";
 import type { CreatedAccounts } from "./account-changes.js";
 import type { ActivationTarget } from "./activation-target.js";
 

@@ -7,7 +7,7 @@
  */
 import { chmodSync, chownSync, copyFileSync, mkdirSync, renameSync, rmdirSync, rmSync, symlinkSync, unlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { temporaryPathFor } from "../util/write-file-atomically.js";
+import { temporaryPathFor } from "@kiln/formats";
 import type { ManagedFile } from "./activation-manifest.js";
 import { BACKUP_SUFFIX, copyMode, type FilePlan } from "./file-changes.js";
 

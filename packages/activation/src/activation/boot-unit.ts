@@ -11,7 +11,7 @@
  */
 import { mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
-import { temporaryPathFor, writeFileAtomically } from "../util/write-file-atomically.js";
+import { temporaryPathFor, writeFileAtomically } from "@kiln/formats";
 import type { ActivationTarget } from "./activation-target.js";
 
 /** The unit's name. */

@@ -17,10 +17,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync,
 import { spawnSync } from "node:child_process";
 import { isAbsolute, join } from "node:path";
 import { ageDecrypt } from "../secrets/age.js";
-import { AgeError } from "../secrets/secret-errors.js";
-import { secretPlaceholder } from "../secrets/secret-template.js";
-import { writeFileAtomically } from "../util/write-file-atomically.js";
-import { getStoreDir } from "../store/current-store-dir.js";
+import { AgeError, secretPlaceholder, writeFileAtomically, getStoreDir } from "@kiln/formats";
 import { ActivationError } from "./activation-errors.js";
 import type { ActivationManifest } from "./activation-manifest.js";
 import { isLiveMachine, type ActivationTarget } from "./activation-target.js";

@@ -9,7 +9,7 @@
  * `nixos-rebuild --diff` leave to the reader of two store paths.
  */
 import type { ActivationManifest, ManifestPackage } from "../activation/activation-manifest.js";
-import { parseDrvName } from "../derivation/parse-drv-name.js";
+import { parseDrvName } from "@kiln/formats";
 import { diffAccounts, type AccountsDiff } from "./accounts-diff.js";
 import { diffManagedFiles, diffUnits, textDiff, type FilesDiff, type UnitsDiff } from "./managed-files-diff.js";
 

@@ -9,7 +9,7 @@
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import type { ActivationManifest, ManagedFile } from "../activation/activation-manifest.js";
 import { isUnitEntry, manifestUnits, wantedBy } from "../activation/unit-changes.js";
-import { unifiedDiff } from "../util/unified-diff.js";
+import { unifiedDiff } from "@kiln/formats";
 
 /** Files larger than this (or holding a NUL byte) are compared without a text diff. */
 export const TEXT_DIFF_LIMIT = 64 * 1024;

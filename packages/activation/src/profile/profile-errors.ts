@@ -1,5 +1,5 @@
 /** The errors of profiles and their generations. */
-import { KilnError } from "../errors.js";
+import { KilnError } from "@kiln/formats";
 
 /** A generation that does not exist, or that cannot be deleted or rolled back to. */
 export class GenerationError extends KilnError {

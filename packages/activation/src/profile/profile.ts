@@ -14,7 +14,7 @@
 import { lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import type { RegisterRoot } from "../activation/activation-state.js";
-import { temporaryPathFor } from "../util/write-file-atomically.js";
+import { temporaryPathFor } from "@kiln/formats";
 import { GenerationError } from "./profile-errors.js";
 
 /** One generation of a profile. */

@@ -9,7 +9,7 @@
  * input and taken from its standard output, never written to a file here.
  */
 import { spawnSync } from "node:child_process";
-import { AgeError } from "./secret-errors.js";
+import { AgeError } from "@kiln/formats";
 
 /**
  * The age program to run: `program` when given (a store path from the

@@ -10,9 +10,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
-import { writeFileAtomically } from "../util/write-file-atomically.js";
+import { writeFileAtomically, AgeError } from "@kiln/formats";
 import { ageDecrypt, ageEncrypt } from "./age.js";
-import { AgeError } from "./secret-errors.js";
 import type { SecretRules } from "./secret-rules.js";
 
 /** Options of {@link editSecretFile} and {@link rekeySecretFiles}. */

@@ -14,7 +14,7 @@
  */
 import { existsSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { SecretDeclarationError } from "./secret-errors.js";
+import { SecretDeclarationError } from "@kiln/formats";
 
 /** One age file's recipients. */
 export interface SecretRule {

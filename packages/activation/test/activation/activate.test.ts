@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { activate, ActivationConflictError, ActivationError, ActivationManifestError, activeGeneration, machineTarget, homeTarget, BACKUP_SUFFIX } from "@kiln/core";
+import { activate, ActivationConflictError, ActivationError, ActivationManifestError, activeGeneration, machineTarget, homeTarget, BACKUP_SUFFIX } from "@kiln/activation";
 import { distributionRoot, link, normalUser, scratch, snapshot, storeFile, toplevel } from "./activation-fixture.js";
 
 describe("activating a machine", () => {

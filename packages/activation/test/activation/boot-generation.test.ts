@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { activateBootGeneration, activeGeneration, bootConfiguration, bootUnitText, deleteOldGenerations, installBootUnit, machineTarget, switchConfiguration, targetProfile } from "@kiln/core";
+import { activateBootGeneration, activeGeneration, bootConfiguration, bootUnitText, deleteOldGenerations, installBootUnit, machineTarget, switchConfiguration, targetProfile } from "@kiln/activation";
 import { distributionRoot, link, normalUser, scratch, snapshot, storeFile, toplevel } from "./activation-fixture.js";
 
 function withoutProfiles(tree: Record<string, string>): Record<string, string> {

@@ -1,6 +1,6 @@
 /** `diffGenerations` reports every kind of change two generations make, and `planSwitch` compares with the active one. */
 import { describe, expect, test } from "vitest";
-import { activate, diffGenerations, isEmptyDiff, machineTarget, planSwitch, readActivationManifest, TEXT_DIFF_LIMIT } from "@kiln/core";
+import { activate, diffGenerations, isEmptyDiff, machineTarget, planSwitch, readActivationManifest, TEXT_DIFF_LIMIT } from "@kiln/activation";
 import { distributionRoot, link, normalUser, scratch, storeFile, toplevel } from "./activation-fixture.js";
 
 function twoGenerations() {

@@ -9,15 +9,15 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
-import { activate, activeGeneration, BACKUP_SUFFIX, machineTarget } from "@kiln/core";
+import { activate, activeGeneration, BACKUP_SUFFIX, machineTarget } from "@kiln/activation";
 import { distributionRoot, link, scratch, snapshot, storeFile, toplevel } from "./activation-fixture.js";
 
-const corePackage = fileURLToPath(new URL("../../", import.meta.url));
+const ownPackage = fileURLToPath(new URL("../../", import.meta.url));
 
 /** Activates `system` into `root` in another process and waits until its activation script has started; returns how to kill it. */
 async function startActivation(system: string, root: string, started: string): Promise<() => Promise<void>> {
-  const code = `import { activate, machineTarget } from "@kiln/core"; activate(process.argv[1], machineTarget(process.argv[2]));`;
-  const child = spawn(process.execPath, ["--input-type=module", "-e", code, system, root], { cwd: corePackage, stdio: "ignore" });
+  const code = `import { activate, machineTarget } from "@kiln/activation"; activate(process.argv[1], machineTarget(process.argv[2]));`;
+  const child = spawn(process.execPath, ["--input-type=module", "-e", code, system, root], { cwd: ownPackage, stdio: "ignore" });
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_status, signal) => resolve(signal)));
   const deadline = Date.now() + 20_000;
   while (!existsSync(started) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));

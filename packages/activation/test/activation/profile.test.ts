@@ -1,7 +1,7 @@
 import { lutimesSync, readlinkSync, renameSync, rmSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { diffGenerations, GenerationError, parseAge, Profile, readActivationManifest, rollbackConfiguration, switchConfiguration, machineTarget, activeGeneration } from "@kiln/core";
+import { diffGenerations, GenerationError, parseAge, Profile, readActivationManifest, rollbackConfiguration, switchConfiguration, machineTarget, activeGeneration } from "@kiln/activation";
 import { link, scratch, snapshot, storeFile, toplevel } from "./activation-fixture.js";
 
 const DAY = 86_400_000;

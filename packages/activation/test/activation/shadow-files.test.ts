@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { activate, machineTarget } from "@kiln/core";
+import { activate, machineTarget } from "@kiln/activation";
 import { link, normalUser, scratch, snapshot, storeFile, toplevel } from "./activation-fixture.js";
 
 /** A bare root: passwd and group, but no shadow files, as a fresh `--root` tree often is. */

@@ -1,9 +1,7 @@
 /** A Secret coerces to its run-time path only, and every way of turning it into a string that enters the store refuses it. */
 import { describe, expect, it } from "vitest";
-import { derivation } from "../derivation/derivation.js";
-import { validateActivationManifest } from "../activation/read-activation-manifest.js";
-import { homeSecret, isSecret, secret } from "./secret.js";
-import { isSecretTemplate, secretPlaceholder, secretTemplate } from "./secret-template.js";
+import { derivation, homeSecret, isSecret, secret, isSecretTemplate, secretPlaceholder, secretTemplate } from "@kiln/formats";
+import { validateActivationManifest } from "../../src/activation/read-activation-manifest.js";
 
 const db = secret({ name: "db-password", file: "/secrets/db.age", owner: "app", group: "app", mode: "0440" });
 

@@ -6,7 +6,7 @@
  * sources, that share one store path), `.drv` closures, and structured
  * attributes.
  */
-import { Hash, hashString, zeroHash, type HashAlgorithm } from "../../src/index.js";
+import { Hash, hashString, zeroHash, type HashAlgorithm } from "@kiln/formats";
 import { type Interpolation, type LiveCases, type LiveSpec, type LiveText, type LiveValue, SpecialValue, interpolate, mapLiteralText } from "./live-spec.js";
 import { SeededRandom } from "./seeded-random.js";
 import { IMPORTABLE_SOURCES } from "./source-tree.js";

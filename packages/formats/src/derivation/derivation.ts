@@ -27,7 +27,7 @@ import { DerivationError } from "./derivation-error.js";
 import type { Drv, DrvOutput } from "./drv.js";
 import { hashDerivationModulo, hashWithInputsModulo, inputsModulo, type HashModulo } from "./hash-modulo.js";
 import { reportWarning } from "../warnings.js";
-import { noteDerivationForProfile } from "../config/evaluation-profile.js";
+import { noteDerivationForProfile } from "../evaluation/evaluation-profile.js";
 
 export type { DerivationAttrValue } from "./coerce.js";
 

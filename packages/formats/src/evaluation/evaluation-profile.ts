@@ -11,8 +11,8 @@
  * file's.
  */
 import { fileURLToPath } from "node:url";
-import { isConfigBundle, originalFileInBundle } from "./bundle-source-maps.js";
-import { packageOfFile } from "./source-location.js";
+import { isConfigBundle, originalFileInBundle } from "../source/bundle-source-maps.js";
+import { packageOfFile } from "../source/source-location.js";
 
 /** One line of a profile: a file of the config, or a package. */
 export interface ProfileEntry {

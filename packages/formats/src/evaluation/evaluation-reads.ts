@@ -13,7 +13,7 @@
  * a config loads (the CLI's, a project's own) records into the same one.
  */
 import { fileURLToPath } from "node:url";
-import { isConfigBundle } from "./bundle-source-maps.js";
+import { isConfigBundle } from "../source/bundle-source-maps.js";
 
 /** A local path `path()` imported, and the NAR hash it had. */
 export interface SourceRead {

@@ -4,7 +4,7 @@
  * a fetch's hash is wrong. Kept on `globalThis` so that every copy of
  * `@kiln/core` in a process shares it, as the string-context registry does.
  */
-import type { SourceLocation } from "../config/config-errors.js";
+import type { SourceLocation } from "../evaluation/config-errors.js";
 
 /** What Kiln remembers of one fetcher call. */
 export interface FetcherCall {

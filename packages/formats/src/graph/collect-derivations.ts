@@ -6,7 +6,7 @@
  * `recurseForDerivations`). A derivation is not searched inside.
  */
 import { isDerivation, type Derivation } from "../derivation/derivation.js";
-import { formatAttrPath } from "../config/attr-path.js";
+import { formatAttrPath } from "../evaluation/attr-path.js";
 
 /** A derivation and the attribute path where it was found. */
 export interface FoundDerivation {

@@ -9,7 +9,7 @@
  */
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { originalFileInBundle } from "../config/bundle-source-maps.js";
+import { originalFileInBundle } from "./bundle-source-maps.js";
 
 // dist/source/caller-file.js (or src/source/caller-file.ts) → dist (or src): Kiln's own code.
 const CODE_ROOT = dirname(dirname(fileURLToPath(import.meta.url)));

@@ -9,8 +9,8 @@
  */
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { SourceLocation } from "../config/config-errors.js";
-import { stackLocations } from "../config/source-location.js";
+import type { SourceLocation } from "../evaluation/config-errors.js";
+import { stackLocations } from "./source-location.js";
 
 // dist/source/caller-location.js (or src/…) → dist (or src): Kiln's own code.
 const CODE_ROOT = dirname(dirname(fileURLToPath(import.meta.url)));

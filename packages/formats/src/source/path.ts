@@ -16,7 +16,7 @@ import { hashPathSync } from "../store/nar-hash.js";
 import { makeFixedOutputPath, storePathNameProblem } from "../store/store-path.js";
 import { registerContextEntry } from "../derivation/context.js";
 import { callerFile } from "./caller-file.js";
-import { noteEvaluationRead } from "../config/evaluation-reads.js";
+import { noteEvaluationRead } from "../evaluation/evaluation-reads.js";
 
 /** A local path that cannot be imported: missing, unreadable, or with a name the store refuses. */
 export class SourcePathError extends KilnError {

@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { SourceLocation } from "./config-errors.js";
+import type { SourceLocation } from "../evaluation/config-errors.js";
 import { isConfigBundle } from "./bundle-source-maps.js";
 
 // "at fn (/path/file.ts:1:2)" or "at /path/file.ts:1:2"; Node's own frames (node:internal/…) do not match.
@@ -34,39 +34,47 @@ export function stackLocations(stack: string): SourceLocation[] {
   return locations;
 }
 
-/** Kiln's own packages: their frames are never the user's, wherever they are installed. */
-const KILN_PACKAGES = new Set(["@kiln/core", "@kiln/modules", "@kiln/pkgs", "@kiln/cli"]);
-const packageNames = new Map<string, string | undefined>();
+/**
+ * Kiln's own packages say so in their manifest, `"kiln": { "ownCode": true }`:
+ * their frames are never the user's, wherever they are installed. Asking the
+ * manifest, not a list of names, lets each package (this one and those above
+ * it) be known without this one naming them.
+ */
+interface PackageManifest {
+  readonly name: string;
+  readonly ownCode: boolean;
+}
 
-/** The `name` of the nearest `package.json` above `directory` (cached: a stack has many frames). */
-function packageNameAbove(directory: string): string | undefined {
-  if (packageNames.has(directory)) return packageNames.get(directory);
-  const manifest = join(directory, "package.json");
-  let name: string | undefined;
-  if (existsSync(manifest)) {
+const manifests = new Map<string, PackageManifest | undefined>();
+
+/** The nearest `package.json` above `directory`, as far as it matters here (cached: a stack has many frames). */
+function manifestAbove(directory: string): PackageManifest | undefined {
+  if (manifests.has(directory)) return manifests.get(directory);
+  const file = join(directory, "package.json");
+  let manifest: PackageManifest | undefined;
+  if (existsSync(file)) {
     try {
-      const parsed = JSON.parse(readFileSync(manifest, "utf8")) as { name?: unknown };
-      name = typeof parsed.name === "string" ? parsed.name : "";
+      const parsed = JSON.parse(readFileSync(file, "utf8")) as { name?: unknown; kiln?: { ownCode?: unknown } };
+      manifest = { name: typeof parsed.name === "string" ? parsed.name : "", ownCode: parsed.kiln?.ownCode === true };
     } catch {
-      name = "";
+      manifest = { name: "", ownCode: false };
     }
   } else {
     const parent = dirname(directory);
-    name = parent === directory ? undefined : packageNameAbove(parent);
+    manifest = parent === directory ? undefined : manifestAbove(parent);
   }
-  packageNames.set(directory, name);
-  return name;
+  manifests.set(directory, manifest);
+  return manifest;
 }
 
 /** The name of the package `file` belongs to (the nearest `package.json` above it), if any. */
 export function packageOfFile(file: string): string | undefined {
-  return packageNameAbove(dirname(file)) || undefined;
+  return manifestAbove(dirname(file))?.name || undefined;
 }
 
 /** Whether `file` belongs to one of Kiln's own packages (a frame of a lazily read option, say). */
 export function isKilnPackageFile(file: string): boolean {
-  const name = packageNameAbove(dirname(file));
-  return name !== undefined && KILN_PACKAGES.has(name);
+  return manifestAbove(dirname(file))?.ownCode === true;
 }
 
 /**

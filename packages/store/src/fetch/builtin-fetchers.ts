@@ -7,11 +7,9 @@
  */
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { declaredOutputHash, type Drv } from "../derivation/drv.js";
-import type { Hash } from "../store/hash.js";
+import { declaredOutputHash, type Drv, type Hash, FetchError, FetcherArgumentError } from "@kiln/formats";
 import { unpackArchive } from "./archive/unpack-archive.js";
 import { downloadFile } from "./download.js";
-import { FetchError, FetcherArgumentError } from "./fetch-errors.js";
 import type { FetchSettings } from "./fetch-settings.js";
 import { gitCheckout } from "./git-checkout.js";
 import { hashedMirrorUrls } from "./hashed-mirrors.js";

@@ -19,7 +19,7 @@ import { createReadStream, createWriteStream, rmSync, statSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { FetchError } from "./fetch-errors.js";
+import { FetchError } from "@kiln/formats";
 import type { FetchSettings } from "./fetch-settings.js";
 
 // Node's HTTP and TLS modules take tens of milliseconds to load: required when a download starts, not when Kiln does.

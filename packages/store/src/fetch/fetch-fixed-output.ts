@@ -8,10 +8,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { declaredOutputHash, type Drv } from "../derivation/drv.js";
-import type { Hash } from "../store/hash.js";
-import { hashFileSync, hashPathSync } from "../store/nar-hash.js";
-import type { FileIngestionMethod } from "../store/store-path.js";
+import { declaredOutputHash, type Drv, type Hash, hashFileSync, hashPathSync, type FileIngestionMethod } from "@kiln/formats";
 import { runBuiltinBuilder } from "./builtin-fetchers.js";
 import type { FetchSettings } from "./fetch-settings.js";
 

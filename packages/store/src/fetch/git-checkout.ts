@@ -7,7 +7,7 @@
 import { spawn } from "node:child_process";
 import { readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { FetchError } from "./fetch-errors.js";
+import { FetchError } from "@kiln/formats";
 
 /** Options of {@link gitCheckout}. */
 export interface GitCheckoutOptions {

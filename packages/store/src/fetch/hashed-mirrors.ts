@@ -7,7 +7,7 @@
  *
  * Like Nix, only flat hashes (a single file's hash) are looked up this way.
  */
-import type { Hash } from "../store/hash.js";
+import type { Hash } from "@kiln/formats";
 
 /** Parses a whitespace-separated list (`KILN_HASHED_MIRRORS`), keeping order. */
 export function parseHashedMirrors(text: string | undefined): string[] {

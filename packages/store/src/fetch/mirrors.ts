@@ -7,7 +7,7 @@
  * (several URLs separated by commas, several names by spaces), which is how
  * a site without internet access points Kiln at an internal mirror.
  */
-import { FetcherArgumentError } from "./fetch-errors.js";
+import { FetcherArgumentError } from "@kiln/formats";
 
 /** The mirror lists Kiln knows. Each entry ends in `/`. */
 export const MIRRORS: Readonly<Record<string, readonly string[]>> = {

@@ -18,7 +18,7 @@
  * - `revert` swaps the two sides.
  * Hunk contents, including `\ No newline at end of file`, are kept exactly.
  */
-import { FetcherArgumentError } from "./fetch-errors.js";
+import { FetcherArgumentError } from "@kiln/formats";
 
 /** Options of {@link normalisePatch}. */
 export interface PatchNormaliseOptions {

@@ -3,15 +3,9 @@
  * so that the build that follows does not fetch it again. The library side
  * of `kiln prefetch URL [--unpack]` and `kiln prefetch github:OWNER/REPO/REV`.
  */
-import type { Derivation } from "../derivation/derivation.js";
-import { zeroHash, type Hash, type HashAlgorithm } from "../store/hash.js";
-import type { FileIngestionMethod } from "../store/store-path.js";
-import { FetcherArgumentError } from "./fetch-errors.js";
+import { type Derivation, zeroHash, type Hash, type HashAlgorithm, type FileIngestionMethod, FetcherArgumentError, fetchFromGitHub, fetchurl, fetchzip } from "@kiln/formats";
 import { fetchFixedOutput } from "./fetch-fixed-output.js";
-import { fetchFromGitHub } from "./fetch-from-forge.js";
 import type { FetchSettings } from "./fetch-settings.js";
-import { fetchurl } from "./fetchurl.js";
-import { fetchzip } from "./fetchzip.js";
 
 /** What to prefetch. */
 export type PrefetchTarget =

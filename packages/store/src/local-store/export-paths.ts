@@ -13,11 +13,10 @@
  */
 import { createHash } from "node:crypto";
 import { exportNumber, exportTrailer } from "../realise/nix-export.js";
-import { narChunks } from "../store/nar-writer.js";
+import { narChunks, dependenciesFirst } from "@kiln/formats";
 import { ExportError } from "./export-stream-errors.js";
 import type { LocalStore } from "./local-store.js";
 import type { PathInfo } from "./store-database.js";
-import { dependenciesFirst } from "../util/dependencies-first.js";
 
 /** Options of {@link exportPaths}. */
 export interface ExportOptions {

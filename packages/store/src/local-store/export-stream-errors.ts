@@ -5,7 +5,7 @@
  * paths this store cannot take). Separate types, because the first is a
  * problem of this store and the second of data from elsewhere.
  */
-import { KilnError } from "../errors.js";
+import { KilnError } from "@kiln/formats";
 
 /** A path that cannot be exported; the message names it and says why. */
 export class ExportError extends KilnError {

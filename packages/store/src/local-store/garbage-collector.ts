@@ -19,7 +19,7 @@
  */
 import { lstatSync, readdirSync, readlinkSync } from "node:fs";
 import { join, resolve, dirname } from "node:path";
-import { STORE_PATH_HASH_LENGTH } from "../store/store-path.js";
+import { STORE_PATH_HASH_LENGTH } from "@kiln/formats";
 import { deletePathRecursively } from "./canonicalise.js";
 import { cleanUpAfterDeadProcesses, removeDeadProcessFiles } from "./dead-process-cleanup.js";
 import { ensureGcReserve, releaseGcReserve } from "./gc-reserve.js";

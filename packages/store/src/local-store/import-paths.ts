@@ -22,17 +22,11 @@
  */
 import { lstatSync, readFileSync } from "node:fs";
 import { EXPORT_MAGIC } from "../realise/nix-export.js";
-import { hashString, parseHash } from "../store/hash.js";
-import { hashFileSync, hashPathSync } from "../store/nar-hash.js";
-import { NarParseError } from "../store/nar-errors.js";
-import { FramedNarStream, type NarSource } from "../store/nar-reader.js";
-import { unpackNarFrom } from "../store/nar-unpack.js";
-import { isStorePath, makeFixedOutputPath, makeTextPath, parseStorePath } from "../store/store-path.js";
+import { hashString, parseHash, hashFileSync, hashPathSync, NarParseError, FramedNarStream, type NarSource, unpackNarFrom, isStorePath, makeFixedOutputPath, makeTextPath, parseStorePath, lexists } from "@kiln/formats";
 import { deletePathRecursively } from "./canonicalise.js";
 import { ImportError } from "./export-stream-errors.js";
 import type { LocalStore } from "./local-store.js";
 import type { NewPathInfo } from "./store-database.js";
-import { lexists } from "../util/lexists.js";
 
 /** Options of {@link importPaths}. */
 export interface ImportOptions {

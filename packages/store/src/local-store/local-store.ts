@@ -11,19 +11,13 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { printAterm } from "../derivation/aterm.js";
-import { drvReferences, type Drv } from "../derivation/drv.js";
-import type { DerivationGraph, GraphSource } from "../graph/derivation-graph.js";
-import type { Hash, HashAlgorithm } from "../store/hash.js";
-import { hashFileSync, hashPathSync, hashTextSync } from "../store/nar-hash.js";
-import { makeFixedOutputPath, parseStorePath, type FileIngestionMethod } from "../store/store-path.js";
+import { printAterm, drvReferences, type Drv, type DerivationGraph, type GraphSource, type Hash, type HashAlgorithm, hashFileSync, hashPathSync, hashTextSync, makeFixedOutputPath, parseStorePath, type FileIngestionMethod, lexists } from "@kiln/formats";
 import { canonicalisePathMetadata, deletePathRecursively } from "./canonicalise.js";
 import { currentLockOwner, PathLocks } from "./path-locks.js";
 import { StoreDatabase, type NewPathInfo, type PathInfo } from "./store-database.js";
 import { ValidPathIndex } from "./valid-path-index.js";
 import { ensureGcReserve, releaseGcReserve } from "./gc-reserve.js";
 import { assertNotNixManaged, resolveStoreLocation, stateDirInUse, storeWithoutState, type StoreLocation } from "./store-location.js";
-import { lexists } from "../util/lexists.js";
 import { replaceRootSymlink } from "./root-link.js";
 import { StoreError } from "./store-error.js";
 

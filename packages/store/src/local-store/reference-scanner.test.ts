@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { hashPathSync } from "../store/nar-hash.js";
+import { hashPathSync } from "@kiln/formats";
 import { HashPartScanner, scanForReferences } from "./reference-scanner.js";
 
 const STORE = "/store";

@@ -10,8 +10,7 @@
  */
 import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync } from "node:fs";
 import { join } from "node:path";
-import { NIX_BASE32_ALPHABET } from "../store/nix-base32.js";
-import { STORE_PATH_HASH_LENGTH } from "../store/store-path.js";
+import { NIX_BASE32_ALPHABET, STORE_PATH_HASH_LENGTH } from "@kiln/formats";
 
 const IS_BASE32 = new Uint8Array(256);
 for (const character of NIX_BASE32_ALPHABET) IS_BASE32[character.charCodeAt(0)] = 1;

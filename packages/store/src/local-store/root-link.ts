@@ -4,7 +4,7 @@
  * and never over a file that is not a symlink.
  */
 import { existsSync, lstatSync, renameSync, rmSync, symlinkSync } from "node:fs";
-import { temporaryPathFor } from "../util/write-file-atomically.js";
+import { temporaryPathFor } from "@kiln/formats";
 import { StoreError } from "./store-error.js";
 
 function isSymlink(path: string): boolean {

@@ -12,9 +12,7 @@
  */
 import { existsSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { KilnError } from "../errors.js";
-import { validateStoreDir } from "../store/store-path.js";
-import { defaultStoreDir } from "../store/current-store-dir.js";
+import { KilnError, validateStoreDir, defaultStoreDir } from "@kiln/formats";
 
 /** A store directory Kiln must not manage. */
 export class ForeignStoreError extends KilnError {

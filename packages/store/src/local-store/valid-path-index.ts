@@ -6,7 +6,7 @@
  * output mentions in one pass, without first computing the build's whole
  * input closure, which for a long chain is as large as the chain.
  */
-import { STORE_PATH_HASH_LENGTH } from "../store/store-path.js";
+import { STORE_PATH_HASH_LENGTH } from "@kiln/formats";
 import type { StoreDatabase } from "./store-database.js";
 
 /** Valid paths by hash part. */

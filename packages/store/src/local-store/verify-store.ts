@@ -4,7 +4,7 @@
  * NAR hash it was registered with.
  */
 import { lstatSync } from "node:fs";
-import { hashPathSync } from "../store/nar-hash.js";
+import { hashPathSync } from "@kiln/formats";
 import type { LocalStore } from "./local-store.js";
 
 /** Something wrong with one store path. */

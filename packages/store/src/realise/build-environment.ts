@@ -8,10 +8,7 @@
  * builder cannot silently use the host's), the build directory as
  * `NIX_BUILD_TOP`/`TMPDIR`/…, `NIX_STORE`, `NIX_BUILD_CORES`.
  */
-import { hashString } from "../store/hash.js";
-import type { Drv } from "../derivation/drv.js";
-import { isFixedOutput } from "../derivation/drv.js";
-import { placeholder } from "../derivation/placeholder.js";
+import { hashString, type Drv, isFixedOutput, placeholder } from "@kiln/formats";
 
 /** A file to write into the build directory before the builder starts. */
 export interface BuildDirectoryFile {

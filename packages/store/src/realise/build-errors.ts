@@ -1,4 +1,4 @@
-import { KilnError } from "../errors.js";
+import { KilnError } from "@kiln/formats";
 
 /** A build that failed: the builder exited non-zero, produced no output, or its output is wrong. */
 export class BuildFailedError extends KilnError {

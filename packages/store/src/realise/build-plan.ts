@@ -8,8 +8,7 @@
  * got there, e.g. `kiln prefetch`, or a twin with another URL and the same
  * hash) is satisfied too.
  */
-import type { DerivationGraph, RealiseTarget } from "../graph/derivation-graph.js";
-import { topologicalOrder } from "../graph/derivation-graph.js";
+import { type DerivationGraph, type RealiseTarget, topologicalOrder } from "@kiln/formats";
 
 /** A realisation's plan. */
 export interface BuildPlan {

@@ -11,7 +11,7 @@
  * keeps its `.drv` the bytes Nix computes, and the nix realiser refuses to
  * hand it to Nix instead of letting the build fail for want of `/usr/bin/gcc`.
  */
-import type { Drv } from "../derivation/drv.js";
+import type { Drv } from "@kiln/formats";
 import { BuildFailedError } from "./build-errors.js";
 import { derivationAttribute } from "./derivation-attribute.js";
 

@@ -7,9 +7,8 @@
  * asked to. A target that is not built yet cannot be checked: Nix refuses
  * too ("some outputs … are not valid, so checking is not possible").
  */
-import type { DerivationGraph, RealiseTarget } from "../graph/derivation-graph.js";
+import { type DerivationGraph, type RealiseTarget, KilnError } from "@kiln/formats";
 import { LocalStore } from "../local-store/local-store.js";
-import { KilnError } from "../errors.js";
 import { LocalRealiser, type LocalRealiserOptions } from "./local-realiser.js";
 import type { RealiseOptions, RealiseResult } from "./realiser.js";
 import type { NonDeterminism } from "./rebuild-check.js";

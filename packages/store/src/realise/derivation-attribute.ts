@@ -5,7 +5,7 @@
  * that Kiln's own attributes (`kilnBuildRoot`, `kilnImpureHostPaths`) work
  * either way, as Nix reads `__impureHostDeps` from either.
  */
-import type { Drv } from "../derivation/drv.js";
+import type { Drv } from "@kiln/formats";
 
 /** The string (or list of strings, joined by spaces) attribute `name` of `drv`, or `undefined`. */
 export function derivationAttribute(drv: Drv, name: string): string | undefined {

@@ -2,7 +2,7 @@
  * The dry-run realiser: says what would be built, what fetched (fixed-output
  * derivations) and what is already valid, with counts, and builds nothing.
  */
-import type { DerivationGraph, RealiseTarget } from "../graph/derivation-graph.js";
+import type { DerivationGraph, RealiseTarget } from "@kiln/formats";
 import { LocalStore, type OpenStoreOptions } from "../local-store/local-store.js";
 import { LocalRealiser } from "./local-realiser.js";
 import type { Realiser, RealiseOptions, RealiseResult } from "./realiser.js";

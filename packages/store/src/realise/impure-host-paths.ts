@@ -8,7 +8,7 @@
  * refuse `__impureHostDeps` it has not been told to allow, and ignores this
  * one, so the `.drv` stays the bytes Nix computes.
  */
-import type { Drv } from "../derivation/drv.js";
+import type { Drv } from "@kiln/formats";
 import { BuildFailedError } from "./build-errors.js";
 import { derivationAttribute } from "./derivation-attribute.js";
 

@@ -3,7 +3,7 @@
  * disk. A valid path deleted by hand would otherwise surface as a baffling
  * sandbox error (`bwrap: Can't find source path`) in every dependent build.
  */
-import { lexists } from "../util/lexists.js";
+import { lexists } from "@kiln/formats";
 import { BuildFailedError } from "./build-errors.js";
 
 /** Throws a {@link BuildFailedError} naming the first of `paths` missing from disk. */

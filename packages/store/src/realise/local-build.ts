@@ -7,16 +7,12 @@
 import { spawn } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import type { Drv } from "../derivation/drv.js";
-import { declaredOutputHash, isFixedOutput } from "../derivation/drv.js";
+import { type Drv, declaredOutputHash, isFixedOutput, type Hash, NarDumpError, hashFileSync, hashPathSync, type NarHashResult } from "@kiln/formats";
 import type { LocalStore } from "../local-store/local-store.js";
 import { canonicalisePathMetadata, deletePathRecursively } from "../local-store/canonicalise.js";
 import { HashPartScanner, scanForHashParts, type HashPartLookup } from "../local-store/reference-scanner.js";
 import { BUILD_DIR_NAME, makeBuildRoot, releaseBuildRoot } from "../local-store/build-directories.js";
 import type { NewPathInfo } from "../local-store/store-database.js";
-import type { Hash } from "../store/hash.js";
-import { NarDumpError } from "../store/nar-errors.js";
-import { hashFileSync, hashPathSync, type NarHashResult } from "../store/nar-hash.js";
 import { isBuiltinBuilder, runBuiltinBuilder } from "../fetch/builtin-fetchers.js";
 import type { FetchSettings } from "../fetch/fetch-settings.js";
 import { BuildLog, logWriteFailed } from "./build-log.js";

@@ -6,12 +6,10 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { isFixedOutput } from "../derivation/drv.js";
+import { isFixedOutput, type DerivationGraph, type RealiseTarget, parseStorePath } from "@kiln/formats";
 import { isBuiltinBuilder } from "../fetch/builtin-fetchers.js";
-import type { DerivationGraph, RealiseTarget } from "../graph/derivation-graph.js";
 import { outputPathsOf as planOutputPaths, planBuilds } from "./build-plan.js";
 import { LocalStore, type OpenStoreOptions } from "../local-store/local-store.js";
-import { parseStorePath } from "../store/store-path.js";
 import { fetchSettingsFromEnvironment, type FetchSettings } from "../fetch/fetch-settings.js";
 import { BuildFailedError, HashMismatchError } from "./build-errors.js";
 import { NonDeterministicBuildError } from "./rebuild-check.js";

@@ -12,7 +12,7 @@
  */
 import { chmodSync, closeSync, constants, fchmodSync, fstatSync, futimesSync, lstatSync, lutimesSync, mkdirSync, openSync, readdirSync, readlinkSync, readSync, symlinkSync, writeSync, type Stats } from "node:fs";
 import { join } from "node:path";
-import { KilnError } from "../errors.js";
+import { KilnError } from "@kiln/formats";
 
 /** An output holding something a store path cannot (a fifo, socket or device), or that cannot be read. */
 export class OutputCopyError extends KilnError {

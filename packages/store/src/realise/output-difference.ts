@@ -11,7 +11,7 @@
  */
 import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, type Stats } from "node:fs";
 import { join } from "node:path";
-import { compareUtf8 } from "../util/compare-utf8.js";
+import { compareUtf8 } from "@kiln/formats";
 
 /** Where two trees first differ, and how. */
 export interface OutputDifference {

@@ -7,7 +7,7 @@
  * Realisers report what happens as {@link RealiseEvent}s, which the CLI
  * renders and an embedding program can consume.
  */
-import type { DerivationGraph, RealiseTarget } from "../graph/derivation-graph.js";
+import type { DerivationGraph, RealiseTarget } from "@kiln/formats";
 import type { NonDeterminism } from "./rebuild-check.js";
 
 /** Options every realiser understands (some may ignore a few). */

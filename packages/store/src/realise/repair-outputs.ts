@@ -6,7 +6,7 @@
  * nothing that was there.
  */
 import { renameSync } from "node:fs";
-import { lexists } from "../util/lexists.js";
+import { lexists } from "@kiln/formats";
 import { deletePathRecursively } from "../local-store/canonicalise.js";
 import type { LocalStore } from "../local-store/local-store.js";
 

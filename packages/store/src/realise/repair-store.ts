@@ -9,10 +9,7 @@
  * cannot be repaired, and says why.
  */
 import { readFileSync } from "node:fs";
-import { lexists } from "../util/lexists.js";
-import { parseAterm } from "../derivation/aterm-parser.js";
-import type { Drv } from "../derivation/drv.js";
-import type { DerivationGraph } from "../graph/derivation-graph.js";
+import { lexists, parseAterm, type Drv, type DerivationGraph } from "@kiln/formats";
 import { deletePathRecursively } from "../local-store/canonicalise.js";
 import type { LocalStore } from "../local-store/local-store.js";
 import type { StoreProblem } from "../local-store/verify-store.js";

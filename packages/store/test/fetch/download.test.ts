@@ -7,7 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { downloadFile, FetchError, fetchSettingsFromEnvironment, type DownloadOptions } from "../../src/index.js";
+import { FetchError } from "@kiln/formats";
+import { downloadFile, fetchSettingsFromEnvironment, type DownloadOptions } from "../../src/index.js";
 import { redirect, serve, startLoopbackServer, TEST_CERTIFICATE, type LoopbackServer } from "./loopback-server.js";
 
 const CONTENT = "downloaded contents\n";

@@ -8,7 +8,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { fetchgit, fetchSettingsFromEnvironment, gitCheckoutName, setStoreDir } from "../../src/index.js";
+import { fetchgit, gitCheckoutName, setStoreDir } from "@kiln/formats";
+import { fetchSettingsFromEnvironment } from "../../src/index.js";
 import { temporaryStore, type TemporaryStore } from "../realise/temporary-store.js";
 import { redirect, serve, startLoopbackServer, TEST_CERTIFICATE, type LoopbackServer } from "./loopback-server.js";
 

@@ -1,7 +1,8 @@
 /** fetchpatch realised from a loopback server: the stored patch is the normalised one, pinned by its hash. */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { fetchpatch, fetchSettingsFromEnvironment, hashString, normalisePatch } from "../../src/index.js";
+import { fetchpatch, hashString } from "@kiln/formats";
+import { fetchSettingsFromEnvironment, normalisePatch } from "../../src/index.js";
 import { temporaryStore } from "../realise/temporary-store.js";
 import { serve, startLoopbackServer, type LoopbackServer } from "./loopback-server.js";
 

@@ -9,18 +9,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  FetcherArgumentError,
-  fetchSettingsFromEnvironment,
-  fetchurl,
-  hashString,
-  NixRealiser,
-  buildDerivationGraph,
-  setStoreDir,
-  targetsOf,
-  type FetchSettings,
-  type RealiseEvent,
-} from "../../src/index.js";
+import { FetcherArgumentError, fetchurl, hashString, buildDerivationGraph, setStoreDir, targetsOf } from "@kiln/formats";
+import { fetchSettingsFromEnvironment, NixRealiser, type FetchSettings, type RealiseEvent } from "../../src/index.js";
 import { temporaryStore, type TemporaryStore } from "../realise/temporary-store.js";
 import { failing, redirect, serve, stalling, startLoopbackServer, type LoopbackServer } from "./loopback-server.js";
 

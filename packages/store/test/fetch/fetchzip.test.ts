@@ -8,7 +8,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buildDerivationGraph, derivation, fetchFromGitHub, fetchFromGitLab, fetchSettingsFromEnvironment, fetchzip, NixRealiser, parseHash, setStoreDir, targetsOf } from "../../src/index.js";
+import { buildDerivationGraph, derivation, fetchFromGitHub, fetchFromGitLab, fetchzip, parseHash, setStoreDir, targetsOf } from "@kiln/formats";
+import { fetchSettingsFromEnvironment, NixRealiser } from "../../src/index.js";
 import { temporaryStore, type TemporaryStore } from "../realise/temporary-store.js";
 import { serve, startLoopbackServer, TEST_CERTIFICATE, type LoopbackServer } from "./loopback-server.js";
 

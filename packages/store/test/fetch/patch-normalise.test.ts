@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { FetcherArgumentError } from "../../src/fetch/fetch-errors.js";
+import { FetcherArgumentError } from "@kiln/formats";
 import { normalisePatch } from "../../src/fetch/patch-normalise.js";
 
 /** A commit as GitHub's `.patch` serves it: mail headers, message, git headers, hunks, signature. */

@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { buildDerivationGraph, derivation, drvReferences, hashPathSync, printAterm, toFile, type Derivation } from "../../src/index.js";
+import { buildDerivationGraph, derivation, drvReferences, hashPathSync, printAterm, toFile, type Derivation } from "@kiln/formats";
 import { temporaryStore, type TemporaryStore } from "../realise/temporary-store.js";
 
 let t: TemporaryStore;

@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, expect, it } from "vitest";
-import { LocalStore, computeTextPath, hashPathSync, makeFixedOutputPath, verifyStore } from "../../src/index.js";
+import { computeTextPath, hashPathSync, makeFixedOutputPath } from "@kiln/formats";
+import { LocalStore, verifyStore } from "../../src/index.js";
 
 const CORE_DIST = fileURLToPath(new URL("../../dist/index.js", import.meta.url));
 

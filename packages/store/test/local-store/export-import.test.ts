@@ -9,7 +9,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, s
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { computeTextPath, ExportError, exportPaths, hashPathSync, importPaths, ImportError, LocalStore, parseHash } from "../../src/index.js";
+import { computeTextPath, hashPathSync, parseHash } from "@kiln/formats";
+import { ExportError, exportPaths, importPaths, ImportError, LocalStore } from "../../src/index.js";
 
 const hasNix = spawnSync("nix-store", ["--version"]).status === 0;
 

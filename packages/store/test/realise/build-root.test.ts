@@ -11,7 +11,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpat
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { NixRealiser, buildDerivationGraph, derivation, findBubblewrap, path, setStoreDir, targetsOf, type Derivation } from "../../src/index.js";
+import { buildDerivationGraph, derivation, path, setStoreDir, targetsOf, type Derivation } from "@kiln/formats";
+import { NixRealiser, findBubblewrap } from "../../src/index.js";
 import { temporaryStore, type TemporaryStore } from "./temporary-store.js";
 
 const system = "x86_64-linux";

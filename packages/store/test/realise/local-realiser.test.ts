@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { HOST_TOOL_SANDBOX_PATHS, collectGarbage, derivation, findBubblewrap, hashString, placeholder, toFile, unsafeDiscardStringContext, verifyStore, type Derivation } from "../../src/index.js";
+import { derivation, hashString, placeholder, toFile, unsafeDiscardStringContext, type Derivation } from "@kiln/formats";
+import { HOST_TOOL_SANDBOX_PATHS, collectGarbage, findBubblewrap, verifyStore } from "../../src/index.js";
 import { COPIED_INPUT_LIMIT } from "../../src/realise/sandbox-inputs.js";
 import { temporaryStore, type TemporaryStore } from "./temporary-store.js";
 

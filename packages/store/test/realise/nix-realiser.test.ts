@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { NixRealiser, buildDerivationGraph, derivation, path, setStoreDir, targetsOf, toFile } from "../../src/index.js";
+import { buildDerivationGraph, derivation, path, setStoreDir, targetsOf, toFile } from "@kiln/formats";
+import { NixRealiser } from "../../src/index.js";
 
 const hasNix = spawnSync("nix-store", ["--version"]).status === 0;
 

@@ -5,7 +5,8 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { FetcherArgumentError, derivation, registerBuiltinBuilder, toFile } from "../../src/index.js";
+import { FetcherArgumentError, derivation, toFile } from "@kiln/formats";
+import { registerBuiltinBuilder } from "../../src/index.js";
 import { temporaryStore, type TemporaryStore } from "./temporary-store.js";
 
 let store: TemporaryStore | undefined;

@@ -7,7 +7,8 @@
  */
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { HOST_TOOL_SANDBOX_PATHS, bubblewrapArguments, derivation, elfInterpreter, findBubblewrap, parseSandboxPaths, sandboxShellMounts, type Derivation } from "../../src/index.js";
+import { derivation, type Derivation } from "@kiln/formats";
+import { HOST_TOOL_SANDBOX_PATHS, bubblewrapArguments, elfInterpreter, findBubblewrap, parseSandboxPaths, sandboxShellMounts } from "../../src/index.js";
 import { temporaryStore, type TemporaryStore } from "./temporary-store.js";
 
 const system = "x86_64-linux";

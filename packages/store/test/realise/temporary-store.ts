@@ -2,18 +2,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  LocalRealiser,
-  LocalStore,
-  buildDerivationGraph,
-  setStoreDir,
-  targetsOf,
-  type Derivation,
-  type LocalRealiserOptions,
-  type RealiseEvent,
-  type RealiseOptions,
-  type RealiseResult,
-} from "../../src/index.js";
+import { buildDerivationGraph, setStoreDir, targetsOf, type Derivation } from "@kiln/formats";
+import { LocalRealiser, LocalStore, type LocalRealiserOptions, type RealiseEvent, type RealiseOptions, type RealiseResult } from "../../src/index.js";
 
 /** A temporary store; `dispose()` deletes it. */
 export interface TemporaryStore {

@@ -5,7 +5,7 @@
  * They are separate types because the first is a (possibly hostile) choice of
  * whoever made the archive, the second a broken or unsupported file.
  */
-import { KilnError } from "../../errors.js";
+import { KilnError } from "@kiln/formats";
 
 /**
  * An archive entry that Kiln refuses to unpack because it could reach outside

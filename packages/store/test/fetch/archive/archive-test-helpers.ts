@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { hashPathSync } from "../../../src/store/nar-hash.js";
+import { hashPathSync } from "@kiln/formats";
 
 /** Whether `nix-prefetch-url` runs here; the Nix comparisons are skipped otherwise. */
 export const hasNixPrefetchUrl = spawnSync("nix-prefetch-url", ["--version"]).status === 0;

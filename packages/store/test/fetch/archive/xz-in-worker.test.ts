@@ -3,7 +3,7 @@
  * output is the same bytes, a corrupt or truncated file fails with the same
  * ArchiveFormatError, and a reader that stops early ends the thread. The
  * worker exists only compiled, so this test runs the built package
- * (`packages/core/dist`), as the CLI does.
+ * (`packages/store/dist`), as the CLI does.
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
