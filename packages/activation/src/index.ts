@@ -6,19 +6,6 @@
  * @packageDocumentation
  * @module @kiln/activation
  */
-export {
-  ACTIVATION_MANIFEST_FILE,
-  ACTIVATION_MANIFEST_VERSION,
-  type ActivationManifest,
-  type ActivationScript,
-  type ManagedFile,
-  type ManagedGroup,
-  type ManagedSecret,
-  type ManagedSecrets,
-  type ManagedSecretTemplate,
-  type ManagedUser,
-  type ManifestPackage,
-} from "./activation/activation-manifest.js";
 export { AccountFileError, ActivationConflictError, ActivationError, ActivationManifestError, ActivationPathError } from "./activation/activation-errors.js";
 export { readActivationManifest, validateActivationManifest } from "./activation/read-activation-manifest.js";
 export { PACKAGE_SYSUSERS_DIR, packageAccounts, withPackageAccounts } from "./activation/package-accounts.js";

@@ -23,7 +23,7 @@ import { awaitEvaluation, configureEvaluation, duringEvaluation, onEvaluationSto
 export interface LoadConfigOptions {
   /**
    * Packages a config may import without installing them, by name, as URLs
-   * of their entry modules, besides those offered with {@link offerToConfigs}
+   * of their entry modules, besides those offered with `offerToConfigs`
    * (`@kiln/core` offers itself); the CLI adds its own `@kiln/*` packages.
    */
   readonly fallbackPackages?: Readonly<Record<string, string>>;

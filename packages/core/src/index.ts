@@ -196,7 +196,7 @@ export {
   type ManagedSecretTemplate,
   type ManagedUser,
   type ManifestPackage,
-} from "@kiln/activation";
+} from "@kiln/formats";
 export { AccountFileError, ActivationConflictError, ActivationError, ActivationManifestError, ActivationPathError } from "@kiln/activation";
 export { readActivationManifest, validateActivationManifest } from "@kiln/activation";
 export { PACKAGE_SYSUSERS_DIR, packageAccounts, withPackageAccounts } from "@kiln/activation";

@@ -123,6 +123,19 @@ export { SecretTemplate, homeSecretTemplate, isSecretTemplate, secretPlaceholder
 export { AgeError, SecretDeclarationError } from "./secrets/secret-errors.js";
 export { closeNames, editDistance } from "./util/close-names.js";
 export { parseDrvName, type DrvName } from "./derivation/parse-drv-name.js";
+export {
+  ACTIVATION_MANIFEST_FILE,
+  ACTIVATION_MANIFEST_VERSION,
+  type ActivationManifest,
+  type ActivationScript,
+  type ManagedFile,
+  type ManagedGroup,
+  type ManagedSecret,
+  type ManagedSecrets,
+  type ManagedSecretTemplate,
+  type ManagedUser,
+  type ManifestPackage,
+} from "./manifest/activation-manifest.js";
 export { compareUtf8 } from "./util/compare-utf8.js";
 export { dependenciesFirst } from "./util/dependencies-first.js";
 export { lexists } from "./util/lexists.js";

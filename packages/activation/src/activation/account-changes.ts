@@ -17,7 +17,7 @@
  * members as `/etc/group`, as `gpasswd` and `usermod -aG` keep them.
  */
 import { ActivationError } from "./activation-errors.js";
-import type { ActivationManifest, ManagedUser } from "./activation-manifest.js";
+import type { ActivationManifest, ManagedUser } from "@kiln/formats";
 import { accountLine, formatAccountFile, idsInUse, parseAccountFile, type AccountLine } from "./account-files.js";
 
 /**

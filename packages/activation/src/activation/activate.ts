@@ -19,12 +19,11 @@
  */
 import { chownSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { writeFileAtomically, lexists } from "@kiln/formats";
+import { writeFileAtomically, lexists, type ActivationManifest, type ManagedGroup } from "@kiln/formats";
 import { planAccountChanges, type AccountChanges, type AccountFiles, type CreatedAccounts } from "./account-changes.js";
 import { checkAccountFile, parseAccountFile } from "./account-files.js";
 import { ActivationError, ActivationManifestError, ActivationPathError } from "./activation-errors.js";
 import { clearJournal, isRunningElsewhere, journalFor, readJournal, removeTemporaries, writeJournal, type ActivationJournal } from "./activation-journal.js";
-import type { ActivationManifest, ManagedGroup } from "./activation-manifest.js";
 import { activeGeneration, clearActiveGeneration, readCreatedAccounts, setActiveGeneration, writeCreatedAccounts, type RegisterRoot } from "./activation-state.js";
 import { isLiveMachine, type ActivationTarget } from "./activation-target.js";
 import { applyFileChanges, type OwnerLookup } from "./apply-file-changes.js";

@@ -22,11 +22,10 @@
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { currentLockOwner, isLockOwnerAlive } from "@kiln/store";
-import { syncDirectory, temporaryPathFor, writeFileAtomically } from "@kiln/formats";
+import { syncDirectory, temporaryPathFor, writeFileAtomically, type ActivationManifest, type ManagedFile, type ManagedGroup, type ManagedUser } from "@kiln/formats";
 import type { CreatedAccounts } from "./account-changes.js";
 import { ACCOUNT_FILE_FIELDS } from "./account-files.js";
 import { ActivationError } from "./activation-errors.js";
-import type { ActivationManifest, ManagedFile, ManagedGroup, ManagedUser } from "./activation-manifest.js";
 import type { ActivationTarget } from "./activation-target.js";
 
 const JOURNAL_FILE = "activation-journal.json";

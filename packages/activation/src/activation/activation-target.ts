@@ -9,7 +9,7 @@
  * test or an image build never touches the host.
  */
 import { join, resolve } from "node:path";
-import type { ActivationManifest } from "./activation-manifest.js";
+import type { ActivationManifest } from "@kiln/formats";
 
 /** A place to activate generations of one kind. */
 export interface ActivationTarget {

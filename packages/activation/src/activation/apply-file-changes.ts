@@ -7,8 +7,7 @@
  */
 import { chmodSync, chownSync, copyFileSync, mkdirSync, renameSync, rmdirSync, rmSync, symlinkSync, unlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { temporaryPathFor } from "@kiln/formats";
-import type { ManagedFile } from "./activation-manifest.js";
+import { temporaryPathFor, type ManagedFile } from "@kiln/formats";
 import { BACKUP_SUFFIX, copyMode, type FilePlan } from "./file-changes.js";
 
 /** Looks up the numeric owner of a copied file, when files are to be chowned. */

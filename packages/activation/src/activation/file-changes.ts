@@ -18,7 +18,7 @@
  */
 import { lstatSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { ActivationManifest, ManagedFile } from "./activation-manifest.js";
+import type { ActivationManifest, ManagedFile } from "@kiln/formats";
 import { ActivationConflictError } from "./activation-errors.js";
 
 /** The suffix of a file moved aside because Kiln manages its name now. */

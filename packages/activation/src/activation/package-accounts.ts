@@ -17,7 +17,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ActivationManifest, ManagedGroup, ManagedUser } from "./activation-manifest.js";
+import type { ActivationManifest, ManagedGroup, ManagedUser } from "@kiln/formats";
 import { parseSysusers } from "./sysusers-file.js";
 
 /** Where a package declares its system accounts, in systemd's layout. */

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ActivationManifestError } from "./activation-errors.js";
 import { withPackageAccounts } from "./package-accounts.js";
-import { ACTIVATION_MANIFEST_FILE, ACTIVATION_MANIFEST_VERSION, type ActivationManifest } from "./activation-manifest.js";
+import { ACTIVATION_MANIFEST_FILE, ACTIVATION_MANIFEST_VERSION, type ActivationManifest } from "@kiln/formats";
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

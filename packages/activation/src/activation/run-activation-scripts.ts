@@ -5,7 +5,7 @@
  * written for `/` also works for `kiln switch --root DIR`.
  */
 import { spawnSync } from "node:child_process";
-import type { ActivationScript } from "./activation-manifest.js";
+import type { ActivationScript } from "@kiln/formats";
 import { ActivationError } from "./activation-errors.js";
 import type { ActivationTarget } from "./activation-target.js";
 

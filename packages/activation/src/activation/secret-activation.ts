@@ -17,9 +17,8 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync,
 import { spawnSync } from "node:child_process";
 import { isAbsolute, join } from "node:path";
 import { ageDecrypt } from "../secrets/age.js";
-import { AgeError, secretPlaceholder, writeFileAtomically, getStoreDir } from "@kiln/formats";
+import { AgeError, secretPlaceholder, writeFileAtomically, getStoreDir, type ActivationManifest } from "@kiln/formats";
 import { ActivationError } from "./activation-errors.js";
-import type { ActivationManifest } from "./activation-manifest.js";
 import { isLiveMachine, type ActivationTarget } from "./activation-target.js";
 import type { AccountFiles } from "./account-changes.js";
 import { accountLine, formatAccountFile, parseAccountFile } from "./account-files.js";

@@ -7,7 +7,7 @@
  * would work them out. nh and `nixos-rebuild --diff` each show part of it.
  */
 import { diffGenerations, type GenerationDiff } from "../profile/generation-diff.js";
-import type { ActivationManifest } from "./activation-manifest.js";
+import type { ActivationManifest } from "@kiln/formats";
 import { activeGeneration } from "./activation-state.js";
 import type { ActivationTarget } from "./activation-target.js";
 import { readActivationManifest } from "./read-activation-manifest.js";

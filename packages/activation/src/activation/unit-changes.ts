@@ -7,7 +7,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import type { ActivationManifest } from "./activation-manifest.js";
+import type { ActivationManifest } from "@kiln/formats";
 import { ActivationError } from "./activation-errors.js";
 
 const UNIT_DIRECTORY = "systemd/system/";

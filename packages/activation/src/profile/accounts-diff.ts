@@ -3,7 +3,7 @@
  * field by field, so a diff says "alice: shell /bin/sh → /bin/bash" rather
  * than that the account changed.
  */
-import type { ManagedGroup, ManagedUser } from "../activation/activation-manifest.js";
+import type { ManagedGroup, ManagedUser } from "@kiln/formats";
 
 /** One field of an account that differs. */
 export interface ChangedField {

@@ -8,8 +8,7 @@
  * systemd units and activation scripts, which is what nvd and
  * `nixos-rebuild --diff` leave to the reader of two store paths.
  */
-import type { ActivationManifest, ManifestPackage } from "../activation/activation-manifest.js";
-import { parseDrvName } from "@kiln/formats";
+import { parseDrvName, type ActivationManifest, type ManifestPackage } from "@kiln/formats";
 import { diffAccounts, type AccountsDiff } from "./accounts-diff.js";
 import { diffManagedFiles, diffUnits, textDiff, type FilesDiff, type UnitsDiff } from "./managed-files-diff.js";
 

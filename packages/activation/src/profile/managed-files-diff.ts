@@ -7,9 +7,8 @@
  * than as files.
  */
 import { closeSync, openSync, readSync, statSync } from "node:fs";
-import type { ActivationManifest, ManagedFile } from "../activation/activation-manifest.js";
+import { unifiedDiff, type ActivationManifest, type ManagedFile } from "@kiln/formats";
 import { isUnitEntry, manifestUnits, wantedBy } from "../activation/unit-changes.js";
-import { unifiedDiff } from "@kiln/formats";
 
 /** Files larger than this (or holding a NUL byte) are compared without a text diff. */
 export const TEXT_DIFF_LIMIT = 64 * 1024;

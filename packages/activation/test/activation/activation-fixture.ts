@@ -6,7 +6,7 @@
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ACTIVATION_MANIFEST_FILE, type ActivationManifest, type ManagedFile, type ManagedGroup, type ManagedUser } from "@kiln/activation";
+import { ACTIVATION_MANIFEST_FILE, type ActivationManifest, type ManagedFile, type ManagedGroup, type ManagedUser } from "@kiln/formats";
 
 /** A scratch directory. */
 export function scratch(label: string): string {

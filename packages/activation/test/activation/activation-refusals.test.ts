@@ -7,7 +7,8 @@
 import { cpSync, existsSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { AccountFileError, activate, ActivationManifestError, ActivationPathError, machineTarget, type ManagedFile, type ManagedGroup, type ManagedUser } from "@kiln/activation";
+import { AccountFileError, activate, ActivationManifestError, ActivationPathError, machineTarget } from "@kiln/activation";
+import type { ManagedFile, ManagedGroup, ManagedUser } from "@kiln/formats";
 import { distributionRoot, link, normalUser, scratch, snapshot, storeFile, toplevel } from "./activation-fixture.js";
 
 /** Activates `spec` into a fresh root and expects `error` (class and message), with the root exactly as it was. */

@@ -9,7 +9,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { ACTIVATION_MANIFEST_FILE, activate, machineTarget, parseSysusers, readActivationManifest } from "@kiln/activation";
+import { ACTIVATION_MANIFEST_FILE } from "@kiln/formats";
+import { activate, machineTarget, parseSysusers, readActivationManifest } from "@kiln/activation";
 import { distributionRoot, normalUser, scratch, toplevel } from "./activation-fixture.js";
 
 /** A package in `store` whose `lib/sysusers.d/NAME.conf` is `text`. */

@@ -8,7 +8,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { activate, ageEncrypt, machineTarget, SecretActivationError, type ManagedSecrets } from "@kiln/activation";
+import { activate, ageEncrypt, machineTarget, SecretActivationError } from "@kiln/activation";
+import type { ManagedSecrets } from "@kiln/formats";
 import { distributionRoot, link, scratch, snapshot, storeFile, toplevel } from "./activation-fixture.js";
 
 const hasAge = spawnSync("age-keygen", ["--help"]).error === undefined && spawnSync("age", ["--version"]).status === 0;
