@@ -5,6 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,7 +13,8 @@ import { afterEach, beforeEach, expect, it } from "vitest";
 import { computeTextPath, hashPathSync, makeFixedOutputPath } from "@kiln/formats";
 import { LocalStore, verifyStore } from "../../src/index.js";
 
-const CORE_DIST = fileURLToPath(new URL("../../dist/index.js", import.meta.url));
+const STORE_DIST = fileURLToPath(new URL("../../dist/index.js", import.meta.url));
+const FORMATS_DIST = createRequire(import.meta.url).resolve("@kiln/formats");
 
 let root = "";
 beforeEach(() => {
@@ -22,7 +24,8 @@ afterEach(() => rmSync(root, { recursive: true, force: true, maxRetries: 3 }));
 
 /** A child process that adds 40 text files and one directory, each several times over. */
 const WORKER = `
-import { LocalStore, computeTextPath } from ${JSON.stringify(CORE_DIST)};
+import { LocalStore } from ${JSON.stringify(STORE_DIST)};
+import { computeTextPath } from ${JSON.stringify(FORMATS_DIST)};
 const [storeDir, stateDir, source, sourcePath] = process.argv.slice(1);
 const store = LocalStore.open({ storeDir, stateDir });
 for (let round = 0; round < 3; round++) {

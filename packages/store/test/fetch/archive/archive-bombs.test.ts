@@ -21,7 +21,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeWorkspace, python, removeWorkspace } from "./archive-test-helpers.js";
 
-const CORE_DIST = fileURLToPath(new URL("../../../dist/index.js", import.meta.url));
+const STORE_DIST = fileURLToPath(new URL("../../../dist/index.js", import.meta.url));
 const MiB = 1 << 20;
 /** How much more than unpacking a tiny archive a bomb may take. The old zip-bzip2 and xz code took 300 MiB and more. */
 const MARGIN = 128 * MiB;
@@ -79,7 +79,7 @@ with zipfile.ZipFile(os.path.join(out, "tiny.zip"), "w") as archive:
 
 /** Unpacks `archive` in a fresh process; its outcome and peak RSS. */
 const UNPACK = `
-const { unpackArchive } = await import(${JSON.stringify(CORE_DIST)});
+const { unpackArchive } = await import(${JSON.stringify(STORE_DIST)});
 const [archive, destination] = process.argv.slice(1);
 let outcome = "ok";
 try {
