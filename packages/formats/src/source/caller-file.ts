@@ -3,7 +3,7 @@
  * resolves relative to the file that contains it, as a Nix path literal does.
  *
  * V8's structured stack trace gives each frame's file; frames inside
- * `@kiln/core` itself are skipped. A config loaded by Kiln runs as one
+ * `@kiln/formats` itself are skipped. A config loaded by Kiln runs as one
  * bundle with a source map, which gives the user's own `.ts` file of a
  * frame (structured frames, unlike a printed stack, are not source-mapped).
  */
@@ -31,7 +31,7 @@ function originalFile(name: string, site: NodeJS.CallSite): string {
   return (line !== null && column !== null ? originalFileInBundle(file, line, column) : undefined) ?? file;
 }
 
-/** The absolute path of the first file on the call stack outside `@kiln/core`, or `undefined`. */
+/** The absolute path of the first file on the call stack outside `@kiln/formats`, or `undefined`. */
 export function callerFile(): string | undefined {
   const original = Error.prepareStackTrace;
   const limit = Error.stackTraceLimit;

@@ -16,7 +16,7 @@ import { stackLocations } from "./source-location.js";
 const CODE_ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 
 /**
- * The innermost stack location outside `@kiln/core`, `node_modules` and the
+ * The innermost stack location outside `@kiln/formats`, `node_modules` and the
  * directories in `skip` (another Kiln package's own code, which calls on
  * behalf of the user), or `undefined`.
  */
