@@ -53,7 +53,7 @@ afterAll(() => {
 
 it("installs a kiln that carries the @kiln packages, with their declarations and no workspace ranges", () => {
   expect(run(kiln, ["--version"], work).stdout).toMatch(/^kiln \d+\.\d+\.\d+/);
-  for (const name of ["core", "debian", "modules", "pkgs"]) {
+  for (const name of ["formats", "store", "activation", "config", "core", "debian", "modules", "pkgs"]) {
     const dir = join(installed, "node_modules", "@kiln", name);
     expect(existsSync(join(dir, "dist", "index.d.ts"))).toBe(true);
     expect(existsSync(join(dir, "LICENSE"))).toBe(true);

@@ -7,7 +7,7 @@
  * attribute of `listOf`/`attrsOf`, so every level gets its own priorities and
  * conditions, as in NixOS.
  */
-import { isSecret, secretAsStringHint } from "@kiln/core";
+import { isSecret, secretAsStringHint } from "@kiln/formats";
 import { TypeMismatchError } from "../errors/type-mismatch-error.js";
 import { showDefinitions } from "../options/show-definitions.js";
 import { showOption, type OptionPath } from "../options/show-option.js";

@@ -9,7 +9,7 @@
  * the trivial builders, and packages by attribute name. `@kiln/pkgs`' sets
  * (`defaultPackageSet()`, `makePkgs()`, `pkgs.extend(…)`) satisfy it.
  */
-import type { Derivation } from "@kiln/core";
+import type { Derivation } from "@kiln/formats";
 import { TargetConfigError } from "./target-config-error.js";
 import type { PackageValue } from "../types/primitive-types.js";
 
