@@ -183,12 +183,12 @@ async function bundlePackage(from, to, entries) {
 /**
  * Bundles better-sqlite3's JavaScript (its dozen files, not its native
  * module) into one CommonJS file in `toDist`, named after the version it
- * came from, as @kiln/core's open-sqlite.js looks for it: it loads about
+ * came from, as @kiln/store's open-sqlite.js looks for it: it loads about
  * 3 ms faster, and is used only beside that very version.
  */
 async function bundleSqlite(toDist) {
-  const sqliteDir = dirname(createRequire(join(root, "packages", "core", "package.json")).resolve("better-sqlite3/package.json"));
-  const { bundledSqliteFile } = await import(pathToFileURL(join(root, "packages", "core", "dist", "local-store", "open-sqlite.js")).href);
+  const sqliteDir = dirname(createRequire(join(root, "packages", "store", "package.json")).resolve("better-sqlite3/package.json"));
+  const { bundledSqliteFile } = await import(pathToFileURL(join(root, "packages", "store", "dist", "local-store", "open-sqlite.js")).href);
   await esbuild.build({
     entryPoints: [join(sqliteDir, "lib", "index.js")],
     outfile: join(toDist, bundledSqliteFile(readJson(join(sqliteDir, "package.json")).version)),
@@ -230,7 +230,7 @@ try {
     }
     // Worker threads are started from a file of their own, beside the module that starts them.
     await bundlePackage(from, to, ["index.js", ...(WORKERS[name] ?? [])]);
-    if (name === "core") await bundleSqlite(join(to, "dist"));
+    if (name === "store") await bundleSqlite(join(to, "dist"));
     // Their dependencies become the CLI's own (below): npm would otherwise take a bundled package's
     // dependencies for part of the bundle, and install none of them. Node finds them one level up.
     const { devDependencies: _dev, scripts: _scripts, dependencies: _dependencies, peerDependencies: _peers, ...published } = manifest;

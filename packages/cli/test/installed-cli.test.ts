@@ -198,7 +198,7 @@ it("the installed kiln loads better-sqlite3's bundled JavaScript only beside the
   const sqliteManifest = join(installed, "node_modules", "better-sqlite3", "package.json");
   const manifestText = readFileSync(sqliteManifest, "utf8");
   const version = (JSON.parse(manifestText) as { version: string }).version;
-  const bundled = join(installed, "node_modules", "@kiln", "core", "dist", `better-sqlite3-${version}.cjs`);
+  const bundled = join(installed, "node_modules", "@kiln", "store", "dist", `better-sqlite3-${version}.cjs`);
   const bundledText = readFileSync(bundled, "utf8");
   const marker = join(work, "bundled-sqlite-loaded");
   try {
