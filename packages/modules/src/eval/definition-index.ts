@@ -276,7 +276,9 @@ export class DefinitionIndex {
   }
 
   #commit(module: CollectedModule, found: Found, order: number): void {
-    for (const [node, values] of found.nodes) for (const value of values) this.#add(node, { order, definition: { file: module.file, value } });
+    found.nodes.forEach((values, node) => {
+      for (const value of values) this.#add(node, { order, definition: { file: module.file, value } });
+    });
     for (const { path, value } of found.unmatched) this.#unmatched.push({ file: module.file, value, path, order });
   }
 

@@ -81,7 +81,8 @@ function attrsType<Value, Definition>(elemType: OptionType<Value, Definition>, l
       const result: Record<string, Value> = {};
       const byName = definitionsByAttribute(definitions);
       if (nameType !== undefined) checkNames(loc, nameType, byName);
-      for (const [name, attributeDefinitions] of byName) {
+      // forEach rather than for…of: no entry array per attribute.
+      byName.forEach((attributeDefinitions, name) => {
         const attributeLoc = [...loc, name];
         if (lazy) {
           let memo: { value: Value } | undefined;
@@ -105,7 +106,7 @@ function attrsType<Value, Definition>(elemType: OptionType<Value, Definition>, l
           const value = mergeValue<Value>(attributeLoc, elemType, attributeDefinitions);
           if (value !== NO_VALUE) result[name] = value;
         }
-      }
+      });
       return result;
     },
     nestedTypes: nameType === undefined ? { elemType } : { elemType, nameType },
