@@ -29,7 +29,10 @@ async function run() {
   if (cached !== undefined) {
     process.exitCode = cached;
   } else {
-    const { main } = await import("../dist/main.js");
+    // Kiln as one script compiled from V8's code cache where it is built (bundled-kiln.cjs), else its ES modules
+    // (always under --show-trace, whose frames then name Kiln's own source files and lines).
+    const bundled = argv.includes("--show-trace") ? undefined : require("./bundled-kiln.cjs").loadBundledKiln();
+    const { main } = bundled !== undefined ? bundled.main() : await import("../dist/main.js");
     process.exitCode = await main(argv);
   }
 }

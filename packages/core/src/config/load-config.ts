@@ -26,6 +26,7 @@ import {
   type SourceLocation,
 } from "./config-errors.js";
 import { configBundle, type ConfigBundle } from "./config-bundle.js";
+import { redirectedFrom } from "./bundled-packages.js";
 import { noteEvaluationRead } from "./evaluation-reads.js";
 import { configSourceFiles, registerConfigBundle } from "./bundle-source-maps.js";
 import { userLocation } from "./source-location.js";
@@ -117,7 +118,8 @@ export function explainConfigFailure(error: unknown): KilnError {
 }
 
 /** The package a module URL belongs to, as a config names it in an import. */
-function moduleName(url: string, fallbackPackages: Readonly<Record<string, string>>): string {
+function moduleName(given: string, fallbackPackages: Readonly<Record<string, string>>): string {
+  const url = redirectedFrom(given);
   const fallback = Object.entries(fallbackPackages).find(([, entry]) => entry === url);
   if (fallback !== undefined) return fallback[0];
   const path = url.startsWith("file:") ? fileURLToPath(url) : url;
