@@ -99,9 +99,15 @@ export async function bundleKiln({ outDir, installedDist = (folder) => relative(
   const map = result.outputFiles.find((file) => file.path.endsWith(".map"));
   const body = dynamicImports(code.text.replace(/\n\/\/# sourceMappingURL=.*\n?$/, "\n"));
   const hash = createHash("sha256").update(body).digest("hex").slice(0, 32);
-  const builtFrom = Object.values(dists).map((dist) => relative(outDir, join(dist, ".tsbuildinfo")));
+  // An installed bundle (bareExternals) was made from builds that are not installed with it.
+  const builtFrom = bareExternals ? [] : Object.values(dists).map((dist) => relative(outDir, join(dist, ".tsbuildinfo")));
   mkdirSync(outDir, { recursive: true });
-  writeWhole(join(outDir, "kiln.files.json"), JSON.stringify(lineTable(JSON.parse(map.text), outDir)));
+  // A source file of package `folder` is where that package is installed, beside its dist.
+  const installedSource = (file) => {
+    const folder = Object.keys(dists).find((name) => file.startsWith(join(root, "packages", name, "/")));
+    return folder === undefined ? relative(outDir, file) : join(installedDist(folder), "..", relative(join(root, "packages", folder), file));
+  };
+  writeWhole(join(outDir, "kiln.files.json"), JSON.stringify(lineTable(JSON.parse(map.text), outDir, installedSource)));
   for (const [folder, name] of Object.entries(BUNDLED_PACKAGES)) {
     writeWhole(join(outDir, `${folder}.mjs`), await reexport(name, join(dists[folder], "index.js"), `${installedDist(folder)}/index.js`));
   }
@@ -127,7 +133,7 @@ function dynamicImports(text) {
  * into `files`, relative to the bundle's folder): the source map's first
  * segment of each line says it.
  */
-function lineTable(payload, outDir) {
+function lineTable(payload, outDir, installedSource) {
   const map = new SourceMap(payload);
   const lineCount = payload.mappings.split(";").length;
   const files = [];
@@ -136,7 +142,7 @@ function lineTable(payload, outDir) {
   for (let line = 0; line < lineCount; line++) {
     const found = map.findEntry(line, 0);
     if (found.originalSource === undefined || found.generatedLine !== line) continue;
-    const source = relative(outDir, fileURLToPath(new URL(found.originalSource, pathToFileURL(join(outDir, "kiln.cjs")))));
+    const source = installedSource(fileURLToPath(new URL(found.originalSource, pathToFileURL(join(outDir, "kiln.cjs")))));
     if (source === last) continue;
     last = source;
     let index = files.indexOf(source);
