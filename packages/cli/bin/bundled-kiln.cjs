@@ -39,6 +39,7 @@ function stale(bundle, header) {
 }
 
 /** Where V8's code cache of the bundle is kept: Kiln's cache directory, by bundle and by Node (V8 refuses another's). */
+// (The directory as config-bundle.ts finds it; @kiln/core is not loaded yet.)
 function codeCacheFile(header) {
   const configured = process.env.KILN_CACHE_DIR;
   const xdg = process.env.XDG_CACHE_HOME;
