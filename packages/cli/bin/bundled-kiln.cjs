@@ -3,7 +3,7 @@
 // compile cache), and resolving and reading each costs more again. Returns undefined when there is no bundle or it is
 // older than a package's build (a checkout rebuilt by tsc alone): the caller then imports dist/main.js as before.
 "use strict";
-const { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync } = require("node:fs");
+const { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } = require("node:fs");
 const { createHash } = require("node:crypto");
 const Module = require("node:module");
 const { homedir } = require("node:os");
@@ -48,12 +48,28 @@ function codeCacheFile(header) {
   return join(base, "code-cache", `${key}.bin`);
 }
 
+/** A week: code caches of bundles no Kiln has started from for that long (an older build, another Node) are removed. */
+const UNUSED_CACHE_MS = 7 * 24 * 3600 * 1000;
+
+/** Removes the code caches of other bundles not written for a week (only when writing one: caches are rarely written). */
+function pruneCodeCaches(directory, keep) {
+  for (const entry of readdirSync(directory)) {
+    const file = join(directory, entry);
+    try {
+      if (file !== keep && Date.now() - statSync(file).mtimeMs > UNUSED_CACHE_MS) rmSync(file, { force: true });
+    } catch {
+      // Removed meanwhile by another Kiln.
+    }
+  }
+}
+
 /** Writes V8's code cache of `script` once the command is over (it then holds every function the command compiled). */
 function saveCodeCacheAtExit(script, file) {
   process.once("exit", () => {
     try {
       const data = script.createCachedData();
       mkdirSync(dirname(file), { recursive: true });
+      pruneCodeCaches(dirname(file), file);
       const temporary = `${file}.${process.pid}.tmp`;
       writeFileSync(temporary, data);
       renameSync(temporary, file);
