@@ -2,7 +2,7 @@
 // The `kiln` command. CommonJS, so that what is answered at once (`kiln
 // --version`, an unchanged config's `kiln build` from the evaluation cache in
 // the installed CLI's one CommonJS file) starts without Node's ES module
-// loader (a few ms of every start); everything else is imported as ES modules.
+// loader (a few ms of every start); everything else runs from Kiln's bundled script (bundled-kiln.cjs), or its ES modules.
 "use strict";
 const { existsSync, readFileSync } = require("node:fs");
 const { join } = require("node:path");
