@@ -176,7 +176,8 @@ function upToDate(outDir) {
   const bundle = join(outDir, "kiln.cjs");
   if (!existsSync(bundle)) return false;
   const built = statSync(bundle).mtimeMs;
-  const { builtFrom } = JSON.parse(readFileSync(bundle, "utf8").slice(2, readFileSync(bundle, "utf8").indexOf("\n")));
+  const text = readFileSync(bundle, "utf8");
+  const { builtFrom } = JSON.parse(text.slice(2, text.indexOf("\n")));
   return builtFrom.every((file) => !existsSync(join(outDir, file)) || statSync(join(outDir, file)).mtimeMs <= built);
 }
 
