@@ -33,6 +33,32 @@ export default {
     expect(JSON.parse(run.stdout)).toEqual({ core: true, pkgs: true, made: true });
   });
 
+  it("gives a config's imports of the packages @kiln/core re-exports the running instance too: one Derivation class whichever package names it", () => {
+    writeFileSync(
+      join(root, "kiln.ts"),
+      `import { Derivation as CoreDerivation, derivation } from "@kiln/core";
+import { Derivation } from "@kiln/formats";
+import { StoreDatabase } from "@kiln/store";
+import { readActivationManifest } from "@kiln/activation";
+import { loadConfig } from "@kiln/config";
+const running = (globalThis as Record<symbol, Record<string, () => Record<string, unknown>>>)[Symbol.for("kiln.bundled-packages")];
+const made = derivation({ name: "x", system: "x86_64-linux", builder: "/bin/sh" });
+export default {
+  formats: running?.["@kiln/formats"]?.()["Derivation"] === Derivation,
+  store: running?.["@kiln/store"]?.()["StoreDatabase"] === StoreDatabase,
+  activation: running?.["@kiln/activation"]?.()["readActivationManifest"] === readActivationManifest,
+  config: running?.["@kiln/config"]?.()["loadConfig"] === loadConfig,
+  oneClass: Derivation === CoreDerivation,
+  made: made instanceof Derivation,
+};
+`,
+    );
+    const cache = join(root, "cache");
+    const run = runKiln(["eval", "kiln.ts", "--json"], root, { KILN_EVAL_CACHE: "0", KILN_CACHE_DIR: cache });
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(run.stdout)).toEqual({ formats: true, store: true, activation: true, config: true, oneClass: true, made: true });
+  });
+
   it("writes V8's code cache of the bundle once, removing caches unused for a week, and the next run takes it without writing it again", () => {
     writeFileSync(join(root, "kiln.ts"), `export default { answer: 42 };\n`);
     const cache = join(root, "code-cache-run");
