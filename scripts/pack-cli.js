@@ -14,7 +14,9 @@
  * Each package's JavaScript is bundled by esbuild into a few files (Node
  * loads a few files much faster than a hundred), split so that code only
  * one command needs (the TypeScript checker, say) loads only when it runs;
- * the declarations stay as tsc wrote them.
+ * the declarations stay as tsc wrote them. The command itself runs from
+ * `dist/bundle/kiln.cjs`, all of it in one script (scripts/bundle-kiln.js),
+ * which configs share through the re-exports beside it.
  *
  * Prints the tarball's path on standard output.
  *
@@ -31,6 +33,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { bundleKiln } from "./bundle-kiln.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const { values } = parseArgs({ options: { out: { type: "string" }, prebuilds: { type: "string" } } });
@@ -256,7 +259,13 @@ try {
     inlined[specifier] = { file: join(dist, entry), dist, installedDist: `../node_modules/${manifests[name].name}/dist` };
   }
   await bundleAlone(cliDir, stage, "cached-command.js", inlined);
-  cpSync(join(cliDir, "dist"), join(stage, "dist"), { recursive: true, filter: declarationsOnly });
+  // `dist/bundle`: the CLI and its packages as one script, which bin/kiln.cjs loads for every command that evaluates.
+  await bundleKiln({
+    outDir: join(stage, "dist", "bundle"),
+    installedDist: (folder) => (folder === "cli" ? ".." : `../../node_modules/${manifests[folder].name}/dist`),
+    bareExternals: true,
+  });
+  cpSync(join(cliDir, "dist"), join(stage, "dist"), { recursive: true, filter: (source) => declarationsOnly(source) && !source.startsWith(join(cliDir, "dist", "bundle")) });
   cpSync(join(cliDir, "bin"), join(stage, "bin"), { recursive: true });
   cpSync(join(root, "README.md"), join(stage, "README.md"));
   cpSync(join(cliDir, "LICENSE"), join(stage, "LICENSE"));

@@ -28,7 +28,7 @@ exec node "$0" "$@"
 // The `kiln` command. CommonJS, so that what is answered at once (`kiln
 // --version`, an unchanged config's `kiln build` from the evaluation cache in
 // the installed CLI's one CommonJS file) starts without Node's ES module
-// loader (a few ms of every start); everything else is imported as ES modules.
+// loader (a few ms of every start); everything else runs from Kiln's bundled script (bundled-kiln.cjs), or its ES modules.
 "use strict";
 const { existsSync, readFileSync } = require("node:fs");
 const { join } = require("node:path");
@@ -67,7 +67,10 @@ async function run() {
   } else if (deferredCaCerts !== undefined) {
     process.exitCode = NEEDS_EXTRA_CA_CERTS;
   } else {
-    const { main } = await import("../dist/main.js");
+    // Kiln as one script compiled from V8's code cache where it is built (bundled-kiln.cjs), else its ES modules
+    // (always under --show-trace, whose frames then name Kiln's own source files and lines).
+    const bundled = argv.includes("--show-trace") ? undefined : require("./bundled-kiln.cjs").loadBundledKiln();
+    const { main } = bundled !== undefined ? bundled.main() : await import("../dist/main.js");
     process.exitCode = await main(argv);
   }
 }

@@ -21,6 +21,7 @@ import { isBuiltin } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Message, Metafile, Plugin } from "esbuild";
 import { ConfigEvaluationError, ConfigImportCycleError, ConfigSyntaxError, type SourceLocation } from "@kiln/formats";
+import { bundledPackageRedirects } from "./bundled-packages.js";
 
 const TYPESCRIPT = /\.(?:ts|mts|cts|tsx)$/;
 /** Kiln's and esbuild's versions, read once, when a config is first loaded (not when Kiln starts): a change of either makes new bundles. */
@@ -157,6 +158,8 @@ function packageNameOf(specifier: string): string {
  * elsewhere) and gives each bundled file its own `import.meta.url`.
  */
 function configPlugin(options: ConfigBundleOptions, externals: Set<string>, builtins: BuiltinImport[]): Plugin {
+  // Externals are noted by the package's own URL (the evaluation cache checks its files); imported as the running Kiln's.
+  const redirects = bundledPackageRedirects();
   return {
     name: "kiln-config",
     setup(pluginBuild) {
@@ -171,13 +174,13 @@ function configPlugin(options: ConfigBundleOptions, externals: Set<string>, buil
           if (found.external || TYPESCRIPT.test(found.path)) return found.external ? { path: found.path, external: true } : { path: found.path };
           const url = pathToFileURL(found.path).href;
           externals.add(url);
-          return { path: url, external: true };
+          return { path: redirects[url] ?? url, external: true };
         }
         const name = packageNameOf(args.path);
         const fallback = options.fallbackPackages[name];
         if (fallback !== undefined && args.path === name) {
           externals.add(fallback);
-          return { path: fallback, external: true };
+          return { path: redirects[fallback] ?? fallback, external: true };
         }
         return { errors: [{ text: `Cannot find package '${name}'` }] };
       });
@@ -278,7 +281,8 @@ function relativeName(workingDir: string, file: string): string {
 export async function configBundle(file: string, options: ConfigBundleOptions): Promise<ConfigBundle> {
   const cacheDir = writableCacheDir();
   // The fallbacks are part of the key: the CLI and an embedding program may load one config with different ones.
-  const key = sha256(`${file}\0${toolVersions().kiln}\0${JSON.stringify(options.fallbackPackages)}`).slice(0, 32);
+  // So is where `@kiln/*` is imported from: a bundle made for Kiln's bundled script imports its re-exports, else the packages.
+  const key = sha256(`${file}\0${toolVersions().kiln}\0${JSON.stringify(options.fallbackPackages)}\0${JSON.stringify(bundledPackageRedirects())}`).slice(0, 32);
   const bundlePath = join(cacheDir, `${key}.mjs`);
   const manifestPath = join(cacheDir, `${key}.json`);
   const known = readManifest(manifestPath);

@@ -17,6 +17,7 @@ import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { AttributeNotFoundError, ConfigError, ConfigEvaluationError, ConfigExitError, ConfigMissingExportError, ConfigNotFoundError, ConfigUnsettledError, type SourceLocation, noteEvaluationRead, configSourceFiles, registerConfigBundle, userLocation, KilnError, closeNames } from "@kiln/formats";
 import { configBundle, type ConfigBundle } from "./config-bundle.js";
+import { redirectedFrom } from "./bundled-packages.js";
 import { awaitEvaluation, configureEvaluation, duringEvaluation, onEvaluationStop, type EvaluationLimits } from "./evaluation-watchdog.js";
 
 /** Options of {@link loadConfig}. */
@@ -114,7 +115,8 @@ export function explainConfigFailure(error: unknown): KilnError {
 }
 
 /** The package a module URL belongs to, as a config names it in an import. */
-function moduleName(url: string, fallbackPackages: Readonly<Record<string, string>>): string {
+function moduleName(given: string, fallbackPackages: Readonly<Record<string, string>>): string {
+  const url = redirectedFrom(given);
   const fallback = Object.entries(fallbackPackages).find(([, entry]) => entry === url);
   if (fallback !== undefined) return fallback[0];
   const path = url.startsWith("file:") ? fileURLToPath(url) : url;

@@ -7,7 +7,8 @@
  * the same rules (no paths outside the tree, no links out of it) apply.
  */
 import { closeSync, openSync, rmSync, writeSync } from "node:fs";
-import { Decompress } from "fzstd";
+import { createRequire } from "node:module";
+import type { Decompress as ZstdDecompress } from "fzstd";
 import { DebianArchiveError } from "./debian-errors.js";
 
 /** The magic number that starts a zstd frame. */
@@ -15,6 +16,13 @@ const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd] as const;
 
 /** Input is handed to the decoder in pieces of this size, so output is written as it comes. */
 const CHUNK = 1 << 20;
+
+/** fzstd, loaded when a member is first decoded: every command that evaluates a config loads this package, few unpack a `.deb`. */
+let loadedDecompress: typeof ZstdDecompress | undefined;
+function zstdDecoder(): typeof ZstdDecompress {
+  loadedDecompress ??= (createRequire(import.meta.url)("fzstd") as { Decompress: typeof ZstdDecompress }).Decompress;
+  return loadedDecompress;
+}
 
 /** Whether `bytes` start a zstd frame. */
 export function isZstd(bytes: Uint8Array): boolean {
@@ -33,6 +41,7 @@ export function writeZstdDecompressed(data: Uint8Array, destination: string, deb
   let written = 0;
   let finished = false;
   try {
+    const Decompress = zstdDecoder();
     const decoder = new Decompress((chunk, final) => {
       writeSync(fd, chunk);
       written += chunk.length;

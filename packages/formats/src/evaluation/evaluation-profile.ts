@@ -13,6 +13,7 @@
 import { fileURLToPath } from "node:url";
 import { isConfigBundle, originalFileInBundle } from "../source/bundle-source-maps.js";
 import { packageOfFile } from "../source/source-location.js";
+import { kilnBundleSource } from "../source/kiln-bundle-lines.js";
 
 /** One line of a profile: a file of the config, or a package. */
 export interface ProfileEntry {
@@ -66,7 +67,7 @@ function placeOf(url: string, line: number, column: number, user: boolean): Plac
     return user && original !== undefined && !original.includes("/node_modules/") ? { where: original, kind: "file" } : undefined;
   }
   if (user) return undefined;
-  const name = packageOfFile(file);
+  const name = packageOfFile(kilnBundleSource(file, line) ?? file);
   return name === undefined ? undefined : { where: name, kind: "package" };
 }
 

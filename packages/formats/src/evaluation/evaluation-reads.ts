@@ -14,6 +14,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { isConfigBundle } from "../source/bundle-source-maps.js";
+import { kilnBundleSource } from "../source/kiln-bundle-lines.js";
 
 /** A local path `path()` imported, and the NAR hash it had. */
 export interface SourceRead {
@@ -128,7 +129,8 @@ function userLine(): string | undefined {
   for (const line of stack.split("\n")) {
     const match = /\(?((?:file:\/\/)?\/[^():]*):(\d+):\d+\)?\s*$/.exec(line);
     if (match === null) continue;
-    const file = (match[1] as string).startsWith("file:") ? fileURLToPath((match[1] as string).replace(/\?.*$/, "")) : (match[1] as string);
+    const named = (match[1] as string).startsWith("file:") ? fileURLToPath((match[1] as string).replace(/\?.*$/, "")) : (match[1] as string);
+    const file = kilnBundleSource(named, Number(match[2])) ?? named;
     if (file.includes("/node_modules/") || file.endsWith("evaluation-reads.js") || file.endsWith("evaluation-reads.ts")) continue;
     if (isConfigBundle(file)) continue;
     return `${file}:${match[2]}`;

@@ -10,9 +10,12 @@
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { originalFileInBundle } from "./bundle-source-maps.js";
+import { kilnBundleSource } from "./kiln-bundle-lines.js";
 
 // dist/source/caller-file.js (or src/source/caller-file.ts) → dist (or src): Kiln's own code.
 const CODE_ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+// A frame of Kiln's bundle is named by its `src` file (see kiln-bundle-lines.ts): `src` beside `dist` is ours too.
+const CODE_ROOTS = [CODE_ROOT, CODE_ROOT.replace(/\/dist$/, "/src"), CODE_ROOT.replace(/\/src$/, "/dist")];
 
 function toFilePath(name: string): string {
   if (!name.startsWith("file://")) return name;
@@ -28,7 +31,8 @@ function originalFile(name: string, site: NodeJS.CallSite): string {
   const file = toFilePath(name).replace(/\?kiln-load=\d+$/, "");
   const line = site.getLineNumber();
   const column = site.getColumnNumber();
-  return (line !== null && column !== null ? originalFileInBundle(file, line, column) : undefined) ?? file;
+  if (line === null || column === null) return file;
+  return originalFileInBundle(file, line, column) ?? kilnBundleSource(file, line) ?? file;
 }
 
 /** The absolute path of the first file on the call stack outside `@kiln/formats`, or `undefined`. */
@@ -50,7 +54,7 @@ export function callerFile(): string | undefined {
     const name = site.getFileName() ?? site.getScriptNameOrSourceURL();
     if (!name || name.startsWith("node:")) continue;
     const file = originalFile(name, site);
-    if (file.startsWith(`${CODE_ROOT}/`) && !file.endsWith(".test.ts")) continue;
+    if (CODE_ROOTS.some((root) => file.startsWith(`${root}/`)) && !file.endsWith(".test.ts")) continue;
     return file;
   }
   return undefined;

@@ -11,6 +11,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { SourceLocation } from "../evaluation/config-errors.js";
 import { isConfigBundle } from "./bundle-source-maps.js";
+import { kilnBundleSource } from "./kiln-bundle-lines.js";
 
 // "at fn (/path/file.ts:1:2)" or "at /path/file.ts:1:2"; Node's own frames (node:internal/…) do not match.
 const FRAME = /(?:\(|at )((?:file:\/\/)?\/[^():]*?(?:\?[^():]*)?):(\d+):(\d+)\)?\s*$/;
@@ -29,7 +30,10 @@ export function stackLocations(stack: string): SourceLocation[] {
     if (!/^\s+at /.test(line)) continue;
     const match = FRAME.exec(line);
     if (match === null) continue;
-    locations.push({ file: frameFile(match[1] as string), line: Number(match[2]), column: Number(match[3]) });
+    const file = frameFile(match[1] as string);
+    const lineNumber = Number(match[2]);
+    // A frame of Kiln's bundle is named by the file of Kiln's it came from (its line stays the bundle's).
+    locations.push({ file: kilnBundleSource(file, lineNumber) ?? file, line: lineNumber, column: Number(match[3]) });
   }
   return locations;
 }
