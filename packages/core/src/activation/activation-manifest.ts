@@ -163,4 +163,10 @@ export interface ActivationManifest {
    * lack (see `package-accounts.ts`). Absent: none.
    */
   readonly accountsFrom?: readonly string[];
+  /**
+   * Symlinks below the root's `/run` to store paths, by absolute path, e.g.
+   * `{ "/run/opengl-driver": "/nix/store/…-graphics-drivers" }` (machines
+   * only; see `runtime-links.ts`). Absent: none.
+   */
+  readonly runtimeLinks?: Readonly<Record<string, string>>;
 }
