@@ -13,7 +13,10 @@
  * lacks is removed (rollback to a generation without it), and a failed
  * activation puts the previous links back. The targets are named in the
  * manifest, hence references of the toplevel: the generation keeps them
- * from the garbage collector.
+ * from the garbage collector. An activation killed half-way may leave its
+ * new links; the next activation sets its own over them (the journal does
+ * not list links, so one that only the killed generation had stays until a
+ * generation with that link replaces it, or the next boot).
  */
 import { lstatSync, mkdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
