@@ -169,7 +169,7 @@ describe.skipIf(skip !== undefined)("the machines example", () => {
     // The old generation is intact: still a root, still in the store.
     expect(readlinkSync(join(root, "var", "lib", "kiln", "profiles", "system-1-link"))).toBe(laptop);
     expect(existsSync(join(laptop, "kiln-activation.json"))).toBe(true);
-  });
+  }, 180_000);
 
   it("a failing activation leaves the previous generation active and says why", () => {
     const before = machineTree();

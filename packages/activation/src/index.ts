@@ -24,6 +24,7 @@ export { ageDecrypt, ageEncrypt, ageProgram } from "./secrets/age.js";
 export { SECRET_RULES_FILE, checkSecretRules, findSecretRules, recipientsOf, type SecretRule, type SecretRules } from "./secrets/secret-rules.js";
 export { editSecretFile, rekeySecretFiles, type EditOutcome, type SecretFileOptions } from "./secrets/secret-files.js";
 export { activate, type ActivateOptions, type ActivationReport } from "./activation/activate.js";
+export { planRuntimeLinks, type RuntimeLinkChange } from "./activation/runtime-links.js";
 export { rollbackConfiguration, switchConfiguration, targetProfile, type SwitchMode, type SwitchOptions, type SwitchResult } from "./activation/switch-configuration.js";
 export { Profile, type Generation } from "./profile/profile.js";
 export { GenerationError } from "./profile/profile-errors.js";

@@ -7,7 +7,8 @@
  * `/etc`, the host's `passwd`, `group`, `hosts`, `resolv.conf` and
  * `localtime` passed through, and the host's `/home`, `/tmp`, `/run`,
  * `/var`, `/dev`, `/proc` and `/sys` visible. No host library is mounted, so a
- * program can only load libraries of its closure.
+ * program can only load libraries of its closure, and the graphics drivers
+ * a Kiln machine links at `/run/opengl-driver` (see `graphics-drivers.ts`).
  *
  * What maintainer scripts would generate and programs need is made here:
  * the alternatives links of the closure (`/usr/bin/awk`, `/usr/bin/editor`,
@@ -27,6 +28,7 @@ import { writeEnvironmentCaches } from "./environment-caches.js";
 import { environmentMounts, FHS_RUNNER, HOST_ETC_FILES, ROOT_DIRS, VAR_CACHES } from "./environment-mounts.js";
 import { closureAccounts } from "./maintainer-accounts.js";
 import { PROGRAM_DIRS } from "./program-index.js";
+import { graphicsDriverLines, libraryDirs } from "./graphics-drivers.js";
 
 
 /**
@@ -104,7 +106,7 @@ function shellQuote(text: string): string {
  * the arguments it is given; without `program`, the runner that runs its
  * first argument (a command inside the environment) with the rest.
  */
-function wrapperScript(root: string, storeDir: string, program?: string): string {
+function wrapperScript(root: string, storeDir: string, program: string | undefined, driverPath: string): string {
   const mounts = environmentMounts(root, storeDir).map(shellQuote);
   const lines = [];
   for (let i = 0; i < mounts.length; i += 3) lines.push(`  ${mounts.slice(i, i + 3).join(" ")} \\`);
@@ -112,7 +114,8 @@ function wrapperScript(root: string, storeDir: string, program?: string): string
   const caches = VAR_CACHES.filter((cache) => existsSync(join(root, cache))).map((cache) => `[ -d /${cache} ] && set -- --ro-bind ${shellQuote(join(root, cache))} /${cache} "$@"\n`);
   const what = program === undefined ? "its first argument" : program;
   const start = program === undefined ? `[ "$#" -gt 0 ] || { echo "usage: $0 PROGRAM [ARGUMENT...]: runs PROGRAM (a path inside the environment) in it" >&2; exit 2; }\nset -- -- "$@"` : `set -- -- ${shellQuote(program)} "$@"`;
-  return `#!/bin/sh\n# Runs ${what} in a Debian FHS environment made by Kiln: ${root}\n${start}\n${caches.join("")}exec "\${KILN_BWRAP:-bwrap}" \\\n${lines.join("\n")}\n  "$@"\n`;
+  const drivers = driverPath === "" ? "" : graphicsDriverLines(root, driverPath);
+  return `#!/bin/sh\n# Runs ${what} in a Debian FHS environment made by Kiln: ${root}\n${start}\n${caches.join("")}${drivers}exec "\${KILN_BWRAP:-bwrap}" \\\n${lines.join("\n")}\n  "$@"\n`;
 }
 
 /** Writes the closure's `ld.so.cache` by running `ldconfig` inside the environment (the closure's own, else the host's, which is static). */
@@ -130,7 +133,7 @@ function writeLdCache(root: string, storeDir: string, log: (line: string) => voi
   }
   const mounts = environmentMounts(root, storeDir, true);
   if (!own) mounts.push("--ro-bind", "/sbin/ldconfig", "/kiln-ldconfig");
-  const dirs = ["/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib", "/usr/lib"].filter((dir) => existsSync(join(root, dir)));
+  const dirs = libraryDirs(root);
   const result = spawnSync(bubblewrap, [...mounts, "--", ldconfig, "-X", ...dirs], { encoding: "utf8" });
   if (result.status !== 0) log(`ldconfig failed (${result.status ?? result.signal}): ${result.stderr.trim()}`);
   else log("wrote the closure's ld.so.cache");
@@ -141,12 +144,12 @@ function writeLdCache(root: string, storeDir: string, log: (line: string) => voi
  * program wins a name), and for each alternatives link in a program
  * directory whose chosen program is one of theirs (`bin/awk` for mawk).
  */
-function writeWrappers(bin: string, root: string, storeDir: string, trees: readonly string[], links: readonly AlternativeLink[]): void {
+function writeWrappers(bin: string, root: string, storeDir: string, trees: readonly string[], links: readonly AlternativeLink[], driverPath: string): void {
   for (const link of links) {
     const dir = dirname(link.link).slice(1);
     const name = basename(link.link);
     if (!(PROGRAM_DIRS as readonly string[]).includes(dir) || existsSync(join(bin, name))) continue;
-    if (trees.some((tree) => existsSync(join(tree, link.path)))) writeFileSync(join(bin, name), wrapperScript(root, storeDir, link.link), { mode: 0o755 });
+    if (trees.some((tree) => existsSync(join(tree, link.path)))) writeFileSync(join(bin, name), wrapperScript(root, storeDir, link.link, driverPath), { mode: 0o755 });
   }
   for (const tree of trees) {
     for (const dir of PROGRAM_DIRS) {
@@ -158,7 +161,7 @@ function writeWrappers(bin: string, root: string, storeDir: string, trees: reado
       }
       for (const name of names.sort()) {
         if (existsSync(join(bin, name))) continue;
-        writeFileSync(join(bin, name), wrapperScript(root, storeDir, `/${dir}/${name}`), { mode: 0o755 });
+        writeFileSync(join(bin, name), wrapperScript(root, storeDir, `/${dir}/${name}`, driverPath), { mode: 0o755 });
       }
     }
   }
@@ -192,17 +195,19 @@ export async function buildFhsEnvironment(context: BuiltinBuildContext): Promise
   writeEnvironmentCaches(root, storeDir, context.log);
   const bin = join(out, "bin");
   mkdirSync(bin);
-  writeWrappers(bin, root, storeDir, list("programsOf"), links);
+  // The machine's graphics drivers, where the host has them (see graphics-drivers.ts).
+  const driverPath = env("graphicsDrivers");
+  writeWrappers(bin, root, storeDir, list("programsOf"), links, driverPath);
   // A package without programs of its own (a transitional or meta package such as nginx-light) gets those of its direct dependencies.
-  if (readdirSync(bin).length === 0) writeWrappers(bin, root, storeDir, list("fallbackProgramsOf"), links);
+  if (readdirSync(bin).length === 0) writeWrappers(bin, root, storeDir, list("fallbackProgramsOf"), links, driverPath);
   // Any program of the environment, for what needs one that has no wrapper (a service's ssh-keygen of openssh-server's closure).
   const runner = env("runner");
   if (runner !== "") {
     mkdirSync(dirname(join(out, runner)), { recursive: true });
-    writeFileSync(join(out, runner), wrapperScript(root, storeDir), { mode: 0o755 });
+    writeFileSync(join(out, runner), wrapperScript(root, storeDir, undefined, driverPath), { mode: 0o755 });
   }
   const runScript = env("runScript");
-  if (runScript !== "") writeFileSync(join(bin, env("envName")), wrapperScript(root, storeDir, runScript), { mode: 0o755 });
+  if (runScript !== "") writeFileSync(join(bin, env("envName")), wrapperScript(root, storeDir, runScript, driverPath), { mode: 0o755 });
   // The system accounts the closure's packages need, where machine activation reads a package's (systemd-sysusers' format).
   const accounts = closureAccounts(closure);
   if (accounts !== "") {

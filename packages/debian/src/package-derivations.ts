@@ -18,6 +18,7 @@
  */
 import { derivation, type Derivation } from "@kiln/formats";
 import { FHS_RUNNER } from "./environment-mounts.js";
+import { GRAPHICS_DRIVER_PATH } from "./graphics-drivers.js";
 import type { LockedDebianInput, LockedIndex } from "./lock-file.js";
 import type { IndexPackage } from "./package-index.js";
 
@@ -98,6 +99,7 @@ export function packageDerivation(entry: IndexPackage, closure: readonly Derivat
     programsOf: own !== undefined ? own.outPath : "",
     fallbackProgramsOf: dependencies.map((unpacked) => unpacked.outPath).join(" "),
     runner: FHS_RUNNER,
+    graphicsDrivers: GRAPHICS_DRIVER_PATH,
     preferLocalBuild: true,
   });
 }
@@ -143,8 +145,8 @@ export function fhsEnvDerivation(spec: FhsEnvSpec): Derivation<"out"> {
     ...(spec.links !== undefined && Object.keys(spec.links).length > 0
       ? { links: Object.entries(spec.links).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([link, target]) => `${link}=${target}`).join(" ") }
       : {}),
-    // Only given when asked for, so that other environments keep their derivations.
-    ...(spec.copyFiles === true ? { copyFiles: "1" } : {}),
+    // Only given when asked for, so that other environments keep their derivations; a build root's programs do not load the machine's drivers.
+    ...(spec.copyFiles === true ? { copyFiles: "1" } : { graphicsDrivers: GRAPHICS_DRIVER_PATH }),
     preferLocalBuild: true,
   });
 }

@@ -135,6 +135,7 @@ export {
   type ManagedSecretTemplate,
   type ManagedUser,
   type ManifestPackage,
+  isRuntimeLinkPath,
 } from "./manifest/activation-manifest.js";
 export { compareUtf8 } from "./util/compare-utf8.js";
 export { dependenciesFirst } from "./util/dependencies-first.js";

@@ -30,6 +30,7 @@ import { applyFileChanges, type OwnerLookup } from "./apply-file-changes.js";
 import { planFileChanges, type FilePlan } from "./file-changes.js";
 import { readActivationManifest } from "./read-activation-manifest.js";
 import { runActivationScripts, type ScriptOutput } from "./run-activation-scripts.js";
+import { applyRuntimeLinks, checkRuntimeLinks, planRuntimeLinks, type RuntimeLinkChange } from "./runtime-links.js";
 import { checkSecretOwners, installSecrets, planSecrets, restoreSecrets, secretsUndoFor, secretsReport, unitsUsingChangedSecrets, withPasswordHashes, type PlannedSecrets, type SecretsReport, type SecretsUndo } from "./secret-activation.js";
 import { canManageSystemd, planUnitChanges, queueUnits, startUnits, stopUnits, type UnitChanges } from "./unit-changes.js";
 
@@ -40,6 +41,8 @@ export interface ActivationReport {
   /** The toplevel that was active before, if any. */
   readonly previous: string | undefined;
   readonly files: FilePlan;
+  /** The links below `/run` set (with their targets) or removed (machines only; see `runtime-links.ts`). */
+  readonly runtimeLinks: readonly RuntimeLinkChange[];
   /** Account changes (machines only). */
   readonly accounts: Omit<AccountChanges, "files" | "created"> | undefined;
   /** Unit changes, and whether they were carried out (only on the running machine). */
@@ -217,6 +220,10 @@ export function activate(toplevel: string, target: ActivationTarget, options: Ac
   checkInsideRoot(target, target.filesDir, target.kind === "machine" ? "/etc" : "the home directory");
   checkInsideRoot(target, target.stateDir, "Kiln's state directory");
   const files = planFileChanges(target.filesDir, previous.manifest, next, earlier?.files);
+  const runtimeLinks = target.kind === "machine" ? planRuntimeLinks(previous.manifest, next) : [];
+  // The directory a link goes in must stay inside the root; the link itself is replaced, never followed.
+  for (const link of runtimeLinks) checkInsideRoot(target, dirname(join(target.root, link.path)), `the directory of the run-time link ${link.path}`);
+  checkRuntimeLinks(target, runtimeLinks);
   // Secrets are decrypted (in memory) while planning: one that cannot be stops the switch before any change.
   const secrets: PlannedSecrets | undefined = options.dryRun === true ? undefined : planSecrets(next, target);
   // A home's secrets go to the user's runtime directory, outside the home by design.
@@ -237,6 +244,7 @@ export function activate(toplevel: string, target: ActivationTarget, options: Ac
     toplevel,
     previous: previous.path,
     files,
+    runtimeLinks,
     accounts: accounts === undefined ? undefined : accountSummary(accounts),
     units: { ...units, applied: live && options.dryRun !== true },
     scripts,
@@ -259,6 +267,8 @@ export function activate(toplevel: string, target: ActivationTarget, options: Ac
       createHomes(target, accounts);
     }
     const left = applyFileChanges(target.filesDir, files, ownerLookup(target));
+    // With the files, before the units that may load what they link to start.
+    applyRuntimeLinks(target, runtimeLinks);
     // After the accounts that own them, before the units that read them start.
     if (secrets !== undefined && secretsUndo !== undefined) installSecrets(target, secrets, ownerLookup(target), secretsUndo);
     if (live) (options.atBoot === true ? queueUnits : startUnits)(units);
@@ -267,6 +277,11 @@ export function activate(toplevel: string, target: ActivationTarget, options: Ac
     result = report(scripts, left);
   } catch (error) {
     const problems = restore(target, next, previous.manifest, journal, accountsBefore, createdBefore, accounts);
+    try {
+      if (target.kind === "machine") applyRuntimeLinks(target, planRuntimeLinks(next, previous.manifest ?? {}));
+    } catch (linkError) {
+      problems.push(`run-time links: ${(linkError as Error).message}`);
+    }
     if (secretsUndo !== undefined) {
       try {
         restoreSecrets(secretsUndo);

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ActivationManifestError } from "./activation-errors.js";
 import { withPackageAccounts } from "./package-accounts.js";
-import { ACTIVATION_MANIFEST_FILE, ACTIVATION_MANIFEST_VERSION, type ActivationManifest } from "@kiln/formats";
+import { ACTIVATION_MANIFEST_FILE, ACTIVATION_MANIFEST_VERSION, isRuntimeLinkPath, type ActivationManifest } from "@kiln/formats";
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -124,6 +124,12 @@ export function validateActivationManifest(value: unknown, where: string): Activ
   check(Array.isArray(manifest["packages"]), where, `"packages" must be a list`);
   const accountsFrom = manifest["accountsFrom"];
   check(accountsFrom === undefined || (Array.isArray(accountsFrom) && accountsFrom.every((path) => typeof path === "string" && path.startsWith("/"))), where, `"accountsFrom" must be a list of absolute store paths`);
+  const runtimeLinks = manifest["runtimeLinks"];
+  check(runtimeLinks === undefined || isRecord(runtimeLinks), where, `"runtimeLinks" must be an object`);
+  for (const [path, link] of Object.entries((runtimeLinks ?? {}) as Record<string, unknown>)) {
+    check(isRuntimeLinkPath(path), where, `runtimeLinks: '${path}' is not a path below /run without '.' or '..' segments`);
+    check(typeof link === "string" && link.startsWith("/"), where, `runtimeLinks.${path} must be an absolute store path`);
+  }
   if (manifest["secrets"] !== undefined) checkSecrets(manifest["secrets"], manifest["users"] as Record<string, Record<string, unknown>>, where);
   else {
     for (const [name, user] of Object.entries(manifest["users"] as Record<string, Record<string, unknown>>)) {

@@ -33,6 +33,7 @@ export interface ToplevelSpec {
   readonly scripts?: Record<string, string>;
   readonly packages?: ActivationManifest["packages"];
   readonly secrets?: ActivationManifest["secrets"];
+  readonly runtimeLinks?: ActivationManifest["runtimeLinks"];
 }
 
 /** A toplevel directory in the fake store holding the manifest for `spec`. */
@@ -49,6 +50,7 @@ export function toplevel(store: string, spec: ToplevelSpec): string {
     activationScripts: Object.entries(spec.scripts ?? {}).map(([name, text]) => ({ name, script: storeFile(store, `${name}.sh`, text, true) })),
     packages: spec.packages ?? [],
     ...(spec.secrets === undefined ? {} : { secrets: spec.secrets }),
+    ...(spec.runtimeLinks === undefined ? {} : { runtimeLinks: spec.runtimeLinks }),
   };
   writeFileSync(join(path, ACTIVATION_MANIFEST_FILE), JSON.stringify(manifest));
   return path;

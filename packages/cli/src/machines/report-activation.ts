@@ -25,6 +25,10 @@ export function reportActivation(report: ActivationReport, target: ActivationTar
   }
   const summary = [...counts].map(([action, count]) => `${count} ${VERB[action as FileChange["action"]][1]}`);
   out(`files: ${summary.length === 0 ? "no changes" : summary.join(", ")} (${report.files.unchanged} unchanged)`);
+  if (report.runtimeLinks.length > 0) {
+    const links = report.runtimeLinks.map((link) => (link.target === undefined ? `${dry ? "would remove" : "removed"} ${link.path}` : `${link.path} -> ${link.target}`));
+    out(`run-time links: ${links.join("; ")}`);
+  }
   if (report.accounts !== undefined) {
     const accounts = report.accounts;
     const parts = [

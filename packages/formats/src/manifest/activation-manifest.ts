@@ -163,4 +163,16 @@ export interface ActivationManifest {
    * lack (see `package-accounts.ts`). Absent: none.
    */
   readonly accountsFrom?: readonly string[];
+  /**
+   * Symlinks below the root's `/run` to store paths, by absolute path, e.g.
+   * `{ "/run/opengl-driver": "/nix/store/…-graphics-drivers" }` (machines
+   * only; see `runtime-links.ts`). Absent: none.
+   */
+  readonly runtimeLinks?: Readonly<Record<string, string>>;
+}
+
+/** Whether `path` can be a key of {@link ActivationManifest.runtimeLinks}: absolute, below `/run`, without `.`, `..` or empty segments. */
+export function isRuntimeLinkPath(path: string): boolean {
+  if (!path.startsWith("/run/") || path.includes("\0")) return false;
+  return path.slice(1).split("/").every((segment) => segment !== "" && segment !== "." && segment !== "..");
 }

@@ -16,6 +16,25 @@ export interface FhsPackage {
   readonly fhsRun: string;
 }
 
+/**
+ * The merged tree of a package's environment (its closure's files, as the
+ * program sees them at `/`): `<out>/root` of the environments of
+ * `@kiln/debian`.
+ */
+export function fhsRoot(value: PackageValue & FhsPackage): string {
+  return `${packagePath(value)}/root`;
+}
+
+/** A package that makes one environment of itself and others (a Debian package of `@kiln/debian`), as nixpkgs' `python3.withPackages`. */
+export interface PackageWithPackages {
+  withPackages(others: readonly PackageValue[]): PackageValue;
+}
+
+/** Whether `value` has `withPackages`. */
+export function hasWithPackages(value: PackageValue): value is PackageValue & PackageWithPackages {
+  return typeof value === "object" && typeof (value as Partial<PackageWithPackages>).withPackages === "function";
+}
+
 /** Whether `value` runs its programs in an environment of its own. */
 export function isFhsPackage(value: PackageValue): value is PackageValue & FhsPackage {
   return typeof value === "object" && typeof (value as Partial<FhsPackage>).fhsRun === "string";

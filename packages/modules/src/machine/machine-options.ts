@@ -27,6 +27,7 @@ import { nginx, nginxOptions } from "./services/nginx.js";
 import { openssh, opensshOptions } from "./services/openssh.js";
 import { systemd, systemdOptions } from "./systemd/systemd.js";
 import { activationScriptsOptions } from "./system/activation-scripts.js";
+import { runtimeLinksOptions } from "./system/runtime-links.js";
 import { secretsOptions } from "./secrets/secrets-options.js";
 import { toplevel, toplevelOptions } from "./system/toplevel.js";
 import { timeZone, timeZoneOptions } from "./time/time-zone.js";
@@ -52,6 +53,7 @@ export const machineOptions = [
   fstrimOptions,
   kilnGcOptions,
   activationScriptsOptions,
+  runtimeLinksOptions,
   secretsOptions,
   toplevelOptions,
 ] as const;

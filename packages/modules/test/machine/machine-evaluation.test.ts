@@ -189,11 +189,18 @@ describe("NixOS's ways of changing what modules define", () => {
 });
 
 describe("small modules", () => {
-  it("hardware.graphics links its driver packages under /etc/kiln, only when enabled", () => {
+  it("hardware.graphics links its driver packages at /run/opengl-driver and under /etc/kiln, only when enabled", () => {
     const on = machineOf({ config: { hardware: { graphics: { enable: true, extraPackages: [pkgs.ripgrep] } } } });
-    expect(String(on.config.environment.etc["kiln/graphics-drivers"]?.source)).toMatch(/-graphics-drivers$/);
+    const drivers = String(on.config.environment.etc["kiln/graphics-drivers"]?.source);
+    expect(drivers).toMatch(/-graphics-drivers$/);
+    expect(Object.fromEntries(Object.entries(on.config.system.runtimeLinks).map(([path, target]) => [path, String(target)]))).toEqual({ "/run/opengl-driver": drivers });
     const off = machineOf({ config: { hardware: { graphics: { extraPackages: [pkgs.ripgrep] } } } });
     expect(off.config.environment.etc["kiln/graphics-drivers"]).toBeUndefined();
+    expect(off.config.system.runtimeLinks).toEqual({});
+  });
+
+  it("system.runtimeLinks takes only paths below /run", () => {
+    expect(() => machineOf({ config: { system: { runtimeLinks: { "/etc/drivers": pkgs.ripgrep } } } }).drvPath).toThrow("system.runtimeLinks: '/etc/drivers' is not a path below /run");
   });
 
   it("writes no hostname, timezone or kernel module files unless they are set", () => {

@@ -26,6 +26,7 @@ import { mkMachinePackageOption } from "../../target/package-option.js";
 import { machinePackageSet, type MachinePackageSet } from "../../target/package-set.js";
 import { packageName, packagePath } from "../../target/package-values.js";
 import { located } from "../../target/module-file.js";
+import { hasWithPackages } from "../fhs-package.js";
 
 const FILE = "@kiln/modules/machine/programs/obs-studio.ts";
 
@@ -50,15 +51,6 @@ export const obsStudioOptions = withOptions().module(located(FILE, (args) => {
     },
   };
 }));
-
-/** A package that makes one environment of itself and others (a Debian package of `@kiln/debian`). */
-interface PackageWithPackages {
-  withPackages(others: readonly PackageValue[]): PackageValue;
-}
-
-function hasWithPackages(value: PackageValue): value is PackageValue & PackageWithPackages {
-  return typeof value === "object" && typeof (value as Partial<PackageWithPackages>).withPackages === "function";
-}
 
 /**
  * OBS joined with its plugins, `bin/obs` pointing it at them (nixpkgs'

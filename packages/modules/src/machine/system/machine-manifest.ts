@@ -5,7 +5,8 @@
  * order, and its packages, read from the evaluated configuration; and the
  * packages whose own system accounts activation adds (`accountsFrom`).
  */
-import { ACTIVATION_MANIFEST_VERSION, type ActivationManifest, type Secret, type SecretTemplate } from "@kiln/formats";
+import { ACTIVATION_MANIFEST_VERSION, isRuntimeLinkPath, type ActivationManifest, type Secret, type SecretTemplate } from "@kiln/formats";
+import { MachineConfigError } from "../machine-config-error.js";
 import type { PackageValue } from "../../types/primitive-types.js";
 import type { MachinePackageSet } from "../../target/package-set.js";
 import { manifestPackage, packagePath } from "../../target/package-values.js";
@@ -17,7 +18,7 @@ import type { PackageValue as AgePackage } from "../../types/primitive-types.js"
 
 /** The part of a machine's configuration the manifest is made from. */
 export interface ManifestConfig {
-  readonly system: { readonly name: string; readonly activationScripts: Readonly<Record<string, ActivationSnippet>> };
+  readonly system: { readonly name: string; readonly activationScripts: Readonly<Record<string, ActivationSnippet>>; readonly runtimeLinks: Readonly<Record<string, PackageValue>> };
   readonly environment: { readonly etc: Readonly<Record<string, EtcEntry>>; readonly systemPackages: readonly PackageValue[] };
   readonly users: { readonly users: Readonly<Record<string, UserAccount>>; readonly groups: Readonly<Record<string, UserGroup>>; readonly defaultUserShell: PackageValue; readonly accountsFromPackages: readonly PackageValue[] };
   readonly secrets: { readonly files: readonly Secret[]; readonly templates: readonly SecretTemplate[]; readonly hostKeys: readonly string[]; readonly age: AgePackage | null };
@@ -27,6 +28,15 @@ export interface ManifestConfig {
 function accountsFrom(packages: readonly PackageValue[]): { accountsFrom?: string[] } {
   const paths = [...new Set(packages.map(packagePath))];
   return paths.length === 0 ? {} : { accountsFrom: paths };
+}
+
+/** The manifest's `runtimeLinks` (`system.runtimeLinks`, checked), and nothing when there is none. */
+function runtimeLinks(links: Readonly<Record<string, PackageValue>>): { runtimeLinks?: Record<string, string> } {
+  const entries = Object.entries(links).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [path] of entries) {
+    if (!isRuntimeLinkPath(path)) throw new MachineConfigError(`system.runtimeLinks: '${path}' is not a path below /run (such as /run/opengl-driver) without '.', '..' or empty segments`);
+  }
+  return entries.length === 0 ? {} : { runtimeLinks: Object.fromEntries(entries.map(([path, target]) => [path, packagePath(target)])) };
 }
 
 /** The manifest of the machine configured by `config`. */
@@ -49,6 +59,7 @@ export function machineManifest(pkgs: MachinePackageSet, config: ManifestConfig)
     activationScripts: activationScripts(pkgs, config.system.activationScripts),
     packages: config.environment.systemPackages.map(manifestPackage),
     ...accountsFrom([...config.environment.systemPackages, ...config.users.accountsFromPackages]),
+    ...runtimeLinks(config.system.runtimeLinks),
     ...(secrets === undefined ? {} : { secrets }),
   };
 }

@@ -24,6 +24,7 @@ import { systemPackagesOptions } from "../environment/system-packages.js";
 import { hostNameOptions } from "../networking/host-name.js";
 import { usersOptions } from "../users/users.js";
 import { activationScriptsOptions } from "./activation-scripts.js";
+import { runtimeLinksOptions } from "./runtime-links.js";
 import { secretsOptions } from "../secrets/secrets-options.js";
 import { machinePackageSet, type MachinePackageSet } from "../../target/package-set.js";
 import { mkActivationPackageOption, targetPackage, type ActivationPackageLayout, type TargetAssertions } from "../../target/activation-package.js";
@@ -70,12 +71,12 @@ export function machineToplevel(pkgs: MachinePackageSet, config: ToplevelConfig,
 }
 
 /** Defines `system.build.toplevel`. */
-export const toplevel = withOptions(toplevelOptions, systemPackagesOptions, etcOptions, usersOptions, activationScriptsOptions, secretsOptions).module(located(FILE, (args) => {
+export const toplevel = withOptions(toplevelOptions, systemPackagesOptions, etcOptions, usersOptions, activationScriptsOptions, runtimeLinksOptions, secretsOptions).module(located(FILE, (args) => {
   const pkgs = machinePackageSet(args.pkgs);
   const { config, options } = args;
   return {
     key: FILE,
-    imports: [toplevelOptions, activationScriptsOptions, secretsOptions],
+    imports: [toplevelOptions, activationScriptsOptions, runtimeLinksOptions, secretsOptions],
     config: { system: { build: { toplevel: lazy(() => machineToplevel(pkgs, config, options)) } } },
   };
 }));

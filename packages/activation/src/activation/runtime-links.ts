@@ -1,0 +1,88 @@
+/**
+ * Run-time links: symlinks below the root's `/run` to store paths of the
+ * generation, such as `/run/opengl-driver` (the graphics drivers), made on
+ * every activation as NixOS makes `/run/current-system` and
+ * `/run/opengl-driver` (`ln -sfn` in its activation script, now tmpfiles'
+ * `L+`).
+ *
+ * They live in `/run` because `/run` is emptied at boot, so a machine that
+ * boots an older generation never sees a newer one's drivers; the boot
+ * activation makes them again. Each link is replaced by renaming a new
+ * symlink over it, so a program starting meanwhile sees the old target or the
+ * new one, never none. A link the previous generation had and the new one
+ * lacks is removed (rollback to a generation without it), and a failed
+ * activation puts the previous links back. The targets are named in the
+ * manifest, hence references of the toplevel: the generation keeps them
+ * from the garbage collector. An activation killed half-way may leave its
+ * new links; the next activation sets its own over them (the journal does
+ * not list links, so one that only the killed generation had stays until a
+ * generation with that link replaces it, or the next boot).
+ */
+import { lstatSync, mkdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { temporaryPathFor, type ActivationManifest } from "@kiln/formats";
+import { ActivationConflictError } from "./activation-errors.js";
+import type { ActivationTarget } from "./activation-target.js";
+
+/** A link to change: its absolute path on the machine (`/run/opengl-driver`), and its target, or `undefined` to remove it. */
+export interface RuntimeLinkChange {
+  readonly path: string;
+  readonly target: string | undefined;
+}
+
+/** The links to set or remove to go from `previous`'s run-time links to `next`'s. */
+export function planRuntimeLinks(previous: Pick<ActivationManifest, "runtimeLinks"> | undefined, next: Pick<ActivationManifest, "runtimeLinks">): RuntimeLinkChange[] {
+  const wanted = next.runtimeLinks ?? {};
+  const changes: RuntimeLinkChange[] = Object.entries(wanted).map(([path, target]) => ({ path, target }));
+  for (const path of Object.keys(previous?.runtimeLinks ?? {})) if (!(path in wanted)) changes.push({ path, target: undefined });
+  return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+function linkTarget(path: string): string | undefined {
+  try {
+    return lstatSync(path).isSymbolicLink() ? readlinkSync(path) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Fails, before anything changes, when something other than a symlink is
+ * where a link goes (a directory or file someone made): it is not Kiln's to
+ * replace.
+ */
+export function checkRuntimeLinks(target: ActivationTarget, changes: readonly RuntimeLinkChange[]): void {
+  for (const change of changes) {
+    const path = join(target.root, change.path);
+    let isOther: boolean;
+    try {
+      isOther = !lstatSync(path).isSymbolicLink();
+    } catch {
+      isOther = false;
+    }
+    if (change.target !== undefined && isOther) {
+      throw new ActivationConflictError(`${path} is in the way of the link to ${change.target}: it is not a symlink, so it is not Kiln's to replace; nothing was changed (move it away and activate again)`);
+    }
+  }
+}
+
+/**
+ * Applies `changes` inside the target's root: each link is replaced by
+ * renaming a new symlink over it; a link to remove is removed only when it
+ * is a symlink (a directory someone made there is left alone).
+ */
+export function applyRuntimeLinks(target: ActivationTarget, changes: readonly RuntimeLinkChange[]): void {
+  for (const change of changes) {
+    const path = join(target.root, change.path);
+    if (change.target === undefined) {
+      if (linkTarget(path) !== undefined) rmSync(path, { force: true });
+      continue;
+    }
+    if (linkTarget(path) === change.target) continue;
+    mkdirSync(dirname(path), { recursive: true });
+    const temporary = temporaryPathFor(path);
+    rmSync(temporary, { force: true });
+    symlinkSync(change.target, temporary);
+    renameSync(temporary, path);
+  }
+}
