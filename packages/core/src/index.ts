@@ -201,6 +201,7 @@ export { BOOT_UNIT, bootUnitText, installBootUnit } from "./activation/boot-unit
 export { planSwitch, type SwitchPlan, type SwitchPlanOptions } from "./activation/switch-plan.js";
 export type { ScriptOutput } from "./activation/run-activation-scripts.js";
 export { activeGeneration, activeLink, type RegisterRoot } from "./activation/activation-state.js";
+export { registerTargetRoots, targetRoots, type AddRoot, type TargetRoot } from "./activation/target-roots.js";
 export { SecretActivationError, secretsDirectory, type SecretsReport } from "./activation/secret-activation.js";
 export { HOME_SECRETS_DIR, MACHINE_SECRETS_DIR, RuntimeSecretFile, Secret, homeSecret, isSecret, secret, secretAsStringHint, type SecretFileSettings, type SecretOptions } from "./secrets/secret.js";
 export { SecretTemplate, homeSecretTemplate, isSecretTemplate, secretPlaceholder, secretTemplate, type SecretTemplateContext, type SecretTemplateOptions } from "./secrets/secret-template.js";
