@@ -8,9 +8,8 @@ import { existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { LocalRealiser, LocalStore, buildDerivationGraph, targetsOf } from "@kiln/core";
 import { LOCK_FILE_NAME, setDebianRealiser } from "@kiln/debian";
-import type { ParsedArgs } from "./command.js";
 import { ProgressRenderer } from "./progress.js";
-import { realiserName, storeDirFor } from "./store-options.js";
+import { storeDirFor, type StoreSettings } from "./store-options.js";
 
 /**
  * Has Debian indexes needed during evaluation built into the local store the
@@ -18,9 +17,9 @@ import { realiserName, storeDirFor } from "./store-options.js";
  * On a terminal, the download shows on the status line (counts and bytes),
  * as any build's fetches do.
  */
-export function realiseDebianIndexesInto(args: ParsedArgs): void {
-  if (realiserName(args) === "nix") return;
-  const storeDir = storeDirFor(args);
+export function realiseDebianIndexesInto(settings: StoreSettings): void {
+  if (settings.realiser === "nix") return;
+  const storeDir = storeDirFor(settings);
   setDebianRealiser(async (derivations) => {
     const store = LocalStore.open({ storeDir });
     try {
@@ -38,9 +37,8 @@ export function realiseDebianIndexesInto(args: ParsedArgs): void {
 }
 
 /** The config file `--file` names, or `kiln.ts` in the current directory (a directory means its `kiln.ts`). */
-export function configFileOf(args: ParsedArgs): string {
-  const given = args.options["file"];
-  const file = resolve(typeof given === "string" ? given : "kiln.ts");
+export function configFileOf(settings: { readonly file: string | undefined }): string {
+  const file = resolve(settings.file ?? "kiln.ts");
   return existsSync(file) && statSync(file).isDirectory() ? join(file, "kiln.ts") : file;
 }
 
