@@ -8,7 +8,6 @@
 import type { Command, CommandIO } from "../command.js";
 import { withSession, type CommandSession } from "./command-session.js";
 import { GLOBAL_OPTIONS, type GlobalSettings } from "./global-options.js";
-import { UsageError } from "../usage-error.js";
 import { readSettings, type SettingsOf, type TypedOption } from "./typed-option.js";
 
 /** What a command gets from its command line: its settings, the global ones, and the arguments. */
@@ -31,19 +30,12 @@ export function defineCommand<const Options extends readonly TypedOption[]>(decl
   return {
     ...rest,
     async run(args, io) {
-      let settings: CommandSettings<Options>;
-      try {
-        settings = {
-          ...readSettings(declaration.options, args),
-          ...readSettings(GLOBAL_OPTIONS, args),
-          positionals: args.positionals,
-          ...(args.rest === undefined ? {} : { rest: args.rest }),
-        };
-      } catch (error) {
-        // Said as the parser says an unknown option: with where to look.
-        if (error instanceof UsageError) throw new UsageError(`${error.message}\n(run 'kiln ${declaration.name} --help' for its options)`);
-        throw error;
-      }
+      const settings: CommandSettings<Options> = {
+        ...readSettings(declaration.options, args),
+        ...readSettings(GLOBAL_OPTIONS, args),
+        positionals: args.positionals,
+        ...(args.rest === undefined ? {} : { rest: args.rest }),
+      };
       return withSession(settings, (session) => run(settings, io, session));
     },
   };
