@@ -6,9 +6,10 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { LocalRealiser, LocalStore, buildDerivationGraph, targetsOf } from "@kiln/core";
+import { buildDerivationGraph, targetsOf } from "@kiln/core";
 import { LOCK_FILE_NAME, setDebianRealiser } from "@kiln/debian";
 import { ProgressRenderer } from "./progress.js";
+import { withSession } from "./settings/command-session.js";
 import { storeDirFor, type StoreSettings } from "./store-options.js";
 
 /**
@@ -20,20 +21,18 @@ import { storeDirFor, type StoreSettings } from "./store-options.js";
 export function realiseDebianIndexesInto(settings: StoreSettings): void {
   if (settings.realiser === "nix") return;
   const storeDir = storeDirFor(settings);
-  setDebianRealiser(async (derivations) => {
-    const store = LocalStore.open({ storeDir });
-    try {
+  // A session of its own: the index is realised while the command evaluates, and its store is closed after, whatever happens.
+  setDebianRealiser((derivations) =>
+    withSession({ storeDir, noSandbox: true }, async (session) => {
       const renderer = new ProgressRenderer({ stdout: process.stdout, stderr: process.stderr }, { json: false, printBuildLogs: false, live: process.stderr.isTTY === true });
-      const realiser = new LocalRealiser({ store, sandbox: false });
       // Off a terminal nothing is printed: evaluation's output stays what it was without Debian inputs.
-      const { failed } = await realiser
+      const { failed } = await session
+        .realiser()
         .realise(buildDerivationGraph(derivations), targetsOf(derivations), process.stderr.isTTY === true ? { onEvent: renderer.onEvent } : {})
         .finally(() => renderer.finish());
       if (failed.length > 0) throw new Error(failed.map((failure) => failure.message).join("\n"));
-    } finally {
-      store.close();
-    }
-  });
+    }),
+  );
 }
 
 /** The config file `--file` names, or `kiln.ts` in the current directory (a directory means its `kiln.ts`). */
