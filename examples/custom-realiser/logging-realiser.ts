@@ -24,4 +24,9 @@ export class TimingRealiser implements Realiser {
       },
     });
   }
+
+  /** The roots are the inner realiser's store's. */
+  addRoot(link: string, target: string): Promise<void> {
+    return this.inner.addRoot(link, target);
+  }
 }

@@ -19,6 +19,7 @@ export { BOOT_UNIT, bootUnitText, installBootUnit } from "./activation/boot-unit
 export { planSwitch, type SwitchPlan, type SwitchPlanOptions } from "./activation/switch-plan.js";
 export type { ScriptOutput } from "./activation/run-activation-scripts.js";
 export { activeGeneration, activeLink, type RegisterRoot } from "./activation/activation-state.js";
+export { registerTargetRoots, targetRoots, type AddRoot, type TargetRoot } from "./activation/target-roots.js";
 export { SecretActivationError, secretsDirectory, type SecretsReport } from "./activation/secret-activation.js";
 export { ageDecrypt, ageEncrypt, ageProgram } from "./secrets/age.js";
 export { SECRET_RULES_FILE, checkSecretRules, findSecretRules, recipientsOf, type SecretRule, type SecretRules } from "./secrets/secret-rules.js";

@@ -1,24 +1,13 @@
 /**
  * How a CLI command is declared: its name, help text, options and the
  * function that runs it. Declarations are data, so `kiln help` and the
- * generated CLI reference read the same source.
+ * generated CLI reference read the same source. Kiln's own commands are
+ * made with `defineCommand` (`settings/define-command.ts`), whose `run`
+ * gets typed settings instead of the {@link ParsedArgs} here.
  */
+import type { OptionSpec } from "./settings/option-spec.js";
 
-/** One option of a command. */
-export interface OptionSpec {
-  /** Long name without dashes, e.g. `store-dir`. */
-  readonly name: string;
-  /** One-letter alias, e.g. `j`. */
-  readonly short?: string;
-  /** `boolean` options are flags; `string` options take a value. */
-  readonly type: "boolean" | "string";
-  /** Placeholder for the value in help, e.g. `DIR`. */
-  readonly value?: string;
-  /** One line of help. */
-  readonly description: string;
-  /** May be given several times (collects values). */
-  readonly multiple?: boolean;
-}
+export type { OptionSpec } from "./settings/option-spec.js";
 
 /** Parsed command line of one command. */
 export interface ParsedArgs {
@@ -49,12 +38,3 @@ export interface Command {
   /** Runs the command; returns the exit code. */
   run(args: ParsedArgs, io: CommandIO): Promise<number>;
 }
-
-/** Options every command accepts. */
-export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
-  { name: "store-dir", type: "string", value: "DIR", description: "The store directory (default: $KILN_STORE_DIR, else ~/.local/share/kiln/store); its database and logs are in $KILN_STATE_DIR, else <parent of DIR>/var/kiln" },
-  { name: "show-trace", type: "boolean", description: "On error, also print Kiln's own stack trace" },
-  { name: "eval-timeout", type: "string", value: "SECONDS", description: "Stop evaluating a config after this long, naming the line it was on (default: no limit)" },
-  { name: "eval-memory", type: "string", value: "MIB", description: "Stop evaluating a config once it has used this much memory (default: 80% of Node's heap limit)" },
-  { name: "help", short: "h", type: "boolean", description: "Show help for the command" },
-];

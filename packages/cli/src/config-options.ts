@@ -5,7 +5,10 @@
  * config's project was made with another Kiln.
  */
 import type { CachedInstantiateOptions, EvaluateOptions, EvaluationLimits } from "@kiln/core";
-import type { CommandIO, OptionSpec, ParsedArgs } from "./command.js";
+import type { CommandIO } from "./command.js";
+import type { GlobalSettings } from "./settings/global-options.js";
+import { flag, optionGroup, type SettingsOf } from "./settings/typed-option.js";
+import type { StoreSettings } from "./store-options.js";
 import { warnIfOtherKilnVersion } from "./project/project-kiln-version.js";
 import { realiseDebianIndexesInto } from "./debian-inputs.js";
 import { UsageError } from "./usage-error.js";
@@ -14,63 +17,55 @@ import { DEFAULT_SET_PREFIX, fallbackPackages, isDefaultSet, resolveInstallable 
 
 export { fallbackPackages, resolveInstallable } from "./installables.js";
 
-/** A positive number given to `--NAME`, or a usage error. */
-function positiveNumber(args: ParsedArgs, name: string): number | undefined {
-  const given = args.options[name];
-  if (typeof given !== "string") return undefined;
-  const value = Number(given);
-  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`--${name} takes a positive number, not '${given}'`);
-  return value;
-}
-
 /** The limits on evaluating a config the command line asks for (`--eval-timeout`, `--eval-memory`); a spinner on a terminal. */
-export function evaluationLimits(args: ParsedArgs): EvaluationLimits {
-  const timeoutSeconds = positiveNumber(args, "eval-timeout");
-  const memoryMiB = positiveNumber(args, "eval-memory");
+export function evaluationLimits(settings: Pick<GlobalSettings, "evalTimeout" | "evalMemory">): EvaluationLimits {
   return {
     progress: process.stderr.isTTY === true,
-    ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
-    ...(memoryMiB !== undefined ? { memoryMiB: Math.ceil(memoryMiB) } : {}),
+    ...(settings.evalTimeout !== undefined ? { timeoutSeconds: settings.evalTimeout } : {}),
+    ...(settings.evalMemory !== undefined ? { memoryMiB: Math.ceil(settings.evalMemory) } : {}),
   };
 }
+
+/** What {@link evaluateOptions} reads: the global settings, the store (and realiser), and the arguments. */
+export type EvaluationSettings = Pick<GlobalSettings, "evalTimeout" | "evalMemory"> & StoreSettings & { readonly positionals: readonly string[] };
 
 /**
  * The evaluation options the command line asks for, to evaluate
  * `installable` (as given): messages about the default package set name it
  * `@kiln/pkgs`, not the file inside this CLI that makes it.
  */
-export function evaluateOptions(args: ParsedArgs, installable?: string): EvaluateOptions {
-  const storeDir = args.options["store-dir"];
-  const given = installable ?? args.positionals[0];
+export function evaluateOptions(settings: EvaluationSettings, installable?: string): EvaluateOptions {
+  const storeDir = settings.storeDir;
+  const given = installable ?? settings.positionals[0];
   if (!isDefaultSet(given)) warnIfOtherKilnVersion((given ?? ".").replace(/#.*$/s, ""), KILN_VERSION);
   // A config with a Debian input needs its index during evaluation: it is built into this command's store.
-  realiseDebianIndexesInto(args);
+  realiseDebianIndexesInto(settings);
   return {
     fallbackPackages: fallbackPackages(),
-    limits: evaluationLimits(args),
+    limits: evaluationLimits(settings),
     ...(typeof storeDir === "string" ? { storeDir } : {}),
     ...(isDefaultSet(given) ? { displayName: DEFAULT_SET_PREFIX } : {}),
   };
 }
 
 /** The single installable argument of a command (resolved by {@link resolveInstallable}), or a usage error. */
-export function singleInstallable(args: ParsedArgs, command: string): string {
-  const [installable, ...rest] = args.positionals;
+export function singleInstallable(settings: { readonly positionals: readonly string[] }, command: string): string {
+  const [installable, ...rest] = settings.positionals;
   if (installable === undefined) throw new UsageError(`'kiln ${command}' needs a config, e.g. 'kiln ${command} ./kiln.ts#hello'`);
   if (rest.length > 0) throw new UsageError(`'kiln ${command}' takes one config, but got also: ${rest.join(" ")}`);
   return resolveInstallable(installable);
 }
 
 /** Options of commands that evaluate through the evaluation cache. */
-export const EVAL_CACHE_OPTIONS: readonly OptionSpec[] = [
-  { name: "no-eval-cache", type: "boolean", description: "Evaluate the config even if nothing it read has changed (also KILN_EVAL_CACHE=0)" },
-  { name: "verbose", short: "v", type: "boolean", description: "Say whether the evaluation cache was used, and why not" },
-];
+export const EVAL_CACHE_OPTIONS = optionGroup(
+  flag("no-eval-cache", { description: "Evaluate the config even if nothing it read has changed (also KILN_EVAL_CACHE=0)" }),
+  flag("verbose", { short: "v", description: "Say whether the evaluation cache was used, and why not" }),
+);
 
 /** The evaluation-cache options the command line asks for (`--no-eval-cache`, `-v`). */
-export function evalCacheOptions(args: ParsedArgs, io: CommandIO): Pick<CachedInstantiateOptions, "evalCache" | "onCacheNote"> {
+export function evalCacheOptions(settings: SettingsOf<typeof EVAL_CACHE_OPTIONS>, io: CommandIO): Pick<CachedInstantiateOptions, "evalCache" | "onCacheNote"> {
   return {
-    ...(args.options["no-eval-cache"] === true ? { evalCache: false } : {}),
-    ...(args.options["verbose"] === true ? { onCacheNote: (note: string) => io.stderr.write(`${note}\n`) } : {}),
+    ...(settings.noEvalCache ? { evalCache: false } : {}),
+    ...(settings.verbose ? { onCacheNote: (note: string) => io.stderr.write(`${note}\n`) } : {}),
   };
 }

@@ -6,11 +6,11 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { LocalRealiser, LocalStore, buildDerivationGraph, targetsOf } from "@kiln/core";
+import { buildDerivationGraph, targetsOf } from "@kiln/core";
 import { LOCK_FILE_NAME, setDebianRealiser } from "@kiln/debian";
-import type { ParsedArgs } from "./command.js";
 import { ProgressRenderer } from "./progress.js";
-import { realiserName, storeDirFor } from "./store-options.js";
+import { withSession } from "./settings/command-session.js";
+import { storeDirFor, type StoreSettings } from "./store-options.js";
 
 /**
  * Has Debian indexes needed during evaluation built into the local store the
@@ -18,29 +18,26 @@ import { realiserName, storeDirFor } from "./store-options.js";
  * On a terminal, the download shows on the status line (counts and bytes),
  * as any build's fetches do.
  */
-export function realiseDebianIndexesInto(args: ParsedArgs): void {
-  if (realiserName(args) === "nix") return;
-  const storeDir = storeDirFor(args);
-  setDebianRealiser(async (derivations) => {
-    const store = LocalStore.open({ storeDir });
-    try {
+export function realiseDebianIndexesInto(settings: StoreSettings): void {
+  if (settings.realiser === "nix") return;
+  const storeDir = storeDirFor(settings);
+  // A session of its own: the index is realised while the command evaluates, and its store is closed after, whatever happens.
+  setDebianRealiser((derivations) =>
+    withSession({ storeDir, noSandbox: true }, async (session) => {
       const renderer = new ProgressRenderer({ stdout: process.stdout, stderr: process.stderr }, { json: false, printBuildLogs: false, live: process.stderr.isTTY === true });
-      const realiser = new LocalRealiser({ store, sandbox: false });
       // Off a terminal nothing is printed: evaluation's output stays what it was without Debian inputs.
-      const { failed } = await realiser
+      const { failed } = await session
+        .realiser()
         .realise(buildDerivationGraph(derivations), targetsOf(derivations), process.stderr.isTTY === true ? { onEvent: renderer.onEvent } : {})
         .finally(() => renderer.finish());
       if (failed.length > 0) throw new Error(failed.map((failure) => failure.message).join("\n"));
-    } finally {
-      store.close();
-    }
-  });
+    }),
+  );
 }
 
 /** The config file `--file` names, or `kiln.ts` in the current directory (a directory means its `kiln.ts`). */
-export function configFileOf(args: ParsedArgs): string {
-  const given = args.options["file"];
-  const file = resolve(typeof given === "string" ? given : "kiln.ts");
+export function configFileOf(settings: { readonly file: string | undefined }): string {
+  const file = resolve(settings.file ?? "kiln.ts");
   return existsSync(file) && statSync(file).isDirectory() ? join(file, "kiln.ts") : file;
 }
 

@@ -7,7 +7,9 @@
 export { main, commandHelp, reportError } from "./main.js";
 export { generalHelp } from "./general-help.js";
 export { COMMANDS } from "./commands/index.js";
-export { GLOBAL_OPTIONS, type Command, type CommandIO, type OptionSpec, type ParsedArgs } from "./command.js";
+export type { Command, CommandIO, OptionSpec, ParsedArgs } from "./command.js";
+export { GLOBAL_OPTIONS, HELP_OPTION, type GlobalSettings } from "./settings/global-options.js";
+export type { GivenValue, SettingName, SettingsOf, TypedOption } from "./settings/typed-option.js";
 export { UsageError } from "./usage-error.js";
 export { KILN_VERSION } from "./version.js";
 export { fixHashes, type FixHashesOptions, type FixHashesResult } from "./hash-repair/fix-hashes.js";

@@ -5,7 +5,9 @@
 import { relative } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ConfigError, ConfigEvaluationStoppedError, evaluationStopped, InterruptedError, KilnError, formatLocation } from "@kiln/core";
-import { GLOBAL_OPTIONS, type Command, type CommandIO, type OptionSpec, type ParsedArgs } from "./command.js";
+import type { Command, CommandIO, OptionSpec, ParsedArgs } from "./command.js";
+import { GLOBAL_OPTIONS, HELP_OPTION } from "./settings/global-options.js";
+import { optionGroup, readSettings } from "./settings/typed-option.js";
 import { COMMAND_LOADERS } from "./commands/command-loaders.js";
 import { UsageError } from "./usage-error.js";
 import { KILN_VERSION } from "./version.js";
@@ -104,7 +106,7 @@ export async function main(argv: readonly string[], io: CommandIO = { stdout: pr
   try {
     if (command === undefined) throw new UsageError(`unknown command '${name}'${(await import("./general-help.js")).commandSuggestion(name)} (run 'kiln help' for the list)`);
     const args = parseCommandLine(command, rest);
-    if (args.options["help"] === true) {
+    if (readSettings(optionGroup(HELP_OPTION), args).help) {
       io.stdout.write(commandHelp(command));
       return 0;
     }

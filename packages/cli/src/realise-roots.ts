@@ -2,19 +2,18 @@
  * Realising the derivations a command found, with progress on stderr and
  * Ctrl-C handling: shared by `kiln build`, `kiln run` and `kiln shell`.
  */
-import { buildDerivationGraph, InterruptedError, LocalStore, targetsOf, type Derivation, type DerivationGraph, type RealiseOptions, type Realiser, type RealiseResult, type RealiseTarget } from "@kiln/core";
-import type { CommandIO, ParsedArgs } from "./command.js";
+import { buildDerivationGraph, InterruptedError, targetsOf, type Derivation, type DerivationGraph, type LocalStore, type RealiseOptions, type RealiseResult, type RealiseTarget } from "@kiln/core";
+import type { CommandIO } from "./command.js";
 import { ProgressRenderer } from "./progress.js";
 import { lateErrorSignal } from "./late-errors.js";
-import { buildTimeLimits, makeRealiser, maxJobs, realiserName, storeDirFor } from "./store-options.js";
+import type { CommandSession } from "./settings/command-session.js";
+import type { RealiseSettings } from "./store-options.js";
 
-/** What {@link realiseRoots} hands back: the result, and the store and realiser it used (still open). */
-export interface RealisedRoots {
-  readonly result: RealiseResult;
-  readonly realiser: Realiser;
-  /** The local store, unless the nix realiser built; the caller closes it. */
-  readonly store: LocalStore | undefined;
-}
+/** What {@link realiseRoots} reads of a command's settings; `--json` and `-L` where the command has them. */
+export type RealiseRootsSettings = Pick<RealiseSettings, "realiser" | "maxJobs" | "keepGoing" | "timeout" | "maxSilentTime"> & {
+  readonly json?: boolean;
+  readonly printBuildLogs?: boolean;
+};
 
 /** The result of realising roots whose outputs are all valid already. */
 function alreadyBuilt(roots: readonly Derivation[]): RealiseResult {
@@ -37,54 +36,44 @@ export function reportFailures(result: RealiseResult, io: CommandIO, keepGoing: 
 export type RealiseInStore = (store: LocalStore, graph: DerivationGraph, targets: readonly RealiseTarget[], options: RealiseOptions) => Promise<RealiseResult>;
 
 /**
- * Realises `roots` with the realiser the command line names. When every root
- * output is valid in the local store already, nothing is planned or built.
- * With `realiseInStore` (local realiser only), that does the realisation
+ * Realises `roots` with the session's realiser. When every root output is
+ * valid in the local store already, nothing is planned or built. With
+ * `realiseInStore` (local realiser only), that does the realisation
  * instead, even of valid roots.
  */
-export async function realiseRoots(args: ParsedArgs, io: CommandIO, roots: readonly Derivation[], realiseInStore?: RealiseInStore): Promise<RealisedRoots> {
-  const realiserKind = realiserName(args);
-  const storeDir = storeDirFor(args);
-  const store = realiserKind === "nix" ? undefined : LocalStore.open({ storeDir });
+export async function realiseRoots(settings: RealiseRootsSettings, io: CommandIO, session: CommandSession, roots: readonly Derivation[], realiseInStore?: RealiseInStore): Promise<RealiseResult> {
+  const store = session.localStore();
+  const realiser = session.realiser();
+  const rootOutputs = roots.flatMap((root) => root.outputNames.map((name) => root.outputs[name]?.path ?? ""));
+  const allValid = realiseInStore === undefined && settings.realiser === "local" && store !== undefined && store.database.validSubset(rootOutputs).size === new Set(rootOutputs).size;
+  if (allValid) return alreadyBuilt(roots);
+  const renderer = new ProgressRenderer(io, {
+    json: settings.json === true,
+    printBuildLogs: settings.printBuildLogs === true,
+    listPlan: settings.realiser === "dry-run",
+  });
+  // Ctrl-C stops running builders too (they run in their own process groups) and registers nothing.
+  const interrupt = new AbortController();
+  const onSignal = (): void => interrupt.abort(new InterruptedError());
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
   try {
-    const realiser = makeRealiser(args, store);
-    const rootOutputs = roots.flatMap((root) => root.outputNames.map((name) => root.outputs[name]?.path ?? ""));
-    const allValid = realiseInStore === undefined && realiserKind === "local" && store !== undefined && store.database.validSubset(rootOutputs).size === new Set(rootOutputs).size;
-    if (allValid) return { result: alreadyBuilt(roots), realiser, store };
-    const renderer = new ProgressRenderer(io, {
-      json: args.options["json"] === true,
-      printBuildLogs: args.options["print-build-logs"] === true,
-      listPlan: realiserKind === "dry-run",
-    });
-    // Ctrl-C stops running builders too (they run in their own process groups) and registers nothing.
-    const interrupt = new AbortController();
-    const onSignal = (): void => interrupt.abort(new InterruptedError());
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
-    try {
-      const jobs = maxJobs(args);
-      const limits = buildTimeLimits(args);
-      const realiseOptions: RealiseOptions = {
-        ...(jobs !== undefined ? { jobs } : {}),
-        keepGoing: args.options["keep-going"] === true,
-        ...limits,
-        onEvent: renderer.onEvent,
-        // A late exception from the config's code stops the realisation as Ctrl-C does.
-        signal: lateErrorSignal() === undefined ? interrupt.signal : AbortSignal.any([interrupt.signal, lateErrorSignal() as AbortSignal]),
-      };
-      const graph = buildDerivationGraph(roots);
-      const result =
-        realiseInStore !== undefined && store !== undefined
-          ? await realiseInStore(store, graph, targetsOf(roots), realiseOptions)
-          : await realiser.realise(graph, targetsOf(roots), realiseOptions);
-      return { result, realiser, store };
-    } finally {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-      renderer.finish();
-    }
-  } catch (error) {
-    store?.close();
-    throw error;
+    const realiseOptions: RealiseOptions = {
+      ...(settings.maxJobs !== undefined ? { jobs: settings.maxJobs } : {}),
+      keepGoing: settings.keepGoing,
+      ...(settings.timeout !== undefined ? { timeout: settings.timeout } : {}),
+      ...(settings.maxSilentTime !== undefined ? { maxSilentTime: settings.maxSilentTime } : {}),
+      onEvent: renderer.onEvent,
+      // A late exception from the config's code stops the realisation as Ctrl-C does.
+      signal: lateErrorSignal() === undefined ? interrupt.signal : AbortSignal.any([interrupt.signal, lateErrorSignal() as AbortSignal]),
+    };
+    const graph = buildDerivationGraph(roots);
+    return realiseInStore !== undefined && store !== undefined
+      ? await realiseInStore(store, graph, targetsOf(roots), realiseOptions)
+      : await realiser.realise(graph, targetsOf(roots), realiseOptions);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    renderer.finish();
   }
 }

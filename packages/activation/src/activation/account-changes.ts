@@ -213,11 +213,14 @@ export function planAccountChanges(current: AccountFiles, created: CreatedAccoun
     const kept = members.filter((member) => !kilnUsers.has(member) && !declaredMembers.has(member));
     const added = [...(wanted.get(line.name) ?? [])].filter((member) => !kept.includes(member));
     const updated = [...kept, ...added];
+    const secret = gshadow?.find((entry) => entry.name === line.name);
     if (updated.join(",") !== members.join(",")) {
       line.fields[3] = updated.join(",");
       if (!result.groupsAdded.includes(line.name)) result.groupsChanged.push(line.name);
-      const secret = gshadow?.find((entry) => entry.name === line.name);
       if (secret !== undefined) secret.fields[3] = updated.join(",");
+    } else if (secret !== undefined && wanted.has(line.name) && (secret.fields[3] ?? "") !== updated.join(",")) {
+      // A switch killed between writing /etc/group and /etc/gshadow left the two lists apart: gshadow follows group again.
+      secret.fields[3] = updated.join(",");
     }
   }
 

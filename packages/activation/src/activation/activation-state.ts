@@ -11,7 +11,12 @@ import { temporaryPathFor, writeFileAtomically } from "@kiln/formats";
 import type { CreatedAccounts } from "./account-changes.js";
 import type { ActivationTarget } from "./activation-target.js";
 
-/** Registers a link as a garbage-collector root of the store its target is in. */
+/**
+ * Registers a link as a garbage-collector root of the store its target is
+ * in, synchronously, while activation runs. A store whose registration is
+ * asynchronous (a realiser's `addRoot`) registers after activation instead,
+ * with `registerTargetRoots`.
+ */
 export type RegisterRoot = (link: string, target: string) => void;
 
 /** The link to the active generation. */

@@ -5,7 +5,8 @@
  * declarative change. The work is `addSystemPackage`'s (`config-edit/`).
  */
 import { relative } from "node:path";
-import type { Command } from "../command.js";
+import { defineCommand } from "../settings/define-command.js";
+import { flag, text } from "../settings/typed-option.js";
 import { evaluateOptions } from "../config-options.js";
 import { UsageError } from "../usage-error.js";
 
@@ -15,29 +16,28 @@ function displayPath(file: string): string {
   return fromHere.startsWith("..") || fromHere === "" ? file : fromHere;
 }
 
-export const addCommand: Command = {
+export const addCommand = defineCommand({
   name: "add",
   summary: "Add a package to a machine's environment.systemPackages, editing kiln.ts in place",
   usage: "add PKG [--machine NAME] [--file FILE] [--dry-run]",
   description:
     "PKG is an attribute of the machine's package set (ripgrep, obsPlugins.obs-backgroundremoval); it is checked before anything is written. The package is appended to the systemPackages of one of the machine's inline modules, or a new inline module listing it is added to its modules; the rest of the file is left byte for byte. The edited config must still type-check, or the file is put back. --machine may be left out when the project has one machine.",
   options: [
-    { name: "machine", short: "m", type: "string", value: "NAME", description: "The machine, by its name under `machines` (default: the only one)" },
-    { name: "file", short: "f", type: "string", value: "FILE", description: "The project file (default: ./kiln.ts)" },
-    { name: "dry-run", type: "boolean", description: "Print the change as a diff and write nothing" },
+    text("machine", { short: "m", value: "NAME", description: "The machine, by its name under `machines` (default: the only one)" }),
+    text("file", { short: "f", value: "FILE", description: "The project file (default: ./kiln.ts)" }),
+    flag("dry-run", { description: "Print the change as a diff and write nothing" }),
   ],
-  async run(args, io) {
-    const [attribute, ...rest] = args.positionals;
+  async run(settings, io) {
+    const [attribute, ...rest] = settings.positionals;
     if (attribute === undefined) throw new UsageError("'kiln add' needs a package, e.g. 'kiln add ripgrep --machine laptop'");
     if (rest.length > 0) throw new UsageError(`'kiln add' adds one package at a time, but got also: ${rest.join(" ")}`);
-    const machine = args.options["machine"];
-    const file = args.options["file"];
+    const { machine, file } = settings;
     // ts-morph (and the TypeScript compiler) is large: load it only for this command.
     const { addSystemPackage } = await import("../config-edit/add-system-package.js");
-    const result = await addSystemPackage(typeof file === "string" ? file : "kiln.ts", attribute, {
-      ...evaluateOptions(args),
-      ...(typeof machine === "string" ? { machine } : {}),
-      dryRun: args.options["dry-run"] === true,
+    const result = await addSystemPackage(file ?? "kiln.ts", attribute, {
+      ...evaluateOptions(settings),
+      ...(machine !== undefined ? { machine } : {}),
+      dryRun: settings.dryRun,
     });
     const where = `${displayPath(result.file)}${result.line === undefined ? "" : `:${result.line}`}`;
     const target = `machines.${result.machine}`;
@@ -55,8 +55,8 @@ export const addCommand: Command = {
         return 0;
       case "added":
         io.stdout.write(`added ${result.expression} to ${target} in ${where}${result.newModule ? " (in a new inline module)" : ""}\n`);
-        io.stderr.write(`run 'kiln switch ${typeof file === "string" ? `${file} ` : ""}--machine ${result.machine}' to apply it\n`);
+        io.stderr.write(`run 'kiln switch ${file !== undefined ? `${file} ` : ""}--machine ${result.machine}' to apply it\n`);
         return 0;
     }
   },
-};
+});

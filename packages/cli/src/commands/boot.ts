@@ -5,15 +5,15 @@
  * running machine, `kiln-boot.service` activates the marked generation
  * early at the next start by running `kiln boot --activate-marked`.
  */
-import { activateBootGeneration, LocalStore, machineTarget } from "@kiln/core";
-import type { Command } from "../command.js";
+import { activateBootGeneration, machineTarget, registerTargetRoots } from "@kiln/core";
 import { reportActivation } from "../machines/report-activation.js";
-import { ROOT_OPTION, rootRegistrar } from "../machines/target-options.js";
-import { storeDirFor } from "../store-options.js";
+import { ROOT_OPTION } from "../machines/target-options.js";
+import { defineCommand } from "../settings/define-command.js";
+import { flag } from "../settings/typed-option.js";
 import { UsageError } from "../usage-error.js";
 import { BUILD_OPTIONS, MACHINE_OPTION, switchOrBoot } from "./switch.js";
 
-export const bootCommand: Command = {
+export const bootCommand = defineCommand({
   name: "boot",
   summary: "Build a machine and make it the generation of the next boot, without activating it now",
   usage: "boot [FILE.ts] [--machine NAME] [--root DIR] [--dry] [--json] [--realiser local|nix] | boot --activate-marked [--root DIR]",
@@ -22,28 +22,23 @@ export const bootCommand: Command = {
   options: [
     MACHINE_OPTION,
     { ...ROOT_OPTION, description: "Mark the generation in the profile of the machine activated into DIR (DIR/var/lib/kiln) instead of /; nothing else there changes" },
-    { name: "dry", type: "boolean", description: "Build, then only say what would be marked" },
-    { name: "json", type: "boolean", description: "Print the marked generation as JSON" },
-    { name: "activate-marked", type: "boolean", description: "Build nothing: activate the generation marked for this boot (or the current one) unless it is active; what kiln-boot.service runs" },
+    flag("dry", { description: "Build, then only say what would be marked" }),
+    flag("json", { description: "Print the marked generation as JSON" }),
+    flag("activate-marked", { description: "Build nothing: activate the generation marked for this boot (or the current one) unless it is active; what kiln-boot.service runs" }),
     ...BUILD_OPTIONS,
   ],
-  async run(args, io) {
-    if (args.options["activate-marked"] !== true) return switchOrBoot(args, io, true);
-    if (args.positionals.length > 0 || typeof args.options["machine"] === "string") throw new UsageError("--activate-marked builds nothing: it takes no project file or --machine");
-    const target = machineTarget(typeof args.options["root"] === "string" ? args.options["root"] : "/");
-    const store = LocalStore.open({ storeDir: storeDirFor(args) });
-    try {
-      const registerRoot = rootRegistrar(store);
-      const { generation, report } = activateBootGeneration(target, registerRoot === undefined ? {} : { registerRoot });
-      if (generation === undefined) io.stderr.write(`${target.stateDir}/profiles/system has no generations: nothing to activate\n`);
-      else if (report === undefined) io.stderr.write(`generation ${generation.number} (${generation.path}) is already active on ${target.root}\n`);
-      else {
-        io.stderr.write(`activated generation ${generation.number} (${generation.path}) on ${target.root}\n`);
-        reportActivation(report, target, io, false);
-      }
-      return 0;
-    } finally {
-      store.close();
+  async run(settings, io, session) {
+    if (!settings.activateMarked) return switchOrBoot(settings, io, session, true);
+    if (settings.positionals.length > 0 || settings.machine !== undefined) throw new UsageError("--activate-marked builds nothing: it takes no project file or --machine");
+    const target = machineTarget(settings.root ?? "/");
+    const { generation, report } = activateBootGeneration(target);
+    if (report !== undefined) await registerTargetRoots(target, (link, path) => session.realiser().addRoot(link, path));
+    if (generation === undefined) io.stderr.write(`${target.stateDir}/profiles/system has no generations: nothing to activate\n`);
+    else if (report === undefined) io.stderr.write(`generation ${generation.number} (${generation.path}) is already active on ${target.root}\n`);
+    else {
+      io.stderr.write(`activated generation ${generation.number} (${generation.path}) on ${target.root}\n`);
+      reportActivation(report, target, io, false);
     }
+    return 0;
   },
-};
+});

@@ -8,12 +8,12 @@
  */
 import { join, resolve } from "node:path";
 import { debian, debianVm, readLockFile, type DebianPackageSet } from "@kiln/debian";
-import type { Command, ParsedArgs } from "../command.js";
+import { defineCommand } from "../settings/define-command.js";
+import { text, textOr } from "../settings/typed-option.js";
 import { lockFileOf } from "../debian-inputs.js";
 import { selectConfiguration } from "../machines/select-configuration.js";
 import { PROFILE_OPTION, profiledIfAsked } from "../profile-option.js";
 import { realiseRoots, reportFailures } from "../realise-roots.js";
-import { realiserName } from "../store-options.js";
 import { UsageError } from "../usage-error.js";
 import { BUILD_OPTIONS, MACHINE_OPTION } from "./switch.js";
 
@@ -34,10 +34,9 @@ async function guestInput(projectFile: string, wanted: string | undefined): Prom
 }
 
 /** `FILE.ts#NAME` (or `#machines.NAME`) split into the project file and the machine. */
-function fileAndMachine(args: ParsedArgs): { file: string | undefined; machine: string | undefined } {
-  const [given, ...extra] = args.positionals;
+function fileAndMachine(positionals: readonly string[], option: string | undefined): { file: string | undefined; machine: string | undefined } {
+  const [given, ...extra] = positionals;
   if (extra.length > 0) throw new UsageError(`'kiln build-vm' builds one machine; got also: ${extra.join(" ")}`);
-  const option = typeof args.options["machine"] === "string" ? args.options["machine"] : undefined;
   const hash = given?.indexOf("#") ?? -1;
   if (given === undefined || hash < 0) return { file: given, machine: option };
   const attribute = given.slice(hash + 1).replace(/^machines\./, "");
@@ -45,7 +44,7 @@ function fileAndMachine(args: ParsedArgs): { file: string | undefined; machine: 
   return { file: given.slice(0, hash) === "" ? undefined : given.slice(0, hash), machine: attribute === "" ? option : attribute };
 }
 
-export const buildVmCommand: Command = {
+export const buildVmCommand = defineCommand({
   name: "build-vm",
   summary: "Build a virtual machine of a machine and print the script that starts it",
   usage: "build-vm [FILE.ts[#NAME]] [--machine NAME] [--input NAME] [--out-link NAME] [-L]",
@@ -55,34 +54,29 @@ export const buildVmCommand: Command = {
     "The script runs Debian's QEMU from the store with the serial console on the terminal (Ctrl-A X quits), with KVM when /dev/kvm can be opened and the processor has hardware virtualisation (vmx or svm), and emulation (TCG) otherwise; KILN_VM_ACCEL=tcg or kvm chooses, QEMU_MEMORY sets the memory in MiB, QEMU_OPTS adds QEMU options and QEMU_KERNEL_PARAMS kernel parameters. The guest's root is a fresh copy at each start; the serial console logs root in.",
   options: [
     MACHINE_OPTION,
-    { name: "input", type: "string", value: "NAME", description: "The Debian input of the project's kiln.lock the guest is made of (default: the only one)" },
-    { name: "out-link", short: "o", type: "string", value: "NAME", description: "Name of the result link (default: result)" },
+    text("input", { value: "NAME", description: "The Debian input of the project's kiln.lock the guest is made of (default: the only one)" }),
+    textOr("out-link", { short: "o", value: "NAME", description: "Name of the result link (default: result)" }, "result"),
     ...BUILD_OPTIONS,
     PROFILE_OPTION,
   ],
-  async run(args, io) {
-    if (realiserName(args) !== "local") throw new UsageError(`'kiln build-vm' builds with the local realiser: the VM's builders run inside Kiln, which '${realiserName(args)}' cannot`);
-    const { file, machine } = fileAndMachine(args);
-    const { selected, vm } = await profiledIfAsked(args, io, async () => {
-      const selected = await selectConfiguration({ ...args, positionals: file === undefined ? [] : [file] }, "machine", machine);
-      const input = typeof args.options["input"] === "string" ? args.options["input"] : undefined;
-      const vm = debianVm({ name: selected.name, system: selected.derivation, debian: await guestInput(selected.file, input) });
+  async run(settings, io, session) {
+    if (settings.realiser !== "local") throw new UsageError(`'kiln build-vm' builds with the local realiser: the VM's builders run inside Kiln, which '${settings.realiser}' cannot`);
+    const { file, machine } = fileAndMachine(settings.positionals, settings.machine);
+    const { selected, vm } = await profiledIfAsked(settings, io, async () => {
+      const selected = await selectConfiguration({ ...settings, positionals: file === undefined ? [] : [file] }, "machine", machine);
+      const vm = debianVm({ name: selected.name, system: selected.derivation, debian: await guestInput(selected.file, settings.input) });
       return { selected, vm };
     });
-    const { result, store } = await realiseRoots(args, io, [vm]);
-    try {
-      if (result.failed.length > 0) {
-        reportFailures(result, io, false);
-        return 1;
-      }
-      const out = result.outputs.get(vm.drvPath)?.["out"] ?? vm.outPath;
-      const link = resolve(typeof args.options["out-link"] === "string" ? args.options["out-link"] : "result");
-      store?.addRootLink(link, out);
-      io.stderr.write(`built the VM of machines.${selected.name} (${out})\n`);
-      io.stdout.write(`${join(link, "bin", `run-${selected.name}-vm`)}\n`);
-      return 0;
-    } finally {
-      store?.close();
+    const result = await realiseRoots(settings, io, session, [vm]);
+    if (result.failed.length > 0) {
+      reportFailures(result, io, false);
+      return 1;
     }
+    const out = result.outputs.get(vm.drvPath)?.["out"] ?? vm.outPath;
+    const link = resolve(settings.outLink);
+    await session.realiser().addRoot(link, out);
+    io.stderr.write(`built the VM of machines.${selected.name} (${out})\n`);
+    io.stdout.write(`${join(link, "bin", `run-${selected.name}-vm`)}\n`);
+    return 0;
   },
-};
+});

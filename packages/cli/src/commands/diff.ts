@@ -6,12 +6,12 @@
  * (see `diffGenerations`). Without numbers, the previous generation against
  * the current one.
  */
-import { diffGenerations, LocalStore, readActivationManifest, targetProfile, type Generation } from "@kiln/core";
-import type { Command } from "../command.js";
+import { diffGenerations, readActivationManifest, targetProfile, type Generation } from "@kiln/core";
+import { defineCommand } from "../settings/define-command.js";
+import { flag } from "../settings/typed-option.js";
 import { closureBytes } from "../machines/closure-size.js";
 import { generationDiffLines } from "../machines/print-generation-diff.js";
 import { flaggedTarget, HOME_FLAG, PROFILE_ROOT_OPTION } from "../machines/target-options.js";
-import { storeDirFor } from "../store-options.js";
 import { UsageError } from "../usage-error.js";
 
 function generationNumber(text: string): number {
@@ -20,35 +20,31 @@ function generationNumber(text: string): number {
   return number;
 }
 
-export const diffCommand: Command = {
+export const diffCommand = defineCommand({
   name: "diff",
   summary: "Show what changed between two generations: packages, closure size, /etc entries, users, groups, units, activation scripts",
   usage: "diff [GEN1 GEN2] [--root DIR] [--home] [--json]",
-  options: [PROFILE_ROOT_OPTION, HOME_FLAG, { name: "json", type: "boolean", description: "Print the difference as JSON" }],
-  async run(args, io) {
-    const profile = targetProfile(flaggedTarget(args));
+  options: [PROFILE_ROOT_OPTION, HOME_FLAG, flag("json", { description: "Print the difference as JSON" })],
+  async run(settings, io, session) {
+    const profile = targetProfile(flaggedTarget(settings));
     let from: Generation;
     let to: Generation;
-    if (args.positionals.length === 0) {
+    if (settings.positionals.length === 0) {
       from = profile.previous();
       to = profile.current() as Generation;
-    } else if (args.positionals.length === 2) {
-      from = profile.generation(generationNumber(args.positionals[0] as string));
-      to = profile.generation(generationNumber(args.positionals[1] as string));
+    } else if (settings.positionals.length === 2) {
+      from = profile.generation(generationNumber(settings.positionals[0] as string));
+      to = profile.generation(generationNumber(settings.positionals[1] as string));
     } else {
       throw new UsageError("'kiln diff' takes two generation numbers, or none (the previous generation against the current one)");
     }
-    const store = LocalStore.open({ storeDir: storeDirFor(args) });
-    try {
-      const diff = diffGenerations(readActivationManifest(from.path), from.path, readActivationManifest(to.path), to.path, (path) => closureBytes(store, path) ?? Number.NaN);
-      if (args.options["json"] === true) {
-        io.stdout.write(`${JSON.stringify({ from: from.number, to: to.number, ...diff }, null, 2)}\n`);
-        return 0;
-      }
-      io.stdout.write(`generation ${from.number} → ${to.number}\n${generationDiffLines(diff).join("\n")}\n`);
+    const store = session.store();
+    const diff = diffGenerations(readActivationManifest(from.path), from.path, readActivationManifest(to.path), to.path, (path) => closureBytes(store, path) ?? Number.NaN);
+    if (settings.json) {
+      io.stdout.write(`${JSON.stringify({ from: from.number, to: to.number, ...diff }, null, 2)}\n`);
       return 0;
-    } finally {
-      store.close();
     }
+    io.stdout.write(`generation ${from.number} → ${to.number}\n${generationDiffLines(diff).join("\n")}\n`);
+    return 0;
   },
-};
+});

@@ -5,7 +5,8 @@
  * set's packages and data.
  */
 import { evaluateInConfig, evaluateInstallable, isDerivation, stripContextMarks } from "@kiln/core";
-import type { Command } from "../command.js";
+import { defineCommand } from "../settings/define-command.js";
+import { flag } from "../settings/typed-option.js";
 import { evaluateOptions, singleInstallable } from "../config-options.js";
 import { PROFILE_OPTION, profiledIfAsked } from "../profile-option.js";
 import { UsageError } from "../usage-error.js";
@@ -142,18 +143,18 @@ function toNixSyntax(value: unknown, seen: Set<object>): string {
   return printed;
 }
 
-export const evalCommand: Command = {
+export const evalCommand = defineCommand({
   name: "eval",
   summary: "Print the value of a config or one of its attributes",
   usage: "eval FILE.ts[#attr.path] [--json]",
-  options: [{ name: "json", type: "boolean", description: "Print JSON: derivations become their output paths; functions (and a package set's 'pkgs', which is the set itself) are left out" }, PROFILE_OPTION],
-  async run(args, io) {
+  options: [flag("json", { description: "Print JSON: derivations become their output paths; functions (and a package set's 'pkgs', which is the set itself) are left out" }), PROFILE_OPTION],
+  async run(settings, io) {
     // Printing forces what is lazy: it is part of the evaluation profiled.
-    const text = await profiledIfAsked(args, io, async () => {
-      const evaluated = await evaluateInstallable(singleInstallable(args, "eval"), evaluateOptions(args, args.positionals[0]));
-      return evaluateInConfig(() => (args.options["json"] === true ? toJson(evaluated.value, args.positionals[0] as string) : toNixSyntax(evaluated.value, new Set())));
+    const text = await profiledIfAsked(settings, io, async () => {
+      const evaluated = await evaluateInstallable(singleInstallable(settings, "eval"), evaluateOptions(settings, settings.positionals[0]));
+      return evaluateInConfig(() => (settings.json ? toJson(evaluated.value, settings.positionals[0] as string) : toNixSyntax(evaluated.value, new Set())));
     });
     io.stdout.write(`${text}\n`);
     return 0;
   },
-};
+});

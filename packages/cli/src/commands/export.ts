@@ -9,13 +9,13 @@ import { renameSync, rmSync, createWriteStream } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { exportPaths } from "@kiln/core";
-import type { Command } from "../command.js";
+import { defineCommand } from "../settings/define-command.js";
+import { flag, text } from "../settings/typed-option.js";
 import { formatBytes } from "../format-bytes.js";
-import { openLocalStore } from "../store-options.js";
 import { UsageError } from "../usage-error.js";
 import { resolvePathArgument } from "./path-info.js";
 
-export const exportCommand: Command = {
+export const exportCommand = defineCommand({
   name: "export",
   summary: "Write store paths (with --closure, their closures) as a nix-store --export stream",
   usage: "export [--closure] [-o FILE] PATH…",
@@ -24,37 +24,33 @@ export const exportCommand: Command = {
     "A PATH may be a store path, a link to one (./result), or a config's package (FILE.ts#attr). Each path's files are checked against the NAR hash the store registered for it as they are written. " +
     "To carry a locked build to a machine without network: 'kiln export --closure -o closure.nar ./result' here, 'kiln import closure.nar' there.",
   options: [
-    { name: "closure", type: "boolean", description: "Export each path's closure (everything it refers to, transitively)" },
-    { name: "output", short: "o", type: "string", value: "FILE", description: "Write to FILE (replaced only once the whole stream is written) instead of standard output" },
+    flag("closure", { description: "Export each path's closure (everything it refers to, transitively)" }),
+    text("output", { short: "o", value: "FILE", description: "Write to FILE (replaced only once the whole stream is written) instead of standard output" }),
   ],
-  async run(args, io) {
-    if (args.positionals.length === 0) throw new UsageError("'kiln export' needs a path, e.g. 'kiln export --closure -o closure.nar ./result'");
-    const output = args.options["output"];
-    if (typeof output !== "string" && io.stdout.isTTY === true) {
+  async run(settings, io, session) {
+    if (settings.positionals.length === 0) throw new UsageError("'kiln export' needs a path, e.g. 'kiln export --closure -o closure.nar ./result'");
+    const { output } = settings;
+    if (output === undefined && io.stdout.isTTY === true) {
       throw new UsageError("'kiln export' writes a binary stream: redirect standard output ('> closure.nar') or give '-o FILE'");
     }
-    const store = openLocalStore(args);
-    try {
-      const paths: string[] = [];
-      for (const argument of args.positionals) paths.push(...(await resolvePathArgument(argument, args, store)));
-      const plan = exportPaths(store, paths, { closure: args.options["closure"] === true });
-      if (typeof output === "string") {
-        const temporary = `${output}.tmp-${process.pid}`;
-        try {
-          await pipeline(Readable.from(plan.chunks, { objectMode: false }), createWriteStream(temporary, { flags: "wx" }));
-          renameSync(temporary, output);
-        } catch (error) {
-          rmSync(temporary, { force: true });
-          throw error;
-        }
-      } else {
-        // Not ended: standard output stays usable (and open) for the caller.
-        await pipeline(Readable.from(plan.chunks, { objectMode: false }), io.stdout, { end: false });
+    const store = session.store();
+    const paths: string[] = [];
+    for (const argument of settings.positionals) paths.push(...(await resolvePathArgument(argument, settings, store)));
+    const plan = exportPaths(store, paths, { closure: settings.closure });
+    if (output !== undefined) {
+      const temporary = `${output}.tmp-${process.pid}`;
+      try {
+        await pipeline(Readable.from(plan.chunks, { objectMode: false }), createWriteStream(temporary, { flags: "wx" }));
+        renameSync(temporary, output);
+      } catch (error) {
+        rmSync(temporary, { force: true });
+        throw error;
       }
-      io.stderr.write(`exported ${plan.paths.length} path${plan.paths.length === 1 ? "" : "s"} (${formatBytes(plan.narSize)})${typeof output === "string" ? ` to '${output}'` : ""}\n`);
-      return 0;
-    } finally {
-      store.close();
+    } else {
+      // Not ended: standard output stays usable (and open) for the caller.
+      await pipeline(Readable.from(plan.chunks, { objectMode: false }), io.stdout, { end: false });
     }
+    io.stderr.write(`exported ${plan.paths.length} path${plan.paths.length === 1 ? "" : "s"} (${formatBytes(plan.narSize)})${output !== undefined ? ` to '${output}'` : ""}\n`);
+    return 0;
   },
-};
+});

@@ -2,12 +2,12 @@
  * `kiln fix-hashes FILE.ts[#attr]`: fetch every source under the attribute
  * and rewrite each wrong or empty `hash` literal in the config in place.
  */
-import { InterruptedError, LocalStore } from "@kiln/core";
-import type { Command } from "../command.js";
+import { InterruptedError } from "@kiln/core";
+import { defineCommand } from "../settings/define-command.js";
 import type { FixHashesResult } from "../hash-repair/fix-hashes.js";
 import { evaluateOptions, singleInstallable } from "../config-options.js";
 import { ProgressRenderer } from "../progress.js";
-import { makeRealiser, maxJobs, realiserName, REALISE_OPTIONS, storeDirFor } from "../store-options.js";
+import { REALISE_OPTIONS_GOING_ON } from "../store-options.js";
 
 /** The closing line: every fetcher checked is counted once, as fixed, already right, left to fix by hand, or failed. */
 function fixHashesSummary(result: Pick<FixHashesResult, "checked" | "changes" | "unfixed" | "failed">): string {
@@ -18,30 +18,27 @@ function fixHashesSummary(result: Pick<FixHashesResult, "checked" | "changes" | 
   return `${result.checked} fetcher${result.checked === 1 ? "" : "s"} checked: ${counts.join(", ")}`;
 }
 
-export const fixHashesCommand: Command = {
+export const fixHashesCommand = defineCommand({
   name: "fix-hashes",
   summary: "Fetch the sources of a config and write the right hashes into its source code",
   usage: "fix-hashes FILE.ts[#attr.path] [--realiser local|nix] [-j N]",
   description:
     "Realises every fetcher (fetchurl, fetchzip, fetchFromGitHub, fetchgit, fetchpatch) under the attribute. Where a hash is wrong or empty, the string literal in your TypeScript is replaced in place (formatting kept) and the change is printed. A fetch that fails is reported once; the last line counts the fetchers fixed, already right, left to fix by hand and failed, and the exit code is 1 if any is in the last two.",
-  options: REALISE_OPTIONS.filter((option) => option.name !== "keep-going"),
-  async run(args, io) {
-    const realiser = realiserName(args);
-    const storeDir = storeDirFor(args);
-    const store = realiser === "local" ? LocalStore.open({ storeDir }) : undefined;
+  options: REALISE_OPTIONS_GOING_ON,
+  async run(settings, io, session) {
     const renderer = new ProgressRenderer(io, { json: false, printBuildLogs: false });
     const interrupt = new AbortController();
     const reported = new Set<string>();
     const onSignal = (): void => interrupt.abort(new InterruptedError());
     process.once("SIGINT", onSignal);
     try {
-      const jobs = maxJobs(args);
+      const jobs = settings.maxJobs;
       // ts-morph (and the TypeScript compiler) is large: load it only for this command.
       const { fixHashes } = await import("../hash-repair/fix-hashes.js");
-      const result = await fixHashes(singleInstallable(args, "fix-hashes"), {
-        ...evaluateOptions(args),
-        storeDir,
-        realiser: makeRealiser(args, store),
+      const result = await fixHashes(singleInstallable(settings, "fix-hashes"), {
+        ...evaluateOptions(settings),
+        storeDir: session.storeDir,
+        realiser: session.realiser(),
         ...(jobs !== undefined ? { jobs } : {}),
         onEvent: (event) => {
           if (event.type === "build-failed") {
@@ -65,7 +62,6 @@ export const fixHashesCommand: Command = {
     } finally {
       process.off("SIGINT", onSignal);
       renderer.finish();
-      store?.close();
     }
   },
-};
+});

@@ -10,10 +10,10 @@
  */
 import { homedir } from "node:os";
 import { collectGarbage, deleteOldGenerations, homeTarget, listRoots, machineTarget, parseAge, targetProfile, type ActivationTarget } from "@kiln/core";
-import type { Command } from "../command.js";
+import { defineCommand } from "../settings/define-command.js";
+import { flag, text } from "../settings/typed-option.js";
 import { formatBytes } from "../format-bytes.js";
 import { flaggedTarget, HOME_FLAG, PROFILE_ROOT_OPTION } from "../machines/target-options.js";
-import type { ParsedArgs } from "../command.js";
 import { UsageError } from "../usage-error.js";
 
 /**
@@ -21,64 +21,58 @@ import { UsageError } from "../usage-error.js";
  * `$HOME`); with `--root`, that machine's; otherwise the machine's at `/`
  * (only as root, who owns it) and the user's home's.
  */
-function oldGenerationTargets(args: ParsedArgs): { targets: ActivationTarget[]; skipped: string | undefined } {
-  if (args.options["home"] === true || typeof args.options["root"] === "string") return { targets: [flaggedTarget(args)], skipped: undefined };
+function oldGenerationTargets(settings: { readonly root: string | undefined; readonly home: boolean }): { targets: ActivationTarget[]; skipped: string | undefined } {
+  if (settings.home || settings.root !== undefined) return { targets: [flaggedTarget(settings)], skipped: undefined };
   const home = homeTarget(homedir());
   if (process.getuid?.() === 0) return { targets: [machineTarget("/"), home], skipped: undefined };
   return { targets: [home], skipped: "the machine's generations (in /var/lib/kiln) are root's: 'sudo kiln gc -d' deletes those" };
 }
-import { openLocalStore } from "../store-options.js";
 
-export const gcCommand: Command = {
+export const gcCommand = defineCommand({
   name: "gc",
   summary: "Delete store paths that no root (result link, profile generation, running build) needs",
   usage: "gc [--dry-run] [--print-roots] [-d | --delete-older-than AGE] [--root DIR] [--home]",
   options: [
-    { name: "dry-run", type: "boolean", description: "Only list what would be deleted" },
-    { name: "print-roots", type: "boolean", description: "Only list the roots and what each keeps alive; delete nothing" },
-    { name: "delete-older-than", type: "string", value: "AGE", description: "First delete the profile's generations older than AGE (e.g. 30d), keeping the current one" },
-    { name: "delete-old", short: "d", type: "boolean", description: "First delete every old generation (all but the current one) of the machine and, without --root, of your home" },
+    flag("dry-run", { description: "Only list what would be deleted" }),
+    flag("print-roots", { description: "Only list the roots and what each keeps alive; delete nothing" }),
+    text("delete-older-than", { value: "AGE", description: "First delete the profile's generations older than AGE (e.g. 30d), keeping the current one" }),
+    flag("delete-old", { short: "d", description: "First delete every old generation (all but the current one) of the machine and, without --root, of your home" }),
     PROFILE_ROOT_OPTION,
     HOME_FLAG,
   ],
-  async run(args, io) {
-    const printRoots = args.options["print-roots"] === true;
+  async run(settings, io, session) {
+    const { printRoots, dryRun } = settings;
     // A collection gives back the space reserve first: on a full disk the database needs it even to open.
-    const store = openLocalStore(args, { releaseGcReserve: !printRoots && args.options["dry-run"] !== true });
-    try {
-      if (printRoots) {
-        const roots = listRoots(store);
-        for (const root of roots) {
-          io.stdout.write(`${root.root} -> ${root.targets.join(" ")} (keeps ${root.closurePaths} paths, ${formatBytes(root.closureBytes)})\n`);
-        }
-        io.stderr.write(`${roots.length} roots\n`);
-        return 0;
+    const store = session.store({ releaseGcReserve: !printRoots && !dryRun });
+    if (printRoots) {
+      const roots = listRoots(store);
+      for (const root of roots) {
+        io.stdout.write(`${root.root} -> ${root.targets.join(" ")} (keeps ${root.closurePaths} paths, ${formatBytes(root.closureBytes)})\n`);
       }
-      const dryRun = args.options["dry-run"] === true;
-      const age = args.options["delete-older-than"];
-      if (typeof age === "string" && args.options["delete-old"] === true) throw new UsageError("give -d or --delete-older-than, not both");
-      if (args.options["delete-old"] === true) {
-        const { targets, skipped } = oldGenerationTargets(args);
-        if (dryRun) io.stderr.write("--dry-run: no generations are deleted\n");
-        else {
-          for (const { profile, deleted } of deleteOldGenerations(targets)) {
-            for (const generation of deleted) io.stderr.write(`deleted generation ${generation.number} of ${profile} (${generation.path})\n`);
-            io.stderr.write(`${profile}: ${deleted.length} old generation${deleted.length === 1 ? "" : "s"} deleted\n`);
-          }
-        }
-        if (skipped !== undefined) io.stderr.write(`note: ${skipped}\n`);
-      }
-      if (typeof age === "string") {
-        const ageMs = parseAge(age);
-        if (dryRun) io.stderr.write("--dry-run: no generations are deleted\n");
-        else for (const generation of targetProfile(flaggedTarget(args)).deleteOlderThan(ageMs)) io.stderr.write(`deleted generation ${generation.number} (${generation.path})\n`);
-      }
-      const result = collectGarbage(store, { dryRun });
-      for (const path of result.deleted) io.stdout.write(`${dryRun ? "would delete" : "deleted"} '${path}'\n`);
-      io.stderr.write(`${result.deleted.length} store paths ${dryRun ? "would be deleted" : "deleted"}, ${formatBytes(result.freedBytes)} ${dryRun ? "would be freed" : "freed"}; ${result.live} kept alive by ${result.roots.size} roots\n`);
+      io.stderr.write(`${roots.length} roots\n`);
       return 0;
-    } finally {
-      store.close();
     }
+    const age = settings.deleteOlderThan;
+    if (age !== undefined && settings.deleteOld) throw new UsageError("give -d or --delete-older-than, not both");
+    if (settings.deleteOld) {
+      const { targets, skipped } = oldGenerationTargets(settings);
+      if (dryRun) io.stderr.write("--dry-run: no generations are deleted\n");
+      else {
+        for (const { profile, deleted } of deleteOldGenerations(targets)) {
+          for (const generation of deleted) io.stderr.write(`deleted generation ${generation.number} of ${profile} (${generation.path})\n`);
+          io.stderr.write(`${profile}: ${deleted.length} old generation${deleted.length === 1 ? "" : "s"} deleted\n`);
+        }
+      }
+      if (skipped !== undefined) io.stderr.write(`note: ${skipped}\n`);
+    }
+    if (age !== undefined) {
+      const ageMs = parseAge(age);
+      if (dryRun) io.stderr.write("--dry-run: no generations are deleted\n");
+      else for (const generation of targetProfile(flaggedTarget(settings)).deleteOlderThan(ageMs)) io.stderr.write(`deleted generation ${generation.number} (${generation.path})\n`);
+    }
+    const result = collectGarbage(store, { dryRun });
+    for (const path of result.deleted) io.stdout.write(`${dryRun ? "would delete" : "deleted"} '${path}'\n`);
+    io.stderr.write(`${result.deleted.length} store paths ${dryRun ? "would be deleted" : "deleted"}, ${formatBytes(result.freedBytes)} ${dryRun ? "would be freed" : "freed"}; ${result.live} kept alive by ${result.roots.size} roots\n`);
+    return 0;
   },
-};
+});

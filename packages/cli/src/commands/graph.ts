@@ -3,21 +3,19 @@
  * graph, to look at (`kiln graph … | dot -Tsvg > graph.svg`).
  */
 import { buildDerivationGraph, instantiate, parseStorePath, targetsOf, topologicalOrder } from "@kiln/core";
-import type { Command } from "../command.js";
+import { defineCommand } from "../settings/define-command.js";
+import { choice } from "../settings/typed-option.js";
 import { evaluateOptions, singleInstallable } from "../config-options.js";
-import { storeDirFor } from "../store-options.js";
-import { UsageError } from "../usage-error.js";
 
-export const graphCommand: Command = {
+export const graphCommand = defineCommand({
   name: "graph",
   summary: "Print the derivation graph of a config as DOT, Mermaid or JSON",
   usage: "graph FILE.ts[#attr.path] [--format dot|mermaid|json]",
-  options: [{ name: "format", type: "string", value: "FORMAT", description: "dot (default), mermaid or json" }],
-  async run(args, io) {
-    const format = args.options["format"] ?? "dot";
-    if (format !== "dot" && format !== "mermaid" && format !== "json") throw new UsageError(`unknown graph format '${String(format)}' (expected dot, mermaid or json)`);
-    const storeDir = storeDirFor(args);
-    const found = await instantiate(singleInstallable(args, "graph"), { ...evaluateOptions(args, args.positionals[0]), storeDir });
+  options: [choice("format", { value: "FORMAT", description: "dot (default), mermaid or json" }, ["dot", "mermaid", "json"], "dot", (given) => `unknown graph format '${given}' (expected dot, mermaid or json)`)],
+  async run(settings, io, session) {
+    const { format } = settings;
+    const storeDir = session.storeDir;
+    const found = await instantiate(singleInstallable(settings, "graph"), { ...evaluateOptions(settings, settings.positionals[0]), storeDir });
     const roots = found.map(({ derivation }) => derivation);
     const graph = buildDerivationGraph(roots);
     const order = topologicalOrder(graph, targetsOf(roots));
@@ -50,4 +48,4 @@ export const graphCommand: Command = {
     }
     return 0;
   },
-};
+});

@@ -5,16 +5,17 @@
  */
 import { realpathSync } from "node:fs";
 import { instantiate, toStorePath, type LocalStore, type PathInfo } from "@kiln/core";
-import type { Command, ParsedArgs } from "../command.js";
-import { evaluateOptions } from "../config-options.js";
-import { openLocalStore, storeDirFor } from "../store-options.js";
+import { evaluateOptions, type EvaluationSettings } from "../config-options.js";
+import { defineCommand } from "../settings/define-command.js";
+import { flag } from "../settings/typed-option.js";
+import { storeDirFor } from "../store-options.js";
 import { UsageError } from "../usage-error.js";
 import { KilnError } from "@kiln/core";
 
 /** The store paths a command-line argument stands for. */
-export async function resolvePathArgument(argument: string, args: ParsedArgs, store: LocalStore): Promise<string[]> {
+export async function resolvePathArgument(argument: string, settings: EvaluationSettings, store: LocalStore): Promise<string[]> {
   if (argument.includes("#") || /\.(?:ts|mts|js|mjs)$/.test(argument)) {
-    const found = await instantiate(argument, { ...evaluateOptions(args), storeDir: storeDirFor(args) });
+    const found = await instantiate(argument, { ...evaluateOptions(settings), storeDir: storeDirFor(settings) });
     return found.flatMap(({ derivation }) => derivation.outputNames.map((name) => derivation.outputs[name]?.path ?? ""));
   }
   let real = argument;
@@ -39,33 +40,29 @@ function toJson(info: PathInfo): Record<string, unknown> {
   };
 }
 
-export const pathInfoCommand: Command = {
+export const pathInfoCommand = defineCommand({
   name: "path-info",
   summary: "Show what the store knows of paths (NAR hash and size, references, deriver)",
   usage: "path-info [--json] [-r] [-S] PATH…",
   options: [
-    { name: "json", type: "boolean", description: "Print JSON, as 'nix path-info --json'" },
-    { name: "recursive", short: "r", type: "boolean", description: "Include the closure of the paths" },
-    { name: "closure-size", short: "S", type: "boolean", description: "Print the closure size of each path" },
+    flag("json", { description: "Print JSON, as 'nix path-info --json'" }),
+    flag("recursive", { short: "r", description: "Include the closure of the paths" }),
+    flag("closure-size", { short: "S", description: "Print the closure size of each path" }),
   ],
-  async run(args, io) {
-    if (args.positionals.length === 0) throw new UsageError("'kiln path-info' needs a path, e.g. 'kiln path-info ./result'");
-    const store = openLocalStore(args);
-    try {
-      let paths: string[] = [];
-      for (const argument of args.positionals) paths.push(...(await resolvePathArgument(argument, args, store)));
-      for (const path of paths) if (!store.isValid(path)) throw new KilnError(`path '${path}' is not valid`);
-      if (args.options["recursive"] === true) paths = [...store.closure(paths)].sort();
-      const infos = paths.map((path) => store.pathInfo(path) as PathInfo);
-      const closureSize = (path: string): number => [...store.closure([path])].reduce((total, member) => total + (store.pathInfo(member)?.narSize ?? 0), 0);
-      if (args.options["json"] === true) {
-        io.stdout.write(`${JSON.stringify(infos.map((info) => ({ ...toJson(info), ...(args.options["closure-size"] === true ? { closureSize: closureSize(info.path) } : {}) })), null, 2)}\n`);
-      } else {
-        for (const info of infos) io.stdout.write(`${info.path}${args.options["closure-size"] === true ? `\t${closureSize(info.path)}` : ""}\n`);
-      }
-      return 0;
-    } finally {
-      store.close();
+  async run(settings, io, session) {
+    if (settings.positionals.length === 0) throw new UsageError("'kiln path-info' needs a path, e.g. 'kiln path-info ./result'");
+    const store = session.store();
+    let paths: string[] = [];
+    for (const argument of settings.positionals) paths.push(...(await resolvePathArgument(argument, settings, store)));
+    for (const path of paths) if (!store.isValid(path)) throw new KilnError(`path '${path}' is not valid`);
+    if (settings.recursive) paths = [...store.closure(paths)].sort();
+    const infos = paths.map((path) => store.pathInfo(path) as PathInfo);
+    const closureSize = (path: string): number => [...store.closure([path])].reduce((total, member) => total + (store.pathInfo(member)?.narSize ?? 0), 0);
+    if (settings.json) {
+      io.stdout.write(`${JSON.stringify(infos.map((info) => ({ ...toJson(info), ...(settings.closureSize ? { closureSize: closureSize(info.path) } : {}) })), null, 2)}\n`);
+    } else {
+      for (const info of infos) io.stdout.write(`${info.path}${settings.closureSize ? `\t${closureSize(info.path)}` : ""}\n`);
     }
+    return 0;
   },
-};
+});

@@ -7,35 +7,36 @@
  */
 import { setStoreDir } from "@kiln/core";
 import { debianMirrors, loadLockedLayers, loadPackageIndex, readLockFile, topInputs, type IndexPackage, type LockedDebianInput, type PackageIndex } from "@kiln/debian";
-import type { Command } from "../command.js";
+import { defineCommand } from "../settings/define-command.js";
+import { flag, text } from "../settings/typed-option.js";
 import { configFileOf, lockFileOf, realiseDebianIndexesInto } from "../debian-inputs.js";
 import { storeDirFor } from "../store-options.js";
 import { UsageError } from "../usage-error.js";
 
-export const searchCommand: Command = {
+export const searchCommand = defineCommand({
   name: "search",
   summary: "Search the locked Debian inputs of a config by package name and description",
   usage: "search QUERY… [--file CONFIG] [--input NAME] [--json]",
   description:
     "Reads kiln.lock beside the config (run 'kiln update' first) and the inputs' indexes (from the store; fetched by their locked hash if missing). Names matching every word come first. An input layered over another (debian({ base })) is searched with the inputs beneath it: for each name the newest version, marked with the input it comes from.",
   options: [
-    { name: "file", short: "f", type: "string", value: "CONFIG", description: "The config whose kiln.lock is searched (default: kiln.ts in the current directory)" },
-    { name: "input", type: "string", value: "NAME", description: "Search this input and the inputs it is layered over (default: every input, each with its layers)" },
-    { name: "json", type: "boolean", description: "Print a JSON list of {input, name, version, description}; input is the one whose index lists the package" },
+    text("file", { short: "f", value: "CONFIG", description: "The config whose kiln.lock is searched (default: kiln.ts in the current directory)" }),
+    text("input", { value: "NAME", description: "Search this input and the inputs it is layered over (default: every input, each with its layers)" }),
+    flag("json", { description: "Print a JSON list of {input, name, version, description}; input is the one whose index lists the package" }),
   ],
-  async run(args, io) {
-    if (args.positionals.length === 0) throw new UsageError("'kiln search' needs a query, e.g. 'kiln search process viewer'");
-    const query = args.positionals.join(" ");
-    const lockFile = lockFileOf(configFileOf(args));
+  async run(settings, io) {
+    if (settings.positionals.length === 0) throw new UsageError("'kiln search' needs a query, e.g. 'kiln search process viewer'");
+    const query = settings.positionals.join(" ");
+    const lockFile = lockFileOf(configFileOf(settings));
     const lock = readLockFile(lockFile);
     const names = Object.keys(lock.inputs).sort();
     if (names.length === 0) throw new UsageError(`'${lockFile}' locks no Debian input; run 'kiln update' beside a config that has one`);
-    setStoreDir(storeDirFor(args));
-    realiseDebianIndexesInto(args);
-    const given = args.options["input"];
-    if (typeof given === "string" && lock.inputs[given] === undefined) throw new UsageError(`'${lockFile}' has no input '${given}'; it has ${names.join(", ")}`);
+    setStoreDir(storeDirFor(settings));
+    realiseDebianIndexesInto(settings);
+    const given = settings.input;
+    if (given !== undefined && lock.inputs[given] === undefined) throw new UsageError(`'${lockFile}' has no input '${given}'; it has ${names.join(", ")}`);
     // Each input with the inputs beneath it; a base searched for two inputs lists its packages once.
-    const searched = typeof given === "string" ? [given] : topInputs(lock);
+    const searched = given !== undefined ? [given] : topInputs(lock);
     const seen = new Set<IndexPackage>();
     const loaded = new Map<LockedDebianInput, Promise<PackageIndex>>();
     const load = (locked: LockedDebianInput): Promise<PackageIndex> => {
@@ -56,9 +57,9 @@ export const searchCommand: Command = {
     }
     // Marked with their input whenever more than one could list them.
     const marked = shown > 1 || searched.length > 1;
-    if (args.options["json"] === true) io.stdout.write(`${JSON.stringify(found)}\n`);
+    if (settings.json) io.stdout.write(`${JSON.stringify(found)}\n`);
     else for (const hit of found) io.stdout.write(`* ${marked ? `${hit.input}#` : ""}${hit.name} (${hit.version})\n  ${hit.description}\n`);
-    if (found.length === 0) io.stderr.write(`no package of ${typeof given === "string" ? given : names.join(", ")} matches '${query}'\n`);
+    if (found.length === 0) io.stderr.write(`no package of ${given ?? names.join(", ")} matches '${query}'\n`);
     return found.length > 0 ? 0 : 1;
   },
-};
+});

@@ -7,17 +7,16 @@ import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { checkSecretRules, editSecretFile, findSecretRules, loadConfig, recipientsOf, rekeySecretFiles, SECRET_RULES_FILE, type SecretRules } from "@kiln/core";
-import type { Command, ParsedArgs } from "../command.js";
+import { defineCommand } from "../settings/define-command.js";
+import { list, text } from "../settings/typed-option.js";
 import { fallbackPackages } from "../config-options.js";
 import { UsageError } from "../usage-error.js";
 
 const USAGE = "secrets (edit FILE | rekey) [--rules FILE] [--identity KEY]…";
 
 /** The private keys to decrypt with: `--identity`, else the user's SSH ed25519 key. */
-function identities(args: ParsedArgs): string[] {
-  const given = args.options["identity"];
-  if (Array.isArray(given) && given.length > 0) return given.map((path) => resolve(path));
-  if (typeof given === "string") return [resolve(given)];
+function identities(given: readonly string[]): string[] {
+  if (given.length > 0) return given.map((path) => resolve(path));
   const fallback = join(homedir(), ".ssh", "id_ed25519");
   return existsSync(fallback) ? [fallback] : [];
 }
@@ -34,9 +33,8 @@ function rulesInDirectory(directory: string): string | undefined {
 }
 
 /** The rules file: `--rules`, else the nearest to the age file `near` (or, for `kind: "directory"`, to that directory). */
-function rulesFile(args: ParsedArgs, near: string, kind: "file" | "directory"): string {
-  const given = args.options["rules"];
-  if (typeof given === "string") {
+function rulesFile(given: string | undefined, near: string, kind: "file" | "directory"): string {
+  if (given !== undefined) {
     if (!existsSync(given)) throw new UsageError(`the rules file '${given}' does not exist`);
     return resolve(given);
   }
@@ -47,7 +45,7 @@ function rulesFile(args: ParsedArgs, near: string, kind: "file" | "directory"): 
   return found;
 }
 
-export const secretsCommand: Command = {
+export const secretsCommand = defineCommand({
   name: "secrets",
   summary: "Edit an age-encrypted secret ('kiln secrets edit FILE'), or encrypt all secrets again for their recipients ('kiln secrets rekey')",
   usage: USAGE,
@@ -57,28 +55,28 @@ export const secretsCommand: Command = {
     "secrets.ts is looked for beside FILE (or the current directory, and its secrets/ directory) and above; its default export maps each age file, relative to it, to { publicKeys: [...] }, SSH ed25519 or age public keys. " +
     "The age program is KILN_AGE, else 'age' on PATH (Debian's age package). See docs/secrets.md.",
   options: [
-    { name: "rules", type: "string", value: "FILE", description: `The recipients file (default: the nearest ${SECRET_RULES_FILE})` },
-    { name: "identity", short: "i", type: "string", value: "KEY", multiple: true, description: "A private key to decrypt with (default: ~/.ssh/id_ed25519)" },
+    text("rules", { value: "FILE", description: `The recipients file (default: the nearest ${SECRET_RULES_FILE})` }),
+    list("identity", { short: "i", value: "KEY", description: "A private key to decrypt with (default: ~/.ssh/id_ed25519)" }),
   ],
-  async run(args, io) {
-    const [subcommand, ...rest] = args.positionals;
+  async run(settings, io) {
+    const [subcommand, ...rest] = settings.positionals;
     if (subcommand === "edit") {
       const [file, ...extra] = rest;
       if (file === undefined || extra.length > 0) throw new UsageError("'kiln secrets edit' takes one age file, e.g. 'kiln secrets edit secrets/db.age'");
-      const rules = rulesFile(args, file, "file");
+      const rules = rulesFile(settings.rules, file, "file");
       const recipients = recipientsOf(await readRules(rules), rules, file);
       const editor = process.env["VISUAL"] || process.env["EDITOR"] || "vi";
-      const outcome = editSecretFile(file, recipients, editor, { identities: identities(args) });
+      const outcome = editSecretFile(file, recipients, editor, { identities: identities(settings.identity) });
       io.stderr.write(outcome === "unchanged" ? `${file} is unchanged\n` : `${outcome === "created" ? "created" : "encrypted"} ${file} for ${recipients.length} recipient${recipients.length === 1 ? "" : "s"}\n`);
       return 0;
     }
     if (subcommand === "rekey" && rest.length === 0) {
-      const rules = rulesFile(args, process.cwd(), "directory");
-      const { rekeyed, missing } = rekeySecretFiles(await readRules(rules), rules, { identities: identities(args) });
+      const rules = rulesFile(settings.rules, process.cwd(), "directory");
+      const { rekeyed, missing } = rekeySecretFiles(await readRules(rules), rules, { identities: identities(settings.identity) });
       for (const file of missing) io.stderr.write(`warning: ${file} is listed in ${rules} but does not exist; create it with 'kiln secrets edit ${file}'\n`);
       io.stderr.write(`rekeyed ${rekeyed.length} file${rekeyed.length === 1 ? "" : "s"} listed in ${rules}\n`);
       return 0;
     }
     throw new UsageError(`usage: kiln ${USAGE}`);
   },
-};
+});

@@ -7,26 +7,27 @@
 import { existsSync } from "node:fs";
 import { loadConfig, setStoreDir } from "@kiln/core";
 import { debianMirrors, lockDebianInput, readLockFile, stableJson, writeLockFile, type LockedDebianInput } from "@kiln/debian";
-import type { Command } from "../command.js";
+import { defineCommand } from "../settings/define-command.js";
+import { text } from "../settings/typed-option.js";
 import { configFileOf, lockFileOf, realiseDebianIndexesInto } from "../debian-inputs.js";
 import { fallbackPackages } from "../config-options.js";
 import { storeDirFor } from "../store-options.js";
 import { UsageError } from "../usage-error.js";
 
-export const updateCommand: Command = {
+export const updateCommand = defineCommand({
   name: "update",
   summary: "Lock a config's Debian inputs to their suites' current Release (all, or the named ones) in kiln.lock",
   usage: "update [INPUT…] [--file CONFIG]",
   description:
     "Fetches each input's InRelease from the mirror (KILN_DEBIAN_MIRRORS, else the host's apt sources), verifies it with gpgv against Debian's archive keyring, and records the Release date and the path, size and SHA-256 of the Packages and Contents indexes in kiln.lock beside the config. " +
     "A lock that did not change is not rewritten. Then the config is evaluated, so that inputs it has and the lock lacks are locked too, and kiln.lock.d.ts beside the lock declares the locked package names, so that kiln check reports a misspelt package and editors complete them.",
-  options: [{ name: "file", short: "f", type: "string", value: "CONFIG", description: "The config (default: kiln.ts in the current directory)" }],
-  async run(args, io) {
-    const config = configFileOf(args);
+  options: [text("file", { short: "f", value: "CONFIG", description: "The config (default: kiln.ts in the current directory)" })],
+  async run(settings, io) {
+    const config = configFileOf(settings);
     const lockFile = lockFileOf(config);
     const lock = readLockFile(lockFile);
     const known = Object.keys(lock.inputs).sort();
-    const names = args.positionals.length > 0 ? [...args.positionals] : known;
+    const names = settings.positionals.length > 0 ? [...settings.positionals] : known;
     const unknown = names.filter((name) => !known.includes(name));
     if (unknown.length > 0 && existsSync(lockFile)) {
       throw new UsageError(`'${lockFile}' has no input ${unknown.map((name) => `'${name}'`).join(", ")}; it has ${known.length > 0 ? known.join(", ") : "none"}`);
@@ -45,12 +46,12 @@ export const updateCommand: Command = {
     if (names.length > 0 && writeLockFile(lockFile, { version: 1, inputs })) io.stderr.write(`wrote '${lockFile}'\n`);
     if (existsSync(config)) {
       // Evaluating locks what the lock still lacks (each says so) and puts the indexes into the store.
-      setStoreDir(storeDirFor(args));
-      realiseDebianIndexesInto(args);
+      setStoreDir(storeDirFor(settings));
+      realiseDebianIndexesInto(settings);
       await loadConfig(config, { fallbackPackages: fallbackPackages() });
     } else if (known.length === 0) {
       throw new UsageError(`there is no config '${config}' to find Debian inputs in; give one with --file`);
     }
     return 0;
   },
-};
+});

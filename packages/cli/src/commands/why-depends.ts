@@ -8,37 +8,38 @@
  */
 import { setStoreDir } from "@kiln/core";
 import { debianMirrors, dependencyChain, loadLockedLayers, loadPackageIndex, readLockFile, topInputs } from "@kiln/debian";
-import type { Command } from "../command.js";
+import { defineCommand } from "../settings/define-command.js";
+import { flag, text } from "../settings/typed-option.js";
 import { configFileOf, lockFileOf, realiseDebianIndexesInto } from "../debian-inputs.js";
 import { storeDirFor } from "../store-options.js";
 import { UsageError } from "../usage-error.js";
 
-export const whyDependsCommand: Command = {
+export const whyDependsCommand = defineCommand({
   name: "why-depends",
   summary: "Show why a Debian package of a config's locked input needs another",
   usage: "why-depends PACKAGE DEPENDENCY [--input NAME] [--file CONFIG] [--essential]",
   description:
     "Resolves PACKAGE's closure from the locked index (kiln.lock beside the config) and prints the chain of packages, each needing the next, that brought DEPENDENCY (a package or a virtual package it provides) in. An input layered over another (debian({ base })) resolves over both, and each package says which input it comes from. Exits 1 when the closure does not have it.",
   options: [
-    { name: "file", short: "f", type: "string", value: "CONFIG", description: "The config whose kiln.lock is read (default: kiln.ts in the current directory)" },
-    { name: "input", type: "string", value: "NAME", description: "The locked input to resolve in, over the inputs it is layered over (default: the only one no other is layered over)" },
-    { name: "essential", type: "boolean", description: "Resolve with the Essential packages, as a package's closure has them by default" },
+    text("file", { short: "f", value: "CONFIG", description: "The config whose kiln.lock is read (default: kiln.ts in the current directory)" }),
+    text("input", { value: "NAME", description: "The locked input to resolve in, over the inputs it is layered over (default: the only one no other is layered over)" }),
+    flag("essential", { description: "Resolve with the Essential packages, as a package's closure has them by default" }),
   ],
-  async run(args, io) {
-    const [root, target, ...extra] = args.positionals;
+  async run(settings, io) {
+    const [root, target, ...extra] = settings.positionals;
     if (root === undefined || target === undefined || extra.length > 0) throw new UsageError("'kiln why-depends' takes two packages, e.g. 'kiln why-depends htop libc6'");
-    const lockFile = lockFileOf(configFileOf(args));
+    const lockFile = lockFileOf(configFileOf(settings));
     const lock = readLockFile(lockFile);
     const names = Object.keys(lock.inputs).sort();
     const tops = topInputs(lock);
-    const given = args.options["input"];
-    const name = typeof given === "string" ? given : tops.length === 1 ? tops[0] : undefined;
+    const given = settings.input;
+    const name = given !== undefined ? given : tops.length === 1 ? tops[0] : undefined;
     if (name === undefined) throw new UsageError(names.length === 0 ? `'${lockFile}' locks no Debian input; run 'kiln update' first` : `'${lockFile}' locks ${names.join(", ")}; name one with --input`);
     if (lock.inputs[name] === undefined) throw new UsageError(`'${lockFile}' has no input '${name}'; it has ${names.join(", ")}`);
-    setStoreDir(storeDirFor(args));
-    realiseDebianIndexesInto(args);
+    setStoreDir(storeDirFor(settings));
+    realiseDebianIndexesInto(settings);
     const layers = await loadLockedLayers(lock, name, lockFile, (locked) => loadPackageIndex(locked, debianMirrors(locked.suite)));
-    const chain = dependencyChain(layers.index, root, target, { essential: args.options["essential"] === true });
+    const chain = dependencyChain(layers.index, root, target, { essential: settings.essential });
     const layered = layers.inputs.length > 1;
     if (chain === undefined) {
       io.stderr.write(`'${root}' does not depend on '${target}' in ${name}${layered ? ` (over ${layers.inputs.slice(1).join(", over ")})` : ""}\n`);
@@ -49,4 +50,4 @@ export const whyDependsCommand: Command = {
     chain.forEach((entry, depth) => io.stdout.write(`${depth === 0 ? "" : `${"    ".repeat(depth - 1)}└── `}${entry.name} (${entry.version})${from(entry)}\n`));
     return 0;
   },
-};
+});

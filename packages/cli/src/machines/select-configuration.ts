@@ -7,8 +7,7 @@
  */
 import { hostname } from "node:os";
 import { evaluateInstallable, isDerivation, KilnError, type Derivation } from "@kiln/core";
-import type { ParsedArgs } from "../command.js";
-import { evaluateOptions } from "../config-options.js";
+import { evaluateOptions, type EvaluationSettings } from "../config-options.js";
 import { storeDirFor } from "../store-options.js";
 
 /** The project file has no such machine or home, or none at all. */
@@ -37,11 +36,11 @@ function homeDirectoryOf(value: Derivation): string | undefined {
 }
 
 /** Evaluates the project file and selects the machine or home `name` (see the file comment for the default). */
-export async function selectConfiguration(args: ParsedArgs, kind: "machine" | "home", name: string | undefined): Promise<SelectedConfiguration> {
-  const [given, ...extra] = args.positionals;
+export async function selectConfiguration(settings: EvaluationSettings, kind: "machine" | "home", name: string | undefined): Promise<SelectedConfiguration> {
+  const [given, ...extra] = settings.positionals;
   if (extra.length > 0) throw new ConfigurationNotFoundError(`expected at most one project file, but got also: ${extra.join(" ")}`);
   const section = SECTION[kind];
-  const evaluated = await evaluateInstallable(given ?? "./kiln.ts", { ...evaluateOptions(args), storeDir: storeDirFor(args) });
+  const evaluated = await evaluateInstallable(given ?? "./kiln.ts", { ...evaluateOptions(settings), storeDir: storeDirFor(settings) });
   const root = evaluated.value as Record<string, unknown> | undefined;
   const entries = root !== null && typeof root === "object" ? (root[section] as Record<string, unknown> | undefined) : undefined;
   if (entries === undefined || entries === null || typeof entries !== "object") {

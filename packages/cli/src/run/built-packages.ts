@@ -6,9 +6,10 @@
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import { instantiate, KilnError, type Derivation, type RealiseResult } from "@kiln/core";
-import type { CommandIO, ParsedArgs } from "../command.js";
-import { evaluateOptions, resolveInstallable } from "../config-options.js";
-import { realiseRoots, reportFailures } from "../realise-roots.js";
+import type { CommandIO } from "../command.js";
+import { evaluateOptions, resolveInstallable, type EvaluationSettings } from "../config-options.js";
+import { realiseRoots, reportFailures, type RealiseRootsSettings } from "../realise-roots.js";
+import type { CommandSession } from "../settings/command-session.js";
 import { storeDirFor } from "../store-options.js";
 
 /** A program could not be started, or a package has nothing to run. */
@@ -18,16 +19,16 @@ export class RunError extends KilnError {}
 export interface BuiltPackages {
   readonly roots: readonly Derivation[];
   readonly result: RealiseResult;
-  /** Lets go of the temporary roots and closes the store. */
+  /** Lets go of the temporary roots (the session closes the store). */
   release(): void;
 }
 
 /** Evaluates `installables`: the packages each names, in order. */
-export async function findPackages(args: ParsedArgs, installables: readonly string[]): Promise<Derivation[]> {
-  const storeDir = storeDirFor(args);
+export async function findPackages(settings: EvaluationSettings, installables: readonly string[]): Promise<Derivation[]> {
+  const storeDir = storeDirFor(settings);
   const roots: Derivation[] = [];
   for (const installable of installables) {
-    const found = await instantiate(resolveInstallable(installable), { ...evaluateOptions(args, installable), storeDir });
+    const found = await instantiate(resolveInstallable(installable), { ...evaluateOptions(settings, installable), storeDir });
     if (found.length === 0) throw new RunError(`'${installable}' has no packages`);
     roots.push(...found.map(({ derivation }) => derivation));
   }
@@ -35,23 +36,15 @@ export async function findPackages(args: ParsedArgs, installables: readonly stri
 }
 
 /** Builds `roots`; `undefined` (after reporting why) when a build failed. */
-export async function buildForRunning(args: ParsedArgs, io: CommandIO, roots: readonly Derivation[]): Promise<BuiltPackages | undefined> {
-  const { result, store } = await realiseRoots(args, io, roots);
+export async function buildForRunning(settings: RealiseRootsSettings, io: CommandIO, session: CommandSession, roots: readonly Derivation[]): Promise<BuiltPackages | undefined> {
+  const result = await realiseRoots(settings, io, session, roots);
   if (result.failed.length > 0) {
-    reportFailures(result, io, args.options["keep-going"] === true);
-    store?.close();
+    reportFailures(result, io, settings.keepGoing);
     return undefined;
   }
   const paths = [...result.outputs.values()].flatMap((outputs) => Object.values(outputs));
-  const letGo = store?.holdTemporarily(paths);
-  return {
-    roots,
-    result,
-    release() {
-      letGo?.();
-      store?.close();
-    },
-  };
+  const letGo = session.localStore()?.holdTemporarily(paths);
+  return { roots, result, release: () => letGo?.() };
 }
 
 /**

@@ -16,4 +16,9 @@ export class DryRunRealiser implements Realiser {
   realise(graph: DerivationGraph, targets: readonly RealiseTarget[], options: RealiseOptions = {}): Promise<RealiseResult> {
     return new LocalRealiser(this.options).realise(graph, targets, { ...options, dryRun: true });
   }
+
+  /** Does nothing: a dry run changes nothing, and built nothing a root could keep. */
+  addRoot(_link: string, _target: string): Promise<void> {
+    return Promise.resolve();
+  }
 }

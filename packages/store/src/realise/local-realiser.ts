@@ -138,6 +138,16 @@ export class LocalRealiser implements Realiser {
     }
   }
 
+  /** Makes `link` a symlink to `target` registered as a root of the local store (`LocalStore.addRootLink`). */
+  async addRoot(link: string, target: string): Promise<void> {
+    const store = this.options.store ?? LocalStore.open({ storeDir: this.options.storeDir, stateDir: this.options.stateDir });
+    try {
+      store.addRootLink(link, target);
+    } finally {
+      if (this.options.store === undefined) store.close();
+    }
+  }
+
   private async realiseInto(store: LocalStore, graph: DerivationGraph, targets: readonly RealiseTarget[], options: RealiseOptions): Promise<RealiseResult> {
     const emit = options.onEvent ?? ((): void => {});
     const rebuild = this.options.check === undefined ? this.options.repair : new Set([...(this.options.repair ?? []), ...this.options.check]);

@@ -4,6 +4,10 @@
  * Kiln compiles configs to a {@link DerivationGraph}; a realiser builds it.
  * Kiln ships three (local, nix, dry-run), and anyone can write another by
  * implementing {@link Realiser}: nothing else in Kiln needs to change.
+ * A realiser also keeps what it built: {@link Realiser.addRoot} makes a
+ * link a garbage-collector root of its store (Nix's `--add-root`), so
+ * `kiln build`'s result links and `kiln switch`'s generations survive a
+ * collection of whichever store the outputs are in.
  * Realisers report what happens as {@link RealiseEvent}s, which the CLI
  * renders and an embedding program can consume.
  */
@@ -86,4 +90,13 @@ export interface Realiser {
   readonly name: string;
   /** Builds `targets` (and what they need) from `graph`. */
   realise(graph: DerivationGraph, targets: readonly RealiseTarget[], options?: RealiseOptions): Promise<RealiseResult>;
+  /**
+   * Makes `link` a symlink to `target` (a store path this realiser built or
+   * found valid) and registers it as a garbage-collector root of the
+   * realiser's store, as `nix-store --realise TARGET --add-root LINK` does:
+   * the store keeps `target` and its closure while the link points at it.
+   * Registering a link again, or pointing it at a new target, replaces it.
+   * A realiser whose store has no roots of its own may make only the link.
+   */
+  addRoot(link: string, target: string): Promise<void>;
 }
