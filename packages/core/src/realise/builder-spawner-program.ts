@@ -10,7 +10,8 @@
  * It is run with `node -e` from this function's source text, so that it
  * needs no file of its own (Kiln runs from its sources in tests, from its
  * built `dist`, and from the packed CLI's bundles alike): the function must
- * not use anything from outside its body but Node's `require`.
+ * not use anything from outside its body but Node's `require` (as
+ * `globalThis.require`: the packed CLI's bundler rewrites a bare `require`).
  *
  * Protocol, over Node's IPC channel (JSON), `id` naming one builder:
  * - in: `{ id, command, args, env, cwd }`: start a builder, in a session and
@@ -31,9 +32,11 @@
 
 /** The spawner's main function; `argv[1]`: milliseconds an ended builder's pipes may stay open before they are closed. */
 export function builderSpawnerProgram(): void {
-  // Only Node's built-ins: this body is all the spawner has.
-  const { spawn } = require("node:child_process") as typeof import("node:child_process");
-  const { readFileSync } = require("node:fs") as typeof import("node:fs");
+  // Only Node's built-ins: this body is all the spawner has. `node -e` puts `require` on the global object;
+  // named as a property, a bundler leaves it alone (a bare `require` call it would replace with a shim of its own).
+  const load = (globalThis as unknown as { require: NodeJS.Require }).require;
+  const { spawn } = load("node:child_process") as typeof import("node:child_process");
+  const { readFileSync } = load("node:fs") as typeof import("node:fs");
   const pipeGraceMs = Number(process.argv[1] ?? "2000");
   const builders = new Map<number, number>();
   const send = (message: Record<string, unknown>): void => {
