@@ -31,8 +31,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { has, median, mib, ms } from "./common.js";
-import { kilnBuild, kilnBuildFlat, kilnBuildSandboxed, kilnBuildUntimed, kilnDrvPathInNixStore, nixBuild, nixBuildUntimed, nixDelete, nixInstantiate, nixRealise, stopUntimed } from "./realise/sides.js";
+import { has, installPackedKiln, median, mib, ms } from "./common.js";
+import { kilnBuild, kilnBuildFlat, kilnBuildWith, kilnBuildSandboxed, kilnBuildUntimed, kilnDrvPathInNixStore, nixBuild, nixBuildUntimed, nixDelete, nixInstantiate, nixRealise, stopUntimed } from "./realise/sides.js";
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const runId = `${process.pid}-${Date.now()}`;
@@ -203,9 +203,9 @@ async function firstBuilds(sideBySideStore, kilnAloneStore) {
   return { sideBySideOutput, nixDrvPath, kilnAloneOutput };
 }
 
-/** Times `kiln build` of an already built graph; fails if it prints other outputs than the first build did. */
-function kilnNoop(graph, storeDir, firstOutput, figures) {
-  const run = kilnBuild(graph, storeDir);
+/** Times `kiln build` of an already built graph (`build`: this checkout's by default); fails if it prints other outputs than the first build did. */
+function kilnNoop(graph, storeDir, firstOutput, figures, build = kilnBuild) {
+  const run = build(graph, storeDir);
   if (run.stdout !== firstOutput) throw new Error(`kiln build of ${graph.nodes} built derivations printed other outputs than the first build`);
   figures.times.push(run.ms);
   figures.peak = Math.max(figures.peak, run.stats?.maxRssBytes ?? 0);
@@ -219,13 +219,27 @@ async function noop() {
   const first = await firstBuilds(sideBySideStore, kilnAloneStore);
   console.log(`  (first builds, all at once: ${((performance.now() - started) / 1000).toFixed(0)} s)`);
 
+  // The installed kiln too, as a user runs it (the checkout's is unbundled ES modules); where NODE_EXTRA_CA_CERTS
+  // is set, also with it unset (Node 20 parses those certificates at every start; the installed kiln defers them for a hit).
+  const installed = installPackedKiln(join(root, "installed"));
+  const installedSides = [{ label: "", env: {} }];
+  if (process.env.NODE_EXTRA_CA_CERTS) {
+    installedSides[0].label = ` (NODE_EXTRA_CA_CERTS as given)`;
+    installedSides.push({ label: " (NODE_EXTRA_CA_CERTS unset)", env: { NODE_EXTRA_CA_CERTS: undefined } });
+  }
+  for (const side of installedSides) side.figures = { times: [], peak: 0 };
+  // Untimed, as the checkout's first build was: its first run evaluates (its cache entry is its own).
+  for (const side of installedSides) kilnNoop(noopGraph, sideBySideStore, first.sideBySideOutput, { times: [], peak: 0 }, (graph, storeDir) => kilnBuildWith(installed, graph, storeDir, side.env));
   const kiln = { times: [], peak: 0 };
   const kilnAlone = { times: [], peak: 0 };
   const nix = { build: [], realise: [], peak: 0 };
   for (let round = 0; round < rounds; round++) {
     interleaved(
       round,
-      () => kilnNoop(noopGraph, sideBySideStore, first.sideBySideOutput, kiln),
+      () => {
+        kilnNoop(noopGraph, sideBySideStore, first.sideBySideOutput, kiln);
+        for (const side of installedSides) kilnNoop(noopGraph, sideBySideStore, first.sideBySideOutput, side.figures, (graph, storeDir) => kilnBuildWith(installed, graph, storeDir, side.env));
+      },
       () => {
         if (!withNix) return;
         const built = nixBuild(noopGraph, root);
@@ -241,15 +255,20 @@ async function noop() {
   const kilnMedian = median(kiln.times);
   const why = noopGraph.nodes < 10000 ? " (fewer than 10,000: Nix's first build of 10,000 takes about 20 minutes)" : "";
   console.log(`  ${noopGraph.nodes} derivations, side by side${why}:`);
-  console.log(`    kiln build, whole process (load config, compute .drvs, find all valid): median ${ms(kilnMedian)}; ${roundsOf(kiln.times)}; peak memory ${mib(kiln.peak)}`);
+  console.log(`    kiln build (checkout, by path), whole process (load config, compute .drvs, find all valid): median ${ms(kilnMedian)}; ${roundsOf(kiln.times)}; peak memory ${mib(kiln.peak)}`);
   if (withNix) {
     const buildMedian = median(nix.build);
     const realiseMedian = median(nix.realise);
     console.log(`    nix-build, whole process (evaluate, write .drvs, find all valid):      median ${ms(buildMedian)}; ${roundsOf(nix.build)}; peak memory ${mib(nix.peak)}`);
     console.log(`    nix-store --realise of the .drv (find all valid):                      median ${ms(realiseMedian)}; ${roundsOf(nix.realise)}`);
     console.log(`    Nix's time / Kiln's: ${(buildMedian / kilnMedian).toFixed(2)}x against nix-build, ${(realiseMedian / kilnMedian).toFixed(2)}x against nix-store --realise alone (goal: above 1x)`);
+    for (const side of installedSides) {
+      const installedMedian = median(side.figures.times);
+      console.log(`    kiln build, installed${side.label}: median ${ms(installedMedian)}; ${roundsOf(side.figures.times)}; Nix's time / Kiln's: ${(buildMedian / installedMedian).toFixed(2)}x against nix-build`);
+    }
   } else {
     console.log("    Nix is not installed: Kiln's figures only");
+    for (const side of installedSides) console.log(`    kiln build, installed${side.label}: median ${ms(median(side.figures.times))}; ${roundsOf(side.figures.times)}`);
   }
   if (kilnNoopGraph.nodes > 0) {
     console.log(`  ${kilnNoopGraph.nodes} derivations, Kiln alone:`);

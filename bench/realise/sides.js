@@ -57,6 +57,14 @@ export function kilnBuild(graph, storeDir) {
   return timed(process.execPath, KILN_BUILD_ARGUMENTS, { env: kilnEnv(graph, storeDir) });
 }
 
+/**
+ * As {@link kilnBuild}, with that `kiln` (an installed one) and `env` laid over
+ * the environment (a variable given as undefined is unset).
+ */
+export function kilnBuildWith(kiln, graph, storeDir, env = {}) {
+  return timed(kiln, KILN_BUILD_ARGUMENTS.slice(1), { env: { ...kilnEnv(graph, storeDir), ...env } });
+}
+
 /** As {@link kilnBuild}, in the bubblewrap sandbox (`--sandbox`). */
 export function kilnBuildSandboxed(graph, storeDir) {
   return timed(process.execPath, KILN_SANDBOXED_BUILD_ARGUMENTS, { env: kilnEnv(graph, storeDir) });

@@ -11,6 +11,10 @@ import type { SearchEntry } from "./search-entry.js";
 /** The packages whose API is documented, with their entry points (relative to the repository). */
 export const API_PACKAGES: readonly { readonly name: string; readonly entryPoint: string }[] = [
   { name: "@kiln/core", entryPoint: "packages/core/src/index.ts" },
+  { name: "@kiln/formats", entryPoint: "packages/formats/src/index.ts" },
+  { name: "@kiln/store", entryPoint: "packages/store/src/index.ts" },
+  { name: "@kiln/activation", entryPoint: "packages/activation/src/index.ts" },
+  { name: "@kiln/config", entryPoint: "packages/config/src/index.ts" },
   { name: "@kiln/modules", entryPoint: "packages/modules/src/index.ts" },
   { name: "@kiln/pkgs", entryPoint: "packages/pkgs/src/index.ts" },
   { name: "@kiln/debian", entryPoint: "packages/debian/src/index.ts" },

@@ -49,7 +49,7 @@ ${items}
 <ul>
 <li><a href="cli.html">CLI reference</a>: every <code>kiln</code> command and option.</li>
 <li><a href="options.html">Machine options</a> and <a href="home-options.html">home options</a>: every option of <code>@kiln/modules</code>.</li>
-<li><a href="api/index.html">API reference</a>: every export of <code>@kiln/core</code>, <code>@kiln/modules</code>, <code>@kiln/pkgs</code> and <code>@kiln/cli</code>.</li>
+<li><a href="api/index.html">API reference</a>: every export of <code>@kiln/core</code> (and of <code>@kiln/formats</code>, <code>@kiln/store</code>, <code>@kiln/activation</code> and <code>@kiln/config</code>, which it gathers), <code>@kiln/modules</code>, <code>@kiln/pkgs</code> and <code>@kiln/cli</code>.</li>
 </ul>`;
 }
 

@@ -1,4 +1,30 @@
-#!/usr/bin/env node
+#!/bin/sh
+":" /*
+# Run as a program, this file is first read by the shell (to JavaScript, all of
+# this is one comment). Node 20 reads and parses every certificate that
+# NODE_EXTRA_CA_CERTS names while it starts, before any script runs (~35 ms
+# for a system bundle), and no script can put that off. A command answered
+# from the evaluation cache or `kiln --version` downloads nothing, so when the
+# variable is set they are first tried by a Node started without it (its
+# value handed over in KILN_DEFERRED_EXTRA_CA_CERTS, so the command sees the
+# environment as given); anything else (exit status 75, nothing done), and
+# every other command, runs as ever, in a Node started with the environment
+# exactly as given.
+case "${NODE_EXTRA_CA_CERTS:+set} $1" in
+  "set build" | "set instantiate" | "set --version" | "set version")
+    (
+      KILN_DEFERRED_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS
+      export KILN_DEFERRED_EXTRA_CA_CERTS
+      unset NODE_EXTRA_CA_CERTS
+      exec node "$0" "$@"
+    )
+    status=$?
+    [ "$status" -eq 75 ] || exit "$status"
+    ;;
+esac
+unset KILN_DEFERRED_EXTRA_CA_CERTS
+exec node "$0" "$@"
+*/
 // The `kiln` command. CommonJS, so that what is answered at once (`kiln
 // --version`, an unchanged config's `kiln build` from the evaluation cache in
 // the installed CLI's one CommonJS file) starts without Node's ES module
@@ -8,6 +34,16 @@ const { existsSync, readFileSync } = require("node:fs");
 const { join } = require("node:path");
 
 const argv = process.argv.slice(2);
+
+/** Set by the shell part above: this Node runs without the extra certificates, and may only answer what needs none. */
+const deferredCaCerts = process.env.KILN_DEFERRED_EXTRA_CA_CERTS;
+/** The exit status that sends the command back to the shell part, to run with the extra certificates. */
+const NEEDS_EXTRA_CA_CERTS = 75;
+if (deferredCaCerts !== undefined) {
+  delete process.env.KILN_DEFERRED_EXTRA_CA_CERTS;
+  // What the command reads of its environment is what the user gave.
+  process.env.NODE_EXTRA_CA_CERTS = deferredCaCerts;
+}
 
 /** What answers from the evaluation cache: the installed CLI's bundled CommonJS file, or in a checkout the ES module tsc built. */
 function cacheHitModule() {
@@ -28,6 +64,8 @@ async function run() {
   const cached = argv[0] === "build" || argv[0] === "instantiate" ? await (await cacheHitModule()).runFromEvaluationCache(argv) : undefined;
   if (cached !== undefined) {
     process.exitCode = cached;
+  } else if (deferredCaCerts !== undefined) {
+    process.exitCode = NEEDS_EXTRA_CA_CERTS;
   } else {
     const { main } = await import("../dist/main.js");
     process.exitCode = await main(argv);
@@ -49,7 +87,7 @@ function drained(stream) {
 
 run().then(async () => {
   // Like NIX_SHOW_STATS: resource figures for benchmarks, on standard error as one JSON line.
-  if (process.env.KILN_SHOW_STATS === "1") {
+  if (process.env.KILN_SHOW_STATS === "1" && process.exitCode !== NEEDS_EXTRA_CA_CERTS) {
     const usage = process.resourceUsage();
     process.stderr.write(
       `${JSON.stringify({ maxRssBytes: usage.maxRSS * 1024, userCpuMs: usage.userCPUTime / 1000, systemCpuMs: usage.systemCPUTime / 1000 })}\n`,

@@ -4,8 +4,9 @@
  * common command), the whole run is reading one cache entry, checking what
  * the evaluation read, and a look into the store. Only the plain forms are
  * answered here (a config, `--store-dir`, `--json`, `-v`, and `--no-link`,
- * `--out-link` or `--read-only`); anything else, and every miss, goes to the
- * command itself, which says why with `-v`.
+ * `--out-link`, the options of how builds would run (`-j`, `--no-sandbox`…,
+ * moot when nothing is to be built) or `--read-only`); anything else, and
+ * every miss, goes to the command itself, which says why with `-v`.
  */
 import { parseArgs } from "node:util";
 import { EVALUATION_REUSED_NOTE, ExistingStore, defaultStoreDir, evaluationCacheEnabled, evaluationKeyOf, lookupEvaluation, reportWarning } from "@kiln/core/cache-hit";
@@ -17,11 +18,35 @@ import { KILN_VERSION } from "./version.js";
 
 type Flag = { readonly type: "boolean" | "string"; readonly short?: string };
 
+/**
+ * How builds would run: nothing runs when every output is valid already, so
+ * `kiln build` itself reads none of these then, and neither does the answer
+ * here (as a no-op `nix-build -j 2` is the same no-op).
+ */
+const BUILD_RUN_OPTIONS: Readonly<Record<string, Flag>> = {
+  "max-jobs": { type: "string", short: "j" },
+  "keep-going": { type: "boolean", short: "k" },
+  sandbox: { type: "boolean" },
+  "no-sandbox": { type: "boolean" },
+  timeout: { type: "string" },
+  "max-silent-time": { type: "string" },
+  "print-build-logs": { type: "boolean", short: "L" },
+};
+
 /** The options each command may have here: the plain forms only. */
 const PLAIN_OPTIONS: Readonly<Record<"build" | "instantiate", Readonly<Record<string, Flag>>>> = {
-  build: { "no-link": { type: "boolean" }, "out-link": { type: "string", short: "o" }, realiser: { type: "string" } },
+  build: { "no-link": { type: "boolean" }, "out-link": { type: "string", short: "o" }, realiser: { type: "string" }, ...BUILD_RUN_OPTIONS },
   instantiate: { "read-only": { type: "boolean" } },
 };
+
+/** Whether the build-run options given are ones `kiln build` accepts without a doubt; anything else goes to it, to be judged there. */
+function plainBuildRunOptions(values: Readonly<Record<string, string | boolean | undefined>>): boolean {
+  for (const name of ["max-jobs", "timeout", "max-silent-time"]) {
+    const value = values[name];
+    if (value !== undefined && (typeof value !== "string" || !/^[1-9][0-9]*$/.test(value))) return false;
+  }
+  return !(values["sandbox"] === true && values["no-sandbox"] === true);
+}
 const COMMON_OPTIONS: Readonly<Record<string, Flag>> = {
   "store-dir": { type: "string" },
   json: { type: "boolean" },
@@ -45,7 +70,7 @@ export async function runFromEvaluationCache(argv: readonly string[], io: Comman
     return undefined;
   }
   const given = positionals[0];
-  if (given === undefined || positionals.length > 1 || (values["realiser"] !== undefined && values["realiser"] !== "local")) return undefined;
+  if (given === undefined || positionals.length > 1 || (values["realiser"] !== undefined && values["realiser"] !== "local") || !plainBuildRunOptions(values)) return undefined;
   try {
     const storeDir = typeof values["store-dir"] === "string" ? values["store-dir"] : defaultStoreDir();
     const lookup = lookupEvaluation(evaluationKeyOf(resolveInstallable(given), { storeDir, fallbackPackages: fallbackPackages() }));

@@ -8,7 +8,7 @@
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
-const FALLBACK_NAMES = ["@kiln/core", "@kiln/debian", "@kiln/modules", "@kiln/pkgs"] as const;
+const FALLBACK_NAMES = ["@kiln/activation", "@kiln/config", "@kiln/core", "@kiln/debian", "@kiln/formats", "@kiln/modules", "@kiln/pkgs", "@kiln/store"] as const;
 
 /** URLs of this CLI's own `@kiln/*` packages. */
 export function fallbackPackages(): Record<string, string> {

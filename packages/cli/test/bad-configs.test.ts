@@ -132,7 +132,7 @@ describe("a bad config ends with one located error line and a non-zero exit", ()
     const run = runKiln(["instantiate", "kiln.ts", "--show-trace"], root, env);
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/^error: kiln\.ts:2:1: threw null/);
-    expect(run.stderr).toMatch(/^\s+at .*packages\/core\//m);
+    expect(run.stderr).toMatch(/^\s+at .*packages\/(?:formats|store|activation|config|core)\//m);
   });
 
   it("a bad --eval-timeout is a usage error", () => {

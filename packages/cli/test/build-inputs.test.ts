@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { serve, startLoopbackServer } from "../../core/test/fetch/loopback-server.js";
+import { serve, startLoopbackServer } from "../../store/test/fetch/loopback-server.js";
 import { runKilnAsync } from "./run-kiln.js";
 
 let root = "";

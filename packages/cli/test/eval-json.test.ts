@@ -44,4 +44,19 @@ export default {
       )}\n`,
     );
   });
+
+  it("prints a large value, left-out functions among its thousands of attributes, exactly as the small one", () => {
+    writeFileSync(
+      join(root, "large.ts"),
+      `const entries: Record<string, unknown> = {};
+for (let i = 0; i < 3000; i++) entries[\`k\${i}\`] = { drop: () => i, list: [i, () => i, { f: () => 1, s: \`v\${i}\` }], [String(i)]: i };
+export default { entries, last: [() => 0] };
+`,
+    );
+    const run = runKiln(["eval", "large.ts", "--json"], root, { KILN_EVAL_CACHE: "0" });
+    expect(run.stderr).toBe("");
+    const entries: Record<string, unknown> = {};
+    for (let i = 0; i < 3000; i++) entries[`k${i}`] = { list: [i, null, { s: `v${i}` }], [String(i)]: i };
+    expect(run.stdout).toBe(`${JSON.stringify({ entries, last: [null] }, null, 2)}\n`);
+  });
 });

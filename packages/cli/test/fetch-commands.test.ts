@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { redirect, serve, stalling, startLoopbackServer, TEST_CERTIFICATE, type LoopbackServer } from "../../core/test/fetch/loopback-server.js";
+import { redirect, serve, stalling, startLoopbackServer, TEST_CERTIFICATE, type LoopbackServer } from "../../store/test/fetch/loopback-server.js";
 import { runKilnAsync } from "./run-kiln.js";
 
 const hasNix = spawnSync("nix-prefetch-url", ["--version"]).status === 0;

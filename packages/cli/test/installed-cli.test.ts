@@ -53,7 +53,7 @@ afterAll(() => {
 
 it("installs a kiln that carries the @kiln packages, with their declarations and no workspace ranges", () => {
   expect(run(kiln, ["--version"], work).stdout).toMatch(/^kiln \d+\.\d+\.\d+/);
-  for (const name of ["core", "debian", "modules", "pkgs"]) {
+  for (const name of ["formats", "store", "activation", "config", "core", "debian", "modules", "pkgs"]) {
     const dir = join(installed, "node_modules", "@kiln", name);
     expect(existsSync(join(dir, "dist", "index.d.ts"))).toBe(true);
     expect(existsSync(join(dir, "LICENSE"))).toBe(true);
@@ -152,4 +152,68 @@ it("the installed kiln stops a config that loops at --eval-timeout and says wher
   expect(looped.signal).toBe(null);
   expect(looped.status).toBe(1);
   expect(looped.stderr).toMatch(/kiln\.ts:2:\d+: evaluation did not finish within 1 s/);
+});
+
+it("with NODE_EXTRA_CA_CERTS set, the installed kiln answers --version and a cached build in a Node that did not load the certificates, and runs every other command with them", () => {
+  const project = join(work, "certificates-project");
+  mkdirSync(project);
+  // The config reads the variable: the cached answer must see it as given, or it would never be a hit.
+  writeFileSync(
+    join(project, "kiln.ts"),
+    'import { derivation } from "@kiln/core";\n' +
+      'export default derivation({ name: "certificates", system: "x86_64-linux", builder: "/bin/sh", args: ["-c", `echo ${process.env["NODE_EXTRA_CA_CERTS"]} > $out`] });\n',
+  );
+  // Node warns at start-up when it cannot load the file: the warning tells which Node loaded it.
+  const certificates = join(work, "no-such-certificates.pem");
+  const loaded = "Warning: Ignoring extra certs from";
+  const withCertificates = (args: readonly string[]): SpawnSyncReturns<string> =>
+    spawnSync(kiln, args, { cwd: project, encoding: "utf8", env: { ...process.env, ...env, NODE_EXTRA_CA_CERTS: certificates } });
+
+  const first = withCertificates(["build", "./kiln.ts", "-v"]);
+  expect(first.status, first.stderr).toBe(0);
+  expect(first.stderr).toContain(loaded);
+  expect(first.stderr).not.toContain("evaluation cache: reused");
+  const again = withCertificates(["build", "./kiln.ts", "-v"]);
+  expect(again.status, again.stderr).toBe(0);
+  expect(again.stderr).toContain("evaluation cache: reused the last evaluation");
+  expect(again.stderr).not.toContain(loaded);
+  expect(again.stdout).toBe(first.stdout);
+  expect(readFileSync(join(project, "result"), "utf8")).toBe(`${certificates}\n`);
+
+  const version = withCertificates(["--version"]);
+  expect(version.stdout).toMatch(/^kiln \d+\.\d+\.\d+/);
+  expect(version.stderr).toBe("");
+  // Not answered from the cache: the command runs once, in a Node that has the certificates.
+  const evaluated = withCertificates(["build", "./kiln.ts", "--no-eval-cache"]);
+  expect(evaluated.status, evaluated.stderr).toBe(0);
+  expect(evaluated.stderr.split(loaded).length - 1).toBe(1);
+  expect(evaluated.stdout).toBe(first.stdout);
+  const failing = withCertificates(["no-such-command"]);
+  expect(failing.status).toBe(2);
+  expect(failing.stderr).toContain(loaded);
+  expect(failing.stderr.split("unknown command").length - 1).toBe(1);
+});
+
+it("the installed kiln loads better-sqlite3's bundled JavaScript only beside the very version it was bundled from", () => {
+  const sqliteManifest = join(installed, "node_modules", "better-sqlite3", "package.json");
+  const manifestText = readFileSync(sqliteManifest, "utf8");
+  const version = (JSON.parse(manifestText) as { version: string }).version;
+  const bundled = join(installed, "node_modules", "@kiln", "store", "dist", `better-sqlite3-${version}.cjs`);
+  const bundledText = readFileSync(bundled, "utf8");
+  const marker = join(work, "bundled-sqlite-loaded");
+  try {
+    // The bundle, marked: loading it leaves a line in the marker file.
+    writeFileSync(bundled, `require("node:fs").appendFileSync(${JSON.stringify(marker)}, "loaded\\n");\n${bundledText}`);
+    const beside = run(kiln, ["gc"], work);
+    expect(beside.status, beside.stderr).toBe(0);
+    expect(readFileSync(marker, "utf8")).toBe("loaded\n");
+    // As if npm had installed another better-sqlite3 than the one bundled: the package itself is loaded, and works.
+    writeFileSync(sqliteManifest, manifestText.replace(`"version": "${version}"`, `"version": "${version}-other"`));
+    const other = run(kiln, ["gc"], work);
+    expect(other.status, other.stderr).toBe(0);
+    expect(readFileSync(marker, "utf8")).toBe("loaded\n");
+  } finally {
+    writeFileSync(bundled, bundledText);
+    writeFileSync(sqliteManifest, manifestText);
+  }
 });

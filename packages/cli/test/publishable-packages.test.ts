@@ -21,7 +21,7 @@ interface Manifest {
   readonly bin?: Record<string, string>;
 }
 
-it.each(["core", "debian", "modules", "pkgs", "cli"])("@kiln/%s packs with dist, declarations, README and licence, and no workspace: ranges", (name) => {
+it.each(["formats", "store", "activation", "config", "core", "debian", "modules", "pkgs", "cli"])("@kiln/%s packs with dist, declarations, README and licence, and no workspace: ranges", (name) => {
   const out = join(work, name);
   const packed = spawnSync("npx", ["--yes", "pnpm@10", "pack", "--pack-destination", out], { cwd: join(PACKAGES, name), encoding: "utf8" });
   expect(packed.status, packed.stderr).toBe(0);

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { serve, startLoopbackServer, type LoopbackServer } from "../../core/test/fetch/loopback-server.js";
+import { serve, startLoopbackServer, type LoopbackServer } from "../../store/test/fetch/loopback-server.js";
 import { runKilnAsync } from "./run-kiln.js";
 
 let root = "";

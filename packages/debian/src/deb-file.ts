@@ -9,7 +9,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { unpackArchive } from "@kiln/core";
+import { unpackArchive } from "@kiln/store";
 import { DebianArchiveError } from "./debian-errors.js";
 import { isZstd, writeZstdDecompressed } from "./zstd-member.js";
 

@@ -6,7 +6,8 @@
  * `@kiln/debian` registers them.
  */
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
-import { declaredOutputHash, downloadFirst, registerBuiltinBuilder, type BuiltinBuildContext } from "@kiln/core";
+import { declaredOutputHash } from "@kiln/formats";
+import { downloadFirst, registerBuiltinBuilder, type BuiltinBuildContext } from "@kiln/store";
 import { join } from "node:path";
 import { parseAlternatives, writeAlternatives } from "./alternatives.js";
 import { unpackDeb } from "./deb-file.js";

@@ -2,7 +2,7 @@
  * The errors of `@kiln/debian`, one class per kind of failure, each with a
  * message that says what to do about it (as Kiln's other errors do).
  */
-import { KilnError } from "@kiln/core";
+import { KilnError } from "@kiln/formats";
 
 /** No Debian mirror is known: neither `KILN_DEBIAN_MIRRORS` nor the host's apt sources name one. */
 export class DebianMirrorError extends KilnError {

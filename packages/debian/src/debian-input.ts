@@ -6,7 +6,8 @@
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { callerLocation, reportWarning, type Derivation, type FetchSettings } from "@kiln/core";
+import { callerLocation, reportWarning, type Derivation, closeNames } from "@kiln/formats";
+import type { FetchSettings } from "@kiln/store";
 import { debianMirrors } from "./apt-sources.js";
 import { DebianInputError, DebianMirrorError, DebianResolveError } from "./debian-errors.js";
 import { loadPackageIndex } from "./index-loader.js";
@@ -19,7 +20,6 @@ import { layeredIndex, layerOf, listsEntry, PACKAGE_LAYER, type PackageLayer } f
 import { resolveClosure } from "./resolve-closure.js";
 import { PACKAGE_SET_MEMBERS, writePackageNames, type DebianPackage, type DebianPackageMeta, type DebianPackageNames } from "./package-names.js";
 import { chooseMainProgram, loadProgramIndex, type ProgramIndex } from "./program-index.js";
-import { closeNames } from "@kiln/core";
 
 /** Options of {@link debian}. */
 export interface DebianOptions {

@@ -17,7 +17,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { findBubblewrap } from "@kiln/core";
+import { findBubblewrap } from "@kiln/store";
 import { environmentMounts, VAR_CACHES } from "./environment-mounts.js";
 
 

@@ -21,7 +21,7 @@
 import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync, type Dirent } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { findBubblewrap, type BuiltinBuildContext } from "@kiln/core";
+import { findBubblewrap, type BuiltinBuildContext } from "@kiln/store";
 import { ALTERNATIVES_FILE, chooseAlternatives, makeAlternativeLinks, readAlternatives, type AlternativeLink } from "./alternatives.js";
 import { writeEnvironmentCaches } from "./environment-caches.js";
 import { environmentMounts, FHS_RUNNER, HOST_ETC_FILES, ROOT_DIRS, VAR_CACHES } from "./environment-mounts.js";

@@ -3,7 +3,7 @@
  * gzip-compressed (or plain), and the lock names whichever it took.
  */
 import { gunzipSync } from "node:zlib";
-import { xzDecompress } from "@kiln/core";
+import { xzDecompress } from "@kiln/store";
 import { DebianArchiveError } from "./debian-errors.js";
 
 /** Decompresses a fetched index by its first bytes (xz or gzip; anything else is taken as plain text). */

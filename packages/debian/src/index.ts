@@ -9,7 +9,7 @@
  * @packageDocumentation
  * @module @kiln/debian
  */
-import { registerBuiltinBuilder } from "@kiln/core";
+import { registerBuiltinBuilder } from "@kiln/store";
 import { registerDebianBuilders } from "./debian-builders.js";
 import { buildVm } from "./vm/vm-builder.js";
 

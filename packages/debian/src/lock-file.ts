@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { noteEvaluationRead, writeFileAtomically } from "@kiln/core";
+import { noteEvaluationRead, writeFileAtomically } from "@kiln/formats";
 import { DebianLockError } from "./debian-errors.js";
 
 /** One `Packages` index of a locked input. */

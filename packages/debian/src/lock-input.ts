@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { downloadFile, fetchSettingsFromEnvironment, type FetchSettings } from "@kiln/core";
+import { downloadFile, fetchSettingsFromEnvironment, type FetchSettings } from "@kiln/store";
 import { DebianArchiveError, DebianSignatureError } from "./debian-errors.js";
 import type { LockedDebianInput, LockedIndex } from "./lock-file.js";
 import { parseRelease, verifyInRelease } from "./release-file.js";

@@ -16,7 +16,7 @@
  * Mirrors only appear in the fetches' URL lists, which do not enter any
  * output path: the same lock gives the same store paths on any machine.
  */
-import { derivation, type Derivation } from "@kiln/core";
+import { derivation, type Derivation } from "@kiln/formats";
 import { FHS_RUNNER } from "./environment-mounts.js";
 import type { LockedDebianInput, LockedIndex } from "./lock-file.js";
 import type { IndexPackage } from "./package-index.js";

@@ -12,7 +12,7 @@
  * The layer of a package set is kept under a symbol, so that it can never
  * be taken for a package name.
  */
-import type { Derivation } from "@kiln/core";
+import type { Derivation } from "@kiln/formats";
 import { DebianInputError } from "./debian-errors.js";
 import { PackageIndex, type IndexPackage } from "./package-index.js";
 

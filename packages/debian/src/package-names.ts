@@ -16,7 +16,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { writeFileAtomically, type Derivation } from "@kiln/core";
+import { writeFileAtomically, type Derivation } from "@kiln/formats";
 import type { LockedDebianInput } from "./lock-file.js";
 
 /** What a Debian package says about itself, as nixpkgs' `meta`. */

@@ -11,7 +11,8 @@
  */
 import { createReadStream, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createGunzip } from "node:zlib";
-import { derivation, type BuiltinBuildContext, type Derivation } from "@kiln/core";
+import { derivation, type Derivation } from "@kiln/formats";
+import type { BuiltinBuildContext } from "@kiln/store";
 import { DebianArchiveError } from "./debian-errors.js";
 import { currentRealiser } from "./index-loader.js";
 import type { LockedDebianInput } from "./lock-file.js";

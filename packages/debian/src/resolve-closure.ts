@@ -7,7 +7,7 @@
  * Cycles (Debian has some, e.g. `libc6` and `libgcc-s1`) need nothing
  * special: the closure is a set, and a package is visited once.
  */
-import { closeNames } from "@kiln/core";
+import { closeNames } from "@kiln/formats";
 import { DebianResolveError } from "./debian-errors.js";
 import type { IndexPackage, PackageIndex } from "./package-index.js";
 import { formatRelation, versionSatisfies, type Relation, type Requirement } from "./relations.js";

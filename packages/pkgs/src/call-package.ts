@@ -11,7 +11,7 @@
  * function again with those arguments changed; `overrideArgs` records the
  * overrides so far. `overrideAttrs` on the result keeps `override` working.
  */
-import { isDerivation } from "@kiln/core";
+import { isDerivation } from "@kiln/formats";
 import { isPackage, withOverride } from "./stdenv/make-derivation.js";
 
 /** What `override` accepts: new arguments, or a function of the current ones. */

@@ -3,7 +3,7 @@
  * behind the top-level `callPackage`. Packages are bound to the store directory they
  * were made for, so there is one set per store directory.
  */
-import { getStoreDir } from "@kiln/core";
+import { getStoreDir } from "@kiln/formats";
 import { callPackageWith, type WithOverride } from "./call-package.js";
 import { makePkgs, type PackageSet } from "./package-set.js";
 import { packagesOverlay, type RealPackages } from "./packages/index.js";

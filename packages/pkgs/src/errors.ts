@@ -2,7 +2,7 @@
  * The errors `@kiln/pkgs` throws on purpose, one class per kind of mistake,
  * all extending {@link KilnError} so that callers can catch Kiln's errors as one.
  */
-import { KilnError } from "@kiln/core";
+import { KilnError } from "@kiln/formats";
 
 /** `mkDerivation` (or a trivial builder) was given attributes it cannot use. */
 export class PackageAttributeError extends KilnError {

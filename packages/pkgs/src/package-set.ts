@@ -14,7 +14,7 @@
  * getters. An overlay may read `final.x` while it runs as long as it does
  * not define `x` itself (that is reported as a `FixpointError`).
  */
-import { fetchFromGitHub, fetchFromGitLab, fetchgit, fetchpatch, fetchurl, fetchzip, type Derivation } from "@kiln/core";
+import { fetchFromGitHub, fetchFromGitLab, fetchgit, fetchpatch, fetchurl, fetchzip, type Derivation } from "@kiln/formats";
 import { callPackageWith, type CallPackage } from "./call-package.js";
 import type { PkgsConfig } from "./config.js";
 import { LayeredFixpoint, type FixpointLayer } from "./fixpoint.js";

@@ -8,7 +8,7 @@
  * finds them from either.
  */
 import { fileURLToPath } from "node:url";
-import { path } from "@kiln/core";
+import { path } from "@kiln/formats";
 
 /** The absolute path of a shipped file, e.g. `stdenv/setup.sh`. */
 export function shippedFilePath(relative: string): string {

@@ -95,6 +95,27 @@ describe("trivial builders", () => {
     expect(run(`${tolerant}/bin/a`)).toBe("a\n");
   });
 
+  it("buildEnv links a directory only one package has as a whole, and unfolds it when another package adds to it", async () => {
+    const data = (name: string, file: string) =>
+      pkgs.runCommand(name, {}, `mkdir -p "$out/share/${name}/deep" "$out/bin" && echo ${name} > "$out/share/${name}/deep/${file}" && echo ${name} > "$out/bin/${name}"`);
+    const one = data("one", "x");
+    const two = data("two", "y");
+    const clashing = pkgs.runCommand("clashing", {}, 'mkdir -p "$out/share/one/deep" && echo other > "$out/share/one/deep/x"');
+    const env = pkgs.buildEnv({ name: "whole-directories", paths: [one, two, one] });
+    await t.build(env);
+    // share/one is one package's alone: one link; share and bin have both packages' files: real directories.
+    expect(readlinkSync(`${env}/share/one`)).toBe(`${one}/share/one`);
+    expect(readlinkSync(`${env}/share/two`)).toBe(`${two}/share/two`);
+    expect(lstatSync(`${env}/share`).isDirectory()).toBe(true);
+    expect(lstatSync(`${env}/bin`).isDirectory()).toBe(true);
+    expect(readlinkSync(`${env}/bin/two`)).toBe(`${two}/bin/two`);
+    // A collision deep inside a directory that had to be unfolded is still found.
+    const clash = pkgs.buildEnv({ name: "deep-clash", paths: [one, clashing] });
+    const result = await t.realise([clash]);
+    expect(result.failed[0]?.message ?? "").toContain(`collision between '${one}/share/one/deep/x' and '${clashing}/share/one/deep/x'`);
+    expect(lstatSync(`${env}/share/one`).isSymbolicLink()).toBe(true);
+  });
+
   it("makeWrapper's hook gives builds wrapProgram with --set, --prefix and --add-flags", async () => {
     const helper = tool("helper", "helped");
     const wrapped = pkgs.stdenv.mkDerivation({

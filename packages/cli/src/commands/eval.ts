@@ -4,77 +4,107 @@
  * as `builtins.toJSON` would; `kiln eval @kiln/pkgs --json` is the package
  * set's packages and data.
  */
-import { types } from "node:util";
 import { evaluateInConfig, evaluateInstallable, isDerivation, stripContextMarks } from "@kiln/core";
 import type { Command } from "../command.js";
 import { evaluateOptions, singleInstallable } from "../config-options.js";
 import { PROFILE_OPTION, profiledIfAsked } from "../profile-option.js";
 import { UsageError } from "../usage-error.js";
 
-/** What JSON cannot hold: a function, or a value inside itself (a package set's `pkgs`). */
-const LEFT_OUT = Symbol("left out");
-
-/** Whether `value` is an ordinary object or array, printed by `JSON.stringify` just as it is: not a Proxy (whose reads may answer differently each time), no class instance. */
-function isPlainData(value: object): boolean {
-  if (types.isProxy(value)) return false;
-  if (Array.isArray(value)) return true;
-  const prototype = Object.getPrototypeOf(value) as unknown;
-  return prototype === Object.prototype || prototype === null;
+/**
+ * Appends the JSON text of `value` to `out`, laid out as `JSON.stringify(…,
+ * null, 2)` lays it out; false when the value is left out. Derivations are
+ * their output paths (as `nix eval --json` prints them); functions and
+ * references back to an enclosing value are left out of objects and `null`
+ * in lists, as `JSON.stringify` does for functions, so that a package set
+ * prints as its packages and data; `undefined` is `null`, a bigint a number.
+ *
+ * Written directly rather than converted to plain data for `JSON.stringify`:
+ * a config is mostly lazy proxies, whose copies (an object per attribute set,
+ * with a hidden class of its own when its names are unique) were most of what
+ * printing cost.
+ */
+function writeJson(value: unknown, enclosing: Set<object>, depth: number, out: JsonText): boolean {
+  if (typeof value === "string") out.pieces.push(JSON.stringify(stripContextMarks(value)));
+  else if (typeof value === "bigint") out.pieces.push(JSON.stringify(Number(value)));
+  else if (typeof value === "function") return false;
+  else if (typeof value !== "object" || value === null) out.pieces.push(value === undefined || typeof value === "symbol" ? "null" : JSON.stringify(value));
+  else if (isDerivation(value)) out.pieces.push(JSON.stringify(stripContextMarks(value.outPath)));
+  else if ("outPath" in value && typeof value.outPath === "string") out.pieces.push(JSON.stringify(stripContextMarks(value.outPath)));
+  else if (enclosing.has(value)) return false;
+  else {
+    enclosing.add(value);
+    out.compact();
+    const first = lineBreak(depth + 1, false);
+    const next = lineBreak(depth + 1, true);
+    if (Array.isArray(value)) {
+      out.pieces.push("[");
+      for (let index = 0; index < value.length; index++) {
+        // Through `out` each time: writing an element may have compacted the pieces into a new list.
+        out.pieces.push(index === 0 ? first : next);
+        if (!writeJson(value[index], enclosing, depth + 1, out)) out.pieces.push("null");
+      }
+      out.pieces.push(value.length === 0 ? "]" : `${lineBreak(depth, false)}]`);
+    } else {
+      out.pieces.push("{");
+      let written = 0;
+      for (const key of inObjectOrder(Object.keys(value))) {
+        // Only a value left out at once (a function, a reference back) returns false, before writing anything: the two pieces are the last.
+        out.pieces.push(written === 0 ? first : next, `${JSON.stringify(key)}: `);
+        if (writeJson((value as Record<string, unknown>)[key], enclosing, depth + 1, out)) written++;
+        else out.pieces.length -= 2;
+      }
+      out.pieces.push(written === 0 ? "}" : `${lineBreak(depth, false)}}`);
+    }
+    enclosing.delete(value);
+  }
+  return true;
 }
 
-/**
- * `value` as JSON data: derivations as their output paths (as `nix eval
- * --json` prints them); functions and references back to an enclosing value
- * are left out of objects and `null` in lists, as `JSON.stringify` does for
- * functions, so that a package set prints as its packages and data.
- *
- * An ordinary object or array whose every element is already JSON data is
- * that data itself: it is not copied (a large config is mostly such data).
- */
-function toJsonValue(value: unknown, enclosing: Set<object>): unknown {
-  if (typeof value === "string") return stripContextMarks(value);
-  if (typeof value === "bigint") return Number(value);
-  if (typeof value === "function") return LEFT_OUT;
-  if (typeof value !== "object" || value === null) return value === undefined || typeof value === "symbol" ? null : value;
-  if (isDerivation(value)) return stripContextMarks(value.outPath);
-  if ("outPath" in value && typeof value.outPath === "string") return stripContextMarks(value.outPath);
-  if (enclosing.has(value)) return LEFT_OUT;
-  enclosing.add(value);
-  let same = isPlainData(value);
-  let result: unknown;
-  if (Array.isArray(value)) {
-    const converted = value.map((element) => {
-      const json = toJsonValue(element, enclosing);
-      const printed = json === LEFT_OUT ? null : json;
-      if (printed !== element) same = false;
-      return printed;
-    });
-    result = same ? value : converted;
-  } else {
-    const keys = Object.keys(value);
-    const converted: unknown[] = new Array(keys.length);
-    for (let index = 0; index < keys.length; index++) {
-      const element = (value as Record<string, unknown>)[keys[index] as string];
-      const json = toJsonValue(element, enclosing);
-      if (json !== element) same = false;
-      converted[index] = json;
-    }
-    if (same) result = value;
-    else {
-      const entries: [string, unknown][] = [];
-      for (let index = 0; index < keys.length; index++) if (converted[index] !== LEFT_OUT) entries.push([keys[index] as string, converted[index]]);
-      result = Object.fromEntries(entries);
-    }
+/** Text being written: pieces, joined into chunks now and then so that a large value is not kept as hundreds of thousands of small strings. */
+class JsonText {
+  readonly #chunks: string[] = [];
+  pieces: string[] = [];
+
+  /** Joins the pieces so far into one chunk, when there are many. */
+  compact(): void {
+    if (this.pieces.length < 4096) return;
+    this.#chunks.push(this.pieces.join(""));
+    this.pieces = [];
   }
-  enclosing.delete(value);
-  return result;
+
+  /** The whole text. */
+  text(): string {
+    this.#chunks.push(this.pieces.join(""));
+    return this.#chunks.join("");
+  }
+}
+
+const lineBreaks: string[] = [];
+
+/** A line break (after a comma) and the indentation of `depth`, as `JSON.stringify(…, null, 2)` writes them; made once per depth. */
+function lineBreak(depth: number, afterComma: boolean): string {
+  const slot = depth * 2 + (afterComma ? 1 : 0);
+  return (lineBreaks[slot] ??= `${afterComma ? "," : ""}\n${"  ".repeat(depth)}`);
+}
+
+const ARRAY_INDEX = /^(?:0|[1-9][0-9]*)$/;
+
+function isArrayIndex(key: string): boolean {
+  return ARRAY_INDEX.test(key) && Number(key) < 4294967295;
+}
+
+/** Names in the order a JavaScript object keeps them (array indices first, ascending), as printing a copy of a proxy's attributes did. */
+function inObjectOrder(keys: string[]): string[] {
+  if (!keys.some(isArrayIndex)) return keys;
+  const indices = keys.filter(isArrayIndex).sort((a, b) => Number(a) - Number(b));
+  return [...indices, ...keys.filter((key) => !isArrayIndex(key))];
 }
 
 /** The JSON text of a config's value; a function has none, as in `nix eval --json`. */
 function toJson(value: unknown, what: string): string {
-  const converted = toJsonValue(value, new Set());
-  if (converted === LEFT_OUT) throw new UsageError(`'${what}' is a function, which cannot be printed as JSON; select one of its attributes, or call it in the config`);
-  return JSON.stringify(converted, null, 2);
+  const out = new JsonText();
+  if (!writeJson(value, new Set(), 0, out)) throw new UsageError(`'${what}' is a function, which cannot be printed as JSON; select one of its attributes, or call it in the config`);
+  return out.text();
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_'-]*$/;

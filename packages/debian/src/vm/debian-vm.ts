@@ -9,7 +9,7 @@
  * starts. QEMU is Debian's `qemu-system-x86`, run from the store.
  */
 import { dirname } from "node:path";
-import { derivation, type Derivation } from "@kiln/core";
+import { derivation, type Derivation } from "@kiln/formats";
 import { DebianVmError } from "../debian-errors.js";
 import type { DebianPackageSet } from "../debian-input.js";
 import type { IndexPackage } from "../package-index.js";

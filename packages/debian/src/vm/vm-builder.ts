@@ -13,7 +13,8 @@
 import { createHash } from "node:crypto";
 import { chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync, type Stats } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { machineTarget, switchConfiguration, type BuiltinBuildContext } from "@kiln/core";
+import { machineTarget, switchConfiguration } from "@kiln/activation";
+import type { BuiltinBuildContext } from "@kiln/store";
 import { DebianVmError } from "../debian-errors.js";
 import { HOST_ETC_FILES } from "../environment-mounts.js";
 import { modulesInLoadOrder } from "./kernel-modules.js";

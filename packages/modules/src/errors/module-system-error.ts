@@ -5,7 +5,7 @@
  * definitions, …) has its own subclass, so callers can tell them apart with
  * `instanceof`; messages follow NixOS's wording so a NixOS user recognises them.
  */
-import { KilnError } from "@kiln/core";
+import { KilnError } from "@kiln/formats";
 
 /** Base class of all `@kiln/modules` errors. */
 export class ModuleSystemError extends KilnError {

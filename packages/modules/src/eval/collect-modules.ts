@@ -59,6 +59,8 @@ export class ModuleCollector {
   readonly #inProgress: string[] = [];
   readonly #opaque: OpaqueModule[] = [];
   readonly #expectedClass: string | undefined;
+  /** Whether some module lists `disabledModules` (most evaluations have none to match). */
+  #anyDisabled = false;
 
   /** Starts collecting `roots`; nothing is called until {@link drain}. `expectedClass` refuses modules whose `_class` differs. */
   constructor(roots: readonly unknown[], fallbackFile: string, callModule: ModuleCaller, expectedClass?: string) {
@@ -157,6 +159,7 @@ export class ModuleCollector {
     };
     this.#byIdentity.set(module, collected);
     this.#completed.push(collected);
+    if (shaped.disabledModules.length > 0) this.#anyDisabled = true;
     for (const imported of shaped.imports) this.#queue.push({ module: imported, parentFile: shaped.file });
   }
 
@@ -186,6 +189,7 @@ export class ModuleCollector {
 
   #disabledMatchers(): Array<(module: CollectedModule) => boolean> {
     const matchers: Array<(module: CollectedModule) => boolean> = [];
+    if (!this.#anyDisabled) return matchers;
     for (const module of this.#completed) {
       for (const entry of module.disabledModules) {
         if (typeof entry === "string") {

@@ -105,7 +105,8 @@ function configGet(target: ConfigTarget, name: string): unknown {
   const evaluation = currentEvaluation(target);
   const values = target.values;
   if (values !== undefined && values.evaluation === evaluation && values.byName.has(name)) return values.byName.get(name);
-  const childPath = target.path.concat(name);
+  // Spread, not `concat`: for one string `concat` takes the engine's generic path, several times slower (a read per attribute printed).
+  const childPath = [...target.path, name];
   const resolution = evaluation.resolve(childPath);
   switch (resolution.kind) {
     case "value":

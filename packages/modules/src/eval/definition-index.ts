@@ -52,7 +52,7 @@ import type { Definition } from "../merge/definition.js";
 import { DeferredDefinitions, containsPlaceholder, firstCallClassifier, type FoundDefinitions, type ModuleCalls } from "../placeholder/index.js";
 import { releaseConfig, type ConfigSource, type ShapedModule } from "./module-shape.js";
 import type { OptionNode } from "./option-tree.js";
-import { pushDownProperties } from "../merge/push-down-properties.js";
+import { pushDownProperties, type DefinitionClassifier, type DefinitionSink } from "../merge/push-down-properties.js";
 
 /** A definition that matched no declared option. */
 export interface UnmatchedDefinition extends Definition {
@@ -105,9 +105,16 @@ function isStructural(source: ConfigSource): boolean {
   return source.kind === "value" && source.structural === true;
 }
 
-/** Walks `sources` against the option tree at `root`; with `classify`, notes tainted definitions (see `placeholder/taint.ts`). */
+function walkInto(sources: readonly ConfigSource[], root: OptionNode, file: string, sink: DefinitionSink<OptionNode>, classifier: DefinitionClassifier | undefined): void {
+  for (const source of sources) {
+    if (source.kind === "released") throw new Error(`internal error: the config of module \`${file}' was walked after the final evaluation took its definitions`);
+    if (source.kind === "shorthand") pushDownProperties(source.object, root, file, sink, source.excluded, classifier);
+    else pushDownProperties(source.kind === "getter" ? source.read() : source.value, root, file, sink, undefined, classifier);
+  }
+}
+
+/** Walks `sources` against the option tree at `root`, by option; with `classify`, notes tainted definitions (see `placeholder/taint.ts`). */
 function walkSources(sources: readonly ConfigSource[], root: OptionNode, file: string, classify = false): Found {
-  const classifier = classify ? firstCallClassifier : undefined;
   const found: Found = { nodes: new Map(), unmatched: [], tainted: new Set(), unmatchedTainted: false };
   const sink = {
     definition: (node: OptionNode, value: unknown, tainted: boolean) => {
@@ -121,11 +128,39 @@ function walkSources(sources: readonly ConfigSource[], root: OptionNode, file: s
       if (tainted) found.unmatchedTainted = true;
     },
   };
-  for (const source of sources) {
-    if (source.kind === "released") throw new Error(`internal error: the config of module \`${file}' was walked after the final evaluation took its definitions`);
-    if (source.kind === "shorthand") pushDownProperties(source.object, root, file, sink, source.excluded, classifier);
-    else pushDownProperties(source.kind === "getter" ? source.read() : source.value, root, file, sink, undefined, classifier);
-  }
+  walkInto(sources, root, file, sink, classify ? firstCallClassifier : undefined);
+  return found;
+}
+
+/**
+ * What a walk of final config found, in the order found: no map by option,
+ * as these definitions go straight into the index (most modules' are).
+ */
+interface FoundInOrder {
+  /** The option of each definition (an option defined twice is listed twice). */
+  readonly nodes: OptionNode[];
+  /** The value of each definition, at the same position. */
+  readonly values: unknown[];
+  readonly unmatched: Array<{ readonly path: readonly string[]; readonly value: unknown }>;
+}
+
+function walkInOrder(sources: readonly ConfigSource[], root: OptionNode, file: string): FoundInOrder {
+  const found: FoundInOrder = { nodes: [], values: [], unmatched: [] };
+  walkInto(
+    sources,
+    root,
+    file,
+    {
+      definition: (node, value) => {
+        found.nodes.push(node);
+        found.values.push(value);
+      },
+      unmatched: (path, value) => {
+        found.unmatched.push({ path, value });
+      },
+    },
+    undefined,
+  );
   return found;
 }
 
@@ -241,7 +276,9 @@ export class DefinitionIndex {
   }
 
   #commit(module: CollectedModule, found: Found, order: number): void {
-    for (const [node, values] of found.nodes) for (const value of values) this.#add(node, { order, definition: { file: module.file, value } });
+    found.nodes.forEach((values, node) => {
+      for (const value of values) this.#add(node, { order, definition: { file: module.file, value } });
+    });
     for (const { path, value } of found.unmatched) this.#unmatched.push({ file: module.file, value, path, order });
   }
 
@@ -249,15 +286,15 @@ export class DefinitionIndex {
   #walkReal(module: CollectedModule, sources: () => readonly ConfigSource[], order: number): void {
     const walking: WalkingModule = { module, reads: [] };
     this.#walking.push(walking);
-    let found: Found;
+    let found: FoundInOrder;
     try {
-      found = walkSources(sources(), this.#root, module.file);
+      found = walkInOrder(sources(), this.#root, module.file);
     } finally {
       this.#walking.pop();
     }
     for (const read of walking.reads) {
       let clash: readonly string[] | undefined;
-      for (const node of found.nodes.keys()) if (clash === undefined && related(node.path, read)) clash = node.loc;
+      for (const node of found.nodes) if (clash === undefined && related(node.path, read)) clash = node.loc;
       for (const { path } of found.unmatched) if (clash === undefined && related(path, read)) clash = [...this.#root.loc, ...path];
       if (clash !== undefined) {
         const shownRead = showOption([...this.#root.loc, ...read]);
@@ -267,7 +304,9 @@ export class DefinitionIndex {
         );
       }
     }
-    this.#commit(module, found, order);
+    const { nodes, values } = found;
+    for (let index = 0; index < nodes.length; index++) this.#add(nodes[index] as OptionNode, { order, definition: { file: module.file, value: values[index] } });
+    for (const { path, value } of found.unmatched) this.#unmatched.push({ file: module.file, value, path, order });
   }
 
   /** Records that `path` was read while modules were being walked (see the file comment). */
@@ -380,6 +419,8 @@ export class DefinitionIndex {
       if (!deferred.materialized && deferred.found.unmatched.length > 0 && (deferred.allTainted || deferred.found.unmatchedTainted)) this.#materialize(deferred);
     }
     this.#unmatchedConsumed = true;
+    // Asked once per evaluation (the undeclared-option check), where there are usually none.
+    if (this.#unmatched.length === 0 && this.#deferred.every((deferred) => deferred.found.unmatched.length === 0)) return [];
     const all: Array<UnmatchedDefinition & { readonly order: number }> = [...this.#unmatched];
     for (const deferred of this.#deferred) {
       const found = deferred.found;

@@ -66,8 +66,8 @@ export class EvaluationContext {
   readonly #internal: ProxyHost;
   /** Proxies for callers of `evalModules` (run the undeclared-option check first). */
   readonly #external: ProxyHost;
-  /** What module functions' two calls need from here. */
-  readonly #callsHost: ModuleCallsHost<ShapedModule>;
+  /** What module functions' two calls need from here (made for the first module function: a submodule's evaluation often has none). */
+  #callsHost: ModuleCallsHost<ShapedModule> | undefined;
   /** A module whose two calls disagree after values were handed out: those may be wrong, so every later read fails too. */
   #failure: { readonly error: unknown } | undefined;
   /** What every first call's arguments share (`config` and `options` are per module). */
@@ -80,8 +80,22 @@ export class EvaluationContext {
   /** Prepares an evaluation; nothing runs until {@link evaluate}. */
   constructor(spec: EvaluationSpec) {
     this.#spec = spec;
-    this.#callsHost = {
-      prefix: spec.prefix,
+    this.#collector = new ModuleCollector([...spec.modules, internalModule(spec.topLevel)], spec.fallbackFile, {
+      first: (module, file) => {
+        const calls = new ModuleCalls<ShapedModule>(module, (this.#callsHost ??= this.#makeCallsHost()));
+        const value = calls.scope.run(() => module(this.#placeholderArgumentsFor(calls, file) as never));
+        return { calls, value };
+      },
+      real: (module, file) => module(this.#argumentsFor(file) as never),
+    }, spec.moduleClass);
+    const missing = (path: readonly string[]): unknown => this.#missing(path);
+    this.#internal = { evaluation: () => this.current(), checked: false, missing };
+    this.#external = { evaluation: () => this.evaluate(), checked: true, missing };
+  }
+
+  #makeCallsHost(): ModuleCallsHost<ShapedModule> {
+    return {
+      prefix: this.#spec.prefix,
       callReal: (module, file) => shapeModule(module(this.#argumentsFor(file) as never), file),
       secondCallDone: (calls) => (this.#final ?? this.#provisional?.evaluation)?.index.reconcile(calls),
       checkFailed: (error) => {
@@ -91,17 +105,6 @@ export class EvaluationContext {
       evaluationStack,
       afterEvaluation,
     };
-    this.#collector = new ModuleCollector([...spec.modules, internalModule(spec.topLevel)], spec.fallbackFile, {
-      first: (module, file) => {
-        const calls = new ModuleCalls<ShapedModule>(module, this.#callsHost);
-        const value = calls.scope.run(() => module(this.#placeholderArgumentsFor(calls, file) as never));
-        return { calls, value };
-      },
-      real: (module, file) => module(this.#argumentsFor(file) as never),
-    }, spec.moduleClass);
-    const missing = (path: readonly string[]): unknown => this.#missing(path);
-    this.#internal = { evaluation: () => this.current(), checked: false, missing };
-    this.#external = { evaluation: () => this.evaluate(), checked: true, missing };
   }
 
   /** The `config` modules see. */

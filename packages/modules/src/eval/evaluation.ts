@@ -82,12 +82,7 @@ export class Evaluation {
 
   #state(node: OptionNode): OptionState {
     // The tree is this evaluation's own, so the state lives on the node.
-    let state = node.state as OptionState | undefined;
-    if (state === undefined) {
-      state = { merged: undefined, done: false, value: undefined, busy: false };
-      node.state = state;
-    }
-    return state;
+    return node;
   }
 
   #guard<T>(node: OptionNode, compute: () => T): T {

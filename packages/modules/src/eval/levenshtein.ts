@@ -2,7 +2,7 @@
  * Edit distance between option names, for "Did you mean …?" suggestions
  * (nixpkgs uses `lib.strings.levenshtein` the same way).
  */
-import { editDistance } from "@kiln/core";
+import { editDistance } from "@kiln/formats";
 
 
 /** Up to three of `candidates` closest to `name` (all candidates are considered for small sets, only distance ≤ 2 for large ones). */

@@ -17,7 +17,7 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { stackLocations } from "@kiln/core";
+import { stackLocations } from "@kiln/formats";
 
 // This file lives in src/eval/ (or dist/eval/); frames in either tree are ours.
 const packageCodeRoot = fileURLToPath(new URL("../", import.meta.url)).replace(/[\\/]$/, "");

@@ -12,7 +12,7 @@
  * `kiln switch --home` activates by default), `options`, `pkgs`,
  * `extendModules` and `warnings`, as on a machine.
  */
-import type { Derivation } from "@kiln/core";
+import type { Derivation } from "@kiln/formats";
 import { mkDefault } from "../properties/mk-override.js";
 import type { ConfigOfModules } from "../typing/config-of.js";
 import { evaluateTarget, type Target } from "../target/evaluate-target.js";

@@ -12,7 +12,7 @@
  * options; `options`; `pkgs`; and `extendModules`, which also lets
  * `kiln options ./kiln.ts#machines.web nginx` search the machine's options.
  */
-import type { Derivation } from "@kiln/core";
+import type { Derivation } from "@kiln/formats";
 import { mkDefault } from "../properties/mk-override.js";
 import type { ConfigOfModules } from "../typing/config-of.js";
 import { evaluateTarget, type Target } from "../target/evaluate-target.js";

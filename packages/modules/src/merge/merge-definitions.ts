@@ -7,7 +7,7 @@
  * attribute of `listOf`/`attrsOf`, so every level gets its own priorities and
  * conditions, as in NixOS.
  */
-import { isSecret, secretAsStringHint } from "@kiln/core";
+import { isSecret, secretAsStringHint } from "@kiln/formats";
 import { TypeMismatchError } from "../errors/type-mismatch-error.js";
 import { showDefinitions } from "../options/show-definitions.js";
 import { showOption, type OptionPath } from "../options/show-option.js";
@@ -49,10 +49,15 @@ function isOverrideOfPlainValue(value: unknown): boolean {
   return value instanceof MkOverride && (value.content instanceof DeferredDefault || !isProperty(value.content));
 }
 
+function anyProperty(definitions: readonly Definition[]): boolean {
+  for (let index = 0; index < definitions.length; index++) if (isProperty((definitions[index] as Definition).value)) return true;
+  return false;
+}
+
 /** Steps 1–3: the definitions of an option that count, in merge order. */
 export function finalDefinitions(loc: OptionPath, definitions: readonly Definition[]): { values: Definition[]; highestPriority: number } {
   // The common case, plain values only: every step would keep them all, in order.
-  if (!definitions.some((definition) => isProperty(definition.value))) return { values: definitions.slice(), highestPriority: DEFAULT_OVERRIDE_PRIORITY };
+  if (!anyProperty(definitions)) return { values: definitions.slice(), highestPriority: DEFAULT_OVERRIDE_PRIORITY };
   // Plain values and priorities over plain values (an option's default, `mkDefault 1`, `mkForce "x"`): discharging would rebuild each as it is and
   // no `mkOrder` can be left to sort, so only the priorities are filtered.
   if (definitions.every((definition) => !isProperty(definition.value) || isOverrideOfPlainValue(definition.value))) {
@@ -66,8 +71,11 @@ export function finalDefinitions(loc: OptionPath, definitions: readonly Definiti
 
 /** Step 4: every final definition must pass the type's check; all failures are listed together. */
 export function checkDefinitions(loc: OptionPath, type: MergeableType, definitions: readonly Definition[]): void {
-  const invalid = definitions.filter((definition) => !type.check(definition.value));
-  if (invalid.length > 0) {
+  // Checked without collecting first: all of them pass, almost always.
+  let valid = true;
+  for (let index = 0; index < definitions.length && valid; index++) valid = type.check((definitions[index] as Definition).value);
+  if (!valid) {
+    const invalid = definitions.filter((definition) => !type.check(definition.value));
     // A secret where a string is expected: say what to write instead, since its value must never reach the store.
     const secret = invalid.map((definition) => definition.value).find(isSecret);
     const hint = secret === undefined ? "" : `\n${secretAsStringHint(secret)}.`;
@@ -87,4 +95,19 @@ export function mergeDefinitions<T>(loc: OptionPath, type: MergeableType, defini
       return type.merge(loc, values) as T;
     },
   };
+}
+
+/** What {@link mergeValue} gives when no definition remains. */
+export const NO_VALUE: unique symbol = Symbol("no value");
+
+/**
+ * The whole pipeline for a caller that needs only the value (each attribute
+ * of an `attrsOf`, each element of a `listOf`): the merged value, or
+ * {@link NO_VALUE} when no definition remains.
+ */
+export function mergeValue<T>(loc: OptionPath, type: MergeableType, definitions: readonly Definition[]): T | typeof NO_VALUE {
+  const { values } = finalDefinitions(loc, definitions);
+  if (values.length === 0) return NO_VALUE;
+  checkDefinitions(loc, type, values);
+  return type.merge(loc, values) as T;
 }

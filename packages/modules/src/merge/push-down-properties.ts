@@ -28,6 +28,7 @@ import { MkIf } from "../properties/mk-if.js";
 import { MkMerge } from "../properties/mk-merge.js";
 import { MkOrder } from "../properties/mk-order.js";
 import { MkOverride } from "../properties/mk-override.js";
+import { ownGetter } from "../properties/own-getter.js";
 import { isPlaceholder, realValueOfPlaceholder } from "../placeholder/index.js";
 
 /** What the walk needs of a node of the option tree. */
@@ -136,15 +137,13 @@ function pushDown<Node extends PushDownNode<Node>>(walk: Walk<Node>, value: unkn
   }
   for (const name of Object.keys(forced)) {
     if (excluded?.has(name) === true) continue;
-    const descriptor = Object.getOwnPropertyDescriptor(forced, name);
-    if (descriptor === undefined) continue;
-    const getter = descriptor.get;
+    const getter = ownGetter(forced, name);
     const child = node.children.get(name);
     if (child !== undefined && !child.isOption) {
-      pushDown(walk, getter === undefined ? descriptor.value : getter.call(forced), child, undefined);
+      pushDown(walk, getter === undefined ? (forced as Record<string, unknown>)[name] : getter.call(forced), child, undefined);
       continue;
     }
-    const raw: unknown = descriptor.value;
+    const raw: unknown = getter === undefined ? (forced as Record<string, unknown>)[name] : undefined;
     let leaf: unknown = raw;
     let tainted = false;
     if (getter !== undefined) leaf = new Lazy(() => getter.call(forced));

@@ -31,6 +31,7 @@
  * long after that call and then read the real configuration, which is what
  * they mean.
  */
+import { ownGetter } from "../properties/own-getter.js";
 
 /** Where a placeholder's real value comes from, once the first call is over. */
 interface PlaceholderOrigin {
@@ -107,8 +108,7 @@ export function containsPlaceholder(value: unknown, depth = 4): boolean {
   const prototype = Object.getPrototypeOf(value) as unknown;
   if (prototype !== Object.prototype && prototype !== null) return false;
   for (const name of Object.keys(value)) {
-    const descriptor = Object.getOwnPropertyDescriptor(value, name);
-    if (descriptor !== undefined && descriptor.get === undefined && containsPlaceholder(descriptor.value, depth - 1)) return true;
+    if (ownGetter(value, name) === undefined && containsPlaceholder((value as Record<string, unknown>)[name], depth - 1)) return true;
   }
   return false;
 }

@@ -40,6 +40,7 @@ import { MkIf } from "../properties/mk-if.js";
 import { MkMerge } from "../properties/mk-merge.js";
 import { MkOrder } from "../properties/mk-order.js";
 import { MkOverride } from "../properties/mk-override.js";
+import { ownGetter } from "../properties/own-getter.js";
 import { isPlaceholder, placePlaceholder } from "./placeholder.js";
 
 /** How deep the search and the comparison go; deeper data counts as tainted (or as equal when compared). */
@@ -78,8 +79,7 @@ export function taintedValue(value: unknown, depth = 0): boolean {
   if (!isPlainObject(value)) return false;
   let found = false;
   for (const name of Object.keys(value)) {
-    const descriptor = Object.getOwnPropertyDescriptor(value, name);
-    if (descriptor !== undefined && descriptor.get === undefined && taintedValue(descriptor.value, depth + 1)) found = true;
+    if (ownGetter(value, name) === undefined && taintedValue((value as Record<string, unknown>)[name], depth + 1)) found = true;
   }
   return found;
 }

@@ -6,7 +6,7 @@
  * option's value and reports "Obsolete option `old' is used. It was renamed
  * to `new'." (nixpkgs traces it).
  */
-import { reportWarning } from "@kiln/core";
+import { reportWarning } from "@kiln/formats";
 import { showOption } from "../options/show-option.js";
 import { doRename } from "./do-rename.js";
 

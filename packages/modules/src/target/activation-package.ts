@@ -14,7 +14,7 @@
  * in a home) and of the builder's attributes are the caller's, so each
  * target keeps the layout its users know.
  */
-import { ACTIVATION_MANIFEST_FILE, type Derivation } from "@kiln/core";
+import { ACTIVATION_MANIFEST_FILE, type Derivation } from "@kiln/formats";
 import { AssertionsFailedError } from "../errors/assertions-failed-error.js";
 import { mkOption } from "../options/mk-option.js";
 import { types } from "../types/index.js";

@@ -11,7 +11,7 @@
  * store, listed in that order in the activation manifest; it runs with
  * `KILN_ROOT` set to the root being activated.
  */
-import type { ActivationScript } from "@kiln/core";
+import type { ActivationScript } from "@kiln/formats";
 import { defineModule } from "../modules/define-module.js";
 import { mkOption } from "../options/mk-option.js";
 import { showOption } from "../options/show-option.js";

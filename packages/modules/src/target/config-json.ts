@@ -14,7 +14,7 @@
  * them, so the machine does not need them. `system.build` (which holds the
  * toplevel itself) and `_module` are left out.
  */
-import { isDerivation, unsafeDiscardStringContext } from "@kiln/core";
+import { isDerivation, unsafeDiscardStringContext } from "@kiln/formats";
 import { OptionNotDefinedError } from "../errors/option-not-defined-error.js";
 import { Option } from "../options/option.js";
 import { MissingPackageError } from "./missing-package-error.js";

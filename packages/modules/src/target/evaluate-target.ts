@@ -10,7 +10,7 @@
  * are not enumerable, so Kiln's commands, which look for derivations in a
  * config's exports, do not walk into it.
  */
-import { reportWarning, type Derivation } from "@kiln/core";
+import { reportWarning, type Derivation } from "@kiln/formats";
 import { checkAssertions, type EvalModulesArgs, type EvaluatedModules } from "../eval/eval-modules.js";
 import { evalModules } from "../lib.js";
 import { machinePackageSet, type MachinePackageSet } from "./package-set.js";

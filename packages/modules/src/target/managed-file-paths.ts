@@ -5,7 +5,7 @@
  * generation's closure holds. (The option types normalise the targets and
  * refuse `..`; see `types/normal-path-types.ts`.)
  */
-import { getStoreDir } from "@kiln/core";
+import { getStoreDir } from "@kiln/formats";
 import type { PackageValue } from "../types/primitive-types.js";
 import { packagePath } from "./package-values.js";
 

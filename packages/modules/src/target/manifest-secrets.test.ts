@@ -1,5 +1,5 @@
 /** The manifest's secrets: declared once where used, the age program as a store path, and two secrets of one name refused. */
-import { secret, secretPlaceholder, secretTemplate } from "@kiln/core";
+import { secret, secretPlaceholder, secretTemplate } from "@kiln/formats";
 import { describe, expect, it } from "vitest";
 import { manifestSecrets } from "./manifest-secrets.js";
 

@@ -4,7 +4,7 @@
  * templates and password secrets: every secret a template or a user names is
  * decrypted too, so declaring it once, where it is used, is enough.
  */
-import type { ManagedSecrets, Secret, SecretTemplate } from "@kiln/core";
+import type { ManagedSecrets, Secret, SecretTemplate } from "@kiln/formats";
 import type { PackageValue } from "../types/primitive-types.js";
 import { packagePath } from "./package-values.js";
 import { TargetConfigError } from "./target-config-error.js";

@@ -9,7 +9,7 @@
  * the trivial builders, and packages by attribute name. `@kiln/pkgs`' sets
  * (`defaultPackageSet()`, `makePkgs()`, `pkgs.extend(…)`) satisfy it.
  */
-import type { Derivation } from "@kiln/core";
+import type { Derivation } from "@kiln/formats";
 import { TargetConfigError } from "./target-config-error.js";
 import type { PackageValue } from "../types/primitive-types.js";
 
@@ -19,6 +19,8 @@ export interface MachineBuildEnvArgs {
   readonly name: string;
   /** The packages to put together. */
   readonly paths: readonly PackageValue[];
+  /** The directories to link (`/bin`, `/share/man`…); default `/`, everything. */
+  readonly pathsToLink?: readonly string[];
   /** Keep the first of two colliding files (with a warning) instead of failing. */
   readonly ignoreCollisions?: boolean;
   /** Shell code run after linking. */

@@ -5,7 +5,7 @@
  * version for the activation manifest, `bin`/`sbin` search paths, and a
  * login shell's path.
  */
-import type { ManifestPackage } from "@kiln/core";
+import type { ManifestPackage } from "@kiln/formats";
 import type { PackageValue } from "../types/primitive-types.js";
 
 /** A store path name: Nix allows only `[A-Za-z0-9+._?=-]`, and no leading `.`; others become `-`. */

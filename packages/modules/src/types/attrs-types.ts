@@ -18,14 +18,14 @@
  * merges to one value (`a/b` and `a//b`) are refused as the same name
  * written twice; the attribute set keeps the names as written.
  */
-import { mergeDefinitions } from "../merge/merge-definitions.js";
+import { NO_VALUE, mergeDefinitions, mergeValue } from "../merge/merge-definitions.js";
 import type { Definition } from "../merge/definition.js";
 import { ConflictingDefinitionsError } from "../errors/conflicting-definitions-error.js";
 import { OptionNotDefinedError } from "../errors/option-not-defined-error.js";
 import { TypeMismatchError } from "../errors/type-mismatch-error.js";
 import { showDefinitions } from "../options/show-definitions.js";
 import { showOption, type OptionPath } from "../options/show-option.js";
-import { entriesOf } from "./entries-of.js";
+import { attributeValue } from "./entries-of.js";
 import { isAttrs } from "./merge-helpers.js";
 import { descriptionPhrase, mkOptionType, type MergeDefinition, type OptionType } from "./option-type.js";
 
@@ -33,10 +33,12 @@ import { descriptionPhrase, mkOptionType, type MergeDefinition, type OptionType 
 export function definitionsByAttribute(definitions: readonly MergeDefinition[]): Map<string, Definition[]> {
   const byName = new Map<string, Definition[]>();
   for (const definition of definitions) {
-    for (const [name, value] of entriesOf(definition.value as object)) {
+    const attributes = definition.value as object;
+    for (const name of Object.keys(attributes)) {
+      const attribute: Definition = { file: definition.file, value: attributeValue(attributes, name) };
       const list = byName.get(name);
-      if (list === undefined) byName.set(name, [{ file: definition.file, value }]);
-      else list.push({ file: definition.file, value });
+      if (list === undefined) byName.set(name, [attribute]);
+      else list.push(attribute);
     }
   }
   return byName;
@@ -79,7 +81,8 @@ function attrsType<Value, Definition>(elemType: OptionType<Value, Definition>, l
       const result: Record<string, Value> = {};
       const byName = definitionsByAttribute(definitions);
       if (nameType !== undefined) checkNames(loc, nameType, byName);
-      for (const [name, attributeDefinitions] of byName) {
+      // forEach rather than for…of: no entry array per attribute.
+      byName.forEach((attributeDefinitions, name) => {
         const attributeLoc = [...loc, name];
         if (lazy) {
           let memo: { value: Value } | undefined;
@@ -100,10 +103,10 @@ function attrsType<Value, Definition>(elemType: OptionType<Value, Definition>, l
             },
           });
         } else {
-          const merged = mergeDefinitions<Value>(attributeLoc, elemType, attributeDefinitions);
-          if (merged.isDefined) result[name] = merged.mergedValue();
+          const value = mergeValue<Value>(attributeLoc, elemType, attributeDefinitions);
+          if (value !== NO_VALUE) result[name] = value;
         }
-      }
+      });
       return result;
     },
     nestedTypes: nameType === undefined ? { elemType } : { elemType, nameType },

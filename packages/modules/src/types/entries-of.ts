@@ -7,23 +7,22 @@
  */
 import { isPlaceholder, realValueOfPlaceholder } from "../placeholder/index.js";
 import { Lazy } from "../properties/lazy.js";
+import { ownGetter } from "../properties/own-getter.js";
+
+/** The attribute `name` of `value` (listed by `Object.keys`) as a definition value: a getter or a placeholder becomes a `Lazy`. */
+export function attributeValue(value: object, name: string): unknown {
+  const getter = ownGetter(value, name);
+  if (getter !== undefined) return new Lazy(() => getter.call(value));
+  const attribute: unknown = (value as Record<string, unknown>)[name];
+  // A placeholder from a module function's first call: read the real value when merged.
+  return isPlaceholder(attribute) ? new Lazy(() => realValueOfPlaceholder(attribute)) : attribute;
+}
 
 /** The own enumerable attributes of `value`; getters are wrapped in {@link Lazy} instead of being called. */
 export function entriesOf(value: object): Array<[string, unknown]> {
   const entries: Array<[string, unknown]> = [];
   for (const name of Object.keys(value)) {
-    const descriptor = Object.getOwnPropertyDescriptor(value, name);
-    if (descriptor === undefined) continue;
-    if (descriptor.get !== undefined) {
-      const getter = descriptor.get;
-      entries.push([name, new Lazy(() => getter.call(value))]);
-    } else if (isPlaceholder(descriptor.value)) {
-      // A placeholder from a module function's first call: read the real value when merged.
-      const placeholder: unknown = descriptor.value;
-      entries.push([name, new Lazy(() => realValueOfPlaceholder(placeholder))]);
-    } else {
-      entries.push([name, descriptor.value]);
-    }
+    entries.push([name, attributeValue(value, name)]);
   }
   return entries;
 }

@@ -4,7 +4,7 @@
  * its own, so an element can be `mkIf false …` (dropped) or an attribute set
  * for a submodule element type.
  */
-import { mergeDefinitions } from "../merge/merge-definitions.js";
+import { NO_VALUE, mergeValue } from "../merge/merge-definitions.js";
 import { descriptionPhrase, mkOptionType, type OptionType } from "./option-type.js";
 
 /** A list whose elements have type `elemType`; definitions are concatenated. */
@@ -19,8 +19,8 @@ export function listOf<Value, Definition>(elemType: OptionType<Value, Definition
       definitions.forEach((definition, definitionIndex) => {
         (definition.value as unknown[]).forEach((element, elementIndex) => {
           const elementLoc = [...loc, `[definition ${definitionIndex + 1}-entry ${elementIndex + 1}]`];
-          const merged = mergeDefinitions<Value>(elementLoc, elemType, [{ file: definition.file, value: element }]);
-          if (merged.isDefined) result.push(merged.mergedValue());
+          const value = mergeValue<Value>(elementLoc, elemType, [{ file: definition.file, value: element }]);
+          if (value !== NO_VALUE) result.push(value);
         });
       });
       return result;

@@ -6,7 +6,7 @@
  * `anything` merges attribute sets recursively, composes functions, and
  * otherwise requires equal values (lists included, as nixpkgs does).
  */
-import { isDerivation } from "@kiln/core";
+import { isDerivation } from "@kiln/formats";
 import { ConflictingDefinitionsError } from "../errors/conflicting-definitions-error.js";
 import { mergeDefinitions } from "../merge/merge-definitions.js";
 import { showFiles, showOption, type OptionPath } from "../options/show-option.js";

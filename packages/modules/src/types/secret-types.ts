@@ -5,7 +5,7 @@
  * value keeps its type so that a secret can never be taken for a string.
  * A secret is defined once, like a package.
  */
-import { isSecret, isSecretTemplate, type Secret, type SecretTemplate } from "@kiln/core";
+import { isSecret, isSecretTemplate, type Secret, type SecretTemplate } from "@kiln/formats";
 import { mergeOneOption } from "./merge-helpers.js";
 import { mkOptionType, type OptionType } from "./option-type.js";
 

@@ -110,6 +110,24 @@ describe("a machine's toplevel", () => {
     expect(manifest.packages.find((entry) => entry.name === "tool-1.0")).toEqual({ name: "tool-1.0", pname: "tool", version: "1.0", path: String(pkgs.tool) });
   });
 
+  it("links only environment.pathsToLink into sw: NixOS's directories and the ones a module adds, never a package's other trees", async () => {
+    const app = pkgs.runCommand("app-1.0", {}, [
+      'mkdir -p "$out/bin" "$out/share/doc/app" "$out/share/applications" "$out/root/usr/lib" "$out/lib/sysusers.d"',
+      'echo app > "$out/bin/app"; echo doc > "$out/share/doc/app/README"; echo entry > "$out/share/applications/app.desktop"',
+      'echo lib > "$out/root/usr/lib/libapp.so"; echo "u app - -" > "$out/lib/sysusers.d/app.conf"',
+    ].join("\n"));
+    const plain = defineMachine({ pkgs, modules: [{ networking: { hostName: "plain" }, environment: { systemPackages: [app] } }] });
+    const desktop = defineMachine({ pkgs, modules: [{ networking: { hostName: "desktop" }, environment: { systemPackages: [app], pathsToLink: ["/share/applications"] } }] });
+    await store.build(plain);
+    await store.build(desktop);
+    const sw = (m: typeof plain, ...parts: string[]): string[] => readdirSync(join(m.outputs["out"]?.path ?? "", "sw", ...parts)).sort();
+    expect(sw(plain)).toEqual(["bin", "lib"]);
+    expect(sw(plain, "lib", "sysusers.d")).toEqual(["app.conf"]);
+    expect(sw(desktop)).toEqual(["bin", "lib", "share"]);
+    expect(sw(desktop, "share")).toEqual(["applications"]);
+    expect(desktop.config.environment.pathsToLink).toContain("/bin");
+  });
+
   it("mirrors the manifest's files as links under etc/", () => {
     for (const [target, entry] of Object.entries(manifest.files)) expect(readlinkSync(join(out, "etc", target))).toBe(entry.source);
     expect(Object.keys(manifest.files)).toEqual([...Object.keys(manifest.files)].sort());
@@ -240,6 +258,8 @@ describe("a machine's toplevel", () => {
     expect(script).toMatch(/^#!\S*bash\nset -e\nrg --version\n$/);
     expect(readlinkSync(join(out, "etc", "systemd/system/multi-user.target.wants/report.service"))).toBe(manifest.files["systemd/system/report.service"]?.source);
     expect(manifest.files["systemd/system/multi-user.target.wants/report.service"]?.source).toBe(manifest.files["systemd/system/report.service"]?.source);
+    // systemd reads a link whose target is named otherwise as an alias: the store file keeps the unit's name.
+    expect(manifest.files["systemd/system/report.service"]?.source).toMatch(/^\/\S+-unit-report\.service\/report\.service$/);
   });
 
   it("makes a timer for startAt, and merges a module's timer settings into it", () => {

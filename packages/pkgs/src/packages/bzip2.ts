@@ -1,5 +1,5 @@
 /** bzip2, as nixpkgs' `bzip2`. */
-import { placeholder } from "@kiln/core";
+import { placeholder } from "@kiln/formats";
 import type { PackageSet } from "../package-set.js";
 
 /** `callPackage(bzip2)`: bzip2 1.0.8. */

@@ -1,5 +1,5 @@
 /** Lua 5.4, as nixpkgs' `lua5_4`. */
-import { placeholder } from "@kiln/core";
+import { placeholder } from "@kiln/formats";
 import type { PackageSet } from "../package-set.js";
 
 /** `callPackage(lua5_4)`: Lua 5.4.4. */

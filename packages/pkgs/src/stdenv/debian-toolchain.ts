@@ -18,7 +18,7 @@
  */
 import { readFileSync } from "node:fs";
 import { DebianMirrorError, debianMirrors, fhsEnvDerivation, packageDerivation, unpackedDerivation, type DebianPackageSetOperations, type IndexPackage } from "@kiln/debian";
-import { isDerivation, stripContextMarks, type Derivation } from "@kiln/core";
+import { isDerivation, stripContextMarks, type Derivation } from "@kiln/formats";
 import { shippedFilePath } from "../shipped-files.js";
 
 /** The tools of every build (nixpkgs' stdenv has the same): shell, file and text utilities, archivers, patch, make, file, pkg-config. */

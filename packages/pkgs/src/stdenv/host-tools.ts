@@ -17,7 +17,7 @@
 import { spawnSync } from "node:child_process";
 import { accessSync, constants, realpathSync } from "node:fs";
 import { join } from "node:path";
-import { noteEvaluationRead } from "@kiln/core";
+import { noteEvaluationRead } from "@kiln/formats";
 
 /** How to ask one tool for its version. */
 export interface HostToolSpec {

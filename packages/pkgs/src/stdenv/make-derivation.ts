@@ -9,7 +9,7 @@
  * output as that output, in inputs), `env` merged in, and `passthru`,
  * `meta` and the Kiln-only attributes left out.
  */
-import { derivation, isDerivation, type Derivation, type DerivationAttrValue } from "@kiln/core";
+import { derivation, isDerivation, type Derivation, type DerivationAttrValue } from "@kiln/formats";
 import { FixpointError, PackageAttributeError } from "../errors.js";
 import { checkMeta, type Meta } from "../meta.js";
 import { shippedFile } from "../shipped-files.js";

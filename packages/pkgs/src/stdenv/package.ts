@@ -9,7 +9,7 @@
  * `callPackage`. None of the extras is in the derivation, so changing them
  * rebuilds nothing.
  */
-import type { Derivation, DerivationAttrValue } from "@kiln/core";
+import type { Derivation, DerivationAttrValue } from "@kiln/formats";
 import { PackageAttributeError } from "../errors.js";
 import type { Meta } from "../meta.js";
 import type { Stdenv } from "./stdenv.js";

@@ -29,7 +29,8 @@
  * the current one when first needed there (the CLI and tests set it before
  * building).
  */
-import { HOST_TOOL_SANDBOX_PATHS, IMPURE_HOST_PATHS_ATTRIBUTE, currentSystem, derivation, getStoreDir, reportWarning, type Derivation } from "@kiln/core";
+import { HOST_TOOL_SANDBOX_PATHS, IMPURE_HOST_PATHS_ATTRIBUTE } from "@kiln/store";
+import { currentSystem, derivation, getStoreDir, reportWarning, type Derivation } from "@kiln/formats";
 import type { DebianPackageSetOperations } from "@kiln/debian";
 import type { PkgsConfig } from "../config.js";
 import { shippedFile } from "../shipped-files.js";

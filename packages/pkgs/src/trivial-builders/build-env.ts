@@ -6,7 +6,7 @@
  * `ignoreCollisions` (then the first one listed wins, with a warning).
  * The packages' `nix-support` directories are not linked.
  */
-import { isDerivation } from "@kiln/core";
+import { isDerivation } from "@kiln/formats";
 import { PackageAttributeError } from "../errors.js";
 import type { Meta } from "../meta.js";
 import { shippedFile } from "../shipped-files.js";

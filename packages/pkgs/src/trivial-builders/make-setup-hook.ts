@@ -5,7 +5,7 @@
  * `makeSetupHook`. `@name@` in the file is replaced by `substitutions.name`
  * (and by any other attribute of the hook's derivation, such as `@out@`).
  */
-import type { DerivationAttrValue } from "@kiln/core";
+import type { DerivationAttrValue } from "@kiln/formats";
 import { PackageAttributeError } from "../errors.js";
 import type { Meta } from "../meta.js";
 import type { InputValue, NoPassthru, Package } from "../stdenv/package.js";

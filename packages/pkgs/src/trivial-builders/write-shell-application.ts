@@ -5,7 +5,7 @@
  * built. nixpkgs also runs ShellCheck; Kiln cannot download it, so only the
  * syntax is checked unless you add a `checkPhase` of your own.
  */
-import type { DerivationAttrValue } from "@kiln/core";
+import type { DerivationAttrValue } from "@kiln/formats";
 import { PackageAttributeError } from "../errors.js";
 import type { Meta } from "../meta.js";
 import type { InputValue, MkDerivationAttrs, NoPassthru, Package } from "../stdenv/package.js";

@@ -5,7 +5,7 @@
  * `destination` inside the output (`/bin/hello`), optionally checked by a
  * `checkPhase` that sees the file as `$target`.
  */
-import { isSecret, secretAsStringHint } from "@kiln/core";
+import { isSecret, secretAsStringHint } from "@kiln/formats";
 import { PackageAttributeError } from "../errors.js";
 import type { Meta } from "../meta.js";
 import type { MkDerivationAttrs, NoPassthru, Package } from "../stdenv/package.js";

@@ -12,7 +12,7 @@
  * a reference: the generation's closure holds all it links to. Building it
  * checks the assertions first, as the machine's toplevel does.
  */
-import type { Derivation } from "@kiln/core";
+import type { Derivation } from "@kiln/formats";
 import { defineModule, withOptions } from "../../modules/define-module.js";
 import { lazy } from "../../properties/lazy.js";
 import { types } from "../../types/index.js";

@@ -5,14 +5,13 @@
  * the `home.activation` snippets in order (written as a machine's are);
  * and `home.packages`.
  */
-import { ACTIVATION_MANIFEST_VERSION, type ActivationManifest } from "@kiln/core";
+import { ACTIVATION_MANIFEST_VERSION, type ActivationManifest, type Secret, type SecretTemplate } from "@kiln/formats";
 import type { PackageValue } from "../../types/primitive-types.js";
 import type { MachinePackageSet } from "../../target/package-set.js";
 import { manifestPackage } from "../../target/package-values.js";
 import { activationScripts, type ActivationSnippet } from "../../target/activation-snippets.js";
 import { managedHomeFiles, type HomeFileEntry } from "./managed-home-files.js";
 import { manifestSecrets } from "../../target/manifest-secrets.js";
-import type { Secret, SecretTemplate } from "@kiln/core";
 
 /** The part of a home's configuration the manifest is made from. */
 export interface HomeManifestConfig {

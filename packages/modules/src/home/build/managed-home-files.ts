@@ -7,7 +7,7 @@
  * every source is in the store. Entries with `executable` set link to a
  * store copy of their source with that mode.
  */
-import type { ManagedFile } from "@kiln/core";
+import type { ManagedFile } from "@kiln/formats";
 import { showOption } from "../../options/show-option.js";
 import type { PackageValue } from "../../types/primitive-types.js";
 import type { MachinePackageSet } from "../../target/package-set.js";

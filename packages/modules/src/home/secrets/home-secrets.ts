@@ -3,7 +3,7 @@
  * own key into `$XDG_RUNTIME_DIR/kiln/secrets` (agenix's home-manager
  * module), declared as a machine's are. See `docs/secrets.md`.
  */
-import { HOME_SECRETS_DIR } from "@kiln/core";
+import { HOME_SECRETS_DIR } from "@kiln/formats";
 import { defineModule } from "../../modules/define-module.js";
 import { mkOption } from "../../options/mk-option.js";
 import { types } from "../../types/index.js";

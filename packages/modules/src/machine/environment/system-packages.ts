@@ -2,7 +2,9 @@
  * `environment.systemPackages`: the packages installed on the machine, and
  * `system.path`, the `buildEnv` of them that the toplevel links as `sw`
  * (NixOS's `system-path.nix`). `system.environmentPackages` is a second name
- * for the same option.
+ * for the same option. As in NixOS, only `environment.pathsToLink` is
+ * linked, not each package's whole tree: a Debian package's FHS tree
+ * (`root/`) and metadata stay out of `sw`.
  */
 import { defineModule, withOptions, type TypedModule } from "../../modules/define-module.js";
 import { mkOption } from "../../options/mk-option.js";
@@ -16,6 +18,26 @@ import { located } from "../../target/module-file.js";
 
 const FILE = "@kiln/modules/machine/environment/system-packages.ts";
 
+/** The directories NixOS's `system-path.nix` links for every machine; modules and users add to them. */
+const DEFAULT_PATHS_TO_LINK = [
+  "/bin",
+  "/etc/xdg",
+  "/etc/gtk-2.0",
+  "/etc/gtk-3.0",
+  "/lib",
+  "/sbin",
+  "/share/emacs",
+  "/share/hunspell",
+  "/share/org",
+  "/share/themes",
+  "/share/vulkan",
+  "/share/kservices5",
+  "/share/kservicetypes5",
+  "/share/kxmlgui5",
+  "/share/systemd",
+  "/share/thumbnailers",
+];
+
 /** The options `environment.systemPackages` and `system.path`. */
 export const systemPackagesOptions = defineModule({
   _file: FILE,
@@ -26,6 +48,13 @@ export const systemPackagesOptions = defineModule({
         default: [],
         description:
           "The packages installed on the machine: their files are linked together in `system.path` (the toplevel's `sw`), whose `bin` and `sbin` go on `PATH` in login shells. Packages that provide the same file: the first one listed wins, with a warning.",
+      }),
+      pathsToLink: mkOption({
+        type: types.listOf(types.str),
+        default: [],
+        example: ["/share/applications", "/share/icons"],
+        description:
+          "The directories of the packages that are linked into `system.path` (the toplevel's `sw`), added to NixOS's own list (`/bin`, `/sbin`, `/lib`, `/etc/xdg`, `/share/systemd`, …).",
       }),
     },
     system: {
@@ -52,9 +81,12 @@ export const systemPackages = withOptions(systemPackagesOptions).module(located(
     key: FILE,
     imports: [systemPackagesOptions, environmentPackagesAlias],
     config: {
+      environment: { pathsToLink: DEFAULT_PATHS_TO_LINK },
       system: {
         // NixOS links system packages with ignoreCollisions too: the first package listed wins.
-        path: lazy(() => pkgs.buildEnv({ name: "system-path", paths: config.environment.systemPackages, ignoreCollisions: true })),
+        path: lazy(() =>
+          pkgs.buildEnv({ name: "system-path", paths: config.environment.systemPackages, pathsToLink: [...new Set(config.environment.pathsToLink)], ignoreCollisions: true }),
+        ),
       },
     },
   };

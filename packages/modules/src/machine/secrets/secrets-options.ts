@@ -3,7 +3,7 @@
  * `age.secrets`, sops-nix's `sops.secrets` and `sops.templates`), with the
  * keys and the age program to decrypt them with. See `docs/secrets.md`.
  */
-import { MACHINE_SECRETS_DIR } from "@kiln/core";
+import { MACHINE_SECRETS_DIR } from "@kiln/formats";
 import { defineModule } from "../../modules/define-module.js";
 import { mkOption } from "../../options/mk-option.js";
 import { types } from "../../types/index.js";

@@ -5,7 +5,7 @@
  * order, and its packages, read from the evaluated configuration; and the
  * packages whose own system accounts activation adds (`accountsFrom`).
  */
-import { ACTIVATION_MANIFEST_VERSION, type ActivationManifest } from "@kiln/core";
+import { ACTIVATION_MANIFEST_VERSION, type ActivationManifest, type Secret, type SecretTemplate } from "@kiln/formats";
 import type { PackageValue } from "../../types/primitive-types.js";
 import type { MachinePackageSet } from "../../target/package-set.js";
 import { manifestPackage, packagePath } from "../../target/package-values.js";
@@ -14,7 +14,6 @@ import { managedGroups, managedUsers, type UserAccount, type UserGroup } from ".
 import { managedFiles, type EtcEntry } from "./managed-files.js";
 import { manifestSecrets } from "../../target/manifest-secrets.js";
 import type { PackageValue as AgePackage } from "../../types/primitive-types.js";
-import type { Secret, SecretTemplate } from "@kiln/core";
 
 /** The part of a machine's configuration the manifest is made from. */
 export interface ManifestConfig {

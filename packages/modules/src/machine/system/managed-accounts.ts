@@ -3,7 +3,7 @@
  * by account name, with what NixOS leaves to defaults made explicit: the
  * login shell as an absolute path.
  */
-import type { ManagedGroup, ManagedUser, Secret } from "@kiln/core";
+import type { ManagedGroup, ManagedUser, Secret } from "@kiln/formats";
 import type { PackageValue } from "../../types/primitive-types.js";
 import { showOption } from "../../options/show-option.js";
 import { isPasswdField } from "../../types/passwd-entry.js";

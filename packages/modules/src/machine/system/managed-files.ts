@@ -5,7 +5,7 @@
  * no entry is inside another (a directory linked from the store cannot hold
  * more files), and every source is in the store.
  */
-import type { ManagedFile } from "@kiln/core";
+import type { ManagedFile } from "@kiln/formats";
 import { showOption } from "../../options/show-option.js";
 import type { PackageValue } from "../../types/primitive-types.js";
 import { MachineConfigError } from "../machine-config-error.js";

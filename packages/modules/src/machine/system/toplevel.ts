@@ -13,7 +13,7 @@
  * checks the assertions first, as NixOS does, and `system.name` (the
  * manifest's name and the derivation's) defaults to the host name.
  */
-import type { Derivation } from "@kiln/core";
+import type { Derivation } from "@kiln/formats";
 import { withOptions } from "../../modules/define-module.js";
 import { mkOption } from "../../options/mk-option.js";
 import { lazy } from "../../properties/lazy.js";

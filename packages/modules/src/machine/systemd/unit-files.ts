@@ -1,10 +1,11 @@
 /**
  * Systemd units as files of `/etc`: each enabled service and timer is
- * rendered (see `formats/systemd-unit.ts`), written to the store, and
- * becomes the `environment.etc` entry `systemd/system/<unit>`, plus one
- * entry `systemd/system/<target>.wants/<unit>` (or `.requires/`) per
- * `wantedBy` (`requiredBy`) target linking to the same store file, as NixOS
- * links `/etc/systemd/system`.
+ * rendered (see `formats/systemd-unit.ts`), written to the store as
+ * `<store path>/<unit>` (the file keeps the unit's name, as NixOS's
+ * `makeUnit`), and becomes the `environment.etc` entry
+ * `systemd/system/<unit>`, plus one entry `systemd/system/<target>.wants/<unit>`
+ * (or `.requires/`) per `wantedBy` (`requiredBy`) target linking to the same
+ * store file, as NixOS links `/etc/systemd/system`.
  */
 import { isShellVariableName } from "../../formats/shell-quote.js";
 import { renderSystemdUnit, systemdEnvironmentAssignment, type SystemdUnitSection, type SystemdUnitValue } from "../../formats/systemd-unit.js";
@@ -91,7 +92,11 @@ function checkUnitName(kind: "services" | "timers", name: string): void {
 
 /** The `/etc` entries of one unit: its file, and its `.wants`/`.requires` links. */
 function unitEntries(pkgs: MachinePackageSet, unitName: string, unit: UnitConfig, text: string): [string, UnitEtcEntry][] {
-  const source = pkgs.writeText(`unit-${storePathName(unitName)}`, text);
+  // A directory holding the file under the unit's own name, as NixOS's
+  // `makeUnit`: systemd takes a link whose target has another name for an
+  // alias, so `/etc/systemd/system/NAME` must resolve to a file called NAME.
+  const directory = pkgs.runCommand(`unit-${storePathName(unitName)}`, { text, unitName }, 'mkdir "$out" && printf \'%s\' "$text" > "$out/$unitName"');
+  const source = `${directory}/${unitName}`;
   return [
     [`systemd/system/${unitName}`, { source }],
     ...unit.wantedBy.map((target): [string, UnitEtcEntry] => [`systemd/system/${target}.wants/${unitName}`, { source }]),

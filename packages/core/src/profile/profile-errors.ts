@@ -1,7 +1,0 @@
-/** The errors of profiles and their generations. */
-import { KilnError } from "../errors.js";
-
-/** A generation that does not exist, or that cannot be deleted or rolled back to. */
-export class GenerationError extends KilnError {
-  override name = "GenerationError";
-}

@@ -1,0 +1,416 @@
+/**
+ * `derivation()`: the TypeScript counterpart of `builtins.derivation`.
+ *
+ * It takes attributes, turns them into a {@link Drv} exactly as Nix's
+ * `derivationStrict` does (same coercions, same handling of `outputs`,
+ * `outputHash*`, `__structuredAttrs`, `__ignoreNulls`), computes the output
+ * paths and the `.drv` path, and registers those paths so that strings
+ * mentioning them carry them as dependencies.
+ */
+import { compareUtf8 } from "../util/compare-utf8.js";
+import { hashString, isHashAlgorithm, parseHashAllowEmpty, type HashAlgorithm } from "../store/hash.js";
+import { getStoreDir } from "../store/current-store-dir.js";
+import {
+  computeTextPath,
+  makeFixedOutputPath,
+  makeOutputPath,
+  outputPathName,
+  storePathNameProblem,
+  type FileIngestionMethod,
+} from "../store/store-path.js";
+import { KilnError } from "../errors.js";
+import { AtermPrinter, printAterm } from "./aterm.js";
+import { coerceToJson, coerceToString, nixJsonString, type CoercionSite, type DerivationAttrValue } from "./coerce.js";
+import { ADD_OWN_CONTEXT, lookupContextEntry, registerContextEntry, StringContext, stripContextMarks, type ContextDerivation, type HasOwnContext } from "./context.js";
+import { CompactMap } from "./compact-map.js";
+import { DerivationError } from "./derivation-error.js";
+import type { Drv, DrvOutput } from "./drv.js";
+import { hashDerivationModulo, hashWithInputsModulo, inputsModulo, type HashModulo } from "./hash-modulo.js";
+import { reportWarning } from "../warnings.js";
+import { noteDerivationForProfile } from "../evaluation/evaluation-profile.js";
+
+export type { DerivationAttrValue } from "./coerce.js";
+
+/** The attributes of {@link derivation}: the special ones Nix knows, and any others for the environment. */
+export interface DerivationAttrs<Outputs extends readonly string[] = readonly string[]> {
+  /** The name; the output paths end in it. */
+  readonly name: string;
+  /** The platform to build on, e.g. `x86_64-linux`. */
+  readonly system: string;
+  /** The program to run: a path, often in another derivation (`` `${bash}/bin/bash` ``). */
+  readonly builder: DerivationAttrValue;
+  /** Arguments of the builder. */
+  readonly args?: readonly DerivationAttrValue[];
+  /** Output names; the first is the default output. Defaults to `["out"]`. */
+  readonly outputs?: Outputs;
+  /** Pass all attributes as JSON (`__json`, and `.attrs.json` at build time) instead of as strings. */
+  readonly __structuredAttrs?: boolean;
+  /** Leave out attributes whose value is `null`. */
+  readonly __ignoreNulls?: boolean;
+  /** Attributes passed to the builder in files (`<name>Path`) rather than environment variables. */
+  readonly passAsFile?: readonly string[];
+  /** For a fixed-output derivation: the expected hash of the output. `""` asks for the all-zero hash of `outputHashAlgo`. */
+  readonly outputHash?: string;
+  /** The algorithm of `outputHash` when it has no prefix. */
+  readonly outputHashAlgo?: HashAlgorithm | "";
+  /** `flat` (the default) hashes the output file; `recursive` hashes its NAR. */
+  readonly outputHashMode?: FileIngestionMethod;
+  /** Every other attribute becomes an environment variable of the builder. */
+  readonly [attribute: string]: DerivationAttrValue;
+}
+
+/** One output of a derivation: `` `${d.outputs.dev}` `` is its path. */
+export class DerivationOutput implements HasOwnContext {
+  /** Marks this as a derivation output for code that receives unknown values. */
+  readonly type = "derivation-output" as const;
+
+  constructor(
+    /** The derivation this output belongs to. */
+    readonly derivation: Derivation,
+    /** The output's name, e.g. `dev`. */
+    readonly outputName: string,
+    /**
+     * The output's store path, for interpolation. It equals {@link DerivationOutput.path}
+     * except for a fixed-output "twin", where invisible marks say which derivation it came from.
+     */
+    readonly outPath: string,
+  ) {}
+
+  /** The output's plain store path. */
+  get path(): string {
+    return stripContextMarks(this.outPath);
+  }
+
+  /** The `.drv` path of the derivation. */
+  get drvPath(): string {
+    return this.derivation.drvPath;
+  }
+
+  /** The output's store path, so that template literals interpolate it. */
+  toString(): string {
+    return this.outPath;
+  }
+
+  /** Adds this output to `context` and returns its plain path, as scanning {@link DerivationOutput.outPath} would. */
+  [ADD_OWN_CONTEXT](context: StringContext, storeDir: string): string | undefined {
+    if (storeDir !== this.derivation.storeDir) return undefined;
+    context.addOutput(this.derivation, this.outputName);
+    return this.path;
+  }
+}
+
+/**
+ * The prototype of every `outputs` object: empty and without a prototype of its own, so that no output name
+ * meets an inherited property. (`Object.create(null)` itself would make each `outputs` a dictionary with a
+ * shape of its own; objects made from a shared prototype share their shapes.)
+ */
+const OUTPUTS_PROTOTYPE: object = Object.freeze(Object.create(null) as object);
+
+/** The value of {@link derivation}: paths, outputs, and the `.drv` contents. */
+export class Derivation<OutputName extends string = string> implements ContextDerivation, HasOwnContext {
+  /** Marks this as a derivation for code that receives unknown values (`type = "derivation"` in Nix). */
+  readonly type = "derivation" as const;
+  /** Each output by name. */
+  readonly outputs: { readonly [Name in OutputName]: DerivationOutput };
+
+  constructor(
+    /** The derivation's name. */
+    readonly name: string,
+    /** The store path of its `.drv` file. */
+    readonly drvPath: string,
+    /** The contents of its `.drv` file. */
+    readonly drv: Drv,
+    /** Output names in the order given (the first is the default). */
+    readonly outputNames: readonly OutputName[],
+    /** Hash modulo, per output, used when other derivations depend on this one. */
+    readonly hashModulo: HashModulo,
+    /** The store directory the paths belong to. */
+    readonly storeDir: string,
+    /** The attributes it was made from, for introspection (`drvAttrs` in Nix). */
+    readonly drvAttrs: Readonly<Record<string, unknown>>,
+  ) {
+    // Registering makes strings that mention these paths depend on this derivation.
+    registerContextEntry({ kind: "drv", path: drvPath, derivation: this }, storeDir);
+    const outputs: Record<string, DerivationOutput> = Object.create(OUTPUTS_PROTOTYPE) as Record<string, DerivationOutput>;
+    for (const outputName of outputNames) {
+      const path = drv.outputs.get(outputName)?.path ?? "";
+      const marks = registerContextEntry({ kind: "output", path, derivation: this, output: outputName }, storeDir);
+      outputs[outputName] = new DerivationOutput(this, outputName, marks + path);
+    }
+    this.outputs = Object.freeze(outputs) as { readonly [Name in OutputName]: DerivationOutput };
+  }
+
+  /** The path of the first output (see {@link DerivationOutput.outPath}). */
+  get outPath(): string {
+    const first = this.outputNames[0];
+    return first === undefined ? "" : this.outputs[first].outPath;
+  }
+
+  /** The exact text of the `.drv` file. */
+  get aterm(): string {
+    return printAterm(this.drv);
+  }
+
+  /** The path of the first output, so that `` `${d}` `` is what Nix's `"${d}"` is. */
+  toString(): string {
+    return this.outPath;
+  }
+
+  /**
+   * Adds the first output to `context` and returns its plain path, as scanning
+   * {@link Derivation.outPath} would; not for a copy whose `outPath` was replaced.
+   */
+  [ADD_OWN_CONTEXT](context: StringContext, storeDir: string): string | undefined {
+    const first = this.outputNames[0];
+    if (first === undefined || Object.hasOwn(this, "outPath")) return undefined;
+    return this.outputs[first][ADD_OWN_CONTEXT](context, storeDir);
+  }
+}
+
+/** Whether `value` is a {@link Derivation} (from any copy of `@kiln/core`). */
+export function isDerivation(value: unknown): value is Derivation {
+  return typeof value === "object" && value !== null && (value as { type?: unknown }).type === "derivation" && typeof (value as { drvPath?: unknown }).drvPath === "string";
+}
+
+const WHITESPACE = /[ \t\n\r]+/;
+
+/** The state gathered while walking the attributes, before outputs are computed. */
+interface Gathered {
+  builder?: string;
+  system?: string;
+  outputHash?: string;
+  outputHashAlgo?: string;
+  outputHashMode?: FileIngestionMethod;
+  outputs: readonly string[];
+  readonly env: Map<string, string>;
+  readonly args: string[];
+  readonly json: string[];
+}
+
+function checkOutputs(derivationName: string, names: readonly string[]): string[] {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) throw new DerivationError(`derivation '${derivationName}': duplicate derivation output '${name}'`);
+    if (name === "drv") throw new DerivationError(`derivation '${derivationName}': invalid derivation output name 'drv'`);
+    seen.add(name);
+  }
+  if (seen.size === 0) throw new DerivationError(`derivation '${derivationName}': derivation cannot have an empty set of outputs`);
+  return [...names];
+}
+
+function readHashMode(derivationName: string, mode: string): FileIngestionMethod {
+  if (mode === "recursive" || mode === "flat") return mode;
+  throw new DerivationError(`derivation '${derivationName}': invalid value '${mode}' for 'outputHashMode' attribute (expected 'flat' or 'recursive')`);
+}
+
+function stringOf(value: unknown, site: CoercionSite): string {
+  if (typeof value !== "string" && !(typeof value === "object" && value !== null && "outPath" in value)) {
+    throw new DerivationError(`derivation '${site.derivationName}': attribute '${site.attribute}' must be a string`);
+  }
+  return coerceToString(value, site);
+}
+
+/** Like {@link stringOf}, but refusing store paths, as Nix's `forceStringNoCtx` does for structured attributes. */
+function stringWithoutContext(value: unknown, site: CoercionSite): string {
+  const context = new StringContext();
+  const text = stringOf(value, { ...site, context });
+  if (!context.isEmpty) {
+    const example = [...context.sources.keys(), ...context.outputs.keys(), ...context.derivations.keys()][0];
+    throw new DerivationError(`derivation '${site.derivationName}': attribute '${site.attribute}': the string '${text}' is not allowed to refer to a store path (such as '${example}')`);
+  }
+  return text;
+}
+
+/** Walks the attributes in Nix's order (sorted names), filling environment, arguments and special fields. */
+function gatherAttributes(attrs: Readonly<Record<string, unknown>>, derivationName: string, context: StringContext, storeDir: string): Gathered {
+  const structured = attrs["__structuredAttrs"] === true;
+  const ignoreNulls = attrs["__ignoreNulls"] === true;
+  // The default outputs are one frozen list that every derivation shares.
+  const gathered: Gathered = { outputs: singleOutput("out"), env: new Map(), args: [], json: [] };
+  // One site for every attribute, its name changed as the walk goes: coercions read it, none keeps it.
+  const site: { -readonly [Key in keyof CoercionSite]: CoercionSite[Key] } = { derivationName, attribute: "", context, storeDir };
+  for (const key of Object.keys(attrs).sort(compareUtf8)) {
+    const value = attrs[key];
+    if (key === "__ignoreNulls" || value === undefined || (ignoreNulls && value === null)) continue;
+    site.attribute = key;
+    if (key === "args") {
+      if (!Array.isArray(value)) throw new DerivationError(`derivation '${derivationName}': attribute 'args' must be a list`);
+      for (const element of value) gathered.args.push(coerceToString(element, site));
+      continue;
+    }
+    if (structured) {
+      if (key === "__structuredAttrs") continue;
+      gathered.json.push(`${nixJsonString(key)}:${coerceToJson(value, site)}`);
+      if (key === "builder") gathered.builder = stringOf(value, site);
+      else if (key === "system") gathered.system = stringWithoutContext(value, site);
+      else if (key === "outputHash") gathered.outputHash = stringWithoutContext(value, site);
+      else if (key === "outputHashAlgo") gathered.outputHashAlgo = stringWithoutContext(value, site);
+      else if (key === "outputHashMode") gathered.outputHashMode = readHashMode(derivationName, stringWithoutContext(value, site));
+      else if (key === "outputs") {
+        if (!Array.isArray(value)) throw new DerivationError(`derivation '${derivationName}': attribute 'outputs' must be a list of strings`);
+        gathered.outputs = checkOutputs(derivationName, value.map((name: unknown) => stringWithoutContext(name, site)));
+      }
+      continue;
+    }
+    const text = coerceToString(value, site);
+    gathered.env.set(key, text);
+    if (key === "builder") gathered.builder = text;
+    else if (key === "system") gathered.system = text;
+    else if (key === "outputHash") gathered.outputHash = text;
+    else if (key === "outputHashAlgo") gathered.outputHashAlgo = text;
+    else if (key === "outputHashMode") gathered.outputHashMode = readHashMode(derivationName, text);
+    else if (key === "outputs") gathered.outputs = checkOutputs(derivationName, text.split(WHITESPACE).filter((name) => name !== ""));
+  }
+  if (structured) gathered.env.set("__json", `{${gathered.json.join(",")}}`);
+  return gathered;
+}
+
+/** Resolves the collected context into `inputDrvs` and `inputSrcs`, as `derivationStrict` does. */
+function resolveInputs(context: StringContext, storeDir: string): { inputDrvs: Map<string, readonly string[]>; inputSrcs: Set<string> } {
+  const inputDrvs = new Map<string, Set<string>>();
+  const inputSrcs = new Set<string>();
+  const addOutputs = (drvPath: string, names: Iterable<string>): void => {
+    let known = inputDrvs.get(drvPath);
+    if (known === undefined) inputDrvs.set(drvPath, (known = new Set()));
+    for (const name of names) known.add(name);
+  };
+  for (const [drvPath, { names }] of context.outputs) addOutputs(drvPath, names);
+  for (const path of context.sources.keys()) inputSrcs.add(path);
+  // A `.drv` path used as a string brings its whole closure: every path in it is
+  // a source, and every derivation in it is an input with all its outputs.
+  const pending = [...context.derivations.keys()];
+  const visited = new Set<string>();
+  while (pending.length > 0) {
+    const path = pending.pop() as string;
+    if (visited.has(path)) continue;
+    visited.add(path);
+    inputSrcs.add(path);
+    const entry = lookupContextEntry(path, storeDir);
+    if (entry?.kind === "drv") {
+      const drv = entry.derivation.drv;
+      addOutputs(path, drv.outputs.keys());
+      pending.push(...drv.inputSrcs, ...drv.inputDrvs.keys());
+    } else if (entry?.kind === "source") {
+      pending.push(...entry.references);
+    }
+  }
+  const sorted = new Map<string, readonly string[]>();
+  for (const [path, names] of inputDrvs) sorted.set(path, names.size === 1 ? singleOutput(names.values().next().value as string) : [...names].sort(compareUtf8));
+  return { inputDrvs: sorted, inputSrcs };
+}
+
+const NO_SOURCES: readonly string[] = Object.freeze([]);
+
+// Most inputs use one output, nearly always `out`: one frozen list per name serves every derivation.
+const singleOutputs = new Map<string, readonly string[]>();
+
+function singleOutput(name: string): readonly string[] {
+  let list = singleOutputs.get(name);
+  if (list === undefined) singleOutputs.set(name, (list = Object.freeze([name])));
+  return list;
+}
+
+function inputHashModulo(drvPath: string, storeDir: string, context?: StringContext): HashModulo {
+  // The context found the input derivation already: no need to look its path up again.
+  const known = context?.outputs.get(drvPath)?.derivation ?? context?.derivations.get(drvPath);
+  if (known !== undefined) return known.hashModulo;
+  const entry = lookupContextEntry(drvPath, storeDir);
+  if (entry?.kind !== "drv") throw new KilnError(`internal error: input derivation '${drvPath}' is not known to this process`);
+  return entry.derivation.hashModulo;
+}
+
+function fixedOutput(name: string, gathered: Gathered, storeDir: string): Map<string, DrvOutput> {
+  const outputHash = gathered.outputHash as string;
+  if (gathered.outputs.length !== 1 || gathered.outputs[0] !== "out") {
+    throw new DerivationError(`derivation '${name}': multiple outputs are not supported in fixed-output derivations`);
+  }
+  const algorithm = gathered.outputHashAlgo !== undefined && isHashAlgorithm(gathered.outputHashAlgo) ? gathered.outputHashAlgo : undefined;
+  let hash;
+  try {
+    hash = parseHashAllowEmpty(outputHash, algorithm);
+  } catch (error) {
+    throw new DerivationError(`derivation '${name}': attribute 'outputHash': ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (outputHash === "") reportWarning(`found empty hash, assuming '${hash.toSri()}'`);
+  const method = gathered.outputHashMode ?? "flat";
+  const path = makeFixedOutputPath(method, hash, name, storeDir);
+  gathered.env.set("out", path);
+  return new Map([["out", { path, hashAlgo: `${method === "recursive" ? "r:" : ""}${hash.algorithm}`, hash: hash.toBase16() }]]);
+}
+
+/**
+ * Makes a derivation, as `builtins.derivation` does, with the same `.drv`
+ * bytes and store paths Nix computes for the same attributes.
+ *
+ * @example
+ * const hello = derivation({ name: "hello", system: "x86_64-linux", builder: "/bin/sh", args: ["-c", "echo hi > $out"] });
+ * `${hello}` // "/nix/store/…-hello"
+ */
+export function derivation<const Outputs extends readonly string[] = readonly ["out"]>(attrs: DerivationAttrs<Outputs>): Derivation<Outputs[number]> {
+  noteDerivationForProfile();
+  const storeDir = getStoreDir();
+  const record = attrs as Readonly<Record<string, unknown>>;
+  const rawName = record["name"];
+  if (typeof rawName !== "string") {
+    throw new DerivationError(rawName === undefined ? "derivation: required attribute 'name' missing" : "derivation: attribute 'name' must be a string");
+  }
+  const name = rawName;
+  if (name.endsWith(".drv")) throw new DerivationError(`derivation '${name}': derivation names are not allowed to end in '.drv'`);
+  const nameProblem = storePathNameProblem(name);
+  if (nameProblem !== undefined) throw new DerivationError(`invalid derivation name ${JSON.stringify(name)}: ${nameProblem}`);
+
+  const context = new StringContext();
+  const gathered = gatherAttributes(record, name, context, storeDir);
+  if (gathered.builder === undefined || gathered.builder === "") throw new DerivationError(`derivation '${name}': required attribute 'builder' missing`);
+  if (gathered.system === undefined || gathered.system === "") throw new DerivationError(`derivation '${name}': required attribute 'system' missing`);
+  for (const output of gathered.outputs) {
+    const problem = storePathNameProblem(outputPathName(name, output));
+    if (problem !== undefined) throw new DerivationError(`derivation '${name}': invalid output name '${output}': ${problem}`);
+  }
+
+  const { inputDrvs, inputSrcs } = resolveInputs(context, storeDir);
+  // Most derivations have no sources: they share one empty list.
+  const sources = inputSrcs.size === 0 ? NO_SOURCES : [...inputSrcs];
+  const { system, builder, args, env } = gathered;
+  // Each Drv is written out as one literal, in one order: spreading a shared base gave every derivation a shape of its own.
+  const makeDrv = (outputs: ReadonlyMap<string, DrvOutput>): Drv => ({ outputs, inputDrvs, inputSrcs: sources, system, builder, args, env });
+  let drv: Drv;
+  let aterm: string;
+  let hashModulo: HashModulo;
+  if (gathered.outputHash !== undefined) {
+    drv = makeDrv(fixedOutput(name, gathered, storeDir));
+    aterm = printAterm(drv);
+    hashModulo = hashDerivationModulo(drv, (input) => inputHashModulo(input, storeDir), false);
+  } else {
+    // One printer sorts and escapes the derivation once for its three ATerms: masked (for the output paths),
+    // final (the .drv file) and modulo its inputs (for dependents). The outputs are filled in between.
+    const empty: DrvOutput = { path: "", hashAlgo: "", hash: "" };
+    const outputs = new Map<string, DrvOutput>();
+    for (const output of gathered.outputs) {
+      outputs.set(output, empty);
+      gathered.env.set(output, "");
+    }
+    drv = makeDrv(outputs);
+    const printer = new AtermPrinter(drv);
+    const inputs = inputsModulo(drv, (drvPath: string): HashModulo => inputHashModulo(drvPath, storeDir, context));
+    const masked = hashWithInputsModulo(drv, inputs, true, printer);
+    for (const output of gathered.outputs) {
+      const path = makeOutputPath(output, masked.get(output) ?? hashString("sha256", ""), name, storeDir);
+      outputs.set(output, { path, hashAlgo: "", hash: "" });
+      gathered.env.set(output, path);
+    }
+    aterm = printer.print();
+    // What the derivation keeps: the same contents in compact maps (the printer goes on reading the ones it was made from).
+    drv = { outputs: CompactMap.of(outputs), inputDrvs: CompactMap.of(inputDrvs), inputSrcs: sources, system, builder, args, env: CompactMap.of(env) };
+    // Dependents hash this derivation modulo its inputs: reuse the inputs' hashes already gathered.
+    hashModulo = hashWithInputsModulo(drv, inputs, false, printer);
+  }
+  const drvPath = computeTextPath(`${name}.drv`, aterm, [...inputSrcs, ...inputDrvs.keys()], storeDir);
+  return new Derivation<Outputs[number]>(name, drvPath, drv, gathered.outputs as Outputs[number][], hashModulo, storeDir, attrs);
+}
+
+/** The derivation with `.drv` path `drvPath` made in this process, if any. */
+export function findDerivation(drvPath: string, storeDir: string = getStoreDir()): Derivation | undefined {
+  const entry = lookupContextEntry(drvPath, storeDir);
+  return entry?.kind === "drv" && entry.path === drvPath && isDerivation(entry.derivation) ? entry.derivation : undefined;
+}
