@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { derivation, type Derivation } from "../../src/index.js";
+import { derivation, type Derivation } from "@kiln/formats";
 import { BuilderSpawner, BuilderSpawnerError, type BuilderEvents } from "../../src/realise/builder-spawner.js";
 import { temporaryStore, type TemporaryStore } from "./temporary-store.js";
 
