@@ -24,7 +24,12 @@ function parentOf(pid: number): number | undefined {
 describe("kiln build's builder spawner", () => {
   it("starts the builders, and when Kiln is killed with -9 mid-build it stops them and exits", async () => {
     const pidFile = join(root, "builder.pid");
-    writeShellConfig(root, `export default sh("orphaned", 'echo $$ > ${pidFile}.tmp; mv ${pidFile}.tmp ${pidFile}; exec sleep 60');`);
+    // Enough builds for a spawner (SPAWNER_MIN_BUILDS): sixteen trivial ones first.
+    writeShellConfig(
+      root,
+      `const pad = Array.from({ length: 16 }, (_, i) => sh(\`pad-\${i}\`, 'echo > "$out"')).join(" ");
+export default sh("orphaned", \`: \${pad}; echo $$ > ${pidFile}.tmp; mv ${pidFile}.tmp ${pidFile}; exec sleep 60\`);`,
+    );
     const env = { KILN_STORE_DIR: join(root, "store") };
     const kiln = startKiln(["build", "kiln.ts", "--no-sandbox"], root, env);
     await waitFor(() => existsSync(pidFile));

@@ -14,7 +14,8 @@
  * sweeps the process table itself (`build-processes.ts`), as when it
  * started builders directly. If the spawner dies, every build it was
  * running fails with a {@link BuilderSpawnerError} (and its processes are
- * killed); the next build starts a new spawner.
+ * killed); the next build starts a new spawner. A realisation of fewer than
+ * {@link SPAWNER_MIN_BUILDS} builds starts them itself, as before.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { BuildFailedError } from "./build-errors.js";
@@ -23,6 +24,13 @@ import { startTimeOfStat } from "./build-processes.js";
 
 /** How long after a builder exits its output pipes may stay open (held by a process that escaped) before they are closed. */
 export const PIPE_GRACE_MS = 2_000;
+
+/**
+ * How many builders a realisation must start for it to start them through a
+ * spawner: the spawner's own start-up (about 50 ms) costs more than the
+ * forks it saves a smaller realisation (a few milliseconds each).
+ */
+export const SPAWNER_MIN_BUILDS = 16;
 
 /** What a builder does, as its starter reports it. */
 export interface BuilderEvents {

@@ -20,7 +20,7 @@ import { sandboxShellMounts } from "./sandbox-shell.js";
 import { currentLockOwner } from "../local-store/path-locks.js";
 import { cleanUpAfterDeadProcesses } from "../local-store/dead-process-cleanup.js";
 import { buildRootsRemoved } from "../local-store/build-directories.js";
-import { BuilderSpawner } from "./builder-spawner.js";
+import { BuilderSpawner, SPAWNER_MIN_BUILDS } from "./builder-spawner.js";
 
 /** Options of {@link LocalRealiser}. */
 export interface LocalRealiserOptions extends OpenStoreOptions {
@@ -161,8 +161,10 @@ export class LocalRealiser implements Realiser {
     cleanUpAfterDeadProcesses(store);
     const owner = `${currentLockOwner()}:${randomBytes(4).toString("hex")}`;
     store.database.addTempRoots([...graph.derivations.keys(), ...graph.sources.keys(), ...order.flatMap(outputPathsOf)], owner);
-    // Started now, its start-up overlaps the writing of the .drv files; unneeded when only built-in fetchers run.
-    const spawner = toBuild.some((drvPath) => { const drv = graph.derivations.get(drvPath); return drv !== undefined && !isBuiltinBuilder(drv); }) ? new BuilderSpawner() : undefined;
+    // Started now, its start-up overlaps the writing of the .drv files. Its start-up (Node's, tens of
+    // milliseconds) is repaid only by enough builds: fewer are started from this process.
+    const builders = toBuild.filter((drvPath) => { const drv = graph.derivations.get(drvPath); return drv !== undefined && !isBuiltinBuilder(drv); }).length;
+    const spawner = builders >= SPAWNER_MIN_BUILDS ? new BuilderSpawner() : undefined;
     spawner?.start();
     try {
       store.addGraph(graph);

@@ -2,7 +2,8 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { derivation, type Derivation } from "@kiln/formats";
-import { BuilderSpawner, BuilderSpawnerError, type BuilderEvents } from "../../src/realise/builder-spawner.js";
+import { findBubblewrap } from "../../src/index.js";
+import { BuilderSpawner, BuilderSpawnerError, SPAWNER_MIN_BUILDS, type BuilderEvents } from "../../src/realise/builder-spawner.js";
 import { temporaryStore, type TemporaryStore } from "./temporary-store.js";
 
 let t: TemporaryStore;
@@ -14,6 +15,11 @@ afterEach(() => t.dispose());
 /** A derivation running a shell script, with the host's tools on its PATH. */
 function sh(name: string, script: string): Derivation {
   return derivation({ name, system: "x86_64-linux", builder: "/bin/sh", args: ["-c", script], PATH: "/usr/bin:/bin" });
+}
+
+/** Trivial builds for `d`'s script to name, so that a realisation has enough builds to use a spawner. */
+function padding(tag: string): string {
+  return Array.from({ length: SPAWNER_MIN_BUILDS }, (_, i) => String(sh(`pad-${tag}-${i}`, 'echo > "$out"'))).join(" ");
 }
 
 /** The ids of this process's children running the builder spawner (its command line holds the program). */
@@ -51,9 +57,12 @@ async function waitFor(condition: () => boolean): Promise<void> {
 }
 
 describe("the builder spawner", () => {
-  it("starts the builders of a realisation and is gone when the realisation returns", async () => {
+  it("starts the builders of a realisation of enough builds, and is gone when the realisation returns; a smaller one starts its own", async () => {
+    const alone = sh("spawned-alone", 'echo $PPID > "$out"');
+    await t.realise([alone]);
+    expect(Number(readFileSync(alone.outPath, "utf8"))).toBe(process.pid);
     const a = sh("spawned-a", 'echo a > "$out"');
-    const b = sh("spawned-b", `echo $PPID > "$out"; cat ${a} >> "$out"`);
+    const b = sh("spawned-b", `echo $PPID > "$out"; cat ${a} >> "$out"; : ${padding("b")}`);
     const result = await t.realise([b], { jobs: 2 });
     expect(result.failed).toEqual([]);
     expect(readFileSync(b.outPath, "utf8").split("\n")[1]).toBe("a");
@@ -62,9 +71,20 @@ describe("the builder spawner", () => {
     expect(spawnerProcesses()).toEqual([]);
   });
 
+  it.runIf(findBubblewrap() !== undefined)("starts sandboxed builders too, each in bubblewrap's PID namespace, and stops a timed-out one", async () => {
+    // In the sandbox only the shell's builtins: its PID is 2 (bwrap's init is 1), and its parent is not this process.
+    const d = sh("spawned-sandboxed", `echo $$ $PPID > "$out"; : ${padding("sandboxed")}`);
+    expect((await t.realise([d], { sandbox: true })).failed).toEqual([]);
+    expect(readFileSync(d.outPath, "utf8").trim()).toBe("2 1");
+    const stuck = sh("spawned-sandboxed-stuck", `: ${padding("sandboxed-stuck")}; while :; do :; done`);
+    const result = await t.realise([stuck], { sandbox: true, timeout: 1 });
+    expect(result.failed.map((failure) => failure.message)).toEqual([`building of '${stuck.drvPath}' timed out after 1 seconds`]);
+    expect(spawnerProcesses()).toEqual([]);
+  });
+
   it("a build stopped by its timeout leaves no process running, not even one that left its session", async () => {
     const pids = join(t.root, "pids");
-    const d = sh("spawned-timeout", `setsid sleep 300 & echo $! > ${pids}; echo $$ >> ${pids}; sleep 300`);
+    const d = sh("spawned-timeout", `: ${padding("timeout")}; setsid sleep 300 & echo $! > ${pids}; echo $$ >> ${pids}; sleep 300`);
     const result = await t.realise([d], { timeout: 1 });
     expect(result.failed.map((failure) => failure.message)).toEqual([`building of '${d.drvPath}' timed out after 1 seconds`]);
     const [escaped, builder] = readFileSync(pids, "utf8").trim().split("\n").map(Number);
@@ -79,7 +99,7 @@ describe("the builder spawner", () => {
     const slow = (name: string): Derivation => sh(name, `mkdir -p "$out"; echo partial > "$out/a"; echo $$ > ${started(name)}.tmp; mv ${started(name)}.tmp ${started(name)}; sleep 300; echo done > "$out/b"`);
     const left = slow("spawner-killed-left");
     const right = slow("spawner-killed-right");
-    const top = sh("spawner-killed-top", `cat ${left}/a ${right}/a > "$out"`);
+    const top = sh("spawner-killed-top", `cat ${left}/a ${right}/a > "$out"; : ${padding("killed")}`);
     const realising = t.realise([top], { jobs: 2, keepGoing: true });
     await waitFor(() => existsSync(started("spawner-killed-left")) && existsSync(started("spawner-killed-right")));
     const [spawner] = spawnerProcesses();
@@ -94,7 +114,7 @@ describe("the builder spawner", () => {
       expect(existsSync(d.outPath)).toBe(false);
     }
     expect(byDrv.get(top.drvPath)).toMatch(/^dependency '.*' failed$/);
-    expect(result.built).toEqual([]);
+    expect(result.built.filter((drvPath) => !drvPath.includes("-pad-"))).toEqual([]);
     expect(spawnerProcesses()).toEqual([]);
   });
 
