@@ -21,6 +21,7 @@ export { exportPaths, type ExportOptions, type ExportPlan } from "./local-store/
 export { importPaths, type ImportOptions, type ImportResult } from "./local-store/import-paths.js";
 export type { BuildFailure, Realiser, RealiseEvent, RealiseOptions, RealisePlan, RealiseResult } from "./realise/realiser.js";
 export { BuildFailedError, HashMismatchError, InterruptedError } from "./realise/build-errors.js";
+export { BuilderSpawnerError } from "./realise/builder-spawner.js";
 export { builderEnvironment, rewriteOutputPlaceholders, structuredAttrsShell, type BuilderEnvironment, type BuilderEnvironmentOptions, type BuildDirectoryFile } from "./realise/build-environment.js";
 export { DEFAULT_SANDBOX_PATHS, HOST_TOOL_SANDBOX_PATHS, SANDBOX_BLOCK_FD, SANDBOX_BUILD_DIR, SANDBOX_GID, SANDBOX_INFO_FD, SANDBOX_UID, bubblewrapArguments, findBubblewrap, findSlirp4netns, parseSandboxPaths, sandboxPathsFromEnv, type SandboxSpec } from "./realise/sandbox.js";
 export { IMPURE_HOST_PATHS_ATTRIBUTE, impureHostPathsOf } from "./realise/impure-host-paths.js";

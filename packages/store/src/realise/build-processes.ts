@@ -159,7 +159,12 @@ function readStat(pid: number): string | undefined {
 /** The start time of process `pid` in clock ticks since boot (`/proc/<pid>/stat` field 22), or `undefined` if it is gone. */
 export function processStartTime(pid: number): number | undefined {
   const stat = readStat(pid);
-  const time = stat === undefined ? Number.NaN : Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
+  return stat === undefined ? undefined : startTimeOfStat(stat);
+}
+
+/** The start time in a process's `/proc/<pid>/stat` text (see {@link processStartTime}), or `undefined` if it has none. */
+export function startTimeOfStat(stat: string): number | undefined {
+  const time = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
   return Number.isInteger(time) ? time : undefined;
 }
 

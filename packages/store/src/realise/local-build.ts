@@ -4,7 +4,7 @@
  * made to fresh canonical trees, check them, find their references, and
  * register them, all or nothing.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { type Drv, declaredOutputHash, isFixedOutput, type Hash, NarDumpError, hashFileSync, hashPathSync, type NarHashResult } from "@kiln/formats";
@@ -28,6 +28,7 @@ import { impureHostPathsOf } from "./impure-host-paths.js";
 import { killBuildProcesses, processesCreated, processStartTime, type BuildProcessScope } from "./build-processes.js";
 import { copyOutputTree, OutputCopyError } from "./output-copy.js";
 import { attachUserNetwork, type UserNetwork } from "./user-network.js";
+import { PIPE_GRACE_MS, type BuilderCommand, type BuilderEvents, type BuilderSpawner } from "./builder-spawner.js";
 import type { RealiseEvent } from "./realiser.js";
 import { assertCheckable, checkRebuiltOutputs, type CheckSettings } from "./rebuild-check.js";
 
@@ -68,10 +69,10 @@ export interface BuildRequest {
   readonly timeout?: number | undefined;
   /** Seconds the builder may go without output (Nix's `max-silent-time`); unlimited when absent. */
   readonly maxSilentTime?: number | undefined;
+  /** What starts the builder (see `builder-spawner.ts`); without it, this process starts it. */
+  readonly spawner?: BuilderSpawner | undefined;
 }
 
-/** How long after the builder exits its output pipes may stay open (held by a process that escaped) before they are closed. */
-const PIPE_GRACE_MS = 2_000;
 
 /** The store paths a build uses directly: its sources and the outputs of its inputs it names. */
 function directInputs(store: LocalStore, drv: Drv): string[] {
@@ -155,7 +156,32 @@ interface BuilderExit {
 }
 
 /**
- * Runs the builder in a session of its own; resolves with its exit code (or
+ * Starts a builder from this process (not through the spawner): a
+ * sandboxed fixed-output build whose network slirp4netns connects, which
+ * needs bwrap's info and block descriptors here. Returns the child.
+ */
+function startDirectly(command: BuilderCommand, networkPipes: boolean, events: BuilderEvents): ChildProcess {
+  const stdio = networkPipes ? ["ignore", "pipe", "pipe", "pipe", "pipe"] : ["ignore", "pipe", "pipe"];
+  const child = spawn(command.command, command.args, { cwd: command.cwd, env: command.env, stdio: stdio as ["ignore", "pipe", "pipe"], detached: true });
+  if (child.pid !== undefined) events.started(child.pid, processStartTime(child.pid));
+  child.stdout.on("data", (chunk: Buffer) => events.output(chunk));
+  child.stderr.on("data", (chunk: Buffer) => events.output(chunk));
+  child.on("error", (error) => events.failed(error.message));
+  child.on("exit", () => {
+    events.exited();
+    // A process that escaped every sweep may hold the pipes open; the build does not wait for it.
+    setTimeout(() => {
+      child.stdout.destroy();
+      child.stderr.destroy();
+    }, PIPE_GRACE_MS).unref();
+  });
+  child.on("close", (code, signal) => events.closed(code, signal));
+  return child;
+}
+
+/**
+ * Runs the builder in a session of its own, started by the realisation's
+ * builder spawner (see `builder-spawner.ts`) when there is one; resolves with its exit code (or
  * signal). When it exits, everything it left running is killed before its
  * outputs are looked at (`buildTop`, an unsandboxed build's directory, also
  * finds processes that left its session; without it, the build is in the
@@ -164,34 +190,24 @@ interface BuilderExit {
  */
 function runBuilder(
   request: BuildRequest,
-  command: string,
-  args: readonly string[],
-  env: Record<string, string>,
-  cwd: string,
+  command: BuilderCommand,
   log: BuildLog,
   buildTop: string | undefined,
   slirp4netns: string | undefined,
 ): Promise<BuilderExit> {
   return new Promise((resolve, reject) => {
-    const stdio = slirp4netns === undefined ? ["ignore", "pipe", "pipe"] : ["ignore", "pipe", "pipe", "pipe", "pipe"];
     // Read before the builder exists, so that every process made since is counted.
     const createdBefore = buildTop !== undefined ? processesCreated() : undefined;
-    const child = spawn(command, args, { cwd, env, stdio: stdio as ["ignore", "pipe", "pipe"], detached: true });
-    if (child.pid !== undefined) request.store.locks.setBuilder([...request.drv.outputs.values()].map((output) => output.path), child.pid);
-    const startTime = buildTop !== undefined && child.pid !== undefined ? processStartTime(child.pid) : undefined;
-    const scope: BuildProcessScope =
-      buildTop === undefined ? { pidNamespace: true } : { buildTop, ...(startTime !== undefined ? { startTime } : {}), ...(createdBefore !== undefined ? { createdBefore } : {}) };
+    let pid: number | undefined;
+    let scope: BuildProcessScope = buildTop === undefined ? { pidNamespace: true } : { buildTop, ...(createdBefore !== undefined ? { createdBefore } : {}) };
     let stoppedBecause: string | undefined;
     let network: UserNetwork | undefined;
-    if (slirp4netns !== undefined) {
-      attachUserNetwork(child, slirp4netns).then(
-        (attached) => (network = attached),
-        (error: unknown) => stopFor(`cannot give fixed-output build '${request.drvPath}' its network: ${error instanceof Error ? error.message : String(error)}`),
-      );
-    }
+    // A stop asked for before the builder's id is known is carried out as soon as it is.
+    let killWanted = false;
     const timers: NodeJS.Timeout[] = [];
     const kill = (): void => {
-      if (child.pid !== undefined) killBuildProcesses(child.pid, scope);
+      killWanted = true;
+      if (pid !== undefined) killBuildProcesses(pid, scope);
     };
     const stopFor = (reason: string): void => {
       stoppedBecause ??= reason;
@@ -217,32 +233,43 @@ function runBuilder(
       if (silence !== undefined) clearTimeout(silence);
     };
     request.signal?.addEventListener("abort", kill, { once: true });
-    child.stdout.on("data", (chunk: Buffer) => {
-      heard();
-      log.write(chunk);
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      heard();
-      log.write(chunk);
-    });
-    child.on("error", (error) => {
-      cleanUp();
-      reject(new BuildFailedError(`cannot run builder '${command}' of '${request.drvPath}': ${error.message}`, request.drvPath, log.path));
-    });
-    child.on("exit", () => {
-      cleanUp();
-      // Nothing the builder started may run on: it could change an output after registration.
-      kill();
-      // A process that escaped every sweep may hold the pipes open; the build does not wait for it.
-      timers.push(setTimeout(() => {
-        child.stdout.destroy();
-        child.stderr.destroy();
-      }, PIPE_GRACE_MS).unref());
-    });
-    child.on("close", (code, signal) => {
-      cleanUp();
-      resolve({ code, signal, ...(stoppedBecause !== undefined ? { stoppedBecause } : {}) });
-    });
+    const events: BuilderEvents = {
+      started: (builderPid, startTime) => {
+        pid = builderPid;
+        request.store.locks.setBuilder([...request.drv.outputs.values()].map((output) => output.path), builderPid);
+        if (buildTop !== undefined && startTime !== undefined) scope = { ...scope, startTime };
+        if (killWanted) kill();
+      },
+      output: (chunk) => {
+        heard();
+        log.write(chunk);
+      },
+      exited: () => {
+        cleanUp();
+        // Nothing the builder started may run on: it could change an output after registration.
+        kill();
+      },
+      closed: (code, signal) => {
+        cleanUp();
+        resolve({ code, signal, ...(stoppedBecause !== undefined ? { stoppedBecause } : {}) });
+      },
+      failed: (error) => {
+        cleanUp();
+        kill();
+        reject(typeof error === "string" ? new BuildFailedError(`cannot run builder '${command.command}' of '${request.drvPath}': ${error}`, request.drvPath, log.path) : error);
+      },
+    };
+    if (slirp4netns === undefined && request.spawner !== undefined) {
+      request.spawner.spawn(request.drvPath, command, events);
+      return;
+    }
+    const child = startDirectly(command, slirp4netns !== undefined, events);
+    if (slirp4netns !== undefined) {
+      attachUserNetwork(child, slirp4netns).then(
+        (attached) => (network = attached),
+        (error: unknown) => stopFor(`cannot give fixed-output build '${request.drvPath}' its network: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }
   });
 }
 
@@ -335,7 +362,7 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
     }
     let exit;
     try {
-      exit = builtin ? await runBuiltin(request, buildDir, log) : await runBuilder(request, command, args, env, buildDir, log, sandbox === undefined ? buildDir : undefined, slirp4netns);
+      exit = builtin ? await runBuiltin(request, buildDir, log) : await runBuilder(request, { command, args, env, cwd: buildDir }, log, sandbox === undefined ? buildDir : undefined, slirp4netns);
     } finally {
       await log.close();
     }

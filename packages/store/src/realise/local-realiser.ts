@@ -20,6 +20,7 @@ import { sandboxShellMounts } from "./sandbox-shell.js";
 import { currentLockOwner } from "../local-store/path-locks.js";
 import { cleanUpAfterDeadProcesses } from "../local-store/dead-process-cleanup.js";
 import { buildRootsRemoved } from "../local-store/build-directories.js";
+import { BuilderSpawner, SPAWNER_MIN_BUILDS } from "./builder-spawner.js";
 
 /** Options of {@link LocalRealiser}. */
 export interface LocalRealiserOptions extends OpenStoreOptions {
@@ -170,13 +171,18 @@ export class LocalRealiser implements Realiser {
     cleanUpAfterDeadProcesses(store);
     const owner = `${currentLockOwner()}:${randomBytes(4).toString("hex")}`;
     store.database.addTempRoots([...graph.derivations.keys(), ...graph.sources.keys(), ...order.flatMap(outputPathsOf)], owner);
+    // Started now, its start-up overlaps the writing of the .drv files. Its start-up (Node's, tens of
+    // milliseconds) is repaid only by enough builds: fewer are started from this process.
+    const builders = toBuild.filter((drvPath) => { const drv = graph.derivations.get(drvPath); return drv !== undefined && !isBuiltinBuilder(drv); }).length;
+    const spawner = builders >= SPAWNER_MIN_BUILDS ? new BuilderSpawner() : undefined;
+    spawner?.start();
     try {
       store.addGraph(graph);
       recordValidInputOutputs(store, graph, toBuild);
-      return await this.build(store, graph, order, toBuild, outputs, recordOutputs, options);
+      return await this.build(store, graph, order, toBuild, outputs, recordOutputs, options, spawner);
     } finally {
       // Builds leave their directories' removal running in the background; none is left behind when this returns.
-      await buildRootsRemoved();
+      await Promise.all([buildRootsRemoved(), spawner?.close()]);
       try {
         store.database.removeTempRoots(owner);
       } catch {
@@ -193,6 +199,7 @@ export class LocalRealiser implements Realiser {
     outputs: Map<string, Readonly<Record<string, string>>>,
     recordOutputs: (drvPath: string) => void,
     options: RealiseOptions,
+    spawner: BuilderSpawner | undefined,
   ): Promise<RealiseResult> {
     const emit = options.onEvent ?? ((): void => {});
     const building = new Set(toBuild);
@@ -254,7 +261,7 @@ export class LocalRealiser implements Realiser {
         this.warnedSharedNetwork = true;
         emit({ type: "message", level: "warning", text: SHARED_NETWORK_WARNING });
       }
-      const task = buildDerivation({ store, drvPath, drv, name, sandbox, cores, emit, signal, fetchSettings, repair: this.options.repair?.has(drvPath) === true, check: this.options.check?.has(drvPath) === true ? { keep: this.options.keepFailed === true } : undefined, timeout: options.timeout, maxSilentTime: options.maxSilentTime })
+      const task = buildDerivation({ store, drvPath, drv, name, sandbox, cores, emit, signal, fetchSettings, repair: this.options.repair?.has(drvPath) === true, check: this.options.check?.has(drvPath) === true ? { keep: this.options.keepFailed === true } : undefined, timeout: options.timeout, maxSilentTime: options.maxSilentTime, spawner })
         .then((made) => {
           built.push(drvPath);
           outputs.set(drvPath, made);
