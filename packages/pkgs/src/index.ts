@@ -35,17 +35,19 @@ export {
 } from "./stdenv/host-tools.js";
 export { Stdenv, makeStdenv, stdenv, stdenvHost, stdenvHostNoCC, stdenvNoCC, type StdenvOptions } from "./stdenv/stdenv.js";
 export { SEED_LOCK_FILE, SEED_PACKAGES, STDENV_COMPILER_PACKAGES, STDENV_TOOL_PACKAGES, debianSeed, resolveSeed, seedPackage, stdenvPackageNames, type DebianSeed, type SeedPackage, type SeedPackageClosure } from "./stdenv/debian-toolchain.js";
-export { isPackage, makeMkDerivation, type MkDerivation } from "./stdenv/make-derivation.js";
+export { isPackage, makeMkDerivation } from "./stdenv/make-derivation.js";
 export { fixAttrs, type AttrsLayer } from "./stdenv/attrs-fixpoint.js";
 export {
   RESERVED_PACKAGE_KEYS,
   type AttrsUpdate,
   type FinalAttrs,
   type InputValue,
+  type MkDerivation,
   type MkDerivationAttrs,
   type NoPassthru,
   type Package,
   type PackageMembers,
+  type StdenvLike,
 } from "./stdenv/package.js";
 
 export { callPackageWith, type ArgsUpdate, type CallPackage, type Overridable, type WithOverride } from "./call-package.js";

@@ -14,29 +14,11 @@ import { FixpointError, PackageAttributeError } from "../errors.js";
 import { checkMeta, type Meta } from "../meta.js";
 import { shippedFile } from "../shipped-files.js";
 import { fixAttrs, type AttrsLayer } from "./attrs-fixpoint.js";
-import { checkPassthruKey, type AttrsUpdate, type FinalAttrs, type MkDerivationAttrs, type NoPassthru, type Package } from "./package.js";
-import type { Stdenv } from "./stdenv.js";
-
-/** The signature of `stdenv.mkDerivation`. */
-export interface MkDerivation {
-  /**
-   * Makes a package from nixpkgs-style attributes, or from a function of the
-   * final attributes (for self-reference: read them in getters, see `attrs-fixpoint.ts`).
-   *
-   * @example
-   * const hello = stdenv.mkDerivation((finalAttrs) => ({
-   *   pname: "hello",
-   *   version: "2.12.1",
-   *   get src() { return fetchurl({ url: `mirror://gnu/hello/hello-${finalAttrs.version}.tar.gz`, hash: "sha256-…" }); },
-   *   meta: { description: "A friendly greeting", license: licenses.gpl3Plus, mainProgram: "hello" },
-   * }));
-   */
-  <Passthru extends object = NoPassthru>(attrs: MkDerivationAttrs<Passthru> | ((finalAttrs: FinalAttrs<Passthru>) => MkDerivationAttrs<Passthru>)): Package<Passthru>;
-}
+import { checkPassthruKey, type AttrsUpdate, type FinalAttrs, type MkDerivation, type MkDerivationAttrs, type NoPassthru, type Package, type StdenvLike } from "./package.js";
 
 /** How to make a package again: its stdenv, its attribute layers, and how `override` re-calls it. */
 export interface PackageRecipe {
-  readonly stdenv: Stdenv;
+  readonly stdenv: StdenvLike;
   readonly layers: readonly AttrsLayer[];
   /** Set by `callPackage`: the package made with other arguments. */
   readonly override?: ((update: object) => object) | undefined;
@@ -96,7 +78,7 @@ function packageName(attrs: Readonly<Record<string, unknown>>): string {
 }
 
 /** The attributes of the derivation: everything but `passthru`, `meta` and Kiln's own, with `env` merged in. */
-function derivationAttributes(final: Readonly<Record<string, unknown>>, stdenv: Stdenv): Record<string, DerivationAttrValue> {
+function derivationAttributes(final: Readonly<Record<string, unknown>>, stdenv: StdenvLike): Record<string, DerivationAttrValue> {
   const name = packageName(final);
   const doCheck = final["doCheck"] ?? stdenv.config.doCheckByDefault ?? false;
   const attrs: Record<string, unknown> = {};
@@ -135,7 +117,7 @@ function derivationAttributes(final: Readonly<Record<string, unknown>>, stdenv: 
 }
 
 /** The `kilnBuildRoot` attribute of a package of `stdenv` with these (normalised) attributes, if its stdenv has a build root. */
-function withBuildRoot(stdenv: Stdenv, attrs: Readonly<Record<string, unknown>>): { kilnBuildRoot?: string; kilnImpureHostPaths?: string } {
+function withBuildRoot(stdenv: StdenvLike, attrs: Readonly<Record<string, unknown>>): { kilnBuildRoot?: string; kilnImpureHostPaths?: string } {
   const inputs = [...INPUT_LISTS].flatMap((list) => (Array.isArray(attrs[list]) ? (attrs[list] as unknown[]) : []));
   const root = stdenv.buildRootFor(inputs);
   return root === undefined ? stdenv.impureHostPaths : { kilnBuildRoot: root };
@@ -232,7 +214,7 @@ export function makePackage(recipe: PackageRecipe): Package {
 }
 
 /** `stdenv.mkDerivation` for `stdenv`. */
-export function makeMkDerivation(stdenv: Stdenv): MkDerivation {
+export function makeMkDerivation(stdenv: StdenvLike): MkDerivation {
   return <Passthru extends object = NoPassthru>(attrs: MkDerivationAttrs<Passthru> | ((finalAttrs: FinalAttrs<Passthru>) => MkDerivationAttrs<Passthru>)): Package<Passthru> => {
     const layer: AttrsLayer =
       typeof attrs === "function" ? (final) => (attrs as (finalAttrs: unknown) => object)(final) : () => attrs;

@@ -8,11 +8,17 @@
  * the final attributes, `overrideAttrs`, and `override` when it comes from
  * `callPackage`. None of the extras is in the derivation, so changing them
  * rebuilds nothing.
+ *
+ * The signature of `mkDerivation` and the shape of a stdenv (`StdenvLike`)
+ * live here with the package, not beside the `Stdenv` class and its
+ * `mkDerivation`: a package names its stdenv, and a stdenv makes packages,
+ * so keeping these types together leaves no import circle between the files.
  */
 import type { Derivation, DerivationAttrValue } from "@kiln/formats";
 import { PackageAttributeError } from "../errors.js";
+import type { PkgsConfig } from "../config.js";
 import type { Meta } from "../meta.js";
-import type { Stdenv } from "./stdenv.js";
+import type { HostToolchain, HostToolSpec } from "./host-tools.js";
 
 /** The `passthru` of a package without any. */
 export type NoPassthru = Record<never, never>;
@@ -224,6 +230,76 @@ export type AttrsUpdate<Passthru extends object = NoPassthru> =
   | ((prevAttrs: MkDerivationAttrs<Passthru>) => Partial<MkDerivationAttrs<Passthru>>)
   | ((finalAttrs: FinalAttrs<Passthru>, prevAttrs: MkDerivationAttrs<Passthru>) => Partial<MkDerivationAttrs<Passthru>>);
 
+/** The signature of `stdenv.mkDerivation`. */
+export interface MkDerivation {
+  /**
+   * Makes a package from nixpkgs-style attributes, or from a function of the
+   * final attributes (for self-reference: read them in getters, see `attrs-fixpoint.ts`).
+   *
+   * @example
+   * const hello = stdenv.mkDerivation((finalAttrs) => ({
+   *   pname: "hello",
+   *   version: "2.12.1",
+   *   get src() { return fetchurl({ url: `mirror://gnu/hello/hello-${finalAttrs.version}.tar.gz`, hash: "sha256-…" }); },
+   *   meta: { description: "A friendly greeting", license: licenses.gpl3Plus, mainProgram: "hello" },
+   * }));
+   */
+  <Passthru extends object = NoPassthru>(attrs: MkDerivationAttrs<Passthru> | ((finalAttrs: FinalAttrs<Passthru>) => MkDerivationAttrs<Passthru>)): Package<Passthru>;
+}
+
+/**
+ * What a stdenv offers: the public members of the `Stdenv` class, which
+ * implements this. A package's `stdenv` has this type, and what takes a
+ * stdenv (`runCommandWith`, the stdenvs of the trivial builders) takes it,
+ * so `pkg.stdenv` can be passed on; declare a stdenv parameter of your own
+ * (a `callPackage` function's) with it for the same reason.
+ */
+export interface StdenvLike {
+  /** Marks a stdenv for code that receives unknown values. */
+  readonly type: "stdenv";
+  /** The Nix system name builds are for. */
+  readonly system: string;
+  /** The package set's configuration. */
+  readonly config: PkgsConfig;
+  /** Whether builds get a C compiler (`false` for `stdenvNoCC`). */
+  readonly hasCC: boolean;
+  /** Where builds find the tools (after their dependencies' `bin`): `/usr/bin:/bin`, the build root's or the host's. */
+  readonly hostPath: string;
+  /** Where the tools come from: the locked Debian toolchain, or the host (impure). */
+  readonly toolchain: "debian" | "host";
+  /** The shell builders and scripts run with: `/bin/bash` (the build root's in builds, the host's at run time). */
+  readonly shell: string;
+  /** How trivial builders check scripts for syntax errors. */
+  readonly shellDryRun: string;
+  /** Makes a package with this stdenv (see {@link MkDerivation}). */
+  readonly mkDerivation: MkDerivation;
+  /** Whether builds run on Linux. */
+  readonly isLinux: boolean;
+  /** Whether builds run on macOS. */
+  readonly isDarwin: boolean;
+  /** The tools this stdenv fingerprints. */
+  readonly hostToolSpecs: readonly HostToolSpec[];
+  /** The host tools and their versions (asked once per process), limited to `hostToolSpecs`. */
+  readonly hostTools: HostToolchain;
+  /** The Debian toolchain's merged tree (an FHS environment) for the current store directory, or `undefined` for the host toolchain. */
+  readonly toolchainRoot: Derivation<"out"> | undefined;
+  /** What builds see as `/usr`, `/lib`, `/bin` (the `kilnBuildRoot` every package of this stdenv carries), or `undefined` for the host toolchain. */
+  readonly buildRoot: string | undefined;
+  /**
+   * The build root of a package with `inputs`: `buildRoot` with the closures
+   * of the Debian packages among them merged in; `undefined` for the host toolchain.
+   */
+  buildRootFor(inputs: readonly unknown[]): string | undefined;
+  /** For the host toolchain, the attribute with which its builds ask the sandbox for the host's `/usr`, `/bin`, `/lib`; nothing for the Debian one. */
+  readonly impureHostPaths: { kilnImpureHostPaths?: string };
+  /** The stdenv derivation for the current store directory. */
+  readonly derivation: Derivation;
+  /** The stdenv's output path, so that `${stdenv}` and `stdenv: stdenv` name it. */
+  readonly outPath: string;
+  /** The stdenv's output path. */
+  toString(): string;
+}
+
 /** What a package has besides being a derivation. */
 export interface PackageMembers<Passthru extends object = NoPassthru> {
   /** The package's name without version, if given. */
@@ -239,7 +315,7 @@ export interface PackageMembers<Passthru extends object = NoPassthru> {
   /** The final attributes it was made from. */
   readonly attrs: FinalAttrs<Passthru>;
   /** The stdenv it was made with. */
-  readonly stdenv: Stdenv;
+  readonly stdenv: StdenvLike;
   /**
    * The package made again with some attributes changed: an object, a
    * function of the previous attributes, or of the final and the previous

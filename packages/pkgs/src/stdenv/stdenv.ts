@@ -35,7 +35,8 @@ import type { DebianPackageSetOperations } from "@kiln/debian";
 import type { PkgsConfig } from "../config.js";
 import { shippedFile } from "../shipped-files.js";
 import { BASIC_HOST_TOOLS, COMPILER_HOST_TOOLS, DEFAULT_HOST_PATH, hostToolsFingerprint, missingHostTools, probeHostTools, type HostToolchain, type HostToolSpec } from "./host-tools.js";
-import { makeMkDerivation, type MkDerivation } from "./make-derivation.js";
+import { makeMkDerivation } from "./make-derivation.js";
+import type { MkDerivation, StdenvLike } from "./package.js";
 import { buildRootWith, toolchainListing, toolchainRoot } from "./debian-toolchain.js";
 
 /** Options of {@link makeStdenv}. */
@@ -64,8 +65,31 @@ export interface StdenvOptions {
   readonly hostTools?: HostToolchain;
 }
 
+/** What a stdenv keeps to itself: what it was given, and what it made, per store directory. */
+interface StdenvState {
+  readonly givenHostTools: HostToolchain | undefined;
+  readonly debianInput: DebianPackageSetOperations | undefined;
+  readonly derivations: Map<string, Derivation>;
+  readonly roots: Map<string, Derivation<"out">>;
+  warned: boolean;
+}
+
+/**
+ * The state of each stdenv, kept here rather than in private members: a
+ * class with private members is only assignable from its own instances, and
+ * without them `Stdenv` is exactly `StdenvLike`, so a package's stdenv
+ * (typed `StdenvLike`) goes wherever a `Stdenv` is asked for.
+ */
+const states = new WeakMap<Stdenv, StdenvState>();
+
+function stateOf(stdenv: Stdenv): StdenvState {
+  const state = states.get(stdenv);
+  if (state === undefined) throw new TypeError("a Stdenv member was read on an object makeStdenv did not make (a copy of a stdenv?): pass the stdenv itself");
+  return state;
+}
+
 /** A standard environment: `stdenv.mkDerivation`, and the derivation every package depends on. */
-export class Stdenv {
+export class Stdenv implements StdenvLike {
   /** Marks a stdenv for code that receives unknown values. */
   readonly type = "stdenv" as const;
   /** The Nix system name builds are for. */
@@ -79,26 +103,19 @@ export class Stdenv {
   /** Where the tools come from: the locked Debian toolchain, or the host (impure). */
   readonly toolchain: "debian" | "host";
   /** The shell builders and scripts run with: `/bin/bash` (the build root's in builds, the host's at run time). */
-  readonly shell = "/bin/bash";
+  readonly shell: string = "/bin/bash";
   /** How trivial builders check scripts for syntax errors. */
-  readonly shellDryRun = "/bin/bash -n -O extglob";
+  readonly shellDryRun: string = "/bin/bash -n -O extglob";
   /** Makes a package with this stdenv (see {@link MkDerivation}). */
   readonly mkDerivation: MkDerivation;
-
-  private readonly givenHostTools: HostToolchain | undefined;
-  private readonly debianInput: DebianPackageSetOperations | undefined;
-  private readonly derivations = new Map<string, Derivation>();
-  private readonly roots = new Map<string, Derivation<"out">>();
-  private warned = false;
 
   constructor(options: StdenvOptions = {}) {
     this.system = options.system ?? currentSystem();
     this.config = options.config ?? {};
     this.hasCC = options.withCC ?? true;
     this.hostPath = options.hostPath ?? DEFAULT_HOST_PATH;
-    this.givenHostTools = options.hostTools;
     this.toolchain = options.toolchain ?? (options.hostPath !== undefined || options.hostTools !== undefined ? "host" : "debian");
-    this.debianInput = options.debian;
+    states.set(this, { givenHostTools: options.hostTools, debianInput: options.debian, derivations: new Map(), roots: new Map(), warned: false });
     this.mkDerivation = makeMkDerivation(this);
   }
 
@@ -119,7 +136,7 @@ export class Stdenv {
 
   /** The host tools and their versions (asked once per process), limited to {@link Stdenv.hostToolSpecs}. */
   get hostTools(): HostToolchain {
-    const given = this.givenHostTools;
+    const given = stateOf(this).givenHostTools;
     if (given === undefined) return probeHostTools(this.hostToolSpecs, this.hostPath);
     const names = new Set(this.hostToolSpecs.map((spec) => spec.name));
     return { ...given, tools: given.tools.filter((tool) => names.has(tool.name)) };
@@ -131,11 +148,12 @@ export class Stdenv {
    */
   get toolchainRoot(): Derivation<"out"> | undefined {
     if (this.toolchain === "host") return undefined;
+    const state = stateOf(this);
     const storeDir = getStoreDir();
-    let made = this.roots.get(storeDir);
+    let made = state.roots.get(storeDir);
     if (made === undefined) {
-      made = toolchainRoot(this.hasCC, this.debianInput);
-      this.roots.set(storeDir, made);
+      made = toolchainRoot(this.hasCC, state.debianInput);
+      state.roots.set(storeDir, made);
     }
     return made;
   }
@@ -172,11 +190,12 @@ export class Stdenv {
 
   /** The stdenv derivation for the current store directory. */
   get derivation(): Derivation {
+    const state = stateOf(this);
     const storeDir = getStoreDir();
-    let made = this.derivations.get(storeDir);
+    let made = state.derivations.get(storeDir);
     if (made === undefined) {
-      made = this.makeDerivation();
-      this.derivations.set(storeDir, made);
+      made = stdenvDerivation(this, state);
+      state.derivations.set(storeDir, made);
     }
     return made;
   }
@@ -190,34 +209,35 @@ export class Stdenv {
   toString(): string {
     return this.outPath;
   }
+}
 
-  private makeDerivation(): Derivation {
-    const attributes = (name: string, hostTools: string) => ({
-      name: this.hasCC ? name : `${name}-nocc`,
-      system: this.system,
-      builder: this.shell,
-      args: ["-e", shippedFile("stdenv/stdenv-builder.sh")],
-      setupScript: shippedFile("stdenv/setup.sh"),
-      hostPath: this.hostPath,
-      shell: this.shell,
-      hostTools,
+/** Makes the derivation of `stdenv` for the current store directory. */
+function stdenvDerivation(stdenv: Stdenv, state: StdenvState): Derivation {
+  const attributes = (name: string, hostTools: string) => ({
+    name: stdenv.hasCC ? name : `${name}-nocc`,
+    system: stdenv.system,
+    builder: stdenv.shell,
+    args: ["-e", shippedFile("stdenv/stdenv-builder.sh")],
+    setupScript: shippedFile("stdenv/setup.sh"),
+    hostPath: stdenv.hostPath,
+    shell: stdenv.shell,
+    hostTools,
+  });
+  const buildRoot = stdenv.buildRoot;
+  if (buildRoot !== undefined) {
+    return derivation({
+      ...attributes("stdenv-debian", toolchainListing(stdenv.hasCC, state.debianInput)),
+      ...(stdenv.hasCC ? { gccExecPrefix: "/usr/lib/gcc/" } : {}),
+      kilnBuildRoot: buildRoot,
     });
-    const buildRoot = this.buildRoot;
-    if (buildRoot !== undefined) {
-      return derivation({
-        ...attributes("stdenv-debian", toolchainListing(this.hasCC, this.debianInput)),
-        ...(this.hasCC ? { gccExecPrefix: "/usr/lib/gcc/" } : {}),
-        kilnBuildRoot: buildRoot,
-      });
-    }
-    const toolchain = this.hostTools;
-    const missing = missingHostTools(toolchain, this.hostToolSpecs);
-    if (missing.length > 0 && !this.warned) {
-      this.warned = true;
-      reportWarning(`stdenv: host tools not found on ${toolchain.searchPath}: ${missing.join(", ")}; builds that need them will fail (on Debian: apt-get install build-essential)`);
-    }
-    return derivation({ ...attributes("stdenv-host", hostToolsFingerprint(toolchain)), ...this.impureHostPaths });
   }
+  const toolchain = stdenv.hostTools;
+  const missing = missingHostTools(toolchain, stdenv.hostToolSpecs);
+  if (missing.length > 0 && !state.warned) {
+    state.warned = true;
+    reportWarning(`stdenv: host tools not found on ${toolchain.searchPath}: ${missing.join(", ")}; builds that need them will fail (on Debian: apt-get install build-essential)`);
+  }
+  return derivation({ ...attributes("stdenv-host", hostToolsFingerprint(toolchain)), ...stdenv.impureHostPaths });
 }
 
 /** Makes a stdenv (see {@link StdenvOptions}). */

@@ -4,14 +4,15 @@
  * (so overlays replacing them reach the builders); the functions exported
  * at the top level use the default ones.
  */
-import { stdenv, stdenvNoCC, type Stdenv } from "../stdenv/stdenv.js";
+import type { StdenvLike } from "../stdenv/package.js";
+import { stdenv, stdenvNoCC } from "../stdenv/stdenv.js";
 
 /** The stdenvs a trivial builder may use. */
 export interface BuilderStdenvs {
   /** With a C compiler. */
-  readonly stdenv: Stdenv;
+  readonly stdenv: StdenvLike;
   /** Without one. */
-  readonly stdenvNoCC: Stdenv;
+  readonly stdenvNoCC: StdenvLike;
 }
 
 /** The default stdenvs. */

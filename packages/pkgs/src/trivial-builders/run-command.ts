@@ -4,8 +4,7 @@
  * stdenv's setup, so its helpers and the inputs' PATH are available; no
  * phase runs.
  */
-import type { MkDerivationAttrs, NoPassthru, Package } from "../stdenv/package.js";
-import type { Stdenv } from "../stdenv/stdenv.js";
+import type { MkDerivationAttrs, NoPassthru, Package, StdenvLike } from "../stdenv/package.js";
 import type { BuilderStdenvs } from "./builder-stdenvs.js";
 
 /** The environment of {@link runCommand}: any `mkDerivation` attributes but `name` and `buildCommand`. */
@@ -16,7 +15,7 @@ export interface RunCommandWithOptions<Passthru extends object = NoPassthru> {
   /** The package's name. */
   readonly name: string;
   /** The stdenv to run with. */
-  readonly stdenv: Stdenv;
+  readonly stdenv: StdenvLike;
   /** Further attributes (inputs, environment variables, `passthru`, `meta`). */
   readonly derivationArgs?: RunCommandEnv<Passthru>;
 }
