@@ -5,9 +5,9 @@
  * kept across reboots, since the next activation needs it to know which
  * files are Kiln's), and `accounts.json`, the users and groups Kiln created.
  */
-import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { temporaryPathFor, writeFileAtomically } from "@kiln/formats";
+import { replaceSymlinkAtomically, writeFileAtomically } from "@kiln/formats";
 import type { CreatedAccounts } from "./account-changes.js";
 import type { ActivationTarget } from "./activation-target.js";
 
@@ -42,10 +42,7 @@ export function setActiveGeneration(target: ActivationTarget, toplevel: string, 
     return;
   }
   mkdirSync(dirname(link), { recursive: true });
-  const temporary = temporaryPathFor(link);
-  rmSync(temporary, { force: true });
-  symlinkSync(toplevel, temporary);
-  renameSync(temporary, link);
+  replaceSymlinkAtomically(link, toplevel);
 }
 
 /** Removes the active link (after a first activation failed). */

@@ -9,9 +9,9 @@
  * `sysinit.target`, so the units of the generation it activates start as
  * part of the same boot.
  */
-import { mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync } from "node:fs";
+import { mkdirSync, readFileSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
-import { temporaryPathFor, writeFileAtomically } from "@kiln/formats";
+import { replaceSymlinkAtomically, writeFileAtomically } from "@kiln/formats";
 import type { ActivationTarget } from "./activation-target.js";
 
 /** The unit's name. */
@@ -70,10 +70,7 @@ export function installBootUnit(target: ActivationTarget, command: readonly stri
   }
   if (readOrNothing(() => readlinkSync(wants)) !== unit) {
     mkdirSync(join(directory, "sysinit.target.wants"), { recursive: true });
-    const temporary = temporaryPathFor(wants);
-    rmSync(temporary, { force: true });
-    symlinkSync(unit, temporary);
-    renameSync(temporary, wants);
+    replaceSymlinkAtomically(wants, unit);
     changed = true;
   }
   return changed;

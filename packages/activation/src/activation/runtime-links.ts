@@ -18,9 +18,9 @@
  * not list links, so one that only the killed generation had stays until a
  * generation with that link replaces it, or the next boot).
  */
-import { lstatSync, mkdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from "node:fs";
+import { lstatSync, mkdirSync, readlinkSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { temporaryPathFor, type ActivationManifest } from "@kiln/formats";
+import { replaceSymlinkAtomically, type ActivationManifest } from "@kiln/formats";
 import { ActivationConflictError } from "./activation-errors.js";
 import type { ActivationTarget } from "./activation-target.js";
 
@@ -80,9 +80,6 @@ export function applyRuntimeLinks(target: ActivationTarget, changes: readonly Ru
     }
     if (linkTarget(path) === change.target) continue;
     mkdirSync(dirname(path), { recursive: true });
-    const temporary = temporaryPathFor(path);
-    rmSync(temporary, { force: true });
-    symlinkSync(change.target, temporary);
-    renameSync(temporary, path);
+    replaceSymlinkAtomically(path, change.target);
   }
 }

@@ -11,10 +11,10 @@
  * a generation current (a switch or rollback) clears the mark, as
  * `nixos-rebuild switch` also makes the new generation the boot default.
  */
-import { lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from "node:fs";
+import { lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { RegisterRoot } from "../activation/activation-state.js";
-import { temporaryPathFor } from "@kiln/formats";
+import { replaceSymlinkAtomically } from "@kiln/formats";
 import { GenerationError } from "./profile-errors.js";
 
 /** One generation of a profile. */
@@ -100,7 +100,7 @@ export class Profile {
   markForBoot(number: number): Generation {
     const generation = this.generation(number);
     if (generation.current) this.clearBootMark();
-    else replaceLink(this.bootLink, `${this.name}-${number}-link`);
+    else replaceSymlinkAtomically(this.bootLink, `${this.name}-${number}-link`);
     return { ...generation, nextBoot: true };
   }
 
@@ -156,7 +156,7 @@ export class Profile {
     mkdirSync(this.directory, { recursive: true });
     const link = this.generationLink(number);
     if (this.registerRoot !== undefined) this.registerRoot(link, path);
-    else replaceLink(link, path);
+    else replaceSymlinkAtomically(link, path);
     if (makeCurrent) this.switchTo(number);
     return this.generation(number);
   }
@@ -164,7 +164,7 @@ export class Profile {
   /** Makes generation `number` current, and the one the next start keeps (clearing a boot mark). */
   switchTo(number: number): void {
     this.generation(number);
-    replaceLink(this.link, `${this.name}-${number}-link`);
+    replaceSymlinkAtomically(this.link, `${this.name}-${number}-link`);
     this.clearBootMark();
   }
 
@@ -213,9 +213,3 @@ export class Profile {
   }
 }
 
-function replaceLink(link: string, target: string): void {
-  const temporary = temporaryPathFor(link);
-  rmSync(temporary, { force: true });
-  symlinkSync(target, temporary);
-  renameSync(temporary, link);
-}

@@ -5,12 +5,24 @@
  * over the old file, and the directory after, as careful Unix tools (and
  * Nix's `writeFile(..., sync)`) do.
  */
-import { chmodSync, chownSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
 /** The temporary name Kiln writes `path` under in process `pid` before renaming it into place. */
 export function temporaryPathFor(path: string, pid = process.pid): string {
   return join(dirname(path), `.${basename(path)}.kiln-tmp-${pid}`);
+}
+
+/**
+ * Makes `link` a symlink to `target` by renaming a new symlink over it, so
+ * that there is always a link (the old one or the new), as `ln -sfn` does
+ * not guarantee.
+ */
+export function replaceSymlinkAtomically(link: string, target: string): void {
+  const temporary = temporaryPathFor(link);
+  rmSync(temporary, { force: true });
+  symlinkSync(target, temporary);
+  renameSync(temporary, link);
 }
 
 /** Flushes a directory's entries (a rename in it) to disk; some file systems cannot, which is harmless. */

@@ -3,8 +3,8 @@
  * makes its out-links: replaced atomically, so that there is always a link,
  * and never over a file that is not a symlink.
  */
-import { existsSync, lstatSync, renameSync, rmSync, symlinkSync } from "node:fs";
-import { temporaryPathFor } from "@kiln/formats";
+import { existsSync, lstatSync } from "node:fs";
+import { replaceSymlinkAtomically } from "@kiln/formats";
 import { StoreError } from "./store-error.js";
 
 function isSymlink(path: string): boolean {
@@ -18,9 +18,5 @@ function isSymlink(path: string): boolean {
 /** Makes `link` a symlink to `target`, replacing an older symlink; refuses (a {@link StoreError}) if another kind of file is in the way. */
 export function replaceRootSymlink(link: string, target: string): void {
   if (existsSync(link) && !isSymlink(link)) throw new StoreError(`cannot create root '${link}': a file that is not a symlink is in the way`);
-  // Renaming over the old link replaces it atomically: there is always a link.
-  const temporary = temporaryPathFor(link);
-  rmSync(temporary, { force: true });
-  symlinkSync(target, temporary);
-  renameSync(temporary, link);
+  replaceSymlinkAtomically(link, target);
 }
