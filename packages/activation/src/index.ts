@@ -30,7 +30,18 @@ export { rollbackConfiguration, switchConfiguration, targetProfile, type SwitchM
 export { Profile, type Generation } from "./profile/profile.js";
 export { GenerationError } from "./profile/profile-errors.js";
 export { parseAge } from "./profile/age.js";
-export { diffGenerations, isEmptyDiff, type ChangedPackage, type ChangedScript, type GenerationDiff, type PackagesDiff, type ScriptsDiff } from "./profile/generation-diff.js";
+export {
+  diffGenerations,
+  isEmptyDiff,
+  type ChangedPackage,
+  type ChangedRuntimeLink,
+  type ChangedScript,
+  type GenerationDiff,
+  type PackagesDiff,
+  type RuntimeLink,
+  type RuntimeLinksDiff,
+  type ScriptsDiff,
+} from "./profile/generation-diff.js";
 export { TEXT_DIFF_LIMIT, type ChangedFile, type ChangedUnit, type FileEntry, type FilesDiff, type UnitEntry, type UnitsDiff } from "./profile/managed-files-diff.js";
 export type { AccountsDiff, ChangedAccount, ChangedField } from "./profile/accounts-diff.js";
 export { deleteOldGenerations, type DeletedGenerations } from "./profile/delete-old-generations.js";

@@ -220,7 +220,7 @@ export function activate(toplevel: string, target: ActivationTarget, options: Ac
   checkInsideRoot(target, target.filesDir, target.kind === "machine" ? "/etc" : "the home directory");
   checkInsideRoot(target, target.stateDir, "Kiln's state directory");
   const files = planFileChanges(target.filesDir, previous.manifest, next, earlier?.files);
-  const runtimeLinks = target.kind === "machine" ? planRuntimeLinks(previous.manifest, next) : [];
+  const runtimeLinks = target.kind === "machine" ? planRuntimeLinks(previous.manifest, next, earlier?.runtimeLinks) : [];
   // The directory a link goes in must stay inside the root; the link itself is replaced, never followed.
   for (const link of runtimeLinks) checkInsideRoot(target, dirname(join(target.root, link.path)), `the directory of the run-time link ${link.path}`);
   checkRuntimeLinks(target, runtimeLinks);
@@ -278,7 +278,7 @@ export function activate(toplevel: string, target: ActivationTarget, options: Ac
   } catch (error) {
     const problems = restore(target, next, previous.manifest, journal, accountsBefore, createdBefore, accounts);
     try {
-      if (target.kind === "machine") applyRuntimeLinks(target, planRuntimeLinks(next, previous.manifest ?? {}));
+      if (target.kind === "machine") applyRuntimeLinks(target, planRuntimeLinks(next, previous.manifest ?? {}, earlier?.runtimeLinks));
     } catch (linkError) {
       problems.push(`run-time links: ${(linkError as Error).message}`);
     }

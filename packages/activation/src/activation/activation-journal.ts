@@ -49,6 +49,11 @@ export interface ActivationJournal {
   readonly groups: Readonly<Record<string, ManagedGroup>>;
   /** Accounts Kiln had created or was about to create. */
   readonly created: CreatedAccounts;
+  /**
+   * Run-time links (`/run/opengl-driver`) an unfinished activation may have made, by path: every target one of
+   * the generations it was going to links there. Absent in journals of Kiln versions before links were recorded.
+   */
+  readonly runtimeLinks?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** The journal file of a target. */
@@ -90,7 +95,9 @@ export function readJournal(target: ActivationTarget): ActivationJournal | undef
     isRecord(parsed["groups"]) &&
     isRecord(parsed["created"]) &&
     Array.isArray(parsed["created"]["users"]) &&
-    Array.isArray(parsed["created"]["groups"]);
+    Array.isArray(parsed["created"]["groups"]) &&
+    (parsed["runtimeLinks"] === undefined ||
+      (isRecord(parsed["runtimeLinks"]) && Object.values(parsed["runtimeLinks"]).every((targets) => Array.isArray(targets) && targets.every((target) => typeof target === "string"))));
   if (!valid) throw new ActivationError(`${path}: not an activation journal of this Kiln (version ${JOURNAL_VERSION}); move it away and activate again`);
   return parsed as unknown as ActivationJournal;
 }
@@ -121,6 +128,8 @@ export function journalFor(toplevel: string, next: ActivationManifest, created: 
   for (const [name, group] of Object.entries(next.groups)) {
     groups[name] = { gid: group.gid, members: union(groups[name]?.members ?? [], group.members) };
   }
+  const runtimeLinks: Record<string, readonly string[]> = { ...earlier?.runtimeLinks };
+  for (const [path, linkTarget] of Object.entries(next.runtimeLinks ?? {})) runtimeLinks[path] = union(runtimeLinks[path] ?? [], [linkTarget]);
   return {
     version: JOURNAL_VERSION,
     pid: process.pid,
@@ -130,6 +139,7 @@ export function journalFor(toplevel: string, next: ActivationManifest, created: 
     users: { ...earlier?.users, ...next.users },
     groups,
     created: { users: union(earlier?.created.users ?? [], created.users), groups: union(earlier?.created.groups ?? [], created.groups) },
+    runtimeLinks,
   };
 }
 

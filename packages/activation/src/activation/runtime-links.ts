@@ -14,9 +14,10 @@
  * activation puts the previous links back. The targets are named in the
  * manifest, hence references of the toplevel: the generation keeps them
  * from the garbage collector. An activation killed half-way may leave its
- * new links; the next activation sets its own over them (the journal does
- * not list links, so one that only the killed generation had stays until a
- * generation with that link replaces it, or the next boot).
+ * new links; the journal lists them with their targets, so the next
+ * activation sets its own over them and removes one its generation lacks,
+ * as long as it still points where the killed activation put it (a link
+ * someone pointed elsewhere since is theirs).
  */
 import { lstatSync, mkdirSync, readlinkSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -28,13 +29,26 @@ import type { ActivationTarget } from "./activation-target.js";
 export interface RuntimeLinkChange {
   readonly path: string;
   readonly target: string | undefined;
+  /** For a removal: remove the link only while it points to one of these (a link an interrupted activation may have made). */
+  readonly onlyIfTo?: readonly string[];
 }
 
-/** The links to set or remove to go from `previous`'s run-time links to `next`'s. */
-export function planRuntimeLinks(previous: Pick<ActivationManifest, "runtimeLinks"> | undefined, next: Pick<ActivationManifest, "runtimeLinks">): RuntimeLinkChange[] {
+/**
+ * The links to set or remove to go from `previous`'s run-time links to
+ * `next`'s; `interrupted` are the links an unfinished activation may have
+ * made (from its journal), removed if `next` lacks them and they still point
+ * where it put them.
+ */
+export function planRuntimeLinks(
+  previous: Pick<ActivationManifest, "runtimeLinks"> | undefined,
+  next: Pick<ActivationManifest, "runtimeLinks">,
+  interrupted: Readonly<Record<string, readonly string[]>> = {},
+): RuntimeLinkChange[] {
   const wanted = next.runtimeLinks ?? {};
+  const had = previous?.runtimeLinks ?? {};
   const changes: RuntimeLinkChange[] = Object.entries(wanted).map(([path, target]) => ({ path, target }));
-  for (const path of Object.keys(previous?.runtimeLinks ?? {})) if (!(path in wanted)) changes.push({ path, target: undefined });
+  for (const path of Object.keys(had)) if (!(path in wanted)) changes.push({ path, target: undefined });
+  for (const [path, targets] of Object.entries(interrupted)) if (!(path in wanted) && !(path in had)) changes.push({ path, target: undefined, onlyIfTo: targets });
   return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
@@ -75,7 +89,8 @@ export function applyRuntimeLinks(target: ActivationTarget, changes: readonly Ru
   for (const change of changes) {
     const path = join(target.root, change.path);
     if (change.target === undefined) {
-      if (linkTarget(path) !== undefined) rmSync(path, { force: true });
+      const current = linkTarget(path);
+      if (current !== undefined && (change.onlyIfTo === undefined || change.onlyIfTo.includes(current))) rmSync(path, { force: true });
       continue;
     }
     if (linkTarget(path) === change.target) continue;

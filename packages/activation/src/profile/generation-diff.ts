@@ -5,7 +5,7 @@
  * in closure size, like `nix store diff-closures`; and, read from the two
  * activation manifests, the managed files (`/etc` entries of a machine,
  * with a unified diff of text files), users and groups (field by field),
- * systemd units and activation scripts, which is what nvd and
+ * systemd units, run-time links (`/run/opengl-driver`) and activation scripts, which is what nvd and
  * `nixos-rebuild --diff` leave to the reader of two store paths.
  */
 import { parseDrvName, type ActivationManifest, type ManifestPackage } from "@kiln/formats";
@@ -41,6 +41,26 @@ export interface ScriptsDiff {
   readonly changed: readonly ChangedScript[];
 }
 
+/** A run-time link (`/run/opengl-driver`) and its target. */
+export interface RuntimeLink {
+  readonly path: string;
+  readonly target: string;
+}
+
+/** A run-time link whose target changed. */
+export interface ChangedRuntimeLink {
+  readonly path: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** The run-time links of two generations, by path. */
+export interface RuntimeLinksDiff {
+  readonly added: readonly RuntimeLink[];
+  readonly removed: readonly RuntimeLink[];
+  readonly changed: readonly ChangedRuntimeLink[];
+}
+
 /** The difference of two generations. */
 export interface GenerationDiff {
   /** `machine` or `home`: whose files {@link GenerationDiff.files} are (`/etc` entries, or paths in the home). */
@@ -53,6 +73,8 @@ export interface GenerationDiff {
   readonly users: AccountsDiff;
   readonly groups: AccountsDiff;
   readonly units: UnitsDiff;
+  /** Links below `/run` to store paths that activation makes (`system.runtimeLinks`). */
+  readonly runtimeLinks: RuntimeLinksDiff;
   readonly activationScripts: ScriptsDiff;
 }
 
@@ -102,6 +124,22 @@ function diffScripts(before: ActivationManifest["activationScripts"], after: Act
   };
 }
 
+function diffRuntimeLinks(before: ActivationManifest["runtimeLinks"], after: ActivationManifest["runtimeLinks"]): RuntimeLinksDiff {
+  const old = before ?? {};
+  const now = after ?? {};
+  const byPath = <T extends { readonly path: string }>(list: T[]): T[] => list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const changed: ChangedRuntimeLink[] = [];
+  for (const [path, target] of Object.entries(now)) {
+    const previous = old[path];
+    if (previous !== undefined && previous !== target) changed.push({ path, from: previous, to: target });
+  }
+  return {
+    added: byPath(Object.entries(now).filter(([path]) => old[path] === undefined).map(([path, target]) => ({ path, target }))),
+    removed: byPath(Object.entries(old).filter(([path]) => now[path] === undefined).map(([path, target]) => ({ path, target }))),
+    changed: byPath(changed),
+  };
+}
+
 /**
  * Compares generation `before` (at `beforePath`; `undefined` for none, as
  * before a machine's first switch) with `after`; `closureBytes` sizes each
@@ -124,12 +162,13 @@ export function diffGenerations(
     users: diffAccounts(before?.users ?? {}, after.users),
     groups: diffAccounts(before?.groups ?? {}, after.groups),
     units: diffUnits(before, after),
+    runtimeLinks: diffRuntimeLinks(before?.runtimeLinks, after.runtimeLinks),
     activationScripts: diffScripts(before?.activationScripts ?? [], after.activationScripts),
   };
 }
 
 /** Whether two generations differ in nothing {@link diffGenerations} reports (closure sizes aside). */
 export function isEmptyDiff(diff: GenerationDiff): boolean {
-  const lists = [diff.packages, diff.files, diff.users, diff.groups, diff.units, diff.activationScripts];
+  const lists = [diff.packages, diff.files, diff.users, diff.groups, diff.units, diff.runtimeLinks, diff.activationScripts];
   return lists.every((list) => list.added.length + list.removed.length + list.changed.length === 0);
 }

@@ -80,6 +80,22 @@ describe("diffing two generations", () => {
     expect(isEmptyDiff(diffGenerations(readActivationManifest(after), after, readActivationManifest(after), after, () => 1))).toBe(true);
   });
 
+  test("reports run-time links added, removed and pointed elsewhere, and a change of a link alone is a change", () => {
+    const store = scratch("store");
+    const [one, two, other] = ["drivers-1", "drivers-2", "other"].map((name) => storeFile(store, name, name));
+    const before = toplevel(store, { runtimeLinks: { "/run/opengl-driver": one as string, "/run/old": other as string } });
+    const after = toplevel(store, { runtimeLinks: { "/run/opengl-driver": two as string, "/run/new": other as string } });
+    const diff = diffGenerations(readActivationManifest(before), before, readActivationManifest(after), after, () => 1);
+    expect(diff.runtimeLinks).toEqual({
+      added: [{ path: "/run/new", target: other }],
+      removed: [{ path: "/run/old", target: other }],
+      changed: [{ path: "/run/opengl-driver", from: one, to: two }],
+    });
+    const onlyLinks = toplevel(store, { runtimeLinks: { "/run/opengl-driver": two as string } });
+    const none = toplevel(store, {});
+    expect(isEmptyDiff(diffGenerations(readActivationManifest(none), none, readActivationManifest(onlyLinks), onlyLinks, () => 1))).toBe(false);
+  });
+
   test("a switch's plan compares with the active generation and names the units it starts, restarts and stops", () => {
     const { before, after } = twoGenerations();
     const target = machineTarget(distributionRoot());

@@ -5,7 +5,7 @@
  * one left; these tests pin what it may and may not take for Kiln's.
  */
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
@@ -105,6 +105,35 @@ describe("after an activation was killed", () => {
       expect(activate(other, machineTarget(root), { dryRun: true }).warnings.join("\n")).toContain("is running on");
     } finally {
       await kill();
+    }
+  });
+
+  test("a run-time link only the killed activation's generation had is removed by the next one, unless someone pointed it elsewhere since", async () => {
+    const store = scratch("store");
+    const linkOf = (path: string): string | undefined => (lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() === true ? readlinkSync(path) : undefined);
+    for (const repointed of [false, true]) {
+      const root = distributionRoot();
+      const first = toplevel(store, { files: { motd: link(storeFile(store, "motd", "1\n")) } });
+      activate(first, machineTarget(root));
+      const started = join(scratch("signal"), "started");
+      const drivers = storeFile(store, "drivers", "gl");
+      const killed = toplevel(store, {
+        runtimeLinks: { "/run/opengl-driver": drivers },
+        scripts: { wait: `touch ${started}\nwhile kill -0 $PPID 2>/dev/null; do sleep 0.05; done\n` },
+      });
+      await killDuringScript(killed, root, started);
+      const linkPath = join(root, "run", "opengl-driver");
+      // Made before the activation script ran, and left by the kill.
+      expect(linkOf(linkPath)).toBe(drivers);
+      const mine = storeFile(store, "my-drivers", "mine");
+      if (repointed) {
+        unlinkSync(linkPath);
+        symlinkSync(mine, linkPath);
+      }
+
+      activate(first, machineTarget(root));
+      expect(linkOf(linkPath)).toBe(repointed ? mine : undefined);
+      expect(existsSync(join(root, "var", "lib", "kiln", "activation-journal.json"))).toBe(false);
     }
   });
 });

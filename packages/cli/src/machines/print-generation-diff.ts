@@ -1,7 +1,7 @@
 /**
  * Printing a generation diff for people, as `kiln diff` and the plan before
  * `kiln switch` show it: one section per kind of change (packages, closure
- * size, `/etc` entries, users, groups, units, activation scripts), sections
+ * size, `/etc` entries, users, groups, units, run-time links, activation scripts), sections
  * without changes left out, text diffs indented under their entry.
  */
 import type { ChangedField, ChangedFile, GenerationDiff, ManagedFile, UnitChanges } from "@kiln/core";
@@ -68,6 +68,11 @@ export function generationDiffLines(diff: GenerationDiff): string[] {
       row("changed", `${change.name}${change.wantedBy === undefined ? "" : `: wanted by ${value(change.wantedBy.before)} → ${value(change.wantedBy.after)}`}`),
       ...(change.diff === undefined ? [] : indent(change.diff)),
     ]),
+  ]);
+  section("run-time links", [
+    ...diff.runtimeLinks.added.map((link) => row("added", `${link.path} -> ${link.target}`)),
+    ...diff.runtimeLinks.removed.map((link) => row("removed", link.path)),
+    ...diff.runtimeLinks.changed.map((change) => row("changed", `${change.path}: ${change.from} → ${change.to}`)),
   ]);
   section("activation scripts", [
     ...diff.activationScripts.added.map((name) => row("added", name)),
