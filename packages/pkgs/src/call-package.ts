@@ -28,21 +28,47 @@ export interface Overridable<Result, Args> {
 /** `callPackage`'s result: an object result becomes overridable; other values stay as they are. */
 export type WithOverride<Result, Args> = Result extends object ? (Result extends (...args: never[]) => unknown ? Result : Result & Overridable<Result, Args>) : Result;
 
+/**
+ * The target of an arguments view: the set and the overrides, which the one
+ * handler below reads, so that a call makes one object and one proxy, not a
+ * handler and closures of its own.
+ */
+class ArgumentsTarget {
+  constructor(
+    readonly set: object,
+    readonly overrides: Readonly<Record<PropertyKey, unknown>>,
+  ) {}
+
+  isOverridden(key: PropertyKey): boolean {
+    return Object.prototype.hasOwnProperty.call(this.overrides, key);
+  }
+
+  read(key: PropertyKey): unknown {
+    return this.isOverridden(key) ? this.overrides[key] : Reflect.get(this.set, key);
+  }
+
+  has(key: PropertyKey): boolean {
+    return this.isOverridden(key) || Reflect.has(this.set, key);
+  }
+}
+
+/** How every arguments view reads its target (which itself shows nothing of its own). */
+const argumentsHandler: ProxyHandler<ArgumentsTarget> = {
+  get: (target, key) => target.read(key),
+  has: (target, key) => target.has(key),
+  ownKeys: (target) => [...new Set([...Reflect.ownKeys(target.set), ...Reflect.ownKeys(target.overrides)])],
+  getOwnPropertyDescriptor: (target, key) => (target.has(key) ? { enumerable: true, configurable: true, get: () => target.read(key) } : undefined),
+  getPrototypeOf: () => null,
+};
+
 /** The arguments a package function receives: the set, with `overrides` taking precedence, read lazily. */
 function argumentsView<Args extends object>(set: object, overrides: Partial<Args>): Args {
-  const has = (key: PropertyKey): boolean => Object.prototype.hasOwnProperty.call(overrides, key);
-  return new Proxy(Object.create(null) as Args, {
-    get: (_target, key) => (has(key) ? (overrides as Record<PropertyKey, unknown>)[key] : Reflect.get(set, key)),
-    has: (_target, key) => has(key) || Reflect.has(set, key),
-    ownKeys: () => [...new Set([...Reflect.ownKeys(set), ...Reflect.ownKeys(overrides)])],
-    getOwnPropertyDescriptor: (_target, key) => (has(key) || Reflect.has(set, key) ? { enumerable: true, configurable: true, get: () => (has(key) ? (overrides as Record<PropertyKey, unknown>)[key] : Reflect.get(set, key)) } : undefined),
-  });
+  return new Proxy(new ArgumentsTarget(set, overrides as Readonly<Record<PropertyKey, unknown>>), argumentsHandler) as unknown as Args;
 }
 
 /** Adds `override` and `overrideArgs` to `result` (a copy: the function's own value is not changed). */
-function makeOverridable<Result, Args extends object>(result: Result, overrides: Partial<Args>, again: (update: ArgsUpdate<Args>) => unknown): WithOverride<Result, Args> {
+function makeOverridable<Result, Args extends object>(result: Result, overrides: Partial<Args>, override: (update: object) => object): WithOverride<Result, Args> {
   if (typeof result !== "object" || result === null) return result as WithOverride<Result, Args>;
-  const override = (update: object): object => again(update as ArgsUpdate<Args>) as object;
   if (isPackage(result)) {
     const pkg = withOverride(result, override);
     Object.defineProperty(pkg, "overrideArgs", { value: overrides });
@@ -72,8 +98,9 @@ export type CallPackage<Set extends object> = <Args extends object, Result>(fn: 
  */
 export function callPackageWith<Set extends object, Args extends object, Result>(set: Set, fn: (args: Args) => Result, overrides: Partial<Args> = {}): WithOverride<Result, Args> {
   const result = fn(argumentsView<Args>(set, overrides));
-  return makeOverridable<Result, Args>(result, overrides, (update) => {
-    const changed = typeof update === "function" ? update(argumentsView<Args>(set, overrides)) : update;
-    return callPackageWith(set, fn, { ...overrides, ...changed });
+  // `override` itself, not a wrapper around it: one closure per call.
+  return makeOverridable<Result, Args>(result, overrides, (update: object): object => {
+    const changed = typeof update === "function" ? (update as (args: Args) => Partial<Args>)(argumentsView<Args>(set, overrides)) : update;
+    return callPackageWith(set, fn, { ...overrides, ...changed }) as object;
   });
 }

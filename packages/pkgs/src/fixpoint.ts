@@ -25,7 +25,7 @@
  * Reads go as deep as memory allows: getters and layers record themselves
  * in `deep-evaluation.ts`, which takes over when the call stack overflows.
  */
-import { evaluateDeep, finishEvaluation, isOutermost, startEvaluation } from "./deep-evaluation.js";
+import { evaluateDeep, finishEvaluation, isOutermost, startEvaluation, type GetterEntry } from "./deep-evaluation.js";
 import { FixpointError } from "./errors.js";
 
 /** One layer: what it defines, given the final result and the result of the layers below. */
@@ -59,9 +59,51 @@ interface LayerState {
   provisional: object | undefined;
   /** The values read from `provisional` during this run, by name. */
   readonly readProvisional: Map<string, unknown>;
-  /** The values of its getters, once evaluated. */
-  /** `suspended`: its evaluation was interrupted by a stack overflow and waits to be resumed (see `deep-evaluation.ts`). */
-  readonly values: Map<string, { readonly value: unknown } | "evaluating" | "suspended">;
+  /** Its attributes read so far (once it is done), each with its value once evaluated. */
+  readonly cells: Map<string, AttributeCell>;
+}
+
+/** A lookup through a fixpoint: the proxies' `get` trap. */
+type Lookup = (top: number, target: object, key: string | symbol) => unknown;
+
+/**
+ * One attribute of one finished layer, and where its evaluation stands; while
+ * its getter runs, it is also the entry `deep-evaluation.ts` records. One
+ * object per attribute holds what several maps and closures held, since a
+ * package set makes one per package and each costs memory and time.
+ * `suspended`: its evaluation was interrupted by a stack overflow and waits
+ * to be resumed.
+ */
+class AttributeCell implements GetterEntry {
+  readonly kind = "getter";
+  state: "idle" | "evaluating" | "suspended" | "done";
+  value: unknown;
+  /** The view whose lookup evaluates it, which evaluates it again after a stack overflow. */
+  top = 0;
+
+  constructor(
+    readonly owner: LayerState,
+    readonly key: string,
+    /** Its getter, or `undefined` for a plain value (then `done` from the start). */
+    readonly getter: (() => unknown) | undefined,
+    value: unknown,
+    private readonly lookup: Lookup,
+  ) {
+    this.state = getter === undefined ? "done" : "idle";
+    this.value = value;
+  }
+
+  read(): unknown {
+    return this.lookup(this.top, this, this.key);
+  }
+
+  forget(): void {
+    if (this.state !== "done") this.state = "idle";
+  }
+
+  suspend(): void {
+    if (this.state !== "done") this.state = "suspended";
+  }
 }
 
 /** The lazy fixpoint of a list of layers. */
@@ -71,12 +113,15 @@ export class LayeredFixpoint {
   private readonly layers: LayerState[];
   /** For each view (by its top layer), the values it has looked up that can no longer change. */
   private readonly settled: Map<string, unknown>[];
+  /** {@link LayeredFixpoint.lookup}, bound once for the cells. */
+  private readonly lookupAt: Lookup;
 
   constructor(
     layers: readonly FixpointLayer[],
     private readonly options: FixpointOptions,
   ) {
-    this.layers = layers.map((layer) => ({ layer, state: "pending", result: undefined, readPast: new Set(), provisional: undefined, readProvisional: new Map(), values: new Map() }));
+    this.layers = layers.map((layer) => ({ layer, state: "pending", result: undefined, readPast: new Set(), provisional: undefined, readProvisional: new Map(), cells: new Map() }));
+    this.lookupAt = this.lookup.bind(this);
     this.settled = layers.map(() => new Map());
     this.final = this.view(this.layers.length - 1);
   }
@@ -188,39 +233,34 @@ export class LayeredFixpoint {
     if (index === undefined) return this.options.fallback?.names.includes(key) === true ? this.options.fallback.value(key) : undefined;
     const layer = this.layers[index] as LayerState;
     if (layer.state === "running") return this.provisionalValue(layer, key);
-    const result = layer.result as object;
     // A value found past a layer still running may not be the final one (see evaluate): keep it out of the cache.
     const final = this.noneRunning(index + 1, top);
-    const descriptor = Object.getOwnPropertyDescriptor(result, key) as PropertyDescriptor;
-    if (descriptor.get === undefined) {
-      if (final) settled.set(key, descriptor.value);
-      return descriptor.value;
+    let cell = layer.cells.get(key);
+    if (cell === undefined) {
+      const descriptor = Object.getOwnPropertyDescriptor(layer.result, key) as PropertyDescriptor;
+      cell = new AttributeCell(layer, key, descriptor.get, descriptor.value, this.lookupAt);
+      layer.cells.set(key, cell);
     }
-    const evaluated = layer.values.get(key);
-    if (evaluated === "evaluating" || evaluated === "suspended") throw new FixpointError(`infinite recursion: '${key}' (from ${layer.layer.label}) needs its own value`);
-    if (evaluated !== undefined) {
-      if (final) settled.set(key, evaluated.value);
-      return evaluated.value;
+    if (cell.state === "done") {
+      if (final) settled.set(key, cell.value);
+      return cell.value;
     }
-    const forget = (): void => {
-      if (typeof layer.values.get(key) === "string") layer.values.delete(key);
-    };
-    const suspend = (): void => {
-      if (typeof layer.values.get(key) !== "object") layer.values.set(key, "suspended");
-    };
+    if (cell.state !== "idle") throw new FixpointError(`infinite recursion: '${key}' (from ${layer.layer.label}) needs its own value`);
+    cell.top = top;
     // Recorded before it is marked, as in evaluate.
-    const depth = startEvaluation({ kind: "getter", owner: layer, key, read: () => this.lookup(top, _target, key), forget, suspend });
+    const depth = startEvaluation(cell);
     let value: unknown;
     try {
-      layer.values.set(key, "evaluating");
-      value = descriptor.get.call(this.options.gettersOnFinal ? this.final : result);
+      cell.state = "evaluating";
+      value = (cell.getter as () => unknown).call(this.options.gettersOnFinal ? this.final : layer.result);
     } catch (error) {
-      forget();
+      cell.forget();
       finishEvaluation(depth, error);
       throw error;
     }
     finishEvaluation(depth);
-    layer.values.set(key, { value });
+    cell.state = "done";
+    cell.value = value;
     if (final) settled.set(key, value);
     return value;
   }
