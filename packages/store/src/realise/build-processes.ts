@@ -12,7 +12,8 @@
  * environment, so only theirs is read; and since Linux hands out process
  * ids in turn, those are the ids from the builder's up to the newest one,
  * so only they are looked at at all (unless so many processes were made
- * meanwhile that the ids may have come round again).
+ * meanwhile that the ids may have come round again). When the machine made
+ * just one process since then, the builder itself, there is nothing to sweep.
  */
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
 
@@ -120,6 +121,8 @@ export function killBuildProcesses(pgid: number, scope: BuildProcessScope = {}):
   let killed = 0;
   signal(-pgid);
   if (scope.pidNamespace === true) return 0;
+  // The machine made one process since the builder was asked for, which was the builder: it started nothing to sweep for.
+  if (scope.createdBefore !== undefined && processesCreated() === scope.createdBefore + 1) return 0;
   for (let sweep = 0; sweep < SWEEPS; sweep++) {
     let found = 0;
     const range = idsSince(pgid, scope.createdBefore);
