@@ -39,11 +39,31 @@ export interface BuildProcessScope {
 /** `/proc/sys/kernel/pid_max`, read once: ids come round after this many (less the 300 Linux reserves). */
 let pidMax: number | undefined;
 
+/** `/proc/stat`, open for as long as this process runs: read again from its start, the kernel writes it anew. */
+let procStat: number | undefined;
+let procStatBuffer = Buffer.allocUnsafe(1 << 14);
+
+/** The text of `/proc/stat`, read through the descriptor kept open: an open and a close less, twice per build. */
+function readProcStat(): string {
+  procStat ??= openSync("/proc/stat", "r");
+  let length = 0;
+  for (;;) {
+    if (length === procStatBuffer.length) {
+      const larger = Buffer.allocUnsafe(length * 2);
+      procStatBuffer.copy(larger);
+      procStatBuffer = larger;
+    }
+    const read = readSync(procStat, procStatBuffer, length, procStatBuffer.length - length, length);
+    if (read === 0) return procStatBuffer.toString("latin1", 0, length);
+    length += read;
+  }
+}
+
 /** How many processes (and threads) this machine has made since boot (`processes` in `/proc/stat`), or `undefined` if unknown. */
 export function processesCreated(): number | undefined {
   let text: string;
   try {
-    text = readFileSync("/proc/stat", "latin1");
+    text = readProcStat();
   } catch {
     return undefined;
   }

@@ -258,7 +258,7 @@ function runBuilder(
     const events: BuilderEvents = {
       started: (builderPid, startTime) => {
         pid = builderPid;
-        request.store.locks.setBuilder([...request.drv.outputs.values()].map((output) => output.path), builderPid);
+        request.store.locks.setBuilder([...request.drv.outputs.values()].map((output) => output.path), builderPid, startTime);
         if (buildTop !== undefined && startTime !== undefined) scope = { ...scope, startTime };
         if (killWanted) kill();
       },
