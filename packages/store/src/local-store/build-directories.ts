@@ -11,7 +11,7 @@
  * making a directory and removing it again costs far more (a millisecond or
  * more) than the trivial build it serves, while a rename costs microseconds.
  */
-import { randomBytes } from "node:crypto";
+import { uniqueNamePart } from "./unique-name.js";
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, renameSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { deletePathRecursively, deletePathRecursivelyInBackground } from "./canonicalise.js";
@@ -42,7 +42,7 @@ export function makeBuildRoot(stateDir: string, name: string): string {
   const prefix = join(parent, `${name.slice(0, 40)}-`);
   const idle = idleRoots.get(parent)?.pop();
   if (idle !== undefined) {
-    const root = `${prefix}${randomBytes(6).toString("hex")}`;
+    const root = `${prefix}${uniqueNamePart()}`;
     try {
       renameSync(idle, root);
       return root;

@@ -11,6 +11,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
+import { uniqueNamePart } from "./unique-name.js";
 import { printAterm, drvReferences, type Drv, type DerivationGraph, type GraphSource, type Hash, type HashAlgorithm, hashFileSync, hashPathSync, hashTextSync, makeFixedOutputPath, parseStorePath, type FileIngestionMethod, lexists } from "@kiln/formats";
 import { canonicalisePathMetadata, deletePathRecursively } from "./canonicalise.js";
 import { currentLockOwner, PathLocks } from "./path-locks.js";
@@ -121,7 +122,7 @@ export class LocalStore implements StoreLocation {
 
   /** A fresh temporary name inside the store directory, on the same file system as the final path. */
   temporaryPath(label: string): string {
-    return join(this.storeDir, `.tmp-${randomBytes(6).toString("hex")}-${label}`);
+    return join(this.storeDir, `.tmp-${uniqueNamePart()}-${label}`);
   }
 
   /** Removes what is at `path` if it is not a valid path (the remains of an interrupted run). */

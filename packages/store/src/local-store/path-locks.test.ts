@@ -4,11 +4,13 @@
  * another holder; if the registration fails, neither is written and the
  * locks stay held until released as usual.
  */
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PathLocks } from "./path-locks.js";
+import { processStartTime } from "../realise/build-processes.js";
+import { currentLockOwner, PathLocks } from "./path-locks.js";
 import { StoreDatabase } from "./store-database.js";
 
 const OUT = "/store/00000000000000000000000000000000-out";
@@ -50,5 +52,21 @@ describe("releasing locks with a registration", () => {
     expect(other.tryAcquire([OUT])).toBe(false);
     locks.release([OUT]);
     expect(other.tryAcquire([OUT])).toBe(true);
+  });
+});
+
+describe("a builder recorded under a lock", () => {
+  it("with the start time its starter read, is stopped by the next holder once the lock's owner has died", async () => {
+    const locks = new PathLocks(database);
+    expect(locks.tryAcquire([OUT])).toBe(true);
+    const builder = spawn("sleep", ["300"], { detached: true, stdio: "ignore" });
+    const pid = builder.pid as number;
+    const exited = new Promise((resolve) => builder.once("exit", resolve));
+    locks.setBuilder([OUT], pid, processStartTime(pid));
+    // This process's rows as a dead process's: an owner id no running process has.
+    database.db.prepare("UPDATE Locks SET owner = ? WHERE path = ?").run(`${currentLockOwner().split(":")[0]}:2147483646:1`, OUT);
+    expect(new PathLocks(database).tryAcquire([OUT])).toBe(true);
+    await exited;
+    expect(builder.signalCode).toBe("SIGKILL");
   });
 });

@@ -119,10 +119,14 @@ export class PathLocks {
     }
   }
 
-  /** Records the process group of the builder working under these locks, so a later run can stop it if this process dies. */
-  setBuilder(paths: readonly string[], pid: number): void {
+  /**
+   * Records the process group of the builder working under these locks, so
+   * a later run can stop it if this process dies. `startTime`: the builder's
+   * start time, if its starter read it already (else it is read here).
+   */
+  setBuilder(paths: readonly string[], pid: number, startTime?: number): void {
     const update = this.database.statement("UPDATE Locks SET builder = ? WHERE path = ? AND owner = ?");
-    const builder = `${BOOT_ID}:${pid}:${processStartTime(pid) ?? "?"}`;
+    const builder = `${BOOT_ID}:${pid}:${startTime ?? processStartTime(pid) ?? "?"}`;
     this.database.db.transaction(() => {
       for (const path of paths) if (this.held.has(path)) update.run(builder, path, this.owner);
     }).immediate();

@@ -35,6 +35,19 @@ describe("build logs", () => {
     expect(log.lastLines()).toEqual(["first", "second", "third"]);
   });
 
+  it("go into their directory whether it is there already or not, replacing an earlier log of the same build", async () => {
+    const first = join(dir, "gh", "ijkl-y.drv");
+    const second = join(dir, "gh", "mnop-z.drv");
+    for (const [path, text] of [[first, "one\n"], [second, "two\n"], [first, "again\n"]] as const) {
+      const log = new BuildLog(path, () => {});
+      log.write(Buffer.from(text));
+      await log.close();
+      expect(log.writeError).toBeUndefined();
+    }
+    expect(readFileSync(first, "utf8")).toBe("again\n");
+    expect(readFileSync(second, "utf8")).toBe("two\n");
+  });
+
   it("report a file that cannot be made, and still hand the lines over", async () => {
     const blocker = join(dir, "not-a-directory");
     writeFileSync(blocker, "");

@@ -12,7 +12,8 @@
  * environment, so only theirs is read; and since Linux hands out process
  * ids in turn, those are the ids from the builder's up to the newest one,
  * so only they are looked at at all (unless so many processes were made
- * meanwhile that the ids may have come round again).
+ * meanwhile that the ids may have come round again). When the machine made
+ * just one process since then, the builder itself, there is nothing to sweep.
  */
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
 
@@ -38,11 +39,31 @@ export interface BuildProcessScope {
 /** `/proc/sys/kernel/pid_max`, read once: ids come round after this many (less the 300 Linux reserves). */
 let pidMax: number | undefined;
 
+/** `/proc/stat`, open for as long as this process runs: read again from its start, the kernel writes it anew. */
+let procStat: number | undefined;
+let procStatBuffer = Buffer.allocUnsafe(1 << 14);
+
+/** The text of `/proc/stat`, read through the descriptor kept open: an open and a close less, twice per build. */
+function readProcStat(): string {
+  procStat ??= openSync("/proc/stat", "r");
+  let length = 0;
+  for (;;) {
+    if (length === procStatBuffer.length) {
+      const larger = Buffer.allocUnsafe(length * 2);
+      procStatBuffer.copy(larger);
+      procStatBuffer = larger;
+    }
+    const read = readSync(procStat, procStatBuffer, length, procStatBuffer.length - length, length);
+    if (read === 0) return procStatBuffer.toString("latin1", 0, length);
+    length += read;
+  }
+}
+
 /** How many processes (and threads) this machine has made since boot (`processes` in `/proc/stat`), or `undefined` if unknown. */
 export function processesCreated(): number | undefined {
   let text: string;
   try {
-    text = readFileSync("/proc/stat", "latin1");
+    text = readProcStat();
   } catch {
     return undefined;
   }
@@ -120,6 +141,8 @@ export function killBuildProcesses(pgid: number, scope: BuildProcessScope = {}):
   let killed = 0;
   signal(-pgid);
   if (scope.pidNamespace === true) return 0;
+  // The machine made one process since the builder was asked for, which was the builder: it started nothing to sweep for.
+  if (scope.createdBefore !== undefined && processesCreated() === scope.createdBefore + 1) return 0;
   for (let sweep = 0; sweep < SWEEPS; sweep++) {
     let found = 0;
     const range = idsSince(pgid, scope.createdBefore);

@@ -20,8 +20,9 @@
  * - out: `{ id, type: "started", pid, stat }` (`stat`: its `/proc/<pid>/stat`,
  *   read before it can have been reaped), `{ id, type: "output", data }`
  *   (base64), `{ id, type: "exit" }` (the builder has ended; its pipes may
- *   still be held by what it left running), `{ id, type: "close", code,
- *   signal }` (its pipes are closed: the builder's outcome), or
+ *   still be held by what it left running; not sent when the pipes closed
+ *   in the same turn of the loop), `{ id, type: "close", code, signal }`
+ *   (the builder has ended and its pipes are closed: its outcome), or
  *   `{ id, type: "error", message }` (it could not be started).
  *
  * The realiser kills builders itself (a builder's process group, its sweep
@@ -70,16 +71,24 @@ export function builderSpawnerProgram(): void {
     const output = (chunk: Buffer): void => send({ id, type: "output", data: chunk.toString("base64") });
     stdout.on("data", output);
     stderr.on("data", output);
+    let closed = false;
     child.on("exit", () => {
       builders.delete(id);
-      send({ id, type: "exit" });
+      // Usually the pipes close with the builder, and "close" (which implies "exit") is the one message of its end:
+      // a message less per build. Only pipes still held after this turn of the loop get "exit" on its own.
+      setImmediate(() => {
+        if (!closed) send({ id, type: "exit" });
+      });
       // A process that escaped the realiser's sweeps may hold the pipes open; the build does not wait for it.
       setTimeout(() => {
         stdout.destroy();
         stderr.destroy();
       }, pipeGraceMs).unref();
     });
-    child.on("close", (code, signal) => send({ id, type: "close", code, signal }));
+    child.on("close", (code, signal) => {
+      closed = true;
+      send({ id, type: "close", code, signal });
+    });
   });
   process.on("disconnect", () => {
     for (const pid of builders.values()) {

@@ -70,7 +70,7 @@ type SpawnerMessage =
 /** The builder spawner of one realisation. */
 export class BuilderSpawner {
   private child: ChildProcess | undefined;
-  private readonly running = new Map<number, { events: BuilderEvents; drvPath: string }>();
+  private readonly running = new Map<number, { events: BuilderEvents; drvPath: string; exited: boolean }>();
   private nextId = 0;
   private closing: Promise<void> | undefined;
 
@@ -86,7 +86,7 @@ export class BuilderSpawner {
   spawn(drvPath: string, command: BuilderCommand, events: BuilderEvents): void {
     const child = this.process();
     const id = this.nextId++;
-    this.running.set(id, { events, drvPath });
+    this.running.set(id, { events, drvPath, exited: false });
     if (this.running.size === 1) this.hold(child, true);
     child.send({ id, command: command.command, args: command.args, env: command.env, cwd: command.cwd });
   }
@@ -151,10 +151,13 @@ export class BuilderSpawner {
         events.output(Buffer.from(message.data, "base64"));
         break;
       case "exit":
+        build.exited = true;
         events.exited();
         break;
       case "close":
         this.finish(message.id);
+        // Mostly the builder's only message of its end: its exit is heard here.
+        if (!build.exited) events.exited();
         events.closed(message.code, message.signal);
         break;
       case "error":

@@ -71,17 +71,39 @@ export interface BuildRequest {
   readonly maxSilentTime?: number | undefined;
   /** What starts the builder (see `builder-spawner.ts`); without it, this process starts it. */
   readonly spawner?: BuilderSpawner | undefined;
+  /**
+   * Inputs whose outputs are complete in place but may not be registered yet
+   * (see {@link BuildRequest.outputsInPlace}), by `.drv` path. An unsandboxed
+   * build may run on them; it registers its own outputs only after theirs.
+   */
+  readonly inputsInPlace?: ReadonlyMap<string, InputInPlace> | undefined;
+  /**
+   * Called once this build's outputs are complete at their paths (the
+   * builder and everything it started are gone, each output is a fresh
+   * canonical copy), before they are hashed and registered: the realiser
+   * starts the builds waiting on them then, and registration follows while
+   * they run. Not called for fixed outputs, whose hash is checked first.
+   */
+  readonly outputsInPlace?: (() => void) | undefined;
+}
+
+/** A finished build's outputs, in place, and its registration under way. */
+export interface InputInPlace {
+  readonly outputs: ReadonlyMap<string, string>;
+  /** Settles when the registration is done; rejects if it failed. */
+  readonly registered: Promise<void>;
 }
 
 
-/** The store paths a build uses directly: its sources and the outputs of its inputs it names. */
-function directInputs(store: LocalStore, drv: Drv): string[] {
+/** The store paths a build uses directly: its sources and the outputs of its inputs it names (valid, or in place and being registered). */
+function directInputs(store: LocalStore, drv: Drv, inPlace: ReadonlyMap<string, InputInPlace> | undefined): string[] {
   const roots: string[] = [...drv.inputSrcs];
   for (const [inputDrv, outputNames] of drv.inputDrvs) {
-    const outputs = store.database.derivationOutputs(inputDrv);
+    const pending = inPlace?.get(inputDrv)?.outputs;
+    const outputs = pending ?? store.database.derivationOutputs(inputDrv);
     for (const name of outputNames) {
       const path = outputs.get(name);
-      if (path === undefined || !store.isValid(path)) throw new BuildFailedError(`input '${inputDrv}' output '${name}' is not built`, inputDrv);
+      if (path === undefined || (pending === undefined && !store.isValid(path))) throw new BuildFailedError(`input '${inputDrv}' output '${name}' is not built`, inputDrv);
       roots.push(path);
     }
   }
@@ -236,7 +258,7 @@ function runBuilder(
     const events: BuilderEvents = {
       started: (builderPid, startTime) => {
         pid = builderPid;
-        request.store.locks.setBuilder([...request.drv.outputs.values()].map((output) => output.path), builderPid);
+        request.store.locks.setBuilder([...request.drv.outputs.values()].map((output) => output.path), builderPid, startTime);
         if (buildTop !== undefined && startTime !== undefined) scope = { ...scope, startTime };
         if (killWanted) kill();
       },
@@ -298,11 +320,32 @@ function checkFixedOutput(request: BuildRequest, path: string, logPath: string):
   return specified.algorithm === "sha256" && narHash !== undefined ? { ca, narHash } : { ca };
 }
 
+/**
+ * Waits until the inputs of `drv` that are in place are registered too. A
+ * failed registration fails this build: its input is not valid.
+ */
+async function inputsRegistered(drv: Drv, drvPath: string, inPlace: ReadonlyMap<string, InputInPlace> | undefined): Promise<void> {
+  if (inPlace === undefined || inPlace.size === 0) return;
+  for (const inputDrv of drv.inputDrvs.keys()) {
+    const input = inPlace.get(inputDrv);
+    if (input === undefined) continue;
+    try {
+      await input.registered;
+    } catch (error) {
+      throw new BuildFailedError(`input '${inputDrv}' of '${drvPath}' could not be registered: ${error instanceof Error ? error.message : String(error)}`, drvPath);
+    }
+  }
+}
+
 /** Builds one derivation and registers its outputs. Returns its output paths. */
 export async function buildDerivation(request: BuildRequest): Promise<Record<string, string>> {
   const { store, drv, drvPath, name } = request;
   const outputs = new Map([...drv.outputs].map(([output, { path }]) => [output, path]));
   const outputPaths = [...outputs.values()];
+  // Only an unsandboxed build of its own may start on inputs not registered yet: a sandbox, a build root
+  // and a check need the inputs' closure, which comes from their registration.
+  const early = request.sandbox === undefined && request.check === undefined && request.repair !== true && !isBuiltinBuilder(drv) && buildRootOf(drv) === undefined;
+  if (!early) await inputsRegistered(drv, drvPath, request.inputsInPlace);
   await store.locks.acquire(outputPaths, {
     signal: request.signal,
     onWait: () => request.emit({ type: "build-waiting", drvPath, name, reason: "another build (here or in another process) is making the same output" }),
@@ -316,7 +359,7 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
       return Object.fromEntries(outputs);
     }
     for (const path of outputPaths) store.removeInvalid(path);
-    const direct = directInputs(store, drv);
+    const direct = directInputs(store, drv, early ? request.inputsInPlace : undefined);
     let inputClosure: ReadonlySet<string> | undefined;
     const closure = (): ReadonlySet<string> => (inputClosure ??= store.closure(direct));
     assertInputsPresent(request.sandbox !== undefined ? closure() : direct, drvPath);
@@ -393,6 +436,13 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
       if (builtin) canonicalisePathMetadata(path);
       else installFreshCopy(store, made, path, `output '${output}'`, logPath, drvPath);
     }
+    if (request.outputsInPlace !== undefined && !isFixedOutput(drv) && !builtin) {
+      request.outputsInPlace();
+      // The builds started on these outputs reach their builders before this one hashes and registers.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // Registered after the inputs: a reference must be valid when its referrer is registered.
+    if (early) await inputsRegistered(drv, drvPath, request.inputsInPlace);
     const fixed = isFixedOutput(drv) ? checkFixedOutput(request, outputs.get("out") as string, logPath) : undefined;
     const ca = fixed?.ca;
     const infos: NewPathInfo[] = [];

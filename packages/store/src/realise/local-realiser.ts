@@ -13,7 +13,7 @@ import { LocalStore, type OpenStoreOptions } from "../local-store/local-store.js
 import { fetchSettingsFromEnvironment, type FetchSettings } from "../fetch/fetch-settings.js";
 import { BuildFailedError, HashMismatchError } from "./build-errors.js";
 import { NonDeterministicBuildError } from "./rebuild-check.js";
-import { buildDerivation, type SandboxSettings } from "./local-build.js";
+import { buildDerivation, type InputInPlace, type SandboxSettings } from "./local-build.js";
 import type { BuildFailure, Realiser, RealiseEvent, RealiseOptions, RealiseResult } from "./realiser.js";
 import { HOST_TOOL_SANDBOX_PATHS, findBubblewrap, findSlirp4netns, sandboxPathsFromEnv } from "./sandbox.js";
 import { sandboxShellMounts } from "./sandbox-shell.js";
@@ -212,6 +212,10 @@ export class LocalRealiser implements Realiser {
     const cores = this.options.cores ?? availableParallelism();
     const fetchSettings = this.options.fetchSettings ?? fetchSettingsFromEnvironment();
     const running = new Map<string, Promise<void>>();
+    // Builds whose builders are done and whose outputs are in place, still registering: they hold no job slot,
+    // and their dependents may start (unsandboxed ones at once; see `outputsInPlace` in local-build.ts).
+    const inPlace = new Map<string, InputInPlace>();
+    const released = new Set<string>();
     let finishedCount = 0;
     const abort = new AbortController();
     const signal = options.signal === undefined ? abort.signal : AbortSignal.any([options.signal, abort.signal]);
@@ -252,6 +256,21 @@ export class LocalRealiser implements Realiser {
       }
     };
 
+    /** Lets the builds waiting on `drvPath` go, once. */
+    const release = (drvPath: string): void => {
+      if (released.has(drvPath)) return;
+      released.add(drvPath);
+      for (const dependent of dependents.get(drvPath) ?? []) {
+        const left = (waitingOn.get(dependent) ?? 0) - 1;
+        if (!waitingOn.has(dependent)) continue;
+        waitingOn.set(dependent, left);
+        if (left === 0) ready.push(dependent);
+      }
+    };
+    const fill = (): void => {
+      while (!stopping && running.size - inPlace.size < jobs && ready.length > 0) start(ready.pop() as string);
+    };
+
     const start = (drvPath: string): void => {
       waitingOn.delete(drvPath);
       const name = nameOf(drvPath, store.storeDir);
@@ -261,17 +280,24 @@ export class LocalRealiser implements Realiser {
         this.warnedSharedNetwork = true;
         emit({ type: "message", level: "warning", text: SHARED_NETWORK_WARNING });
       }
-      const task = buildDerivation({ store, drvPath, drv, name, sandbox, cores, emit, signal, fetchSettings, repair: this.options.repair?.has(drvPath) === true, check: this.options.check?.has(drvPath) === true ? { keep: this.options.keepFailed === true } : undefined, timeout: options.timeout, maxSilentTime: options.maxSilentTime, spawner })
+      let registered: Promise<void> | undefined;
+      const outputsInPlace = (): void => {
+        if (registered === undefined || stopping) return;
+        const entry = { outputs: new Map([...drv.outputs].map(([output, { path }]) => [output, path])), registered };
+        inPlace.set(drvPath, entry);
+        release(drvPath);
+        fill();
+      };
+      const attempt = buildDerivation({ store, drvPath, drv, name, sandbox, cores, emit, signal, fetchSettings, repair: this.options.repair?.has(drvPath) === true, check: this.options.check?.has(drvPath) === true ? { keep: this.options.keepFailed === true } : undefined, timeout: options.timeout, maxSilentTime: options.maxSilentTime, spawner, inputsInPlace: inPlace, outputsInPlace });
+      // What the dependents started early wait on; a failure is theirs to report (or nobody's), never unhandled.
+      registered = attempt.then(() => undefined);
+      registered.catch(() => {});
+      const task = attempt
         .then((made) => {
           built.push(drvPath);
           outputs.set(drvPath, made);
           emit({ type: "build-finished", drvPath, name, outputs: made });
-          for (const dependent of dependents.get(drvPath) ?? []) {
-            const left = (waitingOn.get(dependent) ?? 0) - 1;
-            if (!waitingOn.has(dependent)) continue;
-            waitingOn.set(dependent, left);
-            if (left === 0) ready.push(dependent);
-          }
+          release(drvPath);
         })
         .catch((error: unknown) => {
           // A build killed because another failed, or because the caller stopped everything, is not a failure of its own.
@@ -290,6 +316,7 @@ export class LocalRealiser implements Realiser {
           }
         })
         .finally(() => {
+          inPlace.delete(drvPath);
           running.delete(drvPath);
           finishedCount++;
           progress();
@@ -300,7 +327,7 @@ export class LocalRealiser implements Realiser {
 
     while ((ready.length > 0 && !stopping) || running.size > 0) {
       options.signal?.throwIfAborted();
-      while (!stopping && running.size < jobs && ready.length > 0) start(ready.pop() as string);
+      fill();
       if (running.size > 0) await Promise.race(running.values());
     }
     if (!stopping && waitingOn.size > 0 && failed.length === 0) {

@@ -41,7 +41,9 @@ export function copyOutputTree(from: string, to: string): void {
     for (const entry of readDirectory(from, stats)) copyOutputTree(join(from, entry), join(to, entry));
     chmodSync(to, 0o555);
   } else if (stats.isFile()) {
+    // Its times were set through its descriptor.
     copyFile(from, to, stats);
+    return;
   } else {
     throw new OutputCopyError(`'${from}' is ${kindOf(stats)}; only regular files, directories and symlinks can be in a store path`, from);
   }

@@ -16,7 +16,7 @@ import type { NonDeterminism } from "./rebuild-check.js";
 
 /** Options every realiser understands (some may ignore a few). */
 export interface RealiseOptions {
-  /** How many builds may run at once. Defaults to the number of cores. */
+  /** How many builders may run at once (a build that is registering its outputs holds no slot). Defaults to the number of cores. */
   readonly jobs?: number;
   /** Go on with independent builds after one fails. */
   readonly keepGoing?: boolean;

@@ -94,6 +94,17 @@ describe("the builder spawner", () => {
     expect(spawnerProcesses()).toEqual([]);
   });
 
+  it("a builder that ends leaving a process outside its session holding its output pipes succeeds, and that process is stopped", async () => {
+    const pids = join(t.root, "escaped");
+    const d = sh("spawned-held-pipes", `: ${padding("held")}; setsid sleep 300 & echo $! > ${pids}; echo built > "$out"`);
+    const result = await t.realise([d]);
+    expect(result.failed).toEqual([]);
+    expect(readFileSync(d.outPath, "utf8")).toBe("built\n");
+    const escaped = Number(readFileSync(pids, "utf8").trim());
+    expect(running(escaped)).toBe(false);
+    expect(spawnerProcesses()).toEqual([]);
+  });
+
   it("when the spawner is killed mid-build, every running build fails with its error, its builder is stopped and nothing is registered", async () => {
     const started = (name: string): string => join(t.root, `${name}.pid`);
     const slow = (name: string): Derivation => sh(name, `mkdir -p "$out"; echo partial > "$out/a"; echo $$ > ${started(name)}.tmp; mv ${started(name)}.tmp ${started(name)}; sleep 300; echo done > "$out/b"`);
