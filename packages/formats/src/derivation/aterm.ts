@@ -7,16 +7,26 @@
  * every other byte, control characters included, is written raw. One quirk
  * of Nix is kept: the system is written without any escaping at all.
  */
-import { compareUtf8 } from "../util/compare-utf8.js";
+import { sortUtf8 } from "../util/compare-utf8.js";
 import type { Drv } from "./drv.js";
 
-const NEEDS_ESCAPE = /["\\\n\r\t]/;
+const ESCAPED = /["\\\n\r\t]/g;
 const ESCAPES: Record<string, string> = { '"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+/** Whether `text` holds a character the ATerm printer escapes: a loop V8 compiles inline beats a regular expression's call. */
+function needsEscape(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    // `"` 34, `\` 92, tab 9, newline 10, carriage return 13.
+    if (code === 34 || code === 92 || (code <= 13 && (code === 9 || code === 10 || code === 13))) return true;
+  }
+  return false;
+}
 
 /** Quotes a string as Nix's ATerm printer does. */
 export function escapeAtermString(text: string): string {
-  if (!NEEDS_ESCAPE.test(text)) return `"${text}"`;
-  return `"${text.replace(/["\\\n\r\t]/g, (character) => ESCAPES[character] ?? character)}"`;
+  if (!needsEscape(text)) return `"${text}"`;
+  return `"${text.replace(ESCAPED, (character) => ESCAPES[character] ?? character)}"`;
 }
 
 function printStringList(items: Iterable<string>): string {
@@ -31,7 +41,7 @@ function printStringList(items: Iterable<string>): string {
 }
 
 function sortedKeys<T>(map: ReadonlyMap<string, T>): string[] {
-  return [...map.keys()].sort(compareUtf8);
+  return sortUtf8([...map.keys()]);
 }
 
 /** The `[("path",["out"]),…]` list of input derivations (or of their hashes modulo), sorted. */
@@ -42,7 +52,7 @@ function printInputDrvs(inputDrvs: ReadonlyMap<string, readonly string[]>): stri
     if (!first) out += ",";
     first = false;
     const names = inputDrvs.get(path) ?? [];
-    out += `(${escapeAtermString(path)},${printStringList(names.length > 1 ? [...new Set(names)].sort(compareUtf8) : names)})`;
+    out += `(${escapeAtermString(path)},${printStringList(names.length > 1 ? sortUtf8([...new Set(names)]) : names)})`;
   }
   return out;
 }
@@ -61,29 +71,46 @@ export interface PrintAtermOptions {
 /**
  * Prints the variants of one derivation's ATerm (masked, modulo its inputs,
  * final) from pieces sorted and escaped once: the sources/system/builder/args
- * section, the sorted output names, and the escaped environment entries that
- * are not outputs. `derivation()` prints three variants of each derivation it
- * makes; the pieces live only as long as the printer, so nothing of them is
- * kept beside the derivation.
+ * section, the sorted output names, and the environment as the text between
+ * its output variables (the only entries that differ between variants).
+ * `derivation()` prints three variants of each derivation it makes, so each
+ * variant is a few concatenations of shared pieces; the pieces live only as
+ * long as the printer, so nothing of them is kept beside the derivation.
  */
 export class AtermPrinter {
   private readonly middle: string;
   private readonly outputNames: readonly string[];
-  /** Sorted environment keys, each with its escaped `("key","value")` unless it names an output. */
-  private readonly env: readonly { readonly key: string; readonly escapedKey: string; readonly printed: string | undefined }[];
+  /** The environment's text around its output variables: one more piece than there are of those. */
+  private readonly envPieces: readonly string[];
+  /** The environment's output variables in order, each as `(` + its escaped name + `,` (with a leading comma unless first). */
+  private readonly envOutputs: readonly { readonly key: string; readonly opening: string }[];
   /** The inputs last printed and their text: the masked and the modulo variants print the same inputs. */
   private lastInputs: ReadonlyMap<string, readonly string[]> | undefined;
   private lastInputsText = "";
 
   constructor(private readonly drv: Drv) {
     // Nix writes the platform without escaping it (its `printUnquotedString`), unlike every other string.
-    const sources = drv.inputSrcs.length > 1 ? [...new Set(drv.inputSrcs)].sort(compareUtf8) : drv.inputSrcs;
+    const sources = drv.inputSrcs.length > 1 ? sortUtf8([...new Set(drv.inputSrcs)]) : drv.inputSrcs;
     this.middle = `${printStringList(sources)},"${drv.system}",${escapeAtermString(drv.builder)},${printStringList(drv.args)}`;
     this.outputNames = sortedKeys(drv.outputs);
-    this.env = sortedKeys(drv.env).map((key) => {
-      const escapedKey = escapeAtermString(key);
-      return { key, escapedKey, printed: drv.outputs.has(key) ? undefined : `(${escapedKey},${escapeAtermString(drv.env.get(key) ?? "")})` };
-    });
+    const envPieces: string[] = [];
+    const envOutputs: { key: string; opening: string }[] = [];
+    let piece = "";
+    let first = true;
+    for (const key of sortedKeys(drv.env)) {
+      const opening = `${first ? "" : ","}(${escapeAtermString(key)},`;
+      first = false;
+      if (drv.outputs.has(key)) {
+        envPieces.push(piece);
+        envOutputs.push({ key, opening });
+        piece = "";
+      } else {
+        piece += `${opening}${escapeAtermString(drv.env.get(key) ?? "")})`;
+      }
+    }
+    envPieces.push(piece);
+    this.envPieces = envPieces;
+    this.envOutputs = envOutputs;
   }
 
   /** The ATerm text of the derivation as it is now (output paths and their variables are read afresh). */
@@ -99,19 +126,15 @@ export class AtermPrinter {
       first = false;
       out += `(${escapeAtermString(name)},${mask ? '""' : escapeAtermString(output.path)},${escapeAtermString(output.hashAlgo)},${escapeAtermString(output.hash)})`;
     }
-    out += "],[";
     const inputDrvs = options.inputDrvsOverride ?? drv.inputDrvs;
     if (inputDrvs !== this.lastInputs) {
       this.lastInputs = inputDrvs;
       this.lastInputsText = printInputDrvs(inputDrvs);
     }
-    out += `${this.lastInputsText}],${this.middle},[`;
-    first = true;
-    for (const entry of this.env) {
-      if (!first) out += ",";
-      first = false;
-      // Output variables are the only entries that differ between variants.
-      out += entry.printed ?? `(${entry.escapedKey},${mask ? '""' : escapeAtermString(drv.env.get(entry.key) ?? "")})`;
+    out += `],[${this.lastInputsText}],${this.middle},[${this.envPieces[0] ?? ""}`;
+    for (let i = 0; i < this.envOutputs.length; i++) {
+      const { key, opening } = this.envOutputs[i] as { key: string; opening: string };
+      out += `${opening}${mask ? '""' : escapeAtermString(drv.env.get(key) ?? "")})${this.envPieces[i + 1] ?? ""}`;
     }
     return `${out}])`;
   }

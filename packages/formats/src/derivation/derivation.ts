@@ -7,7 +7,7 @@
  * paths and the `.drv` path, and registers those paths so that strings
  * mentioning them carry them as dependencies.
  */
-import { compareUtf8 } from "../util/compare-utf8.js";
+import { sortUtf8 } from "../util/compare-utf8.js";
 import { hashString, isHashAlgorithm, parseHashAllowEmpty, type HashAlgorithm } from "../store/hash.js";
 import { getStoreDir } from "../store/current-store-dir.js";
 import {
@@ -229,7 +229,7 @@ function gatherAttributes(attrs: Readonly<Record<string, unknown>>, derivationNa
   const gathered: Gathered = { outputs: singleOutput("out"), env: new Map(), args: [], json: [] };
   // One site for every attribute, its name changed as the walk goes: coercions read it, none keeps it.
   const site: { -readonly [Key in keyof CoercionSite]: CoercionSite[Key] } = { derivationName, attribute: "", context, storeDir };
-  for (const key of Object.keys(attrs).sort(compareUtf8)) {
+  for (const key of sortUtf8(Object.keys(attrs))) {
     const value = attrs[key];
     if (key === "__ignoreNulls" || value === undefined || (ignoreNulls && value === null)) continue;
     site.attribute = key;
@@ -265,17 +265,37 @@ function gatherAttributes(attrs: Readonly<Record<string, unknown>>, derivationNa
   return gathered;
 }
 
-/** Resolves the collected context into `inputDrvs` and `inputSrcs`, as `derivationStrict` does. */
+/**
+ * Resolves the collected context into `inputDrvs` and `inputSrcs`, as `derivationStrict` does.
+ * The input derivations come sorted, as the `.drv` file lists them.
+ */
 function resolveInputs(context: StringContext, storeDir: string): { inputDrvs: Map<string, readonly string[]>; inputSrcs: Set<string> } {
+  const inputSrcs = new Set<string>(context.sources.keys());
+  // Nearly always only outputs are used: their names are already gathered per input, with nothing to merge.
+  const inputDrvs = context.derivations.size === 0 ? inputsFromOutputs(context) : inputsWithClosures(context, inputSrcs, storeDir);
+  const sorted = new Map<string, readonly string[]>();
+  for (const path of sortUtf8([...inputDrvs.keys()])) {
+    const names = inputDrvs.get(path) as ReadonlySet<string>;
+    sorted.set(path, names.size === 1 ? singleOutput(names.values().next().value as string) : sortUtf8([...names]));
+  }
+  return { inputDrvs: sorted, inputSrcs };
+}
+
+function inputsFromOutputs(context: StringContext): Map<string, ReadonlySet<string>> {
+  const inputDrvs = new Map<string, ReadonlySet<string>>();
+  for (const [drvPath, { names }] of context.outputs) inputDrvs.set(drvPath, names);
+  return inputDrvs;
+}
+
+/** The input derivations when `.drv` paths were used as strings: each brings its whole closure into `inputSrcs` too. */
+function inputsWithClosures(context: StringContext, inputSrcs: Set<string>, storeDir: string): Map<string, ReadonlySet<string>> {
   const inputDrvs = new Map<string, Set<string>>();
-  const inputSrcs = new Set<string>();
   const addOutputs = (drvPath: string, names: Iterable<string>): void => {
     let known = inputDrvs.get(drvPath);
     if (known === undefined) inputDrvs.set(drvPath, (known = new Set()));
     for (const name of names) known.add(name);
   };
   for (const [drvPath, { names }] of context.outputs) addOutputs(drvPath, names);
-  for (const path of context.sources.keys()) inputSrcs.add(path);
   // A `.drv` path used as a string brings its whole closure: every path in it is
   // a source, and every derivation in it is an input with all its outputs.
   const pending = [...context.derivations.keys()];
@@ -294,9 +314,7 @@ function resolveInputs(context: StringContext, storeDir: string): { inputDrvs: M
       pending.push(...entry.references);
     }
   }
-  const sorted = new Map<string, readonly string[]>();
-  for (const [path, names] of inputDrvs) sorted.set(path, names.size === 1 ? singleOutput(names.values().next().value as string) : [...names].sort(compareUtf8));
-  return { inputDrvs: sorted, inputSrcs };
+  return inputDrvs;
 }
 
 const NO_SOURCES: readonly string[] = Object.freeze([]);
@@ -401,7 +419,7 @@ export function derivation<const Outputs extends readonly string[] = readonly ["
     }
     aterm = printer.print();
     // What the derivation keeps: the same contents in compact maps (the printer goes on reading the ones it was made from).
-    drv = { outputs: CompactMap.of(outputs), inputDrvs: CompactMap.of(inputDrvs), inputSrcs: sources, system, builder, args, env: CompactMap.of(env) };
+    drv = { outputs: CompactMap.of(outputs), inputDrvs: CompactMap.of(inputDrvs), inputSrcs: sources, system, builder, args, env: CompactMap.sorted(env) };
     // Dependents hash this derivation modulo its inputs: reuse the inputs' hashes already gathered.
     hashModulo = hashWithInputsModulo(drv, inputs, false, printer);
   }

@@ -78,15 +78,25 @@ export function makeStorePath(type: string, hash: Hash, name: string, storeDir: 
   const fingerprint = `${type}:${hash.algorithm}:${hash.toBase16()}:${storeDir}:${name}`;
   // The digest as Latin-1 text: one character per byte, with no Buffer to allocate for a hash read once.
   const digest = hashToLatin1("sha256", fingerprint);
-  const compressed = new Uint8Array(20);
+  // Folded into one buffer that every call reuses: the bytes are read at once, into the path's text.
+  const compressed = COMPRESSED;
+  compressed.fill(0);
   for (let i = 0; i < digest.length; i++) compressed[i % 20] = (compressed[i % 20] ?? 0) ^ digest.charCodeAt(i);
   return `${storeDir}/${encodeNixBase32(compressed)}-${name}`;
 }
 
+/** The 160 bits of a store path's hash part, while {@link makeStorePath} computes them. */
+const COMPRESSED = new Uint8Array(20);
+
 /** The type string for a path with references: `kind:ref1:ref2[:self]`, references sorted. */
 export function makeTypeWithReferences(kind: string, references: Iterable<string>, hasSelfReference = false): string {
   let type = kind;
-  for (const reference of [...new Set(references)].sort()) type += `:${reference}`;
+  let previous: string | undefined;
+  // Sorted, each once: a repeated reference sorts next to itself.
+  for (const reference of [...references].sort()) {
+    if (reference !== previous) type += `:${reference}`;
+    previous = reference;
+  }
   if (hasSelfReference) type += ":self";
   return type;
 }
