@@ -87,6 +87,10 @@ export class AtermPrinter {
   /** The inputs last printed and their text: the masked and the modulo variants print the same inputs. */
   private lastInputs: ReadonlyMap<string, readonly string[]> | undefined;
   private lastInputsText = "";
+  /** The masked outputs and environment: masking prints every output path and variable as `""`, so they never change. */
+  private masked: OutputsText | undefined = undefined;
+  /** The unmasked ones last printed, and the values they were printed from. */
+  private lastUnmasked: { readonly values: string[]; readonly text: OutputsText } | undefined = undefined;
 
   constructor(private readonly drv: Drv) {
     // Nix writes the platform without escaping it (its `printUnquotedString`), unlike every other string.
@@ -115,29 +119,66 @@ export class AtermPrinter {
 
   /** The ATerm text of the derivation as it is now (output paths and their variables are read afresh). */
   print(options: PrintAtermOptions = {}): string {
-    const drv = this.drv;
     const mask = options.maskOutputs === true;
-    let out = "Derive([";
-    let first = true;
-    for (const name of this.outputNames) {
-      const output = drv.outputs.get(name);
-      if (output === undefined) continue;
-      if (!first) out += ",";
-      first = false;
-      out += `(${escapeAtermString(name)},${mask ? '""' : escapeAtermString(output.path)},${escapeAtermString(output.hashAlgo)},${escapeAtermString(output.hash)})`;
-    }
-    const inputDrvs = options.inputDrvsOverride ?? drv.inputDrvs;
+    const inputDrvs = options.inputDrvsOverride ?? this.drv.inputDrvs;
     if (inputDrvs !== this.lastInputs) {
       this.lastInputs = inputDrvs;
       this.lastInputsText = printInputDrvs(inputDrvs);
     }
-    out += `],[${this.lastInputsText}],${this.middle},[${this.envPieces[0] ?? ""}`;
+    const { outputs, env } = mask ? (this.masked ??= this.printOutputs(true)) : this.unmasked();
+    return `Derive([${outputs}],[${this.lastInputsText}],${this.middle},[${env}])`;
+  }
+
+  /** The outputs and environment as printed unmasked; kept while the output paths and their variables stay as they were. */
+  private unmasked(): OutputsText {
+    const last = this.lastUnmasked;
+    if (last !== undefined && this.readsAsBefore(last.values)) return last.text;
+    const values: string[] = [];
+    this.readsAsBefore(values);
+    const text = this.printOutputs(false);
+    this.lastUnmasked = { values, text };
+    return text;
+  }
+
+  /**
+   * Whether what unmasked printing reads (each output's path, hash algorithm and hash, then each output variable)
+   * is `values`; an empty `values` is filled with it instead.
+   */
+  private readsAsBefore(values: string[]): boolean {
+    const drv = this.drv;
+    const fill = values.length === 0;
+    let at = 0;
+    const same = (value: string): boolean => (fill ? values.push(value) > 0 : values[at++] === value);
+    for (const name of this.outputNames) {
+      const output = drv.outputs.get(name);
+      if (!same(output?.path ?? "\0") || !same(output?.hashAlgo ?? "") || !same(output?.hash ?? "")) return false;
+    }
+    for (const { key } of this.envOutputs) if (!same(drv.env.get(key) ?? "\0")) return false;
+    return true;
+  }
+
+  private printOutputs(mask: boolean): OutputsText {
+    const drv = this.drv;
+    let outputs = "";
+    for (const name of this.outputNames) {
+      const output = drv.outputs.get(name);
+      if (output === undefined) continue;
+      if (outputs !== "") outputs += ",";
+      outputs += `(${escapeAtermString(name)},${mask ? '""' : escapeAtermString(output.path)},${escapeAtermString(output.hashAlgo)},${escapeAtermString(output.hash)})`;
+    }
+    let env = this.envPieces[0] ?? "";
     for (let i = 0; i < this.envOutputs.length; i++) {
       const { key, opening } = this.envOutputs[i] as { key: string; opening: string };
-      out += `${opening}${mask ? '""' : escapeAtermString(drv.env.get(key) ?? "")})${this.envPieces[i + 1] ?? ""}`;
+      env += `${opening}${mask ? '""' : escapeAtermString(drv.env.get(key) ?? "")})${this.envPieces[i + 1] ?? ""}`;
     }
-    return `${out}])`;
+    return { outputs, env };
   }
+}
+
+/** The parts of a `.drv`'s text that masking changes: its outputs list and its environment. */
+interface OutputsText {
+  readonly outputs: string;
+  readonly env: string;
 }
 
 /** Prints a derivation as the ATerm text of its `.drv` file. */

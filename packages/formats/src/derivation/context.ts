@@ -224,7 +224,7 @@ export class StringContext {
   /** Adds output `output` of `derivation`. */
   addOutput(derivation: ContextDerivation, output: string): void {
     const known = this.outputs.get(derivation.drvPath);
-    if (known === undefined) this.outputs.set(derivation.drvPath, { derivation, names: new Set([output]) });
+    if (known === undefined) this.outputs.set(derivation.drvPath, { derivation, names: new Set<string>().add(output) });
     else known.names.add(output);
   }
 

@@ -8,12 +8,12 @@
  * mentioning them carry them as dependencies.
  */
 import { sortUtf8 } from "../util/compare-utf8.js";
-import { hashString, isHashAlgorithm, parseHashAllowEmpty, type HashAlgorithm } from "../store/hash.js";
+import { isHashAlgorithm, parseHashAllowEmpty, type HashAlgorithm } from "../store/hash.js";
 import { getStoreDir } from "../store/current-store-dir.js";
 import {
   computeTextPath,
   makeFixedOutputPath,
-  makeOutputPath,
+  outputPathFromHex,
   outputPathName,
   storePathNameProblem,
   type FileIngestionMethod,
@@ -25,7 +25,8 @@ import { ADD_OWN_CONTEXT, lookupContextEntry, registerContextEntry, StringContex
 import { CompactMap } from "./compact-map.js";
 import { DerivationError } from "./derivation-error.js";
 import type { Drv, DrvOutput } from "./drv.js";
-import { hashDerivationModulo, hashWithInputsModulo, inputsModulo, type HashModulo } from "./hash-modulo.js";
+import { hashDerivationModulo, hashHexWithInputsModulo, inputsModulo, type HashModulo } from "./hash-modulo.js";
+import { UniformHashModulo } from "./uniform-hash-modulo.js";
 import { reportWarning } from "../warnings.js";
 import { noteDerivationForProfile } from "../evaluation/evaluation-profile.js";
 
@@ -269,23 +270,26 @@ function gatherAttributes(attrs: Readonly<Record<string, unknown>>, derivationNa
  * Resolves the collected context into `inputDrvs` and `inputSrcs`, as `derivationStrict` does.
  * The input derivations come sorted, as the `.drv` file lists them.
  */
-function resolveInputs(context: StringContext, storeDir: string): { inputDrvs: Map<string, readonly string[]>; inputSrcs: Set<string> } {
-  const inputSrcs = new Set<string>(context.sources.keys());
+function resolveInputs(context: StringContext, storeDir: string): { inputDrvs: Map<string, readonly string[]>; inputSrcs: ReadonlySet<string> } {
   // Nearly always only outputs are used: their names are already gathered per input, with nothing to merge.
-  const inputDrvs = context.derivations.size === 0 ? inputsFromOutputs(context) : inputsWithClosures(context, inputSrcs, storeDir);
-  const sorted = new Map<string, readonly string[]>();
-  for (const path of sortUtf8([...inputDrvs.keys()])) {
-    const names = inputDrvs.get(path) as ReadonlySet<string>;
-    sorted.set(path, names.size === 1 ? singleOutput(names.values().next().value as string) : sortUtf8([...names]));
+  if (context.derivations.size === 0) {
+    const inputDrvs = new Map<string, readonly string[]>();
+    for (const path of sortUtf8([...context.outputs.keys()])) inputDrvs.set(path, outputList((context.outputs.get(path) as { names: ReadonlySet<string> }).names));
+    return { inputDrvs, inputSrcs: context.sources.size === 0 ? NO_PATHS : new Set(context.sources.keys()) };
   }
+  const inputSrcs = new Set<string>(context.sources.keys());
+  const inputDrvs = inputsWithClosures(context, inputSrcs, storeDir);
+  const sorted = new Map<string, readonly string[]>();
+  for (const path of sortUtf8([...inputDrvs.keys()])) sorted.set(path, outputList(inputDrvs.get(path) as ReadonlySet<string>));
   return { inputDrvs: sorted, inputSrcs };
 }
 
-function inputsFromOutputs(context: StringContext): Map<string, ReadonlySet<string>> {
-  const inputDrvs = new Map<string, ReadonlySet<string>>();
-  for (const [drvPath, { names }] of context.outputs) inputDrvs.set(drvPath, names);
-  return inputDrvs;
+/** The output names of an input, sorted: one output (the usual case) is a list shared by every derivation. */
+function outputList(names: ReadonlySet<string>): readonly string[] {
+  return names.size === 1 ? singleOutput(names.values().next().value as string) : sortUtf8([...names]);
 }
+
+const NO_PATHS: ReadonlySet<string> = new Set();
 
 /** The input derivations when `.drv` paths were used as strings: each brings its whole closure into `inputSrcs` too. */
 function inputsWithClosures(context: StringContext, inputSrcs: Set<string>, storeDir: string): Map<string, ReadonlySet<string>> {
@@ -411,9 +415,10 @@ export function derivation<const Outputs extends readonly string[] = readonly ["
     drv = makeDrv(outputs);
     const printer = new AtermPrinter(drv);
     const inputs = inputsModulo(drv, (drvPath: string): HashModulo => inputHashModulo(drvPath, storeDir, context));
-    const masked = hashWithInputsModulo(drv, inputs, true, printer);
+    const maskedHex = hashHexWithInputsModulo(inputs, true, printer);
     for (const output of gathered.outputs) {
-      const path = makeOutputPath(output, masked.get(output) ?? hashString("sha256", ""), name, storeDir);
+      // Each output's path name was checked above.
+      const path = outputPathFromHex(output, maskedHex, name, storeDir);
       outputs.set(output, { path, hashAlgo: "", hash: "" });
       gathered.env.set(output, path);
     }
@@ -421,7 +426,7 @@ export function derivation<const Outputs extends readonly string[] = readonly ["
     // What the derivation keeps: the same contents in compact maps (the printer goes on reading the ones it was made from).
     drv = { outputs: CompactMap.of(outputs), inputDrvs: CompactMap.of(inputDrvs), inputSrcs: sources, system, builder, args, env: CompactMap.sorted(env) };
     // Dependents hash this derivation modulo its inputs: reuse the inputs' hashes already gathered.
-    hashModulo = hashWithInputsModulo(drv, inputs, false, printer);
+    hashModulo = new UniformHashModulo(drv.outputs, hashHexWithInputsModulo(inputs, false, printer));
   }
   const drvPath = computeTextPath(`${name}.drv`, aterm, [...inputSrcs, ...inputDrvs.keys()], storeDir);
   return new Derivation<Outputs[number]>(name, drvPath, drv, gathered.outputs as Outputs[number][], hashModulo, storeDir, attrs);
