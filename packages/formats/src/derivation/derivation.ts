@@ -184,7 +184,7 @@ interface Gathered {
   outputHashMode?: FileIngestionMethod;
   outputs: readonly string[];
   readonly env: Map<string, string>;
-  readonly args: string[];
+  args: readonly string[];
   readonly json: string[];
 }
 
@@ -222,12 +222,15 @@ function stringWithoutContext(value: unknown, site: CoercionSite): string {
   return text;
 }
 
+/** The arguments of a derivation without any: one list every such derivation shares. */
+const NO_ARGS: readonly string[] = Object.freeze([]);
+
 /** Walks the attributes in Nix's order (sorted names), filling environment, arguments and special fields. */
 function gatherAttributes(attrs: Readonly<Record<string, unknown>>, derivationName: string, context: StringContext, storeDir: string): Gathered {
   const structured = attrs["__structuredAttrs"] === true;
   const ignoreNulls = attrs["__ignoreNulls"] === true;
   // The default outputs are one frozen list that every derivation shares.
-  const gathered: Gathered = { outputs: singleOutput("out"), env: new Map(), args: [], json: [] };
+  const gathered: Gathered = { outputs: singleOutput("out"), env: new Map(), args: NO_ARGS, json: [] };
   // One site for every attribute, its name changed as the walk goes: coercions read it, none keeps it.
   const site: { -readonly [Key in keyof CoercionSite]: CoercionSite[Key] } = { derivationName, attribute: "", context, storeDir };
   for (const key of sortUtf8(Object.keys(attrs))) {
@@ -236,7 +239,10 @@ function gatherAttributes(attrs: Readonly<Record<string, unknown>>, derivationNa
     site.attribute = key;
     if (key === "args") {
       if (!Array.isArray(value)) throw new DerivationError(`derivation '${derivationName}': attribute 'args' must be a list`);
-      for (const element of value) gathered.args.push(coerceToString(element, site));
+      // Made at its final size: the derivation keeps it, and an array grown by push keeps spare room.
+      const args = new Array<string>(value.length);
+      for (let i = 0; i < value.length; i++) args[i] = coerceToString(value[i], site);
+      gathered.args = args;
       continue;
     }
     if (structured) {
