@@ -84,9 +84,11 @@ export class AtermPrinter {
   private readonly envPieces: readonly string[];
   /** The environment's output variables in order, each as `(` + its escaped name + `,` (with a leading comma unless first). */
   private readonly envOutputs: readonly { readonly key: string; readonly opening: string }[];
-  /** The inputs last printed and their text: the masked and the modulo variants print the same inputs. */
-  private lastInputs: ReadonlyMap<string, readonly string[]> | undefined;
-  private lastInputsText = "";
+  /**
+   * The inputs printed and their text, for the two sets of inputs printed last: the masked and the modulo variants
+   * print the same inputs (the hashes modulo), and the final one between them prints the real ones.
+   */
+  private inputsTexts: { inputs: ReadonlyMap<string, readonly string[]>; text: string }[] = [];
   /** The masked outputs and environment: masking prints every output path and variable as `""`, so they never change. */
   private masked: OutputsText | undefined = undefined;
   /** The unmasked ones last printed, and the values they were printed from. */
@@ -121,12 +123,14 @@ export class AtermPrinter {
   print(options: PrintAtermOptions = {}): string {
     const mask = options.maskOutputs === true;
     const inputDrvs = options.inputDrvsOverride ?? this.drv.inputDrvs;
-    if (inputDrvs !== this.lastInputs) {
-      this.lastInputs = inputDrvs;
-      this.lastInputsText = printInputDrvs(inputDrvs);
+    let printed = this.inputsTexts.find((known) => known.inputs === inputDrvs);
+    if (printed === undefined) {
+      printed = { inputs: inputDrvs, text: printInputDrvs(inputDrvs) };
+      // The newest first; no more than two kept.
+      this.inputsTexts = [printed, ...this.inputsTexts.slice(0, 1)];
     }
     const { outputs, env } = mask ? (this.masked ??= this.printOutputs(true)) : this.unmasked();
-    return `Derive([${outputs}],[${this.lastInputsText}],${this.middle},[${env}])`;
+    return `Derive([${outputs}],[${printed.text}],${this.middle},[${env}])`;
   }
 
   /** The outputs and environment as printed unmasked; kept while the output paths and their variables stay as they were. */
