@@ -10,22 +10,13 @@
 import { sortUtf8 } from "../util/compare-utf8.js";
 import type { Drv } from "./drv.js";
 
+const NEEDS_ESCAPE = /["\\\n\r\t]/;
 const ESCAPED = /["\\\n\r\t]/g;
 const ESCAPES: Record<string, string> = { '"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
-/** Whether `text` holds a character the ATerm printer escapes: a loop V8 compiles inline beats a regular expression's call. */
-function needsEscape(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    // `"` 34, `\` 92, tab 9, newline 10, carriage return 13.
-    if (code === 34 || code === 92 || (code <= 13 && (code === 9 || code === 10 || code === 13))) return true;
-  }
-  return false;
-}
-
 /** Quotes a string as Nix's ATerm printer does. */
 export function escapeAtermString(text: string): string {
-  if (!needsEscape(text)) return `"${text}"`;
+  if (!NEEDS_ESCAPE.test(text)) return `"${text}"`;
   return `"${text.replace(ESCAPED, (character) => ESCAPES[character] ?? character)}"`;
 }
 
@@ -91,8 +82,6 @@ export class AtermPrinter {
   private inputsTexts: { inputs: ReadonlyMap<string, readonly string[]>; text: string }[] = [];
   /** The masked outputs and environment: masking prints every output path and variable as `""`, so they never change. */
   private masked: OutputsText | undefined = undefined;
-  /** The unmasked ones last printed, and the values they were printed from. */
-  private lastUnmasked: { readonly values: string[]; readonly text: OutputsText } | undefined = undefined;
 
   constructor(private readonly drv: Drv) {
     // Nix writes the platform without escaping it (its `printUnquotedString`), unlike every other string.
@@ -129,36 +118,8 @@ export class AtermPrinter {
       // The newest first; no more than two kept.
       this.inputsTexts = [printed, ...this.inputsTexts.slice(0, 1)];
     }
-    const { outputs, env } = mask ? (this.masked ??= this.printOutputs(true)) : this.unmasked();
+    const { outputs, env } = mask ? (this.masked ??= this.printOutputs(true)) : this.printOutputs(false);
     return `Derive([${outputs}],[${printed.text}],${this.middle},[${env}])`;
-  }
-
-  /** The outputs and environment as printed unmasked; kept while the output paths and their variables stay as they were. */
-  private unmasked(): OutputsText {
-    const last = this.lastUnmasked;
-    if (last !== undefined && this.readsAsBefore(last.values)) return last.text;
-    const values: string[] = [];
-    this.readsAsBefore(values);
-    const text = this.printOutputs(false);
-    this.lastUnmasked = { values, text };
-    return text;
-  }
-
-  /**
-   * Whether what unmasked printing reads (each output's path, hash algorithm and hash, then each output variable)
-   * is `values`; an empty `values` is filled with it instead.
-   */
-  private readsAsBefore(values: string[]): boolean {
-    const drv = this.drv;
-    const fill = values.length === 0;
-    let at = 0;
-    const same = (value: string): boolean => (fill ? values.push(value) > 0 : values[at++] === value);
-    for (const name of this.outputNames) {
-      const output = drv.outputs.get(name);
-      if (!same(output?.path ?? "\0") || !same(output?.hashAlgo ?? "") || !same(output?.hash ?? "")) return false;
-    }
-    for (const { key } of this.envOutputs) if (!same(drv.env.get(key) ?? "\0")) return false;
-    return true;
   }
 
   private printOutputs(mask: boolean): OutputsText {
