@@ -7,16 +7,17 @@
  * every other byte, control characters included, is written raw. One quirk
  * of Nix is kept: the system is written without any escaping at all.
  */
-import { compareUtf8 } from "../util/compare-utf8.js";
+import { sortUtf8 } from "../util/compare-utf8.js";
 import type { Drv } from "./drv.js";
 
 const NEEDS_ESCAPE = /["\\\n\r\t]/;
+const ESCAPED = /["\\\n\r\t]/g;
 const ESCAPES: Record<string, string> = { '"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
 /** Quotes a string as Nix's ATerm printer does. */
 export function escapeAtermString(text: string): string {
   if (!NEEDS_ESCAPE.test(text)) return `"${text}"`;
-  return `"${text.replace(/["\\\n\r\t]/g, (character) => ESCAPES[character] ?? character)}"`;
+  return `"${text.replace(ESCAPED, (character) => ESCAPES[character] ?? character)}"`;
 }
 
 function printStringList(items: Iterable<string>): string {
@@ -31,7 +32,7 @@ function printStringList(items: Iterable<string>): string {
 }
 
 function sortedKeys<T>(map: ReadonlyMap<string, T>): string[] {
-  return [...map.keys()].sort(compareUtf8);
+  return sortUtf8([...map.keys()]);
 }
 
 /** The `[("path",["out"]),…]` list of input derivations (or of their hashes modulo), sorted. */
@@ -42,7 +43,7 @@ function printInputDrvs(inputDrvs: ReadonlyMap<string, readonly string[]>): stri
     if (!first) out += ",";
     first = false;
     const names = inputDrvs.get(path) ?? [];
-    out += `(${escapeAtermString(path)},${printStringList(names.length > 1 ? [...new Set(names)].sort(compareUtf8) : names)})`;
+    out += `(${escapeAtermString(path)},${printStringList(names.length > 1 ? sortUtf8([...new Set(names)]) : names)})`;
   }
   return out;
 }
@@ -61,60 +62,88 @@ export interface PrintAtermOptions {
 /**
  * Prints the variants of one derivation's ATerm (masked, modulo its inputs,
  * final) from pieces sorted and escaped once: the sources/system/builder/args
- * section, the sorted output names, and the escaped environment entries that
- * are not outputs. `derivation()` prints three variants of each derivation it
- * makes; the pieces live only as long as the printer, so nothing of them is
- * kept beside the derivation.
+ * section, the sorted output names, and the environment as the text between
+ * its output variables (the only entries that differ between variants).
+ * `derivation()` prints three variants of each derivation it makes, so each
+ * variant is a few concatenations of shared pieces; the pieces live only as
+ * long as the printer, so nothing of them is kept beside the derivation.
  */
 export class AtermPrinter {
   private readonly middle: string;
   private readonly outputNames: readonly string[];
-  /** Sorted environment keys, each with its escaped `("key","value")` unless it names an output. */
-  private readonly env: readonly { readonly key: string; readonly escapedKey: string; readonly printed: string | undefined }[];
-  /** The inputs last printed and their text: the masked and the modulo variants print the same inputs. */
-  private lastInputs: ReadonlyMap<string, readonly string[]> | undefined;
-  private lastInputsText = "";
+  /** The environment's text around its output variables: one more piece than there are of those. */
+  private readonly envPieces: readonly string[];
+  /** The environment's output variables in order, each as `(` + its escaped name + `,` (with a leading comma unless first). */
+  private readonly envOutputs: readonly { readonly key: string; readonly opening: string }[];
+  /**
+   * The inputs printed and their text, for the two sets of inputs printed last: the masked and the modulo variants
+   * print the same inputs (the hashes modulo), and the final one between them prints the real ones.
+   */
+  private inputsTexts: { inputs: ReadonlyMap<string, readonly string[]>; text: string }[] = [];
+  /** The masked outputs and environment: masking prints every output path and variable as `""`, so they never change. */
+  private masked: OutputsText | undefined = undefined;
 
   constructor(private readonly drv: Drv) {
     // Nix writes the platform without escaping it (its `printUnquotedString`), unlike every other string.
-    const sources = drv.inputSrcs.length > 1 ? [...new Set(drv.inputSrcs)].sort(compareUtf8) : drv.inputSrcs;
+    const sources = drv.inputSrcs.length > 1 ? sortUtf8([...new Set(drv.inputSrcs)]) : drv.inputSrcs;
     this.middle = `${printStringList(sources)},"${drv.system}",${escapeAtermString(drv.builder)},${printStringList(drv.args)}`;
     this.outputNames = sortedKeys(drv.outputs);
-    this.env = sortedKeys(drv.env).map((key) => {
-      const escapedKey = escapeAtermString(key);
-      return { key, escapedKey, printed: drv.outputs.has(key) ? undefined : `(${escapedKey},${escapeAtermString(drv.env.get(key) ?? "")})` };
-    });
+    const envPieces: string[] = [];
+    const envOutputs: { key: string; opening: string }[] = [];
+    let piece = "";
+    let first = true;
+    for (const key of sortedKeys(drv.env)) {
+      const opening = `${first ? "" : ","}(${escapeAtermString(key)},`;
+      first = false;
+      if (drv.outputs.has(key)) {
+        envPieces.push(piece);
+        envOutputs.push({ key, opening });
+        piece = "";
+      } else {
+        piece += `${opening}${escapeAtermString(drv.env.get(key) ?? "")})`;
+      }
+    }
+    envPieces.push(piece);
+    this.envPieces = envPieces;
+    this.envOutputs = envOutputs;
   }
 
   /** The ATerm text of the derivation as it is now (output paths and their variables are read afresh). */
   print(options: PrintAtermOptions = {}): string {
-    const drv = this.drv;
     const mask = options.maskOutputs === true;
-    let out = "Derive([";
-    let first = true;
+    const inputDrvs = options.inputDrvsOverride ?? this.drv.inputDrvs;
+    let printed = this.inputsTexts.find((known) => known.inputs === inputDrvs);
+    if (printed === undefined) {
+      printed = { inputs: inputDrvs, text: printInputDrvs(inputDrvs) };
+      // The newest first; no more than two kept.
+      this.inputsTexts = [printed, ...this.inputsTexts.slice(0, 1)];
+    }
+    const { outputs, env } = mask ? (this.masked ??= this.printOutputs(true)) : this.printOutputs(false);
+    return `Derive([${outputs}],[${printed.text}],${this.middle},[${env}])`;
+  }
+
+  private printOutputs(mask: boolean): OutputsText {
+    const drv = this.drv;
+    let outputs = "";
     for (const name of this.outputNames) {
       const output = drv.outputs.get(name);
       if (output === undefined) continue;
-      if (!first) out += ",";
-      first = false;
-      out += `(${escapeAtermString(name)},${mask ? '""' : escapeAtermString(output.path)},${escapeAtermString(output.hashAlgo)},${escapeAtermString(output.hash)})`;
+      if (outputs !== "") outputs += ",";
+      outputs += `(${escapeAtermString(name)},${mask ? '""' : escapeAtermString(output.path)},${escapeAtermString(output.hashAlgo)},${escapeAtermString(output.hash)})`;
     }
-    out += "],[";
-    const inputDrvs = options.inputDrvsOverride ?? drv.inputDrvs;
-    if (inputDrvs !== this.lastInputs) {
-      this.lastInputs = inputDrvs;
-      this.lastInputsText = printInputDrvs(inputDrvs);
+    let env = this.envPieces[0] ?? "";
+    for (let i = 0; i < this.envOutputs.length; i++) {
+      const { key, opening } = this.envOutputs[i] as { key: string; opening: string };
+      env += `${opening}${mask ? '""' : escapeAtermString(drv.env.get(key) ?? "")})${this.envPieces[i + 1] ?? ""}`;
     }
-    out += `${this.lastInputsText}],${this.middle},[`;
-    first = true;
-    for (const entry of this.env) {
-      if (!first) out += ",";
-      first = false;
-      // Output variables are the only entries that differ between variants.
-      out += entry.printed ?? `(${entry.escapedKey},${mask ? '""' : escapeAtermString(drv.env.get(entry.key) ?? "")})`;
-    }
-    return `${out}])`;
+    return { outputs, env };
   }
+}
+
+/** The parts of a `.drv`'s text that masking changes: its outputs list and its environment. */
+interface OutputsText {
+  readonly outputs: string;
+  readonly env: string;
 }
 
 /** Prints a derivation as the ATerm text of its `.drv` file. */

@@ -29,3 +29,11 @@ describe("CompactMap", () => {
     expect(compact.get("a")).toBeUndefined();
   });
 });
+
+describe("CompactMap.sorted", () => {
+  it("holds the entries sorted by UTF-8 bytes, as a .drv file lists them", () => {
+    const sorted = CompactMap.sorted(new Map([["system", 1], ["out", 2], ["\u{1F600}", 3], ["\uFFFD", 4], ["builder", 5]]));
+    expect([...sorted]).toEqual([["builder", 5], ["out", 2], ["system", 1], ["\uFFFD", 4], ["\u{1F600}", 3]]);
+    expect(sorted.get("out")).toBe(2);
+  });
+});

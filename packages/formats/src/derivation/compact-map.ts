@@ -11,6 +11,7 @@
  * by name are rare (the ATerm printer and the store iterate) and scan the
  * arrays; a large map gets an index the first time it is looked up.
  */
+import { sortUtf8 } from "../util/compare-utf8.js";
 
 /** Above this many entries, lookups go through an index built on first use. */
 const SCAN_LIMIT = 16;
@@ -30,6 +31,18 @@ export class CompactMap<Value> implements ReadonlyMap<string, Value> {
     for (const [name, value] of map) {
       pairs[at++] = name;
       pairs[at++] = value;
+    }
+    return new CompactMap(pairs);
+  }
+
+  /** The entries of `map`, sorted by name in UTF-8 order: as the `.drv` file lists them, so printing it again sorts nothing. */
+  static sorted<Value>(map: ReadonlyMap<string, Value>): CompactMap<Value> {
+    const names = sortUtf8([...map.keys()]);
+    const pairs = new Array<string | Value>(names.length * 2);
+    let at = 0;
+    for (const name of names) {
+      pairs[at++] = name;
+      pairs[at++] = map.get(name) as Value;
     }
     return new CompactMap(pairs);
   }

@@ -55,37 +55,43 @@ export type ContextEntry =
   | { readonly kind: "source"; readonly path: string; readonly references: readonly string[]; readonly origin: SourceOrigin };
 
 // Versioned: a copy of @kiln/core that stores entries otherwise must not read these.
-const REGISTRY_KEY = Symbol.for("kiln.core.contextRegistry.v2");
+const REGISTRY_KEY = Symbol.for("kiln.core.contextRegistry.v3");
 
 /**
- * What the registry holds at one hash part: the entry, or, for twins (several
- * things at one path), all of them in order. Nearly every path has one entry,
+ * What the registry holds at one key: the entry, or all the entries at that
+ * key in order of registration: twins (several things at one path) and, rarely,
+ * paths whose hash parts merely share a key. Nearly every key has one entry,
  * which is kept without an array around it.
  */
 type Registered = ContextEntry | ContextEntry[];
 
-/** The entries registered at one hash part, first registration first. */
-function entriesOf(registered: Registered | undefined): readonly ContextEntry[] {
-  return registered === undefined ? [] : Array.isArray(registered) ? registered : [registered];
-}
+/**
+ * The registry of one store directory, keyed by a number made from the first
+ * characters of each path's hash part ({@link hashKey}), not by the hash part
+ * itself: a lookup by a small integer reads no key string, and scanning a
+ * string for store paths (every `derivation()` does) makes no slice of it.
+ * Hash parts are random, so keys rarely collide; every lookup compares the
+ * whole hash part of what it finds.
+ */
+type Registry = Map<number, Registered>;
 
 interface RegistryHolder {
-  [REGISTRY_KEY]?: Map<string, Map<string, Registered>>;
+  [REGISTRY_KEY]?: Map<string, Registry>;
 }
 
 // The registry last looked up: nearly every lookup is for the one store directory of the run.
 let lastStoreDir: string | undefined;
-let lastRegistry: Map<string, Registered> | undefined;
+let lastRegistry: Registry | undefined;
 
 /** The registry for `storeDir`, shared by every copy of `@kiln/core` in the process. */
-function registryFor(storeDir: string): Map<string, Registered> {
+function registryFor(storeDir: string): Registry {
   if (storeDir === lastStoreDir && lastRegistry !== undefined) return lastRegistry;
   lastStoreDir = storeDir;
   lastRegistry = registryIn(storeDir);
   return lastRegistry;
 }
 
-function registryIn(storeDir: string): Map<string, Registered> {
+function registryIn(storeDir: string): Registry {
   const holder = globalThis as RegistryHolder;
   const all = (holder[REGISTRY_KEY] ??= new Map());
   let registry = all.get(storeDir);
@@ -96,8 +102,39 @@ function registryIn(storeDir: string): Map<string, Registered> {
   return registry;
 }
 
-function hashPartOf(path: string, storeDir: string): string {
-  return path.slice(storeDir.length + 1, storeDir.length + 1 + STORE_PATH_HASH_LENGTH);
+/** Characters of a hash part that make its key: 6 base32 digits hold 30 bits, what V8 keeps as a small integer. */
+const KEY_CHARACTERS = 6;
+
+/** The registry key of the hash part that starts at `at` in `text` (any text: the hash part is compared after). */
+function hashKey(text: string, at: number): number {
+  let key = 0;
+  for (let i = at; i < at + KEY_CHARACTERS; i++) key = (key << 5) + (text.charCodeAt(i) | 0);
+  return key & 0x3fffffff;
+}
+
+/** Whether `text` has, at `at`, the hash part of `path` (which starts at `pathAt`). */
+function sameHashPart(text: string, at: number, path: string, pathAt: number): boolean {
+  if (text.length < at + STORE_PATH_HASH_LENGTH || path.length < pathAt + STORE_PATH_HASH_LENGTH) return false;
+  for (let i = 0; i < STORE_PATH_HASH_LENGTH; i++) if (text.charCodeAt(at + i) !== path.charCodeAt(pathAt + i)) return false;
+  return true;
+}
+
+/**
+ * The `index`-th entry (first registration first) whose hash part is the one
+ * at `at` in `text`, or the first such if there are fewer; `undefined` if none.
+ */
+function entryAt(registered: Registered | undefined, text: string, at: number, storeDir: string, index: number): ContextEntry | undefined {
+  if (registered === undefined) return undefined;
+  const pathAt = storeDir.length + 1;
+  if (!Array.isArray(registered)) return sameHashPart(text, at, registered.path, pathAt) ? registered : undefined;
+  let first: ContextEntry | undefined;
+  let seen = 0;
+  for (const entry of registered) {
+    if (!sameHashPart(text, at, entry.path, pathAt)) continue;
+    if (seen++ === index) return entry;
+    first ??= entry;
+  }
+  return first;
 }
 
 /** Whether two entries stand for the same dependency (the same thing evaluated twice). */
@@ -114,31 +151,45 @@ function sameDependency(a: ContextEntry, b: ContextEntry): boolean {
  */
 export function registerContextEntry(entry: ContextEntry, storeDir: string = getStoreDir()): string {
   const registry = registryFor(storeDir);
-  const hashPart = hashPartOf(entry.path, storeDir);
-  const registered = registry.get(hashPart);
+  const pathAt = storeDir.length + 1;
+  const key = hashKey(entry.path, pathAt);
+  const registered = registry.get(key);
   if (registered === undefined || (!Array.isArray(registered) && sameDependency(registered, entry))) {
-    registry.set(hashPart, entry);
+    registry.set(key, entry);
     return "";
   }
   const entries = Array.isArray(registered) ? registered : [registered];
-  let index = entries.findIndex((known) => sameDependency(known, entry));
-  if (index < 0) index = entries.push(entry) - 1;
-  else entries[index] = entry;
-  registry.set(hashPart, entries);
+  // The marks count the earlier entries at the same hash part: others at this key are other paths.
+  let index = 0;
+  for (let i = 0; i < entries.length; i++) {
+    const known = entries[i] as ContextEntry;
+    if (!sameHashPart(entry.path, pathAt, known.path, pathAt)) continue;
+    if (sameDependency(known, entry)) {
+      entries[i] = entry;
+      registry.set(key, entries);
+      return TWIN_MARK.repeat(index);
+    }
+    index++;
+  }
+  entries.push(entry);
+  registry.set(key, entries);
   return TWIN_MARK.repeat(index);
 }
 
 /** The first thing registered at `path`, or `undefined` for a path Kiln did not make. */
 export function lookupContextEntry(path: string, storeDir: string = getStoreDir()): ContextEntry | undefined {
   if (!path.startsWith(`${storeDir}/`)) return undefined;
-  const registered = registryFor(storeDir).get(hashPartOf(path, storeDir));
-  return Array.isArray(registered) ? registered[0] : registered;
+  const pathAt = storeDir.length + 1;
+  return entryAt(registryFor(storeDir).get(hashKey(path, pathAt)), path, pathAt, storeDir, 0);
 }
 
 /** Everything registered at `path` (several only for twins), first registration first. */
 export function lookupContextEntries(path: string, storeDir: string = getStoreDir()): readonly ContextEntry[] {
   if (!path.startsWith(`${storeDir}/`)) return [];
-  return entriesOf(registryFor(storeDir).get(hashPartOf(path, storeDir)));
+  const pathAt = storeDir.length + 1;
+  const registered = registryFor(storeDir).get(hashKey(path, pathAt));
+  if (registered === undefined) return [];
+  return (Array.isArray(registered) ? registered : [registered]).filter((entry) => sameHashPart(path, pathAt, entry.path, pathAt));
 }
 
 /**
@@ -173,7 +224,7 @@ export class StringContext {
   /** Adds output `output` of `derivation`. */
   addOutput(derivation: ContextDerivation, output: string): void {
     const known = this.outputs.get(derivation.drvPath);
-    if (known === undefined) this.outputs.set(derivation.drvPath, { derivation, names: new Set([output]) });
+    if (known === undefined) this.outputs.set(derivation.drvPath, { derivation, names: new Set<string>().add(output) });
     else known.names.add(output);
   }
 
@@ -218,11 +269,11 @@ export function takeStringContext(text: string, context: StringContext, storeDir
     const registry = registryFor(storeDir);
     while (at >= 0) {
       const hashStart = at + prefix.length;
-      const registered = registry.get(text.slice(hashStart, hashStart + STORE_PATH_HASH_LENGTH));
+      const registered = registry.get(hashKey(text, hashStart));
       if (registered !== undefined) {
         const { discarded, index } = marksBefore(text, at);
-        const entry = Array.isArray(registered) ? (registered[index] ?? registered[0]) : registered;
-        if (!discarded && entry !== undefined) context.add(entry);
+        const entry = discarded ? undefined : entryAt(registered, text, hashStart, storeDir, index);
+        if (entry !== undefined) context.add(entry);
       }
       // Resume just past this occurrence: "/nix/store/nix/store/<hash>" holds a path that starts inside it.
       at = text.indexOf(prefix, at + 1);

@@ -7,13 +7,13 @@
  * paths and the `.drv` path, and registers those paths so that strings
  * mentioning them carry them as dependencies.
  */
-import { compareUtf8 } from "../util/compare-utf8.js";
-import { hashString, isHashAlgorithm, parseHashAllowEmpty, type HashAlgorithm } from "../store/hash.js";
+import { sortUtf8 } from "../util/compare-utf8.js";
+import { isHashAlgorithm, parseHashAllowEmpty, type HashAlgorithm } from "../store/hash.js";
 import { getStoreDir } from "../store/current-store-dir.js";
 import {
   computeTextPath,
   makeFixedOutputPath,
-  makeOutputPath,
+  outputPathFromHex,
   outputPathName,
   storePathNameProblem,
   type FileIngestionMethod,
@@ -25,7 +25,8 @@ import { ADD_OWN_CONTEXT, lookupContextEntry, registerContextEntry, StringContex
 import { CompactMap } from "./compact-map.js";
 import { DerivationError } from "./derivation-error.js";
 import type { Drv, DrvOutput } from "./drv.js";
-import { hashDerivationModulo, hashWithInputsModulo, inputsModulo, type HashModulo } from "./hash-modulo.js";
+import { hashDerivationModulo, hashHexWithInputsModulo, inputsModulo, type HashModulo } from "./hash-modulo.js";
+import { UniformHashModulo } from "./uniform-hash-modulo.js";
 import { reportWarning } from "../warnings.js";
 import { noteDerivationForProfile } from "../evaluation/evaluation-profile.js";
 
@@ -183,7 +184,7 @@ interface Gathered {
   outputHashMode?: FileIngestionMethod;
   outputs: readonly string[];
   readonly env: Map<string, string>;
-  readonly args: string[];
+  args: readonly string[];
   readonly json: string[];
 }
 
@@ -221,21 +222,27 @@ function stringWithoutContext(value: unknown, site: CoercionSite): string {
   return text;
 }
 
+/** The arguments of a derivation without any: one list every such derivation shares. */
+const NO_ARGS: readonly string[] = Object.freeze([]);
+
 /** Walks the attributes in Nix's order (sorted names), filling environment, arguments and special fields. */
 function gatherAttributes(attrs: Readonly<Record<string, unknown>>, derivationName: string, context: StringContext, storeDir: string): Gathered {
   const structured = attrs["__structuredAttrs"] === true;
   const ignoreNulls = attrs["__ignoreNulls"] === true;
   // The default outputs are one frozen list that every derivation shares.
-  const gathered: Gathered = { outputs: singleOutput("out"), env: new Map(), args: [], json: [] };
+  const gathered: Gathered = { outputs: singleOutput("out"), env: new Map(), args: NO_ARGS, json: [] };
   // One site for every attribute, its name changed as the walk goes: coercions read it, none keeps it.
   const site: { -readonly [Key in keyof CoercionSite]: CoercionSite[Key] } = { derivationName, attribute: "", context, storeDir };
-  for (const key of Object.keys(attrs).sort(compareUtf8)) {
+  for (const key of sortUtf8(Object.keys(attrs))) {
     const value = attrs[key];
     if (key === "__ignoreNulls" || value === undefined || (ignoreNulls && value === null)) continue;
     site.attribute = key;
     if (key === "args") {
       if (!Array.isArray(value)) throw new DerivationError(`derivation '${derivationName}': attribute 'args' must be a list`);
-      for (const element of value) gathered.args.push(coerceToString(element, site));
+      // Made at its final size: the derivation keeps it, and an array grown by push keeps spare room.
+      const args = new Array<string>(value.length);
+      for (let i = 0; i < value.length; i++) args[i] = coerceToString(value[i], site);
+      gathered.args = args;
       continue;
     }
     if (structured) {
@@ -265,17 +272,40 @@ function gatherAttributes(attrs: Readonly<Record<string, unknown>>, derivationNa
   return gathered;
 }
 
-/** Resolves the collected context into `inputDrvs` and `inputSrcs`, as `derivationStrict` does. */
-function resolveInputs(context: StringContext, storeDir: string): { inputDrvs: Map<string, readonly string[]>; inputSrcs: Set<string> } {
+/**
+ * Resolves the collected context into `inputDrvs` and `inputSrcs`, as `derivationStrict` does.
+ * The input derivations come sorted, as the `.drv` file lists them.
+ */
+function resolveInputs(context: StringContext, storeDir: string): { inputDrvs: Map<string, readonly string[]>; inputSrcs: ReadonlySet<string> } {
+  // Nearly always only outputs are used: their names are already gathered per input, with nothing to merge.
+  if (context.derivations.size === 0) {
+    const inputDrvs = new Map<string, readonly string[]>();
+    for (const path of sortUtf8([...context.outputs.keys()])) inputDrvs.set(path, outputList((context.outputs.get(path) as { names: ReadonlySet<string> }).names));
+    return { inputDrvs, inputSrcs: context.sources.size === 0 ? NO_PATHS : new Set(context.sources.keys()) };
+  }
+  const inputSrcs = new Set<string>(context.sources.keys());
+  const inputDrvs = inputsWithClosures(context, inputSrcs, storeDir);
+  const sorted = new Map<string, readonly string[]>();
+  for (const path of sortUtf8([...inputDrvs.keys()])) sorted.set(path, outputList(inputDrvs.get(path) as ReadonlySet<string>));
+  return { inputDrvs: sorted, inputSrcs };
+}
+
+/** The output names of an input, sorted: one output (the usual case) is a list shared by every derivation. */
+function outputList(names: ReadonlySet<string>): readonly string[] {
+  return names.size === 1 ? singleOutput(names.values().next().value as string) : sortUtf8([...names]);
+}
+
+const NO_PATHS: ReadonlySet<string> = new Set();
+
+/** The input derivations when `.drv` paths were used as strings: each brings its whole closure into `inputSrcs` too. */
+function inputsWithClosures(context: StringContext, inputSrcs: Set<string>, storeDir: string): Map<string, ReadonlySet<string>> {
   const inputDrvs = new Map<string, Set<string>>();
-  const inputSrcs = new Set<string>();
   const addOutputs = (drvPath: string, names: Iterable<string>): void => {
     let known = inputDrvs.get(drvPath);
     if (known === undefined) inputDrvs.set(drvPath, (known = new Set()));
     for (const name of names) known.add(name);
   };
   for (const [drvPath, { names }] of context.outputs) addOutputs(drvPath, names);
-  for (const path of context.sources.keys()) inputSrcs.add(path);
   // A `.drv` path used as a string brings its whole closure: every path in it is
   // a source, and every derivation in it is an input with all its outputs.
   const pending = [...context.derivations.keys()];
@@ -294,9 +324,7 @@ function resolveInputs(context: StringContext, storeDir: string): { inputDrvs: M
       pending.push(...entry.references);
     }
   }
-  const sorted = new Map<string, readonly string[]>();
-  for (const [path, names] of inputDrvs) sorted.set(path, names.size === 1 ? singleOutput(names.values().next().value as string) : [...names].sort(compareUtf8));
-  return { inputDrvs: sorted, inputSrcs };
+  return inputDrvs;
 }
 
 const NO_SOURCES: readonly string[] = Object.freeze([]);
@@ -393,17 +421,18 @@ export function derivation<const Outputs extends readonly string[] = readonly ["
     drv = makeDrv(outputs);
     const printer = new AtermPrinter(drv);
     const inputs = inputsModulo(drv, (drvPath: string): HashModulo => inputHashModulo(drvPath, storeDir, context));
-    const masked = hashWithInputsModulo(drv, inputs, true, printer);
+    const maskedHex = hashHexWithInputsModulo(inputs, true, printer);
     for (const output of gathered.outputs) {
-      const path = makeOutputPath(output, masked.get(output) ?? hashString("sha256", ""), name, storeDir);
+      // Each output's path name was checked above.
+      const path = outputPathFromHex(output, maskedHex, name, storeDir);
       outputs.set(output, { path, hashAlgo: "", hash: "" });
       gathered.env.set(output, path);
     }
     aterm = printer.print();
     // What the derivation keeps: the same contents in compact maps (the printer goes on reading the ones it was made from).
-    drv = { outputs: CompactMap.of(outputs), inputDrvs: CompactMap.of(inputDrvs), inputSrcs: sources, system, builder, args, env: CompactMap.of(env) };
+    drv = { outputs: CompactMap.of(outputs), inputDrvs: CompactMap.of(inputDrvs), inputSrcs: sources, system, builder, args, env: CompactMap.sorted(env) };
     // Dependents hash this derivation modulo its inputs: reuse the inputs' hashes already gathered.
-    hashModulo = hashWithInputsModulo(drv, inputs, false, printer);
+    hashModulo = new UniformHashModulo(drv.outputs, hashHexWithInputsModulo(inputs, false, printer));
   }
   const drvPath = computeTextPath(`${name}.drv`, aterm, [...inputSrcs, ...inputDrvs.keys()], storeDir);
   return new Derivation<Outputs[number]>(name, drvPath, drv, gathered.outputs as Outputs[number][], hashModulo, storeDir, attrs);

@@ -9,7 +9,7 @@
  * output path. Two fetchers of the same content are thus interchangeable.
  */
 import { KilnError } from "../errors.js";
-import { hashString, type Hash } from "../store/hash.js";
+import { hashString, hashToBase16, type Hash } from "../store/hash.js";
 import { AtermPrinter } from "./aterm.js";
 import { UniformHashModulo } from "./uniform-hash-modulo.js";
 import { isFixedOutput, type Drv } from "./drv.js";
@@ -49,17 +49,18 @@ export function hashDerivationModulo(drv: Drv, resolveInput: (drvPath: string) =
  */
 export function inputsModulo(drv: Drv, resolveInput: (drvPath: string) => HashModulo): Map<string, string[]> {
   const inputs = new Map<string, string[]>();
-  for (const [drvPath, outputNames] of drv.inputDrvs) {
+  // `forEach`, not `for…of`: no [path, names] pair is made for each input.
+  drv.inputDrvs.forEach((outputNames, drvPath) => {
     const inputHashes = resolveInput(drvPath);
     for (const outputName of outputNames) {
-      const hash = inputHashes.get(outputName);
-      if (hash === undefined) throw new MissingDerivationError(`derivation '${drvPath}' has no output '${outputName}'`);
-      const key = hash.toBase16();
+      // A derivation made in this process keeps its hash as hex: no hash object is made to print it.
+      const key = inputHashes instanceof UniformHashModulo ? inputHashes.hexOf(outputName) : inputHashes.get(outputName)?.toBase16();
+      if (key === undefined) throw new MissingDerivationError(`derivation '${drvPath}' has no output '${outputName}'`);
       const names = inputs.get(key);
       if (names === undefined) inputs.set(key, [outputName]);
       else if (!names.includes(outputName)) names.push(outputName);
     }
-  }
+  });
   return inputs;
 }
 
@@ -68,9 +69,13 @@ export function inputsModulo(drv: Drv, resolveInput: (drvPath: string) => HashMo
  * {@link inputsModulo}; `printer` lets a caller that prints `drv` several
  * times sort and escape it once.
  */
-export function hashWithInputsModulo(drv: Drv, inputs: ReadonlyMap<string, readonly string[]>, maskOutputs: boolean, printer: AtermPrinter = new AtermPrinter(drv)): HashModulo {
-  const hash = hashString("sha256", printer.print({ maskOutputs, inputDrvsOverride: inputs }));
-  return new UniformHashModulo(drv.outputs, hash);
+export function hashWithInputsModulo(drv: Drv, inputs: ReadonlyMap<string, readonly string[]>, maskOutputs: boolean, printer: AtermPrinter = new AtermPrinter(drv)): UniformHashModulo {
+  return new UniformHashModulo(drv.outputs, hashHexWithInputsModulo(inputs, maskOutputs, printer));
+}
+
+/** The sha256 hex of {@link hashWithInputsModulo}, of the derivation `printer` prints. */
+export function hashHexWithInputsModulo(inputs: ReadonlyMap<string, readonly string[]>, maskOutputs: boolean, printer: AtermPrinter): string {
+  return hashToBase16("sha256", printer.print({ maskOutputs, inputDrvsOverride: inputs }));
 }
 
 /**

@@ -8,23 +8,36 @@
  * every derivation it makes, and a real `Map` per derivation is a hash table
  * more to allocate and for the GC to copy.
  */
-import type { Hash } from "../store/hash.js";
+import { Hash } from "../store/hash.js";
 
 /** One hash for every output of a derivation, read as a map from output name to hash. */
 export class UniformHashModulo implements ReadonlyMap<string, Hash> {
+  /** The hash as an object, made when first asked for: dependents print only its hex. */
+  private hash: Hash | undefined = undefined;
+
   constructor(
     /** The derivation's outputs: only their names are read. */
     private readonly outputs: ReadonlyMap<string, unknown>,
-    /** The one hash of every output. */
-    private readonly hash: Hash,
+    /** The one hash of every output, as lowercase sha256 hex. */
+    private readonly hex: string,
   ) {}
+
+  /** The hex of output `name`'s hash, as {@link UniformHashModulo.get} would give it, without making the hash object. */
+  hexOf(name: string): string | undefined {
+    return this.outputs.has(name) ? this.hex : undefined;
+  }
+
+  private theHash(): Hash {
+    this.hash ??= Hash.fromBase16("sha256", this.hex);
+    return this.hash;
+  }
 
   get size(): number {
     return this.outputs.size;
   }
 
   get(name: string): Hash | undefined {
-    return this.outputs.has(name) ? this.hash : undefined;
+    return this.outputs.has(name) ? this.theHash() : undefined;
   }
 
   has(name: string): boolean {
@@ -32,7 +45,7 @@ export class UniformHashModulo implements ReadonlyMap<string, Hash> {
   }
 
   forEach(callback: (value: Hash, key: string, map: ReadonlyMap<string, Hash>) => void, thisArg?: unknown): void {
-    for (const name of this.outputs.keys()) callback.call(thisArg, this.hash, name, this);
+    for (const name of this.outputs.keys()) callback.call(thisArg, this.theHash(), name, this);
   }
 
   keys(): MapIterator<string> {
@@ -54,7 +67,7 @@ export class UniformHashModulo implements ReadonlyMap<string, Hash> {
 
   private asMap(): Map<string, Hash> {
     const map = new Map<string, Hash>();
-    for (const name of this.outputs.keys()) map.set(name, this.hash);
+    for (const name of this.outputs.keys()) map.set(name, this.theHash());
     return map;
   }
 }

@@ -31,19 +31,27 @@ export function nixBase32Length(byteLength: number): number {
   return Math.ceil((byteLength * 8) / 5);
 }
 
+const ALPHABET_CODES = Uint8Array.from(NIX_BASE32_ALPHABET, (character) => character.charCodeAt(0));
+
+/**
+ * Where encodings of up to 64 characters are spelled before they become one string: every store path Kiln makes
+ * is encoded here, and one native call reading the digits as Latin-1 is cheaper than a string grown one digit at a time.
+ */
+const SCRATCH = Buffer.alloc(64);
+
 /** Encodes bytes in Nix base32. */
 export function encodeNixBase32(bytes: Uint8Array): string {
   const length = nixBase32Length(bytes.length);
-  let out = "";
+  const out = length <= SCRATCH.length ? SCRATCH : Buffer.alloc(length);
   for (let n = length - 1; n >= 0; n--) {
     const bit = n * 5;
     const i = bit >> 3;
     const j = bit & 7;
     const low = (bytes[i] ?? 0) >> j;
     const high = i + 1 < bytes.length ? (bytes[i + 1] ?? 0) << (8 - j) : 0;
-    out += NIX_BASE32_ALPHABET[(low | high) & 0x1f];
+    out[length - 1 - n] = ALPHABET_CODES[(low | high) & 0x1f] ?? 0;
   }
-  return out;
+  return out.toString("latin1", 0, length);
 }
 
 /** Whether every character of `text` is in the Nix base32 alphabet. */

@@ -9,8 +9,9 @@
  * derivation has different paths in different stores.
  */
 import { KilnError } from "../errors.js";
-import { hashString, hashToLatin1, type Hash } from "./hash.js";
+import { hashString, hashToLatin1, type Hash, type HashAlgorithm } from "./hash.js";
 import { encodeNixBase32, isNixBase32 } from "./nix-base32.js";
+import { sortUtf8 } from "../util/compare-utf8.js";
 
 /** The store directory Nix uses unless told otherwise. */
 export const DEFAULT_NIX_STORE_DIR = "/nix/store";
@@ -75,18 +76,33 @@ export function validateStoreDir(storeDir: string): void {
  */
 export function makeStorePath(type: string, hash: Hash, name: string, storeDir: string = DEFAULT_NIX_STORE_DIR): string {
   validateStorePathName(name);
-  const fingerprint = `${type}:${hash.algorithm}:${hash.toBase16()}:${storeDir}:${name}`;
+  return storePathFromHex(type, hash.algorithm, hash.toBase16(), name, storeDir);
+}
+
+/** {@link makeStorePath} of a valid name and a hash given as lowercase hex. */
+export function storePathFromHex(type: string, algorithm: HashAlgorithm, hex: string, name: string, storeDir: string): string {
+  const fingerprint = `${type}:${algorithm}:${hex}:${storeDir}:${name}`;
   // The digest as Latin-1 text: one character per byte, with no Buffer to allocate for a hash read once.
   const digest = hashToLatin1("sha256", fingerprint);
-  const compressed = new Uint8Array(20);
+  // Folded into one buffer that every call reuses: the bytes are read at once, into the path's text.
+  const compressed = COMPRESSED;
+  compressed.fill(0);
   for (let i = 0; i < digest.length; i++) compressed[i % 20] = (compressed[i % 20] ?? 0) ^ digest.charCodeAt(i);
   return `${storeDir}/${encodeNixBase32(compressed)}-${name}`;
 }
 
+/** The 160 bits of a store path's hash part, while {@link makeStorePath} computes them. */
+const COMPRESSED = new Uint8Array(20);
+
 /** The type string for a path with references: `kind:ref1:ref2[:self]`, references sorted. */
 export function makeTypeWithReferences(kind: string, references: Iterable<string>, hasSelfReference = false): string {
   let type = kind;
-  for (const reference of [...new Set(references)].sort()) type += `:${reference}`;
+  let previous: string | undefined;
+  // Sorted as Nix's std::set sorts them (by bytes), each once: a repeated reference sorts next to itself.
+  for (const reference of sortUtf8([...references])) {
+    if (reference !== previous) type += `:${reference}`;
+    previous = reference;
+  }
   if (hasSelfReference) type += ":self";
   return type;
 }
@@ -99,6 +115,11 @@ export function outputPathName(drvName: string, outputName: string): string {
 /** The path of an input-addressed output, from the derivation's masked hash. */
 export function makeOutputPath(outputName: string, drvHash: Hash, drvName: string, storeDir: string = DEFAULT_NIX_STORE_DIR): string {
   return makeStorePath(`output:${outputName}`, drvHash, outputPathName(drvName, outputName), storeDir);
+}
+
+/** {@link makeOutputPath} from the masked hash's sha256 hex, for an output whose path name is known to be valid. */
+export function outputPathFromHex(outputName: string, drvHashHex: string, drvName: string, storeDir: string): string {
+  return storePathFromHex(`output:${outputName}`, "sha256", drvHashHex, outputPathName(drvName, outputName), storeDir);
 }
 
 /**

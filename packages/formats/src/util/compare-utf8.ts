@@ -20,3 +20,26 @@ export function compareUtf8(a: string, b: string): number {
   }
   return a.length - b.length;
 }
+
+/** Lists up to this long are sorted by insertion in JavaScript; longer ones by `Array.prototype.sort`. */
+const INSERTION_SORT_LIMIT = 16;
+
+/**
+ * Sorts `items` in place by UTF-8 bytes (see {@link compareUtf8}) and returns it.
+ * Derivations sort many short lists (a handful of environment names, one or two
+ * inputs), most of them sorted already: an insertion sort here finds that in
+ * one pass, where `Array.prototype.sort` calls its comparator from native code.
+ */
+export function sortUtf8<T extends string>(items: T[]): T[] {
+  if (items.length > INSERTION_SORT_LIMIT) return items.sort(compareUtf8);
+  for (let i = 1; i < items.length; i++) {
+    const item = items[i] as T;
+    let j = i - 1;
+    while (j >= 0 && compareUtf8(items[j] as T, item) > 0) {
+      items[j + 1] = items[j] as T;
+      j--;
+    }
+    items[j + 1] = item;
+  }
+  return items;
+}
