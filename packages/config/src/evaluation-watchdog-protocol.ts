@@ -19,10 +19,12 @@ export const SLOT = {
   stopping: 5,
   /** 1 to draw the spinner (on a terminal only). */
   progress: 6,
+  /** 1 once the watchdog thread has set the process's V8 flags again (see `process-v8-flags.ts`). */
+  flagsSet: 7,
 } as const;
 
 /** How many slots there are. */
-export const SLOT_COUNT = 7;
+export const SLOT_COUNT = 8;
 
 /** The global symbol key of the main thread's stop hook, called through the inspector. */
 export const STOP_HOOK = "kiln.evaluation-stop";
@@ -43,6 +45,8 @@ export interface WatchdogData {
   readonly shared: SharedArrayBuffer;
   /** Whether standard error is a terminal (draw the spinner). */
   readonly tty: boolean;
+  /** The process's V8 flags to set again once the thread runs (its isolate's start undid them, see `process-v8-flags.ts`). */
+  readonly v8Flags: readonly string[];
 }
 
 /** A frame of the paused main thread, as the inspector gives it (1-based). */

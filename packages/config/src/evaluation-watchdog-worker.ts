@@ -14,11 +14,17 @@
  */
 import { writeSync } from "node:fs";
 import { Session } from "node:inspector";
+import { setFlagsFromString } from "node:v8";
 import { parentPort, workerData } from "node:worker_threads";
 import { SLOT, STOP_HOOK, withSpinnerLock, type StopReport, type WatchdogData } from "./evaluation-watchdog-protocol.js";
 
-const { shared, tty } = workerData as WatchdogData;
+const { shared, tty, v8Flags } = workerData as WatchdogData;
 const slots = new Int32Array(shared);
+// First thing: starting this thread's isolate undid the process's V8 flags (see `process-v8-flags.ts`); they are
+// process-wide, so they are set again from here, and the main thread, waiting for this before it evaluates, is told.
+for (const flag of v8Flags) setFlagsFromString(flag);
+Atomics.store(slots, SLOT.flagsSet, 1);
+Atomics.notify(slots, SLOT.flagsSet);
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 const TICK_MS = 50;
 /** How long the main thread may take to pause before Kiln gives up on naming the place. */

@@ -16,6 +16,7 @@ import { getHeapStatistics } from "node:v8";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { ConfigEvaluationStoppedError, type SourceLocation, isConfigBundle, originalPositionInBundle, isKilnPackageFile } from "@kiln/formats";
+import { processV8Flags } from "./process-v8-flags.js";
 import { SLOT, SLOT_COUNT, STOP_HOOK, withSpinnerLock, type PausedFrame, type StopReport, type WatchdogData } from "./evaluation-watchdog-protocol.js";
 
 /** Limits on evaluating a config. */
@@ -114,7 +115,7 @@ function startWatchdog(): Watchdog | null {
   // Run from TypeScript sources (a test runner), there is no compiled worker: evaluation runs unwatched.
   if (script.protocol !== "file:" || !existsSync(fileURLToPath(script))) return null;
   const shared = new SharedArrayBuffer(SLOT_COUNT * Int32Array.BYTES_PER_ELEMENT);
-  const data: WatchdogData = { shared, tty: process.stderr.isTTY === true };
+  const data: WatchdogData = { shared, tty: process.stderr.isTTY === true, v8Flags: processV8Flags() };
   let worker: Worker;
   try {
     worker = new Worker(script, { workerData: data, stdout: false, stderr: false });
@@ -159,8 +160,28 @@ function clearSpinner(slots: Int32Array): void {
   });
 }
 
+/** How long evaluation waits for the watchdog thread to set the process's V8 flags again, at most. */
+const FLAGS_WAIT_MS = 2000;
+
+/**
+ * Before the first evaluation, when the program keeps V8 flags for the process (see `process-v8-flags.ts`): waits
+ * until the watchdog thread, whose start undid them, has set them again. Evaluating meanwhile would let V8 grow the
+ * young generation to its largest size for good, undoing what the flags are for. The thread starts while the config
+ * is bundled, so the wait is what is left of its start, if anything.
+ */
+function awaitProcessFlags(slots: Int32Array): void {
+  if (flagsAwaited) return;
+  flagsAwaited = true;
+  if (processV8Flags().length > 0) Atomics.wait(slots, SLOT.flagsSet, 0, FLAGS_WAIT_MS);
+}
+
+let flagsAwaited = false;
+
 function begin(): void {
-  if (depth++ === 0 && watchdog) Atomics.store(watchdog.slots, SLOT.state, 1);
+  if (depth++ === 0 && watchdog) {
+    awaitProcessFlags(watchdog.slots);
+    Atomics.store(watchdog.slots, SLOT.state, 1);
+  }
 }
 
 function end(): void {
