@@ -11,6 +11,7 @@
 import { Option } from "../options/option.js";
 import type { Evaluation } from "./evaluation.js";
 import type { OptionNode } from "./option-tree.js";
+import { extendPath } from "../options/extend-path.js";
 
 /** What a proxy resolves against. */
 export interface ProxyHost {
@@ -105,8 +106,7 @@ function configGet(target: ConfigTarget, name: string): unknown {
   const evaluation = currentEvaluation(target);
   const values = target.values;
   if (values !== undefined && values.evaluation === evaluation && values.byName.has(name)) return values.byName.get(name);
-  // Spread, not `concat`: for one string `concat` takes the engine's generic path, several times slower (a read per attribute printed).
-  const childPath = [...target.path, name];
+  const childPath = extendPath(target.path, name);
   const resolution = evaluation.resolve(childPath);
   switch (resolution.kind) {
     case "value":
@@ -195,7 +195,7 @@ export function optionsProxy(host: ProxyHost, path: readonly string[]): object {
     };
     const get = (name: string): unknown => {
       const current = evaluation();
-      const childPath = [...path, name];
+      const childPath = extendPath(path, name);
       const node = nodeAt(current, childPath);
       current.noteRead(childPath, node?.isOption === true ? "value" : "prefix");
       if (node === undefined) return undefined;

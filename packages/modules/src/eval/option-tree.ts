@@ -17,6 +17,7 @@ import { showOption, type OptionPath } from "../options/show-option.js";
 import type { CollectedModule } from "./collect-modules.js";
 import { isPlaceholder, type ModuleCalls } from "../placeholder/index.js";
 import { mergeOptionDeclarations, type LocatedDeclaration, type OptionRecord } from "./merge-option-declarations.js";
+import { extendPath } from "../options/extend-path.js";
 
 /** A declaration in the tree, with the calls of the module function that made it, if any. */
 export interface TreeDeclaration extends LocatedDeclaration {
@@ -98,9 +99,8 @@ export class OptionNode {
     const children = (this.#children ??= new Map());
     let node = children.get(name);
     if (node === undefined) {
-      // Spread, not `concat`: for one string `concat` takes the engine's generic path, several times slower.
-      const path = [...this.path, name];
-      node = new OptionNode(path, this.loc === this.path ? path : [...this.loc, name]);
+      const path = extendPath(this.path, name);
+      node = new OptionNode(path, this.loc === this.path ? path : extendPath(this.loc, name));
       children.set(name, node);
     }
     return node;
