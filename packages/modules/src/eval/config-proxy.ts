@@ -76,8 +76,8 @@ interface ConfigTarget {
   readonly path: readonly string[];
   /** Proxies of child prefixes, so walking `config.a.b.c` allocates nothing after the first time. */
   children: Map<string, object> | undefined;
-  /** The names at this prefix in the evaluation they were listed for (fixed per evaluation). */
-  names: { readonly evaluation: Evaluation; readonly list: string[]; readonly set: ReadonlySet<string> } | undefined;
+  /** The names at this prefix in the evaluation they were listed for (fixed per evaluation); a set of them only when there are many. */
+  names: ConfigNames | undefined;
   /**
    * Values read below this prefix from a final evaluation, by name: the
    * evaluation memoises every option's value (and the freeform value) once
@@ -131,22 +131,36 @@ function remember(target: ConfigTarget, evaluation: Evaluation, name: string, va
   return value;
 }
 
-function configNames(target: ConfigTarget): { readonly list: string[]; readonly set: ReadonlySet<string> } {
+interface ConfigNames {
+  readonly evaluation: Evaluation;
+  readonly list: string[];
+  readonly set: ReadonlySet<string> | undefined;
+}
+
+/** Up to this many names are searched in their list: a set for each prefix of every submodule would outweigh its options. */
+const NAMES_WITHOUT_SET = 16;
+
+function configNames(target: ConfigTarget): ConfigNames {
   const evaluation = currentEvaluation(target);
   if (target.names?.evaluation !== evaluation) {
     const list = prefixNames(evaluation, target.path);
-    target.names = { evaluation, list, set: new Set(list) };
+    target.names = { evaluation, list, set: list.length > NAMES_WITHOUT_SET ? new Set(list) : undefined };
   }
   return target.names;
 }
 
+function hasConfigName(target: ConfigTarget, name: string): boolean {
+  const names = configNames(target);
+  return names.set === undefined ? names.list.includes(name) : names.set.has(name);
+}
+
 const configTraps: ProxyHandler<ConfigTarget> = {
   get: (target, name) => (typeof name === "symbol" ? undefined : configGet(target, name)),
-  has: (target, name) => typeof name === "string" && configNames(target).set.has(name),
+  has: (target, name) => typeof name === "string" && hasConfigName(target, name),
   // The engine copies the trap's result into a new list: the kept list is never handed out.
   ownKeys: (target) => configNames(target).list,
   getOwnPropertyDescriptor: (target, name) =>
-    typeof name === "string" && configNames(target).set.has(name) ? { value: configGet(target, name), writable: false, enumerable: true, configurable: true } : undefined,
+    typeof name === "string" && hasConfigName(target, name) ? { value: configGet(target, name), writable: false, enumerable: true, configurable: true } : undefined,
   // The target holds the proxy's state, not config: it must not show through.
   getPrototypeOf: () => Object.prototype,
   set: () => false,

@@ -49,7 +49,7 @@ import { MkOrder } from "../properties/mk-order.js";
 import { MkOverride } from "../properties/mk-override.js";
 import type { CollectedModule } from "./collect-modules.js";
 import type { Definition } from "../merge/definition.js";
-import { DeferredDefinitions, containsPlaceholder, firstCallClassifier, type FoundDefinitions, type ModuleCalls } from "../placeholder/index.js";
+import { DeferredDefinitions, addDefinition, containsPlaceholder, definitionsAt, entryValues, firstCallClassifier, type FoundDefinitions, type ModuleCalls } from "../placeholder/index.js";
 import { releaseConfig, type ConfigSource, type ShapedModule } from "./module-shape.js";
 import type { OptionNode } from "./option-tree.js";
 import { pushDownProperties, type DefinitionClassifier, type DefinitionSink } from "../merge/push-down-properties.js";
@@ -118,9 +118,7 @@ function walkSources(sources: readonly ConfigSource[], root: OptionNode, file: s
   const found: Found = { nodes: new Map(), unmatched: [], tainted: new Set(), unmatchedTainted: false };
   const sink = {
     definition: (node: OptionNode, value: unknown, tainted: boolean) => {
-      const list = found.nodes.get(node);
-      if (list === undefined) found.nodes.set(node, [value]);
-      else list.push(value);
+      addDefinition(found.nodes, node, value);
       if (tainted) found.tainted.add(node);
     },
     unmatched: (path: readonly string[], value: unknown, tainted: boolean) => {
@@ -276,8 +274,8 @@ export class DefinitionIndex {
   }
 
   #commit(module: CollectedModule, found: Found, order: number): void {
-    found.nodes.forEach((values, node) => {
-      for (const value of values) this.#add(node, { order, definition: { file: module.file, value } });
+    found.nodes.forEach((entry, node) => {
+      for (const value of entryValues(entry)) this.#add(node, { order, definition: { file: module.file, value } });
     });
     for (const { path, value } of found.unmatched) this.#unmatched.push({ file: module.file, value, path, order });
   }
@@ -342,7 +340,7 @@ export class DefinitionIndex {
       const file = deferred.module.file;
       if (deferred.materialized || deferred.isClean(node)) {
         if (!deferred.materialized) (deferred.used ??= new Set()).add(node);
-        for (const value of deferred.found.nodes.get(node) ?? []) result.push({ file, value });
+        for (const value of definitionsAt(deferred.found, node)) result.push({ file, value });
       } else {
         result.push({ file, value: this.#presentation(deferred, node) });
       }
@@ -353,7 +351,7 @@ export class DefinitionIndex {
   #presentation(deferred: Deferred, node: OptionNode): object {
     const known = deferred.presented?.get(node);
     if (known !== undefined) return known.object;
-    const keys = Object.keys(deferred.found.nodes.get(node)?.[0] as object);
+    const keys = Object.keys(definitionsAt(deferred.found, node)[0] as object);
     const object: Record<string, unknown> = {};
     for (const key of keys) {
       Object.defineProperty(object, key, {
@@ -362,7 +360,7 @@ export class DefinitionIndex {
         get: () => {
           this.#materialize(deferred);
           // Checked in #reconcile: one plain object with exactly these attributes.
-          const value = deferred.found.nodes.get(node)?.[0] as object;
+          const value = definitionsAt(deferred.found, node)[0] as object;
           const descriptor = Object.getOwnPropertyDescriptor(value, key);
           return descriptor?.get !== undefined ? descriptor.get.call(value) : descriptor?.value;
         },
@@ -439,7 +437,7 @@ export class DefinitionIndex {
     this.complete();
     const names = new Set<string>();
     for (const entry of this.#byNode.get(node) ?? []) {
-      const values = entry instanceof DeferredDefinitions ? (entry.found.nodes.get(node) ?? []) : [entry.definition.value];
+      const values = entry instanceof DeferredDefinitions ? definitionsAt(entry.found, node) : [entry.definition.value];
       for (const value of values) if (!collectNames(value, names)) return undefined;
     }
     return names;
@@ -453,7 +451,7 @@ export class DefinitionIndex {
       for (const entry of list) {
         const module = entry instanceof DeferredDefinitions ? entry.module : this.#modules[entry.order];
         if (module === undefined || !modules.has(module)) continue;
-        const values = entry instanceof DeferredDefinitions ? (entry.found.nodes.get(node) ?? []) : [entry.definition.value];
+        const values = entry instanceof DeferredDefinitions ? definitionsAt(entry.found, node) : [entry.definition.value];
         for (const value of values) result.push({ path: node.path, value, node, module });
       }
     }
