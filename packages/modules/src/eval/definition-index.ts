@@ -169,7 +169,8 @@ export class DefinitionIndex {
   readonly #byNode = new Map<OptionNode, Entry[]>();
   readonly #unmatched: Array<UnmatchedDefinition & { readonly order: number }> = [];
   readonly #deferred: Deferred[] = [];
-  readonly #deferredByCalls = new Map<ModuleCalls<ShapedModule>, Deferred>();
+  /** Made for the first module function that touched a placeholder (most submodule values have none). */
+  #deferredByCalls: Map<ModuleCalls<ShapedModule>, Deferred> | undefined;
   /** Options whose definitions were handed out (merged): their set of definitions is fixed. */
   readonly #handedOut = new Set<OptionNode>();
   #unmatchedConsumed = false;
@@ -249,7 +250,7 @@ export class DefinitionIndex {
       const allTainted = calls.taintsAllDefinitions();
       const deferred = new DeferredDefinitions(module, calls, order, first, allTainted);
       this.#deferred.push(deferred);
-      this.#deferredByCalls.set(calls, deferred);
+      (this.#deferredByCalls ??= new Map()).set(calls, deferred);
       for (const node of first.nodes.keys()) this.#add(node, deferred);
     }
     if (structural.length > 0) this.#walkReal(module, () => structural, order);
@@ -289,6 +290,8 @@ export class DefinitionIndex {
       found = walkInOrder(sources(), this.#root, module.file);
     } finally {
       this.#walking.pop();
+      // Emptied by length: `pop` keeps the room the list grew, for as long as the index lives (one per submodule value).
+      if (this.#walking.length === 0) this.#walking.length = 0;
     }
     for (const read of walking.reads) {
       let clash: readonly string[] | undefined;
@@ -385,7 +388,7 @@ export class DefinitionIndex {
 
   /** Takes the definitions of a module's second call, made for whatever reason (see `placeholder/module-calls.ts`). */
   reconcile(calls: ModuleCalls<ShapedModule>): void {
-    const deferred = this.#deferredByCalls.get(calls);
+    const deferred = this.#deferredByCalls?.get(calls);
     if (deferred !== undefined && !deferred.materialized && !deferred.reconciling) this.#reconcile(deferred);
   }
 
