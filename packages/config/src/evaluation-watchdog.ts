@@ -7,7 +7,9 @@
  *
  * Evaluation stays on the main thread (its values, getters and functions are
  * used in place by every command, and a config that loads quickly pays only
- * for starting the thread, in parallel with bundling). The main thread marks
+ * for starting the thread, in parallel with bundling; when the program keeps
+ * V8 flags for the process, the first evaluation waits for the rest of that
+ * start, see `awaitProcessFlags`). The main thread marks
  * the spans when config code runs ({@link duringEvaluation}); the watchdog
  * thread (`evaluation-watchdog-worker.ts`) does the rest.
  */
