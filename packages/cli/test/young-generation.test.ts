@@ -1,7 +1,7 @@
 // The `kiln` command keeps V8's young generation at its first size while a
 // config is evaluated (a config's result lives to the end, so a larger young
 // generation only costs peak memory), also once the evaluation watchdog's
-// thread has started, whose isolate resets V8's growth factor.
+// thread has started, whose isolate's start resets V8's growth factor.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +16,8 @@ describe("the young generation of an evaluation", () => {
     writeFileSync(
       join(root, "kiln.ts"),
       `import { getHeapSpaceStatistics } from "node:v8";
+// Once the watchdog's thread is surely running (its start resets V8's growth factor until it sets it again).
+await new Promise((resolve) => setTimeout(resolve, 500));
 // Everything allocated here survives: left alone, V8 grows its young generation to 32 MiB.
 const kept: object[] = [];
 for (let index = 0; index < 400_000; index++) kept.push({ index, name: \`n\${index}\` });
@@ -23,7 +25,7 @@ const newSpace = getHeapSpaceStatistics().find((space) => space.space_name === "
 export default { kept: kept.length, newSpaceMiB: (newSpace?.space_size ?? 0) / 1048576 };
 `,
     );
-    // Twice: the second run takes the config's bundle from the cache, so evaluation starts at once.
+    // Twice: the second run takes the config's bundle from the cache.
     for (let run = 0; run < 2; run++) {
       const result = runKiln(["eval", "kiln.ts", "--json"], root, { KILN_EVAL_CACHE: "0" });
       expect(result.stderr).toBe("");

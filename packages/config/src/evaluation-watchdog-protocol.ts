@@ -19,12 +19,10 @@ export const SLOT = {
   stopping: 5,
   /** 1 to draw the spinner (on a terminal only). */
   progress: 6,
-  /** 1 once the watchdog thread has set the process's V8 flags again (see `process-v8-flags.ts`). */
-  flagsSet: 7,
 } as const;
 
 /** How many slots there are. */
-export const SLOT_COUNT = 8;
+export const SLOT_COUNT = 7;
 
 /** The global symbol key of the main thread's stop hook, called through the inspector. */
 export const STOP_HOOK = "kiln.evaluation-stop";

@@ -20,11 +20,11 @@ import { SLOT, STOP_HOOK, withSpinnerLock, type StopReport, type WatchdogData } 
 
 const { shared, tty, v8Flags } = workerData as WatchdogData;
 const slots = new Int32Array(shared);
-// First thing: starting this thread's isolate undid the process's V8 flags (see `process-v8-flags.ts`); they are
-// process-wide, so they are set again from here, and the main thread, waiting for this before it evaluates, is told.
+// First thing: starting this thread's isolate undid the process's V8 flags (see `process-v8-flags.ts`), and the main
+// thread, evaluating by now, cannot set them again until it is idle. They are process-wide, so they are set from here.
+// (Until then, 20 to 50 ms, a config allocating at once can still grow the young generation: waiting for this thread
+// before evaluating would close that window, at the cost of the wait in every evaluation's time.)
 for (const flag of v8Flags) setFlagsFromString(flag);
-Atomics.store(slots, SLOT.flagsSet, 1);
-Atomics.notify(slots, SLOT.flagsSet);
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 const TICK_MS = 50;
 /** How long the main thread may take to pause before Kiln gives up on naming the place. */

@@ -7,9 +7,7 @@
  *
  * Evaluation stays on the main thread (its values, getters and functions are
  * used in place by every command, and a config that loads quickly pays only
- * for starting the thread, in parallel with bundling; when the program keeps
- * V8 flags for the process, the first evaluation waits for the rest of that
- * start, see `awaitProcessFlags`). The main thread marks
+ * for starting the thread, in parallel with bundling). The main thread marks
  * the spans when config code runs ({@link duringEvaluation}); the watchdog
  * thread (`evaluation-watchdog-worker.ts`) does the rest.
  */
@@ -162,28 +160,8 @@ function clearSpinner(slots: Int32Array): void {
   });
 }
 
-/** How long evaluation waits for the watchdog thread to set the process's V8 flags again, at most. */
-const FLAGS_WAIT_MS = 2000;
-
-/**
- * Before the first evaluation, when the program keeps V8 flags for the process (see `process-v8-flags.ts`): waits
- * until the watchdog thread, whose start undid them, has set them again. Evaluating meanwhile would let V8 grow the
- * young generation to its largest size for good, undoing what the flags are for. The thread starts while the config
- * is bundled, so the wait is what is left of its start, if anything.
- */
-function awaitProcessFlags(slots: Int32Array): void {
-  if (flagsAwaited) return;
-  flagsAwaited = true;
-  if (processV8Flags().length > 0) Atomics.wait(slots, SLOT.flagsSet, 0, FLAGS_WAIT_MS);
-}
-
-let flagsAwaited = false;
-
 function begin(): void {
-  if (depth++ === 0 && watchdog) {
-    awaitProcessFlags(watchdog.slots);
-    Atomics.store(watchdog.slots, SLOT.state, 1);
-  }
+  if (depth++ === 0 && watchdog) Atomics.store(watchdog.slots, SLOT.state, 1);
 }
 
 function end(): void {
