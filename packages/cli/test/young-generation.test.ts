@@ -16,8 +16,6 @@ describe("the young generation of an evaluation", () => {
     writeFileSync(
       join(root, "kiln.ts"),
       `import { getHeapSpaceStatistics } from "node:v8";
-// Once the watchdog's thread is surely running (its start resets V8's growth factor until it sets it again).
-await new Promise((resolve) => setTimeout(resolve, 500));
 // Everything allocated here survives: left alone, V8 grows its young generation to 32 MiB.
 const kept: object[] = [];
 for (let index = 0; index < 400_000; index++) kept.push({ index, name: \`n\${index}\` });
@@ -25,7 +23,7 @@ const newSpace = getHeapSpaceStatistics().find((space) => space.space_name === "
 export default { kept: kept.length, newSpaceMiB: (newSpace?.space_size ?? 0) / 1048576 };
 `,
     );
-    // Twice: the second run takes the config's bundle from the cache.
+    // Twice: the second run takes the config's bundle from the cache, so evaluation starts at once, while the watchdog's thread starts.
     for (let run = 0; run < 2; run++) {
       const result = runKiln(["eval", "kiln.ts", "--json"], root, { KILN_EVAL_CACHE: "0" });
       expect(result.stderr).toBe("");

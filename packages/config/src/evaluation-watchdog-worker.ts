@@ -20,10 +20,9 @@ import { SLOT, STOP_HOOK, withSpinnerLock, type StopReport, type WatchdogData } 
 
 const { shared, tty, v8Flags } = workerData as WatchdogData;
 const slots = new Int32Array(shared);
-// First thing: starting this thread's isolate undid the process's V8 flags (see `process-v8-flags.ts`), and the main
-// thread, evaluating by now, cannot set them again until it is idle. They are process-wide, so they are set from here.
-// (Until then, 20 to 50 ms, a config allocating at once can still grow the young generation: waiting for this thread
-// before evaluating would close that window, at the cost of the wait in every evaluation's time.)
+// First thing: starting this thread's isolate undid the process's V8 flags (see `process-v8-flags.ts`). The main thread
+// sets them again once the isolate is set up (`restoreProcessFlags`); should that have taken longer than it waited, they
+// are set again from here (they are process-wide).
 for (const flag of v8Flags) setFlagsFromString(flag);
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 const TICK_MS = 50;
