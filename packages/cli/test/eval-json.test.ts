@@ -59,4 +59,23 @@ export default { entries, last: [() => 0] };
     for (let i = 0; i < 3000; i++) entries[`k${i}`] = { list: [i, null, { s: `v${i}` }], [String(i)]: i };
     expect(run.stdout).toBe(`${JSON.stringify({ entries, last: [null] }, null, 2)}\n`);
   });
+
+  it("writes nothing when a value read late in a large text fails, after many chunks of it were made", () => {
+    writeFileSync(
+      join(root, "late-failure.ts"),
+      `const entries: Record<string, unknown> = {};
+for (let i = 0; i < 3000; i++) entries[\`k\${i}\`] = { list: [i, \`v\${i}\`] };
+export default {
+  entries,
+  get last(): never {
+    throw new Error("late failure");
+  },
+};
+`,
+    );
+    const run = runKiln(["eval", "late-failure.ts", "--json"], root, { KILN_EVAL_CACHE: "0" });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain("late failure");
+  });
 });

@@ -43,6 +43,8 @@ export interface WatchdogData {
   readonly shared: SharedArrayBuffer;
   /** Whether standard error is a terminal (draw the spinner). */
   readonly tty: boolean;
+  /** The process's V8 flags to set again once the thread runs (its isolate's start undid them, see `process-v8-flags.ts`). */
+  readonly v8Flags: readonly string[];
 }
 
 /** A frame of the paused main thread, as the inspector gives it (1-based). */

@@ -14,11 +14,16 @@
  */
 import { writeSync } from "node:fs";
 import { Session } from "node:inspector";
+import { setFlagsFromString } from "node:v8";
 import { parentPort, workerData } from "node:worker_threads";
 import { SLOT, STOP_HOOK, withSpinnerLock, type StopReport, type WatchdogData } from "./evaluation-watchdog-protocol.js";
 
-const { shared, tty } = workerData as WatchdogData;
+const { shared, tty, v8Flags } = workerData as WatchdogData;
 const slots = new Int32Array(shared);
+// First thing: starting this thread's isolate undid the process's V8 flags (see `process-v8-flags.ts`). The main thread
+// sets them again once the isolate is set up (`restoreProcessFlags`); should that have taken longer than it waited, they
+// are set again from here (they are process-wide).
+for (const flag of v8Flags) setFlagsFromString(flag);
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 const TICK_MS = 50;
 /** How long the main thread may take to pause before Kiln gives up on naming the place. */

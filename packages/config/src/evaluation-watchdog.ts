@@ -7,7 +7,8 @@
  *
  * Evaluation stays on the main thread (its values, getters and functions are
  * used in place by every command, and a config that loads quickly pays only
- * for starting the thread, in parallel with bundling). The main thread marks
+ * for starting the thread, in parallel with bundling, and the first
+ * evaluation may wait a few ms for it, see `restoreProcessFlags`). The main thread marks
  * the spans when config code runs ({@link duringEvaluation}); the watchdog
  * thread (`evaluation-watchdog-worker.ts`) does the rest.
  */
@@ -16,6 +17,7 @@ import { getHeapStatistics } from "node:v8";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { ConfigEvaluationStoppedError, type SourceLocation, isConfigBundle, originalPositionInBundle, isKilnPackageFile } from "@kiln/formats";
+import { processV8Flags, reapplyProcessV8Flags } from "./process-v8-flags.js";
 import { SLOT, SLOT_COUNT, STOP_HOOK, withSpinnerLock, type PausedFrame, type StopReport, type WatchdogData } from "./evaluation-watchdog-protocol.js";
 
 /** Limits on evaluating a config. */
@@ -114,7 +116,7 @@ function startWatchdog(): Watchdog | null {
   // Run from TypeScript sources (a test runner), there is no compiled worker: evaluation runs unwatched.
   if (script.protocol !== "file:" || !existsSync(fileURLToPath(script))) return null;
   const shared = new SharedArrayBuffer(SLOT_COUNT * Int32Array.BYTES_PER_ELEMENT);
-  const data: WatchdogData = { shared, tty: process.stderr.isTTY === true };
+  const data: WatchdogData = { shared, tty: process.stderr.isTTY === true, v8Flags: processV8Flags() };
   let worker: Worker;
   try {
     worker = new Worker(script, { workerData: data, stdout: false, stderr: false });
@@ -159,8 +161,41 @@ function clearSpinner(slots: Int32Array): void {
   });
 }
 
+/** How long the first evaluation waits, at most, for the watchdog thread's isolate to be set up. */
+const ISOLATE_SETUP_WAIT_MS = 1000;
+/** How long setting up an isolate's heap takes, at most, once the thread has settled its limits (well under 1 ms measured). */
+const HEAP_SETUP_MARGIN_MS = 5;
+
+let flagsRestored = false;
+
+/**
+ * Before the first evaluation, when the program keeps V8 flags for the process (see `process-v8-flags.ts`): sets them
+ * again once the watchdog thread's isolate has been set up, which undid them. Evaluating before would let V8 grow the
+ * young generation for good. The thread settles its resource limits (readable here) just before it sets up its
+ * isolate's heap, 2 to 3 ms after it was started, then takes 20 to 50 ms more to start Node in it, so this waits for
+ * the limits and a margin, not for the whole start. The thread sets the flags again too when it runs, should its
+ * isolate have taken longer than the margin.
+ */
+function restoreProcessFlags(worker: Worker): void {
+  if (flagsRestored) return;
+  flagsRestored = true;
+  if (processV8Flags().length === 0) return;
+  const nap = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+  const start = performance.now();
+  try {
+    while (!((worker.resourceLimits?.maxYoungGenerationSizeMb ?? 0) > 0) && performance.now() - start < ISOLATE_SETUP_WAIT_MS) Atomics.wait(nap, 0, 0, 0.5);
+  } catch {
+    // A thread that has already ended has no limits to read: its isolate is long set up.
+  }
+  Atomics.wait(nap, 0, 0, HEAP_SETUP_MARGIN_MS);
+  reapplyProcessV8Flags();
+}
+
 function begin(): void {
-  if (depth++ === 0 && watchdog) Atomics.store(watchdog.slots, SLOT.state, 1);
+  if (depth++ === 0 && watchdog) {
+    restoreProcessFlags(watchdog.worker);
+    Atomics.store(watchdog.slots, SLOT.state, 1);
+  }
 }
 
 function end(): void {

@@ -73,10 +73,11 @@ class JsonText {
     this.pieces = [];
   }
 
-  /** The whole text. */
-  text(): string {
+  /** The whole text, as the chunks it was joined into (a large value's text is not joined again into one string to write). */
+  chunks(): readonly string[] {
     this.#chunks.push(this.pieces.join(""));
-    return this.#chunks.join("");
+    this.pieces = [];
+    return this.#chunks;
   }
 }
 
@@ -101,11 +102,11 @@ function inObjectOrder(keys: string[]): string[] {
   return [...indices, ...keys.filter((key) => !isArrayIndex(key))];
 }
 
-/** The JSON text of a config's value; a function has none, as in `nix eval --json`. */
-function toJson(value: unknown, what: string): string {
+/** The JSON text of a config's value, in chunks; a function has none, as in `nix eval --json`. */
+function toJson(value: unknown, what: string): readonly string[] {
   const out = new JsonText();
   if (!writeJson(value, new Set(), 0, out)) throw new UsageError(`'${what}' is a function, which cannot be printed as JSON; select one of its attributes, or call it in the config`);
-  return out.text();
+  return out.chunks();
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_'-]*$/;
@@ -150,11 +151,14 @@ export const evalCommand = defineCommand({
   options: [flag("json", { description: "Print JSON: derivations become their output paths; functions (and a package set's 'pkgs', which is the set itself) are left out" }), PROFILE_OPTION],
   async run(settings, io) {
     // Printing forces what is lazy: it is part of the evaluation profiled.
-    const text = await profiledIfAsked(settings, io, async () => {
+    const chunks = await profiledIfAsked(settings, io, async () => {
       const evaluated = await evaluateInstallable(singleInstallable(settings, "eval"), evaluateOptions(settings, settings.positionals[0]));
-      return evaluateInConfig(() => (settings.json ? toJson(evaluated.value, settings.positionals[0] as string) : toNixSyntax(evaluated.value, new Set())));
+      return evaluateInConfig(() => (settings.json ? toJson(evaluated.value, settings.positionals[0] as string) : [toNixSyntax(evaluated.value, new Set())]));
     });
-    io.stdout.write(`${text}\n`);
+    // Written once the whole text is known (an error while printing leaves no half-written output), chunk by chunk: the
+    // text of a large configuration is not copied into one string, and that again with the line break, to be written.
+    for (const chunk of chunks) io.stdout.write(chunk);
+    io.stdout.write("\n");
     return 0;
   },
 });

@@ -11,6 +11,7 @@
 import { Option } from "../options/option.js";
 import type { Evaluation } from "./evaluation.js";
 import type { OptionNode } from "./option-tree.js";
+import { extendPath } from "../options/extend-path.js";
 
 /** What a proxy resolves against. */
 export interface ProxyHost {
@@ -75,8 +76,8 @@ interface ConfigTarget {
   readonly path: readonly string[];
   /** Proxies of child prefixes, so walking `config.a.b.c` allocates nothing after the first time. */
   children: Map<string, object> | undefined;
-  /** The names at this prefix in the evaluation they were listed for (fixed per evaluation). */
-  names: { readonly evaluation: Evaluation; readonly list: string[]; readonly set: ReadonlySet<string> } | undefined;
+  /** The names at this prefix in the evaluation they were listed for (fixed per evaluation); a set of them only when there are many. */
+  names: ConfigNames | undefined;
   /**
    * Values read below this prefix from a final evaluation, by name: the
    * evaluation memoises every option's value (and the freeform value) once
@@ -105,8 +106,7 @@ function configGet(target: ConfigTarget, name: string): unknown {
   const evaluation = currentEvaluation(target);
   const values = target.values;
   if (values !== undefined && values.evaluation === evaluation && values.byName.has(name)) return values.byName.get(name);
-  // Spread, not `concat`: for one string `concat` takes the engine's generic path, several times slower (a read per attribute printed).
-  const childPath = [...target.path, name];
+  const childPath = extendPath(target.path, name);
   const resolution = evaluation.resolve(childPath);
   switch (resolution.kind) {
     case "value":
@@ -131,22 +131,36 @@ function remember(target: ConfigTarget, evaluation: Evaluation, name: string, va
   return value;
 }
 
-function configNames(target: ConfigTarget): { readonly list: string[]; readonly set: ReadonlySet<string> } {
+interface ConfigNames {
+  readonly evaluation: Evaluation;
+  readonly list: string[];
+  readonly set: ReadonlySet<string> | undefined;
+}
+
+/** Up to this many names are searched in their list: a set for each prefix of every submodule would outweigh its options. */
+const NAMES_WITHOUT_SET = 16;
+
+function configNames(target: ConfigTarget): ConfigNames {
   const evaluation = currentEvaluation(target);
   if (target.names?.evaluation !== evaluation) {
     const list = prefixNames(evaluation, target.path);
-    target.names = { evaluation, list, set: new Set(list) };
+    target.names = { evaluation, list, set: list.length > NAMES_WITHOUT_SET ? new Set(list) : undefined };
   }
   return target.names;
 }
 
+function hasConfigName(target: ConfigTarget, name: string): boolean {
+  const names = configNames(target);
+  return names.set === undefined ? names.list.includes(name) : names.set.has(name);
+}
+
 const configTraps: ProxyHandler<ConfigTarget> = {
   get: (target, name) => (typeof name === "symbol" ? undefined : configGet(target, name)),
-  has: (target, name) => typeof name === "string" && configNames(target).set.has(name),
+  has: (target, name) => typeof name === "string" && hasConfigName(target, name),
   // The engine copies the trap's result into a new list: the kept list is never handed out.
   ownKeys: (target) => configNames(target).list,
   getOwnPropertyDescriptor: (target, name) =>
-    typeof name === "string" && configNames(target).set.has(name) ? { value: configGet(target, name), writable: false, enumerable: true, configurable: true } : undefined,
+    typeof name === "string" && hasConfigName(target, name) ? { value: configGet(target, name), writable: false, enumerable: true, configurable: true } : undefined,
   // The target holds the proxy's state, not config: it must not show through.
   getPrototypeOf: () => Object.prototype,
   set: () => false,
@@ -195,7 +209,7 @@ export function optionsProxy(host: ProxyHost, path: readonly string[]): object {
     };
     const get = (name: string): unknown => {
       const current = evaluation();
-      const childPath = [...path, name];
+      const childPath = extendPath(path, name);
       const node = nodeAt(current, childPath);
       current.noteRead(childPath, node?.isOption === true ? "value" : "prefix");
       if (node === undefined) return undefined;

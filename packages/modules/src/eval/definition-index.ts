@@ -49,7 +49,7 @@ import { MkOrder } from "../properties/mk-order.js";
 import { MkOverride } from "../properties/mk-override.js";
 import type { CollectedModule } from "./collect-modules.js";
 import type { Definition } from "../merge/definition.js";
-import { DeferredDefinitions, containsPlaceholder, firstCallClassifier, type FoundDefinitions, type ModuleCalls } from "../placeholder/index.js";
+import { DeferredDefinitions, addDefinition, containsPlaceholder, definitionsAt, entryValues, firstCallClassifier, type FoundDefinitions, type ModuleCalls } from "../placeholder/index.js";
 import { releaseConfig, type ConfigSource, type ShapedModule } from "./module-shape.js";
 import type { OptionNode } from "./option-tree.js";
 import { pushDownProperties, type DefinitionClassifier, type DefinitionSink } from "../merge/push-down-properties.js";
@@ -118,9 +118,7 @@ function walkSources(sources: readonly ConfigSource[], root: OptionNode, file: s
   const found: Found = { nodes: new Map(), unmatched: [], tainted: new Set(), unmatchedTainted: false };
   const sink = {
     definition: (node: OptionNode, value: unknown, tainted: boolean) => {
-      const list = found.nodes.get(node);
-      if (list === undefined) found.nodes.set(node, [value]);
-      else list.push(value);
+      addDefinition(found.nodes, node, value);
       if (tainted) found.tainted.add(node);
     },
     unmatched: (path: readonly string[], value: unknown, tainted: boolean) => {
@@ -171,7 +169,8 @@ export class DefinitionIndex {
   readonly #byNode = new Map<OptionNode, Entry[]>();
   readonly #unmatched: Array<UnmatchedDefinition & { readonly order: number }> = [];
   readonly #deferred: Deferred[] = [];
-  readonly #deferredByCalls = new Map<ModuleCalls<ShapedModule>, Deferred>();
+  /** Made for the first module function that touched a placeholder (most submodule values have none). */
+  #deferredByCalls: Map<ModuleCalls<ShapedModule>, Deferred> | undefined;
   /** Options whose definitions were handed out (merged): their set of definitions is fixed. */
   readonly #handedOut = new Set<OptionNode>();
   #unmatchedConsumed = false;
@@ -251,7 +250,7 @@ export class DefinitionIndex {
       const allTainted = calls.taintsAllDefinitions();
       const deferred = new DeferredDefinitions(module, calls, order, first, allTainted);
       this.#deferred.push(deferred);
-      this.#deferredByCalls.set(calls, deferred);
+      (this.#deferredByCalls ??= new Map()).set(calls, deferred);
       for (const node of first.nodes.keys()) this.#add(node, deferred);
     }
     if (structural.length > 0) this.#walkReal(module, () => structural, order);
@@ -276,8 +275,8 @@ export class DefinitionIndex {
   }
 
   #commit(module: CollectedModule, found: Found, order: number): void {
-    found.nodes.forEach((values, node) => {
-      for (const value of values) this.#add(node, { order, definition: { file: module.file, value } });
+    found.nodes.forEach((entry, node) => {
+      for (const value of entryValues(entry)) this.#add(node, { order, definition: { file: module.file, value } });
     });
     for (const { path, value } of found.unmatched) this.#unmatched.push({ file: module.file, value, path, order });
   }
@@ -291,6 +290,8 @@ export class DefinitionIndex {
       found = walkInOrder(sources(), this.#root, module.file);
     } finally {
       this.#walking.pop();
+      // Emptied by length: `pop` keeps the room the list grew, for as long as the index lives (one per submodule value).
+      if (this.#walking.length === 0) this.#walking.length = 0;
     }
     for (const read of walking.reads) {
       let clash: readonly string[] | undefined;
@@ -342,7 +343,7 @@ export class DefinitionIndex {
       const file = deferred.module.file;
       if (deferred.materialized || deferred.isClean(node)) {
         if (!deferred.materialized) (deferred.used ??= new Set()).add(node);
-        for (const value of deferred.found.nodes.get(node) ?? []) result.push({ file, value });
+        for (const value of definitionsAt(deferred.found, node)) result.push({ file, value });
       } else {
         result.push({ file, value: this.#presentation(deferred, node) });
       }
@@ -353,7 +354,7 @@ export class DefinitionIndex {
   #presentation(deferred: Deferred, node: OptionNode): object {
     const known = deferred.presented?.get(node);
     if (known !== undefined) return known.object;
-    const keys = Object.keys(deferred.found.nodes.get(node)?.[0] as object);
+    const keys = Object.keys(definitionsAt(deferred.found, node)[0] as object);
     const object: Record<string, unknown> = {};
     for (const key of keys) {
       Object.defineProperty(object, key, {
@@ -362,7 +363,7 @@ export class DefinitionIndex {
         get: () => {
           this.#materialize(deferred);
           // Checked in #reconcile: one plain object with exactly these attributes.
-          const value = deferred.found.nodes.get(node)?.[0] as object;
+          const value = definitionsAt(deferred.found, node)[0] as object;
           const descriptor = Object.getOwnPropertyDescriptor(value, key);
           return descriptor?.get !== undefined ? descriptor.get.call(value) : descriptor?.value;
         },
@@ -387,7 +388,7 @@ export class DefinitionIndex {
 
   /** Takes the definitions of a module's second call, made for whatever reason (see `placeholder/module-calls.ts`). */
   reconcile(calls: ModuleCalls<ShapedModule>): void {
-    const deferred = this.#deferredByCalls.get(calls);
+    const deferred = this.#deferredByCalls?.get(calls);
     if (deferred !== undefined && !deferred.materialized && !deferred.reconciling) this.#reconcile(deferred);
   }
 
@@ -439,7 +440,7 @@ export class DefinitionIndex {
     this.complete();
     const names = new Set<string>();
     for (const entry of this.#byNode.get(node) ?? []) {
-      const values = entry instanceof DeferredDefinitions ? (entry.found.nodes.get(node) ?? []) : [entry.definition.value];
+      const values = entry instanceof DeferredDefinitions ? definitionsAt(entry.found, node) : [entry.definition.value];
       for (const value of values) if (!collectNames(value, names)) return undefined;
     }
     return names;
@@ -453,7 +454,7 @@ export class DefinitionIndex {
       for (const entry of list) {
         const module = entry instanceof DeferredDefinitions ? entry.module : this.#modules[entry.order];
         if (module === undefined || !modules.has(module)) continue;
-        const values = entry instanceof DeferredDefinitions ? (entry.found.nodes.get(node) ?? []) : [entry.definition.value];
+        const values = entry instanceof DeferredDefinitions ? definitionsAt(entry.found, node) : [entry.definition.value];
         for (const value of values) result.push({ path: node.path, value, node, module });
       }
     }

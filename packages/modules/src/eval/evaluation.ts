@@ -69,7 +69,8 @@ export class Evaluation {
 
   /** Builds the option tree of `modules` (given in collection order). */
   constructor(modules: readonly CollectedModule[], settings: EvaluationSettings) {
-    this.modules = [...modules].reverse();
+    // `slice`, not spread: the copy is kept (one per submodule value), at its exact size.
+    this.modules = modules.slice().reverse();
     this.#settings = settings;
     this.root = buildOptionTree(this.modules, settings.prefix);
     this.index = new DefinitionIndex(this.modules, this.root);

@@ -17,6 +17,7 @@ import { showOption, type OptionPath } from "../options/show-option.js";
 import type { CollectedModule } from "./collect-modules.js";
 import { isPlaceholder, type ModuleCalls } from "../placeholder/index.js";
 import { mergeOptionDeclarations, type LocatedDeclaration, type OptionRecord } from "./merge-option-declarations.js";
+import { extendPath } from "../options/extend-path.js";
 
 /** A declaration in the tree, with the calls of the module function that made it, if any. */
 export interface TreeDeclaration extends LocatedDeclaration {
@@ -25,7 +26,6 @@ export interface TreeDeclaration extends LocatedDeclaration {
 }
 
 const NO_CHILDREN: ReadonlyMap<string, OptionNode> = new Map();
-const NO_DECLARATIONS: readonly TreeDeclaration[] = [];
 
 /**
  * A node of the option tree: an option, or a prefix of options. There is one
@@ -38,7 +38,8 @@ export class OptionNode {
   /** The full path (with the evaluation's prefix), for messages. */
   readonly loc: OptionPath;
   #children: Map<string, OptionNode> | undefined;
-  #declarations: readonly TreeDeclaration[] = NO_DECLARATIONS;
+  /** None (a prefix), the one declaration (nearly every option: no list of one per option), or several. */
+  #declarations: TreeDeclaration | readonly TreeDeclaration[] | undefined = undefined;
   #record: OptionRecord | undefined;
   #label: string | undefined;
   // The merge state of this option, kept by the one evaluation whose tree this is (see `evaluation.ts`): fields of the node
@@ -65,12 +66,14 @@ export class OptionNode {
 
   /** Declarations made at exactly this path (as written; see {@link record} for the ones of module functions). */
   get declarations(): readonly TreeDeclaration[] {
-    return this.#declarations;
+    const declarations = this.#declarations;
+    return declarations === undefined ? [] : Array.isArray(declarations) ? declarations : [declarations as TreeDeclaration];
   }
 
   /** Adds a declaration made at exactly this path. */
   declare(declaration: TreeDeclaration): void {
-    this.#declarations = this.#declarations.length === 0 ? [declaration] : [...this.#declarations, declaration];
+    const declarations = this.#declarations;
+    this.#declarations = declarations === undefined ? declaration : [...this.declarations, declaration];
   }
 
   /** The full path shown with dots, as in messages and cycle chains. */
@@ -81,14 +84,14 @@ export class OptionNode {
 
   /** Whether this node is an option (rather than a prefix). */
   get isOption(): boolean {
-    return this.#declarations.length > 0;
+    return this.#declarations !== undefined;
   }
 
   /** The merged declaration; only for options. */
   get record(): OptionRecord {
     this.#record ??= mergeOptionDeclarations(
       this.loc,
-      this.#declarations.map((located) => (located.calls === undefined ? located : { file: located.file, declaration: located.calls.declaration(this.path, located.declaration) })),
+      this.declarations.map((located) => (located.calls === undefined ? located : { file: located.file, declaration: located.calls.declaration(this.path, located.declaration) })),
     );
     return this.#record;
   }
@@ -98,9 +101,8 @@ export class OptionNode {
     const children = (this.#children ??= new Map());
     let node = children.get(name);
     if (node === undefined) {
-      // Spread, not `concat`: for one string `concat` takes the engine's generic path, several times slower.
-      const path = [...this.path, name];
-      node = new OptionNode(path, this.loc === this.path ? path : [...this.loc, name]);
+      const path = extendPath(this.path, name);
+      node = new OptionNode(path, this.loc === this.path ? path : extendPath(this.loc, name));
       children.set(name, node);
     }
     return node;

@@ -30,6 +30,7 @@ import { MkOrder } from "../properties/mk-order.js";
 import { MkOverride } from "../properties/mk-override.js";
 import { ownGetter } from "../properties/own-getter.js";
 import { isPlaceholder, realValueOfPlaceholder } from "../placeholder/index.js";
+import { extendPath } from "../options/extend-path.js";
 
 /** What the walk needs of a node of the option tree. */
 export interface PushDownNode<Node extends PushDownNode<Node>> {
@@ -155,6 +156,6 @@ function pushDown<Node extends PushDownNode<Node>>(walk: Walk<Node>, value: unkn
     if (walk.tainting > 0) tainted = true;
     const wrapped = walk.wrappers.length === 0 ? leaf : rewrap(walk.wrappers, leaf);
     if (child !== undefined) walk.sink.definition(child, wrapped, tainted);
-    else walk.sink.unmatched([...node.path, name], wrapped, tainted);
+    else walk.sink.unmatched(extendPath(node.path, name), wrapped, tainted);
   }
 }

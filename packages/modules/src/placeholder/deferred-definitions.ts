@@ -19,14 +19,52 @@ import { ConfigDependentStructureError } from "../errors/config-dependent-struct
 import { showOption } from "../options/show-option.js";
 import { sameDefinitionValue } from "./taint.js";
 
+/**
+ * Two or more definitions of one option by one module. One definition, by
+ * far the most common, is kept as the value itself: a list of one for every
+ * option every module function defines would be most of what is kept of it.
+ */
+export class SeveralDefinitions {
+  /** The values, in the order the module gave them. */
+  readonly values: unknown[];
+
+  /** Prefer {@link addDefinition}. */
+  constructor(values: unknown[]) {
+    this.values = values;
+  }
+}
+
 /** What walking one module's config found, by option node. */
 export interface FoundDefinitions<Node> {
-  readonly nodes: Map<Node, unknown[]>;
+  /** The definitions by option: the value itself when there is one, else {@link SeveralDefinitions} (see {@link definitionsAt}). */
+  readonly nodes: Map<Node, unknown>;
   readonly unmatched: Array<{ readonly path: readonly string[]; readonly value: unknown }>;
   /** Options with a tainted definition (when the walk classified, see `taint.ts`). */
   readonly tainted: Set<Node>;
   /** Whether a definition without an option is tainted. */
   unmatchedTainted: boolean;
+}
+
+const NONE: readonly unknown[] = [];
+
+/** Records one more definition of `node` in `nodes`. */
+export function addDefinition<Node>(nodes: Map<Node, unknown>, node: Node, value: unknown): void {
+  if (!nodes.has(node)) nodes.set(node, value);
+  else {
+    const known = nodes.get(node);
+    if (known instanceof SeveralDefinitions) known.values.push(value);
+    else nodes.set(node, new SeveralDefinitions([known, value]));
+  }
+}
+
+/** The values of one entry of {@link FoundDefinitions.nodes}, in order. */
+export function entryValues(entry: unknown): readonly unknown[] {
+  return entry instanceof SeveralDefinitions ? entry.values : [entry];
+}
+
+/** The definitions of `node` in `found`, in order (none if it defines no such option). */
+export function definitionsAt<Node>(found: FoundDefinitions<Node>, node: Node): readonly unknown[] {
+  return found.nodes.has(node) ? entryValues(found.nodes.get(node)) : NONE;
 }
 
 /** What is needed of an option node (the evaluator's `OptionNode` is one). */
@@ -109,15 +147,15 @@ export class DeferredDefinitions<Module extends { readonly file: string }, Node 
 
   /** Whether the definition of `node` can be handed out attribute by attribute before the second call. */
   presentable(node: Node): boolean {
-    const values = this.found.nodes.get(node);
-    return values !== undefined && values.length === 1 && isPlainObject(values[0]) && KEYED_TYPES.has(node.record.type.name);
+    const values = definitionsAt(this.found, node);
+    return values.length === 1 && isPlainObject(values[0]) && KEYED_TYPES.has(node.record.type.name);
   }
 
   /** Throws if the second call's definitions (`found`) differ from what was handed out of the first's. */
   checkSecond(found: FoundDefinitions<Node>, check: SecondCallCheck<Node>): void {
     const first = this.found;
     for (const node of this.used ?? []) {
-      if (!sameDefinitions(first.nodes.get(node) ?? [], found.nodes.get(node) ?? [])) throw this.#valueDrift(check, node.path, "gives @ a different definition");
+      if (!sameDefinitions(definitionsAt(first, node), definitionsAt(found, node))) throw this.#valueDrift(check, node.path, "gives @ a different definition");
     }
     if (this.unmatchedUsed) {
       const before = first.unmatched;
@@ -132,8 +170,8 @@ export class DeferredDefinitions<Module extends { readonly file: string }, Node 
       if (!first.nodes.has(node) && check.handedOut.has(node)) throw this.#drift(check, node.path, "defines @ only when called with the real config, and @ was already evaluated without that definition");
     }
     for (const [node, presented] of this.presented ?? []) {
-      const values = found.nodes.get(node);
-      const value = values?.length === 1 ? values[0] : undefined;
+      const values = definitionsAt(found, node);
+      const value = values.length === 1 ? values[0] : undefined;
       const keys = isPlainObject(value) ? Object.keys(value) : undefined;
       if (keys === undefined || keys.length !== presented.keys.length || keys.some((key, index) => presented.keys[index] !== key)) {
         throw this.#drift(check, node.path, "defines different attributes of @ when called with the real config than with a placeholder, and @ was already evaluated");

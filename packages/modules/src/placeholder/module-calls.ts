@@ -69,6 +69,7 @@ import { showOption, type OptionPath } from "../options/show-option.js";
 import { Lazy } from "../properties/lazy.js";
 import { PlaceholderScope, containsPlaceholder, resolvePlaceholders } from "./placeholder.js";
 import { taintedValue } from "./taint.js";
+import { extendPath } from "../options/extend-path.js";
 
 /**
  * What the two calls need of a module function's result, once shaped into a
@@ -131,7 +132,7 @@ function declarationsOf(options: unknown, path: readonly string[], into: Map<str
   if (typeof options !== "object" || options === null) return;
   for (const name of Object.keys(options)) {
     const value = (options as Record<string, unknown>)[name];
-    const childPath = [...path, name];
+    const childPath = extendPath(path, name);
     if (isOptionDeclaration(value)) into.set(childPath.join("\u0000"), { path: childPath, declaration: value });
     else declarationsOf(value, childPath, into);
   }

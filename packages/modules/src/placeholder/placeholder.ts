@@ -32,6 +32,7 @@
  * they mean.
  */
 import { ownGetter } from "../properties/own-getter.js";
+import { extendPath } from "../options/extend-path.js";
 
 /** Where a placeholder's real value comes from, once the first call is over. */
 interface PlaceholderOrigin {
@@ -258,7 +259,7 @@ function originOf(target: object): PlaceholderOrigin {
 
 function child(origin: PlaceholderOrigin, name: string): object {
   origin.read = true;
-  return origin.scope.placeholder(origin.root, origin.base, [...origin.path, name]);
+  return origin.scope.placeholder(origin.root, origin.base, extendPath(origin.path, name));
 }
 
 function touch(origin: PlaceholderOrigin, coerced: boolean): void {

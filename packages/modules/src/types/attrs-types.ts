@@ -28,6 +28,7 @@ import { showOption, type OptionPath } from "../options/show-option.js";
 import { attributeValue } from "./entries-of.js";
 import { isAttrs } from "./merge-helpers.js";
 import { descriptionPhrase, mkOptionType, type MergeDefinition, type OptionType } from "./option-type.js";
+import { extendPath } from "../options/extend-path.js";
 
 /** Definitions of each attribute, in definition order. */
 export function definitionsByAttribute(definitions: readonly MergeDefinition[]): Map<string, Definition[]> {
@@ -83,7 +84,7 @@ function attrsType<Value, Definition>(elemType: OptionType<Value, Definition>, l
       if (nameType !== undefined) checkNames(loc, nameType, byName);
       // forEach rather than for…of: no entry array per attribute.
       byName.forEach((attributeDefinitions, name) => {
-        const attributeLoc = [...loc, name];
+        const attributeLoc = extendPath(loc, name);
         if (lazy) {
           let memo: { value: Value } | undefined;
           Object.defineProperty(result, name, {

@@ -67,7 +67,8 @@ export function submoduleWith<Value extends object>(spec: SubmoduleWithSpec): Op
     check: (value) => isAttrs(value) || typeof value === "function",
     merge: (loc: OptionPath, definitions) => {
       const context = nestedEvaluator()({
-        modules: [...realModules(spec.modules), ...definitions.map((definition) => definitionModule(definition.value, definition.file, shorthand))],
+        // `concat`, not spread: a list built by spread keeps room to grow, in every submodule value's evaluation.
+        modules: realModules(spec.modules).concat(definitions.map((definition) => definitionModule(definition.value, definition.file, shorthand))),
         specialArgs: spec.specialArgs ?? {},
         moduleArguments: { name: loc[loc.length - 1] ?? "" },
         prefix: loc,
