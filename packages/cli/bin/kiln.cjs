@@ -72,7 +72,6 @@ async function run() {
     process.stdout.write(`kiln ${JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")).version}\n`);
     return;
   }
-  keepYoungGenerationSmall();
   // `pnpm kiln …` runs from the workspace root; paths on the command line are relative to where the user typed it.
   if (process.env.npm_lifecycle_event === "kiln" && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
 
@@ -83,6 +82,8 @@ async function run() {
   } else if (deferredCaCerts !== undefined) {
     process.exitCode = NEEDS_EXTRA_CA_CERTS;
   } else {
+    // Not for an answer from the evaluation cache, which allocates little: setting flags costs it a millisecond or more.
+    keepYoungGenerationSmall();
     // Kiln as one script compiled from V8's code cache where it is built (bundled-kiln.cjs), else its ES modules
     // (always under --show-trace, whose frames then name Kiln's own source files and lines).
     const bundled = argv.includes("--show-trace") ? undefined : require("./bundled-kiln.cjs").loadBundledKiln();
