@@ -30,7 +30,7 @@ import { applyFileChanges, type OwnerLookup } from "./apply-file-changes.js";
 import { planFileChanges, type FilePlan } from "./file-changes.js";
 import { readActivationManifest } from "./read-activation-manifest.js";
 import { runActivationScripts, type ScriptOutput } from "./run-activation-scripts.js";
-import { applyRuntimeLinks, checkRuntimeLinks, planRuntimeLinks, type RuntimeLinkChange } from "./runtime-links.js";
+import { applyRuntimeLinks, checkRuntimeLinks, planRuntimeLinks, withoutOthersLinks, type RuntimeLinkChange } from "./runtime-links.js";
 import { checkSecretOwners, installSecrets, planSecrets, restoreSecrets, secretsUndoFor, secretsReport, unitsUsingChangedSecrets, withPasswordHashes, type PlannedSecrets, type SecretsReport, type SecretsUndo } from "./secret-activation.js";
 import { canManageSystemd, planUnitChanges, queueUnits, startUnits, stopUnits, type UnitChanges } from "./unit-changes.js";
 
@@ -220,7 +220,7 @@ export function activate(toplevel: string, target: ActivationTarget, options: Ac
   checkInsideRoot(target, target.filesDir, target.kind === "machine" ? "/etc" : "the home directory");
   checkInsideRoot(target, target.stateDir, "Kiln's state directory");
   const files = planFileChanges(target.filesDir, previous.manifest, next, earlier?.files);
-  const runtimeLinks = target.kind === "machine" ? planRuntimeLinks(previous.manifest, next, earlier?.runtimeLinks) : [];
+  const runtimeLinks = target.kind === "machine" ? withoutOthersLinks(target, planRuntimeLinks(previous.manifest, next, earlier?.runtimeLinks)) : [];
   // The directory a link goes in must stay inside the root; the link itself is replaced, never followed.
   for (const link of runtimeLinks) checkInsideRoot(target, dirname(join(target.root, link.path)), `the directory of the run-time link ${link.path}`);
   checkRuntimeLinks(target, runtimeLinks);

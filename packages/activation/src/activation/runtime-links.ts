@@ -61,6 +61,19 @@ function linkTarget(path: string): string | undefined {
 }
 
 /**
+ * `changes` without the removals of links an interrupted activation made
+ * that point elsewhere now (or are gone): those are not Kiln's to remove, nor
+ * to report as removed.
+ */
+export function withoutOthersLinks(target: ActivationTarget, changes: readonly RuntimeLinkChange[]): RuntimeLinkChange[] {
+  return changes.filter((change) => {
+    if (change.onlyIfTo === undefined) return true;
+    const current = linkTarget(join(target.root, change.path));
+    return current !== undefined && change.onlyIfTo.includes(current);
+  });
+}
+
+/**
  * Fails, before anything changes, when something other than a symlink is
  * where a link goes (a directory or file someone made): it is not Kiln's to
  * replace.

@@ -131,8 +131,10 @@ describe("after an activation was killed", () => {
         symlinkSync(mine, linkPath);
       }
 
-      activate(first, machineTarget(root));
+      const report = activate(first, machineTarget(root));
       expect(linkOf(linkPath)).toBe(repointed ? mine : undefined);
+      // Reported as removed only when it was.
+      expect(report.runtimeLinks).toEqual(repointed ? [] : [{ path: "/run/opengl-driver", target: undefined, onlyIfTo: [drivers] }]);
       expect(existsSync(join(root, "var", "lib", "kiln", "activation-journal.json"))).toBe(false);
     }
   });
