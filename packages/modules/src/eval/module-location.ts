@@ -24,35 +24,88 @@ const packageCodeRoot = fileURLToPath(new URL("../", import.meta.url)).replace(/
 const packageRoot = fileURLToPath(new URL("../../", import.meta.url)).replace(/[\\/]$/, "");
 const ownRoots = [packageCodeRoot, `${packageRoot}${sep}src`, `${packageRoot}${sep}dist`];
 
-const recordedLocations = new WeakMap<object, string>();
+/**
+ * A stack captured where a module was handed to the module system. Capturing
+ * is cheap; formatting it (through the source maps) is not, and most modules
+ * defined at import time (the machine and home modules) are never asked
+ * where they are, so the text is made on first use.
+ */
+export class CapturedStack {
+  readonly #error: Error;
+  readonly #cwd = process.cwd();
+  #location: string | undefined | null = null;
 
-function shownPath(file: string): string {
-  const fromCwd = relative(process.cwd(), file);
+  constructor() {
+    const previousLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 30;
+    this.#error = new Error();
+    Error.stackTraceLimit = previousLimit;
+  }
+
+  /** The `file:line:column` of the innermost frame outside this package, or `undefined`. */
+  location(): string | undefined {
+    if (this.#location === null) this.#location = outsideLocation(this.#error.stack ?? "", this.#cwd);
+    return this.#location;
+  }
+}
+
+/** A location recorded for a module: its text, or a stack to find it in. */
+type RecordedLocation = string | CapturedStack;
+
+// Every recording is kept until the first one that names a location is read (first recording wins, as before).
+const recordedLocations = new WeakMap<object, RecordedLocation | RecordedLocation[]>();
+
+function shownPath(file: string, cwd: string): string {
+  const fromCwd = relative(cwd, file);
   return fromCwd.startsWith("..") || fromCwd === "" ? file : fromCwd;
 }
 
-/** The `file:line:column` of the innermost stack frame outside this package, or `undefined`. */
-export function callerLocation(): string | undefined {
-  const previousLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 30;
-  const stack = new Error().stack ?? "";
-  Error.stackTraceLimit = previousLimit;
+function outsideLocation(stack: string, cwd: string): string | undefined {
   for (const location of stackLocations(stack)) {
     if (ownRoots.some((root) => location.file.startsWith(`${root}${sep}`))) continue;
     if (location.file.includes(`${sep}node_modules${sep}`)) continue;
-    return `${shownPath(location.file)}:${location.line}:${location.column}`;
+    return `${shownPath(location.file, cwd)}:${location.line}:${location.column}`;
   }
   return undefined;
 }
 
-/** Remembers `location` as where `module` was written (first recording wins). */
-export function recordModuleLocation(module: object, location: string | undefined): void {
-  if (location !== undefined && !recordedLocations.has(module)) recordedLocations.set(module, location);
+/** The `file:line:column` of the innermost stack frame outside this package, or `undefined`. */
+export function callerLocation(): string | undefined {
+  return new CapturedStack().location();
+}
+
+/** The stack of the caller, to be recorded with {@link recordModuleLocation} and read only if the module's location is asked for. */
+export function callerStack(): CapturedStack {
+  return new CapturedStack();
+}
+
+function textOf(location: RecordedLocation): string | undefined {
+  return typeof location === "string" ? location : location.location();
+}
+
+/** Remembers `location` as where `module` was written (the first recording that names a location wins). */
+export function recordModuleLocation(module: object, location: string | CapturedStack | undefined): void {
+  if (location === undefined) return;
+  const recorded = recordedLocations.get(module);
+  if (recorded === undefined) recordedLocations.set(module, location);
+  else if (Array.isArray(recorded)) recorded.push(location);
+  else if (typeof recorded !== "string") recordedLocations.set(module, [recorded, location]);
 }
 
 /** Where `module` was written, if it was recorded. */
 export function moduleLocation(module: unknown): string | undefined {
-  return typeof module === "object" || typeof module === "function" ? (module === null ? undefined : recordedLocations.get(module)) : undefined;
+  if ((typeof module !== "object" && typeof module !== "function") || module === null) return undefined;
+  const recorded = recordedLocations.get(module);
+  if (recorded === undefined || typeof recorded === "string") return recorded;
+  for (const location of Array.isArray(recorded) ? recorded : [recorded]) {
+    const text = textOf(location);
+    if (text !== undefined) {
+      recordedLocations.set(module, text);
+      return text;
+    }
+  }
+  recordedLocations.delete(module);
+  return undefined;
 }
 
 const LOCATION = /^(.*):(\d+):(\d+)$/;

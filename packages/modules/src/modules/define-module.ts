@@ -21,7 +21,7 @@
  * or let them be inferred with {@link withOptions}.
  */
 import type { lib } from "../lib.js";
-import { callerLocation, recordModuleLocation } from "../eval/module-location.js";
+import { callerStack, recordModuleLocation } from "../eval/module-location.js";
 import type { AnyOptionType } from "../types/option-type.js";
 import type { BuiltinConfig, ConfigOfModules, ConfigValue, Definable, OptionsBrand, OptionsTree } from "../typing/config-of.js";
 
@@ -81,7 +81,7 @@ export type ModuleFunction<Config, Options extends OptionsTree = OptionsTree> = 
 export function defineModule<const Dependencies extends readonly object[] = [], const Options extends OptionsTree = {}>(
   module: ModuleObject<Options, ConfigOfModules<Dependencies> & ConfigValue<NoInfer<Options>>> | ModuleFunction<ConfigOfModules<Dependencies>>,
 ): TypedModule<Options> & (ModuleObject<Options, ConfigValue<Options>> | ModuleFunction<ConfigOfModules<Dependencies>>) {
-  recordModuleLocation(module, callerLocation());
+  recordModuleLocation(module, callerStack());
   return module as TypedModule<Options> & (ModuleObject<Options, ConfigValue<Options>> | ModuleFunction<ConfigOfModules<Dependencies>>);
 }
 
@@ -101,11 +101,11 @@ export function withOptions<const Dependencies extends readonly object[]>(...dep
   void dependencies;
   return {
     module(module) {
-      recordModuleLocation(module, callerLocation());
+      recordModuleLocation(module, callerStack());
       return module as never;
     },
     define(module) {
-      recordModuleLocation(module, callerLocation());
+      recordModuleLocation(module, callerStack());
       return module as never;
     },
   };

@@ -5,7 +5,7 @@
  * function of module arguments whose `pkgs` has the type of the user's
  * package set; it is `defineModule` with the target's options already known.
  */
-import { callerLocation, recordModuleLocation } from "../eval/module-location.js";
+import { callerStack, recordModuleLocation } from "../eval/module-location.js";
 import type { ModuleArgs, ModuleObject, TypedModule } from "../modules/define-module.js";
 import type { OptionsTree } from "../typing/config-of.js";
 
@@ -20,6 +20,6 @@ export type TargetModule<Pkgs, Config> = ModuleObject<OptionsTree, Config> | ((a
 
 /** Records where the user wrote `module` (the first frame outside Kiln), and returns it typed as a module. */
 export function targetModule<Module extends object>(module: Module): TypedModule<{}> & Module {
-  recordModuleLocation(module, callerLocation());
+  recordModuleLocation(module, callerStack());
   return module as TypedModule<{}> & Module;
 }
