@@ -28,6 +28,7 @@ import { showOption, type OptionPath } from "../options/show-option.js";
 import { attributeValue } from "./entries-of.js";
 import { isAttrs } from "./merge-helpers.js";
 import { descriptionPhrase, mkOptionType, type MergeDefinition, type OptionType } from "./option-type.js";
+import { hashTableObject } from "./hash-table-object.js";
 import { extendPath } from "../options/extend-path.js";
 
 /** Definitions of each attribute, in definition order. */
@@ -79,7 +80,8 @@ function attrsType<Value, Definition>(elemType: OptionType<Value, Definition>, l
     descriptionClass: "composite",
     check: isAttrs,
     merge: (loc: OptionPath, definitions) => {
-      const result: Record<string, Value> = {};
+      // Its names are often unique to it: a dictionary from the start, not a hidden class per name.
+      const result = hashTableObject() as Record<string, Value>;
       const byName = definitionsByAttribute(definitions);
       if (nameType !== undefined) checkNames(loc, nameType, byName);
       // forEach rather than for…of: no entry array per attribute.
