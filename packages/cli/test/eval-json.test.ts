@@ -45,6 +45,25 @@ export default {
     );
   });
 
+  it("prints an attribute set with an outPath as that path, and one without as an attribute set even when its type is derivation, as builtins.toJSON does", () => {
+    writeFileSync(
+      join(root, "outpath.ts"),
+      `export default {
+  built: { type: "derivation", drvPath: "/nix/store/aaaa-x.drv", outPath: "/nix/store/aaaa-x" },
+  plainOutPath: { outPath: "/nix/store/bbbb-y", other: 1 },
+  noOutPath: { type: "derivation", drvPath: "/nix/store/cccc-z.drv", name: "z" },
+};
+`,
+    );
+    const run = runKiln(["eval", "outpath.ts", "--json"], root, { KILN_EVAL_CACHE: "0" });
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(run.stdout)).toEqual({
+      built: "/nix/store/aaaa-x",
+      plainOutPath: "/nix/store/bbbb-y",
+      noOutPath: { type: "derivation", drvPath: "/nix/store/cccc-z.drv", name: "z" },
+    });
+  });
+
   it("prints a large value, left-out functions among its thousands of attributes, exactly as the small one", () => {
     writeFileSync(
       join(root, "large.ts"),

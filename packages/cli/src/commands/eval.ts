@@ -29,8 +29,10 @@ function writeJson(value: unknown, enclosing: Set<object>, depth: number, out: J
   else if (typeof value === "bigint") out.pieces.push(JSON.stringify(Number(value)));
   else if (typeof value === "function") return false;
   else if (typeof value !== "object" || value === null) out.pieces.push(value === undefined || typeof value === "symbol" ? "null" : JSON.stringify(value));
-  else if (isDerivation(value)) out.pieces.push(JSON.stringify(stripContextMarks(value.outPath)));
+  // `outPath` first, as `builtins.toJSON` looks for nothing else: a derivation without one is an attribute set, and reading
+  // `type` of every attribute set (config proxies, objects with names of their own) cost more than the rest of the check.
   else if ("outPath" in value && typeof value.outPath === "string") out.pieces.push(JSON.stringify(stripContextMarks(value.outPath)));
+  else if ("outPath" in value && isDerivation(value)) out.pieces.push(JSON.stringify(stripContextMarks(value.outPath)));
   else if (enclosing.has(value)) return false;
   else {
     enclosing.add(value);
