@@ -24,6 +24,7 @@ import { dirname, join } from "node:path";
 import { replaceSymlinkAtomically, type ActivationManifest } from "@kiln/formats";
 import { ActivationConflictError } from "./activation-errors.js";
 import type { ActivationTarget } from "./activation-target.js";
+import { byPath } from "../profile/managed-files-diff.js";
 
 /** A link to change: its absolute path on the machine (`/run/opengl-driver`), and its target, or `undefined` to remove it. */
 export interface RuntimeLinkChange {
@@ -49,7 +50,7 @@ export function planRuntimeLinks(
   const changes: RuntimeLinkChange[] = Object.entries(wanted).map(([path, target]) => ({ path, target }));
   for (const path of Object.keys(had)) if (!(path in wanted)) changes.push({ path, target: undefined });
   for (const [path, targets] of Object.entries(interrupted)) if (!(path in wanted) && !(path in had)) changes.push({ path, target: undefined, onlyIfTo: targets });
-  return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return changes.sort(byPath);
 }
 
 function linkTarget(path: string): string | undefined {

@@ -10,7 +10,7 @@
  */
 import { parseDrvName, type ActivationManifest, type ManifestPackage } from "@kiln/formats";
 import { diffAccounts, type AccountsDiff } from "./accounts-diff.js";
-import { diffManagedFiles, diffUnits, textDiff, type FilesDiff, type UnitsDiff } from "./managed-files-diff.js";
+import { byPath, diffManagedFiles, diffUnits, textDiff, type FilesDiff, type UnitsDiff } from "./managed-files-diff.js";
 
 /** A package whose version (or build) changed. */
 export interface ChangedPackage {
@@ -127,16 +127,15 @@ function diffScripts(before: ActivationManifest["activationScripts"], after: Act
 function diffRuntimeLinks(before: ActivationManifest["runtimeLinks"], after: ActivationManifest["runtimeLinks"]): RuntimeLinksDiff {
   const old = before ?? {};
   const now = after ?? {};
-  const byPath = <T extends { readonly path: string }>(list: T[]): T[] => list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const changed: ChangedRuntimeLink[] = [];
   for (const [path, target] of Object.entries(now)) {
     const previous = old[path];
     if (previous !== undefined && previous !== target) changed.push({ path, from: previous, to: target });
   }
   return {
-    added: byPath(Object.entries(now).filter(([path]) => old[path] === undefined).map(([path, target]) => ({ path, target }))),
-    removed: byPath(Object.entries(old).filter(([path]) => now[path] === undefined).map(([path, target]) => ({ path, target }))),
-    changed: byPath(changed),
+    added: Object.entries(now).filter(([path]) => old[path] === undefined).map(([path, target]) => ({ path, target })).sort(byPath),
+    removed: Object.entries(old).filter(([path]) => now[path] === undefined).map(([path, target]) => ({ path, target })).sort(byPath),
+    changed: changed.sort(byPath),
   };
 }
 

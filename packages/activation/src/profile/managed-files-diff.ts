@@ -10,6 +10,12 @@ import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { unifiedDiff, type ActivationManifest, type ManagedFile } from "@kiln/formats";
 import { isUnitEntry, manifestUnits, wantedBy } from "../activation/unit-changes.js";
 
+
+/** Orders entries by their `path` (as the diffs and the activation list them). */
+export function byPath(a: { readonly path: string }, b: { readonly path: string }): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
 /** Files larger than this (or holding a NUL byte) are compared without a text diff. */
 export const TEXT_DIFF_LIMIT = 64 * 1024;
 
@@ -103,7 +109,6 @@ export function diffManagedFiles(before: ActivationManifest | undefined, after: 
     else if (!sameFile(previous, file)) changed.push({ path, before: previous, after: file, diff: previous.source === file.source ? undefined : textDiff(`${label}${path}`, previous.source, file.source) });
   }
   const removed = old.filter(([path]) => !nowByPath.has(path)).map(([path, file]) => ({ path, file }));
-  const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   return { added: added.sort(byPath), removed: removed.sort(byPath), changed: changed.sort(byPath) };
 }
 
