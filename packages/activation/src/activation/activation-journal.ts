@@ -22,7 +22,7 @@
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { currentLockOwner, isLockOwnerAlive } from "@kiln/store";
-import { syncDirectory, temporaryPathFor, writeFileAtomically, type ActivationManifest, type ManagedFile, type ManagedGroup, type ManagedUser } from "@kiln/formats";
+import { isRuntimeLinkPath, syncDirectory, temporaryPathFor, writeFileAtomically, type ActivationManifest, type ManagedFile, type ManagedGroup, type ManagedUser } from "@kiln/formats";
 import type { CreatedAccounts } from "./account-changes.js";
 import { ACCOUNT_FILE_FIELDS } from "./account-files.js";
 import { ActivationError } from "./activation-errors.js";
@@ -97,7 +97,8 @@ export function readJournal(target: ActivationTarget): ActivationJournal | undef
     Array.isArray(parsed["created"]["users"]) &&
     Array.isArray(parsed["created"]["groups"]) &&
     (parsed["runtimeLinks"] === undefined ||
-      (isRecord(parsed["runtimeLinks"]) && Object.values(parsed["runtimeLinks"]).every((targets) => Array.isArray(targets) && targets.every((target) => typeof target === "string"))));
+      (isRecord(parsed["runtimeLinks"]) &&
+        Object.entries(parsed["runtimeLinks"]).every(([path, targets]) => isRuntimeLinkPath(path) && Array.isArray(targets) && targets.every((target) => typeof target === "string"))));
   if (!valid) throw new ActivationError(`${path}: not an activation journal of this Kiln (version ${JOURNAL_VERSION}); move it away and activate again`);
   return parsed as unknown as ActivationJournal;
 }

@@ -138,4 +138,27 @@ describe("after an activation was killed", () => {
       expect(existsSync(join(root, "var", "lib", "kiln", "activation-journal.json"))).toBe(false);
     }
   });
+
+  test("a journal naming a run-time link outside /run is refused, and nothing is removed", async () => {
+    const store = scratch("store");
+    const root = distributionRoot();
+    const first = toplevel(store, { files: { motd: link(storeFile(store, "motd", "1\n")) } });
+    activate(first, machineTarget(root));
+    const started = join(scratch("signal"), "started");
+    const drivers = storeFile(store, "drivers", "gl");
+    const killed = toplevel(store, {
+      runtimeLinks: { "/run/opengl-driver": drivers },
+      scripts: { wait: `touch ${started}\nwhile kill -0 $PPID 2>/dev/null; do sleep 0.05; done\n` },
+    });
+    await killDuringScript(killed, root, started);
+    // Someone rewrites the journal to have another of their links taken for Kiln's.
+    const journalFile = join(root, "var", "lib", "kiln", "activation-journal.json");
+    const journal = JSON.parse(readFileSync(journalFile, "utf8")) as { runtimeLinks: Record<string, string[]> };
+    journal.runtimeLinks = { "/run/../etc/localtime": [drivers] };
+    writeFileSync(journalFile, JSON.stringify(journal));
+    symlinkSync(drivers, join(root, "etc", "localtime"));
+
+    expect(() => activate(first, machineTarget(root))).toThrow(/not an activation journal/);
+    expect(readlinkSync(join(root, "etc", "localtime"))).toBe(drivers);
+  });
 });
