@@ -137,6 +137,11 @@ class PendingPaths {
     this.compute = compute;
   }
 
+  /** Whether the paths have been computed. */
+  get computed(): boolean {
+    return this.paths !== undefined;
+  }
+
   get(): DerivationPaths {
     if (this.paths !== undefined) return this.paths;
     const compute = this.compute as () => DerivationPaths;
@@ -233,6 +238,15 @@ export class Derivation<OutputName extends string = string> implements ContextDe
     if (first === undefined || Object.hasOwn(this, "outPath")) return undefined;
     return this.outputs[first][ADD_OWN_CONTEXT](context, storeDir);
   }
+}
+
+/**
+ * Whether `derivation`'s paths have been computed (its `.drv` contents hashed), which
+ * happens the first time one of them is read: what an evaluation hashed, and what it
+ * only made (a package an overlay replaced), as Nix leaves a `drvPath` never forced.
+ */
+export function derivationPathsComputed(derivation: Derivation): boolean {
+  return derivation[PATHS].computed;
 }
 
 /** Whether `value` is a {@link Derivation} (from any copy of `@kiln/core`). */
