@@ -107,59 +107,55 @@ export class DerivationOutput implements HasOwnContext {
  */
 const OUTPUTS_PROTOTYPE: object = Object.freeze(Object.create(null) as object);
 
-/**
- * What making a derivation computes once it is needed: the `.drv` contents, its path, the output paths and
- * the hash modulo its inputs (the hashing, most of a derivation's cost).
- */
-interface DerivationPaths {
-  readonly drvPath: string;
-  readonly drv: Drv;
-  readonly hashModulo: HashModulo;
+/** What `derivation()` gathered from the attributes (checked, coerced) to compute the paths from. */
+interface PathInputs {
+  readonly name: string;
+  readonly gathered: Gathered;
+  readonly context: StringContext;
 }
 
 /**
- * A derivation's paths, computed the first time one is read: Nix's `derivation` returns its
- * attributes with `drvPath` and `outPath` as thunks, so a package an overlay replaces (read only
- * to be overridden) is never hashed. Shared by a derivation and the copies made of it
+ * A derivation's paths (its `.drv` contents, `.drv` path, outputs and hash modulo its inputs: the
+ * hashing, most of a derivation's cost), computed the first time one is read: Nix's `derivation`
+ * returns its attributes with `drvPath` and `outPath` as thunks, so a package an overlay replaces
+ * (read only to be overridden) is never hashed. Shared by a derivation and the copies made of it
  * (`Object.assign`, as `callPackage` makes them), so that it is computed once for all of them.
  */
 class PendingPaths {
-  private paths: DerivationPaths | undefined;
-  private compute: (() => DerivationPaths) | undefined;
-  /** The outputs by name, made with the paths. */
-  outputs: Readonly<Record<string, DerivationOutput>> | undefined;
+  /** The `.drv` contents; `undefined` until computed. */
+  drv: Drv | undefined = undefined;
+  drvPath = "";
+  hashModulo: HashModulo | undefined = undefined;
+  outputs: Readonly<Record<string, DerivationOutput>> | undefined = undefined;
 
   constructor(
     /** The derivation its context entries name (the one `derivation()` returned, not a copy). */
     private readonly owner: Derivation,
-    compute: () => DerivationPaths,
-  ) {
-    this.compute = compute;
-  }
+    /** What the paths are computed from, dropped once they are. */
+    private inputs: PathInputs | undefined,
+  ) {}
 
-  /** Whether the paths have been computed. */
-  get computed(): boolean {
-    return this.paths !== undefined;
-  }
-
-  get(): DerivationPaths {
-    if (this.paths !== undefined) return this.paths;
-    const compute = this.compute as () => DerivationPaths;
-    const paths = compute();
-    this.paths = paths;
-    this.compute = undefined;
+  /** Computes the paths; called only while {@link PendingPaths.drv} is `undefined`. */
+  compute(): this {
+    const { name, gathered, context } = this.inputs as PathInputs;
     const { owner } = this;
     const { storeDir } = owner;
+    const { drv, drvPath, hashModulo } = derivationPaths(name, gathered, context, storeDir);
+    this.inputs = undefined;
+    this.drvPath = drvPath;
+    this.hashModulo = hashModulo;
+    // From here on the paths count as computed: registering reads them (of an earlier entry at the same path, too).
+    this.drv = drv;
     // Registering makes strings that mention these paths depend on this derivation.
-    registerContextEntry({ kind: "drv", path: paths.drvPath, derivation: owner }, storeDir);
+    registerContextEntry({ kind: "drv", path: drvPath, derivation: owner }, storeDir);
     const outputs: Record<string, DerivationOutput> = Object.create(OUTPUTS_PROTOTYPE) as Record<string, DerivationOutput>;
     for (const outputName of owner.outputNames) {
-      const path = paths.drv.outputs.get(outputName)?.path ?? "";
+      const path = drv.outputs.get(outputName)?.path ?? "";
       const marks = registerContextEntry({ kind: "output", path, derivation: owner, output: outputName }, storeDir);
       outputs[outputName] = new DerivationOutput(owner, outputName, marks + path);
     }
     this.outputs = Object.freeze(outputs);
-    return paths;
+    return this;
   }
 }
 
@@ -186,31 +182,33 @@ export class Derivation<OutputName extends string = string> implements ContextDe
     readonly storeDir: string,
     /** The attributes it was made from, for introspection (`drvAttrs` in Nix). */
     readonly drvAttrs: Readonly<Record<string, unknown>>,
-    paths: () => DerivationPaths,
+    inputs: PathInputs,
   ) {
-    this[PATHS] = new PendingPaths(this as Derivation, paths);
+    this[PATHS] = new PendingPaths(this as Derivation, inputs);
   }
 
   /** The store path of its `.drv` file. */
   get drvPath(): string {
-    return this[PATHS].get().drvPath;
+    const paths = this[PATHS];
+    return (paths.drv === undefined ? paths.compute() : paths).drvPath;
   }
 
   /** The contents of its `.drv` file. */
   get drv(): Drv {
-    return this[PATHS].get().drv;
+    const paths = this[PATHS];
+    return (paths.drv === undefined ? paths.compute() : paths).drv as Drv;
   }
 
   /** Hash modulo, per output, used when other derivations depend on this one. */
   get hashModulo(): HashModulo {
-    return this[PATHS].get().hashModulo;
+    const paths = this[PATHS];
+    return (paths.drv === undefined ? paths.compute() : paths).hashModulo as HashModulo;
   }
 
   /** Each output by name. */
   get outputs(): { readonly [Name in OutputName]: DerivationOutput } {
-    const pending = this[PATHS];
-    pending.get();
-    return pending.outputs as { readonly [Name in OutputName]: DerivationOutput };
+    const paths = this[PATHS];
+    return (paths.drv === undefined ? paths.compute() : paths).outputs as { readonly [Name in OutputName]: DerivationOutput };
   }
 
   /** The path of the first output (see {@link DerivationOutput.outPath}). */
@@ -246,7 +244,7 @@ export class Derivation<OutputName extends string = string> implements ContextDe
  * only made (a package an overlay replaced), as Nix leaves a `drvPath` never forced.
  */
 export function derivationPathsComputed(derivation: Derivation): boolean {
-  return derivation[PATHS].computed;
+  return derivation[PATHS].drv !== undefined;
 }
 
 /** Whether `value` is a {@link Derivation} (from any copy of `@kiln/core`). */
@@ -480,16 +478,14 @@ export function derivation<const Outputs extends readonly string[] = readonly ["
   }
 
   const outputNames = gathered.outputs as Outputs[number][];
+  const made = new Derivation<Outputs[number]>(name, outputNames, storeDir, attrs, { name, gathered, context });
   // A fixed-output derivation (a fetcher's) is computed at once: its hash is checked here, as it always was.
-  if (gathered.outputHash !== undefined) {
-    const paths = derivationPaths(name, gathered, context, storeDir);
-    return new Derivation<Outputs[number]>(name, outputNames, storeDir, attrs, () => paths);
-  }
-  return new Derivation<Outputs[number]>(name, outputNames, storeDir, attrs, () => derivationPaths(name, gathered, context, storeDir));
+  if (gathered.outputHash !== undefined) made[PATHS].compute();
+  return made;
 }
 
 /** The `.drv` contents, path and hash modulo of a derivation whose attributes are gathered (and checked). */
-function derivationPaths(name: string, gathered: Gathered, context: StringContext, storeDir: string): DerivationPaths {
+function derivationPaths(name: string, gathered: Gathered, context: StringContext, storeDir: string): { drvPath: string; drv: Drv; hashModulo: HashModulo } {
   const { inputDrvs, inputSrcs } = resolveInputs(context, storeDir);
   // Most derivations have no sources: they share one empty list.
   const sources = inputSrcs.size === 0 ? NO_SOURCES : [...inputSrcs];
