@@ -250,8 +250,8 @@ export function derivationPathsComputed(derivation: Derivation): boolean {
 /** Whether `value` is a {@link Derivation} (from any copy of `@kiln/core`). */
 export function isDerivation(value: unknown): value is Derivation {
   if (typeof value !== "object" || value === null || (value as { type?: unknown }).type !== "derivation") return false;
-  // One of ours (or a copy of one) is a derivation without computing its paths; anything else must have a `.drv` path.
-  return PATHS in value || typeof (value as { drvPath?: unknown }).drvPath === "string";
+  // One of ours (or a copy with its prototype) is a derivation without computing its paths; anything else must have a `.drv` path.
+  return value instanceof Derivation || typeof (value as { drvPath?: unknown }).drvPath === "string";
 }
 
 const WHITESPACE = /[ \t\n\r]+/;
