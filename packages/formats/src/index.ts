@@ -74,7 +74,7 @@ export {
 } from "./derivation/context.js";
 export { coerceToJson, coerceToString, nixJsonString, type CoercionSite, type DerivationAttrValue } from "./derivation/coerce.js";
 export { DerivationError } from "./derivation/derivation-error.js";
-export { Derivation, DerivationOutput, derivation, findDerivation, isDerivation, type DerivationAttrs } from "./derivation/derivation.js";
+export { Derivation, DerivationOutput, derivation, derivationPathsComputed, findDerivation, isDerivation, type DerivationAttrs } from "./derivation/derivation.js";
 export { placeholder } from "./derivation/placeholder.js";
 export { currentSystem } from "./derivation/current-system.js";
 export { toShowDerivation, type ShowDerivation, type ShowDerivationOutput } from "./derivation/show-derivation.js";

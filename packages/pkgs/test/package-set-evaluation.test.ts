@@ -5,6 +5,7 @@
  * set with the overrides over it, showing nothing of their own.
  */
 import { describe, expect, it } from "vitest";
+import { derivation, derivationPathsComputed, type Derivation } from "@kiln/formats";
 import { makePkgs, type PackageSet } from "../src/index.js";
 
 interface Counted extends PackageSet {
@@ -82,5 +83,41 @@ describe("package set evaluation", () => {
       expect(Object.getOwnPropertyDescriptor(seen, name)).toBeUndefined();
     }
     expect(Object.getOwnPropertyDescriptor(seen, "flaky")?.get?.()).toBe("overridden");
+  });
+
+  it("never hashes a package that an overlay replaces by overriding it, as Nix never forces its drvPath", () => {
+    interface Replaced extends PackageSet {
+      readonly base: Derivation;
+      readonly tool: Derivation & { override(update: { flavour: string }): Derivation };
+    }
+    const made: Derivation[] = [];
+    const tool = ({ base, flavour }: { base: Derivation; flavour: string }): Derivation => {
+      const drv = derivation({ name: `tool-${flavour}`, system: "x86_64-linux", builder: "/bin/sh", base });
+      made.push(drv);
+      return drv;
+    };
+    const pkgs = makePkgs<Replaced>({
+      overlays: [
+        (final) => ({
+          get base() {
+            return derivation({ name: "base", system: "x86_64-linux", builder: "/bin/sh" });
+          },
+          get tool() {
+            return final.callPackage(tool, { flavour: "plain" });
+          },
+        }),
+        (_final, prev) => ({
+          get tool() {
+            return prev.tool.override({ flavour: "patched" });
+          },
+        }),
+      ],
+    });
+    expect(pkgs.tool.drvPath).toMatch(/-tool-patched\.drv$/);
+    expect(made.map((each) => [each.name, derivationPathsComputed(each)])).toEqual([
+      ["tool-plain", false],
+      ["tool-patched", true],
+    ]);
+    expect(derivationPathsComputed(pkgs.base)).toBe(true);
   });
 });

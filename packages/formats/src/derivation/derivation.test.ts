@@ -6,7 +6,7 @@ import { setStoreDir } from "../store/current-store-dir.js";
 import { path } from "../source/path.js";
 import { toFile } from "../source/to-file.js";
 import { getStringContext, stripContextMarks, unsafeDiscardStringContext } from "./context.js";
-import { derivation, findDerivation } from "./derivation.js";
+import { derivation, derivationPathsComputed, findDerivation, isDerivation } from "./derivation.js";
 import { DerivationError } from "./derivation-error.js";
 import { placeholder } from "./placeholder.js";
 
@@ -98,6 +98,32 @@ describe("derivation()", () => {
     const d = derivation({ name: "findme", system, builder: "/bin/sh" });
     expect(findDerivation(d.drvPath)).toBe(d);
     expect(findDerivation("/nix/store/00000000000000000000000000000000-nothing.drv")).toBeUndefined();
+  });
+});
+
+describe("derivation() hashes when its paths are first read, as Nix forces drvPath", () => {
+  it("computes nothing until a path is read, then once for the derivation and every copy of it", () => {
+    const dep = derivation({ name: "lazy-dep", system, builder: "/bin/sh" });
+    const d = derivation({ name: "lazy", system, builder: "/bin/sh", deps: [dep] });
+    // Its attributes were coerced (the input's path was read), its own paths not yet.
+    expect(derivationPathsComputed(dep)).toBe(true);
+    expect(derivationPathsComputed(d)).toBe(false);
+    // A copy (as callPackage makes one) is a derivation too, and still computes nothing.
+    const copy = Object.assign(Object.create(Object.getPrototypeOf(d) as object) as typeof d, d);
+    expect(isDerivation(copy)).toBe(true);
+    expect(derivationPathsComputed(d)).toBe(false);
+    // Reading the copy's path computes it for both; the .drv is the one Nix writes for the same attributes.
+    const drvPath = copy.drvPath;
+    expect(derivationPathsComputed(d)).toBe(true);
+    expect(d.drvPath).toBe(drvPath);
+    expect(findDerivation(drvPath)).toBe(d);
+    expect([...d.drv.inputDrvs.keys()]).toEqual([dep.drvPath]);
+    expect(d.drv.env.get("deps")).toBe(dep.outPath);
+  });
+
+  it("still refuses bad attributes where it is called, not when a path is first read", () => {
+    expect(() => derivation({ name: "lazy-bad", system, builder: "/bin/sh", args: "not a list" as unknown as string[] })).toThrow(DerivationError);
+    expect(() => derivation({ name: "lazy-fixed", system, builder: "/bin/sh", outputHash: "not-a-hash" })).toThrow(DerivationError);
   });
 });
 

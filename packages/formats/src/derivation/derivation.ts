@@ -107,38 +107,108 @@ export class DerivationOutput implements HasOwnContext {
  */
 const OUTPUTS_PROTOTYPE: object = Object.freeze(Object.create(null) as object);
 
-/** The value of {@link derivation}: paths, outputs, and the `.drv` contents. */
+/** What `derivation()` gathered from the attributes (checked, coerced) to compute the paths from. */
+interface PathInputs {
+  readonly name: string;
+  readonly gathered: Gathered;
+  readonly context: StringContext;
+}
+
+/**
+ * A derivation's paths (its `.drv` contents, `.drv` path, outputs and hash modulo its inputs: the
+ * hashing, most of a derivation's cost), computed the first time one is read: Nix's `derivation`
+ * returns its attributes with `drvPath` and `outPath` as thunks, so a package an overlay replaces
+ * (read only to be overridden) is never hashed. Shared by a derivation and the copies made of it
+ * (`Object.assign`, as `callPackage` makes them), so that it is computed once for all of them.
+ */
+class PendingPaths {
+  /** The `.drv` contents; `undefined` until computed. */
+  drv: Drv | undefined = undefined;
+  drvPath = "";
+  hashModulo: HashModulo | undefined = undefined;
+  outputs: Readonly<Record<string, DerivationOutput>> | undefined = undefined;
+
+  constructor(
+    /** The derivation its context entries name (the one `derivation()` returned, not a copy). */
+    private readonly owner: Derivation,
+    /** What the paths are computed from, dropped once they are. */
+    private inputs: PathInputs | undefined,
+  ) {}
+
+  /** Computes the paths; called only while {@link PendingPaths.drv} is `undefined`. */
+  compute(): this {
+    const { name, gathered, context } = this.inputs as PathInputs;
+    const { owner } = this;
+    const { storeDir } = owner;
+    const { drv, drvPath, hashModulo } = derivationPaths(name, gathered, context, storeDir);
+    this.inputs = undefined;
+    this.drvPath = drvPath;
+    this.hashModulo = hashModulo;
+    // From here on the paths count as computed: registering reads them (of an earlier entry at the same path, too).
+    this.drv = drv;
+    // Registering makes strings that mention these paths depend on this derivation.
+    registerContextEntry({ kind: "drv", path: drvPath, derivation: owner }, storeDir);
+    const outputs: Record<string, DerivationOutput> = Object.create(OUTPUTS_PROTOTYPE) as Record<string, DerivationOutput>;
+    for (const outputName of owner.outputNames) {
+      const path = drv.outputs.get(outputName)?.path ?? "";
+      const marks = registerContextEntry({ kind: "output", path, derivation: owner, output: outputName }, storeDir);
+      outputs[outputName] = new DerivationOutput(owner, outputName, marks + path);
+    }
+    this.outputs = Object.freeze(outputs);
+    return this;
+  }
+}
+
+/** Where a derivation keeps its {@link PendingPaths}: a symbol, so that copies carry it and listings of its attributes do not show it. */
+const PATHS: unique symbol = Symbol("kiln.derivationPaths");
+
+/**
+ * The value of {@link derivation}: paths, outputs, and the `.drv` contents. The paths
+ * are computed the first time `drvPath`, `outPath`, `outputs`, `drv` or `hashModulo` is read.
+ */
 export class Derivation<OutputName extends string = string> implements ContextDerivation, HasOwnContext {
   /** Marks this as a derivation for code that receives unknown values (`type = "derivation"` in Nix). */
   readonly type = "derivation" as const;
-  /** Each output by name. */
-  readonly outputs: { readonly [Name in OutputName]: DerivationOutput };
+  /** @internal The paths, computed when first read. */
+  readonly [PATHS]: PendingPaths;
 
+  /** @internal Made by {@link derivation}, which checks the attributes first. */
   constructor(
     /** The derivation's name. */
     readonly name: string,
-    /** The store path of its `.drv` file. */
-    readonly drvPath: string,
-    /** The contents of its `.drv` file. */
-    readonly drv: Drv,
     /** Output names in the order given (the first is the default). */
     readonly outputNames: readonly OutputName[],
-    /** Hash modulo, per output, used when other derivations depend on this one. */
-    readonly hashModulo: HashModulo,
     /** The store directory the paths belong to. */
     readonly storeDir: string,
     /** The attributes it was made from, for introspection (`drvAttrs` in Nix). */
     readonly drvAttrs: Readonly<Record<string, unknown>>,
+    inputs: PathInputs,
   ) {
-    // Registering makes strings that mention these paths depend on this derivation.
-    registerContextEntry({ kind: "drv", path: drvPath, derivation: this }, storeDir);
-    const outputs: Record<string, DerivationOutput> = Object.create(OUTPUTS_PROTOTYPE) as Record<string, DerivationOutput>;
-    for (const outputName of outputNames) {
-      const path = drv.outputs.get(outputName)?.path ?? "";
-      const marks = registerContextEntry({ kind: "output", path, derivation: this, output: outputName }, storeDir);
-      outputs[outputName] = new DerivationOutput(this, outputName, marks + path);
-    }
-    this.outputs = Object.freeze(outputs) as { readonly [Name in OutputName]: DerivationOutput };
+    this[PATHS] = new PendingPaths(this as Derivation, inputs);
+  }
+
+  /** The store path of its `.drv` file. */
+  get drvPath(): string {
+    const paths = this[PATHS];
+    return (paths.drv === undefined ? paths.compute() : paths).drvPath;
+  }
+
+  /** The contents of its `.drv` file. */
+  get drv(): Drv {
+    const paths = this[PATHS];
+    return (paths.drv === undefined ? paths.compute() : paths).drv as Drv;
+  }
+
+  /** Hash modulo, per output, used when other derivations depend on this one. */
+  get hashModulo(): HashModulo {
+    const paths = this[PATHS];
+    return (paths.drv === undefined ? paths.compute() : paths).hashModulo as HashModulo;
+  }
+
+  /** Each output by name. */
+  get outputs(): { readonly [Name in OutputName]: DerivationOutput } {
+    const paths = this[PATHS];
+    return (paths.drv === undefined ? paths.compute() : paths).outputs as { readonly [Name in OutputName]: DerivationOutput };
   }
 
   /** The path of the first output (see {@link DerivationOutput.outPath}). */
@@ -168,9 +238,20 @@ export class Derivation<OutputName extends string = string> implements ContextDe
   }
 }
 
+/**
+ * Whether `derivation`'s paths have been computed (its `.drv` contents hashed), which
+ * happens the first time one of them is read: what an evaluation hashed, and what it
+ * only made (a package an overlay replaced), as Nix leaves a `drvPath` never forced.
+ */
+export function derivationPathsComputed(derivation: Derivation): boolean {
+  return derivation[PATHS].drv !== undefined;
+}
+
 /** Whether `value` is a {@link Derivation} (from any copy of `@kiln/core`). */
 export function isDerivation(value: unknown): value is Derivation {
-  return typeof value === "object" && value !== null && (value as { type?: unknown }).type === "derivation" && typeof (value as { drvPath?: unknown }).drvPath === "string";
+  if (typeof value !== "object" || value === null || (value as { type?: unknown }).type !== "derivation") return false;
+  // One of ours (or a copy with its prototype) is a derivation without computing its paths; anything else must have a `.drv` path.
+  return value instanceof Derivation || typeof (value as { drvPath?: unknown }).drvPath === "string";
 }
 
 const WHITESPACE = /[ \t\n\r]+/;
@@ -396,10 +477,19 @@ export function derivation<const Outputs extends readonly string[] = readonly ["
     if (problem !== undefined) throw new DerivationError(`derivation '${name}': invalid output name '${output}': ${problem}`);
   }
 
+  const outputNames = gathered.outputs as Outputs[number][];
+  const made = new Derivation<Outputs[number]>(name, outputNames, storeDir, attrs, { name, gathered, context });
+  // A fixed-output derivation (a fetcher's) is computed at once: its hash is checked here, as it always was.
+  if (gathered.outputHash !== undefined) made[PATHS].compute();
+  return made;
+}
+
+/** The `.drv` contents, path and hash modulo of a derivation whose attributes are gathered (and checked). */
+function derivationPaths(name: string, gathered: Gathered, context: StringContext, storeDir: string): { drvPath: string; drv: Drv; hashModulo: HashModulo } {
   const { inputDrvs, inputSrcs } = resolveInputs(context, storeDir);
   // Most derivations have no sources: they share one empty list.
   const sources = inputSrcs.size === 0 ? NO_SOURCES : [...inputSrcs];
-  const { system, builder, args, env } = gathered;
+  const { system, builder, args, env } = gathered as Gathered & { system: string; builder: string };
   // Each Drv is written out as one literal, in one order: spreading a shared base gave every derivation a shape of its own.
   const makeDrv = (outputs: ReadonlyMap<string, DrvOutput>): Drv => ({ outputs, inputDrvs, inputSrcs: sources, system, builder, args, env });
   let drv: Drv;
@@ -435,7 +525,7 @@ export function derivation<const Outputs extends readonly string[] = readonly ["
     hashModulo = new UniformHashModulo(drv.outputs, hashHexWithInputsModulo(inputs, false, printer));
   }
   const drvPath = computeTextPath(`${name}.drv`, aterm, [...inputSrcs, ...inputDrvs.keys()], storeDir);
-  return new Derivation<Outputs[number]>(name, drvPath, drv, gathered.outputs as Outputs[number][], hashModulo, storeDir, attrs);
+  return { drvPath, drv, hashModulo };
 }
 
 /** The derivation with `.drv` path `drvPath` made in this process, if any. */
