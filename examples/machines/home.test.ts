@@ -34,10 +34,11 @@ beforeAll(() => {
   storeDir = join(work, "store", "store");
   home = join(work, "alice");
 });
+// Removing a store with Debian's unpacked trees takes a while on a loaded machine: more than the default minute.
 afterAll(() => {
   cacheDebianDownloads(storeDir);
   rmSync(work, { recursive: true, force: true });
-});
+}, 300_000);
 
 // htop comes from Debian's archive (or the download cache, which a fresh checkout lacks).
 const skip = await debianArchiveUnavailable();
