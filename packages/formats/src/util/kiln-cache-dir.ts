@@ -1,0 +1,35 @@
+/**
+ * Where Kiln keeps what it can make again (config bundles, evaluations,
+ * the compiled builder spawner): `$KILN_CACHE_DIR`, else
+ * `$XDG_CACHE_HOME/kiln`, else `~/.cache/kiln`, as the XDG base directory
+ * specification places a program's cache (Nix's is `~/.cache/nix`).
+ */
+import { accessSync, constants, mkdirSync } from "node:fs";
+import { homedir, tmpdir, userInfo } from "node:os";
+import { isAbsolute, join, resolve } from "node:path";
+
+/** Kiln's cache directory (see the file's comment); `KILN_CACHE_DIR`, if set, moves all of it. */
+export function kilnCacheDir(): string {
+  const configured = process.env["KILN_CACHE_DIR"];
+  if (configured !== undefined && configured !== "") return resolve(configured);
+  const xdg = process.env["XDG_CACHE_HOME"];
+  return join(xdg !== undefined && isAbsolute(xdg) ? xdg : join(homedir(), ".cache"), "kiln");
+}
+
+/**
+ * The cache's subdirectory `name`, made if need be; a private one under the
+ * temporary directory (`kiln-<name>-<uid>`) when it cannot be written (a
+ * read-only home), so that a cache never stops a command.
+ */
+export function writableKilnCacheDir(name: string): string {
+  const wanted = join(kilnCacheDir(), name);
+  try {
+    mkdirSync(wanted, { recursive: true });
+    accessSync(wanted, constants.W_OK);
+    return wanted;
+  } catch {
+    const fallback = join(tmpdir(), `kiln-${name}-${userInfo().uid}`);
+    mkdirSync(fallback, { recursive: true, mode: 0o700 });
+    return fallback;
+  }
+}
