@@ -11,7 +11,7 @@
  * exec'd, so its cost grows with the parent: a few milliseconds per build
  * for Kiln's process after evaluating a config, most of a trivial build's
  * time (Nix forks its builders from a small process too). The native
- * spawner creates builders with `posix_spawn()`, which copies nothing; the
+ * spawner creates builders with `vfork()` and `exec()`, which copy nothing; the
  * Node spawner's heap is small but still forked for each builder. The
  * realiser's loop only passes either a message.
  *

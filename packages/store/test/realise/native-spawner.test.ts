@@ -118,6 +118,20 @@ describe("the native builder spawner", () => {
     }
   });
 
+  it("gives a builder no blocked or ignored signal, whatever Kiln's process ignores", async () => {
+    const spawner = new BuilderSpawner();
+    const ignored = process.listenerCount("SIGPIPE");
+    try {
+      // Node ignores SIGPIPE itself, and the spawner does too. The builder's own state, as it exec'd grep.
+      const result = await run(spawner, "exec grep -E '^Sig(Blk|Ign)' /proc/self/status");
+      expect(spawner.native).toBe(true);
+      expect(result.output).toBe("SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n");
+    } finally {
+      expect(process.listenerCount("SIGPIPE")).toBe(ignored);
+      await spawner.close();
+    }
+  });
+
   it("reports a builder killed by a signal by the signal's name, and one that cannot be started by its error", async () => {
     const spawner = new BuilderSpawner();
     try {
