@@ -26,6 +26,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { BuildFailedError } from "./build-errors.js";
 import { builderSpawnerProgram } from "./builder-spawner-program.js";
 import { startTimeOfStat } from "./build-processes.js";
+import type { BuilderCommand } from "./builder-command.js";
 import { closeNativeSpawner, holdNativeSpawner, nativeSpawnerProgram, sendToNativeSpawner, startNativeSpawner, type SpawnerMessage } from "./native-spawner.js";
 
 /** How long after a builder exits its output pipes may stay open (held by a process that escaped) before they are closed. */
@@ -52,13 +53,7 @@ export interface BuilderEvents {
   failed(error: Error | string): void;
 }
 
-/** A builder to start: in a session of its own, standard input closed, standard output and error read. */
-export interface BuilderCommand {
-  readonly command: string;
-  readonly args: readonly string[];
-  readonly env: Readonly<Record<string, string>>;
-  readonly cwd: string;
-}
+export type { BuilderCommand } from "./builder-command.js";
 
 /** The builder spawner ended while builds were running: they were stopped, and nothing of theirs was registered. */
 export class BuilderSpawnerError extends BuildFailedError {

@@ -22,7 +22,7 @@ import { constants as osConstants, endianness } from "node:os";
 import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { writableKilnCacheDir } from "@kiln/formats";
-import type { BuilderCommand } from "./builder-spawner.js";
+import type { BuilderCommand } from "./builder-command.js";
 import { NATIVE_SPAWNER_SOURCE } from "./native-spawner-source.js";
 
 /** The compiled program's name (with its source's hash): its command line says which program it is, as the Node spawner's does. */
