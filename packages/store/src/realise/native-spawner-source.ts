@@ -98,7 +98,7 @@ static void flush(void) {
 }
 
 /* Queues a message: u32 length of what follows, u32 id, u8 type, then the payload. */
-static void send(uint32_t id, char type, const void *a, size_t a_length, const void *b, size_t b_length) {
+static void message(uint32_t id, char type, const void *a, size_t a_length, const void *b, size_t b_length) {
   uint32_t length = (uint32_t)(4 + 1 + a_length + b_length);
   size_t need = out_length + 4 + length;
   if (need > out_capacity) {
@@ -115,11 +115,33 @@ static void send(uint32_t id, char type, const void *a, size_t a_length, const v
   if (out_length >= 1 << 16) flush();
 }
 
-static void send_error(uint32_t id, const char *command, int error) {
-  char message[4096];
+/* The name of errno value error (ENOENT), as Node's spawn puts it in its message; a C library without strerrorname_np knows fewer. */
+static const char *error_name(int error) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
   const char *name = strerrorname_np(error);
-  int n = snprintf(message, sizeof message, "spawn %s %s (%s)", command, name != NULL ? name : "error", strerror(error));
-  send(id, 'E', message, n < 0 ? 0 : (size_t)n >= sizeof message ? sizeof message - 1 : (size_t)n, NULL, 0);
+  if (name != NULL) return name;
+#endif
+  switch (error) {
+    case ENOENT: return "ENOENT";
+    case EACCES: return "EACCES";
+    case ENOEXEC: return "ENOEXEC";
+    case ENOTDIR: return "ENOTDIR";
+    case ENOMEM: return "ENOMEM";
+    case E2BIG: return "E2BIG";
+    case ELOOP: return "ELOOP";
+    case ENAMETOOLONG: return "ENAMETOOLONG";
+    case ETXTBSY: return "ETXTBSY";
+    case EPERM: return "EPERM";
+    case EAGAIN: return "EAGAIN";
+    case EMFILE: return "EMFILE";
+    default: return "error";
+  }
+}
+
+static void send_error(uint32_t id, const char *command, int error) {
+  char text[4096];
+  int n = snprintf(text, sizeof text, "spawn %s %s (%s)", command, error_name(error), strerror(error));
+  message(id, 'E', text, n < 0 ? 0 : (size_t)n >= sizeof text ? sizeof text - 1 : (size_t)n, NULL, 0);
 }
 
 /* Closes builder i's pipe and reports how it ended; it is forgotten. */
@@ -129,7 +151,7 @@ static void closed(size_t i) {
   if (WIFEXITED(b->status)) outcome[0] = WEXITSTATUS(b->status);
   else if (WIFSIGNALED(b->status)) outcome[1] = WTERMSIG(b->status);
   if (b->fd >= 0) close(b->fd);
-  send(b->id, 'C', outcome, sizeof outcome, NULL, 0);
+  message(b->id, 'C', outcome, sizeof outcome, NULL, 0);
   builders[i] = builders[--count];
 }
 
@@ -139,7 +161,7 @@ static int drain(size_t i) {
   for (;;) {
     ssize_t n = read(builders[i].fd, chunk, sizeof chunk);
     if (n > 0) {
-      send(builders[i].id, 'O', chunk, (size_t)n, NULL, 0);
+      message(builders[i].id, 'O', chunk, (size_t)n, NULL, 0);
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
@@ -256,7 +278,7 @@ static void start(const char *request, size_t length) {
     close(stat_fd);
   }
   int32_t pid32 = pid;
-  send(id, 'S', &pid32, 4, stat, stat_length);
+  message(id, 'S', &pid32, 4, stat, stat_length);
   if (count == capacity) {
     capacity = capacity == 0 ? 16 : capacity * 2;
     builders = realloc(builders, capacity * sizeof *builders);
@@ -327,7 +349,7 @@ int main(int argc, char **argv) {
           } else {
             /* What it left running holds its pipe: it has ended, its outcome waits for the pipe (at most the grace period). */
             builders[i].deadline = now_ms() + grace_ms;
-            send(builders[i].id, 'X', NULL, 0, NULL, 0);
+            message(builders[i].id, 'X', NULL, 0, NULL, 0);
           }
           break;
         }
