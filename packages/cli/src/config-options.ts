@@ -59,7 +59,7 @@ export function singleInstallable(settings: { readonly positionals: readonly str
 /** Options of commands that evaluate through the evaluation cache. */
 export const EVAL_CACHE_OPTIONS = optionGroup(
   flag("no-eval-cache", { description: "Evaluate the config even if nothing it read has changed (also KILN_EVAL_CACHE=0)" }),
-  flag("verbose", { short: "v", description: "Say whether the evaluation cache was used, and why not" }),
+  flag("verbose", { short: "v", description: "Say whether the evaluation cache was used, and why not; and why builders are started by a slower Node process, if they are" }),
 );
 
 /** The evaluation-cache options the command line asks for (`--no-eval-cache`, `-v`). */

@@ -79,7 +79,7 @@ export interface StoreSettings {
 }
 
 /** What says how the realiser builds; a command without an option has its default. */
-export type RealiserSettings = StoreSettings & Partial<Omit<RealiseSettings, "realiser">>;
+export type RealiserSettings = StoreSettings & Partial<Omit<RealiseSettings, "realiser">> & { readonly verbose?: boolean };
 
 /** The store directory a command works with: `--store-dir`, else Nix's for the nix realiser, else the local store's. */
 export function storeDirFor(settings: StoreSettings): string {
@@ -111,5 +111,7 @@ export function makeRealiser(settings: RealiserSettings, store: LocalStore | und
   if (name === "nix") return new NixRealiser({ extraArgs: nixOptions(settings) });
   const where = store === undefined ? { storeDir: storeDirFor(settings) } : { store };
   if (name === "dry-run") return new DryRunRealiser(where);
-  return new LocalRealiser({ ...where, sandbox: sandboxSetting(settings), ...sandboxPathsSetting(settings) });
+  // -v also says how builders are started when that is slower than it should be.
+  const onNote = settings.verbose === true ? { onNote: (text: string): void => void process.stderr.write(`${text}\n`) } : {};
+  return new LocalRealiser({ ...where, sandbox: sandboxSetting(settings), ...sandboxPathsSetting(settings), ...onNote });
 }

@@ -14,13 +14,12 @@
  * command a hooks thread and a round trip to it for each module imported.
  */
 import { createHash } from "node:crypto";
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { homedir, tmpdir, userInfo } from "node:os";
-import { dirname, isAbsolute, join, resolve } from "node:path";
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { isBuiltin } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Message, Metafile, Plugin } from "esbuild";
-import { ConfigEvaluationError, ConfigImportCycleError, ConfigSyntaxError, type SourceLocation } from "@kiln/formats";
+import { ConfigEvaluationError, ConfigImportCycleError, ConfigSyntaxError, kilnCacheDir, writableKilnCacheDir, type SourceLocation } from "@kiln/formats";
 import { bundledPackageRedirects } from "./bundled-packages.js";
 
 const TYPESCRIPT = /\.(?:ts|mts|cts|tsx)$/;
@@ -83,24 +82,7 @@ interface BundleManifest {
 
 /** The directory of cached bundles. */
 export function configCacheDir(): string {
-  const configured = process.env["KILN_CACHE_DIR"];
-  if (configured !== undefined && configured !== "") return resolve(configured, "configs");
-  const xdg = process.env["XDG_CACHE_HOME"];
-  return join(xdg !== undefined && isAbsolute(xdg) ? xdg : join(homedir(), ".cache"), "kiln", "configs");
-}
-
-/** The cache directory, made if need be; a private one under the temporary directory when it cannot be written (a read-only home). */
-function writableCacheDir(): string {
-  const wanted = configCacheDir();
-  try {
-    mkdirSync(wanted, { recursive: true });
-    accessSync(wanted, constants.W_OK);
-    return wanted;
-  } catch {
-    const fallback = join(tmpdir(), `kiln-configs-${userInfo().uid}`);
-    mkdirSync(fallback, { recursive: true, mode: 0o700 });
-    return fallback;
-  }
+  return join(kilnCacheDir(), "configs");
 }
 
 function sha256(data: string | Buffer): string {
@@ -279,7 +261,7 @@ function relativeName(workingDir: string, file: string): string {
  * the cache.
  */
 export async function configBundle(file: string, options: ConfigBundleOptions): Promise<ConfigBundle> {
-  const cacheDir = writableCacheDir();
+  const cacheDir = writableKilnCacheDir("configs");
   // The fallbacks are part of the key: the CLI and an embedding program may load one config with different ones.
   // So is where `@kiln/*` is imported from: a bundle made for Kiln's bundled script imports its re-exports, else the packages.
   const key = sha256(`${file}\0${toolVersions().kiln}\0${JSON.stringify(options.fallbackPackages)}\0${JSON.stringify(bundledPackageRedirects())}`).slice(0, 32);

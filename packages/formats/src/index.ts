@@ -140,6 +140,7 @@ export {
 export { compareUtf8 } from "./util/compare-utf8.js";
 export { dependenciesFirst } from "./util/dependencies-first.js";
 export { lexists } from "./util/lexists.js";
+export { CacheDirectoryError, kilnCacheDir, writableKilnCacheDir } from "./util/kiln-cache-dir.js";
 export { replaceSymlinkAtomically, syncDirectory, temporaryPathFor } from "./util/write-file-atomically.js";
 export { hashTextSync } from "./store/nar-hash.js";
 export { configSourceFiles, isConfigBundle, originalPositionInBundle, registerConfigBundle } from "./source/bundle-source-maps.js";

@@ -143,6 +143,7 @@ export function killBuildProcesses(pgid: number, scope: BuildProcessScope = {}):
   if (scope.pidNamespace === true) return 0;
   // The machine made one process since the builder was asked for, which was the builder: it started nothing to sweep for.
   if (scope.createdBefore !== undefined && processesCreated() === scope.createdBefore + 1) return 0;
+  const swept = new Set<number>();
   for (let sweep = 0; sweep < SWEEPS; sweep++) {
     let found = 0;
     const range = idsSince(pgid, scope.createdBefore);
@@ -150,13 +151,38 @@ export function killBuildProcesses(pgid: number, scope: BuildProcessScope = {}):
       if (pid === process.pid) continue;
       if (belongsToBuild(pid, pgid, marker, scope.startTime)) {
         found++;
+        swept.add(pid);
         signal(pid);
       }
     }
     killed += found;
     if (found === 0) break;
   }
+  waitUntilEnded(swept);
   return killed;
+}
+
+/** How long the sweep waits at most for the processes it killed to have ended. */
+const ENDING_WAIT_MS = 500;
+
+/**
+ * Waits (briefly, blocking) until the processes `pids`, just sent SIGKILL,
+ * have ended (are zombies or gone): a killed process closes its files, the
+ * build's pipes among them, before it has quite ended, and one that lost the
+ * processor in between would still be running when the build is done.
+ */
+function waitUntilEnded(pids: ReadonlySet<number>): void {
+  if (pids.size === 0) return;
+  const deadline = Date.now() + ENDING_WAIT_MS;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (const pid of pids) {
+    while (Date.now() < deadline) {
+      const stat = readStat(pid);
+      const state = stat === undefined ? undefined : stat[stat.lastIndexOf(")") + 2];
+      if (state === undefined || state === "Z" || state === "X") break;
+      Atomics.wait(pause, 0, 0, 1);
+    }
+  }
 }
 
 /** One buffer for every `/proc/<pid>/stat` read: `readFileSync` would allocate 64 KiB for each of a few hundred files per sweep. */

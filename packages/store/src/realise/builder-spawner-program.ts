@@ -1,6 +1,7 @@
 /**
- * The program of the builder spawner (see `builder-spawner.ts`): a small
- * Node process that starts builders for the realiser and reports on them,
+ * The program of the Node builder spawner (see `builder-spawner.ts`), used
+ * where the native one (`native-spawner-source.ts`, in C, faster) cannot be
+ * compiled: a small Node process that starts builders for the realiser and reports on them,
  * so that the realiser's own large process never forks. (Nix's daemon
  * forks its builders from a process of its own too; Kiln's realiser runs
  * in the user's process, whose heap is large after evaluation, and libuv

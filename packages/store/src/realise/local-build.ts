@@ -381,7 +381,14 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
     for (const file of files) writeFileSync(join(buildDir, file.name), file.contents);
     const logPath = store.logPath(drvPath);
     const log = new BuildLog(logPath, (line) => request.emit({ type: "log-line", drvPath, name, line }));
-    request.emit({ type: "build-started", drvPath, name, logPath });
+    let said = false;
+    const started = (): void => {
+      if (said) return;
+      said = true;
+      request.emit({ type: "build-started", drvPath, name, logPath });
+    };
+    // A sandbox takes a while to set up, a fetch runs here: said at once. An unsandboxed builder is asked for first (below).
+    if (builtin || sandbox !== undefined) started();
 
     let command = drv.builder;
     let args: string[] = drv.args.map((arg) => rewriteOutputPlaceholders(drv, arg));
@@ -405,7 +412,13 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
     }
     let exit;
     try {
-      exit = builtin ? await runBuiltin(request, buildDir, log) : await runBuilder(request, { command, args, env, cwd: buildDir }, log, sandbox === undefined ? buildDir : undefined, slirp4netns);
+      if (builtin) exit = await runBuiltin(request, buildDir, log);
+      else {
+        const running = runBuilder(request, { command, args, env, cwd: buildDir }, log, sandbox === undefined ? buildDir : undefined, slirp4netns);
+        // Said once the builder has been asked for, so that saying it does not delay it; its output comes after.
+        started();
+        exit = await running;
+      }
     } finally {
       await log.close();
     }
@@ -495,8 +508,10 @@ function installFreshCopy(store: LocalStore, made: string, path: string, what: s
     if (error instanceof OutputCopyError) throw new BuildFailedError(`builder for '${drvPath}' produced ${what} that cannot be stored: ${error.message.replaceAll(made, path)}`, drvPath, logPath);
     throw error;
   }
-  if (made === path) deletePathRecursively(path);
-  else store.removeInvalid(path);
+  // The builder's own file or symlink is replaced by the rename itself, a directory operation less on every
+  // build's path; a directory goes first (a rename does not replace one that is not empty).
+  if (made !== path) store.removeInvalid(path);
+  else if (lstatSync(path).isDirectory()) deletePathRecursively(path);
   renameSync(fresh, path);
 }
 

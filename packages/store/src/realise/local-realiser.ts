@@ -20,7 +20,7 @@ import { sandboxShellMounts } from "./sandbox-shell.js";
 import { currentLockOwner } from "../local-store/path-locks.js";
 import { cleanUpAfterDeadProcesses } from "../local-store/dead-process-cleanup.js";
 import { buildRootsRemoved } from "../local-store/build-directories.js";
-import { BuilderSpawner, SPAWNER_MIN_BUILDS } from "./builder-spawner.js";
+import { BuilderSpawner, PIPE_GRACE_MS, SPAWNER_MIN_BUILDS } from "./builder-spawner.js";
 
 /** Options of {@link LocalRealiser}. */
 export interface LocalRealiserOptions extends OpenStoreOptions {
@@ -52,6 +52,12 @@ export interface LocalRealiserOptions extends OpenStoreOptions {
    * asking for anything else fails to build.
    */
   readonly allowedImpureHostPaths?: readonly string[];
+  /**
+   * Hears what only `-v` tells about how builds are run: that the native
+   * builder spawner could not be compiled, so that a slower Node process
+   * starts the builders (said once per process).
+   */
+  readonly onNote?: (text: string) => void;
   /** `NIX_BUILD_CORES` for each build (default: the number of cores). */
   readonly cores?: number;
   /** How fetchers download: timeouts, retries, mirrors (default: from the environment, see {@link fetchSettingsFromEnvironment}). */
@@ -174,7 +180,8 @@ export class LocalRealiser implements Realiser {
     // Started now, its start-up overlaps the writing of the .drv files. Its start-up (Node's, tens of
     // milliseconds) is repaid only by enough builds: fewer are started from this process.
     const builders = toBuild.filter((drvPath) => { const drv = graph.derivations.get(drvPath); return drv !== undefined && !isBuiltinBuilder(drv); }).length;
-    const spawner = builders >= SPAWNER_MIN_BUILDS ? new BuilderSpawner() : undefined;
+    const onNote = this.options.onNote;
+    const spawner = builders >= SPAWNER_MIN_BUILDS ? new BuilderSpawner(PIPE_GRACE_MS, onNote !== undefined ? { onNote } : {}) : undefined;
     spawner?.start();
     try {
       store.addGraph(graph);
