@@ -77,15 +77,16 @@ function roundsOf(values) {
   return `rounds [${values.map((value) => value.toFixed(0)).join(", ")}] ms`;
 }
 
-/** Runs both sides of a round: Kiln first in even rounds, Nix first in odd ones. */
+/**
+ * Runs both sides of a round: Kiln first in even rounds, Nix first in odd ones. Each starts after `sync`, so
+ * that neither pays for writing back what the side before it wrote or removed (both sides fsync their databases).
+ */
 function interleaved(round, kiln, nix) {
-  if (round % 2 === 0) {
-    kiln();
-    nix();
-  } else {
-    nix();
-    kiln();
-  }
+  const [first, second] = round % 2 === 0 ? [kiln, nix] : [nix, kiln];
+  spawnSync("sync");
+  first();
+  spawnSync("sync");
+  second();
 }
 
 function throughput() {
