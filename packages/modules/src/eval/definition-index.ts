@@ -101,6 +101,10 @@ function collectNames(value: unknown, names: Set<string>): boolean {
   return true;
 }
 
+function isHandedOut(node: OptionNode): boolean {
+  return node.handedOut;
+}
+
 function isStructural(source: ConfigSource): boolean {
   return source.kind === "value" && source.structural === true;
 }
@@ -171,8 +175,6 @@ export class DefinitionIndex {
   readonly #deferred: Deferred[] = [];
   /** Made for the first module function that touched a placeholder (most submodule values have none). */
   #deferredByCalls: Map<ModuleCalls<ShapedModule>, Deferred> | undefined;
-  /** Options whose definitions were handed out (merged): their set of definitions is fixed. */
-  readonly #handedOut = new Set<OptionNode>();
   #unmatchedConsumed = false;
   #cursor = 0;
   #outOfOrder = false;
@@ -330,7 +332,8 @@ export class DefinitionIndex {
         if (deferred instanceof DeferredDefinitions && !deferred.materialized && !deferred.isClean(node) && !deferred.presentable(node)) this.#materialize(deferred);
       }
     }
-    this.#handedOut.add(node);
+    // A mark on the node (the tree is this index's evaluation's own) rather than a set of every option merged.
+    node.handedOut = true;
     if (list === undefined) return [];
     const entries = this.#outOfOrder ? [...list].sort((a, b) => a.order - b.order) : list;
     const result: Definition[] = [];
@@ -407,7 +410,7 @@ export class DefinitionIndex {
       deferred.reconciling = false;
     }
     const first = deferred.found;
-    deferred.checkSecond(found, { loc: this.#root.loc, handedOut: this.#handedOut, unmatchedConsumed: this.#unmatchedConsumed });
+    deferred.checkSecond(found, { loc: this.#root.loc, handedOut: isHandedOut, unmatchedConsumed: this.#unmatchedConsumed });
     this.#release(deferred.calls);
     deferred.take(found);
     for (const node of found.nodes.keys()) if (!first.nodes.has(node)) this.#add(node, deferred);

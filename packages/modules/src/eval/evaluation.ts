@@ -15,9 +15,10 @@ import { OptionNotFoundError } from "../errors/option-not-found-error.js";
 import { showDefinitions } from "../options/show-definitions.js";
 import { showFiles, showOption, type OptionPath } from "../options/show-option.js";
 import { MkOverride, OPTION_DEFAULT_PRIORITY } from "../properties/mk-override.js";
+import { ownGetter } from "../properties/own-getter.js";
 import type { AnyOptionType } from "../types/option-type.js";
 import type { CollectedModule } from "./collect-modules.js";
-import { infiniteRecursion, settle, withEvaluationOf } from "./cycle-detection.js";
+import { enterEvaluation, evaluationError, infiniteRecursion, leaveEvaluation, settle } from "./cycle-detection.js";
 import type { Definition } from "../merge/definition.js";
 import { DeferredDefault } from "../merge/deferred-default.js";
 import { DefinitionIndex } from "./definition-index.js";
@@ -41,6 +42,11 @@ interface OptionState {
   done: boolean;
   value: unknown;
   busy: boolean;
+}
+
+/** A default given by a getter, read only if it wins (made apart from the caller, which would otherwise allocate its closure context on every call). */
+function deferredDefault(declaration: { readonly default?: unknown }): DeferredDefault {
+  return new DeferredDefault(() => declaration.default);
 }
 
 /** Settings of an {@link Evaluation}. */
@@ -86,15 +92,17 @@ export class Evaluation {
     return node;
   }
 
-  #guard<T>(node: OptionNode, compute: () => T): T {
+  /** Marks `node` as being evaluated (a read of it now is a cycle) and puts it on the evaluation stack; `#leave` undoes both. */
+  #enter(node: OptionNode): void {
     const state = this.#state(node);
     if (state.busy) throw infiniteRecursion(node);
     state.busy = true;
-    try {
-      return withEvaluationOf(node, compute);
-    } finally {
-      state.busy = false;
-    }
+    enterEvaluation(node);
+  }
+
+  #leave(node: OptionNode): void {
+    leaveEvaluation();
+    this.#state(node).busy = false;
   }
 
   /** The definitions of an option, its default first (at priority 1500). */
@@ -104,9 +112,11 @@ export class Evaluation {
     if (record.defaultDeclaration === undefined) return definitions;
     const declaration = record.defaultDeclaration.declaration;
     // Read only when the default wins, as Nix never forces an overridden default (mkPackageOption's may not exist).
-    const value = Object.getOwnPropertyDescriptor(declaration, "default")?.get === undefined ? declaration.default : new DeferredDefault(() => declaration.default);
-    const defaultDefinition: Definition = { file: record.defaultDeclaration.file, value: new MkOverride(OPTION_DEFAULT_PRIORITY, value) };
-    return [defaultDefinition, ...definitions];
+    // (Asked without a property descriptor: `hasOwn` and the getter lookup allocate nothing.)
+    const value = !Object.hasOwn(declaration, "default") || ownGetter(declaration, "default") === undefined ? declaration.default : deferredDefault(declaration);
+    const all: Definition[] = [{ file: record.defaultDeclaration.file, value: new MkOverride(OPTION_DEFAULT_PRIORITY, value) }];
+    for (let index = 0; index < definitions.length; index++) all.push(definitions[index] as Definition);
+    return all;
   }
 
   #computeMerged(node: OptionNode): MergedDefinitions<unknown> {
@@ -122,13 +132,22 @@ export class Evaluation {
     return state.merged;
   }
 
+  // The guarded steps are written out below rather than run as closures: one closure (and its context) per option merged.
+
   /** The merge result of an option (definitions that count, priority), without merging its value. */
   merged(node: OptionNode): MergedDefinitions<unknown> {
     const state = this.#state(node);
     if (state.merged !== undefined) return state.merged;
     let merged: MergedDefinitions<unknown>;
     try {
-      merged = this.#guard(node, () => this.#computeMerged(node));
+      this.#enter(node);
+      try {
+        merged = this.#computeMerged(node);
+      } catch (error) {
+        throw evaluationError(node, error);
+      } finally {
+        this.#leave(node);
+      }
     } catch (error) {
       settle(true);
       throw error;
@@ -143,22 +162,14 @@ export class Evaluation {
     if (state.done) return state.value;
     let value: unknown;
     try {
-      value = this.#guard(node, () => {
-        const merged = this.#computeMerged(node);
-        const record = node.record;
-        const apply = record.declaration.apply as ((value?: unknown) => unknown) | undefined;
-        // Nix never forces an unused argument: an `apply` that ignores the value (aliases) works without definitions.
-        if (!merged.isDefined && apply !== undefined && apply.length === 0) return apply();
-        if (!merged.isDefined && record.type.emptyValue !== undefined) {
-          const empty = record.type.emptyValue.value;
-          return apply === undefined ? empty : apply(empty);
-        }
-        if (!merged.isDefined) {
-          throw new OptionNotDefinedError(`The option \`${showOption(node.loc)}' was accessed but has no value defined. Try setting the option.\nIt is declared in ${showFiles(record.declarations)}.`, node.loc);
-        }
-        const mergedValue = merged.mergedValue();
-        return apply === undefined ? mergedValue : apply(mergedValue);
-      });
+      this.#enter(node);
+      try {
+        value = this.#computeValue(node);
+      } catch (error) {
+        throw evaluationError(node, error);
+      } finally {
+        this.#leave(node);
+      }
     } catch (error) {
       settle(true);
       throw error;
@@ -169,6 +180,23 @@ export class Evaluation {
     state.merged = undefined;
     settle();
     return value;
+  }
+
+  #computeValue(node: OptionNode): unknown {
+    const merged = this.#computeMerged(node);
+    const record = node.record;
+    const apply = record.declaration.apply as ((value?: unknown) => unknown) | undefined;
+    // Nix never forces an unused argument: an `apply` that ignores the value (aliases) works without definitions.
+    if (!merged.isDefined && apply !== undefined && apply.length === 0) return apply();
+    if (!merged.isDefined && record.type.emptyValue !== undefined) {
+      const empty = record.type.emptyValue.value;
+      return apply === undefined ? empty : apply(empty);
+    }
+    if (!merged.isDefined) {
+      throw new OptionNotDefinedError(`The option \`${showOption(node.loc)}' was accessed but has no value defined. Try setting the option.\nIt is declared in ${showFiles(record.declarations)}.`, node.loc);
+    }
+    const mergedValue = merged.mergedValue();
+    return apply === undefined ? mergedValue : apply(mergedValue);
   }
 
   /** The option node at `path` (relative to this evaluation's root), if it is declared. */

@@ -85,8 +85,8 @@ interface Calls {
 export interface SecondCallCheck<Node> {
   /** The evaluation root's path, for messages. */
   readonly loc: readonly string[];
-  /** Options already merged: their set of definitions is fixed. */
-  readonly handedOut: ReadonlySet<Node>;
+  /** Whether an option was already merged: its set of definitions is fixed. */
+  handedOut(node: Node): boolean;
   /** Whether definitions without an option were already checked. */
   readonly unmatchedConsumed: boolean;
 }
@@ -167,7 +167,7 @@ export class DeferredDefinitions<Module extends { readonly file: string }, Node 
       if (index !== -1 || after.length !== before.length) throw this.#valueDrift(check, (before[index] ?? after[before.length])?.path ?? [], "defines @ (which has no declared option) differently");
     }
     for (const node of found.nodes.keys()) {
-      if (!first.nodes.has(node) && check.handedOut.has(node)) throw this.#drift(check, node.path, "defines @ only when called with the real config, and @ was already evaluated without that definition");
+      if (!first.nodes.has(node) && check.handedOut(node)) throw this.#drift(check, node.path, "defines @ only when called with the real config, and @ was already evaluated without that definition");
     }
     for (const [node, presented] of this.presented ?? []) {
       const values = definitionsAt(found, node);
