@@ -92,17 +92,33 @@ export class Evaluation {
     return node;
   }
 
-  /** Marks `node` as being evaluated (a read of it now is a cycle) and puts it on the evaluation stack; `#leave` undoes both. */
-  #enter(node: OptionNode): void {
+  /**
+   * Runs `step` (a method of this class) for `node`, marked as being evaluated
+   * (a read of it meanwhile is a cycle) and on the evaluation stack; the
+   * queued checks run once the outermost evaluation is over. The step is
+   * given as a method rather than a closure: one closure (and its context)
+   * per option merged, otherwise.
+   */
+  #guarded<T>(node: OptionNode, step: (this: Evaluation, node: OptionNode) => T): T {
     const state = this.#state(node);
-    if (state.busy) throw infiniteRecursion(node);
-    state.busy = true;
-    enterEvaluation(node);
-  }
-
-  #leave(node: OptionNode): void {
-    leaveEvaluation();
-    this.#state(node).busy = false;
+    let result: T;
+    try {
+      if (state.busy) throw infiniteRecursion(node);
+      state.busy = true;
+      enterEvaluation(node);
+      try {
+        result = step.call(this, node);
+      } catch (error) {
+        throw evaluationError(node, error);
+      } finally {
+        leaveEvaluation();
+        state.busy = false;
+      }
+    } catch (error) {
+      settle(true);
+      throw error;
+    }
+    return result;
   }
 
   /** The definitions of an option, its default first (at priority 1500). */
@@ -132,26 +148,11 @@ export class Evaluation {
     return state.merged;
   }
 
-  // The guarded steps are written out below rather than run as closures: one closure (and its context) per option merged.
-
   /** The merge result of an option (definitions that count, priority), without merging its value. */
   merged(node: OptionNode): MergedDefinitions<unknown> {
     const state = this.#state(node);
     if (state.merged !== undefined) return state.merged;
-    let merged: MergedDefinitions<unknown>;
-    try {
-      this.#enter(node);
-      try {
-        merged = this.#computeMerged(node);
-      } catch (error) {
-        throw evaluationError(node, error);
-      } finally {
-        this.#leave(node);
-      }
-    } catch (error) {
-      settle(true);
-      throw error;
-    }
+    const merged = this.#guarded(node, this.#computeMerged);
     settle();
     return merged;
   }
@@ -160,20 +161,7 @@ export class Evaluation {
   valueOf(node: OptionNode): unknown {
     const state = this.#state(node);
     if (state.done) return state.value;
-    let value: unknown;
-    try {
-      this.#enter(node);
-      try {
-        value = this.#computeValue(node);
-      } catch (error) {
-        throw evaluationError(node, error);
-      } finally {
-        this.#leave(node);
-      }
-    } catch (error) {
-      settle(true);
-      throw error;
-    }
+    const value = this.#guarded(node, this.#computeValue);
     state.value = value;
     state.done = true;
     // Only the value is needed from now on; the Option view recomputes the rest if asked.
