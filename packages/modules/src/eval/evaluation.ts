@@ -130,9 +130,9 @@ export class Evaluation {
     // Read only when the default wins, as Nix never forces an overridden default (mkPackageOption's may not exist).
     // (Asked without a property descriptor: `hasOwn` and the getter lookup allocate nothing.)
     const value = !Object.hasOwn(declaration, "default") || ownGetter(declaration, "default") === undefined ? declaration.default : deferredDefault(declaration);
-    const all: Definition[] = [{ file: record.defaultDeclaration.file, value: new MkOverride(OPTION_DEFAULT_PRIORITY, value) }];
-    for (let index = 0; index < definitions.length; index++) all.push(definitions[index] as Definition);
-    return all;
+    const defaultDefinition: Definition = { file: record.defaultDeclaration.file, value: new MkOverride(OPTION_DEFAULT_PRIORITY, value) };
+    // `concat` makes the list at its size; pushing one by one would leave it room to grow.
+    return [defaultDefinition].concat(definitions);
   }
 
   #computeMerged(node: OptionNode): MergedDefinitions<unknown> {
