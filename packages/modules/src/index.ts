@@ -19,6 +19,7 @@
 export { checkAssertions, type Assertion, type EvalModulesArgs, type EvaluatedModules } from "./eval/eval-modules.js";
 export { defineModule, withOptions, type Lib, type ModuleArgs, type ModuleBuilder, type ModuleFunction, type ModuleObject, type TypedModule, type ConfigDefinitions } from "./modules/define-module.js";
 export { evalModules, lib } from "./lib.js";
+export { configAttributeNames } from "./eval/config-proxy.js";
 
 export { mkOption, type MkOptionSpec } from "./options/mk-option.js";
 export { isOptionDeclaration, type OptionDeclaration, type AnyOptionDeclaration } from "./options/option-declaration.js";

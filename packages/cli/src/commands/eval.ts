@@ -5,6 +5,7 @@
  * set's packages and data.
  */
 import { evaluateInConfig, evaluateInstallable, isDerivation, stripContextMarks } from "@kiln/core";
+import { configAttributeNames } from "@kiln/modules";
 import { defineCommand } from "../settings/define-command.js";
 import { flag } from "../settings/typed-option.js";
 import { evaluateOptions, singleInstallable } from "../config-options.js";
@@ -50,7 +51,8 @@ function writeJson(value: unknown, enclosing: Set<object>, depth: number, out: J
     } else {
       out.pieces.push("{");
       let written = 0;
-      for (const key of inObjectOrder(Object.keys(value))) {
+      // A module system's lazy config lists its names itself: `Object.keys` of its proxy asks for a descriptor of each.
+      for (const key of inObjectOrder(configAttributeNames(value) ?? Object.keys(value))) {
         // Only a value left out at once (a function, a reference back) returns false, before writing anything: the two pieces are the last.
         out.pieces.push(written === 0 ? first : next, `${JSON.stringify(key)}: `);
         if (writeJson((value as Record<string, unknown>)[key], enclosing, depth + 1, out)) written++;
@@ -94,11 +96,13 @@ function lineBreak(depth: number, afterComma: boolean): string {
 const ARRAY_INDEX = /^(?:0|[1-9][0-9]*)$/;
 
 function isArrayIndex(key: string): boolean {
-  return ARRAY_INDEX.test(key) && Number(key) < 4294967295;
+  // Most names start with a letter: no pattern to match for them.
+  const first = key.charCodeAt(0);
+  return first >= 48 && first <= 57 && ARRAY_INDEX.test(key) && Number(key) < 4294967295;
 }
 
 /** Names in the order a JavaScript object keeps them (array indices first, ascending), as printing a copy of a proxy's attributes did. */
-function inObjectOrder(keys: string[]): string[] {
+function inObjectOrder(keys: readonly string[]): readonly string[] {
   if (!keys.some(isArrayIndex)) return keys;
   const indices = keys.filter(isArrayIndex).sort((a, b) => Number(a) - Number(b));
   return [...indices, ...keys.filter((key) => !isArrayIndex(key))];

@@ -89,9 +89,27 @@ interface ConfigTarget {
   values: { readonly evaluation: Evaluation; readonly byName: Map<string, unknown> } | undefined;
 }
 
+/** Every config proxy, to its target (see {@link configAttributeNames}). */
+const configTargets = new WeakMap<object, ConfigTarget>();
+
 function makeConfigProxy(host: ProxyHost, path: readonly string[]): object {
   const target: ConfigTarget = { host, path, children: undefined, names: undefined, values: undefined };
-  return new Proxy(target, configTraps);
+  const proxy = new Proxy(target, configTraps);
+  configTargets.set(proxy, target);
+  return proxy;
+}
+
+/**
+ * The names `Object.keys` lists for a lazy `config` object (at the root or
+ * a prefix), in the same order, or `undefined` for any other value. Asked
+ * directly, where `Object.keys` of a Proxy asks for a property descriptor
+ * of every name, a call into the engine's runtime and a value merged and
+ * wrapped for each: a printer of large configurations (`kiln eval --json`)
+ * lists every prefix of the configuration. The list is not to be changed.
+ */
+export function configAttributeNames(value: unknown): readonly string[] | undefined {
+  const target = typeof value === "object" && value !== null ? configTargets.get(value) : undefined;
+  return target === undefined ? undefined : configNames(target).list;
 }
 
 function currentEvaluation(target: ConfigTarget): Evaluation {

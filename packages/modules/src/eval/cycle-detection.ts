@@ -41,19 +41,26 @@ export function infiniteRecursion(entry: Labelled): InfiniteRecursionError {
   return new InfiniteRecursionError(`infinite recursion encountered while evaluating: ${chain.join(" -> ")}`, chain);
 }
 
-/** Runs `compute` with `entry` on the evaluation stack, turning a lazy value's self-reference into an InfiniteRecursionError. */
-export function withEvaluationOf<T>(entry: Labelled, compute: () => T): T {
+/**
+ * Puts `entry` on the evaluation stack while it is evaluated; the caller
+ * takes it off with {@link leaveEvaluation} in a `finally`, and throws
+ * {@link evaluationError} of what its evaluation threw (before leaving, so
+ * that a message names `entry`). Written out by the caller rather than given
+ * a function to run: the evaluator would make a closure for every option it
+ * merges.
+ */
+export function enterEvaluation(entry: Labelled): void {
   stack.push(entry);
-  let result: T;
-  try {
-    result = compute();
-  } catch (error) {
-    if (error instanceof LazyCycleError) throw infiniteRecursion(entry);
-    throw error;
-  } finally {
-    stack.pop();
-  }
-  return result;
+}
+
+/** Takes the innermost entry off the evaluation stack (see {@link enterEvaluation}). */
+export function leaveEvaluation(): void {
+  stack.pop();
+}
+
+/** What to throw for `error`, thrown while `entry` was evaluated: a lazy value's self-reference is an InfiniteRecursionError. */
+export function evaluationError(entry: Labelled, error: unknown): unknown {
+  return error instanceof LazyCycleError ? infiniteRecursion(entry) : error;
 }
 
 /**

@@ -49,7 +49,7 @@ import { MkOrder } from "../properties/mk-order.js";
 import { MkOverride } from "../properties/mk-override.js";
 import type { CollectedModule } from "./collect-modules.js";
 import type { Definition } from "../merge/definition.js";
-import { DeferredDefinitions, addDefinition, containsPlaceholder, definitionsAt, entryValues, firstCallClassifier, type FoundDefinitions, type ModuleCalls } from "../placeholder/index.js";
+import { DeferredDefinitions, FoundDefinitions, containsPlaceholder, definitionsAt, firstCallClassifier, type ModuleCalls } from "../placeholder/index.js";
 import { releaseConfig, type ConfigSource, type ShapedModule } from "./module-shape.js";
 import type { OptionNode } from "./option-tree.js";
 import { pushDownProperties, type DefinitionClassifier, type DefinitionSink } from "../merge/push-down-properties.js";
@@ -101,6 +101,10 @@ function collectNames(value: unknown, names: Set<string>): boolean {
   return true;
 }
 
+function isHandedOut(node: OptionNode): boolean {
+  return node.handedOut;
+}
+
 function isStructural(source: ConfigSource): boolean {
   return source.kind === "value" && source.structural === true;
 }
@@ -113,13 +117,12 @@ function walkInto(sources: readonly ConfigSource[], root: OptionNode, file: stri
   }
 }
 
-/** Walks `sources` against the option tree at `root`, by option; with `classify`, notes tainted definitions (see `placeholder/taint.ts`). */
+/** Walks `sources` against the option tree at `root`, definitions in the order found; with `classify`, notes tainted definitions (see `placeholder/taint.ts`). */
 function walkSources(sources: readonly ConfigSource[], root: OptionNode, file: string, classify = false): Found {
-  const found: Found = { nodes: new Map(), unmatched: [], tainted: new Set(), unmatchedTainted: false };
+  const found: Found = new FoundDefinitions<OptionNode>();
   const sink = {
     definition: (node: OptionNode, value: unknown, tainted: boolean) => {
-      addDefinition(found.nodes, node, value);
-      if (tainted) found.tainted.add(node);
+      found.add(node, value, tainted);
     },
     unmatched: (path: readonly string[], value: unknown, tainted: boolean) => {
       found.unmatched.push({ path, value });
@@ -130,37 +133,6 @@ function walkSources(sources: readonly ConfigSource[], root: OptionNode, file: s
   return found;
 }
 
-/**
- * What a walk of final config found, in the order found: no map by option,
- * as these definitions go straight into the index (most modules' are).
- */
-interface FoundInOrder {
-  /** The option of each definition (an option defined twice is listed twice). */
-  readonly nodes: OptionNode[];
-  /** The value of each definition, at the same position. */
-  readonly values: unknown[];
-  readonly unmatched: Array<{ readonly path: readonly string[]; readonly value: unknown }>;
-}
-
-function walkInOrder(sources: readonly ConfigSource[], root: OptionNode, file: string): FoundInOrder {
-  const found: FoundInOrder = { nodes: [], values: [], unmatched: [] };
-  walkInto(
-    sources,
-    root,
-    file,
-    {
-      definition: (node, value) => {
-        found.nodes.push(node);
-        found.values.push(value);
-      },
-      unmatched: (path, value) => {
-        found.unmatched.push({ path, value });
-      },
-    },
-    undefined,
-  );
-  return found;
-}
 
 /** The definitions of an evaluation by option node, plus the unmatched ones. */
 export class DefinitionIndex {
@@ -171,8 +143,6 @@ export class DefinitionIndex {
   readonly #deferred: Deferred[] = [];
   /** Made for the first module function that touched a placeholder (most submodule values have none). */
   #deferredByCalls: Map<ModuleCalls<ShapedModule>, Deferred> | undefined;
-  /** Options whose definitions were handed out (merged): their set of definitions is fixed. */
-  readonly #handedOut = new Set<OptionNode>();
   #unmatchedConsumed = false;
   #cursor = 0;
   #outOfOrder = false;
@@ -251,7 +221,7 @@ export class DefinitionIndex {
       const deferred = new DeferredDefinitions(module, calls, order, first, allTainted);
       this.#deferred.push(deferred);
       (this.#deferredByCalls ??= new Map()).set(calls, deferred);
-      for (const node of first.nodes.keys()) this.#add(node, deferred);
+      for (const node of first.options()) this.#add(node, deferred);
     }
     if (structural.length > 0) this.#walkReal(module, () => structural, order);
     if (this.#final) releaseConfig(calls.first);
@@ -275,9 +245,8 @@ export class DefinitionIndex {
   }
 
   #commit(module: CollectedModule, found: Found, order: number): void {
-    found.nodes.forEach((entry, node) => {
-      for (const value of entryValues(entry)) this.#add(node, { order, definition: { file: module.file, value } });
-    });
+    const { nodes, values } = found;
+    for (let index = 0; index < nodes.length; index++) this.#add(nodes[index] as OptionNode, { order, definition: { file: module.file, value: values[index] } });
     for (const { path, value } of found.unmatched) this.#unmatched.push({ file: module.file, value, path, order });
   }
 
@@ -285,9 +254,9 @@ export class DefinitionIndex {
   #walkReal(module: CollectedModule, sources: () => readonly ConfigSource[], order: number): void {
     const walking: WalkingModule = { module, reads: [] };
     this.#walking.push(walking);
-    let found: FoundInOrder;
+    let found: Found;
     try {
-      found = walkInOrder(sources(), this.#root, module.file);
+      found = walkSources(sources(), this.#root, module.file);
     } finally {
       this.#walking.pop();
       // Emptied by length: `pop` keeps the room the list grew, for as long as the index lives (one per submodule value).
@@ -305,9 +274,7 @@ export class DefinitionIndex {
         );
       }
     }
-    const { nodes, values } = found;
-    for (let index = 0; index < nodes.length; index++) this.#add(nodes[index] as OptionNode, { order, definition: { file: module.file, value: values[index] } });
-    for (const { path, value } of found.unmatched) this.#unmatched.push({ file: module.file, value, path, order });
+    this.#commit(module, found, order);
   }
 
   /** Records that `path` was read while modules were being walked (see the file comment). */
@@ -330,7 +297,8 @@ export class DefinitionIndex {
         if (deferred instanceof DeferredDefinitions && !deferred.materialized && !deferred.isClean(node) && !deferred.presentable(node)) this.#materialize(deferred);
       }
     }
-    this.#handedOut.add(node);
+    // A mark on the node (the tree is this index's evaluation's own) rather than a set of every option merged.
+    node.handedOut = true;
     if (list === undefined) return [];
     const entries = this.#outOfOrder ? [...list].sort((a, b) => a.order - b.order) : list;
     const result: Definition[] = [];
@@ -407,10 +375,10 @@ export class DefinitionIndex {
       deferred.reconciling = false;
     }
     const first = deferred.found;
-    deferred.checkSecond(found, { loc: this.#root.loc, handedOut: this.#handedOut, unmatchedConsumed: this.#unmatchedConsumed });
+    deferred.checkSecond(found, { loc: this.#root.loc, handedOut: isHandedOut, unmatchedConsumed: this.#unmatchedConsumed });
     this.#release(deferred.calls);
     deferred.take(found);
-    for (const node of found.nodes.keys()) if (!first.nodes.has(node)) this.#add(node, deferred);
+    for (const node of found.options()) if (!first.defines(node)) this.#add(node, deferred);
   }
 
   /** Definitions that matched no option, in merge order (makes the second calls of modules with a tainted one). */

@@ -15,9 +15,10 @@ import { OptionNotFoundError } from "../errors/option-not-found-error.js";
 import { showDefinitions } from "../options/show-definitions.js";
 import { showFiles, showOption, type OptionPath } from "../options/show-option.js";
 import { MkOverride, OPTION_DEFAULT_PRIORITY } from "../properties/mk-override.js";
+import { ownGetter } from "../properties/own-getter.js";
 import type { AnyOptionType } from "../types/option-type.js";
 import type { CollectedModule } from "./collect-modules.js";
-import { infiniteRecursion, settle, withEvaluationOf } from "./cycle-detection.js";
+import { enterEvaluation, evaluationError, infiniteRecursion, leaveEvaluation, settle } from "./cycle-detection.js";
 import type { Definition } from "../merge/definition.js";
 import { DeferredDefault } from "../merge/deferred-default.js";
 import { DefinitionIndex } from "./definition-index.js";
@@ -41,6 +42,11 @@ interface OptionState {
   done: boolean;
   value: unknown;
   busy: boolean;
+}
+
+/** A default given by a getter, read only if it wins (made apart from the caller, which would otherwise allocate its closure context on every call). */
+function deferredDefault(declaration: { readonly default?: unknown }): DeferredDefault {
+  return new DeferredDefault(() => declaration.default);
 }
 
 /** Settings of an {@link Evaluation}. */
@@ -86,15 +92,33 @@ export class Evaluation {
     return node;
   }
 
-  #guard<T>(node: OptionNode, compute: () => T): T {
+  /**
+   * Runs `step` (a method of this class) for `node`, marked as being evaluated
+   * (a read of it meanwhile is a cycle) and on the evaluation stack; the
+   * queued checks run once the outermost evaluation is over. The step is
+   * given as a method rather than a closure: one closure (and its context)
+   * per option merged, otherwise.
+   */
+  #guarded<T>(node: OptionNode, step: (this: Evaluation, node: OptionNode) => T): T {
     const state = this.#state(node);
-    if (state.busy) throw infiniteRecursion(node);
-    state.busy = true;
+    let result: T;
     try {
-      return withEvaluationOf(node, compute);
-    } finally {
-      state.busy = false;
+      if (state.busy) throw infiniteRecursion(node);
+      state.busy = true;
+      enterEvaluation(node);
+      try {
+        result = step.call(this, node);
+      } catch (error) {
+        throw evaluationError(node, error);
+      } finally {
+        leaveEvaluation();
+        state.busy = false;
+      }
+    } catch (error) {
+      settle(true);
+      throw error;
     }
+    return result;
   }
 
   /** The definitions of an option, its default first (at priority 1500). */
@@ -104,9 +128,11 @@ export class Evaluation {
     if (record.defaultDeclaration === undefined) return definitions;
     const declaration = record.defaultDeclaration.declaration;
     // Read only when the default wins, as Nix never forces an overridden default (mkPackageOption's may not exist).
-    const value = Object.getOwnPropertyDescriptor(declaration, "default")?.get === undefined ? declaration.default : new DeferredDefault(() => declaration.default);
+    // (Asked without a property descriptor: `hasOwn` and the getter lookup allocate nothing.)
+    const value = !Object.hasOwn(declaration, "default") || ownGetter(declaration, "default") === undefined ? declaration.default : deferredDefault(declaration);
     const defaultDefinition: Definition = { file: record.defaultDeclaration.file, value: new MkOverride(OPTION_DEFAULT_PRIORITY, value) };
-    return [defaultDefinition, ...definitions];
+    // `concat` makes the list at its size; pushing one by one would leave it room to grow.
+    return [defaultDefinition].concat(definitions);
   }
 
   #computeMerged(node: OptionNode): MergedDefinitions<unknown> {
@@ -126,13 +152,7 @@ export class Evaluation {
   merged(node: OptionNode): MergedDefinitions<unknown> {
     const state = this.#state(node);
     if (state.merged !== undefined) return state.merged;
-    let merged: MergedDefinitions<unknown>;
-    try {
-      merged = this.#guard(node, () => this.#computeMerged(node));
-    } catch (error) {
-      settle(true);
-      throw error;
-    }
+    const merged = this.#guarded(node, this.#computeMerged);
     settle();
     return merged;
   }
@@ -141,34 +161,30 @@ export class Evaluation {
   valueOf(node: OptionNode): unknown {
     const state = this.#state(node);
     if (state.done) return state.value;
-    let value: unknown;
-    try {
-      value = this.#guard(node, () => {
-        const merged = this.#computeMerged(node);
-        const record = node.record;
-        const apply = record.declaration.apply as ((value?: unknown) => unknown) | undefined;
-        // Nix never forces an unused argument: an `apply` that ignores the value (aliases) works without definitions.
-        if (!merged.isDefined && apply !== undefined && apply.length === 0) return apply();
-        if (!merged.isDefined && record.type.emptyValue !== undefined) {
-          const empty = record.type.emptyValue.value;
-          return apply === undefined ? empty : apply(empty);
-        }
-        if (!merged.isDefined) {
-          throw new OptionNotDefinedError(`The option \`${showOption(node.loc)}' was accessed but has no value defined. Try setting the option.\nIt is declared in ${showFiles(record.declarations)}.`, node.loc);
-        }
-        const mergedValue = merged.mergedValue();
-        return apply === undefined ? mergedValue : apply(mergedValue);
-      });
-    } catch (error) {
-      settle(true);
-      throw error;
-    }
+    const value = this.#guarded(node, this.#computeValue);
     state.value = value;
     state.done = true;
     // Only the value is needed from now on; the Option view recomputes the rest if asked.
     state.merged = undefined;
     settle();
     return value;
+  }
+
+  #computeValue(node: OptionNode): unknown {
+    const merged = this.#computeMerged(node);
+    const record = node.record;
+    const apply = record.declaration.apply as ((value?: unknown) => unknown) | undefined;
+    // Nix never forces an unused argument: an `apply` that ignores the value (aliases) works without definitions.
+    if (!merged.isDefined && apply !== undefined && apply.length === 0) return apply();
+    if (!merged.isDefined && record.type.emptyValue !== undefined) {
+      const empty = record.type.emptyValue.value;
+      return apply === undefined ? empty : apply(empty);
+    }
+    if (!merged.isDefined) {
+      throw new OptionNotDefinedError(`The option \`${showOption(node.loc)}' was accessed but has no value defined. Try setting the option.\nIt is declared in ${showFiles(record.declarations)}.`, node.loc);
+    }
+    const mergedValue = merged.mergedValue();
+    return apply === undefined ? mergedValue : apply(mergedValue);
   }
 
   /** The option node at `path` (relative to this evaluation's root), if it is declared. */

@@ -16,6 +16,7 @@ import { InvalidModuleError } from "../errors/invalid-module-error.js";
 import { isPlaceholder } from "../placeholder/index.js";
 import { MkIf } from "../properties/mk-if.js";
 import { MkOverride } from "../properties/mk-override.js";
+import { ownGetter } from "../properties/own-getter.js";
 
 /**
  * Where a module's config comes from: a value, or a getter to call when
@@ -102,7 +103,7 @@ export function shapeModule(module: unknown, fallbackFile: string): ShapedModule
   const moduleClass = declaredClass === undefined || declaredClass === null ? undefined : String(declaredClass);
   const names = Object.keys(module);
   const freeformType = ownValue(module, "freeformType");
-  const freeformSource: ConfigSource[] = freeformType === undefined ? [] : [{ kind: "value", value: { _module: { freeformType } }, structural: true }];
+  const freeformSource: ConfigSource | undefined = freeformType === undefined ? undefined : { kind: "value", value: { _module: { freeformType } }, structural: true };
   const required = listAttribute(module, "require", file);
   const imported = listAttribute(module, "imports", file);
   const imports = required.length === 0 ? imported : imported.length === 0 ? required : [...required, ...imported];
@@ -114,10 +115,24 @@ export function shapeModule(module: unknown, fallbackFile: string): ShapedModule
         `Module \`${key ?? file}' has an unsupported attribute \`${unsupported[0] ?? ""}'. This is caused by introducing a top-level \`config' or \`options' attribute. Add configuration attributes immediately on the top level instead, or move all of them (namely: ${unsupported.join(" ")}) into the explicit \`config' attribute.`,
       );
     }
-    const descriptor = Object.getOwnPropertyDescriptor(module, "config");
-    const getter = descriptor?.get;
-    const config: ConfigSource[] = descriptor === undefined ? [] : getter !== undefined ? [{ kind: "getter", read: () => getter.call(module) }] : [{ kind: "value", value: descriptor.value }];
-    return { file, key, moduleClass, imports, disabledModules, options: ownValue(module, "options") ?? {}, config: [...config, ...freeformSource] };
+    // Asked without a property descriptor (`hasOwn` and the getter lookup allocate nothing).
+    let source: ConfigSource | undefined;
+    if (Object.hasOwn(module, "config")) {
+      const getter = ownGetter(module, "config");
+      source = getter !== undefined ? getterSource(module, getter) : { kind: "value", value: (module as Record<string, unknown>)["config"] };
+    }
+    return { file, key, moduleClass, imports, disabledModules, options: ownValue(module, "options") ?? {}, config: sources(source, freeformSource) };
   }
-  return { file, key, moduleClass, imports, disabledModules, options: {}, config: [{ kind: "shorthand", object: module, excluded: SHORTHAND_EXCLUDED }, ...freeformSource] };
+  return { file, key, moduleClass, imports, disabledModules, options: {}, config: sources({ kind: "shorthand", object: module, excluded: SHORTHAND_EXCLUDED }, freeformSource) };
+}
+
+/** A module's config sources, in a list of its own (`releaseConfig` empties it) made at its size: kept as long as the module. */
+function sources(config: ConfigSource | undefined, freeform: ConfigSource | undefined): ConfigSource[] {
+  if (config === undefined) return freeform === undefined ? [] : [freeform];
+  return freeform === undefined ? [config] : [config, freeform];
+}
+
+/** A module's `config` getter as a source (made apart from the shaping, which would otherwise allocate its closure context for every module). */
+function getterSource(module: object, getter: () => unknown): ConfigSource {
+  return { kind: "getter", read: () => getter.call(module) };
 }

@@ -52,6 +52,8 @@ export class OptionNode {
   value: unknown = undefined;
   /** Whether the option is being merged (a read of it now is a cycle). */
   busy = false;
+  /** Whether the evaluation's definition index handed out this option's definitions (merged it): they are fixed from then on. */
+  handedOut = false;
 
   /** Prefer {@link buildOptionTree}. */
   constructor(path: readonly string[], loc: OptionPath) {

@@ -83,18 +83,31 @@ export function checkDefinitions(loc: OptionPath, type: MergeableType, definitio
   }
 }
 
+/** The outcome of {@link mergeDefinitions}: an object with a method rather than a closure, one allocation fewer per option merged. */
+class Merged<T> implements MergedDefinitions<T> {
+  readonly definitionsFinal: readonly Definition[];
+  readonly highestPriority: number;
+  readonly isDefined: boolean;
+  readonly #loc: OptionPath;
+  readonly #type: MergeableType;
+
+  constructor(loc: OptionPath, type: MergeableType, final: { values: Definition[]; highestPriority: number }) {
+    this.definitionsFinal = final.values;
+    this.highestPriority = final.highestPriority;
+    this.isDefined = final.values.length > 0;
+    this.#loc = loc;
+    this.#type = type;
+  }
+
+  mergedValue(): T {
+    checkDefinitions(this.#loc, this.#type, this.definitionsFinal);
+    return this.#type.merge(this.#loc, this.definitionsFinal) as T;
+  }
+}
+
 /** Runs the whole pipeline; the value is computed on demand. */
 export function mergeDefinitions<T>(loc: OptionPath, type: MergeableType, definitions: readonly Definition[]): MergedDefinitions<T> {
-  const { values, highestPriority } = finalDefinitions(loc, definitions);
-  return {
-    definitionsFinal: values,
-    highestPriority,
-    isDefined: values.length > 0,
-    mergedValue: () => {
-      checkDefinitions(loc, type, values);
-      return type.merge(loc, values) as T;
-    },
-  };
+  return new Merged<T>(loc, type, finalDefinitions(loc, definitions));
 }
 
 /** What {@link mergeValue} gives when no definition remains. */

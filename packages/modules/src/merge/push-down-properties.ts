@@ -23,13 +23,13 @@
  */
 import { InvalidModuleError } from "../errors/invalid-module-error.js";
 import { showOption } from "../options/show-option.js";
-import { Lazy, forceLazy } from "../properties/lazy.js";
+import { forceLazy, lazyGetterCall } from "../properties/lazy.js";
 import { MkIf } from "../properties/mk-if.js";
 import { MkMerge } from "../properties/mk-merge.js";
 import { MkOrder } from "../properties/mk-order.js";
 import { MkOverride } from "../properties/mk-override.js";
 import { ownGetter } from "../properties/own-getter.js";
-import { isPlaceholder, realValueOfPlaceholder } from "../placeholder/index.js";
+import { isPlaceholder, lazyRealValue } from "../placeholder/index.js";
 import { extendPath } from "../options/extend-path.js";
 
 /** What the walk needs of a node of the option tree. */
@@ -136,26 +136,37 @@ function pushDown<Node extends PushDownNode<Node>>(walk: Walk<Node>, value: unkn
       `In module \`${walk.file}', you're trying to define a value of type \`${describeKind(forced)}'\nrather than an attribute set for ${where}!\n\nThis usually happens if \`${showOption(node.loc)}' has option\ndefinitions inside that are not matched. Please check how to properly define\nthis option.`,
     );
   }
-  for (const name of Object.keys(forced)) {
-    if (excluded?.has(name) === true) continue;
-    const getter = ownGetter(forced, name);
-    const child = node.children.get(name);
-    if (child !== undefined && !child.isOption) {
-      pushDown(walk, getter === undefined ? (forced as Record<string, unknown>)[name] : getter.call(forced), child, undefined);
-      continue;
-    }
-    const raw: unknown = getter === undefined ? (forced as Record<string, unknown>)[name] : undefined;
-    let leaf: unknown = raw;
-    let tainted = false;
-    if (getter !== undefined) leaf = new Lazy(() => getter.call(forced));
-    else if (child !== undefined && isPlaceholder(raw)) {
-      // A placeholder as the whole value: a lazy read of the real value (unless it stands for a call's result).
-      leaf = new Lazy(() => realValueOfPlaceholder(raw));
-      tainted = walk.classify !== undefined && walk.classify.wholePlaceholder(raw as object);
-    } else if (walk.classify !== undefined) tainted = walk.classify.value(raw);
-    if (walk.tainting > 0) tainted = true;
-    const wrapped = walk.wrappers.length === 0 ? leaf : rewrap(walk.wrappers, leaf);
-    if (child !== undefined) walk.sink.definition(child, wrapped, tainted);
-    else walk.sink.unmatched(extendPath(node.path, name), wrapped, tainted);
+  // Plain objects (nearly every config) are walked with `for … in`, which reads V8's cache of the object's names where
+  // `Object.keys` would copy it into a new list, for every object of every module walked. It visits the same names in the
+  // same order when the object's prototype has no enumerable attributes (`Object.prototype`, `null`).
+  const prototype = Object.getPrototypeOf(forced) as unknown;
+  if (prototype === Object.prototype || prototype === null) {
+    for (const name in forced) pushDownAttribute(walk, forced, name, node, excluded);
+  } else {
+    for (const name of Object.keys(forced)) pushDownAttribute(walk, forced, name, node, excluded);
   }
+}
+
+/** The attribute `name` of the config object `forced` at `node`: a prefix walked into, or a definition. */
+function pushDownAttribute<Node extends PushDownNode<Node>>(walk: Walk<Node>, forced: object, name: string, node: Node, excluded: ReadonlySet<string> | undefined): void {
+  if (excluded?.has(name) === true) return;
+  const getter = ownGetter(forced, name);
+  const child = node.children.get(name);
+  if (child !== undefined && !child.isOption) {
+    pushDown(walk, getter === undefined ? (forced as Record<string, unknown>)[name] : getter.call(forced), child, undefined);
+    return;
+  }
+  const raw: unknown = getter === undefined ? (forced as Record<string, unknown>)[name] : undefined;
+  let leaf: unknown = raw;
+  let tainted = false;
+  if (getter !== undefined) leaf = lazyGetterCall(forced, getter);
+  else if (child !== undefined && isPlaceholder(raw)) {
+    // A placeholder as the whole value: a lazy read of the real value (unless it stands for a call's result).
+    leaf = lazyRealValue(raw as object);
+    tainted = walk.classify !== undefined && walk.classify.wholePlaceholder(raw as object);
+  } else if (walk.classify !== undefined) tainted = walk.classify.value(raw);
+  if (walk.tainting > 0) tainted = true;
+  const wrapped = walk.wrappers.length === 0 ? leaf : rewrap(walk.wrappers, leaf);
+  if (child !== undefined) walk.sink.definition(child, wrapped, tainted);
+  else walk.sink.unmatched(extendPath(node.path, name), wrapped, tainted);
 }

@@ -1,20 +1,22 @@
 import { describe, expect, it } from "vitest";
-import { addDefinition, definitionsAt } from "./deferred-definitions.js";
+import { FoundDefinitions, definitionsAt } from "./deferred-definitions.js";
 import { evalModules, mkIf, mkMerge, mkOption, types } from "../index.js";
 
 describe("definitions kept by option", () => {
-  it("keep one definition as itself and several in order; a list value is one definition; undefined is a definition", () => {
-    const nodes = new Map<string, unknown>();
-    addDefinition(nodes, "a", ["x", "y"]);
-    addDefinition(nodes, "b", 1);
-    addDefinition(nodes, "b", 2);
-    addDefinition(nodes, "b", 3);
-    addDefinition(nodes, "c", undefined);
-    const found = { nodes, unmatched: [], tainted: new Set<string>(), unmatchedTainted: false };
+  it("keep each option's definitions in order, a list value as one definition and undefined as a definition; the options once each, in the order first found", () => {
+    const found = new FoundDefinitions<string>();
+    found.add("b", 1, false);
+    found.add("a", ["x", "y"], false);
+    found.add("b", 2, true);
+    found.add("c", undefined, false);
+    found.add("b", 3, false);
     expect(definitionsAt(found, "a")).toEqual([["x", "y"]]);
     expect(definitionsAt(found, "b")).toEqual([1, 2, 3]);
     expect(definitionsAt(found, "c")).toEqual([undefined]);
     expect(definitionsAt(found, "d")).toEqual([]);
+    expect(found.options()).toEqual(["b", "a", "c"]);
+    expect([found.defines("c"), found.defines("d")]).toEqual([true, false]);
+    expect([found.isTainted("b"), found.isTainted("a")]).toEqual([true, false]);
   });
 
   it("give a module function that reads config all its definitions of one option, in order", () => {

@@ -19,52 +19,69 @@ import { ConfigDependentStructureError } from "../errors/config-dependent-struct
 import { showOption } from "../options/show-option.js";
 import { sameDefinitionValue } from "./taint.js";
 
-/**
- * Two or more definitions of one option by one module. One definition, by
- * far the most common, is kept as the value itself: a list of one for every
- * option every module function defines would be most of what is kept of it.
- */
-export class SeveralDefinitions {
-  /** The values, in the order the module gave them. */
-  readonly values: unknown[];
-
-  /** Prefer {@link addDefinition}. */
-  constructor(values: unknown[]) {
-    this.values = values;
-  }
-}
-
-/** What walking one module's config found, by option node. */
-export interface FoundDefinitions<Node> {
-  /** The definitions by option: the value itself when there is one, else {@link SeveralDefinitions} (see {@link definitionsAt}). */
-  readonly nodes: Map<Node, unknown>;
-  readonly unmatched: Array<{ readonly path: readonly string[]; readonly value: unknown }>;
-  /** Options with a tainted definition (when the walk classified, see `taint.ts`). */
-  readonly tainted: Set<Node>;
-  /** Whether a definition without an option is tainted. */
-  unmatchedTainted: boolean;
-}
-
 const NONE: readonly unknown[] = [];
 
-/** Records one more definition of `node` in `nodes`. */
-export function addDefinition<Node>(nodes: Map<Node, unknown>, node: Node, value: unknown): void {
-  if (!nodes.has(node)) nodes.set(node, value);
-  else {
-    const known = nodes.get(node);
-    if (known instanceof SeveralDefinitions) known.values.push(value);
-    else nodes.set(node, new SeveralDefinitions([known, value]));
-  }
-}
+/**
+ * What walking one module's config found: its definitions in the order
+ * found, each with its option node. Two lists rather than a map by option:
+ * a module function defines a few dozen options at most, searched in a few
+ * steps, and a map (with its growth) for every module function that touched a
+ * placeholder was a good part of what an evaluation allocated.
+ */
+export class FoundDefinitions<Node> {
+  /** The option of each definition, in the order found (an option defined twice is listed twice). */
+  readonly nodes: Node[] = [];
+  /** The value of each definition, at its option's position in {@link nodes}. */
+  readonly values: unknown[] = [];
+  /** Definitions below no declared option. */
+  readonly unmatched: Array<{ readonly path: readonly string[]; readonly value: unknown }> = [];
+  /** Options with a tainted definition (when the walk classified, see `taint.ts`); few or none. */
+  #tainted: Node[] | undefined;
+  /** Whether a definition without an option is tainted. */
+  unmatchedTainted = false;
 
-/** The values of one entry of {@link FoundDefinitions.nodes}, in order. */
-export function entryValues(entry: unknown): readonly unknown[] {
-  return entry instanceof SeveralDefinitions ? entry.values : [entry];
+  /** Records a definition of `node`; `tainted` if the walk found it tainted. */
+  add(node: Node, value: unknown, tainted: boolean): void {
+    this.nodes.push(node);
+    this.values.push(value);
+    if (tainted && !this.isTainted(node)) (this.#tainted ??= []).push(node);
+  }
+
+  /** Whether some definition of `node` was found. */
+  defines(node: Node): boolean {
+    return this.nodes.includes(node);
+  }
+
+  /** Whether some definition of `node` is tainted. */
+  isTainted(node: Node): boolean {
+    return this.#tainted !== undefined && this.#tainted.includes(node);
+  }
+
+  /** The options defined, each once, in the order first found. */
+  options(): Node[] {
+    const nodes = this.nodes;
+    const options: Node[] = [];
+    for (let index = 0; index < nodes.length; index++) {
+      const node = nodes[index] as Node;
+      if (nodes.indexOf(node) === index) options.push(node);
+    }
+    return options;
+  }
+
+  /** The values of the definitions of `node`, in order (none if there is no such definition). */
+  valuesAt(node: Node): readonly unknown[] {
+    const nodes = this.nodes;
+    let first = nodes.indexOf(node);
+    if (first === -1) return NONE;
+    const values = [this.values[first]];
+    for (first++; first < nodes.length; first++) if (nodes[first] === node) values.push(this.values[first]);
+    return values;
+  }
 }
 
 /** The definitions of `node` in `found`, in order (none if it defines no such option). */
 export function definitionsAt<Node>(found: FoundDefinitions<Node>, node: Node): readonly unknown[] {
-  return found.nodes.has(node) ? entryValues(found.nodes.get(node)) : NONE;
+  return found.valuesAt(node);
 }
 
 /** What is needed of an option node (the evaluator's `OptionNode` is one). */
@@ -85,8 +102,8 @@ interface Calls {
 export interface SecondCallCheck<Node> {
   /** The evaluation root's path, for messages. */
   readonly loc: readonly string[];
-  /** Options already merged: their set of definitions is fixed. */
-  readonly handedOut: ReadonlySet<Node>;
+  /** Whether an option was already merged: its set of definitions is fixed. */
+  handedOut(node: Node): boolean;
   /** Whether definitions without an option were already checked. */
   readonly unmatchedConsumed: boolean;
 }
@@ -142,7 +159,7 @@ export class DeferredDefinitions<Module extends { readonly file: string }, Node 
 
   /** Whether the first-call definitions of `node` are all clean, so they are final (before the second call's are taken). */
   isClean(node: Node): boolean {
-    return !this.allTainted && !this.found.tainted.has(node) && this.found.nodes.has(node);
+    return !this.allTainted && !this.found.isTainted(node) && this.found.defines(node);
   }
 
   /** Whether the definition of `node` can be handed out attribute by attribute before the second call. */
@@ -166,8 +183,8 @@ export class DeferredDefinitions<Module extends { readonly file: string }, Node 
       });
       if (index !== -1 || after.length !== before.length) throw this.#valueDrift(check, (before[index] ?? after[before.length])?.path ?? [], "defines @ (which has no declared option) differently");
     }
-    for (const node of found.nodes.keys()) {
-      if (!first.nodes.has(node) && check.handedOut.has(node)) throw this.#drift(check, node.path, "defines @ only when called with the real config, and @ was already evaluated without that definition");
+    for (const node of found.options()) {
+      if (!first.defines(node) && check.handedOut(node)) throw this.#drift(check, node.path, "defines @ only when called with the real config, and @ was already evaluated without that definition");
     }
     for (const [node, presented] of this.presented ?? []) {
       const values = definitionsAt(found, node);

@@ -28,8 +28,8 @@
  *   tainted ones waiting for the second call, which must agree with what was
  *   handed out: `deferred-definitions.ts`), and the check of early reads.
  */
-export { containsPlaceholder, isPlaceholder, noteDeclarationMade, realValueOfPlaceholder } from "./placeholder.js";
+export { containsPlaceholder, isPlaceholder, lazyRealValue, noteDeclarationMade, realValueOfPlaceholder } from "./placeholder.js";
 export { firstCallClassifier } from "./taint.js";
-export { DeferredDefinitions, addDefinition, definitionsAt, entryValues, type FoundDefinitions } from "./deferred-definitions.js";
+export { DeferredDefinitions, FoundDefinitions, definitionsAt } from "./deferred-definitions.js";
 export { ModuleCalls, declarationHas, type ModuleCallsHost, type ModuleStructure } from "./module-calls.js";
 export { verifyPrematureReads, type PrematureRead } from "./premature-reads.js";

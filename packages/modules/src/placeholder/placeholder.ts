@@ -31,6 +31,7 @@
  * long after that call and then read the real configuration, which is what
  * they mean.
  */
+import { Lazy } from "../properties/lazy.js";
 import { ownGetter } from "../properties/own-getter.js";
 import { extendPath } from "../options/extend-path.js";
 
@@ -86,6 +87,11 @@ export function placePlaceholder(value: object): boolean {
 export function realValueOfPlaceholder(value: unknown): unknown {
   const origin = (typeof value === "function" || typeof value === "object") && value !== null ? origins.get(value) : undefined;
   return origin === undefined ? value : realValueAt(origin);
+}
+
+/** The real value `placeholder` stands for, read on first use (see {@link lazyGetterCall} for why it is made here). */
+export function lazyRealValue(placeholder: object): Lazy<unknown> {
+  return new Lazy(() => realValueOfPlaceholder(placeholder));
 }
 
 function realValueAt(origin: PlaceholderOrigin): unknown {

@@ -78,7 +78,8 @@ export function taintedValue(value: unknown, depth = 0): boolean {
   if (Array.isArray(value)) return anyTainted(value, depth);
   if (!isPlainObject(value)) return false;
   let found = false;
-  for (const name of Object.keys(value)) {
+  // `for … in` over a plain object visits the names `Object.keys` lists, in its order, without copying them into a new list.
+  for (const name in value) {
     if (ownGetter(value, name) === undefined && taintedValue((value as Record<string, unknown>)[name], depth + 1)) found = true;
   }
   return found;
@@ -151,11 +152,12 @@ export function sameDefinitionValue(first: unknown, second: unknown, depth = 0):
   for (let index = 0; index < firstKeys.length; index++) {
     const key = firstKeys[index] as string;
     if (key !== secondKeys[index]) return false;
-    const a = Object.getOwnPropertyDescriptor(first, key) as PropertyDescriptor;
-    const b = Object.getOwnPropertyDescriptor(second, key) as PropertyDescriptor;
-    if (a.get !== undefined || b.get !== undefined) {
-      if (a.get === undefined || b.get === undefined || !sameDefinitionValue(a.get, b.get, depth + 1)) return false;
-    } else if (!sameDefinitionValue(a.value, b.value, depth + 1)) return false;
+    // Own attributes of both (listed by `Object.keys`): their getters asked for without a property descriptor each.
+    const getterA = ownGetter(first, key);
+    const getterB = ownGetter(second, key);
+    if (getterA !== undefined || getterB !== undefined) {
+      if (getterA === undefined || getterB === undefined || !sameDefinitionValue(getterA, getterB, depth + 1)) return false;
+    } else if (!sameDefinitionValue((first as Record<string, unknown>)[key], (second as Record<string, unknown>)[key], depth + 1)) return false;
   }
   return true;
 }

@@ -46,6 +46,15 @@ export class Lazy<out T> {
   }
 }
 
+/**
+ * The value of the getter `getter` of `object`, read on first use (a getter in a definition stands for a lazy value).
+ * Made here rather than where the walks of definitions meet a getter: a closure made there would have V8 allocate that
+ * code's variables in a context object for every attribute walked, getter or not.
+ */
+export function lazyGetterCall(object: object, getter: () => unknown): Lazy<unknown> {
+  return new Lazy(() => getter.call(object));
+}
+
 /** Internal signal: a lazy value needed itself; turned into an InfiniteRecursionError by the evaluator. */
 export class LazyCycleError extends Error {
   override name = "LazyCycleError";

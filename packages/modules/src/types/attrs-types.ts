@@ -36,14 +36,23 @@ export function definitionsByAttribute(definitions: readonly MergeDefinition[]):
   const byName = new Map<string, Definition[]>();
   for (const definition of definitions) {
     const attributes = definition.value as object;
-    for (const name of Object.keys(attributes)) {
-      const attribute: Definition = { file: definition.file, value: attributeValue(attributes, name) };
-      const list = byName.get(name);
-      if (list === undefined) byName.set(name, [attribute]);
-      else list.push(attribute);
+    // `for … in` reads V8's cache of a plain object's names (the same names in the same order: its prototype has no
+    // enumerable attributes) where `Object.keys` would copy them into a new list for every definition.
+    const prototype = Object.getPrototypeOf(attributes) as unknown;
+    if (prototype === Object.prototype || prototype === null) {
+      for (const name in attributes) addAttribute(byName, definition.file, attributes, name);
+    } else {
+      for (const name of Object.keys(attributes)) addAttribute(byName, definition.file, attributes, name);
     }
   }
   return byName;
+}
+
+function addAttribute(byName: Map<string, Definition[]>, file: string, attributes: object, name: string): void {
+  const attribute: Definition = { file, value: attributeValue(attributes, name) };
+  const list = byName.get(name);
+  if (list === undefined) byName.set(name, [attribute]);
+  else list.push(attribute);
 }
 
 /** Options of `types.attrsOf` and `types.lazyAttrsOf`. */
@@ -72,6 +81,27 @@ function checkNames(loc: OptionPath, nameType: OptionType<string>, byName: Reado
   }
 }
 
+/** The attribute `name` of a `lazyAttrsOf` value: merged when first read. */
+function defineLazyAttribute<Value>(result: Record<string, Value>, name: string, attributeLoc: OptionPath, elemType: OptionType<Value, unknown>, attributeDefinitions: readonly Definition[]): void {
+  let memo: { value: Value } | undefined;
+  Object.defineProperty(result, name, {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      if (memo !== undefined) return memo.value;
+      const merged = mergeDefinitions<Value>(attributeLoc, elemType, attributeDefinitions);
+      if (!merged.isDefined && elemType.emptyValue !== undefined) {
+        // nixpkgs keeps a lazy attribute whose definitions all vanished (`mkIf false`), reading as the element type's empty value.
+        memo = { value: elemType.emptyValue.value };
+        return memo.value;
+      }
+      if (!merged.isDefined) throw new OptionNotDefinedError(`The option \`${showOption(attributeLoc)}' was accessed but has no value defined. Try setting the option.`, attributeLoc);
+      memo = { value: merged.mergedValue() };
+      return memo.value;
+    },
+  });
+}
+
 function attrsType<Value, Definition>(elemType: OptionType<Value, Definition>, lazy: boolean, nameType: OptionType<string> | undefined, placeholder = "name"): OptionType<Record<string, Value>, Record<string, Definition>> {
   const elementPhrase = descriptionPhrase((kind) => kind === "noun" || kind === "composite", elemType);
   return mkOptionType<Record<string, Value>, Record<string, Definition>>({
@@ -84,32 +114,15 @@ function attrsType<Value, Definition>(elemType: OptionType<Value, Definition>, l
       const result = hashTableObject() as Record<string, Value>;
       const byName = definitionsByAttribute(definitions);
       if (nameType !== undefined) checkNames(loc, nameType, byName);
-      // forEach rather than for…of: no entry array per attribute.
-      byName.forEach((attributeDefinitions, name) => {
-        const attributeLoc = extendPath(loc, name);
-        if (lazy) {
-          let memo: { value: Value } | undefined;
-          Object.defineProperty(result, name, {
-            enumerable: true,
-            configurable: true,
-            get: () => {
-              if (memo !== undefined) return memo.value;
-              const merged = mergeDefinitions<Value>(attributeLoc, elemType, attributeDefinitions);
-              if (!merged.isDefined && elemType.emptyValue !== undefined) {
-                // nixpkgs keeps a lazy attribute whose definitions all vanished (`mkIf false`), reading as the element type's empty value.
-                memo = { value: elemType.emptyValue.value };
-                return memo.value;
-              }
-              if (!merged.isDefined) throw new OptionNotDefinedError(`The option \`${showOption(attributeLoc)}' was accessed but has no value defined. Try setting the option.`, attributeLoc);
-              memo = { value: merged.mergedValue() };
-              return memo.value;
-            },
-          });
-        } else {
-          const value = mergeValue<Value>(attributeLoc, elemType, attributeDefinitions);
+      // forEach rather than for…of: no entry array per attribute. The lazy getter is made in a function of its own: a closure
+      // made in the callback would have V8 allocate the callback's variables in a context object for every attribute.
+      if (lazy) byName.forEach((attributeDefinitions, name) => defineLazyAttribute(result, name, extendPath(loc, name), elemType, attributeDefinitions));
+      else {
+        byName.forEach((attributeDefinitions, name) => {
+          const value = mergeValue<Value>(extendPath(loc, name), elemType, attributeDefinitions);
           if (value !== NO_VALUE) result[name] = value;
-        }
-      });
+        });
+      }
       return result;
     },
     nestedTypes: nameType === undefined ? { elemType } : { elemType, nameType },

@@ -5,17 +5,17 @@
  * this attribute is merged. This is how JavaScript getters stand in for Nix's
  * lazy attribute values.
  */
-import { isPlaceholder, realValueOfPlaceholder } from "../placeholder/index.js";
-import { Lazy } from "../properties/lazy.js";
+import { isPlaceholder, lazyRealValue } from "../placeholder/index.js";
+import { lazyGetterCall } from "../properties/lazy.js";
 import { ownGetter } from "../properties/own-getter.js";
 
 /** The attribute `name` of `value` (listed by `Object.keys`) as a definition value: a getter or a placeholder becomes a `Lazy`. */
 export function attributeValue(value: object, name: string): unknown {
   const getter = ownGetter(value, name);
-  if (getter !== undefined) return new Lazy(() => getter.call(value));
+  if (getter !== undefined) return lazyGetterCall(value, getter);
   const attribute: unknown = (value as Record<string, unknown>)[name];
   // A placeholder from a module function's first call: read the real value when merged.
-  return isPlaceholder(attribute) ? new Lazy(() => realValueOfPlaceholder(attribute)) : attribute;
+  return isPlaceholder(attribute) ? lazyRealValue(attribute as object) : attribute;
 }
 
 /** The own enumerable attributes of `value`; getters are wrapped in {@link Lazy} instead of being called. */
