@@ -55,18 +55,21 @@ export class ModuleCollector {
   #queueHead = 0;
   readonly #byIdentity = new Map<object, CollectedModule | null>();
   readonly #completed: CollectedModule[] = [];
-  readonly #roots: unknown[];
+  readonly #roots: readonly unknown[];
   readonly #inProgress: string[] = [];
   readonly #opaque: OpaqueModule[] = [];
   readonly #expectedClass: string | undefined;
   /** Whether some module lists `disabledModules` (most evaluations have none to match). */
   #anyDisabled = false;
 
-  /** Starts collecting `roots`; nothing is called until {@link drain}. `expectedClass` refuses modules whose `_class` differs. */
+  /**
+   * Starts collecting `roots`; nothing is called until {@link drain}. `expectedClass` refuses modules whose `_class` differs.
+   * `roots` is kept as given (not copied: one list fewer per submodule value), so it must be a list of the caller's own that nothing changes.
+   */
   constructor(roots: readonly unknown[], fallbackFile: string, callModule: ModuleCaller, expectedClass?: string) {
     this.#callModule = callModule;
     this.#expectedClass = expectedClass;
-    this.#roots = [...roots];
+    this.#roots = roots;
     for (const module of roots) this.#queue.push({ module, parentFile: fallbackFile });
   }
 
@@ -170,19 +173,27 @@ export class ModuleCollector {
    */
   orderedModules(): CollectedModule[] {
     const disabled = this.#disabledMatchers();
-    const seen = new Set<unknown>();
     const result: CollectedModule[] = [];
-    const work = [...this.#roots];
+    // The roots, then imports as found; copied only when some module imports (a submodule value's modules seldom do).
+    let work: readonly unknown[] = this.#roots;
+    let grown: unknown[] | undefined;
+    // Duplicates are searched in the list until it is long, then in a set: a few modules are compared faster than hashed, and without a set per submodule value.
+    let seen: Set<unknown> | undefined;
     for (let index = 0; index < work.length; index++) {
       const raw = work[index];
       const collected = typeof raw === "object" || typeof raw === "function" ? this.#byIdentity.get(raw as object) : undefined;
       if (collected === undefined || collected === null) continue;
-      if (disabled.some((matches) => matches(collected))) continue;
+      if (disabled.length > 0 && disabled.some((matches) => matches(collected))) continue;
       const identity = collected.key ?? collected.identity;
-      if (seen.has(identity)) continue;
-      seen.add(identity);
+      if (seen === undefined && result.length >= SMALL_LIST) seen = new Set(result.map(identityOf));
+      if (seen === undefined ? listed(result, identity) : seen.has(identity)) continue;
+      seen?.add(identity);
       result.push(collected);
-      work.push(...collected.imports);
+      if (collected.imports.length > 0) {
+        grown ??= work.slice();
+        grown.push(...collected.imports);
+        work = grown;
+      }
     }
     return result;
   }
@@ -204,6 +215,20 @@ export class ModuleCollector {
     }
     return matchers;
   }
+}
+
+/** Up to this many modules, duplicates are found by comparing with each (see `orderedModules`). */
+const SMALL_LIST = 16;
+
+/** What makes two collected modules the same module: an explicit `key`, else the module value. */
+function identityOf(module: CollectedModule): unknown {
+  return module.key ?? module.identity;
+}
+
+/** Whether a module of `modules` has `identity` (a loop: no closure per module ordered). */
+function listed(modules: readonly CollectedModule[], identity: unknown): boolean {
+  for (let index = 0; index < modules.length; index++) if (identityOf(modules[index] as CollectedModule) === identity) return true;
+  return false;
 }
 
 /** A string as Nix writes it in messages (`lib.strings.escapeNixString`: quoted, `$` escaped). */

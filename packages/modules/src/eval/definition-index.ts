@@ -77,7 +77,8 @@ type Entry = Committed | Deferred;
 
 interface WalkingModule {
   readonly module: CollectedModule;
-  readonly reads: Array<readonly string[]>;
+  /** Paths read while the module was walked: made at the first (most walks read nothing). */
+  reads: Array<readonly string[]> | undefined;
 }
 
 function related(a: readonly string[], b: readonly string[]): boolean {
@@ -117,22 +118,26 @@ function walkInto(sources: readonly ConfigSource[], root: OptionNode, file: stri
   }
 }
 
-/** Walks `sources` against the option tree at `root`, definitions in the order found; with `classify`, notes tainted definitions (see `placeholder/taint.ts`). */
-function walkSources(sources: readonly ConfigSource[], root: OptionNode, file: string, classify = false): Found {
-  const found: Found = new FoundDefinitions<OptionNode>();
-  const sink = {
-    definition: (node: OptionNode, value: unknown, tainted: boolean) => {
-      found.add(node, value, tainted);
-    },
-    unmatched: (path: readonly string[], value: unknown, tainted: boolean) => {
-      found.unmatched.push({ path, value });
-      if (tainted) found.unmatchedTainted = true;
-    },
-  };
-  walkInto(sources, root, file, sink, classify ? firstCallClassifier : undefined);
-  return found;
+/** Hands what a walk finds to its `Found` (a class rather than an object of two closures: one object per walk, no closure context). */
+class FoundSink implements DefinitionSink<OptionNode> {
+  readonly found: Found = new FoundDefinitions<OptionNode>();
+
+  definition(node: OptionNode, value: unknown, tainted: boolean): void {
+    this.found.add(node, value, tainted);
+  }
+
+  unmatched(path: readonly string[], value: unknown, tainted: boolean): void {
+    this.found.unmatched.push({ path, value });
+    if (tainted) this.found.unmatchedTainted = true;
+  }
 }
 
+/** Walks `sources` against the option tree at `root`, definitions in the order found; with `classify`, notes tainted definitions (see `placeholder/taint.ts`). */
+function walkSources(sources: readonly ConfigSource[], root: OptionNode, file: string, classify = false): Found {
+  const sink = new FoundSink();
+  walkInto(sources, root, file, sink, classify ? firstCallClassifier : undefined);
+  return sink.found;
+}
 
 /** The definitions of an evaluation by option node, plus the unmatched ones. */
 export class DefinitionIndex {
@@ -188,7 +193,7 @@ export class DefinitionIndex {
   #walk(module: CollectedModule, order: number): void {
     const calls = module.calls;
     if (calls === undefined) {
-      this.#walkReal(module, () => module.config, order);
+      this.#walkReal(module, module.config, order);
       return;
     }
     const structural = module.config.some(isStructural) ? module.config.filter(isStructural) : [];
@@ -250,19 +255,19 @@ export class DefinitionIndex {
     for (const { path, value } of found.unmatched) this.#unmatched.push({ file: module.file, value, path, order });
   }
 
-  /** Walks config whose getters (or whose making: `sources`) may read real `config` (see the file comment). */
-  #walkReal(module: CollectedModule, sources: () => readonly ConfigSource[], order: number): void {
-    const walking: WalkingModule = { module, reads: [] };
+  /** Walks config whose getters (or whose making: `sources`, when a function) may read real `config` (see the file comment). A list is walked as it is: no closure per module. */
+  #walkReal(module: CollectedModule, sources: readonly ConfigSource[] | (() => readonly ConfigSource[]), order: number): void {
+    const walking: WalkingModule = { module, reads: undefined };
     this.#walking.push(walking);
     let found: Found;
     try {
-      found = walkSources(sources(), this.#root, module.file);
+      found = walkSources(typeof sources === "function" ? sources() : sources, this.#root, module.file);
     } finally {
       this.#walking.pop();
       // Emptied by length: `pop` keeps the room the list grew, for as long as the index lives (one per submodule value).
       if (this.#walking.length === 0) this.#walking.length = 0;
     }
-    for (const read of walking.reads) {
+    for (const read of walking.reads ?? []) {
       let clash: readonly string[] | undefined;
       for (const node of found.nodes) if (clash === undefined && related(node.path, read)) clash = node.loc;
       for (const { path } of found.unmatched) if (clash === undefined && related(path, read)) clash = [...this.#root.loc, ...path];
@@ -279,7 +284,7 @@ export class DefinitionIndex {
 
   /** Records that `path` was read while modules were being walked (see the file comment). */
   noteRead(path: readonly string[]): void {
-    for (const walking of this.#walking) walking.reads.push(path);
+    for (const walking of this.#walking) (walking.reads ??= []).push(path);
   }
 
   /**

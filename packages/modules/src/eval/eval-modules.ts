@@ -69,23 +69,25 @@ export interface ModuleEvaluator {
 
 /** The evaluator whose module functions receive `lib()` as their `lib` argument. */
 export function moduleEvaluator(lib: () => unknown): ModuleEvaluator {
-  const evaluate = (spec: Omit<EvaluationSpec, "lib">): EvaluationContext => {
+  // `topLevel` apart rather than spread into a copy of the spec: one object fewer per submodule value.
+  const run = (spec: Omit<EvaluationSpec, "lib" | "topLevel">, topLevel: boolean): EvaluationContext => {
     const context = new EvaluationContext({
       modules: spec.modules,
       specialArgs: spec.specialArgs,
       moduleArguments: spec.moduleArguments,
       prefix: spec.prefix,
       fallbackFile: spec.fallbackFile,
-      topLevel: spec.topLevel,
+      topLevel,
       moduleClass: spec.moduleClass,
       lib,
     });
     context.evaluate();
     return context;
   };
+  const evaluate = (spec: Omit<EvaluationSpec, "lib">): EvaluationContext => run(spec, spec.topLevel);
   return {
     evalModules: <const Modules extends readonly unknown[]>(args: EvalModulesArgs<Modules>) => evaluatedModules<ConfigOfModules<Modules> & BuiltinConfig>(evaluate, args, callerLocation() ?? "<unknown-file>"),
-    evaluateNested: (spec) => evaluate({ ...spec, topLevel: false }),
+    evaluateNested: (spec) => run(spec, false),
   };
 }
 

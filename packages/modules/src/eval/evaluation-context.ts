@@ -59,7 +59,8 @@ export class EvaluationContext {
   #final: Evaluation | undefined;
   #building = false;
   #provisional: { readonly count: number; readonly evaluation: Evaluation } | undefined;
-  readonly #reads: PrematureRead[] = [];
+  /** Reads made from provisional evaluations, verified when collection ends (made at the first: most evaluations have none). */
+  #reads: PrematureRead[] | undefined;
   #earlyModules: Set<CollectedModule> | undefined;
   #nesting = 0;
   /** Proxies for module code (no undeclared-option check). */
@@ -75,7 +76,7 @@ export class EvaluationContext {
   /** What every real call's arguments share. */
   #realBase: Record<string, unknown> | undefined;
   /** `_module.args` arguments asked for by first calls, checked when collection ends. */
-  readonly #requestedArguments: Array<{ readonly calls: ModuleCalls<ShapedModule>; readonly name: string; readonly file: string }> = [];
+  #requestedArguments: Array<{ readonly calls: ModuleCalls<ShapedModule>; readonly name: string; readonly file: string }> | undefined;
 
   /** Prepares an evaluation; nothing runs until {@link evaluate}. */
   constructor(spec: EvaluationSpec) {
@@ -143,7 +144,7 @@ export class EvaluationContext {
     this.#building = true;
     try {
       const final = new Evaluation(collector.orderedModules(), { prefix: this.#spec.prefix, partial: false });
-      verifyPrematureReads(this.#reads, final, this.#spec.prefix, this.#earlyModules ?? new Set());
+      verifyPrematureReads(this.#reads ?? [], final, this.#spec.prefix, this.#earlyModules ?? new Set());
       this.#checkRequestedArguments(final);
       this.#final = final;
       final.index.markFinal();
@@ -151,8 +152,8 @@ export class EvaluationContext {
       this.#collector = undefined;
       this.#provisional = undefined;
       this.#earlyModules = undefined;
-      this.#reads.length = 0;
-      this.#requestedArguments.length = 0;
+      this.#reads = undefined;
+      this.#requestedArguments = undefined;
       return final;
     } finally {
       this.#building = false;
@@ -182,7 +183,7 @@ export class EvaluationContext {
       const evaluation = new Evaluation(modules, {
         prefix: this.#spec.prefix,
         partial: true,
-        onRead: (path, kind) => this.#reads.push({ path, kind, completedCount: count, reader: collector.inProgress.at(-1) ?? this.#spec.fallbackFile }),
+        onRead: (path, kind) => (this.#reads ??= []).push({ path, kind, completedCount: count, reader: collector.inProgress.at(-1) ?? this.#spec.fallbackFile }),
       });
       this.#provisional = { count, evaluation };
     }
@@ -195,12 +196,13 @@ export class EvaluationContext {
    * when the module's values are first needed.
    */
   #checkRequestedArguments(final: Evaluation): void {
-    if (this.#requestedArguments.length === 0) return;
+    const requested = this.#requestedArguments;
+    if (requested === undefined) return;
     const node = final.optionAt(["_module", "args"]);
     const names = node === undefined ? undefined : final.index.attributeNames(node);
     if (names === undefined) return;
     const collected = new Set(final.modules.map((module) => module.calls));
-    for (const { calls, name, file } of this.#requestedArguments) {
+    for (const { calls, name, file } of requested) {
       if (!names.has(name) && collected.has(calls)) {
         throw new InvalidModuleError(`The module argument \`${name}' requested by \`${file}' is not defined. Pass it in \`specialArgs\` or set \`_module.args.${name}\`.`);
       }
@@ -241,7 +243,7 @@ export class EvaluationContext {
         if (name === "options") return scope.root("options", () => this.options);
         if (typeof name === "symbol" || name in object) return Reflect.get(object, name);
         scope.touched = true;
-        this.#requestedArguments.push({ calls, name, file });
+        (this.#requestedArguments ??= []).push({ calls, name, file });
         return scope.root(`_module.args.${name}`, () => this.#moduleArgument(name, file));
       },
       getOwnPropertyDescriptor: (object, name) => {

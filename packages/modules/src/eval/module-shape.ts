@@ -101,15 +101,15 @@ export function shapeModule(module: unknown, fallbackFile: string): ShapedModule
   const declaredClass = ownValue(module, "_class");
   if (isPlaceholder(declaredClass)) throw dependsOnConfig("_class", file);
   const moduleClass = declaredClass === undefined || declaredClass === null ? undefined : String(declaredClass);
-  const names = Object.keys(module);
   const freeformType = ownValue(module, "freeformType");
   const freeformSource: ConfigSource | undefined = freeformType === undefined ? undefined : { kind: "value", value: { _module: { freeformType } }, structural: true };
   const required = listAttribute(module, "require", file);
   const imported = listAttribute(module, "imports", file);
   const imports = required.length === 0 ? imported : imported.length === 0 ? required : [...required, ...imported];
   const disabledModules = listAttribute(module, "disabledModules", file);
-  if (names.includes("config") || names.includes("options")) {
-    const unsupported = names.filter((name) => !META_ATTRIBUTES.has(name));
+  // Asked one by one (own and enumerable, as `Object.keys` lists): the list of names is made only for a message.
+  if (isEnumerable.call(module, "config") || isEnumerable.call(module, "options")) {
+    const unsupported = hasOwnNameOutside(module, META_ATTRIBUTES) ? Object.keys(module).filter((name) => !META_ATTRIBUTES.has(name)) : NO_NAMES;
     if (unsupported.length > 0) {
       throw new InvalidModuleError(
         `Module \`${key ?? file}' has an unsupported attribute \`${unsupported[0] ?? ""}'. This is caused by introducing a top-level \`config' or \`options' attribute. Add configuration attributes immediately on the top level instead, or move all of them (namely: ${unsupported.join(" ")}) into the explicit \`config' attribute.`,
@@ -124,6 +124,16 @@ export function shapeModule(module: unknown, fallbackFile: string): ShapedModule
     return { file, key, moduleClass, imports, disabledModules, options: ownValue(module, "options") ?? {}, config: sources(source, freeformSource) };
   }
   return { file, key, moduleClass, imports, disabledModules, options: {}, config: sources({ kind: "shorthand", object: module, excluded: SHORTHAND_EXCLUDED }, freeformSource) };
+}
+
+const NO_NAMES: readonly string[] = Object.freeze([]);
+/** Whether an own attribute is enumerable (called with `.call`: own and enumerable is what `Object.keys` lists). */
+const isEnumerable = Object.prototype.propertyIsEnumerable;
+
+/** Whether `object` has an own enumerable attribute whose name is not in `names` (a walk by `for … in`, which allocates no list of names for a plain object). */
+function hasOwnNameOutside(object: object, names: ReadonlySet<string>): boolean {
+  for (const name in object) if (Object.hasOwn(object, name) && !names.has(name)) return true;
+  return false;
 }
 
 /** A module's config sources, in a list of its own (`releaseConfig` empties it) made at its size: kept as long as the module. */

@@ -118,19 +118,28 @@ function dependsOnConfig(loc: OptionPath, file: string, what: string): InvalidMo
 }
 
 function declareAll(options: unknown, node: OptionNode, file: string, calls: ModuleCalls | undefined): void {
-  for (const name of Object.keys(options as object)) {
-    const value = (options as Record<string, unknown>)[name];
-    const child = node.child(name);
-    if (isOptionDeclaration(value)) {
-      if (calls !== undefined && isPlaceholder(value.type)) throw dependsOnConfig(child.loc, file, "type of option");
-      child.declare({ file, declaration: value, calls });
-    } else if (isPlaceholder(value)) {
-      throw dependsOnConfig(child.loc, file, "option declarations at");
-    } else if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-      declareAll(value, child, file, calls);
-    } else {
-      throw new InvalidModuleError(`An option declaration for \`${showOption(child.loc)}' in \`${file}' has type \`${value === null ? "null" : typeof value}' rather than an attribute set. Did you mean to define this outside of \`options'?`);
-    }
+  // A plain object's names by `for … in` (V8's cache of them, same names in the same order: its prototype has no enumerable
+  // attributes) rather than a new list of them from `Object.keys`, at every level of every module, every submodule value's too.
+  const prototype = Object.getPrototypeOf(options) as unknown;
+  if (prototype === Object.prototype || prototype === null) {
+    for (const name in options as object) declareAt(options as Record<string, unknown>, name, node, file, calls);
+  } else {
+    for (const name of Object.keys(options as object)) declareAt(options as Record<string, unknown>, name, node, file, calls);
+  }
+}
+
+function declareAt(options: Record<string, unknown>, name: string, node: OptionNode, file: string, calls: ModuleCalls | undefined): void {
+  const value = options[name];
+  const child = node.child(name);
+  if (isOptionDeclaration(value)) {
+    if (calls !== undefined && isPlaceholder(value.type)) throw dependsOnConfig(child.loc, file, "type of option");
+    child.declare({ file, declaration: value, calls });
+  } else if (isPlaceholder(value)) {
+    throw dependsOnConfig(child.loc, file, "option declarations at");
+  } else if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+    declareAll(value, child, file, calls);
+  } else {
+    throw new InvalidModuleError(`An option declaration for \`${showOption(child.loc)}' in \`${file}' has type \`${value === null ? "null" : typeof value}' rather than an attribute set. Did you mean to define this outside of \`options'?`);
   }
 }
 
