@@ -290,38 +290,22 @@ export class LocalStore implements StoreLocation {
    * import), rather than one transaction each.
    */
   addGraph(graph: DerivationGraph): void {
-    for (const batch of this.addGraphInBatches(graph, GRAPH_BATCH)) void batch;
-  }
-
-  /**
-   * As {@link LocalStore.addGraph}, one batch of up to `batchSize` text files
-   * at a time: each step writes and registers a batch and yields the paths it
-   * made valid (what they refer to is valid by then), so that a caller may
-   * use them (build) while the rest is still to be written.
-   */
-  *addGraphInBatches(graph: DerivationGraph, batchSize: number): Generator<readonly string[], void, void> {
     if (graph.storeDir !== this.storeDir) {
       throw new StoreError(`the derivations were computed for store '${graph.storeDir}', but this store is '${this.storeDir}'; evaluate with --store-dir ${this.storeDir}`);
     }
+    const done = new Set<string>();
     // In the order visited, so a batch refers only to itself, earlier batches and paths valid already.
     let batch: TextItem[] = [];
-    for (const item of this.graphTexts(graph)) {
-      batch.push(item);
-      if (batch.length < batchSize) continue;
-      this.addTexts(batch);
-      yield batch.map(({ info }) => info.path);
+    const flush = (): void => {
+      const items = batch;
       batch = [];
-    }
-    if (batch.length > 0) {
-      this.addTexts(batch);
-      yield batch.map(({ info }) => info.path);
-    }
-  }
-
-  /** The `.drv` files and text sources of a graph not valid yet, each after what it refers to; a tree source is added on the way. */
-  private *graphTexts(graph: DerivationGraph): Generator<TextItem, void, void> {
-    const done = new Set<string>();
-    for (const root of [...graph.sources.keys(), ...graph.derivations.keys()]) {
+      if (items.length > 0) this.addTexts(items);
+    };
+    const addText = (path: string, text: string, references: readonly string[]): void => {
+      batch.push(textItem(path, text, references));
+      if (batch.length >= GRAPH_BATCH) flush();
+    };
+    const visit = (root: string): void => {
       const stack: { path: string; expanded: boolean }[] = [{ path: root, expanded: false }];
       while (stack.length > 0) {
         const frame = stack.pop() as { path: string; expanded: boolean };
@@ -330,8 +314,8 @@ export class LocalStore implements StoreLocation {
         const source = graph.sources.get(frame.path);
         if (frame.expanded) {
           done.add(frame.path);
-          if (drv !== undefined) yield textItem(frame.path, printAterm(drv), drvReferences(drv));
-          else if (source?.origin.kind === "text") yield textItem(source.path, source.origin.text, source.references);
+          if (drv !== undefined) addText(frame.path, printAterm(drv), drvReferences(drv));
+          else if (source?.origin.kind === "text") addText(source.path, source.origin.text, source.references);
           else if (source !== undefined) this.addSource(source);
           continue;
         }
@@ -343,7 +327,9 @@ export class LocalStore implements StoreLocation {
         const references = drv !== undefined ? drvReferences(drv) : (source?.references ?? []);
         for (const reference of references) if (!done.has(reference)) stack.push({ path: reference, expanded: false });
       }
-    }
+    };
+    for (const path of [...graph.sources.keys(), ...graph.derivations.keys()]) visit(path);
+    flush();
   }
 
   /**

@@ -20,7 +20,6 @@ import { sandboxShellMounts } from "./sandbox-shell.js";
 import { currentLockOwner } from "../local-store/path-locks.js";
 import { cleanUpAfterDeadProcesses } from "../local-store/dead-process-cleanup.js";
 import { buildRootsRemoved } from "../local-store/build-directories.js";
-import { GraphWriting } from "./graph-writing.js";
 import { BuilderSpawner, PIPE_GRACE_MS, SPAWNER_MIN_BUILDS } from "./builder-spawner.js";
 
 /** Options of {@link LocalRealiser}. */
@@ -89,6 +88,26 @@ const SHARED_NETWORK_WARNING =
 /** The derivation's name, from its `.drv` path. */
 function nameOf(drvPath: string, storeDir: string): string {
   return parseStorePath(drvPath, storeDir).name.replace(/\.drv$/, "");
+}
+
+/**
+ * Records the outputs of the valid derivations that the builds use, as
+ * finished builds record theirs: an output made another way (a prefetched
+ * file, a fixed-output twin with another URL) then serves every derivation
+ * that produces it.
+ */
+function recordValidInputOutputs(store: LocalStore, graph: DerivationGraph, toBuild: readonly string[]): void {
+  const building = new Set(toBuild);
+  const records: { drvPath: string; output: string; path: string }[] = [];
+  const seen = new Set<string>();
+  for (const drvPath of toBuild) {
+    for (const input of graph.derivations.get(drvPath)?.inputDrvs.keys() ?? []) {
+      if (building.has(input) || seen.has(input)) continue;
+      seen.add(input);
+      for (const [output, { path }] of graph.derivations.get(input)?.outputs ?? []) records.push({ drvPath: input, output, path });
+    }
+  }
+  if (records.length > 0) store.database.registerPaths([], records);
 }
 
 /** Builds on this machine into a local store. */
@@ -164,13 +183,11 @@ export class LocalRealiser implements Realiser {
     const onNote = this.options.onNote;
     const spawner = builders >= SPAWNER_MIN_BUILDS ? new BuilderSpawner(PIPE_GRACE_MS, onNote !== undefined ? { onNote } : {}) : undefined;
     spawner?.start();
-    // The .drv files are written a batch at a time while the first builds run; each build waits for its own.
-    const writing = new GraphWriting(store, graph, toBuild);
     try {
-      writing.start();
-      return await this.build(store, graph, order, toBuild, outputs, recordOutputs, options, spawner, writing);
+      store.addGraph(graph);
+      recordValidInputOutputs(store, graph, toBuild);
+      return await this.build(store, graph, order, toBuild, outputs, recordOutputs, options, spawner);
     } finally {
-      await writing.stop();
       // Builds leave their directories' removal running in the background; none is left behind when this returns.
       await Promise.all([buildRootsRemoved(), spawner?.close()]);
       try {
@@ -190,7 +207,6 @@ export class LocalRealiser implements Realiser {
     recordOutputs: (drvPath: string) => void,
     options: RealiseOptions,
     spawner: BuilderSpawner | undefined,
-    writing: GraphWriting,
   ): Promise<RealiseResult> {
     const emit = options.onEvent ?? ((): void => {});
     const building = new Set(toBuild);
@@ -258,34 +274,9 @@ export class LocalRealiser implements Realiser {
         if (left === 0) ready.push(dependent);
       }
     };
-    // Builds ready but for their .drv, which is still to be written: in the order they were taken from `ready`.
-    let held: string[] = [];
     const fill = (): void => {
-      if (held.length > 0) {
-        const still: string[] = [];
-        // Back onto the stack in reverse, so that the first taken is the first taken again.
-        for (let i = held.length - 1; i >= 0; i--) {
-          const drvPath = held[i] as string;
-          if (writing.isWritten(drvPath)) ready.push(drvPath);
-          else still.unshift(drvPath);
-        }
-        held = still;
-      }
-      while (!stopping && running.size - inPlace.size < jobs && ready.length > 0) {
-        const drvPath = ready.pop() as string;
-        if (writing.isWritten(drvPath)) start(drvPath);
-        else held.push(drvPath);
-      }
+      while (!stopping && running.size - inPlace.size < jobs && ready.length > 0) start(ready.pop() as string);
     };
-    writing.onBatch(() => {
-      if (writing.error !== undefined && !stopping) {
-        // The .drv files could not all be written: nothing more starts, and what runs is stopped.
-        stopping = true;
-        abort.abort();
-        return;
-      }
-      fill();
-    });
 
     const start = (drvPath: string): void => {
       waitingOn.delete(drvPath);
@@ -341,13 +332,11 @@ export class LocalRealiser implements Realiser {
       progress();
     };
 
-    while (((ready.length > 0 || held.length > 0) && !stopping) || running.size > 0) {
+    while ((ready.length > 0 && !stopping) || running.size > 0) {
       options.signal?.throwIfAborted();
       fill();
       if (running.size > 0) await Promise.race(running.values());
-      else if (held.length > 0 && !stopping) await writing.nextBatch();
     }
-    if (writing.error !== undefined) throw writing.error.error;
     if (!stopping && waitingOn.size > 0 && failed.length === 0) {
       throw new BuildFailedError("internal error: builds are waiting on each other", [...waitingOn.keys()][0] ?? "");
     }
