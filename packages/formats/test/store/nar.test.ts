@@ -198,6 +198,21 @@ describe("hashing paths and files", () => {
     expect(fromText.narSize).toBe(fromFile.narSize);
   });
 
+  it("hashes an in-memory text of every padding length (and none) as the file holding it", () => {
+    const directory = scratch("text-hash-lengths");
+    for (let length = 0; length <= 17; length++) {
+      const text = "d\u00e9".repeat(length).slice(0, length);
+      const file = join(directory, `f${length}`);
+      writeFileSync(file, text);
+      for (const algorithm of ["sha256", "sha1"] as const) {
+        const fromFile = hashPathSync(file, algorithm);
+        const fromText = hashTextSync(Buffer.from(text), algorithm);
+        expect(fromText.hash.equals(fromFile.hash), `${length} chars, ${algorithm}`).toBe(true);
+        expect(fromText.narSize).toBe(fromFile.narSize);
+      }
+    }
+  });
+
   it("hashes a file flat, following a symlink as nix-hash --flat does", async () => {
     const directory = scratch("flat");
     writeFile(join(directory, "f"), "y", 0o644);

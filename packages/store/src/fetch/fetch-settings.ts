@@ -39,6 +39,7 @@ function positiveNumber(value: string | undefined, fallback: number): number {
  */
 export function fetchSettingsFromEnvironment(env: NodeJS.ProcessEnv = process.env, overrides: Partial<FetchSettings> = {}): FetchSettings {
   const caFile = env["NIX_SSL_CERT_FILE"] ?? env["SSL_CERT_FILE"];
+  let authorities: { readonly list: readonly string[] | undefined } | undefined;
   return {
     stallTimeoutMs: positiveNumber(env["KILN_FETCH_TIMEOUT"], 300) * 1000,
     connectTimeoutMs: positiveNumber(env["KILN_CONNECT_TIMEOUT"], 30) * 1000,
@@ -46,7 +47,14 @@ export function fetchSettingsFromEnvironment(env: NodeJS.ProcessEnv = process.en
     retryDelayMs: 250,
     hashedMirrors: parseHashedMirrors(env["KILN_HASHED_MIRRORS"]),
     mirrors: { ...MIRRORS, ...parseMirrorOverrides(env["KILN_MIRRORS"] ?? "") },
-    certificateAuthorities: caFile !== undefined && caFile !== "" ? [...(createRequire(import.meta.url)("node:tls") as typeof import("node:tls")).rootCertificates, readFileSync(caFile, "utf8")] : undefined,
+    // Read when a download first asks: Node's TLS module and the bundle cost about 10 ms, which every
+    // `kiln build` would pay (the realiser takes its settings up front) though most download nothing.
+    get certificateAuthorities(): readonly string[] | undefined {
+      authorities ??= {
+        list: caFile !== undefined && caFile !== "" ? [...(createRequire(import.meta.url)("node:tls") as typeof import("node:tls")).rootCertificates, readFileSync(caFile, "utf8")] : undefined,
+      };
+      return authorities.list;
+    },
     ...overrides,
   };
 }

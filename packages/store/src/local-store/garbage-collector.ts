@@ -198,8 +198,13 @@ export function collectGarbage(store: LocalStore, options: GarbageCollectOptions
   return { roots, deleted: dead, freedBytes, live: live.size };
 }
 
-/** Deletes unregistered leftovers of interrupted builds and additions, unless a live process is making them. */
+/**
+ * Deletes unregistered leftovers of interrupted builds and additions, unless a live process is making them: one
+ * building it (its lock), or one writing it (a temporary root, which `kiln build` holds for its `.drv` files while it
+ * writes them in place, before its transaction registers them).
+ */
 function removeLeftovers(store: LocalStore): void {
-  const locked = new Set(store.locks.lockedPaths());
-  for (const path of store.invalidEntries()) if (!locked.has(path) && !isFreshTemporary(path)) deletePathRecursively(path);
+  const inUse = new Set(store.locks.lockedPaths());
+  for (const paths of processRoots(store).values()) for (const path of paths) inUse.add(path);
+  for (const path of store.invalidEntries()) if (!inUse.has(path) && !isFreshTemporary(path)) deletePathRecursively(path);
 }

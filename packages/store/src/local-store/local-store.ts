@@ -5,15 +5,18 @@
  *
  * Every addition follows one rule: write into a temporary name inside the
  * store directory, make it canonical, rename it into place, then register it
- * in one database transaction. A path on disk that is not registered is
- * garbage from an interrupted run and is removed before it is made again.
+ * in one database transaction. Small text files (`.drv` files, `toFile`
+ * sources) are written straight to their paths inside that transaction, as
+ * Nix writes them under its path lock. A path on disk that is not registered
+ * is garbage from an interrupted run and is removed before it is made again.
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { uniqueNamePart } from "./unique-name.js";
 import { printAterm, drvReferences, type Drv, type DerivationGraph, type GraphSource, type Hash, type HashAlgorithm, hashFileSync, hashPathSync, hashTextSync, makeFixedOutputPath, parseStorePath, type FileIngestionMethod, lexists } from "@kiln/formats";
 import { canonicalisePathMetadata, deletePathRecursively } from "./canonicalise.js";
+import { writeCanonicalTextFile } from "./canonical-text-file.js";
 import { currentLockOwner, PathLocks } from "./path-locks.js";
 import { StoreDatabase, type NewPathInfo, type PathInfo } from "./store-database.js";
 import { ValidPathIndex } from "./valid-path-index.js";
@@ -186,17 +189,36 @@ export class LocalStore implements StoreLocation {
   /** Adds a text file with references (a `toFile` or `.drv`) if it is not valid yet. */
   addText(path: string, text: string, references: readonly string[], deriver?: string): void {
     if (this.database.isValid(path)) return;
-    const { temporary, info } = this.writeTextToTemporary(path, text, references, deriver);
-    this.installAndRegister(temporary, info);
+    this.addTexts([textItem(path, text, references, deriver)]);
   }
 
-  /** Writes a text file (a `toFile` or `.drv`) to a temporary name in the store; returns it with what registering it takes. */
-  private writeTextToTemporary(path: string, text: string, references: readonly string[], deriver?: string): { temporary: string; info: NewPathInfo } {
-    const temporary = this.temporaryPath("text");
-    writeFileSync(temporary, text);
-    // Hashed from memory: the NAR of a file is its bytes in a fixed frame, so the file need not be read back.
-    const { hash, narSize } = hashTextSync(text);
-    return { temporary, info: { path, narHash: `sha256:${hash.toBase16()}`, narSize, deriver, references: [...new Set(references)].sort(), ca: undefined } };
+  /**
+   * Writes text files (`.drv` files and `toFile` sources) straight to their
+   * store paths and registers them, in one write transaction: either every
+   * one not valid yet becomes valid or none does. The transaction is also
+   * what keeps another Kiln process from writing or registering the same
+   * paths meanwhile, as Nix's path locks do for its `addTextToStore`.
+   * References among them must point to earlier items; every other
+   * reference must be valid already.
+   */
+  private addTexts(items: readonly TextItem[]): void {
+    const written: string[] = [];
+    try {
+      this.database.db
+        .transaction(() => {
+          const fresh = items.filter(({ info }) => !this.database.isValid(info.path));
+          for (const { text, info } of fresh) {
+            written.push(info.path);
+            writeCanonicalTextFile(info.path, text);
+          }
+          this.database.registerPaths(fresh.map(({ info }) => info));
+        })
+        .immediate();
+    } catch (error) {
+      // The transaction rolled back: what was written is not valid, so it goes.
+      for (const path of written) this.removeInvalid(path);
+      throw error;
+    }
   }
 
   /** Writes a `.drv` file to the store, where Nix would put it. */
@@ -263,9 +285,9 @@ export class LocalStore implements StoreLocation {
   /**
    * Makes every source and `.drv` of a graph valid, each after what it
    * refers to, so that the store holds the whole recipe before any build.
-   * The `.drv` files and text sources are written first and registered
-   * together, up to 1,000 in one transaction (all of a batch or
-   * none of it, as an import), rather than one transaction each.
+   * The `.drv` files and text sources are written and registered together,
+   * up to 1,000 in one transaction (all of a batch or none of it, as an
+   * import), rather than one transaction each.
    */
   addGraph(graph: DerivationGraph): void {
     if (graph.storeDir !== this.storeDir) {
@@ -273,14 +295,14 @@ export class LocalStore implements StoreLocation {
     }
     const done = new Set<string>();
     // In the order visited, so a batch refers only to itself, earlier batches and paths valid already.
-    let batch: { temporary: string; info: NewPathInfo }[] = [];
+    let batch: TextItem[] = [];
     const flush = (): void => {
       const items = batch;
       batch = [];
-      if (items.length > 0) this.addPaths(items);
+      if (items.length > 0) this.addTexts(items);
     };
     const addText = (path: string, text: string, references: readonly string[]): void => {
-      batch.push(this.writeTextToTemporary(path, text, references));
+      batch.push(textItem(path, text, references));
       if (batch.length >= GRAPH_BATCH) flush();
     };
     const visit = (root: string): void => {
@@ -306,13 +328,8 @@ export class LocalStore implements StoreLocation {
         for (const reference of references) if (!done.has(reference)) stack.push({ path: reference, expanded: false });
       }
     };
-    try {
-      for (const path of [...graph.sources.keys(), ...graph.derivations.keys()]) visit(path);
-      flush();
-    } finally {
-      // Written but not registered (a failure part-way): the temporary files go.
-      for (const { temporary } of batch) if (lexists(temporary)) deletePathRecursively(temporary);
-    }
+    for (const path of [...graph.sources.keys(), ...graph.derivations.keys()]) visit(path);
+    flush();
   }
 
   /**
@@ -352,4 +369,16 @@ export class LocalStore implements StoreLocation {
     this.database.addTempRoots(paths, owner);
     return () => this.database.removeTempRoots(owner);
   }
+}
+
+/** A text file to add: its contents and what registering it takes. */
+interface TextItem {
+  readonly text: string;
+  readonly info: NewPathInfo;
+}
+
+/** A text file's contents with its registration, hashed from memory: the NAR of a file is its bytes in a fixed frame, so the file need not be read back. */
+function textItem(path: string, text: string, references: readonly string[], deriver?: string): TextItem {
+  const { hash, narSize } = hashTextSync(text);
+  return { text, info: { path, narHash: `sha256:${hash.toBase16()}`, narSize, deriver, references: [...new Set(references)].sort(), ca: undefined } };
 }
