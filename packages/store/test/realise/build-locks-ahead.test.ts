@@ -7,19 +7,14 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { derivation, type Derivation } from "@kiln/formats";
 import { LocalStore } from "../../src/index.js";
-import { temporaryStore, type TemporaryStore } from "./temporary-store.js";
+import { shellDerivation as sh, temporaryStore, type TemporaryStore } from "./temporary-store.js";
 
 let t: TemporaryStore;
 beforeEach(() => {
   t = temporaryStore();
 });
 afterEach(() => t.dispose());
-
-function sh(name: string, script: string): Derivation {
-  return derivation({ name, system: "x86_64-linux", builder: "/bin/sh", args: ["-c", script] });
-}
 
 /** A builder that waits until `marker` exists (at most ten seconds), then runs `then`. */
 function waitingFor(marker: string, then: string): string {

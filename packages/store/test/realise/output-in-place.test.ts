@@ -8,8 +8,8 @@
 import { chmodSync, lstatSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { derivation, hashString, type Derivation } from "@kiln/formats";
-import { temporaryStore, type TemporaryStore } from "./temporary-store.js";
+import { hashString } from "@kiln/formats";
+import { shellDerivation as sh, temporaryStore, type TemporaryStore } from "./temporary-store.js";
 
 let t: TemporaryStore;
 beforeEach(() => {
@@ -18,10 +18,6 @@ beforeEach(() => {
 afterEach(() => t.dispose());
 
 const STAT = "/usr/bin/stat";
-
-function sh(name: string, script: string, extra: Record<string, string> = {}): Derivation {
-  return derivation({ name, system: "x86_64-linux", builder: "/bin/sh", args: ["-c", script], ...extra });
-}
 
 /** The inode number the builder wrote down for a file it made. */
 function recordedInode(file: string): number {
