@@ -197,7 +197,7 @@ function startDirectly(command: BuilderCommand, networkPipes: boolean, events: B
   child.stderr.on("data", (chunk: Buffer) => events.output(chunk));
   child.on("error", (error) => events.failed(error.message));
   child.on("exit", () => {
-    events.exited();
+    events.exited(false);
     // A process that escaped every sweep may hold the pipes open; the build does not wait for it.
     setTimeout(() => {
       child.stdout.destroy();
@@ -284,8 +284,9 @@ function runBuilder(
         heard();
         log.write(chunk);
       },
-      exited: () => {
+      exited: (groupKilled) => {
         ended = true;
+        if (groupKilled) scope = { ...scope, groupKilled };
         cleanUp();
         // Nothing the builder started may run on: it could change an output after registration.
         kill();
