@@ -20,6 +20,7 @@ import { sandboxShellMounts } from "./sandbox-shell.js";
 import { currentLockOwner } from "../local-store/path-locks.js";
 import { cleanUpAfterDeadProcesses } from "../local-store/dead-process-cleanup.js";
 import { buildRootsRemoved } from "../local-store/build-directories.js";
+import { buildLogsWritten } from "./build-log.js";
 import { BuilderSpawner, PIPE_GRACE_MS, SPAWNER_MIN_BUILDS } from "./builder-spawner.js";
 
 /** Options of {@link LocalRealiser}. */
@@ -189,7 +190,7 @@ export class LocalRealiser implements Realiser {
       return await this.build(store, graph, order, toBuild, outputs, recordOutputs, options, spawner);
     } finally {
       // Builds leave their directories' removal running in the background; none is left behind when this returns.
-      await Promise.all([buildRootsRemoved(), spawner?.close()]);
+      await Promise.all([buildRootsRemoved(), buildLogsWritten(), spawner?.close()]);
       try {
         store.database.removeTempRoots(owner);
       } catch {
