@@ -377,7 +377,7 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
   }
   if (request.locksHeld !== true) {
     await store.locks.acquire(outputPaths, {
-    signal: request.signal,
+      signal: request.signal,
       onWait: () => request.emit({ type: "build-waiting", drvPath, name, reason: "another build (here or in another process) is making the same output" }),
     });
   }
@@ -480,7 +480,7 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
       }
       // A built-in fetcher's output was written by Kiln itself.
       if (builtin) canonicalisePathMetadata(path);
-      else if (sandbox !== undefined || isFixedOutput(drv) || !canonicaliseInPlace(made, path, `output '${output}'`, logPath, drvPath)) {
+      else if (sandbox !== undefined || isFixedOutput(drv) || !canonicaliseInPlace(made, `output '${output}'`, logPath, drvPath)) {
         installFreshCopy(store, made, path, `output '${output}'`, logPath, drvPath);
       }
     }
@@ -532,7 +532,7 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
  * Makes an unsandboxed build's output canonical where the builder made it (see
  * {@link canonicaliseOutputInPlace}); `false` when it must be copied instead.
  */
-function canonicaliseInPlace(made: string, path: string, what: string, logPath: string, drvPath: string): boolean {
+function canonicaliseInPlace(made: string, what: string, logPath: string, drvPath: string): boolean {
   try {
     return canonicaliseOutputInPlace(made);
   } catch (error) {

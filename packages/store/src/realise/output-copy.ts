@@ -72,7 +72,7 @@ export function canonicaliseOutputInPlace(path: string): boolean {
     if ((error as NodeJS.ErrnoException).code === "EACCES") return false;
     throw error;
   }
-  // Directories come after their contents, so each is still writable while its entries change.
+  // Entries first, then their directory, as the copy makes them.
   for (const node of nodes) {
     if (node.stats.isDirectory()) chmodSync(node.path, 0o555);
     else if (node.stats.isFile()) chmodSync(node.path, node.stats.mode & 0o100 ? 0o555 : 0o444);
