@@ -164,6 +164,31 @@ describe("the evaluation cache", () => {
     expect(third.stdout).toBe(first.stdout);
   });
 
+  it("removes the entries of configs that no longer exist, looking them over at most once a day", () => {
+    const { root, env, write } = project({ "a.ts": ENV_CONFIG, "b.ts": ENV_CONFIG, "lib.ts": `export const word = "one";\n` });
+    const entries = join(root, ".cache", "evaluations");
+    const saved = (): string[] => readdirSync(entries).filter((name) => name.endsWith(".json"));
+    const run = (file: string): KilnRun => {
+      const done = runKiln(["instantiate", file, "--read-only", "-v"], root, env);
+      if (done.status !== 0) throw new Error(`kiln instantiate failed: ${done.stderr}`);
+      return done;
+    };
+    run("a.ts");
+    expect(saved()).toHaveLength(1);
+    rmSync(join(root, "a.ts"));
+    // Looked over with the first save, an hour ago: the entry of the deleted config stays for now.
+    const anHourAgo = Date.now() / 1000 - 3600;
+    utimesSync(join(entries, ".pruned"), anHourAgo, anHourAgo);
+    expect(run("b.ts").stderr).toContain("evaluation cache: saved this evaluation");
+    expect(saved()).toHaveLength(2);
+    // A day later, the next save looks them over and removes it.
+    const twoDaysAgo = Date.now() / 1000 - 2 * 86400;
+    utimesSync(join(entries, ".pruned"), twoDaysAgo, twoDaysAgo);
+    write("lib.ts", `export const word = "two";\n`);
+    expect(run("b.ts").stderr).toContain("evaluation cache: saved this evaluation");
+    expect(saved()).toHaveLength(1);
+  });
+
   it("kiln instantiate evaluates again when the store has lost the cached .drv files", () => {
     const { root, env } = project({ "kiln.ts": ENV_CONFIG, "lib.ts": `export const word = "one";\n` });
     const first = runKiln(["instantiate", "kiln.ts", "-v"], root, env);

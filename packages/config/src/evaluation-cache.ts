@@ -14,7 +14,7 @@
  * evaluator.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -182,8 +182,19 @@ export function lookupEvaluation(key: EvaluationKey): EvaluationLookup {
   return stale === undefined ? { hit: { roots: entry.roots, warnings: entry.warnings } } : { miss: stale };
 }
 
-/** Removes the entries of configs that no longer exist, so the cache does not grow forever. */
+/** How often the entries are looked over for configs that no longer exist: reading them all costs each save as many files. */
+const PRUNE_INTERVAL_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Removes the entries of configs that no longer exist, so the cache does not
+ * grow forever; at most once a day (the time is kept as a stamp file's), since
+ * it reads every entry and a cache used by many configs and stores holds hundreds.
+ */
 function pruneEntries(directory: string): void {
+  const stamp = join(directory, ".pruned");
+  const last = statSync(stamp, { throwIfNoEntry: false })?.mtimeMs;
+  if (last !== undefined && Date.now() - last < PRUNE_INTERVAL_MS && last <= Date.now()) return;
+  writeFileSync(stamp, "");
   for (const name of readdirSync(directory)) {
     if (!name.endsWith(".json")) continue;
     try {

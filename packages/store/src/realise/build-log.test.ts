@@ -2,13 +2,14 @@
  * A build log keeps every byte the builder wrote, in order, whether it came
  * before the file was open or after, and hands each line to its listener at
  * once; a log file that cannot be made is reported, not thrown, and the
- * lines still reach the listener.
+ * lines still reach the listener. A silent builder's empty log is made after
+ * it ended.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BuildLog } from "./build-log.js";
+import { BuildLog, buildLogsWritten } from "./build-log.js";
 
 let dir = "";
 beforeEach(() => {
@@ -46,6 +47,31 @@ describe("build logs", () => {
     }
     expect(readFileSync(first, "utf8")).toBe("again\n");
     expect(readFileSync(second, "utf8")).toBe("two\n");
+  });
+
+  it("are made at the builder's first output, not before", async () => {
+    const path = join(dir, "qr", "stuv-w.drv");
+    const log = new BuildLog(path, () => {});
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(existsSync(path)).toBe(false);
+    log.write(Buffer.from("now\n"));
+    await log.close();
+    expect(readFileSync(path, "utf8")).toBe("now\n");
+  });
+
+  it("of a builder that wrote nothing are empty files made after it ended, replacing an earlier log, and waited for by buildLogsWritten", async () => {
+    const path = join(dir, "qr", "silent-x.drv");
+    mkdirSync(join(dir, "qr"));
+    writeFileSync(path, "an earlier build's output\n");
+    const log = new BuildLog(path, () => {});
+    await log.close();
+    await buildLogsWritten();
+    expect(readFileSync(path, "utf8")).toBe("");
+    expect(log.writeError).toBeUndefined();
+    const fresh = join(dir, "yz", "silent-y.drv");
+    await new BuildLog(fresh, () => {}).close();
+    await buildLogsWritten();
+    expect(readFileSync(fresh, "utf8")).toBe("");
   });
 
   it("report a file that cannot be made, and still hand the lines over", async () => {

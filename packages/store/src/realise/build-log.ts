@@ -4,10 +4,13 @@
  * file that cannot be written (a full disk) does not crash Kiln: the error
  * is kept for the build to report, and the lines still reach the listener.
  *
- * The file is made (its directory too) in the background while the builder
- * starts, since creating a file on a journalled file system can take longer
- * than a trivial build; what the builder writes before it is open waits in
- * memory. After that it is written synchronously as the output arrives, as
+ * The file is made (its directory too) in the background when the builder
+ * first writes, since creating a file on a journalled file system can take
+ * longer than a trivial build; what the builder writes before it is open
+ * waits in memory. A builder that writes nothing gets its empty file once it
+ * has ended, in the background too, so that the builds waiting on it do not
+ * wait for that: the realiser waits for those files ({@link buildLogsWritten})
+ * before it returns. After that it is written synchronously as the output arrives, as
  * Nix writes its logs: a chunk is at most a pipe's worth, and a stream would
  * cost a round trip through libuv's thread pool for each write and the
  * close, every one a wake-up that a short build would wait on.
@@ -37,6 +40,14 @@ function openInBackground(path: string): Promise<number> {
   });
 }
 
+/** Empty logs still being made (see {@link BuildLog.close}). */
+const emptyLogs = new Set<Promise<void>>();
+
+/** Waits until every empty log file this process began making is made (or could not be). */
+export async function buildLogsWritten(): Promise<void> {
+  while (emptyLogs.size > 0) await Promise.all([...emptyLogs]);
+}
+
 /** How many lines a failure message shows, as Nix's `log-lines`. */
 export const FAILURE_LOG_LINES = 25;
 
@@ -45,8 +56,8 @@ export class BuildLog {
   private fd: number | undefined;
   /** Output that came before the file was open. */
   private pending: Buffer[] = [];
-  /** Settles once the file is open (or could not be made). */
-  private readonly opened: Promise<void>;
+  /** Settles once the file is open (or could not be made); made at the first output. */
+  private opened: Promise<void> | undefined;
   private readonly decoder = new StringDecoder("utf8");
   private partial = "";
   private readonly tail: string[] = [];
@@ -55,8 +66,11 @@ export class BuildLog {
   constructor(
     readonly path: string,
     private readonly onLine: (line: string) => void,
-  ) {
-    this.opened = openInBackground(path).then(
+  ) {}
+
+  /** Begins making the file, once. */
+  private open(): void {
+    this.opened ??= openInBackground(this.path).then(
       (fd) => {
         this.fd = fd;
         const pending = this.pending;
@@ -80,7 +94,10 @@ export class BuildLog {
   write(chunk: Buffer): void {
     if (this.failure === undefined) {
       if (this.fd !== undefined) this.writeAll(chunk);
-      else this.pending.push(chunk);
+      else {
+        this.pending.push(chunk);
+        this.open();
+      }
     }
     const text = this.partial + this.decoder.write(chunk);
     const lines = text.split("\n");
@@ -108,11 +125,30 @@ export class BuildLog {
     return this.partial === "" ? [...this.tail] : [...this.tail, this.partial].slice(-FAILURE_LOG_LINES);
   }
 
-  /** Closes the file once everything is written to it. */
+  /**
+   * Closes the file once everything is written to it. A builder that wrote
+   * nothing has its empty file made in the background: it replaces an earlier
+   * build's log, and one that cannot be made loses nothing.
+   */
   async close(): Promise<void> {
     const rest = this.partial + this.decoder.end();
     this.partial = "";
     if (rest !== "") this.line(rest);
+    if (this.opened === undefined) {
+      const made = openInBackground(this.path).then(
+        (fd) => {
+          try {
+            closeSync(fd);
+          } catch {
+            // Nothing was to be written to it.
+          }
+        },
+        () => {},
+      );
+      emptyLogs.add(made);
+      void made.finally(() => emptyLogs.delete(made));
+      return;
+    }
     await this.opened;
     if (this.fd === undefined) return;
     const fd = this.fd;

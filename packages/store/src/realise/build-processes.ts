@@ -34,6 +34,8 @@ export interface BuildProcessScope {
    * builder's to the newest can then be the build's, and only they are read.
    */
   readonly createdBefore?: number;
+  /** The process group has been killed already (the native spawner kills it when it reaps the builder). */
+  readonly groupKilled?: boolean;
 }
 
 /** `/proc/sys/kernel/pid_max`, read once: ids come round after this many (less the 300 Linux reserves). */
@@ -71,10 +73,15 @@ export function processesCreated(): number | undefined {
   return match === null ? undefined : Number(match[1]);
 }
 
+/** `/proc/loadavg`, open for as long as this process runs, as `/proc/stat` is. */
+let procLoadavg: number | undefined;
+
 /** The id most recently given to a process in this PID namespace (the last field of `/proc/loadavg`), or `undefined`. */
 function newestProcessId(): number | undefined {
   try {
-    const last = Number(readFileSync("/proc/loadavg", "latin1").trim().split(" ").pop());
+    procLoadavg ??= openSync("/proc/loadavg", "r");
+    const text = procStatBuffer.toString("latin1", 0, readSync(procLoadavg, procStatBuffer, 0, procStatBuffer.length, 0));
+    const last = Number(text.trim().split(" ").pop());
     return Number.isInteger(last) && last > 0 ? last : undefined;
   } catch {
     return undefined;
@@ -139,10 +146,11 @@ function everyProcessId(): number[] {
 export function killBuildProcesses(pgid: number, scope: BuildProcessScope = {}): number {
   const marker = scope.buildTop === undefined ? undefined : Buffer.from(`\0NIX_BUILD_TOP=${scope.buildTop}\0`);
   let killed = 0;
-  signal(-pgid);
+  if (scope.groupKilled !== true) signal(-pgid);
   if (scope.pidNamespace === true) return 0;
-  // The machine made one process since the builder was asked for, which was the builder: it started nothing to sweep for.
-  if (scope.createdBefore !== undefined && processesCreated() === scope.createdBefore + 1) return 0;
+  // No process has been made since the builder (ids are handed out in turn), or the machine made one process
+  // since the builder was asked for, which was the builder: it started nothing to sweep for.
+  if (scope.createdBefore !== undefined && (newestProcessId() === pgid || processesCreated() === scope.createdBefore + 1)) return 0;
   const swept = new Set<number>();
   for (let sweep = 0; sweep < SWEEPS; sweep++) {
     let found = 0;
@@ -237,10 +245,15 @@ function belongsToBuild(pid: number, pgid: number, marker: Buffer | undefined, s
 }
 
 function signal(pid: number): void {
+  // Mostly the group has ended already, and the error says only that: a stack trace would cost more than the kill.
+  const traceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     process.kill(pid, "SIGKILL");
   } catch {
     // Already gone.
+  } finally {
+    Error.stackTraceLimit = traceLimit;
   }
 }
 

@@ -45,8 +45,11 @@ export interface BuilderEvents {
   started(pid: number, startTime: number | undefined): void;
   /** A chunk of its standard output or error. */
   output(chunk: Buffer): void;
-  /** It has ended (what it left running may still hold its pipes). */
-  exited(): void;
+  /**
+   * It has ended (what it left running may still hold its pipes). `groupKilled`: its starter has killed
+   * what was left in its process group already (the native spawner does).
+   */
+  exited(groupKilled: boolean): void;
   /** Its pipes are closed: how it ended. */
   closed(code: number | null, signal: NodeJS.Signals | null): void;
   /** It could not be started (a message saying why), or the spawner died under it (a {@link BuilderSpawnerError}). */
@@ -201,12 +204,12 @@ export class BuilderSpawner {
         break;
       case "exit":
         build.exited = true;
-        events.exited();
+        events.exited(this.spawner?.native === true);
         break;
       case "close":
         this.finish(message.id);
         // Mostly the builder's only message of its end: its exit is heard here.
-        if (!build.exited) events.exited();
+        if (!build.exited) events.exited(this.spawner?.native === true);
         events.closed(message.code, message.signal);
         break;
       case "error":

@@ -26,7 +26,7 @@ import { stageSandboxInputs } from "./sandbox-inputs.js";
 import type { SandboxShellMount } from "./sandbox-shell.js";
 import { impureHostPathsOf } from "./impure-host-paths.js";
 import { killBuildProcesses, processesCreated, processStartTime, type BuildProcessScope } from "./build-processes.js";
-import { copyOutputTree, OutputCopyError } from "./output-copy.js";
+import { canonicaliseOutputInPlace, copyOutputTree, OutputCopyError } from "./output-copy.js";
 import { attachUserNetwork, type UserNetwork } from "./user-network.js";
 import { PIPE_GRACE_MS, type BuilderCommand, type BuilderEvents, type BuilderSpawner } from "./builder-spawner.js";
 import type { RealiseEvent } from "./realiser.js";
@@ -85,6 +85,13 @@ export interface BuildRequest {
    * they run. Not called for fixed outputs, whose hash is checked first.
    */
   readonly outputsInPlace?: (() => void) | undefined;
+  /**
+   * This process took the outputs' locks for this build already (see
+   * `PathLocks.tryAcquire`): the build does not take them again, and releases them as usual.
+   */
+  readonly locksHeld?: boolean | undefined;
+  /** Called once the builder has been asked for: the realiser prepares what follows while it runs. */
+  readonly builderRequested?: (() => void) | undefined;
 }
 
 /** A finished build's outputs, in place, and its registration under way. */
@@ -190,7 +197,7 @@ function startDirectly(command: BuilderCommand, networkPipes: boolean, events: B
   child.stderr.on("data", (chunk: Buffer) => events.output(chunk));
   child.on("error", (error) => events.failed(error.message));
   child.on("exit", () => {
-    events.exited();
+    events.exited(false);
     // A process that escaped every sweep may hold the pipes open; the build does not wait for it.
     setTimeout(() => {
       child.stdout.destroy();
@@ -255,10 +262,21 @@ function runBuilder(
       if (silence !== undefined) clearTimeout(silence);
     };
     request.signal?.addEventListener("abort", kill, { once: true });
+    let ended = false;
     const events: BuilderEvents = {
       started: (builderPid, startTime) => {
         pid = builderPid;
-        request.store.locks.setBuilder([...request.drv.outputs.values()].map((output) => output.path), builderPid, startTime);
+        // Recorded for a later run to stop if this process dies, once the messages read with this one are
+        // handled: a short builder's end comes in the same read, and then there is nothing to record and
+        // the builds waiting on it start without waiting for a database write.
+        setImmediate(() => {
+          if (ended) return;
+          try {
+            request.store.locks.setBuilder([...request.drv.outputs.values()].map((output) => output.path), builderPid, startTime);
+          } catch {
+            // A database that refuses (a full disk) only costs a later run the chance to stop this builder itself.
+          }
+        });
         if (buildTop !== undefined && startTime !== undefined) scope = { ...scope, startTime };
         if (killWanted) kill();
       },
@@ -266,16 +284,20 @@ function runBuilder(
         heard();
         log.write(chunk);
       },
-      exited: () => {
+      exited: (groupKilled) => {
+        ended = true;
+        if (groupKilled) scope = { ...scope, groupKilled };
         cleanUp();
         // Nothing the builder started may run on: it could change an output after registration.
         kill();
       },
       closed: (code, signal) => {
+        ended = true;
         cleanUp();
         resolve({ code, signal, ...(stoppedBecause !== undefined ? { stoppedBecause } : {}) });
       },
       failed: (error) => {
+        ended = true;
         cleanUp();
         kill();
         reject(typeof error === "string" ? new BuildFailedError(`cannot run builder '${command.command}' of '${request.drvPath}': ${error}`, request.drvPath, log.path) : error);
@@ -345,11 +367,20 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
   // Only an unsandboxed build of its own may start on inputs not registered yet: a sandbox, a build root
   // and a check need the inputs' closure, which comes from their registration.
   const early = request.sandbox === undefined && request.check === undefined && request.repair !== true && !isBuiltinBuilder(drv) && buildRootOf(drv) === undefined;
-  if (!early) await inputsRegistered(drv, drvPath, request.inputsInPlace);
-  await store.locks.acquire(outputPaths, {
-    signal: request.signal,
-    onWait: () => request.emit({ type: "build-waiting", drvPath, name, reason: "another build (here or in another process) is making the same output" }),
-  });
+  if (!early) {
+    try {
+      await inputsRegistered(drv, drvPath, request.inputsInPlace);
+    } catch (error) {
+      if (request.locksHeld === true) store.locks.release(outputPaths);
+      throw error;
+    }
+  }
+  if (request.locksHeld !== true) {
+    await store.locks.acquire(outputPaths, {
+      signal: request.signal,
+      onWait: () => request.emit({ type: "build-waiting", drvPath, name, reason: "another build (here or in another process) is making the same output" }),
+    });
+  }
   let buildRoot: string | undefined;
   let setAside: OutputsSetAside | undefined;
   try {
@@ -417,6 +448,7 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
         const running = runBuilder(request, { command, args, env, cwd: buildDir }, log, sandbox === undefined ? buildDir : undefined, slirp4netns);
         // Said once the builder has been asked for, so that saying it does not delay it; its output comes after.
         started();
+        request.builderRequested?.();
         exit = await running;
       }
     } finally {
@@ -439,7 +471,8 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
       checkRebuiltOutputs(request, request.check, outputs, chrootStoreDir, logPath);
       return Object.fromEntries(outputs);
     }
-    // Each output (from the sandbox's private store) becomes a fresh canonical copy, which is what is checked and registered.
+    // Each output (from the sandbox's private store) becomes a fresh canonical copy, which is what is checked and registered;
+    // an unsandboxed one is made canonical where it is when that is as safe (see output-copy.ts).
     for (const [output, path] of outputs) {
       const made = sandbox !== undefined ? join(chrootStoreDir, basename(path)) : path;
       if (!existsSync(made) && !isDanglingSymlink(made)) {
@@ -447,7 +480,9 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
       }
       // A built-in fetcher's output was written by Kiln itself.
       if (builtin) canonicalisePathMetadata(path);
-      else installFreshCopy(store, made, path, `output '${output}'`, logPath, drvPath);
+      else if (sandbox !== undefined || isFixedOutput(drv) || !canonicaliseInPlace(made, `output '${output}'`, logPath, drvPath)) {
+        installFreshCopy(store, made, path, `output '${output}'`, logPath, drvPath);
+      }
     }
     if (request.outputsInPlace !== undefined && !isFixedOutput(drv) && !builtin) {
       request.outputsInPlace();
@@ -490,6 +525,19 @@ export async function buildDerivation(request: BuildRequest): Promise<Record<str
     // Kept for the next build, or removed in the background: the realiser waits for every removal before it returns.
     if (buildRoot !== undefined) releaseBuildRoot(buildRoot);
     store.locks.release(outputPaths);
+  }
+}
+
+/**
+ * Makes an unsandboxed build's output canonical where the builder made it (see
+ * {@link canonicaliseOutputInPlace}); `false` when it must be copied instead.
+ */
+function canonicaliseInPlace(made: string, what: string, logPath: string, drvPath: string): boolean {
+  try {
+    return canonicaliseOutputInPlace(made);
+  } catch (error) {
+    if (error instanceof OutputCopyError) throw new BuildFailedError(`builder for '${drvPath}' produced ${what} that cannot be stored: ${error.message}`, drvPath, logPath);
+    throw error;
   }
 }
 

@@ -20,6 +20,7 @@ import { sandboxShellMounts } from "./sandbox-shell.js";
 import { currentLockOwner } from "../local-store/path-locks.js";
 import { cleanUpAfterDeadProcesses } from "../local-store/dead-process-cleanup.js";
 import { buildRootsRemoved } from "../local-store/build-directories.js";
+import { buildLogsWritten } from "./build-log.js";
 import { BuilderSpawner, PIPE_GRACE_MS, SPAWNER_MIN_BUILDS } from "./builder-spawner.js";
 
 /** Options of {@link LocalRealiser}. */
@@ -189,7 +190,7 @@ export class LocalRealiser implements Realiser {
       return await this.build(store, graph, order, toBuild, outputs, recordOutputs, options, spawner);
     } finally {
       // Builds leave their directories' removal running in the background; none is left behind when this returns.
-      await Promise.all([buildRootsRemoved(), spawner?.close()]);
+      await Promise.all([buildRootsRemoved(), buildLogsWritten(), spawner?.close()]);
       try {
         store.database.removeTempRoots(owner);
       } catch {
@@ -247,6 +248,29 @@ export class LocalRealiser implements Realiser {
     }
     const ready: string[] = toBuild.filter((drvPath) => waitingOn.get(drvPath) === 0).reverse();
 
+    // Builds whose output locks this process took ahead (see `lockAhead`); given back if they never start.
+    const lockedAhead = new Set<string>();
+    const giveBack = (drvPath: string): void => {
+      if (lockedAhead.delete(drvPath)) store.locks.release(planOutputPaths(graph, drvPath));
+    };
+    /**
+     * While `drvPath`'s builder runs, takes the output locks of the builds that wait on it alone, so that
+     * they start without a database write of their own when it ends (a chain of short builds waits on
+     * that write once per link otherwise). A lock taken so early cannot close a circle of waits: it
+     * waits only on a build this process is running, which ends either way.
+     */
+    const lockAhead = (drvPath: string): void => {
+      if (stopping) return;
+      for (const dependent of dependents.get(drvPath) ?? []) {
+        if (waitingOn.get(dependent) !== 1 || lockedAhead.has(dependent)) continue;
+        try {
+          if (store.locks.tryAcquire(planOutputPaths(graph, dependent))) lockedAhead.add(dependent);
+        } catch {
+          // Taken when it starts, as any other build's.
+        }
+      }
+    };
+
     /** Marks everything that needs `failedInput` as failed too. */
     const failDependents = (failedInput: string): void => {
       const stack = [...(dependents.get(failedInput) ?? [])];
@@ -254,6 +278,7 @@ export class LocalRealiser implements Realiser {
         const drvPath = stack.pop() as string;
         if (!waitingOn.has(drvPath)) continue;
         waitingOn.delete(drvPath);
+        giveBack(drvPath);
         finishedCount++;
         const name = nameOf(drvPath, store.storeDir);
         const message = `dependency '${failedInput}' failed`;
@@ -295,7 +320,9 @@ export class LocalRealiser implements Realiser {
         release(drvPath);
         fill();
       };
-      const attempt = buildDerivation({ store, drvPath, drv, name, sandbox, cores, emit, signal, fetchSettings, repair: this.options.repair?.has(drvPath) === true, check: this.options.check?.has(drvPath) === true ? { keep: this.options.keepFailed === true } : undefined, timeout: options.timeout, maxSilentTime: options.maxSilentTime, spawner, inputsInPlace: inPlace, outputsInPlace });
+      const locksHeld = lockedAhead.delete(drvPath);
+      const builderRequested = (): void => void setImmediate(() => lockAhead(drvPath));
+      const attempt = buildDerivation({ store, drvPath, drv, name, sandbox, cores, emit, signal, fetchSettings, repair: this.options.repair?.has(drvPath) === true, check: this.options.check?.has(drvPath) === true ? { keep: this.options.keepFailed === true } : undefined, timeout: options.timeout, maxSilentTime: options.maxSilentTime, spawner, inputsInPlace: inPlace, outputsInPlace, locksHeld, builderRequested });
       // What the dependents started early wait on; a failure is theirs to report (or nobody's), never unhandled.
       registered = attempt.then(() => undefined);
       registered.catch(() => {});
@@ -332,10 +359,14 @@ export class LocalRealiser implements Realiser {
       progress();
     };
 
-    while ((ready.length > 0 && !stopping) || running.size > 0) {
-      options.signal?.throwIfAborted();
-      fill();
-      if (running.size > 0) await Promise.race(running.values());
+    try {
+      while ((ready.length > 0 && !stopping) || running.size > 0) {
+        options.signal?.throwIfAborted();
+        fill();
+        if (running.size > 0) await Promise.race(running.values());
+      }
+    } finally {
+      for (const drvPath of [...lockedAhead]) giveBack(drvPath);
     }
     if (!stopping && waitingOn.size > 0 && failed.length === 0) {
       throw new BuildFailedError("internal error: builds are waiting on each other", [...waitingOn.keys()][0] ?? "");

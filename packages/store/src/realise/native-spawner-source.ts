@@ -31,10 +31,13 @@
  *   started (a message naming the errno, as Node's `spawn` does).
  *
  * An ended builder's pipe held open longer than the grace period (its first
- * argument, milliseconds) is closed, as the Node spawner's is. When the
- * realiser's end of either pipe goes (it ended, or was killed), it kills
+ * argument, milliseconds) is closed, as the Node spawner's is. When a builder
+ * has ended, whatever is left in its process group is killed (SIGKILL) before
+ * its end is reported, as the realiser would kill it: so the realiser need not
+ * (a failed kill of an empty group costs Node an exception per build). When
+ * the realiser's end of either pipe goes (it ended, or was killed), it kills
  * every running builder's process group and exits. It never kills otherwise:
- * the realiser signals builders and sweeps the process table itself.
+ * the realiser signals running builders and sweeps the process table itself.
  */
 
 /** The C source of the native builder spawner. */
@@ -342,6 +345,7 @@ int main(int argc, char **argv) {
       while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
         for (size_t i = 0; i < count; i++) {
           if (builders[i].pid != pid) continue;
+          kill(-pid, SIGKILL);
           builders[i].reaped = 1;
           builders[i].status = status;
           if (builders[i].fd < 0 || drain(i)) {

@@ -8,7 +8,11 @@
  * `O_EXCL` (which never follows one either), so a symlink the builder
  * planted anywhere is copied as a symlink and nothing outside is read,
  * written or chmod'ed. The copy is canonical as it is made (modes 0444/0555,
- * no setuid bits, mtime 1).
+ * no setuid bits, mtime 1). An unsandboxed build's output is made canonical
+ * where it is instead (see `canonicaliseOutputInPlace`), unless it is fixed-output
+ * or holds a multiply-linked file: its builder runs as the store's owner and
+ * could change the store with or without a kept descriptor, so a copy buys
+ * nothing there but a file created per file.
  */
 import { chmodSync, closeSync, constants, fchmodSync, fstatSync, futimesSync, lstatSync, lutimesSync, mkdirSync, openSync, readdirSync, readlinkSync, readSync, symlinkSync, writeSync, type Stats } from "node:fs";
 import { join } from "node:path";
@@ -48,6 +52,47 @@ export function copyOutputTree(from: string, to: string): void {
     throw new OutputCopyError(`'${from}' is ${kindOf(stats)}; only regular files, directories and symlinks can be in a store path`, from);
   }
   lutimesSync(to, 1, 1);
+}
+
+/**
+ * Makes the tree an unsandboxed builder left at `path` canonical where it is
+ * (modes 0444/0555, mtime 1), when that is as safe as a copy: nothing in it is
+ * a file with another name elsewhere (a hard link to a host file, whose mode
+ * would change) and every directory is readable. Returns `false`, having
+ * changed nothing, when it is not: the caller copies the tree instead. An
+ * unsandboxed builder runs as the user who owns the store, so a copy would not
+ * keep a process of its from the registered files either; the copy is what a
+ * sandboxed or fixed-output build needs (see the file's comment).
+ */
+export function canonicaliseOutputInPlace(path: string): boolean {
+  const nodes: { path: string; stats: Stats }[] = [];
+  try {
+    if (!collectOwnTree(path, nodes)) return false;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EACCES") return false;
+    throw error;
+  }
+  // Entries first, then their directory, as the copy makes them.
+  for (const node of nodes) {
+    if (node.stats.isDirectory()) chmodSync(node.path, 0o555);
+    else if (node.stats.isFile()) chmodSync(node.path, node.stats.mode & 0o100 ? 0o555 : 0o444);
+    lutimesSync(node.path, 1, 1);
+  }
+  return true;
+}
+
+/** Every entry under `path`, directories after their contents; `false` at the first multiply-linked file. */
+function collectOwnTree(path: string, nodes: { path: string; stats: Stats }[]): boolean {
+  const stats = lstatSync(path);
+  if (stats.isDirectory()) {
+    for (const entry of readdirSync(path)) if (!collectOwnTree(join(path, entry), nodes)) return false;
+  } else if (stats.isFile()) {
+    if (stats.nlink !== 1) return false;
+  } else if (!stats.isSymbolicLink()) {
+    throw new OutputCopyError(`'${path}' is ${kindOf(stats)}; only regular files, directories and symlinks can be in a store path`, path);
+  }
+  nodes.push({ path, stats });
+  return true;
 }
 
 /** The entries of a builder's directory; one it made unreadable (mode 0500 without r, say) is made readable first. */

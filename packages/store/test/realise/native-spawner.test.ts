@@ -67,6 +67,19 @@ function statOf(pid: number): string[] | undefined {
   }
 }
 
+/** Whether process `pid` has ended, or has been sent SIGKILL (pending, not delivered yet): a kill sent before a message is seen with it. */
+function killedOrDying(pid: number): boolean {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, "latin1");
+  } catch {
+    return true;
+  }
+  if (/^State:\s*[ZX]/m.test(status)) return true;
+  const pending = /^ShdPnd:\s*([0-9a-f]+)$/m.exec(status)?.[1] ?? "0";
+  return (BigInt(`0x${pending}`) & (1n << 8n)) !== 0n;
+}
+
 /** Runs `body` with environment variables set, restoring them after. */
 async function withEnv(variables: Record<string, string>, body: () => Promise<void>): Promise<void> {
   const saved = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
@@ -155,7 +168,10 @@ describe("the native builder spawner", () => {
     const pidFile = join(root, "escaped.pid");
     let escapedAtClose: boolean | undefined;
     try {
-      const result = await run(spawner, `setsid sleep 300 & echo $! > ${pidFile}; echo built`, {}, (event) => {
+      // The builder ends only once the process has left its session (its pid is written after setsid), so the
+      // kill of the builder's group at its end cannot reach it.
+      const escape = `setsid sh -c 'echo $$ > ${pidFile}.tmp; mv ${pidFile}.tmp ${pidFile}; exec sleep 300' &`;
+      const result = await run(spawner, `${escape} while [ ! -s ${pidFile} ]; do sleep 0.01; done; echo built`, {}, (event) => {
         if (event === "closed") escapedAtClose = statOf(Number(readFileSync(pidFile, "utf8"))) !== undefined;
       });
       expect(result.events).toEqual(["started", "exited", "closed"]);
@@ -164,6 +180,41 @@ describe("the native builder spawner", () => {
       expect(escapedAtClose).toBe(true);
     } finally {
       process.kill(Number(readFileSync(pidFile, "utf8")), "SIGKILL");
+      await spawner.close();
+    }
+  });
+
+  it("kills what an ended builder left in its process group before reporting its end, and says so", async () => {
+    const spawner = new BuilderSpawner(200);
+    const pidFile = join(root, "left.pid");
+    let leftAtExit: boolean | undefined;
+    let groupKilled: boolean | undefined;
+    const events: string[] = [];
+    try {
+      await new Promise<void>((resolve) => {
+        const listener: BuilderEvents = {
+          started: () => events.push("started"),
+          output: () => {},
+          exited: (killed) => {
+            events.push("exited");
+            groupKilled = killed;
+            leftAtExit = !killedOrDying(Number(readFileSync(pidFile, "utf8")));
+          },
+          closed: () => {
+            events.push("closed");
+            resolve();
+          },
+          failed: () => resolve(),
+        };
+        // The background sleep stays in the builder's group and holds its pipe.
+        spawner.spawn("/x.drv", { command: "/bin/sh", args: ["-c", `sleep 300 & echo $! > ${pidFile}; exit 0`], env: { PATH: "/usr/bin:/bin" }, cwd: root }, listener);
+      });
+      expect(events[0]).toBe("started");
+      expect(events).toContain("exited");
+      expect(groupKilled).toBe(true);
+      expect(leftAtExit).toBe(false);
+      await waitFor(() => statOf(Number(readFileSync(pidFile, "utf8"))) === undefined);
+    } finally {
       await spawner.close();
     }
   });

@@ -5,19 +5,15 @@
  * the store database) starts only after they are registered.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { derivation, type Derivation } from "@kiln/formats";
+import type { Derivation } from "@kiln/formats";
 import { findBubblewrap, type RealiseEvent } from "../../src/index.js";
-import { temporaryStore, type TemporaryStore } from "./temporary-store.js";
+import { shellDerivation as sh, temporaryStore, type TemporaryStore } from "./temporary-store.js";
 
 let t: TemporaryStore;
 beforeEach(() => {
   t = temporaryStore();
 });
 afterEach(() => t.dispose());
-
-function sh(name: string, script: string): Derivation {
-  return derivation({ name, system: "x86_64-linux", builder: "/bin/sh", args: ["-c", script] });
-}
 
 /** Where the first event of `type` for `drv` is in the realisation's events. */
 function at(events: readonly RealiseEvent[], type: RealiseEvent["type"], drv: Derivation): number {

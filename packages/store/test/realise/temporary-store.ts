@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildDerivationGraph, setStoreDir, targetsOf, type Derivation } from "@kiln/formats";
+import { buildDerivationGraph, derivation, setStoreDir, targetsOf, type Derivation } from "@kiln/formats";
 import { LocalRealiser, LocalStore, type LocalRealiserOptions, type RealiseEvent, type RealiseOptions, type RealiseResult } from "../../src/index.js";
 
 /** A temporary store; `dispose()` deletes it. */
@@ -39,4 +39,9 @@ export function temporaryStore(): TemporaryStore {
       rmSync(root, { recursive: true, force: true, maxRetries: 3 });
     },
   };
+}
+
+/** A derivation whose builder is `/bin/sh -c script`, with `attrs` added. */
+export function shellDerivation(name: string, script: string, attrs: Readonly<Record<string, string>> = {}): Derivation {
+  return derivation({ name, system: "x86_64-linux", builder: "/bin/sh", args: ["-c", script], ...attrs });
 }
