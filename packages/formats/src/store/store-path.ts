@@ -12,6 +12,7 @@ import { KilnError } from "../errors.js";
 import { hashString, hashToLatin1, type Hash, type HashAlgorithm } from "./hash.js";
 import { encodeNixBase32, isNixBase32 } from "./nix-base32.js";
 import { sortUtf8 } from "../util/compare-utf8.js";
+import { joinText, putText } from "../util/text-parts.js";
 
 /** The store directory Nix uses unless told otherwise. */
 export const DEFAULT_NIX_STORE_DIR = "/nix/store";
@@ -81,14 +82,30 @@ export function makeStorePath(type: string, hash: Hash, name: string, storeDir: 
 
 /** {@link makeStorePath} of a valid name and a hash given as lowercase hex. */
 export function storePathFromHex(type: string, algorithm: HashAlgorithm, hex: string, name: string, storeDir: string): string {
-  const fingerprint = `${type}:${algorithm}:${hex}:${storeDir}:${name}`;
+  // Joined, not concatenated: a flat string to hash, with no rope to build first.
+  putText(type);
+  putText(":");
+  putText(algorithm);
+  putText(":");
+  putText(hex);
+  putText(":");
+  putText(storeDir);
+  putText(":");
+  putText(name);
   // The digest as Latin-1 text: one character per byte, with no Buffer to allocate for a hash read once.
-  const digest = hashToLatin1("sha256", fingerprint);
+  const digest = hashToLatin1("sha256", joinText());
   // Folded into one buffer that every call reuses: the bytes are read at once, into the path's text.
   const compressed = COMPRESSED;
   compressed.fill(0);
   for (let i = 0; i < digest.length; i++) compressed[i % 20] = (compressed[i % 20] ?? 0) ^ digest.charCodeAt(i);
-  return `${storeDir}/${encodeNixBase32(compressed)}-${name}`;
+  // A flat string, not a rope: store paths are kept, and scanned for (which would flatten a rope in place).
+  const hashPart = encodeNixBase32(compressed);
+  putText(storeDir);
+  putText("/");
+  putText(hashPart);
+  putText("-");
+  putText(name);
+  return joinText();
 }
 
 /** The 160 bits of a store path's hash part, while {@link makeStorePath} computes them. */
