@@ -212,20 +212,45 @@ export function hasOwnContext(value: object): value is HasOwnContext {
   return typeof (value as Partial<HasOwnContext>)[ADD_OWN_CONTEXT] === "function";
 }
 
-/** The dependencies found in strings, before they are turned into a derivation's inputs. */
+/** No dependencies of a kind: what a {@link StringContext} reads as its map of a kind none was found of. */
+const NONE_FOUND: ReadonlyMap<string, never> = new Map<string, never>();
+
+// Most inputs use one output, nearly always `out`: one frozen list per name serves every derivation.
+const singleOutputs = new Map<string, readonly string[]>();
+
+/** The list of the one output `name`, shared by every user of it. */
+export function singleOutput(name: string): readonly string[] {
+  let list = singleOutputs.get(name);
+  if (list === undefined) singleOutputs.set(name, (list = Object.freeze([name])));
+  return list;
+}
+
+/**
+ * The dependencies found in strings, before they are turned into a derivation's inputs. Every
+ * `derivation()` makes one; nearly all find only outputs, each of one name, so the maps of `.drv`
+ * paths and of sources are made only when one is found, and one output's names are a shared list.
+ */
 export class StringContext {
-  /** Derivation outputs used, by `.drv` path. */
-  readonly outputs = new Map<string, { readonly derivation: ContextDerivation; readonly names: Set<string> }>();
+  /** Derivation outputs used, by `.drv` path: the names used of each, in the order found. */
+  readonly outputs = new Map<string, { readonly derivation: ContextDerivation; names: readonly string[] }>();
+  private derivationsFound: Map<string, ContextDerivation> | undefined = undefined;
+  private sourcesFound: Map<string, readonly string[]> | undefined = undefined;
+
   /** `.drv` paths used as such (`drvPath`): they bring their whole closure. */
-  readonly derivations = new Map<string, ContextDerivation>();
+  get derivations(): ReadonlyMap<string, ContextDerivation> {
+    return this.derivationsFound ?? NONE_FOUND;
+  }
+
   /** Sources and text files used, with their references. */
-  readonly sources = new Map<string, readonly string[]>();
+  get sources(): ReadonlyMap<string, readonly string[]> {
+    return this.sourcesFound ?? NONE_FOUND;
+  }
 
   /** Adds output `output` of `derivation`. */
   addOutput(derivation: ContextDerivation, output: string): void {
     const known = this.outputs.get(derivation.drvPath);
-    if (known === undefined) this.outputs.set(derivation.drvPath, { derivation, names: new Set<string>().add(output) });
-    else known.names.add(output);
+    if (known === undefined) this.outputs.set(derivation.drvPath, { derivation, names: singleOutput(output) });
+    else if (!known.names.includes(output)) known.names = [...known.names, output];
   }
 
   /** Adds one registered entry. */
@@ -233,15 +258,15 @@ export class StringContext {
     if (entry.kind === "output") {
       this.addOutput(entry.derivation, entry.output);
     } else if (entry.kind === "drv") {
-      this.derivations.set(entry.path, entry.derivation);
+      (this.derivationsFound ??= new Map()).set(entry.path, entry.derivation);
     } else {
-      this.sources.set(entry.path, entry.references);
+      (this.sourcesFound ??= new Map()).set(entry.path, entry.references);
     }
   }
 
   /** Whether nothing was found. */
   get isEmpty(): boolean {
-    return this.outputs.size === 0 && this.derivations.size === 0 && this.sources.size === 0;
+    return this.outputs.size === 0 && this.derivationsFound === undefined && this.sourcesFound === undefined;
   }
 }
 

@@ -21,7 +21,7 @@ import {
 import { KilnError } from "../errors.js";
 import { AtermPrinter, printAterm } from "./aterm.js";
 import { coerceToJson, coerceToString, nixJsonString, type CoercionSite, type DerivationAttrValue } from "./coerce.js";
-import { ADD_OWN_CONTEXT, lookupContextEntry, registerContextEntry, StringContext, stripContextMarks, type ContextDerivation, type HasOwnContext } from "./context.js";
+import { ADD_OWN_CONTEXT, lookupContextEntry, registerContextEntry, singleOutput, StringContext, stripContextMarks, type ContextDerivation, type HasOwnContext } from "./context.js";
 import { CompactMap } from "./compact-map.js";
 import { DerivationError } from "./derivation-error.js";
 import type { Drv, DrvOutput } from "./drv.js";
@@ -361,7 +361,11 @@ function resolveInputs(context: StringContext, storeDir: string): { inputDrvs: M
   // Nearly always only outputs are used: their names are already gathered per input, with nothing to merge.
   if (context.derivations.size === 0) {
     const inputDrvs = new Map<string, readonly string[]>();
-    for (const path of sortUtf8([...context.outputs.keys()])) inputDrvs.set(path, outputList((context.outputs.get(path) as { names: ReadonlySet<string> }).names));
+    for (const path of sortUtf8([...context.outputs.keys()])) {
+      // One output (the usual case) is a list shared by every derivation already.
+      const { names } = context.outputs.get(path) as { names: readonly string[] };
+      inputDrvs.set(path, names.length === 1 ? names : sortUtf8([...names]));
+    }
     return { inputDrvs, inputSrcs: context.sources.size === 0 ? NO_PATHS : new Set(context.sources.keys()) };
   }
   const inputSrcs = new Set<string>(context.sources.keys());
@@ -410,14 +414,6 @@ function inputsWithClosures(context: StringContext, inputSrcs: Set<string>, stor
 
 const NO_SOURCES: readonly string[] = Object.freeze([]);
 
-// Most inputs use one output, nearly always `out`: one frozen list per name serves every derivation.
-const singleOutputs = new Map<string, readonly string[]>();
-
-function singleOutput(name: string): readonly string[] {
-  let list = singleOutputs.get(name);
-  if (list === undefined) singleOutputs.set(name, (list = Object.freeze([name])));
-  return list;
-}
 
 function inputHashModulo(drvPath: string, storeDir: string, context?: StringContext): HashModulo {
   // The context found the input derivation already: no need to look its path up again.

@@ -9,7 +9,7 @@
  * derivation has different paths in different stores.
  */
 import { KilnError } from "../errors.js";
-import { hashString, hashToLatin1, type Hash, type HashAlgorithm } from "./hash.js";
+import { hashString, hashToBase16, hashToLatin1, type Hash, type HashAlgorithm } from "./hash.js";
 import { encodeNixBase32, isNixBase32 } from "./nix-base32.js";
 import { sortUtf8 } from "../util/compare-utf8.js";
 import { joinText, putText } from "../util/text-parts.js";
@@ -82,8 +82,15 @@ export function makeStorePath(type: string, hash: Hash, name: string, storeDir: 
 
 /** {@link makeStorePath} of a valid name and a hash given as lowercase hex. */
 export function storePathFromHex(type: string, algorithm: HashAlgorithm, hex: string, name: string, storeDir: string): string {
-  // Joined, not concatenated: a flat string to hash, with no rope to build first.
   putText(type);
+  return storePathOfPutType(algorithm, hex, name, storeDir);
+}
+
+/**
+ * The store path whose fingerprint begins with the type already put ({@link putText}). The fingerprint is
+ * joined, not concatenated: a flat string to hash, with no rope to build first.
+ */
+function storePathOfPutType(algorithm: HashAlgorithm, hex: string, name: string, storeDir: string): string {
   putText(":");
   putText(algorithm);
   putText(":");
@@ -111,17 +118,24 @@ export function storePathFromHex(type: string, algorithm: HashAlgorithm, hex: st
 /** The 160 bits of a store path's hash part, while {@link makeStorePath} computes them. */
 const COMPRESSED = new Uint8Array(20);
 
+/** Puts the type of a path with references (see {@link makeTypeWithReferences}) as pieces of the text being built. */
+function putTypeWithReferences(kind: string, references: Iterable<string>, hasSelfReference: boolean): void {
+  // Sorted as Nix's std::set sorts them (by bytes), each once: a repeated reference sorts next to itself.
+  const sorted = sortUtf8([...references]);
+  putText(kind);
+  for (let i = 0; i < sorted.length; i++) {
+    const reference = sorted[i] as string;
+    if (i > 0 && reference === sorted[i - 1]) continue;
+    putText(":");
+    putText(reference);
+  }
+  if (hasSelfReference) putText(":self");
+}
+
 /** The type string for a path with references: `kind:ref1:ref2[:self]`, references sorted. */
 export function makeTypeWithReferences(kind: string, references: Iterable<string>, hasSelfReference = false): string {
-  let type = kind;
-  let previous: string | undefined;
-  // Sorted as Nix's std::set sorts them (by bytes), each once: a repeated reference sorts next to itself.
-  for (const reference of sortUtf8([...references])) {
-    if (reference !== previous) type += `:${reference}`;
-    previous = reference;
-  }
-  if (hasSelfReference) type += ":self";
-  return type;
+  putTypeWithReferences(kind, references, hasSelfReference);
+  return joinText();
 }
 
 /** The name of output `outputName` of a derivation named `drvName`: `out` adds nothing, others add `-<output>`. */
@@ -166,12 +180,19 @@ export function makeFixedOutputPath(
 
 /** The path of a text file with references, as `builtins.toFile` and `.drv` files get. */
 export function makeTextPath(name: string, hash: Hash, references: Iterable<string>, storeDir: string = DEFAULT_NIX_STORE_DIR): string {
-  return makeStorePath(makeTypeWithReferences("text", references), hash, name, storeDir);
+  return textPathFromHex(name, hash.algorithm, hash.toBase16(), references, storeDir);
 }
 
 /** The store path `text` would get as a text file named `name`. */
 export function computeTextPath(name: string, text: string | Uint8Array, references: Iterable<string>, storeDir: string = DEFAULT_NIX_STORE_DIR): string {
-  return makeTextPath(name, hashString("sha256", text), references, storeDir);
+  // Every `.drv` path is made here: its hash is read only as hex, so no hash object is made of it.
+  return textPathFromHex(name, "sha256", hashToBase16("sha256", text), references, storeDir);
+}
+
+function textPathFromHex(name: string, algorithm: HashAlgorithm, hex: string, references: Iterable<string>, storeDir: string): string {
+  validateStorePathName(name);
+  putTypeWithReferences("text", references, false);
+  return storePathOfPutType(algorithm, hex, name, storeDir);
 }
 
 /** A store path split into its parts. */
