@@ -9,6 +9,7 @@
  */
 import { sortUtf8 } from "../util/compare-utf8.js";
 import type { Drv } from "./drv.js";
+import { CompactMap } from "./compact-map.js";
 import { joinText, putText as put } from "../util/text-parts.js";
 
 const NEEDS_ESCAPE = /["\\\n\r\t]/;
@@ -25,7 +26,22 @@ export function escapeAtermString(text: string): string {
  * them (`("`, `","`), so that a string costs one piece, and one needing no escape is not copied.
  */
 function escaped(text: string): string {
-  return NEEDS_ESCAPE.test(text) ? text.replace(ESCAPED, (character) => ESCAPES[character] ?? character) : text;
+  // Most strings are short (names, `""`) and need no escape: a loop over them costs less than calling the regex.
+  if (text.length <= SHORT) {
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code <= 34 ? code === 34 || code === 10 || code === 13 || code === 9 : code === 92) return escapeAll(text);
+    }
+    return text;
+  }
+  return NEEDS_ESCAPE.test(text) ? escapeAll(text) : text;
+}
+
+/** Up to this length, strings are checked for characters to escape by a loop rather than by a regex. */
+const SHORT = 16;
+
+function escapeAll(text: string): string {
+  return text.replace(ESCAPED, (character) => ESCAPES[character] ?? character);
 }
 
 function putStringList(items: readonly string[]): void {
@@ -41,7 +57,8 @@ function putStringList(items: readonly string[]): void {
 }
 
 function sortedKeys<T>(map: ReadonlyMap<string, T>): string[] {
-  return sortUtf8([...map.keys()]);
+  // A derivation made in this process holds compact maps, already sorted but for its outputs: no iterator for them.
+  return sortUtf8(map instanceof CompactMap ? map.names() : [...map.keys()]);
 }
 
 /** The `("path",["out"]),…` list of input derivations (or of their hashes modulo), sorted. */

@@ -27,6 +27,7 @@ import { STORE_PATH_HASH_LENGTH } from "../store/store-path.js";
 import { getStoreDir } from "../store/current-store-dir.js";
 import type { Drv } from "./drv.js";
 import type { HashModulo } from "./hash-modulo.js";
+import { singleOutput } from "./single-output.js";
 
 /** The mark that {@link unsafeDiscardStringContext} puts before a store path. */
 export const DISCARDED_CONTEXT_MARK = "\uFDD0";
@@ -82,11 +83,14 @@ interface RegistryHolder {
 // The registry last looked up: nearly every lookup is for the one store directory of the run.
 let lastStoreDir: string | undefined;
 let lastRegistry: Registry | undefined;
+/** `lastStoreDir` and a slash: what store paths in it begin with, which every scan looks for. */
+let lastPrefix = "";
 
 /** The registry for `storeDir`, shared by every copy of `@kiln/core` in the process. */
 function registryFor(storeDir: string): Registry {
   if (storeDir === lastStoreDir && lastRegistry !== undefined) return lastRegistry;
   lastStoreDir = storeDir;
+  lastPrefix = `${storeDir}/`;
   lastRegistry = registryIn(storeDir);
   return lastRegistry;
 }
@@ -215,16 +219,6 @@ export function hasOwnContext(value: object): value is HasOwnContext {
 /** No dependencies of a kind: what a {@link StringContext} reads as its map of a kind none was found of. */
 const NONE_FOUND: ReadonlyMap<string, never> = new Map<string, never>();
 
-// Most inputs use one output, nearly always `out`: one frozen list per name serves every derivation.
-const singleOutputs = new Map<string, readonly string[]>();
-
-/** The list of the one output `name`, shared by every user of it. */
-export function singleOutput(name: string): readonly string[] {
-  let list = singleOutputs.get(name);
-  if (list === undefined) singleOutputs.set(name, (list = Object.freeze([name])));
-  return list;
-}
-
 /**
  * The dependencies found in strings, before they are turned into a derivation's inputs. Every
  * `derivation()` makes one; nearly all find only outputs, each of one name, so the maps of `.drv`
@@ -288,7 +282,7 @@ function marksBefore(text: string, at: number): { discarded: boolean; index: num
  * the text with all marks removed: the string as Nix would have it.
  */
 export function takeStringContext(text: string, context: StringContext, storeDir: string = getStoreDir()): string {
-  const prefix = `${storeDir}/`;
+  const prefix = storeDir === lastStoreDir ? lastPrefix : `${storeDir}/`;
   let at = text.indexOf(prefix);
   if (at >= 0) {
     const registry = registryFor(storeDir);
