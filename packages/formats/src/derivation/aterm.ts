@@ -10,7 +10,7 @@
 import { sortUtf8 } from "../util/compare-utf8.js";
 import type { Drv } from "./drv.js";
 import { CompactMap } from "./compact-map.js";
-import { joinText, putText as put } from "../util/text-parts.js";
+import { takeText, putText as put } from "../util/text-parts.js";
 
 const NEEDS_ESCAPE = /["\\\n\r\t]/;
 const ESCAPED = /["\\\n\r\t]/g;
@@ -73,7 +73,7 @@ function printInputDrvs(inputDrvs: ReadonlyMap<string, readonly string[]>): stri
     putStringList(names.length > 1 ? sortUtf8([...new Set(names)]) : names);
     put(")");
   }
-  return joinText();
+  return takeText();
 }
 
 /** Options of {@link printAterm} that produce the variants Nix hashes. */
@@ -122,7 +122,7 @@ export class AtermPrinter {
     put(escaped(drv.builder));
     put('",');
     putStringList(drv.args);
-    this.middle = joinText();
+    this.middle = takeText();
     this.outputNames = sortedKeys(drv.outputs);
     const envPieces: string[] = [];
     const envOutputs: string[] = [];
@@ -134,7 +134,7 @@ export class AtermPrinter {
       if (drv.outputs.has(key)) {
         // The piece ends in the value's opening quote, and the next begins with its closing one.
         put('","');
-        envPieces.push(joinText());
+        envPieces.push(takeText());
         envOutputs.push(key);
         put('")');
       } else {
@@ -143,7 +143,7 @@ export class AtermPrinter {
         put('")');
       }
     }
-    envPieces.push(joinText());
+    envPieces.push(takeText());
     this.envPieces = envPieces;
     this.envOutputs = envOutputs;
   }
@@ -194,7 +194,7 @@ export class AtermPrinter {
       put(envPieces[i + 1] ?? "");
     }
     put("])");
-    return joinText();
+    return takeText();
   }
 }
 

@@ -12,7 +12,7 @@ import { KilnError } from "../errors.js";
 import { hashString, hashToBase16, hashToLatin1, type Hash, type HashAlgorithm } from "./hash.js";
 import { encodeNixBase32, isNixBase32 } from "./nix-base32.js";
 import { sortUtf8 } from "../util/compare-utf8.js";
-import { joinText, putText } from "../util/text-parts.js";
+import { takeText, putText } from "../util/text-parts.js";
 
 /** The store directory Nix uses unless told otherwise. */
 export const DEFAULT_NIX_STORE_DIR = "/nix/store";
@@ -86,10 +86,7 @@ export function storePathFromHex(type: string, algorithm: HashAlgorithm, hex: st
   return storePathOfPutType(algorithm, hex, name, storeDir);
 }
 
-/**
- * The store path whose fingerprint begins with the type already put ({@link putText}). The fingerprint is
- * joined, not concatenated: a flat string to hash, with no rope to build first.
- */
+/** The store path whose fingerprint begins with the type already put ({@link putText}). */
 function storePathOfPutType(algorithm: HashAlgorithm, hex: string, name: string, storeDir: string): string {
   putText(":");
   putText(algorithm);
@@ -100,19 +97,12 @@ function storePathOfPutType(algorithm: HashAlgorithm, hex: string, name: string,
   putText(":");
   putText(name);
   // The digest as Latin-1 text: one character per byte, with no Buffer to allocate for a hash read once.
-  const digest = hashToLatin1("sha256", joinText());
+  const digest = hashToLatin1("sha256", takeText());
   // Folded into one buffer that every call reuses: the bytes are read at once, into the path's text.
   const compressed = COMPRESSED;
   compressed.fill(0);
   for (let i = 0; i < digest.length; i++) compressed[i % 20] = (compressed[i % 20] ?? 0) ^ digest.charCodeAt(i);
-  // A flat string, not a rope: store paths are kept, and scanned for (which would flatten a rope in place).
-  const hashPart = encodeNixBase32(compressed);
-  putText(storeDir);
-  putText("/");
-  putText(hashPart);
-  putText("-");
-  putText(name);
-  return joinText();
+  return `${storeDir}/${encodeNixBase32(compressed)}-${name}`;
 }
 
 /** The 160 bits of a store path's hash part, while {@link makeStorePath} computes them. */
@@ -135,7 +125,7 @@ function putTypeWithReferences(kind: string, references: Iterable<string>, hasSe
 /** The type string for a path with references: `kind:ref1:ref2[:self]`, references sorted. */
 export function makeTypeWithReferences(kind: string, references: Iterable<string>, hasSelfReference = false): string {
   putTypeWithReferences(kind, references, hasSelfReference);
-  return joinText();
+  return takeText();
 }
 
 /** The name of output `outputName` of a derivation named `drvName`: `out` adds nothing, others add `-<output>`. */
