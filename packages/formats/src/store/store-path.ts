@@ -10,7 +10,7 @@
  */
 import { KilnError } from "../errors.js";
 import { hashString, hashToBase16, hashToLatin1, type Hash, type HashAlgorithm } from "./hash.js";
-import { encodeNixBase32, isNixBase32 } from "./nix-base32.js";
+import { encodeNixBase32, isNixBase32, writeNixBase32 } from "./nix-base32.js";
 import { sortUtf8 } from "../util/compare-utf8.js";
 import { takeText, putText } from "../util/text-parts.js";
 
@@ -102,11 +102,42 @@ function storePathOfPutType(algorithm: HashAlgorithm, hex: string, name: string,
   const compressed = COMPRESSED;
   compressed.fill(0);
   for (let i = 0; i < digest.length; i++) compressed[i % 20] = (compressed[i % 20] ?? 0) ^ digest.charCodeAt(i);
-  return `${storeDir}/${encodeNixBase32(compressed)}-${name}`;
+  return spellStorePath(storeDir, name);
 }
 
 /** The 160 bits of a store path's hash part, while {@link makeStorePath} computes them. */
 const COMPRESSED = new Uint8Array(20);
+
+/**
+ * Where store paths are spelled, as ASCII, before they become one string. Concatenated, a path is a
+ * rope of four pieces (and its hash part a string of its own), which the first read of a character
+ * (registering the path reads its hash part) copies flat at once: read from here, it is flat from the start.
+ */
+const SPELLING = Buffer.alloc(512);
+/** The store directory spelled at the start of {@link SPELLING}, and the length of it and its slash (-1: not ASCII). */
+let spelledStoreDir: string | undefined;
+let spelledPrefix = -1;
+
+/** `<storeDir>/<hash part of COMPRESSED>-<name>`. */
+function spellStorePath(storeDir: string, name: string): string {
+  if (storeDir !== spelledStoreDir) {
+    spelledStoreDir = storeDir;
+    const prefix = `${storeDir}/`;
+    spelledPrefix = /^[\x20-\x7e]*$/.test(prefix) && prefix.length + STORE_PATH_HASH_LENGTH + 1 + STORE_PATH_NAME_MAX_LENGTH <= SPELLING.length ? SPELLING.write(prefix, 0, "latin1") : -1;
+  }
+  if (spelledPrefix >= 0 && name.length <= STORE_PATH_NAME_MAX_LENGTH) {
+    let at = writeNixBase32(COMPRESSED, SPELLING, spelledPrefix);
+    SPELLING[at++] = 0x2d;
+    for (let i = 0; i < name.length; i++) {
+      const code = name.charCodeAt(i);
+      // Names are checked before (only ASCII letters, digits and `+-._?=`); anything else is spelled as a string.
+      if (code > 0x7e) return `${storeDir}/${encodeNixBase32(COMPRESSED)}-${name}`;
+      SPELLING[at++] = code;
+    }
+    return SPELLING.toString("latin1", 0, at);
+  }
+  return `${storeDir}/${encodeNixBase32(COMPRESSED)}-${name}`;
+}
 
 /** Puts the type of a path with references (see {@link makeTypeWithReferences}) as pieces of the text being built. */
 function putTypeWithReferences(kind: string, references: Iterable<string>, hasSelfReference: boolean): void {
