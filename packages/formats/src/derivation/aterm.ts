@@ -9,6 +9,8 @@
  */
 import { sortUtf8 } from "../util/compare-utf8.js";
 import type { Drv } from "./drv.js";
+import { CompactMap } from "./compact-map.js";
+import { takeText, putText as put } from "../util/text-parts.js";
 
 const NEEDS_ESCAPE = /["\\\n\r\t]/;
 const ESCAPED = /["\\\n\r\t]/g;
@@ -16,36 +18,62 @@ const ESCAPES: Record<string, string> = { '"': '\\"', "\\": "\\\\", "\n": "\\n",
 
 /** Quotes a string as Nix's ATerm printer does. */
 export function escapeAtermString(text: string): string {
-  if (!NEEDS_ESCAPE.test(text)) return `"${text}"`;
-  return `"${text.replace(ESCAPED, (character) => ESCAPES[character] ?? character)}"`;
+  return `"${escaped(text)}"`;
 }
 
-function printStringList(items: Iterable<string>): string {
-  let out = "[";
-  let first = true;
-  for (const item of items) {
-    if (!first) out += ",";
-    out += escapeAtermString(item);
-    first = false;
+/**
+ * `text` as it is written between quotes. The quotes themselves are put with the punctuation around
+ * them (`("`, `","`), so that a string costs one piece, and one needing no escape is not copied.
+ */
+function escaped(text: string): string {
+  // Most strings are short (names, `""`) and need no escape: a loop over them costs less than calling the regex.
+  if (text.length <= SHORT) {
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code <= 34 ? code === 34 || code === 10 || code === 13 || code === 9 : code === 92) return escapeAll(text);
+    }
+    return text;
   }
-  return `${out}]`;
+  return NEEDS_ESCAPE.test(text) ? escapeAll(text) : text;
+}
+
+/** Up to this length, strings are checked for characters to escape by a loop rather than by a regex. */
+const SHORT = 16;
+
+function escapeAll(text: string): string {
+  return text.replace(ESCAPED, (character) => ESCAPES[character] ?? character);
+}
+
+function putStringList(items: readonly string[]): void {
+  if (items.length === 0) {
+    put("[]");
+    return;
+  }
+  for (let i = 0; i < items.length; i++) {
+    put(i > 0 ? '","' : '["');
+    put(escaped(items[i] as string));
+  }
+  put('"]');
 }
 
 function sortedKeys<T>(map: ReadonlyMap<string, T>): string[] {
-  return sortUtf8([...map.keys()]);
+  // A derivation made in this process holds compact maps, already sorted but for its outputs: no iterator for them.
+  return sortUtf8(map instanceof CompactMap ? map.names() : [...map.keys()]);
 }
 
-/** The `[("path",["out"]),…]` list of input derivations (or of their hashes modulo), sorted. */
+/** The `("path",["out"]),…` list of input derivations (or of their hashes modulo), sorted. */
 function printInputDrvs(inputDrvs: ReadonlyMap<string, readonly string[]>): string {
-  let out = "";
-  let first = true;
-  for (const path of sortedKeys(inputDrvs)) {
-    if (!first) out += ",";
-    first = false;
+  const paths = sortedKeys(inputDrvs);
+  for (let i = 0; i < paths.length; i++) {
+    const path = paths[i] as string;
     const names = inputDrvs.get(path) ?? [];
-    out += `(${escapeAtermString(path)},${printStringList(names.length > 1 ? sortUtf8([...new Set(names)]) : names)})`;
+    put(i > 0 ? ',("' : '("');
+    put(escaped(path));
+    put('",');
+    putStringList(names.length > 1 ? sortUtf8([...new Set(names)]) : names);
+    put(")");
   }
-  return out;
+  return takeText();
 }
 
 /** Options of {@link printAterm} that produce the variants Nix hashes. */
@@ -63,47 +91,59 @@ export interface PrintAtermOptions {
  * Prints the variants of one derivation's ATerm (masked, modulo its inputs,
  * final) from pieces sorted and escaped once: the sources/system/builder/args
  * section, the sorted output names, and the environment as the text between
- * its output variables (the only entries that differ between variants).
- * `derivation()` prints three variants of each derivation it makes, so each
- * variant is a few concatenations of shared pieces; the pieces live only as
- * long as the printer, so nothing of them is kept beside the derivation.
+ * the values of its output variables (the only entries that differ between
+ * variants). `derivation()` prints three variants of each derivation it makes;
+ * the pieces live only as long as the printer, so nothing of them is kept
+ * beside the derivation.
  */
 export class AtermPrinter {
   private readonly middle: string;
   private readonly outputNames: readonly string[];
-  /** The environment's text around its output variables: one more piece than there are of those. */
+  /** The environment's text around the values of its output variables: one more piece than there are of those. */
   private readonly envPieces: readonly string[];
-  /** The environment's output variables in order, each as `(` + its escaped name + `,` (with a leading comma unless first). */
-  private readonly envOutputs: readonly { readonly key: string; readonly opening: string }[];
+  /** The environment's output variables, in order. */
+  private readonly envOutputs: readonly string[];
   /**
-   * The inputs printed and their text, for the two sets of inputs printed last: the masked and the modulo variants
-   * print the same inputs (the hashes modulo), and the final one between them prints the real ones.
+   * The last two sets of inputs printed and their text: the masked and the modulo variants print the
+   * same inputs (the hashes modulo), and the final one between them prints the real ones.
    */
-  private inputsTexts: { inputs: ReadonlyMap<string, readonly string[]>; text: string }[] = [];
-  /** The masked outputs and environment: masking prints every output path and variable as `""`, so they never change. */
-  private masked: OutputsText | undefined = undefined;
+  private inputs: ReadonlyMap<string, readonly string[]> | undefined = undefined;
+  private inputsText = "";
+  private otherInputs: ReadonlyMap<string, readonly string[]> | undefined = undefined;
+  private otherInputsText = "";
 
   constructor(private readonly drv: Drv) {
     // Nix writes the platform without escaping it (its `printUnquotedString`), unlike every other string.
     const sources = drv.inputSrcs.length > 1 ? sortUtf8([...new Set(drv.inputSrcs)]) : drv.inputSrcs;
-    this.middle = `${printStringList(sources)},"${drv.system}",${escapeAtermString(drv.builder)},${printStringList(drv.args)}`;
+    putStringList(sources);
+    put(',"');
+    put(drv.system);
+    put('","');
+    put(escaped(drv.builder));
+    put('",');
+    putStringList(drv.args);
+    this.middle = takeText();
     this.outputNames = sortedKeys(drv.outputs);
     const envPieces: string[] = [];
-    const envOutputs: { key: string; opening: string }[] = [];
-    let piece = "";
-    let first = true;
-    for (const key of sortedKeys(drv.env)) {
-      const opening = `${first ? "" : ","}(${escapeAtermString(key)},`;
-      first = false;
+    const envOutputs: string[] = [];
+    const keys = sortedKeys(drv.env);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      put(i > 0 ? ',("' : '("');
+      put(escaped(key));
       if (drv.outputs.has(key)) {
-        envPieces.push(piece);
-        envOutputs.push({ key, opening });
-        piece = "";
+        // The piece ends in the value's opening quote, and the next begins with its closing one.
+        put('","');
+        envPieces.push(takeText());
+        envOutputs.push(key);
+        put('")');
       } else {
-        piece += `${opening}${escapeAtermString(drv.env.get(key) ?? "")})`;
+        put('","');
+        put(escaped(drv.env.get(key) ?? ""));
+        put('")');
       }
     }
-    envPieces.push(piece);
+    envPieces.push(takeText());
     this.envPieces = envPieces;
     this.envOutputs = envOutputs;
   }
@@ -112,38 +152,50 @@ export class AtermPrinter {
   print(options: PrintAtermOptions = {}): string {
     const mask = options.maskOutputs === true;
     const inputDrvs = options.inputDrvsOverride ?? this.drv.inputDrvs;
-    let printed = this.inputsTexts.find((known) => known.inputs === inputDrvs);
-    if (printed === undefined) {
-      printed = { inputs: inputDrvs, text: printInputDrvs(inputDrvs) };
+    let inputsText: string;
+    if (inputDrvs === this.inputs) {
+      inputsText = this.inputsText;
+    } else if (inputDrvs === this.otherInputs) {
+      inputsText = this.otherInputsText;
+    } else {
       // The newest first; no more than two kept.
-      this.inputsTexts = [printed, ...this.inputsTexts.slice(0, 1)];
+      inputsText = printInputDrvs(inputDrvs);
+      this.otherInputs = this.inputs;
+      this.otherInputsText = this.inputsText;
+      this.inputs = inputDrvs;
+      this.inputsText = inputsText;
     }
-    const { outputs, env } = mask ? (this.masked ??= this.printOutputs(true)) : this.printOutputs(false);
-    return `Derive([${outputs}],[${printed.text}],${this.middle},[${env}])`;
-  }
-
-  private printOutputs(mask: boolean): OutputsText {
     const drv = this.drv;
-    let outputs = "";
+    put("Derive([");
+    let first = true;
     for (const name of this.outputNames) {
       const output = drv.outputs.get(name);
       if (output === undefined) continue;
-      if (outputs !== "") outputs += ",";
-      outputs += `(${escapeAtermString(name)},${mask ? '""' : escapeAtermString(output.path)},${escapeAtermString(output.hashAlgo)},${escapeAtermString(output.hash)})`;
+      put(first ? '("' : ',("');
+      first = false;
+      put(escaped(name));
+      put('","');
+      if (!mask) put(escaped(output.path));
+      put('","');
+      put(escaped(output.hashAlgo));
+      put('","');
+      put(escaped(output.hash));
+      put('")');
     }
-    let env = this.envPieces[0] ?? "";
-    for (let i = 0; i < this.envOutputs.length; i++) {
-      const { key, opening } = this.envOutputs[i] as { key: string; opening: string };
-      env += `${opening}${mask ? '""' : escapeAtermString(drv.env.get(key) ?? "")})${this.envPieces[i + 1] ?? ""}`;
+    put("],[");
+    put(inputsText);
+    put("],");
+    put(this.middle);
+    put(",[");
+    const { envPieces, envOutputs } = this;
+    put(envPieces[0] ?? "");
+    for (let i = 0; i < envOutputs.length; i++) {
+      if (!mask) put(escaped(drv.env.get(envOutputs[i] as string) ?? ""));
+      put(envPieces[i + 1] ?? "");
     }
-    return { outputs, env };
+    put("])");
+    return takeText();
   }
-}
-
-/** The parts of a `.drv`'s text that masking changes: its outputs list and its environment. */
-interface OutputsText {
-  readonly outputs: string;
-  readonly env: string;
 }
 
 /** Prints a derivation as the ATerm text of its `.drv` file. */

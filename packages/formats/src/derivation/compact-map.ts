@@ -35,6 +35,14 @@ export class CompactMap<Value> implements ReadonlyMap<string, Value> {
     return new CompactMap(pairs);
   }
 
+  /**
+   * The map of `pairs` (each name followed by its value, in the order to keep), which it keeps as they are: the
+   * one who made them may still change a value in place (`derivation()` fills in output paths), never a name.
+   */
+  static ofPairs<Value>(pairs: (string | Value)[]): CompactMap<Value> {
+    return new CompactMap(pairs);
+  }
+
   /** The entries of `map`, sorted by name in UTF-8 order: as the `.drv` file lists them, so printing it again sorts nothing. */
   static sorted<Value>(map: ReadonlyMap<string, Value>): CompactMap<Value> {
     const names = sortUtf8([...map.keys()]);
@@ -78,11 +86,17 @@ export class CompactMap<Value> implements ReadonlyMap<string, Value> {
     for (let at = 0; at < this.pairs.length; at += 2) callback.call(thisArg, this.pairs[at + 1] as Value, this.pairs[at] as string, this);
   }
 
+  /** The names, in order, as a new array: what `[...map.keys()]` gives, without an iterator. */
+  names(): string[] {
+    const pairs = this.pairs;
+    const names = new Array<string>(pairs.length / 2);
+    for (let at = 0; at < pairs.length; at += 2) names[at / 2] = pairs[at] as string;
+    return names;
+  }
+
   // Iterators of small arrays made for the purpose: cheaper in V8 than generators.
   keys(): MapIterator<string> {
-    const names: string[] = [];
-    for (let at = 0; at < this.pairs.length; at += 2) names.push(this.pairs[at] as string);
-    return names.values();
+    return this.names().values();
   }
 
   values(): MapIterator<Value> {

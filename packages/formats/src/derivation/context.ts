@@ -27,6 +27,7 @@ import { STORE_PATH_HASH_LENGTH } from "../store/store-path.js";
 import { getStoreDir } from "../store/current-store-dir.js";
 import type { Drv } from "./drv.js";
 import type { HashModulo } from "./hash-modulo.js";
+import { singleOutput } from "./single-output.js";
 
 /** The mark that {@link unsafeDiscardStringContext} puts before a store path. */
 export const DISCARDED_CONTEXT_MARK = "\uFDD0";
@@ -82,11 +83,14 @@ interface RegistryHolder {
 // The registry last looked up: nearly every lookup is for the one store directory of the run.
 let lastStoreDir: string | undefined;
 let lastRegistry: Registry | undefined;
+/** `lastStoreDir` and a slash: what store paths in it begin with, which every scan looks for. */
+let lastPrefix = "";
 
 /** The registry for `storeDir`, shared by every copy of `@kiln/core` in the process. */
 function registryFor(storeDir: string): Registry {
   if (storeDir === lastStoreDir && lastRegistry !== undefined) return lastRegistry;
   lastStoreDir = storeDir;
+  lastPrefix = `${storeDir}/`;
   lastRegistry = registryIn(storeDir);
   return lastRegistry;
 }
@@ -212,20 +216,35 @@ export function hasOwnContext(value: object): value is HasOwnContext {
   return typeof (value as Partial<HasOwnContext>)[ADD_OWN_CONTEXT] === "function";
 }
 
-/** The dependencies found in strings, before they are turned into a derivation's inputs. */
+/** No dependencies of a kind: what a {@link StringContext} reads as its map of a kind none was found of. */
+const NONE_FOUND: ReadonlyMap<string, never> = new Map<string, never>();
+
+/**
+ * The dependencies found in strings, before they are turned into a derivation's inputs. Every
+ * `derivation()` makes one; nearly all find only outputs, each of one name, so the maps of `.drv`
+ * paths and of sources are made only when one is found, and one output's names are a shared list.
+ */
 export class StringContext {
-  /** Derivation outputs used, by `.drv` path. */
-  readonly outputs = new Map<string, { readonly derivation: ContextDerivation; readonly names: Set<string> }>();
+  /** Derivation outputs used, by `.drv` path: the names used of each, in the order found. */
+  readonly outputs = new Map<string, { readonly derivation: ContextDerivation; names: readonly string[] }>();
+  private derivationsFound: Map<string, ContextDerivation> | undefined = undefined;
+  private sourcesFound: Map<string, readonly string[]> | undefined = undefined;
+
   /** `.drv` paths used as such (`drvPath`): they bring their whole closure. */
-  readonly derivations = new Map<string, ContextDerivation>();
+  get derivations(): ReadonlyMap<string, ContextDerivation> {
+    return this.derivationsFound ?? NONE_FOUND;
+  }
+
   /** Sources and text files used, with their references. */
-  readonly sources = new Map<string, readonly string[]>();
+  get sources(): ReadonlyMap<string, readonly string[]> {
+    return this.sourcesFound ?? NONE_FOUND;
+  }
 
   /** Adds output `output` of `derivation`. */
   addOutput(derivation: ContextDerivation, output: string): void {
     const known = this.outputs.get(derivation.drvPath);
-    if (known === undefined) this.outputs.set(derivation.drvPath, { derivation, names: new Set<string>().add(output) });
-    else known.names.add(output);
+    if (known === undefined) this.outputs.set(derivation.drvPath, { derivation, names: singleOutput(output) });
+    else if (!known.names.includes(output)) known.names = [...known.names, output];
   }
 
   /** Adds one registered entry. */
@@ -233,15 +252,15 @@ export class StringContext {
     if (entry.kind === "output") {
       this.addOutput(entry.derivation, entry.output);
     } else if (entry.kind === "drv") {
-      this.derivations.set(entry.path, entry.derivation);
+      (this.derivationsFound ??= new Map()).set(entry.path, entry.derivation);
     } else {
-      this.sources.set(entry.path, entry.references);
+      (this.sourcesFound ??= new Map()).set(entry.path, entry.references);
     }
   }
 
   /** Whether nothing was found. */
   get isEmpty(): boolean {
-    return this.outputs.size === 0 && this.derivations.size === 0 && this.sources.size === 0;
+    return this.outputs.size === 0 && this.derivationsFound === undefined && this.sourcesFound === undefined;
   }
 }
 
@@ -263,7 +282,7 @@ function marksBefore(text: string, at: number): { discarded: boolean; index: num
  * the text with all marks removed: the string as Nix would have it.
  */
 export function takeStringContext(text: string, context: StringContext, storeDir: string = getStoreDir()): string {
-  const prefix = `${storeDir}/`;
+  const prefix = storeDir === lastStoreDir ? lastPrefix : `${storeDir}/`;
   let at = text.indexOf(prefix);
   if (at >= 0) {
     const registry = registryFor(storeDir);

@@ -7,7 +7,7 @@
  * paths and the `.drv` path, and registers those paths so that strings
  * mentioning them carry them as dependencies.
  */
-import { sortUtf8 } from "../util/compare-utf8.js";
+import { compareUtf8, sortUtf8 } from "../util/compare-utf8.js";
 import { isHashAlgorithm, parseHashAllowEmpty, type HashAlgorithm } from "../store/hash.js";
 import { getStoreDir } from "../store/current-store-dir.js";
 import {
@@ -22,6 +22,7 @@ import { KilnError } from "../errors.js";
 import { AtermPrinter, printAterm } from "./aterm.js";
 import { coerceToJson, coerceToString, nixJsonString, type CoercionSite, type DerivationAttrValue } from "./coerce.js";
 import { ADD_OWN_CONTEXT, lookupContextEntry, registerContextEntry, StringContext, stripContextMarks, type ContextDerivation, type HasOwnContext } from "./context.js";
+import { singleOutput } from "./single-output.js";
 import { CompactMap } from "./compact-map.js";
 import { DerivationError } from "./derivation-error.js";
 import type { Drv, DrvOutput } from "./drv.js";
@@ -264,7 +265,8 @@ interface Gathered {
   outputHashAlgo?: string;
   outputHashMode?: FileIngestionMethod;
   outputs: readonly string[];
-  readonly env: Map<string, string>;
+  /** The environment as names and values in turn, sorted by name as the `.drv` lists it (the walk visits names in that order). */
+  readonly env: string[];
   args: readonly string[];
   readonly json: string[];
 }
@@ -311,7 +313,7 @@ function gatherAttributes(attrs: Readonly<Record<string, unknown>>, derivationNa
   const structured = attrs["__structuredAttrs"] === true;
   const ignoreNulls = attrs["__ignoreNulls"] === true;
   // The default outputs are one frozen list that every derivation shares.
-  const gathered: Gathered = { outputs: singleOutput("out"), env: new Map(), args: NO_ARGS, json: [] };
+  const gathered: Gathered = { outputs: singleOutput("out"), env: [], args: NO_ARGS, json: [] };
   // One site for every attribute, its name changed as the walk goes: coercions read it, none keeps it.
   const site: { -readonly [Key in keyof CoercionSite]: CoercionSite[Key] } = { derivationName, attribute: "", context, storeDir };
   for (const key of sortUtf8(Object.keys(attrs))) {
@@ -341,7 +343,7 @@ function gatherAttributes(attrs: Readonly<Record<string, unknown>>, derivationNa
       continue;
     }
     const text = coerceToString(value, site);
-    gathered.env.set(key, text);
+    gathered.env.push(key, text);
     if (key === "builder") gathered.builder = text;
     else if (key === "system") gathered.system = text;
     else if (key === "outputHash") gathered.outputHash = text;
@@ -349,26 +351,45 @@ function gatherAttributes(attrs: Readonly<Record<string, unknown>>, derivationNa
     else if (key === "outputHashMode") gathered.outputHashMode = readHashMode(derivationName, text);
     else if (key === "outputs") gathered.outputs = checkOutputs(derivationName, text.split(WHITESPACE).filter((name) => name !== ""));
   }
-  if (structured) gathered.env.set("__json", `{${gathered.json.join(",")}}`);
+  if (structured) setEnv(gathered.env, "__json", `{${gathered.json.join(",")}}`);
   return gathered;
+}
+
+/**
+ * Sets variable `name` of `env` (names and values in turn, sorted by name) to `value`, in its place
+ * among the others, and returns where its value is.
+ */
+function setEnv(env: string[], name: string, value: string): number {
+  let at = 0;
+  while (at < env.length && compareUtf8(env[at] as string, name) < 0) at += 2;
+  if (env[at] === name) env[at + 1] = value;
+  else env.splice(at, 0, name, value);
+  return at + 1;
 }
 
 /**
  * Resolves the collected context into `inputDrvs` and `inputSrcs`, as `derivationStrict` does.
  * The input derivations come sorted, as the `.drv` file lists them.
  */
-function resolveInputs(context: StringContext, storeDir: string): { inputDrvs: Map<string, readonly string[]>; inputSrcs: ReadonlySet<string> } {
+function resolveInputs(context: StringContext, storeDir: string): { inputDrvs: CompactMap<readonly string[]>; inputSrcs: ReadonlySet<string> } {
   // Nearly always only outputs are used: their names are already gathered per input, with nothing to merge.
   if (context.derivations.size === 0) {
-    const inputDrvs = new Map<string, readonly string[]>();
-    for (const path of sortUtf8([...context.outputs.keys()])) inputDrvs.set(path, outputList((context.outputs.get(path) as { names: ReadonlySet<string> }).names));
-    return { inputDrvs, inputSrcs: context.sources.size === 0 ? NO_PATHS : new Set(context.sources.keys()) };
+    const paths = sortUtf8([...context.outputs.keys()]);
+    const pairs = new Array<string | readonly string[]>(paths.length * 2);
+    for (let i = 0; i < paths.length; i++) {
+      const path = paths[i] as string;
+      // One output (the usual case) is a list shared by every derivation already.
+      const { names } = context.outputs.get(path) as { names: readonly string[] };
+      pairs[2 * i] = path;
+      pairs[2 * i + 1] = names.length === 1 ? names : sortUtf8([...names]);
+    }
+    return { inputDrvs: CompactMap.ofPairs(pairs), inputSrcs: context.sources.size === 0 ? NO_PATHS : new Set(context.sources.keys()) };
   }
   const inputSrcs = new Set<string>(context.sources.keys());
   const inputDrvs = inputsWithClosures(context, inputSrcs, storeDir);
   const sorted = new Map<string, readonly string[]>();
   for (const path of sortUtf8([...inputDrvs.keys()])) sorted.set(path, outputList(inputDrvs.get(path) as ReadonlySet<string>));
-  return { inputDrvs: sorted, inputSrcs };
+  return { inputDrvs: CompactMap.of(sorted), inputSrcs };
 }
 
 /** The output names of an input, sorted: one output (the usual case) is a list shared by every derivation. */
@@ -410,14 +431,9 @@ function inputsWithClosures(context: StringContext, inputSrcs: Set<string>, stor
 
 const NO_SOURCES: readonly string[] = Object.freeze([]);
 
-// Most inputs use one output, nearly always `out`: one frozen list per name serves every derivation.
-const singleOutputs = new Map<string, readonly string[]>();
+/** An output of a derivation whose masked hash is still being computed: every output's path is `""`. */
+const NO_OUTPUT_PATH: DrvOutput = Object.freeze({ path: "", hashAlgo: "", hash: "" });
 
-function singleOutput(name: string): readonly string[] {
-  let list = singleOutputs.get(name);
-  if (list === undefined) singleOutputs.set(name, (list = Object.freeze([name])));
-  return list;
-}
 
 function inputHashModulo(drvPath: string, storeDir: string, context?: StringContext): HashModulo {
   // The context found the input derivation already: no need to look its path up again.
@@ -428,7 +444,7 @@ function inputHashModulo(drvPath: string, storeDir: string, context?: StringCont
   return entry.derivation.hashModulo;
 }
 
-function fixedOutput(name: string, gathered: Gathered, storeDir: string): Map<string, DrvOutput> {
+function fixedOutput(name: string, gathered: Gathered, storeDir: string): CompactMap<DrvOutput> {
   const outputHash = gathered.outputHash as string;
   if (gathered.outputs.length !== 1 || gathered.outputs[0] !== "out") {
     throw new DerivationError(`derivation '${name}': multiple outputs are not supported in fixed-output derivations`);
@@ -443,8 +459,8 @@ function fixedOutput(name: string, gathered: Gathered, storeDir: string): Map<st
   if (outputHash === "") reportWarning(`found empty hash, assuming '${hash.toSri()}'`);
   const method = gathered.outputHashMode ?? "flat";
   const path = makeFixedOutputPath(method, hash, name, storeDir);
-  gathered.env.set("out", path);
-  return new Map([["out", { path, hashAlgo: `${method === "recursive" ? "r:" : ""}${hash.algorithm}`, hash: hash.toBase16() }]]);
+  setEnv(gathered.env, "out", path);
+  return CompactMap.ofPairs<DrvOutput>(["out", { path, hashAlgo: `${method === "recursive" ? "r:" : ""}${hash.algorithm}`, hash: hash.toBase16() }]);
 }
 
 /**
@@ -489,42 +505,46 @@ function derivationPaths(name: string, gathered: Gathered, context: StringContex
   const { inputDrvs, inputSrcs } = resolveInputs(context, storeDir);
   // Most derivations have no sources: they share one empty list.
   const sources = inputSrcs.size === 0 ? NO_SOURCES : [...inputSrcs];
-  const { system, builder, args, env } = gathered as Gathered & { system: string; builder: string };
-  // Each Drv is written out as one literal, in one order: spreading a shared base gave every derivation a shape of its own.
-  const makeDrv = (outputs: ReadonlyMap<string, DrvOutput>): Drv => ({ outputs, inputDrvs, inputSrcs: sources, system, builder, args, env });
+  const { system, builder, args } = gathered as Gathered & { system: string; builder: string };
   let drv: Drv;
   let aterm: string;
   let hashModulo: HashModulo;
   if (gathered.outputHash !== undefined) {
-    drv = makeDrv(fixedOutput(name, gathered, storeDir));
+    const outputs = fixedOutput(name, gathered, storeDir);
+    drv = { outputs, inputDrvs, inputSrcs: sources, system, builder, args, env: CompactMap.ofPairs(gathered.env.slice()) };
     aterm = printAterm(drv);
     hashModulo = hashDerivationModulo(drv, (input) => inputHashModulo(input, storeDir), false);
   } else {
-    // One printer sorts and escapes the derivation once for its three ATerms: masked (for the output paths),
-    // final (the .drv file) and modulo its inputs (for dependents). The outputs are filled in between.
-    const empty: DrvOutput = { path: "", hashAlgo: "", hash: "" };
-    const outputs = new Map<string, DrvOutput>();
-    for (const output of gathered.outputs) {
-      outputs.set(output, empty);
-      gathered.env.set(output, "");
+    // The derivation's maps are made once, at their final size, and kept: only the output paths change, in place,
+    // once the masked hash gives them. One printer sorts and escapes the derivation once for its three ATerms:
+    // masked (for the output paths), final (the .drv file) and modulo its inputs (for dependents).
+    const env = gathered.env;
+    const names = gathered.outputs;
+    const outputPairs = new Array<string | DrvOutput>(names.length * 2);
+    for (let i = 0; i < names.length; i++) {
+      outputPairs[2 * i] = names[i] as string;
+      outputPairs[2 * i + 1] = NO_OUTPUT_PATH;
+      setEnv(env, names[i] as string, "");
     }
-    drv = makeDrv(outputs);
+    // Kept at its exact size: the array grown by the walk has room to spare.
+    const envPairs = env.slice();
+    drv = { outputs: CompactMap.ofPairs(outputPairs), inputDrvs, inputSrcs: sources, system, builder, args, env: CompactMap.ofPairs(envPairs) };
     const printer = new AtermPrinter(drv);
     const inputs = inputsModulo(drv, (drvPath: string): HashModulo => inputHashModulo(drvPath, storeDir, context));
     const maskedHex = hashHexWithInputsModulo(inputs, true, printer);
-    for (const output of gathered.outputs) {
+    for (let i = 0; i < names.length; i++) {
+      const output = names[i] as string;
       // Each output's path name was checked above.
       const path = outputPathFromHex(output, maskedHex, name, storeDir);
-      outputs.set(output, { path, hashAlgo: "", hash: "" });
-      gathered.env.set(output, path);
+      outputPairs[2 * i + 1] = { path, hashAlgo: "", hash: "" };
+      // Found again: setting a later output's variable moved the earlier ones'.
+      setEnv(envPairs, output, path);
     }
     aterm = printer.print();
-    // What the derivation keeps: the same contents in compact maps (the printer goes on reading the ones it was made from).
-    drv = { outputs: CompactMap.of(outputs), inputDrvs: CompactMap.of(inputDrvs), inputSrcs: sources, system, builder, args, env: CompactMap.sorted(env) };
     // Dependents hash this derivation modulo its inputs: reuse the inputs' hashes already gathered.
     hashModulo = new UniformHashModulo(drv.outputs, hashHexWithInputsModulo(inputs, false, printer));
   }
-  const drvPath = computeTextPath(`${name}.drv`, aterm, [...inputSrcs, ...inputDrvs.keys()], storeDir);
+  const drvPath = computeTextPath(`${name}.drv`, aterm, inputSrcs.size === 0 ? inputDrvs.names() : [...inputSrcs, ...inputDrvs.names()], storeDir);
   return { drvPath, drv, hashModulo };
 }
 

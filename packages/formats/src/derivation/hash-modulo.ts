@@ -12,6 +12,8 @@ import { KilnError } from "../errors.js";
 import { hashString, hashToBase16, type Hash } from "../store/hash.js";
 import { AtermPrinter } from "./aterm.js";
 import { UniformHashModulo } from "./uniform-hash-modulo.js";
+import { CompactMap } from "./compact-map.js";
+import { singleOutput } from "./single-output.js";
 import { isFixedOutput, type Drv } from "./drv.js";
 
 /** A derivation's hash modulo, per output (all equal unless fixed-output). */
@@ -47,8 +49,11 @@ export function hashDerivationModulo(drv: Drv, resolveInput: (drvPath: string) =
  * input's hash modulo (hex) to the outputs used. Inputs whose hashes are equal
  * (twins) merge into one entry, as in Nix.
  */
-export function inputsModulo(drv: Drv, resolveInput: (drvPath: string) => HashModulo): Map<string, string[]> {
-  const inputs = new Map<string, string[]>();
+export function inputsModulo(drv: Drv, resolveInput: (drvPath: string) => HashModulo): ReadonlyMap<string, readonly string[]> {
+  // Names and lists in turn, as a compact map keeps them; many inputs are looked up by an index, a few by a scan.
+  const pairs = new Array<string | readonly string[]>(2 * drv.inputDrvs.size);
+  let length = 0;
+  const index = drv.inputDrvs.size > MOST_SCANNED ? new Map<string, number>() : undefined;
   // `forEach`, not `for…of`: no [path, names] pair is made for each input.
   drv.inputDrvs.forEach((outputNames, drvPath) => {
     const inputHashes = resolveInput(drvPath);
@@ -56,13 +61,27 @@ export function inputsModulo(drv: Drv, resolveInput: (drvPath: string) => HashMo
       // A derivation made in this process keeps its hash as hex: no hash object is made to print it.
       const key = inputHashes instanceof UniformHashModulo ? inputHashes.hexOf(outputName) : inputHashes.get(outputName)?.toBase16();
       if (key === undefined) throw new MissingDerivationError(`derivation '${drvPath}' has no output '${outputName}'`);
-      const names = inputs.get(key);
-      if (names === undefined) inputs.set(key, [outputName]);
-      else if (!names.includes(outputName)) names.push(outputName);
+      let at = -1;
+      if (index !== undefined) at = index.get(key) ?? -1;
+      else for (let i = 0; i < length && at < 0; i += 2) if (pairs[i] === key) at = i;
+      if (at < 0) {
+        index?.set(key, length);
+        pairs[length++] = key;
+        pairs[length++] = singleOutput(outputName);
+      } else {
+        // The lists are shared (see `singleOutput`): a second name makes a list of its own.
+        const names = pairs[at + 1] as readonly string[];
+        if (!names.includes(outputName)) pairs[at + 1] = [...names, outputName];
+      }
     }
   });
-  return inputs;
+  // Made for one output of each input: shorter if twins merged, longer if inputs are used by several outputs.
+  pairs.length = length;
+  return CompactMap.ofPairs(pairs);
 }
+
+/** Above this many inputs, twins are found by an index rather than by scanning the inputs found so far. */
+const MOST_SCANNED = 16;
 
 /**
  * The hash modulo of a derivation that is not fixed-output, given its

@@ -43,15 +43,22 @@ const SCRATCH = Buffer.alloc(64);
 export function encodeNixBase32(bytes: Uint8Array): string {
   const length = nixBase32Length(bytes.length);
   const out = length <= SCRATCH.length ? SCRATCH : Buffer.alloc(length);
+  writeNixBase32(bytes, out, 0);
+  return out.toString("latin1", 0, length);
+}
+
+/** Writes the Nix base32 digits of `bytes` (as ASCII codes) into `target` from index `at`; returns the index after them. */
+export function writeNixBase32(bytes: Uint8Array, target: Uint8Array, at: number): number {
+  const length = nixBase32Length(bytes.length);
   for (let n = length - 1; n >= 0; n--) {
     const bit = n * 5;
     const i = bit >> 3;
     const j = bit & 7;
     const low = (bytes[i] ?? 0) >> j;
     const high = i + 1 < bytes.length ? (bytes[i + 1] ?? 0) << (8 - j) : 0;
-    out[length - 1 - n] = ALPHABET_CODES[(low | high) & 0x1f] ?? 0;
+    target[at + length - 1 - n] = ALPHABET_CODES[(low | high) & 0x1f] ?? 0;
   }
-  return out.toString("latin1", 0, length);
+  return at + length;
 }
 
 /** Whether every character of `text` is in the Nix base32 alphabet. */

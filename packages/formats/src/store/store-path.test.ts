@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -125,6 +126,15 @@ describe("a store directory other than /nix/store", () => {
     expect(makeFixedOutputPath("recursive", narHash, ".dotname", storeDir)).toBe("/opt/kiln/store/kxjydvfqvi22wchhrcmfllkpsb9kyzr0-.dotname");
     expect(makeFixedOutputPath("flat", hashString("sha1", "y"), ".dotname", storeDir)).toBe("/opt/kiln/store/p15kbmzw54kclchip15vazlc4g7fvn2z-.dotname");
     expect(makeFixedOutputPath("recursive", narHash, ".dotname")).toBe("/nix/store/m8vwr4rclj808p2923lxax80c14xzx08-.dotname");
+  });
+
+  it("gives a store directory outside ASCII its path too, and the next store directory its own", () => {
+    const unusual = "/opt/kiln/st\u00f6re\u{1F600}";
+    const digest = createHash("sha256").update(`text:sha256:${hashString("sha256", "hello world\n").toBase16()}:${unusual}:hello.txt`).digest();
+    const folded = new Uint8Array(20);
+    for (let i = 0; i < digest.length; i++) folded[i % 20] = (folded[i % 20] ?? 0) ^ (digest[i] ?? 0);
+    expect(computeTextPath("hello.txt", "hello world\n", [], unusual)).toBe(`${unusual}/${encodeNixBase32(folded)}-hello.txt`);
+    expect(computeTextPath("hello.txt", "hello world\n", [], storeDir)).toBe("/opt/kiln/store/42jpjajs1iphldyg07nmqbn08ifrfk1h-hello.txt");
   });
 
   it("must be absolute, without a trailing or doubled slash", () => {

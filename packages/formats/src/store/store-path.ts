@@ -9,9 +9,10 @@
  * derivation has different paths in different stores.
  */
 import { KilnError } from "../errors.js";
-import { hashString, hashToLatin1, type Hash, type HashAlgorithm } from "./hash.js";
-import { encodeNixBase32, isNixBase32 } from "./nix-base32.js";
+import { hashString, hashToBase16, hashToLatin1, type Hash, type HashAlgorithm } from "./hash.js";
+import { encodeNixBase32, isNixBase32, writeNixBase32 } from "./nix-base32.js";
 import { sortUtf8 } from "../util/compare-utf8.js";
+import { takeText, putText } from "../util/text-parts.js";
 
 /** The store directory Nix uses unless told otherwise. */
 export const DEFAULT_NIX_STORE_DIR = "/nix/store";
@@ -81,30 +82,81 @@ export function makeStorePath(type: string, hash: Hash, name: string, storeDir: 
 
 /** {@link makeStorePath} of a valid name and a hash given as lowercase hex. */
 export function storePathFromHex(type: string, algorithm: HashAlgorithm, hex: string, name: string, storeDir: string): string {
-  const fingerprint = `${type}:${algorithm}:${hex}:${storeDir}:${name}`;
+  putText(type);
+  return storePathOfPutType(algorithm, hex, name, storeDir);
+}
+
+/** The store path whose fingerprint begins with the type already put ({@link putText}). */
+function storePathOfPutType(algorithm: HashAlgorithm, hex: string, name: string, storeDir: string): string {
+  putText(":");
+  putText(algorithm);
+  putText(":");
+  putText(hex);
+  putText(":");
+  putText(storeDir);
+  putText(":");
+  putText(name);
   // The digest as Latin-1 text: one character per byte, with no Buffer to allocate for a hash read once.
-  const digest = hashToLatin1("sha256", fingerprint);
+  const digest = hashToLatin1("sha256", takeText());
   // Folded into one buffer that every call reuses: the bytes are read at once, into the path's text.
   const compressed = COMPRESSED;
   compressed.fill(0);
   for (let i = 0; i < digest.length; i++) compressed[i % 20] = (compressed[i % 20] ?? 0) ^ digest.charCodeAt(i);
-  return `${storeDir}/${encodeNixBase32(compressed)}-${name}`;
+  return spellStorePath(storeDir, name);
 }
 
 /** The 160 bits of a store path's hash part, while {@link makeStorePath} computes them. */
 const COMPRESSED = new Uint8Array(20);
 
+/**
+ * Where store paths are spelled, as ASCII, before they become one string. Concatenated, a path is a
+ * rope of four pieces (and its hash part a string of its own), which the first read of a character
+ * (registering the path reads its hash part) copies flat at once: read from here, it is flat from the start.
+ */
+const SPELLING = Buffer.alloc(512);
+/** The store directory spelled at the start of {@link SPELLING}, and the length of it and its slash (-1: not ASCII). */
+let spelledStoreDir: string | undefined;
+let spelledPrefix = -1;
+
+/** `<storeDir>/<hash part of COMPRESSED>-<name>`. */
+function spellStorePath(storeDir: string, name: string): string {
+  if (storeDir !== spelledStoreDir) {
+    spelledStoreDir = storeDir;
+    const prefix = `${storeDir}/`;
+    spelledPrefix = /^[\x20-\x7e]*$/.test(prefix) && prefix.length + STORE_PATH_HASH_LENGTH + 1 + STORE_PATH_NAME_MAX_LENGTH <= SPELLING.length ? SPELLING.write(prefix, 0, "latin1") : -1;
+  }
+  if (spelledPrefix >= 0 && name.length <= STORE_PATH_NAME_MAX_LENGTH) {
+    let at = writeNixBase32(COMPRESSED, SPELLING, spelledPrefix);
+    SPELLING[at++] = 0x2d;
+    for (let i = 0; i < name.length; i++) {
+      const code = name.charCodeAt(i);
+      // Names are checked before (only ASCII letters, digits and `+-._?=`); anything else is spelled as a string.
+      if (code > 0x7e) return `${storeDir}/${encodeNixBase32(COMPRESSED)}-${name}`;
+      SPELLING[at++] = code;
+    }
+    return SPELLING.toString("latin1", 0, at);
+  }
+  return `${storeDir}/${encodeNixBase32(COMPRESSED)}-${name}`;
+}
+
+/** Puts the type of a path with references (see {@link makeTypeWithReferences}) as pieces of the text being built. */
+function putTypeWithReferences(kind: string, references: Iterable<string>, hasSelfReference: boolean): void {
+  // Sorted as Nix's std::set sorts them (by bytes), each once: a repeated reference sorts next to itself.
+  const sorted = sortUtf8([...references]);
+  putText(kind);
+  for (let i = 0; i < sorted.length; i++) {
+    const reference = sorted[i] as string;
+    if (i > 0 && reference === sorted[i - 1]) continue;
+    putText(":");
+    putText(reference);
+  }
+  if (hasSelfReference) putText(":self");
+}
+
 /** The type string for a path with references: `kind:ref1:ref2[:self]`, references sorted. */
 export function makeTypeWithReferences(kind: string, references: Iterable<string>, hasSelfReference = false): string {
-  let type = kind;
-  let previous: string | undefined;
-  // Sorted as Nix's std::set sorts them (by bytes), each once: a repeated reference sorts next to itself.
-  for (const reference of sortUtf8([...references])) {
-    if (reference !== previous) type += `:${reference}`;
-    previous = reference;
-  }
-  if (hasSelfReference) type += ":self";
-  return type;
+  putTypeWithReferences(kind, references, hasSelfReference);
+  return takeText();
 }
 
 /** The name of output `outputName` of a derivation named `drvName`: `out` adds nothing, others add `-<output>`. */
@@ -149,12 +201,19 @@ export function makeFixedOutputPath(
 
 /** The path of a text file with references, as `builtins.toFile` and `.drv` files get. */
 export function makeTextPath(name: string, hash: Hash, references: Iterable<string>, storeDir: string = DEFAULT_NIX_STORE_DIR): string {
-  return makeStorePath(makeTypeWithReferences("text", references), hash, name, storeDir);
+  return textPathFromHex(name, hash.algorithm, hash.toBase16(), references, storeDir);
 }
 
 /** The store path `text` would get as a text file named `name`. */
 export function computeTextPath(name: string, text: string | Uint8Array, references: Iterable<string>, storeDir: string = DEFAULT_NIX_STORE_DIR): string {
-  return makeTextPath(name, hashString("sha256", text), references, storeDir);
+  // Every `.drv` path is made here: its hash is read only as hex, so no hash object is made of it.
+  return textPathFromHex(name, "sha256", hashToBase16("sha256", text), references, storeDir);
+}
+
+function textPathFromHex(name: string, algorithm: HashAlgorithm, hex: string, references: Iterable<string>, storeDir: string): string {
+  validateStorePathName(name);
+  putTypeWithReferences("text", references, false);
+  return storePathOfPutType(algorithm, hex, name, storeDir);
 }
 
 /** A store path split into its parts. */
