@@ -220,7 +220,7 @@ export function optionsProxy(host: ProxyHost, path: readonly string[]): object {
     const nodeAt = (current: Evaluation, childPath: readonly string[]): OptionNode | undefined => {
       let node: OptionNode | undefined = current.root;
       for (const name of childPath) {
-        node = node.children.get(name);
+        node = node.childNamed(name);
         if (node === undefined) return undefined;
       }
       return node;
@@ -235,7 +235,7 @@ export function optionsProxy(host: ProxyHost, path: readonly string[]): object {
     };
     const names = (): string[] => {
       const node = nodeAt(evaluation(), path);
-      return node === undefined ? [] : [...node.children.keys()];
+      return node === undefined ? [] : [...node.childNames()];
     };
     return new Proxy({}, readOnlyTraps(get, names, (name) => names().includes(name)));
   });

@@ -16,6 +16,10 @@
  * for options already merged from clean definitions, or the evaluation fails
  * with a `ConfigDependentStructureError` (see `placeholder/deferred-definitions.ts`).
  *
+ * The internal module's config (`_module.args = {}`) is walked only once
+ * its options are declared (see `option-tree.ts`): until then nothing under
+ * `_module` is read or defined, so nothing needs its definition.
+ *
  * The final evaluation's index is the last to walk the modules: once it
  * has a module function's definitions, the rest of that call's result is let
  * go (`releaseConfig`), so a large configuration is not kept twice.
@@ -154,6 +158,8 @@ export class DefinitionIndex {
   readonly #walking: WalkingModule[] = [];
   /** Whether this is the index of the final evaluation, the last to walk the modules' configs (see {@link markFinal}). */
   #final = false;
+  /** The internal module, when the walk reached it before its options were declared: walked once they are (see the file comment). */
+  #lateInternal: { readonly module: CollectedModule; readonly order: number } | undefined;
 
   /** Indexes `modules`, given in merge order, against the option tree `root`. Nothing is walked until needed. */
   constructor(modules: readonly CollectedModule[], root: OptionNode) {
@@ -193,7 +199,8 @@ export class DefinitionIndex {
   #walk(module: CollectedModule, order: number): void {
     const calls = module.calls;
     if (calls === undefined) {
-      this.#walkReal(module, module.config, order);
+      if (this.#root.defers(module.options)) this.#lateInternal = { module, order };
+      else this.#walkReal(module, module.config, order);
       return;
     }
     const structural = module.config.some(isStructural) ? module.config.filter(isStructural) : [];
@@ -287,12 +294,22 @@ export class DefinitionIndex {
     for (const walking of this.#walking) (walking.reads ??= []).push(path);
   }
 
+  /** Walks the internal module's config if it waited for its options (see the file comment), which are now declared. */
+  #takeLateInternal(): void {
+    const late = this.#lateInternal;
+    if (late === undefined || this.#root.hasPendingDeclarations) return;
+    this.#lateInternal = undefined;
+    // Its config sets `_module.args` only: no getter, nothing read; its definitions take its place in merge order.
+    this.#commit(late.module, walkSources(late.module.config, this.#root, late.module.file), late.order);
+  }
+
   /**
    * The definitions of the option at `node`, in merge order; makes the
    * second calls of the modules with a tainted definition of it.
    */
   definitionsOf(node: OptionNode): readonly Definition[] {
     this.complete();
+    this.#takeLateInternal();
     if (this.#walking.length > 0) this.noteRead(node.path);
     const list = this.#byNode.get(node);
     if (list !== undefined) {
@@ -411,6 +428,7 @@ export class DefinitionIndex {
    */
   attributeNames(node: OptionNode): Set<string> | undefined {
     this.complete();
+    this.#takeLateInternal();
     const names = new Set<string>();
     for (const entry of this.#byNode.get(node) ?? []) {
       const values = entry instanceof DeferredDefinitions ? definitionsAt(entry.found, node) : [entry.definition.value];
@@ -422,6 +440,7 @@ export class DefinitionIndex {
   /** Every option-level definition path and unmatched path of the given modules (for verifying early reads); deferred modules show their first call's structure. */
   pathsDefinedBy(modules: ReadonlySet<CollectedModule>): Array<{ path: readonly string[]; value: unknown; node: OptionNode | undefined; module: CollectedModule }> {
     this.complete();
+    this.#takeLateInternal();
     const result: Array<{ path: readonly string[]; value: unknown; node: OptionNode | undefined; module: CollectedModule }> = [];
     for (const [node, list] of this.#byNode) {
       for (const entry of list) {

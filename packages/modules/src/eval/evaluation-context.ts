@@ -143,7 +143,7 @@ export class EvaluationContext {
     collector.drain();
     this.#building = true;
     try {
-      const final = new Evaluation(collector.orderedModules(), { prefix: this.#spec.prefix, partial: false });
+      const final = new Evaluation(collector.orderedModules(), { prefix: this.#spec.prefix, partial: false, internalModule: internalModule(this.#spec.topLevel) });
       verifyPrematureReads(this.#reads ?? [], final, this.#spec.prefix, this.#earlyModules ?? new Set());
       this.#checkRequestedArguments(final);
       this.#final = final;
@@ -183,6 +183,7 @@ export class EvaluationContext {
       const evaluation = new Evaluation(modules, {
         prefix: this.#spec.prefix,
         partial: true,
+        internalModule: internalModule(this.#spec.topLevel),
         onRead: (path, kind) => (this.#reads ??= []).push({ path, kind, completedCount: count, reader: collector.inProgress.at(-1) ?? this.#spec.fallbackFile }),
       });
       this.#provisional = { count, evaluation };

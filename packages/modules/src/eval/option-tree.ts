@@ -9,6 +9,14 @@
  * `apply`, …) are looked up when needed through a `DeclarationView`, which
  * knows whether the first call's value can be trusted (see
  * `placeholder/module-calls.ts`).
+ *
+ * The internal module's options (`_module.args`, `check`, `freeformType`)
+ * are declared when something first looks at `_module`: a module declaring
+ * or defining something under it, a read, a listing of the whole tree. Every
+ * evaluation includes that module, every submodule value's too, and most
+ * never look: it is four of a value's seven nodes. Until then the root
+ * still lists `_module`, in the place where it would be (see
+ * {@link OptionNode.deferDeclarations}), so what `options` lists is the same.
  */
 import { InvalidModuleError } from "../errors/invalid-module-error.js";
 import type { MergedDefinitions } from "../merge/merge-definitions.js";
@@ -27,6 +35,19 @@ export interface TreeDeclaration extends LocatedDeclaration {
 
 const NO_CHILDREN: ReadonlyMap<string, OptionNode> = new Map();
 
+/** The name every evaluation's internal module declares its options under. */
+const INTERNAL_PREFIX = "_module";
+
+/** A module's declarations under `_module`, not made yet (see {@link OptionNode.deferDeclarations}). */
+interface PendingDeclarations {
+  readonly options: object;
+  readonly file: string;
+  /** How many children the root had when the module's turn came: the place of `_module` among them. */
+  readonly position: number;
+  /** Whether `_module.freeformType` was taken as its default meanwhile (see {@link OptionNode.noteDefaultFreeformType}). */
+  freeformTypeRead: boolean;
+}
+
 /**
  * A node of the option tree: an option, or a prefix of options. There is one
  * per declared path, so nodes are kept small: leaves share an empty map of
@@ -42,6 +63,8 @@ export class OptionNode {
   #declarations: TreeDeclaration | readonly TreeDeclaration[] | undefined = undefined;
   #record: OptionRecord | undefined;
   #label: string | undefined;
+  /** On the root only: the internal module's declarations, until something looks at `_module`. */
+  #pending: PendingDeclarations | undefined = undefined;
   // The merge state of this option, kept by the one evaluation whose tree this is (see `evaluation.ts`): fields of the node
   // rather than an object of their own, one fewer per option.
   /** The merge result, until the value is known. */
@@ -61,9 +84,83 @@ export class OptionNode {
     this.loc = loc;
   }
 
-  /** Child nodes by attribute name. */
+  /** Child nodes by attribute name (at the root, with the internal module's options declared first, if they were not). */
   get children(): ReadonlyMap<string, OptionNode> {
+    if (this.#pending !== undefined) this.#declarePending();
     return this.#children ?? NO_CHILDREN;
+  }
+
+  /** The child named `name`, if declared (looking up `_module` at the root declares the internal module's options). */
+  childNamed(name: string): OptionNode | undefined {
+    if (this.#pending !== undefined && name === INTERNAL_PREFIX) this.#declarePending();
+    return this.#children?.get(name);
+  }
+
+  /** The names of the children in order, `_module` included where its declarations are pending (which stay so). */
+  childNames(): Iterable<string> {
+    const children = this.#children ?? NO_CHILDREN;
+    const pending = this.#pending;
+    if (pending === undefined) return children.keys();
+    const names = [...children.keys()];
+    names.splice(pending.position, 0, INTERNAL_PREFIX);
+    return names;
+  }
+
+  /** The children declared so far, without the pending ones: for checks that need not see the internal module's own options. */
+  get declaredChildren(): ReadonlyMap<string, OptionNode> {
+    return this.#children ?? NO_CHILDREN;
+  }
+
+  /** Whether the internal module's declarations (see {@link deferDeclarations}) are still pending. */
+  get hasPendingDeclarations(): boolean {
+    return this.#pending !== undefined;
+  }
+
+  /** Whether `options` are the declarations left pending by {@link deferDeclarations}. */
+  defers(options: unknown): boolean {
+    return this.#pending !== undefined && this.#pending.options === options;
+  }
+
+  /**
+   * At the root, as the internal module's turn comes: leaves its declarations
+   * (all under `_module`) to be made when something looks at `_module`, in
+   * the place they would have had. False, and nothing is left, when a module
+   * before it already declared something under `_module`: then they are
+   * declared now, as any module's.
+   */
+  deferDeclarations(options: object, file: string): boolean {
+    const children = this.#children ?? NO_CHILDREN;
+    if (children.has(INTERNAL_PREFIX)) return false;
+    this.#pending = { options, file, position: children.size, freeformTypeRead: false };
+    return true;
+  }
+
+  /**
+   * `_module.freeformType` was taken as its default (null) while it was not
+   * declared yet: when it is, its definitions count as handed out, as if it
+   * had been merged then (a module's second call may not newly define it).
+   */
+  noteDefaultFreeformType(): void {
+    if (this.#pending !== undefined) this.#pending.freeformTypeRead = true;
+  }
+
+  #declarePending(): void {
+    const pending = this.#pending as PendingDeclarations;
+    this.#pending = undefined;
+    // (Its options are an object `{ _module: … }`, declared at the root like any module's.)
+    declareAll(pending.options, this, pending.file, undefined);
+    const children = this.#children as Map<string, OptionNode>;
+    const prefix = children.get(INTERNAL_PREFIX) as OptionNode;
+    // `child` added `_module` last; it goes where the module's turn came (the names after it were declared later).
+    if (pending.position < children.size - 1) {
+      const entries = [...children];
+      entries.splice(pending.position, 0, entries.pop() as [string, OptionNode]);
+      this.#children = new Map(entries);
+    }
+    if (pending.freeformTypeRead) {
+      const freeformType = prefix.#children?.get("freeformType");
+      if (freeformType !== undefined) freeformType.handedOut = true;
+    }
   }
 
   /** Declarations made at exactly this path (as written; see {@link record} for the ones of module functions). */
@@ -100,6 +197,7 @@ export class OptionNode {
 
   /** The child named `name`, created if missing. */
   child(name: string): OptionNode {
+    if (this.#pending !== undefined && name === INTERNAL_PREFIX) this.#declarePending();
     const children = (this.#children ??= new Map());
     let node = children.get(name);
     if (node === undefined) {
@@ -149,8 +247,9 @@ function subtreeFiles(node: OptionNode, into = new Set<string>()): Set<string> {
   return into;
 }
 
+// The internal module's pending options are not looked at: they nest nothing, and nothing is declared below them (it would have declared them).
 function checkNesting(node: OptionNode): void {
-  for (const child of node.children.values()) {
+  for (const child of node.declaredChildren.values()) {
     if (child.isOption && child.children.size > 0) {
       // As nixpkgs: one line per name below the option and module declaring something under it, sorted.
       const nested = [...child.children].flatMap(([name, grandchild]) => [...subtreeFiles(grandchild)].map((file) => ` - option(s) with prefix \`${showOption([...child.loc, name])}' in module \`${file}'`)).sort();
@@ -165,14 +264,19 @@ function rootWithoutPrefix(): OptionNode {
   return new OptionNode(path, path);
 }
 
-/** Builds the option tree from `modules` (in merge order). */
-export function buildOptionTree(modules: readonly CollectedModule[], prefix: OptionPath): OptionNode {
+/**
+ * Builds the option tree from `modules` (in merge order). The options of
+ * `internal` (the evaluation's internal module, whose declarations are all
+ * under `_module`) are left pending until something looks at `_module`.
+ */
+export function buildOptionTree(modules: readonly CollectedModule[], prefix: OptionPath, internal?: object): OptionNode {
   const root = prefix.length === 0 ? rootWithoutPrefix() : new OptionNode([], prefix);
   for (const module of modules) {
     if (isPlaceholder(module.options)) throw dependsOnConfig(prefix, module.file, "options of the module at");
     if (typeof module.options !== "object" || module.options === null || Array.isArray(module.options)) {
       throw new InvalidModuleError(`The options of module \`${module.file}' must be an attribute set.`);
     }
+    if (module.identity === internal && root.deferDeclarations(module.options, module.file)) continue;
     declareAll(module.options, root, module.file, module.calls);
   }
   checkNesting(root);
