@@ -106,6 +106,19 @@ function collectNames(value: unknown, names: Set<string>): boolean {
   return true;
 }
 
+/** The entries of the index (of the node's own evaluation) for the option at `node`. */
+function entriesOf(node: OptionNode): Entry[] | undefined {
+  return node.indexEntries as Entry[] | undefined;
+}
+
+/** The nodes below `node` with entries, and their entries (the internal module's pending options have none). */
+function definedNodes(node: OptionNode, into: Array<[OptionNode, Entry[]]>): Array<[OptionNode, Entry[]]> {
+  const list = entriesOf(node);
+  if (list !== undefined) into.push([node, list]);
+  for (const child of node.declaredChildren.values()) definedNodes(child, into);
+  return into;
+}
+
 function isHandedOut(node: OptionNode): boolean {
   return node.handedOut;
 }
@@ -147,7 +160,6 @@ function walkSources(sources: readonly ConfigSource[], root: OptionNode, file: s
 export class DefinitionIndex {
   readonly #modules: readonly CollectedModule[];
   readonly #root: OptionNode;
-  readonly #byNode = new Map<OptionNode, Entry[]>();
   readonly #unmatched: Array<UnmatchedDefinition & { readonly order: number }> = [];
   readonly #deferred: Deferred[] = [];
   /** Made for the first module function that touched a placeholder (most submodule values have none). */
@@ -247,8 +259,9 @@ export class DefinitionIndex {
   }
 
   #add(node: OptionNode, entry: Entry): void {
-    const list = this.#byNode.get(node);
-    if (list === undefined) this.#byNode.set(node, [entry]);
+    const list = entriesOf(node);
+    // On the node, not in a map of this index by node: the tree is this index's evaluation's own (one map fewer per submodule value).
+    if (list === undefined) node.indexEntries = [entry];
     else {
       const last = list[list.length - 1];
       if (last !== undefined && last.order > entry.order) this.#outOfOrder = true;
@@ -311,7 +324,7 @@ export class DefinitionIndex {
     this.complete();
     this.#takeLateInternal();
     if (this.#walking.length > 0) this.noteRead(node.path);
-    const list = this.#byNode.get(node);
+    const list = entriesOf(node);
     if (list !== undefined) {
       // The list may grow while second calls run (they can newly define this option); those are included.
       for (let index = 0; index < list.length; index++) {
@@ -430,7 +443,7 @@ export class DefinitionIndex {
     this.complete();
     this.#takeLateInternal();
     const names = new Set<string>();
-    for (const entry of this.#byNode.get(node) ?? []) {
+    for (const entry of entriesOf(node) ?? []) {
       const values = entry instanceof DeferredDefinitions ? definitionsAt(entry.found, node) : [entry.definition.value];
       for (const value of values) if (!collectNames(value, names)) return undefined;
     }
@@ -442,7 +455,8 @@ export class DefinitionIndex {
     this.complete();
     this.#takeLateInternal();
     const result: Array<{ path: readonly string[]; value: unknown; node: OptionNode | undefined; module: CollectedModule }> = [];
-    for (const [node, list] of this.#byNode) {
+    // (In the tree's order: the verification looks results up by path, so their order does not matter.)
+    for (const [node, list] of definedNodes(this.#root, [])) {
       for (const entry of list) {
         const module = entry instanceof DeferredDefinitions ? entry.module : this.#modules[entry.order];
         if (module === undefined || !modules.has(module)) continue;
