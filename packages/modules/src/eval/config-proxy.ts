@@ -79,21 +79,26 @@ interface ConfigTarget {
   /** The names at this prefix in the evaluation they were listed for (fixed per evaluation); a set of them only when there are many. */
   names: ConfigNames | undefined;
   /**
-   * Values read below this prefix from a final evaluation, by name: the
-   * evaluation memoises every option's value (and the freeform value) once
-   * merged, so a second read (`JSON.stringify` and `Object.keys` read each
-   * attribute twice, through the descriptor and the value) needs no lookup.
-   * Provisional evaluations are never remembered: their reads are recorded
-   * for verification.
+   * The last value read below this prefix from a final evaluation, and its
+   * name and evaluation: the evaluation memoises every option's value (and
+   * the freeform value) once merged, so reading it again at once
+   * (`JSON.stringify` and `Object.keys` read each attribute twice in a row,
+   * through the descriptor and the value) needs no lookup. One value rather
+   * than a map of every value read: a printer reads each once, and a map per
+   * prefix of a large configuration outweighed what it saved. Provisional
+   * evaluations are never remembered: their reads are recorded for
+   * verification.
    */
-  values: { readonly evaluation: Evaluation; readonly byName: Map<string, unknown> } | undefined;
+  lastEvaluation: Evaluation | undefined;
+  lastName: string | undefined;
+  lastValue: unknown;
 }
 
 /** Every config proxy, to its target (see {@link configAttributeNames}). */
 const configTargets = new WeakMap<object, ConfigTarget>();
 
 function makeConfigProxy(host: ProxyHost, path: readonly string[]): object {
-  const target: ConfigTarget = { host, path, children: undefined, names: undefined, values: undefined };
+  const target: ConfigTarget = { host, path, children: undefined, names: undefined, lastEvaluation: undefined, lastName: undefined, lastValue: undefined };
   const proxy = new Proxy(target, configTraps);
   configTargets.set(proxy, target);
   return proxy;
@@ -122,8 +127,7 @@ function configGet(target: ConfigTarget, name: string): unknown {
   const known = target.children?.get(name);
   if (known !== undefined) return known;
   const evaluation = currentEvaluation(target);
-  const values = target.values;
-  if (values !== undefined && values.evaluation === evaluation && values.byName.has(name)) return values.byName.get(name);
+  if (target.lastName === name && target.lastEvaluation === evaluation) return target.lastValue;
   const childPath = extendPath(target.path, name);
   const resolution = evaluation.resolve(childPath);
   switch (resolution.kind) {
@@ -143,8 +147,9 @@ function configGet(target: ConfigTarget, name: string): unknown {
 
 function remember(target: ConfigTarget, evaluation: Evaluation, name: string, value: unknown): unknown {
   if (!evaluation.partial) {
-    if (target.values?.evaluation !== evaluation) target.values = { evaluation, byName: new Map() };
-    target.values.byName.set(name, value);
+    target.lastEvaluation = evaluation;
+    target.lastName = name;
+    target.lastValue = value;
   }
   return value;
 }
