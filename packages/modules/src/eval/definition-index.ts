@@ -158,7 +158,9 @@ function walkSources(sources: readonly ConfigSource[], root: OptionNode, file: s
 
 /** The definitions of an evaluation by option node, plus the unmatched ones. */
 export class DefinitionIndex {
-  readonly #modules: readonly CollectedModule[];
+  #modules: readonly CollectedModule[];
+  /** Whether {@link modules} were let go (see there). */
+  #modulesReleased = false;
   readonly #root: OptionNode;
   readonly #unmatched: Array<UnmatchedDefinition & { readonly order: number }> = [];
   readonly #deferred: Deferred[] = [];
@@ -189,6 +191,18 @@ export class DefinitionIndex {
     this.#final = true;
   }
 
+  /**
+   * The modules, in merge order. A final index lets go of them once it has
+   * walked them all and none waits for a second call: what it found holds
+   * what later reads need, and a submodule value's modules (the wrappers of
+   * its definitions, their config sources) then die young, with the rest of
+   * its collection, rather than being kept as long as the value.
+   */
+  get modules(): readonly CollectedModule[] {
+    if (this.#modulesReleased) throw new Error("internal error: an evaluation's modules were asked for after its index let them go");
+    return this.#modules;
+  }
+
   /** Whether a module's config is being walked right now. */
   get isWalking(): boolean {
     return this.#walking.length > 0;
@@ -205,6 +219,12 @@ export class DefinitionIndex {
       const order = this.#cursor++;
       if (this.#walking.length > 0) this.#outOfOrder = true;
       this.#walk(this.#modules[order] as CollectedModule, order);
+    }
+    // The late internal module keeps its own (see `#takeLateInternal`); deferred modules keep theirs.
+    if (this.#final && this.#deferred.length === 0 && this.#walking.length === 0 && !this.#modulesReleased && this.#cursor >= this.#modules.length) {
+      this.#modulesReleased = true;
+      this.#cursor = 0;
+      this.#modules = [];
     }
   }
 
@@ -452,20 +472,21 @@ export class DefinitionIndex {
 
   /** Every option-level definition path and unmatched path of the given modules (for verifying early reads); deferred modules show their first call's structure. */
   pathsDefinedBy(modules: ReadonlySet<CollectedModule>): Array<{ path: readonly string[]; value: unknown; node: OptionNode | undefined; module: CollectedModule }> {
+    const all = this.modules;
     this.complete();
     this.#takeLateInternal();
     const result: Array<{ path: readonly string[]; value: unknown; node: OptionNode | undefined; module: CollectedModule }> = [];
     // (In the tree's order: the verification looks results up by path, so their order does not matter.)
     for (const [node, list] of definedNodes(this.#root, [])) {
       for (const entry of list) {
-        const module = entry instanceof DeferredDefinitions ? entry.module : this.#modules[entry.order];
+        const module = entry instanceof DeferredDefinitions ? entry.module : all[entry.order];
         if (module === undefined || !modules.has(module)) continue;
         const values = entry instanceof DeferredDefinitions ? definitionsAt(entry.found, node) : [entry.definition.value];
         for (const value of values) result.push({ path: node.path, value, node, module });
       }
     }
     for (const definition of this.#unmatched) {
-      const module = this.#modules[definition.order];
+      const module = all[definition.order];
       if (module !== undefined && modules.has(module)) result.push({ path: definition.path, value: definition.value, node: undefined, module });
     }
     for (const deferred of this.#deferred) {

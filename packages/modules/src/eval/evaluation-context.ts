@@ -53,7 +53,8 @@ export interface EvaluationSpec {
 
 /** See the file comment. */
 export class EvaluationContext {
-  readonly #spec: EvaluationSpec;
+  /** The settings (the module list is not kept: once collected, a submodule value's definitions and their modules live in its evaluation). */
+  readonly #spec: Omit<EvaluationSpec, "modules">;
   /** The collector, until the final evaluation is built (then nothing needs it). */
   #collector: ModuleCollector | undefined;
   #final: Evaluation | undefined;
@@ -78,10 +79,10 @@ export class EvaluationContext {
   /** `_module.args` arguments asked for by first calls, checked when collection ends. */
   #requestedArguments: Array<{ readonly calls: ModuleCalls<ShapedModule>; readonly name: string; readonly file: string }> | undefined;
 
-  /** Prepares an evaluation; nothing runs until {@link evaluate}. */
-  constructor(spec: EvaluationSpec) {
+  /** Prepares an evaluation of `modules`; nothing runs until {@link evaluate}. */
+  constructor(modules: readonly unknown[], spec: Omit<EvaluationSpec, "modules">) {
     this.#spec = spec;
-    this.#collector = new ModuleCollector([...spec.modules, internalModule(spec.topLevel)], spec.fallbackFile, {
+    this.#collector = new ModuleCollector([...modules, internalModule(spec.topLevel)], spec.fallbackFile, {
       first: (module, file) => {
         const calls = new ModuleCalls<ShapedModule>(module, (this.#callsHost ??= this.#makeCallsHost()));
         const value = calls.scope.run(() => module(this.#placeholderArgumentsFor(calls, file) as never));

@@ -65,8 +65,6 @@ const ATTRS_TYPES = new Set(["attrsOf", "lazyAttrsOf"]);
 
 /** See the file comment. */
 export class Evaluation {
-  /** Modules in merge order (nixpkgs merges the collected list reversed). */
-  readonly modules: readonly CollectedModule[];
   /** The option tree. */
   readonly root: OptionNode;
   /** The definitions by option. */
@@ -77,11 +75,16 @@ export class Evaluation {
 
   /** Builds the option tree of `modules` (given in collection order). */
   constructor(modules: readonly CollectedModule[], settings: EvaluationSettings) {
-    // `slice`, not spread: the copy is kept (one per submodule value), at its exact size.
-    this.modules = modules.slice().reverse();
+    // `slice`, not spread: the copy is kept (one per submodule value) until the index has walked it, at its exact size.
+    const ordered = modules.slice().reverse();
     this.#settings = settings;
-    this.root = buildOptionTree(this.modules, settings.prefix, settings.internalModule);
-    this.index = new DefinitionIndex(this.modules, this.root);
+    this.root = buildOptionTree(ordered, settings.prefix, settings.internalModule);
+    this.index = new DefinitionIndex(ordered, this.root);
+  }
+
+  /** Modules in merge order (nixpkgs merges the collected list reversed); see `DefinitionIndex.modules` for how long they are kept. */
+  get modules(): readonly CollectedModule[] {
+    return this.index.modules;
   }
 
   /** Whether this evaluation is provisional. */
