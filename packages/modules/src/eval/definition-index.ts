@@ -106,13 +106,19 @@ function collectNames(value: unknown, names: Set<string>): boolean {
   return true;
 }
 
-/** The entries of the index (of the node's own evaluation) for the option at `node`. */
-function entriesOf(node: OptionNode): Entry[] | undefined {
-  return node.indexEntries as Entry[] | undefined;
+/** What the node holds for the index of its evaluation: its one entry (most options), or its list of several. */
+function heldBy(node: OptionNode): Entry | Entry[] | undefined {
+  return node.indexEntries as Entry | Entry[] | undefined;
+}
+
+/** The entries for the option at `node`, as a list (made for an option with one: for the seldom-asked listings). */
+function entriesOf(node: OptionNode): readonly Entry[] | undefined {
+  const held = heldBy(node);
+  return held === undefined || Array.isArray(held) ? held : [held];
 }
 
 /** The nodes below `node` with entries, and their entries (the internal module's pending options have none). */
-function definedNodes(node: OptionNode, into: Array<[OptionNode, Entry[]]>): Array<[OptionNode, Entry[]]> {
+function definedNodes(node: OptionNode, into: Array<[OptionNode, readonly Entry[]]>): Array<[OptionNode, readonly Entry[]]> {
   const list = entriesOf(node);
   if (list !== undefined) into.push([node, list]);
   for (const child of node.declaredChildren.values()) definedNodes(child, into);
@@ -279,14 +285,17 @@ export class DefinitionIndex {
   }
 
   #add(node: OptionNode, entry: Entry): void {
-    const list = entriesOf(node);
-    // On the node, not in a map of this index by node: the tree is this index's evaluation's own (one map fewer per submodule value).
-    if (list === undefined) node.indexEntries = [entry];
-    else {
-      const last = list[list.length - 1];
-      if (last !== undefined && last.order > entry.order) this.#outOfOrder = true;
-      list.push(entry);
+    // On the node, not in a map of this index by node: the tree is this index's evaluation's own (one map fewer per submodule
+    // value); one entry as itself, no list of one (most options have one).
+    const held = heldBy(node);
+    if (held === undefined) {
+      node.indexEntries = entry;
+      return;
     }
+    const last = Array.isArray(held) ? held[held.length - 1] : held;
+    if (last !== undefined && last.order > entry.order) this.#outOfOrder = true;
+    if (Array.isArray(held)) held.push(entry);
+    else node.indexEntries = [held, entry];
   }
 
   #commit(module: CollectedModule, found: Found, order: number): void {
@@ -344,34 +353,41 @@ export class DefinitionIndex {
     this.complete();
     this.#takeLateInternal();
     if (this.#walking.length > 0) this.noteRead(node.path);
-    const list = entriesOf(node);
-    if (list !== undefined) {
-      // The list may grow while second calls run (they can newly define this option); those are included.
-      for (let index = 0; index < list.length; index++) {
-        const deferred = list[index];
-        if (deferred instanceof DeferredDefinitions && !deferred.materialized && !deferred.isClean(node) && !deferred.presentable(node)) this.#materialize(deferred);
-      }
+    // The entries may grow while second calls run (they can newly define this option, and one entry become a list); those are included.
+    for (let index = 0; ; index++) {
+      const held = heldBy(node);
+      const deferred = Array.isArray(held) ? held[index] : index === 0 ? held : undefined;
+      if (deferred === undefined) break;
+      if (deferred instanceof DeferredDefinitions && !deferred.materialized && !deferred.isClean(node) && !deferred.presentable(node)) this.#materialize(deferred);
     }
     // A mark on the node (the tree is this index's evaluation's own) rather than a set of every option merged.
     node.handedOut = true;
-    if (list === undefined) return [];
-    const entries = this.#outOfOrder ? [...list].sort((a, b) => a.order - b.order) : list;
+    const held = heldBy(node);
+    if (held === undefined) return [];
     const result: Definition[] = [];
-    for (const entry of entries) {
-      if (!(entry instanceof DeferredDefinitions)) {
-        result.push(entry.definition);
-        continue;
-      }
-      const deferred = entry;
-      const file = deferred.module.file;
-      if (deferred.materialized || deferred.isClean(node)) {
-        if (!deferred.materialized) (deferred.used ??= new Set()).add(node);
-        for (const value of definitionsAt(deferred.found, node)) result.push({ file, value });
-      } else {
-        result.push({ file, value: this.#presentation(deferred, node) });
-      }
+    if (!Array.isArray(held)) {
+      this.#definitionsFrom(held, node, result);
+      return result;
     }
+    const entries = this.#outOfOrder ? [...held].sort((a, b) => a.order - b.order) : held;
+    for (const entry of entries) this.#definitionsFrom(entry, node, result);
     return result;
+  }
+
+  /** Adds the definitions of `node` that `entry` gives to `result`. */
+  #definitionsFrom(entry: Entry, node: OptionNode, result: Definition[]): void {
+    if (!(entry instanceof DeferredDefinitions)) {
+      result.push(entry.definition);
+      return;
+    }
+    const deferred = entry;
+    const file = deferred.module.file;
+    if (deferred.materialized || deferred.isClean(node)) {
+      if (!deferred.materialized) (deferred.used ??= new Set()).add(node);
+      for (const value of definitionsAt(deferred.found, node)) result.push({ file, value });
+    } else {
+      result.push({ file, value: this.#presentation(deferred, node) });
+    }
   }
 
   #presentation(deferred: Deferred, node: OptionNode): object {

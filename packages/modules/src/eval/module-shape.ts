@@ -39,8 +39,10 @@ const RELEASED: ConfigSource = { kind: "released" };
  */
 export function releaseConfig(shaped: ShapedModule): void {
   const config = shaped.config as ConfigSource[];
-  config.length = 0;
-  config.push(RELEASED);
+  // Nothing to let go of an empty one. Otherwise shortened to one, not emptied: a push onto an emptied list gives it room for 17.
+  if (config.length === 0) return;
+  config.length = 1;
+  config[0] = RELEASED;
 }
 
 /** A module in canonical form. */

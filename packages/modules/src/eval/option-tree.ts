@@ -77,8 +77,8 @@ export class OptionNode {
   busy = false;
   /** Whether the evaluation's definition index handed out this option's definitions (merged it): they are fixed from then on. */
   handedOut = false;
-  /** The evaluation's definition index's entries for this option (its own kind of object; see `definition-index.ts`). */
-  indexEntries: object[] | undefined = undefined;
+  /** The evaluation's definition index's entries for this option: one, or a list of several (its own kind of object; see `definition-index.ts`). */
+  indexEntries: object | undefined = undefined;
 
   /** Prefer {@link buildOptionTree}. */
   constructor(path: readonly string[], loc: OptionPath) {
