@@ -24,6 +24,7 @@ export interface ProxyHost {
 }
 
 const configCache = new WeakMap<ProxyHost, Map<string, object>>();
+const rootConfigs = new WeakMap<ProxyHost, object>();
 const optionsCache = new WeakMap<ProxyHost, Map<string, object>>();
 const optionViews = new WeakMap<Evaluation, WeakMap<OptionNode, Option>>();
 
@@ -63,6 +64,16 @@ function readOnlyTraps(get: (name: string) => unknown, names: () => string[], ha
 
 /** The lazy config object at `path` of `host`'s evaluation. */
 export function configProxy(host: ProxyHost, path: readonly string[]): object {
+  // The root apart: it is nearly the only one asked for this way (prefixes below are kept by their parent proxy), and a map by
+  // path for it alone was one more map per submodule value.
+  if (path.length === 0) {
+    let root = rootConfigs.get(host);
+    if (root === undefined) {
+      root = makeConfigProxy(host, path);
+      rootConfigs.set(host, root);
+    }
+    return root;
+  }
   return cached(configCache, host, path, () => makeConfigProxy(host, path));
 }
 
