@@ -20,12 +20,14 @@
  */
 import { InvalidModuleError } from "../errors/invalid-module-error.js";
 import type { MergedDefinitions } from "../merge/merge-definitions.js";
-import { isOptionDeclaration } from "../options/option-declaration.js";
+import { isOptionDeclaration, type AnyOptionDeclaration } from "../options/option-declaration.js";
 import { showOption, type OptionPath } from "../options/show-option.js";
 import type { CollectedModule } from "./collect-modules.js";
 import { isPlaceholder, type ModuleCalls } from "../placeholder/index.js";
 import { mergeOptionDeclarations, type LocatedDeclaration, type OptionRecord } from "./merge-option-declarations.js";
 import { extendPath } from "../options/extend-path.js";
+import type { AnyOptionType } from "../types/option-type.js";
+import { unspecified } from "../types/primitive-types.js";
 
 /** A declaration in the tree, with the calls of the module function that made it, if any. */
 export interface TreeDeclaration extends LocatedDeclaration {
@@ -34,6 +36,37 @@ export interface TreeDeclaration extends LocatedDeclaration {
 }
 
 const NO_CHILDREN: ReadonlyMap<string, OptionNode> = new Map();
+
+/**
+ * A declaration in the tree, which is also the option's merged declaration
+ * when it is the only one and no module function made it (nearly every
+ * option): no record of its own beside it, kept as long as the option.
+ */
+class PlainDeclaration implements TreeDeclaration, OptionRecord {
+  readonly file: string;
+  readonly declaration: AnyOptionDeclaration;
+  readonly calls: ModuleCalls | undefined;
+  readonly loc: OptionPath;
+
+  constructor(file: string, declaration: AnyOptionDeclaration, calls: ModuleCalls | undefined, loc: OptionPath) {
+    this.file = file;
+    this.declaration = declaration;
+    this.calls = calls;
+    this.loc = loc;
+  }
+
+  get declarations(): readonly string[] {
+    return [this.file];
+  }
+
+  get type(): AnyOptionType {
+    return this.declaration.type ?? unspecified;
+  }
+
+  get defaultDeclaration(): LocatedDeclaration | undefined {
+    return this.declaration.hasDefault ? this : undefined;
+  }
+}
 
 /** The name every evaluation's internal module declares its options under. */
 const INTERNAL_PREFIX = "_module";
@@ -190,6 +223,9 @@ export class OptionNode {
 
   /** The merged declaration; only for options. */
   get record(): OptionRecord {
+    const declarations = this.#declarations;
+    // One declaration, not a module function's: it is its own record (see `PlainDeclaration`).
+    if (declarations instanceof PlainDeclaration && declarations.calls === undefined) return declarations;
     this.#record ??= mergeOptionDeclarations(
       this.loc,
       this.declarations.map((located) => (located.calls === undefined ? located : { file: located.file, declaration: located.calls.declaration(this.path, located.declaration) })),
@@ -233,7 +269,7 @@ function declareAt(options: Record<string, unknown>, name: string, node: OptionN
   const child = node.child(name);
   if (isOptionDeclaration(value)) {
     if (calls !== undefined && isPlaceholder(value.type)) throw dependsOnConfig(child.loc, file, "type of option");
-    child.declare({ file, declaration: value, calls });
+    child.declare(new PlainDeclaration(file, value, calls, child.loc));
   } else if (isPlaceholder(value)) {
     throw dependsOnConfig(child.loc, file, "option declarations at");
   } else if (typeof value === "object" && value !== null && !Array.isArray(value)) {
