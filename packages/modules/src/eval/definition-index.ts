@@ -54,7 +54,8 @@ import { MkOverride } from "../properties/mk-override.js";
 import type { CollectedModule } from "./collect-modules.js";
 import type { Definition } from "../merge/definition.js";
 import { DeferredDefinitions, FoundDefinitions, containsPlaceholder, definitionsAt, firstCallClassifier, type ModuleCalls } from "../placeholder/index.js";
-import { releaseConfig, type ConfigSource, type ShapedModule } from "./module-shape.js";
+import { INTERNAL_MODULE_FILE } from "./internal-module.js";
+import { releaseConfig, shapeModule, type ConfigSource, type ShapedModule } from "./module-shape.js";
 import type { OptionNode } from "./option-tree.js";
 import { pushDownProperties, type DefinitionClassifier, type DefinitionSink } from "../merge/push-down-properties.js";
 
@@ -179,7 +180,9 @@ export class DefinitionIndex {
   /** Whether this is the index of the final evaluation, the last to walk the modules' configs (see {@link markFinal}). */
   #final = false;
   /** The internal module, when the walk reached it before its options were declared: walked once they are (see the file comment). */
-  #lateInternal: { readonly module: CollectedModule; readonly order: number } | undefined;
+  // Its module value (shared by every evaluation) and merge position, not its collected form: that is let go with the others.
+  #lateInternal: object | undefined;
+  #lateInternalOrder = 0;
 
   /** Indexes `modules`, given in merge order, against the option tree `root`. Nothing is walked until needed. */
   constructor(modules: readonly CollectedModule[], root: OptionNode) {
@@ -226,7 +229,7 @@ export class DefinitionIndex {
       if (this.#walking.length > 0) this.#outOfOrder = true;
       this.#walk(this.#modules[order] as CollectedModule, order);
     }
-    // The late internal module keeps its own (see `#takeLateInternal`); deferred modules keep theirs.
+    // The late internal module is walked from its module value (see `#takeLateInternal`); deferred modules keep theirs.
     if (this.#final && this.#deferred.length === 0 && this.#walking.length === 0 && !this.#modulesReleased && this.#cursor >= this.#modules.length) {
       this.#modulesReleased = true;
       this.#cursor = 0;
@@ -237,7 +240,10 @@ export class DefinitionIndex {
   #walk(module: CollectedModule, order: number): void {
     const calls = module.calls;
     if (calls === undefined) {
-      if (this.#root.defers(module.options)) this.#lateInternal = { module, order };
+      if (this.#root.defers(module.options)) {
+        this.#lateInternal = module.identity;
+        this.#lateInternalOrder = order;
+      }
       else this.#walkReal(module, module.config, order);
       return;
     }
@@ -298,7 +304,7 @@ export class DefinitionIndex {
     else node.indexEntries = [held, entry];
   }
 
-  #commit(module: CollectedModule, found: Found, order: number): void {
+  #commit(module: { readonly file: string }, found: Found, order: number): void {
     const { nodes, values } = found;
     for (let index = 0; index < nodes.length; index++) this.#add(nodes[index] as OptionNode, { order, definition: { file: module.file, value: values[index] } });
     for (const { path, value } of found.unmatched) this.#unmatched.push({ file: module.file, value, path, order });
@@ -342,8 +348,10 @@ export class DefinitionIndex {
     if (late === undefined || this.#root.hasPendingDeclarations) return;
     this.#lateInternal = undefined;
     // Its config sets `_module.args` only: no getter, nothing read; its definitions take its place in merge order.
-    this.#commit(late.module, walkSources(late.module.config, this.#root, late.module.file), late.order);
+    const module = shapeModule(late, INTERNAL_MODULE_FILE);
+    this.#commit(module, walkSources(module.config, this.#root, module.file), this.#lateInternalOrder);
   }
+
 
   /**
    * The definitions of the option at `node`, in merge order; makes the
