@@ -68,6 +68,11 @@ class PlainDeclaration implements TreeDeclaration, OptionRecord {
   }
 }
 
+/** The bits of `OptionNode`'s flags. */
+const DONE = 1;
+const BUSY = 2;
+const HANDED_OUT = 4;
+
 /** The name every evaluation's internal module declares its options under. */
 const INTERNAL_PREFIX = "_module";
 
@@ -80,6 +85,9 @@ interface PendingDeclarations {
   /** Whether `_module.freeformType` was taken as its default meanwhile (see {@link OptionNode.noteDefaultFreeformType}). */
   freeformTypeRead: boolean;
 }
+
+/** Roots whose internal module's declarations are pending, to them (a map rather than a field: one root per evaluation, and a field on every node). */
+const pendingAt = new WeakMap<OptionNode, PendingDeclarations>();
 
 /**
  * A node of the option tree: an option, or a prefix of options. There is one
@@ -96,22 +104,43 @@ export class OptionNode {
   #declarations: TreeDeclaration | readonly TreeDeclaration[] | undefined = undefined;
   #record: OptionRecord | undefined;
   #label: string | undefined;
-  /** On the root only: the internal module's declarations, until something looks at `_module`. */
-  #pending: PendingDeclarations | undefined = undefined;
   // The merge state of this option, kept by the one evaluation whose tree this is (see `evaluation.ts`): fields of the node
   // rather than an object of their own, one fewer per option.
   /** The merge result, until the value is known. */
   merged: MergedDefinitions<unknown> | undefined = undefined;
-  /** Whether {@link value} is known. */
-  done = false;
   /** The option's value, once {@link done}. */
   value: unknown = undefined;
-  /** Whether the option is being merged (a read of it now is a cycle). */
-  busy = false;
-  /** Whether the evaluation's definition index handed out this option's definitions (merged it): they are fixed from then on. */
-  handedOut = false;
+  /** `done`, `busy` and `handedOut` below, as bits of one field (two fields fewer per node, kept as long as the tree). */
+  #flags = 0;
   /** The evaluation's definition index's entries for this option: one, or a list of several (its own kind of object; see `definition-index.ts`). */
   indexEntries: object | undefined = undefined;
+
+  /** Whether {@link value} is known. */
+  get done(): boolean {
+    return (this.#flags & DONE) !== 0;
+  }
+
+  set done(on: boolean) {
+    this.#flags = on ? this.#flags | DONE : this.#flags & ~DONE;
+  }
+
+  /** Whether the option is being merged (a read of it now is a cycle). */
+  get busy(): boolean {
+    return (this.#flags & BUSY) !== 0;
+  }
+
+  set busy(on: boolean) {
+    this.#flags = on ? this.#flags | BUSY : this.#flags & ~BUSY;
+  }
+
+  /** Whether the evaluation's definition index handed out this option's definitions (merged it): they are fixed from then on. */
+  get handedOut(): boolean {
+    return (this.#flags & HANDED_OUT) !== 0;
+  }
+
+  set handedOut(on: boolean) {
+    this.#flags = on ? this.#flags | HANDED_OUT : this.#flags & ~HANDED_OUT;
+  }
 
   /** Prefer {@link buildOptionTree}. */
   constructor(path: readonly string[], loc: OptionPath) {
@@ -121,20 +150,20 @@ export class OptionNode {
 
   /** Child nodes by attribute name (at the root, with the internal module's options declared first, if they were not). */
   get children(): ReadonlyMap<string, OptionNode> {
-    if (this.#pending !== undefined) this.#declarePending();
+    if (this.path.length === 0 && pendingAt.has(this)) this.#declarePending();
     return this.#children ?? NO_CHILDREN;
   }
 
   /** The child named `name`, if declared (looking up `_module` at the root declares the internal module's options). */
   childNamed(name: string): OptionNode | undefined {
-    if (this.#pending !== undefined && name === INTERNAL_PREFIX) this.#declarePending();
+    if (name === INTERNAL_PREFIX && this.path.length === 0 && pendingAt.has(this)) this.#declarePending();
     return this.#children?.get(name);
   }
 
   /** The names of the children in order, `_module` included where its declarations are pending (which stay so). */
   childNames(): Iterable<string> {
     const children = this.#children ?? NO_CHILDREN;
-    const pending = this.#pending;
+    const pending = this.path.length === 0 ? pendingAt.get(this) : undefined;
     if (pending === undefined) return children.keys();
     const names = [...children.keys()];
     names.splice(pending.position, 0, INTERNAL_PREFIX);
@@ -148,12 +177,12 @@ export class OptionNode {
 
   /** Whether the internal module's declarations (see {@link deferDeclarations}) are still pending. */
   get hasPendingDeclarations(): boolean {
-    return this.#pending !== undefined;
+    return this.path.length === 0 && pendingAt.has(this);
   }
 
   /** Whether `options` are the declarations left pending by {@link deferDeclarations}. */
   defers(options: unknown): boolean {
-    return this.#pending !== undefined && this.#pending.options === options;
+    return pendingAt.get(this)?.options === options;
   }
 
   /**
@@ -166,7 +195,7 @@ export class OptionNode {
   deferDeclarations(options: object, file: string): boolean {
     const children = this.#children ?? NO_CHILDREN;
     if (children.has(INTERNAL_PREFIX)) return false;
-    this.#pending = { options, file, position: children.size, freeformTypeRead: false };
+    pendingAt.set(this, { options, file, position: children.size, freeformTypeRead: false });
     return true;
   }
 
@@ -176,12 +205,13 @@ export class OptionNode {
    * had been merged then (a module's second call may not newly define it).
    */
   noteDefaultFreeformType(): void {
-    if (this.#pending !== undefined) this.#pending.freeformTypeRead = true;
+    const pending = pendingAt.get(this);
+    if (pending !== undefined) pending.freeformTypeRead = true;
   }
 
   #declarePending(): void {
-    const pending = this.#pending as PendingDeclarations;
-    this.#pending = undefined;
+    const pending = pendingAt.get(this) as PendingDeclarations;
+    pendingAt.delete(this);
     // (Its options are an object `{ _module: … }`, declared at the root like any module's.)
     declareAll(pending.options, this, pending.file, undefined);
     const children = this.#children as Map<string, OptionNode>;
@@ -235,7 +265,7 @@ export class OptionNode {
 
   /** The child named `name`, created if missing. */
   child(name: string): OptionNode {
-    if (this.#pending !== undefined && name === INTERNAL_PREFIX) this.#declarePending();
+    if (name === INTERNAL_PREFIX && this.path.length === 0 && pendingAt.has(this)) this.#declarePending();
     const children = (this.#children ??= new Map());
     let node = children.get(name);
     if (node === undefined) {
@@ -288,7 +318,7 @@ function subtreeFiles(node: OptionNode, into = new Set<string>()): Set<string> {
 // The internal module's pending options are not looked at: they nest nothing, and nothing is declared below them (it would have declared them).
 function checkNesting(node: OptionNode): void {
   for (const child of node.declaredChildren.values()) {
-    if (child.isOption && child.children.size > 0) {
+    if (child.isOption && child.declaredChildren.size > 0) {
       // As nixpkgs: one line per name below the option and module declaring something under it, sorted.
       const nested = [...child.children].flatMap(([name, grandchild]) => [...subtreeFiles(grandchild)].map((file) => ` - option(s) with prefix \`${showOption([...child.loc, name])}' in module \`${file}'`)).sort();
       throw new InvalidModuleError(`The option \`${showOption(child.loc)}' in module \`${child.declarations[0]?.file ?? ""}' would be a parent of the following options, but its type \`${child.record.type.description}' does not support nested options.\n${nested.join("\n")}`);
