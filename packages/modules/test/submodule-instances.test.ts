@@ -116,4 +116,15 @@ describe("values of one submodule type", () => {
     expect(config.users.alice).not.toBe(config.users.bob);
     expect(Object.keys(config.users)).toEqual(["alice", "bob"]);
   });
+
+  it("a value printed whole (listed, checked, every option read) still answers for its options' definitions, files and _module.args afterwards", () => {
+    const probe = ({ options }: { options: Record<string, { files: readonly string[]; definitions: readonly unknown[] }> }) => ({ shell: lazy(() => JSON.stringify([options["uid"]?.files, options["uid"]?.definitions])) });
+    const { config } = evaluate([users, { _file: "a.ts", users: { alice: { uid: 1 } } }, { _file: "b.ts", users: { alice: probe } }]);
+    const alice = config.users.alice;
+    expect(JSON.parse(JSON.stringify(Object.keys(alice)))).toEqual(["uid", "shell"]);
+    expect(alice.uid).toBe(1);
+    expect(alice._module.args).toEqual({});
+    expect(JSON.parse(alice.shell)).toEqual([["a.ts"], [1]]);
+    expect(alice._module.check).toBe(true);
+  });
 });

@@ -24,6 +24,7 @@ export interface ProxyHost {
 }
 
 const configCache = new WeakMap<ProxyHost, Map<string, object>>();
+const rootConfigs = new WeakMap<ProxyHost, object>();
 const optionsCache = new WeakMap<ProxyHost, Map<string, object>>();
 const optionViews = new WeakMap<Evaluation, WeakMap<OptionNode, Option>>();
 
@@ -63,6 +64,16 @@ function readOnlyTraps(get: (name: string) => unknown, names: () => string[], ha
 
 /** The lazy config object at `path` of `host`'s evaluation. */
 export function configProxy(host: ProxyHost, path: readonly string[]): object {
+  // The root apart: it is nearly the only one asked for this way (prefixes below are kept by their parent proxy), and a map by
+  // path for it alone was one more map per submodule value.
+  if (path.length === 0) {
+    let root = rootConfigs.get(host);
+    if (root === undefined) {
+      root = makeConfigProxy(host, path);
+      rootConfigs.set(host, root);
+    }
+    return root;
+  }
   return cached(configCache, host, path, () => makeConfigProxy(host, path));
 }
 
@@ -79,21 +90,26 @@ interface ConfigTarget {
   /** The names at this prefix in the evaluation they were listed for (fixed per evaluation); a set of them only when there are many. */
   names: ConfigNames | undefined;
   /**
-   * Values read below this prefix from a final evaluation, by name: the
-   * evaluation memoises every option's value (and the freeform value) once
-   * merged, so a second read (`JSON.stringify` and `Object.keys` read each
-   * attribute twice, through the descriptor and the value) needs no lookup.
-   * Provisional evaluations are never remembered: their reads are recorded
-   * for verification.
+   * The last value read below this prefix from a final evaluation, and its
+   * name and evaluation: the evaluation memoises every option's value (and
+   * the freeform value) once merged, so reading it again at once
+   * (`JSON.stringify` and `Object.keys` read each attribute twice in a row,
+   * through the descriptor and the value) needs no lookup. One value rather
+   * than a map of every value read: a printer reads each once, and a map per
+   * prefix of a large configuration outweighed what it saved. Provisional
+   * evaluations are never remembered: their reads are recorded for
+   * verification.
    */
-  values: { readonly evaluation: Evaluation; readonly byName: Map<string, unknown> } | undefined;
+  lastEvaluation: Evaluation | undefined;
+  lastName: string | undefined;
+  lastValue: unknown;
 }
 
 /** Every config proxy, to its target (see {@link configAttributeNames}). */
 const configTargets = new WeakMap<object, ConfigTarget>();
 
 function makeConfigProxy(host: ProxyHost, path: readonly string[]): object {
-  const target: ConfigTarget = { host, path, children: undefined, names: undefined, values: undefined };
+  const target: ConfigTarget = { host, path, children: undefined, names: undefined, lastEvaluation: undefined, lastName: undefined, lastValue: undefined };
   const proxy = new Proxy(target, configTraps);
   configTargets.set(proxy, target);
   return proxy;
@@ -122,8 +138,7 @@ function configGet(target: ConfigTarget, name: string): unknown {
   const known = target.children?.get(name);
   if (known !== undefined) return known;
   const evaluation = currentEvaluation(target);
-  const values = target.values;
-  if (values !== undefined && values.evaluation === evaluation && values.byName.has(name)) return values.byName.get(name);
+  if (target.lastName === name && target.lastEvaluation === evaluation) return target.lastValue;
   const childPath = extendPath(target.path, name);
   const resolution = evaluation.resolve(childPath);
   switch (resolution.kind) {
@@ -143,8 +158,9 @@ function configGet(target: ConfigTarget, name: string): unknown {
 
 function remember(target: ConfigTarget, evaluation: Evaluation, name: string, value: unknown): unknown {
   if (!evaluation.partial) {
-    if (target.values?.evaluation !== evaluation) target.values = { evaluation, byName: new Map() };
-    target.values.byName.set(name, value);
+    target.lastEvaluation = evaluation;
+    target.lastName = name;
+    target.lastValue = value;
   }
   return value;
 }
@@ -220,7 +236,7 @@ export function optionsProxy(host: ProxyHost, path: readonly string[]): object {
     const nodeAt = (current: Evaluation, childPath: readonly string[]): OptionNode | undefined => {
       let node: OptionNode | undefined = current.root;
       for (const name of childPath) {
-        node = node.children.get(name);
+        node = node.childNamed(name);
         if (node === undefined) return undefined;
       }
       return node;
@@ -235,7 +251,7 @@ export function optionsProxy(host: ProxyHost, path: readonly string[]): object {
     };
     const names = (): string[] => {
       const node = nodeAt(evaluation(), path);
-      return node === undefined ? [] : [...node.children.keys()];
+      return node === undefined ? [] : [...node.childNames()];
     };
     return new Proxy({}, readOnlyTraps(get, names, (name) => names().includes(name)));
   });

@@ -16,6 +16,10 @@
  * for options already merged from clean definitions, or the evaluation fails
  * with a `ConfigDependentStructureError` (see `placeholder/deferred-definitions.ts`).
  *
+ * The internal module's config (`_module.args = {}`) is walked only once
+ * its options are declared (see `option-tree.ts`): until then nothing under
+ * `_module` is read or defined, so nothing needs its definition.
+ *
  * The final evaluation's index is the last to walk the modules: once it
  * has a module function's definitions, the rest of that call's result is let
  * go (`releaseConfig`), so a large configuration is not kept twice.
@@ -50,7 +54,8 @@ import { MkOverride } from "../properties/mk-override.js";
 import type { CollectedModule } from "./collect-modules.js";
 import type { Definition } from "../merge/definition.js";
 import { DeferredDefinitions, FoundDefinitions, containsPlaceholder, definitionsAt, firstCallClassifier, type ModuleCalls } from "../placeholder/index.js";
-import { releaseConfig, type ConfigSource, type ShapedModule } from "./module-shape.js";
+import { INTERNAL_MODULE_FILE } from "./internal-module.js";
+import { releaseConfig, shapeModule, type ConfigSource, type ShapedModule } from "./module-shape.js";
 import type { OptionNode } from "./option-tree.js";
 import { pushDownProperties, type DefinitionClassifier, type DefinitionSink } from "../merge/push-down-properties.js";
 
@@ -102,6 +107,25 @@ function collectNames(value: unknown, names: Set<string>): boolean {
   return true;
 }
 
+/** What the node holds for the index of its evaluation: its one entry (most options), or its list of several. */
+function heldBy(node: OptionNode): Entry | Entry[] | undefined {
+  return node.indexEntries as Entry | Entry[] | undefined;
+}
+
+/** The entries for the option at `node`, as a list (made for an option with one: for the seldom-asked listings). */
+function entriesOf(node: OptionNode): readonly Entry[] | undefined {
+  const held = heldBy(node);
+  return held === undefined || Array.isArray(held) ? held : [held];
+}
+
+/** The nodes below `node` with entries, and their entries (the internal module's pending options have none). */
+function definedNodes(node: OptionNode, into: Array<[OptionNode, readonly Entry[]]>): Array<[OptionNode, readonly Entry[]]> {
+  const list = entriesOf(node);
+  if (list !== undefined) into.push([node, list]);
+  for (const child of node.declaredChildren.values()) definedNodes(child, into);
+  return into;
+}
+
 function isHandedOut(node: OptionNode): boolean {
   return node.handedOut;
 }
@@ -141,9 +165,10 @@ function walkSources(sources: readonly ConfigSource[], root: OptionNode, file: s
 
 /** The definitions of an evaluation by option node, plus the unmatched ones. */
 export class DefinitionIndex {
-  readonly #modules: readonly CollectedModule[];
+  #modules: readonly CollectedModule[];
+  /** Whether {@link modules} were let go (see there). */
+  #modulesReleased = false;
   readonly #root: OptionNode;
-  readonly #byNode = new Map<OptionNode, Entry[]>();
   readonly #unmatched: Array<UnmatchedDefinition & { readonly order: number }> = [];
   readonly #deferred: Deferred[] = [];
   /** Made for the first module function that touched a placeholder (most submodule values have none). */
@@ -154,6 +179,10 @@ export class DefinitionIndex {
   readonly #walking: WalkingModule[] = [];
   /** Whether this is the index of the final evaluation, the last to walk the modules' configs (see {@link markFinal}). */
   #final = false;
+  /** The internal module, when the walk reached it before its options were declared: walked once they are (see the file comment). */
+  // Its module value (shared by every evaluation) and merge position, not its collected form: that is let go with the others.
+  #lateInternal: object | undefined;
+  #lateInternalOrder = 0;
 
   /** Indexes `modules`, given in merge order, against the option tree `root`. Nothing is walked until needed. */
   constructor(modules: readonly CollectedModule[], root: OptionNode) {
@@ -169,6 +198,18 @@ export class DefinitionIndex {
    */
   markFinal(): void {
     this.#final = true;
+  }
+
+  /**
+   * The modules, in merge order. A final index lets go of them once it has
+   * walked them all and none waits for a second call: what it found holds
+   * what later reads need, and a submodule value's modules (the wrappers of
+   * its definitions, their config sources) then die young, with the rest of
+   * its collection, rather than being kept as long as the value.
+   */
+  get modules(): readonly CollectedModule[] {
+    if (this.#modulesReleased) throw new Error("internal error: an evaluation's modules were asked for after its index let them go");
+    return this.#modules;
   }
 
   /** Whether a module's config is being walked right now. */
@@ -188,12 +229,22 @@ export class DefinitionIndex {
       if (this.#walking.length > 0) this.#outOfOrder = true;
       this.#walk(this.#modules[order] as CollectedModule, order);
     }
+    // The late internal module is walked from its module value (see `#takeLateInternal`); deferred modules keep theirs.
+    if (this.#final && this.#deferred.length === 0 && this.#walking.length === 0 && !this.#modulesReleased && this.#cursor >= this.#modules.length) {
+      this.#modulesReleased = true;
+      this.#cursor = 0;
+      this.#modules = [];
+    }
   }
 
   #walk(module: CollectedModule, order: number): void {
     const calls = module.calls;
     if (calls === undefined) {
-      this.#walkReal(module, module.config, order);
+      if (this.#root.defers(module.options)) {
+        this.#lateInternal = module.identity;
+        this.#lateInternalOrder = order;
+      }
+      else this.#walkReal(module, module.config, order);
       return;
     }
     const structural = module.config.some(isStructural) ? module.config.filter(isStructural) : [];
@@ -240,16 +291,20 @@ export class DefinitionIndex {
   }
 
   #add(node: OptionNode, entry: Entry): void {
-    const list = this.#byNode.get(node);
-    if (list === undefined) this.#byNode.set(node, [entry]);
-    else {
-      const last = list[list.length - 1];
-      if (last !== undefined && last.order > entry.order) this.#outOfOrder = true;
-      list.push(entry);
+    // On the node, not in a map of this index by node: the tree is this index's evaluation's own (one map fewer per submodule
+    // value); one entry as itself, no list of one (most options have one).
+    const held = heldBy(node);
+    if (held === undefined) {
+      node.indexEntries = entry;
+      return;
     }
+    const last = Array.isArray(held) ? held[held.length - 1] : held;
+    if (last !== undefined && last.order > entry.order) this.#outOfOrder = true;
+    if (Array.isArray(held)) held.push(entry);
+    else node.indexEntries = [held, entry];
   }
 
-  #commit(module: CollectedModule, found: Found, order: number): void {
+  #commit(module: { readonly file: string }, found: Found, order: number): void {
     const { nodes, values } = found;
     for (let index = 0; index < nodes.length; index++) this.#add(nodes[index] as OptionNode, { order, definition: { file: module.file, value: values[index] } });
     for (const { path, value } of found.unmatched) this.#unmatched.push({ file: module.file, value, path, order });
@@ -287,41 +342,60 @@ export class DefinitionIndex {
     for (const walking of this.#walking) (walking.reads ??= []).push(path);
   }
 
+  /** Walks the internal module's config if it waited for its options (see the file comment), which are now declared. */
+  #takeLateInternal(): void {
+    const late = this.#lateInternal;
+    if (late === undefined || this.#root.hasPendingDeclarations) return;
+    this.#lateInternal = undefined;
+    // Its config sets `_module.args` only: no getter, nothing read; its definitions take its place in merge order.
+    const module = shapeModule(late, INTERNAL_MODULE_FILE);
+    this.#commit(module, walkSources(module.config, this.#root, module.file), this.#lateInternalOrder);
+  }
+
+
   /**
    * The definitions of the option at `node`, in merge order; makes the
    * second calls of the modules with a tainted definition of it.
    */
   definitionsOf(node: OptionNode): readonly Definition[] {
     this.complete();
+    this.#takeLateInternal();
     if (this.#walking.length > 0) this.noteRead(node.path);
-    const list = this.#byNode.get(node);
-    if (list !== undefined) {
-      // The list may grow while second calls run (they can newly define this option); those are included.
-      for (let index = 0; index < list.length; index++) {
-        const deferred = list[index];
-        if (deferred instanceof DeferredDefinitions && !deferred.materialized && !deferred.isClean(node) && !deferred.presentable(node)) this.#materialize(deferred);
-      }
+    // The entries may grow while second calls run (they can newly define this option, and one entry become a list); those are included.
+    for (let index = 0; ; index++) {
+      const held = heldBy(node);
+      const deferred = Array.isArray(held) ? held[index] : index === 0 ? held : undefined;
+      if (deferred === undefined) break;
+      if (deferred instanceof DeferredDefinitions && !deferred.materialized && !deferred.isClean(node) && !deferred.presentable(node)) this.#materialize(deferred);
     }
     // A mark on the node (the tree is this index's evaluation's own) rather than a set of every option merged.
     node.handedOut = true;
-    if (list === undefined) return [];
-    const entries = this.#outOfOrder ? [...list].sort((a, b) => a.order - b.order) : list;
+    const held = heldBy(node);
+    if (held === undefined) return [];
     const result: Definition[] = [];
-    for (const entry of entries) {
-      if (!(entry instanceof DeferredDefinitions)) {
-        result.push(entry.definition);
-        continue;
-      }
-      const deferred = entry;
-      const file = deferred.module.file;
-      if (deferred.materialized || deferred.isClean(node)) {
-        if (!deferred.materialized) (deferred.used ??= new Set()).add(node);
-        for (const value of definitionsAt(deferred.found, node)) result.push({ file, value });
-      } else {
-        result.push({ file, value: this.#presentation(deferred, node) });
-      }
+    if (!Array.isArray(held)) {
+      this.#definitionsFrom(held, node, result);
+      return result;
     }
+    const entries = this.#outOfOrder ? [...held].sort((a, b) => a.order - b.order) : held;
+    for (const entry of entries) this.#definitionsFrom(entry, node, result);
     return result;
+  }
+
+  /** Adds the definitions of `node` that `entry` gives to `result`. */
+  #definitionsFrom(entry: Entry, node: OptionNode, result: Definition[]): void {
+    if (!(entry instanceof DeferredDefinitions)) {
+      result.push(entry.definition);
+      return;
+    }
+    const deferred = entry;
+    const file = deferred.module.file;
+    if (deferred.materialized || deferred.isClean(node)) {
+      if (!deferred.materialized) (deferred.used ??= new Set()).add(node);
+      for (const value of definitionsAt(deferred.found, node)) result.push({ file, value });
+    } else {
+      result.push({ file, value: this.#presentation(deferred, node) });
+    }
   }
 
   #presentation(deferred: Deferred, node: OptionNode): object {
@@ -411,8 +485,9 @@ export class DefinitionIndex {
    */
   attributeNames(node: OptionNode): Set<string> | undefined {
     this.complete();
+    this.#takeLateInternal();
     const names = new Set<string>();
-    for (const entry of this.#byNode.get(node) ?? []) {
+    for (const entry of entriesOf(node) ?? []) {
       const values = entry instanceof DeferredDefinitions ? definitionsAt(entry.found, node) : [entry.definition.value];
       for (const value of values) if (!collectNames(value, names)) return undefined;
     }
@@ -421,18 +496,21 @@ export class DefinitionIndex {
 
   /** Every option-level definition path and unmatched path of the given modules (for verifying early reads); deferred modules show their first call's structure. */
   pathsDefinedBy(modules: ReadonlySet<CollectedModule>): Array<{ path: readonly string[]; value: unknown; node: OptionNode | undefined; module: CollectedModule }> {
+    const all = this.modules;
     this.complete();
+    this.#takeLateInternal();
     const result: Array<{ path: readonly string[]; value: unknown; node: OptionNode | undefined; module: CollectedModule }> = [];
-    for (const [node, list] of this.#byNode) {
+    // (In the tree's order: the verification looks results up by path, so their order does not matter.)
+    for (const [node, list] of definedNodes(this.#root, [])) {
       for (const entry of list) {
-        const module = entry instanceof DeferredDefinitions ? entry.module : this.#modules[entry.order];
+        const module = entry instanceof DeferredDefinitions ? entry.module : all[entry.order];
         if (module === undefined || !modules.has(module)) continue;
         const values = entry instanceof DeferredDefinitions ? definitionsAt(entry.found, node) : [entry.definition.value];
         for (const value of values) result.push({ path: node.path, value, node, module });
       }
     }
     for (const definition of this.#unmatched) {
-      const module = this.#modules[definition.order];
+      const module = all[definition.order];
       if (module !== undefined && modules.has(module)) result.push({ path: definition.path, value: definition.value, node: undefined, module });
     }
     for (const deferred of this.#deferred) {

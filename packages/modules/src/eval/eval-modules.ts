@@ -71,8 +71,8 @@ export interface ModuleEvaluator {
 export function moduleEvaluator(lib: () => unknown): ModuleEvaluator {
   // `topLevel` apart rather than spread into a copy of the spec: one object fewer per submodule value.
   const run = (spec: Omit<EvaluationSpec, "lib" | "topLevel">, topLevel: boolean): EvaluationContext => {
-    const context = new EvaluationContext({
-      modules: spec.modules,
+    // The modules apart: the context keeps its settings, and the list only until its modules are collected.
+    const context = new EvaluationContext(spec.modules, {
       specialArgs: spec.specialArgs,
       moduleArguments: spec.moduleArguments,
       prefix: spec.prefix,

@@ -51,9 +51,33 @@ export interface EvaluationSpec {
   readonly moduleClass?: string | undefined;
 }
 
+/**
+ * What the config and options proxies of a context resolve against: a class
+ * rather than an object of closures (one object per submodule value instead
+ * of three closures and two objects).
+ */
+class ContextHost implements ProxyHost {
+  readonly #context: EvaluationContext;
+  readonly checked: boolean;
+
+  constructor(context: EvaluationContext, checked: boolean) {
+    this.#context = context;
+    this.checked = checked;
+  }
+
+  evaluation(): Evaluation {
+    return this.checked ? this.#context.evaluate() : this.#context.current();
+  }
+
+  missing(path: readonly string[]): unknown {
+    return this.#context.missing(path);
+  }
+}
+
 /** See the file comment. */
 export class EvaluationContext {
-  readonly #spec: EvaluationSpec;
+  /** The settings (the module list is not kept: once collected, a submodule value's definitions and their modules live in its evaluation). */
+  readonly #spec: Omit<EvaluationSpec, "modules">;
   /** The collector, until the final evaluation is built (then nothing needs it). */
   #collector: ModuleCollector | undefined;
   #final: Evaluation | undefined;
@@ -63,10 +87,10 @@ export class EvaluationContext {
   #reads: PrematureRead[] | undefined;
   #earlyModules: Set<CollectedModule> | undefined;
   #nesting = 0;
-  /** Proxies for module code (no undeclared-option check). */
-  readonly #internal: ProxyHost;
+  /** Proxies for module code (no undeclared-option check); made when first asked for (a submodule value's modules seldom read config). */
+  #internal: ProxyHost | undefined;
   /** Proxies for callers of `evalModules` (run the undeclared-option check first). */
-  readonly #external: ProxyHost;
+  #external: ProxyHost | undefined;
   /** What module functions' two calls need from here (made for the first module function: a submodule's evaluation often has none). */
   #callsHost: ModuleCallsHost<ShapedModule> | undefined;
   /** A module whose two calls disagree after values were handed out: those may be wrong, so every later read fails too. */
@@ -78,10 +102,10 @@ export class EvaluationContext {
   /** `_module.args` arguments asked for by first calls, checked when collection ends. */
   #requestedArguments: Array<{ readonly calls: ModuleCalls<ShapedModule>; readonly name: string; readonly file: string }> | undefined;
 
-  /** Prepares an evaluation; nothing runs until {@link evaluate}. */
-  constructor(spec: EvaluationSpec) {
+  /** Prepares an evaluation of `modules`; nothing runs until {@link evaluate}. */
+  constructor(modules: readonly unknown[], spec: Omit<EvaluationSpec, "modules">) {
     this.#spec = spec;
-    this.#collector = new ModuleCollector([...spec.modules, internalModule(spec.topLevel)], spec.fallbackFile, {
+    this.#collector = new ModuleCollector([...modules, internalModule(spec.topLevel)], spec.fallbackFile, {
       first: (module, file) => {
         const calls = new ModuleCalls<ShapedModule>(module, (this.#callsHost ??= this.#makeCallsHost()));
         const value = calls.scope.run(() => module(this.#placeholderArgumentsFor(calls, file) as never));
@@ -89,9 +113,6 @@ export class EvaluationContext {
       },
       real: (module, file) => module(this.#argumentsFor(file) as never),
     }, spec.moduleClass);
-    const missing = (path: readonly string[]): unknown => this.#missing(path);
-    this.#internal = { evaluation: () => this.current(), checked: false, missing };
-    this.#external = { evaluation: () => this.evaluate(), checked: true, missing };
   }
 
   #makeCallsHost(): ModuleCallsHost<ShapedModule> {
@@ -110,22 +131,22 @@ export class EvaluationContext {
 
   /** The `config` modules see. */
   get config(): object {
-    return configProxy(this.#internal, []);
+    return configProxy((this.#internal ??= new ContextHost(this, false)), []);
   }
 
   /** The `options` modules see. */
   get options(): object {
-    return optionsProxy(this.#internal, []);
+    return optionsProxy((this.#internal ??= new ContextHost(this, false)), []);
   }
 
   /** The `config` given to callers (checks for undeclared options on first use). */
   get checkedConfig(): object {
-    return configProxy(this.#external, []);
+    return configProxy((this.#external ??= new ContextHost(this, true)), []);
   }
 
   /** The `options` given to callers. */
   get checkedOptions(): object {
-    return optionsProxy(this.#external, []);
+    return optionsProxy((this.#external ??= new ContextHost(this, true)), []);
   }
 
   /** The collector, while modules are being collected. */
@@ -143,7 +164,7 @@ export class EvaluationContext {
     collector.drain();
     this.#building = true;
     try {
-      const final = new Evaluation(collector.orderedModules(), { prefix: this.#spec.prefix, partial: false });
+      const final = new Evaluation(collector.orderedModules(), { prefix: this.#spec.prefix, partial: false, internalModule: internalModule(this.#spec.topLevel) });
       verifyPrematureReads(this.#reads ?? [], final, this.#spec.prefix, this.#earlyModules ?? new Set());
       this.#checkRequestedArguments(final);
       this.#final = final;
@@ -183,6 +204,7 @@ export class EvaluationContext {
       const evaluation = new Evaluation(modules, {
         prefix: this.#spec.prefix,
         partial: true,
+        internalModule: internalModule(this.#spec.topLevel),
         onRead: (path, kind) => (this.#reads ??= []).push({ path, kind, completedCount: count, reader: collector.inProgress.at(-1) ?? this.#spec.fallbackFile }),
       });
       this.#provisional = { count, evaluation };
@@ -209,7 +231,8 @@ export class EvaluationContext {
     }
   }
 
-  #missing(path: readonly string[]): unknown {
+  /** What reading a path no module declares gives: nothing, or an error while modules are still being collected. */
+  missing(path: readonly string[]): unknown {
     if (this.#final !== undefined || this.#collecting.isDone) return undefined;
     const shown = showOption([...this.#spec.prefix, ...path]);
     const reader = this.#collecting.inProgress.at(-1) ?? this.#spec.fallbackFile;

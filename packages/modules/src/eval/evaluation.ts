@@ -57,14 +57,14 @@ export interface EvaluationSettings {
   readonly onRead?: (path: readonly string[], kind: ReadKind) => void;
   /** Whether this evaluation is provisional (some modules not collected yet): no undeclared-option check. */
   readonly partial: boolean;
+  /** The internal module (see `internal-module.ts`), whose options are declared when first looked at (see `option-tree.ts`). */
+  readonly internalModule?: object;
 }
 
 const ATTRS_TYPES = new Set(["attrsOf", "lazyAttrsOf"]);
 
 /** See the file comment. */
 export class Evaluation {
-  /** Modules in merge order (nixpkgs merges the collected list reversed). */
-  readonly modules: readonly CollectedModule[];
   /** The option tree. */
   readonly root: OptionNode;
   /** The definitions by option. */
@@ -75,11 +75,16 @@ export class Evaluation {
 
   /** Builds the option tree of `modules` (given in collection order). */
   constructor(modules: readonly CollectedModule[], settings: EvaluationSettings) {
-    // `slice`, not spread: the copy is kept (one per submodule value), at its exact size.
-    this.modules = modules.slice().reverse();
+    // `slice`, not spread: the copy is kept (one per submodule value) until the index has walked it, at its exact size.
+    const ordered = modules.slice().reverse();
     this.#settings = settings;
-    this.root = buildOptionTree(this.modules, settings.prefix);
-    this.index = new DefinitionIndex(this.modules, this.root);
+    this.root = buildOptionTree(ordered, settings.prefix, settings.internalModule);
+    this.index = new DefinitionIndex(ordered, this.root);
+  }
+
+  /** Modules in merge order (nixpkgs merges the collected list reversed); see `DefinitionIndex.modules` for how long they are kept. */
+  get modules(): readonly CollectedModule[] {
+    return this.index.modules;
   }
 
   /** Whether this evaluation is provisional. */
@@ -191,7 +196,7 @@ export class Evaluation {
   optionAt(path: readonly string[]): OptionNode | undefined {
     let node: OptionNode | undefined = this.root;
     for (const name of path) {
-      node = node.children.get(name);
+      node = node.childNamed(name);
       if (node === undefined) return undefined;
     }
     return node.isOption ? node : undefined;
@@ -199,6 +204,13 @@ export class Evaluation {
 
   /** The value of `_module.freeformType`, or `null`. */
   freeformType(): AnyOptionType | null {
+    // Not declared yet once every module is walked: only the internal module declares it (a module declaring or
+    // defining anything under `_module` would have declared it), so it has no definitions, and its default is null.
+    // Each submodule value's `config` asks when its names are listed.
+    if (this.root.hasPendingDeclarations && this.index.isComplete) {
+      this.root.noteDefaultFreeformType();
+      return null;
+    }
     const node = this.optionAt(["_module", "freeformType"]);
     return node === undefined ? null : ((this.valueOf(node) as AnyOptionType | null) ?? null);
   }
@@ -230,7 +242,7 @@ export class Evaluation {
   resolve(path: readonly string[]): Resolution {
     let node = this.root;
     for (let index = 0; index < path.length; index++) {
-      const child = node.children.get(path[index] as string);
+      const child = node.childNamed(path[index] as string);
       if (child === undefined) return this.#resolveFreeform(path);
       node = child;
       if (node.isOption) {
@@ -261,7 +273,7 @@ export class Evaluation {
 
   /** Names at a prefix: declared children and, with a freeform type, defined freeform attributes. */
   namesAt(node: OptionNode): string[] {
-    const names = new Set(node.children.keys());
+    const names = new Set(node.childNames());
     if (!this.#settings.partial) {
       let value = this.freeformValue();
       for (const name of node.path) value = typeof value === "object" && value !== null ? (value as Record<string, unknown>)[name] : undefined;
@@ -296,8 +308,8 @@ export class Evaluation {
   #undeclaredOptionError(definition: { readonly path: readonly string[]; readonly file: string; readonly value: unknown }): OptionNotFoundError {
     const loc = [...this.#settings.prefix, ...definition.path];
     let parent = this.root;
-    for (const name of definition.path.slice(0, -1)) parent = parent.children.get(name) ?? parent;
-    const candidates = [...parent.children.keys()].filter((name) => !(parent === this.root && name === "_module"));
+    for (const name of definition.path.slice(0, -1)) parent = parent.childNamed(name) ?? parent;
+    const candidates = [...parent.childNames()].filter((name) => !(parent === this.root && name === "_module"));
     const invalidName = definition.path[definition.path.length - 1] ?? "";
     const suggestions = closestNames(invalidName, candidates).map((name) => showOption([...parent.loc, name]));
     const suggestion =
@@ -309,7 +321,7 @@ export class Evaluation {
               .slice(0, -1)
               .map((name) => `\`${name}'`)
               .join(", ")} or \`${suggestions[suggestions.length - 1] ?? ""}'?`;
-    const onlyBuiltIns = [...this.root.children.keys()].every((name) => name === "_module" || name === "assertions" || name === "warnings");
+    const onlyBuiltIns = [...this.root.childNames()].every((name) => name === "_module" || name === "assertions" || name === "warnings");
     const hint = onlyBuiltIns ? `\n\nIt seems as if you're trying to declare an option by placing it into \`config' rather than \`options'!` : "";
     return new OptionNotFoundError(`The option \`${showOption(loc)}' does not exist.${suggestion} Definition values:${showDefinitions([{ file: definitionLocation(definition.file, definition.path), value: definition.value }])}${hint}`, loc, suggestions);
   }

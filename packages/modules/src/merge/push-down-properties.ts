@@ -40,8 +40,8 @@ export interface PushDownNode<Node extends PushDownNode<Node>> {
   readonly loc: readonly string[];
   /** Whether an option is declared here (the walk stops). */
   readonly isOption: boolean;
-  /** The nodes below, by attribute name. */
-  readonly children: ReadonlyMap<string, Node>;
+  /** The node below named `name`, if there is one. */
+  childNamed(name: string): Node | undefined;
 }
 
 /** Tells which definitions of a module function's first call are tainted (see `placeholder/taint.ts`). */
@@ -151,7 +151,7 @@ function pushDown<Node extends PushDownNode<Node>>(walk: Walk<Node>, value: unkn
 function pushDownAttribute<Node extends PushDownNode<Node>>(walk: Walk<Node>, forced: object, name: string, node: Node, excluded: ReadonlySet<string> | undefined): void {
   if (excluded?.has(name) === true) return;
   const getter = ownGetter(forced, name);
-  const child = node.children.get(name);
+  const child = node.childNamed(name);
   if (child !== undefined && !child.isOption) {
     pushDown(walk, getter === undefined ? (forced as Record<string, unknown>)[name] : getter.call(forced), child, undefined);
     return;
