@@ -36,7 +36,7 @@
  * its end is reported, as the realiser would kill it: so the realiser need not
  * (a failed kill of an empty group costs Node an exception per build). When
  * the realiser's end of either pipe goes (it ended, or was killed), it kills
- * every running builder's process group and exits. It never kills otherwise:
+ * every running builder's process group, reaps them, and exits. It never kills otherwise:
  * the realiser signals running builders and sweeps the process table itself.
  */
 
@@ -86,6 +86,16 @@ static int64_t now_ms(void) {
 static void finish(void) {
   for (size_t i = 0; i < count; i++)
     if (!builders[i].reaped) kill(-builders[i].pid, SIGKILL);
+  /* Reaped before the spawner goes, so that none is left a zombie for init to collect: once Kiln has seen the
+     spawner end, the builders have too. One stuck in the kernel is waited for at most two seconds. */
+  int64_t deadline = now_ms() + 2000;
+  for (size_t i = 0; i < count; i++) {
+    if (builders[i].reaped) continue;
+    while (waitpid(builders[i].pid, NULL, WNOHANG) == 0 && now_ms() < deadline) {
+      struct timespec pause = {0, 1000000};
+      nanosleep(&pause, NULL);
+    }
+  }
   exit(0);
 }
 
