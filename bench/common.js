@@ -55,6 +55,18 @@ export function mib(bytes) {
   return `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 }
 
+/**
+ * The line that sets a goal against the floor: the median time of a minimal
+ * Node program (bench/floor/) computing the same paths with nothing else, and,
+ * given the time Kiln would need for the goal, whether any Node program can.
+ */
+export function floorLine(floorMs, neededMs, goal) {
+  const what = `floor (bench/floor/: a minimal Node program giving the same paths, no checks, no string context, no package set): median ${ms(floorMs)}`;
+  if (neededMs === undefined) return what;
+  const verdict = floorMs > neededMs ? "more than that: even this program misses the goal" : `less than that, by ${ms(neededMs - floorMs)}`;
+  return `${what}\nfor ${goal}x, Kiln would need ${ms(neededMs)}; the floor takes ${ms(floorMs)}, ${verdict}`;
+}
+
 /** Packs the CLI (`pnpm run pack-cli`) and installs it with npm into a prefix under `root`, as a user installs it; returns its `kiln`. */
 export function installPackedKiln(root) {
   const prebuilds = join(root, "prebuilds");

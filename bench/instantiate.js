@@ -2,15 +2,18 @@
 // i-1 and floor(i/2)) instantiated by `kiln instantiate` and by
 // `nix-instantiate --readonly-mode`, as whole processes, side by side.
 // Neither writes .drv files. BENCH_NODES and BENCH_ROUNDS change the size and
-// the number of timed rounds.
+// the number of timed rounds. Beside them runs bench/floor/instantiate.js, the
+// least a Node program can do for the same paths, so that a goal below what
+// any Node program can reach shows as such.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { KILN, has, median, mib, ms, peakBytes, timed } from "./common.js";
+import { KILN, floorLine, has, median, mib, ms, peakBytes, timed } from "./common.js";
 
 const nodes = Number(process.env.BENCH_NODES ?? 10000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const kilnConfig = fileURLToPath(new URL("./instantiate/kiln.ts", import.meta.url));
 const nixFile = fileURLToPath(new URL("./instantiate/graph.nix", import.meta.url));
+const floorScript = fileURLToPath(new URL("./floor/instantiate.js", import.meta.url));
 // The evaluation cache is off: this measures evaluating (`pnpm bench evalcache` measures the cache).
 const env = { ...process.env, BENCH_NODES: String(nodes), KILN_SHOW_STATS: "1", NIX_REMOTE: "", KILN_EVAL_CACHE: "0" };
 const nixArgs = ["--readonly-mode", "--arg", "n", String(nodes), nixFile];
@@ -33,9 +36,12 @@ function nixCommand() {
 const withNix = has("nix-instantiate");
 const nixRun = withNix ? nixCommand() : undefined;
 const nix = () => timed(nixRun.command, nixRun.args, { env });
+const floor = () => timed(process.execPath, [floorScript, String(nodes)], { env });
 
 // Warm-up, and a check that both compute the same graph.
 const kilnPath = kiln().stdout.trim();
+const floorPath = floor().stdout.trim();
+if (floorPath !== kilnPath) throw new Error(`Kiln and the floor program disagree on the last node: ${kilnPath} vs ${floorPath}`);
 if (withNix) {
   const nixPath = nix().stdout.trim();
   if (nixPath !== kilnPath) throw new Error(`Kiln and Nix disagree on the last node: ${kilnPath} vs ${nixPath}`);
@@ -44,12 +50,14 @@ console.log(`graph: ${nodes} derivations, last ${kilnPath}${withNix ? " (same in
 
 const kilnTimes = [];
 const nixTimes = [];
+const floorTimes = [];
 let peak = 0;
 for (let round = 0; round < rounds; round++) {
   const run = kiln();
   kilnTimes.push(run.ms);
   peak = Math.max(peak, run.stats?.maxRssBytes ?? 0);
   if (withNix) nixTimes.push(nix().ms);
+  floorTimes.push(floor().ms);
 }
 console.log(`kiln instantiate:            median ${ms(median(kilnTimes))} over ${rounds} runs (${kilnTimes.map(ms).join(", ")}); peak memory ${mib(peak)}`);
 if (withNix) {
@@ -59,9 +67,11 @@ if (withNix) {
   // The issue's goals: at least 1x Nix at 10,000 nodes; at 100,000, 2x and at most half of Nix's peak memory.
   const goal = nodes >= 100000 ? 2 : 1;
   console.log(`ratio (Nix time / Kiln time): ${ratio.toFixed(2)}x ${ratio >= goal ? `(goal of ${goal}x met)` : `(goal: ${goal}x, not met)`}`);
+  console.log(floorLine(median(floorTimes), median(nixTimes) / goal, goal));
   if (nodes >= 100000 && nixPeak !== undefined) {
     console.log(`peak memory: Kiln ${mib(peak)}, Nix ${mib(nixPeak)}, ${peak <= nixPeak / 2 ? "at most half of Nix's (goal met)" : "more than half of Nix's (goal: at most half)"}`);
   }
 } else {
   console.log("nix-instantiate not found: Kiln's figures only");
+  console.log(floorLine(median(floorTimes)));
 }

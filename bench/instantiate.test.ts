@@ -15,4 +15,13 @@ describe("the instantiate benchmark's graph", () => {
     expect(kilnPath).toMatch(/-node-49\.drv$/);
     expect(kilnPath).toBe(nixPath);
   });
+
+  it("the floor program (bench/floor/instantiate.js) gives the graph Kiln gives, so its time is a floor for the same work", () => {
+    const config = fileURLToPath(new URL("./instantiate/kiln.ts", import.meta.url));
+    const floor = fileURLToPath(new URL("./floor/instantiate.js", import.meta.url));
+    for (const nodes of ["1", "300"]) {
+      const kilnPath = execFileSync(process.execPath, [KILN, "instantiate", config, "--store-dir", "/nix/store", "--read-only"], { encoding: "utf8", env: { ...process.env, BENCH_NODES: nodes } }).trim();
+      expect(execFileSync(process.execPath, [floor, nodes], { encoding: "utf8" }).trim()).toBe(kilnPath);
+    }
+  });
 });

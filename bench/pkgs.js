@@ -6,10 +6,12 @@
 // overrideAttrs) against `nix-instantiate --readonly-mode` of
 // bench/pkgs/pkgs.nix (the same set with `fix` and `extends`), as whole
 // processes, side by side. Both must print the same .drv paths. Neither
-// writes .drv files. BENCH_ROUNDS changes the number of timed rounds.
+// writes .drv files. BENCH_ROUNDS changes the number of timed rounds. Beside
+// them runs bench/floor/pkgs.js, the least a Node program can do for the same
+// paths (the set with its overlays applied by hand, each package made once).
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { KILN, has, median, mib, ms, peakBytes, timed } from "./common.js";
+import { KILN, floorLine, has, median, mib, ms, peakBytes, timed } from "./common.js";
 
 const packages = Number(process.env.BENCH_PACKAGES ?? 2000);
 const selectedCount = Number(process.env.BENCH_SELECTED ?? 95);
@@ -17,6 +19,7 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const kilnConfig = fileURLToPath(new URL("./pkgs/kiln.ts", import.meta.url));
 const phasesScript = fileURLToPath(new URL("./pkgs/phases.js", import.meta.url));
 const nixFile = fileURLToPath(new URL("./pkgs/pkgs.nix", import.meta.url));
+const floorScript = fileURLToPath(new URL("./floor/pkgs.js", import.meta.url));
 // The evaluation cache is off: this measures evaluating.
 const env = { ...process.env, BENCH_PACKAGES: String(packages), BENCH_SELECTED: String(selectedCount), KILN_SHOW_STATS: "1", NIX_REMOTE: "", KILN_EVAL_CACHE: "0" };
 const kilnArgs = [KILN, "instantiate", kilnConfig, "--store-dir", "/nix/store", "--read-only"];
@@ -50,11 +53,13 @@ const phases = () => JSON.parse(timed(process.execPath, [phasesScript, kilnConfi
 const withNix = has("nix-instantiate");
 const nixRun = withNix ? nixCommand() : undefined;
 const nix = () => timed(nixRun.command, nixRun.args, { env });
+const floor = () => timed(process.execPath, [floorScript, String(packages), String(selectedCount)], { env });
 
 // Warm-up, and a check that both compute the same derivations.
 const kilnPaths = paths(kiln().stdout);
 const expected = Math.min(selectedCount, packages) + 5;
 if (kilnPaths.length !== expected) throw new Error(`Kiln instantiated ${kilnPaths.length} derivations, not ${expected}`);
+if (paths(floor().stdout).join("\n") !== kilnPaths.join("\n")) throw new Error("Kiln and the floor program (bench/floor/pkgs.js) disagree on the .drv paths");
 if (withNix) {
   const nixPaths = paths(nix().stdout);
   const differing = kilnPaths.filter((path, index) => path !== nixPaths[index]);
@@ -67,6 +72,7 @@ console.log(`package set: ${packages} packages, 3 overlays, ${expected} instanti
 const kilnTimes = [];
 const nixTimes = [];
 const nodeTimes = [];
+const floorTimes = [];
 const phaseRuns = [];
 let peak = 0;
 for (let round = 0; round < rounds; round++) {
@@ -75,8 +81,9 @@ for (let round = 0; round < rounds; round++) {
   peak = Math.max(peak, run.stats?.maxRssBytes ?? 0);
   if (withNix) nixTimes.push(nix().ms);
   phaseRuns.push(phases());
-  // The floor of any Node program: starting Node and exiting at once.
+  // What any Node program pays first: starting Node and exiting at once.
   nodeTimes.push(timed(process.execPath, ["-e", "0"]).ms);
+  floorTimes.push(floor().ms);
 }
 const phase = (name) => ms(median(phaseRuns.map((run) => run[name])));
 console.log(`kiln instantiate:            median ${ms(median(kilnTimes))} over ${rounds} runs (${kilnTimes.map(ms).join(", ")}); peak memory ${mib(peak)}`);
@@ -92,8 +99,10 @@ if (withNix) {
   const goal = packages >= 20000 ? 1.5 : 1;
   console.log(`ratio (Nix time / Kiln time): ${ratio.toFixed(2)}x ${ratio >= goal ? `(goal of ${goal}x met)` : `(goal: ${goal}x, not met)`}`);
   // What the goal would take, against what Node alone costs on this machine.
-  const floor = median(nodeTimes);
-  console.log(`for ${goal}x, Kiln would need ${ms(median(nixTimes) / goal)}; \`node -e 0\` alone takes ${ms(floor)} here (median), ${floor > median(nixTimes) / goal ? "more than that" : "less than that"}`);
+  const nodeStart = median(nodeTimes);
+  console.log(`for ${goal}x, Kiln would need ${ms(median(nixTimes) / goal)}; \`node -e 0\` alone takes ${ms(nodeStart)} here (median), ${nodeStart > median(nixTimes) / goal ? "more than that" : "less than that"}`);
+  console.log(floorLine(median(floorTimes), median(nixTimes) / goal, goal));
 } else {
   console.log("nix-instantiate not found: Kiln's figures only");
+  console.log(floorLine(median(floorTimes)));
 }

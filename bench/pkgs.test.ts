@@ -31,4 +31,10 @@ describe("the pkgs benchmark's package set", () => {
       .split("\n");
     expect([...kilnPaths].sort()).toEqual([...nixPaths].sort());
   });
+
+  it("the floor program (bench/floor/pkgs.js, the overlays applied by hand) gives the derivations Kiln gives", () => {
+    const floor = fileURLToPath(new URL("./floor/pkgs.js", import.meta.url));
+    const floorPaths = execFileSync(process.execPath, [floor, String(n), "95"], { encoding: "utf8" }).trim().split("\n");
+    expect([...floorPaths].sort()).toEqual([...kilnPaths].sort());
+  });
 });
