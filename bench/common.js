@@ -5,8 +5,11 @@ import { fileURLToPath } from "node:url";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 
-/** The kiln CLI of this checkout. */
-export const KILN = fileURLToPath(new URL("../packages/cli/bin/kiln.js", import.meta.url));
+/**
+ * The kiln CLI of this checkout: `bin/kiln.cjs`, the file the installed `kiln` command is (its shell part
+ * runs `node` on it, as the benches do), not `bin/kiln.js`, which loads it through Node's ES module loader.
+ */
+export const KILN = fileURLToPath(new URL("../packages/cli/bin/kiln.cjs", import.meta.url));
 
 /** Whether a command exists. */
 export function has(command) {
