@@ -129,6 +129,9 @@ export interface Provider {
 export class PackageIndex {
   readonly #byName = new Map<string, IndexPackage[]>();
   #providers: Map<string, Provider[]> | undefined;
+  /** Every real package name, sorted once: an index has tens of thousands, and every package's closure asks for the essential ones. */
+  #sortedNames: readonly string[] | undefined;
+  #essential: readonly IndexPackage[] | undefined;
   readonly #relations = new Map<IndexPackage, readonly Requirement[]>();
 
   constructor(
@@ -156,7 +159,11 @@ export class PackageIndex {
 
   /** Every real package name, sorted. */
   names(): string[] {
-    return [...this.#byName.keys()].sort();
+    return [...this.#names()];
+  }
+
+  #names(): readonly string[] {
+    return (this.#sortedNames ??= [...this.#byName.keys()].sort());
   }
 
   /** The packages that provide `name` (a virtual package, or another name of a real one). */
@@ -188,10 +195,11 @@ export class PackageIndex {
 
   /** The packages whose `Essential` is `yes`, by name. */
   essential(): IndexPackage[] {
-    return this.names().flatMap((name) => {
+    this.#essential ??= this.#names().flatMap((name) => {
       const entry = this.get(name);
       return entry?.essential === true ? [entry] : [];
     });
+    return [...this.#essential];
   }
 
   /**
@@ -201,7 +209,7 @@ export class PackageIndex {
   search(query: string): IndexPackage[] {
     const words = query.toLowerCase().split(/\s+/).filter((word) => word !== "");
     const matches: IndexPackage[] = [];
-    for (const name of this.names()) {
+    for (const name of this.#names()) {
       const entry = this.get(name) as IndexPackage;
       const text = `${entry.name} ${entry.description}`.toLowerCase();
       if (words.every((word) => text.includes(word))) matches.push(entry);
