@@ -15,7 +15,8 @@ import { decompressIndex } from "./index-decompress.js";
 import { DebianArchiveError } from "./debian-errors.js";
 import { readLockFile, type LockedDebianInput, type LockedIndex } from "./lock-file.js";
 import { writePackageNames } from "./package-names.js";
-import { deserialiseIndex, PackageIndex, parsePackagesFile, type IndexPackage } from "./package-index.js";
+import { readCompactIndex } from "./compact-index-file.js";
+import { PackageIndex, parsePackagesFile, type IndexPackage } from "./package-index.js";
 import { compactIndexDerivation, indexFetch } from "./package-derivations.js";
 
 /** Builds derivations into the store, e.g. a `LocalRealiser` on the CLI's store. */
@@ -51,7 +52,7 @@ export async function loadPackageIndex(input: LockedDebianInput, mirrors: readon
     const realise = currentRealiser();
     if (realise !== undefined) await realise([compact]);
   }
-  if (existsSync(path)) return new PackageIndex(deserialiseIndex(readFileSync(path, "utf8"), path));
+  if (existsSync(path)) return new PackageIndex(readCompactIndex(path));
   const settings = options.fetchSettings ?? fetchSettingsFromEnvironment();
   const packages: IndexPackage[] = [];
   for (const index of input.indexes) {
@@ -110,7 +111,7 @@ export function writePackageNamesFromStore(lockFile: string): string[] {
     // Mirrors do not enter the compact index's store path.
     const path = compactIndexDerivation(input, []).outputs.out.path;
     if (!existsSync(path)) continue;
-    const names = (): string[] => [...new Set(deserialiseIndex(readFileSync(path, "utf8"), path).map((entry) => entry.name))].sort();
+    const names = (): string[] => [...new Set(readCompactIndex(path).map((entry) => entry.name))].sort();
     if (writePackageNames(lockFile, name, input, names, inputs)) written.push(name);
   }
   return written;

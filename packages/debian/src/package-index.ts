@@ -82,7 +82,8 @@ export function parsePackagesFile(text: string, source: string): IndexPackage[] 
   return packages;
 }
 
-type CompactRow = [string, string, string, string, number, string, string, string, string, 0 | 1, string, string];
+/** @internal A package in the compact form: its fields in the order of {@link IndexPackage}. */
+export type CompactRow = [string, string, string, string, number, string, string, string, string, 0 | 1, string, string];
 
 /** The compact form of `packages`: JSON, one row per package, in index order. */
 export function serialiseIndex(packages: readonly IndexPackage[]): string {
@@ -103,20 +104,12 @@ export function deserialiseIndex(text: string, source: string): IndexPackage[] {
     throw new DebianArchiveError(`'${source}' is not a compact Debian index: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (parsed.format !== COMPACT_INDEX_FORMAT || !Array.isArray(parsed.packages)) throw new DebianArchiveError(`'${source}' is not a compact Debian index of format ${COMPACT_INDEX_FORMAT}`);
-  return (parsed.packages as CompactRow[]).map(([name, version, architecture, filename, size, sha256, depends, preDepends, provides, essential, priority, description]) => ({
-    name,
-    version,
-    architecture,
-    filename,
-    size,
-    sha256,
-    depends,
-    preDepends,
-    provides,
-    essential: essential === 1,
-    priority,
-    description,
-  }));
+  return (parsed.packages as CompactRow[]).map(packageOfRow);
+}
+
+/** @internal One row of the compact form (one line of its file, JSON) as a package. */
+export function packageOfRow([name, version, architecture, filename, size, sha256, depends, preDepends, provides, essential, priority, description]: CompactRow): IndexPackage {
+  return { name, version, architecture, filename, size, sha256, depends, preDepends, provides, essential: essential === 1, priority, description };
 }
 
 /** A provider of a virtual package: the package, and the version it provides, if it says. */
