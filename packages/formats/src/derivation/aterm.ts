@@ -61,14 +61,17 @@ function sortedKeys<T>(map: ReadonlyMap<string, T>): string[] {
   return sortUtf8(map instanceof CompactMap ? map.names() : [...map.keys()]);
 }
 
-/** The `("path",["out"]),…` list of input derivations (or of their hashes modulo), sorted. */
-function printInputDrvs(inputDrvs: ReadonlyMap<string, readonly string[]>): string {
+/**
+ * The `("path",["out"]),…` list of input derivations (or of their hashes modulo), sorted; with `plainKeys`,
+ * the keys are known to need no escaping (hashes modulo, in hex).
+ */
+function printInputDrvs(inputDrvs: ReadonlyMap<string, readonly string[]>, plainKeys: boolean): string {
   const paths = sortedKeys(inputDrvs);
   for (let i = 0; i < paths.length; i++) {
     const path = paths[i] as string;
     const names = inputDrvs.get(path) ?? [];
     put(i > 0 ? ',("' : '("');
-    put(escaped(path));
+    put(plainKeys ? path : escaped(path));
     put('",');
     putStringList(names.length > 1 ? sortUtf8([...new Set(names)]) : names);
     put(")");
@@ -112,7 +115,14 @@ export class AtermPrinter {
   private otherInputs: ReadonlyMap<string, readonly string[]> | undefined = undefined;
   private otherInputsText = "";
 
-  constructor(private readonly drv: Drv) {
+  /**
+   * With `plainOutputPaths`, the output paths (and the values of their variables) are known to need no
+   * escaping: store paths whose names were checked, as `derivation()` makes them.
+   */
+  constructor(
+    private readonly drv: Drv,
+    private readonly plainOutputPaths = false,
+  ) {
     // Nix writes the platform without escaping it (its `printUnquotedString`), unlike every other string.
     const sources = drv.inputSrcs.length > 1 ? sortUtf8([...new Set(drv.inputSrcs)]) : drv.inputSrcs;
     putStringList(sources);
@@ -150,8 +160,19 @@ export class AtermPrinter {
 
   /** The ATerm text of the derivation as it is now (output paths and their variables are read afresh). */
   print(options: PrintAtermOptions = {}): string {
-    const mask = options.maskOutputs === true;
-    const inputDrvs = options.inputDrvsOverride ?? this.drv.inputDrvs;
+    return this.printWith(options.maskOutputs === true, options.inputDrvsOverride, false);
+  }
+
+  /**
+   * {@link AtermPrinter.print} with `inputs` (of `inputsModulo`: their keys are hashes in hex, which need
+   * no escaping) in place of the input derivations.
+   */
+  printModulo(inputs: ReadonlyMap<string, readonly string[]>, maskOutputs: boolean): string {
+    return this.printWith(maskOutputs, inputs, true);
+  }
+
+  private printWith(mask: boolean, inputDrvsOverride: ReadonlyMap<string, readonly string[]> | undefined, plainInputKeys: boolean): string {
+    const inputDrvs = inputDrvsOverride ?? this.drv.inputDrvs;
     let inputsText: string;
     if (inputDrvs === this.inputs) {
       inputsText = this.inputsText;
@@ -159,13 +180,13 @@ export class AtermPrinter {
       inputsText = this.otherInputsText;
     } else {
       // The newest first; no more than two kept.
-      inputsText = printInputDrvs(inputDrvs);
+      inputsText = printInputDrvs(inputDrvs, plainInputKeys);
       this.otherInputs = this.inputs;
       this.otherInputsText = this.inputsText;
       this.inputs = inputDrvs;
       this.inputsText = inputsText;
     }
-    const drv = this.drv;
+    const { drv, plainOutputPaths } = this;
     put("Derive([");
     let first = true;
     for (const name of this.outputNames) {
@@ -175,7 +196,7 @@ export class AtermPrinter {
       first = false;
       put(escaped(name));
       put('","');
-      if (!mask) put(escaped(output.path));
+      if (!mask) put(plainOutputPaths ? output.path : escaped(output.path));
       put('","');
       put(escaped(output.hashAlgo));
       put('","');
@@ -190,7 +211,10 @@ export class AtermPrinter {
     const { envPieces, envOutputs } = this;
     put(envPieces[0] ?? "");
     for (let i = 0; i < envOutputs.length; i++) {
-      if (!mask) put(escaped(drv.env.get(envOutputs[i] as string) ?? ""));
+      if (!mask) {
+        const value = drv.env.get(envOutputs[i] as string) ?? "";
+        put(plainOutputPaths ? value : escaped(value));
+      }
       put(envPieces[i + 1] ?? "");
     }
     put("])");

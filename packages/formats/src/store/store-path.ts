@@ -210,6 +210,12 @@ export function computeTextPath(name: string, text: string | Uint8Array, referen
   return textPathFromHex(name, "sha256", hashToBase16("sha256", text), references, storeDir);
 }
 
+/** {@link computeTextPath} of a name known to be valid (a derivation's, with `.drv`): not checked again. */
+export function textPathOfValidName(name: string, text: string | Uint8Array, references: Iterable<string>, storeDir: string): string {
+  putTypeWithReferences("text", references, false);
+  return storePathOfPutType("sha256", hashToBase16("sha256", text), name, storeDir);
+}
+
 function textPathFromHex(name: string, algorithm: HashAlgorithm, hex: string, references: Iterable<string>, storeDir: string): string {
   validateStorePathName(name);
   putTypeWithReferences("text", references, false);
