@@ -16,10 +16,14 @@ import { sortUtf8 } from "../util/compare-utf8.js";
 /** Above this many entries, lookups go through an index built on first use. */
 const SCAN_LIMIT = 16;
 
+/**
+ * The indexes of the large maps that were looked up, kept beside them rather than in a field of each
+ * map: nearly every map is small, and a field is 8 bytes more in every one, kept as long as the map is.
+ */
+const indexes = new WeakMap<object, Map<string, number>>();
+
 /** A read-only map from strings, in the order its entries were given. */
 export class CompactMap<Value> implements ReadonlyMap<string, Value> {
-  private index: Map<string, number> | undefined = undefined;
-
   /** `pairs` holds each name followed by its value: one array, not two, is what makes the map small. */
   private constructor(private readonly pairs: readonly (string | Value)[]) {}
 
@@ -66,11 +70,13 @@ export class CompactMap<Value> implements ReadonlyMap<string, Value> {
       for (let at = 0; at < pairs.length; at += 2) if (pairs[at] === name) return at + 1;
       return -1;
     }
-    if (this.index === undefined) {
-      this.index = new Map();
-      for (let at = 0; at < pairs.length; at += 2) this.index.set(pairs[at] as string, at + 1);
+    let index = indexes.get(this);
+    if (index === undefined) {
+      index = new Map();
+      for (let at = 0; at < pairs.length; at += 2) index.set(pairs[at] as string, at + 1);
+      indexes.set(this, index);
     }
-    return this.index.get(name) ?? -1;
+    return index.get(name) ?? -1;
   }
 
   get(name: string): Value | undefined {

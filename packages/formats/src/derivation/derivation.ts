@@ -130,9 +130,15 @@ interface PathInputs {
  * kept to the end of the evaluation, and every object it keeps is copied by each garbage collection.
  */
 class PendingPaths {
+  /**
+   * Once computed, this is the context entry of the `.drv` path too (what `kind`, `path` and `derivation`
+   * are for): one object a derivation less.
+   */
+  readonly kind = "drv" as const;
   /** The `.drv` contents; `undefined` until computed. */
   drv: Drv | undefined = undefined;
-  drvPath = "";
+  /** The `.drv` path. */
+  path = "";
   /** The hash modulo of every output, as sha256 hex; `""` for a fixed-output derivation, whose {@link PendingPaths.hashModulo} is made at once. */
   hashModuloHex = "";
   /** The hash modulo as a map, made when first read (at once for a fixed-output derivation). */
@@ -144,7 +150,7 @@ class PendingPaths {
 
   constructor(
     /** The derivation its context entries name (the one `derivation()` returned, not a copy). */
-    readonly owner: Derivation,
+    readonly derivation: Derivation,
     /** What the paths are computed from, dropped once they are. */
     private inputs: PathInputs | undefined,
   ) {}
@@ -152,17 +158,17 @@ class PendingPaths {
   /** Computes the paths; called only while {@link PendingPaths.drv} is `undefined`. */
   compute(): this {
     const { name, gathered, context } = this.inputs as PathInputs;
-    const { owner } = this;
+    const owner = this.derivation;
     const { storeDir } = owner;
     const { drv, drvPath, hashModulo, hashModuloHex } = derivationPaths(name, gathered, context, storeDir);
     this.inputs = undefined;
-    this.drvPath = drvPath;
+    this.path = drvPath;
     this.hashModulo = hashModulo;
     this.hashModuloHex = hashModuloHex;
     // From here on the paths count as computed: registering reads them (of an earlier entry at the same path, too).
     this.drv = drv;
     // Registering makes strings that mention these paths depend on this derivation.
-    registerContextEntry({ kind: "drv", path: drvPath, derivation: owner }, storeDir);
+    registerContextEntry(this, storeDir);
     const names = owner.outputNames;
     if (names.length === 1) {
       this.outPaths = registeredOutPath(owner, drv, names[0] as string, storeDir);
@@ -183,7 +189,7 @@ class PendingPaths {
   /** The outputs by name, made the first time they are read. */
   outputsByName(): Readonly<Record<string, DerivationOutput>> {
     if (this.outputs !== undefined) return this.outputs;
-    const { owner } = this;
+    const owner = this.derivation;
     const outputs: Record<string, DerivationOutput> = Object.create(OUTPUTS_PROTOTYPE) as Record<string, DerivationOutput>;
     const names = owner.outputNames;
     for (let i = 0; i < names.length; i++) outputs[names[i] as string] = new DerivationOutput(owner, names[i] as string, this.outPathAt(i));
@@ -235,7 +241,7 @@ export class Derivation<OutputName extends string = string> implements ContextDe
   /** The store path of its `.drv` file. */
   get drvPath(): string {
     const paths = this[PATHS];
-    return (paths.drv === undefined ? paths.compute() : paths).drvPath;
+    return (paths.drv === undefined ? paths.compute() : paths).path;
   }
 
   /** The contents of its `.drv` file. */
@@ -281,7 +287,7 @@ export class Derivation<OutputName extends string = string> implements ContextDe
     const first = this.outputNames[0];
     if (first === undefined || Object.hasOwn(this, "outPath")) return undefined;
     const paths = this[PATHS];
-    const { owner } = paths.drv === undefined ? paths.compute() : paths;
+    const owner = (paths.drv === undefined ? paths.compute() : paths).derivation;
     // What the first output's `DerivationOutput` does, without making the outputs record.
     if (storeDir !== owner.storeDir) return undefined;
     context.addOutput(owner, first);
