@@ -61,19 +61,24 @@ function sortedKeys<T>(map: ReadonlyMap<string, T>): string[] {
   return sortUtf8(map instanceof CompactMap ? map.names() : [...map.keys()]);
 }
 
+/** `map` sorted by name, to walk by index: a derivation made in this process has its environment and inputs sorted already. */
+function sortedMap<T>(map: ReadonlyMap<string, T>): CompactMap<T> {
+  return map instanceof CompactMap ? (map as CompactMap<T>).sortedByName() : CompactMap.sorted(map);
+}
+
 /**
  * The `("path",["out"]),…` list of input derivations (or of their hashes modulo), sorted; with `plainKeys`,
  * the keys are known to need no escaping (hashes modulo, in hex).
  */
 function printInputDrvs(inputDrvs: ReadonlyMap<string, readonly string[]>, plainKeys: boolean): string {
-  const paths = sortedKeys(inputDrvs);
-  for (let i = 0; i < paths.length; i++) {
-    const path = paths[i] as string;
-    const names = inputDrvs.get(path) ?? [];
+  const sorted = sortedMap(inputDrvs);
+  for (let i = 0; i < sorted.size; i++) {
+    const path = sorted.nameAt(i);
+    const names = sorted.valueAt(i);
     put(i > 0 ? ',("' : '("');
     put(plainKeys ? path : escaped(path));
     put('",');
-    putStringList(names.length > 1 ? sortUtf8([...new Set(names)]) : names);
+    putStringList(names.length > 1 ? sortUtf8([...new Set<string>(names)]) : names);
     put(")");
   }
   return takeText();
@@ -107,6 +112,13 @@ export class AtermPrinter {
   /** The environment's output variables, in order. */
   private readonly envOutputs: readonly string[];
   /**
+   * The environment, if it was sorted already (as `derivation()` makes it), and where the values of its
+   * output variables are in it: read there, by index, rather than looked up by name (a scan, or an index
+   * built for the purpose).
+   */
+  private readonly sortedEnv: CompactMap<string> | undefined;
+  private readonly envOutputIndexes: readonly number[];
+  /**
    * The last two sets of inputs printed and their text: the masked and the modulo variants print the
    * same inputs (the hashes modulo), and the final one between them prints the real ones.
    */
@@ -136,9 +148,10 @@ export class AtermPrinter {
     this.outputNames = sortedKeys(drv.outputs);
     const envPieces: string[] = [];
     const envOutputs: string[] = [];
-    const keys = sortedKeys(drv.env);
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i] as string;
+    const envOutputIndexes: number[] = [];
+    const env = sortedMap(drv.env);
+    for (let i = 0; i < env.size; i++) {
+      const key = env.nameAt(i);
       put(i > 0 ? ',("' : '("');
       put(escaped(key));
       if (drv.outputs.has(key)) {
@@ -146,16 +159,20 @@ export class AtermPrinter {
         put('","');
         envPieces.push(takeText());
         envOutputs.push(key);
+        envOutputIndexes.push(i);
         put('")');
       } else {
         put('","');
-        put(escaped(drv.env.get(key) ?? ""));
+        put(escaped(env.valueAt(i)));
         put('")');
       }
     }
     envPieces.push(takeText());
     this.envPieces = envPieces;
     this.envOutputs = envOutputs;
+    this.envOutputIndexes = envOutputIndexes;
+    // A sorted copy holds the values as they were: read the derivation's own map then.
+    this.sortedEnv = env === drv.env ? env : undefined;
   }
 
   /** The ATerm text of the derivation as it is now (output paths and their variables are read afresh). */
@@ -208,11 +225,11 @@ export class AtermPrinter {
     put("],");
     put(this.middle);
     put(",[");
-    const { envPieces, envOutputs } = this;
+    const { envPieces, envOutputs, sortedEnv, envOutputIndexes } = this;
     put(envPieces[0] ?? "");
     for (let i = 0; i < envOutputs.length; i++) {
       if (!mask) {
-        const value = drv.env.get(envOutputs[i] as string) ?? "";
+        const value = sortedEnv !== undefined ? sortedEnv.valueAt(envOutputIndexes[i] as number) : (drv.env.get(envOutputs[i] as string) ?? "");
         put(plainOutputPaths ? value : escaped(value));
       }
       put(envPieces[i + 1] ?? "");

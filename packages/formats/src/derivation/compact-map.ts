@@ -11,7 +11,7 @@
  * by name are rare (the ATerm printer and the store iterate) and scan the
  * arrays; a large map gets an index the first time it is looked up.
  */
-import { sortUtf8 } from "../util/compare-utf8.js";
+import { compareUtf8, sortUtf8 } from "../util/compare-utf8.js";
 
 /** Above this many entries, lookups go through an index built on first use. */
 const SCAN_LIMIT = 16;
@@ -61,6 +61,36 @@ export class CompactMap<Value> implements ReadonlyMap<string, Value> {
 
   get size(): number {
     return this.pairs.length / 2;
+  }
+
+  /** The name of entry `index` (in order). */
+  nameAt(index: number): string {
+    return this.pairs[2 * index] as string;
+  }
+
+  /** The value of entry `index` (in order). */
+  valueAt(index: number): Value {
+    return this.pairs[2 * index + 1] as Value;
+  }
+
+  /**
+   * This map if its names are in UTF-8 order (as `derivation()` makes its environment and inputs), else a
+   * copy sorted so: what the ATerm printer walks by index, where looking each sorted name up would scan.
+   */
+  sortedByName(): CompactMap<Value> {
+    const pairs = this.pairs;
+    let sorted = true;
+    for (let at = 2; at < pairs.length && sorted; at += 2) sorted = compareUtf8(pairs[at - 2] as string, pairs[at] as string) < 0;
+    if (sorted) return this;
+    const order = new Array<number>(pairs.length / 2);
+    for (let i = 0; i < order.length; i++) order[i] = 2 * i;
+    order.sort((a, b) => compareUtf8(pairs[a] as string, pairs[b] as string));
+    const copy = new Array<string | Value>(pairs.length);
+    for (let i = 0; i < order.length; i++) {
+      copy[2 * i] = pairs[order[i] as number] as string;
+      copy[2 * i + 1] = pairs[(order[i] as number) + 1] as Value;
+    }
+    return new CompactMap(copy);
   }
 
   /** Where `name`'s value is in `pairs`, or -1. */

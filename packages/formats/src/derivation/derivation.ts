@@ -386,6 +386,24 @@ function sortedNames(attrs: Readonly<Record<string, unknown>>): readonly string[
   return lastSorted;
 }
 
+/** The arguments of the last derivation that had any, frozen: shared with the next ones that have the same. */
+let lastArgs: readonly string[] = NO_ARGS;
+
+/**
+ * `args`, or the equal list of the last derivation: derivations by the thousand have the same arguments
+ * (every one of a builder's, `-e` and its script), and a derivation keeps them as long as it lives.
+ */
+function sharedArgs(args: string[]): readonly string[] {
+  const last = lastArgs;
+  if (args.length === last.length) {
+    let same = true;
+    for (let i = 0; i < args.length && same; i++) same = args[i] === last[i];
+    if (same) return last;
+  }
+  lastArgs = Object.freeze(args);
+  return lastArgs;
+}
+
 /** Walks the attributes in Nix's order (sorted names), filling environment, arguments and special fields. */
 function gatherAttributes(attrs: Readonly<Record<string, unknown>>, derivationName: string, context: StringContext, storeDir: string): Gathered {
   const structured = attrs["__structuredAttrs"] === true;
@@ -403,7 +421,7 @@ function gatherAttributes(attrs: Readonly<Record<string, unknown>>, derivationNa
       // Made at its final size: the derivation keeps it, and an array grown by push keeps spare room.
       const args = new Array<string>(value.length);
       for (let i = 0; i < value.length; i++) args[i] = coerceToString(value[i], site);
-      gathered.args = args;
+      gathered.args = sharedArgs(args);
       continue;
     }
     if (structured) {
