@@ -13,8 +13,6 @@ import { CompactMap } from "./compact-map.js";
 import { takeText, putText as put } from "../util/text-parts.js";
 
 const NEEDS_ESCAPE = /["\\\n\r\t]/;
-const ESCAPED = /["\\\n\r\t]/g;
-const ESCAPES: Record<string, string> = { '"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
 /** Quotes a string as Nix's ATerm printer does. */
 export function escapeAtermString(text: string): string {
@@ -40,8 +38,19 @@ function escaped(text: string): string {
 /** Up to this length, strings are checked for characters to escape by a loop rather than by a regex. */
 const SHORT = 16;
 
+/** `text` with `"`, `\`, newline, carriage return and tab escaped: a loop over its characters, cheaper than a replacement with a callback. */
 function escapeAll(text: string): string {
-  return text.replace(ESCAPED, (character) => ESCAPES[character] ?? character);
+  let out = "";
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 34 && code !== 92) continue;
+    const escape = code === 34 ? '\\"' : code === 92 ? "\\\\" : code === 10 ? "\\n" : code === 13 ? "\\r" : code === 9 ? "\\t" : undefined;
+    if (escape === undefined) continue;
+    out += text.slice(from, i) + escape;
+    from = i + 1;
+  }
+  return out + text.slice(from);
 }
 
 function putStringList(items: readonly string[]): void {
@@ -70,8 +79,8 @@ function sortedMap<T>(map: ReadonlyMap<string, T>): CompactMap<T> {
  * The `("path",["out"]),…` list of input derivations (or of their hashes modulo), sorted; with `plainKeys`,
  * the keys are known to need no escaping (hashes modulo, in hex).
  */
-function printInputDrvs(inputDrvs: ReadonlyMap<string, readonly string[]>, plainKeys: boolean): string {
-  const sorted = sortedMap(inputDrvs);
+function printInputDrvs(inputDrvs: ReadonlyMap<string, readonly string[]>, plainKeys: boolean, sortedAlready: boolean): string {
+  const sorted = sortedAlready ? (inputDrvs as CompactMap<readonly string[]>) : sortedMap(inputDrvs);
   for (let i = 0; i < sorted.size; i++) {
     const path = sorted.nameAt(i);
     const names = sorted.valueAt(i);
@@ -128,12 +137,13 @@ export class AtermPrinter {
   private otherInputsText = "";
 
   /**
-   * With `plainOutputPaths`, the output paths (and the values of their variables) are known to need no
-   * escaping: store paths whose names were checked, as `derivation()` makes them.
+   * With `madeByDerivation`, `drv` is known to be as `derivation()` makes it: its environment and input
+   * derivations are compact maps sorted by name, and its output paths (the values of their variables too)
+   * need no escaping, being store paths whose names were checked.
    */
   constructor(
     private readonly drv: Drv,
-    private readonly plainOutputPaths = false,
+    private readonly madeByDerivation = false,
   ) {
     // Nix writes the platform without escaping it (its `printUnquotedString`), unlike every other string.
     const sources = drv.inputSrcs.length > 1 ? sortUtf8([...new Set(drv.inputSrcs)]) : drv.inputSrcs;
@@ -149,7 +159,7 @@ export class AtermPrinter {
     const envPieces: string[] = [];
     const envOutputs: string[] = [];
     const envOutputIndexes: number[] = [];
-    const env = sortedMap(drv.env);
+    const env = madeByDerivation ? (drv.env as CompactMap<string>) : sortedMap(drv.env);
     for (let i = 0; i < env.size; i++) {
       const key = env.nameAt(i);
       put(i > 0 ? ',("' : '("');
@@ -197,13 +207,14 @@ export class AtermPrinter {
       inputsText = this.otherInputsText;
     } else {
       // The newest first; no more than two kept.
-      inputsText = printInputDrvs(inputDrvs, plainInputKeys);
+      inputsText = printInputDrvs(inputDrvs, plainInputKeys, inputDrvsOverride === undefined && this.madeByDerivation);
       this.otherInputs = this.inputs;
       this.otherInputsText = this.inputsText;
       this.inputs = inputDrvs;
       this.inputsText = inputsText;
     }
-    const { drv, plainOutputPaths } = this;
+    const { drv } = this;
+    const plainOutputPaths = this.madeByDerivation;
     put("Derive([");
     let first = true;
     for (const name of this.outputNames) {

@@ -647,7 +647,7 @@ function derivationPaths(
     // Kept at its exact size: the array grown by the walk has room to spare.
     const envPairs = env.slice();
     drv = { outputs: CompactMap.ofPairs(outputPairs), inputDrvs, inputSrcs: sources, system, builder, args, env: CompactMap.ofPairs(envPairs) };
-    // Output paths are spelled from checked names: nothing in them to escape.
+    // Its maps are sorted already, and its output paths spelled from checked names: nothing in them to escape.
     const printer = new AtermPrinter(drv, true);
     const inputs = inputsModulo(drv, (drvPath: string): HashModulo => inputHashModulo(drvPath, storeDir, context));
     const maskedHex = hashHexWithInputsModulo(inputs, true, printer);
