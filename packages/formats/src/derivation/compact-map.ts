@@ -82,6 +82,23 @@ export class CompactMap<Value> implements ReadonlyMap<string, Value> {
     let sorted = true;
     for (let at = 2; at < pairs.length && sorted; at += 2) sorted = compareUtf8(pairs[at - 2] as string, pairs[at] as string) < 0;
     if (sorted) return this;
+    if (pairs.length <= 2 * SCAN_LIMIT) {
+      // A few entries (a derivation's inputs modulo): sorted by insertion, pairs moved together, no comparator called from native code.
+      const copy = pairs.slice();
+      for (let at = 2; at < copy.length; at += 2) {
+        const name = copy[at] as string;
+        const value = copy[at + 1] as Value;
+        let to = at;
+        while (to > 0 && compareUtf8(copy[to - 2] as string, name) > 0) {
+          copy[to] = copy[to - 2] as string;
+          copy[to + 1] = copy[to - 1] as Value;
+          to -= 2;
+        }
+        copy[to] = name;
+        copy[to + 1] = value;
+      }
+      return new CompactMap(copy);
+    }
     const order = new Array<number>(pairs.length / 2);
     for (let i = 0; i < order.length; i++) order[i] = 2 * i;
     order.sort((a, b) => compareUtf8(pairs[a] as string, pairs[b] as string));

@@ -121,6 +121,32 @@ describe("derivation() hashes when its paths are first read, as Nix forces drvPa
     expect(d.drv.env.get("deps")).toBe(dep.outPath);
   });
 
+  it("makes the outputs record and hash modulo map once, on first read, and they agree with its paths", () => {
+    const d = derivation({ name: "lazy-outputs", system, builder: "/bin/sh", outputs: ["bin", "out"] });
+    // Interpolated before the outputs record is ever read: the same path it then gives.
+    const text = `${d}`;
+    expect(d.outputs).toBe(d.outputs);
+    expect(d.outputs.bin.outPath).toBe(text);
+    expect(d.outputs.out.path).toBe(d.drv.outputs.get("out")?.path);
+    expect(d.outputs.out.derivation).toBe(d);
+    expect(d.hashModulo).toBe(d.hashModulo);
+    expect([...d.hashModulo.keys()]).toEqual(["bin", "out"]);
+    // A dependent made from the output record or from its plain path is the same derivation.
+    const user = derivation({ name: "lazy-outputs-user", system, builder: "/bin/sh", bin: `${d.outputs.bin}` });
+    const again = derivation({ name: "lazy-outputs-user", system, builder: "/bin/sh", bin: d.outputs.bin.path });
+    expect(user.drvPath).toBe(again.drvPath);
+  });
+
+  it("derivations with equal arguments share one frozen list, printed as given", () => {
+    const one = derivation({ name: "args-one", system, builder: "/bin/sh", args: ["-c", "echo one > $out"] });
+    const two = derivation({ name: "args-two", system, builder: "/bin/sh", args: ["-c", "echo one > $out"] });
+    const three = derivation({ name: "args-three", system, builder: "/bin/sh", args: ["-c", "echo three > $out"] });
+    expect(two.drv.args).toBe(one.drv.args);
+    expect(Object.isFrozen(one.drv.args)).toBe(true);
+    expect(three.drv.args).toEqual(["-c", "echo three > $out"]);
+    expect(two.aterm).toContain('"/bin/sh",["-c","echo one > $out"],');
+  });
+
   it("still refuses bad attributes where it is called, not when a path is first read", () => {
     expect(() => derivation({ name: "lazy-bad", system, builder: "/bin/sh", args: "not a list" as unknown as string[] })).toThrow(DerivationError);
     expect(() => derivation({ name: "lazy-fixed", system, builder: "/bin/sh", outputHash: "not-a-hash" })).toThrow(DerivationError);
