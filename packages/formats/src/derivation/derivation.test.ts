@@ -30,6 +30,16 @@ describe("derivation()", () => {
     expect(user.drv.env.get("flags")).toBe(`--with=${dep.outputs.dev.path}/include`);
   });
 
+  it.each([3, 20])("a string naming %i derivations' outputs, some twice, makes each an input once, with the names used, sorted", (count) => {
+    const deps = Array.from({ length: count }, (_, index) => derivation({ name: `many-${count}-${index}`, system, builder: "/bin/sh", outputs: ["out", "dev"] }));
+    // Each named three times, in an order of their own; a .drv lists them sorted by path.
+    const text = [...deps, ...deps.map((dep) => dep.outputs.dev), ...[...deps].reverse()].join(" ");
+    const user = derivation({ name: `many-user-${count}`, system, builder: "/bin/sh", text });
+    const expected = deps.map((dep): [string, string[]] => [dep.drvPath, ["dev", "out"]]).sort(([a], [b]) => (a < b ? -1 : 1));
+    expect([...user.drv.inputDrvs]).toEqual(expected);
+    expect(Object.keys(getStringContext(text)).sort()).toEqual(expected.map(([path]) => path));
+  });
+
   it("the first output is the default, whatever its name", () => {
     const d = derivation({ name: "multi", system, builder: "/bin/sh", outputs: ["bin", "out"] });
     expect(`${d}`).toBe(d.outputs.bin.path);

@@ -470,16 +470,17 @@ function setEnv(env: string[], name: string, value: string): number {
 function resolveInputs(context: StringContext, storeDir: string): { inputDrvs: CompactMap<readonly string[]>; inputSrcs: ReadonlySet<string> } {
   // Nearly always only outputs are used: their names are already gathered per input, with nothing to merge.
   if (context.derivations.size === 0) {
-    const paths = sortUtf8([...context.outputs.keys()]);
-    const pairs = new Array<string | readonly string[]>(paths.length * 2);
-    for (let i = 0; i < paths.length; i++) {
-      const path = paths[i] as string;
+    const count = context.outputCount;
+    const pairs = new Array<string | readonly string[]>(count * 2);
+    for (let i = 0; i < count; i++) {
+      const names = context.outputNamesAt(i);
+      pairs[2 * i] = context.outputPathAt(i);
       // One output (the usual case) is a list shared by every derivation already.
-      const { names } = context.outputs.get(path) as { names: readonly string[] };
-      pairs[2 * i] = path;
       pairs[2 * i + 1] = names.length === 1 ? names : sortUtf8([...names]);
     }
-    return { inputDrvs: CompactMap.ofPairs(pairs), inputSrcs: context.sources.size === 0 ? NO_PATHS : new Set(context.sources.keys()) };
+    // Paths in the order found; the printer walks them sorted.
+    const inputDrvs = CompactMap.ofPairs(pairs).sortedByName();
+    return { inputDrvs, inputSrcs: context.sources.size === 0 ? NO_PATHS : new Set(context.sources.keys()) };
   }
   const inputSrcs = new Set<string>(context.sources.keys());
   const inputDrvs = inputsWithClosures(context, inputSrcs, storeDir);
@@ -533,7 +534,7 @@ const NO_OUTPUT_PATH: DrvOutput = Object.freeze({ path: "", hashAlgo: "", hash: 
 
 function inputHashModulo(drvPath: string, storeDir: string, context?: StringContext): HashModulo {
   // The context found the input derivation already: no need to look its path up again.
-  const known = context?.outputs.get(drvPath)?.derivation ?? context?.derivations.get(drvPath);
+  const known = context?.outputDerivation(drvPath) ?? context?.derivations.get(drvPath);
   if (known !== undefined) return hashModuloOf(known);
   const entry = lookupContextEntry(drvPath, storeDir);
   if (entry?.kind !== "drv") throw new KilnError(`internal error: input derivation '${drvPath}' is not known to this process`);
