@@ -71,6 +71,7 @@ export {
   type ContextEntry,
   type SourceOrigin,
   type StringContextInfo,
+  type UsedOutputs,
 } from "./derivation/context.js";
 export { coerceToJson, coerceToString, nixJsonString, type CoercionSite, type DerivationAttrValue } from "./derivation/coerce.js";
 export { DerivationError } from "./derivation/derivation-error.js";

@@ -13,8 +13,6 @@ import { CompactMap } from "./compact-map.js";
 import { takeText, putText as put } from "../util/text-parts.js";
 
 const NEEDS_ESCAPE = /["\\\n\r\t]/;
-const ESCAPED = /["\\\n\r\t]/g;
-const ESCAPES: Record<string, string> = { '"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
 /** Quotes a string as Nix's ATerm printer does. */
 export function escapeAtermString(text: string): string {
@@ -40,8 +38,19 @@ function escaped(text: string): string {
 /** Up to this length, strings are checked for characters to escape by a loop rather than by a regex. */
 const SHORT = 16;
 
+/** `text` with `"`, `\`, newline, carriage return and tab escaped: a loop over its characters, cheaper than a replacement with a callback. */
 function escapeAll(text: string): string {
-  return text.replace(ESCAPED, (character) => ESCAPES[character] ?? character);
+  let out = "";
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 34 && code !== 92) continue;
+    const escape = code === 34 ? '\\"' : code === 92 ? "\\\\" : code === 10 ? "\\n" : code === 13 ? "\\r" : code === 9 ? "\\t" : undefined;
+    if (escape === undefined) continue;
+    out += text.slice(from, i) + escape;
+    from = i + 1;
+  }
+  return out + text.slice(from);
 }
 
 function putStringList(items: readonly string[]): void {
@@ -61,16 +70,24 @@ function sortedKeys<T>(map: ReadonlyMap<string, T>): string[] {
   return sortUtf8(map instanceof CompactMap ? map.names() : [...map.keys()]);
 }
 
-/** The `("path",["out"]),…` list of input derivations (or of their hashes modulo), sorted. */
-function printInputDrvs(inputDrvs: ReadonlyMap<string, readonly string[]>): string {
-  const paths = sortedKeys(inputDrvs);
-  for (let i = 0; i < paths.length; i++) {
-    const path = paths[i] as string;
-    const names = inputDrvs.get(path) ?? [];
+/** `map` sorted by name, to walk by index: a derivation made in this process has its environment and inputs sorted already. */
+function sortedMap<T>(map: ReadonlyMap<string, T>): CompactMap<T> {
+  return map instanceof CompactMap ? (map as CompactMap<T>).sortedByName() : CompactMap.sorted(map);
+}
+
+/**
+ * The `("path",["out"]),…` list of input derivations (or of their hashes modulo), sorted; with `plainKeys`,
+ * the keys are known to need no escaping (hashes modulo, in hex).
+ */
+function printInputDrvs(inputDrvs: ReadonlyMap<string, readonly string[]>, plainKeys: boolean, sortedAlready: boolean): string {
+  const sorted = sortedAlready ? (inputDrvs as CompactMap<readonly string[]>) : sortedMap(inputDrvs);
+  for (let i = 0; i < sorted.size; i++) {
+    const path = sorted.nameAt(i);
+    const names = sorted.valueAt(i);
     put(i > 0 ? ',("' : '("');
-    put(escaped(path));
+    put(plainKeys ? path : escaped(path));
     put('",');
-    putStringList(names.length > 1 ? sortUtf8([...new Set(names)]) : names);
+    putStringList(names.length > 1 ? sortUtf8([...new Set<string>(names)]) : names);
     put(")");
   }
   return takeText();
@@ -104,6 +121,13 @@ export class AtermPrinter {
   /** The environment's output variables, in order. */
   private readonly envOutputs: readonly string[];
   /**
+   * The environment, if it was sorted already (as `derivation()` makes it), and where the values of its
+   * output variables are in it: read there, by index, rather than looked up by name (a scan, or an index
+   * built for the purpose).
+   */
+  private readonly sortedEnv: CompactMap<string> | undefined;
+  private readonly envOutputIndexes: readonly number[];
+  /**
    * The last two sets of inputs printed and their text: the masked and the modulo variants print the
    * same inputs (the hashes modulo), and the final one between them prints the real ones.
    */
@@ -112,7 +136,15 @@ export class AtermPrinter {
   private otherInputs: ReadonlyMap<string, readonly string[]> | undefined = undefined;
   private otherInputsText = "";
 
-  constructor(private readonly drv: Drv) {
+  /**
+   * With `madeByDerivation`, `drv` is known to be as `derivation()` makes it: its environment and input
+   * derivations are compact maps sorted by name, and its output paths (the values of their variables too)
+   * need no escaping, being store paths whose names were checked.
+   */
+  constructor(
+    private readonly drv: Drv,
+    private readonly madeByDerivation = false,
+  ) {
     // Nix writes the platform without escaping it (its `printUnquotedString`), unlike every other string.
     const sources = drv.inputSrcs.length > 1 ? sortUtf8([...new Set(drv.inputSrcs)]) : drv.inputSrcs;
     putStringList(sources);
@@ -126,9 +158,10 @@ export class AtermPrinter {
     this.outputNames = sortedKeys(drv.outputs);
     const envPieces: string[] = [];
     const envOutputs: string[] = [];
-    const keys = sortedKeys(drv.env);
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i] as string;
+    const envOutputIndexes: number[] = [];
+    const env = madeByDerivation ? (drv.env as CompactMap<string>) : sortedMap(drv.env);
+    for (let i = 0; i < env.size; i++) {
+      const key = env.nameAt(i);
       put(i > 0 ? ',("' : '("');
       put(escaped(key));
       if (drv.outputs.has(key)) {
@@ -136,22 +169,37 @@ export class AtermPrinter {
         put('","');
         envPieces.push(takeText());
         envOutputs.push(key);
+        envOutputIndexes.push(i);
         put('")');
       } else {
         put('","');
-        put(escaped(drv.env.get(key) ?? ""));
+        put(escaped(env.valueAt(i)));
         put('")');
       }
     }
     envPieces.push(takeText());
     this.envPieces = envPieces;
     this.envOutputs = envOutputs;
+    this.envOutputIndexes = envOutputIndexes;
+    // A sorted copy holds the values as they were: read the derivation's own map then.
+    this.sortedEnv = env === drv.env ? env : undefined;
   }
 
   /** The ATerm text of the derivation as it is now (output paths and their variables are read afresh). */
   print(options: PrintAtermOptions = {}): string {
-    const mask = options.maskOutputs === true;
-    const inputDrvs = options.inputDrvsOverride ?? this.drv.inputDrvs;
+    return this.printWith(options.maskOutputs === true, options.inputDrvsOverride, false);
+  }
+
+  /**
+   * {@link AtermPrinter.print} with `inputs` (of `inputsModulo`: their keys are hashes in hex, which need
+   * no escaping) in place of the input derivations.
+   */
+  printModulo(inputs: ReadonlyMap<string, readonly string[]>, maskOutputs: boolean): string {
+    return this.printWith(maskOutputs, inputs, true);
+  }
+
+  private printWith(mask: boolean, inputDrvsOverride: ReadonlyMap<string, readonly string[]> | undefined, plainInputKeys: boolean): string {
+    const inputDrvs = inputDrvsOverride ?? this.drv.inputDrvs;
     let inputsText: string;
     if (inputDrvs === this.inputs) {
       inputsText = this.inputsText;
@@ -159,13 +207,14 @@ export class AtermPrinter {
       inputsText = this.otherInputsText;
     } else {
       // The newest first; no more than two kept.
-      inputsText = printInputDrvs(inputDrvs);
+      inputsText = printInputDrvs(inputDrvs, plainInputKeys, inputDrvsOverride === undefined && this.madeByDerivation);
       this.otherInputs = this.inputs;
       this.otherInputsText = this.inputsText;
       this.inputs = inputDrvs;
       this.inputsText = inputsText;
     }
-    const drv = this.drv;
+    const { drv } = this;
+    const plainOutputPaths = this.madeByDerivation;
     put("Derive([");
     let first = true;
     for (const name of this.outputNames) {
@@ -175,7 +224,7 @@ export class AtermPrinter {
       first = false;
       put(escaped(name));
       put('","');
-      if (!mask) put(escaped(output.path));
+      if (!mask) put(plainOutputPaths ? output.path : escaped(output.path));
       put('","');
       put(escaped(output.hashAlgo));
       put('","');
@@ -187,10 +236,13 @@ export class AtermPrinter {
     put("],");
     put(this.middle);
     put(",[");
-    const { envPieces, envOutputs } = this;
+    const { envPieces, envOutputs, sortedEnv, envOutputIndexes } = this;
     put(envPieces[0] ?? "");
     for (let i = 0; i < envOutputs.length; i++) {
-      if (!mask) put(escaped(drv.env.get(envOutputs[i] as string) ?? ""));
+      if (!mask) {
+        const value = sortedEnv !== undefined ? sortedEnv.valueAt(envOutputIndexes[i] as number) : (drv.env.get(envOutputs[i] as string) ?? "");
+        put(plainOutputPaths ? value : escaped(value));
+      }
       put(envPieces[i + 1] ?? "");
     }
     put("])");

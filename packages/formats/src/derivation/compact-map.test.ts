@@ -37,3 +37,20 @@ describe("CompactMap.sorted", () => {
     expect(sorted.get("out")).toBe(2);
   });
 });
+
+describe("CompactMap.sortedByName", () => {
+  it("is the map itself when its names are in UTF-8 order already", () => {
+    const map = CompactMap.ofPairs<number>(["builder", 1, "out", 2, "\uFFFD", 3, "\u{1F600}", 4]);
+    expect(map.sortedByName()).toBe(map);
+  });
+
+  it.each([2, 5, 16, 17, 40])("sorts %i entries by UTF-8 bytes, each name with its value, leaving the map as it was", (count) => {
+    // Surrogate pairs (above U+FFFF) sort after U+FFFD in UTF-8, before it in UTF-16.
+    const names = Array.from({ length: count }, (_, index) => (index % 3 === 0 ? `\u{1F600}${count - index}` : index % 3 === 1 ? `\uFFFD${index}` : `name-${(index * 7) % count}-${index}`));
+    const map = CompactMap.ofPairs<number>(names.flatMap((name, index) => [name, index]));
+    const sorted = map.sortedByName();
+    const expected = [...map].sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    expect(Array.from({ length: sorted.size }, (_, index) => [sorted.nameAt(index), sorted.valueAt(index)])).toEqual(expected);
+    expect(map.names()).toEqual(names);
+  });
+});

@@ -11,15 +11,19 @@
  * by name are rare (the ATerm printer and the store iterate) and scan the
  * arrays; a large map gets an index the first time it is looked up.
  */
-import { sortUtf8 } from "../util/compare-utf8.js";
+import { compareUtf8, sortUtf8 } from "../util/compare-utf8.js";
 
 /** Above this many entries, lookups go through an index built on first use. */
 const SCAN_LIMIT = 16;
 
+/**
+ * The indexes of the large maps that were looked up, kept beside them rather than in a field of each
+ * map: nearly every map is small, and a field is 8 bytes more in every one, kept as long as the map is.
+ */
+const indexes = new WeakMap<object, Map<string, number>>();
+
 /** A read-only map from strings, in the order its entries were given. */
 export class CompactMap<Value> implements ReadonlyMap<string, Value> {
-  private index: Map<string, number> | undefined = undefined;
-
   /** `pairs` holds each name followed by its value: one array, not two, is what makes the map small. */
   private constructor(private readonly pairs: readonly (string | Value)[]) {}
 
@@ -59,6 +63,53 @@ export class CompactMap<Value> implements ReadonlyMap<string, Value> {
     return this.pairs.length / 2;
   }
 
+  /** The name of entry `index` (in order). */
+  nameAt(index: number): string {
+    return this.pairs[2 * index] as string;
+  }
+
+  /** The value of entry `index` (in order). */
+  valueAt(index: number): Value {
+    return this.pairs[2 * index + 1] as Value;
+  }
+
+  /**
+   * This map if its names are in UTF-8 order (as `derivation()` makes its environment and inputs), else a
+   * copy sorted so: what the ATerm printer walks by index, where looking each sorted name up would scan.
+   */
+  sortedByName(): CompactMap<Value> {
+    const pairs = this.pairs;
+    let sorted = true;
+    for (let at = 2; at < pairs.length && sorted; at += 2) sorted = compareUtf8(pairs[at - 2] as string, pairs[at] as string) < 0;
+    if (sorted) return this;
+    if (pairs.length <= 2 * SCAN_LIMIT) {
+      // A few entries (a derivation's inputs modulo): sorted by insertion, pairs moved together, no comparator called from native code.
+      const copy = pairs.slice();
+      for (let at = 2; at < copy.length; at += 2) {
+        const name = copy[at] as string;
+        const value = copy[at + 1] as Value;
+        let to = at;
+        while (to > 0 && compareUtf8(copy[to - 2] as string, name) > 0) {
+          copy[to] = copy[to - 2] as string;
+          copy[to + 1] = copy[to - 1] as Value;
+          to -= 2;
+        }
+        copy[to] = name;
+        copy[to + 1] = value;
+      }
+      return new CompactMap(copy);
+    }
+    const order = new Array<number>(pairs.length / 2);
+    for (let i = 0; i < order.length; i++) order[i] = 2 * i;
+    order.sort((a, b) => compareUtf8(pairs[a] as string, pairs[b] as string));
+    const copy = new Array<string | Value>(pairs.length);
+    for (let i = 0; i < order.length; i++) {
+      copy[2 * i] = pairs[order[i] as number] as string;
+      copy[2 * i + 1] = pairs[(order[i] as number) + 1] as Value;
+    }
+    return new CompactMap(copy);
+  }
+
   /** Where `name`'s value is in `pairs`, or -1. */
   private position(name: string): number {
     const pairs = this.pairs;
@@ -66,11 +117,13 @@ export class CompactMap<Value> implements ReadonlyMap<string, Value> {
       for (let at = 0; at < pairs.length; at += 2) if (pairs[at] === name) return at + 1;
       return -1;
     }
-    if (this.index === undefined) {
-      this.index = new Map();
-      for (let at = 0; at < pairs.length; at += 2) this.index.set(pairs[at] as string, at + 1);
+    let index = indexes.get(this);
+    if (index === undefined) {
+      index = new Map();
+      for (let at = 0; at < pairs.length; at += 2) index.set(pairs[at] as string, at + 1);
+      indexes.set(this, index);
     }
-    return this.index.get(name) ?? -1;
+    return index.get(name) ?? -1;
   }
 
   get(name: string): Value | undefined {

@@ -219,16 +219,72 @@ export function hasOwnContext(value: object): value is HasOwnContext {
 /** No dependencies of a kind: what a {@link StringContext} reads as its map of a kind none was found of. */
 const NONE_FOUND: ReadonlyMap<string, never> = new Map<string, never>();
 
+/** One derivation's outputs used, as {@link StringContext.outputs} lists them. */
+export interface UsedOutputs {
+  readonly derivation: ContextDerivation;
+  /** The output names used, in the order found. */
+  readonly names: readonly string[];
+}
+
+/** Above this many input derivations, a {@link StringContext} finds them by an index rather than by a scan. */
+const MOST_SCANNED = 16;
+
 /**
  * The dependencies found in strings, before they are turned into a derivation's inputs. Every
  * `derivation()` makes one; nearly all find only outputs, each of one name, so the maps of `.drv`
- * paths and of sources are made only when one is found, and one output's names are a shared list.
+ * paths and of sources are made only when one is found, one output's names are a shared list, and
+ * the outputs are a flat list (no `Map` and an entry object per input made to be dropped at once).
  */
 export class StringContext {
-  /** Derivation outputs used, by `.drv` path: the names used of each, in the order found. */
-  readonly outputs = new Map<string, { readonly derivation: ContextDerivation; names: readonly string[] }>();
+  /** The outputs found: each derivation's `.drv` path, the derivation and the names used of it, in turn. */
+  private readonly found: (string | ContextDerivation | readonly string[])[] = [];
+  /** Where each `.drv` path is in {@link StringContext.found}, once there are many. */
+  private foundIndex: Map<string, number> | undefined = undefined;
+  /** {@link StringContext.outputs} as last made, until something is added. */
+  private outputsMap: Map<string, UsedOutputs> | undefined = undefined;
   private derivationsFound: Map<string, ContextDerivation> | undefined = undefined;
   private sourcesFound: Map<string, readonly string[]> | undefined = undefined;
+
+  /** Derivation outputs used, by `.drv` path: the names used of each, in the order found. */
+  get outputs(): ReadonlyMap<string, UsedOutputs> {
+    if (this.outputsMap === undefined) {
+      const map = new Map<string, UsedOutputs>();
+      for (let at = 0; at < this.found.length; at += 3) {
+        map.set(this.found[at] as string, { derivation: this.found[at + 1] as ContextDerivation, names: this.found[at + 2] as readonly string[] });
+      }
+      this.outputsMap = map;
+    }
+    return this.outputsMap;
+  }
+
+  /** How many derivations' outputs were found. */
+  get outputCount(): number {
+    return this.found.length / 3;
+  }
+
+  /** The `.drv` path of the `index`-th derivation whose outputs were found (in the order found). */
+  outputPathAt(index: number): string {
+    return this.found[3 * index] as string;
+  }
+
+  /** The output names used of the `index`-th derivation, in the order found. */
+  outputNamesAt(index: number): readonly string[] {
+    return this.found[3 * index + 2] as readonly string[];
+  }
+
+  /** The derivation at `drvPath` whose outputs were found, if any. */
+  outputDerivation(drvPath: string): ContextDerivation | undefined {
+    const at = this.positionOf(drvPath);
+    return at < 0 ? undefined : (this.found[at + 1] as ContextDerivation);
+  }
+
+  /** Where `drvPath` is in {@link StringContext.found}, or -1. */
+  private positionOf(drvPath: string): number {
+    if (this.foundIndex !== undefined) return this.foundIndex.get(drvPath) ?? -1;
+    const found = this.found;
+    for (let at = 0; at < found.length; at += 3) if (found[at] === drvPath) return at;
+    return -1;
+  }
 
   /** `.drv` paths used as such (`drvPath`): they bring their whole closure. */
   get derivations(): ReadonlyMap<string, ContextDerivation> {
@@ -242,9 +298,22 @@ export class StringContext {
 
   /** Adds output `output` of `derivation`. */
   addOutput(derivation: ContextDerivation, output: string): void {
-    const known = this.outputs.get(derivation.drvPath);
-    if (known === undefined) this.outputs.set(derivation.drvPath, { derivation, names: singleOutput(output) });
-    else if (!known.names.includes(output)) known.names = [...known.names, output];
+    const drvPath = derivation.drvPath;
+    const at = this.positionOf(drvPath);
+    const found = this.found;
+    if (at < 0) {
+      this.foundIndex?.set(drvPath, found.length);
+      found.push(drvPath, derivation, singleOutput(output));
+      if (this.foundIndex === undefined && found.length > 3 * MOST_SCANNED) {
+        this.foundIndex = new Map();
+        for (let position = 0; position < found.length; position += 3) this.foundIndex.set(found[position] as string, position);
+      }
+    } else {
+      const names = found[at + 2] as readonly string[];
+      if (names.includes(output)) return;
+      found[at + 2] = [...names, output];
+    }
+    this.outputsMap = undefined;
   }
 
   /** Adds one registered entry. */
@@ -260,7 +329,7 @@ export class StringContext {
 
   /** Whether nothing was found. */
   get isEmpty(): boolean {
-    return this.outputs.size === 0 && this.derivationsFound === undefined && this.sourcesFound === undefined;
+    return this.found.length === 0 && this.derivationsFound === undefined && this.sourcesFound === undefined;
   }
 }
 

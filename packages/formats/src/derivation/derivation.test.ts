@@ -30,6 +30,16 @@ describe("derivation()", () => {
     expect(user.drv.env.get("flags")).toBe(`--with=${dep.outputs.dev.path}/include`);
   });
 
+  it.each([3, 20])("a string naming %i derivations' outputs, some twice, makes each an input once, with the names used, sorted", (count) => {
+    const deps = Array.from({ length: count }, (_, index) => derivation({ name: `many-${count}-${index}`, system, builder: "/bin/sh", outputs: ["out", "dev"] }));
+    // Each named three times, in an order of their own; a .drv lists them sorted by path.
+    const text = [...deps, ...deps.map((dep) => dep.outputs.dev), ...[...deps].reverse()].join(" ");
+    const user = derivation({ name: `many-user-${count}`, system, builder: "/bin/sh", text });
+    const expected = deps.map((dep): [string, string[]] => [dep.drvPath, ["dev", "out"]]).sort(([a], [b]) => (a < b ? -1 : 1));
+    expect([...user.drv.inputDrvs]).toEqual(expected);
+    expect(Object.keys(getStringContext(text)).sort()).toEqual(expected.map(([path]) => path));
+  });
+
   it("the first output is the default, whatever its name", () => {
     const d = derivation({ name: "multi", system, builder: "/bin/sh", outputs: ["bin", "out"] });
     expect(`${d}`).toBe(d.outputs.bin.path);
@@ -119,6 +129,32 @@ describe("derivation() hashes when its paths are first read, as Nix forces drvPa
     expect(findDerivation(drvPath)).toBe(d);
     expect([...d.drv.inputDrvs.keys()]).toEqual([dep.drvPath]);
     expect(d.drv.env.get("deps")).toBe(dep.outPath);
+  });
+
+  it("makes the outputs record and hash modulo map once, on first read, and they agree with its paths", () => {
+    const d = derivation({ name: "lazy-outputs", system, builder: "/bin/sh", outputs: ["bin", "out"] });
+    // Interpolated before the outputs record is ever read: the same path it then gives.
+    const text = `${d}`;
+    expect(d.outputs).toBe(d.outputs);
+    expect(d.outputs.bin.outPath).toBe(text);
+    expect(d.outputs.out.path).toBe(d.drv.outputs.get("out")?.path);
+    expect(d.outputs.out.derivation).toBe(d);
+    expect(d.hashModulo).toBe(d.hashModulo);
+    expect([...d.hashModulo.keys()]).toEqual(["bin", "out"]);
+    // A dependent made from the output record or from its plain path is the same derivation.
+    const user = derivation({ name: "lazy-outputs-user", system, builder: "/bin/sh", bin: `${d.outputs.bin}` });
+    const again = derivation({ name: "lazy-outputs-user", system, builder: "/bin/sh", bin: d.outputs.bin.path });
+    expect(user.drvPath).toBe(again.drvPath);
+  });
+
+  it("derivations with equal arguments share one frozen list, printed as given", () => {
+    const one = derivation({ name: "args-one", system, builder: "/bin/sh", args: ["-c", "echo one > $out"] });
+    const two = derivation({ name: "args-two", system, builder: "/bin/sh", args: ["-c", "echo one > $out"] });
+    const three = derivation({ name: "args-three", system, builder: "/bin/sh", args: ["-c", "echo three > $out"] });
+    expect(two.drv.args).toBe(one.drv.args);
+    expect(Object.isFrozen(one.drv.args)).toBe(true);
+    expect(three.drv.args).toEqual(["-c", "echo three > $out"]);
+    expect(two.aterm).toContain('"/bin/sh",["-c","echo one > $out"],');
   });
 
   it("still refuses bad attributes where it is called, not when a path is first read", () => {

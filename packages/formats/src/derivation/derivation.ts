@@ -13,6 +13,8 @@ import { getStoreDir } from "../store/current-store-dir.js";
 import {
   computeTextPath,
   makeFixedOutputPath,
+  STORE_PATH_NAME_MAX_LENGTH,
+  textPathOfValidName,
   outputPathFromHex,
   outputPathName,
   storePathNameProblem,
@@ -121,17 +123,34 @@ interface PathInputs {
  * returns its attributes with `drvPath` and `outPath` as thunks, so a package an overlay replaces
  * (read only to be overridden) is never hashed. Shared by a derivation and the copies made of it
  * (`Object.assign`, as `callPackage` makes them), so that it is computed once for all of them.
+ *
+ * What every derivation needs is kept as strings: the hash modulo as hex, each output's path as
+ * strings interpolate it. The objects made of them (the `outputs` record and its {@link DerivationOutput}s,
+ * the hash modulo as a map) are made when first read, which most derivations never are: a derivation is
+ * kept to the end of the evaluation, and every object it keeps is copied by each garbage collection.
  */
 class PendingPaths {
+  /**
+   * Once computed, this is the context entry of the `.drv` path too (what `kind`, `path` and `derivation`
+   * are for): one object a derivation less.
+   */
+  readonly kind = "drv" as const;
   /** The `.drv` contents; `undefined` until computed. */
   drv: Drv | undefined = undefined;
-  drvPath = "";
+  /** The `.drv` path. */
+  path = "";
+  /** The hash modulo of every output, as sha256 hex; `""` for a fixed-output derivation, whose {@link PendingPaths.hashModulo} is made at once. */
+  hashModuloHex = "";
+  /** The hash modulo as a map, made when first read (at once for a fixed-output derivation). */
   hashModulo: HashModulo | undefined = undefined;
+  /** Each output's path as strings interpolate it (its marks, then the path), in the order of the output names; one output keeps the string alone. */
+  outPaths: string | readonly string[] = "";
+  /** The outputs by name, made when first read. */
   outputs: Readonly<Record<string, DerivationOutput>> | undefined = undefined;
 
   constructor(
     /** The derivation its context entries name (the one `derivation()` returned, not a copy). */
-    private readonly owner: Derivation,
+    readonly derivation: Derivation,
     /** What the paths are computed from, dropped once they are. */
     private inputs: PathInputs | undefined,
   ) {}
@@ -139,25 +158,56 @@ class PendingPaths {
   /** Computes the paths; called only while {@link PendingPaths.drv} is `undefined`. */
   compute(): this {
     const { name, gathered, context } = this.inputs as PathInputs;
-    const { owner } = this;
+    const owner = this.derivation;
     const { storeDir } = owner;
-    const { drv, drvPath, hashModulo } = derivationPaths(name, gathered, context, storeDir);
+    const { drv, drvPath, hashModulo, hashModuloHex } = derivationPaths(name, gathered, context, storeDir);
     this.inputs = undefined;
-    this.drvPath = drvPath;
+    this.path = drvPath;
     this.hashModulo = hashModulo;
+    this.hashModuloHex = hashModuloHex;
     // From here on the paths count as computed: registering reads them (of an earlier entry at the same path, too).
     this.drv = drv;
     // Registering makes strings that mention these paths depend on this derivation.
-    registerContextEntry({ kind: "drv", path: drvPath, derivation: owner }, storeDir);
-    const outputs: Record<string, DerivationOutput> = Object.create(OUTPUTS_PROTOTYPE) as Record<string, DerivationOutput>;
-    for (const outputName of owner.outputNames) {
-      const path = drv.outputs.get(outputName)?.path ?? "";
-      const marks = registerContextEntry({ kind: "output", path, derivation: owner, output: outputName }, storeDir);
-      outputs[outputName] = new DerivationOutput(owner, outputName, marks + path);
+    registerContextEntry(this, storeDir);
+    const names = owner.outputNames;
+    if (names.length === 1) {
+      this.outPaths = registeredOutPath(owner, drv, names[0] as string, storeDir);
+    } else {
+      const outPaths = new Array<string>(names.length);
+      for (let i = 0; i < names.length; i++) outPaths[i] = registeredOutPath(owner, drv, names[i] as string, storeDir);
+      this.outPaths = outPaths;
     }
-    this.outputs = Object.freeze(outputs);
     return this;
   }
+
+  /** The path output `index` (of the output names) interpolates as. */
+  outPathAt(index: number): string {
+    const outPaths = this.outPaths;
+    return typeof outPaths === "string" ? (index === 0 ? outPaths : "") : (outPaths[index] ?? "");
+  }
+
+  /** The outputs by name, made the first time they are read. */
+  outputsByName(): Readonly<Record<string, DerivationOutput>> {
+    if (this.outputs !== undefined) return this.outputs;
+    const owner = this.derivation;
+    const outputs: Record<string, DerivationOutput> = Object.create(OUTPUTS_PROTOTYPE) as Record<string, DerivationOutput>;
+    const names = owner.outputNames;
+    for (let i = 0; i < names.length; i++) outputs[names[i] as string] = new DerivationOutput(owner, names[i] as string, this.outPathAt(i));
+    this.outputs = Object.freeze(outputs);
+    return this.outputs;
+  }
+
+  /** The hash modulo as a map, made the first time it is read. */
+  hashModuloMap(): HashModulo {
+    this.hashModulo ??= new UniformHashModulo((this.drv as Drv).outputs, this.hashModuloHex);
+    return this.hashModulo;
+  }
+}
+
+/** Registers output `outputName` of `owner` and returns the path strings interpolate it as: the marks it needs, then the path. */
+function registeredOutPath(owner: Derivation, drv: Drv, outputName: string, storeDir: string): string {
+  const path = drv.outputs.get(outputName)?.path ?? "";
+  return registerContextEntry({ kind: "output", path, derivation: owner, output: outputName }, storeDir) + path;
 }
 
 /** Where a derivation keeps its {@link PendingPaths}: a symbol, so that copies carry it and listings of its attributes do not show it. */
@@ -191,7 +241,7 @@ export class Derivation<OutputName extends string = string> implements ContextDe
   /** The store path of its `.drv` file. */
   get drvPath(): string {
     const paths = this[PATHS];
-    return (paths.drv === undefined ? paths.compute() : paths).drvPath;
+    return (paths.drv === undefined ? paths.compute() : paths).path;
   }
 
   /** The contents of its `.drv` file. */
@@ -203,19 +253,20 @@ export class Derivation<OutputName extends string = string> implements ContextDe
   /** Hash modulo, per output, used when other derivations depend on this one. */
   get hashModulo(): HashModulo {
     const paths = this[PATHS];
-    return (paths.drv === undefined ? paths.compute() : paths).hashModulo as HashModulo;
+    return (paths.drv === undefined ? paths.compute() : paths).hashModuloMap();
   }
 
   /** Each output by name. */
   get outputs(): { readonly [Name in OutputName]: DerivationOutput } {
     const paths = this[PATHS];
-    return (paths.drv === undefined ? paths.compute() : paths).outputs as { readonly [Name in OutputName]: DerivationOutput };
+    return (paths.drv === undefined ? paths.compute() : paths).outputsByName() as { readonly [Name in OutputName]: DerivationOutput };
   }
 
   /** The path of the first output (see {@link DerivationOutput.outPath}). */
   get outPath(): string {
-    const first = this.outputNames[0];
-    return first === undefined ? "" : this.outputs[first].outPath;
+    const paths = this[PATHS];
+    // Read without making the outputs record: interpolating a derivation is what most derivations are used for.
+    return (paths.drv === undefined ? paths.compute() : paths).outPathAt(0);
   }
 
   /** The exact text of the `.drv` file. */
@@ -235,7 +286,12 @@ export class Derivation<OutputName extends string = string> implements ContextDe
   [ADD_OWN_CONTEXT](context: StringContext, storeDir: string): string | undefined {
     const first = this.outputNames[0];
     if (first === undefined || Object.hasOwn(this, "outPath")) return undefined;
-    return this.outputs[first][ADD_OWN_CONTEXT](context, storeDir);
+    const paths = this[PATHS];
+    const owner = (paths.drv === undefined ? paths.compute() : paths).derivation;
+    // What the first output's `DerivationOutput` does, without making the outputs record.
+    if (storeDir !== owner.storeDir) return undefined;
+    context.addOutput(owner, first);
+    return (paths.drv as Drv).outputs.get(first)?.path ?? "";
   }
 }
 
@@ -308,6 +364,46 @@ function stringWithoutContext(value: unknown, site: CoercionSite): string {
 /** The arguments of a derivation without any: one list every such derivation shares. */
 const NO_ARGS: readonly string[] = Object.freeze([]);
 
+/** The attribute names of the last {@link sortedNames} call, as `Object.keys` gave them, and sorted. */
+let lastNames: readonly string[] = [];
+let lastSorted: readonly string[] = [];
+
+/**
+ * The names of `attrs` sorted as Nix sorts them. Derivations come by the thousand with the same names in the
+ * same order (one package function's, one module's): those of the last call are sorted once, and recognised by
+ * comparing the names one by one (property names are internalised strings: comparing them compares pointers).
+ */
+function sortedNames(attrs: Readonly<Record<string, unknown>>): readonly string[] {
+  const names = Object.keys(attrs);
+  const last = lastNames;
+  if (names.length === last.length) {
+    let same = true;
+    for (let i = 0; i < names.length && same; i++) same = names[i] === last[i];
+    if (same) return lastSorted;
+  }
+  lastNames = names;
+  lastSorted = sortUtf8(names.slice());
+  return lastSorted;
+}
+
+/** The arguments of the last derivation that had any, frozen: shared with the next ones that have the same. */
+let lastArgs: readonly string[] = NO_ARGS;
+
+/**
+ * `args`, or the equal list of the last derivation: derivations by the thousand have the same arguments
+ * (every one of a builder's, `-e` and its script), and a derivation keeps them as long as it lives.
+ */
+function sharedArgs(args: string[]): readonly string[] {
+  const last = lastArgs;
+  if (args.length === last.length) {
+    let same = true;
+    for (let i = 0; i < args.length && same; i++) same = args[i] === last[i];
+    if (same) return last;
+  }
+  lastArgs = Object.freeze(args);
+  return lastArgs;
+}
+
 /** Walks the attributes in Nix's order (sorted names), filling environment, arguments and special fields. */
 function gatherAttributes(attrs: Readonly<Record<string, unknown>>, derivationName: string, context: StringContext, storeDir: string): Gathered {
   const structured = attrs["__structuredAttrs"] === true;
@@ -316,7 +412,7 @@ function gatherAttributes(attrs: Readonly<Record<string, unknown>>, derivationNa
   const gathered: Gathered = { outputs: singleOutput("out"), env: [], args: NO_ARGS, json: [] };
   // One site for every attribute, its name changed as the walk goes: coercions read it, none keeps it.
   const site: { -readonly [Key in keyof CoercionSite]: CoercionSite[Key] } = { derivationName, attribute: "", context, storeDir };
-  for (const key of sortUtf8(Object.keys(attrs))) {
+  for (const key of sortedNames(attrs)) {
     const value = attrs[key];
     if (key === "__ignoreNulls" || value === undefined || (ignoreNulls && value === null)) continue;
     site.attribute = key;
@@ -325,7 +421,7 @@ function gatherAttributes(attrs: Readonly<Record<string, unknown>>, derivationNa
       // Made at its final size: the derivation keeps it, and an array grown by push keeps spare room.
       const args = new Array<string>(value.length);
       for (let i = 0; i < value.length; i++) args[i] = coerceToString(value[i], site);
-      gathered.args = args;
+      gathered.args = sharedArgs(args);
       continue;
     }
     if (structured) {
@@ -374,16 +470,17 @@ function setEnv(env: string[], name: string, value: string): number {
 function resolveInputs(context: StringContext, storeDir: string): { inputDrvs: CompactMap<readonly string[]>; inputSrcs: ReadonlySet<string> } {
   // Nearly always only outputs are used: their names are already gathered per input, with nothing to merge.
   if (context.derivations.size === 0) {
-    const paths = sortUtf8([...context.outputs.keys()]);
-    const pairs = new Array<string | readonly string[]>(paths.length * 2);
-    for (let i = 0; i < paths.length; i++) {
-      const path = paths[i] as string;
+    const count = context.outputCount;
+    const pairs = new Array<string | readonly string[]>(count * 2);
+    for (let i = 0; i < count; i++) {
+      const names = context.outputNamesAt(i);
+      pairs[2 * i] = context.outputPathAt(i);
       // One output (the usual case) is a list shared by every derivation already.
-      const { names } = context.outputs.get(path) as { names: readonly string[] };
-      pairs[2 * i] = path;
       pairs[2 * i + 1] = names.length === 1 ? names : sortUtf8([...names]);
     }
-    return { inputDrvs: CompactMap.ofPairs(pairs), inputSrcs: context.sources.size === 0 ? NO_PATHS : new Set(context.sources.keys()) };
+    // Paths in the order found; the printer walks them sorted.
+    const inputDrvs = CompactMap.ofPairs(pairs).sortedByName();
+    return { inputDrvs, inputSrcs: context.sources.size === 0 ? NO_PATHS : new Set(context.sources.keys()) };
   }
   const inputSrcs = new Set<string>(context.sources.keys());
   const inputDrvs = inputsWithClosures(context, inputSrcs, storeDir);
@@ -437,11 +534,22 @@ const NO_OUTPUT_PATH: DrvOutput = Object.freeze({ path: "", hashAlgo: "", hash: 
 
 function inputHashModulo(drvPath: string, storeDir: string, context?: StringContext): HashModulo {
   // The context found the input derivation already: no need to look its path up again.
-  const known = context?.outputs.get(drvPath)?.derivation ?? context?.derivations.get(drvPath);
-  if (known !== undefined) return known.hashModulo;
+  const known = context?.outputDerivation(drvPath) ?? context?.derivations.get(drvPath);
+  if (known !== undefined) return hashModuloOf(known);
   const entry = lookupContextEntry(drvPath, storeDir);
   if (entry?.kind !== "drv") throw new KilnError(`internal error: input derivation '${drvPath}' is not known to this process`);
-  return entry.derivation.hashModulo;
+  return hashModuloOf(entry.derivation);
+}
+
+/**
+ * The hash modulo of an input, for hashing a dependent: of one of this module's derivations, a map made for
+ * the purpose (and collected with it) from the hex it keeps, not the one its `hashModulo` makes and keeps.
+ */
+function hashModuloOf(input: ContextDerivation): HashModulo {
+  if (!(input instanceof Derivation)) return input.hashModulo;
+  const paths = (input as Derivation)[PATHS];
+  if (paths.drv === undefined) paths.compute();
+  return paths.hashModulo ?? new UniformHashModulo((paths.drv as Drv).outputs, paths.hashModuloHex);
 }
 
 function fixedOutput(name: string, gathered: Gathered, storeDir: string): CompactMap<DrvOutput> {
@@ -489,6 +597,8 @@ export function derivation<const Outputs extends readonly string[] = readonly ["
   if (gathered.builder === undefined || gathered.builder === "") throw new DerivationError(`derivation '${name}': required attribute 'builder' missing`);
   if (gathered.system === undefined || gathered.system === "") throw new DerivationError(`derivation '${name}': required attribute 'system' missing`);
   for (const output of gathered.outputs) {
+    // Output `out`'s path name is the derivation's, checked above.
+    if (output === "out") continue;
     const problem = storePathNameProblem(outputPathName(name, output));
     if (problem !== undefined) throw new DerivationError(`derivation '${name}': invalid output name '${output}': ${problem}`);
   }
@@ -500,15 +610,24 @@ export function derivation<const Outputs extends readonly string[] = readonly ["
   return made;
 }
 
-/** The `.drv` contents, path and hash modulo of a derivation whose attributes are gathered (and checked). */
-function derivationPaths(name: string, gathered: Gathered, context: StringContext, storeDir: string): { drvPath: string; drv: Drv; hashModulo: HashModulo } {
+/**
+ * The `.drv` contents, path and hash modulo of a derivation whose attributes are gathered (and checked):
+ * the hash modulo as hex if it is the same for every output, else (fixed-output) as a map.
+ */
+function derivationPaths(
+  name: string,
+  gathered: Gathered,
+  context: StringContext,
+  storeDir: string,
+): { drvPath: string; drv: Drv; hashModulo: HashModulo | undefined; hashModuloHex: string } {
   const { inputDrvs, inputSrcs } = resolveInputs(context, storeDir);
   // Most derivations have no sources: they share one empty list.
   const sources = inputSrcs.size === 0 ? NO_SOURCES : [...inputSrcs];
   const { system, builder, args } = gathered as Gathered & { system: string; builder: string };
   let drv: Drv;
   let aterm: string;
-  let hashModulo: HashModulo;
+  let hashModulo: HashModulo | undefined;
+  let hashModuloHex = "";
   if (gathered.outputHash !== undefined) {
     const outputs = fixedOutput(name, gathered, storeDir);
     drv = { outputs, inputDrvs, inputSrcs: sources, system, builder, args, env: CompactMap.ofPairs(gathered.env.slice()) };
@@ -529,7 +648,8 @@ function derivationPaths(name: string, gathered: Gathered, context: StringContex
     // Kept at its exact size: the array grown by the walk has room to spare.
     const envPairs = env.slice();
     drv = { outputs: CompactMap.ofPairs(outputPairs), inputDrvs, inputSrcs: sources, system, builder, args, env: CompactMap.ofPairs(envPairs) };
-    const printer = new AtermPrinter(drv);
+    // Its maps are sorted already, and its output paths spelled from checked names: nothing in them to escape.
+    const printer = new AtermPrinter(drv, true);
     const inputs = inputsModulo(drv, (drvPath: string): HashModulo => inputHashModulo(drvPath, storeDir, context));
     const maskedHex = hashHexWithInputsModulo(inputs, true, printer);
     for (let i = 0; i < names.length; i++) {
@@ -542,10 +662,12 @@ function derivationPaths(name: string, gathered: Gathered, context: StringContex
     }
     aterm = printer.print();
     // Dependents hash this derivation modulo its inputs: reuse the inputs' hashes already gathered.
-    hashModulo = new UniformHashModulo(drv.outputs, hashHexWithInputsModulo(inputs, false, printer));
+    hashModuloHex = hashHexWithInputsModulo(inputs, false, printer);
   }
-  const drvPath = computeTextPath(`${name}.drv`, aterm, inputSrcs.size === 0 ? inputDrvs.names() : [...inputSrcs, ...inputDrvs.names()], storeDir);
-  return { drvPath, drv, hashModulo };
+  // The name was checked (and does not end in `.drv`): with `.drv` it is valid too, unless too long.
+  const drvName = `${name}.drv`;
+  const drvPath = (drvName.length <= STORE_PATH_NAME_MAX_LENGTH ? textPathOfValidName : computeTextPath)(drvName, aterm, inputSrcs.size === 0 ? inputDrvs.names() : [...inputSrcs, ...inputDrvs.names()], storeDir);
+  return { drvPath, drv, hashModulo, hashModuloHex };
 }
 
 /** The derivation with `.drv` path `drvPath` made in this process, if any. */

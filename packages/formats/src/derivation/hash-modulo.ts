@@ -94,7 +94,7 @@ export function hashWithInputsModulo(drv: Drv, inputs: ReadonlyMap<string, reado
 
 /** The sha256 hex of {@link hashWithInputsModulo}, of the derivation `printer` prints. */
 export function hashHexWithInputsModulo(inputs: ReadonlyMap<string, readonly string[]>, maskOutputs: boolean, printer: AtermPrinter): string {
-  return hashToBase16("sha256", printer.print({ maskOutputs, inputDrvsOverride: inputs }));
+  return hashToBase16("sha256", printer.printModulo(inputs, maskOutputs));
 }
 
 /**

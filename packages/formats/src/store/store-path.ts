@@ -99,9 +99,10 @@ function storePathOfPutType(algorithm: HashAlgorithm, hex: string, name: string,
   // The digest as Latin-1 text: one character per byte, with no Buffer to allocate for a hash read once.
   const digest = hashToLatin1("sha256", takeText());
   // Folded into one buffer that every call reuses: the bytes are read at once, into the path's text.
+  // Byte i goes into byte i mod 20: the first 20 as they are, the last 12 XOR-ed onto the first 12.
   const compressed = COMPRESSED;
-  compressed.fill(0);
-  for (let i = 0; i < digest.length; i++) compressed[i % 20] = (compressed[i % 20] ?? 0) ^ digest.charCodeAt(i);
+  for (let i = 0; i < 20; i++) compressed[i] = digest.charCodeAt(i);
+  for (let i = 20; i < 32; i++) compressed[i - 20] = (compressed[i - 20] as number) ^ digest.charCodeAt(i);
   return spellStorePath(storeDir, name);
 }
 
@@ -208,6 +209,12 @@ export function makeTextPath(name: string, hash: Hash, references: Iterable<stri
 export function computeTextPath(name: string, text: string | Uint8Array, references: Iterable<string>, storeDir: string = DEFAULT_NIX_STORE_DIR): string {
   // Every `.drv` path is made here: its hash is read only as hex, so no hash object is made of it.
   return textPathFromHex(name, "sha256", hashToBase16("sha256", text), references, storeDir);
+}
+
+/** {@link computeTextPath} of a name known to be valid (a derivation's, with `.drv`): not checked again. */
+export function textPathOfValidName(name: string, text: string | Uint8Array, references: Iterable<string>, storeDir: string): string {
+  putTypeWithReferences("text", references, false);
+  return storePathOfPutType("sha256", hashToBase16("sha256", text), name, storeDir);
 }
 
 function textPathFromHex(name: string, algorithm: HashAlgorithm, hex: string, references: Iterable<string>, storeDir: string): string {
