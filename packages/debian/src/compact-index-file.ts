@@ -14,7 +14,7 @@ import { deserialiseIndex, packageOfRow, type CompactRow, type IndexPackage } fr
 
 const NEWLINE = 0x0a;
 /** Stretches of the file checked for bytes beyond ASCII at once (a native check); only those with some are looked through byte by byte. */
-const STRETCH = 64 * 1024;
+const STRETCH = 4096;
 
 /**
  * The packages of the compact index at `path`, as `deserialiseIndex` of its

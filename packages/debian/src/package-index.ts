@@ -164,11 +164,14 @@ export class PackageIndex {
     if (this.#providers === undefined) {
       const providers = new Map<string, Provider[]>();
       for (const entry of this.packages) {
+        // Most packages provide nothing.
+        if (entry.provides === "") continue;
         for (const [relation] of parseRelations(entry.provides)) {
           if (relation === undefined) continue;
-          const list = providers.get(relation.name) ?? [];
-          list.push({ package: entry, version: relation.operator === "=" ? relation.version : undefined });
-          providers.set(relation.name, list);
+          const provider = { package: entry, version: relation.operator === "=" ? relation.version : undefined };
+          const list = providers.get(relation.name);
+          if (list === undefined) providers.set(relation.name, [provider]);
+          else list.push(provider);
         }
       }
       this.#providers = providers;

@@ -37,11 +37,18 @@ function parseRelation(text: string): Relation | undefined {
 
 /** Parses a relationship field into its requirements. */
 export function parseRelations(field: string | undefined): Requirement[] {
-  if (field === undefined || field.trim() === "") return [];
-  return field
-    .split(",")
-    .map((requirement) => requirement.split("|").flatMap((alternative) => parseRelation(alternative) ?? []))
-    .filter((alternatives) => alternatives.length > 0);
+  const requirements: Requirement[] = [];
+  if (field === undefined || field === "") return requirements;
+  // Loops, not map/flatMap/filter: an index has hundreds of thousands of relations, parsed while evaluating.
+  for (const requirement of field.split(",")) {
+    const alternatives: Relation[] = [];
+    for (const alternative of requirement.split("|")) {
+      const relation = parseRelation(alternative);
+      if (relation !== undefined) alternatives.push(relation);
+    }
+    if (alternatives.length > 0) requirements.push(alternatives);
+  }
+  return requirements;
 }
 
 /** Whether `version` satisfies `operator required` (no operator: any version). */
