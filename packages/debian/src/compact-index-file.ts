@@ -42,7 +42,8 @@ function rowsBeyondAscii(bytes: Buffer): Map<number, string> {
   for (let stretch = 0; stretch < bytes.length; stretch += STRETCH) {
     const from = Math.max(stretch, resume);
     const end = Math.min(bytes.length, stretch + STRETCH);
-    if (from >= end || isAscii(bytes.subarray(from, end))) continue;
+    // A plain view: making a Buffer of each stretch costs more than checking it.
+    if (from >= end || isAscii(new Uint8Array(bytes.buffer, bytes.byteOffset + from, end - from))) continue;
     for (let at = from; at < end; at++) {
       if ((bytes[at] as number) < 0x80) continue;
       const lineStart = bytes.lastIndexOf(NEWLINE, at) + 1;

@@ -122,7 +122,7 @@ export interface Provider {
 export class PackageIndex {
   readonly #byName = new Map<string, IndexPackage[]>();
   #providers: Map<string, Provider[]> | undefined;
-  /** Every real package name, sorted once: an index has tens of thousands, and every package's closure asks for the essential ones. */
+  /** Every real package name, sorted once (an index has tens of thousands), and the Essential packages, which every package's closure asks for. */
   #sortedNames: readonly string[] | undefined;
   #essential: readonly IndexPackage[] | undefined;
   readonly #relations = new Map<IndexPackage, readonly Requirement[]>();
@@ -191,10 +191,12 @@ export class PackageIndex {
 
   /** The packages whose `Essential` is `yes`, by name. */
   essential(): IndexPackage[] {
-    this.#essential ??= this.#names().flatMap((name) => {
-      const entry = this.get(name);
-      return entry?.essential === true ? [entry] : [];
-    });
+    if (this.#essential === undefined) {
+      // The newest version of each name decides; only the few found are sorted, not every name.
+      const essential: IndexPackage[] = [];
+      for (const [newest] of this.#byName.values()) if (newest?.essential === true) essential.push(newest);
+      this.#essential = essential.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    }
     return [...this.#essential];
   }
 
