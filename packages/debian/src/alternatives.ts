@@ -15,6 +15,7 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { scriptCommands, words } from "./script-words.js";
+import { byName } from "./by-name.js";
 
 /** A link an alternative makes: `link` (e.g. `/usr/bin/nawk`) pointing at `path` (e.g. `/usr/bin/mawk`). */
 export interface AlternativeLink {
@@ -87,7 +88,7 @@ export function chooseAlternatives(offered: readonly Alternative[], exists: (pat
     const current = chosen.get(alternative.name);
     if (current === undefined || alternative.priority > current.priority) chosen.set(alternative.name, alternative);
   }
-  return [...chosen.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [...chosen.values()].sort(byName);
 }
 
 /** Whether `path` exists in the merged tree `root`, following no link (a dangling link is still there). */

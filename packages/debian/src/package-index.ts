@@ -8,6 +8,7 @@
 import { DebianArchiveError } from "./debian-errors.js";
 import { compareDebianVersions } from "./debian-version.js";
 import { parseRelations, type Requirement } from "./relations.js";
+import { byName } from "./by-name.js";
 
 /** One binary package of an index. */
 export interface IndexPackage {
@@ -195,7 +196,7 @@ export class PackageIndex {
       // The newest version of each name decides; only the few found are sorted, not every name.
       const essential: IndexPackage[] = [];
       for (const [newest] of this.#byName.values()) if (newest?.essential === true) essential.push(newest);
-      this.#essential = essential.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      this.#essential = essential.sort(byName);
     }
     return [...this.#essential];
   }
@@ -213,6 +214,6 @@ export class PackageIndex {
       if (words.every((word) => text.includes(word))) matches.push(entry);
     }
     const nameHits = (entry: IndexPackage): number => (words.every((word) => entry.name.includes(word)) ? 0 : 1);
-    return matches.sort((a, b) => nameHits(a) - nameHits(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return matches.sort((a, b) => nameHits(a) - nameHits(b) || byName(a, b));
   }
 }

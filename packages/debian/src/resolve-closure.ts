@@ -11,6 +11,7 @@ import { closeNames } from "@kiln/formats";
 import { DebianResolveError } from "./debian-errors.js";
 import type { IndexPackage, PackageIndex } from "./package-index.js";
 import { formatRelation, versionSatisfies, type Relation, type Requirement } from "./relations.js";
+import { byName } from "./by-name.js";
 
 /** Options of {@link resolveClosure}. */
 export interface ResolveOptions {
@@ -40,7 +41,7 @@ function candidate(index: PackageIndex, relation: Relation): IndexPackage | unde
     .filter((provider) => relation.operator === undefined || (provider.version !== undefined && versionSatisfies(provider.version, relation.operator, relation.version)))
     .map((provider) => provider.package);
   // apt prefers the provider of highest priority; ties go by name, so the choice never depends on index order.
-  return providers.sort((a, b) => priorityRank(a) - priorityRank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))[0];
+  return providers.sort((a, b) => priorityRank(a) - priorityRank(b) || byName(a, b))[0];
 }
 
 /** What {@link resolve} finds: the chosen packages by name, and for each but the roots the package whose requirement brought it in. */
@@ -56,7 +57,7 @@ interface Resolution {
  *   requirement nothing in the index meets (naming the package that needs it).
  */
 export function resolveClosure(index: PackageIndex, roots: readonly string[], options: ResolveOptions = {}): IndexPackage[] {
-  return [...resolve(index, roots, options).chosen.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [...resolve(index, roots, options).chosen.values()].sort(byName);
 }
 
 /**
